@@ -1,0 +1,53 @@
+"""Errors a caller can act on; the gRPC error interceptor maps them by base class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of every error that is the caller's to fix (never a bug of ours)."""
+
+
+class NotFound(DomainError):
+    """The named resource does not exist (NOT_FOUND)."""
+
+
+class AlreadyExists(DomainError):
+    """A resource with the same identity exists already (ALREADY_EXISTS)."""
+
+    def __init__(self, message: str, existing_name: str = "") -> None:
+        super().__init__(message)
+        self.existing_name = existing_name
+
+
+class Conflict(DomainError):
+    """Someone else changed the resource first; reload and retry (ABORTED)."""
+
+
+class RuleViolation(DomainError):
+    """The request is well formed but a business rule forbids it now (FAILED_PRECONDITION)."""
+
+
+class PermissionDenied(DomainError):
+    """The caller is known but may not do this (PERMISSION_DENIED)."""
+
+
+class Unauthenticated(DomainError):
+    """No credentials, or credentials that do not verify (UNAUTHENTICATED)."""
+
+
+@dataclass(frozen=True)
+class FieldViolation:
+    """One bad field: its path (``programme.countries[1]``) and what is allowed."""
+
+    field: str
+    description: str
+
+
+class InvalidArgument(DomainError):
+    """Input that is wrong in a way only the domain can tell, e.g. an unknown country code."""
+
+    def __init__(self, violations: list[FieldViolation] | FieldViolation) -> None:
+        self.violations = violations if isinstance(violations, list) else [violations]
+        super().__init__("; ".join(f"{v.field}: {v.description}" for v in self.violations))

@@ -1,0 +1,141 @@
+"""Pytest plugin shared by every test suite: real databases, the real broker, polling.
+
+URLs come from the environment (``ECBM_TEST_POSTGRES_URL``, ``ECBM_TEST_AMQP_URL``),
+else the local servers at 127.0.0.1, else testcontainers where a Docker engine runs.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from ecbm_runtime.db import normalise_url
+
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672//"
+
+T = TypeVar("T")
+
+
+def wait_until(
+    probe: Callable[[], T | None], timeout: float = 10.0, interval: float = 0.02, message: str = ""
+) -> T:
+    """Poll ``probe`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = probe()
+        except Exception as error:  # the probe's target may not be up yet
+            last_error = error
+        else:
+            if result:
+                return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s: {message or probe!r} (last error: {last_error})")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 1):
+            return True
+    except OSError:
+        return False
+
+
+def _docker_available() -> bool:
+    return Path("/var/run/docker.sock").exists() or bool(os.environ.get("DOCKER_HOST"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """An admin URL of a PostgreSQL server (its ``postgres`` database)."""
+    url = os.environ.get("ECBM_TEST_POSTGRES_URL") or LOCAL_POSTGRES
+    if _reachable(url, 5432):
+        yield normalise_url(url)
+        return
+    if not _docker_available():
+        pytest.fail(f"no PostgreSQL at {url} and no Docker engine for testcontainers")
+    from testcontainers.postgres import PostgresContainer
+
+    with PostgresContainer("postgres:16-alpine", driver="psycopg") as container:
+        yield container.get_connection_url()
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    url = os.environ.get("ECBM_TEST_AMQP_URL") or LOCAL_AMQP
+    if _reachable(url, 5672):
+        yield url
+        return
+    if not _docker_available():
+        pytest.fail(f"no RabbitMQ at {url} and no Docker engine for testcontainers")
+    from testcontainers.rabbitmq import RabbitMqContainer
+
+    with RabbitMqContainer("rabbitmq:3.13-management") as container:
+        params = container.get_connection_params()
+        yield f"amqp://guest:guest@{params.host}:{params.port}//"
+
+
+def fresh_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
+    """Create an empty database; returns its URL and a function that drops it."""
+    name = f"ecbm_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    parts = urlsplit(server_url)
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each supported kind: the same test runs on both."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    url, drop = fresh_postgres_database(request.getfixturevalue("postgres_server_url"))
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """An empty PostgreSQL database, for behaviour only PostgreSQL has."""
+    url, drop = fresh_postgres_database(postgres_server_url)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture
+def unique_name() -> Callable[[str], str]:
+    """Names no other test run uses (exchanges, queues, ids)."""
+
+    def make(prefix: str) -> str:
+        return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+    return make
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")

@@ -1,0 +1,200 @@
+"""Unit of work: new events, projection rows, outbox rows and the inbox claim commit together."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+
+from sqlalchemy import Connection, Engine, insert
+
+from ecbm_runtime.aggregate import Aggregate, DomainEvent
+from ecbm_runtime.errors import NotFound
+from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent
+from ecbm_runtime.inbox import claim, current_delivery
+from ecbm_runtime.tables import outbox
+
+
+class IntegrationEventLike(Protocol):
+    """What the outbox needs of a published event (see ecbm_events.IntegrationEvent)."""
+
+    source: ClassVar[str]
+    schema_version: ClassVar[int]
+
+    @classmethod
+    def event_type(cls) -> str: ...
+
+    def model_dump_json(self) -> str: ...
+
+
+Projection = Callable[[Connection, Any, StoredEvent], None]
+Translation = Callable[[Any, StoredEvent], IntegrationEventLike | None]
+MetadataProvider = Callable[[], dict[str, Any]]
+
+
+def _no_metadata() -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class EventWiring:
+    """How one service stores, projects and publishes its domain events.
+
+    ``projections`` and ``integration`` are routing tables keyed by domain event class:
+    projections update read-model rows; integration builds the published event.
+    """
+
+    codec: EventCodec
+    projections: Mapping[type[DomainEvent], Sequence[Projection]] = field(default_factory=dict)
+    integration: Mapping[type[DomainEvent], Translation] = field(default_factory=dict)
+    metadata: MetadataProvider = _no_metadata
+
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class Repository(Generic[A]):
+    """Loads aggregates of one class from their streams and tracks them for saving."""
+
+    def __init__(self, uow: UnitOfWork, aggregate_class: type[A]) -> None:
+        self._uow = uow
+        self._class = aggregate_class
+
+    def find(self, id: str) -> A | None:
+        stored = self._uow.store.load(self._class.stream_id_for(id))
+        if not stored:
+            return None
+        aggregate = self._class.rebuild(id, (self._uow.codec.decode(e) for e in stored))
+        self._uow.track(aggregate)
+        return aggregate
+
+    def get(self, id: str) -> A:
+        aggregate = self.find(id)
+        if aggregate is None:
+            raise NotFound(f"{self._class.__name__.lower()} {id!r} does not exist")
+        return aggregate
+
+    def exists(self, id: str) -> bool:
+        return self._uow.store.current_version(self._class.stream_id_for(id)) > 0
+
+    def add(self, aggregate: A) -> None:
+        self._uow.track(aggregate)
+
+
+class UnitOfWork:
+    """One database transaction around a use case.
+
+    ``commit`` appends every tracked aggregate's new events, runs the projections and
+    writes outbox rows for integration events, all in the one transaction; then hands
+    the outbox ids to ``after_commit`` (the api's fast-path publisher).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        wiring: EventWiring,
+        after_commit: Callable[[list[int]], None] | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self._engine = engine
+        self.wiring = wiring
+        self.codec = wiring.codec
+        self._after_commit = after_commit
+        self._read_only = read_only
+        self._tracked: list[Aggregate] = []
+        self.committed_outbox_ids: list[int] = []
+
+    def __enter__(self) -> Self:
+        self.connection = self._engine.connect()
+        if self._read_only:
+            self.connection.execution_options(ecbm_read_only=True)
+        self._transaction = self.connection.begin()
+        self.store = EventStore(self.connection)
+        self._tracked = []
+        delivery = current_delivery.get()
+        if delivery is not None and not self._read_only:
+            try:
+                claim(self.connection, delivery)
+            except BaseException:
+                self._close(rollback=True)
+                raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._close(rollback=self._transaction.is_active)
+
+    def _close(self, rollback: bool) -> None:
+        if rollback:
+            self._transaction.rollback()
+        self.connection.close()
+
+    def repository(self, aggregate_class: type[A]) -> Repository[A]:
+        return Repository(self, aggregate_class)
+
+    def track(self, aggregate: Aggregate) -> None:
+        if all(aggregate is not seen for seen in self._tracked):
+            self._tracked.append(aggregate)
+
+    def commit(self) -> None:
+        outbox_ids: list[int] = []
+        for aggregate in self._tracked:
+            outbox_ids += self._save(aggregate)
+        self._transaction.commit()
+        self.committed_outbox_ids = outbox_ids
+        if outbox_ids and self._after_commit is not None:
+            self._after_commit(outbox_ids)
+
+    def rollback(self) -> None:
+        self._transaction.rollback()
+
+    def _save(self, aggregate: Aggregate) -> list[int]:
+        new_events = aggregate.collect_new_events()
+        if not new_events:
+            return []
+        metadata = self.wiring.metadata()
+        stored = self.store.append(
+            aggregate.stream_id,
+            aggregate.version - len(new_events),
+            [self.codec.encode(event, metadata) for event in new_events],
+        )
+        outbox_ids: list[int] = []
+        for event, record in zip(new_events, stored, strict=True):
+            for project in self.wiring.projections.get(type(event), ()):
+                project(self.connection, event, record)
+            translate = self.wiring.integration.get(type(event))
+            published = translate(event, record) if translate else None
+            if published is not None:
+                outbox_ids.append(self.add_to_outbox(published, record.metadata))
+        return outbox_ids
+
+    def add_to_outbox(self, event: IntegrationEventLike, metadata: Mapping[str, Any]) -> int:
+        """Queue an integration event for publishing; returns its outbox id."""
+        event_id = uuid.uuid4().hex
+        headers = {
+            "event_id": event_id,
+            "correlation_id": metadata.get("correlation_id") or event_id,
+            "causation_id": metadata.get("causation_id") or metadata.get("correlation_id") or event_id,
+            "schema_version": event.schema_version,
+            "source": event.source,
+        }
+        row = self.connection.execute(
+            insert(outbox)
+            .values(
+                event_id=event_id,
+                exchange=f"{event.source}.events",
+                routing_key=event.event_type(),
+                body=event.model_dump_json(),
+                headers=headers,
+                created_at=datetime.now(UTC),
+            )
+            .returning(outbox.c.id)
+        )
+        return int(row.scalar_one())
