@@ -1,0 +1,73 @@
+"""What the runtime and the ``ecbm`` command need to know about a service.
+
+Each service exposes one ``SERVICE = ServiceDefinition(...)`` in its ``bootstrap.py``,
+registered under the ``ecbm.services`` entry-point group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from ecbm_runtime.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class ApiWiring:
+    """Everything ``create_server`` needs from a service, built by its bootstrap."""
+
+    registrations: Sequence[Any]  # ecbm_runtime.grpc.ServiceRegistration
+    access_policy: Mapping[str, Any]
+    readiness_check: Callable[[], bool]
+    on_stop: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """A service's name, default ports, settings, migrations and wiring entry points.
+
+    ``build_api`` and ``worker_class`` import lazily: the worker process must monkey-patch
+    with eventlet before anything else is imported, and the api process must not.
+    """
+
+    name: str
+    grpc_port: int
+    metrics_port: int
+    worker_metrics_port: int
+    settings_class: type[ServiceSettings]
+    migrations: Path
+    build_api: Callable[[ServiceSettings], ApiWiring]
+    worker_class: Callable[[], type]
+    seed_demo: Callable[[str, str], None] | None = None  # (grpc target, token) -> None
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    def load_settings(self, **overrides: Any) -> ServiceSettings:
+        settings = self.settings_class(**overrides)
+        defaults: dict[str, Any] = {"service_name": self.name}
+        if not settings.grpc_port and "grpc_port" not in overrides:
+            defaults["grpc_port"] = self.grpc_port
+        if not settings.metrics_port and "metrics_port" not in overrides:
+            defaults["metrics_port"] = self.metrics_port
+        if not settings.worker_metrics_port and "worker_metrics_port" not in overrides:
+            defaults["worker_metrics_port"] = self.worker_metrics_port
+        return settings.model_copy(update=defaults)
+
+
+SERVICE_ORDER = ("registry", "matching", "events", "quality", "alerts", "notify")
+
+
+def load_services() -> dict[str, ServiceDefinition]:
+    """Every installed service, in the platform's canonical order."""
+    found = {ep.name: ep.load() for ep in entry_points(group="ecbm.services")}
+    ordered = [name for name in SERVICE_ORDER if name in found]
+    return {name: found[name] for name in ordered + sorted(set(found) - set(ordered))}
+
+
+def load_service(name: str) -> ServiceDefinition:
+    services = load_services()
+    if name not in services:
+        raise SystemExit(f"unknown service {name!r}; known: {', '.join(services)}")
+    return services[name]
