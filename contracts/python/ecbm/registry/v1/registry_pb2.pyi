@@ -1,0 +1,149 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class OrganisationKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ORGANISATION_KIND_UNSPECIFIED: _ClassVar[OrganisationKind]
+    ORGANISATION_KIND_MENTORING_ORGANISATION: _ClassVar[OrganisationKind]
+    ORGANISATION_KIND_RESEARCH_INSTITUTION: _ClassVar[OrganisationKind]
+    ORGANISATION_KIND_PUBLIC_BODY: _ClassVar[OrganisationKind]
+    ORGANISATION_KIND_FUNDER: _ClassVar[OrganisationKind]
+    ORGANISATION_KIND_NETWORK: _ClassVar[OrganisationKind]
+    ORGANISATION_KIND_OTHER: _ClassVar[OrganisationKind]
+
+class ProgrammeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROGRAMME_STATUS_UNSPECIFIED: _ClassVar[ProgrammeStatus]
+    PROGRAMME_STATUS_ACTIVE: _ClassVar[ProgrammeStatus]
+    PROGRAMME_STATUS_PAUSED: _ClassVar[ProgrammeStatus]
+    PROGRAMME_STATUS_ENDED: _ClassVar[ProgrammeStatus]
+ORGANISATION_KIND_UNSPECIFIED: OrganisationKind
+ORGANISATION_KIND_MENTORING_ORGANISATION: OrganisationKind
+ORGANISATION_KIND_RESEARCH_INSTITUTION: OrganisationKind
+ORGANISATION_KIND_PUBLIC_BODY: OrganisationKind
+ORGANISATION_KIND_FUNDER: OrganisationKind
+ORGANISATION_KIND_NETWORK: OrganisationKind
+ORGANISATION_KIND_OTHER: OrganisationKind
+PROGRAMME_STATUS_UNSPECIFIED: ProgrammeStatus
+PROGRAMME_STATUS_ACTIVE: ProgrammeStatus
+PROGRAMME_STATUS_PAUSED: ProgrammeStatus
+PROGRAMME_STATUS_ENDED: ProgrammeStatus
+
+class Contact(_message.Message):
+    __slots__ = ("display_name", "email")
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    display_name: str
+    email: str
+    def __init__(self, display_name: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+
+class Organisation(_message.Message):
+    __slots__ = ("name", "display_name", "kind", "country", "city", "website", "contact", "description", "version", "create_time", "update_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    WEBSITE_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    display_name: str
+    kind: OrganisationKind
+    country: str
+    city: str
+    website: str
+    contact: Contact
+    description: str
+    version: int
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Programme(_message.Message):
+    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGES_FIELD_NUMBER: _ClassVar[int]
+    COUNTRIES_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    organisation: str
+    display_name: str
+    description: str
+    languages: _containers.RepeatedScalarFieldContainer[str]
+    countries: _containers.RepeatedScalarFieldContainer[str]
+    status: ProgrammeStatus
+    version: int
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RegisterOrganisationRequest(_message.Message):
+    __slots__ = ("request_id", "organisation")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    organisation: Organisation
+    def __init__(self, request_id: _Optional[str] = ..., organisation: _Optional[_Union[Organisation, _Mapping]] = ...) -> None: ...
+
+class GetOrganisationRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class RegisterProgrammeRequest(_message.Message):
+    __slots__ = ("request_id", "programme")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    programme: Programme
+    def __init__(self, request_id: _Optional[str] = ..., programme: _Optional[_Union[Programme, _Mapping]] = ...) -> None: ...
+
+class GetProgrammeRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListProgrammesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "organisation", "country", "status")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    organisation: str
+    country: str
+    status: ProgrammeStatus
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., organisation: _Optional[str] = ..., country: _Optional[str] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ...) -> None: ...
+
+class ListProgrammesResponse(_message.Message):
+    __slots__ = ("programmes", "next_page_token", "total_size")
+    PROGRAMMES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    programmes: _containers.RepeatedCompositeFieldContainer[Programme]
+    next_page_token: str
+    total_size: int
+    def __init__(self, programmes: _Optional[_Iterable[_Union[Programme, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
