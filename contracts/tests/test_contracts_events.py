@@ -1,0 +1,113 @@
+"""Integration events: round-trip through JSON, frozen, strict about unknown and bad fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from ecbm_events import CATALOGUE, IntegrationEvent, OrganisationRegistered, resolve
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+EVENTS = [CATALOGUE[key] for key in sorted(CATALOGUE)]
+
+
+def aware_datetimes() -> st.SearchStrategy[datetime]:
+    offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+    return st.datetimes(datetime(1900, 1, 1), datetime(2200, 1, 1), timezones=offsets)
+
+
+def value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Values valid for one JSON Schema property, as pydantic's model_json_schema states it."""
+    if schema.get("type") == "array":
+        item = value_strategy(schema["items"])
+        return st.lists(item, min_size=schema.get("minItems", 0), max_size=5)
+    if schema.get("format") == "date-time":
+        return aware_datetimes()
+    if schema.get("type") == "string":
+        low, high = schema.get("minLength", 0), schema.get("maxLength", 300)
+        if "pattern" in schema:
+            text = st.from_regex(schema["pattern"], fullmatch=True)
+            return text.filter(lambda value: low <= len(value) <= high)
+        return st.text(min_size=low, max_size=high)
+    raise NotImplementedError(f"add a strategy for {schema}")
+
+
+def event_strategy(event: type[IntegrationEvent]) -> st.SearchStrategy[IntegrationEvent]:
+    properties = event.model_json_schema()["properties"]
+    fields = {name: value_strategy(schema) for name, schema in properties.items()}
+    return st.fixed_dictionaries(fields).map(event.model_validate)
+
+
+any_event = st.sampled_from(EVENTS).flatmap(event_strategy)
+
+
+def test_catalogue_resolves_every_event() -> None:
+    assert EVENTS, "the catalogue is empty"
+    for (source, event_type), event in CATALOGUE.items():
+        assert resolve(source, event_type) is event
+        assert event_type == event.__name__
+        assert source and event.schema_version >= 1
+    assert resolve("registry", "NoSuchEvent") is None
+
+
+@given(any_event)
+def test_round_trips_through_json(event: IntegrationEvent) -> None:
+    assert type(event).model_validate_json(event.model_dump_json()) == event
+
+
+@given(any_event)
+def test_is_frozen(event: IntegrationEvent) -> None:
+    field = next(iter(type(event).model_fields))
+    with pytest.raises(ValidationError):
+        setattr(event, field, getattr(event, field))
+
+
+@given(any_event, st.from_regex(r"[a-z_]{1,20}", fullmatch=True))
+def test_rejects_unknown_fields(event: IntegrationEvent, extra: str) -> None:
+    data = event.model_dump(mode="json")
+    if extra in data:
+        return
+    with pytest.raises(ValidationError) as error:
+        type(event).model_validate({**data, extra: "x"})
+    assert error.value.errors()[0]["type"] == "extra_forbidden"
+
+
+def organisation(**changes: Any) -> dict[str, Any]:
+    return {
+        "organisation_id": "org-1",
+        "display_name": "Mentoring Lisboa",
+        "kind": "MENTORING_ORGANISATION",
+        "country": "PT",
+        "contact_name": "Ana Silva",
+        "contact_email": "ana@example.org",
+        "occurred_at": datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+        **changes,
+    }
+
+
+def test_organisation_registered_accepts_a_good_event() -> None:
+    event = OrganisationRegistered.model_validate(organisation())
+    assert event.event_type() == "OrganisationRegistered"
+    assert event.source == "registry"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("country", "pt"),
+        ("country", "PRT"),
+        ("country", ""),
+        ("contact_email", "ana.example.org"),
+        ("contact_email", "ana@example"),
+        ("contact_email", "ana silva@example.org"),
+        ("contact_email", "a@b@example.org"),
+        ("occurred_at", datetime(2025, 1, 2, 3, 4, 5)),  # naive: no time zone
+    ],
+)
+def test_organisation_registered_rejects_bad_field(field: str, value: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        OrganisationRegistered.model_validate(organisation(**{field: value}))
+    assert [e["loc"] for e in error.value.errors()] == [(field,)]
