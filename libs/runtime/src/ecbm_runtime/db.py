@@ -53,3 +53,15 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def read_only_connection(engine: Engine) -> Connection:
+    """A connection for queries: on SQLite it never takes the write lock."""
+    return engine.connect().execution_options(**READ_ONLY)
+
+
+def database_answers(engine: Engine) -> bool:
+    """Readiness probe: a trivial round trip to the database."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1")
+    return True

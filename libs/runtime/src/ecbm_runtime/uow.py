@@ -105,6 +105,7 @@ class UnitOfWork:
         self._after_commit = after_commit
         self._read_only = read_only
         self._tracked: list[Aggregate] = []
+        self._outbox_ids: list[int] = []
         self.committed_outbox_ids: list[int] = []
 
     def __enter__(self) -> Self:
@@ -114,6 +115,7 @@ class UnitOfWork:
         self._transaction = self.connection.begin()
         self.store = EventStore(self.connection)
         self._tracked = []
+        self._outbox_ids = []
         delivery = current_delivery.get()
         if delivery is not None and not self._read_only:
             try:
@@ -143,11 +145,18 @@ class UnitOfWork:
         if all(aggregate is not seen for seen in self._tracked):
             self._tracked.append(aggregate)
 
-    def commit(self) -> None:
-        outbox_ids: list[int] = []
+    def flush(self) -> None:
+        """Store new events, run projections, queue outbox rows; the transaction stays open.
+
+        Lets a handler read its own writes (e.g. the projected view it returns).
+        """
         for aggregate in self._tracked:
-            outbox_ids += self._save(aggregate)
+            self._outbox_ids += self._save(aggregate)
+
+    def commit(self) -> None:
+        self.flush()
         self._transaction.commit()
+        outbox_ids, self._outbox_ids = self._outbox_ids, []
         self.committed_outbox_ids = outbox_ids
         if outbox_ids and self._after_commit is not None:
             self._after_commit(outbox_ids)

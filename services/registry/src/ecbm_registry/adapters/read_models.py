@@ -1,0 +1,53 @@
+"""Read-model tables of the registry, kept by projections in the command's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("normalised_name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("city", String(200), nullable=False),
+    Column("website", String(500), nullable=False),
+    Column("contact_name", String(200), nullable=False),
+    Column("contact_email", String(320), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("create_time", DateTime(timezone=True), nullable=False),
+    Column("update_time", DateTime(timezone=True), nullable=False),
+)
+Index("ix_organisations_identity", organisations.c.normalised_name, organisations.c.country, unique=True)
+
+programmes = Table(
+    "programmes",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    # Position of the registering event: a stable, gap-tolerant key for keyset paging.
+    Column("registered_position", BigInteger, nullable=False, unique=True),
+    Column("organisation_id", String(64), nullable=False, index=True),
+    Column("display_name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("languages", JSON, nullable=False),
+    Column("countries", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("create_time", DateTime(timezone=True), nullable=False),
+    Column("update_time", DateTime(timezone=True), nullable=False),
+)
+
+programme_countries = Table(
+    "programme_countries",
+    metadata,
+    Column("programme_id", String(64), primary_key=True),
+    Column("country", String(2), primary_key=True),
+)
+Index("ix_programme_countries_country", programme_countries.c.country, programme_countries.c.programme_id)
+
+READ_MODEL_TABLES = (programme_countries, programmes, organisations)

@@ -1,0 +1,112 @@
+"""Read side: plain SQL over the read models (never through aggregates)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
+from ecbm_registry.application.queries import ListProgrammes
+
+
+@dataclass(frozen=True)
+class OrganisationView:
+    id: str
+    display_name: str
+    kind: str
+    country: str
+    city: str
+    website: str
+    contact_name: str
+    contact_email: str
+    description: str
+    version: int
+    create_time: datetime
+    update_time: datetime
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    id: str
+    organisation_id: str
+    display_name: str
+    description: str
+    languages: tuple[str, ...]
+    countries: tuple[str, ...]
+    status: str
+    version: int
+    create_time: datetime
+    update_time: datetime
+    registered_position: int
+
+
+@dataclass(frozen=True)
+class ProgrammePage:
+    programmes: list[ProgrammeView]
+    next_after: str
+    total_size: int
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _organisation(row: Any) -> OrganisationView:
+    values = {name: row[name] for name in OrganisationView.__dataclass_fields__}
+    values["create_time"], values["update_time"] = _aware(row["create_time"]), _aware(row["update_time"])
+    return OrganisationView(**values)
+
+
+def _programme(row: Any) -> ProgrammeView:
+    values = {name: row[name] for name in ProgrammeView.__dataclass_fields__}
+    values["languages"], values["countries"] = tuple(row["languages"]), tuple(row["countries"])
+    values["create_time"], values["update_time"] = _aware(row["create_time"]), _aware(row["update_time"])
+    return ProgrammeView(**values)
+
+
+def organisation(connection: Connection, organisation_id: str) -> OrganisationView | None:
+    row = connection.execute(
+        select(organisations).where(organisations.c.id == organisation_id)
+    ).mappings().first()
+    return _organisation(row) if row else None
+
+
+def organisation_named(connection: Connection, normalised_name: str, country: str) -> str | None:
+    query = select(organisations.c.id).where(
+        organisations.c.normalised_name == normalised_name, organisations.c.country == country
+    )
+    return connection.execute(query).scalar_one_or_none()
+
+
+def programme(connection: Connection, programme_id: str) -> ProgrammeView | None:
+    row = connection.execute(select(programmes).where(programmes.c.id == programme_id)).mappings().first()
+    return _programme(row) if row else None
+
+
+def list_programmes(connection: Connection, query: ListProgrammes) -> ProgrammePage:
+    """One page in registration order, keyset-paged on the registering event's position."""
+    filtered = select(programmes)
+    if query.organisation_id:
+        filtered = filtered.where(programmes.c.organisation_id == query.organisation_id)
+    if query.status:
+        filtered = filtered.where(programmes.c.status == query.status.value)
+    if query.country:
+        in_country = select(programme_countries.c.programme_id).where(
+            programme_countries.c.country == query.country
+        )
+        filtered = filtered.where(programmes.c.id.in_(in_country))
+    total = connection.execute(select(func.count()).select_from(filtered.subquery())).scalar_one()
+    after = int(query.after) if query.after else 0
+    page_query = (
+        filtered.where(programmes.c.registered_position > after)
+        .order_by(programmes.c.registered_position)
+        .limit(query.page_size + 1)
+    )
+    rows = [_programme(row) for row in connection.execute(page_query).mappings()]
+    has_more = len(rows) > query.page_size
+    rows = rows[: query.page_size]
+    next_after = str(rows[-1].registered_position) if has_more else ""
+    return ProgrammePage(programmes=rows, next_after=next_after, total_size=int(total))

@@ -1,0 +1,47 @@
+"""The registry's published language: domain events → integration events, in one place."""
+
+from __future__ import annotations
+
+from ecbm_events import registry as published
+
+from ecbm_registry.domain.organisation import OrganisationRegistered
+from ecbm_registry.domain.programme import ProgrammeRegistered
+from ecbm_runtime.eventstore import StoredEvent
+from ecbm_runtime.uow import Translation
+
+
+def _entity_id(record: StoredEvent) -> str:
+    return record.stream_id.split("-", 1)[1]
+
+
+def organisation_registered(
+    event: OrganisationRegistered, record: StoredEvent
+) -> published.OrganisationRegistered:
+    return published.OrganisationRegistered(
+        organisation_id=_entity_id(record),
+        display_name=event.display_name,
+        kind=event.kind.name,
+        country=event.country,
+        contact_name=event.contact_name,
+        contact_email=event.contact_email,
+        occurred_at=record.recorded_at,
+    )
+
+
+def programme_registered(
+    event: ProgrammeRegistered, record: StoredEvent
+) -> published.ProgrammeRegistered:
+    return published.ProgrammeRegistered(
+        programme_id=_entity_id(record),
+        organisation_id=event.organisation_id,
+        display_name=event.display_name,
+        countries=list(event.countries),
+        languages=list(event.languages),
+        occurred_at=record.recorded_at,
+    )
+
+
+INTEGRATION: dict[type, Translation] = {
+    OrganisationRegistered: organisation_registered,
+    ProgrammeRegistered: programme_registered,
+}

@@ -1,0 +1,108 @@
+"""Wiring of the registry: settings, engine, unit of work, handlers. Nothing connects at import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy import Engine
+
+from ecbm_registry.adapters.projections import PROJECTIONS
+from ecbm_registry.application.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
+from ecbm_registry.application.integration import INTEGRATION
+from ecbm_registry.domain.organisation import OrganisationRegistered
+from ecbm_registry.domain.programme import ProgrammeRegistered
+from ecbm_runtime.db import database_answers, make_engine, read_only_connection
+from ecbm_runtime.event_metadata import standard_metadata
+from ecbm_runtime.eventstore import EventCodec
+from ecbm_runtime.messagebus import MessageBus
+from ecbm_runtime.service import ApiWiring, ServiceDefinition
+from ecbm_runtime.settings import ServiceSettings
+from ecbm_runtime.uow import EventWiring, UnitOfWork
+
+DOMAIN_EVENTS = (OrganisationRegistered, ProgrammeRegistered)
+
+
+class RegistrySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ECBM_REGISTRY_", extra="ignore")
+    service_name: str = "registry"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The registry application: its bus and the engine behind it."""
+
+    bus: MessageBus
+    engine: Engine
+    wiring: EventWiring
+
+
+def bootstrap(
+    settings: ServiceSettings,
+    after_commit: Callable[[list[int]], None] | None = None,
+    engine: Engine | None = None,
+) -> Registry:
+    engine = engine or make_engine(settings.effective_database_url())
+    wiring = EventWiring(
+        codec=EventCodec(DOMAIN_EVENTS),
+        projections=PROJECTIONS,
+        integration=INTEGRATION,
+        metadata=standard_metadata,
+    )
+    uow = partial(UnitOfWork, engine, wiring, after_commit)
+    read = partial(read_only_connection, engine)
+    handlers = {
+        **{message: partial(handler, uow=uow) for message, handler in COMMAND_HANDLERS.items()},
+        **{message: partial(handler, read=read) for message, handler in QUERY_HANDLERS.items()},
+    }
+    return Registry(bus=MessageBus(handlers), engine=engine, wiring=wiring)
+
+
+def build_api(settings: ServiceSettings) -> ApiWiring:
+    from ecbm.registry.v1 import registry_pb2_grpc
+
+    from ecbm_registry.entrypoints.grpc_api import ACCESS, SERVICE_NAME, RegistryServicer
+    from ecbm_runtime.grpc import ServiceRegistration
+    from ecbm_runtime.outbox import BackgroundPublisher
+
+    engine = make_engine(settings.effective_database_url())
+    publisher = BackgroundPublisher(engine, settings.amqp_url, settings.service_name)
+    registry = bootstrap(settings, after_commit=publisher.after_commit, engine=engine)
+    servicer = RegistryServicer(registry.bus)
+    registration = ServiceRegistration(
+        registry_pb2_grpc.add_RegistryServiceServicer_to_server, servicer, SERVICE_NAME
+    )
+    return ApiWiring(
+        registrations=[registration],
+        access_policy=ACCESS,
+        readiness_check=partial(database_answers, registry.engine),
+        on_stop=publisher.close,
+    )
+
+
+def worker_class() -> type:
+    from ecbm_registry.entrypoints.worker import RegistryWorker
+
+    return RegistryWorker
+
+
+def seed_demo(target: str, token: str) -> None:
+    from ecbm_registry.entrypoints.demo import seed
+
+    seed(target, token)
+
+
+SERVICE = ServiceDefinition(
+    name="registry",
+    grpc_port=50051,
+    metrics_port=9101,
+    worker_metrics_port=9201,
+    settings_class=RegistrySettings,
+    migrations=Path(__file__).parent / "migrations",
+    build_api=build_api,
+    worker_class=worker_class,
+    seed_demo=seed_demo,
+)

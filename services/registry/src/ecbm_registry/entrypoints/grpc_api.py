@@ -1,0 +1,145 @@
+"""gRPC servicer of the registry: proto → command/query → bus → proto, nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from ecbm.registry.v1 import registry_pb2 as pb
+from ecbm.registry.v1 import registry_pb2_grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from ecbm_registry.adapters.views import OrganisationView, ProgrammeView
+from ecbm_registry.application import commands, queries
+from ecbm_registry.domain.organisation import OrganisationKind
+from ecbm_registry.domain.programme import ProgrammeStatus
+from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
+from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
+from ecbm_runtime.grpc.names import resource_id
+from ecbm_runtime.messagebus import MessageBus
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RegistryService"].full_name
+
+ACCESS: AccessPolicy = {
+    "RegisterOrganisation": allow("editor", "member"),
+    "GetOrganisation": PUBLIC,
+    "RegisterProgramme": allow("editor", "member"),
+    "GetProgramme": PUBLIC,
+    "ListProgrammes": PUBLIC,
+}
+
+
+class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
+    def __init__(self, bus: MessageBus) -> None:
+        self.bus = bus
+
+    def RegisterOrganisation(self, request: pb.RegisterOrganisationRequest, context: grpc.ServicerContext) -> pb.Organisation:
+        command = commands.RegisterOrganisation.model_validate(_organisation_fields(request))
+        return organisation_to_proto(self.bus.handle(command))
+
+    def GetOrganisation(self, request: pb.GetOrganisationRequest, context: grpc.ServicerContext) -> pb.Organisation:
+        query = queries.GetOrganisation(organisation_id=resource_id(request.name, "organisations", "name"))
+        return organisation_to_proto(self.bus.handle(query))
+
+    def RegisterProgramme(self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext) -> pb.Programme:
+        command = commands.RegisterProgramme.model_validate(_programme_fields(request))
+        return programme_to_proto(self.bus.handle(command))
+
+    def GetProgramme(self, request: pb.GetProgrammeRequest, context: grpc.ServicerContext) -> pb.Programme:
+        query = queries.GetProgramme(programme_id=resource_id(request.name, "programmes", "name"))
+        return programme_to_proto(self.bus.handle(query))
+
+    def ListProgrammes(self, request: pb.ListProgrammesRequest, context: grpc.ServicerContext) -> pb.ListProgrammesResponse:
+        page = self.bus.handle(queries.ListProgrammes.model_validate(_list_fields(request)))
+        token = encode_page_token({"after": page.next_after}) if page.next_after else ""
+        return pb.ListProgrammesResponse(
+            programmes=[programme_to_proto(p) for p in page.programmes],
+            next_page_token=token,
+            total_size=page.total_size,
+        )
+
+
+def _organisation_fields(request: pb.RegisterOrganisationRequest) -> dict[str, Any]:
+    o = request.organisation
+    return {
+        "request_id": request.request_id,
+        "display_name": o.display_name,
+        "kind": _enum_value(OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_"),
+        "country": o.country,
+        "city": o.city,
+        "website": o.website or None,
+        "contact_name": o.contact.display_name,
+        "contact_email": o.contact.email,
+        "description": o.description,
+    }
+
+
+def _programme_fields(request: pb.RegisterProgrammeRequest) -> dict[str, Any]:
+    p = request.programme
+    fields: dict[str, Any] = {
+        "request_id": request.request_id,
+        "organisation_id": resource_id(p.organisation, "organisations", "programme.organisation"),
+        "display_name": p.display_name,
+        "description": p.description,
+        "languages": list(p.languages),
+        "countries": list(p.countries),
+    }
+    if p.status:
+        fields["status"] = _enum_value(ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_")
+    return fields
+
+
+def _list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
+    fields: dict[str, Any] = {"page_size": clamp_page_size(request.page_size)}
+    if request.page_token:
+        fields["after"] = str(decode_page_token(request.page_token).get("after", ""))
+    if request.organisation:
+        fields["organisation_id"] = resource_id(request.organisation, "organisations", "organisation")
+    if request.country:
+        fields["country"] = request.country
+    if request.status:
+        fields["status"] = _enum_value(ProgrammeStatus, pb.ProgrammeStatus.Name(request.status), "PROGRAMME_STATUS_")
+    return fields
+
+
+def _enum_value(enum: Any, proto_name: str, prefix: str) -> str | None:
+    """Proto enum name → domain value; UNSPECIFIED becomes None so validation names the field."""
+    name = proto_name.removeprefix(prefix)
+    return None if name == "UNSPECIFIED" else str(enum[name].value)
+
+
+def _timestamp(value: Any) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(value)
+    return stamp
+
+
+def organisation_to_proto(view: OrganisationView) -> pb.Organisation:
+    return pb.Organisation(
+        name=f"organisations/{view.id}",
+        display_name=view.display_name,
+        kind=pb.OrganisationKind.Value("ORGANISATION_KIND_" + OrganisationKind(view.kind).name),
+        country=view.country,
+        city=view.city,
+        website=view.website,
+        contact=pb.Contact(display_name=view.contact_name, email=view.contact_email),
+        description=view.description,
+        version=view.version,
+        create_time=_timestamp(view.create_time),
+        update_time=_timestamp(view.update_time),
+    )
+
+
+def programme_to_proto(view: ProgrammeView) -> pb.Programme:
+    return pb.Programme(
+        name=f"programmes/{view.id}",
+        organisation=f"organisations/{view.organisation_id}",
+        display_name=view.display_name,
+        description=view.description,
+        languages=view.languages,
+        countries=view.countries,
+        status=pb.ProgrammeStatus.Value("PROGRAMME_STATUS_" + ProgrammeStatus(view.status).name),
+        version=view.version,
+        create_time=_timestamp(view.create_time),
+        update_time=_timestamp(view.update_time),
+    )
