@@ -66,10 +66,10 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
 
     from ecbm_registry.entrypoints.grpc_api import ACCESS, SERVICE_NAME, RegistryServicer
     from ecbm_runtime.grpc import ServiceRegistration
-    from ecbm_runtime.outbox import BackgroundPublisher
+    from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
     engine = make_engine(settings.effective_database_url())
-    publisher = BackgroundPublisher(engine, settings.amqp_url, settings.service_name)
+    publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
     registry = bootstrap(settings, after_commit=publisher.after_commit, engine=engine)
     servicer = RegistryServicer(registry.bus)
     registration = ServiceRegistration(

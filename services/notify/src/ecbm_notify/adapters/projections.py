@@ -1,0 +1,35 @@
+"""Projections: notification events into the web-inbox table."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, update
+
+from ecbm_notify.adapters.read_models import notifications
+from ecbm_notify.domain.notification import NotificationCreated, NotificationRead
+from ecbm_runtime.eventstore import StoredEvent
+
+
+def _id(record: StoredEvent) -> str:
+    return record.stream_id.split("-", 1)[1]
+
+
+def on_notification_created(connection: Connection, event: NotificationCreated, record: StoredEvent) -> None:
+    connection.execute(
+        insert(notifications).values(
+            id=_id(record),
+            created_position=record.position,
+            read=False,
+            create_time=record.recorded_at,
+            **event.model_dump(),
+        )
+    )
+
+
+def on_notification_read(connection: Connection, event: NotificationRead, record: StoredEvent) -> None:
+    connection.execute(update(notifications).where(notifications.c.id == _id(record)).values(read=True))
+
+
+PROJECTIONS = {
+    NotificationCreated: [on_notification_created],
+    NotificationRead: [on_notification_read],
+}

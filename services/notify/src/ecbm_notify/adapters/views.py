@@ -1,0 +1,70 @@
+"""Read side of the web inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, func, select
+
+from ecbm_notify.adapters.read_models import notifications, recipients
+from ecbm_notify.application.queries import ListNotifications
+from ecbm_notify.domain.recipients import normalised_email
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: str
+    recipient_id: str
+    topic: str
+    title: str
+    body: str
+    link: str
+    source_event_type: str
+    read: bool
+    create_time: datetime
+    created_position: int
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    notifications: list[NotificationView]
+    next_after: str
+    total_size: int
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    id: str
+    email: str
+    display_name: str
+
+
+def list_notifications(connection: Connection, query: ListNotifications) -> NotificationPage:
+    """Newest first, keyset-paged on the creating event's position."""
+    inbox = select(notifications).where(notifications.c.recipient_id == query.recipient_id)
+    if query.unread_only:
+        inbox = inbox.where(notifications.c.read.is_(False))
+    total = connection.execute(select(func.count()).select_from(inbox.subquery())).scalar_one()
+    if query.after:
+        inbox = inbox.where(notifications.c.created_position < int(query.after))
+    page_query = inbox.order_by(notifications.c.created_position.desc()).limit(query.page_size + 1)
+    rows = [_notification(row) for row in connection.execute(page_query).mappings()]
+    has_more = len(rows) > query.page_size
+    rows = rows[: query.page_size]
+    next_after = str(rows[-1].created_position) if has_more else ""
+    return NotificationPage(notifications=rows, next_after=next_after, total_size=int(total))
+
+
+def _notification(row: object) -> NotificationView:
+    values = {name: row[name] for name in NotificationView.__dataclass_fields__}  # type: ignore[index]
+    created = values["create_time"]
+    values["create_time"] = created if created.tzinfo else created.replace(tzinfo=UTC)
+    return NotificationView(**values)
+
+
+def recipient_by_email(connection: Connection, email: str) -> RecipientView | None:
+    row = connection.execute(
+        select(recipients).where(recipients.c.email == normalised_email(email))
+    ).mappings().first()
+    return RecipientView(id=row["id"], email=row["email"], display_name=row["display_name"]) if row else None

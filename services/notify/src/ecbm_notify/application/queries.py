@@ -1,0 +1,20 @@
+"""Queries notify answers."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ListNotifications(Query):
+    recipient_id: str = Field(min_length=1, max_length=64)
+    page_size: int = Field(default=50, ge=1, le=500)
+    after: str = ""
+    unread_only: bool = False
+
+
+class LookupRecipient(Query):
+    email: EmailStr

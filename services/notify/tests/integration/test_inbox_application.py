@@ -1,0 +1,118 @@
+"""Notify's handlers and inbox queries against real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from ecbm_events import registry
+
+from ecbm_notify.application.queries import ListNotifications
+from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
+from ecbm_notify.domain.recipients import recipient_id_for
+from ecbm_runtime.auth import Principal, acting_as
+from ecbm_runtime.errors import PermissionDenied
+from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
+from ecbm_runtime.migrations import upgrade
+
+CONTACT = "an.peeters@example.org"
+EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
+
+
+@pytest.fixture
+def notify(database_url: str) -> Iterator[Notify]:
+    upgrade(SERVICE.migrations, database_url)
+    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    yield app
+    app.engine.dispose()
+
+
+def organisation_registered(organisation_id: str = "org1") -> registry.OrganisationRegistered:
+    return registry.OrganisationRegistered(
+        organisation_id=organisation_id,
+        display_name="Mentoring Lab",
+        kind="MENTORING_ORGANISATION",
+        country="BE",
+        contact_name="An Peeters",
+        contact_email=CONTACT,
+        occurred_at=datetime.now(UTC),
+    )
+
+
+def programme_registered(name: str = "Buddy Up") -> registry.ProgrammeRegistered:
+    return registry.ProgrammeRegistered(
+        programme_id=name.replace(" ", "").lower(),
+        organisation_id="org1",
+        display_name=name,
+        countries=["BE"],
+        languages=["nl"],
+        occurred_at=datetime.now(UTC),
+    )
+
+
+def deliver(notify: Notify, event: object, event_id: str) -> None:
+    with delivering(Delivery(handler=f"notify.{type(event).__name__}", event_id=event_id)):
+        notify.bus.handle(event)
+
+
+def inbox(notify: Notify, principal: Principal = EDITOR) -> list[str]:
+    with acting_as(principal):
+        page = notify.bus.handle(ListNotifications(recipient_id=recipient_id_for(CONTACT)))
+    return [n.title for n in page.notifications]
+
+
+def test_programme_registration_reaches_the_organisations_contact(notify: Notify) -> None:
+    deliver(notify, organisation_registered(), "e1")
+    deliver(notify, programme_registered(), "e2")
+
+    assert inbox(notify) == ["Buddy Up is now in the registry"]
+
+
+def test_programme_arriving_before_its_organisation_is_delivered_when_it_arrives(notify: Notify) -> None:
+    deliver(notify, programme_registered(), "e2")
+    assert inbox(notify) == []
+
+    deliver(notify, organisation_registered(), "e1")
+
+    assert inbox(notify) == ["Buddy Up is now in the registry"]
+
+
+def test_a_redelivered_event_changes_nothing(notify: Notify) -> None:
+    deliver(notify, organisation_registered(), "e1")
+    deliver(notify, programme_registered(), "e2")
+
+    with pytest.raises(DuplicateDelivery):
+        deliver(notify, programme_registered(), "e2")
+
+    assert len(inbox(notify)) == 1
+
+
+def test_a_member_reads_only_their_own_inbox(notify: Notify) -> None:
+    deliver(notify, organisation_registered(), "e1")
+    deliver(notify, programme_registered(), "e2")
+    owner = Principal(subject="someone", roles=frozenset({"member"}), email=CONTACT)
+    stranger = Principal(subject="other", roles=frozenset({"member"}), email="x@example.org")
+
+    assert inbox(notify, owner) == ["Buddy Up is now in the registry"]
+    with pytest.raises(PermissionDenied):
+        inbox(notify, stranger)
+
+
+def test_newest_notifications_come_first_and_pages_cover_all(notify: Notify) -> None:
+    deliver(notify, organisation_registered(), "e0")
+    for number in range(5):
+        deliver(notify, programme_registered(f"P {number}"), f"e{number + 1}")
+
+    titles, after = [], ""
+    with acting_as(EDITOR):
+        while True:
+            page = notify.bus.handle(
+                ListNotifications(recipient_id=recipient_id_for(CONTACT), page_size=2, after=after)
+            )
+            titles += [n.title.split(" is ")[0] for n in page.notifications]
+            if not page.next_after:
+                break
+            after = page.next_after
+
+    assert titles == ["P 4", "P 3", "P 2", "P 1", "P 0"]
