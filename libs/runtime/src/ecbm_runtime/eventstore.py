@@ -60,15 +60,12 @@ class EventStore:
         """Append after ``expected_version`` (0 for a new stream) or raise VersionConflict."""
         if not new_events:
             return []
-        if is_postgresql(self.connection):
-            self.connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK_KEY}
-            )
+        self._serialise_appends()
         actual = self.current_version(stream_id)
         if actual != expected_version:
             raise VersionConflict(stream_id, expected_version, actual)
         recorded_at = datetime.now(UTC)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "stream_id": stream_id,
                 "version": expected_version + offset,
@@ -89,6 +86,13 @@ class EventStore:
             StoredEvent(position=position, **row)
             for position, row in zip(positions, rows, strict=True)
         ]
+
+    def _serialise_appends(self) -> None:
+        """Wait until no other transaction can append (on SQLite, BEGIN IMMEDIATE did that)."""
+        if is_postgresql(self.connection):
+            self.connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK_KEY}
+            )
 
     def current_version(self, stream_id: str) -> int:
         query = select(func.coalesce(func.max(events.c.version), 0)).where(
@@ -111,7 +115,8 @@ class EventStore:
         return [_stored(row) for row in self.connection.execute(query).mappings()]
 
     def max_position(self) -> int:
-        return int(self.connection.execute(select(func.coalesce(func.max(events.c.position), 0))).scalar_one())
+        query = select(func.coalesce(func.max(events.c.position), 0))
+        return int(self.connection.execute(query).scalar_one())
 
 
 def _stored(row: Any) -> StoredEvent:

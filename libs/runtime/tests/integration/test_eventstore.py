@@ -1,0 +1,307 @@
+"""Event store on SQLite and PostgreSQL: streams, optimistic concurrency, one commit order."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest_store import migrated_engine, postgres_backend_waits_on_lock, run_threads
+from ecbm_runtime.db import READ_ONLY, is_postgresql
+from ecbm_runtime.errors import Conflict
+from ecbm_runtime.eventstore import EventStore, NewEvent, VersionConflict
+from ecbm_runtime.tables import events
+from ecbm_runtime.testing import wait_until
+from sqlalchemy import Engine, select, text
+
+
+@pytest.fixture
+def engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    with migrated_engine(database_url, tmp_path) as engine:
+        yield engine
+
+
+@pytest.fixture
+def pg_engine(postgres_url: str, tmp_path: Path) -> Iterator[Engine]:
+    with migrated_engine(postgres_url, tmp_path) as engine:
+        yield engine
+
+
+class UnserialisedStore(EventStore):
+    """The store without its advisory lock: what the lock protects against."""
+
+    def _serialise_appends(self) -> None:
+        pass
+
+
+def ticks(*numbers: int) -> list[NewEvent]:
+    return [NewEvent(type="Ticked", data={"n": n}, metadata={"m": n}) for n in numbers]
+
+
+def append(engine: Engine, stream_id: str, expected: int, new: list[NewEvent]) -> None:
+    with engine.begin() as connection:
+        EventStore(connection).append(stream_id, expected, new)
+
+
+def all_positions(engine: Engine) -> list[int]:
+    with engine.connect() as connection:
+        return list(connection.execute(select(events.c.position).order_by("position")).scalars())
+
+
+def test_appended_events_load_back_in_version_order_with_their_data(engine: Engine) -> None:
+    append(engine, "session-1", 0, ticks(1, 2))
+    append(engine, "session-1", 2, [NewEvent("Named", {"title": "Zoë", "tags": ["a"]}, {"c": 1})])
+
+    with engine.connect() as connection:
+        loaded = EventStore(connection).load("session-1")
+
+    assert [(e.version, e.type, e.data, e.metadata) for e in loaded] == [
+        (1, "Ticked", {"n": 1}, {"m": 1}),
+        (2, "Ticked", {"n": 2}, {"m": 2}),
+        (3, "Named", {"title": "Zoë", "tags": ["a"]}, {"c": 1}),
+    ]
+
+
+def test_append_returns_the_stored_events_with_their_positions(engine: Engine) -> None:
+    append(engine, "other-1", 0, ticks(1))
+
+    with engine.begin() as connection:
+        stored = EventStore(connection).append("session-1", 0, ticks(1, 2))
+
+    assert [(e.position, e.stream_id, e.version) for e in stored] == [
+        (2, "session-1", 1),
+        (3, "session-1", 2),
+    ]
+
+
+def test_recorded_at_comes_back_as_an_aware_utc_time(engine: Engine) -> None:
+    before = datetime.now(UTC)
+    append(engine, "session-1", 0, ticks(1))
+
+    with engine.connect() as connection:
+        (event,) = EventStore(connection).load("session-1")
+
+    assert event.recorded_at.utcoffset() == timedelta(0)
+    assert before - timedelta(seconds=1) <= event.recorded_at <= datetime.now(UTC)
+
+
+def test_read_all_returns_every_stream_in_position_order_after_a_position(engine: Engine) -> None:
+    append(engine, "a", 0, ticks(1))
+    append(engine, "b", 0, ticks(1, 2))
+    append(engine, "a", 1, ticks(2))
+
+    with engine.connect() as connection:
+        store = EventStore(connection)
+        everything = store.read_all()
+        tail = store.read_all(after_position=2, limit=1)
+
+    assert [(e.position, e.stream_id, e.version) for e in everything] == [
+        (1, "a", 1),
+        (2, "b", 1),
+        (3, "b", 2),
+        (4, "a", 2),
+    ]
+    assert [e.position for e in tail] == [3]
+
+
+def test_max_position_is_zero_for_an_empty_store_then_the_last_position(engine: Engine) -> None:
+    with engine.connect() as connection:
+        assert EventStore(connection).max_position() == 0
+    append(engine, "a", 0, ticks(1, 2, 3))
+
+    with engine.connect() as connection:
+        assert EventStore(connection).max_position() == 3
+
+
+def test_current_version_counts_a_streams_events(engine: Engine) -> None:
+    append(engine, "a", 0, ticks(1, 2))
+
+    with engine.connect() as connection:
+        store = EventStore(connection)
+        assert (store.current_version("a"), store.current_version("nobody")) == (2, 0)
+
+
+def test_appending_nothing_writes_nothing(engine: Engine) -> None:
+    with engine.begin() as connection:
+        assert EventStore(connection).append("a", 5, []) == []
+
+    assert all_positions(engine) == []
+
+
+def test_appending_after_a_stale_version_raises_a_version_conflict(engine: Engine) -> None:
+    append(engine, "a", 0, ticks(1, 2))
+
+    with pytest.raises(VersionConflict) as raised, engine.begin() as connection:
+        EventStore(connection).append("a", 1, ticks(3))
+
+    assert isinstance(raised.value, Conflict)
+    assert (raised.value.stream_id, raised.value.expected) == ("a", 1)
+    assert "found 2" in str(raised.value)
+    assert all_positions(engine) == [1, 2]
+
+
+def test_starting_a_stream_that_exists_raises_a_version_conflict(engine: Engine) -> None:
+    append(engine, "a", 0, ticks(1))
+
+    with pytest.raises(VersionConflict), engine.begin() as connection:
+        EventStore(connection).append("a", 0, ticks(1))
+
+
+def test_two_threads_racing_to_start_one_stream_leave_exactly_one_winner(engine: Engine) -> None:
+    start = threading.Barrier(2)
+
+    def attempt(name: str) -> str:
+        start.wait()
+        with engine.begin() as connection:
+            EventStore(connection).append("session-1", 0, [NewEvent("Opened", {"by": name})])
+        return name
+
+    outcomes = run_threads(lambda: attempt("first"), lambda: attempt("second"))
+
+    winners = [o for o in outcomes if isinstance(o, str)]
+    assert len(winners) == 1
+    assert [type(o) for o in outcomes if not isinstance(o, str)] == [VersionConflict]
+    with engine.connect() as connection:
+        assert [e.data["by"] for e in EventStore(connection).load("session-1")] == winners
+
+
+@dataclass
+class Overlap:
+    """Two appends of version 1 whose transactions overlap for certain (PostgreSQL only)."""
+
+    engine: Engine
+    store: type[EventStore]
+
+    def run(self) -> list[object]:
+        first_appended = threading.Event()
+        first_may_commit = threading.Event()
+
+        def first() -> str:
+            with self.engine.begin() as connection:
+                self.store(connection).append("s", 0, [NewEvent("Opened", {"by": "first"})])
+                first_appended.set()
+                first_may_commit.wait(30)
+            return "first"
+
+        def second() -> str:
+            first_appended.wait(30)
+            with self.engine.begin() as connection:
+                pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                self._watch(pid, first_may_commit)
+                self.store(connection).append("s", 0, [NewEvent("Opened", {"by": "second"})])
+            return "second"
+
+        return run_threads(first, second)
+
+    def _watch(self, pid: int, release: threading.Event) -> None:
+        """Let the first commit only once the second's backend is blocked behind it."""
+
+        def release_once_second_waits() -> None:
+            wait_until(lambda: postgres_backend_waits_on_lock(self.engine, pid), timeout=30)
+            release.set()
+
+        threading.Thread(target=release_once_second_waits, daemon=True).start()
+
+def test_an_append_waiting_on_the_store_lock_then_sees_the_winner_and_conflicts(
+    pg_engine: Engine,
+) -> None:
+    outcomes = Overlap(pg_engine, EventStore).run()
+
+    assert outcomes[0] == "first"
+    assert isinstance(outcomes[1], VersionConflict)
+    assert "found 1" in str(outcomes[1])
+
+
+def test_without_the_lock_the_unique_version_still_turns_a_race_into_a_conflict(
+    pg_engine: Engine,
+) -> None:
+    outcomes = Overlap(pg_engine, UnserialisedStore).run()
+
+    assert outcomes[0] == "first"
+    assert isinstance(outcomes[1], VersionConflict)
+    with pg_engine.connect() as connection:
+        assert [e.data["by"] for e in EventStore(connection).load("s")] == ["first"]
+
+
+@dataclass
+class TailResult:
+    seen: list[int]
+    stored: list[int]
+
+    @property
+    def skipped(self) -> int:
+        return len(set(self.stored) - set(self.seen))
+
+
+def tail_while_writing(
+    engine: Engine, store: type[EventStore], writers: int = 4, per_writer: int = 300
+) -> TailResult:
+    """Writers append to their own streams, one event per transaction, while a reader tails.
+
+    On PostgreSQL every third transaction sleeps 2 ms after its insert, before committing,
+    to widen the window in which a later position can commit before an earlier one.
+    """
+    start = threading.Barrier(writers + 1)
+    finished = threading.Event()
+    delay = text("SELECT pg_sleep(0.002)") if is_postgresql(engine) else None
+
+    def write(writer: int) -> None:
+        start.wait()
+        for version in range(1, per_writer + 1):
+            with engine.begin() as connection:
+                store(connection).append(f"writer-{writer}", version - 1, ticks(version))
+                if delay is not None and version % 3 == writer % 3:
+                    connection.execute(delay)
+
+    def read() -> list[int]:
+        seen: list[int] = []
+        with engine.connect().execution_options(**READ_ONLY) as connection:
+            start.wait()
+            while True:
+                done = finished.is_set()  # before the read: everything committed is then seen
+                batch = EventStore(connection).read_all(after_position=seen[-1] if seen else 0)
+                connection.rollback()  # a new snapshot on each read (SQLite keeps one per txn)
+                seen += [event.position for event in batch]
+                if done and not batch:
+                    return seen
+
+    def write_all() -> None:
+        try:
+            outcomes = run_threads(*(lambda w=w: write(w) for w in range(writers)))
+        finally:
+            finished.set()
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    write_outcome, seen = run_threads(write_all, read)
+    if isinstance(write_outcome, BaseException):
+        raise write_outcome
+    assert isinstance(seen, list)
+    return TailResult(seen=seen, stored=all_positions(engine))
+
+
+@pytest.mark.slow
+def test_a_reader_tailing_by_position_sees_every_event_once_in_order(engine: Engine) -> None:
+    result = tail_while_writing(engine, EventStore)
+
+    assert len(result.stored) == 4 * 300
+    assert result.seen == result.stored
+
+
+@pytest.mark.slow
+def test_without_the_store_lock_a_tailing_reader_skips_events(pg_engine: Engine) -> None:
+    # Bounded retries, though one run has always been enough: 130-300 of 1200 events
+    # (11-25 %) were skipped in each of 10 runs measured here.
+    for _attempt in range(5):
+        result = tail_while_writing(pg_engine, UnserialisedStore)
+        if result.skipped:
+            break
+        with pg_engine.begin() as connection:
+            connection.execute(events.delete())
+
+    assert result.skipped > 0
+    assert set(result.seen) <= set(result.stored)
