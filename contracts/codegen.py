@@ -6,8 +6,8 @@
 Generated, and committed:
 - gRPC stubs: contracts/proto/**/*.proto -> contracts/python/ecbm/** (*_pb2.py, *_pb2.pyi,
   *_pb2_grpc.py, __init__.py), via grpc_tools.protoc;
-- integration event schemas: contracts/events/ecbm_events -> contracts/events/schemas/**
-  and contracts/events/asyncapi.yaml, via ecbm_events.export.
+- integration event schemas: contracts/events/ecbm_integration -> contracts/events/schemas/**
+  and contracts/events/asyncapi.yaml, via ecbm_integration.export.
 
 Everything is generated into a temporary directory first and then compared with (or copied
 over) the committed tree, so a run is all-or-nothing and files for deleted protos or events
@@ -67,7 +67,7 @@ def generate_stubs(out: Path) -> None:
 def generate_events(out: Path) -> None:
     """Write event JSON schemas and the AsyncAPI document into ``out`` (an events/ root)."""
     sys.path.insert(0, str(EVENTS_ROOT))  # the working tree, even if installed elsewhere
-    from ecbm_events.export import export
+    from ecbm_integration.export import export
 
     export(out)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from ecbm_events import CATALOGUE, IntegrationEvent, OrganisationRegistered, resolve
+from ecbm_integration import CATALOGUE, IntegrationEvent, OrganisationRegistered, resolve
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError

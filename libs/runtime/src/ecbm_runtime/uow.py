@@ -19,7 +19,7 @@ from ecbm_runtime.tables import outbox
 
 
 class IntegrationEventLike(Protocol):
-    """What the outbox needs of a published event (see ecbm_events.IntegrationEvent)."""
+    """What the outbox needs of a published event (see ecbm_integration.IntegrationEvent)."""
 
     source: ClassVar[str]
     schema_version: ClassVar[int]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from ecbm_events import registry
+from ecbm_integration import registry
 
 from ecbm_notify.application.queries import ListNotifications
 from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap

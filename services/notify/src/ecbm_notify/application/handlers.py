@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ecbm_events import registry
+from ecbm_integration import registry
 from pydantic import BaseModel
 from sqlalchemy import Connection
 

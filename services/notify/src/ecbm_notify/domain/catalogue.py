@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ecbm_events import registry
+from ecbm_integration import registry
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecbm_events import registry as published
+from ecbm_integration import registry as published
 
 from ecbm_registry.domain.organisation import OrganisationRegistered
 from ecbm_registry.domain.programme import ProgrammeRegistered

@@ -1,8 +1,8 @@
 """ECBM integration events: the messages services publish on the bus (see contracts/README.md)."""
 
-from ecbm_events.base import IntegrationEvent
-from ecbm_events.catalogue import CATALOGUE, resolve
-from ecbm_events.registry import OrganisationRegistered, ProgrammeRegistered
+from ecbm_integration.base import IntegrationEvent
+from ecbm_integration.catalogue import CATALOGUE, resolve
+from ecbm_integration.registry import OrganisationRegistered, ProgrammeRegistered
 
 __all__ = [
     "CATALOGUE",

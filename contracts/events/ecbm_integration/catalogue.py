@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ecbm_events.base import IntegrationEvent
-from ecbm_events.registry import OrganisationRegistered, ProgrammeRegistered
+from ecbm_integration.base import IntegrationEvent
+from ecbm_integration.registry import OrganisationRegistered, ProgrammeRegistered
 
 _EVENTS: tuple[type[IntegrationEvent], ...] = (
     OrganisationRegistered,

@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from ecbm_events.base import IntegrationEvent
-from ecbm_events.fields import CountryCode, DisplayName, Email, LanguageCode, OccurredAt, ResourceId
+from ecbm_integration.base import IntegrationEvent
+from ecbm_integration.fields import CountryCode, DisplayName, Email, LanguageCode, OccurredAt, ResourceId
 
 
 class RegistryEvent(IntegrationEvent):

@@ -1,0 +1,11 @@
+"""The quality skeleton is a complete service definition the runners can start."""
+
+from ecbm_runtime.service import load_service
+
+
+def test_quality_is_installed_with_its_default_ports() -> None:
+    definition = load_service("quality")
+
+    assert definition.grpc_port == 50054
+    assert definition.worker_class().name == "quality"
+    assert (definition.migrations / "env.py").exists()
