@@ -1,0 +1,367 @@
+"""Unit of work on SQLite and PostgreSQL: events, projections, outbox and inbox commit together."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from functools import singledispatchmethod
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import pytest
+from conftest_store import migrated_engine, run_threads
+from ecbm_runtime.aggregate import Aggregate, DomainEvent
+from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.errors import NotFound
+from ecbm_runtime.eventstore import EventCodec, StoredEvent, VersionConflict
+from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
+from ecbm_runtime.tables import events, inbox, outbox
+from ecbm_runtime.testing import wait_until
+from ecbm_runtime.uow import EventWiring, UnitOfWork
+from pydantic import BaseModel
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+
+
+class SessionOpened(DomainEvent):
+    title: str
+
+
+class SeatBooked(DomainEvent):
+    attendee: str
+
+
+class Session(Aggregate):
+    stream_prefix = "session"
+
+    title: str
+    attendees: list[str]
+
+    @classmethod
+    def open(cls, id: str, title: str) -> Self:
+        session = cls(id)
+        session.record(SessionOpened(title=title))
+        return session
+
+    def book(self, attendee: str) -> None:
+        self.record(SeatBooked(attendee=attendee))
+
+    @singledispatchmethod
+    def apply(self, event: Any) -> None:
+        super().apply(event)
+
+    @apply.register
+    def _(self, event: SessionOpened) -> None:
+        self.title, self.attendees = event.title, []
+
+    @apply.register
+    def _(self, event: SeatBooked) -> None:
+        self.attendees.append(event.attendee)
+
+
+class SeatBookedV1(BaseModel):
+    """The integration event other services would consume."""
+
+    source: ClassVar[str] = "events"
+    schema_version: ClassVar[int] = 1
+    session_id: str
+    attendee: str
+
+    @classmethod
+    def event_type(cls) -> str:
+        return "SeatBooked"
+
+
+read_model = MetaData()
+session_view = Table(
+    "session_view",
+    read_model,
+    Column("id", String(50), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("booked", Integer, nullable=False),
+)
+
+
+def project_opened(connection: Connection, event: SessionOpened, record: StoredEvent) -> None:
+    session_id = record.stream_id.removeprefix("session-")
+    connection.execute(insert(session_view).values(id=session_id, title=event.title, booked=0))
+
+
+def project_booked(connection: Connection, event: SeatBooked, record: StoredEvent) -> None:
+    session_id = record.stream_id.removeprefix("session-")
+    connection.execute(
+        update(session_view)
+        .where(session_view.c.id == session_id)
+        .values(booked=session_view.c.booked + 1)
+    )
+
+
+def publish_booked(event: SeatBooked, record: StoredEvent) -> SeatBookedV1:
+    return SeatBookedV1(session_id=record.stream_id, attendee=event.attendee)
+
+
+def fail_projection(connection: Connection, event: SeatBooked, record: StoredEvent) -> None:
+    raise RuntimeError("projection failed")
+
+
+def wiring(*extra_booked_projections: Callable[..., None]) -> EventWiring:
+    return EventWiring(
+        codec=EventCodec([SessionOpened, SeatBooked]),
+        projections={
+            SessionOpened: [project_opened],
+            SeatBooked: [project_booked, *extra_booked_projections],
+        },
+        integration={SeatBooked: publish_booked},
+        metadata=lambda: {"correlation_id": "corr-1"},
+    )
+
+
+@pytest.fixture
+def engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    with migrated_engine(database_url, tmp_path) as engine:
+        read_model.create_all(engine)
+        yield engine
+
+
+def open_session(engine: Engine) -> str:
+    """Store session ``s1``: one event, its view row, no outbox row."""
+    with UnitOfWork(engine, wiring()) as uow:
+        uow.repository(Session).add(Session.open("s1", "Mentoring 101"))
+        uow.commit()
+    return "s1"
+
+
+@pytest.fixture
+def opened(engine: Engine) -> str:
+    return open_session(engine)
+
+
+def book(engine: Engine, attendee: str, wired: EventWiring | None = None) -> UnitOfWork:
+    with UnitOfWork(engine, wired or wiring()) as uow:
+        uow.repository(Session).get("s1").book(attendee)
+        uow.commit()
+    return uow
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (events, outbox, inbox, session_view)
+        }
+
+
+def booked(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(session_view.c.booked)).scalar_one())
+
+
+def test_commit_writes_events_projection_rows_and_outbox_rows(engine: Engine, opened: str) -> None:
+    book(engine, "ana")
+
+    assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 0, "session_view": 1}
+    assert booked(engine) == 1
+    with engine.connect() as connection:
+        row = connection.execute(select(outbox)).mappings().one()
+    assert (row["exchange"], row["routing_key"], row["published_at"]) == (
+        "events.events",
+        "SeatBooked",
+        None,
+    )
+    assert SeatBookedV1.model_validate_json(row["body"]).attendee == "ana"
+    assert row["headers"]["correlation_id"] == "corr-1"
+    assert row["headers"]["event_id"] == row["event_id"]
+
+
+def test_after_commit_receives_the_new_outbox_ids(engine: Engine, opened: str) -> None:
+    handed_over: list[list[int]] = []
+    with UnitOfWork(engine, wiring(), after_commit=handed_over.append) as uow:
+        session = uow.repository(Session).get("s1")
+        session.book("ana")
+        session.book("ben")
+        uow.commit()
+
+    with engine.connect() as connection:
+        ids = list(connection.execute(select(outbox.c.id).order_by(outbox.c.id)).scalars())
+    assert handed_over == [ids] == [uow.committed_outbox_ids]
+    assert len(ids) == 2
+
+
+def test_an_exception_before_commit_leaves_no_events_rows_or_outbox_rows(
+    engine: Engine, opened: str
+) -> None:
+    before = counts(engine)
+
+    with pytest.raises(ValueError), UnitOfWork(engine, wiring()) as uow:
+        uow.repository(Session).get("s1").book("ana")
+        uow.flush()
+        raise ValueError("the handler failed after its writes")
+
+    assert counts(engine) == before
+    assert booked(engine) == 0
+
+
+def test_leaving_without_commit_writes_nothing(engine: Engine, opened: str) -> None:
+    before = counts(engine)
+
+    with UnitOfWork(engine, wiring()) as uow:
+        uow.repository(Session).get("s1").book("ana")
+
+    assert counts(engine) == before
+
+
+def test_a_projection_that_raises_rolls_back_the_events_too(engine: Engine, opened: str) -> None:
+    before = counts(engine)
+
+    with pytest.raises(RuntimeError, match="projection failed"):
+        book(engine, "ana", wiring(fail_projection))
+
+    assert counts(engine) == before
+    with UnitOfWork(engine, wiring()) as uow:
+        assert uow.repository(Session).get("s1").attendees == []
+
+
+def test_getting_an_aggregate_that_was_never_stored_raises_not_found(engine: Engine) -> None:
+    with pytest.raises(NotFound, match="session 'nope'"), UnitOfWork(engine, wiring()) as uow:
+        uow.repository(Session).get("nope")
+
+
+def test_concurrent_units_of_work_on_one_aggregate_let_exactly_one_commit(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    with migrated_engine(postgres_url, tmp_path) as engine:
+        read_model.create_all(engine)
+        open_session(engine)
+        both_loaded = threading.Barrier(2)
+
+        def attempt(attendee: str) -> str:
+            with UnitOfWork(engine, wiring()) as uow:
+                session = uow.repository(Session).get("s1")
+                both_loaded.wait()
+                session.book(attendee)
+                uow.commit()
+            return attendee
+
+        outcomes = run_threads(lambda: attempt("ana"), lambda: attempt("ben"))
+
+        winners = [o for o in outcomes if isinstance(o, str)]
+        assert [type(o) for o in outcomes if o not in winners] == [VersionConflict]
+        assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 0, "session_view": 1}
+        with UnitOfWork(engine, wiring()) as uow:
+            assert uow.repository(Session).get("s1").attendees == winners
+
+
+def test_units_of_work_on_sqlite_take_turns_so_no_update_is_lost(tmp_path: Path) -> None:
+    # BEGIN IMMEDIATE makes the second unit of work wait before it loads, so it loads
+    # the first one's booking and both commit; PostgreSQL raises a conflict instead.
+    with migrated_engine(f"sqlite:///{tmp_path / 'test.db'}", tmp_path) as engine:
+        read_model.create_all(engine)
+        open_session(engine)
+        first_loaded, second_entering = threading.Event(), threading.Event()
+
+        def first() -> None:
+            with UnitOfWork(engine, wiring()) as uow:
+                uow.repository(Session).get("s1").book("ana")
+                first_loaded.set()
+                second_entering.wait(30)
+                uow.commit()
+
+        def second() -> None:
+            first_loaded.wait(30)
+            second_entering.set()
+            book(engine, "ben")
+
+        assert run_threads(first, second) == [None, None]
+        with UnitOfWork(engine, wiring()) as uow:
+            assert uow.repository(Session).get("s1").attendees == ["ana", "ben"]
+        assert booked(engine) == 2
+
+
+DELIVERY = Delivery(handler="events.on_member_joined", event_id="evt-1")
+
+
+def test_a_redelivered_event_raises_duplicate_delivery_and_writes_nothing(
+    engine: Engine, opened: str
+) -> None:
+    with delivering(DELIVERY):
+        book(engine, "ana")
+    after_first = counts(engine)
+
+    with pytest.raises(DuplicateDelivery), delivering(DELIVERY):
+        book(engine, "ana")
+
+    assert counts(engine) == after_first
+    assert after_first["inbox"] == 1
+
+
+def test_the_same_event_is_processed_once_per_handler(engine: Engine, opened: str) -> None:
+    with delivering(DELIVERY):
+        book(engine, "ana")
+    with delivering(Delivery(handler="events.other_handler", event_id=DELIVERY.event_id)):
+        book(engine, "ben")
+
+    assert booked(engine) == 2
+
+
+def test_a_failed_first_attempt_leaves_no_inbox_row_so_the_retry_is_processed(
+    engine: Engine, opened: str
+) -> None:
+    with pytest.raises(RuntimeError), delivering(DELIVERY):
+        book(engine, "ana", wiring(fail_projection))
+    assert counts(engine)["inbox"] == 0
+
+    with delivering(DELIVERY):
+        book(engine, "ana")
+
+    assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 1, "session_view": 1}
+
+
+def test_a_concurrent_duplicate_delivery_waits_for_the_first_and_is_refused(
+    engine: Engine, opened: str
+) -> None:
+    first_claimed, second_entering = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with delivering(DELIVERY), UnitOfWork(engine, wiring()) as uow:
+            first_claimed.set()
+            second_entering.wait(30)
+            if is_postgresql(engine):  # the second's claim then waits on our inbox row
+                wait_until(lambda: backends_waiting_on_a_lock(engine), timeout=30)
+            uow.repository(Session).get("s1").book("ana")
+            uow.commit()
+
+    def second() -> None:
+        first_claimed.wait(30)
+        second_entering.set()
+        with delivering(DELIVERY):
+            book(engine, "ben")
+
+    outcomes = run_threads(first, second)
+
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], DuplicateDelivery)
+    assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 1, "session_view": 1}
+
+
+def backends_waiting_on_a_lock(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+        )
