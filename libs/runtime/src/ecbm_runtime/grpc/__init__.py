@@ -1,0 +1,26 @@
+"""gRPC plumbing of the api process: server factory, interceptor, message helpers."""
+
+from ecbm_runtime.grpc.convert import (
+    apply_field_mask,
+    clamp_page_size,
+    decode_page_token,
+    encode_page_token,
+    message_to_dict,
+)
+from ecbm_runtime.grpc.interceptors import CORRELATION_HEADER, ApiInterceptor, status_for
+from ecbm_runtime.grpc.server import ApiServer, ServiceRegistration, create_server, serve_forever
+
+__all__ = [
+    "CORRELATION_HEADER",
+    "ApiInterceptor",
+    "ApiServer",
+    "ServiceRegistration",
+    "apply_field_mask",
+    "clamp_page_size",
+    "create_server",
+    "decode_page_token",
+    "encode_page_token",
+    "message_to_dict",
+    "serve_forever",
+    "status_for",
+]

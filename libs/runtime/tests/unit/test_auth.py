@@ -1,0 +1,108 @@
+"""Bearer tokens, the current principal and access decisions."""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+from ecbm_runtime import auth, errors
+
+SECRET = "unit-test-signing-key-of-a-decent-length-0123456789"
+ALG, ISSUER = "HS256", "ecbm"
+
+
+def token(subject: str = "u-1", roles: tuple[str, ...] = ("editor",), **kwargs: object) -> str:
+    return auth.issue_token(SECRET, ALG, ISSUER, subject, roles, **kwargs)  # type: ignore[arg-type]
+
+
+def test_issued_token_verifies_to_its_principal() -> None:
+    principal = auth.verify_token(SECRET, ALG, ISSUER, token(email="ana@example.org"))
+    assert principal == auth.Principal("u-1", frozenset({"editor"}), "ana@example.org")
+
+
+@pytest.mark.parametrize(
+    ("bad_token", "reason"),
+    [
+        (token(ttl_seconds=-10), "expired"),
+        (auth.issue_token("another-key-of-a-decent-length-0123456789ab", ALG, ISSUER, "u", []),
+         "signature"),
+        (auth.issue_token(SECRET, ALG, "someone-else", "u", []), "issuer"),
+        ("not.a.jwt", "malformed"),
+        (jwt.encode({"iss": ISSUER, "sub": "u"}, SECRET, algorithm=ALG), "'exp'"),
+        (jwt.encode({"iss": ISSUER, "sub": "u", "exp": 2**40, "roles": "admin"}, SECRET, ALG),
+         "malformed"),
+    ],
+)  # fmt: skip
+def test_rejected_token_says_why(bad_token: str, reason: str) -> None:
+    with pytest.raises(errors.Unauthenticated, match=reason):
+        auth.verify_token(SECRET, ALG, ISSUER, bad_token)
+
+
+def test_verifier_returns_the_same_principal_on_repeated_calls() -> None:
+    verifier = auth.TokenVerifier(SECRET, ALG, ISSUER)
+    issued = token(roles=("member",))
+    assert (
+        verifier.verify(issued)
+        == verifier.verify(issued)
+        == auth.Principal("u-1", frozenset({"member"}))
+    )
+
+
+def test_verifier_rejects_expired_tokens() -> None:
+    with pytest.raises(errors.Unauthenticated, match="expired"):
+        auth.TokenVerifier(SECRET, ALG, ISSUER).verify(token(ttl_seconds=-1))
+
+
+def test_allow_rejects_unknown_role_names() -> None:
+    with pytest.raises(ValueError, match="edtor"):
+        auth.allow("edtor")
+
+
+def test_public_method_needs_no_principal() -> None:
+    auth.authorize("ListProgrammes", auth.PUBLIC, None)
+
+
+def test_protected_method_without_principal_is_unauthenticated() -> None:
+    with pytest.raises(errors.Unauthenticated):
+        auth.authorize("RegisterProgramme", auth.allow("editor"), None)
+
+
+def test_protected_method_with_other_role_is_denied() -> None:
+    member = auth.Principal("u", frozenset({"member"}))
+    with pytest.raises(errors.PermissionDenied, match="editor"):
+        auth.authorize("RegisterProgramme", auth.allow("editor"), member)
+
+
+def test_admin_may_call_any_method_in_the_policy() -> None:
+    admin = auth.Principal("root", frozenset({"admin"}))
+    auth.authorize("RegisterProgramme", auth.allow("editor"), admin)
+
+
+def test_method_missing_from_policy_is_denied_even_to_admin() -> None:
+    admin = auth.Principal("root", frozenset({"admin"}))
+    with pytest.raises(errors.PermissionDenied):
+        auth.authorize("DropEverything", None, admin)
+
+
+def test_current_principal_is_set_only_inside_acting_as() -> None:
+    editor = auth.Principal("u", frozenset({"editor"}))
+    with auth.acting_as(editor):
+        assert auth.current_principal() == editor
+    assert auth.current_principal() is None
+
+
+def test_require_role_returns_the_caller_holding_it() -> None:
+    with auth.acting_as(auth.Principal("u", frozenset({"auditor"}))):
+        assert auth.require_role("auditor", "editor").subject == "u"
+
+
+def test_require_role_rejects_callers_without_it() -> None:
+    with (
+        auth.acting_as(auth.Principal("u", frozenset({"member"}))),
+        pytest.raises(errors.PermissionDenied),
+    ):
+        auth.require_role("auditor")
+
+
+def test_require_role_without_caller_is_unauthenticated() -> None:
+    with pytest.raises(errors.Unauthenticated):
+        auth.require_role("member")
