@@ -42,6 +42,7 @@ class ServiceDefinition:
     build_api: Callable[[ServiceSettings], ApiWiring]
     worker_class: Callable[[], type]
     seed_demo: Callable[[str, str], None] | None = None  # (grpc target, token) -> None
+    replay: Callable[[ServiceSettings], int] | None = None  # rebuild read models -> events replayed
     extras: Mapping[str, Any] = field(default_factory=dict)
 
     def load_settings(self, **overrides: Any) -> ServiceSettings:

@@ -1,0 +1,198 @@
+"""The ``ecbm`` command: run, migrate, seed, replay, benchmark and operate the platform."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecbm_runtime.service import ServiceDefinition, load_service, load_services
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+dlq_app = typer.Typer(help="Inspect and replay dead-lettered messages.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
+
+ServiceArg = Annotated[str, typer.Argument(help="registry, matching, events, quality, alerts or notify")]
+
+
+def _selected(service: str | None) -> list[ServiceDefinition]:
+    return [load_service(service)] if service else list(load_services().values())
+
+
+@app.command()
+def up(
+    demo: Annotated[bool, typer.Option(help="Load demo data through the APIs once they serve.")] = False,
+    only: Annotated[list[str] | None, typer.Option(help="Start only these services.")] = None,
+) -> None:
+    """Start every service's api and worker (SQLite under var/, local RabbitMQ) until Ctrl-C."""
+    from ecbm_cli.supervisor import Supervisor
+    from ecbm_runtime.migrations import upgrade
+
+    services = [load_service(name) for name in only] if only else list(load_services().values())
+    for definition in services:
+        upgrade(definition.migrations, definition.load_settings().effective_database_url())
+    supervisor = Supervisor()
+    supervisor.start(services)
+    for definition in services:
+        settings = definition.load_settings()
+        supervisor.say(
+            f"{definition.name:<9} gRPC {settings.grpc_host}:{settings.grpc_port}   "
+            f"metrics api http://127.0.0.1:{settings.metrics_port}/metrics   "
+            f"worker http://127.0.0.1:{settings.worker_metrics_port}/metrics"
+        )
+    if demo:
+        _seed_when_ready(services, supervisor.say)
+    raise typer.Exit(supervisor.wait())
+
+
+def _seed_when_ready(services: list[ServiceDefinition], say: typer.models.Any) -> None:
+    for definition in services:
+        if definition.seed_demo is None:
+            continue
+        target = _target(definition)
+        _wait_serving(target, timeout=60)
+        say(f"seeding {definition.name} demo data through {target} ...")
+        definition.seed_demo(target, _admin_token())
+        say(f"{definition.name} demo data loaded")
+
+
+def _target(definition: ServiceDefinition) -> str:
+    settings = definition.load_settings()
+    return f"{settings.grpc_host}:{settings.grpc_port}"
+
+
+def _wait_serving(target: str, timeout: float) -> None:
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while time.monotonic() < deadline:
+            try:
+                status = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1).status
+                if status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            time.sleep(0.2)
+    raise typer.BadParameter(f"{target} did not become SERVING within {timeout:.0f}s")
+
+
+def _admin_token() -> str:
+    from ecbm_runtime.auth import issue_token
+
+    settings = load_service("registry").load_settings()
+    return issue_token(
+        settings.jwt_secret, settings.jwt_algorithm, settings.jwt_issuer, "ecbm-seed", ["admin"], 3600
+    )
+
+
+@app.command()
+def run(service: ServiceArg, process: Annotated[str, typer.Argument(help="api or worker")]) -> None:
+    """Run one process of one service in the foreground."""
+    if process not in ("api", "worker"):
+        raise typer.BadParameter("process must be 'api' or 'worker'")
+    load_service(service)  # fail early on an unknown name
+    module = "ecbm_runtime.api_main" if process == "api" else "ecbm_runtime.worker_main"
+    # exec: the worker must monkey-patch with eventlet before anything else is imported.
+    os.execv(sys.executable, [sys.executable, "-m", module, service])
+
+
+@app.command()
+def migrate(service: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Bring one service's database (or every one) to the newest schema."""
+    from ecbm_runtime.migrations import upgrade
+
+    for definition in _selected(service):
+        url = definition.load_settings().effective_database_url()
+        upgrade(definition.migrations, url)
+        typer.echo(f"{definition.name}: migrated {_redacted(url)}")
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def seed(demo: Annotated[bool, typer.Option(help="Load the demo network.")] = False) -> None:
+    """Load demo data through the running services' gRPC APIs (never into tables)."""
+    if not demo:
+        raise typer.BadParameter("only --demo data exists; pass --demo")
+    _seed_when_ready(list(load_services().values()), typer.echo)
+
+
+@app.command()
+def token(
+    role: Annotated[list[str], typer.Option(help="admin, editor, auditor, member or integrator")],
+    sub: Annotated[str, typer.Option(help="The subject (person or client id).")] = "developer",
+    email: Annotated[str | None, typer.Option()] = None,
+    ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 8 * 3600,
+) -> None:
+    """Print a development JWT signed with the local development key."""
+    from ecbm_runtime.auth import allow, issue_token
+
+    allow(*role)  # rejects unknown role names
+    settings = load_service("registry").load_settings()
+    typer.echo(
+        issue_token(settings.jwt_secret, settings.jwt_algorithm, settings.jwt_issuer, sub, role, ttl, email=email)
+    )
+
+
+@app.command()
+def replay(service: ServiceArg) -> None:
+    """Rebuild a service's read models by replaying its event store."""
+    definition = load_service(service)
+    if definition.replay is None:
+        raise typer.BadParameter(f"{service} keeps no projections to replay")
+    count = definition.replay(definition.load_settings())
+    typer.echo(f"{service}: replayed {count} events")
+
+
+@dlq_app.command("list")
+def dlq_list(service: ServiceArg, limit: int = 50) -> None:
+    """Show what is parked in a service's dead-letter queue (nothing is removed)."""
+    from ecbm_runtime.dlq import list_dead_letters
+
+    settings = load_service(service).load_settings()
+    letters = list_dead_letters(settings.amqp_url, service, limit=limit)
+    for letter in letters:
+        typer.echo(str(letter))
+    typer.echo(f"{len(letters)} dead-lettered message(s) in {service}.dlq")
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    service: ServiceArg,
+    event_id: Annotated[str | None, typer.Option(help="Only this event.")] = None,
+    limit: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Send dead-lettered messages back to where they were going."""
+    from ecbm_runtime.dlq import replay_dead_letters
+
+    settings = load_service(service).load_settings()
+    count = replay_dead_letters(settings.amqp_url, service, limit=limit, event_id=event_id)
+    typer.echo(f"replayed {count} message(s) from {service}.dlq")
+
+
+@app.command()
+def bench(
+    suite: Annotated[str, typer.Argument(help="foundation")],
+    json_file: Annotated[Path, typer.Option("--json", help="Write the results here as JSON.")] = Path(
+        "bench-results/foundation.json"
+    ),
+) -> None:
+    """Measure a suite against in-process baselines and write JSON results."""
+    from ecbm_cli.bench import run_suite
+
+    run_suite(suite, json_file)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,116 @@
+"""Runs every service's api and worker as child processes with prefixed, readable logs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from ecbm_runtime.service import ServiceDefinition
+
+COLOURS = ("36", "32", "35", "33", "34", "31")
+
+
+@dataclass
+class Child:
+    label: str
+    process: subprocess.Popen[bytes]
+
+
+def command_for(service: str, kind: str) -> list[str]:
+    module = "ecbm_runtime.api_main" if kind == "api" else "ecbm_runtime.worker_main"
+    return [sys.executable, "-m", module, service]
+
+
+def readable(line: str) -> str:
+    """A JSON log line as ``HH:MM:SS LEVEL message [correlation]``; other lines unchanged."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(record, dict):
+        return line
+    stamp = str(record.get("time", ""))[11:19]
+    level = str(record.get("level", "")).ljust(7)
+    text = f"{stamp} {level} {record.get('message', '')}"
+    if record.get("correlation_id"):
+        text += f"  [{str(record['correlation_id'])[:8]}]"
+    if record.get("exc_info"):
+        text += "\n" + str(record["exc_info"])
+    return text
+
+
+def _pump(label: str, colour: str, stream: IO[bytes], out: IO[str], lock: threading.Lock) -> None:
+    prefix = f"\x1b[{colour}m{label:<16}\x1b[0m| " if out.isatty() else f"{label:<16}| "
+    for raw in iter(stream.readline, b""):
+        text = readable(raw.decode("utf-8", "replace").rstrip())
+        with lock:
+            out.write("".join(prefix + part + "\n" for part in text.splitlines() or [""]))
+            out.flush()
+
+
+class Supervisor:
+    """Starts children, relays their output, and stops them all on Ctrl-C or SIGTERM."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        # eventlet announces its own deprecation on import: known, and noise in every worker.
+        quiet = {"PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+        self.env = {**os.environ, **(env or {}), **quiet}
+        self.children: list[Child] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def start(self, services: Iterable[ServiceDefinition], kinds: Sequence[str] = ("api", "worker")) -> None:
+        for index, definition in enumerate(services):
+            for kind in kinds:
+                self._spawn(f"{definition.name}.{kind}", command_for(definition.name, kind), COLOURS[index % 6])
+
+    def _spawn(self, label: str, command: list[str], colour: str) -> None:
+        process = subprocess.Popen(
+            command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        assert process.stdout is not None
+        threading.Thread(
+            target=_pump, args=(label, colour, process.stdout, sys.stdout, self._lock), daemon=True
+        ).start()
+        self.children.append(Child(label, process))
+
+    def say(self, text: str) -> None:
+        with self._lock:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+
+    def wait(self) -> int:
+        """Block until a signal or until a child dies; then stop everything."""
+        previous = {sig: signal.signal(sig, lambda *_: self._stopping.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            while not self._stopping.wait(0.2):
+                dead = [c for c in self.children if c.process.poll() is not None]
+                if dead:
+                    self.say(f"{dead[0].label} exited with code {dead[0].process.returncode}; stopping all")
+                    break
+        finally:
+            self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        return 0 if self._stopping.is_set() else 1
+
+    def stop(self, timeout: float = 15.0) -> None:
+        for child in self.children:
+            if child.process.poll() is None:
+                child.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for child in self.children:
+            try:
+                child.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.say(f"{child.label} did not stop in {timeout:.0f}s; killing it")
+                child.process.kill()
+                child.process.wait()
