@@ -1,0 +1,272 @@
+"""Outbox relay: publishes committed outbox rows to RabbitMQ with confirms, then marks them sent."""
+# kombu ships no annotations for most of its API.
+# mypy: disable-error-code="no-untyped-call"
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kombu.common import maybe_declare
+from kombu.connection import Connection as AmqpConnection
+from kombu.entity import Exchange
+from kombu.messaging import Producer
+from sqlalchemy import ColumnElement, Connection, Engine, Row, func, select, update
+
+from ecbm_runtime import metrics
+from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.tables import outbox
+
+_log = logging.getLogger(__name__)
+
+# A broker outage must fail a publish in a few seconds, never hang a gRPC call or a timer.
+CONNECT_TIMEOUT_SECONDS = 2.0
+CONFIRM_TIMEOUT_SECONDS = 5.0
+RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.5, "interval_max": 0.5}
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    sent: list[int]
+    failed: int | None  # the row the broker refused; the rest of the batch waits for the sweep
+
+
+class BrokerPublisher:
+    """One confirming connection and producer, reopened after any error.
+
+    Not thread-safe by itself; OutboxRelay serialises access with its lock.
+    """
+
+    def __init__(self, amqp_url: str) -> None:
+        self._url = amqp_url
+        self._connection: AmqpConnection | None = None
+        self._producer: Producer | None = None
+
+    def publish(self, row: Row[Any]) -> None:
+        """Publish one outbox row and wait for the broker's confirm; raises on failure."""
+        try:
+            producer = self._open()
+            exchange = Exchange(row.exchange, type="topic", durable=True, delivery_mode=2)
+            maybe_declare(exchange, producer.channel)  # cached per connection by kombu
+            producer.publish(
+                row.body,
+                exchange=exchange,
+                routing_key=row.routing_key,
+                headers=dict(row.headers),
+                content_type="application/json",
+                content_encoding="utf-8",
+                delivery_mode=2,
+                retry=True,
+                retry_policy=RETRY_POLICY,
+                timeout=CONFIRM_TIMEOUT_SECONDS,
+                confirm_timeout=CONFIRM_TIMEOUT_SECONDS,
+            )
+        except Exception:
+            self.close()
+            raise
+
+    def _open(self) -> Producer:
+        if self._producer is None:
+            self._connection = AmqpConnection(
+                self._url,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                transport_options={"confirm_publish": True},
+            )
+            self._connection.ensure_connection(
+                max_retries=1, interval_start=0.1, interval_step=0.2, interval_max=0.2
+            )
+            self._producer = Producer(self._connection.channel())
+        return self._producer
+
+    def close(self) -> None:
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.release()
+            except Exception:  # a broken connection may fail to close; it is gone anyway
+                _log.debug("closing a broken broker connection failed", exc_info=True)
+
+
+class OutboxRelay:
+    """Publishes unpublished outbox rows of one service's database.
+
+    ``publish(ids)`` is the api's fast path right after a commit; ``sweep`` is the worker's
+    timer for whatever the fast path missed (broker down, crash). Both publish in id order
+    and stop at the first failure, so a broker outage leaves rows pending, never lost.
+    """
+
+    def __init__(self, engine: Engine, amqp_url: str, service: str) -> None:
+        self._engine = engine
+        self._service = service
+        self._broker = BrokerPublisher(amqp_url)
+        self._lock = threading.Lock()
+
+    def publish(self, ids: Sequence[int]) -> int:
+        """Publish those of ``ids`` still unpublished; returns how many were confirmed."""
+        if not ids:
+            return 0
+        return self._relay(outbox.c.id.in_(list(ids)), len(ids))
+
+    def sweep(self, grace_seconds: float, batch: int = 500) -> int:
+        """Publish rows older than the grace period (younger ones are the fast path's)."""
+        cutoff = datetime.now(UTC) - timedelta(seconds=grace_seconds)
+        try:
+            return self._relay(outbox.c.created_at <= cutoff, batch)
+        finally:
+            self.update_gauges()
+
+    def update_gauges(self) -> None:
+        """Set the pending count and the oldest pending row's age."""
+        query = select(func.count(), func.min(outbox.c.created_at)).where(
+            outbox.c.published_at.is_(None)
+        )
+        with self._engine.connect() as connection:
+            count, oldest = connection.execute(query).one()
+        metrics.outbox_pending.labels(self._service).set(count)
+        metrics.outbox_oldest_age_seconds.labels(self._service).set(_age_seconds(oldest))
+
+    def close(self) -> None:
+        with self._lock:
+            self._broker.close()
+
+    def _relay(self, condition: ColumnElement[bool], limit: int) -> int:
+        query = (
+            select(outbox.c.id, outbox.c.exchange, outbox.c.routing_key)
+            .add_columns(outbox.c.body, outbox.c.headers)
+            .where(outbox.c.published_at.is_(None), condition)
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        with self._lock:
+            if is_postgresql(self._engine):
+                return self._relay_locked(query.with_for_update(skip_locked=True))
+            return self._relay_unlocked(query)
+
+    def _relay_locked(self, query: Any) -> int:
+        """PostgreSQL: rows stay locked while publishing, so competing relays skip them."""
+        with self._engine.begin() as connection:
+            outcome = self._send(connection.execute(query).all())
+            _mark(connection, outcome)
+        return len(outcome.sent)
+
+    def _relay_unlocked(self, query: Any) -> int:
+        """SQLite: read, publish, then mark in a short write transaction.
+
+        Holding SQLite's single write lock across network I/O would stall every writer
+        of the service; a crash between publish and mark only causes a harmless duplicate.
+        """
+        with self._engine.connect() as connection:
+            connection.execution_options(ecbm_read_only=True)
+            with connection.begin():
+                rows = connection.execute(query).all()
+        if not rows:
+            return 0
+        outcome = self._send(rows)
+        with self._engine.begin() as connection:
+            _mark(connection, outcome)
+        return len(outcome.sent)
+
+    def _send(self, rows: Iterable[Row[Any]]) -> _Outcome:
+        sent: list[int] = []
+        for row in rows:
+            started = time.perf_counter()
+            try:
+                self._broker.publish(row)
+            except Exception as error:
+                _log.warning("outbox row %s not published, left pending: %s", row.id, error)
+                return _Outcome(sent, row.id)
+            metrics.publish_seconds.labels(self._service).observe(time.perf_counter() - started)
+            metrics.events_published.labels(self._service, row.routing_key).inc()
+            sent.append(row.id)
+        return _Outcome(sent, None)
+
+
+def _mark(connection: Connection, outcome: _Outcome) -> None:
+    if outcome.sent:
+        connection.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(outcome.sent))
+            .values(published_at=datetime.now(UTC))
+        )
+    if outcome.failed is not None:
+        connection.execute(
+            update(outbox)
+            .where(outbox.c.id == outcome.failed)
+            .values(attempts=outbox.c.attempts + 1)
+        )
+
+
+def _age_seconds(created_at: datetime | None) -> float:
+    if created_at is None:
+        return 0.0
+    if created_at.tzinfo is None:  # SQLite returns naive datetimes; we store UTC
+        created_at = created_at.replace(tzinfo=UTC)
+    return max((datetime.now(UTC) - created_at).total_seconds(), 0.0)
+
+
+_STOP = object()
+
+
+class BackgroundPublisher:
+    """The api's fast path: ``after_commit`` queues ids; a daemon thread publishes them.
+
+    The unit of work calls ``after_commit`` in the gRPC handler thread, so it never
+    blocks; a failed publish is logged and left to the worker's sweep.
+    """
+
+    def __init__(self, relay: OutboxRelay, max_queued: int = 10_000) -> None:
+        self._relay = relay
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max_queued)
+        self._thread = threading.Thread(target=self._run, name="outbox-publisher", daemon=True)
+        self._thread.start()
+
+    def after_commit(self, ids: Sequence[int]) -> None:
+        try:
+            self._queue.put_nowait(list(ids))
+        except queue.Full:
+            _log.warning("fast-path queue full; %d outbox rows left to the sweep", len(ids))
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Publish what is queued for at most ``timeout`` seconds, then stop."""
+        try:
+            self._queue.put(_STOP, timeout=timeout)
+        except queue.Full:
+            _log.warning("fast-path queue still full at close; left to the sweep")
+        self._thread.join(timeout)
+        self._relay.close()
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            batch: list[int] = []
+            stopping = _collect(self._queue, batch)
+            if batch:
+                self._publish(batch)
+
+    def _publish(self, ids: list[int]) -> None:
+        try:
+            self._relay.publish(ids)
+        except Exception:
+            _log.exception("fast-path publish of %d rows failed; left to the sweep", len(ids))
+
+
+def _collect(source: queue.Queue[Any], batch: list[int], limit: int = 500) -> bool:
+    """Block for one item, then take what else is waiting; True when told to stop."""
+    item = source.get()
+    while True:
+        if item is _STOP:
+            return True
+        batch.extend(item)
+        if len(batch) >= limit:
+            return False
+        try:
+            item = source.get_nowait()
+        except queue.Empty:
+            return False
+

@@ -1,0 +1,169 @@
+"""The outbox relay against real RabbitMQ, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from ecbm_runtime import metrics
+from ecbm_runtime.db import make_engine
+from ecbm_runtime.eventstore import EventCodec
+from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
+from ecbm_runtime.tables import outbox, store_metadata
+from ecbm_runtime.testing import wait_until
+from ecbm_runtime.uow import EventWiring, UnitOfWork
+from kombu import Connection, Queue
+from sqlalchemy import Engine, select
+
+from conftest import Broker, Happened
+
+pytestmark = pytest.mark.rabbitmq
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    store_metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def source(unique_name: Callable[[str], str]) -> str:
+    return unique_name("outbox")
+
+
+@pytest.fixture
+def received(broker: Broker, source: str) -> Queue:
+    """A queue bound to every event of ``source``."""
+    return broker.bind_queue(f"{source}-probe", f"{source}.events")
+
+
+@pytest.fixture
+def relay(engine: Engine, amqp_url: str, source: str) -> Iterator[OutboxRelay]:
+    relay = OutboxRelay(engine, amqp_url, source)
+    yield relay
+    relay.close()
+
+
+def commit_events(engine: Engine, source: str, *whats: str) -> list[int]:
+    """Write outbox rows the way a command handler does, in one unit of work."""
+    with UnitOfWork(engine, EventWiring(EventCodec())) as uow:
+        ids = [uow.add_to_outbox(Happened(source, w), {"correlation_id": "c-1"}) for w in whats]
+        uow.commit()
+    return ids
+
+
+def unpublished(engine: Engine) -> list[tuple[int, int]]:
+    """(id, attempts) of every pending row."""
+    query = select(outbox.c.id, outbox.c.attempts).where(outbox.c.published_at.is_(None))
+    with engine.connect() as connection:
+        return [(row.id, row.attempts) for row in connection.execute(query)]
+
+
+def bodies(broker: Broker, queue: Queue, expected: int) -> list[str]:
+    found: list[str] = []
+    wait_until(lambda: found.extend(json.loads(m.body)["what"] for m in broker.drain(queue))
+               or len(found) >= expected, 10, message=f"{expected} messages")
+    return found
+
+
+def test_fast_path_publishes_each_row_once_with_its_headers(
+    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
+) -> None:
+    ids = commit_events(engine, source, "first", "second")
+
+    assert relay.publish(ids) == 2
+    assert relay.publish(ids) == 0
+    messages = wait_until(lambda: broker.drain(received), message="published messages")
+    assert [json.loads(m.body)["what"] for m in messages] == ["first", "second"]
+    first = messages[0]
+    assert first.delivery_info["routing_key"] == "ThingHappened"
+    assert first.content_type == "application/json"
+    assert first.properties["delivery_mode"] == 2
+    assert set(first.headers) == {
+        "event_id", "correlation_id", "causation_id", "schema_version", "source"
+    }
+    assert first.headers["correlation_id"] == "c-1"
+    assert first.headers["source"] == source
+    assert unpublished(engine) == []
+
+
+def test_background_publisher_publishes_after_commit_without_blocking(
+    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
+) -> None:
+    publisher = BackgroundPublisher(relay)
+    ids = commit_events(engine, source, "fast")
+    publisher.after_commit(ids)
+    publisher.close()
+
+    assert bodies(broker, received, 1) == ["fast"]
+    assert unpublished(engine) == []
+
+
+def test_sweep_publishes_only_rows_older_than_the_grace_period_in_order(
+    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
+) -> None:
+    commit_events(engine, source, "a", "b", "c")
+
+    assert relay.sweep(grace_seconds=3600) == 0
+    assert metrics.outbox_pending.labels(source)._value.get() == 3
+    assert relay.sweep(grace_seconds=0) == 3
+    assert relay.sweep(grace_seconds=0) == 0
+    assert bodies(broker, received, 3) == ["a", "b", "c"]
+    assert metrics.outbox_pending.labels(source)._value.get() == 0
+
+
+@pytest.mark.postgres
+def test_a_row_locked_by_another_relay_is_skipped_not_published_twice(
+    broker: Broker, received: Queue, source: str, postgres_url: str, amqp_url: str
+) -> None:
+    engine = make_engine(postgres_url)
+    store_metadata.create_all(engine)
+    competitor = OutboxRelay(engine, amqp_url, source)
+    ids = commit_events(engine, source, "locked", "free")
+    with engine.begin() as connection:
+        connection.execute(select(outbox).where(outbox.c.id == ids[0]).with_for_update())
+        assert competitor.sweep(grace_seconds=0) == 1
+    assert competitor.sweep(grace_seconds=0) == 1
+    competitor.close()
+    engine.dispose()
+    assert sorted(bodies(broker, received, 2)) == ["free", "locked"]
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
+
+
+def broker_accepts(amqp_url: str) -> bool:
+    with Connection(amqp_url, connect_timeout=1) as connection:
+        connection.ensure_connection(max_retries=1)
+        return True
+
+
+@pytest.mark.slow
+def test_rows_stay_pending_while_the_broker_is_down_and_arrive_once_after(
+    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str,
+    amqp_url: str,
+) -> None:
+    broker.connection.release()  # the helper reconnects after the outage
+    rabbitmqctl("stop_app")
+    try:
+        ids = commit_events(engine, source, "one", "two") + commit_events(engine, source, "three")
+        started = time.monotonic()
+        assert relay.publish(ids) == 0
+        assert relay.sweep(grace_seconds=0) == 0
+        assert time.monotonic() - started < 10  # fails fast, never hangs the caller
+    finally:
+        rabbitmqctl("start_app")
+        wait_until(lambda: broker_accepts(amqp_url), 30, message="broker back")
+
+    assert [attempts for _id, attempts in unpublished(engine)] == [2, 0, 0]
+    assert relay.sweep(grace_seconds=0) == 3
+    assert relay.sweep(grace_seconds=0) == 0
+    broker.connection = Connection(amqp_url)
+    assert bodies(broker, received, 3) == ["one", "two", "three"]
+    assert broker.drain(received) == []
