@@ -1,0 +1,259 @@
+"""nameko plumbing every service worker shares: typed event handlers, the bus, the outbox timer.
+
+Import this module only in a process already monkey-patched by eventlet (worker_main does it).
+"""
+# nameko and kombu ship no annotations.
+# mypy: disable-error-code="no-untyped-call,misc,untyped-decorator"
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from kombu.entity import Queue
+from kombu.message import Message
+from nameko import config
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.events import EventHandler as NamekoEventHandler
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+from nameko.standalone.events import get_event_exchange
+from nameko.timer import Timer
+from pydantic import BaseModel
+
+from ecbm_runtime import metrics
+from ecbm_runtime.db import make_engine
+from ecbm_runtime.dlq import dead_letter_exchange, declare_dead_letter_queue
+from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
+from ecbm_runtime.observability import correlation
+from ecbm_runtime.outbox import OutboxRelay
+from ecbm_runtime.settings import ServiceSettings
+
+_log = logging.getLogger(__name__)
+
+# worker_main puts the loaded settings here, next to AMQP_URI, for the extensions' setup().
+SETTINGS_CONFIG_KEY = "ECBM_SETTINGS"
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def worker_settings(service_name: str) -> ServiceSettings:
+    """The running service's settings (loaded from its definition when run by `nameko run`)."""
+    settings = config.get(SETTINGS_CONFIG_KEY)
+    if settings is None:
+        from ecbm_runtime.service import load_service
+
+        settings = load_service(service_name).load_settings()
+    return cast(ServiceSettings, settings)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What a handler method is really called with: the parsed event and its delivery."""
+
+    event: BaseModel
+    delivery: Delivery
+    correlation_id: str | None
+    service: str
+
+
+class EventHandler(NamekoEventHandler):
+    """A nameko event handler with a quorum queue, a dead-letter queue and a typed body.
+
+    Bad messages (undecodable, invalid, no ``event_id``) go straight to the DLQ; a
+    handler error requeues, and RabbitMQ parks the message after ``max_deliveries``.
+    """
+
+    def __init__(self, source: str, event_class: type[BaseModel], **kwargs: Any) -> None:
+        self.event_class = event_class
+        event_type = event_class.event_type()  # type: ignore[attr-defined]
+        super().__init__(source, event_type, requeue_on_error=True, **kwargs)
+
+    def setup(self) -> None:
+        service = self.container.service_name
+        self.service = service
+        self.handler_name = f"{service}.{self.method_name}"
+        self.max_deliveries = worker_settings(service).max_deliveries
+        self.queue = self._handler_queue(service)
+        with _amqp_connection() as connection:
+            declare_dead_letter_queue(connection, service)
+        self.consumer_options["on_decode_error"] = self._on_decode_error
+        Consumer.setup(self)  # nameko's EventHandler.setup would rebuild a classic queue
+
+    def _handler_queue(self, service: str) -> Queue:
+        # RabbitMQ delivers a message (limit + 1) times before dead-lettering it.
+        return Queue(
+            f"evt-{self.source_service}-{self.event_type}--{self.handler_name}",
+            exchange=get_event_exchange(self.source_service),
+            routing_key=self.event_type,
+            durable=True,
+            queue_arguments={
+                "x-queue-type": "quorum",
+                "x-dead-letter-exchange": dead_letter_exchange(service).name,
+                "x-delivery-limit": max(self.max_deliveries - 1, 0),
+            },
+        )
+
+    def handle_message(self, body: Any, message: Message) -> None:
+        envelope = self._open(body, message)
+        if envelope is not None:
+            super().handle_message(envelope, message)
+
+    def _open(self, body: Any, message: Message) -> Envelope | None:
+        """Parse the body and headers, or dead-letter the message and return None."""
+        headers = message.headers or {}
+        event_id = headers.get("event_id")
+        if not isinstance(event_id, str) or not event_id:
+            self._dead_letter(message, "no event_id header")
+            return None
+        try:
+            event = _parse(self.event_class, body)
+        except ValueError as error:  # pydantic's ValidationError and JSON errors alike
+            self._dead_letter(message, f"invalid body: {error}")
+            return None
+        delivery = Delivery(handler=self.handler_name, event_id=event_id)
+        return Envelope(event, delivery, headers.get("correlation_id"), self.service)
+
+    def _on_decode_error(self, message: Message, error: Exception) -> None:
+        self._dead_letter(message, f"undecodable body: {error}")
+
+    def _dead_letter(self, message: Message, why: str) -> None:
+        _log.warning("%s: parking malformed message in the DLQ: %s", self.handler_name, why)
+        if message.channel.connection:
+            message.reject(requeue=False)
+        metrics.dead_lettered.labels(self.service, "malformed").inc()
+        self._count("dead_lettered")
+
+    def handle_message_processed(
+        self, message: Message, result: Any = None, exc_info: Any = None
+    ) -> None:
+        if exc_info is None:
+            self.consumer.ack_message(message)
+            self._count(str(result))
+            return
+        if _deliveries(message) >= self.max_deliveries:  # RabbitMQ parks it on this requeue
+            metrics.dead_lettered.labels(self.service, "max_deliveries").inc()
+            self._count("dead_lettered")
+        else:
+            self._count("failed")
+        self.consumer.requeue_message(message)
+
+    def _count(self, outcome: str) -> None:
+        metrics.events_consumed.labels(self.service, self.handler_name, outcome).inc()
+
+
+def _parse(event_class: type[BaseModel], body: Any) -> BaseModel:
+    if isinstance(body, bytes | str):  # no content type: kombu hands over the raw body
+        return event_class.model_validate_json(body)
+    return event_class.model_validate(body)
+
+
+def _deliveries(message: Message) -> int:
+    """This delivery's number, from the quorum queue's count of earlier ones."""
+    return int((message.headers or {}).get("x-delivery-count") or 0) + 1
+
+
+def _amqp_connection() -> Any:
+    from kombu.connection import Connection
+
+    return Connection(config[AMQP_URI_CONFIG_KEY], connect_timeout=5)
+
+
+def _handling(method: Callable[[Any, Any], None]) -> Callable[[Any, Envelope], str]:
+    """Run the service's method inside the delivery (inbox) and correlation contexts."""
+
+    @functools.wraps(method)
+    def handle(self: Any, envelope: Envelope) -> str:
+        delivery = envelope.delivery
+        started = time.perf_counter()
+        try:
+            with delivering(delivery), correlation(envelope.correlation_id, delivery.event_id):
+                method(self, envelope.event)
+        except DuplicateDelivery:
+            _log.info("%s already handled %s; acknowledged", delivery.handler, delivery.event_id)
+            return "duplicate"
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.handler_seconds.labels(envelope.service, delivery.handler).observe(elapsed)
+        return "handled"
+
+    return handle
+
+
+def event_handler(source: str, event_class: type[BaseModel]) -> Callable[[F], F]:
+    """Decorate ``def on_x(self, event: XEvent) -> None`` to consume ``source``'s XEvent."""
+
+    def decorate(method: F) -> F:
+        wrapped = _handling(method)
+        EventHandler.decorator(source, event_class)(wrapped)
+        return cast(F, wrapped)
+
+    return decorate
+
+
+class ServiceBus(DependencyProvider):
+    """Injects what ``bootstrap(settings)`` returns (the service's bus), built once at start.
+
+    A bootstrap error fails the container's start, so a misconfigured worker never runs.
+    """
+
+    def __init__(self, bootstrap: Callable[[ServiceSettings], Any], **kwargs: Any) -> None:
+        self.bootstrap = bootstrap
+        super().__init__(**kwargs)
+
+    def setup(self) -> None:
+        self.bus = self.bootstrap(worker_settings(self.container.service_name))
+
+    def stop(self) -> None:
+        close = getattr(getattr(self, "bus", None), "close", None)
+        if callable(close):
+            close()
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.bus
+
+
+class OutboxSweep(DependencyProvider):
+    """Injects ``sweep() -> int``: publish this service's outbox rows the api left behind."""
+
+    def setup(self) -> None:
+        settings = worker_settings(self.container.service_name)
+        self.engine = make_engine(settings.effective_database_url(), pool_size=2)
+        self.relay = OutboxRelay(self.engine, settings.amqp_url, self.container.service_name)
+        self.grace = settings.outbox_sweep_grace_seconds
+
+    def stop(self) -> None:
+        self.relay.close()
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx: Any) -> Callable[[], int]:
+        return functools.partial(self.relay.sweep, self.grace)
+
+
+class OutboxTimer(Timer):
+    """A timer whose interval is the service's ``outbox_sweep_interval_seconds``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(interval=1.0, eager=True, **kwargs)
+
+    def setup(self) -> None:
+        settings = worker_settings(self.container.service_name)
+        self.interval = settings.outbox_sweep_interval_seconds
+
+
+class ServiceWorker:
+    """Base of every service's worker: relays the outbox on a timer.
+
+    nameko collects entrypoints and dependencies from base classes too, so a service's
+    worker only adds ``name``, its bus and its handlers.
+    """
+
+    sweep_outbox = OutboxSweep()
+
+    @OutboxTimer.decorator
+    def relay_outbox(self) -> None:
+        self.sweep_outbox()

@@ -1,0 +1,156 @@
+"""A service worker run by worker_main against real RabbitMQ and real databases."""
+
+from __future__ import annotations
+
+import json
+import signal
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from ecbm_runtime.db import make_engine
+from ecbm_runtime.dlq import list_dead_letters
+from ecbm_runtime.eventstore import EventCodec
+from ecbm_runtime.testing import wait_until
+from ecbm_runtime.uow import EventWiring, UnitOfWork
+from sample_worker import effects
+from sqlalchemy import func, select
+
+from conftest import Broker, Happened, SampleService
+
+pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
+
+MakeService = Callable[[str], SampleService]
+
+
+def effect_count(database_url: str, note: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = select(func.count()).select_from(effects).where(effects.c.note == note)
+            return int(connection.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def headers(event_id: str | None = None) -> dict[str, str]:
+    return {"event_id": event_id or uuid.uuid4().hex, "correlation_id": uuid.uuid4().hex}
+
+
+def parked_reasons(service: SampleService, expected: int) -> list[str | None]:
+    letters = wait_until(
+        lambda: (found := list_dead_letters(service.amqp_url, service.name)) and
+        len(found) >= expected and found,
+        15, message=f"{expected} dead letters",
+    )
+    return [letter.reason for letter in letters]
+
+
+def test_handles_an_event_once_when_it_is_delivered_twice(
+    sample_service: MakeService, broker: Broker, database_url: str
+) -> None:
+    service = sample_service(database_url)
+    service.start(broker)
+    same = headers()
+    service.publish(broker, {"note": "twice"}, **same)
+    service.publish(broker, {"note": "twice"}, **same)
+    service.publish(broker, {"note": "after"}, **headers())
+
+    wait_until(lambda: effect_count(database_url, "after") == 1, 15, message="later event handled")
+    wait_until(lambda: broker.counts(service.queue)[0] == 0, 5, message="queue drained")
+    assert effect_count(database_url, "twice") == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "event_id"),
+    [
+        pytest.param('{"note": "unterminated', "e-json", id="malformed-json"),
+        pytest.param({"note": 42, "mode": "sideways"}, "e-invalid", id="fails-validation"),
+        pytest.param({"note": "no id"}, None, id="no-event-id"),
+    ],
+)
+def test_parks_a_bad_message_at_once_and_keeps_consuming(
+    sample_service: MakeService, broker: Broker, tmp_path: Path, body: object, event_id: str | None
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'sample.db'}"
+    service = sample_service(database_url)
+    service.start(broker)
+    service.publish(broker, body, **({"event_id": event_id} if event_id else {}))
+    service.publish(broker, {"note": "good"}, **headers())
+
+    wait_until(lambda: effect_count(database_url, "good") == 1, 15, message="good message handled")
+    assert parked_reasons(service, 1) == ["rejected"]
+
+
+def test_parks_an_event_whose_handler_keeps_failing_after_max_deliveries(
+    sample_service: MakeService, broker: Broker, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'sample.db'}"
+    service = sample_service(database_url)
+    service.start(broker)
+    service.publish(broker, {"note": "doomed", "mode": "fail"}, **headers("e-doomed"))
+
+    letters = wait_until(lambda: list_dead_letters(service.amqp_url, service.name), 20)
+    assert [(x.event_id, x.reason, x.queue) for x in letters] == [
+        ("e-doomed", "delivery_limit", service.queue)
+    ]
+    assert effect_count(database_url, "doomed") == 0
+    failures = [line for line in service.log_lines() if "error handling worker" in line["message"]]
+    assert len(failures) == 3  # ECBM_SAMPLE_MAX_DELIVERIES
+
+
+def test_applies_an_event_once_when_the_worker_is_killed_mid_handler_and_restarted(
+    sample_service: MakeService, broker: Broker, database_url: str, tmp_path: Path
+) -> None:
+    service = sample_service(database_url)
+    first = service.start(broker)
+    service.publish(broker, {"note": "interrupted", "mode": "block"}, **headers())
+    wait_until((tmp_path / "interrupted.started").exists, 15, message="handler started")
+
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    (tmp_path / "interrupted.go").touch()
+    service.start(broker)
+
+    wait_until(lambda: effect_count(database_url, "interrupted") == 1, 15, message="effect")
+    wait_until(lambda: broker.counts(service.queue)[0] == 0, 5, message="queue drained")
+    assert effect_count(database_url, "interrupted") == 1
+
+
+def test_sweeps_outbox_rows_the_api_left_behind(
+    sample_service: MakeService, broker: Broker, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'sample.db'}"
+    service = sample_service(database_url)
+    service.extra_env["ECBM_SAMPLE_OUTBOX_SWEEP_GRACE_SECONDS"] = "0"
+    service.start(broker)  # migrates the database
+    received = broker.bind_queue(f"{service.name}-probe", f"{service.name}.events")
+    engine = make_engine(database_url)
+    with UnitOfWork(engine, EventWiring(EventCodec())) as uow:
+        uow.add_to_outbox(Happened(service.name, "left behind"), {})
+        uow.commit()
+    engine.dispose()
+
+    messages = wait_until(lambda: broker.drain(received), 10, message="swept event")
+    assert [json.loads(m.body) for m in messages] == [{"what": "left behind"}]
+
+
+def test_serves_health_and_stops_cleanly_on_sigterm(
+    sample_service: MakeService, broker: Broker, tmp_path: Path
+) -> None:
+    service = sample_service(f"sqlite:///{tmp_path / 'sample.db'}")
+    process = service.start(broker)
+    started = [line for line in service.log_lines() if "worker metrics at" in line["message"]]
+    metrics_url = started[0]["message"].split()[-1]
+    health_url = metrics_url.replace("/metrics", "/healthz")
+
+    with urllib.request.urlopen(health_url, timeout=5) as response:
+        assert response.status == 200
+    with urllib.request.urlopen(metrics_url, timeout=5) as response:
+        assert b"ecbm_events_consumed" in response.read()
+    assert service.stop(process) == 0
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(health_url, timeout=2)
