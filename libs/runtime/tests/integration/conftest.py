@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ecbm_runtime.testing import wait_until
 from kombu import Connection, Exchange, Producer, Queue
 from kombu.message import Message
+
+from ecbm_runtime.testing import wait_until
 
 HERE = Path(__file__).parent
 
@@ -61,6 +62,13 @@ class Broker:
         """Every message waiting in ``queue``, acknowledged."""
         messages = []
         while (message := queue(self.connection.default_channel).get(no_ack=True)) is not None:
+            messages.append(message)
+        return messages
+
+    def drain_unacked(self, queue: Queue) -> list[Message]:
+        """Every message waiting in ``queue``, left for the caller to ack or reject."""
+        messages = []
+        while (message := queue(self.connection.default_channel).get(no_ack=False)) is not None:
             messages.append(message)
         return messages
 
