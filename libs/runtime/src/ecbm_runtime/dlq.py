@@ -60,7 +60,8 @@ def list_dead_letters(amqp_url: str, service: str, limit: int = 50) -> list[Dead
     """Inspect up to ``limit`` parked messages without removing any.
 
     Messages are fetched unacknowledged and all returned at the end: rejecting each one
-    right away would hand the same message back on the next get.
+    right away would hand the same message back on the next get. A quorum queue makes
+    returned messages ready again a moment later, so a call right after may see fewer.
     """
     with _connect(amqp_url) as connection, _held(connection, service, limit) as messages:
         return [_describe(message) for message in messages]
@@ -79,7 +80,8 @@ def replay_dead_letters(
     replayed = 0
     with _connect(amqp_url, confirm=True) as connection:
         producer = Producer(connection.channel())
-        with _held(connection, service, None) as messages:
+        # Filtering by event id means looking at everything parked; otherwise take only `limit`.
+        with _held(connection, service, limit if event_id is None else None) as messages:
             for message in messages:
                 if limit is not None and replayed >= limit:
                     break
