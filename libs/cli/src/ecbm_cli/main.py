@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,9 @@ app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered messages.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 
-ServiceArg = Annotated[str, typer.Argument(help="registry, matching, events, quality, alerts or notify")]
+ServiceArg = Annotated[
+    str, typer.Argument(help="registry, matching, events, quality, alerts or notify")
+]
 
 
 def _selected(service: str | None) -> list[ServiceDefinition]:
@@ -25,7 +28,9 @@ def _selected(service: str | None) -> list[ServiceDefinition]:
 
 @app.command()
 def up(
-    demo: Annotated[bool, typer.Option(help="Load demo data through the APIs once they serve.")] = False,
+    demo: Annotated[
+        bool, typer.Option(help="Load demo data through the APIs once they serve.")
+    ] = False,
     only: Annotated[list[str] | None, typer.Option(help="Start only these services.")] = None,
 ) -> None:
     """Start every service's api and worker (SQLite under var/, local RabbitMQ) until Ctrl-C."""
@@ -49,7 +54,7 @@ def up(
     raise typer.Exit(supervisor.wait())
 
 
-def _seed_when_ready(services: list[ServiceDefinition], say: typer.models.Any) -> None:
+def _seed_when_ready(services: list[ServiceDefinition], say: Callable[[str], object]) -> None:
     for definition in services:
         if definition.seed_demo is None:
             continue
@@ -88,7 +93,12 @@ def _admin_token() -> str:
 
     settings = load_service("registry").load_settings()
     return issue_token(
-        settings.jwt_secret, settings.jwt_algorithm, settings.jwt_issuer, "ecbm-seed", ["admin"], 3600
+        settings.jwt_secret,
+        settings.jwt_algorithm,
+        settings.jwt_issuer,
+        "ecbm-seed",
+        ["admin"],
+        3600,
     )
 
 
@@ -141,7 +151,15 @@ def token(
     allow(*role)  # rejects unknown role names
     settings = load_service("registry").load_settings()
     typer.echo(
-        issue_token(settings.jwt_secret, settings.jwt_algorithm, settings.jwt_issuer, sub, role, ttl, email=email)
+        issue_token(
+            settings.jwt_secret,
+            settings.jwt_algorithm,
+            settings.jwt_issuer,
+            sub,
+            role,
+            ttl,
+            email=email,
+        )
     )
 
 
@@ -184,9 +202,9 @@ def dlq_replay(
 @app.command()
 def bench(
     suite: Annotated[str, typer.Argument(help="foundation")],
-    json_file: Annotated[Path, typer.Option("--json", help="Write the results here as JSON.")] = Path(
-        "bench-results/foundation.json"
-    ),
+    json_file: Annotated[
+        Path, typer.Option("--json", help="Write the results here as JSON.")
+    ] = Path("bench-results/foundation.json"),
 ) -> None:
     """Measure a suite against in-process baselines and write JSON results."""
     from ecbm_cli.bench import run_suite

@@ -67,14 +67,24 @@ class Supervisor:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
 
-    def start(self, services: Iterable[ServiceDefinition], kinds: Sequence[str] = ("api", "worker")) -> None:
+    def start(
+        self, services: Iterable[ServiceDefinition], kinds: Sequence[str] = ("api", "worker")
+    ) -> None:
         for index, definition in enumerate(services):
             for kind in kinds:
-                self._spawn(f"{definition.name}.{kind}", command_for(definition.name, kind), COLOURS[index % 6])
+                self._spawn(
+                    f"{definition.name}.{kind}",
+                    command_for(definition.name, kind),
+                    COLOURS[index % 6],
+                )
 
     def _spawn(self, label: str, command: list[str], colour: str) -> None:
         process = subprocess.Popen(
-            command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         assert process.stdout is not None
         threading.Thread(
@@ -89,12 +99,16 @@ class Supervisor:
 
     def wait(self) -> int:
         """Block until a signal or until a child dies; then stop everything."""
-        previous = {sig: signal.signal(sig, lambda *_: self._stopping.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {
+            sig: signal.signal(sig, lambda *_: self._stopping.set())
+            for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             while not self._stopping.wait(0.2):
                 dead = [c for c in self.children if c.process.poll() is not None]
                 if dead:
-                    self.say(f"{dead[0].label} exited with code {dead[0].process.returncode}; stopping all")
+                    child = dead[0]
+                    self.say(f"{child.label} exited with {child.process.returncode}; stopping all")
                     break
         finally:
             self.stop()

@@ -33,7 +33,10 @@ def run(name: str) -> int:
     metrics_port = start_metrics_server(settings.metrics_port)
     _log.info(
         "%s api serving gRPC on %s:%d; metrics at http://127.0.0.1:%d/metrics",
-        name, settings.grpc_host, port, metrics_port,
+        name,
+        settings.grpc_host,
+        port,
+        metrics_port,
         extra={"grpc_port": port, "metrics_port": metrics_port},
     )
     try:

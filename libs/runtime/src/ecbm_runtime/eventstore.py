@@ -77,9 +77,13 @@ class EventStore:
             for offset, event in enumerate(new_events, start=1)
         ]
         try:
-            positions = self.connection.execute(
-                insert(events).returning(events.c.position, sort_by_parameter_order=True), rows
-            ).scalars().all()
+            positions = (
+                self.connection.execute(
+                    insert(events).returning(events.c.position, sort_by_parameter_order=True), rows
+                )
+                .scalars()
+                .all()
+            )
         except IntegrityError as error:
             raise VersionConflict(stream_id, expected_version) from error
         return [

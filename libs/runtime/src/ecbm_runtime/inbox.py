@@ -55,4 +55,6 @@ def claim(connection: Connection, delivery: Delivery) -> None:
                 )
             )
     except IntegrityError as error:
-        raise DuplicateDelivery(f"{delivery.handler} already handled {delivery.event_id}") from error
+        raise DuplicateDelivery(
+            f"{delivery.handler} already handled {delivery.event_id}"
+        ) from error

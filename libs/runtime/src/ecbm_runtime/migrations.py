@@ -19,7 +19,8 @@ def alembic_config(service_migrations: Path, url: str) -> Config:
     config.set_main_option("script_location", str(service_migrations))
     config.set_main_option("path_separator", "os")
     config.set_main_option(
-        "version_locations", os.pathsep.join([str(service_migrations / "versions"), str(STORE_VERSIONS)])
+        "version_locations",
+        os.pathsep.join([str(service_migrations / "versions"), str(STORE_VERSIONS)]),
     )
     config.attributes["url"] = normalise_url(url)
     return config

@@ -75,7 +75,10 @@ def load_service(name: str) -> ServiceDefinition:
 
 
 def skeleton_api(
-    settings: ServiceSettings, add_to_server: Callable[[Any, Any], None], servicer: object, full_name: str
+    settings: ServiceSettings,
+    add_to_server: Callable[[Any, Any], None],
+    servicer: object,
+    full_name: str,
 ) -> ApiWiring:
     """The api of a service whose methods are not built yet: health, reflection, nothing else.
 

@@ -39,9 +39,7 @@ class ServiceSettings(BaseSettings):
     grpc_max_workers: int = 16
     metrics_port: int = 0
     worker_metrics_port: int = 0
-    jwt_secret: str = Field(
-        default_factory=lambda: _shared("JWT_SECRET", DEVELOPMENT_JWT_SECRET)
-    )
+    jwt_secret: str = Field(default_factory=lambda: _shared("JWT_SECRET", DEVELOPMENT_JWT_SECRET))
     jwt_algorithm: str = "HS256"
     jwt_issuer: str = "ecbm"
     log_level: str = Field(default_factory=lambda: _shared("LOG_LEVEL", "INFO"))

@@ -41,13 +41,17 @@ def wait_until(
             if result:
                 return result
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s: {message or probe!r} (last error: {last_error})")
+    raise AssertionError(
+        f"timed out after {timeout}s: {message or probe!r} (last error: {last_error})"
+    )
 
 
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 1):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 1
+        ):
             return True
     except OSError:
         return False

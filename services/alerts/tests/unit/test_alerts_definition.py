@@ -7,5 +7,5 @@ def test_alerts_is_installed_with_its_default_ports() -> None:
     definition = load_service("alerts")
 
     assert definition.grpc_port == 50055
-    assert definition.worker_class().name == "alerts"
+    assert vars(definition.worker_class())["name"] == "alerts"
     assert (definition.migrations / "env.py").exists()

@@ -7,5 +7,5 @@ def test_events_is_installed_with_its_default_ports() -> None:
     definition = load_service("events")
 
     assert definition.grpc_port == 50053
-    assert definition.worker_class().name == "events"
+    assert vars(definition.worker_class())["name"] == "events"
     assert (definition.migrations / "env.py").exists()

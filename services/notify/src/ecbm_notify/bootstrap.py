@@ -51,13 +51,14 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm.notify.v1 import notify_pb2_grpc
-
     from ecbm_notify.entrypoints.grpc_api import ACCESS, SERVICE_NAME, NotifyServicer
     from ecbm_runtime.grpc import ServiceRegistration
 
     notify = bootstrap(settings)
     registration = ServiceRegistration(
-        notify_pb2_grpc.add_NotifyServiceServicer_to_server, NotifyServicer(notify.bus), SERVICE_NAME
+        notify_pb2_grpc.add_NotifyServiceServicer_to_server,
+        NotifyServicer(notify.bus),
+        SERVICE_NAME,
     )
     return ApiWiring(
         registrations=[registration],

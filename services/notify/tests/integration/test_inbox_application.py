@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from ecbm_integration import registry
 
+from ecbm_integration import registry
 from ecbm_notify.application.queries import ListNotifications
 from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
 from ecbm_notify.domain.recipients import recipient_id_for
@@ -69,7 +69,9 @@ def test_programme_registration_reaches_the_organisations_contact(notify: Notify
     assert inbox(notify) == ["Buddy Up is now in the registry"]
 
 
-def test_programme_arriving_before_its_organisation_is_delivered_when_it_arrives(notify: Notify) -> None:
+def test_programme_arriving_before_its_organisation_is_delivered_when_it_arrives(
+    notify: Notify,
+) -> None:
     deliver(notify, programme_registered(), "e2")
     assert inbox(notify) == []
 

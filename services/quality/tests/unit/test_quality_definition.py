@@ -7,5 +7,5 @@ def test_quality_is_installed_with_its_default_ports() -> None:
     definition = load_service("quality")
 
     assert definition.grpc_port == 50054
-    assert definition.worker_class().name == "quality"
+    assert vars(definition.worker_class())["name"] == "quality"
     assert (definition.migrations / "env.py").exists()

@@ -63,7 +63,6 @@ def bootstrap(
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm.registry.v1 import registry_pb2_grpc
-
     from ecbm_registry.entrypoints.grpc_api import ACCESS, SERVICE_NAME, RegistryServicer
     from ecbm_runtime.grpc import ServiceRegistration
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay

@@ -78,7 +78,9 @@ def test_same_name_in_same_country_is_already_registered(registry: Registry) -> 
     assert caught.value.existing_name == f"organisations/{first.id}"
 
 
-def test_a_retried_create_with_the_same_request_id_returns_the_first_result(registry: Registry) -> None:
+def test_a_retried_create_with_the_same_request_id_returns_the_first_result(
+    registry: Registry,
+) -> None:
     org = registry.bus.handle(organisation())
 
     first = registry.bus.handle(programme(org.id, request_id="req-1"))
@@ -94,7 +96,9 @@ def test_programme_of_unknown_organisation_is_not_found(registry: Registry) -> N
         registry.bus.handle(programme("missing"))
 
 
-def test_listing_pages_through_every_programme_once_and_filters_by_country(registry: Registry) -> None:
+def test_listing_pages_through_every_programme_once_and_filters_by_country(
+    registry: Registry,
+) -> None:
     org = registry.bus.handle(organisation())
     for number in range(7):
         countries = ("BE", "NL") if number % 2 else ("FR",)

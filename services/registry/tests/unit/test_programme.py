@@ -42,7 +42,9 @@ def test_a_programme_rebuilt_from_history_equals_the_one_that_made_it() -> None:
 
 def test_unknown_country_is_rejected_naming_the_field_and_the_allowed_form() -> None:
     with pytest.raises(ValidationError) as caught:
-        RegisterProgramme(organisation_id="o", display_name="X", languages=("en",), countries=("BE", "XX"))
+        RegisterProgramme(
+            organisation_id="o", display_name="X", languages=("en",), countries=("BE", "XX")
+        )
 
     error = caught.value.errors()[0]
     assert error["loc"] == ("countries", 1)
@@ -50,7 +52,9 @@ def test_unknown_country_is_rejected_naming_the_field_and_the_allowed_form() -> 
 
 
 def test_country_codes_are_normalised_to_upper_case() -> None:
-    command = RegisterProgramme(organisation_id="o", display_name="X", languages=("EN",), countries=("be",))
+    command = RegisterProgramme(
+        organisation_id="o", display_name="X", languages=("EN",), countries=("be",)
+    )
 
     assert command.countries == ("BE",)
     assert command.languages == ("en",)

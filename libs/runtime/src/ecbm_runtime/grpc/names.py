@@ -11,6 +11,8 @@ def resource_id(name: str, collection: str, field: str) -> str:
     identifier = name.removeprefix(prefix)
     if not name.startswith(prefix) or not identifier or "/" in identifier:
         raise InvalidArgument(
-            FieldViolation(field, f"expected a resource name like '{collection}/{{id}}', got {name!r}")
+            FieldViolation(
+                field, f"expected a resource name like '{collection}/{{id}}', got {name!r}"
+            )
         )
     return identifier

@@ -7,30 +7,44 @@ import json
 from pydantic import BaseModel
 from sqlalchemy import Connection, delete, insert, select, update
 
-from ecbm_notify.adapters.read_models import awaiting_organisation, organisation_contacts, recipients
+from ecbm_notify.adapters.read_models import (
+    awaiting_organisation,
+    organisation_contacts,
+    recipients,
+)
 from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
 
 
 def remember_recipient(connection: Connection, email: str, display_name: str) -> str:
     recipient_id = recipient_id_for(email)
-    known = connection.execute(select(recipients.c.id).where(recipients.c.id == recipient_id)).first()
+    known = connection.execute(
+        select(recipients.c.id).where(recipients.c.id == recipient_id)
+    ).first()
     if known:
         connection.execute(
-            update(recipients).where(recipients.c.id == recipient_id).values(display_name=display_name)
+            update(recipients)
+            .where(recipients.c.id == recipient_id)
+            .values(display_name=display_name)
         )
     else:
         connection.execute(
-            insert(recipients).values(id=recipient_id, email=normalised_email(email), display_name=display_name)
+            insert(recipients).values(
+                id=recipient_id, email=normalised_email(email), display_name=display_name
+            )
         )
     return recipient_id
 
 
 def remember_contact(connection: Connection, organisation_id: str, recipient_id: str) -> None:
     connection.execute(
-        delete(organisation_contacts).where(organisation_contacts.c.organisation_id == organisation_id)
+        delete(organisation_contacts).where(
+            organisation_contacts.c.organisation_id == organisation_id
+        )
     )
     connection.execute(
-        insert(organisation_contacts).values(organisation_id=organisation_id, recipient_id=recipient_id)
+        insert(organisation_contacts).values(
+            organisation_id=organisation_id, recipient_id=recipient_id
+        )
     )
 
 
@@ -51,7 +65,9 @@ def park(connection: Connection, organisation_id: str, event: BaseModel) -> None
     )
 
 
-def take_parked(connection: Connection, organisation_id: str) -> list[tuple[str, dict[str, object]]]:
+def take_parked(
+    connection: Connection, organisation_id: str
+) -> list[tuple[str, dict[str, object]]]:
     """Events parked for this organisation, oldest first; removed in the same transaction."""
     where = awaiting_organisation.c.organisation_id == organisation_id
     rows = connection.execute(

@@ -6,14 +6,18 @@ from sqlalchemy import Connection, insert, update
 
 from ecbm_notify.adapters.read_models import notifications
 from ecbm_notify.domain.notification import NotificationCreated, NotificationRead
+from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.eventstore import StoredEvent
+from ecbm_runtime.uow import Projection
 
 
 def _id(record: StoredEvent) -> str:
     return record.stream_id.split("-", 1)[1]
 
 
-def on_notification_created(connection: Connection, event: NotificationCreated, record: StoredEvent) -> None:
+def on_notification_created(
+    connection: Connection, event: NotificationCreated, record: StoredEvent
+) -> None:
     connection.execute(
         insert(notifications).values(
             id=_id(record),
@@ -25,11 +29,15 @@ def on_notification_created(connection: Connection, event: NotificationCreated, 
     )
 
 
-def on_notification_read(connection: Connection, event: NotificationRead, record: StoredEvent) -> None:
-    connection.execute(update(notifications).where(notifications.c.id == _id(record)).values(read=True))
+def on_notification_read(
+    connection: Connection, event: NotificationRead, record: StoredEvent
+) -> None:
+    connection.execute(
+        update(notifications).where(notifications.c.id == _id(record)).values(read=True)
+    )
 
 
-PROJECTIONS = {
+PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     NotificationCreated: [on_notification_created],
     NotificationRead: [on_notification_read],
 }

@@ -37,7 +37,9 @@ organisation_contacts = Table(
 awaiting_organisation = Table(
     "awaiting_organisation",
     metadata,
-    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("organisation_id", String(64), nullable=False, index=True),
     Column("event_type", String(200), nullable=False),
     Column("body", Text, nullable=False),

@@ -64,7 +64,13 @@ def _notification(row: object) -> NotificationView:
 
 
 def recipient_by_email(connection: Connection, email: str) -> RecipientView | None:
-    row = connection.execute(
-        select(recipients).where(recipients.c.email == normalised_email(email))
-    ).mappings().first()
-    return RecipientView(id=row["id"], email=row["email"], display_name=row["display_name"]) if row else None
+    row = (
+        connection.execute(select(recipients).where(recipients.c.email == normalised_email(email)))
+        .mappings()
+        .first()
+    )
+    return (
+        RecipientView(id=row["id"], email=row["email"], display_name=row["display_name"])
+        if row
+        else None
+    )

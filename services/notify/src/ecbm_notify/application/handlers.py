@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ecbm_integration import registry
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
+from ecbm_integration import registry
 from ecbm_notify.adapters import contacts, views
 from ecbm_notify.application import queries
 from ecbm_notify.domain.catalogue import FOR_ORGANISATION_CONTACT
@@ -21,12 +21,16 @@ from ecbm_runtime.uow import UnitOfWork
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 ReadConnection = Callable[[], Connection]
-EVENTS_BY_NAME = {cls.__name__: cls for cls in FOR_ORGANISATION_CONTACT}
+EVENTS_BY_NAME: dict[str, type[BaseModel]] = {cls.__name__: cls for cls in FOR_ORGANISATION_CONTACT}
 
 
-def on_organisation_registered(event: registry.OrganisationRegistered, uow: UnitOfWorkFactory) -> None:
+def on_organisation_registered(
+    event: registry.OrganisationRegistered, uow: UnitOfWorkFactory
+) -> None:
     with uow() as work:
-        recipient_id = contacts.remember_recipient(work.connection, event.contact_email, event.contact_name)
+        recipient_id = contacts.remember_recipient(
+            work.connection, event.contact_email, event.contact_name
+        )
         contacts.remember_contact(work.connection, event.organisation_id, recipient_id)
         for event_type, body in contacts.take_parked(work.connection, event.organisation_id):
             parked = EVENTS_BY_NAME[event_type].model_validate(body)
@@ -58,7 +62,9 @@ def _notify(work: UnitOfWork, recipient_id: str, event: BaseModel) -> None:
     work.repository(Notification).add(Notification.create(new_id("notification"), created))
 
 
-def list_notifications(query: queries.ListNotifications, read: ReadConnection) -> views.NotificationPage:
+def list_notifications(
+    query: queries.ListNotifications, read: ReadConnection
+) -> views.NotificationPage:
     _check_may_read_inbox(query.recipient_id)
     with read() as connection:
         return views.list_notifications(connection, query)
@@ -88,7 +94,7 @@ EVENT_HANDLERS: dict[type, Callable[..., None]] = {
     registry.OrganisationRegistered: on_organisation_registered,
     **{event_class: on_organisation_event for event_class in FOR_ORGANISATION_CONTACT},
 }
-QUERY_HANDLERS = {
+QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.ListNotifications: list_notifications,
     queries.LookupRecipient: lookup_recipient,
 }

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from ecbm_integration import registry
 
 
@@ -31,6 +33,6 @@ def programme_registered(event: registry.ProgrammeRegistered) -> Message:
 
 
 # For the organisation's contact: events that concern one organisation.
-FOR_ORGANISATION_CONTACT: dict[type, Callable[..., Message]] = {
+FOR_ORGANISATION_CONTACT: dict[type[BaseModel], Callable[..., Message]] = {
     registry.ProgrammeRegistered: programme_registered,
 }

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import grpc
-from ecbm.notify.v1 import notify_pb2 as pb
-from ecbm.notify.v1 import notify_pb2_grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from ecbm.notify.v1 import notify_pb2 as pb
+from ecbm.notify.v1 import notify_pb2_grpc
 from ecbm_notify.adapters.views import NotificationView, RecipientView
 from ecbm_notify.application import queries
 from ecbm_runtime.auth import AccessPolicy, allow
@@ -27,7 +27,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
     def __init__(self, bus: MessageBus) -> None:
         self.bus = bus
 
-    def ListNotifications(self, request: pb.ListNotificationsRequest, context: grpc.ServicerContext) -> pb.ListNotificationsResponse:
+    def ListNotifications(
+        self, request: pb.ListNotificationsRequest, context: grpc.ServicerContext
+    ) -> pb.ListNotificationsResponse:
         after = decode_page_token(request.page_token).get("after", "") if request.page_token else ""
         query = queries.ListNotifications(
             recipient_id=resource_id(request.parent, "recipients", "parent"),
@@ -38,11 +40,15 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         page = self.bus.handle(query)
         return pb.ListNotificationsResponse(
             notifications=[notification_to_proto(n) for n in page.notifications],
-            next_page_token=encode_page_token({"after": page.next_after}) if page.next_after else "",
+            next_page_token=encode_page_token({"after": page.next_after})
+            if page.next_after
+            else "",
             total_size=page.total_size,
         )
 
-    def LookupRecipient(self, request: pb.LookupRecipientRequest, context: grpc.ServicerContext) -> pb.Recipient:
+    def LookupRecipient(
+        self, request: pb.LookupRecipientRequest, context: grpc.ServicerContext
+    ) -> pb.Recipient:
         return recipient_to_proto(self.bus.handle(queries.LookupRecipient(email=request.email)))
 
 
@@ -62,4 +68,6 @@ def notification_to_proto(view: NotificationView) -> pb.Notification:
 
 
 def recipient_to_proto(view: RecipientView) -> pb.Recipient:
-    return pb.Recipient(name=f"recipients/{view.id}", display_name=view.display_name, email=view.email)
+    return pb.Recipient(
+        name=f"recipients/{view.id}", display_name=view.display_name, email=view.email
+    )

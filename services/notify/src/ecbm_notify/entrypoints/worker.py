@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ecbm_integration import registry
-
 from ecbm_notify.bootstrap import Notify, bootstrap
 from ecbm_runtime.worker import ServiceBus, ServiceWorker, event_handler
 

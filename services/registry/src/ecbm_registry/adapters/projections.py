@@ -7,7 +7,9 @@ from sqlalchemy import Connection, insert
 from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
 from ecbm_registry.domain.organisation import OrganisationRegistered, normalised_name
 from ecbm_registry.domain.programme import ProgrammeRegistered
+from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.eventstore import StoredEvent
+from ecbm_runtime.uow import Projection
 
 
 def entity_id_of(record: StoredEvent) -> str:
@@ -61,7 +63,7 @@ def on_programme_registered(
     )
 
 
-PROJECTIONS = {
+PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     OrganisationRegistered: [on_organisation_registered],
     ProgrammeRegistered: [on_programme_registered],
 }

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -23,7 +34,12 @@ organisations = Table(
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
 )
-Index("ix_organisations_identity", organisations.c.normalised_name, organisations.c.country, unique=True)
+Index(
+    "ix_organisations_identity",
+    organisations.c.normalised_name,
+    organisations.c.country,
+    unique=True,
+)
 
 programmes = Table(
     "programmes",
@@ -48,6 +64,10 @@ programme_countries = Table(
     Column("programme_id", String(64), primary_key=True),
     Column("country", String(2), primary_key=True),
 )
-Index("ix_programme_countries_country", programme_countries.c.country, programme_countries.c.programme_id)
+Index(
+    "ix_programme_countries_country",
+    programme_countries.c.country,
+    programme_countries.c.programme_id,
+)
 
 READ_MODEL_TABLES = (programme_countries, programmes, organisations)

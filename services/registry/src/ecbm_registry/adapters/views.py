@@ -56,21 +56,29 @@ def _aware(value: datetime) -> datetime:
 
 def _organisation(row: Any) -> OrganisationView:
     values = {name: row[name] for name in OrganisationView.__dataclass_fields__}
-    values["create_time"], values["update_time"] = _aware(row["create_time"]), _aware(row["update_time"])
+    values["create_time"], values["update_time"] = (
+        _aware(row["create_time"]),
+        _aware(row["update_time"]),
+    )
     return OrganisationView(**values)
 
 
 def _programme(row: Any) -> ProgrammeView:
     values = {name: row[name] for name in ProgrammeView.__dataclass_fields__}
     values["languages"], values["countries"] = tuple(row["languages"]), tuple(row["countries"])
-    values["create_time"], values["update_time"] = _aware(row["create_time"]), _aware(row["update_time"])
+    values["create_time"], values["update_time"] = (
+        _aware(row["create_time"]),
+        _aware(row["update_time"]),
+    )
     return ProgrammeView(**values)
 
 
 def organisation(connection: Connection, organisation_id: str) -> OrganisationView | None:
-    row = connection.execute(
-        select(organisations).where(organisations.c.id == organisation_id)
-    ).mappings().first()
+    row = (
+        connection.execute(select(organisations).where(organisations.c.id == organisation_id))
+        .mappings()
+        .first()
+    )
     return _organisation(row) if row else None
 
 
@@ -82,7 +90,11 @@ def organisation_named(connection: Connection, normalised_name: str, country: st
 
 
 def programme(connection: Connection, programme_id: str) -> ProgrammeView | None:
-    row = connection.execute(select(programmes).where(programmes.c.id == programme_id)).mappings().first()
+    row = (
+        connection.execute(select(programmes).where(programmes.c.id == programme_id))
+        .mappings()
+        .first()
+    )
     return _programme(row) if row else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -99,11 +100,11 @@ def list_programmes(query: queries.ListProgrammes, read: ReadConnection) -> view
         return views.list_programmes(connection, query)
 
 
-COMMAND_HANDLERS = {
+COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.RegisterOrganisation: register_organisation,
     commands.RegisterProgramme: register_programme,
 }
-QUERY_HANDLERS = {
+QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.GetOrganisation: get_organisation,
     queries.GetProgramme: get_programme,
     queries.ListProgrammes: list_programmes,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ecbm_integration import registry as published
-
 from ecbm_registry.domain.organisation import OrganisationRegistered
 from ecbm_registry.domain.programme import ProgrammeRegistered
 from ecbm_runtime.eventstore import StoredEvent

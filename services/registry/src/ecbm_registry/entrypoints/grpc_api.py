@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import grpc
-from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm.registry.v1 import registry_pb2_grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from ecbm.registry.v1 import registry_pb2 as pb
+from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_registry.adapters.views import OrganisationView, ProgrammeView
 from ecbm_registry.application import commands, queries
 from ecbm_registry.domain.organisation import OrganisationKind
@@ -33,23 +33,35 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def __init__(self, bus: MessageBus) -> None:
         self.bus = bus
 
-    def RegisterOrganisation(self, request: pb.RegisterOrganisationRequest, context: grpc.ServicerContext) -> pb.Organisation:
+    def RegisterOrganisation(
+        self, request: pb.RegisterOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
         command = commands.RegisterOrganisation.model_validate(_organisation_fields(request))
         return organisation_to_proto(self.bus.handle(command))
 
-    def GetOrganisation(self, request: pb.GetOrganisationRequest, context: grpc.ServicerContext) -> pb.Organisation:
-        query = queries.GetOrganisation(organisation_id=resource_id(request.name, "organisations", "name"))
+    def GetOrganisation(
+        self, request: pb.GetOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
+        query = queries.GetOrganisation(
+            organisation_id=resource_id(request.name, "organisations", "name")
+        )
         return organisation_to_proto(self.bus.handle(query))
 
-    def RegisterProgramme(self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext) -> pb.Programme:
+    def RegisterProgramme(
+        self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
         command = commands.RegisterProgramme.model_validate(_programme_fields(request))
         return programme_to_proto(self.bus.handle(command))
 
-    def GetProgramme(self, request: pb.GetProgrammeRequest, context: grpc.ServicerContext) -> pb.Programme:
+    def GetProgramme(
+        self, request: pb.GetProgrammeRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
         query = queries.GetProgramme(programme_id=resource_id(request.name, "programmes", "name"))
         return programme_to_proto(self.bus.handle(query))
 
-    def ListProgrammes(self, request: pb.ListProgrammesRequest, context: grpc.ServicerContext) -> pb.ListProgrammesResponse:
+    def ListProgrammes(
+        self, request: pb.ListProgrammesRequest, context: grpc.ServicerContext
+    ) -> pb.ListProgrammesResponse:
         page = self.bus.handle(queries.ListProgrammes.model_validate(_list_fields(request)))
         token = encode_page_token({"after": page.next_after}) if page.next_after else ""
         return pb.ListProgrammesResponse(
@@ -64,7 +76,9 @@ def _organisation_fields(request: pb.RegisterOrganisationRequest) -> dict[str, A
     return {
         "request_id": request.request_id,
         "display_name": o.display_name,
-        "kind": _enum_value(OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_"),
+        "kind": _enum_value(
+            OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_"
+        ),
         "country": o.country,
         "city": o.city,
         "website": o.website or None,
@@ -85,7 +99,9 @@ def _programme_fields(request: pb.RegisterProgrammeRequest) -> dict[str, Any]:
         "countries": list(p.countries),
     }
     if p.status:
-        fields["status"] = _enum_value(ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_")
+        fields["status"] = _enum_value(
+            ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_"
+        )
     return fields
 
 
@@ -94,11 +110,15 @@ def _list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
     if request.page_token:
         fields["after"] = str(decode_page_token(request.page_token).get("after", ""))
     if request.organisation:
-        fields["organisation_id"] = resource_id(request.organisation, "organisations", "organisation")
+        fields["organisation_id"] = resource_id(
+            request.organisation, "organisations", "organisation"
+        )
     if request.country:
         fields["country"] = request.country
     if request.status:
-        fields["status"] = _enum_value(ProgrammeStatus, pb.ProgrammeStatus.Name(request.status), "PROGRAMME_STATUS_")
+        fields["status"] = _enum_value(
+            ProgrammeStatus, pb.ProgrammeStatus.Name(request.status), "PROGRAMME_STATUS_"
+        )
     return fields
 
 

@@ -29,7 +29,10 @@ def upgrade() -> None:
     op.create_table(
         "awaiting_organisation",
         sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=True,
         ),
         sa.Column("organisation_id", sa.String(64), nullable=False, index=True),
         sa.Column("event_type", sa.String(200), nullable=False),
