@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import Engine, text
+
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.migrations import upgrade
-from sqlalchemy import Engine, text
 
 ENV_PY = "from ecbm_runtime.migrations import run_migrations_in_env\n\nrun_migrations_in_env()\n"
 
@@ -68,3 +69,16 @@ def postgres_backend_waits_on_lock(engine: Engine, pid: int) -> bool:
             text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
         ).scalar_one_or_none()
     return waiting == "Lock"
+
+
+def postgres_backends_waiting_on_locks(engine: Engine) -> int:
+    """How many backends of this database wait for a lock now."""
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+        )

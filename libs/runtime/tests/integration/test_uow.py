@@ -9,15 +9,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import pytest
-from conftest_store import migrated_engine, run_threads
-from ecbm_runtime.aggregate import Aggregate, DomainEvent
-from ecbm_runtime.db import is_postgresql
-from ecbm_runtime.errors import NotFound
-from ecbm_runtime.eventstore import EventCodec, StoredEvent, VersionConflict
-from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
-from ecbm_runtime.tables import events, inbox, outbox
-from ecbm_runtime.testing import wait_until
-from ecbm_runtime.uow import EventWiring, UnitOfWork
+from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 from pydantic import BaseModel
 from sqlalchemy import (
     Column,
@@ -30,9 +22,17 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
     update,
 )
+
+from ecbm_runtime.aggregate import Aggregate, DomainEvent
+from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.errors import NotFound
+from ecbm_runtime.eventstore import EventCodec, StoredEvent, VersionConflict
+from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
+from ecbm_runtime.tables import events, inbox, outbox
+from ecbm_runtime.testing import wait_until
+from ecbm_runtime.uow import EventWiring, UnitOfWork
 
 
 class SessionOpened(DomainEvent):
@@ -338,7 +338,7 @@ def test_a_concurrent_duplicate_delivery_waits_for_the_first_and_is_refused(
             first_claimed.set()
             second_entering.wait(30)
             if is_postgresql(engine):  # the second's claim then waits on our inbox row
-                wait_until(lambda: backends_waiting_on_a_lock(engine), timeout=30)
+                wait_until(lambda: postgres_backends_waiting_on_locks(engine), timeout=30)
             uow.repository(Session).get("s1").book("ana")
             uow.commit()
 
@@ -354,14 +354,3 @@ def test_a_concurrent_duplicate_delivery_waits_for_the_first_and_is_refused(
     assert isinstance(outcomes[1], DuplicateDelivery)
     assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 1, "session_view": 1}
 
-
-def backends_waiting_on_a_lock(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return int(
-            connection.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-            ).scalar_one()
-        )

@@ -1,0 +1,79 @@
+"""Read models: rebuilding them from the event store, and tracking how far a consumer got."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.eventstore import EventStore
+from ecbm_runtime.tables import tracking
+from ecbm_runtime.uow import EventWiring
+
+
+def replay(
+    engine: Engine, wiring: EventWiring, read_model_tables: Sequence[Table], batch: int = 1000
+) -> int:
+    """Empty ``read_model_tables`` and run every projection over the whole store again.
+
+    Returns how many stored events were read. Tables are emptied in reverse order, so list
+    parents before children. Events whose type no projection handles are not decoded.
+
+    One transaction for the whole rebuild, holding the store's append lock (on SQLite the
+    write lock of BEGIN IMMEDIATE): readers keep seeing the old read model until the new one
+    is complete, a failure leaves the old one in place, and no command can append (and
+    project) an event that the replay would then project a second time. Commands wait
+    meanwhile, so replay while the service is quiet; on SQLite a writer gives up after its
+    30 s busy timeout. Reading goes in batches of ``batch`` events to bound memory.
+    """
+    handled = {cls.__name__ for cls, projections in wiring.projections.items() if projections}
+    replayed = position = 0
+    with engine.begin() as connection:
+        store = EventStore(connection)
+        store._serialise_appends()  # the one definition of the store's append lock
+        for table in reversed(read_model_tables):
+            connection.execute(table.delete())
+        while records := store.read_all(after_position=position, limit=batch):
+            for record in records:
+                if record.type not in handled:
+                    continue
+                event = wiring.codec.decode(record)
+                for project in wiring.projections.get(type(event), ()):
+                    project(connection, event, record)
+            position = records[-1].position
+            replayed += len(records)
+    return replayed
+
+
+def advance_tracking(connection: Connection, name: str, position: int) -> bool:
+    """Record in the caller's transaction that consumer ``name`` has handled up to ``position``.
+
+    Returns False, changing nothing, when it was already there or further: the caller then
+    skips effects it committed before. Concurrent callers serialise on the tracking row.
+    """
+    moved = connection.execute(
+        update(tracking)
+        .where(tracking.c.name == name, tracking.c.position < position)
+        .values(position=position)
+    )
+    if moved.rowcount:
+        return True
+    # No row yet (or one at/after ``position``): insert, or lose to a concurrent insert and
+    # apply the same guard to the row it wrote.
+    dialect_insert = postgresql.insert if is_postgresql(connection) else sqlite.insert
+    new = dialect_insert(tracking).values(name=name, position=position)
+    upsert = new.on_conflict_do_update(
+        index_elements=[tracking.c.name],
+        set_={"position": new.excluded.position},
+        where=tracking.c.position < new.excluded.position,
+    )
+    # RETURNING, not rowcount: SQLAlchemy reports -1 for an INSERT's rowcount on psycopg.
+    return connection.execute(upsert.returning(tracking.c.name)).first() is not None
+
+
+def tracked_position(connection: Connection, name: str) -> int:
+    """How far consumer ``name`` got; 0 before its first event."""
+    query = select(tracking.c.position).where(tracking.c.name == name)
+    return int(connection.execute(query).scalar_one_or_none() or 0)
