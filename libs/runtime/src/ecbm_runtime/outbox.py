@@ -234,11 +234,15 @@ class BackgroundPublisher:
 
     def close(self, timeout: float = 5.0) -> None:
         """Publish what is queued for at most ``timeout`` seconds, then stop."""
+        deadline = time.monotonic() + timeout
         try:
             self._queue.put(_STOP, timeout=timeout)
         except queue.Full:
             _log.warning("fast-path queue still full at close; left to the sweep")
-        self._thread.join(timeout)
+        self._thread.join(max(deadline - time.monotonic(), 0.0))
+        if self._thread.is_alive():
+            _log.warning("fast-path publisher still busy at close; the rest is left to the sweep")
+            return  # closing the relay under the thread would break its publish
         self._relay.close()
 
     def _run(self) -> None:

@@ -1,7 +1,7 @@
 import warnings
 
 # eventlet's import-time deprecation notice is not a JSON log line; nameko 3 needs eventlet.
-warnings.filterwarnings("ignore", message=".*Eventlet is deprecated.*")
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 import eventlet
 
 eventlet.monkey_patch()  # before anything else imports socket, threading or ssl
