@@ -12,15 +12,16 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+from pydantic import BaseModel, ConfigDict
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert
+
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.inbox import current_delivery
 from ecbm_runtime.service import ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import EventWiring, UnitOfWork
-from pydantic import BaseModel, ConfigDict
-from pydantic_settings import SettingsConfigDict
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert
 
 EVENT_TYPE = "SampleRecorded"
 

@@ -8,6 +8,10 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from kombu import Connection, Queue
+from sqlalchemy import Engine, select
+
+from conftest import Broker, Happened
 from ecbm_runtime import metrics
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.eventstore import EventCodec
@@ -15,10 +19,6 @@ from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 from ecbm_runtime.tables import outbox, store_metadata
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, UnitOfWork
-from kombu import Connection, Queue
-from sqlalchemy import Engine, select
-
-from conftest import Broker, Happened
 
 pytestmark = pytest.mark.rabbitmq
 
