@@ -6,6 +6,7 @@ from functools import singledispatchmethod
 from typing import Any, Self
 
 import pytest
+
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import RuleViolation
 

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import pytest
-from ecbm_runtime.aggregate import DomainEvent
-from ecbm_runtime.eventstore import EventCodec, NewEvent, StoredEvent, UnknownEventType
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
+
+from ecbm_runtime.aggregate import DomainEvent
+from ecbm_runtime.eventstore import EventCodec, NewEvent, StoredEvent, UnknownEventType
 
 
 class SeatBooked(DomainEvent):
