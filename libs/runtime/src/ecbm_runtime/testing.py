@@ -7,7 +7,9 @@ else the local servers at 127.0.0.1, else testcontainers where a Docker engine r
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +24,7 @@ from ecbm_runtime.db import normalise_url
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672//"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 T = TypeVar("T")
 
@@ -89,6 +92,30 @@ def amqp_url() -> Iterator[str]:
     with RabbitMqContainer("rabbitmq:3.13-management") as container:
         params = container.get_connection_params()
         yield f"amqp://guest:guest@{params.host}:{params.port}//"
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def isolated_amqp_url(amqp_url: str) -> Iterator[str]:
+    """The broker, in a virtual host of this test's own: no other consumer sees its queues.
+
+    Needs ``rabbitmqctl`` (the local broker); a testcontainers broker is private anyway.
+    """
+    if shutil.which("rabbitmqctl") is None or urlsplit(amqp_url).hostname not in LOCAL_HOSTS:
+        yield amqp_url
+        return
+    vhost = f"ecbm-test-{uuid.uuid4().hex[:10]}"
+    _rabbitmqctl("add_vhost", vhost)
+    try:
+        _rabbitmqctl(
+            "set_permissions", "-p", vhost, urlsplit(amqp_url).username or "guest", ".*", ".*", ".*"
+        )
+        yield urlunsplit(urlsplit(amqp_url)._replace(path=f"/{vhost}"))
+    finally:
+        _rabbitmqctl("delete_vhost", vhost)
 
 
 def fresh_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:

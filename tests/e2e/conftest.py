@@ -1,0 +1,85 @@
+"""Fixtures that run the real registry and notify processes against real servers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from ecbm.notify.v1 import notify_pb2_grpc
+from ecbm.registry.v1 import registry_pb2_grpc
+from platform_processes import ServiceProcesses
+
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+from ecbm_runtime.testing import fresh_postgres_database
+
+pytestmark = pytest.mark.e2e
+
+
+def bearer(*roles: str, subject: str = "e2e-editor") -> tuple[tuple[str, str]]:
+    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, list(roles), 600)
+    return (("authorization", f"Bearer {token}"),)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A database URL per service, all of one kind."""
+    if request.param == "sqlite":
+        yield {name: f"sqlite:///{tmp_path / (name + '.db')}" for name in ("registry", "notify")}
+        return
+    server = request.getfixturevalue("postgres_server_url")
+    made = {name: fresh_postgres_database(server) for name in ("registry", "notify")}
+    try:
+        yield {name: url for name, (url, _drop) in made.items()}
+    finally:
+        for _url, drop in made.values():
+            drop()
+
+
+@pytest.fixture
+def sqlite_storage(tmp_path: Path) -> dict[str, str]:
+    return {name: f"sqlite:///{tmp_path / (name + '.db')}" for name in ("registry", "notify")}
+
+
+def _processes(name: str, database_url: str, amqp_url: str, log_dir: Path) -> ServiceProcesses:
+    env = {
+        "ECBM_AMQP_URL": amqp_url,
+        f"ECBM_{name.upper()}_DATABASE_URL": database_url,
+        # Short, so the outage test sees the worker's sweep catch up quickly.
+        f"ECBM_{name.upper()}_OUTBOX_SWEEP_GRACE_SECONDS": "0.5",
+        f"ECBM_{name.upper()}_OUTBOX_SWEEP_INTERVAL_SECONDS": "0.2",
+    }
+    return ServiceProcesses(name, env, log_dir)
+
+
+@pytest.fixture
+def slice_on(isolated_amqp_url: str, tmp_path: Path) -> Iterator[object]:
+    """Call with a storage mapping: starts registry and notify (api + worker) on it."""
+    started: list[ServiceProcesses] = []
+
+    def start(databases: dict[str, str]) -> dict[str, ServiceProcesses]:
+        processes = {
+            name: _processes(name, url, isolated_amqp_url, tmp_path)
+            for name, url in databases.items()
+        }
+        for service in processes.values():
+            started.append(service)
+            service.start("api")
+            service.start("worker")
+        return processes
+
+    yield start
+    for service in started:
+        service.stop()
+
+
+def stubs(processes: dict[str, ServiceProcesses]) -> tuple[object, object, list[grpc.Channel]]:
+    registry_channel = grpc.insecure_channel(processes["registry"].target)
+    notify_channel = grpc.insecure_channel(processes["notify"].target)
+    return (
+        registry_pb2_grpc.RegistryServiceStub(registry_channel),
+        notify_pb2_grpc.NotifyServiceStub(notify_channel),
+        [registry_channel, notify_channel],
+    )

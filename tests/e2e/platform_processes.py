@@ -1,0 +1,103 @@
+"""Starts services' api and worker processes for end-to-end tests, on free ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from ecbm_runtime.testing import wait_until
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class ServiceProcesses:
+    """The api and worker of one service, with the ports they were given."""
+
+    name: str
+    env: dict[str, str]
+    log_dir: Path
+    grpc_port: int = field(default_factory=free_port)
+    metrics_port: int = field(default_factory=free_port)
+    worker_metrics_port: int = field(default_factory=free_port)
+    running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.grpc_port}"
+
+    def environment(self) -> dict[str, str]:
+        prefix = f"ECBM_{self.name.upper()}_"
+        ports = {
+            f"{prefix}GRPC_PORT": str(self.grpc_port),
+            f"{prefix}METRICS_PORT": str(self.metrics_port),
+            f"{prefix}WORKER_METRICS_PORT": str(self.worker_metrics_port),
+        }
+        quiet = {"PYTHONWARNINGS": "ignore::DeprecationWarning"}
+        return {**os.environ, **self.env, **ports, **quiet}
+
+    def start(self, kind: str) -> None:
+        module = "ecbm_runtime.api_main" if kind == "api" else "ecbm_runtime.worker_main"
+        log = (self.log_dir / f"{self.name}-{kind}.log").open("ab")
+        self.running[kind] = subprocess.Popen(
+            [sys.executable, "-m", module, self.name],
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        if kind == "api":
+            wait_until(self._serving, timeout=60, message=f"{self.name} api SERVING")
+        else:
+            wait_until(self._worker_healthy, timeout=60, message=f"{self.name} worker healthy")
+
+    def _serving(self) -> bool:
+        self._check_alive()
+        with grpc.insecure_channel(self.target) as channel:
+            response = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=""), timeout=1
+            )
+        return response.status == health_pb2.HealthCheckResponse.SERVING
+
+    def _worker_healthy(self) -> bool:
+        self._check_alive()
+        url = f"http://127.0.0.1:{self.worker_metrics_port}/healthz"
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+
+    def _check_alive(self) -> None:
+        for kind, process in self.running.items():
+            if process.poll() is not None:
+                raise AssertionError(f"{self.name} {kind} exited: {self.log_tail(kind)}")
+
+    def log_tail(self, kind: str, lines: int = 30) -> str:
+        path = self.log_dir / f"{self.name}-{kind}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def kill(self, kind: str) -> None:
+        process = self.running.pop(kind)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+
+    def stop(self) -> None:
+        for process in self.running.values():
+            process.send_signal(signal.SIGTERM)
+        for process in self.running.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.running.clear()

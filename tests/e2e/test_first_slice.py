@@ -1,0 +1,204 @@
+"""The first slice end to end: registry command → bus → notify worker → web inbox."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+import kombu
+import pytest
+from conftest import bearer, stubs
+from ecbm.notify.v1 import notify_pb2 as npb
+from ecbm.registry.v1 import registry_pb2 as rpb
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from platform_processes import ServiceProcesses
+
+from ecbm_runtime.dlq import list_dead_letters
+from ecbm_runtime.testing import wait_until
+
+pytestmark = pytest.mark.e2e
+EDITOR = bearer("editor")
+Start = Callable[[dict[str, str]], dict[str, ServiceProcesses]]
+
+
+def organisation_request(email: str) -> rpb.RegisterOrganisationRequest:
+    return rpb.RegisterOrganisationRequest(
+        organisation=rpb.Organisation(
+            display_name=f"Mentoring Lab {uuid.uuid4().hex[:6]}",
+            kind=rpb.ORGANISATION_KIND_MENTORING_ORGANISATION,
+            country="BE",
+            city="Ghent",
+            contact=rpb.Contact(display_name="An Peeters", email=email),
+        )
+    )
+
+
+def programme_request(organisation: str, name: str = "Buddy Up") -> rpb.RegisterProgrammeRequest:
+    return rpb.RegisterProgrammeRequest(
+        programme=rpb.Programme(
+            organisation=organisation, display_name=name, languages=["nl"], countries=["BE"]
+        )
+    )
+
+
+def inbox(notify: Any, email: str) -> list[npb.Notification]:
+    recipient = notify.LookupRecipient(npb.LookupRecipientRequest(email=email), metadata=EDITOR)
+    request = npb.ListNotificationsRequest(parent=recipient.name, page_size=500)
+    return list(notify.ListNotifications(request, metadata=EDITOR).notifications)
+
+
+def test_registered_programme_appears_in_the_contacts_web_inbox(
+    slice_on: Start, storage: dict[str, str]
+) -> None:
+    registry, notify, _ = stubs(slice_on(storage))
+    email = f"{uuid.uuid4().hex[:8]}@example.org"
+
+    organisation = registry.RegisterOrganisation(organisation_request(email), metadata=EDITOR)
+    programme = registry.RegisterProgramme(programme_request(organisation.name), metadata=EDITOR)
+
+    arrived = wait_until(lambda: inbox(notify, email), timeout=20, message="notification")
+    assert [n.link for n in arrived] == [programme.name]
+    assert arrived[0].title == "Buddy Up is now in the registry"
+    assert not arrived[0].read
+    listed = registry.ListProgrammes(rpb.ListProgrammesRequest(country="BE"))
+    assert [p.name for p in listed.programmes] == [programme.name]
+
+
+def test_every_event_arrives_once_when_the_broker_was_down_during_commands(
+    slice_on: Start, sqlite_storage: dict[str, str]
+) -> None:
+    registry, notify, _ = stubs(slice_on(sqlite_storage))
+    email = f"{uuid.uuid4().hex[:8]}@example.org"
+    organisation = registry.RegisterOrganisation(organisation_request(email), metadata=EDITOR)
+    wait_until(lambda: _recipient_known(notify, email), timeout=20, message="recipient")
+
+    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, timeout=60)
+    try:
+        names = [
+            registry.RegisterProgramme(
+                programme_request(organisation.name, f"P{n}"), metadata=EDITOR, timeout=10
+            ).name
+            for n in range(10)
+        ]
+    finally:
+        subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, timeout=120)
+
+    arrived = wait_until(lambda: _all_of(inbox(notify, email), 10), timeout=60, message="10 notes")
+    assert sorted(n.link for n in arrived) == sorted(names)
+
+
+def _recipient_known(notify: Any, email: str) -> bool:
+    try:
+        notify.LookupRecipient(npb.LookupRecipientRequest(email=email), metadata=EDITOR)
+    except grpc.RpcError:
+        return False
+    return True
+
+
+def _all_of(notes: list[npb.Notification], count: int) -> list[npb.Notification] | None:
+    assert len(notes) <= count, f"duplicates: {len(notes)} notifications for {count} events"
+    return notes if len(notes) == count else None
+
+
+def test_malformed_messages_are_dead_lettered_and_the_worker_keeps_consuming(
+    slice_on: Start, sqlite_storage: dict[str, str], isolated_amqp_url: str
+) -> None:
+    registry, notify, _ = stubs(slice_on(sqlite_storage))
+    email = f"{uuid.uuid4().hex[:8]}@example.org"
+    with kombu.Connection(isolated_amqp_url) as connection:
+        producer = connection.Producer(exchange=kombu.Exchange("registry.events", type="topic"))
+        for body in (b"{not json", json.dumps({"programme_id": 7}).encode()):
+            producer.publish(
+                body,
+                routing_key="ProgrammeRegistered",
+                content_type="application/json",
+                headers={"event_id": uuid.uuid4().hex},
+            )
+
+    organisation = registry.RegisterOrganisation(organisation_request(email), metadata=EDITOR)
+    registry.RegisterProgramme(programme_request(organisation.name), metadata=EDITOR)
+
+    wait_until(lambda: inbox(notify, email), timeout=20, message="good event still handled")
+    parked = wait_until(
+        lambda: _at_least(list_dead_letters(isolated_amqp_url, "notify"), 2), timeout=20
+    )
+    assert {letter.routing_key for letter in parked} == {"ProgrammeRegistered"}
+
+
+def _at_least(items: list[Any], count: int) -> list[Any] | None:
+    return items if len(items) >= count else None
+
+
+class TestErrors:
+    """What a caller sees when something is wrong: a status code and field details."""
+
+    @pytest.fixture
+    def registry(self, slice_on: Start, sqlite_storage: dict[str, str]) -> Any:
+        registry, _notify, _ = stubs(slice_on(sqlite_storage))
+        return registry
+
+    def test_unknown_country_is_invalid_argument_naming_the_field(self, registry: Any) -> None:
+        organisation = registry.RegisterOrganisation(
+            organisation_request("x@example.org"), metadata=EDITOR
+        )
+        request = programme_request(organisation.name)
+        request.programme.countries[:] = ["BE", "XX"]
+
+        with pytest.raises(grpc.RpcError) as caught:
+            registry.RegisterProgramme(request, metadata=EDITOR)
+
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        violations = _details(caught.value, error_details_pb2.BadRequest).field_violations
+        assert [v.field for v in violations] == ["countries[1]"]
+        assert "ISO 3166-1 alpha-2" in violations[0].description
+
+    def test_duplicate_organisation_is_already_exists_with_the_existing_name(
+        self, registry: Any
+    ) -> None:
+        first = registry.RegisterOrganisation(
+            organisation_request("a@example.org"), metadata=EDITOR
+        )
+        again = organisation_request("b@example.org")
+        again.organisation.display_name = first.display_name.upper()
+
+        with pytest.raises(grpc.RpcError) as caught:
+            registry.RegisterOrganisation(again, metadata=EDITOR)
+
+        assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
+        assert _details(caught.value, error_details_pb2.ResourceInfo).resource_name == first.name
+
+    def test_missing_programme_is_not_found(self, registry: Any) -> None:
+        with pytest.raises(grpc.RpcError) as caught:
+            registry.GetProgramme(rpb.GetProgrammeRequest(name="programmes/nope"))
+
+        assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+
+    def test_registering_without_a_token_is_unauthenticated(self, registry: Any) -> None:
+        with pytest.raises(grpc.RpcError) as caught:
+            registry.RegisterOrganisation(organisation_request("c@example.org"))
+
+        assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+    def test_a_malformed_resource_name_is_invalid_argument(self, registry: Any) -> None:
+        with pytest.raises(grpc.RpcError) as caught:
+            registry.GetProgramme(rpb.GetProgrammeRequest(name="organisations/1"))
+
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        violations = _details(caught.value, error_details_pb2.BadRequest).field_violations
+        assert violations[0].field == "name"
+
+
+def _details(error: grpc.RpcError, detail_type: type[Any]) -> Any:
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    assert status is not None, "no google.rpc.Status in the trailers"
+    for detail in status.details:
+        if detail.Is(detail_type.DESCRIPTOR):
+            unpacked = detail_type()
+            detail.Unpack(unpacked)
+            return unpacked
+    raise AssertionError(f"no {detail_type.__name__} among {status.details}")
