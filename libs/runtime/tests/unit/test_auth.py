@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jwt
 import pytest
+
 from ecbm_runtime import auth, errors
 
 SECRET = "unit-test-signing-key-of-a-decent-length-0123456789"

@@ -6,6 +6,11 @@ import string
 from typing import Any
 
 import pytest
+from google.rpc import error_details_pb2
+from grpc_health.v1 import health_pb2
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ecbm_runtime.errors import InvalidArgument
 from ecbm_runtime.grpc.convert import (
     apply_field_mask,
@@ -14,10 +19,6 @@ from ecbm_runtime.grpc.convert import (
     encode_page_token,
     message_to_dict,
 )
-from google.rpc import error_details_pb2
-from grpc_health.v1 import health_pb2
-from hypothesis import given
-from hypothesis import strategies as st
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text()
