@@ -7,13 +7,14 @@ from pathlib import Path
 
 import grpc
 import pytest
+
 from ecbm.notify.v1 import notify_pb2_grpc
 from ecbm.registry.v1 import registry_pb2_grpc
-from platform_processes import ServiceProcesses
-
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import fresh_postgres_database
+
+from platform_processes import ServiceProcesses
 
 pytestmark = pytest.mark.e2e
 

@@ -11,15 +11,16 @@ from typing import Any
 import grpc
 import kombu
 import pytest
-from conftest import bearer, stubs
-from ecbm.notify.v1 import notify_pb2 as npb
-from ecbm.registry.v1 import registry_pb2 as rpb
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from platform_processes import ServiceProcesses
 
+from ecbm.notify.v1 import notify_pb2 as npb
+from ecbm.registry.v1 import registry_pb2 as rpb
 from ecbm_runtime.dlq import list_dead_letters
 from ecbm_runtime.testing import wait_until
+
+from conftest import bearer, stubs
+from platform_processes import ServiceProcesses
 
 pytestmark = pytest.mark.e2e
 EDITOR = bearer("editor")

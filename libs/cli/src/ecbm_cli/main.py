@@ -50,6 +50,9 @@ def up(
             f"worker http://127.0.0.1:{settings.worker_metrics_port}/metrics"
         )
     if demo:
+        # Every worker's queues must exist before the first event, or it never sees it.
+        for definition in services:
+            _wait_worker_healthy(definition.load_settings().worker_metrics_port, timeout=90)
         _seed_when_ready(services, supervisor.say)
     raise typer.Exit(supervisor.wait())
 
@@ -86,6 +89,21 @@ def _wait_serving(target: str, timeout: float) -> None:
                 pass
             time.sleep(0.2)
     raise typer.BadParameter(f"{target} did not become SERVING within {timeout:.0f}s")
+
+
+def _wait_worker_healthy(port: int, timeout: float) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise typer.BadParameter(f"the worker with metrics on port {port} did not become healthy")
 
 
 def _admin_token() -> str:

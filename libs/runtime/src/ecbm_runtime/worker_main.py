@@ -56,14 +56,19 @@ def resolve(name: str) -> ServiceDefinition:
     return definition
 
 
-def health_app(runner: ServiceRunner, engine: Engine) -> WsgiApp:
-    """``/healthz``: 200 while the nameko container runs and the database answers."""
+def health_app(runner: ServiceRunner, engine: Engine, started: list[bool]) -> WsgiApp:
+    """``/healthz``: 200 once every consumer is up, while it runs and the database answers.
+
+    ``started`` turns true only after ``runner.start()`` returned: nameko marks a container
+    started before its consumers have declared their queues, and an event published in that
+    gap would reach no queue of this service.
+    """
     metrics_app = make_wsgi_app()
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != "/healthz":
             return metrics_app(environ, start_response)  # type: ignore[no-any-return]
-        healthy = _containers_running(runner) and _database_answers(engine)
+        healthy = bool(started) and _containers_running(runner) and _database_answers(engine)
         status = "200 OK" if healthy else "503 Service Unavailable"
         start_response(status, [("Content-Type", "text/plain")])
         return [b"ok\n" if healthy else b"unhealthy\n"]
@@ -128,10 +133,12 @@ def run(name: str) -> int:
     definition = resolve(name)
     runner, settings = start(definition)
     engine = make_engine(settings.effective_database_url(), pool_size=1)
-    port = serve_metrics(health_app(runner, engine), settings.worker_metrics_port)
+    started: list[bool] = []
+    port = serve_metrics(health_app(runner, engine, started), settings.worker_metrics_port)
     _log.info("worker metrics at http://127.0.0.1:%d/metrics", port)
     stop_on_signals(runner)
     runner.start()
+    started.append(True)
     _log.info("worker %s started", definition.name)
     runner.wait()
     engine.dispose()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 from kombu import Exchange, Queue
 
-from conftest import Broker
 from ecbm_runtime.dlq import (
     dead_letter_exchange,
     dead_letter_queue,
@@ -18,6 +17,8 @@ from ecbm_runtime.dlq import (
     replay_dead_letters,
 )
 from ecbm_runtime.testing import wait_until
+
+from conftest import Broker
 
 pytestmark = pytest.mark.rabbitmq
 

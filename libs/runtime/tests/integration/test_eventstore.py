@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest_store import migrated_engine, postgres_backend_waits_on_lock, run_threads
 from sqlalchemy import Engine, select, text
 
 from ecbm_runtime.db import READ_ONLY, is_postgresql
@@ -17,6 +16,8 @@ from ecbm_runtime.errors import Conflict
 from ecbm_runtime.eventstore import EventStore, NewEvent, VersionConflict
 from ecbm_runtime.tables import events
 from ecbm_runtime.testing import wait_until
+
+from conftest_store import migrated_engine, postgres_backend_waits_on_lock, run_threads
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from kombu import Connection, Queue
 from sqlalchemy import Engine, select
 
-from conftest import Broker, Happened
 from ecbm_runtime import metrics
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.eventstore import EventCodec
@@ -19,6 +18,8 @@ from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 from ecbm_runtime.tables import outbox, store_metadata
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, UnitOfWork
+
+from conftest import Broker, Happened
 
 pytestmark = pytest.mark.rabbitmq
 

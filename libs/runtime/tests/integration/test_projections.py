@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import pytest
-from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 from sqlalchemy import (
     Column,
     Connection,
@@ -29,6 +28,8 @@ from ecbm_runtime.eventstore import EventCodec, EventStore, NewEvent, StoredEven
 from ecbm_runtime.projections import advance_tracking, replay, tracked_position
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, UnitOfWork
+
+from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 
 
 class MemberJoined(DomainEvent):

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import pytest
-from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 from pydantic import BaseModel
 from sqlalchemy import (
     Column,
@@ -33,6 +32,8 @@ from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
 from ecbm_runtime.tables import events, inbox, outbox
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, UnitOfWork
+
+from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 
 
 class SessionOpened(DomainEvent):

@@ -11,15 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sample_worker import effects
 from sqlalchemy import func, select
 
-from conftest import Broker, Happened, SampleService
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.dlq import list_dead_letters
 from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, UnitOfWork
+
+from conftest import Broker, Happened, SampleService
+from sample_worker import effects
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 
