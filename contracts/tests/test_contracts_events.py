@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from ecbm_integration import CATALOGUE, IntegrationEvent, OrganisationRegistered, resolve
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+
+from ecbm_integration import CATALOGUE, IntegrationEvent, OrganisationRegistered, resolve
 
 EVENTS = [CATALOGUE[key] for key in sorted(CATALOGUE)]
 

@@ -7,7 +7,14 @@ from typing import ClassVar
 from pydantic import Field
 
 from ecbm_integration.base import IntegrationEvent
-from ecbm_integration.fields import CountryCode, DisplayName, Email, LanguageCode, OccurredAt, ResourceId
+from ecbm_integration.fields import (
+    CountryCode,
+    DisplayName,
+    Email,
+    LanguageCode,
+    OccurredAt,
+    ResourceId,
+)
 
 
 class RegistryEvent(IntegrationEvent):
