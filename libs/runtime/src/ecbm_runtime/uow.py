@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from sqlalchemy import Connection, Engine, insert
 
+from ecbm_runtime import metrics
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent
@@ -48,6 +49,7 @@ class EventWiring:
     """
 
     codec: EventCodec
+    service: str = ""  # label of the events-appended metric
     projections: Mapping[type[DomainEvent], Sequence[Projection]] = field(default_factory=dict)
     integration: Mapping[type[DomainEvent], Translation] = field(default_factory=dict)
     metadata: MetadataProvider = _no_metadata
@@ -106,6 +108,7 @@ class UnitOfWork:
         self._read_only = read_only
         self._tracked: list[Aggregate] = []
         self._outbox_ids: list[int] = []
+        self._appended: list[str] = []
         self.committed_outbox_ids: list[int] = []
 
     def __enter__(self) -> Self:
@@ -116,6 +119,7 @@ class UnitOfWork:
         self.store = EventStore(self.connection)
         self._tracked = []
         self._outbox_ids = []
+        self._appended = []
         delivery = current_delivery.get()
         if delivery is not None and not self._read_only:
             try:
@@ -156,6 +160,8 @@ class UnitOfWork:
     def commit(self) -> None:
         self.flush()
         self._transaction.commit()
+        for type_name in self._appended:
+            metrics.events_appended.labels(self.wiring.service, type_name).inc()
         outbox_ids, self._outbox_ids = self._outbox_ids, []
         self.committed_outbox_ids = outbox_ids
         if outbox_ids and self._after_commit is not None:
@@ -175,6 +181,7 @@ class UnitOfWork:
             [self.codec.encode(event, metadata) for event in new_events],
         )
         outbox_ids: list[int] = []
+        self._appended += [record.type for record in stored]
         for event, record in zip(new_events, stored, strict=True):
             for project in self.wiring.projections.get(type(event), ()):
                 project(self.connection, event, record)

@@ -38,7 +38,10 @@ class Notify:
 def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify:
     engine = engine or make_engine(settings.effective_database_url())
     wiring = EventWiring(
-        codec=EventCodec(DOMAIN_EVENTS), projections=PROJECTIONS, metadata=standard_metadata
+        codec=EventCodec(DOMAIN_EVENTS),
+        service="notify",
+        projections=PROJECTIONS,
+        metadata=standard_metadata,
     )
     uow = partial(UnitOfWork, engine, wiring)
     read = partial(read_only_connection, engine)
@@ -68,6 +71,18 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     )
 
 
+def replay(settings: ServiceSettings) -> int:
+    """Rebuild the read models from the event store (``ecbm replay notify``)."""
+    from ecbm_notify.adapters.read_models import READ_MODEL_TABLES
+    from ecbm_runtime.projections import replay as replay_projections
+
+    app = bootstrap(settings)
+    try:
+        return replay_projections(app.engine, app.wiring, READ_MODEL_TABLES)
+    finally:
+        app.engine.dispose()
+
+
 def worker_class() -> type:
     from ecbm_notify.entrypoints.worker import NotifyWorker
 
@@ -83,4 +98,5 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     build_api=build_api,
     worker_class=worker_class,
+    replay=replay,
 )

@@ -48,6 +48,7 @@ def bootstrap(
     engine = engine or make_engine(settings.effective_database_url())
     wiring = EventWiring(
         codec=EventCodec(DOMAIN_EVENTS),
+        service="registry",
         projections=PROJECTIONS,
         integration=INTEGRATION,
         metadata=standard_metadata,
@@ -82,6 +83,18 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     )
 
 
+def replay(settings: ServiceSettings) -> int:
+    """Rebuild the read models from the event store (``ecbm replay registry``)."""
+    from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
+    from ecbm_runtime.projections import replay as replay_projections
+
+    app = bootstrap(settings)
+    try:
+        return replay_projections(app.engine, app.wiring, READ_MODEL_TABLES)
+    finally:
+        app.engine.dispose()
+
+
 def worker_class() -> type:
     from ecbm_registry.entrypoints.worker import RegistryWorker
 
@@ -103,5 +116,6 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     build_api=build_api,
     worker_class=worker_class,
+    replay=replay,
     seed_demo=seed_demo,
 )

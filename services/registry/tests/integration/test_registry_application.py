@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from ecbm_registry.adapters.read_models import programmes
 from ecbm_registry.application import commands, queries
 from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
 from ecbm_registry.domain.errors import OrganisationAlreadyRegistered, OrganisationNotFound
@@ -116,3 +117,19 @@ def test_listing_pages_through_every_programme_once_and_filters_by_country(
     assert seen == [f"P{n}" for n in range(7)]
     assert page.total_size == 7
     assert [p.display_name for p in dutch.programmes] == ["P1", "P3", "P5"]
+
+
+def test_replay_rebuilds_the_read_models_from_the_event_store(
+    registry: Registry, database_url: str
+) -> None:
+    org = registry.bus.handle(organisation())
+    made = registry.bus.handle(programme(org.id, countries=("BE", "NL")))
+    with registry.engine.begin() as connection:
+        connection.execute(programmes.delete())
+
+    replayed = SERVICE.replay(SERVICE.load_settings(database_url=database_url))  # type: ignore[misc]
+
+    assert replayed == 2
+    rebuilt = registry.bus.handle(queries.GetProgramme(programme_id=made.id))
+    assert rebuilt.countries == ("BE", "NL")
+    assert registry.bus.handle(queries.ListProgrammes(country="NL")).total_size == 1

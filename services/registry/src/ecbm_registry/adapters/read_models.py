@@ -70,4 +70,4 @@ Index(
     programme_countries.c.programme_id,
 )
 
-READ_MODEL_TABLES = (programme_countries, programmes, organisations)
+READ_MODEL_TABLES = (organisations, programmes, programme_countries)
