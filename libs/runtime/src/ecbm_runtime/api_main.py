@@ -30,7 +30,7 @@ def run(name: str) -> int:
         access_policy=wiring.access_policy,
         readiness_check=wiring.readiness_check,
     )
-    metrics_port = start_metrics_server(settings.metrics_port)
+    metrics_port = start_metrics_server(settings.metrics_port, settings.metrics_host)
     _log.info(
         "%s api serving gRPC on %s:%d; metrics at http://127.0.0.1:%d/metrics",
         name,

@@ -38,6 +38,8 @@ class ServiceSettings(BaseSettings):
     grpc_port: int = 0
     grpc_max_workers: int = 16
     metrics_port: int = 0
+    # Where /metrics listens; 0.0.0.0 in containers so Prometheus can scrape it.
+    metrics_host: str = "127.0.0.1"
     worker_metrics_port: int = 0
     jwt_secret: str = Field(default_factory=lambda: _shared("JWT_SECRET", DEVELOPMENT_JWT_SECRET))
     jwt_algorithm: str = "HS256"

@@ -39,7 +39,6 @@ _log = logging.getLogger("ecbm_runtime.worker")
 
 MAX_WORKERS = 10
 PREFETCH_COUNT = 10
-METRICS_HOST = "0.0.0.0"  # scraped from another container in deployments
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -90,9 +89,9 @@ def _database_answers(engine: Engine) -> bool:
         return False
 
 
-def serve_metrics(app: WsgiApp, port: int) -> int:
+def serve_metrics(app: WsgiApp, port: int, host: str) -> int:
     """Serve ``app`` from a green thread; returns the bound port (0: any free one)."""
-    listener = eventlet.listen((METRICS_HOST, port))
+    listener = eventlet.listen((host, port))
     eventlet.spawn_n(wsgi.server, listener, app, log_output=False)
     return int(listener.getsockname()[1])
 
@@ -134,7 +133,8 @@ def run(name: str) -> int:
     runner, settings = start(definition)
     engine = make_engine(settings.effective_database_url(), pool_size=1)
     started: list[bool] = []
-    port = serve_metrics(health_app(runner, engine, started), settings.worker_metrics_port)
+    app = health_app(runner, engine, started)
+    port = serve_metrics(app, settings.worker_metrics_port, settings.metrics_host)
     _log.info("worker metrics at http://127.0.0.1:%d/metrics", port)
     stop_on_signals(runner)
     runner.start()
