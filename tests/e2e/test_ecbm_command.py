@@ -1,0 +1,88 @@
+"""The ecbm command as an operator uses it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from ecbm_runtime.auth import verify_token
+from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+from ecbm_runtime.testing import wait_until
+
+from platform_processes import free_port
+
+pytestmark = pytest.mark.e2e
+ECBM = [sys.executable, "-m", "ecbm_cli.main"]
+
+
+def test_token_prints_a_development_jwt_with_the_roles_asked_for() -> None:
+    printed = subprocess.run(
+        [*ECBM, "token", "--role", "editor", "--role", "member", "--sub", "p-1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+    principal = verify_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", printed)
+    assert principal.subject == "p-1"
+    assert principal.roles == {"editor", "member"}
+
+
+def test_token_refuses_a_role_the_platform_does_not_have() -> None:
+    result = subprocess.run([*ECBM, "token", "--role", "king"], capture_output=True, text=True)
+
+    assert result.returncode != 0
+    assert "unknown roles" in result.stderr + result.stdout
+
+
+def _serving(target: str) -> bool:
+    with grpc.insecure_channel(target) as channel:
+        reply = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(), timeout=1
+        )
+    return reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def _healthy(port: int) -> bool:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
+        return bool(reply.status == 200)
+
+
+def test_up_starts_every_process_and_stops_them_all_on_sigterm(
+    tmp_path: Path, isolated_amqp_url: str
+) -> None:
+    env = {**os.environ, "ECBM_VAR_DIR": str(tmp_path), "ECBM_AMQP_URL": isolated_amqp_url}
+    ports, worker_ports = {}, {}
+    for name in ("registry", "notify"):
+        ports[name], worker_ports[name] = free_port(), free_port()
+        env[f"ECBM_{name.upper()}_GRPC_PORT"] = str(ports[name])
+        env[f"ECBM_{name.upper()}_METRICS_PORT"] = str(free_port())
+        env[f"ECBM_{name.upper()}_WORKER_METRICS_PORT"] = str(worker_ports[name])
+    log = (tmp_path / "up.log").open("w")
+    up = subprocess.Popen(
+        [*ECBM, "up", "--only", "registry", "--only", "notify"], env=env, stdout=log, stderr=log
+    )
+    try:
+        for port in ports.values():
+            wait_until(lambda p=port: _serving(f"127.0.0.1:{p}"), timeout=90)
+        for port in worker_ports.values():
+            wait_until(lambda p=port: _healthy(p), timeout=90)
+    finally:
+        up.send_signal(signal.SIGTERM)
+        code = up.wait(60)
+
+    output = (tmp_path / "up.log").read_text()
+    assert code == 0, output
+    assert f"gRPC 127.0.0.1:{ports['registry']}" in output
+    assert "registry.worker " in output and "notify.api " in output
+    for port in ports.values():
+        with pytest.raises(grpc.RpcError):
+            _serving(f"127.0.0.1:{port}")
