@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.eventstore import EventStore
+from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.tables import tracking
 from ecbm_runtime.uow import EventWiring
 
@@ -77,3 +79,26 @@ def tracked_position(connection: Connection, name: str) -> int:
     """How far consumer ``name`` got; 0 before its first event."""
     query = select(tracking.c.position).where(tracking.c.name == name)
     return int(connection.execute(query).scalar_one_or_none() or 0)
+
+
+class _ServiceApplication(Protocol):
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def wiring(self) -> EventWiring: ...
+
+
+def replayer(
+    bootstrap: Callable[[ServiceSettings], _ServiceApplication], read_model_tables: Sequence[Table]
+) -> Callable[[ServiceSettings], int]:
+    """A service's ``replay`` for its ServiceDefinition (run by ``ecbm replay <service>``)."""
+
+    def replay_service(settings: ServiceSettings) -> int:
+        app = bootstrap(settings)
+        try:
+            return replay(app.engine, app.wiring, read_model_tables)
+        finally:
+            app.engine.dispose()
+
+    return replay_service

@@ -11,6 +11,7 @@ from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
 from ecbm_registry.adapters.projections import PROJECTIONS
+from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
 from ecbm_registry.application.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
 from ecbm_registry.application.integration import INTEGRATION
 from ecbm_registry.domain.organisation import OrganisationRegistered
@@ -19,6 +20,7 @@ from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.event_metadata import standard_metadata
 from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.messagebus import MessageBus
+from ecbm_runtime.projections import replayer
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import EventWiring, UnitOfWork
@@ -83,18 +85,6 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     )
 
 
-def replay(settings: ServiceSettings) -> int:
-    """Rebuild the read models from the event store (``ecbm replay registry``)."""
-    from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
-    from ecbm_runtime.projections import replay as replay_projections
-
-    app = bootstrap(settings)
-    try:
-        return replay_projections(app.engine, app.wiring, READ_MODEL_TABLES)
-    finally:
-        app.engine.dispose()
-
-
 def worker_class() -> type:
     from ecbm_registry.entrypoints.worker import RegistryWorker
 
@@ -116,6 +106,6 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     build_api=build_api,
     worker_class=worker_class,
-    replay=replay,
+    replay=replayer(bootstrap, READ_MODEL_TABLES),
     seed_demo=seed_demo,
 )
