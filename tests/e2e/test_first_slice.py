@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -129,6 +131,17 @@ def test_malformed_messages_are_dead_lettered_and_the_worker_keeps_consuming(
         lambda: _at_least(list_dead_letters(isolated_amqp_url, "notify"), 2), timeout=20
     )
     assert {letter.routing_key for letter in parked} == {"ProgrammeRegistered"}
+    listed = _ecbm(isolated_amqp_url, "dlq", "list", "notify")
+    assert "2 dead-lettered message(s) in notify.dlq" in listed
+    assert "2 message(s)" in _ecbm(isolated_amqp_url, "dlq", "replay", "notify")
+    # Still malformed after the replay, so the worker parks them again: nothing is lost.
+    wait_until(lambda: _at_least(list_dead_letters(isolated_amqp_url, "notify"), 2), timeout=20)
+
+
+def _ecbm(amqp_url: str, *args: str) -> str:
+    command = [sys.executable, "-m", "ecbm_cli.main", *args]
+    env = {**os.environ, "ECBM_AMQP_URL": amqp_url}
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
 
 
 def _at_least(items: list[Any], count: int) -> list[Any] | None:
