@@ -10,12 +10,8 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
-from ecbm_registry.adapters.projections import PROJECTIONS
-from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
-from ecbm_registry.application.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
-from ecbm_registry.application.integration import INTEGRATION
-from ecbm_registry.domain.organisation import OrganisationRegistered
-from ecbm_registry.domain.programme import ProgrammeRegistered
+from ecbm_registry.application import programmes_area
+from ecbm_registry.application.area import merged
 from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.event_metadata import standard_metadata
 from ecbm_runtime.eventstore import EventCodec
@@ -25,7 +21,8 @@ from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import EventWiring, UnitOfWork
 
-DOMAIN_EVENTS = (OrganisationRegistered, ProgrammeRegistered)
+# Every area of the registry; adding one is one line here (and its servicer in build_api).
+WIRED = merged([programmes_area.AREA])
 
 
 class RegistrySettings(ServiceSettings):
@@ -49,37 +46,39 @@ def bootstrap(
 ) -> Registry:
     engine = engine or make_engine(settings.effective_database_url())
     wiring = EventWiring(
-        codec=EventCodec(DOMAIN_EVENTS),
+        codec=EventCodec(WIRED.domain_events),
         service="registry",
-        projections=PROJECTIONS,
-        integration=INTEGRATION,
+        projections=WIRED.projections,
+        integration=WIRED.integration,
         metadata=standard_metadata,
     )
     uow = partial(UnitOfWork, engine, wiring, after_commit)
     read = partial(read_only_connection, engine)
     handlers = {
-        **{message: partial(handler, uow=uow) for message, handler in COMMAND_HANDLERS.items()},
-        **{message: partial(handler, read=read) for message, handler in QUERY_HANDLERS.items()},
+        **{
+            message: partial(handler, uow=uow)
+            for message, handler in WIRED.command_handlers.items()
+        },
+        **{
+            message: partial(handler, read=read)
+            for message, handler in WIRED.query_handlers.items()
+        },
     }
     return Registry(bus=MessageBus(handlers), engine=engine, wiring=wiring)
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
-    from ecbm.registry.v1 import registry_pb2_grpc
-    from ecbm_registry.entrypoints.grpc_api import ACCESS, SERVICE_NAME, RegistryServicer
-    from ecbm_runtime.grpc import ServiceRegistration
+    from ecbm_registry.entrypoints import grpc_api
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
+    # Each servicer module exposes ACCESS and registration(bus); one line per gRPC service.
+    servicer_modules = [grpc_api]
     engine = make_engine(settings.effective_database_url())
     publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
     registry = bootstrap(settings, after_commit=publisher.after_commit, engine=engine)
-    servicer = RegistryServicer(registry.bus)
-    registration = ServiceRegistration(
-        registry_pb2_grpc.add_RegistryServiceServicer_to_server, servicer, SERVICE_NAME
-    )
     return ApiWiring(
-        registrations=[registration],
-        access_policy=ACCESS,
+        registrations=[module.registration(registry.bus) for module in servicer_modules],
+        access_policy={k: v for module in servicer_modules for k, v in module.ACCESS.items()},
         readiness_check=partial(database_answers, registry.engine),
         on_stop=publisher.close,
     )
@@ -106,6 +105,6 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     build_api=build_api,
     worker_class=worker_class,
-    replay=replayer(bootstrap, READ_MODEL_TABLES),
+    replay=replayer(bootstrap, WIRED.read_model_tables),
     seed_demo=seed_demo,
 )

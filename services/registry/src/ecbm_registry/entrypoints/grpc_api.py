@@ -14,6 +14,7 @@ from ecbm_registry.application import commands, queries
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import ProgrammeStatus
 from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
+from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
 from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.messagebus import MessageBus
@@ -27,6 +28,12 @@ ACCESS: AccessPolicy = {
     "GetProgramme": PUBLIC,
     "ListProgrammes": PUBLIC,
 }
+
+
+def registration(bus: MessageBus) -> ServiceRegistration:
+    return ServiceRegistration(
+        registry_pb2_grpc.add_RegistryServiceServicer_to_server, RegistryServicer(bus), SERVICE_NAME
+    )
 
 
 class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):

@@ -1,0 +1,20 @@
+"""The organisations-and-programmes area of the registry."""
+
+from __future__ import annotations
+
+from ecbm_registry.adapters.projections import PROJECTIONS
+from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
+from ecbm_registry.application.area import Area
+from ecbm_registry.application.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
+from ecbm_registry.application.integration import INTEGRATION
+from ecbm_registry.domain.organisation import OrganisationRegistered
+from ecbm_registry.domain.programme import ProgrammeRegistered
+
+AREA = Area(
+    domain_events=(OrganisationRegistered, ProgrammeRegistered),
+    projections=PROJECTIONS,
+    integration=INTEGRATION,
+    command_handlers=COMMAND_HANDLERS,
+    query_handlers=QUERY_HANDLERS,
+    read_model_tables=READ_MODEL_TABLES,
+)
