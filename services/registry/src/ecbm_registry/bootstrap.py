@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
-from ecbm_registry.application import programmes_area
+from ecbm_registry.application import programmes_area, taxonomy_area
 from ecbm_registry.application.area import merged
 from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.event_metadata import standard_metadata
@@ -22,7 +22,7 @@ from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import EventWiring, UnitOfWork
 
 # Every area of the registry; adding one is one line here (and its servicer in build_api).
-WIRED = merged([programmes_area.AREA])
+WIRED = merged([programmes_area.AREA, taxonomy_area.AREA])
 
 
 class RegistrySettings(ServiceSettings):
@@ -68,11 +68,11 @@ def bootstrap(
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
-    from ecbm_registry.entrypoints import grpc_api
+    from ecbm_registry.entrypoints import grpc_api, taxonomy_api
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
     # Each servicer module exposes ACCESS and registration(bus); one line per gRPC service.
-    servicer_modules = [grpc_api]
+    servicer_modules = [grpc_api, taxonomy_api]
     engine = make_engine(settings.effective_database_url())
     publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
     registry = bootstrap(settings, after_commit=publisher.after_commit, engine=engine)
