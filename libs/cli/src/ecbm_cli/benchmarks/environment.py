@@ -131,24 +131,39 @@ def private_vhost() -> Iterator[tuple[str, bool]]:
     ctl = shutil.which("rabbitmqctl")
     vhost = f"ecbm_bench_{uuid.uuid4().hex[:10]}"
     user = unquote(urlsplit(base).username or "guest")
-    if ctl is None or not _rabbitmqctl(ctl, "add_vhost", vhost):
+    if ctl is None or _rabbitmqctl(ctl, "add_vhost", vhost) is not None:
         say("no private vhost (rabbitmqctl unavailable): sharing the broker's default vhost")
         yield base, False
         return
     try:
-        if not _rabbitmqctl(ctl, "set_permissions", "-p", vhost, user, ".*", ".*", ".*"):
-            raise RuntimeError(f"could not grant {user} access to vhost {vhost}")
+        failure = _rabbitmqctl(ctl, "set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+        if failure is not None:
+            raise RuntimeError(f"could not grant {user} access to vhost {vhost}: {failure}")
         yield urlsplit(base)._replace(path="/" + quote(vhost, safe="")).geturl(), True
     finally:
-        _rabbitmqctl(ctl, "delete_vhost", vhost)
+        _delete_vhost(ctl, vhost)
 
 
-def _rabbitmqctl(ctl: str, *args: str) -> bool:
+def _delete_vhost(ctl: str, vhost: str, attempts: int = 3) -> None:
+    """Delete the vhost; retried, since deleting quorum queues can fail while they settle."""
+    failure: str | None = None
+    for attempt in range(attempts):
+        failure = _rabbitmqctl(ctl, "delete_vhost", vhost)
+        if failure is None:
+            return
+        time.sleep(0.5 * (attempt + 1))
+    say(f"could not delete vhost {vhost} ({failure}); remove it: rabbitmqctl delete_vhost {vhost}")
+
+
+def _rabbitmqctl(ctl: str, *args: str) -> str | None:
+    """None on success, else what went wrong."""
     try:
         done = subprocess.run([ctl, "-q", *args], capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return repr(error)
+    if done.returncode == 0:
+        return None
+    return (done.stderr or done.stdout).decode(errors="replace").strip()[-300:]
 
 
 @dataclass
