@@ -24,9 +24,10 @@ def test_grpc_module_imports_and_names_its_service(module_name: str) -> None:
     grpc_module = importlib.import_module(module_name)
     pb2 = importlib.import_module(module_name.removesuffix("_grpc"))
     service = module_name.split(".")[1]
+    proto_stem = module_name.split(".")[-1].removesuffix("_pb2_grpc")  # taxonomy.proto
 
     names = list(pb2.DESCRIPTOR.services_by_name)
-    assert names == [f"{service.capitalize()}Service"]
+    assert names == [f"{proto_stem.capitalize()}Service"]
     full_name = pb2.DESCRIPTOR.services_by_name[names[0]].full_name
     assert full_name == f"ecbm.{service}.v1.{names[0]}"
     assert hasattr(grpc_module, f"add_{names[0]}Servicer_to_server")

@@ -5,18 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ecbm_integration import registry  # noqa: F401  (defines the registry's events)
 from ecbm_integration.base import IntegrationEvent
-from ecbm_integration.registry import OrganisationRegistered, ProgrammeRegistered
 
-_EVENTS: tuple[type[IntegrationEvent], ...] = (
-    OrganisationRegistered,
-    ProgrammeRegistered,
+
+def _published(base: type[IntegrationEvent]) -> list[type[IntegrationEvent]]:
+    """Every leaf subclass: per-service bases (RegistryEvent) are not events themselves."""
+    leaves: list[type[IntegrationEvent]] = []
+    for subclass in base.__subclasses__():
+        leaves += _published(subclass) if subclass.__subclasses__() else [subclass]
+    return leaves
+
+
+_EVENTS: tuple[type[IntegrationEvent], ...] = tuple(
+    sorted(_published(IntegrationEvent), key=lambda event: (event.source, event.event_type()))
 )
 
 CATALOGUE: Mapping[tuple[str, str], type[IntegrationEvent]] = MappingProxyType(
     {(event.source, event.event_type()): event for event in _EVENTS}
 )
-"""(source, event type) -> event class; add each new event class to ``_EVENTS``."""
+"""(source, event type) -> event class: every event class defined under ecbm_integration."""
 
 
 def resolve(source: str, event_type: str) -> type[IntegrationEvent] | None:

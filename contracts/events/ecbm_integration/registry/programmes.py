@@ -1,12 +1,9 @@
-"""Integration events published by the registry service (exchange ``registry.events``)."""
+"""Registry integration events about organisations and programmes."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from ecbm_integration.base import IntegrationEvent
 from ecbm_integration.fields import (
     CountryCode,
     DisplayName,
@@ -15,12 +12,7 @@ from ecbm_integration.fields import (
     OccurredAt,
     ResourceId,
 )
-
-
-class RegistryEvent(IntegrationEvent):
-    """Base of the registry's integration events."""
-
-    source: ClassVar[str] = "registry"
+from ecbm_integration.registry.base import RegistryEvent
 
 
 class OrganisationRegistered(RegistryEvent):
