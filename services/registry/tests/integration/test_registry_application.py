@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 
 from ecbm_registry.adapters.read_models import programmes
 from ecbm_registry.application import commands, queries
-from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
+from ecbm_registry.bootstrap import SERVICE, Registry
 from ecbm_registry.domain.errors import OrganisationAlreadyRegistered, OrganisationNotFound
-from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import outbox
-
-
-@pytest.fixture
-def registry(database_url: str) -> Iterator[Registry]:
-    upgrade(SERVICE.migrations, database_url)
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
-    yield app
-    app.engine.dispose()
 
 
 def organisation(**changes: object) -> commands.RegisterOrganisation:
