@@ -7,8 +7,9 @@ from ecbm_runtime.grpc.convert import (
     encode_page_token,
     message_to_dict,
 )
-from ecbm_runtime.grpc.interceptors import CORRELATION_HEADER, ApiInterceptor, status_for
+from ecbm_runtime.grpc.interceptors import ApiInterceptor
 from ecbm_runtime.grpc.server import ApiServer, ServiceRegistration, create_server, serve_forever
+from ecbm_runtime.grpc.status import CORRELATION_HEADER, status_for
 
 __all__ = [
     "CORRELATION_HEADER",

@@ -15,14 +15,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import grpc
-import pydantic
-from google.protobuf import any_pb2
-from google.protobuf.message import Message
-from google.rpc import code_pb2, error_details_pb2, status_pb2
-from grpc_status import rpc_status
 from prometheus_client import Counter
 
 from ecbm_runtime import auth, errors, metrics
+from ecbm_runtime.grpc.status import CORRELATION_HEADER, status_for
 from ecbm_runtime.observability import causation_id, correlation_id, new_correlation_id
 
 if TYPE_CHECKING:
@@ -32,94 +28,10 @@ else:
     Handler = grpc.RpcMethodHandler
     _Interceptor = grpc.ServerInterceptor
 
-CORRELATION_HEADER = "x-correlation-id"
 CAUSATION_HEADER = "x-causation-id"
 _MAX_ID_LENGTH = 128
 _OK = grpc.StatusCode.OK
 _log = logging.getLogger("ecbm.grpc")
-
-# Walked along the exception's MRO, so a service's `SessionFull(RuleViolation)` maps too.
-_CODES: dict[type[BaseException], int] = {
-    errors.InvalidArgument: code_pb2.INVALID_ARGUMENT,
-    pydantic.ValidationError: code_pb2.INVALID_ARGUMENT,
-    errors.NotFound: code_pb2.NOT_FOUND,
-    errors.AlreadyExists: code_pb2.ALREADY_EXISTS,
-    errors.Conflict: code_pb2.ABORTED,
-    errors.RuleViolation: code_pb2.FAILED_PRECONDITION,
-    errors.PermissionDenied: code_pb2.PERMISSION_DENIED,
-    errors.Unauthenticated: code_pb2.UNAUTHENTICATED,
-    errors.DomainError: code_pb2.FAILED_PRECONDITION,
-}
-
-
-class _Status(grpc.Status):
-    def __init__(self, code: grpc.StatusCode, details: str, trailing: tuple[Any, ...]) -> None:
-        self.code, self.details, self.trailing_metadata = code, details, trailing
-
-
-def status_for(exc: Exception, correlation: str) -> grpc.Status:
-    """What the caller sees for ``exc``: code, message, ``google.rpc`` details.
-
-    Anything not ours becomes INTERNAL naming only the correlation id; the traceback is
-    logged under that id. Trailing metadata keeps the correlation id.
-    """
-    code = next((_CODES[c] for c in type(exc).__mro__ if c in _CODES), None)
-    if code is None:
-        _log.error("internal error", exc_info=exc)
-        code, message = code_pb2.INTERNAL, f"internal error; correlation id {correlation}"
-    elif isinstance(exc, pydantic.ValidationError):
-        message = "; ".join(f"{v.field}: {v.description}" for v in validation_violations(exc))
-    else:
-        message = str(exc) or type(exc).__name__
-    details = [*_details_for(exc), error_details_pb2.RequestInfo(request_id=correlation)]
-    proto = status_pb2.Status(code=code, message=message, details=[_pack(d) for d in details])
-    status = rpc_status.to_status(proto)
-    trailing = (*status.trailing_metadata, (CORRELATION_HEADER, correlation))
-    return _Status(status.code, status.details, trailing)
-
-
-def _details_for(exc: Exception) -> list[Message]:
-    if isinstance(exc, pydantic.ValidationError):
-        return [_bad_request(validation_violations(exc))]
-    if isinstance(exc, errors.InvalidArgument):
-        return [_bad_request(exc.violations)]
-    if isinstance(exc, errors.AlreadyExists):
-        name, description = exc.existing_name, str(exc)
-        return [error_details_pb2.ResourceInfo(resource_name=name, description=description)]
-    if isinstance(exc, errors.RuleViolation):
-        violation = error_details_pb2.PreconditionFailure.Violation(
-            type=type(exc).__name__, description=str(exc)
-        )
-        return [error_details_pb2.PreconditionFailure(violations=[violation])]
-    return []
-
-
-def validation_violations(exc: pydantic.ValidationError) -> list[errors.FieldViolation]:
-    """One violation per pydantic error, its path written ``programme.countries[1]``."""
-    return [errors.FieldViolation(_path(e["loc"]), e["msg"]) for e in exc.errors()]
-
-
-def _path(loc: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
-    return path
-
-
-def _bad_request(violations: Iterable[errors.FieldViolation]) -> Message:
-    field_violations = [
-        error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-        for v in violations
-    ]
-    request: Message = error_details_pb2.BadRequest(field_violations=field_violations)
-    return request
-
-
-def _pack(detail: Message) -> any_pb2.Any:
-    packed = any_pb2.Any()
-    packed.Pack(detail)
-    return packed
-
 
 def read_metadata(metadata: Iterable[tuple[str, Any]]) -> tuple[str, str | None, str | None]:
     """Correlation id (sent, or a new one), causation id and the ``authorization`` value."""
