@@ -4,6 +4,20 @@ One module per area of the registry; each event class is re-exported here.
 """
 
 from ecbm_integration.registry.base import RegistryEvent
+from ecbm_integration.registry.network import (
+    InteractionLogged,
+    PolicyContactAdded,
+    PolicyContactUpdated,
+)
 from ecbm_integration.registry.programmes import OrganisationRegistered, ProgrammeRegistered
+from ecbm_integration.registry.resources import ResourcePublished
 
-__all__ = ["OrganisationRegistered", "ProgrammeRegistered", "RegistryEvent"]
+__all__ = [
+    "InteractionLogged",
+    "OrganisationRegistered",
+    "PolicyContactAdded",
+    "PolicyContactUpdated",
+    "ProgrammeRegistered",
+    "RegistryEvent",
+    "ResourcePublished",
+]

@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 
 from ecbm_registry.application import programmes_area, taxonomy_area
 from ecbm_registry.application.area import merged
+from ecbm_registry.application.network import area as network_area
+from ecbm_registry.application.resources import area as resources_area
 from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.event_metadata import standard_metadata
 from ecbm_runtime.eventstore import EventCodec
@@ -22,7 +24,14 @@ from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import EventWiring, UnitOfWork
 
 # Every area of the registry; adding one is one line here (and its servicer in build_api).
-WIRED = merged([programmes_area.AREA, taxonomy_area.AREA])
+WIRED = merged(
+    [
+        programmes_area.AREA,
+        taxonomy_area.AREA,
+        network_area.AREA,
+        resources_area.AREA,
+    ]
+)
 
 
 class RegistrySettings(ServiceSettings):

@@ -52,7 +52,9 @@ def test_an_editor_publishes_a_submitted_resource() -> None:
 
     resource.publish("editor-1")
 
-    assert resource.collect_new_events() == [ResourcePublished(published_by="editor-1")]
+    assert resource.collect_new_events() == [
+        ResourcePublished(published_by="editor-1", content=STORY)
+    ]
 
 
 def test_a_draft_cannot_be_published_before_it_is_submitted() -> None:
@@ -89,7 +91,9 @@ def test_a_submitted_resource_cannot_be_edited() -> None:
 
 
 def test_an_author_cannot_archive_a_published_resource_but_an_editor_can() -> None:
-    resource = Resource.rebuild("r-1", [*SUBMITTED, ResourcePublished(published_by="e")])
+    resource = Resource.rebuild(
+        "r-1", [*SUBMITTED, ResourcePublished(published_by="e", content=STORY)]
+    )
 
     with pytest.raises(StepOutOfOrder):
         resource.archive("author-1", is_editor=False)

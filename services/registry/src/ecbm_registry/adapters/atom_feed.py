@@ -68,7 +68,7 @@ def _entry(feed: ET.Element, entry: FeedEntry) -> None:
         _text(element, "published", _rfc3339(entry.published))
     author = ET.SubElement(element, _q("author"))
     # atom:name must not be empty; an anonymous byline still names the network.
-    _text(author, "name", entry.author.strip() or "ECBM")
+    _text(author, "name", xml_text(entry.author).strip() or "ECBM")
     _link(element, entry.link, "alternate")
     _text(element, "summary", entry.summary)
 

@@ -61,6 +61,7 @@ class ResourceSubmitted(DomainEvent):
 
 class ResourcePublished(DomainEvent):
     published_by: str
+    content: ResourceContent  # what went public: the published version, for the record
 
 
 class ResourceReturned(DomainEvent):
@@ -128,7 +129,7 @@ class Resource(Aggregate):
 
     def publish(self, by: str) -> None:
         self._guard("publish", frozenset({ResourceStatus.SUBMITTED}))
-        self.record(ResourcePublished(published_by=by))
+        self.record(ResourcePublished(published_by=by, content=self.content))
 
     def return_to_author(self, comments: str, by: str) -> None:
         self._guard("return", frozenset({ResourceStatus.SUBMITTED}))
