@@ -9,12 +9,28 @@ from ecbm_integration.registry.network import (
     PolicyContactAdded,
     PolicyContactUpdated,
 )
+from ecbm_integration.registry.people import (
+    ExpertiseDeclared,
+    LearningGoalDeclared,
+    MembershipApproved,
+    MembershipEnded,
+    PersonForgotten,
+    PersonJoined,
+    PersonUpdated,
+)
 from ecbm_integration.registry.programmes import OrganisationRegistered, ProgrammeRegistered
 from ecbm_integration.registry.resources import ResourcePublished
 
 __all__ = [
+    "ExpertiseDeclared",
     "InteractionLogged",
+    "LearningGoalDeclared",
+    "MembershipApproved",
+    "MembershipEnded",
     "OrganisationRegistered",
+    "PersonForgotten",
+    "PersonJoined",
+    "PersonUpdated",
     "PolicyContactAdded",
     "PolicyContactUpdated",
     "ProgrammeRegistered",

@@ -10,13 +10,14 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
+from ecbm_registry.adapters.personal_data import PersonalDataCodec
 from ecbm_registry.application import programmes_area, taxonomy_area
 from ecbm_registry.application.area import merged
 from ecbm_registry.application.network import area as network_area
+from ecbm_registry.application.people import area as people_area
 from ecbm_registry.application.resources import area as resources_area
 from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.event_metadata import standard_metadata
-from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.projections import replayer
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
@@ -30,6 +31,7 @@ WIRED = merged(
         taxonomy_area.AREA,
         network_area.AREA,
         resources_area.AREA,
+        people_area.AREA,
     ]
 )
 
@@ -55,7 +57,10 @@ def bootstrap(
 ) -> Registry:
     engine = engine or make_engine(settings.effective_database_url())
     wiring = EventWiring(
-        codec=EventCodec(WIRED.domain_events),
+        # Seals people's personal fields with their own key (crypto-shredding).
+        codec=PersonalDataCodec(
+            WIRED.domain_events, people_area.SEALED_FIELDS, partial(read_only_connection, engine)
+        ),
         service="registry",
         projections=WIRED.projections,
         integration=WIRED.integration,
@@ -77,11 +82,11 @@ def bootstrap(
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
-    from ecbm_registry.entrypoints import grpc_api, taxonomy_api
+    from ecbm_registry.entrypoints import grpc_api, people_api, taxonomy_api
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
     # Each servicer module exposes ACCESS and registration(bus); one line per gRPC service.
-    servicer_modules = [grpc_api, taxonomy_api]
+    servicer_modules = [grpc_api, taxonomy_api, people_api]
     engine = make_engine(settings.effective_database_url())
     publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
     registry = bootstrap(settings, after_commit=publisher.after_commit, engine=engine)

@@ -1,0 +1,166 @@
+"""Crypto-shredding: personal fields of stored events are sealed with a per-person key.
+
+Domain events carry plain values; ``PersonalDataCodec`` seals the listed fields with the
+person's Fernet key when the unit of work encodes an event, and opens them when it decodes
+one. Forgetting a person deletes the key row: the history stays append-only, the sealed
+fields of their events can no longer be read, and a replay projects them as empty.
+
+The codec needs the unit of work's connection (a key is created in the same transaction as
+the first event it seals); handlers bind it with ``keys_on(work.connection)``. Decoding with
+nothing bound, as ``ecbm replay`` does, reads keys on a read-only connection of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, delete, insert, select
+
+from ecbm_runtime.aggregate import DomainEvent
+from ecbm_runtime.eventstore import EventCodec, NewEvent, StoredEvent
+from ecbm_runtime.tables import outbox
+
+metadata = MetaData()
+
+# Not a read model: replay must never empty it (that would forget everybody).
+person_keys = Table(
+    "person_keys",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("key", String(64), nullable=False),
+    Column("create_time", DateTime(timezone=True), nullable=False),
+)
+
+SEALED = "sealed"  # the data key holding the encrypted personal fields
+SHREDDED = ""  # what a sealed field reads as once its key is gone
+
+_bound: ContextVar[Connection | None] = ContextVar("personal_data_keys", default=None)
+
+
+@contextmanager
+def keys_on(connection: Connection) -> Iterator[None]:
+    """Let the codec read and create keys in ``connection``'s transaction for the block."""
+    token = _bound.set(connection)
+    try:
+        yield
+    finally:
+        _bound.reset(token)
+
+
+def key_of(connection: Connection, person_id: str) -> Fernet | None:
+    query = select(person_keys.c.key).where(person_keys.c.person_id == person_id)
+    key = connection.execute(query).scalar_one_or_none()
+    return Fernet(key.encode("ascii")) if key else None
+
+
+def create_key(connection: Connection, person_id: str) -> Fernet:
+    key = Fernet.generate_key().decode("ascii")
+    connection.execute(
+        insert(person_keys).values(person_id=person_id, key=key, create_time=datetime.now(UTC))
+    )
+    return Fernet(key.encode("ascii"))
+
+
+def shred(connection: Connection, person_id: str) -> None:
+    """Delete the person's key: every sealed field of their history becomes unreadable."""
+    connection.execute(delete(person_keys).where(person_keys.c.person_id == person_id))
+
+
+class PersonalDataCodec(EventCodec):
+    """An EventCodec that seals personal fields (dotted paths per event type) per person.
+
+    Every sealed event type has a ``person_id`` field naming whose key seals it.
+    """
+
+    def __init__(
+        self,
+        event_classes: Iterable[type[DomainEvent]],
+        sealed: Mapping[type[DomainEvent], tuple[str, ...]],
+        read_connection: Callable[[], Connection] | None = None,
+    ) -> None:
+        super().__init__(event_classes)
+        self._sealed = {cls.__name__: paths for cls, paths in sealed.items()}
+        self._read_connection = read_connection
+
+    def encode(self, event: DomainEvent, metadata: dict[str, Any]) -> NewEvent:
+        new = super().encode(event, metadata)
+        paths = self._sealed.get(new.type)
+        if not paths:
+            return new
+        connection = _bound.get()
+        if connection is None:
+            raise RuntimeError(f"{new.type} carries personal data: encode it inside keys_on()")
+        person_id = new.data["person_id"]
+        key = key_of(connection, person_id) or create_key(connection, person_id)
+        data, plain = _split(new.data, paths)
+        data[SEALED] = key.encrypt(json.dumps(plain).encode("utf-8")).decode("ascii")
+        return replace(new, data=data)
+
+    def decode(self, stored: StoredEvent) -> DomainEvent:
+        paths = self._sealed.get(stored.type)
+        if paths and SEALED in stored.data:
+            stored = replace(stored, data=self._opened(stored.data, paths))
+        return super().decode(stored)
+
+    def _opened(self, data: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+        key = self._key(data["person_id"])
+        plain: dict[str, Any] = {path: SHREDDED for path in paths}
+        if key is not None:
+            # A key shredded and re-created cannot open older seals: those stay forgotten.
+            with suppress(InvalidToken):
+                plain = json.loads(key.decrypt(data[SEALED].encode("ascii")))
+        opened = {name: value for name, value in data.items() if name != SEALED}
+        return _merged(opened, plain)
+
+    def _key(self, person_id: str) -> Fernet | None:
+        connection = _bound.get()
+        if connection is not None:
+            return key_of(connection, person_id)
+        if self._read_connection is None:
+            raise RuntimeError("no connection to read personal-data keys from")
+        with self._read_connection() as own:
+            return key_of(own, person_id)
+
+
+def _split(data: dict[str, Any], paths: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``data`` without the personal ``paths`` (a deep copy), and those paths' values."""
+    rest: dict[str, Any] = json.loads(json.dumps(data))
+    plain: dict[str, Any] = {}
+    for path in paths:
+        *parents, leaf = path.split(".")
+        node = rest
+        for parent in parents:
+            node = node[parent]
+        plain[path] = node.pop(leaf)
+    return rest, plain
+
+
+def _merged(data: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any]:
+    for path, value in plain.items():
+        *parents, leaf = path.split(".")
+        node = data
+        for parent in parents:
+            node = node[parent]
+        node[leaf] = value
+    return data
+
+
+def scrub_outbox(connection: Connection, person_id: str, event_types: Iterable[str]) -> None:
+    """Delete the person's outbox rows of ``event_types``: they carry plain contact details.
+
+    Published rows are kept for operators otherwise; an unpublished one about a person now
+    forgotten is better never sent.
+    """
+    compact = f'"person_id":"{person_id}"'  # as pydantic's compact JSON writes it
+    connection.execute(
+        delete(outbox).where(
+            outbox.c.routing_key.in_(list(event_types)), outbox.c.body.contains(compact)
+        )
+    )

@@ -1,0 +1,46 @@
+"""Who acts in a people use case, and what they may see and change."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from ecbm_runtime.auth import Principal
+from ecbm_runtime.errors import PermissionDenied, Unauthenticated
+
+EDITING_ROLES = frozenset({"editor", "admin"})
+
+
+class Actor(BaseModel):
+    """The caller as a use case sees it: anonymous when ``subject`` is empty.
+
+    A person's token has their person id as subject, which is how they act on themself.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str = ""
+    roles: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, principal: Principal | None) -> Actor:
+        if principal is None:
+            return cls()
+        return cls(subject=principal.subject, roles=principal.roles)
+
+    @property
+    def is_editor(self) -> bool:
+        return not self.roles.isdisjoint(EDITING_ROLES)
+
+    def sees_unlisted(self, person_id: str) -> bool:
+        """Editors see everyone; anyone else sees unlisted people only when it is themself."""
+        return self.is_editor or (bool(self.subject) and self.subject == person_id)
+
+    def require_self_or_editor(self, person_id: str) -> None:
+        if not self.subject:
+            raise Unauthenticated("this needs a bearer token")
+        if not self.sees_unlisted(person_id):
+            raise PermissionDenied("only the person themself or an editor may do this")
+
+    def require_editor(self) -> None:
+        if not self.is_editor:
+            raise PermissionDenied("only an editor may decide on memberships")
