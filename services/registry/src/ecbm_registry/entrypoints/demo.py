@@ -11,6 +11,7 @@ import grpc
 
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
+from ecbm_registry.entrypoints import demo_people
 
 # (country, city, language) for real places across Europe.
 PLACES = [
@@ -127,3 +128,4 @@ def seed(target: str, token: str) -> None:
                 stub.RegisterProgramme(
                     programme(rng, organisation, language, number), metadata=metadata, timeout=10
                 )
+        demo_people.seed(channel, token)
