@@ -2,22 +2,24 @@
 
 Personal data is kept to ids: consumers that need a contact's name or committee ask
 NetworkService (callers with the right role), so nothing personal spreads over the bus.
+Enumerations are upper-case strings constrained by a pattern, like OrganisationRegistered.kind.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Literal
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from ecbm_integration.fields import CountryCode, OccurredAt, ResourceId
 from ecbm_integration.registry.base import RegistryEvent
 
-ContactKind = Literal[
-    "MEP", "COMMISSION_STAFF", "NATIONAL_LIAISON_OFFICE", "SUPPORTING_ORGANISATION", "LOBBYIST"
-]
-Stance = Literal["CHAMPION", "OPEN", "UNKNOWN", "SCEPTICAL"]
+_KINDS = "MEP|COMMISSION_STAFF|NATIONAL_LIAISON_OFFICE|SUPPORTING_ORGANISATION|LOBBYIST"
+ContactKind = Annotated[str, StringConstraints(pattern=rf"^({_KINDS})$")]
+ContactKindOrNone = Annotated[str, StringConstraints(pattern=rf"^({_KINDS})?$")]
+Stance = Annotated[str, StringConstraints(pattern=r"^(CHAMPION|OPEN|UNKNOWN|SCEPTICAL)$")]
+StanceOrNone = Annotated[str, StringConstraints(pattern=r"^(CHAMPION|OPEN|UNKNOWN|SCEPTICAL)?$")]
+Topic = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")]
 
 
 class PolicyContactAdded(RegistryEvent):
@@ -26,33 +28,48 @@ class PolicyContactAdded(RegistryEvent):
     policy_contact_id: ResourceId = Field(
         description="Id of the contact: policyContacts/{policy_contact_id}."
     )
-    kind: ContactKind = Field(description="Kind of contact, e.g. MEP or COMMISSION_STAFF.")
-    country: CountryCode = Field(description="Country the contact represents or comes from.")
-    stance: Stance = Field(description="Stance toward mentoring when added.")
-    topics: list[str] = Field(
-        default_factory=list, description="Focus-area term ids the contact works on."
+    kind: ContactKind = Field(
+        description="Kind of contact: MEP, COMMISSION_STAFF, NATIONAL_LIAISON_OFFICE, "
+        "SUPPORTING_ORGANISATION or LOBBYIST.",
+        examples=["MEP"],
     )
+    country: CountryCode = Field(description="Country the contact represents or comes from.")
+    stance: Stance = Field(
+        description="Stance toward mentoring when added: CHAMPION, OPEN, UNKNOWN or SCEPTICAL.",
+        examples=["OPEN"],
+    )
+    topics: list[Topic] = Field(description="Focus-area term ids the contact works on.")
     occurred_at: OccurredAt = Field(description="When the contact was added.")
 
 
 class PolicyContactUpdated(RegistryEvent):
     """A policy contact changed: its details, its stance, or it was withdrawn.
 
-    Fields not touched by the change are null; a consumer keeps the rest from earlier events.
+    Only the fields of the change are meaningful: kind, country and topics for DETAILS;
+    stance and previous_stance for STANCE. A consumer keeps the rest from earlier events.
     """
 
     policy_contact_id: ResourceId = Field(
         description="Id of the contact: policyContacts/{policy_contact_id}."
     )
-    change: Literal["DETAILS", "STANCE", "WITHDRAWN"] = Field(description="What changed.")
-    kind: ContactKind | None = Field(default=None, description="New kind, when DETAILS.")
-    country: CountryCode | None = Field(default=None, description="New country, when DETAILS.")
-    topics: list[str] | None = Field(default=None, description="New topics, when DETAILS.")
-    stance: Stance | None = Field(default=None, description="New stance, when STANCE.")
-    previous_stance: Stance | None = Field(
-        default=None, description="Stance before the change, when STANCE."
+    change: str = Field(
+        pattern=r"^(DETAILS|STANCE|WITHDRAWN)$",
+        description="What changed: DETAILS, STANCE or WITHDRAWN.",
+        examples=["STANCE"],
     )
-    version: int = Field(ge=1, description="Version of the contact after the change.")
+    kind: ContactKindOrNone = Field(
+        default="", description="Kind after a DETAILS change; else empty."
+    )
+    country: str = Field(
+        default="",
+        pattern=r"^([A-Z]{2})?$",
+        description="Country after a DETAILS change; else empty.",
+    )
+    topics: list[Topic] = Field(default_factory=list, description="Topics after DETAILS.")
+    stance: StanceOrNone = Field(default="", description="New stance, when STANCE; else empty.")
+    previous_stance: StanceOrNone = Field(
+        default="", description="Stance before the change, when STANCE; else empty."
+    )
     occurred_at: OccurredAt = Field(description="When the change was recorded.")
 
 
@@ -64,10 +81,16 @@ class InteractionLogged(RegistryEvent):
         "policyContacts/{policy_contact_id}/interactions/{interaction_id}."
     )
     policy_contact_id: ResourceId = Field(description="Id of the contact it was with.")
-    kind: Literal["MEETING", "ADVOCACY_VISIT", "LETTER", "PETITION"] = Field(
-        description="Kind of interaction."
+    kind: str = Field(
+        pattern=r"^(MEETING|ADVOCACY_VISIT|LETTER|PETITION)$",
+        description="Kind of interaction: MEETING, ADVOCACY_VISIT, LETTER or PETITION.",
+        examples=["ADVOCACY_VISIT"],
     )
-    occurred_on: dt.date = Field(description="Day it took place (ISO 8601 date).")
+    occurred_on: str = Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="Day it took place, ISO 8601 date.",
+        examples=["2026-03-04"],
+    )
     participant_ids: list[ResourceId] = Field(
         min_length=1, description="Ids of the people who took part: people/{id}."
     )

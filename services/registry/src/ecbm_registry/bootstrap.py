@@ -82,11 +82,17 @@ def bootstrap(
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
-    from ecbm_registry.entrypoints import grpc_api, people_api, taxonomy_api
+    from ecbm_registry.entrypoints import (
+        grpc_api,
+        network_api,
+        people_api,
+        resources_api,
+        taxonomy_api,
+    )
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
     # Each servicer module exposes ACCESS and registration(bus); one line per gRPC service.
-    servicer_modules = [grpc_api, taxonomy_api, people_api]
+    servicer_modules = [grpc_api, taxonomy_api, people_api, network_api, resources_api]
     engine = make_engine(settings.effective_database_url())
     publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
     registry = bootstrap(settings, after_commit=publisher.after_commit, engine=engine)

@@ -161,6 +161,7 @@ def scrub_outbox(connection: Connection, person_id: str, event_types: Iterable[s
     compact = f'"person_id":"{person_id}"'  # as pydantic's compact JSON writes it
     connection.execute(
         delete(outbox).where(
-            outbox.c.routing_key.in_(list(event_types)), outbox.c.body.contains(compact)
+            outbox.c.routing_key.in_(list(event_types)),
+            outbox.c.body.contains(compact, autoescape=True),
         )
     )

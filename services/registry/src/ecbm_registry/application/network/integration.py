@@ -44,7 +44,6 @@ def _updated(record: StoredEvent, change: Any, **fields: Any) -> published.Polic
     return published.PolicyContactUpdated(
         policy_contact_id=_entity_id(record),
         change=change,
-        version=record.version,
         occurred_at=record.recorded_at,
         **fields,
     )
@@ -77,7 +76,7 @@ def interaction_logged(
         interaction_id=_entity_id(record),
         policy_contact_id=event.contact_id,
         kind=_upper(event.kind),
-        occurred_on=event.occurred_on,
+        occurred_on=event.occurred_on.isoformat(),
         participant_ids=list(event.participants),
         occurred_at=record.recorded_at,
     )

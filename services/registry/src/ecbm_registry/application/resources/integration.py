@@ -14,7 +14,7 @@ def resource_published(
     content = event.content
     return published.ResourcePublished(
         resource_id=record.stream_id.split("-", 1)[1],
-        kind=content.kind.value.upper(),  # type: ignore[arg-type]
+        kind=content.kind.value.upper(),
         title=content.title,
         summary=content.summary,
         language=content.language,
