@@ -11,7 +11,7 @@ import grpc
 
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_registry.entrypoints import demo_people
+from ecbm_registry.entrypoints import demo_network, demo_people
 
 # (country, city, language) for real places across Europe.
 PLACES = [
@@ -129,3 +129,4 @@ def seed(target: str, token: str) -> None:
                     programme(rng, organisation, language, number), metadata=metadata, timeout=10
                 )
         demo_people.seed(channel, token)
+        demo_network.seed(channel, token)

@@ -1,0 +1,154 @@
+"""Deterministic demo Brussels network and shared resources, loaded through the gRPC API.
+
+Stable request_ids make creates idempotent, and every workflow step or stance change is
+taken only when the resource is not there yet, so seeding twice changes nothing.
+Participants are the demo people of demo_people (their ids follow from their request_ids).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import grpc
+
+from ecbm.registry.v1 import network_pb2 as npb
+from ecbm.registry.v1 import network_pb2_grpc, resources_pb2_grpc
+from ecbm.registry.v1 import resources_pb2 as rpb
+from ecbm_runtime.ids import new_id
+
+COUNTRIES = [
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+]  # fmt: skip
+FIRST = ["Ana", "Jan", "Marie", "Luca", "Eva", "Piotr", "Sofia", "Lars", "Ines", "Tomas", "Elena"]
+LAST = ["Silva", "Janssens", "Dupont", "Rossi", "Novak", "Kowalski", "Berg", "Horvat", "Murphy"]
+COMMITTEES = ["EMPL", "CULT", "LIBE", "FEMM", "EMPL, CULT", "REGI"]
+DGS = [("EMPL", "EMPL.B.1"), ("EAC", "EAC.B.2"), ("JUST", "JUST.D.1"), ("HOME", "HOME.C.2")]
+TOPICS = ["education", "labour-market-integration", "social-inclusion", "civic-participation"]
+STANCES = [npb.STANCE_CHAMPION, npb.STANCE_OPEN, npb.STANCE_OPEN, npb.STANCE_UNKNOWN,
+           npb.STANCE_UNKNOWN, npb.STANCE_SCEPTICAL]  # fmt: skip
+CONTACTS, ADVOCATES, RESOURCES = 80, 40, 30
+Metadata = tuple[tuple[str, str], ...]
+
+
+def _contact(rng: random.Random, index: int) -> npb.PolicyContact:
+    country = COUNTRIES[index % len(COUNTRIES)]
+    person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    kind = [npb.POLICY_CONTACT_KIND_MEP] * 5 + [
+        npb.POLICY_CONTACT_KIND_COMMISSION_STAFF, npb.POLICY_CONTACT_KIND_NATIONAL_LIAISON_OFFICE,
+        npb.POLICY_CONTACT_KIND_SUPPORTING_ORGANISATION, npb.POLICY_CONTACT_KIND_LOBBYIST,
+    ]  # fmt: skip
+    chosen = kind[index % len(kind)]
+    contact = npb.PolicyContact(
+        display_name=person, kind=chosen, country=country, institution="European Parliament",
+        topics=rng.sample(TOPICS, k=rng.choice([1, 2])), stance=npb.STANCE_UNKNOWN,
+    )  # fmt: skip
+    if chosen == npb.POLICY_CONTACT_KIND_MEP:
+        contact.committee = rng.choice(COMMITTEES)
+    elif chosen == npb.POLICY_CONTACT_KIND_COMMISSION_STAFF:
+        contact.institution = "European Commission"
+        contact.directorate_general, contact.unit = rng.choice(DGS)
+    elif chosen == npb.POLICY_CONTACT_KIND_NATIONAL_LIAISON_OFFICE:
+        contact.display_name = f"Permanent Representation ({country}), {person}"
+        contact.institution = "Permanent Representation"
+    else:
+        contact.institution = f"Mentoring Europe Alliance {country}"
+    return contact
+
+
+def _advocate(rng: random.Random) -> str:
+    return f"people/{new_id('person', f'demo-person-{rng.randrange(ADVOCATES)}')}"
+
+
+def _seed_contact(
+    stub: network_pb2_grpc.NetworkServiceStub, index: int, metadata: Metadata
+) -> None:
+    # One generator per contact: a step skipped on a second run shifts no other contact.
+    rng = random.Random(f"demo-policy-contact-{index}")
+    request = npb.CreatePolicyContactRequest(
+        request_id=f"demo-policy-contact-{index}", policy_contact=_contact(rng, index)
+    )
+    contact = stub.CreatePolicyContact(request, metadata=metadata, timeout=10)
+    target = rng.choice(STANCES)
+    if contact.stance == npb.STANCE_UNKNOWN and target != npb.STANCE_UNKNOWN:
+        reason = rng.choice(
+            ["met at the Meet & Match", "answered our letter", "spoke in committee"]
+        )
+        change = npb.ChangeStanceRequest(name=contact.name, stance=target, reason=reason)
+        stub.ChangeStance(change, metadata=metadata, timeout=10)
+    for number in range(rng.choice([0, 0, 1, 2, 3])):
+        _log_interaction(stub, rng, contact.name, f"demo-interaction-{index}-{number}", metadata)
+
+
+def _log_interaction(
+    stub: network_pb2_grpc.NetworkServiceStub, rng: random.Random, parent: str,
+    request_id: str, metadata: Metadata,
+) -> None:  # fmt: skip
+    interaction = npb.Interaction(
+        kind=rng.choice([1, 2, 2, 3, 4]),  # InteractionKind numbers: visits twice as likely
+        occurred_on=(date(2025, 1, 6) + timedelta(days=rng.randrange(480))).isoformat(),
+        participants=sorted({_advocate(rng) for _ in range(rng.choice([1, 2, 3]))}),
+        outcome=rng.choice(["agreed to host a round table", "asked for evidence", "no follow-up"]),
+    )  # fmt: skip
+    request = npb.LogInteractionRequest(
+        parent=parent, request_id=request_id, interaction=interaction
+    )
+    stub.LogInteraction(request, metadata=metadata, timeout=10)
+
+
+RESOURCE_KINDS = [rpb.RESOURCE_KIND_STORY] * 3 + [
+    rpb.RESOURCE_KIND_RESEARCH_RESULT, rpb.RESOURCE_KIND_PUBLICATION, rpb.RESOURCE_KIND_MANUAL,
+]  # fmt: skip
+# Where each demo resource ends up; most are published.
+TARGETS = [rpb.RESOURCE_STATUS_PUBLISHED] * 6 + [
+    rpb.RESOURCE_STATUS_SUBMITTED, rpb.RESOURCE_STATUS_RETURNED, rpb.RESOURCE_STATUS_DRAFT,
+]  # fmt: skip
+
+
+def _seed_resource(
+    stub: resources_pb2_grpc.ResourcesServiceStub, index: int, metadata: Metadata
+) -> None:
+    rng = random.Random(f"demo-resource-{index}")
+    country = COUNTRIES[(index * 7) % len(COUNTRIES)]
+    kind = RESOURCE_KINDS[index % len(RESOURCE_KINDS)]
+    title = f"{rng.choice(['Bridges', 'First steps', 'Side by side', 'Open doors'])} in {country}"
+    resource = rpb.Resource(
+        kind=kind, title=f"{title} #{index + 1}", language="en", countries=[country],
+        summary=f"How mentoring changed lives in {country}: a story from the network.",
+        topics=rng.sample(TOPICS, k=1),
+        author_display_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+    )  # fmt: skip
+    request = rpb.CreateResourceRequest(request_id=f"demo-resource-{index}", resource=resource)
+    made = stub.CreateResource(request, metadata=metadata, timeout=10)
+    _advance(stub, made, TARGETS[index % len(TARGETS)], metadata)
+
+
+def _advance(
+    stub: resources_pb2_grpc.ResourcesServiceStub,
+    made: rpb.Resource,
+    target: int,
+    metadata: Metadata,
+) -> None:
+    """Take the workflow steps from DRAFT to ``target``; none when it is there already."""
+    if made.status != rpb.RESOURCE_STATUS_DRAFT or target == rpb.RESOURCE_STATUS_DRAFT:
+        return
+    stub.SubmitResource(rpb.SubmitResourceRequest(name=made.name), metadata=metadata, timeout=10)
+    if target == rpb.RESOURCE_STATUS_PUBLISHED:
+        stub.PublishResource(
+            rpb.PublishResourceRequest(name=made.name), metadata=metadata, timeout=10
+        )
+    elif target == rpb.RESOURCE_STATUS_RETURNED:
+        comments = "Please add a quote from a mentee and shorten the summary."
+        returned = rpb.ReturnResourceRequest(name=made.name, comments=comments)
+        stub.ReturnResource(returned, metadata=metadata, timeout=10)
+
+
+def seed(channel: grpc.Channel, token: str) -> None:
+    metadata = (("authorization", f"Bearer {token}"),)
+    network = network_pb2_grpc.NetworkServiceStub(channel)
+    for index in range(CONTACTS):
+        _seed_contact(network, index, metadata)
+    resources = resources_pb2_grpc.ResourcesServiceStub(channel)
+    for index in range(RESOURCES):
+        _seed_resource(resources, index, metadata)
