@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ecbm_registry.application.network import commands, queries
 from ecbm_registry.application.network.handlers import PolicyContactNotFound, StaleVersion
-from ecbm_registry.bootstrap import Registry
+from ecbm_registry.bootstrap import SERVICE, Registry
 from ecbm_registry.domain.interaction import NotAParticipant
 from ecbm_registry.domain.policy_contact import ContactWithdrawn
 from ecbm_runtime.auth import Principal, acting_as
@@ -202,3 +202,23 @@ def test_stance_changes_are_published_without_personal_data(registry: Registry) 
 def test_an_unknown_contact_is_not_found(registry: Registry) -> None:
     with pytest.raises(PolicyContactNotFound):
         registry.bus.handle(queries.GetPolicyContact(contact_id="nobody"))
+
+
+def test_replay_rebuilds_contacts_stance_history_and_interactions(
+    registry: Registry, database_url: str
+) -> None:
+    contact = registry.bus.handle(mep())
+    registry.bus.handle(commands.ChangeStance(contact_id=contact.id, stance="open", reason="r"))
+    registry.bus.handle(
+        commands.LogInteraction(
+            contact_id=contact.id, kind="letter", occurred_on=date(2026, 1, 1),
+            participants=("person-1",),
+        )
+    )  # fmt: skip
+    before = registry.bus.handle(queries.GetStanceHistory(contact_id=contact.id))
+
+    SERVICE.replay(SERVICE.load_settings(database_url=database_url))  # type: ignore[misc]
+
+    assert registry.bus.handle(queries.GetStanceHistory(contact_id=contact.id)) == before
+    assert registry.bus.handle(queries.GetPolicyContact(contact_id=contact.id)).stance == "open"
+    assert registry.bus.handle(queries.ListInteractions(participant="person-1")).total_size == 1
