@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import select
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 
 # Marks a connection whose transactions only read, so SQLite need not take the write lock.
 READ_ONLY = {"ecbm_read_only": True}
@@ -27,7 +28,47 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return _postgresql_engine(url, pool_size)
+
+
+# Server-side idle connections are closed by restarts and by idle timeouts; recycling
+# connections older than this keeps the pool away from the latter.
+POOL_RECYCLE_SECONDS = 1800
+
+
+def _postgresql_engine(url: str, pool_size: int) -> Engine:
+    # No pool_pre_ping: it costs a round trip on every checkout (a quarter of a simple
+    # read). The checkout hook below finds a connection the server closed without one.
+    engine = create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=POOL_RECYCLE_SECONDS
+    )
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if _closed_by_server(dbapi_connection):
+            # The pool discards this connection and checks out another (up to 3 tries).
+            raise exc.DisconnectionError("the server closed this pooled connection")
+
+    return engine
+
+
+def _closed_by_server(dbapi_connection: Any) -> bool:
+    """True if an idle pooled connection is known dead, without a round trip.
+
+    An idle connection has nothing to read; when it is readable the server has sent a
+    termination notice or closed the socket (restart, ``pg_terminate_backend``, idle
+    timeout). One ``select`` call instead of pre-ping's ``SELECT 1``. A connection
+    broken silently (network gone) is not seen here: its first statement fails, the
+    pool is invalidated, and the next call gets fresh connections.
+    """
+    driver = getattr(dbapi_connection, "driver_connection", dbapi_connection)
+    if driver.closed or driver.broken:
+        return True
+    try:
+        readable, _, _ = select.select([driver.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -56,8 +97,18 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def read_only_connection(engine: Engine) -> Connection:
-    """A connection for queries: on SQLite it never takes the write lock."""
-    return engine.connect().execution_options(**READ_ONLY)
+    """A connection for queries: on SQLite it never takes the write lock.
+
+    On PostgreSQL it runs in autocommit: each query is its own implicit transaction,
+    one round trip instead of BEGIN, SELECT, ROLLBACK. A caller that runs several
+    queries and needs them to agree on one snapshot must open a transaction itself
+    with ``connection.execution_options(isolation_level="REPEATABLE READ")`` and
+    ``connection.begin()``.
+    """
+    connection = engine.connect()
+    if is_postgresql(engine):
+        return connection.execution_options(isolation_level="AUTOCOMMIT", **READ_ONLY)
+    return connection.execution_options(**READ_ONLY)
 
 
 def database_answers(engine: Engine) -> bool:
