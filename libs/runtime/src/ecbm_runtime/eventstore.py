@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, TextClause, bindparam, delete, func, insert, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from ecbm_runtime.aggregate import DomainEvent
@@ -18,6 +19,51 @@ from ecbm_runtime.tables import events
 # One advisory lock key for the whole store: appends serialise, so positions become
 # visible in commit order and a reader tailing by position never skips one.
 STORE_LOCK_KEY = 0x0ECB_E5
+
+# PostgreSQL append in one round trip: take the store lock, then insert the new events.
+# - The lock is taken inside the statement, before any row is produced, so every
+#   position (the column's nextval, evaluated per inserted row) is drawn under the lock
+#   and positions become visible in commit order (the tailing test has teeth for this).
+# - ``ON CONFLICT DO NOTHING`` on (stream_id, version): a stream that moved on yields
+#   fewer rows instead of an aborted transaction, so the conflict can say what it found.
+#   It waits for a concurrent insert of the same version like the unique index does.
+# - An ``expected`` above 0 must exist already (else the stream is behind the caller and
+#   the append would leave a gap); versions are never removed, so the statement's
+#   snapshot, taken before the lock, is recent enough to check that.
+_PG_APPEND_SQL = """
+    {lock}INSERT INTO events (stream_id, version, type, data, metadata, recorded_at)
+    SELECT CAST(:stream_id AS text), CAST(:expected AS integer) + new.n,
+           new.value ->> 'type', new.value -> 'data', new.value -> 'metadata', :recorded_at
+    FROM {locked}jsonb_array_elements(:new_events) WITH ORDINALITY AS new(value, n)
+    WHERE CAST(:expected AS integer) = 0 OR EXISTS (
+        SELECT 1 FROM events
+        WHERE stream_id = CAST(:stream_id AS text) AND version = CAST(:expected AS integer)
+    )
+    ORDER BY new.n
+    ON CONFLICT (stream_id, version) DO NOTHING
+    RETURNING position, version
+"""
+
+
+def _pg_append(locked: bool) -> TextClause:
+    sql = _PG_APPEND_SQL.format(
+        lock="WITH store_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(:lock_key))\n"
+        if locked
+        else "",
+        locked="store_lock, " if locked else "",
+    )
+    statement = text(sql).bindparams(bindparam("new_events", type_=JSONB))
+    return statement.bindparams(lock_key=STORE_LOCK_KEY) if locked else statement
+
+
+_PG_APPEND = {True: _pg_append(locked=True), False: _pg_append(locked=False)}
+_CURRENT_VERSION = select(func.coalesce(func.max(events.c.version), 0)).where(
+    events.c.stream_id == bindparam("stream_id")
+)
+_LOAD = select(events).where(events.c.stream_id == bindparam("stream_id")).order_by(
+    events.c.version
+)
+_INSERT = insert(events).returning(events.c.position, sort_by_parameter_order=True)
 
 
 class VersionConflict(Conflict):
@@ -51,6 +97,9 @@ class StoredEvent:
 class EventStore:
     """Streams of events with optimistic concurrency and one global order."""
 
+    # Only tests turn this off, to show what the store lock protects against.
+    serialise_appends: ClassVar[bool] = True
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
@@ -60,10 +109,6 @@ class EventStore:
         """Append after ``expected_version`` (0 for a new stream) or raise VersionConflict."""
         if not new_events:
             return []
-        self._serialise_appends()
-        actual = self.current_version(stream_id)
-        if actual != expected_version:
-            raise VersionConflict(stream_id, expected_version, actual)
         recorded_at = datetime.now(UTC)
         rows: list[dict[str, Any]] = [
             {
@@ -76,37 +121,72 @@ class EventStore:
             }
             for offset, event in enumerate(new_events, start=1)
         ]
-        try:
-            positions = (
-                self.connection.execute(
-                    insert(events).returning(events.c.position, sort_by_parameter_order=True), rows
-                )
-                .scalars()
-                .all()
-            )
-        except IntegrityError as error:
-            raise VersionConflict(stream_id, expected_version) from error
+        if is_postgresql(self.connection):
+            positions = self._append_postgresql(stream_id, expected_version, new_events, rows)
+        else:
+            positions = self._append_portable(stream_id, expected_version, rows)
         return [
             StoredEvent(position=position, **row)
             for position, row in zip(positions, rows, strict=True)
         ]
 
+    def _append_postgresql(
+        self,
+        stream_id: str,
+        expected_version: int,
+        new_events: Sequence[NewEvent],
+        rows: list[dict[str, Any]],
+    ) -> list[int]:
+        """Lock and insert in one statement (see ``_PG_APPEND``); conflicts undo the rows."""
+        encoded = [{"type": e.type, "data": e.data, "metadata": e.metadata} for e in new_events]
+        inserted = self.connection.execute(
+            _PG_APPEND[self.serialise_appends],
+            {
+                "stream_id": stream_id,
+                "expected": expected_version,
+                "new_events": encoded,
+                "recorded_at": rows[0]["recorded_at"],
+            },
+        ).all()
+        if len(inserted) != len(rows):
+            if inserted:  # part of a multi-event append: leave the transaction as it was
+                self.connection.execute(
+                    delete(events).where(events.c.position.in_([p for p, _ in inserted]))
+                )
+            raise VersionConflict(stream_id, expected_version, self.current_version(stream_id))
+        by_version = dict((version, position) for position, version in inserted)
+        return [by_version[row["version"]] for row in rows]
+
+    def _append_portable(
+        self, stream_id: str, expected_version: int, rows: list[dict[str, Any]]
+    ) -> list[int]:
+        """Check the version, then insert (SQLite, where BEGIN IMMEDIATE serialised us)."""
+        actual = self.current_version(stream_id)
+        if actual != expected_version:
+            raise VersionConflict(stream_id, expected_version, actual)
+        try:
+            return list(self.connection.execute(_INSERT, rows).scalars().all())
+        except IntegrityError as error:
+            raise VersionConflict(stream_id, expected_version) from error
+
     def _serialise_appends(self) -> None:
-        """Wait until no other transaction can append (on SQLite, BEGIN IMMEDIATE did that)."""
+        """Wait until no other transaction can append, and keep it so until commit.
+
+        For callers that must exclude appends for a whole transaction (replay). Appends
+        themselves take the same lock inside their INSERT (``_PG_APPEND``); on SQLite,
+        BEGIN IMMEDIATE already did it.
+        """
         if is_postgresql(self.connection):
             self.connection.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK_KEY}
             )
 
     def current_version(self, stream_id: str) -> int:
-        query = select(func.coalesce(func.max(events.c.version), 0)).where(
-            events.c.stream_id == stream_id
-        )
-        return int(self.connection.execute(query).scalar_one())
+        return int(self.connection.execute(_CURRENT_VERSION, {"stream_id": stream_id}).scalar_one())
 
     def load(self, stream_id: str) -> list[StoredEvent]:
-        query = select(events).where(events.c.stream_id == stream_id).order_by(events.c.version)
-        return [_stored(row) for row in self.connection.execute(query).mappings()]
+        rows = self.connection.execute(_LOAD, {"stream_id": stream_id}).mappings()
+        return [_stored(row) for row in rows]
 
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         """Events with a position above ``after_position``, in commit order."""

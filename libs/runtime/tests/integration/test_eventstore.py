@@ -35,8 +35,7 @@ def pg_engine(postgres_url: str, tmp_path: Path) -> Iterator[Engine]:
 class UnserialisedStore(EventStore):
     """The store without its advisory lock: what the lock protects against."""
 
-    def _serialise_appends(self) -> None:
-        pass
+    serialise_appends = False
 
 
 def ticks(*numbers: int) -> list[NewEvent]:
@@ -143,6 +142,29 @@ def test_appending_after_a_stale_version_raises_a_version_conflict(engine: Engin
     assert (raised.value.stream_id, raised.value.expected) == ("a", 1)
     assert "found 2" in str(raised.value)
     assert all_positions(engine) == [1, 2]
+
+
+def test_appending_after_a_version_the_stream_has_not_reached_raises_a_version_conflict(
+    engine: Engine,
+) -> None:
+    append(engine, "a", 0, ticks(1))
+
+    with pytest.raises(VersionConflict, match="found 1"), engine.begin() as connection:
+        EventStore(connection).append("a", 3, ticks(4))
+
+    assert all_positions(engine) == [1]
+
+
+def test_a_conflicting_append_of_several_events_leaves_none_in_the_transaction(
+    engine: Engine,
+) -> None:
+    append(engine, "a", 0, ticks(1, 2))
+
+    with engine.begin() as connection:
+        store = EventStore(connection)
+        with pytest.raises(VersionConflict, match="found 2"):
+            store.append("a", 1, ticks(2, 3))  # version 2 exists, version 3 would not
+        assert [e.version for e in store.load("a")] == [1, 2]
 
 
 def test_starting_a_stream_that_exists_raises_a_version_conflict(engine: Engine) -> None:
