@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
+from ecbm_notify.adapters.live import Fanout
 from ecbm_notify.adapters.projections import PROJECTIONS
 from ecbm_notify.adapters.read_models import READ_MODEL_TABLES
-from ecbm_notify.application.handlers import EVENT_HANDLERS, QUERY_HANDLERS
+from ecbm_notify.application.handlers import (
+    COMMAND_HANDLERS,
+    EVENT_HANDLERS,
+    LIVE_QUERY_HANDLERS,
+    QUERY_HANDLERS,
+)
 from ecbm_notify.domain.notification import NotificationCreated, NotificationRead
 from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.event_metadata import standard_metadata
@@ -23,11 +30,20 @@ from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import EventWiring, UnitOfWork
 
 DOMAIN_EVENTS = (NotificationCreated, NotificationRead)
+_log = logging.getLogger("ecbm_notify")
 
 
 class NotifySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ECBM_NOTIFY_", extra="ignore")
     service_name: str = "notify"
+    # The live web inbox for browsers (GET /inbox, SSE at /inbox/events); 0 picks a free port.
+    http_host: str = "127.0.0.1"
+    http_port: int = 8106
+    # How often the api tails the event store for changes to push to watchers.
+    live_poll_interval_seconds: float = 0.025
+    sse_heartbeat_seconds: float = 15.0
+    # Each open WatchNotifications stream holds a server thread: more threads than elsewhere.
+    grpc_max_workers: int = 64
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class Notify:
     bus: MessageBus
     engine: Engine
     wiring: EventWiring
+    live: Fanout = field(default_factory=Fanout)
 
 
 def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify:
@@ -47,29 +64,51 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
     )
     uow = partial(UnitOfWork, engine, wiring)
     read = partial(read_only_connection, engine)
+    live = Fanout()
     handlers = {
         **{message: partial(handler, uow=uow) for message, handler in EVENT_HANDLERS.items()},
+        **{message: partial(handler, uow=uow) for message, handler in COMMAND_HANDLERS.items()},
         **{message: partial(handler, read=read) for message, handler in QUERY_HANDLERS.items()},
+        **{
+            message: partial(handler, read=read, fanout=live)
+            for message, handler in LIVE_QUERY_HANDLERS.items()
+        },
     }
-    return Notify(bus=MessageBus(handlers), engine=engine, wiring=wiring)
+    return Notify(bus=MessageBus(handlers), engine=engine, wiring=wiring, live=live)
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm.notify.v1 import notify_pb2_grpc
-    from ecbm_notify.entrypoints.grpc_api import ACCESS, SERVICE_NAME, NotifyServicer
+    from ecbm_notify.adapters.tailer import StoreTailer
+    from ecbm_notify.entrypoints.grpc_api import ACCESS, SERVICE_NAME, NotifyServicer, StreamSlots
+    from ecbm_notify.entrypoints.http_inbox import InboxHttpServer
     from ecbm_runtime.grpc import ServiceRegistration
 
+    assert isinstance(settings, NotifySettings), "notify's api needs NotifySettings"
     notify = bootstrap(settings)
+    tailer = StoreTailer(notify.engine, notify.live, settings.live_poll_interval_seconds)
+    tailer.start()
+    http = InboxHttpServer(notify.bus, settings)
+    http.start()
+    _log.info("notify live web inbox at %s", http.url, extra={"http_port": http.port})
+    slots = StreamSlots(max(1, settings.grpc_max_workers - 8))
     registration = ServiceRegistration(
         notify_pb2_grpc.add_NotifyServiceServicer_to_server,
-        NotifyServicer(notify.bus),
+        NotifyServicer(notify.bus, slots),
         SERVICE_NAME,
     )
+
+    def stop() -> None:
+        http.stop()
+        notify.live.close()  # ends every SSE stream and gRPC watch
+        tailer.stop()
+        notify.engine.dispose()
+
     return ApiWiring(
         registrations=[registration],
         access_policy=ACCESS,
         readiness_check=partial(database_answers, notify.engine),
-        on_stop=notify.engine.dispose,
+        on_stop=stop,
     )
 
 

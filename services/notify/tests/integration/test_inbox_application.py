@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
 from ecbm_integration import registry
 from ecbm_notify.application.queries import ListNotifications
-from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
+from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
-from ecbm_runtime.migrations import upgrade
 
 CONTACT = "an.peeters@example.org"
 EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
-
-
-@pytest.fixture
-def notify(database_url: str) -> Iterator[Notify]:
-    upgrade(SERVICE.migrations, database_url)
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
-    yield app
-    app.engine.dispose()
 
 
 def organisation_registered(organisation_id: str = "org1") -> registry.OrganisationRegistered:

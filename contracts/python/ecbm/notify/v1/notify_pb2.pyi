@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -66,3 +67,61 @@ class LookupRecipientRequest(_message.Message):
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     email: str
     def __init__(self, email: _Optional[str] = ...) -> None: ...
+
+class MarkReadRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class MarkAllReadRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class MarkAllReadResponse(_message.Message):
+    __slots__ = ("marked_count",)
+    MARKED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    marked_count: int
+    def __init__(self, marked_count: _Optional[int] = ...) -> None: ...
+
+class UnreadCountRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class UnreadCountResponse(_message.Message):
+    __slots__ = ("unread_count",)
+    UNREAD_COUNT_FIELD_NUMBER: _ClassVar[int]
+    unread_count: int
+    def __init__(self, unread_count: _Optional[int] = ...) -> None: ...
+
+class WatchNotificationsRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class WatchNotificationsResponse(_message.Message):
+    __slots__ = ("change", "notification", "unread_count")
+    class Change(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        CHANGE_UNSPECIFIED: _ClassVar[WatchNotificationsResponse.Change]
+        CHANGE_UNREAD_COUNT: _ClassVar[WatchNotificationsResponse.Change]
+        CHANGE_CREATED: _ClassVar[WatchNotificationsResponse.Change]
+        CHANGE_READ: _ClassVar[WatchNotificationsResponse.Change]
+        CHANGE_RESYNC: _ClassVar[WatchNotificationsResponse.Change]
+    CHANGE_UNSPECIFIED: WatchNotificationsResponse.Change
+    CHANGE_UNREAD_COUNT: WatchNotificationsResponse.Change
+    CHANGE_CREATED: WatchNotificationsResponse.Change
+    CHANGE_READ: WatchNotificationsResponse.Change
+    CHANGE_RESYNC: WatchNotificationsResponse.Change
+    CHANGE_FIELD_NUMBER: _ClassVar[int]
+    NOTIFICATION_FIELD_NUMBER: _ClassVar[int]
+    UNREAD_COUNT_FIELD_NUMBER: _ClassVar[int]
+    change: WatchNotificationsResponse.Change
+    notification: Notification
+    unread_count: int
+    def __init__(self, change: _Optional[_Union[WatchNotificationsResponse.Change, str]] = ..., notification: _Optional[_Union[Notification, _Mapping]] = ..., unread_count: _Optional[int] = ...) -> None: ...

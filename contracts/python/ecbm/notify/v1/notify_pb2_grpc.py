@@ -45,6 +45,26 @@ class NotifyServiceStub:
                 request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.LookupRecipientRequest.SerializeToString,
                 response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.Recipient.FromString,
                 _registered_method=True)
+        self.MarkRead = channel.unary_unary(
+                '/ecbm.notify.v1.NotifyService/MarkRead',
+                request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkReadRequest.SerializeToString,
+                response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.Notification.FromString,
+                _registered_method=True)
+        self.MarkAllRead = channel.unary_unary(
+                '/ecbm.notify.v1.NotifyService/MarkAllRead',
+                request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkAllReadRequest.SerializeToString,
+                response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkAllReadResponse.FromString,
+                _registered_method=True)
+        self.UnreadCount = channel.unary_unary(
+                '/ecbm.notify.v1.NotifyService/UnreadCount',
+                request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.UnreadCountRequest.SerializeToString,
+                response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.UnreadCountResponse.FromString,
+                _registered_method=True)
+        self.WatchNotifications = channel.unary_stream(
+                '/ecbm.notify.v1.NotifyService/WatchNotifications',
+                request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsResponse.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
@@ -66,6 +86,40 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MarkRead(self, request, context):
+        """Marks one notification as read and returns it. Idempotent: marking a notification
+        that is already read succeeds and changes nothing. NOT_FOUND if it does not exist.
+        Allowed for the recipient themselves and for editors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkAllRead(self, request, context):
+        """Marks every unread notification of a recipient as read.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnreadCount(self, request, context):
+        """Counts a recipient's unread notifications (for a badge).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchNotifications(self, request, context):
+        """Streams changes to a recipient's inbox as they happen: first the current unread
+        count, then one message per new notification or read-state change, until the
+        client cancels or the server shuts down (then reconnect). Changes are delivered
+        within tens of milliseconds of their commit. A client too slow to keep up gets a
+        CHANGE_RESYNC message and should list its notifications again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotifyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -78,6 +132,26 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.LookupRecipient,
                     request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.LookupRecipientRequest.FromString,
                     response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.Recipient.SerializeToString,
+            ),
+            'MarkRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkRead,
+                    request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkReadRequest.FromString,
+                    response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.Notification.SerializeToString,
+            ),
+            'MarkAllRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkAllRead,
+                    request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkAllReadRequest.FromString,
+                    response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkAllReadResponse.SerializeToString,
+            ),
+            'UnreadCount': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnreadCount,
+                    request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.UnreadCountRequest.FromString,
+                    response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.UnreadCountResponse.SerializeToString,
+            ),
+            'WatchNotifications': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchNotifications,
+                    request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsRequest.FromString,
+                    response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -135,6 +209,114 @@ class NotifyService:
             '/ecbm.notify.v1.NotifyService/LookupRecipient',
             ecbm_dot_notify_dot_v1_dot_notify__pb2.LookupRecipientRequest.SerializeToString,
             ecbm_dot_notify_dot_v1_dot_notify__pb2.Recipient.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.notify.v1.NotifyService/MarkRead',
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkReadRequest.SerializeToString,
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.Notification.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkAllRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.notify.v1.NotifyService/MarkAllRead',
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkAllReadRequest.SerializeToString,
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.MarkAllReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnreadCount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.notify.v1.NotifyService/UnreadCount',
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.UnreadCountRequest.SerializeToString,
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.UnreadCountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/ecbm.notify.v1.NotifyService/WatchNotifications',
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsRequest.SerializeToString,
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ from sqlalchemy import Connection, func, select
 from ecbm_notify.adapters.read_models import notifications, recipients
 from ecbm_notify.application.queries import ListNotifications
 from ecbm_notify.domain.recipients import normalised_email
+from ecbm_runtime.eventstore import EventStore
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,58 @@ def _notification(row: object) -> NotificationView:
     created = values["create_time"]
     values["create_time"] = created if created.tzinfo else created.replace(tzinfo=UTC)
     return NotificationView(**values)
+
+
+def notification(connection: Connection, notification_id: str) -> NotificationView | None:
+    query = select(notifications).where(notifications.c.id == notification_id)
+    row = connection.execute(query).mappings().first()
+    return _notification(row) if row else None
+
+
+def notifications_by_id(connection: Connection, ids: Iterable[str]) -> dict[str, NotificationView]:
+    query = select(notifications).where(notifications.c.id.in_(list(ids)))
+    return {row["id"]: _notification(row) for row in connection.execute(query).mappings()}
+
+
+def unread_ids(connection: Connection, recipient_id: str) -> list[str]:
+    query = select(notifications.c.id).where(
+        notifications.c.recipient_id == recipient_id, notifications.c.read.is_(False)
+    )
+    return list(connection.execute(query.order_by(notifications.c.created_position)).scalars())
+
+
+def unread_counts(connection: Connection, recipient_ids: Iterable[str]) -> dict[str, int]:
+    """Unread notifications per recipient; every asked-for recipient is in the answer."""
+    wanted = list(recipient_ids)
+    query = (
+        select(notifications.c.recipient_id, func.count())
+        .where(notifications.c.recipient_id.in_(wanted), notifications.c.read.is_(False))
+        .group_by(notifications.c.recipient_id)
+    )
+    counts = {recipient: 0 for recipient in wanted}
+    counts.update({row[0]: int(row[1]) for row in connection.execute(query)})
+    return counts
+
+
+def store_position(connection: Connection) -> int:
+    """The position of the newest event in notify's store (0 when empty)."""
+    return EventStore(connection).max_position()
+
+
+def created_after(
+    connection: Connection, recipient_id: str, position: int, limit: int = 100
+) -> list[NotificationView]:
+    """The recipient's notifications created after ``position``, oldest first (SSE resume)."""
+    query = (
+        select(notifications)
+        .where(
+            notifications.c.recipient_id == recipient_id,
+            notifications.c.created_position > position,
+        )
+        .order_by(notifications.c.created_position)
+        .limit(limit)
+    )
+    return [_notification(row) for row in connection.execute(query).mappings()]
 
 
 def recipient_by_email(connection: Connection, email: str) -> RecipientView | None:

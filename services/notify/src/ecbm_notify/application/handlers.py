@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from ecbm_integration import registry
 from ecbm_notify.adapters import contacts, views
-from ecbm_notify.application import queries
+from ecbm_notify.application import commands, queries
+from ecbm_notify.application.access import check_may_use_inbox
+from ecbm_notify.application.watching import watch_inbox
 from ecbm_notify.domain.catalogue import FOR_ORGANISATION_CONTACT
-from ecbm_notify.domain.notification import Notification, NotificationCreated
-from ecbm_notify.domain.recipients import recipient_id_for
-from ecbm_runtime.auth import current_principal
-from ecbm_runtime.errors import NotFound, PermissionDenied
+from ecbm_notify.domain.notification import (
+    Notification,
+    NotificationCreated,
+    NotificationNotFound,
+)
+from ecbm_runtime.errors import NotFound
+from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
+T = TypeVar("T")
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 ReadConnection = Callable[[], Connection]
 EVENTS_BY_NAME: dict[str, type[BaseModel]] = {cls.__name__: cls for cls in FOR_ORGANISATION_CONTACT}
@@ -65,9 +72,62 @@ def _notify(work: UnitOfWork, recipient_id: str, event: BaseModel) -> None:
 def list_notifications(
     query: queries.ListNotifications, read: ReadConnection
 ) -> views.NotificationPage:
-    _check_may_read_inbox(query.recipient_id)
+    check_may_use_inbox(query.recipient_id)
     with read() as connection:
         return views.list_notifications(connection, query)
+
+
+def mark_read(command: commands.MarkRead, uow: UnitOfWorkFactory) -> views.NotificationView:
+    """Idempotent for the caller: an already read notification is returned as it is."""
+    check_may_use_inbox(command.recipient_id)
+    return _once_more_on_conflict(partial(_mark_read_once, command, uow))
+
+
+def _mark_read_once(command: commands.MarkRead, uow: UnitOfWorkFactory) -> views.NotificationView:
+    with uow() as work:
+        notification = work.repository(Notification).find(command.notification_id)
+        if notification is None or notification.recipient_id != command.recipient_id:
+            raise NotificationNotFound(f"no notification {command.notification_id!r} here")
+        if not notification.read:
+            notification.mark_read()
+        work.flush()
+        view = views.notification(work.connection, command.notification_id)
+        work.commit()
+    assert view is not None, "projected in the same transaction"
+    return view
+
+
+def mark_all_read(command: commands.MarkAllRead, uow: UnitOfWorkFactory) -> int:
+    """Marks what is unread now; returns how many. Retried once on a concurrent MarkRead."""
+    check_may_use_inbox(command.recipient_id)
+    return _once_more_on_conflict(partial(_mark_all_read_once, command, uow))
+
+
+def _once_more_on_conflict(attempt: Callable[[], T]) -> T:
+    """A concurrent MarkRead of the same notification wins the race; the retry sees it read."""
+    try:
+        return attempt()
+    except VersionConflict:
+        return attempt()
+
+
+def _mark_all_read_once(command: commands.MarkAllRead, uow: UnitOfWorkFactory) -> int:
+    with uow() as work:
+        marked = 0
+        repository = work.repository(Notification)
+        for notification_id in views.unread_ids(work.connection, command.recipient_id):
+            notification = repository.get(notification_id)
+            if not notification.read:
+                notification.mark_read()
+                marked += 1
+        work.commit()
+    return marked
+
+
+def unread_count(query: queries.UnreadCount, read: ReadConnection) -> int:
+    check_may_use_inbox(query.recipient_id)
+    with read() as connection:
+        return views.unread_counts(connection, [query.recipient_id])[query.recipient_id]
 
 
 def lookup_recipient(query: queries.LookupRecipient, read: ReadConnection) -> views.RecipientView:
@@ -78,23 +138,18 @@ def lookup_recipient(query: queries.LookupRecipient, read: ReadConnection) -> vi
     return found
 
 
-def _check_may_read_inbox(recipient_id: str) -> None:
-    """Editors and admins read any inbox; everyone else only their own."""
-    principal = current_principal()
-    if principal is None:
-        raise PermissionDenied("reading an inbox needs a token")
-    if principal.has_any_role({"editor"}) or principal.subject == recipient_id:
-        return
-    if principal.email and recipient_id_for(principal.email) == recipient_id:
-        return
-    raise PermissionDenied("this is another person's inbox")
-
-
 EVENT_HANDLERS: dict[type, Callable[..., None]] = {
     registry.OrganisationRegistered: on_organisation_registered,
     **{event_class: on_organisation_event for event_class in FOR_ORGANISATION_CONTACT},
 }
+COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
+    commands.MarkRead: mark_read,
+    commands.MarkAllRead: mark_all_read,
+}
 QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.ListNotifications: list_notifications,
     queries.LookupRecipient: lookup_recipient,
+    queries.UnreadCount: unread_count,
 }
+# Needs the api process's fan-out besides a read connection.
+LIVE_QUERY_HANDLERS: dict[type, Callable[..., Any]] = {queries.WatchInbox: watch_inbox}

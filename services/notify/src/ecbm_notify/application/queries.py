@@ -18,3 +18,18 @@ class ListNotifications(Query):
 
 class LookupRecipient(Query):
     email: EmailStr
+
+
+class UnreadCount(Query):
+    recipient_id: str = Field(min_length=1, max_length=64)
+
+
+class WatchInbox(Query):
+    """Changes to one inbox as they happen; answered with a live `Watch`.
+
+    ``after_position``: resume after this store position (SSE ``Last-Event-ID``): the
+    notifications created since then come first. 0: no backlog.
+    """
+
+    recipient_id: str = Field(min_length=1, max_length=64)
+    after_position: int = Field(default=0, ge=0)

@@ -6,7 +6,11 @@ from functools import singledispatchmethod
 from typing import Self
 
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
-from ecbm_runtime.errors import RuleViolation
+from ecbm_runtime.errors import NotFound, RuleViolation
+
+
+class NotificationNotFound(NotFound):
+    """No such notification in this recipient's inbox."""
 
 
 class NotificationCreated(DomainEvent):

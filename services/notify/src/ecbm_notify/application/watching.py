@@ -1,0 +1,74 @@
+"""Watching an inbox live: the unread count first, then every change as it is committed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+from sqlalchemy import Connection
+
+from ecbm_notify.adapters import views
+from ecbm_notify.adapters.live import Fanout, InboxUpdate, Subscription, SubscriptionClosed
+from ecbm_notify.application import queries
+from ecbm_notify.application.access import check_may_use_inbox
+
+
+class Watch:
+    """One watcher's changes; `close` (or the fan-out closing) ends it.
+
+    Changes from store positions up to ``since`` were already in the first messages (the
+    count, the listed inbox), so they are skipped: the tailer may still be behind them.
+    """
+
+    def __init__(
+        self, fanout: Fanout, subscription: Subscription, first: Sequence[InboxUpdate],
+        since: int,
+    ) -> None:  # fmt: skip
+        self._fanout, self._subscription = fanout, subscription
+        self._first, self._since = list(first), since
+
+    def next(self, timeout: float) -> InboxUpdate | None:
+        """The next change, or None after ``timeout``; raises `SubscriptionClosed` at the end."""
+        if self._first:
+            return self._first.pop(0)
+        deadline = time.monotonic() + timeout
+        while True:
+            update = self._subscription.next(max(0.0, deadline - time.monotonic()))
+            if update is None or update.position > self._since or update.change == "resync":
+                return update
+
+    def __iter__(self) -> Iterator[InboxUpdate]:
+        try:
+            while True:
+                update = self.next(timeout=60.0)
+                if update is not None:
+                    yield update
+        except SubscriptionClosed:
+            return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._fanout.unsubscribe(self._subscription)
+
+
+def watch_inbox(query: queries.WatchInbox, read: Callable[[], Connection], fanout: Fanout) -> Watch:
+    """Subscribe, then note the store position, then count: nothing committed in between
+    is lost (at worst a change already counted is also sent; counts are absolute)."""
+    check_may_use_inbox(query.recipient_id)
+    subscription = fanout.subscribe(query.recipient_id)
+    try:
+        with read() as connection:
+            since = views.store_position(connection)
+            count = views.unread_counts(connection, [query.recipient_id])[query.recipient_id]
+            missed = (
+                views.created_after(connection, query.recipient_id, query.after_position)
+                if query.after_position
+                else []
+            )
+    except BaseException:
+        fanout.unsubscribe(subscription)
+        raise
+    first = [InboxUpdate("unread_count", count)]
+    first += [InboxUpdate("created", count, view, view.created_position) for view in missed]
+    return Watch(fanout, subscription, first, since)

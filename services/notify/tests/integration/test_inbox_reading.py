@@ -1,0 +1,116 @@
+"""Reading the inbox through the bus: MarkRead, MarkAllRead, UnreadCount, on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ecbm_notify.application.commands import MarkAllRead, MarkRead
+from ecbm_notify.application.queries import ListNotifications, UnreadCount
+from ecbm_notify.bootstrap import Notify
+from ecbm_notify.domain.notification import NotificationNotFound
+from ecbm_notify.domain.recipients import recipient_id_for
+from ecbm_runtime.auth import Principal, acting_as
+from ecbm_runtime.errors import PermissionDenied
+
+CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them
+RECIPIENT = recipient_id_for(CONTACT)
+OWNER = Principal(subject="someone", roles=frozenset({"member"}), email=CONTACT)
+STRANGER = Principal(subject="other", roles=frozenset({"member"}), email="x@example.org")
+EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
+
+
+@pytest.fixture
+def three_notifications(registry_events: Any) -> None:
+    registry_events.organisation()
+    for name in ("P 1", "P 2", "P 3"):
+        registry_events.programme(name)
+
+
+def handle(notify: Notify, message: object, principal: Principal = OWNER) -> object:
+    with acting_as(principal):
+        return notify.bus.handle(message)
+
+
+def ids(notify: Notify, unread_only: bool = False) -> list[str]:
+    query = ListNotifications(recipient_id=RECIPIENT, unread_only=unread_only)
+    return [n.id for n in handle(notify, query).notifications]  # type: ignore[attr-defined]
+
+
+def unread(notify: Notify) -> int:
+    return handle(notify, UnreadCount(recipient_id=RECIPIENT))  # type: ignore[return-value]
+
+
+@pytest.mark.usefixtures("three_notifications")
+class TestMarkRead:
+    def test_marks_the_notification_read_and_lowers_the_unread_count(self, notify: Notify) -> None:
+        newest = ids(notify)[0]
+
+        view = handle(notify, MarkRead(recipient_id=RECIPIENT, notification_id=newest))
+
+        assert view.read  # type: ignore[attr-defined]
+        assert unread(notify) == 2
+        assert newest not in ids(notify, unread_only=True)
+
+    def test_marking_an_already_read_notification_again_is_fine(self, notify: Notify) -> None:
+        newest = ids(notify)[0]
+        command = MarkRead(recipient_id=RECIPIENT, notification_id=newest)
+        handle(notify, command)
+
+        again = handle(notify, command)
+
+        assert again.read  # type: ignore[attr-defined]
+        assert unread(notify) == 2
+
+    def test_a_notification_of_another_inbox_is_not_found(self, notify: Notify) -> None:
+        newest = ids(notify)[0]
+
+        with pytest.raises(NotificationNotFound):
+            handle(notify, MarkRead(recipient_id="someone-else", notification_id=newest), EDITOR)
+
+    def test_a_member_cannot_mark_another_persons_notification(self, notify: Notify) -> None:
+        newest = ids(notify)[0]
+
+        with pytest.raises(PermissionDenied):
+            handle(notify, MarkRead(recipient_id=RECIPIENT, notification_id=newest), STRANGER)
+
+        assert unread(notify) == 3
+
+
+@pytest.mark.usefixtures("three_notifications")
+class TestMarkAllRead:
+    def test_marks_every_unread_notification_and_says_how_many(self, notify: Notify) -> None:
+        handle(notify, MarkRead(recipient_id=RECIPIENT, notification_id=ids(notify)[0]))
+
+        marked = handle(notify, MarkAllRead(recipient_id=RECIPIENT))
+
+        assert marked == 2
+        assert unread(notify) == 0
+        assert ids(notify, unread_only=True) == []
+
+    def test_a_second_call_marks_nothing(self, notify: Notify) -> None:
+        handle(notify, MarkAllRead(recipient_id=RECIPIENT))
+
+        assert handle(notify, MarkAllRead(recipient_id=RECIPIENT)) == 0
+
+    def test_an_editor_may_mark_any_inbox(self, notify: Notify) -> None:
+        assert handle(notify, MarkAllRead(recipient_id=RECIPIENT), EDITOR) == 3
+
+
+class TestUnreadCount:
+    def test_an_unknown_recipient_has_nothing_unread(self, notify: Notify) -> None:
+        assert handle(notify, UnreadCount(recipient_id="nobody"), EDITOR) == 0
+
+    @pytest.mark.usefixtures("three_notifications")
+    def test_counts_only_the_recipients_unread_notifications(
+        self, notify: Notify, registry_events: Any
+    ) -> None:
+        registry_events.organisation("org2", "other@example.org")
+        registry_events.programme("Elsewhere", "org2")
+
+        assert unread(notify) == 3
+
+    def test_a_member_cannot_count_another_persons_inbox(self, notify: Notify) -> None:
+        with pytest.raises(PermissionDenied):
+            handle(notify, UnreadCount(recipient_id=RECIPIENT), STRANGER)

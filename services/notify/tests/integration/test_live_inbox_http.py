@@ -1,0 +1,157 @@
+"""The browsers' side of the live inbox: the page, the SSE stream and the JSON calls."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them
+
+
+class EventStream:
+    """A plain HTTP client reading ``text/event-stream``, one event at a time."""
+
+    def __init__(self, response: http.client.HTTPResponse) -> None:
+        self.response = response
+
+    def next_event(self) -> dict[str, Any]:
+        """The next event (comments such as heartbeats skipped), data parsed as JSON."""
+        event: dict[str, Any] = {}
+        while True:
+            line = self.response.readline().decode()
+            if not line:
+                raise EOFError("the stream ended")
+            line = line.rstrip("\n")
+            if line.startswith(":"):
+                continue
+            if not line:
+                if "event" in event:
+                    return event
+                event = {}
+                continue
+            field, _, value = line.partition(": ")
+            event[field] = json.loads(value) if field == "data" else value
+
+
+@contextmanager
+def events(port: int, query: str, headers: dict[str, str] | None = None) -> Iterator[EventStream]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", f"/inbox/events?{query}", headers=headers or {})
+        response = connection.getresponse()
+        assert response.status == 200, response.read()
+        assert response.getheader("Content-Type") == "text/event-stream"
+        yield EventStream(response)
+    finally:
+        connection.close()
+
+
+def request(port: int, method: str, path: str, token: str = "") -> tuple[int, Any]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        connection.request(method, path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        is_json = response.getheader("Content-Type") == "application/json"
+        return response.status, json.loads(body) if is_json else body.decode()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def member_token(token_for: Callable[..., str]) -> str:
+    return token_for("member", email=CONTACT)
+
+
+def test_sse_sends_the_count_then_each_new_notification(
+    live_api: Any, registry_events: Any, member_token: str
+) -> None:
+    registry_events.organisation()
+    with events(live_api.http_port, f"access_token={member_token}") as stream:
+        first = stream.next_event()
+        registry_events.programme()
+        created = stream.next_event()
+
+    assert (first["event"], first["data"]) == ("unread", {"unread_count": 0})
+    assert created["event"] == "notification"
+    assert created["data"]["notification"]["title"] == "Buddy Up is now in the registry"
+    assert created["data"]["unread_count"] == 1
+    assert int(created["id"]) > 0
+
+
+def test_sse_reports_a_notification_marked_read_over_http(
+    live_api: Any, registry_events: Any, member_token: str
+) -> None:
+    registry_events.organisation()
+    registry_events.programme()
+    _, listed = request(live_api.http_port, "GET", "/inbox/notifications", member_token)
+    note = listed["notifications"][0]
+    with events(live_api.http_port, f"access_token={member_token}") as stream:
+        stream.next_event()
+        status, marked = request(
+            live_api.http_port, "POST", f"/inbox/notifications/{note['id']}/read", member_token
+        )
+        change = stream.next_event()
+
+    assert (status, marked["read"]) == (200, True)
+    assert change["event"] == "read"
+    assert change["data"]["notification"]["name"] == note["name"]
+    assert change["data"]["unread_count"] == 0
+
+
+def test_sse_resumes_after_the_last_event_id(
+    live_api: Any, registry_events: Any, member_token: str
+) -> None:
+    registry_events.organisation()
+    registry_events.programme("Seen")
+    with events(live_api.http_port, f"access_token={member_token}") as stream:
+        stream.next_event()
+        registry_events.programme("Also seen")
+        last_id = stream.next_event()["id"]
+    registry_events.programme("Missed while away")
+
+    resume = {"Last-Event-ID": last_id}
+    with events(live_api.http_port, f"access_token={member_token}", resume) as stream:
+        count, missed = stream.next_event(), stream.next_event()
+
+    assert count["data"]["unread_count"] == 3
+    assert missed["data"]["notification"]["title"] == "Missed while away is now in the registry"
+
+
+def test_sse_without_a_valid_token_is_401(live_api: Any) -> None:
+    assert request(live_api.http_port, "GET", "/inbox/events")[0] == 401
+    assert request(live_api.http_port, "GET", "/inbox/events?access_token=forged")[0] == 401
+
+
+def test_a_member_may_not_watch_another_persons_inbox(
+    live_api: Any, token_for: Callable[..., str]
+) -> None:
+    stranger = token_for("member", email="x@example.org")
+
+    status, body = request(
+        live_api.http_port, "GET", f"/inbox/events?access_token={stranger}&recipient=someone"
+    )
+
+    assert status == 403, body
+
+
+def test_the_token_in_the_query_is_only_accepted_by_the_event_stream(
+    live_api: Any, member_token: str
+) -> None:
+    path = f"/inbox/notifications?access_token={member_token}"
+
+    assert request(live_api.http_port, "GET", path)[0] == 401
+
+
+def test_the_inbox_page_is_served(live_api: Any) -> None:
+    status, page = request(live_api.http_port, "GET", "/inbox")
+
+    assert status == 200
+    assert "<title>ECBM inbox</title>" in page
+    assert "EventSource" in page
