@@ -33,6 +33,8 @@ class ServiceProcesses:
     grpc_port: int = field(default_factory=free_port)
     metrics_port: int = field(default_factory=free_port)
     worker_metrics_port: int = field(default_factory=free_port)
+    # notify's live web inbox (HTTP); other services ignore the setting.
+    http_port: int = field(default_factory=free_port)
     running: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -45,6 +47,7 @@ class ServiceProcesses:
             f"{prefix}GRPC_PORT": str(self.grpc_port),
             f"{prefix}METRICS_PORT": str(self.metrics_port),
             f"{prefix}WORKER_METRICS_PORT": str(self.worker_metrics_port),
+            f"{prefix}HTTP_PORT": str(self.http_port),
         }
         quiet = {"PYTHONWARNINGS": "ignore::DeprecationWarning"}
         return {**os.environ, **self.env, **ports, **quiet}

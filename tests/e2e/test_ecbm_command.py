@@ -66,6 +66,7 @@ def test_up_starts_every_process_and_stops_them_all_on_sigterm(
         env[f"ECBM_{name.upper()}_GRPC_PORT"] = str(ports[name])
         env[f"ECBM_{name.upper()}_METRICS_PORT"] = str(free_port())
         env[f"ECBM_{name.upper()}_WORKER_METRICS_PORT"] = str(worker_ports[name])
+        env[f"ECBM_{name.upper()}_HTTP_PORT"] = str(free_port())  # notify's web inbox
     log = (tmp_path / "up.log").open("w")
     up = subprocess.Popen(
         [*ECBM, "up", "--only", "registry", "--only", "notify"], env=env, stdout=log, stderr=log
