@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -79,18 +80,12 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm.notify.v1 import notify_pb2_grpc
-    from ecbm_notify.adapters.tailer import StoreTailer
     from ecbm_notify.entrypoints.grpc_api import ACCESS, SERVICE_NAME, NotifyServicer, StreamSlots
-    from ecbm_notify.entrypoints.http_inbox import InboxHttpServer
     from ecbm_runtime.grpc import ServiceRegistration
 
     assert isinstance(settings, NotifySettings), "notify's api needs NotifySettings"
     notify = bootstrap(settings)
-    tailer = StoreTailer(notify.engine, notify.live, settings.live_poll_interval_seconds)
-    tailer.start()
-    http = InboxHttpServer(notify.bus, settings)
-    http.start()
-    _log.info("notify live web inbox at %s", http.url, extra={"http_port": http.port})
+    stop_live = _start_live_inbox(notify, settings)
     slots = StreamSlots(max(1, settings.grpc_max_workers - 8))
     registration = ServiceRegistration(
         notify_pb2_grpc.add_NotifyServiceServicer_to_server,
@@ -99,9 +94,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     )
 
     def stop() -> None:
-        http.stop()
-        notify.live.close()  # ends every SSE stream and gRPC watch
-        tailer.stop()
+        stop_live()
         notify.engine.dispose()
 
     return ApiWiring(
@@ -110,6 +103,25 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
         readiness_check=partial(database_answers, notify.engine),
         on_stop=stop,
     )
+
+
+def _start_live_inbox(notify: Notify, settings: NotifySettings) -> Callable[[], None]:
+    """Start the store tailer and the browsers' HTTP server; returns what stops them."""
+    from ecbm_notify.adapters.tailer import StoreTailer
+    from ecbm_notify.entrypoints.http_inbox import InboxHttpServer
+
+    tailer = StoreTailer(notify.engine, notify.live, settings.live_poll_interval_seconds)
+    tailer.start()
+    http = InboxHttpServer(notify.bus, settings)
+    http.start()
+    _log.info("notify live web inbox at %s", http.url, extra={"http_port": http.port})
+
+    def stop() -> None:
+        http.stop()
+        notify.live.close()  # ends every SSE stream and gRPC watch
+        tailer.stop()
+
+    return stop
 
 
 def worker_class() -> type:
