@@ -11,13 +11,13 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, Self
 
 from kombu.common import maybe_declare
 from kombu.connection import Connection as AmqpConnection
 from kombu.entity import Exchange
 from kombu.messaging import Producer
-from sqlalchemy import ColumnElement, Connection, Engine, Row, func, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, bindparam, func, select, update
 
 from ecbm_runtime import metrics
 from ecbm_runtime.db import is_postgresql
@@ -29,6 +29,45 @@ _log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_SECONDS = 2.0
 CONFIRM_TIMEOUT_SECONDS = 5.0
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.5, "interval_max": 0.5}
+
+
+class OutboxRow(Protocol):
+    """What publishing needs of an outbox row (a selected Row or an OutboxMessage)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def exchange(self) -> str: ...
+    @property
+    def routing_key(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def headers(self) -> dict[str, Any]: ...
+
+
+class OutboxMessage(int):
+    """An outbox id that carries its row, as the unit of work just wrote it.
+
+    It is the id everywhere an id is expected (``after_commit(ids)``, ``publish(ids)``);
+    ``BackgroundPublisher`` publishes these without reading the rows back.
+    """
+
+    id: int
+    exchange: str
+    routing_key: str
+    body: str
+    headers: dict[str, Any]
+
+    @classmethod
+    def of(cls, id: int, row: dict[str, Any]) -> Self:
+        message = cls(id)
+        message.id = id
+        message.exchange = row["exchange"]
+        message.routing_key = row["routing_key"]
+        message.body = row["body"]
+        message.headers = row["headers"]
+        return message
 
 
 @dataclass(frozen=True)
@@ -48,7 +87,7 @@ class BrokerPublisher:
         self._connection: AmqpConnection | None = None
         self._producer: Producer | None = None
 
-    def publish(self, row: Row[Any]) -> None:
+    def publish(self, row: OutboxRow) -> None:
         """Publish one outbox row and wait for the broker's confirm; raises on failure."""
         try:
             producer = self._open()
@@ -111,7 +150,25 @@ class OutboxRelay:
         """Publish those of ``ids`` still unpublished; returns how many were confirmed."""
         if not ids:
             return 0
-        return self._relay(outbox.c.id.in_(list(ids)), len(ids))
+        return self._relay(outbox.c.id.in_([int(i) for i in ids]), len(ids))
+
+    def publish_committed(self, messages: Sequence[OutboxMessage]) -> int:
+        """Publish rows just committed, as handed over, then mark them in one statement.
+
+        No read and no row lock: a sweep racing this (only for rows older than its grace
+        period) can publish one of them twice, which consumers' inboxes make harmless.
+        Stops at the first failure like ``publish``; the rest is left to the sweep.
+        """
+        if not messages:
+            return 0
+        with self._lock:
+            outcome = self._send(messages)
+        with self._engine.connect() as connection:
+            if is_postgresql(self._engine):  # one statement: no BEGIN/COMMIT round trips
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+            _mark(connection, outcome)
+            connection.commit()
+        return len(outcome.sent)
 
     def sweep(self, grace_seconds: float, batch: int = 500) -> int:
         """Publish rows older than the grace period (younger ones are the fast path's)."""
@@ -172,7 +229,7 @@ class OutboxRelay:
             _mark(connection, outcome)
         return len(outcome.sent)
 
-    def _send(self, rows: Iterable[Row[Any]]) -> _Outcome:
+    def _send(self, rows: Iterable[OutboxRow]) -> _Outcome:
         sent: list[int] = []
         for row in rows:
             started = time.perf_counter()
@@ -187,19 +244,22 @@ class OutboxRelay:
         return _Outcome(sent, None)
 
 
+# Built once: the api marks rows after every commit.
+_MARK_PUBLISHED = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)), outbox.c.published_at.is_(None))
+    .values(published_at=bindparam("now"))
+)
+_COUNT_ATTEMPT = (
+    update(outbox).where(outbox.c.id == bindparam("id")).values(attempts=outbox.c.attempts + 1)
+)
+
+
 def _mark(connection: Connection, outcome: _Outcome) -> None:
     if outcome.sent:
-        connection.execute(
-            update(outbox)
-            .where(outbox.c.id.in_(outcome.sent))
-            .values(published_at=datetime.now(UTC))
-        )
+        connection.execute(_MARK_PUBLISHED, {"ids": outcome.sent, "now": datetime.now(UTC)})
     if outcome.failed is not None:
-        connection.execute(
-            update(outbox)
-            .where(outbox.c.id == outcome.failed)
-            .values(attempts=outbox.c.attempts + 1)
-        )
+        connection.execute(_COUNT_ATTEMPT, {"id": outcome.failed})
 
 
 def _age_seconds(created_at: datetime | None) -> float:
@@ -217,7 +277,9 @@ class BackgroundPublisher:
     """The api's fast path: ``after_commit`` queues ids; a daemon thread publishes them.
 
     The unit of work calls ``after_commit`` in the gRPC handler thread, so it never
-    blocks; a failed publish is logged and left to the worker's sweep.
+    blocks; a failed publish is logged and left to the worker's sweep. Ids that are
+    ``OutboxMessage``s (what the unit of work hands over) are published as they are;
+    bare ids are read from the outbox first.
     """
 
     def __init__(self, relay: OutboxRelay, max_queued: int = 10_000) -> None:
@@ -254,8 +316,13 @@ class BackgroundPublisher:
                 self._publish(batch)
 
     def _publish(self, ids: list[int]) -> None:
+        carried = [i for i in ids if isinstance(i, OutboxMessage)]
+        bare = [i for i in ids if not isinstance(i, OutboxMessage)]
         try:
-            self._relay.publish(ids)
+            if carried:
+                self._relay.publish_committed(carried)
+            if bare:
+                self._relay.publish(bare)
         except Exception:
             _log.exception("fast-path publish of %d rows failed; left to the sweep", len(ids))
 

@@ -13,10 +13,15 @@ from sqlalchemy import Connection, Engine, insert
 
 from ecbm_runtime import metrics
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
+from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent
 from ecbm_runtime.inbox import claim, current_delivery
+from ecbm_runtime.outbox import OutboxMessage
 from ecbm_runtime.tables import outbox
+
+# Built once; a multi-row INSERT ... RETURNING for every outbox row of a commit.
+_INSERT_OUTBOX = insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True)
 
 
 class IntegrationEventLike(Protocol):
@@ -91,7 +96,12 @@ class UnitOfWork:
 
     ``commit`` appends every tracked aggregate's new events, runs the projections and
     writes outbox rows for integration events, all in the one transaction; then hands
-    the outbox ids to ``after_commit`` (the api's fast-path publisher).
+    the outbox ids to ``after_commit`` (the api's fast-path publisher). The ids are
+    ``OutboxMessage``s: they carry their rows, so the publisher need not read them back.
+
+    After ``commit`` the connection stays usable for reads until the block ends (on
+    PostgreSQL in autocommit: a query is one round trip). Reading a view there, rather
+    than after ``flush``, keeps the read out of the section that holds the store lock.
     """
 
     def __init__(
@@ -140,7 +150,7 @@ class UnitOfWork:
     def _close(self, rollback: bool) -> None:
         if rollback:
             self._transaction.rollback()
-        self.connection.close()
+        self.connection.close()  # also ends a read transaction begun after the commit
 
     def repository(self, aggregate_class: type[A]) -> Repository[A]:
         return Repository(self, aggregate_class)
@@ -152,14 +162,19 @@ class UnitOfWork:
     def flush(self) -> None:
         """Store new events, run projections, queue outbox rows; the transaction stays open.
 
-        Lets a handler read its own writes (e.g. the projected view it returns).
+        Lets a handler read its own writes inside the transaction. To return the
+        projected view, read it after ``commit`` instead (see the class docstring).
         """
+        rows: list[dict[str, Any]] = []
         for aggregate in self._tracked:
-            self._outbox_ids += self._save(aggregate)
+            rows += self._save(aggregate)
+        if rows:
+            self._outbox_ids += self._insert_outbox(rows)
 
     def commit(self) -> None:
         self.flush()
         self._transaction.commit()
+        self._read_after_commit()
         for type_name in self._appended:
             metrics.events_appended.labels(self.wiring.service, type_name).inc()
         outbox_ids, self._outbox_ids = self._outbox_ids, []
@@ -170,7 +185,15 @@ class UnitOfWork:
     def rollback(self) -> None:
         self._transaction.rollback()
 
-    def _save(self, aggregate: Aggregate) -> list[int]:
+    def _read_after_commit(self) -> None:
+        """Reads that follow the commit need no write lock (SQLite) nor transaction (PostgreSQL)."""
+        options: dict[str, Any] = {"ecbm_read_only": True}
+        if is_postgresql(self.connection):
+            options["isolation_level"] = "AUTOCOMMIT"
+        self.connection.execution_options(**options)
+
+    def _save(self, aggregate: Aggregate) -> list[dict[str, Any]]:
+        """Append the aggregate's new events and project them; returns their outbox rows."""
         new_events = aggregate.collect_new_events()
         if not new_events:
             return []
@@ -180,7 +203,7 @@ class UnitOfWork:
             aggregate.version - len(new_events),
             [self.codec.encode(event, metadata) for event in new_events],
         )
-        outbox_ids: list[int] = []
+        outbox_rows: list[dict[str, Any]] = []
         self._appended += [record.type for record in stored]
         for event, record in zip(new_events, stored, strict=True):
             for project in self.wiring.projections.get(type(event), ()):
@@ -188,31 +211,36 @@ class UnitOfWork:
             translate = self.wiring.integration.get(type(event))
             published = translate(event, record) if translate else None
             if published is not None:
-                outbox_ids.append(self.add_to_outbox(published, record.metadata))
-        return outbox_ids
+                outbox_rows.append(_outbox_row(published, record.metadata))
+        return outbox_rows
 
     def add_to_outbox(self, event: IntegrationEventLike, metadata: Mapping[str, Any]) -> int:
         """Queue an integration event for publishing; returns its outbox id."""
-        event_id = uuid.uuid4().hex
-        headers = {
-            "event_id": event_id,
-            "correlation_id": metadata.get("correlation_id") or event_id,
-            "causation_id": metadata.get("causation_id")
-            or metadata.get("correlation_id")
-            or event_id,
-            "schema_version": event.schema_version,
-            "source": event.source,
-        }
-        row = self.connection.execute(
-            insert(outbox)
-            .values(
-                event_id=event_id,
-                exchange=f"{event.source}.events",
-                routing_key=event.event_type(),
-                body=event.model_dump_json(),
-                headers=headers,
-                created_at=datetime.now(UTC),
-            )
-            .returning(outbox.c.id)
-        )
-        return int(row.scalar_one())
+        (message,) = self._insert_outbox([_outbox_row(event, metadata)])
+        return message
+
+    def _insert_outbox(self, rows: list[dict[str, Any]]) -> list[OutboxMessage]:
+        inserted = self.connection.execute(_INSERT_OUTBOX, rows[0] if len(rows) == 1 else rows)
+        ids = inserted.scalars().all()
+        return [OutboxMessage.of(id, row) for id, row in zip(ids, rows, strict=True)]
+
+
+def _outbox_row(event: IntegrationEventLike, metadata: Mapping[str, Any]) -> dict[str, Any]:
+    event_id = uuid.uuid4().hex
+    headers = {
+        "event_id": event_id,
+        "correlation_id": metadata.get("correlation_id") or event_id,
+        "causation_id": metadata.get("causation_id")
+        or metadata.get("correlation_id")
+        or event_id,
+        "schema_version": event.schema_version,
+        "source": event.source,
+    }
+    return {
+        "event_id": event_id,
+        "exchange": f"{event.source}.events",
+        "routing_key": event.event_type(),
+        "body": event.model_dump_json(),
+        "headers": headers,
+        "created_at": datetime.now(UTC),
+    }

@@ -105,6 +105,18 @@ def test_background_publisher_publishes_after_commit_without_blocking(
     assert unpublished(engine) == []
 
 
+def test_background_publisher_reads_the_rows_of_bare_ids(
+    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
+) -> None:
+    publisher = BackgroundPublisher(relay)
+    ids = commit_events(engine, source, "by id")
+    publisher.after_commit([int(i) for i in ids])  # ids without their rows
+    publisher.close()
+
+    assert bodies(broker, received, 1) == ["by id"]
+    assert unpublished(engine) == []
+
+
 def test_sweep_publishes_only_rows_older_than_the_grace_period_in_order(
     engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
 ) -> None:

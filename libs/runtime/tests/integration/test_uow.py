@@ -198,6 +198,23 @@ def test_after_commit_receives_the_new_outbox_ids(engine: Engine, opened: str) -
         ids = list(connection.execute(select(outbox.c.id).order_by(outbox.c.id)).scalars())
     assert handed_over == [ids] == [uow.committed_outbox_ids]
     assert len(ids) == 2
+    # They carry their rows, so the fast-path publisher need not read them back.
+    with engine.connect() as connection:
+        rows = connection.execute(select(outbox).order_by(outbox.c.id)).all()
+    assert [(m.exchange, m.routing_key, m.body, m.headers) for m in handed_over[0]] == [
+        (r.exchange, r.routing_key, r.body, r.headers) for r in rows
+    ]
+
+
+def test_a_view_read_after_commit_sees_the_committed_projection(
+    engine: Engine, opened: str
+) -> None:
+    with UnitOfWork(engine, wiring()) as uow:
+        uow.repository(Session).get("s1").book("ana")
+        uow.commit()
+        after = uow.connection.execute(select(session_view.c.booked)).scalar_one()
+
+    assert after == 1 == booked(engine)
 
 
 def test_an_exception_before_commit_leaves_no_events_rows_or_outbox_rows(

@@ -39,9 +39,8 @@ def register_organisation(
             if existing:
                 raise OrganisationAlreadyRegistered(existing)
             repository.add(Organisation.register(organisation_id, _registered(command)))
-        work.flush()
-        view = views.organisation(work.connection, organisation_id)
         work.commit()
+        view = views.organisation(work.connection, organisation_id)  # after the store lock
     assert view is not None
     return view
 
@@ -70,9 +69,8 @@ def register_programme(
                 raise OrganisationNotFound(command.organisation_id)
             event = ProgrammeRegistered(**command.model_dump(exclude={"request_id"}))
             repository.add(Programme.register(programme_id, event))
-        work.flush()
-        view = views.programme(work.connection, programme_id)
         work.commit()
+        view = views.programme(work.connection, programme_id)  # after the store lock
     assert view is not None
     return view
 
