@@ -22,6 +22,16 @@ def aware_datetimes() -> st.SearchStrategy[datetime]:
 
 def value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     """Values valid for one JSON Schema property, as pydantic's model_json_schema states it."""
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    if "anyOf" in schema:
+        return st.one_of([value_strategy(option) for option in schema["anyOf"]])
+    if schema.get("type") == "null":
+        return st.none()
+    if schema.get("type") == "boolean":
+        return st.booleans()
+    if schema.get("type") == "integer":
+        return st.integers(schema.get("minimum", -(2**31)), schema.get("maximum", 2**31))
     if schema.get("type") == "array":
         item = value_strategy(schema["items"])
         return st.lists(item, min_size=schema.get("minItems", 0), max_size=5)
