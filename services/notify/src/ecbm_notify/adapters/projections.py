@@ -18,13 +18,15 @@ def _id(record: StoredEvent) -> str:
 def on_notification_created(
     connection: Connection, event: NotificationCreated, record: StoredEvent
 ) -> None:
+    if event.redacted:  # its recipient was forgotten (adapters/erasure.py)
+        return
     connection.execute(
         insert(notifications).values(
             id=_id(record),
             created_position=record.position,
             read=False,
             create_time=record.recorded_at,
-            **event.model_dump(),
+            **event.model_dump(exclude={"redacted"}),
         )
     )
 

@@ -23,7 +23,12 @@ recipients = Table(
     Column("id", String(64), primary_key=True),
     Column("email", String(320), nullable=False, unique=True),
     Column("display_name", String(200), nullable=False),
+    # Set for people the registry told notify about; organisation contacts may have none.
+    Column("person_id", String(64), nullable=True),
+    Column("preferred_language", String(8), nullable=True),
+    Column("contact_by_email", Boolean, nullable=True),
 )
+Index("ux_recipients_person", recipients.c.person_id, unique=True)
 
 organisation_contacts = Table(
     "organisation_contacts",
@@ -43,6 +48,26 @@ awaiting_organisation = Table(
     Column("organisation_id", String(64), nullable=False, index=True),
     Column("event_type", String(200), nullable=False),
     Column("body", Text, nullable=False),
+)
+
+# Events about a person notify has not heard of yet (MembershipApproved can overtake
+# PersonJoined); delivered when PersonJoined arrives.
+awaiting_person = Table(
+    "awaiting_person",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("event_type", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+)
+
+# Only the registry's opaque id: a late or redelivered PersonJoined must not bring them back.
+forgotten_people = Table(
+    "forgotten_people",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
 )
 
 notifications = Table(

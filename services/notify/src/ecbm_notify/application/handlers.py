@@ -10,11 +10,12 @@ from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from ecbm_integration import registry
-from ecbm_notify.adapters import contacts, views
+from ecbm_notify.adapters import contacts, people, views
+from ecbm_notify.adapters.erasure import erase_notifications
 from ecbm_notify.application import commands, queries
 from ecbm_notify.application.access import check_may_use_inbox
 from ecbm_notify.application.watching import watch_inbox
-from ecbm_notify.domain.catalogue import FOR_ORGANISATION_CONTACT
+from ecbm_notify.domain.catalogue import CATALOGUE, FOR_ORGANISATION_CONTACT, FOR_PERSON
 from ecbm_notify.domain.notification import (
     Notification,
     NotificationCreated,
@@ -28,7 +29,7 @@ from ecbm_runtime.uow import UnitOfWork
 T = TypeVar("T")
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 ReadConnection = Callable[[], Connection]
-EVENTS_BY_NAME: dict[str, type[BaseModel]] = {cls.__name__: cls for cls in FOR_ORGANISATION_CONTACT}
+EVENTS_BY_NAME: dict[str, type[BaseModel]] = {cls.__name__: cls for cls in CATALOGUE}
 
 
 def on_organisation_registered(
@@ -56,8 +57,50 @@ def on_organisation_event(event: Any, uow: UnitOfWorkFactory) -> None:
         work.commit()
 
 
+def on_person_changed(
+    event: registry.PersonJoined | registry.PersonUpdated, uow: UnitOfWorkFactory
+) -> None:
+    """Upsert the person's recipient, then deliver what waited for them."""
+    with uow() as work:
+        if not people.is_forgotten(work.connection, event.person_id):
+            recipient_id = people.remember_person(work.connection, _details(event))
+            for event_type, body in people.take_parked(work.connection, event.person_id):
+                _notify(work, recipient_id, EVENTS_BY_NAME[event_type].model_validate(body))
+        work.commit()
+
+
+def _details(event: registry.PersonJoined | registry.PersonUpdated) -> people.PersonDetails:
+    return people.PersonDetails(
+        person_id=event.person_id,
+        email=event.email,
+        display_name=event.display_name,
+        preferred_language=event.preferred_language,
+        contact_by_email=event.contact_by_email,
+    )
+
+
+def on_person_event(event: Any, uow: UnitOfWorkFactory) -> None:
+    """An event about one person: tell them, or wait until notify knows them."""
+    with uow() as work:
+        recipient_id = people.recipient_of_person(work.connection, event.person_id)
+        if recipient_id is not None:
+            _notify(work, recipient_id, event)
+        elif not people.is_forgotten(work.connection, event.person_id):
+            people.park(work.connection, event.person_id, event)
+        work.commit()
+
+
+def on_person_forgotten(event: registry.PersonForgotten, uow: UnitOfWorkFactory) -> None:
+    """Nothing readable about the person stays: recipient, links, parked events, inbox."""
+    with uow() as work:
+        recipient_id = people.forget_person(work.connection, event.person_id)
+        if recipient_id is not None:
+            erase_notifications(work.connection, recipient_id)
+        work.commit()
+
+
 def _notify(work: UnitOfWork, recipient_id: str, event: BaseModel) -> None:
-    message = FOR_ORGANISATION_CONTACT[type(event)](event)
+    message = CATALOGUE[type(event)](event)
     created = NotificationCreated(
         recipient_id=recipient_id,
         topic=message.topic,
@@ -141,6 +184,10 @@ def lookup_recipient(query: queries.LookupRecipient, read: ReadConnection) -> vi
 EVENT_HANDLERS: dict[type, Callable[..., None]] = {
     registry.OrganisationRegistered: on_organisation_registered,
     **{event_class: on_organisation_event for event_class in FOR_ORGANISATION_CONTACT},
+    registry.PersonJoined: on_person_changed,
+    registry.PersonUpdated: on_person_changed,
+    registry.PersonForgotten: on_person_forgotten,
+    **{event_class: on_person_event for event_class in FOR_PERSON},
 }
 COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.MarkRead: mark_read,

@@ -20,6 +20,8 @@ class NotificationCreated(DomainEvent):
     body: str
     link: str
     source_event_type: str
+    # Set when the recipient was forgotten: the personal fields above are blanked.
+    redacted: bool = False
 
 
 class NotificationRead(DomainEvent):

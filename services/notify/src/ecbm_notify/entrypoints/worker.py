@@ -18,3 +18,19 @@ class NotifyWorker(ServiceWorker):
     @event_handler("registry", registry.ProgrammeRegistered)
     def on_programme_registered(self, event: registry.ProgrammeRegistered) -> None:
         self.notify.bus.handle(event)
+
+    @event_handler("registry", registry.PersonJoined)
+    def on_person_joined(self, event: registry.PersonJoined) -> None:
+        self.notify.bus.handle(event)
+
+    @event_handler("registry", registry.PersonUpdated)
+    def on_person_updated(self, event: registry.PersonUpdated) -> None:
+        self.notify.bus.handle(event)
+
+    @event_handler("registry", registry.MembershipApproved)
+    def on_membership_approved(self, event: registry.MembershipApproved) -> None:
+        self.notify.bus.handle(event)
+
+    @event_handler("registry", registry.PersonForgotten)
+    def on_person_forgotten(self, event: registry.PersonForgotten) -> None:
+        self.notify.bus.handle(event)

@@ -1,0 +1,248 @@
+"""Recipients from the registry's people, the welcome on approval, and forgetting a person,
+through notify's bus on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from ecbm_integration import registry
+from ecbm_notify.adapters.read_models import READ_MODEL_TABLES, recipients
+from ecbm_notify.application.queries import ListNotifications, LookupRecipient
+from ecbm_notify.bootstrap import Notify
+from ecbm_notify.domain.recipients import recipient_id_for
+from ecbm_runtime.auth import Principal, acting_as
+from ecbm_runtime.inbox import DuplicateDelivery
+from ecbm_runtime.projections import replay
+
+
+class RegistryEvents(Protocol):
+    """The ``registry_events`` fixture (tests/conftest.py)."""
+
+    def deliver(self, event: object) -> None: ...
+    def organisation(self, organisation_id: str = "org1", email: str = ...) -> None: ...
+    def programme(self, name: str = "Buddy Up", organisation_id: str = "org1") -> None: ...
+
+
+CONTACT = "an.peeters@example.org"
+EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
+WELCOME = "Welcome: your membership of the Center is approved"
+MARIA = "maria.ionescu@example.org"
+
+
+def person(
+    person_id: str = "p1",
+    email: str = MARIA,
+    name: str = "Maria Ionescu",
+    language: str = "ro",
+    consent: bool = True,
+    updated: bool = False,
+) -> registry.PersonJoined | registry.PersonUpdated:
+    event_class = registry.PersonUpdated if updated else registry.PersonJoined
+    return event_class(
+        person_id=person_id,
+        display_name=name,
+        email=email,
+        preferred_language=language,
+        contact_by_email=consent,
+        country="RO",
+        roles=["practitioner"],
+        occurred_at=datetime.now(UTC),
+    )
+
+
+def approved(person_id: str = "p1") -> registry.MembershipApproved:
+    return registry.MembershipApproved(person_id=person_id, occurred_at=datetime.now(UTC))
+
+
+def forgotten(person_id: str = "p1") -> registry.PersonForgotten:
+    return registry.PersonForgotten(person_id=person_id, occurred_at=datetime.now(UTC))
+
+
+def titles(notify: Notify, email: str = MARIA) -> list[str]:
+    with acting_as(EDITOR):
+        page = notify.bus.handle(ListNotifications(recipient_id=recipient_id_for(email)))
+    return [n.title for n in page.notifications]
+
+
+def recipient_row(notify: Notify, email: str = MARIA) -> dict[str, Any] | None:
+    with notify.engine.connect() as connection:
+        row = connection.execute(
+            select(recipients).where(recipients.c.id == recipient_id_for(email))
+        ).mappings()
+        found = row.first()
+    return dict(found) if found else None
+
+
+def every_table_as_text(notify: Notify, skip: tuple[str, ...] = ()) -> str:
+    """All rows of all of notify's tables (store, inbox, read models) as one text."""
+    tables = MetaData()
+    tables.reflect(notify.engine)
+    with notify.engine.connect() as connection:
+        return "\n".join(
+            f"{table.name}: {row!r}"
+            for table in tables.sorted_tables
+            if table.name not in skip
+            for row in connection.execute(select(table)).all()
+        )
+
+
+def test_a_joined_person_becomes_a_recipient_with_language_and_consent(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    registry_events.deliver(person(language="ro", consent=False))
+
+    row = recipient_row(notify)
+    assert row is not None
+    assert (row["person_id"], row["display_name"], row["preferred_language"]) == (
+        "p1",
+        "Maria Ionescu",
+        "ro",
+    )
+    assert row["contact_by_email"] is False
+
+
+def test_an_updated_person_stays_one_recipient_with_the_new_details(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    registry_events.deliver(person())
+    registry_events.deliver(approved())
+
+    registry_events.deliver(
+        person(email="m.ionescu@example.org", language="en", consent=False, updated=True)
+    )
+
+    with acting_as(EDITOR):
+        found = notify.bus.handle(LookupRecipient(email="m.ionescu@example.org"))
+    assert found.id == recipient_id_for(MARIA)
+    assert titles(notify) == [WELCOME]
+    row = recipient_row(notify)
+    assert row is not None
+    assert (row["email"], row["preferred_language"], row["contact_by_email"]) == (
+        "m.ionescu@example.org",
+        "en",
+        False,
+    )
+
+
+def test_a_person_with_an_organisation_contacts_address_is_that_contact(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    registry_events.organisation(email=CONTACT)
+    registry_events.programme("Buddy Up")
+
+    registry_events.deliver(person(email=CONTACT.upper(), name="An Peeters"))
+    registry_events.deliver(approved())
+
+    assert titles(notify, CONTACT) == [WELCOME, "Buddy Up is now in the registry"]
+    registry_events.programme("Second Step")
+    assert titles(notify, CONTACT)[0] == "Second Step is now in the registry"
+
+
+def test_approval_reaches_the_web_inbox_even_without_email_consent(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    registry_events.deliver(person(consent=False))
+
+    registry_events.deliver(approved())
+
+    assert titles(notify) == [WELCOME]
+
+
+def test_approval_arriving_before_the_person_is_delivered_when_they_join(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    registry_events.deliver(approved())
+    assert titles(notify) == []
+
+    registry_events.deliver(person())
+
+    assert titles(notify) == [WELCOME]
+
+
+def forget_maria_beside_jan(registry_events: RegistryEvents) -> None:
+    """Maria is a person and an organisation's contact; Jan is another member."""
+    registry_events.organisation(email=MARIA)
+    registry_events.deliver(person())
+    registry_events.deliver(person("p2", email="jan.devries@example.org", name="Jan de Vries"))
+    registry_events.programme("Buddy Up")
+    registry_events.deliver(approved("p1"))
+    registry_events.deliver(approved("p2"))
+    registry_events.deliver(approved("p3"))  # parked: p3 has not joined yet
+
+    registry_events.deliver(forgotten("p1"))
+
+
+def test_forgetting_leaves_nothing_readable_about_the_person(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    forget_maria_beside_jan(registry_events)
+
+    everything = every_table_as_text(notify).lower()
+    assert "maria" not in everything
+    assert "ionescu" not in everything
+    assert recipient_id_for(MARIA) not in everything
+    assert titles(notify) == []
+
+
+def test_forgetting_keeps_other_peoples_notifications(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    forget_maria_beside_jan(registry_events)
+
+    assert titles(notify, "jan.devries@example.org") == [WELCOME]
+    registry_events.deliver(person("p3", email="eva@example.org", name="Eva Berg"))
+    assert titles(notify, "eva@example.org") == [WELCOME]
+
+
+def test_a_replay_after_forgetting_yields_no_notifications_for_the_person(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    forget_maria_beside_jan(registry_events)
+
+    replay(notify.engine, notify.wiring, READ_MODEL_TABLES)
+
+    assert titles(notify) == []
+    assert titles(notify, "jan.devries@example.org") == [WELCOME]
+    assert "ionescu" not in every_table_as_text(notify).lower()
+
+
+def test_a_redelivered_forgetting_changes_nothing(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    forget_maria_beside_jan(registry_events)
+    before = every_table_as_text(notify, skip=("inbox",))
+
+    registry_events.deliver(forgotten("p1"))  # sent again, under a new event id
+
+    assert every_table_as_text(notify, skip=("inbox",)) == before
+    assert titles(notify, "jan.devries@example.org") == [WELCOME]
+
+
+def test_a_forgotten_person_is_not_brought_back_by_a_late_event(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    forget_maria_beside_jan(registry_events)
+
+    registry_events.deliver(person(updated=True))
+    registry_events.deliver(approved("p1"))
+
+    assert recipient_row(notify) is None
+    assert "ionescu" not in every_table_as_text(notify).lower()
+
+
+def test_the_same_forgetting_delivered_twice_is_refused_by_the_inbox(notify: Notify) -> None:
+    from ecbm_runtime.inbox import Delivery, delivering
+
+    event = forgotten("p9")
+    with delivering(Delivery(handler="notify.PersonForgotten", event_id="forget-1")):
+        notify.bus.handle(event)
+
+    with (
+        pytest.raises(DuplicateDelivery),
+        delivering(Delivery(handler="notify.PersonForgotten", event_id="forget-1")),
+    ):
+        notify.bus.handle(event)
