@@ -246,3 +246,28 @@ def test_the_same_forgetting_delivered_twice_is_refused_by_the_inbox(notify: Not
         delivering(Delivery(handler="notify.PersonForgotten", event_id="forget-1")),
     ):
         notify.bus.handle(event)
+
+
+def test_a_person_moving_to_an_organisation_contacts_address_becomes_that_contact(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    registry_events.deliver(person())
+    registry_events.organisation(email=CONTACT)
+
+    registry_events.deliver(person(email=CONTACT, updated=True))
+    registry_events.programme("Buddy Up")
+
+    assert recipient_row(notify, CONTACT) is None  # the contact's own row was folded in
+    assert titles(notify) == ["Buddy Up is now in the registry"]
+
+
+def test_an_organisation_registered_with_a_persons_new_address_reaches_that_person(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    registry_events.deliver(person())
+    registry_events.deliver(person(email="m.ionescu@example.org", updated=True))
+
+    registry_events.organisation(email="m.ionescu@example.org")
+    registry_events.programme("Buddy Up")
+
+    assert titles(notify) == ["Buddy Up is now in the registry"]

@@ -16,22 +16,22 @@ from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
 
 
 def remember_recipient(connection: Connection, email: str, display_name: str) -> str:
-    recipient_id = recipient_id_for(email)
-    known = connection.execute(
-        select(recipients.c.id).where(recipients.c.id == recipient_id)
-    ).first()
-    if known:
+    """The recipient with this address (a person may have moved to it), else a new one."""
+    email = normalised_email(email)
+    recipient_id = connection.execute(
+        select(recipients.c.id).where(recipients.c.email == email)
+    ).scalar_one_or_none()
+    if recipient_id is not None:
         connection.execute(
             update(recipients)
             .where(recipients.c.id == recipient_id)
             .values(display_name=display_name)
         )
-    else:
-        connection.execute(
-            insert(recipients).values(
-                id=recipient_id, email=normalised_email(email), display_name=display_name
-            )
-        )
+        return str(recipient_id)
+    recipient_id = recipient_id_for(email)
+    connection.execute(
+        insert(recipients).values(id=recipient_id, email=email, display_name=display_name)
+    )
     return recipient_id
 
 

@@ -35,11 +35,14 @@ def is_forgotten(connection: Connection, person_id: str) -> bool:
 def remember_person(connection: Connection, person: PersonDetails) -> str:
     """Upsert the person's recipient; an organisation contact with their address is them."""
     email = normalised_email(person.email)
+    by_email = connection.execute(
+        select(recipients.c.id).where(recipients.c.email == email)
+    ).scalar_one_or_none()
     recipient_id = recipient_of_person(connection, person.person_id)
     if recipient_id is None:
-        recipient_id = connection.execute(
-            select(recipients.c.id).where(recipients.c.email == email)
-        ).scalar_one_or_none()
+        recipient_id = by_email
+    elif by_email is not None and by_email != recipient_id:
+        _absorb_contact(connection, by_email, into=recipient_id)
     values = {
         "email": email,
         "display_name": person.display_name,
@@ -54,6 +57,22 @@ def remember_person(connection: Connection, person: PersonDetails) -> str:
         # The id stays the one first derived, so the person's inbox survives an address change.
         connection.execute(update(recipients).where(recipients.c.id == recipient_id).values(values))
     return recipient_id
+
+
+def _absorb_contact(connection: Connection, contact_id: str, into: str) -> None:
+    """The person moved to an organisation contact's address: that contact is them now.
+
+    The contact's organisations follow; notifications already sent stay in the old inbox.
+    Two people with one address is the registry's to prevent, so it fails here.
+    """
+    connection.execute(
+        update(organisation_contacts)
+        .where(organisation_contacts.c.recipient_id == contact_id)
+        .values(recipient_id=into)
+    )
+    connection.execute(
+        delete(recipients).where(recipients.c.id == contact_id, recipients.c.person_id.is_(None))
+    )
 
 
 def recipient_of_person(connection: Connection, person_id: str) -> str | None:
