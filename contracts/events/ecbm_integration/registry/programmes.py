@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from ecbm_integration.fields import (
@@ -13,6 +15,8 @@ from ecbm_integration.fields import (
     ResourceId,
 )
 from ecbm_integration.registry.base import RegistryEvent
+
+TermId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")]
 
 
 class OrganisationRegistered(RegistryEvent):
@@ -49,3 +53,25 @@ class ProgrammeRegistered(RegistryEvent):
         min_length=1, description="Languages it runs in, ISO 639-1."
     )
     occurred_at: OccurredAt = Field(description="When the programme was registered.")
+    # Added 2026.11, optional: consumers must run this model before the registry publishes them.
+    target_groups: list[TermId] = Field(
+        default_factory=list, description="Term ids of the target-groups taxonomy."
+    )
+    formats: list[TermId] = Field(
+        default_factory=list, description="Term ids of the formats taxonomy."
+    )
+    focus_areas: list[TermId] = Field(
+        default_factory=list, description="Term ids of the focus-areas taxonomy."
+    )
+    age_min: int | None = Field(default=None, ge=0, le=120, description="Youngest age served.")
+    age_max: int | None = Field(default=None, ge=0, le=120, description="Oldest age served.")
+    start_year: int | None = Field(
+        default=None, ge=1900, le=2100, description="Year the programme started."
+    )
+    regions: list[str] = Field(default_factory=list, description="Regions served, free text.")
+    latitude: float | None = Field(
+        default=None, ge=-90, le=90, description="Latitude of where it is based."
+    )
+    longitude: float | None = Field(
+        default=None, ge=-180, le=180, description="Longitude of where it is based."
+    )

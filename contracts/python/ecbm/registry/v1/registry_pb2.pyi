@@ -73,7 +73,7 @@ class Organisation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Programme(_message.Message):
-    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time")
+    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ORGANISATION_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -84,6 +84,15 @@ class Programme(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    TARGET_GROUPS_FIELD_NUMBER: _ClassVar[int]
+    FORMATS_FIELD_NUMBER: _ClassVar[int]
+    FOCUS_AREAS_FIELD_NUMBER: _ClassVar[int]
+    AGES_FIELD_NUMBER: _ClassVar[int]
+    YEARLY_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    START_YEAR_FIELD_NUMBER: _ClassVar[int]
+    REGIONS_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     organisation: str
     display_name: str
@@ -94,7 +103,44 @@ class Programme(_message.Message):
     version: int
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    target_groups: _containers.RepeatedScalarFieldContainer[str]
+    formats: _containers.RepeatedScalarFieldContainer[str]
+    focus_areas: _containers.RepeatedScalarFieldContainer[str]
+    ages: AgeRange
+    yearly_numbers: YearlyNumbers
+    start_year: int
+    regions: _containers.RepeatedScalarFieldContainer[str]
+    city: str
+    location: Location
+    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target_groups: _Optional[_Iterable[str]] = ..., formats: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., ages: _Optional[_Union[AgeRange, _Mapping]] = ..., yearly_numbers: _Optional[_Union[YearlyNumbers, _Mapping]] = ..., start_year: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., city: _Optional[str] = ..., location: _Optional[_Union[Location, _Mapping]] = ...) -> None: ...
+
+class AgeRange(_message.Message):
+    __slots__ = ("min", "max")
+    MIN_FIELD_NUMBER: _ClassVar[int]
+    MAX_FIELD_NUMBER: _ClassVar[int]
+    min: int
+    max: int
+    def __init__(self, min: _Optional[int] = ..., max: _Optional[int] = ...) -> None: ...
+
+class YearlyNumbers(_message.Message):
+    __slots__ = ("mentors", "mentees", "matches")
+    MENTORS_FIELD_NUMBER: _ClassVar[int]
+    MENTEES_FIELD_NUMBER: _ClassVar[int]
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    mentors: int
+    mentees: int
+    matches: int
+    def __init__(self, mentors: _Optional[int] = ..., mentees: _Optional[int] = ..., matches: _Optional[int] = ...) -> None: ...
+
+class Location(_message.Message):
+    __slots__ = ("latitude", "longitude", "matched")
+    LATITUDE_FIELD_NUMBER: _ClassVar[int]
+    LONGITUDE_FIELD_NUMBER: _ClassVar[int]
+    MATCHED_FIELD_NUMBER: _ClassVar[int]
+    latitude: float
+    longitude: float
+    matched: str
+    def __init__(self, latitude: _Optional[float] = ..., longitude: _Optional[float] = ..., matched: _Optional[str] = ...) -> None: ...
 
 class RegisterOrganisationRequest(_message.Message):
     __slots__ = ("request_id", "organisation")

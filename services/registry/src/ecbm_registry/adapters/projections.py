@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, insert
 
 from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
@@ -52,6 +54,7 @@ def on_programme_registered(
             languages=list(event.languages),
             countries=list(event.countries),
             status=event.status.value,
+            **_profile(event),
             version=record.version,
             create_time=record.recorded_at,
             update_time=record.recorded_at,
@@ -61,6 +64,26 @@ def on_programme_registered(
         insert(programme_countries),
         [{"programme_id": programme_id, "country": country} for country in set(event.countries)],
     )
+
+
+def _profile(event: ProgrammeRegistered) -> dict[str, Any]:
+    location = event.location
+    return {
+        "target_groups": list(event.target_groups),
+        "formats": list(event.formats),
+        "focus_areas": list(event.focus_areas),
+        "age_min": event.age_min,
+        "age_max": event.age_max,
+        "mentors_per_year": event.mentors_per_year,
+        "mentees_per_year": event.mentees_per_year,
+        "matches_per_year": event.matches_per_year,
+        "start_year": event.start_year,
+        "regions": list(event.regions),
+        "city": event.city,
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+        "location_matched": location.matched if location else None,
+    }
 
 
 PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {

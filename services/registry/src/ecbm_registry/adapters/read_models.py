@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -16,6 +17,7 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
 
 organisations = Table(
     "organisations",
@@ -56,6 +58,21 @@ programmes = Table(
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
+    # registry_programmes_0002: the profile; NULL on rows projected before it.
+    Column("target_groups", JSON, nullable=True),
+    Column("formats", JSON, nullable=True),
+    Column("focus_areas", JSON, nullable=True),
+    Column("age_min", Integer, nullable=True),
+    Column("age_max", Integer, nullable=True),
+    Column("mentors_per_year", Integer, nullable=True),
+    Column("mentees_per_year", Integer, nullable=True),
+    Column("matches_per_year", Integer, nullable=True),
+    Column("start_year", Integer, nullable=True),
+    Column("regions", JSON, nullable=True),
+    Column("city", String(200), nullable=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    Column("location_matched", String(300), nullable=True),
 )
 
 programme_countries = Table(

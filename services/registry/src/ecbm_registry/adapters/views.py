@@ -41,6 +41,20 @@ class ProgrammeView:
     create_time: datetime
     update_time: datetime
     registered_position: int
+    target_groups: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    focus_areas: tuple[str, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    mentors_per_year: int | None = None
+    mentees_per_year: int | None = None
+    matches_per_year: int | None = None
+    start_year: int | None = None
+    regions: tuple[str, ...] = ()
+    city: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    location_matched: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,9 @@ def _organisation(row: Any) -> OrganisationView:
 
 def _programme(row: Any) -> ProgrammeView:
     values = {name: row[name] for name in ProgrammeView.__dataclass_fields__}
-    values["languages"], values["countries"] = tuple(row["languages"]), tuple(row["countries"])
+    for name in ("languages", "countries", "target_groups", "formats", "focus_areas", "regions"):
+        values[name] = tuple(row[name] or ())
+    values["city"], values["location_matched"] = row["city"] or "", row["location_matched"] or ""
     values["create_time"], values["update_time"] = (
         _aware(row["create_time"]),
         _aware(row["update_time"]),

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    ValidationInfo,
+    field_validator,
+)
 
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import ProgrammeStatus
+from ecbm_registry.domain.taxonomy import FocusArea, Format, TargetGroup
 from ecbm_registry.domain.vocabulary import CountryCode, LanguageCode
 
 Name = Field(min_length=1, max_length=200)
+YearlyCount = Annotated[int, Field(ge=0, le=10_000_000)]
+Region = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Command(BaseModel):
@@ -35,3 +48,31 @@ class RegisterProgramme(Command):
     languages: tuple[LanguageCode, ...] = Field(min_length=1)
     countries: tuple[CountryCode, ...] = Field(min_length=1)
     status: ProgrammeStatus = ProgrammeStatus.ACTIVE
+    target_groups: tuple[TargetGroup, ...] = ()
+    formats: tuple[Format, ...] = ()
+    focus_areas: tuple[FocusArea, ...] = ()
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+    mentors_per_year: YearlyCount | None = None
+    mentees_per_year: YearlyCount | None = None
+    matches_per_year: YearlyCount | None = None
+    start_year: int | None = Field(default=None, ge=1900, le=2100)
+    regions: tuple[Region, ...] = Field(default=(), max_length=50)
+    city: str = Field(default="", max_length=200)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180, validate_default=True)
+
+    @field_validator("age_max")
+    @classmethod
+    def _not_below_age_min(cls, value: int | None, info: ValidationInfo) -> int | None:
+        age_min = info.data.get("age_min")
+        if value is not None and age_min is not None and value < age_min:
+            raise ValueError(f"must be at least age_min ({age_min})")
+        return value
+
+    @field_validator("longitude")
+    @classmethod
+    def _with_latitude(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if (value is None) != (info.data.get("latitude") is None):
+            raise ValueError("give latitude and longitude together, or neither")
+        return value

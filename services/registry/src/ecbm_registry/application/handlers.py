@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ecbm_registry.adapters import views
+from ecbm_registry.adapters.places import locate
 from ecbm_registry.application import commands, queries
 from ecbm_registry.domain.errors import (
     OrganisationAlreadyRegistered,
@@ -19,7 +20,7 @@ from ecbm_registry.domain.organisation import (
     OrganisationRegistered,
     normalised_name,
 )
-from ecbm_registry.domain.programme import Programme, ProgrammeRegistered
+from ecbm_registry.domain.programme import Location, Programme, ProgrammeRegistered
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
@@ -67,12 +68,22 @@ def register_programme(
         if not (command.request_id and repository.exists(programme_id)):
             if views.organisation(work.connection, command.organisation_id) is None:
                 raise OrganisationNotFound(command.organisation_id)
-            event = ProgrammeRegistered(**command.model_dump(exclude={"request_id"}))
+            event = _programme_registered(command)
             repository.add(Programme.register(programme_id, event))
         work.commit()
         view = views.programme(work.connection, programme_id)  # after the store lock
     assert view is not None
     return view
+
+
+def _programme_registered(command: commands.RegisterProgramme) -> ProgrammeRegistered:
+    fields = command.model_dump(exclude={"request_id", "latitude", "longitude"})
+    location: Location | None
+    if command.latitude is not None and command.longitude is not None:
+        location = Location(latitude=command.latitude, longitude=command.longitude)
+    else:
+        location = locate(command.city, command.countries) if command.city else None
+    return ProgrammeRegistered(**fields, location=location)
 
 
 def get_organisation(

@@ -37,6 +37,15 @@ def programme_registered(
         countries=list(event.countries),
         languages=list(event.languages),
         occurred_at=record.recorded_at,
+        target_groups=list(event.target_groups),
+        formats=list(event.formats),
+        focus_areas=list(event.focus_areas),
+        age_min=event.age_min,
+        age_max=event.age_max,
+        start_year=event.start_year,
+        regions=list(event.regions),
+        latitude=event.location.latitude if event.location else None,
+        longitude=event.location.longitude if event.location else None,
     )
 
 

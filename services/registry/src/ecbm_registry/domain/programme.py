@@ -6,6 +6,8 @@ from enum import StrEnum
 from functools import singledispatchmethod
 from typing import Self
 
+from pydantic import BaseModel, ConfigDict
+
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 
 
@@ -15,6 +17,16 @@ class ProgrammeStatus(StrEnum):
     ENDED = "ended"
 
 
+class Location(BaseModel):
+    """A point; ``matched`` says which place it was derived from ("" when given directly)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    latitude: float
+    longitude: float
+    matched: str = ""
+
+
 class ProgrammeRegistered(DomainEvent):
     organisation_id: str
     display_name: str
@@ -22,6 +34,19 @@ class ProgrammeRegistered(DomainEvent):
     languages: tuple[str, ...]
     countries: tuple[str, ...]
     status: ProgrammeStatus
+    # Added in 2026.11; defaults keep programmes registered before readable.
+    target_groups: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    focus_areas: tuple[str, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    mentors_per_year: int | None = None
+    mentees_per_year: int | None = None
+    matches_per_year: int | None = None
+    start_year: int | None = None
+    regions: tuple[str, ...] = ()
+    city: str = ""
+    location: Location | None = None
 
 
 class Programme(Aggregate):

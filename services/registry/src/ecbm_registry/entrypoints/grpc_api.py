@@ -104,11 +104,31 @@ def _programme_fields(request: pb.RegisterProgrammeRequest) -> dict[str, Any]:
         "description": p.description,
         "languages": list(p.languages),
         "countries": list(p.countries),
+        **_profile_fields(p),
     }
     if p.status:
         fields["status"] = _enum_value(
             ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_"
         )
+    return fields
+
+
+def _profile_fields(p: pb.Programme) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "target_groups": list(p.target_groups),
+        "formats": list(p.formats),
+        "focus_areas": list(p.focus_areas),
+        "regions": list(p.regions),
+        "city": p.city,
+        "age_min": p.ages.min if p.ages.HasField("min") else None,
+        "age_max": p.ages.max if p.ages.HasField("max") else None,
+        "start_year": p.start_year if p.HasField("start_year") else None,
+    }
+    for name in ("mentors", "mentees", "matches"):
+        number = p.yearly_numbers
+        fields[f"{name}_per_year"] = getattr(number, name) if number.HasField(name) else None
+    if p.HasField("location"):
+        fields["latitude"], fields["longitude"] = p.location.latitude, p.location.longitude
     return fields
 
 
@@ -169,4 +189,25 @@ def programme_to_proto(view: ProgrammeView) -> pb.Programme:
         version=view.version,
         create_time=_timestamp(view.create_time),
         update_time=_timestamp(view.update_time),
+        target_groups=view.target_groups,
+        formats=view.formats,
+        focus_areas=view.focus_areas,
+        ages=pb.AgeRange(min=view.age_min, max=view.age_max),
+        yearly_numbers=pb.YearlyNumbers(
+            mentors=view.mentors_per_year,
+            mentees=view.mentees_per_year,
+            matches=view.matches_per_year,
+        ),
+        start_year=view.start_year,
+        regions=view.regions,
+        city=view.city,
+        location=_location(view),
+    )
+
+
+def _location(view: ProgrammeView) -> pb.Location | None:
+    if view.latitude is None or view.longitude is None:
+        return None
+    return pb.Location(
+        latitude=view.latitude, longitude=view.longitude, matched=view.location_matched
     )
