@@ -251,7 +251,9 @@ _MARK_PUBLISHED = (
     .values(published_at=bindparam("now"))
 )
 _COUNT_ATTEMPT = (
-    update(outbox).where(outbox.c.id == bindparam("id")).values(attempts=outbox.c.attempts + 1)
+    update(outbox)
+    .where(outbox.c.id == bindparam("row_id"))  # "id" is reserved: a column of the table
+    .values(attempts=outbox.c.attempts + 1)
 )
 
 
@@ -259,7 +261,7 @@ def _mark(connection: Connection, outcome: _Outcome) -> None:
     if outcome.sent:
         connection.execute(_MARK_PUBLISHED, {"ids": outcome.sent, "now": datetime.now(UTC)})
     if outcome.failed is not None:
-        connection.execute(_COUNT_ATTEMPT, {"id": outcome.failed})
+        connection.execute(_COUNT_ATTEMPT, {"row_id": outcome.failed})
 
 
 def _age_seconds(created_at: datetime | None) -> float:
@@ -340,4 +342,3 @@ def _collect(source: queue.Queue[Any], batch: list[int], limit: int = 500) -> bo
             item = source.get_nowait()
         except queue.Empty:
             return False
-
