@@ -15,6 +15,7 @@ from ecbm_notify.application.queries import ListNotifications, LookupRecipient
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
+from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.inbox import DuplicateDelivery
 from ecbm_runtime.projections import replay
 
@@ -271,3 +272,23 @@ def test_an_organisation_registered_with_a_persons_new_address_reaches_that_pers
     registry_events.programme("Buddy Up")
 
     assert titles(notify) == ["Buddy Up is now in the registry"]
+
+
+def test_a_person_reads_their_inbox_by_person_id_and_after_changing_address(
+    registry_events: RegistryEvents, notify: Notify
+) -> None:
+    registry_events.deliver(person())
+    registry_events.deliver(approved())
+    registry_events.deliver(person(email="m.ionescu@example.org", updated=True))
+    inbox = ListNotifications(recipient_id=recipient_id_for(MARIA))
+    by_person_id = Principal(subject="p1", roles=frozenset({"member"}))
+    by_new_address = Principal(
+        subject="x", roles=frozenset({"member"}), email="M.Ionescu@example.org"
+    )
+    someone_else = Principal(subject="p2", roles=frozenset({"member"}), email="jan@example.org")
+
+    for principal in (by_person_id, by_new_address):
+        with acting_as(principal):
+            assert [n.title for n in notify.bus.handle(inbox).notifications] == [WELCOME]
+    with acting_as(someone_else), pytest.raises(PermissionDenied):
+        notify.bus.handle(inbox)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from ecbm_notify.adapters.read_models import notifications, recipients
 from ecbm_notify.application.queries import ListNotifications
@@ -40,6 +40,7 @@ class RecipientView:
     id: str
     email: str
     display_name: str
+    person_id: str | None = None
 
 
 def list_notifications(connection: Connection, query: ListNotifications) -> NotificationPage:
@@ -118,13 +119,16 @@ def created_after(
 
 
 def recipient_by_email(connection: Connection, email: str) -> RecipientView | None:
-    row = (
-        connection.execute(select(recipients).where(recipients.c.email == normalised_email(email)))
-        .mappings()
-        .first()
-    )
-    return (
-        RecipientView(id=row["id"], email=row["email"], display_name=row["display_name"])
-        if row
-        else None
-    )
+    return _recipient(connection, recipients.c.email == normalised_email(email))
+
+
+def recipient(connection: Connection, recipient_id: str) -> RecipientView | None:
+    return _recipient(connection, recipients.c.id == recipient_id)
+
+
+def _recipient(connection: Connection, where: ColumnElement[bool]) -> RecipientView | None:
+    row = connection.execute(select(recipients).where(where)).mappings().first()
+    if row is None:
+        return None
+    fields = ("id", "email", "display_name", "person_id")
+    return RecipientView(**{name: row[name] for name in fields})

@@ -13,7 +13,7 @@ from ecbm_integration import registry
 from ecbm_notify.adapters import contacts, people, views
 from ecbm_notify.adapters.erasure import erase_notifications
 from ecbm_notify.application import commands, queries
-from ecbm_notify.application.access import check_may_use_inbox
+from ecbm_notify.application.access import Owner, check_may_use_inbox
 from ecbm_notify.application.watching import watch_inbox
 from ecbm_notify.domain.catalogue import CATALOGUE, FOR_ORGANISATION_CONTACT, FOR_PERSON
 from ecbm_notify.domain.notification import (
@@ -115,19 +115,20 @@ def _notify(work: UnitOfWork, recipient_id: str, event: BaseModel) -> None:
 def list_notifications(
     query: queries.ListNotifications, read: ReadConnection
 ) -> views.NotificationPage:
-    check_may_use_inbox(query.recipient_id)
+    check_may_use_inbox(query.recipient_id, owner_via(read, query.recipient_id))
     with read() as connection:
         return views.list_notifications(connection, query)
 
 
 def mark_read(command: commands.MarkRead, uow: UnitOfWorkFactory) -> views.NotificationView:
     """Idempotent for the caller: an already read notification is returned as it is."""
-    check_may_use_inbox(command.recipient_id)
     return _once_more_on_conflict(partial(_mark_read_once, command, uow))
 
 
 def _mark_read_once(command: commands.MarkRead, uow: UnitOfWorkFactory) -> views.NotificationView:
     with uow() as work:
+        owner = partial(views.recipient, work.connection, command.recipient_id)
+        check_may_use_inbox(command.recipient_id, owner)
         notification = work.repository(Notification).find(command.notification_id)
         if notification is None or notification.recipient_id != command.recipient_id:
             raise NotificationNotFound(f"no notification {command.notification_id!r} here")
@@ -142,7 +143,6 @@ def _mark_read_once(command: commands.MarkRead, uow: UnitOfWorkFactory) -> views
 
 def mark_all_read(command: commands.MarkAllRead, uow: UnitOfWorkFactory) -> int:
     """Marks what is unread now; returns how many. Retried once on a concurrent MarkRead."""
-    check_may_use_inbox(command.recipient_id)
     return _once_more_on_conflict(partial(_mark_all_read_once, command, uow))
 
 
@@ -156,6 +156,8 @@ def _once_more_on_conflict(attempt: Callable[[], T]) -> T:
 
 def _mark_all_read_once(command: commands.MarkAllRead, uow: UnitOfWorkFactory) -> int:
     with uow() as work:
+        owner = partial(views.recipient, work.connection, command.recipient_id)
+        check_may_use_inbox(command.recipient_id, owner)
         marked = 0
         repository = work.repository(Notification)
         for notification_id in views.unread_ids(work.connection, command.recipient_id):
@@ -168,9 +170,19 @@ def _mark_all_read_once(command: commands.MarkAllRead, uow: UnitOfWorkFactory) -
 
 
 def unread_count(query: queries.UnreadCount, read: ReadConnection) -> int:
-    check_may_use_inbox(query.recipient_id)
+    check_may_use_inbox(query.recipient_id, owner_via(read, query.recipient_id))
     with read() as connection:
         return views.unread_counts(connection, [query.recipient_id])[query.recipient_id]
+
+
+def owner_via(read: ReadConnection, recipient_id: str) -> Owner:
+    """Who owns the inbox, looked up on its own connection when the access check asks."""
+
+    def owner() -> views.RecipientView | None:
+        with read() as connection:
+            return views.recipient(connection, recipient_id)
+
+    return owner
 
 
 def lookup_recipient(query: queries.LookupRecipient, read: ReadConnection) -> views.RecipientView:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 
 from sqlalchemy import Connection
 
@@ -55,7 +56,8 @@ class Watch:
 def watch_inbox(query: queries.WatchInbox, read: Callable[[], Connection], fanout: Fanout) -> Watch:
     """Subscribe, then note the store position, then count: nothing committed in between
     is lost (at worst a change already counted is also sent; counts are absolute)."""
-    check_may_use_inbox(query.recipient_id)
+    owner = partial(_owner, read, query.recipient_id)
+    check_may_use_inbox(query.recipient_id, owner)
     subscription = fanout.subscribe(query.recipient_id)
     try:
         with read() as connection:
@@ -72,3 +74,8 @@ def watch_inbox(query: queries.WatchInbox, read: Callable[[], Connection], fanou
     first = [InboxUpdate("unread_count", count)]
     first += [InboxUpdate("created", count, view, view.created_position) for view in missed]
     return Watch(fanout, subscription, first, since)
+
+
+def _owner(read: Callable[[], Connection], recipient_id: str) -> views.RecipientView | None:
+    with read() as connection:
+        return views.recipient(connection, recipient_id)
