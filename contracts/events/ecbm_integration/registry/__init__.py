@@ -18,7 +18,13 @@ from ecbm_integration.registry.people import (
     PersonJoined,
     PersonUpdated,
 )
-from ecbm_integration.registry.programmes import OrganisationRegistered, ProgrammeRegistered
+from ecbm_integration.registry.programmes import (
+    OrganisationRegistered,
+    OrganisationUpdated,
+    ProgrammeRegistered,
+    ProgrammeUpdated,
+    ProgrammeWithdrawn,
+)
 from ecbm_integration.registry.resources import ResourcePublished
 
 __all__ = [
@@ -28,12 +34,15 @@ __all__ = [
     "MembershipApproved",
     "MembershipEnded",
     "OrganisationRegistered",
+    "OrganisationUpdated",
     "PersonForgotten",
     "PersonJoined",
     "PersonUpdated",
     "PolicyContactAdded",
     "PolicyContactUpdated",
     "ProgrammeRegistered",
+    "ProgrammeUpdated",
+    "ProgrammeWithdrawn",
     "RegistryEvent",
     "ResourcePublished",
 ]

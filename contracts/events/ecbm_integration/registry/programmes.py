@@ -75,3 +75,52 @@ class ProgrammeRegistered(RegistryEvent):
     longitude: float | None = Field(
         default=None, ge=-180, le=180, description="Longitude of where it is based."
     )
+
+
+class ProgrammeUpdated(RegistryEvent):
+    """Fields of a programme changed; the values of those consumers are likely to show."""
+
+    programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    updated_fields: list[str] = Field(
+        min_length=1, description='Names of the Programme fields that changed, e.g. ["city"].'
+    )
+    display_name: DisplayName | None = Field(default=None, description="New name, when it changed.")
+    countries: list[CountryCode] | None = Field(
+        default=None, description="New countries, when they changed."
+    )
+    languages: list[LanguageCode] | None = Field(
+        default=None, description="New languages, when they changed."
+    )
+    status: str | None = Field(
+        default=None,
+        max_length=64,
+        description="New ProgrammeStatus value without its prefix, when it changed, e.g. PAUSED.",
+    )
+    occurred_at: OccurredAt = Field(description="When the programme changed.")
+
+
+class ProgrammeWithdrawn(RegistryEvent):
+    """A programme was taken off the registry; it changes no more."""
+
+    programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    reason: str = Field(default="", max_length=2000, description="Why, free text; may be empty.")
+    occurred_at: OccurredAt = Field(description="When the programme was withdrawn.")
+
+
+class OrganisationUpdated(RegistryEvent):
+    """Fields of an organisation changed; the values of those consumers are likely to show."""
+
+    organisation_id: ResourceId = Field(
+        description="Id of the organisation: organisations/{organisation_id}."
+    )
+    updated_fields: list[str] = Field(
+        min_length=1, description='Names of the changed fields, e.g. ["contact_email"].'
+    )
+    display_name: DisplayName | None = Field(default=None, description="New name, when it changed.")
+    contact_name: DisplayName | None = Field(
+        default=None, description="New main contact's name, when it changed."
+    )
+    contact_email: Email | None = Field(
+        default=None, description="New main contact's e-mail address, when it changed."
+    )
+    occurred_at: OccurredAt = Field(description="When the organisation changed.")

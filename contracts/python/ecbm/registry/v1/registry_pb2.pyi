@@ -1,5 +1,6 @@
 import datetime
 
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -26,6 +27,7 @@ class ProgrammeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROGRAMME_STATUS_ACTIVE: _ClassVar[ProgrammeStatus]
     PROGRAMME_STATUS_PAUSED: _ClassVar[ProgrammeStatus]
     PROGRAMME_STATUS_ENDED: _ClassVar[ProgrammeStatus]
+    PROGRAMME_STATUS_WITHDRAWN: _ClassVar[ProgrammeStatus]
 ORGANISATION_KIND_UNSPECIFIED: OrganisationKind
 ORGANISATION_KIND_MENTORING_ORGANISATION: OrganisationKind
 ORGANISATION_KIND_RESEARCH_INSTITUTION: OrganisationKind
@@ -37,6 +39,7 @@ PROGRAMME_STATUS_UNSPECIFIED: ProgrammeStatus
 PROGRAMME_STATUS_ACTIVE: ProgrammeStatus
 PROGRAMME_STATUS_PAUSED: ProgrammeStatus
 PROGRAMME_STATUS_ENDED: ProgrammeStatus
+PROGRAMME_STATUS_WITHDRAWN: ProgrammeStatus
 
 class Contact(_message.Message):
     __slots__ = ("display_name", "email")
@@ -193,3 +196,27 @@ class ListProgrammesResponse(_message.Message):
     next_page_token: str
     total_size: int
     def __init__(self, programmes: _Optional[_Iterable[_Union[Programme, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class UpdateProgrammeRequest(_message.Message):
+    __slots__ = ("programme", "update_mask")
+    PROGRAMME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    programme: Programme
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, programme: _Optional[_Union[Programme, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class WithdrawProgrammeRequest(_message.Message):
+    __slots__ = ("name", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class UpdateOrganisationRequest(_message.Message):
+    __slots__ = ("organisation", "update_mask")
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    organisation: Organisation
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...

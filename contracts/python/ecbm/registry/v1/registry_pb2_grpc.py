@@ -60,6 +60,21 @@ class RegistryServiceStub:
                 request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.ListProgrammesRequest.SerializeToString,
                 response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.ListProgrammesResponse.FromString,
                 _registered_method=True)
+        self.UpdateProgramme = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/UpdateProgramme',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateProgrammeRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
+                _registered_method=True)
+        self.WithdrawProgramme = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/WithdrawProgramme',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.WithdrawProgrammeRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
+                _registered_method=True)
+        self.UpdateOrganisation = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/UpdateOrganisation',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateOrganisationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -104,6 +119,31 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateProgramme(self, request, context):
+        """Sets the programme fields named in `update_mask` (at least one; "*" for all updatable
+        ones). `programme.version` must be the version the caller read: ABORTED when the
+        programme changed since. INVALID_ARGUMENT on an unknown mask path (the message lists
+        the allowed ones); FAILED_PRECONDITION when the programme is withdrawn.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawProgramme(self, request, context):
+        """Takes a programme off the registry (status WITHDRAWN); FAILED_PRECONDITION when it is
+        withdrawn already.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateOrganisation(self, request, context):
+        """Sets the organisation fields named in `update_mask`, like UpdateProgramme.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -131,6 +171,21 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.ListProgrammes,
                     request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.ListProgrammesRequest.FromString,
                     response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.ListProgrammesResponse.SerializeToString,
+            ),
+            'UpdateProgramme': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateProgramme,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateProgrammeRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.SerializeToString,
+            ),
+            'WithdrawProgramme': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawProgramme,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.WithdrawProgrammeRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.SerializeToString,
+            ),
+            'UpdateOrganisation': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOrganisation,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateOrganisationRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -269,6 +324,87 @@ class RegistryService:
             '/ecbm.registry.v1.RegistryService/ListProgrammes',
             ecbm_dot_registry_dot_v1_dot_registry__pb2.ListProgrammesRequest.SerializeToString,
             ecbm_dot_registry_dot_v1_dot_registry__pb2.ListProgrammesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateProgramme(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/UpdateProgramme',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateProgrammeRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawProgramme(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/WithdrawProgramme',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.WithdrawProgrammeRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateOrganisation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/UpdateOrganisation',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateOrganisationRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
             options,
             channel_credentials,
             insecure,

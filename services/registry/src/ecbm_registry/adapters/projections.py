@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, delete, insert, update
 
 from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
-from ecbm_registry.domain.organisation import OrganisationRegistered, normalised_name
-from ecbm_registry.domain.programme import ProgrammeRegistered
+from ecbm_registry.domain.organisation import (
+    OrganisationRegistered,
+    OrganisationUpdated,
+    normalised_name,
+)
+from ecbm_registry.domain.programme import (
+    ProgrammeRegistered,
+    ProgrammeUpdated,
+    ProgrammeWithdrawn,
+)
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Projection
@@ -86,7 +94,67 @@ def _profile(event: ProgrammeRegistered) -> dict[str, Any]:
     }
 
 
+def on_programme_updated(
+    connection: Connection, event: ProgrammeUpdated, record: StoredEvent
+) -> None:
+    programme_id = entity_id_of(record)
+    values: dict[str, Any] = {}
+    for name in event.fields:
+        value = getattr(event, name)
+        if name == "location":
+            values["latitude"] = value.latitude if value else None
+            values["longitude"] = value.longitude if value else None
+            values["location_matched"] = value.matched if value else None
+        elif name == "status":
+            values["status"] = value.value
+        else:
+            values[name] = list(value) if isinstance(value, tuple) else value
+    _touch_programme(connection, programme_id, record, **values)
+    if "countries" in event.fields and event.countries is not None:
+        connection.execute(
+            delete(programme_countries).where(programme_countries.c.programme_id == programme_id)
+        )
+        connection.execute(
+            insert(programme_countries),
+            [{"programme_id": programme_id, "country": c} for c in set(event.countries)],
+        )
+
+
+def on_programme_withdrawn(
+    connection: Connection, event: ProgrammeWithdrawn, record: StoredEvent
+) -> None:
+    _touch_programme(connection, entity_id_of(record), record, status="withdrawn")
+
+
+def _touch_programme(
+    connection: Connection, programme_id: str, record: StoredEvent, **values: Any
+) -> None:
+    connection.execute(
+        update(programmes)
+        .where(programmes.c.id == programme_id)
+        .values(**values, version=record.version, update_time=record.recorded_at)
+    )
+
+
+def on_organisation_updated(
+    connection: Connection, event: OrganisationUpdated, record: StoredEvent
+) -> None:
+    values: dict[str, Any] = {name: getattr(event, name) for name in event.fields}
+    if "kind" in values:
+        values["kind"] = values["kind"].value
+    if "display_name" in values:
+        values["normalised_name"] = normalised_name(values["display_name"])
+    connection.execute(
+        update(organisations)
+        .where(organisations.c.id == entity_id_of(record))
+        .values(**values, version=record.version, update_time=record.recorded_at)
+    )
+
+
 PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     OrganisationRegistered: [on_organisation_registered],
     ProgrammeRegistered: [on_programme_registered],
+    ProgrammeUpdated: [on_programme_updated],
+    ProgrammeWithdrawn: [on_programme_withdrawn],
+    OrganisationUpdated: [on_organisation_updated],
 }

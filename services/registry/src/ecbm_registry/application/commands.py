@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
 )
 
+from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import ProgrammeStatus
 from ecbm_registry.domain.taxonomy import FocusArea, Format, TargetGroup
@@ -76,3 +77,66 @@ class RegisterProgramme(Command):
         if (value is None) != (info.data.get("latitude") is None):
             raise ValueError("give latitude and longitude together, or neither")
         return value
+
+
+class ProgrammeChanges(Command):
+    """New values of a programme's fields; only those set (the update mask's) change."""
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10000)
+    languages: tuple[LanguageCode, ...] | None = Field(default=None, min_length=1)
+    countries: tuple[CountryCode, ...] | None = Field(default=None, min_length=1)
+    status: ProgrammeStatus | None = None
+    target_groups: tuple[TargetGroup, ...] | None = None
+    formats: tuple[Format, ...] | None = None
+    focus_areas: tuple[FocusArea, ...] | None = None
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+    mentors_per_year: YearlyCount | None = None
+    mentees_per_year: YearlyCount | None = None
+    matches_per_year: YearlyCount | None = None
+    start_year: int | None = Field(default=None, ge=1900, le=2100)
+    regions: tuple[Region, ...] | None = Field(default=None, max_length=50)
+    city: str | None = Field(default=None, max_length=200)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    derive_location: bool = False  # set the location from the (new) city
+
+    @field_validator("longitude")
+    @classmethod
+    def _with_latitude(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if (value is None) != (info.data.get("latitude") is None):
+            raise ValueError("give latitude and longitude together, or neither")
+        return value
+
+
+class UpdateProgramme(Command):
+    actor: Actor = Actor()
+    programme_id: str = Field(min_length=1, max_length=64)
+    expected_version: int = Field(ge=1)  # the version the caller read
+    programme: ProgrammeChanges
+
+
+class WithdrawProgramme(Command):
+    actor: Actor = Actor()
+    programme_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(default="", max_length=2000)
+
+
+class OrganisationChanges(Command):
+    """New values of an organisation's fields; only those set (the update mask's) change."""
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: OrganisationKind | None = None
+    city: str | None = Field(default=None, max_length=200)
+    website: HttpUrl | None = None
+    contact_name: str | None = Field(default=None, min_length=1, max_length=200)
+    contact_email: EmailStr | None = None
+    description: str | None = Field(default=None, max_length=5000)
+
+
+class UpdateOrganisation(Command):
+    actor: Actor = Actor()
+    organisation_id: str = Field(min_length=1, max_length=64)
+    expected_version: int = Field(ge=1)
+    organisation: OrganisationChanges

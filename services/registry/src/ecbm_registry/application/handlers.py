@@ -21,6 +21,7 @@ from ecbm_registry.domain.organisation import (
     normalised_name,
 )
 from ecbm_registry.domain.programme import Location, Programme, ProgrammeRegistered
+from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
@@ -86,6 +87,78 @@ def _programme_registered(command: commands.RegisterProgramme) -> ProgrammeRegis
     return ProgrammeRegistered(**fields, location=location)
 
 
+def update_programme(
+    command: commands.UpdateProgramme, uow: UnitOfWorkFactory
+) -> views.ProgrammeView:
+    with uow() as work:
+        programme = _load_programme(work, command.programme_id, command.expected_version)
+        programme.update(_programme_changes(programme, command.programme))
+        return _saved_programme(work, command.programme_id)
+
+
+def _programme_changes(programme: Programme, given: commands.ProgrammeChanges) -> dict[str, Any]:
+    changes = given.model_dump(
+        exclude_unset=True, exclude={"latitude", "longitude", "derive_location"}
+    )
+    if given.latitude is not None and given.longitude is not None:
+        changes["location"] = Location(latitude=given.latitude, longitude=given.longitude)
+    elif given.derive_location or "city" in changes:
+        city = changes.get("city", programme.city)
+        countries = changes.get("countries", programme.countries)
+        changes["location"] = locate(city, countries) if city else None
+    return changes
+
+
+def withdraw_programme(
+    command: commands.WithdrawProgramme, uow: UnitOfWorkFactory
+) -> views.ProgrammeView:
+    with uow() as work:
+        _load_programme(work, command.programme_id).withdraw(command.reason)
+        return _saved_programme(work, command.programme_id)
+
+
+def _load_programme(work: UnitOfWork, programme_id: str, expected_version: int = 0) -> Programme:
+    programme = work.repository(Programme).find(programme_id)
+    if programme is None:
+        raise ProgrammeNotFound(programme_id)
+    if expected_version and programme.version != expected_version:
+        raise VersionConflict(programme.stream_id, expected_version, programme.version)
+    return programme
+
+
+def _saved_programme(work: UnitOfWork, programme_id: str) -> views.ProgrammeView:
+    work.commit()
+    view = views.programme(work.connection, programme_id)  # after the store lock
+    assert view is not None
+    return view
+
+
+def update_organisation(
+    command: commands.UpdateOrganisation, uow: UnitOfWorkFactory
+) -> views.OrganisationView:
+    with uow() as work:
+        organisation = work.repository(Organisation).find(command.organisation_id)
+        if organisation is None:
+            raise OrganisationNotFound(command.organisation_id)
+        if organisation.version != command.expected_version:
+            raise VersionConflict(
+                organisation.stream_id, command.expected_version, organisation.version
+            )
+        changes = command.organisation.model_dump(exclude_unset=True)
+        if changes.get("website") is not None:
+            changes["website"] = str(changes["website"])
+        if "display_name" in changes:
+            name = normalised_name(changes["display_name"])
+            existing = views.organisation_named(work.connection, name, organisation.country)
+            if existing and existing != command.organisation_id:
+                raise OrganisationAlreadyRegistered(existing)
+        organisation.update(changes)
+        work.commit()
+        view = views.organisation(work.connection, command.organisation_id)
+    assert view is not None
+    return view
+
+
 def get_organisation(
     query: queries.GetOrganisation, read: ReadConnection
 ) -> views.OrganisationView:
@@ -112,6 +185,9 @@ def list_programmes(query: queries.ListProgrammes, read: ReadConnection) -> view
 COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.RegisterOrganisation: register_organisation,
     commands.RegisterProgramme: register_programme,
+    commands.UpdateProgramme: update_programme,
+    commands.WithdrawProgramme: withdraw_programme,
+    commands.UpdateOrganisation: update_organisation,
 }
 QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.GetOrganisation: get_organisation,

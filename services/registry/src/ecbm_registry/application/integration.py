@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from ecbm_integration import registry as published
-from ecbm_registry.domain.organisation import OrganisationRegistered
-from ecbm_registry.domain.programme import ProgrammeRegistered
+from ecbm_registry.domain.organisation import OrganisationRegistered, OrganisationUpdated
+from ecbm_registry.domain.programme import (
+    ProgrammeRegistered,
+    ProgrammeUpdated,
+    ProgrammeWithdrawn,
+)
 from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Translation
 
@@ -49,7 +53,43 @@ def programme_registered(
     )
 
 
+def programme_updated(event: ProgrammeUpdated, record: StoredEvent) -> published.ProgrammeUpdated:
+    return published.ProgrammeUpdated(
+        programme_id=_entity_id(record),
+        updated_fields=list(event.fields),
+        display_name=event.display_name,
+        countries=list(event.countries) if event.countries is not None else None,
+        languages=list(event.languages) if event.languages is not None else None,
+        status=event.status.name if event.status is not None else None,
+        occurred_at=record.recorded_at,
+    )
+
+
+def programme_withdrawn(
+    event: ProgrammeWithdrawn, record: StoredEvent
+) -> published.ProgrammeWithdrawn:
+    return published.ProgrammeWithdrawn(
+        programme_id=_entity_id(record), reason=event.reason, occurred_at=record.recorded_at
+    )
+
+
+def organisation_updated(
+    event: OrganisationUpdated, record: StoredEvent
+) -> published.OrganisationUpdated:
+    return published.OrganisationUpdated(
+        organisation_id=_entity_id(record),
+        updated_fields=list(event.fields),
+        display_name=event.display_name,
+        contact_name=event.contact_name,
+        contact_email=event.contact_email,
+        occurred_at=record.recorded_at,
+    )
+
+
 INTEGRATION: dict[type, Translation] = {
     OrganisationRegistered: organisation_registered,
     ProgrammeRegistered: programme_registered,
+    ProgrammeUpdated: programme_updated,
+    ProgrammeWithdrawn: programme_withdrawn,
+    OrganisationUpdated: organisation_updated,
 }

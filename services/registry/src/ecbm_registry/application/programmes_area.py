@@ -7,11 +7,21 @@ from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
 from ecbm_registry.application.area import Area
 from ecbm_registry.application.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
 from ecbm_registry.application.integration import INTEGRATION
-from ecbm_registry.domain.organisation import OrganisationRegistered
-from ecbm_registry.domain.programme import ProgrammeRegistered
+from ecbm_registry.domain.organisation import OrganisationRegistered, OrganisationUpdated
+from ecbm_registry.domain.programme import (
+    ProgrammeRegistered,
+    ProgrammeUpdated,
+    ProgrammeWithdrawn,
+)
 
 AREA = Area(
-    domain_events=(OrganisationRegistered, ProgrammeRegistered),
+    domain_events=(
+        OrganisationRegistered,
+        OrganisationUpdated,
+        ProgrammeRegistered,
+        ProgrammeUpdated,
+        ProgrammeWithdrawn,
+    ),
     projections=PROJECTIONS,
     integration=INTEGRATION,
     command_handlers=COMMAND_HANDLERS,

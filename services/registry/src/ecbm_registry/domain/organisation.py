@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import singledispatchmethod
-from typing import Self
+from typing import Any, Self
 
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 
@@ -29,15 +29,32 @@ class OrganisationRegistered(DomainEvent):
     description: str
 
 
+class OrganisationUpdated(DomainEvent):
+    """The fields named in ``fields`` were set to the values here; the others mean nothing."""
+
+    fields: tuple[str, ...]
+    display_name: str | None = None
+    kind: OrganisationKind | None = None
+    city: str | None = None
+    website: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    description: str | None = None
+
+
 class Organisation(Aggregate):
-    """An organisation in the network; for now it only comes into being."""
+    """An organisation in the network."""
 
     stream_prefix = "organisation"
 
     display_name: str
     kind: OrganisationKind
     country: str
+    city: str
+    website: str
+    contact_name: str
     contact_email: str
+    description: str
 
     @classmethod
     def register(cls, id: str, event: OrganisationRegistered) -> Self:
@@ -45,16 +62,25 @@ class Organisation(Aggregate):
         organisation.record(event)
         return organisation
 
+    def update(self, changes: dict[str, Any]) -> None:
+        """Set ``changes`` (field → new value); records nothing when nothing differs."""
+        differing = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if differing:
+            self.record(OrganisationUpdated(fields=tuple(sorted(differing)), **differing))
+
     @singledispatchmethod
     def apply(self, event: DomainEvent) -> None:
         super().apply(event)
 
     @apply.register
     def _(self, event: OrganisationRegistered) -> None:
-        self.display_name = event.display_name
-        self.kind = event.kind
-        self.country = event.country
-        self.contact_email = event.contact_email
+        for name in OrganisationRegistered.model_fields:
+            setattr(self, name, getattr(event, name))
+
+    @apply.register
+    def _(self, event: OrganisationUpdated) -> None:
+        for name in event.fields:
+            setattr(self, name, getattr(event, name))
 
 
 def normalised_name(name: str) -> str:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import singledispatchmethod
-from typing import Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
+from ecbm_runtime.errors import RuleViolation
 
 
 class ProgrammeStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     ENDED = "ended"
+    WITHDRAWN = "withdrawn"  # taken off the registry; only WithdrawProgramme sets it
 
 
 class Location(BaseModel):
@@ -49,18 +51,68 @@ class ProgrammeRegistered(DomainEvent):
     location: Location | None = None
 
 
+class ProgrammeUpdated(DomainEvent):
+    """The fields named in ``fields`` were set to the values here; the others mean nothing."""
+
+    fields: tuple[str, ...]
+    display_name: str | None = None
+    description: str | None = None
+    languages: tuple[str, ...] | None = None
+    countries: tuple[str, ...] | None = None
+    status: ProgrammeStatus | None = None
+    target_groups: tuple[str, ...] | None = None
+    formats: tuple[str, ...] | None = None
+    focus_areas: tuple[str, ...] | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    mentors_per_year: int | None = None
+    mentees_per_year: int | None = None
+    matches_per_year: int | None = None
+    start_year: int | None = None
+    regions: tuple[str, ...] | None = None
+    city: str | None = None
+    location: Location | None = None
+
+
+class ProgrammeWithdrawn(DomainEvent):
+    reason: str = ""
+
+
+UPDATABLE = frozenset(ProgrammeUpdated.model_fields) - {"fields"}
+
+
+class ProgrammeIsWithdrawn(RuleViolation):
+    def __init__(self, programme_id: str) -> None:
+        super().__init__(f"programmes/{programme_id} is withdrawn; it changes no more")
+
+
 class Programme(Aggregate):
     """A programme of one organisation.
 
-    Invariant: it belongs to exactly one organisation, which existed when it was registered.
+    Invariants: it belongs to exactly one organisation, which existed when it was registered;
+    a withdrawn programme changes no more; its youngest age served is not above its oldest.
     """
 
     stream_prefix = "programme"
 
     organisation_id: str
     display_name: str
+    description: str
+    languages: tuple[str, ...]
     countries: tuple[str, ...]
     status: ProgrammeStatus
+    target_groups: tuple[str, ...]
+    formats: tuple[str, ...]
+    focus_areas: tuple[str, ...]
+    age_min: int | None
+    age_max: int | None
+    mentors_per_year: int | None
+    mentees_per_year: int | None
+    matches_per_year: int | None
+    start_year: int | None
+    regions: tuple[str, ...]
+    city: str
+    location: Location | None
 
     @classmethod
     def register(cls, id: str, event: ProgrammeRegistered) -> Self:
@@ -68,13 +120,41 @@ class Programme(Aggregate):
         programme.record(event)
         return programme
 
+    def update(self, changes: dict[str, Any]) -> None:
+        """Set ``changes`` (field → new value); records nothing when nothing differs."""
+        self._check_not_withdrawn()
+        if changes.get("status") == ProgrammeStatus.WITHDRAWN:
+            raise RuleViolation("status: withdraw a programme with WithdrawProgramme")
+        age_min = changes.get("age_min", self.age_min)
+        age_max = changes.get("age_max", self.age_max)
+        if age_min is not None and age_max is not None and age_min > age_max:
+            raise RuleViolation(f"age_max ({age_max}) must be at least age_min ({age_min})")
+        differing = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if differing:
+            self.record(ProgrammeUpdated(fields=tuple(sorted(differing)), **differing))
+
+    def withdraw(self, reason: str) -> None:
+        self._check_not_withdrawn()
+        self.record(ProgrammeWithdrawn(reason=reason))
+
+    def _check_not_withdrawn(self) -> None:
+        if self.status is ProgrammeStatus.WITHDRAWN:
+            raise ProgrammeIsWithdrawn(self.id)
+
     @singledispatchmethod
     def apply(self, event: DomainEvent) -> None:
         super().apply(event)
 
     @apply.register
     def _(self, event: ProgrammeRegistered) -> None:
-        self.organisation_id = event.organisation_id
-        self.display_name = event.display_name
-        self.countries = event.countries
-        self.status = event.status
+        for name in ProgrammeRegistered.model_fields:
+            setattr(self, name, getattr(event, name))
+
+    @apply.register
+    def _(self, event: ProgrammeUpdated) -> None:
+        for name in event.fields:
+            setattr(self, name, getattr(event, name))
+
+    @apply.register
+    def _(self, event: ProgrammeWithdrawn) -> None:
+        self.status = ProgrammeStatus.WITHDRAWN

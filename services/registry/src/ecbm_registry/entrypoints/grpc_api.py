@@ -11,11 +11,18 @@ from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_registry.adapters.views import OrganisationView, ProgrammeView
 from ecbm_registry.application import commands, queries
+from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import ProgrammeStatus
-from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
+from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow, current_principal
+from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
-from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
+from ecbm_runtime.grpc.convert import (
+    apply_field_mask,
+    clamp_page_size,
+    decode_page_token,
+    encode_page_token,
+)
 from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.messagebus import MessageBus
 
@@ -27,6 +34,24 @@ ACCESS: AccessPolicy = {
     "RegisterProgramme": allow("editor", "member"),
     "GetProgramme": PUBLIC,
     "ListProgrammes": PUBLIC,
+    "UpdateProgramme": allow("editor", "admin"),
+    "WithdrawProgramme": allow("editor", "admin"),
+    "UpdateOrganisation": allow("editor", "admin"),
+}
+
+# Update-mask path → fields of the command it sets.
+PROGRAMME_MASK: dict[str, tuple[str, ...]] = {
+    **{name: (name,) for name in (
+        "display_name", "description", "languages", "countries", "status", "target_groups",
+        "formats", "focus_areas", "start_year", "regions", "city",
+    )},
+    "ages": ("age_min", "age_max"),
+    "yearly_numbers": ("mentors_per_year", "mentees_per_year", "matches_per_year"),
+    "location": ("latitude", "longitude", "derive_location"),
+}  # fmt: skip
+ORGANISATION_MASK: dict[str, tuple[str, ...]] = {
+    **{name: (name,) for name in ("display_name", "kind", "city", "website", "description")},
+    "contact": ("contact_name", "contact_email"),
 }
 
 
@@ -76,6 +101,84 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             next_page_token=token,
             total_size=page.total_size,
         )
+
+    def UpdateProgramme(
+        self, request: pb.UpdateProgrammeRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        command = commands.UpdateProgramme.model_validate(_programme_update_fields(request))
+        return programme_to_proto(self.bus.handle(command))
+
+    def WithdrawProgramme(
+        self, request: pb.WithdrawProgrammeRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        command = commands.WithdrawProgramme(
+            actor=_actor(),
+            programme_id=resource_id(request.name, "programmes", "name"),
+            reason=request.reason,
+        )
+        return programme_to_proto(self.bus.handle(command))
+
+    def UpdateOrganisation(
+        self, request: pb.UpdateOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
+        fields = _organisation_update_fields(request)
+        return organisation_to_proto(
+            self.bus.handle(commands.UpdateOrganisation.model_validate(fields))
+        )
+
+
+def _actor() -> Actor:
+    return Actor.of(current_principal())
+
+
+def _masked(paths: Any, mask: dict[str, tuple[str, ...]], fields: dict[str, Any]) -> dict[str, Any]:
+    chosen = apply_field_mask(list(paths), frozenset(mask))
+    if not chosen:
+        raise InvalidArgument(FieldViolation("update_mask", "name at least one field to set"))
+    return {name: fields[name] for path in chosen for name in mask[path] if name in fields}
+
+
+def _programme_update_fields(request: pb.UpdateProgrammeRequest) -> dict[str, Any]:
+    p = request.programme
+    fields = {
+        "display_name": p.display_name,
+        "description": p.description,
+        "languages": list(p.languages),
+        "countries": list(p.countries),
+        # UNSPECIFIED is no status: let validation name the field.
+        "status": _enum_value(
+            ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_"
+        )
+        or "unspecified",
+        **_profile_fields(p),
+        "derive_location": not p.HasField("location"),
+    }
+    return {
+        "actor": _actor(),
+        "programme_id": resource_id(p.name, "programmes", "programme.name"),
+        "expected_version": p.version,
+        "programme": _masked(request.update_mask.paths, PROGRAMME_MASK, fields),
+    }
+
+
+def _organisation_update_fields(request: pb.UpdateOrganisationRequest) -> dict[str, Any]:
+    o = request.organisation
+    kind = _enum_value(OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_")
+    fields = {
+        "display_name": o.display_name,
+        "kind": kind or "unspecified",
+        "city": o.city,
+        "website": o.website or None,
+        "contact_name": o.contact.display_name,
+        "contact_email": o.contact.email,
+        "description": o.description,
+    }
+    return {
+        "actor": _actor(),
+        "organisation_id": resource_id(o.name, "organisations", "organisation.name"),
+        "expected_version": o.version,
+        "organisation": _masked(request.update_mask.paths, ORGANISATION_MASK, fields),
+    }
 
 
 def _organisation_fields(request: pb.RegisterOrganisationRequest) -> dict[str, Any]:

@@ -1,0 +1,99 @@
+"""Updating and withdrawing programmes, updating organisations, through the bus on both DBs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from ecbm_registry.application import commands, queries
+from ecbm_registry.bootstrap import Registry
+from ecbm_registry.domain.programme import ProgrammeIsWithdrawn
+from ecbm_runtime.eventstore import VersionConflict
+from ecbm_runtime.tables import outbox
+
+
+def organisation(registry: Registry) -> str:
+    made = registry.bus.handle(
+        commands.RegisterOrganisation(
+            display_name="Mentoring Lab", kind="mentoring_organisation", country="BE",
+            contact_name="An Peeters", contact_email="an@example.org",
+        )
+    )  # fmt: skip
+    return str(made.id)
+
+
+def register(registry: Registry) -> str:
+    made = registry.bus.handle(
+        commands.RegisterProgramme(
+            organisation_id=organisation(registry), display_name="Buddy Up",
+            languages=("nl",), countries=("BE",),
+        )
+    )  # fmt: skip
+    return str(made.id)
+
+
+def update(programme_id: str, version: int = 1, **changes: object) -> commands.UpdateProgramme:
+    return commands.UpdateProgramme.model_validate(
+        {"programme_id": programme_id, "expected_version": version, "programme": changes}
+    )
+
+
+def outbox_bodies(registry: Registry, routing_key: str) -> list[dict[str, object]]:
+    with registry.engine.connect() as connection:
+        rows = connection.execute(select(outbox.c.body).where(outbox.c.routing_key == routing_key))
+        return [json.loads(body) for body in rows.scalars()]
+
+
+def test_an_update_changes_the_read_model_and_publishes_the_changed_fields(
+    registry: Registry,
+) -> None:
+    programme_id = register(registry)
+
+    registry.bus.handle(update(programme_id, countries=("NL",), city="Utrecht"))
+
+    found = registry.bus.handle(queries.GetProgramme(programme_id=programme_id))
+    assert found.version == 2 and found.countries == ("NL",)
+    assert found.location_matched.startswith("Utrecht, NL")
+    in_nl = registry.bus.handle(queries.ListProgrammes(country="NL"))
+    assert [p.id for p in in_nl.programmes] == [programme_id]
+    [published] = outbox_bodies(registry, "ProgrammeUpdated")
+    assert published["updated_fields"] == ["city", "countries", "location"]
+
+
+def test_an_update_with_a_stale_version_is_a_conflict(registry: Registry) -> None:
+    programme_id = register(registry)
+    registry.bus.handle(update(programme_id, display_name="Buddy Up Ghent"))
+
+    with pytest.raises(VersionConflict):
+        registry.bus.handle(update(programme_id, version=1, display_name="Stale"))
+
+
+def test_withdrawing_twice_is_a_rule_violation(registry: Registry) -> None:
+    programme_id = register(registry)
+    withdrawn = registry.bus.handle(commands.WithdrawProgramme(programme_id=programme_id))
+
+    assert withdrawn.status == "withdrawn"
+    with pytest.raises(ProgrammeIsWithdrawn):
+        registry.bus.handle(commands.WithdrawProgramme(programme_id=programme_id))
+    assert len(outbox_bodies(registry, "ProgrammeWithdrawn")) == 1
+
+
+def test_an_organisation_update_is_read_back_and_published(registry: Registry) -> None:
+    organisation_id = organisation(registry)
+
+    registry.bus.handle(
+        commands.UpdateOrganisation.model_validate(
+            {
+                "organisation_id": organisation_id,
+                "expected_version": 1,
+                "organisation": {"display_name": "Mentoring Lab Ghent", "city": "Ghent"},
+            }
+        )
+    )
+
+    found = registry.bus.handle(queries.GetOrganisation(organisation_id=organisation_id))
+    assert (found.display_name, found.city, found.version) == ("Mentoring Lab Ghent", "Ghent", 2)
+    [published] = outbox_bodies(registry, "OrganisationUpdated")
+    assert published["display_name"] == "Mentoring Lab Ghent"
