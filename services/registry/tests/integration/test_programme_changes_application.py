@@ -8,10 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from ecbm_registry.application import commands, queries
+from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.bootstrap import Registry
 from ecbm_registry.domain.programme import ProgrammeIsWithdrawn
+from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.tables import outbox
+
+CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
 
 def organisation(registry: Registry) -> str:
@@ -36,7 +40,12 @@ def register(registry: Registry) -> str:
 
 def update(programme_id: str, version: int = 1, **changes: object) -> commands.UpdateProgramme:
     return commands.UpdateProgramme.model_validate(
-        {"programme_id": programme_id, "expected_version": version, "programme": changes}
+        {
+            "actor": CENTER_EDITOR,
+            "programme_id": programme_id,
+            "expected_version": version,
+            "programme": changes,
+        }
     )
 
 
@@ -72,11 +81,15 @@ def test_an_update_with_a_stale_version_is_a_conflict(registry: Registry) -> Non
 
 def test_withdrawing_twice_is_a_rule_violation(registry: Registry) -> None:
     programme_id = register(registry)
-    withdrawn = registry.bus.handle(commands.WithdrawProgramme(programme_id=programme_id))
+    withdrawn = registry.bus.handle(
+        commands.WithdrawProgramme(actor=CENTER_EDITOR, programme_id=programme_id)
+    )
 
     assert withdrawn.status == "withdrawn"
     with pytest.raises(ProgrammeIsWithdrawn):
-        registry.bus.handle(commands.WithdrawProgramme(programme_id=programme_id))
+        registry.bus.handle(
+            commands.WithdrawProgramme(actor=CENTER_EDITOR, programme_id=programme_id)
+        )
     assert len(outbox_bodies(registry, "ProgrammeWithdrawn")) == 1
 
 
@@ -86,6 +99,7 @@ def test_an_organisation_update_is_read_back_and_published(registry: Registry) -
     registry.bus.handle(
         commands.UpdateOrganisation.model_validate(
             {
+                "actor": CENTER_EDITOR,
                 "organisation_id": organisation_id,
                 "expected_version": 1,
                 "organisation": {"display_name": "Mentoring Lab Ghent", "city": "Ghent"},
@@ -97,3 +111,11 @@ def test_an_organisation_update_is_read_back_and_published(registry: Registry) -
     assert (found.display_name, found.city, found.version) == ("Mentoring Lab Ghent", "Ghent", 2)
     [published] = outbox_bodies(registry, "OrganisationUpdated")
     assert published["display_name"] == "Mentoring Lab Ghent"
+
+
+def test_a_member_who_is_no_editor_of_the_organisation_is_denied(registry: Registry) -> None:
+    programme_id = register(registry)
+    stranger = Actor(subject="bram", roles=frozenset({"member"}))
+
+    with pytest.raises(PermissionDenied):
+        registry.bus.handle(commands.WithdrawProgramme(actor=stranger, programme_id=programme_id))

@@ -50,7 +50,7 @@ class Contact(_message.Message):
     def __init__(self, display_name: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
 
 class Organisation(_message.Message):
-    __slots__ = ("name", "display_name", "kind", "country", "city", "website", "contact", "description", "version", "create_time", "update_time")
+    __slots__ = ("name", "display_name", "kind", "country", "city", "website", "contact", "description", "version", "create_time", "update_time", "editors")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -62,6 +62,7 @@ class Organisation(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    EDITORS_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     kind: OrganisationKind
@@ -73,7 +74,8 @@ class Organisation(_message.Message):
     version: int
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    editors: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., editors: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Programme(_message.Message):
     __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location")
@@ -220,3 +222,11 @@ class UpdateOrganisationRequest(_message.Message):
     organisation: Organisation
     update_mask: _field_mask_pb2.FieldMask
     def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class AddOrganisationEditorRequest(_message.Message):
+    __slots__ = ("name", "editor")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    EDITOR_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    editor: str
+    def __init__(self, name: _Optional[str] = ..., editor: _Optional[str] = ...) -> None: ...

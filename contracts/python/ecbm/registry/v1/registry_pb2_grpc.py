@@ -75,6 +75,11 @@ class RegistryServiceStub:
                 request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateOrganisationRequest.SerializeToString,
                 response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
                 _registered_method=True)
+        self.AddOrganisationEditor = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/AddOrganisationEditor',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.AddOrganisationEditorRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -144,6 +149,14 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddOrganisationEditor(self, request, context):
+        """Makes a person an editor of an organisation (nothing changes when they are one).
+        Center editors and the organisation's editors may call it; others get PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -185,6 +198,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
             'UpdateOrganisation': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateOrganisation,
                     request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateOrganisationRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.SerializeToString,
+            ),
+            'AddOrganisationEditor': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddOrganisationEditor,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.AddOrganisationEditorRequest.FromString,
                     response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.SerializeToString,
             ),
     }
@@ -404,6 +422,33 @@ class RegistryService:
             target,
             '/ecbm.registry.v1.RegistryService/UpdateOrganisation',
             ecbm_dot_registry_dot_v1_dot_registry__pb2.UpdateOrganisationRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddOrganisationEditor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/AddOrganisationEditor',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.AddOrganisationEditorRequest.SerializeToString,
             ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
             options,
             channel_credentials,

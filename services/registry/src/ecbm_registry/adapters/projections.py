@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
 from ecbm_registry.domain.organisation import (
+    OrganisationEditorAdded,
     OrganisationRegistered,
     OrganisationUpdated,
     normalised_name,
@@ -41,6 +42,7 @@ def on_organisation_registered(
             contact_name=event.contact_name,
             contact_email=event.contact_email,
             description=event.description,
+            editors=list(event.editors),
             version=record.version,
             create_time=record.recorded_at,
             update_time=record.recorded_at,
@@ -151,10 +153,29 @@ def on_organisation_updated(
     )
 
 
+def on_organisation_editor_added(
+    connection: Connection, event: OrganisationEditorAdded, record: StoredEvent
+) -> None:
+    organisation_id = entity_id_of(record)
+    current = connection.execute(
+        select(organisations.c.editors).where(organisations.c.id == organisation_id)
+    ).scalar_one()
+    connection.execute(
+        update(organisations)
+        .where(organisations.c.id == organisation_id)
+        .values(
+            editors=[*(current or []), event.person_id],
+            version=record.version,
+            update_time=record.recorded_at,
+        )
+    )
+
+
 PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     OrganisationRegistered: [on_organisation_registered],
     ProgrammeRegistered: [on_programme_registered],
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
     OrganisationUpdated: [on_organisation_updated],
+    OrganisationEditorAdded: [on_organisation_editor_added],
 }

@@ -32,6 +32,7 @@ organisations = Table(
     Column("contact_name", String(200), nullable=False),
     Column("contact_email", String(320), nullable=False),
     Column("description", Text, nullable=False),
+    Column("editors", JSON, nullable=True),  # registry_programmes_0002; NULL: none
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),

@@ -26,6 +26,7 @@ class OrganisationView:
     version: int
     create_time: datetime
     update_time: datetime
+    editors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def _aware(value: datetime) -> datetime:
 
 def _organisation(row: Any) -> OrganisationView:
     values = {name: row[name] for name in OrganisationView.__dataclass_fields__}
+    values["editors"] = tuple(row["editors"] or ())
     values["create_time"], values["update_time"] = (
         _aware(row["create_time"]),
         _aware(row["update_time"]),

@@ -30,6 +30,7 @@ class Command(BaseModel):
 
 
 class RegisterOrganisation(Command):
+    actor: Actor = Actor()  # a registering member becomes its first editor
     request_id: str = Field(default="", max_length=100)
     display_name: str = Name
     kind: OrganisationKind
@@ -133,6 +134,12 @@ class OrganisationChanges(Command):
     contact_name: str | None = Field(default=None, min_length=1, max_length=200)
     contact_email: EmailStr | None = None
     description: str | None = Field(default=None, max_length=5000)
+
+
+class AddOrganisationEditor(Command):
+    actor: Actor = Actor()
+    organisation_id: str = Field(min_length=1, max_length=64)
+    person_id: str = Field(min_length=1, max_length=128)
 
 
 class UpdateOrganisation(Command):

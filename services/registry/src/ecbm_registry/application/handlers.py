@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from ecbm_registry.adapters import views
 from ecbm_registry.adapters.places import locate
 from ecbm_registry.application import commands, queries
+from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.errors import (
     OrganisationAlreadyRegistered,
     OrganisationNotFound,
@@ -21,6 +22,7 @@ from ecbm_registry.domain.organisation import (
     normalised_name,
 )
 from ecbm_registry.domain.programme import Location, Programme, ProgrammeRegistered
+from ecbm_runtime.errors import PermissionDenied, Unauthenticated
 from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
@@ -48,7 +50,9 @@ def register_organisation(
 
 
 def _registered(command: commands.RegisterOrganisation) -> OrganisationRegistered:
+    actor = command.actor
     return OrganisationRegistered(
+        editors=(actor.subject,) if actor.subject and not actor.is_editor else (),
         display_name=command.display_name,
         kind=command.kind,
         country=command.country,
@@ -91,7 +95,10 @@ def update_programme(
     command: commands.UpdateProgramme, uow: UnitOfWorkFactory
 ) -> views.ProgrammeView:
     with uow() as work:
-        programme = _load_programme(work, command.programme_id, command.expected_version)
+        programme = _load_programme(work, command.programme_id)
+        _require_organisation_editor(work, programme.organisation_id, command.actor)
+        if programme.version != command.expected_version:
+            raise VersionConflict(programme.stream_id, command.expected_version, programme.version)
         programme.update(_programme_changes(programme, command.programme))
         return _saved_programme(work, command.programme_id)
 
@@ -113,16 +120,49 @@ def withdraw_programme(
     command: commands.WithdrawProgramme, uow: UnitOfWorkFactory
 ) -> views.ProgrammeView:
     with uow() as work:
-        _load_programme(work, command.programme_id).withdraw(command.reason)
+        programme = _load_programme(work, command.programme_id)
+        _require_organisation_editor(work, programme.organisation_id, command.actor)
+        programme.withdraw(command.reason)
         return _saved_programme(work, command.programme_id)
 
 
-def _load_programme(work: UnitOfWork, programme_id: str, expected_version: int = 0) -> Programme:
+def _require_organisation_editor(work: UnitOfWork, organisation_id: str, actor: Actor) -> None:
+    """Center editors change anything; a member only what their organisations run."""
+    if actor.is_editor:
+        return
+    if not actor.subject:
+        raise Unauthenticated("this needs a bearer token")
+    organisation = work.repository(Organisation).find(organisation_id)
+    if organisation is None or not organisation.may_be_changed_by(actor.subject):
+        raise PermissionDenied(
+            f"only editors of organisations/{organisation_id} or Center editors may do this"
+        )
+
+
+def _load_organisation(work: UnitOfWork, organisation_id: str) -> Organisation:
+    organisation = work.repository(Organisation).find(organisation_id)
+    if organisation is None:
+        raise OrganisationNotFound(organisation_id)
+    return organisation
+
+
+def add_organisation_editor(
+    command: commands.AddOrganisationEditor, uow: UnitOfWorkFactory
+) -> views.OrganisationView:
+    with uow() as work:
+        organisation = _load_organisation(work, command.organisation_id)
+        _require_organisation_editor(work, command.organisation_id, command.actor)
+        organisation.add_editor(command.person_id)
+        work.commit()
+        view = views.organisation(work.connection, command.organisation_id)
+    assert view is not None
+    return view
+
+
+def _load_programme(work: UnitOfWork, programme_id: str) -> Programme:
     programme = work.repository(Programme).find(programme_id)
     if programme is None:
         raise ProgrammeNotFound(programme_id)
-    if expected_version and programme.version != expected_version:
-        raise VersionConflict(programme.stream_id, expected_version, programme.version)
     return programme
 
 
@@ -137,9 +177,8 @@ def update_organisation(
     command: commands.UpdateOrganisation, uow: UnitOfWorkFactory
 ) -> views.OrganisationView:
     with uow() as work:
-        organisation = work.repository(Organisation).find(command.organisation_id)
-        if organisation is None:
-            raise OrganisationNotFound(command.organisation_id)
+        organisation = _load_organisation(work, command.organisation_id)
+        _require_organisation_editor(work, command.organisation_id, command.actor)
         if organisation.version != command.expected_version:
             raise VersionConflict(
                 organisation.stream_id, command.expected_version, organisation.version
@@ -188,6 +227,7 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.UpdateProgramme: update_programme,
     commands.WithdrawProgramme: withdraw_programme,
     commands.UpdateOrganisation: update_organisation,
+    commands.AddOrganisationEditor: add_organisation_editor,
 }
 QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.GetOrganisation: get_organisation,

@@ -7,7 +7,11 @@ from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
 from ecbm_registry.application.area import Area
 from ecbm_registry.application.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
 from ecbm_registry.application.integration import INTEGRATION
-from ecbm_registry.domain.organisation import OrganisationRegistered, OrganisationUpdated
+from ecbm_registry.domain.organisation import (
+    OrganisationEditorAdded,
+    OrganisationRegistered,
+    OrganisationUpdated,
+)
 from ecbm_registry.domain.programme import (
     ProgrammeRegistered,
     ProgrammeUpdated,
@@ -18,6 +22,7 @@ AREA = Area(
     domain_events=(
         OrganisationRegistered,
         OrganisationUpdated,
+        OrganisationEditorAdded,
         ProgrammeRegistered,
         ProgrammeUpdated,
         ProgrammeWithdrawn,

@@ -27,6 +27,12 @@ class OrganisationRegistered(DomainEvent):
     contact_name: str
     contact_email: str
     description: str
+    # Person ids (token subjects) who may change it and its programmes; added 2026.11.
+    editors: tuple[str, ...] = ()
+
+
+class OrganisationEditorAdded(DomainEvent):
+    person_id: str
 
 
 class OrganisationUpdated(DomainEvent):
@@ -43,7 +49,10 @@ class OrganisationUpdated(DomainEvent):
 
 
 class Organisation(Aggregate):
-    """An organisation in the network."""
+    """An organisation in the network.
+
+    Invariant: a person is listed among its editors at most once.
+    """
 
     stream_prefix = "organisation"
 
@@ -55,6 +64,7 @@ class Organisation(Aggregate):
     contact_name: str
     contact_email: str
     description: str
+    editors: tuple[str, ...]
 
     @classmethod
     def register(cls, id: str, event: OrganisationRegistered) -> Self:
@@ -68,6 +78,14 @@ class Organisation(Aggregate):
         if differing:
             self.record(OrganisationUpdated(fields=tuple(sorted(differing)), **differing))
 
+    def add_editor(self, person_id: str) -> None:
+        """Make ``person_id`` an editor; nothing happens when they are one already."""
+        if person_id not in self.editors:
+            self.record(OrganisationEditorAdded(person_id=person_id))
+
+    def may_be_changed_by(self, subject: str) -> bool:
+        return bool(subject) and subject in self.editors
+
     @singledispatchmethod
     def apply(self, event: DomainEvent) -> None:
         super().apply(event)
@@ -76,6 +94,10 @@ class Organisation(Aggregate):
     def _(self, event: OrganisationRegistered) -> None:
         for name in OrganisationRegistered.model_fields:
             setattr(self, name, getattr(event, name))
+
+    @apply.register
+    def _(self, event: OrganisationEditorAdded) -> None:
+        self.editors = (*self.editors, event.person_id)
 
     @apply.register
     def _(self, event: OrganisationUpdated) -> None:

@@ -34,9 +34,11 @@ ACCESS: AccessPolicy = {
     "RegisterProgramme": allow("editor", "member"),
     "GetProgramme": PUBLIC,
     "ListProgrammes": PUBLIC,
-    "UpdateProgramme": allow("editor", "admin"),
-    "WithdrawProgramme": allow("editor", "admin"),
-    "UpdateOrganisation": allow("editor", "admin"),
+    # Members too, for the organisations they edit: the handlers check which.
+    "UpdateProgramme": allow("editor", "admin", "member"),
+    "WithdrawProgramme": allow("editor", "admin", "member"),
+    "UpdateOrganisation": allow("editor", "admin", "member"),
+    "AddOrganisationEditor": allow("editor", "admin", "member"),
 }
 
 # Update-mask path → fields of the command it sets.
@@ -68,7 +70,8 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def RegisterOrganisation(
         self, request: pb.RegisterOrganisationRequest, context: grpc.ServicerContext
     ) -> pb.Organisation:
-        command = commands.RegisterOrganisation.model_validate(_organisation_fields(request))
+        fields = {**_organisation_fields(request), "actor": _actor()}
+        command = commands.RegisterOrganisation.model_validate(fields)
         return organisation_to_proto(self.bus.handle(command))
 
     def GetOrganisation(
@@ -125,6 +128,16 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         return organisation_to_proto(
             self.bus.handle(commands.UpdateOrganisation.model_validate(fields))
         )
+
+    def AddOrganisationEditor(
+        self, request: pb.AddOrganisationEditorRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
+        command = commands.AddOrganisationEditor(
+            actor=_actor(),
+            organisation_id=resource_id(request.name, "organisations", "name"),
+            person_id=resource_id(request.editor, "people", "editor"),
+        )
+        return organisation_to_proto(self.bus.handle(command))
 
 
 def _actor() -> Actor:
@@ -277,6 +290,7 @@ def organisation_to_proto(view: OrganisationView) -> pb.Organisation:
         version=view.version,
         create_time=_timestamp(view.create_time),
         update_time=_timestamp(view.update_time),
+        editors=[f"people/{person_id}" for person_id in view.editors],
     )
 
 

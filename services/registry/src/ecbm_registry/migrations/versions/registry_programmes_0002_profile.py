@@ -37,9 +37,12 @@ def _columns() -> list[sa.Column[object]]:
 def upgrade() -> None:
     for column in _columns():
         op.add_column("programmes", column)
+    op.add_column("organisations", sa.Column("editors", sa.JSON, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("organisations") as batch:
+        batch.drop_column("editors")
     with op.batch_alter_table("programmes") as batch:
         for column in reversed(_columns()):
             batch.drop_column(column.name)

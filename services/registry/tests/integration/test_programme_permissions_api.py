@@ -1,0 +1,125 @@
+"""Who may change programmes and organisations: Center editors, or the organisation's editors."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
+
+from ecbm.registry.v1 import registry_pb2 as pb
+from ecbm.registry.v1 import registry_pb2_grpc
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+
+
+def bearer(role: str, subject: str) -> tuple[tuple[str, str]]:
+    """Call metadata with a development token (as conftest's ``bearer``)."""
+    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, [role], 600)
+    return (("authorization", f"Bearer {token}"),)
+
+
+ANA = bearer("member", "ana")
+BRAM = bearer("member", "bram")
+EDITOR = bearer("editor", "editor-1")
+
+
+def stub(channel: grpc.Channel) -> registry_pb2_grpc.RegistryServiceStub:
+    return registry_pb2_grpc.RegistryServiceStub(channel)
+
+
+def registered_by(
+    channel: grpc.Channel, metadata: tuple[tuple[str, str]], name: str
+) -> pb.Programme:
+    organisation = stub(channel).RegisterOrganisation(
+        pb.RegisterOrganisationRequest(
+            organisation=pb.Organisation(
+                display_name=name, kind=pb.ORGANISATION_KIND_MENTORING_ORGANISATION,
+                country="BE", contact=pb.Contact(display_name="An", email="an@example.org"),
+            )
+        ),
+        metadata=metadata,
+    )  # fmt: skip
+    made: pb.Programme = stub(channel).RegisterProgramme(
+        pb.RegisterProgrammeRequest(
+            programme=pb.Programme(
+                organisation=organisation.name, display_name=f"{name} Buddies",
+                languages=["nl"], countries=["BE"],
+            )
+        ),
+        metadata=metadata,
+    )  # fmt: skip
+    return made
+
+
+def rename(programme: pb.Programme) -> pb.UpdateProgrammeRequest:
+    changes = pb.Programme(name=programme.name, version=programme.version, display_name="New")
+    return pb.UpdateProgrammeRequest(
+        programme=changes, update_mask=FieldMask(paths=["display_name"])
+    )
+
+
+def code_of(call: object) -> grpc.StatusCode:
+    with pytest.raises(grpc.RpcError) as caught:
+        call()  # type: ignore[operator]
+    code: grpc.StatusCode = caught.value.code()
+    return code
+
+
+def test_the_registering_member_is_the_organisations_first_editor(
+    registry_channel: grpc.Channel,
+) -> None:
+    made = registered_by(registry_channel, ANA, "Lab A")
+
+    organisation = stub(registry_channel).GetOrganisation(
+        pb.GetOrganisationRequest(name=made.organisation)
+    )
+    updated = stub(registry_channel).UpdateProgramme(rename(made), metadata=ANA)
+
+    assert list(organisation.editors) == ["people/ana"] and updated.display_name == "New"
+
+
+def test_an_editor_of_another_organisation_is_permission_denied(
+    registry_channel: grpc.Channel,
+) -> None:
+    made = registered_by(registry_channel, ANA, "Lab A")
+    registered_by(registry_channel, BRAM, "Lab B")
+    withdraw = pb.WithdrawProgrammeRequest(name=made.name)
+
+    assert (
+        code_of(lambda: stub(registry_channel).UpdateProgramme(rename(made), metadata=BRAM))
+        == grpc.StatusCode.PERMISSION_DENIED
+    )
+    assert code_of(
+        lambda: stub(registry_channel).WithdrawProgramme(withdraw, metadata=BRAM)
+    ) == grpc.StatusCode.PERMISSION_DENIED  # fmt: skip
+
+
+def test_a_center_editor_changes_any_programme(registry_channel: grpc.Channel) -> None:
+    made = registered_by(registry_channel, ANA, "Lab A")
+
+    updated = stub(registry_channel).UpdateProgramme(rename(made), metadata=EDITOR)
+
+    assert updated.display_name == "New"
+
+
+def test_an_added_editor_may_change_the_organisations_programmes(
+    registry_channel: grpc.Channel,
+) -> None:
+    made = registered_by(registry_channel, ANA, "Lab A")
+    stub(registry_channel).AddOrganisationEditor(
+        pb.AddOrganisationEditorRequest(name=made.organisation, editor="people/bram"),
+        metadata=ANA,
+    )
+
+    updated = stub(registry_channel).UpdateProgramme(rename(made), metadata=BRAM)
+
+    assert updated.display_name == "New"
+
+
+def test_a_non_editor_cannot_add_editors(registry_channel: grpc.Channel) -> None:
+    made = registered_by(registry_channel, ANA, "Lab A")
+    request = pb.AddOrganisationEditorRequest(name=made.organisation, editor="people/bram")
+
+    code = code_of(lambda: stub(registry_channel).AddOrganisationEditor(request, metadata=BRAM))
+
+    assert code == grpc.StatusCode.PERMISSION_DENIED
