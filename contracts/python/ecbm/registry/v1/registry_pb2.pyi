@@ -28,6 +28,15 @@ class ProgrammeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROGRAMME_STATUS_PAUSED: _ClassVar[ProgrammeStatus]
     PROGRAMME_STATUS_ENDED: _ClassVar[ProgrammeStatus]
     PROGRAMME_STATUS_WITHDRAWN: _ClassVar[ProgrammeStatus]
+
+class EvaluationDesign(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EVALUATION_DESIGN_UNSPECIFIED: _ClassVar[EvaluationDesign]
+    EVALUATION_DESIGN_NONE: _ClassVar[EvaluationDesign]
+    EVALUATION_DESIGN_DESCRIPTIVE: _ClassVar[EvaluationDesign]
+    EVALUATION_DESIGN_PRE_POST: _ClassVar[EvaluationDesign]
+    EVALUATION_DESIGN_QUASI_EXPERIMENTAL: _ClassVar[EvaluationDesign]
+    EVALUATION_DESIGN_RANDOMISED: _ClassVar[EvaluationDesign]
 ORGANISATION_KIND_UNSPECIFIED: OrganisationKind
 ORGANISATION_KIND_MENTORING_ORGANISATION: OrganisationKind
 ORGANISATION_KIND_RESEARCH_INSTITUTION: OrganisationKind
@@ -40,6 +49,12 @@ PROGRAMME_STATUS_ACTIVE: ProgrammeStatus
 PROGRAMME_STATUS_PAUSED: ProgrammeStatus
 PROGRAMME_STATUS_ENDED: ProgrammeStatus
 PROGRAMME_STATUS_WITHDRAWN: ProgrammeStatus
+EVALUATION_DESIGN_UNSPECIFIED: EvaluationDesign
+EVALUATION_DESIGN_NONE: EvaluationDesign
+EVALUATION_DESIGN_DESCRIPTIVE: EvaluationDesign
+EVALUATION_DESIGN_PRE_POST: EvaluationDesign
+EVALUATION_DESIGN_QUASI_EXPERIMENTAL: EvaluationDesign
+EVALUATION_DESIGN_RANDOMISED: EvaluationDesign
 
 class Contact(_message.Message):
     __slots__ = ("display_name", "email")
@@ -78,7 +93,7 @@ class Organisation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., editors: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Programme(_message.Message):
-    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location")
+    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location", "evidence_level", "evaluations")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ORGANISATION_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -98,6 +113,8 @@ class Programme(_message.Message):
     REGIONS_FIELD_NUMBER: _ClassVar[int]
     CITY_FIELD_NUMBER: _ClassVar[int]
     LOCATION_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    EVALUATIONS_FIELD_NUMBER: _ClassVar[int]
     name: str
     organisation: str
     display_name: str
@@ -117,7 +134,27 @@ class Programme(_message.Message):
     regions: _containers.RepeatedScalarFieldContainer[str]
     city: str
     location: Location
-    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target_groups: _Optional[_Iterable[str]] = ..., formats: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., ages: _Optional[_Union[AgeRange, _Mapping]] = ..., yearly_numbers: _Optional[_Union[YearlyNumbers, _Mapping]] = ..., start_year: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., city: _Optional[str] = ..., location: _Optional[_Union[Location, _Mapping]] = ...) -> None: ...
+    evidence_level: EvaluationDesign
+    evaluations: _containers.RepeatedCompositeFieldContainer[Evaluation]
+    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target_groups: _Optional[_Iterable[str]] = ..., formats: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., ages: _Optional[_Union[AgeRange, _Mapping]] = ..., yearly_numbers: _Optional[_Union[YearlyNumbers, _Mapping]] = ..., start_year: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., city: _Optional[str] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., evidence_level: _Optional[_Union[EvaluationDesign, str]] = ..., evaluations: _Optional[_Iterable[_Union[Evaluation, _Mapping]]] = ...) -> None: ...
+
+class Evaluation(_message.Message):
+    __slots__ = ("design", "year", "link")
+    DESIGN_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    design: EvaluationDesign
+    year: int
+    link: str
+    def __init__(self, design: _Optional[_Union[EvaluationDesign, str]] = ..., year: _Optional[int] = ..., link: _Optional[str] = ...) -> None: ...
+
+class AddEvaluationRequest(_message.Message):
+    __slots__ = ("name", "evaluation")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    EVALUATION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    evaluation: Evaluation
+    def __init__(self, name: _Optional[str] = ..., evaluation: _Optional[_Union[Evaluation, _Mapping]] = ...) -> None: ...
 
 class AgeRange(_message.Message):
     __slots__ = ("min", "max")
@@ -176,18 +213,20 @@ class GetProgrammeRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ListProgrammesRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "organisation", "country", "status")
+    __slots__ = ("page_size", "page_token", "organisation", "country", "status", "min_evidence_level")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     ORGANISATION_FIELD_NUMBER: _ClassVar[int]
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    MIN_EVIDENCE_LEVEL_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     organisation: str
     country: str
     status: ProgrammeStatus
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., organisation: _Optional[str] = ..., country: _Optional[str] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ...) -> None: ...
+    min_evidence_level: EvaluationDesign
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., organisation: _Optional[str] = ..., country: _Optional[str] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., min_evidence_level: _Optional[_Union[EvaluationDesign, str]] = ...) -> None: ...
 
 class ListProgrammesResponse(_message.Message):
     __slots__ = ("programmes", "next_page_token", "total_size")

@@ -80,6 +80,11 @@ class RegistryServiceStub:
                 request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.AddOrganisationEditorRequest.SerializeToString,
                 response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
                 _registered_method=True)
+        self.AddEvaluation = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/AddEvaluation',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.AddEvaluationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -157,6 +162,14 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddEvaluation(self, request, context):
+        """Adds an evaluation to a programme; a design stronger than any before raises its
+        evidence level (each change is kept in its history). Same callers as UpdateProgramme.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -204,6 +217,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.AddOrganisationEditor,
                     request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.AddOrganisationEditorRequest.FromString,
                     response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.SerializeToString,
+            ),
+            'AddEvaluation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddEvaluation,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.AddEvaluationRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -450,6 +468,33 @@ class RegistryService:
             '/ecbm.registry.v1.RegistryService/AddOrganisationEditor',
             ecbm_dot_registry_dot_v1_dot_registry__pb2.AddOrganisationEditorRequest.SerializeToString,
             ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddEvaluation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/AddEvaluation',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.AddEvaluationRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
             options,
             channel_credentials,
             insecure,

@@ -14,6 +14,8 @@ from ecbm_registry.domain.organisation import (
     normalised_name,
 )
 from ecbm_registry.domain.programme import (
+    EvaluationAdded,
+    EvidenceLevelChanged,
     ProgrammeRegistered,
     ProgrammeUpdated,
     ProgrammeWithdrawn,
@@ -122,6 +124,29 @@ def on_programme_updated(
         )
 
 
+def on_evaluation_added(
+    connection: Connection, event: EvaluationAdded, record: StoredEvent
+) -> None:
+    programme_id = entity_id_of(record)
+    current = connection.execute(
+        select(programmes.c.evaluations).where(programmes.c.id == programme_id)
+    ).scalar_one()
+    added = {"design": event.design.value, "year": event.year, "link": event.link}
+    _touch_programme(connection, programme_id, record, evaluations=[*(current or []), added])
+
+
+def on_evidence_level_changed(
+    connection: Connection, event: EvidenceLevelChanged, record: StoredEvent
+) -> None:
+    _touch_programme(
+        connection,
+        entity_id_of(record),
+        record,
+        evidence_level=event.level.value,
+        evidence_rank=event.level.rank,
+    )
+
+
 def on_programme_withdrawn(
     connection: Connection, event: ProgrammeWithdrawn, record: StoredEvent
 ) -> None:
@@ -176,6 +201,8 @@ PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     ProgrammeRegistered: [on_programme_registered],
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
+    EvaluationAdded: [on_evaluation_added],
+    EvidenceLevelChanged: [on_evidence_level_changed],
     OrganisationUpdated: [on_organisation_updated],
     OrganisationEditorAdded: [on_organisation_editor_added],
 }

@@ -56,6 +56,8 @@ class ProgrammeView:
     latitude: float | None = None
     longitude: float | None = None
     location_matched: str = ""
+    evaluations: tuple[dict[str, Any], ...] = ()
+    evidence_level: str = "none"
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def _programme(row: Any) -> ProgrammeView:
     for name in ("languages", "countries", "target_groups", "formats", "focus_areas", "regions"):
         values[name] = tuple(row[name] or ())
     values["city"], values["location_matched"] = row["city"] or "", row["location_matched"] or ""
+    values["evaluations"] = tuple(row["evaluations"] or ())
+    values["evidence_level"] = row["evidence_level"] or "none"
     values["create_time"], values["update_time"] = (
         _aware(row["create_time"]),
         _aware(row["update_time"]),
@@ -128,6 +132,8 @@ def list_programmes(connection: Connection, query: ListProgrammes) -> ProgrammeP
         filtered = filtered.where(programmes.c.organisation_id == query.organisation_id)
     if query.status:
         filtered = filtered.where(programmes.c.status == query.status.value)
+    if query.min_evidence_level and query.min_evidence_level.rank > 0:
+        filtered = filtered.where(programmes.c.evidence_rank >= query.min_evidence_level.rank)
     if query.country:
         in_country = select(programme_countries.c.programme_id).where(
             programme_countries.c.country == query.country

@@ -16,7 +16,7 @@ from pydantic import (
 
 from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
-from ecbm_registry.domain.programme import ProgrammeStatus
+from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_registry.domain.taxonomy import FocusArea, Format, TargetGroup
 from ecbm_registry.domain.vocabulary import CountryCode, LanguageCode
 
@@ -116,6 +116,18 @@ class UpdateProgramme(Command):
     programme_id: str = Field(min_length=1, max_length=64)
     expected_version: int = Field(ge=1)  # the version the caller read
     programme: ProgrammeChanges
+
+
+class EvaluationInput(Command):
+    design: EvaluationDesign
+    year: int = Field(ge=1950, le=2100)
+    link: HttpUrl | None = None
+
+
+class AddEvaluation(Command):
+    actor: Actor = Actor()
+    programme_id: str = Field(min_length=1, max_length=64)
+    evaluation: EvaluationInput
 
 
 class WithdrawProgramme(Command):

@@ -116,6 +116,16 @@ def _programme_changes(programme: Programme, given: commands.ProgrammeChanges) -
     return changes
 
 
+def add_evaluation(command: commands.AddEvaluation, uow: UnitOfWorkFactory) -> views.ProgrammeView:
+    with uow() as work:
+        programme = _load_programme(work, command.programme_id)
+        _require_organisation_editor(work, programme.organisation_id, command.actor)
+        evaluation = command.evaluation
+        link = str(evaluation.link) if evaluation.link else ""
+        programme.add_evaluation(evaluation.design, evaluation.year, link)
+        return _saved_programme(work, command.programme_id)
+
+
 def withdraw_programme(
     command: commands.WithdrawProgramme, uow: UnitOfWorkFactory
 ) -> views.ProgrammeView:
@@ -226,6 +236,7 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.RegisterProgramme: register_programme,
     commands.UpdateProgramme: update_programme,
     commands.WithdrawProgramme: withdraw_programme,
+    commands.AddEvaluation: add_evaluation,
     commands.UpdateOrganisation: update_organisation,
     commands.AddOrganisationEditor: add_organisation_editor,
 }

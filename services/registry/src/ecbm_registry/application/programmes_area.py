@@ -13,6 +13,8 @@ from ecbm_registry.domain.organisation import (
     OrganisationUpdated,
 )
 from ecbm_registry.domain.programme import (
+    EvaluationAdded,
+    EvidenceLevelChanged,
     ProgrammeRegistered,
     ProgrammeUpdated,
     ProgrammeWithdrawn,
@@ -26,6 +28,8 @@ AREA = Area(
         ProgrammeRegistered,
         ProgrammeUpdated,
         ProgrammeWithdrawn,
+        EvaluationAdded,
+        EvidenceLevelChanged,
     ),
     projections=PROJECTIONS,
     integration=INTEGRATION,

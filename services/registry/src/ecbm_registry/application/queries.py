@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecbm_registry.domain.programme import ProgrammeStatus
+from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_registry.domain.vocabulary import CountryCode
 
 
@@ -26,3 +26,4 @@ class ListProgrammes(Query):
     organisation_id: str | None = None
     country: CountryCode | None = None
     status: ProgrammeStatus | None = None
+    min_evidence_level: EvaluationDesign | None = None  # at least this strong

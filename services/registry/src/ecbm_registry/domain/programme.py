@@ -19,6 +19,20 @@ class ProgrammeStatus(StrEnum):
     WITHDRAWN = "withdrawn"  # taken off the registry; only WithdrawProgramme sets it
 
 
+class EvaluationDesign(StrEnum):
+    """How strong an evaluation's design is; the order of members is the order of strength."""
+
+    NONE = "none"
+    DESCRIPTIVE = "descriptive"
+    PRE_POST = "pre_post"
+    QUASI_EXPERIMENTAL = "quasi_experimental"
+    RANDOMISED = "randomised"
+
+    @property
+    def rank(self) -> int:
+        return list(EvaluationDesign).index(self)
+
+
 class Location(BaseModel):
     """A point; ``matched`` says which place it was derived from ("" when given directly)."""
 
@@ -78,6 +92,19 @@ class ProgrammeWithdrawn(DomainEvent):
     reason: str = ""
 
 
+class EvaluationAdded(DomainEvent):
+    design: EvaluationDesign
+    year: int
+    link: str = ""
+
+
+class EvidenceLevelChanged(DomainEvent):
+    """The programme's evidence level (its strongest evaluation design) moved; kept as history."""
+
+    previous: EvaluationDesign
+    level: EvaluationDesign
+
+
 UPDATABLE = frozenset(ProgrammeUpdated.model_fields) - {"fields"}
 
 
@@ -113,6 +140,7 @@ class Programme(Aggregate):
     regions: tuple[str, ...]
     city: str
     location: Location | None
+    evidence_level: EvaluationDesign = EvaluationDesign.NONE
 
     @classmethod
     def register(cls, id: str, event: ProgrammeRegistered) -> Self:
@@ -132,6 +160,13 @@ class Programme(Aggregate):
         differing = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if differing:
             self.record(ProgrammeUpdated(fields=tuple(sorted(differing)), **differing))
+
+    def add_evaluation(self, design: EvaluationDesign, year: int, link: str) -> None:
+        """Record an evaluation; a stronger design than any before raises the evidence level."""
+        self._check_not_withdrawn()
+        self.record(EvaluationAdded(design=design, year=year, link=link))
+        if design.rank > self.evidence_level.rank:
+            self.record(EvidenceLevelChanged(previous=self.evidence_level, level=design))
 
     def withdraw(self, reason: str) -> None:
         self._check_not_withdrawn()
@@ -154,6 +189,14 @@ class Programme(Aggregate):
     def _(self, event: ProgrammeUpdated) -> None:
         for name in event.fields:
             setattr(self, name, getattr(event, name))
+
+    @apply.register
+    def _(self, event: EvaluationAdded) -> None:
+        pass  # the level moves with EvidenceLevelChanged
+
+    @apply.register
+    def _(self, event: EvidenceLevelChanged) -> None:
+        self.evidence_level = event.level
 
     @apply.register
     def _(self, event: ProgrammeWithdrawn) -> None:

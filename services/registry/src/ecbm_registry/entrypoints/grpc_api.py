@@ -13,7 +13,7 @@ from ecbm_registry.adapters.views import OrganisationView, ProgrammeView
 from ecbm_registry.application import commands, queries
 from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
-from ecbm_registry.domain.programme import ProgrammeStatus
+from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow, current_principal
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
@@ -39,6 +39,7 @@ ACCESS: AccessPolicy = {
     "WithdrawProgramme": allow("editor", "admin", "member"),
     "UpdateOrganisation": allow("editor", "admin", "member"),
     "AddOrganisationEditor": allow("editor", "admin", "member"),
+    "AddEvaluation": allow("editor", "admin", "member"),
 }
 
 # Update-mask path → fields of the command it sets.
@@ -111,6 +112,12 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         command = commands.UpdateProgramme.model_validate(_programme_update_fields(request))
         return programme_to_proto(self.bus.handle(command))
 
+    def AddEvaluation(
+        self, request: pb.AddEvaluationRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        command = commands.AddEvaluation.model_validate(_evaluation_fields(request))
+        return programme_to_proto(self.bus.handle(command))
+
     def WithdrawProgramme(
         self, request: pb.WithdrawProgrammeRequest, context: grpc.ServicerContext
     ) -> pb.Programme:
@@ -138,6 +145,29 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             person_id=resource_id(request.editor, "people", "editor"),
         )
         return organisation_to_proto(self.bus.handle(command))
+
+
+def _evaluation_fields(request: pb.AddEvaluationRequest) -> dict[str, Any]:
+    e = request.evaluation
+    return {
+        "actor": _actor(),
+        "programme_id": resource_id(request.name, "programmes", "name"),
+        "evaluation": {
+            "design": _design(e.design) or "unspecified",
+            "year": e.year,
+            "link": e.link or None,
+        },
+    }
+
+
+def _design(number: int) -> str | None:
+    name = pb.EvaluationDesign.Name(number)
+    return _enum_value(EvaluationDesign, name, "EVALUATION_DESIGN_")
+
+
+def _design_number(value: str) -> int:
+    number: int = pb.EvaluationDesign.Value("EVALUATION_DESIGN_" + EvaluationDesign(value).name)
+    return number
 
 
 def _actor() -> Actor:
@@ -262,6 +292,8 @@ def _list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
         fields["status"] = _enum_value(
             ProgrammeStatus, pb.ProgrammeStatus.Name(request.status), "PROGRAMME_STATUS_"
         )
+    if request.min_evidence_level:
+        fields["min_evidence_level"] = _design(request.min_evidence_level)
     return fields
 
 
@@ -319,6 +351,11 @@ def programme_to_proto(view: ProgrammeView) -> pb.Programme:
         regions=view.regions,
         city=view.city,
         location=_location(view),
+        evidence_level=_design_number(view.evidence_level),
+        evaluations=[
+            pb.Evaluation(design=_design_number(e["design"]), year=e["year"], link=e["link"])
+            for e in view.evaluations
+        ],
     )
 
 

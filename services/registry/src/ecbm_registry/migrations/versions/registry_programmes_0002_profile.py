@@ -31,6 +31,9 @@ def _columns() -> list[sa.Column[object]]:
         sa.Column("latitude", sa.Float, nullable=True),
         sa.Column("longitude", sa.Float, nullable=True),
         sa.Column("location_matched", sa.String(300), nullable=True),
+        sa.Column("evaluations", sa.JSON, nullable=True),
+        sa.Column("evidence_level", sa.String(40), nullable=True),
+        sa.Column("evidence_rank", sa.Integer, nullable=True),
     ]
 
 
@@ -38,9 +41,11 @@ def upgrade() -> None:
     for column in _columns():
         op.add_column("programmes", column)
     op.add_column("organisations", sa.Column("editors", sa.JSON, nullable=True))
+    op.create_index("ix_programmes_evidence_rank", "programmes", ["evidence_rank"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_programmes_evidence_rank", "programmes")
     with op.batch_alter_table("organisations") as batch:
         batch.drop_column("editors")
     with op.batch_alter_table("programmes") as batch:
