@@ -23,58 +23,69 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x65\x63\x62m/registry/v1/registry.proto\x12\x10\x65\x63\x62m.registry.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\".\n\x07\x43ontact\x12\x14\n\x0c\x64isplay_name\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\"\xd9\x02\n\x0cOrganisation\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x30\n\x04kind\x18\x03 \x01(\x0e\x32\".ecbm.registry.v1.OrganisationKind\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x0c\n\x04\x63ity\x18\x05 \x01(\t\x12\x0f\n\x07website\x18\x06 \x01(\t\x12*\n\x07\x63ontact\x18\x07 \x01(\x0b\x32\x19.ecbm.registry.v1.Contact\x12\x13\n\x0b\x64\x65scription\x18\x08 \x01(\t\x12\x0f\n\x07version\x18\t \x01(\x03\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x65\x64itors\x18\x0c \x03(\t\"\xaa\x05\n\tProgramme\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0corganisation\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tlanguages\x18\x05 \x03(\t\x12\x11\n\tcountries\x18\x06 \x03(\t\x12\x31\n\x06status\x18\x07 \x01(\x0e\x32!.ecbm.registry.v1.ProgrammeStatus\x12\x0f\n\x07version\x18\x08 \x01(\x03\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rtarget_groups\x18\x0b \x03(\t\x12\x0f\n\x07\x66ormats\x18\x0c \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\r \x03(\t\x12(\n\x04\x61ges\x18\x0e \x01(\x0b\x32\x1a.ecbm.registry.v1.AgeRange\x12\x37\n\x0eyearly_numbers\x18\x0f \x01(\x0b\x32\x1f.ecbm.registry.v1.YearlyNumbers\x12\x17\n\nstart_year\x18\x10 \x01(\x05H\x00\x88\x01\x01\x12\x0f\n\x07regions\x18\x11 \x03(\t\x12\x0c\n\x04\x63ity\x18\x12 \x01(\t\x12,\n\x08location\x18\x13 \x01(\x0b\x32\x1a.ecbm.registry.v1.Location\x12:\n\x0e\x65vidence_level\x18\x14 \x01(\x0e\x32\".ecbm.registry.v1.EvaluationDesign\x12\x31\n\x0b\x65valuations\x18\x15 \x03(\x0b\x32\x1c.ecbm.registry.v1.EvaluationB\r\n\x0b_start_year\"\\\n\nEvaluation\x12\x32\n\x06\x64\x65sign\x18\x01 \x01(\x0e\x32\".ecbm.registry.v1.EvaluationDesign\x12\x0c\n\x04year\x18\x02 \x01(\x05\x12\x0c\n\x04link\x18\x03 \x01(\t\"V\n\x14\x41\x64\x64\x45valuationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x30\n\nevaluation\x18\x02 \x01(\x0b\x32\x1c.ecbm.registry.v1.Evaluation\">\n\x08\x41geRange\x12\x10\n\x03min\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x10\n\x03max\x18\x02 \x01(\x05H\x01\x88\x01\x01\x42\x06\n\x04_minB\x06\n\x04_max\"u\n\rYearlyNumbers\x12\x14\n\x07mentors\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x14\n\x07mentees\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x14\n\x07matches\x18\x03 \x01(\x05H\x02\x88\x01\x01\x42\n\n\x08_mentorsB\n\n\x08_menteesB\n\n\x08_matches\"@\n\x08Location\x12\x10\n\x08latitude\x18\x01 \x01(\x01\x12\x11\n\tlongitude\x18\x02 \x01(\x01\x12\x0f\n\x07matched\x18\x03 \x01(\t\"g\n\x1bRegisterOrganisationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x34\n\x0corganisation\x18\x02 \x01(\x0b\x32\x1e.ecbm.registry.v1.Organisation\"&\n\x16GetOrganisationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"^\n\x18RegisterProgrammeRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12.\n\tprogramme\x18\x02 \x01(\x0b\x32\x1b.ecbm.registry.v1.Programme\"#\n\x13GetProgrammeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\xd8\x01\n\x15ListProgrammesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x14\n\x0corganisation\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x31\n\x06status\x18\x05 \x01(\x0e\x32!.ecbm.registry.v1.ProgrammeStatus\x12>\n\x12min_evidence_level\x18\x06 \x01(\x0e\x32\".ecbm.registry.v1.EvaluationDesign\"v\n\x16ListProgrammesResponse\x12/\n\nprogrammes\x18\x01 \x03(\x0b\x32\x1b.ecbm.registry.v1.Programme\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"y\n\x16UpdateProgrammeRequest\x12.\n\tprogramme\x18\x01 \x01(\x0b\x32\x1b.ecbm.registry.v1.Programme\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"8\n\x18WithdrawProgrammeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x82\x01\n\x19UpdateOrganisationRequest\x12\x34\n\x0corganisation\x18\x01 \x01(\x0b\x32\x1e.ecbm.registry.v1.Organisation\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"<\n\x1c\x41\x64\x64OrganisationEditorRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x65\x64itor\x18\x02 \x01(\t*\x8c\x02\n\x10OrganisationKind\x12!\n\x1dORGANISATION_KIND_UNSPECIFIED\x10\x00\x12,\n(ORGANISATION_KIND_MENTORING_ORGANISATION\x10\x01\x12*\n&ORGANISATION_KIND_RESEARCH_INSTITUTION\x10\x02\x12!\n\x1dORGANISATION_KIND_PUBLIC_BODY\x10\x03\x12\x1c\n\x18ORGANISATION_KIND_FUNDER\x10\x04\x12\x1d\n\x19ORGANISATION_KIND_NETWORK\x10\x05\x12\x1b\n\x17ORGANISATION_KIND_OTHER\x10\x06*\xa9\x01\n\x0fProgrammeStatus\x12 \n\x1cPROGRAMME_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17PROGRAMME_STATUS_ACTIVE\x10\x01\x12\x1b\n\x17PROGRAMME_STATUS_PAUSED\x10\x02\x12\x1a\n\x16PROGRAMME_STATUS_ENDED\x10\x03\x12\x1e\n\x1aPROGRAMME_STATUS_WITHDRAWN\x10\x04*\xe0\x01\n\x10\x45valuationDesign\x12!\n\x1d\x45VALUATION_DESIGN_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x45VALUATION_DESIGN_NONE\x10\x01\x12!\n\x1d\x45VALUATION_DESIGN_DESCRIPTIVE\x10\x02\x12\x1e\n\x1a\x45VALUATION_DESIGN_PRE_POST\x10\x03\x12(\n$EVALUATION_DESIGN_QUASI_EXPERIMENTAL\x10\x04\x12 \n\x1c\x45VALUATION_DESIGN_RANDOMISED\x10\x05\x32\xc6\x07\n\x0fRegistryService\x12\x65\n\x14RegisterOrganisation\x12-.ecbm.registry.v1.RegisterOrganisationRequest\x1a\x1e.ecbm.registry.v1.Organisation\x12[\n\x0fGetOrganisation\x12(.ecbm.registry.v1.GetOrganisationRequest\x1a\x1e.ecbm.registry.v1.Organisation\x12\\\n\x11RegisterProgramme\x12*.ecbm.registry.v1.RegisterProgrammeRequest\x1a\x1b.ecbm.registry.v1.Programme\x12R\n\x0cGetProgramme\x12%.ecbm.registry.v1.GetProgrammeRequest\x1a\x1b.ecbm.registry.v1.Programme\x12\x63\n\x0eListProgrammes\x12\'.ecbm.registry.v1.ListProgrammesRequest\x1a(.ecbm.registry.v1.ListProgrammesResponse\x12X\n\x0fUpdateProgramme\x12(.ecbm.registry.v1.UpdateProgrammeRequest\x1a\x1b.ecbm.registry.v1.Programme\x12\\\n\x11WithdrawProgramme\x12*.ecbm.registry.v1.WithdrawProgrammeRequest\x1a\x1b.ecbm.registry.v1.Programme\x12\x61\n\x12UpdateOrganisation\x12+.ecbm.registry.v1.UpdateOrganisationRequest\x1a\x1e.ecbm.registry.v1.Organisation\x12g\n\x15\x41\x64\x64OrganisationEditor\x12..ecbm.registry.v1.AddOrganisationEditorRequest\x1a\x1e.ecbm.registry.v1.Organisation\x12T\n\rAddEvaluation\x12&.ecbm.registry.v1.AddEvaluationRequest\x1a\x1b.ecbm.registry.v1.Programmeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x65\x63\x62m/registry/v1/registry.proto\x12\x10\x65\x63\x62m.registry.v1\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\".\n\x07\x43ontact\x12\x14\n\x0c\x64isplay_name\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\"\xd9\x02\n\x0cOrganisation\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x30\n\x04kind\x18\x03 \x01(\x0e\x32\".ecbm.registry.v1.OrganisationKind\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x0c\n\x04\x63ity\x18\x05 \x01(\t\x12\x0f\n\x07website\x18\x06 \x01(\t\x12*\n\x07\x63ontact\x18\x07 \x01(\x0b\x32\x19.ecbm.registry.v1.Contact\x12\x13\n\x0b\x64\x65scription\x18\x08 \x01(\t\x12\x0f\n\x07version\x18\t \x01(\x03\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x65\x64itors\x18\x0c \x03(\t\"\xeb\x05\n\tProgramme\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0corganisation\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tlanguages\x18\x05 \x03(\t\x12\x11\n\tcountries\x18\x06 \x03(\t\x12\x31\n\x06status\x18\x07 \x01(\x0e\x32!.ecbm.registry.v1.ProgrammeStatus\x12\x0f\n\x07version\x18\x08 \x01(\x03\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rtarget_groups\x18\x0b \x03(\t\x12\x0f\n\x07\x66ormats\x18\x0c \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\r \x03(\t\x12(\n\x04\x61ges\x18\x0e \x01(\x0b\x32\x1a.ecbm.registry.v1.AgeRange\x12\x37\n\x0eyearly_numbers\x18\x0f \x01(\x0b\x32\x1f.ecbm.registry.v1.YearlyNumbers\x12\x17\n\nstart_year\x18\x10 \x01(\x05H\x00\x88\x01\x01\x12\x0f\n\x07regions\x18\x11 \x03(\t\x12\x0c\n\x04\x63ity\x18\x12 \x01(\t\x12,\n\x08location\x18\x13 \x01(\x0b\x32\x1a.ecbm.registry.v1.Location\x12:\n\x0e\x65vidence_level\x18\x14 \x01(\x0e\x32\".ecbm.registry.v1.EvaluationDesign\x12\x31\n\x0b\x65valuations\x18\x15 \x03(\x0b\x32\x1c.ecbm.registry.v1.Evaluation\x12?\n\x0elearning_goals\x18\x16 \x03(\x0b\x32\'.ecbm.registry.v1.ProgrammeLearningGoalB\r\n\x0b_start_year\";\n\x15ProgrammeLearningGoal\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"s\n#DeclareProgrammeLearningGoalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12>\n\rlearning_goal\x18\x02 \x01(\x0b\x32\'.ecbm.registry.v1.ProgrammeLearningGoal\"\\\n\nEvaluation\x12\x32\n\x06\x64\x65sign\x18\x01 \x01(\x0e\x32\".ecbm.registry.v1.EvaluationDesign\x12\x0c\n\x04year\x18\x02 \x01(\x05\x12\x0c\n\x04link\x18\x03 \x01(\t\"V\n\x14\x41\x64\x64\x45valuationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x30\n\nevaluation\x18\x02 \x01(\x0b\x32\x1c.ecbm.registry.v1.Evaluation\">\n\x08\x41geRange\x12\x10\n\x03min\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x10\n\x03max\x18\x02 \x01(\x05H\x01\x88\x01\x01\x42\x06\n\x04_minB\x06\n\x04_max\"u\n\rYearlyNumbers\x12\x14\n\x07mentors\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x14\n\x07mentees\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x14\n\x07matches\x18\x03 \x01(\x05H\x02\x88\x01\x01\x42\n\n\x08_mentorsB\n\n\x08_menteesB\n\n\x08_matches\"@\n\x08Location\x12\x10\n\x08latitude\x18\x01 \x01(\x01\x12\x11\n\tlongitude\x18\x02 \x01(\x01\x12\x0f\n\x07matched\x18\x03 \x01(\t\"g\n\x1bRegisterOrganisationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x34\n\x0corganisation\x18\x02 \x01(\x0b\x32\x1e.ecbm.registry.v1.Organisation\"&\n\x16GetOrganisationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"^\n\x18RegisterProgrammeRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12.\n\tprogramme\x18\x02 \x01(\x0b\x32\x1b.ecbm.registry.v1.Programme\"#\n\x13GetProgrammeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\xd8\x01\n\x15ListProgrammesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x14\n\x0corganisation\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x31\n\x06status\x18\x05 \x01(\x0e\x32!.ecbm.registry.v1.ProgrammeStatus\x12>\n\x12min_evidence_level\x18\x06 \x01(\x0e\x32\".ecbm.registry.v1.EvaluationDesign\"v\n\x16ListProgrammesResponse\x12/\n\nprogrammes\x18\x01 \x03(\x0b\x32\x1b.ecbm.registry.v1.Programme\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"y\n\x16UpdateProgrammeRequest\x12.\n\tprogramme\x18\x01 \x01(\x0b\x32\x1b.ecbm.registry.v1.Programme\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"8\n\x18WithdrawProgrammeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x82\x01\n\x19UpdateOrganisationRequest\x12\x34\n\x0corganisation\x18\x01 \x01(\x0b\x32\x1e.ecbm.registry.v1.Organisation\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"<\n\x1c\x41\x64\x64OrganisationEditorRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x65\x64itor\x18\x02 \x01(\t\"Q\n\x1aGetProgrammeHistoryRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"\x9a\x01\n\x0fProgrammeChange\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\x12/\n\x0brecord_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x07\x64\x65tails\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\"j\n\x1bGetProgrammeHistoryResponse\x12\x32\n\x07\x63hanges\x18\x01 \x03(\x0b\x32!.ecbm.registry.v1.ProgrammeChange\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\x8c\x02\n\x10OrganisationKind\x12!\n\x1dORGANISATION_KIND_UNSPECIFIED\x10\x00\x12,\n(ORGANISATION_KIND_MENTORING_ORGANISATION\x10\x01\x12*\n&ORGANISATION_KIND_RESEARCH_INSTITUTION\x10\x02\x12!\n\x1dORGANISATION_KIND_PUBLIC_BODY\x10\x03\x12\x1c\n\x18ORGANISATION_KIND_FUNDER\x10\x04\x12\x1d\n\x19ORGANISATION_KIND_NETWORK\x10\x05\x12\x1b\n\x17ORGANISATION_KIND_OTHER\x10\x06*\xa9\x01\n\x0fProgrammeStatus\x12 \n\x1cPROGRAMME_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17PROGRAMME_STATUS_ACTIVE\x10\x01\x12\x1b\n\x17PROGRAMME_STATUS_PAUSED\x10\x02\x12\x1a\n\x16PROGRAMME_STATUS_ENDED\x10\x03\x12\x1e\n\x1aPROGRAMME_STATUS_WITHDRAWN\x10\x04*\xe0\x01\n\x10\x45valuationDesign\x12!\n\x1d\x45VALUATION_DESIGN_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x45VALUATION_DESIGN_NONE\x10\x01\x12!\n\x1d\x45VALUATION_DESIGN_DESCRIPTIVE\x10\x02\x12\x1e\n\x1a\x45VALUATION_DESIGN_PRE_POST\x10\x03\x12(\n$EVALUATION_DESIGN_QUASI_EXPERIMENTAL\x10\x04\x12 \n\x1c\x45VALUATION_DESIGN_RANDOMISED\x10\x05\x32\xae\t\n\x0fRegistryService\x12\x65\n\x14RegisterOrganisation\x12-.ecbm.registry.v1.RegisterOrganisationRequest\x1a\x1e.ecbm.registry.v1.Organisation\x12[\n\x0fGetOrganisation\x12(.ecbm.registry.v1.GetOrganisationRequest\x1a\x1e.ecbm.registry.v1.Organisation\x12\\\n\x11RegisterProgramme\x12*.ecbm.registry.v1.RegisterProgrammeRequest\x1a\x1b.ecbm.registry.v1.Programme\x12R\n\x0cGetProgramme\x12%.ecbm.registry.v1.GetProgrammeRequest\x1a\x1b.ecbm.registry.v1.Programme\x12\x63\n\x0eListProgrammes\x12\'.ecbm.registry.v1.ListProgrammesRequest\x1a(.ecbm.registry.v1.ListProgrammesResponse\x12X\n\x0fUpdateProgramme\x12(.ecbm.registry.v1.UpdateProgrammeRequest\x1a\x1b.ecbm.registry.v1.Programme\x12\\\n\x11WithdrawProgramme\x12*.ecbm.registry.v1.WithdrawProgrammeRequest\x1a\x1b.ecbm.registry.v1.Programme\x12\x61\n\x12UpdateOrganisation\x12+.ecbm.registry.v1.UpdateOrganisationRequest\x1a\x1e.ecbm.registry.v1.Organisation\x12g\n\x15\x41\x64\x64OrganisationEditor\x12..ecbm.registry.v1.AddOrganisationEditorRequest\x1a\x1e.ecbm.registry.v1.Organisation\x12T\n\rAddEvaluation\x12&.ecbm.registry.v1.AddEvaluationRequest\x1a\x1b.ecbm.registry.v1.Programme\x12r\n\x1c\x44\x65\x63lareProgrammeLearningGoal\x12\x35.ecbm.registry.v1.DeclareProgrammeLearningGoalRequest\x1a\x1b.ecbm.registry.v1.Programme\x12r\n\x13GetProgrammeHistory\x12,.ecbm.registry.v1.GetProgrammeHistoryRequest\x1a-.ecbm.registry.v1.GetProgrammeHistoryResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.registry.v1.registry_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ORGANISATIONKIND']._serialized_start=2626
-  _globals['_ORGANISATIONKIND']._serialized_end=2894
-  _globals['_PROGRAMMESTATUS']._serialized_start=2897
-  _globals['_PROGRAMMESTATUS']._serialized_end=3066
-  _globals['_EVALUATIONDESIGN']._serialized_start=3069
-  _globals['_EVALUATIONDESIGN']._serialized_end=3293
-  _globals['_CONTACT']._serialized_start=120
-  _globals['_CONTACT']._serialized_end=166
-  _globals['_ORGANISATION']._serialized_start=169
-  _globals['_ORGANISATION']._serialized_end=514
-  _globals['_PROGRAMME']._serialized_start=517
-  _globals['_PROGRAMME']._serialized_end=1199
-  _globals['_EVALUATION']._serialized_start=1201
-  _globals['_EVALUATION']._serialized_end=1293
-  _globals['_ADDEVALUATIONREQUEST']._serialized_start=1295
-  _globals['_ADDEVALUATIONREQUEST']._serialized_end=1381
-  _globals['_AGERANGE']._serialized_start=1383
-  _globals['_AGERANGE']._serialized_end=1445
-  _globals['_YEARLYNUMBERS']._serialized_start=1447
-  _globals['_YEARLYNUMBERS']._serialized_end=1564
-  _globals['_LOCATION']._serialized_start=1566
-  _globals['_LOCATION']._serialized_end=1630
-  _globals['_REGISTERORGANISATIONREQUEST']._serialized_start=1632
-  _globals['_REGISTERORGANISATIONREQUEST']._serialized_end=1735
-  _globals['_GETORGANISATIONREQUEST']._serialized_start=1737
-  _globals['_GETORGANISATIONREQUEST']._serialized_end=1775
-  _globals['_REGISTERPROGRAMMEREQUEST']._serialized_start=1777
-  _globals['_REGISTERPROGRAMMEREQUEST']._serialized_end=1871
-  _globals['_GETPROGRAMMEREQUEST']._serialized_start=1873
-  _globals['_GETPROGRAMMEREQUEST']._serialized_end=1908
-  _globals['_LISTPROGRAMMESREQUEST']._serialized_start=1911
-  _globals['_LISTPROGRAMMESREQUEST']._serialized_end=2127
-  _globals['_LISTPROGRAMMESRESPONSE']._serialized_start=2129
-  _globals['_LISTPROGRAMMESRESPONSE']._serialized_end=2247
-  _globals['_UPDATEPROGRAMMEREQUEST']._serialized_start=2249
-  _globals['_UPDATEPROGRAMMEREQUEST']._serialized_end=2370
-  _globals['_WITHDRAWPROGRAMMEREQUEST']._serialized_start=2372
-  _globals['_WITHDRAWPROGRAMMEREQUEST']._serialized_end=2428
-  _globals['_UPDATEORGANISATIONREQUEST']._serialized_start=2431
-  _globals['_UPDATEORGANISATIONREQUEST']._serialized_end=2561
-  _globals['_ADDORGANISATIONEDITORREQUEST']._serialized_start=2563
-  _globals['_ADDORGANISATIONEDITORREQUEST']._serialized_end=2623
-  _globals['_REGISTRYSERVICE']._serialized_start=3296
-  _globals['_REGISTRYSERVICE']._serialized_end=4262
+  _globals['_ORGANISATIONKIND']._serialized_start=3247
+  _globals['_ORGANISATIONKIND']._serialized_end=3515
+  _globals['_PROGRAMMESTATUS']._serialized_start=3518
+  _globals['_PROGRAMMESTATUS']._serialized_end=3687
+  _globals['_EVALUATIONDESIGN']._serialized_start=3690
+  _globals['_EVALUATIONDESIGN']._serialized_end=3914
+  _globals['_CONTACT']._serialized_start=150
+  _globals['_CONTACT']._serialized_end=196
+  _globals['_ORGANISATION']._serialized_start=199
+  _globals['_ORGANISATION']._serialized_end=544
+  _globals['_PROGRAMME']._serialized_start=547
+  _globals['_PROGRAMME']._serialized_end=1294
+  _globals['_PROGRAMMELEARNINGGOAL']._serialized_start=1296
+  _globals['_PROGRAMMELEARNINGGOAL']._serialized_end=1355
+  _globals['_DECLAREPROGRAMMELEARNINGGOALREQUEST']._serialized_start=1357
+  _globals['_DECLAREPROGRAMMELEARNINGGOALREQUEST']._serialized_end=1472
+  _globals['_EVALUATION']._serialized_start=1474
+  _globals['_EVALUATION']._serialized_end=1566
+  _globals['_ADDEVALUATIONREQUEST']._serialized_start=1568
+  _globals['_ADDEVALUATIONREQUEST']._serialized_end=1654
+  _globals['_AGERANGE']._serialized_start=1656
+  _globals['_AGERANGE']._serialized_end=1718
+  _globals['_YEARLYNUMBERS']._serialized_start=1720
+  _globals['_YEARLYNUMBERS']._serialized_end=1837
+  _globals['_LOCATION']._serialized_start=1839
+  _globals['_LOCATION']._serialized_end=1903
+  _globals['_REGISTERORGANISATIONREQUEST']._serialized_start=1905
+  _globals['_REGISTERORGANISATIONREQUEST']._serialized_end=2008
+  _globals['_GETORGANISATIONREQUEST']._serialized_start=2010
+  _globals['_GETORGANISATIONREQUEST']._serialized_end=2048
+  _globals['_REGISTERPROGRAMMEREQUEST']._serialized_start=2050
+  _globals['_REGISTERPROGRAMMEREQUEST']._serialized_end=2144
+  _globals['_GETPROGRAMMEREQUEST']._serialized_start=2146
+  _globals['_GETPROGRAMMEREQUEST']._serialized_end=2181
+  _globals['_LISTPROGRAMMESREQUEST']._serialized_start=2184
+  _globals['_LISTPROGRAMMESREQUEST']._serialized_end=2400
+  _globals['_LISTPROGRAMMESRESPONSE']._serialized_start=2402
+  _globals['_LISTPROGRAMMESRESPONSE']._serialized_end=2520
+  _globals['_UPDATEPROGRAMMEREQUEST']._serialized_start=2522
+  _globals['_UPDATEPROGRAMMEREQUEST']._serialized_end=2643
+  _globals['_WITHDRAWPROGRAMMEREQUEST']._serialized_start=2645
+  _globals['_WITHDRAWPROGRAMMEREQUEST']._serialized_end=2701
+  _globals['_UPDATEORGANISATIONREQUEST']._serialized_start=2704
+  _globals['_UPDATEORGANISATIONREQUEST']._serialized_end=2834
+  _globals['_ADDORGANISATIONEDITORREQUEST']._serialized_start=2836
+  _globals['_ADDORGANISATIONEDITORREQUEST']._serialized_end=2896
+  _globals['_GETPROGRAMMEHISTORYREQUEST']._serialized_start=2898
+  _globals['_GETPROGRAMMEHISTORYREQUEST']._serialized_end=2979
+  _globals['_PROGRAMMECHANGE']._serialized_start=2982
+  _globals['_PROGRAMMECHANGE']._serialized_end=3136
+  _globals['_GETPROGRAMMEHISTORYRESPONSE']._serialized_start=3138
+  _globals['_GETPROGRAMMEHISTORYRESPONSE']._serialized_end=3244
+  _globals['_REGISTRYSERVICE']._serialized_start=3917
+  _globals['_REGISTRYSERVICE']._serialized_end=5115
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -93,7 +94,7 @@ class Organisation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., editors: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Programme(_message.Message):
-    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location", "evidence_level", "evaluations")
+    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location", "evidence_level", "evaluations", "learning_goals")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ORGANISATION_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -115,6 +116,7 @@ class Programme(_message.Message):
     LOCATION_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_LEVEL_FIELD_NUMBER: _ClassVar[int]
     EVALUATIONS_FIELD_NUMBER: _ClassVar[int]
+    LEARNING_GOALS_FIELD_NUMBER: _ClassVar[int]
     name: str
     organisation: str
     display_name: str
@@ -136,7 +138,24 @@ class Programme(_message.Message):
     location: Location
     evidence_level: EvaluationDesign
     evaluations: _containers.RepeatedCompositeFieldContainer[Evaluation]
-    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target_groups: _Optional[_Iterable[str]] = ..., formats: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., ages: _Optional[_Union[AgeRange, _Mapping]] = ..., yearly_numbers: _Optional[_Union[YearlyNumbers, _Mapping]] = ..., start_year: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., city: _Optional[str] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., evidence_level: _Optional[_Union[EvaluationDesign, str]] = ..., evaluations: _Optional[_Iterable[_Union[Evaluation, _Mapping]]] = ...) -> None: ...
+    learning_goals: _containers.RepeatedCompositeFieldContainer[ProgrammeLearningGoal]
+    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target_groups: _Optional[_Iterable[str]] = ..., formats: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., ages: _Optional[_Union[AgeRange, _Mapping]] = ..., yearly_numbers: _Optional[_Union[YearlyNumbers, _Mapping]] = ..., start_year: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., city: _Optional[str] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., evidence_level: _Optional[_Union[EvaluationDesign, str]] = ..., evaluations: _Optional[_Iterable[_Union[Evaluation, _Mapping]]] = ..., learning_goals: _Optional[_Iterable[_Union[ProgrammeLearningGoal, _Mapping]]] = ...) -> None: ...
+
+class ProgrammeLearningGoal(_message.Message):
+    __slots__ = ("topic", "description")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    description: str
+    def __init__(self, topic: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class DeclareProgrammeLearningGoalRequest(_message.Message):
+    __slots__ = ("name", "learning_goal")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LEARNING_GOAL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    learning_goal: ProgrammeLearningGoal
+    def __init__(self, name: _Optional[str] = ..., learning_goal: _Optional[_Union[ProgrammeLearningGoal, _Mapping]] = ...) -> None: ...
 
 class Evaluation(_message.Message):
     __slots__ = ("design", "year", "link")
@@ -269,3 +288,35 @@ class AddOrganisationEditorRequest(_message.Message):
     name: str
     editor: str
     def __init__(self, name: _Optional[str] = ..., editor: _Optional[str] = ...) -> None: ...
+
+class GetProgrammeHistoryRequest(_message.Message):
+    __slots__ = ("name", "page_size", "page_token")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    page_size: int
+    page_token: str
+    def __init__(self, name: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ProgrammeChange(_message.Message):
+    __slots__ = ("version", "type", "actor", "record_time", "details")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    RECORD_TIME_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    type: str
+    actor: str
+    record_time: _timestamp_pb2.Timestamp
+    details: _struct_pb2.Struct
+    def __init__(self, version: _Optional[int] = ..., type: _Optional[str] = ..., actor: _Optional[str] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class GetProgrammeHistoryResponse(_message.Message):
+    __slots__ = ("changes", "next_page_token")
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    changes: _containers.RepeatedCompositeFieldContainer[ProgrammeChange]
+    next_page_token: str
+    def __init__(self, changes: _Optional[_Iterable[_Union[ProgrammeChange, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -85,6 +85,16 @@ class RegistryServiceStub:
                 request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.AddEvaluationRequest.SerializeToString,
                 response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
                 _registered_method=True)
+        self.DeclareProgrammeLearningGoal = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/DeclareProgrammeLearningGoal',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.DeclareProgrammeLearningGoalRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
+                _registered_method=True)
+        self.GetProgrammeHistory = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/GetProgrammeHistory',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.GetProgrammeHistoryRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.GetProgrammeHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -170,6 +180,22 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeclareProgrammeLearningGoal(self, request, context):
+        """Declares what a programme wants to learn about (a topic of expertise), e.g. to find
+        peers who know it. INVALID_ARGUMENT on an unknown topic, listing the allowed ones.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetProgrammeHistory(self, request, context):
+        """Returns a programme's changes, oldest first, with who made each and when; paged.
+        Members and editors only; NOT_FOUND if the programme does not exist.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -222,6 +248,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.AddEvaluation,
                     request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.AddEvaluationRequest.FromString,
                     response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.SerializeToString,
+            ),
+            'DeclareProgrammeLearningGoal': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclareProgrammeLearningGoal,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.DeclareProgrammeLearningGoalRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.SerializeToString,
+            ),
+            'GetProgrammeHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProgrammeHistory,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.GetProgrammeHistoryRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.GetProgrammeHistoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -495,6 +531,60 @@ class RegistryService:
             '/ecbm.registry.v1.RegistryService/AddEvaluation',
             ecbm_dot_registry_dot_v1_dot_registry__pb2.AddEvaluationRequest.SerializeToString,
             ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclareProgrammeLearningGoal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/DeclareProgrammeLearningGoal',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.DeclareProgrammeLearningGoalRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.Programme.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetProgrammeHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/GetProgrammeHistory',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.GetProgrammeHistoryRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.GetProgrammeHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,

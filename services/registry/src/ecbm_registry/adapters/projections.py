@@ -16,6 +16,7 @@ from ecbm_registry.domain.organisation import (
 from ecbm_registry.domain.programme import (
     EvaluationAdded,
     EvidenceLevelChanged,
+    ProgrammeLearningGoalDeclared,
     ProgrammeRegistered,
     ProgrammeUpdated,
     ProgrammeWithdrawn,
@@ -135,6 +136,18 @@ def on_evaluation_added(
     _touch_programme(connection, programme_id, record, evaluations=[*(current or []), added])
 
 
+def on_programme_learning_goal_declared(
+    connection: Connection, event: ProgrammeLearningGoalDeclared, record: StoredEvent
+) -> None:
+    programme_id = entity_id_of(record)
+    current = connection.execute(
+        select(programmes.c.learning_goals).where(programmes.c.id == programme_id)
+    ).scalar_one()
+    goals = [g for g in current or [] if g["topic"] != event.topic]
+    goals.append({"topic": event.topic, "description": event.description})
+    _touch_programme(connection, programme_id, record, learning_goals=goals)
+
+
 def on_evidence_level_changed(
     connection: Connection, event: EvidenceLevelChanged, record: StoredEvent
 ) -> None:
@@ -202,6 +215,7 @@ PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
     EvaluationAdded: [on_evaluation_added],
+    ProgrammeLearningGoalDeclared: [on_programme_learning_goal_declared],
     EvidenceLevelChanged: [on_evidence_level_changed],
     OrganisationUpdated: [on_organisation_updated],
     OrganisationEditorAdded: [on_organisation_editor_added],

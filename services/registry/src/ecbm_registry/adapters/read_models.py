@@ -74,6 +74,7 @@ programmes = Table(
     Column("latitude", Float, nullable=True),
     Column("longitude", Float, nullable=True),
     Column("location_matched", String(300), nullable=True),
+    Column("learning_goals", JSON, nullable=True),  # [{topic, description}]
     Column("evaluations", JSON, nullable=True),  # [{design, year, link}], oldest first
     Column("evidence_level", String(40), nullable=True),  # NULL: none
     Column("evidence_rank", Integer, nullable=True, index=True),  # order of EvaluationDesign

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
 from ecbm_registry.application.queries import ListProgrammes
+from ecbm_runtime.tables import events
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,23 @@ class ProgrammeView:
     longitude: float | None = None
     location_matched: str = ""
     evaluations: tuple[dict[str, Any], ...] = ()
+    learning_goals: tuple[dict[str, Any], ...] = ()
     evidence_level: str = "none"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    type: str
+    actor: str  # token subject of who did it; "" when unknown (a worker, a script)
+    recorded_at: datetime
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ProgrammeHistory:
+    entries: list[HistoryEntry]
+    next_after_version: int  # 0: no more
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,7 @@ def _programme(row: Any) -> ProgrammeView:
         values[name] = tuple(row[name] or ())
     values["city"], values["location_matched"] = row["city"] or "", row["location_matched"] or ""
     values["evaluations"] = tuple(row["evaluations"] or ())
+    values["learning_goals"] = tuple(row["learning_goals"] or ())
     values["evidence_level"] = row["evidence_level"] or "none"
     values["create_time"], values["update_time"] = (
         _aware(row["create_time"]),
@@ -116,6 +134,32 @@ def organisation_named(connection: Connection, normalised_name: str, country: st
 def programme(connection: Connection, programme_id: str) -> ProgrammeView | None:
     row = connection.execute(_PROGRAMME_BY_ID, {"id": programme_id}).mappings().first()
     return _programme(row) if row else None
+
+
+def programme_history(
+    connection: Connection, programme_id: str, after_version: int, page_size: int
+) -> ProgrammeHistory:
+    """The programme's stored events in order, as stored (not upcast): its audit trail."""
+    query = (
+        select(events)
+        .where(events.c.stream_id == f"programme-{programme_id}")
+        .where(events.c.version > after_version)
+        .order_by(events.c.version)
+        .limit(page_size + 1)
+    )
+    rows = connection.execute(query).mappings().all()
+    entries = [
+        HistoryEntry(
+            version=row["version"],
+            type=row["type"],
+            actor=(row["metadata"] or {}).get("actor") or "",
+            recorded_at=_aware(row["recorded_at"]),
+            data=dict(row["data"]),
+        )
+        for row in rows[:page_size]
+    ]
+    more = len(rows) > page_size
+    return ProgrammeHistory(entries, entries[-1].version if more else 0)
 
 
 def list_programmes(connection: Connection, query: ListProgrammes) -> ProgrammePage:

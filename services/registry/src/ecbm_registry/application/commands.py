@@ -17,7 +17,7 @@ from pydantic import (
 from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
-from ecbm_registry.domain.taxonomy import FocusArea, Format, TargetGroup
+from ecbm_registry.domain.taxonomy import ExpertiseTopic, FocusArea, Format, TargetGroup
 from ecbm_registry.domain.vocabulary import CountryCode, LanguageCode
 
 Name = Field(min_length=1, max_length=200)
@@ -128,6 +128,17 @@ class AddEvaluation(Command):
     actor: Actor = Actor()
     programme_id: str = Field(min_length=1, max_length=64)
     evaluation: EvaluationInput
+
+
+class ProgrammeLearningGoalInput(Command):
+    topic: ExpertiseTopic
+    description: str = Field(default="", max_length=2000)
+
+
+class DeclareProgrammeLearningGoal(Command):
+    actor: Actor = Actor()
+    programme_id: str = Field(min_length=1, max_length=64)
+    learning_goal: ProgrammeLearningGoalInput
 
 
 class WithdrawProgramme(Command):

@@ -126,6 +126,17 @@ def add_evaluation(command: commands.AddEvaluation, uow: UnitOfWorkFactory) -> v
         return _saved_programme(work, command.programme_id)
 
 
+def declare_programme_learning_goal(
+    command: commands.DeclareProgrammeLearningGoal, uow: UnitOfWorkFactory
+) -> views.ProgrammeView:
+    with uow() as work:
+        programme = _load_programme(work, command.programme_id)
+        _require_organisation_editor(work, programme.organisation_id, command.actor)
+        goal = command.learning_goal
+        programme.declare_learning_goal(goal.topic, goal.description)
+        return _saved_programme(work, command.programme_id)
+
+
 def withdraw_programme(
     command: commands.WithdrawProgramme, uow: UnitOfWorkFactory
 ) -> views.ProgrammeView:
@@ -226,6 +237,17 @@ def get_programme(query: queries.GetProgramme, read: ReadConnection) -> views.Pr
     return found
 
 
+def get_programme_history(
+    query: queries.GetProgrammeHistory, read: ReadConnection
+) -> views.ProgrammeHistory:
+    with read() as connection:
+        if views.programme(connection, query.programme_id) is None:
+            raise ProgrammeNotFound(query.programme_id)
+        return views.programme_history(
+            connection, query.programme_id, query.after_version, query.page_size
+        )
+
+
 def list_programmes(query: queries.ListProgrammes, read: ReadConnection) -> views.ProgrammePage:
     with read() as connection:
         return views.list_programmes(connection, query)
@@ -237,6 +259,7 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.UpdateProgramme: update_programme,
     commands.WithdrawProgramme: withdraw_programme,
     commands.AddEvaluation: add_evaluation,
+    commands.DeclareProgrammeLearningGoal: declare_programme_learning_goal,
     commands.UpdateOrganisation: update_organisation,
     commands.AddOrganisationEditor: add_organisation_editor,
 }
@@ -244,4 +267,5 @@ QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.GetOrganisation: get_organisation,
     queries.GetProgramme: get_programme,
     queries.ListProgrammes: list_programmes,
+    queries.GetProgrammeHistory: get_programme_history,
 }

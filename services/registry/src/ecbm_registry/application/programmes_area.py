@@ -15,6 +15,7 @@ from ecbm_registry.domain.organisation import (
 from ecbm_registry.domain.programme import (
     EvaluationAdded,
     EvidenceLevelChanged,
+    ProgrammeLearningGoalDeclared,
     ProgrammeRegistered,
     ProgrammeUpdated,
     ProgrammeWithdrawn,
@@ -30,6 +31,7 @@ AREA = Area(
         ProgrammeWithdrawn,
         EvaluationAdded,
         EvidenceLevelChanged,
+        ProgrammeLearningGoalDeclared,
     ),
     projections=PROJECTIONS,
     integration=INTEGRATION,

@@ -20,6 +20,12 @@ class GetProgramme(Query):
     programme_id: str = Field(min_length=1)
 
 
+class GetProgrammeHistory(Query):
+    programme_id: str = Field(min_length=1)
+    page_size: int = Field(default=50, ge=1, le=500)
+    after_version: int = Field(default=0, ge=0)
+
+
 class ListProgrammes(Query):
     page_size: int = Field(default=50, ge=1, le=500)
     after: str = ""  # the sort key of the last programme of the previous page

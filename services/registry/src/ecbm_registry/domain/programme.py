@@ -92,6 +92,13 @@ class ProgrammeWithdrawn(DomainEvent):
     reason: str = ""
 
 
+class ProgrammeLearningGoalDeclared(DomainEvent):
+    """What the programme wants to learn about (a topic of expertise), e.g. to find peers."""
+
+    topic: str
+    description: str = ""
+
+
 class EvaluationAdded(DomainEvent):
     design: EvaluationDesign
     year: int
@@ -141,6 +148,7 @@ class Programme(Aggregate):
     city: str
     location: Location | None
     evidence_level: EvaluationDesign = EvaluationDesign.NONE
+    learning_goals: dict[str, str]  # topic -> description
 
     @classmethod
     def register(cls, id: str, event: ProgrammeRegistered) -> Self:
@@ -160,6 +168,12 @@ class Programme(Aggregate):
         differing = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if differing:
             self.record(ProgrammeUpdated(fields=tuple(sorted(differing)), **differing))
+
+    def declare_learning_goal(self, topic: str, description: str) -> None:
+        """Declare or re-describe a learning goal; the same goal again records nothing."""
+        self._check_not_withdrawn()
+        if self.learning_goals.get(topic) != description:
+            self.record(ProgrammeLearningGoalDeclared(topic=topic, description=description))
 
     def add_evaluation(self, design: EvaluationDesign, year: int, link: str) -> None:
         """Record an evaluation; a stronger design than any before raises the evidence level."""
@@ -184,6 +198,11 @@ class Programme(Aggregate):
     def _(self, event: ProgrammeRegistered) -> None:
         for name in ProgrammeRegistered.model_fields:
             setattr(self, name, getattr(event, name))
+        self.learning_goals = {}
+
+    @apply.register
+    def _(self, event: ProgrammeLearningGoalDeclared) -> None:
+        self.learning_goals = {**self.learning_goals, event.topic: event.description}
 
     @apply.register
     def _(self, event: ProgrammeUpdated) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import grpc
+from google.protobuf.struct_pb2 import Struct
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_registry.adapters.views import OrganisationView, ProgrammeView
+from ecbm_registry.adapters.views import OrganisationView, ProgrammeHistory, ProgrammeView
 from ecbm_registry.application import commands, queries
 from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
@@ -40,6 +41,8 @@ ACCESS: AccessPolicy = {
     "UpdateOrganisation": allow("editor", "admin", "member"),
     "AddOrganisationEditor": allow("editor", "admin", "member"),
     "AddEvaluation": allow("editor", "admin", "member"),
+    "DeclareProgrammeLearningGoal": allow("editor", "admin", "member"),
+    "GetProgrammeHistory": allow("editor", "admin", "member"),
 }
 
 # Update-mask path → fields of the command it sets.
@@ -118,6 +121,24 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         command = commands.AddEvaluation.model_validate(_evaluation_fields(request))
         return programme_to_proto(self.bus.handle(command))
 
+    def DeclareProgrammeLearningGoal(
+        self, request: pb.DeclareProgrammeLearningGoalRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        goal = request.learning_goal
+        fields = {
+            "actor": _actor(),
+            "programme_id": resource_id(request.name, "programmes", "name"),
+            "learning_goal": {"topic": goal.topic, "description": goal.description},
+        }
+        command = commands.DeclareProgrammeLearningGoal.model_validate(fields)
+        return programme_to_proto(self.bus.handle(command))
+
+    def GetProgrammeHistory(
+        self, request: pb.GetProgrammeHistoryRequest, context: grpc.ServicerContext
+    ) -> pb.GetProgrammeHistoryResponse:
+        query = queries.GetProgrammeHistory.model_validate(_history_fields(request))
+        return history_to_proto(self.bus.handle(query))
+
     def WithdrawProgramme(
         self, request: pb.WithdrawProgrammeRequest, context: grpc.ServicerContext
     ) -> pb.Programme:
@@ -168,6 +189,36 @@ def _design(number: int) -> str | None:
 def _design_number(value: str) -> int:
     number: int = pb.EvaluationDesign.Value("EVALUATION_DESIGN_" + EvaluationDesign(value).name)
     return number
+
+
+def _history_fields(request: pb.GetProgrammeHistoryRequest) -> dict[str, Any]:
+    after = decode_page_token(request.page_token).get("after_version", 0)
+    if not isinstance(after, int) or after < 0:
+        raise InvalidArgument(FieldViolation("page_token", "not a page token of this API"))
+    return {
+        "programme_id": resource_id(request.name, "programmes", "name"),
+        "page_size": clamp_page_size(request.page_size),
+        "after_version": after,
+    }
+
+
+def history_to_proto(history: ProgrammeHistory) -> pb.GetProgrammeHistoryResponse:
+    changes = []
+    for entry in history.entries:
+        details = Struct()
+        details.update(entry.data)
+        changes.append(
+            pb.ProgrammeChange(
+                version=entry.version,
+                type=entry.type,
+                actor=f"people/{entry.actor}" if entry.actor else "",
+                record_time=_timestamp(entry.recorded_at),
+                details=details,
+            )
+        )
+    after = history.next_after_version
+    token = encode_page_token({"after_version": after}) if after else ""
+    return pb.GetProgrammeHistoryResponse(changes=changes, next_page_token=token)
 
 
 def _actor() -> Actor:
@@ -352,6 +403,10 @@ def programme_to_proto(view: ProgrammeView) -> pb.Programme:
         city=view.city,
         location=_location(view),
         evidence_level=_design_number(view.evidence_level),
+        learning_goals=[
+            pb.ProgrammeLearningGoal(topic=g["topic"], description=g["description"])
+            for g in view.learning_goals
+        ],
         evaluations=[
             pb.Evaluation(design=_design_number(e["design"]), year=e["year"], link=e["link"])
             for e in view.evaluations

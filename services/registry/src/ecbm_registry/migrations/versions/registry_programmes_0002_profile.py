@@ -31,6 +31,7 @@ def _columns() -> list[sa.Column[object]]:
         sa.Column("latitude", sa.Float, nullable=True),
         sa.Column("longitude", sa.Float, nullable=True),
         sa.Column("location_matched", sa.String(300), nullable=True),
+        sa.Column("learning_goals", sa.JSON, nullable=True),
         sa.Column("evaluations", sa.JSON, nullable=True),
         sa.Column("evidence_level", sa.String(40), nullable=True),
         sa.Column("evidence_rank", sa.Integer, nullable=True),

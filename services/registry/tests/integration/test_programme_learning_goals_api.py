@@ -1,0 +1,79 @@
+"""Learning goals of programmes: over gRPC on both databases, and the aggregate's rule."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from ecbm.registry.v1 import registry_pb2 as pb
+from ecbm.registry.v1 import registry_pb2_grpc
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+
+
+def bearer(role: str, subject: str) -> tuple[tuple[str, str]]:
+    """Call metadata with a development token (as conftest's ``bearer``)."""
+    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, [role], 600)
+    return (("authorization", f"Bearer {token}"),)
+
+
+ANA = bearer("member", "ana")
+
+
+def stub(channel: grpc.Channel) -> registry_pb2_grpc.RegistryServiceStub:
+    return registry_pb2_grpc.RegistryServiceStub(channel)
+
+
+def registered(channel: grpc.Channel) -> pb.Programme:
+    organisation = stub(channel).RegisterOrganisation(
+        pb.RegisterOrganisationRequest(
+            organisation=pb.Organisation(
+                display_name="Lab", kind=pb.ORGANISATION_KIND_MENTORING_ORGANISATION,
+                country="BE", contact=pb.Contact(display_name="An", email="an@example.org"),
+            )
+        ),
+        metadata=ANA,
+    )  # fmt: skip
+    made: pb.Programme = stub(channel).RegisterProgramme(
+        pb.RegisterProgrammeRequest(
+            programme=pb.Programme(
+                organisation=organisation.name, display_name="Buddy Up",
+                languages=["nl"], countries=["BE"],
+            )
+        ),
+        metadata=ANA,
+    )  # fmt: skip
+    return made
+
+
+def goal(name: str, topic: str, description: str = "") -> pb.DeclareProgrammeLearningGoalRequest:
+    learning_goal = pb.ProgrammeLearningGoal(topic=topic, description=description)
+    return pb.DeclareProgrammeLearningGoalRequest(name=name, learning_goal=learning_goal)
+
+
+def test_a_declared_goal_is_shown_and_redeclaring_replaces_its_description(
+    registry_channel: grpc.Channel,
+) -> None:
+    made = registered(registry_channel)
+    stub(registry_channel).DeclareProgrammeLearningGoal(
+        goal(made.name, "mentor-training", "online"), metadata=ANA
+    )
+
+    after = stub(registry_channel).DeclareProgrammeLearningGoal(
+        goal(made.name, "mentor-training", "online, in Dutch"), metadata=ANA
+    )
+
+    assert [(g.topic, g.description) for g in after.learning_goals] == [
+        ("mentor-training", "online, in Dutch")
+    ]
+
+
+def test_an_unknown_topic_is_invalid_argument(registry_channel: grpc.Channel) -> None:
+    made = registered(registry_channel)
+
+    with pytest.raises(grpc.RpcError) as caught:
+        stub(registry_channel).DeclareProgrammeLearningGoal(
+            goal(made.name, "knitting"), metadata=ANA
+        )
+
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
