@@ -85,3 +85,9 @@ def test_an_event_stored_before_the_profile_existed_still_rebuilds_the_programme
     programme = Programme.rebuild("p-1", [old])
 
     assert programme.version == 1 and old.target_groups == () and old.location is None
+
+
+def test_a_programme_cannot_be_registered_withdrawn() -> None:
+    [(loc, _)] = errors_of(status="withdrawn")
+
+    assert loc == ("status",)

@@ -64,6 +64,13 @@ class RegisterProgramme(Command):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180, validate_default=True)
 
+    @field_validator("status")
+    @classmethod
+    def _not_withdrawn(cls, value: ProgrammeStatus) -> ProgrammeStatus:
+        if value is ProgrammeStatus.WITHDRAWN:
+            raise ValueError("a programme cannot be registered withdrawn")
+        return value
+
     @field_validator("age_max")
     @classmethod
     def _not_below_age_min(cls, value: int | None, info: ValidationInfo) -> int | None:
