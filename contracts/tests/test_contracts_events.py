@@ -30,6 +30,9 @@ def value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.none()
     if schema.get("type") == "boolean":
         return st.booleans()
+    if schema.get("type") == "number":
+        low, high = schema.get("minimum"), schema.get("maximum")
+        return st.floats(low, high, allow_nan=False, allow_infinity=False)
     if schema.get("type") == "integer":
         return st.integers(schema.get("minimum", -(2**31)), schema.get("maximum", 2**31))
     if schema.get("type") == "array":
