@@ -60,8 +60,8 @@ _PG_APPEND = {True: _pg_append(locked=True), False: _pg_append(locked=False)}
 _CURRENT_VERSION = select(func.coalesce(func.max(events.c.version), 0)).where(
     events.c.stream_id == bindparam("stream_id")
 )
-_LOAD = select(events).where(events.c.stream_id == bindparam("stream_id")).order_by(
-    events.c.version
+_LOAD = (
+    select(events).where(events.c.stream_id == bindparam("stream_id")).order_by(events.c.version)
 )
 _INSERT = insert(events).returning(events.c.position, sort_by_parameter_order=True)
 
@@ -92,6 +92,11 @@ class StoredEvent:
     data: dict[str, Any]
     metadata: dict[str, Any]
     recorded_at: datetime
+
+    @property
+    def entity_id(self) -> str:
+        """The aggregate's id: the stream id without its prefix (``Aggregate.stream_id_for``)."""
+        return self.stream_id.split("-", 1)[1]
 
 
 class EventStore:

@@ -11,10 +11,6 @@ from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Projection
 
 
-def _id(record: StoredEvent) -> str:
-    return record.stream_id.split("-", 1)[1]
-
-
 def on_notification_created(
     connection: Connection, event: NotificationCreated, record: StoredEvent
 ) -> None:
@@ -22,7 +18,7 @@ def on_notification_created(
         return
     connection.execute(
         insert(notifications).values(
-            id=_id(record),
+            id=record.entity_id,
             created_position=record.position,
             read=False,
             create_time=record.recorded_at,
@@ -35,7 +31,7 @@ def on_notification_read(
     connection: Connection, event: NotificationRead, record: StoredEvent
 ) -> None:
     connection.execute(
-        update(notifications).where(notifications.c.id == _id(record)).values(read=True)
+        update(notifications).where(notifications.c.id == record.entity_id).values(read=True)
     )
 
 

@@ -83,7 +83,7 @@ def updates(
     Read from the read model, which the same transaction as each event wrote; counts are
     taken once per batch, so every update carries the count after the batch.
     """
-    ids = [record.stream_id.split("-", 1)[1] for record in records]
+    ids = [record.entity_id for record in records]
     found = views.notifications_by_id(connection, ids)
     mine = {key: view for key, view in found.items() if view.recipient_id in watched}
     if not mine:

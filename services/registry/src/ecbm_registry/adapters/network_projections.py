@@ -26,10 +26,6 @@ from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Projection
 
 
-def entity_id_of(record: StoredEvent) -> str:
-    return record.stream_id.split("-", 1)[1]
-
-
 def _details(details: ContactDetails) -> dict[str, Any]:
     values = details.model_dump(mode="json")
     values["topics"] = list(details.topics)
@@ -48,7 +44,7 @@ def _replace_topics(connection: Connection, contact_id: str, topics: tuple[str, 
 def _touch(connection: Connection, record: StoredEvent, **values: Any) -> None:
     connection.execute(
         update(policy_contacts)
-        .where(policy_contacts.c.id == entity_id_of(record))
+        .where(policy_contacts.c.id == record.entity_id)
         .values(version=record.version, update_time=record.recorded_at, **values)
     )
 
@@ -56,7 +52,7 @@ def _touch(connection: Connection, record: StoredEvent, **values: Any) -> None:
 def on_policy_contact_added(
     connection: Connection, event: PolicyContactAdded, record: StoredEvent
 ) -> None:
-    contact_id = entity_id_of(record)
+    contact_id = record.entity_id
     connection.execute(
         insert(policy_contacts).values(
             id=contact_id, added_position=record.position, **_details(event.details),
@@ -73,7 +69,7 @@ def on_details_changed(
     connection: Connection, event: PolicyContactDetailsChanged, record: StoredEvent
 ) -> None:
     _touch(connection, record, **_details(event.details))
-    _replace_topics(connection, entity_id_of(record), event.details.topics)
+    _replace_topics(connection, record.entity_id, event.details.topics)
 
 
 def on_stance_changed(connection: Connection, event: StanceChanged, record: StoredEvent) -> None:
@@ -89,7 +85,7 @@ def _history(
 ) -> None:
     connection.execute(
         insert(stance_changes).values(
-            contact_id=entity_id_of(record), version=record.version, stance=stance,
+            contact_id=record.entity_id, version=record.version, stance=stance,
             previous=previous, reason=reason, changed_by=by, change_time=record.recorded_at,
         )
     )  # fmt: skip
@@ -104,7 +100,7 @@ def on_withdrawn(
 def on_interaction_logged(
     connection: Connection, event: InteractionLogged, record: StoredEvent
 ) -> None:
-    interaction_id = entity_id_of(record)
+    interaction_id = record.entity_id
     connection.execute(
         insert(interactions).values(
             id=interaction_id, logged_position=record.position, contact_id=event.contact_id,

@@ -26,16 +26,12 @@ from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Projection
 
 
-def entity_id_of(record: StoredEvent) -> str:
-    return record.stream_id.split("-", 1)[1]
-
-
 def on_organisation_registered(
     connection: Connection, event: OrganisationRegistered, record: StoredEvent
 ) -> None:
     connection.execute(
         insert(organisations).values(
-            id=entity_id_of(record),
+            id=record.entity_id,
             display_name=event.display_name,
             normalised_name=normalised_name(event.display_name),
             kind=event.kind.value,
@@ -56,7 +52,7 @@ def on_organisation_registered(
 def on_programme_registered(
     connection: Connection, event: ProgrammeRegistered, record: StoredEvent
 ) -> None:
-    programme_id = entity_id_of(record)
+    programme_id = record.entity_id
     connection.execute(
         insert(programmes).values(
             id=programme_id,
@@ -102,7 +98,7 @@ def _profile(event: ProgrammeRegistered) -> dict[str, Any]:
 def on_programme_updated(
     connection: Connection, event: ProgrammeUpdated, record: StoredEvent
 ) -> None:
-    programme_id = entity_id_of(record)
+    programme_id = record.entity_id
     values: dict[str, Any] = {}
     for name in event.fields:
         value = getattr(event, name)
@@ -128,7 +124,7 @@ def on_programme_updated(
 def on_evaluation_added(
     connection: Connection, event: EvaluationAdded, record: StoredEvent
 ) -> None:
-    programme_id = entity_id_of(record)
+    programme_id = record.entity_id
     current = connection.execute(
         select(programmes.c.evaluations).where(programmes.c.id == programme_id)
     ).scalar_one()
@@ -139,7 +135,7 @@ def on_evaluation_added(
 def on_programme_learning_goal_declared(
     connection: Connection, event: ProgrammeLearningGoalDeclared, record: StoredEvent
 ) -> None:
-    programme_id = entity_id_of(record)
+    programme_id = record.entity_id
     current = connection.execute(
         select(programmes.c.learning_goals).where(programmes.c.id == programme_id)
     ).scalar_one()
@@ -153,7 +149,7 @@ def on_evidence_level_changed(
 ) -> None:
     _touch_programme(
         connection,
-        entity_id_of(record),
+        record.entity_id,
         record,
         evidence_level=event.level.value,
         evidence_rank=event.level.rank,
@@ -163,7 +159,7 @@ def on_evidence_level_changed(
 def on_programme_withdrawn(
     connection: Connection, event: ProgrammeWithdrawn, record: StoredEvent
 ) -> None:
-    _touch_programme(connection, entity_id_of(record), record, status="withdrawn")
+    _touch_programme(connection, record.entity_id, record, status="withdrawn")
 
 
 def _touch_programme(
@@ -186,7 +182,7 @@ def on_organisation_updated(
         values["normalised_name"] = normalised_name(values["display_name"])
     connection.execute(
         update(organisations)
-        .where(organisations.c.id == entity_id_of(record))
+        .where(organisations.c.id == record.entity_id)
         .values(**values, version=record.version, update_time=record.recorded_at)
     )
 
@@ -194,7 +190,7 @@ def on_organisation_updated(
 def on_organisation_editor_added(
     connection: Connection, event: OrganisationEditorAdded, record: StoredEvent
 ) -> None:
-    organisation_id = entity_id_of(record)
+    organisation_id = record.entity_id
     current = connection.execute(
         select(organisations.c.editors).where(organisations.c.id == organisation_id)
     ).scalar_one()

@@ -22,10 +22,6 @@ from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Projection
 
 
-def entity_id_of(record: StoredEvent) -> str:
-    return record.stream_id.split("-", 1)[1]
-
-
 def _content(content: ResourceContent) -> dict[str, Any]:
     values = content.model_dump(mode="json")
     values["countries"], values["topics"] = list(content.countries), list(content.topics)
@@ -35,7 +31,7 @@ def _content(content: ResourceContent) -> dict[str, Any]:
 def _touch(connection: Connection, record: StoredEvent, **values: Any) -> None:
     connection.execute(
         update(resources)
-        .where(resources.c.id == entity_id_of(record))
+        .where(resources.c.id == record.entity_id)
         .values(version=record.version, update_time=record.recorded_at, **values)
     )
 
@@ -43,7 +39,7 @@ def _touch(connection: Connection, record: StoredEvent, **values: Any) -> None:
 def on_drafted(connection: Connection, event: ResourceDrafted, record: StoredEvent) -> None:
     connection.execute(
         insert(resources).values(
-            id=entity_id_of(record), drafted_position=record.position,
+            id=record.entity_id, drafted_position=record.position,
             **_content(event.content), author=event.author,
             author_display_name=event.author_display_name, status=ResourceStatus.DRAFT.value,
             review_comments="", version=record.version, create_time=record.recorded_at,

@@ -13,15 +13,11 @@ from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Translation
 
 
-def _entity_id(record: StoredEvent) -> str:
-    return record.stream_id.split("-", 1)[1]
-
-
 def organisation_registered(
     event: OrganisationRegistered, record: StoredEvent
 ) -> published.OrganisationRegistered:
     return published.OrganisationRegistered(
-        organisation_id=_entity_id(record),
+        organisation_id=record.entity_id,
         display_name=event.display_name,
         kind=event.kind.name,
         country=event.country,
@@ -35,7 +31,7 @@ def programme_registered(
     event: ProgrammeRegistered, record: StoredEvent
 ) -> published.ProgrammeRegistered:
     return published.ProgrammeRegistered(
-        programme_id=_entity_id(record),
+        programme_id=record.entity_id,
         organisation_id=event.organisation_id,
         display_name=event.display_name,
         countries=list(event.countries),
@@ -55,7 +51,7 @@ def programme_registered(
 
 def programme_updated(event: ProgrammeUpdated, record: StoredEvent) -> published.ProgrammeUpdated:
     return published.ProgrammeUpdated(
-        programme_id=_entity_id(record),
+        programme_id=record.entity_id,
         updated_fields=list(event.fields),
         display_name=event.display_name,
         countries=list(event.countries) if event.countries is not None else None,
@@ -69,7 +65,7 @@ def programme_withdrawn(
     event: ProgrammeWithdrawn, record: StoredEvent
 ) -> published.ProgrammeWithdrawn:
     return published.ProgrammeWithdrawn(
-        programme_id=_entity_id(record), reason=event.reason, occurred_at=record.recorded_at
+        programme_id=record.entity_id, reason=event.reason, occurred_at=record.recorded_at
     )
 
 
@@ -77,7 +73,7 @@ def organisation_updated(
     event: OrganisationUpdated, record: StoredEvent
 ) -> published.OrganisationUpdated:
     return published.OrganisationUpdated(
-        organisation_id=_entity_id(record),
+        organisation_id=record.entity_id,
         updated_fields=list(event.fields),
         display_name=event.display_name,
         contact_name=event.contact_name,

@@ -19,10 +19,6 @@ from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Translation
 
 
-def _entity_id(record: StoredEvent) -> str:
-    return record.stream_id.split("-", 1)[1]
-
-
 def _upper(value: Any) -> Any:
     return str(value.value).upper()
 
@@ -31,7 +27,7 @@ def policy_contact_added(
     event: PolicyContactAdded, record: StoredEvent
 ) -> published.PolicyContactAdded:
     return published.PolicyContactAdded(
-        policy_contact_id=_entity_id(record),
+        policy_contact_id=record.entity_id,
         kind=_upper(event.details.kind),
         country=event.details.country,
         stance=_upper(event.stance),
@@ -42,7 +38,7 @@ def policy_contact_added(
 
 def _updated(record: StoredEvent, change: Any, **fields: Any) -> published.PolicyContactUpdated:
     return published.PolicyContactUpdated(
-        policy_contact_id=_entity_id(record),
+        policy_contact_id=record.entity_id,
         change=change,
         occurred_at=record.recorded_at,
         **fields,
@@ -73,7 +69,7 @@ def interaction_logged(
     event: InteractionLogged, record: StoredEvent
 ) -> published.InteractionLogged:
     return published.InteractionLogged(
-        interaction_id=_entity_id(record),
+        interaction_id=record.entity_id,
         policy_contact_id=event.contact_id,
         kind=_upper(event.kind),
         occurred_on=event.occurred_on.isoformat(),

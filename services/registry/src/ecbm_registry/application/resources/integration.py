@@ -13,7 +13,7 @@ def resource_published(
 ) -> published.ResourcePublished:
     content = event.content
     return published.ResourcePublished(
-        resource_id=record.stream_id.split("-", 1)[1],
+        resource_id=record.entity_id,
         kind=content.kind.value.upper(),
         title=content.title,
         summary=content.summary,
