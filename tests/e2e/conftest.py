@@ -10,18 +10,11 @@ import pytest
 
 from ecbm.notify.v1 import notify_pb2_grpc
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_runtime.auth import issue_token
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import fresh_postgres_database
 
 from platform_processes import ServiceProcesses
 
 pytestmark = pytest.mark.e2e
-
-
-def bearer(*roles: str, subject: str = "e2e-editor") -> tuple[tuple[str, str]]:
-    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, list(roles), 600)
-    return (("authorization", f"Bearer {token}"),)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -15,9 +15,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from ecbm_runtime.auth import verify_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
-from ecbm_runtime.testing import wait_until
-
-from platform_processes import free_port
+from ecbm_runtime.testing import free_port, wait_until
 
 pytestmark = pytest.mark.e2e
 ECBM = [sys.executable, "-m", "ecbm_cli.main"]

@@ -19,9 +19,9 @@ from grpc_status import rpc_status
 from ecbm.notify.v1 import notify_pb2 as npb
 from ecbm.registry.v1 import registry_pb2 as rpb
 from ecbm_runtime.dlq import list_dead_letters
-from ecbm_runtime.testing import wait_until
+from ecbm_runtime.testing import bearer, wait_until
 
-from conftest import bearer, stubs
+from conftest import stubs
 from platform_processes import ServiceProcesses
 
 pytestmark = pytest.mark.e2e

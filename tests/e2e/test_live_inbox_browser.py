@@ -13,8 +13,9 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from ecbm.registry.v1 import registry_pb2 as rpb
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+from ecbm_runtime.testing import bearer
 
-from conftest import bearer, stubs
+from conftest import stubs
 from platform_processes import ServiceProcesses
 
 pytestmark = pytest.mark.e2e

@@ -12,9 +12,9 @@ import pytest
 from ecbm.notify.v1 import notify_pb2 as npb
 from ecbm.registry.v1 import people_pb2 as ppb
 from ecbm.registry.v1 import people_pb2_grpc
-from ecbm_runtime.testing import wait_until
+from ecbm_runtime.testing import bearer, wait_until
 
-from conftest import bearer, stubs
+from conftest import stubs
 from platform_processes import ServiceProcesses
 
 pytestmark = pytest.mark.e2e

@@ -3,24 +3,23 @@ as the worker would, and the real api (gRPC and the browsers' HTTP) served in pr
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import count
 
-import grpc
 import pytest
 
 from ecbm.notify.v1 import notify_pb2_grpc
 from ecbm_integration import registry
 from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
 from ecbm_runtime.auth import issue_token
-from ecbm_runtime.grpc import ApiServer, create_server
+from ecbm_runtime.grpc import ApiServer
 from ecbm_runtime.inbox import Delivery, delivering
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import ApiWiring
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+from ecbm_runtime.testing import api_in_process, free_port
 
 CONTACT = "an.peeters@example.org"
 _event_ids = count(1)
@@ -97,33 +96,13 @@ class LiveApi:
     wiring: ApiWiring
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def live_api(notify: Notify, database_url: str) -> Iterator[LiveApi]:
     """The real servicer, interceptors, store tailer and HTTP server, on free ports."""
     settings = SERVICE.load_settings(
-        database_url=database_url, grpc_port=0, http_port=_free_port(),
+        database_url=database_url, grpc_port=0, http_port=free_port(),
         live_poll_interval_seconds=0.01,
     )  # fmt: skip
-    wiring = SERVICE.build_api(settings)
-    server, port = create_server(
-        settings,
-        registrations=wiring.registrations,
-        access_policy=wiring.access_policy,
-        readiness_check=wiring.readiness_check,
-    )
-    server.start()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    grpc.channel_ready_future(channel).result(timeout=10)
-    try:
+    with api_in_process(SERVICE, settings) as (channel, server, wiring):
         stub = notify_pb2_grpc.NotifyServiceStub(channel)
         yield LiveApi(stub, settings.http_port, server, wiring)  # type: ignore[attr-defined]
-    finally:
-        channel.close()
-        server.stop(1).wait()
-        wiring.on_stop()

@@ -13,14 +13,19 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+import grpc
 import pytest
 from sqlalchemy import create_engine, text
 
 from ecbm_runtime.db import normalise_url
+from ecbm_runtime.grpc import ApiServer, create_server
+from ecbm_runtime.service import ApiWiring, ServiceDefinition
+from ecbm_runtime.settings import ServiceSettings
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672//"
@@ -170,3 +175,47 @@ def unique_name() -> Callable[[str], str]:
 
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bearer(
+    *roles: str, subject: str = "tester", email: str | None = None
+) -> tuple[tuple[str, str]]:
+    """gRPC call metadata with a development token of these roles."""
+    from ecbm_runtime.auth import issue_token
+    from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+
+    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, list(roles), 600, email)
+    return (("authorization", f"Bearer {token}"),)
+
+
+@contextmanager
+def api_in_process(
+    definition: ServiceDefinition, settings: ServiceSettings
+) -> Iterator[tuple[grpc.Channel, ApiServer, ApiWiring]]:
+    """A service's real servicers and interceptors served in this process, and a channel.
+
+    The same wiring ``api_main`` serves, so tests see what callers see.
+    """
+    wiring = definition.build_api(settings)
+    server, port = create_server(
+        settings,
+        registrations=wiring.registrations,
+        access_policy=wiring.access_policy,
+        readiness_check=wiring.readiness_check,
+    )
+    server.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        grpc.channel_ready_future(channel).result(timeout=10)
+        yield channel, server, wiring
+    finally:
+        channel.close()
+        server.stop(1).wait()
+        wiring.on_stop()

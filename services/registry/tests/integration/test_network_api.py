@@ -10,15 +10,7 @@ from grpc_status import rpc_status
 
 from ecbm.registry.v1 import network_pb2 as pb
 from ecbm.registry.v1 import network_pb2_grpc
-from ecbm_runtime.auth import issue_token
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
-
-
-def bearer(role: str, subject: str) -> tuple[tuple[str, str]]:
-    """Call metadata with a development token (as conftest's ``bearer``)."""
-    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, [role], 600)
-    return (("authorization", f"Bearer {token}"),)
-
+from ecbm_runtime.testing import bearer
 
 EDITOR = bearer("editor", subject="editor-1")
 MEMBER = bearer("member", subject="person-7")

@@ -10,17 +10,9 @@ from grpc_status import rpc_status
 
 from ecbm.registry.v1 import people_pb2 as pb
 from ecbm.registry.v1 import people_pb2_grpc
-from ecbm_runtime.auth import issue_token
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+from ecbm_runtime.testing import bearer
 
-
-def bearer_for(role: str, subject: str) -> tuple[tuple[str, str]]:
-    """Call metadata with a development token (as conftest's ``bearer``)."""
-    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, [role], 600)
-    return (("authorization", f"Bearer {token}"),)
-
-
-EDITOR = bearer_for("editor", subject="editor-1")
+EDITOR = bearer("editor", subject="editor-1")
 
 
 def stub(channel: grpc.Channel) -> people_pb2_grpc.PeopleServiceStub:
@@ -126,7 +118,7 @@ def test_an_unknown_mask_path_is_invalid(registry_channel: grpc.Channel) -> None
 def test_a_person_updates_themself_but_not_someone_else(registry_channel: grpc.Channel) -> None:
     ana = create(registry_channel, "ana")
     bob = create(registry_channel, "bob", display_name="Bob")
-    as_ana = bearer_for("member", subject=ana.name.removeprefix("people/"))
+    as_ana = bearer("member", subject=ana.name.removeprefix("people/"))
     mask = FieldMask(paths=["open_to_peer_review"])
 
     mine = pb.UpdatePersonRequest(
@@ -184,7 +176,7 @@ def test_people_list_pages_through_filters(registry_channel: grpc.Channel) -> No
 
 def test_membership_decisions_need_an_editor(registry_channel: grpc.Channel) -> None:
     made = create(registry_channel)
-    as_person = bearer_for("member", subject=made.name.removeprefix("people/"))
+    as_person = bearer("member", subject=made.name.removeprefix("people/"))
     membership = f"{made.name}/membership"
     stub(registry_channel).ApplyForMembership(
         pb.ApplyForMembershipRequest(name=membership, motivation="I mentor"), metadata=as_person
@@ -223,7 +215,7 @@ def test_ending_a_declined_membership_is_a_failed_precondition(
 
 def test_a_person_exports_their_data_as_json(registry_channel: grpc.Channel) -> None:
     made = create(registry_channel)
-    as_person = bearer_for("member", subject=made.name.removeprefix("people/"))
+    as_person = bearer("member", subject=made.name.removeprefix("people/"))
 
     exported = stub(registry_channel).ExportPerson(
         pb.ExportPersonRequest(name=made.name), metadata=as_person

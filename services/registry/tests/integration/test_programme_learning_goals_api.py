@@ -7,17 +7,9 @@ import pytest
 
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_runtime.auth import issue_token
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+from ecbm_runtime.testing import bearer
 
-
-def bearer(role: str, subject: str) -> tuple[tuple[str, str]]:
-    """Call metadata with a development token (as conftest's ``bearer``)."""
-    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, [role], 600)
-    return (("authorization", f"Bearer {token}"),)
-
-
-ANA = bearer("member", "ana")
+ANA = bearer("member", subject="ana")
 
 
 def stub(channel: grpc.Channel) -> registry_pb2_grpc.RegistryServiceStub:

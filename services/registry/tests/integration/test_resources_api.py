@@ -10,20 +10,13 @@ from google.protobuf.field_mask_pb2 import FieldMask
 
 from ecbm.registry.v1 import resources_pb2 as pb
 from ecbm.registry.v1 import resources_pb2_grpc
-from ecbm_runtime.auth import issue_token
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+from ecbm_runtime.testing import bearer
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def bearer(role: str, subject: str) -> tuple[tuple[str, str]]:
-    """Call metadata with a development token (as conftest's ``bearer``)."""
-    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, [role], 600)
-    return (("authorization", f"Bearer {token}"),)
-
-
-AUTHOR = bearer("member", "author-1")
-EDITOR = bearer("editor", "editor-1")
+AUTHOR = bearer("member", subject="author-1")
+EDITOR = bearer("editor", subject="editor-1")
 
 
 def stub(channel: grpc.Channel) -> resources_pb2_grpc.ResourcesServiceStub:
