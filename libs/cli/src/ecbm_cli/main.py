@@ -219,15 +219,16 @@ def dlq_replay(
 
 @app.command()
 def bench(
-    suite: Annotated[str, typer.Argument(help="foundation")],
+    suite: Annotated[str, typer.Argument(help="foundation, registry or notify")],
     json_file: Annotated[
-        Path, typer.Option("--json", help="Write the results here as JSON.")
-    ] = Path("bench-results/foundation.json"),
+        Path | None,
+        typer.Option("--json", help="Write the results here (default bench-results/SUITE.json)."),
+    ] = None,
 ) -> None:
     """Measure a suite against in-process baselines and write JSON results."""
     from ecbm_cli.bench import run_suite
 
-    run_suite(suite, json_file)
+    run_suite(suite, json_file or Path(f"bench-results/{suite}.json"))
 
 
 if __name__ == "__main__":

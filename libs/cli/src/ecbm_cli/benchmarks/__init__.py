@@ -1,1 +1,53 @@
-"""Benchmark suites of ``ecbm bench``: each measures the platform against a bare baseline."""
+"""Benchmark suites of ``ecbm bench``: each measures the platform against a bare baseline.
+
+A suite is a module here with:
+
+- ``SCALES``: ``{"full": ..., "tiny": ...}``; ``tiny`` runs the same code in seconds for the
+  smoke test;
+- ``TARGETS``: the issue's speed targets, ``{key: Target(...)}``;
+- ``run(scale) -> dict``: every measured figure, JSON-serialisable;
+- ``headline(measured) -> dict[str, float]``: the figures worth a first look, including every
+  key of ``TARGETS``;
+- ``table(results) -> str``: the printed summary of the written results.
+
+``ecbm_cli.bench`` adds the target verdicts, the machine and the timestamp, writes the JSON
+and prints the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+Comparison = Literal["<", "<=", ">=", ">"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A speed target such as ``p95 < 50 ms`` or ``ratio >= 0.5``."""
+
+    comparison: Comparison
+    limit: float
+    unit: str = ""
+
+    def met_by(self, value: float) -> bool:
+        return {
+            "<": value < self.limit,
+            "<=": value <= self.limit,
+            ">=": value >= self.limit,
+            ">": value > self.limit,
+        }[self.comparison]
+
+    def reading(self) -> str:
+        return f"{self.comparison} {self.limit:g}{' ' + self.unit if self.unit else ''}"
+
+
+class Suite(Protocol):
+    SCALES: dict[str, Any]
+    TARGETS: dict[str, Target]
+
+    def run(self, scale: Any) -> dict[str, Any]: ...
+
+    def headline(self, measured: dict[str, Any]) -> dict[str, float]: ...
+
+    def table(self, results: dict[str, Any]) -> str: ...

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm_cli.benchmarks import messaging, registry_flow
+from ecbm_cli.benchmarks import Target, messaging, registry_flow
 from ecbm_cli.benchmarks.environment import (
     Processes,
     databases,
@@ -87,6 +87,53 @@ SCALES = {
         roundtrips=20,
     ),
 }
+
+# The speed targets of the foundation issue.
+TARGETS = {
+    "query_ratio": Target(">=", 0.5),
+    "command_ratio": Target(">=", 0.4),
+    "propagation_p99_ms": Target("<", 50.0, "ms"),
+    "propagation_p50_to_raw_p50": Target("<=", 10.0, "x"),
+}
+
+
+def headline(measured: dict[str, Any]) -> dict[str, float]:
+    propagation, raw = measured["propagation"], measured["raw_roundtrip"]
+    multiple = round(propagation["p50_ms"] / raw["p50_ms"], 2) if raw["p50_ms"] > 0 else 0.0
+    return {
+        "query_ratio": measured["query"]["ratio"],
+        "command_ratio": measured["command"]["ratio"],
+        "propagation_p50_ms": propagation["p50_ms"],
+        "propagation_p99_ms": propagation["p99_ms"],
+        "raw_roundtrip_p50_ms": raw["p50_ms"],
+        "propagation_p50_to_raw_p50": multiple,
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    query, command = results["query"], results["command"]
+    propagation, raw = results["propagation"], results["raw_roundtrip"]
+    rows = [
+        (
+            "query_ratio",
+            results["query_ratio"],
+            f"GetProgramme {query['GetProgramme']['per_second']:,.0f}/s vs echo "
+            f"{query['echo']['per_second']:,.0f}/s",
+        ),
+        (
+            "command_ratio",
+            results["command_ratio"],
+            f"RegisterProgramme {command['RegisterProgramme']['per_second']:,.0f}/s vs "
+            f"INSERT+COMMIT {command['insert_commit']['per_second']:,.0f}/s "
+            f"({command['insert_commit']['threads']} threads each)",
+        ),
+        ("propagation_p50_ms", results["propagation_p50_ms"], f"{propagation['samples']} events"),
+        ("propagation_p99_ms", results["propagation_p99_ms"], f"max {propagation['max_ms']} ms"),
+        ("raw_roundtrip_p50_ms", results["raw_roundtrip_p50_ms"], f"{raw['samples']} messages"),
+    ]
+    lines = [f"foundation ({results['scale']}, {results['machine']['cpu_count']} CPUs)"]
+    lines += [f"  {key:<22} {value:>10.3f}  {note}" for key, value, note in rows]
+    return "\n".join(lines)
 
 
 @dataclass
