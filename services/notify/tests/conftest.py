@@ -12,6 +12,7 @@ import pytest
 
 from ecbm.notify.v1 import notify_pb2_grpc
 from ecbm_integration import registry
+from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.grpc import ApiServer
@@ -106,3 +107,12 @@ def live_api(notify: Notify, database_url: str) -> Iterator[LiveApi]:
     with api_in_process(SERVICE, settings) as (channel, server, wiring):
         stub = notify_pb2_grpc.NotifyServiceStub(channel)
         yield LiveApi(stub, settings.http_port, server, wiring)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A running SMTP server collecting what it receives (``smtp_sink.received``)."""
+    sink = SmtpSink(port=free_port())
+    sink.start()
+    yield sink
+    sink.stop()

@@ -12,6 +12,7 @@ from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
 from ecbm_notify.adapters.live import Fanout
+from ecbm_notify.adapters.mailer import SmtpSettings
 from ecbm_notify.adapters.projections import PROJECTIONS
 from ecbm_notify.adapters.read_models import READ_MODEL_TABLES
 from ecbm_notify.application.handlers import (
@@ -45,6 +46,33 @@ class NotifySettings(ServiceSettings):
     sse_heartbeat_seconds: float = 15.0
     # Each open WatchNotifications stream holds a server thread: more threads than elsewhere.
     grpc_max_workers: int = 64
+    # E-mail (see docs/notify-email.md). The defaults reach the local sink `ecbm up` runs.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "European Center for Mentoring <notify@ecbm.local>"
+    # Signs unsubscribe links (HMAC-SHA256); falls back to the JWT secret when empty.
+    unsubscribe_secret: str = ""
+    unsubscribe_token_days: int = 60
+    # Where the links in e-mails point: this service's HTTP server as browsers reach it.
+    public_base_url: str = "http://127.0.0.1:8106"
+
+    def smtp(self) -> SmtpSettings:
+        return SmtpSettings(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            starttls=self.smtp_starttls,
+            username=self.smtp_username,
+            password=self.smtp_password,
+            mail_from=self.mail_from,
+            timeout_seconds=self.smtp_timeout_seconds,
+        )
+
+    def unsubscribe_key(self) -> bytes:
+        return (self.unsubscribe_secret or self.jwt_secret).encode()
 
 
 @dataclass(frozen=True)

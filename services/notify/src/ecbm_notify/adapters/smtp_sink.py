@@ -1,0 +1,83 @@
+"""A local SMTP server that keeps what it receives: for tests and for `ecbm up`'s demo.
+
+It is a real SMTP server (aiosmtpd), so what reaches it went through the same code path as
+production mail. Messages are kept in memory (``received``) and, with ``directory``, also
+written there as ``.eml`` files a mail client can open.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+@dataclass
+class ReceivedMail:
+    """One message as the server got it: the envelope and the parsed message."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+
+    def part(self, subtype: str) -> str:
+        """The body part of ``subtype`` ("plain" or "html") as text."""
+        found = self.message.get_body(preferencelist=(subtype,))
+        assert found is not None, f"no text/{subtype} part"
+        return str(found.get_content())  # type: ignore[attr-defined]
+
+
+class SmtpSink:
+    """An SMTP server on ``host:port`` that can be stopped and started again.
+
+    Addresses in ``refuse`` get ``550`` at RCPT, as a server answers for an unknown mailbox.
+    """
+
+    def __init__(self, port: int, host: str = "127.0.0.1", directory: Path | None = None) -> None:
+        self.host = host
+        self.port = port
+        self.directory = directory
+        self.received: list[ReceivedMail] = []
+        self.refuse: set[str] = set()
+        self._controller: Controller | None = None
+        self._numbers = itertools.count(1)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.original_content or b""
+        message = BytesParser(policy=policy.default).parsebytes(content)
+        assert isinstance(message, EmailMessage)
+        self.received.append(
+            ReceivedMail(str(envelope.mail_from), list(envelope.rcpt_tos), message)
+        )
+        if self.directory is not None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            name = f"{time.strftime('%Y%m%dT%H%M%S')}-{next(self._numbers):06d}.eml"
+            (self.directory / name).write_bytes(content)
+        return "250 OK"
+
+    def start(self) -> None:
+        self._controller = Controller(self, hostname=self.host, port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def to(self, address: str) -> list[ReceivedMail]:
+        return [mail for mail in self.received if address in mail.rcpt_tos]

@@ -1,0 +1,87 @@
+"""SmtpMailer against a real SMTP server: delivery, one connection, and the two failure kinds."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecbm_notify.adapters.mailer import (
+    MailRejected,
+    MailUnavailable,
+    SmtpMailer,
+    SmtpSettings,
+    compose,
+)
+from ecbm_notify.adapters.smtp_sink import SmtpSink
+from ecbm_runtime.testing import free_port
+
+
+def _mail(to: str = "an@example.org", unsubscribe_url: str = "") -> object:
+    return compose(
+        to, "Hello", "plain text body", "<p>html body</p>", unsubscribe_url=unsubscribe_url
+    )
+
+
+def test_a_message_arrives_with_both_parts_and_the_one_click_headers(
+    smtp_sink: SmtpSink,
+) -> None:
+    mailer = SmtpMailer(SmtpSettings(port=smtp_sink.port, mail_from="ECBM <n@ecbm.local>"))
+    mailer.send(_mail(unsubscribe_url="http://x/unsubscribe?token=abc"))  # type: ignore[arg-type]
+
+    [mail] = smtp_sink.received
+    assert mail.rcpt_tos == ["an@example.org"]
+    assert mail.message["From"] == "ECBM <n@ecbm.local>"
+    assert mail.message["List-Unsubscribe"] == "<http://x/unsubscribe?token=abc>"
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail.part("plain").strip() == "plain text body"
+    assert mail.part("html").strip() == "<p>html body</p>"
+
+
+def test_many_messages_share_one_connection(smtp_sink: SmtpSink) -> None:
+    mailer = SmtpMailer(SmtpSettings(port=smtp_sink.port))
+    for _ in range(20):
+        mailer.send(_mail())  # type: ignore[arg-type]
+    connection = mailer._smtp
+    mailer.send(_mail())  # type: ignore[arg-type]
+    assert mailer._smtp is connection is not None
+    assert len(smtp_sink.received) == 21
+    mailer.close()
+
+
+def test_a_refused_mailbox_is_rejected_for_good(smtp_sink: SmtpSink) -> None:
+    smtp_sink.refuse.add("gone@example.org")
+    mailer = SmtpMailer(SmtpSettings(port=smtp_sink.port))
+    with pytest.raises(MailRejected, match="550"):
+        mailer.send(_mail("gone@example.org"))  # type: ignore[arg-type]
+    mailer.send(_mail())  # type: ignore[arg-type]  # the connection is still usable
+    assert [m.rcpt_tos for m in smtp_sink.received] == [["an@example.org"]]
+
+
+def test_an_invalid_address_is_rejected_before_smtp(smtp_sink: SmtpSink) -> None:
+    mailer = SmtpMailer(SmtpSettings(port=smtp_sink.port))
+    with pytest.raises(MailRejected, match="invalid address"):
+        mailer.send(_mail("not-an-address"))  # type: ignore[arg-type]
+    assert smtp_sink.received == []
+
+
+def test_no_server_is_temporary_and_a_restarted_server_is_used_again() -> None:
+    sink = SmtpSink(port=free_port())
+    mailer = SmtpMailer(SmtpSettings(port=sink.port, timeout_seconds=2))
+    with pytest.raises(MailUnavailable, match="cannot reach SMTP"):
+        mailer.send(_mail())  # type: ignore[arg-type]
+    sink.start()
+    try:
+        mailer.send(_mail())  # type: ignore[arg-type]
+        sink.stop()
+        with pytest.raises(MailUnavailable):
+            mailer.send(_mail())  # type: ignore[arg-type]
+        sink.start()
+        mailer.send(_mail())  # type: ignore[arg-type]
+    finally:
+        sink.stop()
+    assert len(sink.received) == 2
+
+
+def test_nothing_listening_on_a_port_is_unavailable() -> None:
+    mailer = SmtpMailer(SmtpSettings(port=free_port(), timeout_seconds=1))
+    with pytest.raises(MailUnavailable):
+        mailer.send(_mail())  # type: ignore[arg-type]

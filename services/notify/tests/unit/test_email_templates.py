@@ -1,0 +1,72 @@
+"""E-mail templates: every type renders in every language, translated, escaped in HTML."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecbm_notify.adapters.templates import (
+    LANGUAGES,
+    TemplateProblem,
+    TemplateRenderer,
+    language_of,
+)
+
+RENDERER = TemplateRenderer()
+PROGRAMME = {
+    "recipient_name": "An",
+    "programme_name": "Buddy & Up",
+    "countries": "BE",
+    "link": "http://x/programmes/p1",
+    "unsubscribe_url": "http://x/unsubscribe?token=t",
+}
+
+
+def test_the_persons_language_is_used() -> None:
+    subjects = {lang: RENDERER.render("programme_registered", lang, PROGRAMME).subject
+                for lang in LANGUAGES}  # fmt: skip
+    assert subjects == {
+        "en": "Buddy & Up is now in the registry",
+        "fr": "Buddy & Up figure désormais dans le registre",
+        "de": "Buddy & Up ist jetzt im Register",
+        "nl": "Buddy & Up staat nu in het register",
+    }
+
+
+@pytest.mark.parametrize(("preferred", "language"), [
+    ("fr-BE", "fr"), ("nl_NL", "nl"), ("DE", "de"), ("pt", "en"), ("", "en"), (None, "en"),
+])  # fmt: skip
+def test_unknown_languages_fall_back_to_english(preferred: str | None, language: str) -> None:
+    assert language_of(preferred) == language
+
+
+def test_html_is_escaped_and_text_is_not() -> None:
+    mail = RENDERER.render("programme_registered", "en", PROGRAMME)
+    assert "Buddy &amp; Up" in mail.html and "Buddy & Up" not in mail.html
+    assert "Your programme Buddy & Up (BE) was registered" in mail.text
+    assert "http://x/unsubscribe?token=t" in mail.text and 'href="http://x/unsubscribe' in mail.html
+
+
+def test_without_an_unsubscribe_url_there_is_no_unsubscribe_line() -> None:
+    mail = RENDERER.render("membership_approved", "nl", {
+        "recipient_name": "An", "link": "http://x", "unsubscribe_url": "",
+    })  # fmt: skip
+    assert "Afmelden" not in mail.text and "Afmelden" not in mail.html
+    assert mail.subject == "Welkom: uw lidmaatschap van het Centrum is goedgekeurd"
+
+
+def test_the_digest_pluralises_per_language() -> None:
+    context = {"recipient_name": "An", "unsubscribe_url": "", "groups": []}
+    assert RENDERER.render("digest", "fr", {**context, "count": 1}).subject == (
+        "Votre résumé : 1 nouveau message"
+    )
+    assert RENDERER.render("digest", "de", {**context, "count": 2}).subject == (
+        "Ihre Zusammenfassung: 2 neue Nachrichten"
+    )
+
+
+def test_a_missing_variable_or_template_fails_validation() -> None:
+    incomplete = {key: value for key, value in PROGRAMME.items() if key != "programme_name"}
+    with pytest.raises(TemplateProblem, match="programme_name"):
+        RENDERER.validate({"programme_registered": incomplete})
+    with pytest.raises(TemplateProblem, match="no_such_type"):
+        RENDERER.validate({"no_such_type": {}})
