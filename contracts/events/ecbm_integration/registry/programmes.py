@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -97,6 +97,34 @@ class ProgrammeUpdated(RegistryEvent):
         description="New ProgrammeStatus value without its prefix, when it changed, e.g. PAUSED.",
     )
     occurred_at: OccurredAt = Field(description="When the programme changed.")
+    # Added 2026.12, optional: the profile fields matching and quality filter on.
+    target_groups: list[TermId] | None = Field(
+        default=None, description="New term ids of the target-groups taxonomy, when they changed."
+    )
+    formats: list[TermId] | None = Field(
+        default=None, description="New term ids of the formats taxonomy, when they changed."
+    )
+    focus_areas: list[TermId] | None = Field(
+        default=None, description="New term ids of the focus-areas taxonomy, when they changed."
+    )
+    age_min: int | None = Field(
+        default=None, ge=0, le=120, description="New youngest age served, when it changed."
+    )
+    age_max: int | None = Field(
+        default=None, ge=0, le=120, description="New oldest age served, when it changed."
+    )
+    start_year: int | None = Field(
+        default=None, ge=1900, le=2100, description="New start year, when it changed."
+    )
+    regions: list[str] | None = Field(
+        default=None, description="New regions served, free text, when they changed."
+    )
+    latitude: float | None = Field(
+        default=None, ge=-90, le=90, description="New latitude, when the location changed."
+    )
+    longitude: float | None = Field(
+        default=None, ge=-180, le=180, description="New longitude, when the location changed."
+    )
 
 
 class ProgrammeWithdrawn(RegistryEvent):
@@ -124,3 +152,52 @@ class OrganisationUpdated(RegistryEvent):
         default=None, description="New main contact's e-mail address, when it changed."
     )
     occurred_at: OccurredAt = Field(description="When the organisation changed.")
+
+
+EvaluationDesign = Literal["NONE", "DESCRIPTIVE", "PRE_POST", "QUASI_EXPERIMENTAL", "RANDOMISED"]
+
+
+class OrganisationEditorAdded(RegistryEvent):
+    """A person may now change the organisation and its programmes."""
+
+    organisation_id: ResourceId = Field(
+        description="Id of the organisation: organisations/{organisation_id}."
+    )
+    person_id: str = Field(
+        min_length=1,
+        max_length=128,
+        description="The new editor: a person id (people/{person_id}) or their sign-in subject.",
+    )
+    occurred_at: OccurredAt = Field(description="When the editor was added.")
+
+
+class ProgrammeEvaluationAdded(RegistryEvent):
+    """An evaluation of the programme was recorded (design, year, where to read it)."""
+
+    programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    design: EvaluationDesign = Field(
+        description="Design of the evaluation, weakest to strongest: NONE … RANDOMISED."
+    )
+    year: int = Field(ge=1900, le=2100, description="Year the evaluation was published.")
+    link: str = Field(default="", max_length=2000, description="Where to read it; may be empty.")
+    occurred_at: OccurredAt = Field(description="When the evaluation was recorded.")
+
+
+class ProgrammeEvidenceLevelChanged(RegistryEvent):
+    """The programme's evidence level (its strongest evaluation design) moved."""
+
+    programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    previous: EvaluationDesign = Field(description="Evidence level before.")
+    level: EvaluationDesign = Field(description="Evidence level now.")
+    occurred_at: OccurredAt = Field(description="When the level changed.")
+
+
+class ProgrammeLearningGoalDeclared(RegistryEvent):
+    """A programme wants to learn about a topic: matching looks for people who know it."""
+
+    programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    topic: TermId = Field(description="Term id in the vocabulary expertise-topics.")
+    description: str = Field(
+        default="", max_length=2000, description="What exactly it wants to learn, free text."
+    )
+    occurred_at: OccurredAt = Field(description="When it was declared (or redeclared).")

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from ecbm_integration import registry as published
-from ecbm_registry.domain.organisation import OrganisationRegistered, OrganisationUpdated
+from ecbm_registry.domain.organisation import (
+    OrganisationEditorAdded,
+    OrganisationRegistered,
+    OrganisationUpdated,
+)
 from ecbm_registry.domain.programme import (
+    EvaluationAdded,
+    EvidenceLevelChanged,
+    Location,
+    ProgrammeLearningGoalDeclared,
     ProgrammeRegistered,
     ProgrammeUpdated,
     ProgrammeWithdrawn,
@@ -50,15 +58,30 @@ def programme_registered(
 
 
 def programme_updated(event: ProgrammeUpdated, record: StoredEvent) -> published.ProgrammeUpdated:
+    location: Location | None = event.location if "location" in event.fields else None
     return published.ProgrammeUpdated(
         programme_id=record.entity_id,
         updated_fields=list(event.fields),
         display_name=event.display_name,
-        countries=list(event.countries) if event.countries is not None else None,
-        languages=list(event.languages) if event.languages is not None else None,
+        countries=_listed(event.countries),
+        languages=_listed(event.languages),
         status=event.status.name if event.status is not None else None,
         occurred_at=record.recorded_at,
+        target_groups=_listed(event.target_groups),
+        formats=_listed(event.formats),
+        focus_areas=_listed(event.focus_areas),
+        age_min=event.age_min,
+        age_max=event.age_max,
+        start_year=event.start_year,
+        regions=_listed(event.regions),
+        latitude=location.latitude if location else None,
+        longitude=location.longitude if location else None,
     )
+
+
+def _listed(values: tuple[str, ...] | None) -> list[str] | None:
+    """None (unchanged) stays None; a changed tuple becomes a list, even an empty one."""
+    return list(values) if values is not None else None
 
 
 def programme_withdrawn(
@@ -82,10 +105,56 @@ def organisation_updated(
     )
 
 
+def organisation_editor_added(
+    event: OrganisationEditorAdded, record: StoredEvent
+) -> published.OrganisationEditorAdded:
+    return published.OrganisationEditorAdded(
+        organisation_id=record.entity_id, person_id=event.person_id, occurred_at=record.recorded_at
+    )
+
+
+def evaluation_added(
+    event: EvaluationAdded, record: StoredEvent
+) -> published.ProgrammeEvaluationAdded:
+    return published.ProgrammeEvaluationAdded(
+        programme_id=record.entity_id,
+        design=event.design.name,
+        year=event.year,
+        link=event.link,
+        occurred_at=record.recorded_at,
+    )
+
+
+def evidence_level_changed(
+    event: EvidenceLevelChanged, record: StoredEvent
+) -> published.ProgrammeEvidenceLevelChanged:
+    return published.ProgrammeEvidenceLevelChanged(
+        programme_id=record.entity_id,
+        previous=event.previous.name,
+        level=event.level.name,
+        occurred_at=record.recorded_at,
+    )
+
+
+def programme_learning_goal_declared(
+    event: ProgrammeLearningGoalDeclared, record: StoredEvent
+) -> published.ProgrammeLearningGoalDeclared:
+    return published.ProgrammeLearningGoalDeclared(
+        programme_id=record.entity_id,
+        topic=event.topic,
+        description=event.description,
+        occurred_at=record.recorded_at,
+    )
+
+
 INTEGRATION: dict[type, Translation] = {
     OrganisationRegistered: organisation_registered,
     ProgrammeRegistered: programme_registered,
     ProgrammeUpdated: programme_updated,
     ProgrammeWithdrawn: programme_withdrawn,
     OrganisationUpdated: organisation_updated,
+    OrganisationEditorAdded: organisation_editor_added,
+    EvaluationAdded: evaluation_added,
+    EvidenceLevelChanged: evidence_level_changed,
+    ProgrammeLearningGoalDeclared: programme_learning_goal_declared,
 }
