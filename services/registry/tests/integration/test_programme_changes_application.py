@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy import select
 
 from ecbm_registry.application import commands, queries
 from ecbm_registry.application.people.actor import Actor
@@ -13,29 +12,9 @@ from ecbm_registry.bootstrap import Registry
 from ecbm_registry.domain.programme import ProgrammeIsWithdrawn
 from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.eventstore import VersionConflict
-from ecbm_runtime.tables import outbox
 
+Published = Callable[[str], list[dict[str, object]]]
 CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
-
-
-def organisation(registry: Registry) -> str:
-    made = registry.bus.handle(
-        commands.RegisterOrganisation(
-            display_name="Mentoring Lab", kind="mentoring_organisation", country="BE",
-            contact_name="An Peeters", contact_email="an@example.org",
-        )
-    )  # fmt: skip
-    return str(made.id)
-
-
-def register(registry: Registry) -> str:
-    made = registry.bus.handle(
-        commands.RegisterProgramme(
-            organisation_id=organisation(registry), display_name="Buddy Up",
-            languages=("nl",), countries=("BE",),
-        )
-    )  # fmt: skip
-    return str(made.id)
 
 
 def update(programme_id: str, version: int = 1, **changes: object) -> commands.UpdateProgramme:
@@ -49,16 +28,9 @@ def update(programme_id: str, version: int = 1, **changes: object) -> commands.U
     )
 
 
-def outbox_bodies(registry: Registry, routing_key: str) -> list[dict[str, object]]:
-    with registry.engine.connect() as connection:
-        rows = connection.execute(select(outbox.c.body).where(outbox.c.routing_key == routing_key))
-        return [json.loads(body) for body in rows.scalars()]
-
-
 def test_an_update_changes_the_read_model_and_publishes_the_changed_fields(
-    registry: Registry,
+    registry: Registry, programme_id: str, published: Published
 ) -> None:
-    programme_id = register(registry)
 
     registry.bus.handle(update(programme_id, countries=("NL",), city="Utrecht"))
 
@@ -67,20 +39,22 @@ def test_an_update_changes_the_read_model_and_publishes_the_changed_fields(
     assert found.location_matched.startswith("Utrecht, NL")
     in_nl = registry.bus.handle(queries.ListProgrammes(country="NL"))
     assert [p.id for p in in_nl.programmes] == [programme_id]
-    [published] = outbox_bodies(registry, "ProgrammeUpdated")
-    assert published["updated_fields"] == ["city", "countries", "location"]
+    [body] = published("ProgrammeUpdated")
+    assert body["updated_fields"] == ["city", "countries", "location"]
 
 
-def test_an_update_with_a_stale_version_is_a_conflict(registry: Registry) -> None:
-    programme_id = register(registry)
+def test_an_update_with_a_stale_version_is_a_conflict(
+    registry: Registry, programme_id: str
+) -> None:
     registry.bus.handle(update(programme_id, display_name="Buddy Up Ghent"))
 
     with pytest.raises(VersionConflict):
         registry.bus.handle(update(programme_id, version=1, display_name="Stale"))
 
 
-def test_withdrawing_twice_is_a_rule_violation(registry: Registry) -> None:
-    programme_id = register(registry)
+def test_withdrawing_twice_is_a_rule_violation(
+    registry: Registry, programme_id: str, published: Published
+) -> None:
     withdrawn = registry.bus.handle(
         commands.WithdrawProgramme(actor=CENTER_EDITOR, programme_id=programme_id)
     )
@@ -90,11 +64,12 @@ def test_withdrawing_twice_is_a_rule_violation(registry: Registry) -> None:
         registry.bus.handle(
             commands.WithdrawProgramme(actor=CENTER_EDITOR, programme_id=programme_id)
         )
-    assert len(outbox_bodies(registry, "ProgrammeWithdrawn")) == 1
+    assert len(published("ProgrammeWithdrawn")) == 1
 
 
-def test_an_organisation_update_is_read_back_and_published(registry: Registry) -> None:
-    organisation_id = organisation(registry)
+def test_an_organisation_update_is_read_back_and_published(
+    registry: Registry, organisation_id: str, published: Published
+) -> None:
 
     registry.bus.handle(
         commands.UpdateOrganisation.model_validate(
@@ -109,12 +84,13 @@ def test_an_organisation_update_is_read_back_and_published(registry: Registry) -
 
     found = registry.bus.handle(queries.GetOrganisation(organisation_id=organisation_id))
     assert (found.display_name, found.city, found.version) == ("Mentoring Lab Ghent", "Ghent", 2)
-    [published] = outbox_bodies(registry, "OrganisationUpdated")
-    assert published["display_name"] == "Mentoring Lab Ghent"
+    [body] = published("OrganisationUpdated")
+    assert body["display_name"] == "Mentoring Lab Ghent"
 
 
-def test_a_member_who_is_no_editor_of_the_organisation_is_denied(registry: Registry) -> None:
-    programme_id = register(registry)
+def test_a_member_who_is_no_editor_of_the_organisation_is_denied(
+    registry: Registry, programme_id: str
+) -> None:
     stranger = Actor(subject="bram", roles=frozenset({"member"}))
 
     with pytest.raises(PermissionDenied):
