@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from ecbm_registry.adapters.personal_data import PersonalDataCodec
 from ecbm_registry.application import programmes_area, taxonomy_area
 from ecbm_registry.application.area import merged
+from ecbm_registry.application.directory import area as directory_area
 from ecbm_registry.application.network import area as network_area
 from ecbm_registry.application.people import area as people_area
 from ecbm_registry.application.resources import area as resources_area
@@ -32,6 +33,7 @@ WIRED = merged(
         network_area.AREA,
         resources_area.AREA,
         people_area.AREA,
+        directory_area.AREA,
     ]
 )
 
@@ -83,6 +85,7 @@ def bootstrap(
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm_registry.entrypoints import (
+        directory_api,
         grpc_api,
         network_api,
         people_api,
@@ -92,7 +95,14 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
     # Each servicer module exposes ACCESS and registration(bus); one line per gRPC service.
-    servicer_modules = [grpc_api, taxonomy_api, people_api, network_api, resources_api]
+    servicer_modules = [
+        grpc_api,
+        taxonomy_api,
+        people_api,
+        network_api,
+        resources_api,
+        directory_api,
+    ]
     engine = make_engine(settings.effective_database_url())
     publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
     registry = bootstrap(settings, after_commit=publisher.after_commit, engine=engine)

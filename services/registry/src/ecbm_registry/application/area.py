@@ -28,7 +28,7 @@ class Area:
 
 
 def merged(areas: Sequence[Area]) -> Area:
-    """All areas as one; a message or event class claimed twice is a wiring bug."""
+    """All areas as one; a message or translated event claimed twice is a wiring bug."""
 
     def union(maps: Sequence[Mapping[Any, Any]]) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -39,9 +39,15 @@ def merged(areas: Sequence[Area]) -> Area:
             result.update(mapping)
         return result
 
+    # Several read models may follow one event (the directory follows programmes); each
+    # event keeps one translation and each message one handler.
+    projections: dict[type[DomainEvent], list[Projection]] = {}
+    for area in areas:
+        for event, projecting in area.projections.items():
+            projections.setdefault(event, []).extend(projecting)
     return Area(
         domain_events=[event for area in areas for event in area.domain_events],
-        projections=union([a.projections for a in areas]),
+        projections=projections,
         integration=union([a.integration for a in areas]),
         command_handlers=union([a.command_handlers for a in areas]),
         query_handlers=union([a.query_handlers for a in areas]),

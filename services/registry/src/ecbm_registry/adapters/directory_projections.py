@@ -1,0 +1,235 @@
+"""Projections of the programme directory: programme and organisation events into its rows.
+
+Runs next to the programmes area's own projections (same events, own tables), so the
+directory is rebuilt by replay like every read model. The quality level comes from
+``programme_quality_labels`` (fed by the quality service), which replay leaves alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ecbm_registry.adapters.directory_read_models import (
+    directory_organisations,
+    programme_directory,
+    programme_directory_terms,
+    programme_quality_labels,
+)
+from ecbm_registry.application.directory import levels, text
+from ecbm_registry.domain.organisation import OrganisationRegistered, OrganisationUpdated
+from ecbm_registry.domain.programme import (
+    EvidenceLevelChanged,
+    ProgrammeRegistered,
+    ProgrammeUpdated,
+    ProgrammeWithdrawn,
+)
+from ecbm_runtime.aggregate import DomainEvent
+from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.eventstore import StoredEvent
+from ecbm_runtime.uow import Projection
+
+# Filter fields kept in the term table, and the event field each comes from.
+TERM_FIELDS = ("countries", "target_groups", "formats", "focus_areas")
+d = programme_directory
+
+
+def on_organisation_registered(
+    connection: Connection, event: OrganisationRegistered, record: StoredEvent
+) -> None:
+    connection.execute(
+        insert(directory_organisations).values(
+            organisation_id=record.entity_id, display_name=event.display_name
+        )
+    )
+
+
+def on_organisation_updated(
+    connection: Connection, event: OrganisationUpdated, record: StoredEvent
+) -> None:
+    if "display_name" not in event.fields or event.display_name is None:
+        return
+    name, organisation_id = event.display_name, record.entity_id
+    connection.execute(
+        update(directory_organisations)
+        .where(directory_organisations.c.organisation_id == organisation_id)
+        .values(display_name=name)
+    )
+    rows = connection.execute(
+        select(d.c.programme_id, d.c.description, d.c.city).where(
+            d.c.organisation_id == organisation_id
+        )
+    ).all()
+    for row in rows:
+        connection.execute(
+            update(d)
+            .where(d.c.programme_id == row.programme_id)
+            .values(
+                organisation_name=name,
+                search_body=text.search_body(row.description, name, row.city),
+            )
+        )
+
+
+def on_programme_registered(
+    connection: Connection, event: ProgrammeRegistered, record: StoredEvent
+) -> None:
+    programme_id = record.entity_id
+    organisation_name = (
+        connection.execute(
+            select(directory_organisations.c.display_name).where(
+                directory_organisations.c.organisation_id == event.organisation_id
+            )
+        ).scalar_one_or_none()
+        or ""
+    )
+    label = (
+        connection.execute(
+            select(programme_quality_labels.c.level).where(
+                programme_quality_labels.c.programme_id == programme_id
+            )
+        ).scalar_one_or_none()
+        or levels.NO_LABEL
+    )
+    location = event.location
+    connection.execute(
+        insert(d).values(
+            programme_id=programme_id,
+            position=record.position,
+            organisation_id=event.organisation_id,
+            organisation_name=organisation_name,
+            display_name=event.display_name,
+            description=event.description,
+            status=event.status.value,
+            countries=_joined(event.countries),
+            target_groups=_joined(event.target_groups),
+            formats=_joined(event.formats),
+            focus_areas=_joined(event.focus_areas),
+            city=event.city,
+            latitude=location.latitude if location else None,
+            longitude=location.longitude if location else None,
+            evidence_level=levels.EVIDENCE_LEVELS[0],
+            evidence_rank=0,
+            quality_level=label,
+            quality_rank=levels.quality_rank(label),
+            search_name=text.search_name(event.display_name),
+            search_body=text.search_body(event.description, organisation_name, event.city),
+        )
+    )
+    terms = {field: getattr(event, field) for field in TERM_FIELDS}
+    _insert_terms(connection, programme_id, terms)
+
+
+def on_programme_updated(
+    connection: Connection, event: ProgrammeUpdated, record: StoredEvent
+) -> None:
+    programme_id = record.entity_id
+    values: dict[str, Any] = {}
+    for name in event.fields:
+        value = getattr(event, name)
+        if name == "location":
+            values["latitude"] = value.latitude if value else None
+            values["longitude"] = value.longitude if value else None
+        elif name == "status":
+            values["status"] = value.value
+        elif name in TERM_FIELDS:
+            values[name] = _joined(value or ())
+        elif name in ("display_name", "description", "city"):
+            values[name] = value if value is not None else ""
+    if {"display_name", "description", "city"} & values.keys():
+        current = connection.execute(
+            select(d.c.display_name, d.c.description, d.c.city, d.c.organisation_name).where(
+                d.c.programme_id == programme_id
+            )
+        ).one()
+        merged = {**current._asdict(), **values}
+        values["search_name"] = text.search_name(merged["display_name"])
+        values["search_body"] = text.search_body(
+            merged["description"], merged["organisation_name"], merged["city"]
+        )
+    if values:
+        connection.execute(update(d).where(d.c.programme_id == programme_id).values(**values))
+    changed_terms = {f: getattr(event, f) or () for f in TERM_FIELDS if f in event.fields}
+    if changed_terms:
+        t = programme_directory_terms
+        connection.execute(
+            delete(t).where(t.c.programme_id == programme_id, t.c.facet.in_(changed_terms))
+        )
+        _insert_terms(connection, programme_id, changed_terms)
+
+
+def on_programme_withdrawn(
+    connection: Connection, event: ProgrammeWithdrawn, record: StoredEvent
+) -> None:
+    # Kept with its status: no search ever shows a withdrawn programme.
+    connection.execute(
+        update(d).where(d.c.programme_id == record.entity_id).values(status="withdrawn")
+    )
+
+
+def on_evidence_level_changed(
+    connection: Connection, event: EvidenceLevelChanged, record: StoredEvent
+) -> None:
+    connection.execute(
+        update(d)
+        .where(d.c.programme_id == record.entity_id)
+        .values(evidence_level=event.level.value, evidence_rank=event.level.rank)
+    )
+
+
+def record_quality_level(
+    connection: Connection, programme_id: str, level: str, occurred_at: datetime
+) -> bool:
+    """Hold ``level`` as the programme's label unless a newer decision is held already.
+
+    Returns whether it changed anything. The label is kept even for a programme the
+    directory does not know (yet): its registration may arrive later, or come from replay.
+    """
+    labels = programme_quality_labels
+    dialect_insert = postgresql.insert if is_postgresql(connection) else sqlite.insert
+    new = dialect_insert(labels).values(
+        programme_id=programme_id, level=level, occurred_at=occurred_at
+    )
+    upsert = new.on_conflict_do_update(
+        index_elements=[labels.c.programme_id],
+        set_={"level": new.excluded.level, "occurred_at": new.excluded.occurred_at},
+        where=labels.c.occurred_at <= new.excluded.occurred_at,
+    )
+    if connection.execute(upsert.returning(labels.c.programme_id)).first() is None:
+        return False
+    connection.execute(
+        update(d)
+        .where(d.c.programme_id == programme_id)
+        .values(quality_level=level, quality_rank=levels.quality_rank(level))
+    )
+    return True
+
+
+def _joined(values: Iterable[str]) -> str:
+    return " ".join(dict.fromkeys(values))
+
+
+def _insert_terms(
+    connection: Connection, programme_id: str, terms: dict[str, Iterable[str]]
+) -> None:
+    rows = [
+        {"facet": facet, "value": value, "programme_id": programme_id}
+        for facet, values in terms.items()
+        for value in dict.fromkeys(values)
+    ]
+    if rows:
+        connection.execute(insert(programme_directory_terms), rows)
+
+
+DIRECTORY_PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
+    OrganisationRegistered: [on_organisation_registered],
+    OrganisationUpdated: [on_organisation_updated],
+    ProgrammeRegistered: [on_programme_registered],
+    ProgrammeUpdated: [on_programme_updated],
+    ProgrammeWithdrawn: [on_programme_withdrawn],
+    EvidenceLevelChanged: [on_evidence_level_changed],
+}
