@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from ecbm_registry.adapters.personal_data import PersonalDataCodec
 from ecbm_registry.application import programmes_area, taxonomy_area
 from ecbm_registry.application.area import merged
+from ecbm_registry.application.imports import area as imports_area
 from ecbm_registry.application.directory import area as directory_area
 from ecbm_registry.application.network import area as network_area
 from ecbm_registry.application.people import area as people_area
@@ -33,6 +34,7 @@ WIRED = merged(
         network_area.AREA,
         resources_area.AREA,
         people_area.AREA,
+        imports_area.AREA,
         directory_area.AREA,
     ]
 )

@@ -63,6 +63,7 @@ def on_programme_registered(
             languages=list(event.languages),
             countries=list(event.countries),
             status=event.status.value,
+            external_id=event.external_id or None,
             **_profile(event),
             version=record.version,
             create_time=record.recorded_at,

@@ -78,7 +78,11 @@ programmes = Table(
     Column("evaluations", JSON, nullable=True),  # [{design, year, link}], oldest first
     Column("evidence_level", String(40), nullable=True),  # NULL: none
     Column("evidence_rank", Integer, nullable=True, index=True),  # order of EvaluationDesign
+    # registry_import_0001: the importer's key; NULL when not imported. Unique: one
+    # programme per key, which makes re-importing a file idempotent.
+    Column("external_id", String(100), nullable=True),
 )
+Index("ix_programmes_external_id", programmes.c.external_id, unique=True)
 
 programme_countries = Table(
     "programme_countries",

@@ -44,6 +44,7 @@ class RegisterOrganisation(Command):
 
 class RegisterProgramme(Command):
     request_id: str = Field(default="", max_length=100)
+    external_id: str = Field(default="", max_length=100)  # the importer's key (registry-import)
     organisation_id: str = Field(min_length=1, max_length=64)
     display_name: str = Name
     description: str = Field(default="", max_length=10000)

@@ -42,14 +42,14 @@ def register_organisation(
             existing = views.organisation_named(work.connection, name, command.country)
             if existing:
                 raise OrganisationAlreadyRegistered(existing)
-            repository.add(Organisation.register(organisation_id, _registered(command)))
+            repository.add(Organisation.register(organisation_id, organisation_registered(command)))
         work.commit()
         view = views.organisation(work.connection, organisation_id)  # after the store lock
     assert view is not None
     return view
 
 
-def _registered(command: commands.RegisterOrganisation) -> OrganisationRegistered:
+def organisation_registered(command: commands.RegisterOrganisation) -> OrganisationRegistered:
     actor = command.actor
     return OrganisationRegistered(
         editors=(actor.subject,) if actor.subject and not actor.is_editor else (),
@@ -73,7 +73,7 @@ def register_programme(
         if not (command.request_id and repository.exists(programme_id)):
             if views.organisation(work.connection, command.organisation_id) is None:
                 raise OrganisationNotFound(command.organisation_id)
-            event = _programme_registered(command)
+            event = programme_registered(command)
             repository.add(Programme.register(programme_id, event))
         work.commit()
         view = views.programme(work.connection, programme_id)  # after the store lock
@@ -81,7 +81,7 @@ def register_programme(
     return view
 
 
-def _programme_registered(command: commands.RegisterProgramme) -> ProgrammeRegistered:
+def programme_registered(command: commands.RegisterProgramme) -> ProgrammeRegistered:
     fields = command.model_dump(exclude={"request_id", "latitude", "longitude"})
     location: Location | None
     if command.latitude is not None and command.longitude is not None:
@@ -99,11 +99,11 @@ def update_programme(
         _require_organisation_editor(work, programme.organisation_id, command.actor)
         if programme.version != command.expected_version:
             raise VersionConflict(programme.stream_id, command.expected_version, programme.version)
-        programme.update(_programme_changes(programme, command.programme))
+        programme.update(programme_changes(programme, command.programme))
         return _saved_programme(work, command.programme_id)
 
 
-def _programme_changes(programme: Programme, given: commands.ProgrammeChanges) -> dict[str, Any]:
+def programme_changes(programme: Programme, given: commands.ProgrammeChanges) -> dict[str, Any]:
     changes = given.model_dump(
         exclude_unset=True, exclude={"latitude", "longitude", "derive_location"}
     )

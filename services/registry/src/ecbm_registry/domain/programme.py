@@ -63,6 +63,8 @@ class ProgrammeRegistered(DomainEvent):
     regions: tuple[str, ...] = ()
     city: str = ""
     location: Location | None = None
+    # Added in 2026.12: the importer's own key of the programme ("" when not imported).
+    external_id: str = ""
 
 
 class ProgrammeUpdated(DomainEvent):
@@ -147,6 +149,8 @@ class Programme(Aggregate):
     regions: tuple[str, ...]
     city: str
     location: Location | None
+    external_id: str  # the importer's key; unique across the registry, never changes
+    evaluations: tuple[tuple[EvaluationDesign, int, str], ...]  # (design, year, link)
     evidence_level: EvaluationDesign = EvaluationDesign.NONE
     learning_goals: dict[str, str]  # topic -> description
 
@@ -199,6 +203,7 @@ class Programme(Aggregate):
         for name in ProgrammeRegistered.model_fields:
             setattr(self, name, getattr(event, name))
         self.learning_goals = {}
+        self.evaluations = ()
 
     @apply.register
     def _(self, event: ProgrammeLearningGoalDeclared) -> None:
@@ -211,7 +216,8 @@ class Programme(Aggregate):
 
     @apply.register
     def _(self, event: EvaluationAdded) -> None:
-        pass  # the level moves with EvidenceLevelChanged
+        # The level moves with EvidenceLevelChanged; the list lets an import add only new ones.
+        self.evaluations = (*self.evaluations, (event.design, event.year, event.link))
 
     @apply.register
     def _(self, event: EvidenceLevelChanged) -> None:

@@ -1,0 +1,40 @@
+"""What an import batch needs to know before it writes: one query per question per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import Connection, select, tuple_
+
+from ecbm_registry.adapters.read_models import organisations, programmes
+
+
+def programmes_by_external_id(
+    connection: Connection, external_ids: Collection[str]
+) -> dict[str, str]:
+    """External id → programme id, for those of ``external_ids`` already imported."""
+    if not external_ids:
+        return {}
+    query = select(programmes.c.external_id, programmes.c.id).where(
+        programmes.c.external_id.in_(list(external_ids))
+    )
+    return {external_id: id for external_id, id in connection.execute(query)}
+
+
+def existing_organisations(connection: Connection, ids: Collection[str]) -> set[str]:
+    if not ids:
+        return set()
+    query = select(organisations.c.id).where(organisations.c.id.in_(list(ids)))
+    return set(connection.execute(query).scalars())
+
+
+def organisations_by_identity(
+    connection: Connection, identities: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """(normalised name, country) → organisation id, for those of ``identities`` registered."""
+    if not identities:
+        return {}
+    query = select(
+        organisations.c.normalised_name, organisations.c.country, organisations.c.id
+    ).where(tuple_(organisations.c.normalised_name, organisations.c.country).in_(list(identities)))
+    return {(name, country): id for name, country, id in connection.execute(query)}

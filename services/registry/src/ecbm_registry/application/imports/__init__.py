@@ -1,0 +1,1 @@
+"""Bulk import of programmes (docs/registry-import.md)."""
