@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from ecbm_registry.adapters.personal_data import PersonalDataCodec
 from ecbm_registry.application import programmes_area, taxonomy_area
 from ecbm_registry.application.area import merged
-from ecbm_registry.application.imports import area as imports_area
 from ecbm_registry.application.directory import area as directory_area
+from ecbm_registry.application.imports import area as imports_area
 from ecbm_registry.application.network import area as network_area
 from ecbm_registry.application.people import area as people_area
 from ecbm_registry.application.resources import area as resources_area
@@ -88,9 +88,9 @@ def bootstrap(
 def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm_registry.entrypoints import (
         directory_api,
-        grpc_api,
         network_api,
         people_api,
+        programmes_api,
         resources_api,
         taxonomy_api,
     )
@@ -98,7 +98,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
 
     # Each servicer module exposes ACCESS and registration(bus); one line per gRPC service.
     servicer_modules = [
-        grpc_api,
+        programmes_api,
         taxonomy_api,
         people_api,
         network_api,

@@ -13,6 +13,7 @@ from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.entrypoints import people_messages as msg
+from ecbm_registry.entrypoints.proto_fields import enum_value
 from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow, current_principal
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
@@ -188,7 +189,7 @@ def _expertise_fields(request: pb.DeclareExpertiseRequest) -> dict[str, Any]:
         "person_id": msg.person_id(request.name),
         "expertise": {
             "topic": request.expertise.topic,
-            "level": msg.enum_value(ExpertiseLevel, level, "EXPERTISE_LEVEL_"),
+            "level": enum_value(ExpertiseLevel, level, "EXPERTISE_LEVEL_"),
             "description": request.expertise.description,
         },
     }
@@ -206,7 +207,7 @@ def _list_people_fields(request: pb.ListPeopleRequest) -> dict[str, Any]:
         if value := getattr(request, name):
             fields[name] = value
     if request.role:
-        fields["role"] = msg.enum_value(Role, pb.PersonRole.Name(request.role), "PERSON_ROLE_")
+        fields["role"] = enum_value(Role, pb.PersonRole.Name(request.role), "PERSON_ROLE_")
     for flag in ("visiting_professorship", "hosting_interns", "peer_review"):
         fields[f"open_to_{flag}"] = getattr(request, f"open_to_{flag}")
     return fields
@@ -223,5 +224,5 @@ def _memberships_fields(request: pb.ListMembershipsRequest) -> dict[str, Any]:
     fields["after"] = str(decode_page_token(request.page_token).get("after", ""))
     if request.status:
         status = pb.MembershipStatus.Name(request.status)
-        fields["status"] = msg.enum_value(MembershipStatus, status, "MEMBERSHIP_STATUS_")
+        fields["status"] = enum_value(MembershipStatus, status, "MEMBERSHIP_STATUS_")
     return fields

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
 from typing import Any
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm.registry.v1 import people_pb2 as pb
 from ecbm_registry.adapters.people_views import MembershipView, PersonView
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import ExpertiseLevel, Role
+from ecbm_registry.entrypoints.proto_fields import enum_value, timestamp
 from ecbm_runtime.grpc.convert import apply_field_mask
 from ecbm_runtime.grpc.names import resource_id
 
@@ -31,12 +28,6 @@ UPDATABLE = {
     "listed_in_directory": "listed_in_directory",
     "contact_by_email": "contact_by_email",
 }
-
-
-def enum_value(enum: type[StrEnum], proto_name: str, prefix: str) -> str | None:
-    """Proto enum name → domain value; UNSPECIFIED becomes None so validation names the field."""
-    name = proto_name.removeprefix(prefix)
-    return None if name == "UNSPECIFIED" else enum[name].value
 
 
 def person_id(name: str, field: str = "name") -> str:
@@ -73,12 +64,6 @@ def masked_person_fields(request: pb.UpdatePersonRequest) -> dict[str, Any]:
     paths = apply_field_mask(request.update_mask.paths, frozenset(UPDATABLE))
     fields = person_fields(request.person)
     return {UPDATABLE[path]: fields[UPDATABLE[path]] for path in paths}
-
-
-def timestamp(value: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def person_to_proto(view: PersonView) -> pb.Person:

@@ -1,9 +1,10 @@
-"""Shared chores of the network and resources servicers: enums, times, pages, field paths."""
+"""Shared chores of the registry's servicers: enums, times, pages, field paths."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import pydantic
@@ -15,6 +16,12 @@ from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode
 from ecbm_runtime.grpc.status import validation_violations
 
 M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+def enum_value(enum: type[StrEnum], proto_name: str, prefix: str) -> str | None:
+    """Proto enum name → domain value; UNSPECIFIED becomes None so validation names the field."""
+    name = proto_name.removeprefix(prefix)
+    return None if name == "UNSPECIFIED" else str(enum[name].value)
 
 
 def domain_value(enum: Any, number: int, prefix: str) -> str | None:

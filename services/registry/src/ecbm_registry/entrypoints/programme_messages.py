@@ -1,23 +1,19 @@
-"""gRPC servicer of the registry: proto → command/query → bus → proto, nothing else."""
+"""Organisation and programme proto messages ↔ command/query fields and views."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import grpc
 from google.protobuf.struct_pb2 import Struct
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_registry.adapters.views import OrganisationView, ProgrammeHistory, ProgrammeView
-from ecbm_registry.application import commands, queries
 from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
-from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow, current_principal
+from ecbm_registry.entrypoints.proto_fields import enum_value, timestamp
+from ecbm_runtime.auth import current_principal
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
-from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import (
     apply_field_mask,
     clamp_page_size,
@@ -25,25 +21,6 @@ from ecbm_runtime.grpc.convert import (
     encode_page_token,
 )
 from ecbm_runtime.grpc.names import resource_id
-from ecbm_runtime.messagebus import MessageBus
-
-SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RegistryService"].full_name
-
-ACCESS: AccessPolicy = {
-    "RegisterOrganisation": allow("editor", "member"),
-    "GetOrganisation": PUBLIC,
-    "RegisterProgramme": allow("editor", "member"),
-    "GetProgramme": PUBLIC,
-    "ListProgrammes": PUBLIC,
-    # Members too, for the organisations they edit: the handlers check which.
-    "UpdateProgramme": allow("editor", "admin", "member"),
-    "WithdrawProgramme": allow("editor", "admin", "member"),
-    "UpdateOrganisation": allow("editor", "admin", "member"),
-    "AddOrganisationEditor": allow("editor", "admin", "member"),
-    "AddEvaluation": allow("editor", "admin", "member"),
-    "DeclareProgrammeLearningGoal": allow("editor", "admin", "member"),
-    "GetProgrammeHistory": allow("editor", "admin", "member"),
-}
 
 # Update-mask path → fields of the command it sets.
 PROGRAMME_MASK: dict[str, tuple[str, ...]] = {
@@ -61,117 +38,10 @@ ORGANISATION_MASK: dict[str, tuple[str, ...]] = {
 }
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
-    return ServiceRegistration(
-        registry_pb2_grpc.add_RegistryServiceServicer_to_server, RegistryServicer(bus), SERVICE_NAME
-    )
-
-
-class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
-        self.bus = bus
-
-    def RegisterOrganisation(
-        self, request: pb.RegisterOrganisationRequest, context: grpc.ServicerContext
-    ) -> pb.Organisation:
-        fields = {**_organisation_fields(request), "actor": _actor()}
-        command = commands.RegisterOrganisation.model_validate(fields)
-        return organisation_to_proto(self.bus.handle(command))
-
-    def GetOrganisation(
-        self, request: pb.GetOrganisationRequest, context: grpc.ServicerContext
-    ) -> pb.Organisation:
-        query = queries.GetOrganisation(
-            organisation_id=resource_id(request.name, "organisations", "name")
-        )
-        return organisation_to_proto(self.bus.handle(query))
-
-    def RegisterProgramme(
-        self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext
-    ) -> pb.Programme:
-        command = commands.RegisterProgramme.model_validate(_programme_fields(request))
-        return programme_to_proto(self.bus.handle(command))
-
-    def GetProgramme(
-        self, request: pb.GetProgrammeRequest, context: grpc.ServicerContext
-    ) -> pb.Programme:
-        query = queries.GetProgramme(programme_id=resource_id(request.name, "programmes", "name"))
-        return programme_to_proto(self.bus.handle(query))
-
-    def ListProgrammes(
-        self, request: pb.ListProgrammesRequest, context: grpc.ServicerContext
-    ) -> pb.ListProgrammesResponse:
-        page = self.bus.handle(queries.ListProgrammes.model_validate(_list_fields(request)))
-        token = encode_page_token({"after": page.next_after}) if page.next_after else ""
-        return pb.ListProgrammesResponse(
-            programmes=[programme_to_proto(p) for p in page.programmes],
-            next_page_token=token,
-            total_size=page.total_size,
-        )
-
-    def UpdateProgramme(
-        self, request: pb.UpdateProgrammeRequest, context: grpc.ServicerContext
-    ) -> pb.Programme:
-        command = commands.UpdateProgramme.model_validate(_programme_update_fields(request))
-        return programme_to_proto(self.bus.handle(command))
-
-    def AddEvaluation(
-        self, request: pb.AddEvaluationRequest, context: grpc.ServicerContext
-    ) -> pb.Programme:
-        command = commands.AddEvaluation.model_validate(_evaluation_fields(request))
-        return programme_to_proto(self.bus.handle(command))
-
-    def DeclareProgrammeLearningGoal(
-        self, request: pb.DeclareProgrammeLearningGoalRequest, context: grpc.ServicerContext
-    ) -> pb.Programme:
-        goal = request.learning_goal
-        fields = {
-            "actor": _actor(),
-            "programme_id": resource_id(request.name, "programmes", "name"),
-            "learning_goal": {"topic": goal.topic, "description": goal.description},
-        }
-        command = commands.DeclareProgrammeLearningGoal.model_validate(fields)
-        return programme_to_proto(self.bus.handle(command))
-
-    def GetProgrammeHistory(
-        self, request: pb.GetProgrammeHistoryRequest, context: grpc.ServicerContext
-    ) -> pb.GetProgrammeHistoryResponse:
-        query = queries.GetProgrammeHistory.model_validate(_history_fields(request))
-        return history_to_proto(self.bus.handle(query))
-
-    def WithdrawProgramme(
-        self, request: pb.WithdrawProgrammeRequest, context: grpc.ServicerContext
-    ) -> pb.Programme:
-        command = commands.WithdrawProgramme(
-            actor=_actor(),
-            programme_id=resource_id(request.name, "programmes", "name"),
-            reason=request.reason,
-        )
-        return programme_to_proto(self.bus.handle(command))
-
-    def UpdateOrganisation(
-        self, request: pb.UpdateOrganisationRequest, context: grpc.ServicerContext
-    ) -> pb.Organisation:
-        fields = _organisation_update_fields(request)
-        return organisation_to_proto(
-            self.bus.handle(commands.UpdateOrganisation.model_validate(fields))
-        )
-
-    def AddOrganisationEditor(
-        self, request: pb.AddOrganisationEditorRequest, context: grpc.ServicerContext
-    ) -> pb.Organisation:
-        command = commands.AddOrganisationEditor(
-            actor=_actor(),
-            organisation_id=resource_id(request.name, "organisations", "name"),
-            person_id=resource_id(request.editor, "people", "editor"),
-        )
-        return organisation_to_proto(self.bus.handle(command))
-
-
-def _evaluation_fields(request: pb.AddEvaluationRequest) -> dict[str, Any]:
+def evaluation_fields(request: pb.AddEvaluationRequest) -> dict[str, Any]:
     e = request.evaluation
     return {
-        "actor": _actor(),
+        "actor": actor(),
         "programme_id": resource_id(request.name, "programmes", "name"),
         "evaluation": {
             "design": _design(e.design) or "unspecified",
@@ -183,7 +53,7 @@ def _evaluation_fields(request: pb.AddEvaluationRequest) -> dict[str, Any]:
 
 def _design(number: int) -> str | None:
     name = pb.EvaluationDesign.Name(number)
-    return _enum_value(EvaluationDesign, name, "EVALUATION_DESIGN_")
+    return enum_value(EvaluationDesign, name, "EVALUATION_DESIGN_")
 
 
 def _design_number(value: str) -> int:
@@ -191,7 +61,7 @@ def _design_number(value: str) -> int:
     return number
 
 
-def _history_fields(request: pb.GetProgrammeHistoryRequest) -> dict[str, Any]:
+def history_fields(request: pb.GetProgrammeHistoryRequest) -> dict[str, Any]:
     after = decode_page_token(request.page_token).get("after_version", 0)
     if not isinstance(after, int) or after < 0:
         raise InvalidArgument(FieldViolation("page_token", "not a page token of this API"))
@@ -212,7 +82,7 @@ def history_to_proto(history: ProgrammeHistory) -> pb.GetProgrammeHistoryRespons
                 version=entry.version,
                 type=entry.type,
                 actor=f"people/{entry.actor}" if entry.actor else "",
-                record_time=_timestamp(entry.recorded_at),
+                record_time=timestamp(entry.recorded_at),
                 details=details,
             )
         )
@@ -221,7 +91,7 @@ def history_to_proto(history: ProgrammeHistory) -> pb.GetProgrammeHistoryRespons
     return pb.GetProgrammeHistoryResponse(changes=changes, next_page_token=token)
 
 
-def _actor() -> Actor:
+def actor() -> Actor:
     return Actor.of(current_principal())
 
 
@@ -232,7 +102,7 @@ def _masked(paths: Any, mask: dict[str, tuple[str, ...]], fields: dict[str, Any]
     return {name: fields[name] for path in chosen for name in mask[path] if name in fields}
 
 
-def _programme_update_fields(request: pb.UpdateProgrammeRequest) -> dict[str, Any]:
+def programme_update_fields(request: pb.UpdateProgrammeRequest) -> dict[str, Any]:
     p = request.programme
     fields = {
         "display_name": p.display_name,
@@ -240,7 +110,7 @@ def _programme_update_fields(request: pb.UpdateProgrammeRequest) -> dict[str, An
         "languages": list(p.languages),
         "countries": list(p.countries),
         # UNSPECIFIED is no status: let validation name the field.
-        "status": _enum_value(
+        "status": enum_value(
             ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_"
         )
         or "unspecified",
@@ -248,16 +118,16 @@ def _programme_update_fields(request: pb.UpdateProgrammeRequest) -> dict[str, An
         "derive_location": not p.HasField("location"),
     }
     return {
-        "actor": _actor(),
+        "actor": actor(),
         "programme_id": resource_id(p.name, "programmes", "programme.name"),
         "expected_version": p.version,
         "programme": _masked(request.update_mask.paths, PROGRAMME_MASK, fields),
     }
 
 
-def _organisation_update_fields(request: pb.UpdateOrganisationRequest) -> dict[str, Any]:
+def organisation_update_fields(request: pb.UpdateOrganisationRequest) -> dict[str, Any]:
     o = request.organisation
-    kind = _enum_value(OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_")
+    kind = enum_value(OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_")
     fields = {
         "display_name": o.display_name,
         "kind": kind or "unspecified",
@@ -268,19 +138,19 @@ def _organisation_update_fields(request: pb.UpdateOrganisationRequest) -> dict[s
         "description": o.description,
     }
     return {
-        "actor": _actor(),
+        "actor": actor(),
         "organisation_id": resource_id(o.name, "organisations", "organisation.name"),
         "expected_version": o.version,
         "organisation": _masked(request.update_mask.paths, ORGANISATION_MASK, fields),
     }
 
 
-def _organisation_fields(request: pb.RegisterOrganisationRequest) -> dict[str, Any]:
+def organisation_fields(request: pb.RegisterOrganisationRequest) -> dict[str, Any]:
     o = request.organisation
     return {
         "request_id": request.request_id,
         "display_name": o.display_name,
-        "kind": _enum_value(
+        "kind": enum_value(
             OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_"
         ),
         "country": o.country,
@@ -292,7 +162,7 @@ def _organisation_fields(request: pb.RegisterOrganisationRequest) -> dict[str, A
     }
 
 
-def _programme_fields(request: pb.RegisterProgrammeRequest) -> dict[str, Any]:
+def programme_fields(request: pb.RegisterProgrammeRequest) -> dict[str, Any]:
     p = request.programme
     fields: dict[str, Any] = {
         "request_id": request.request_id,
@@ -304,7 +174,7 @@ def _programme_fields(request: pb.RegisterProgrammeRequest) -> dict[str, Any]:
         **_profile_fields(p),
     }
     if p.status:
-        fields["status"] = _enum_value(
+        fields["status"] = enum_value(
             ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_"
         )
     return fields
@@ -329,7 +199,7 @@ def _profile_fields(p: pb.Programme) -> dict[str, Any]:
     return fields
 
 
-def _list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
+def list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
     fields: dict[str, Any] = {"page_size": clamp_page_size(request.page_size)}
     if request.page_token:
         fields["after"] = str(decode_page_token(request.page_token).get("after", ""))
@@ -340,24 +210,12 @@ def _list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
     if request.country:
         fields["country"] = request.country
     if request.status:
-        fields["status"] = _enum_value(
+        fields["status"] = enum_value(
             ProgrammeStatus, pb.ProgrammeStatus.Name(request.status), "PROGRAMME_STATUS_"
         )
     if request.min_evidence_level:
         fields["min_evidence_level"] = _design(request.min_evidence_level)
     return fields
-
-
-def _enum_value(enum: Any, proto_name: str, prefix: str) -> str | None:
-    """Proto enum name → domain value; UNSPECIFIED becomes None so validation names the field."""
-    name = proto_name.removeprefix(prefix)
-    return None if name == "UNSPECIFIED" else str(enum[name].value)
-
-
-def _timestamp(value: Any) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def organisation_to_proto(view: OrganisationView) -> pb.Organisation:
@@ -371,8 +229,8 @@ def organisation_to_proto(view: OrganisationView) -> pb.Organisation:
         contact=pb.Contact(display_name=view.contact_name, email=view.contact_email),
         description=view.description,
         version=view.version,
-        create_time=_timestamp(view.create_time),
-        update_time=_timestamp(view.update_time),
+        create_time=timestamp(view.create_time),
+        update_time=timestamp(view.update_time),
         editors=[f"people/{person_id}" for person_id in view.editors],
     )
 
@@ -387,8 +245,8 @@ def programme_to_proto(view: ProgrammeView) -> pb.Programme:
         countries=view.countries,
         status=pb.ProgrammeStatus.Value("PROGRAMME_STATUS_" + ProgrammeStatus(view.status).name),
         version=view.version,
-        create_time=_timestamp(view.create_time),
-        update_time=_timestamp(view.update_time),
+        create_time=timestamp(view.create_time),
+        update_time=timestamp(view.update_time),
         target_groups=view.target_groups,
         formats=view.formats,
         focus_areas=view.focus_areas,

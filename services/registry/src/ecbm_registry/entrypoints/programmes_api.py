@@ -1,0 +1,152 @@
+"""gRPC servicer of organisations and programmes: proto → command/query → bus → proto."""
+
+from __future__ import annotations
+
+import grpc
+
+from ecbm.registry.v1 import registry_pb2 as pb
+from ecbm.registry.v1 import registry_pb2_grpc
+from ecbm_registry.application import commands, queries
+from ecbm_registry.entrypoints.programme_messages import (
+    actor,
+    evaluation_fields,
+    history_fields,
+    history_to_proto,
+    list_fields,
+    organisation_fields,
+    organisation_to_proto,
+    organisation_update_fields,
+    programme_fields,
+    programme_to_proto,
+    programme_update_fields,
+)
+from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
+from ecbm_runtime.grpc import ServiceRegistration
+from ecbm_runtime.grpc.convert import encode_page_token
+from ecbm_runtime.grpc.names import resource_id
+from ecbm_runtime.messagebus import MessageBus
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RegistryService"].full_name
+
+ACCESS: AccessPolicy = {
+    "RegisterOrganisation": allow("editor", "member"),
+    "GetOrganisation": PUBLIC,
+    "RegisterProgramme": allow("editor", "member"),
+    "GetProgramme": PUBLIC,
+    "ListProgrammes": PUBLIC,
+    # Members too, for the organisations they edit: the handlers check which.
+    "UpdateProgramme": allow("editor", "admin", "member"),
+    "WithdrawProgramme": allow("editor", "admin", "member"),
+    "UpdateOrganisation": allow("editor", "admin", "member"),
+    "AddOrganisationEditor": allow("editor", "admin", "member"),
+    "AddEvaluation": allow("editor", "admin", "member"),
+    "DeclareProgrammeLearningGoal": allow("editor", "admin", "member"),
+    "GetProgrammeHistory": allow("editor", "admin", "member"),
+}
+
+
+def registration(bus: MessageBus) -> ServiceRegistration:
+    return ServiceRegistration(
+        registry_pb2_grpc.add_RegistryServiceServicer_to_server, RegistryServicer(bus), SERVICE_NAME
+    )
+
+
+class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
+    def __init__(self, bus: MessageBus) -> None:
+        self.bus = bus
+
+    def RegisterOrganisation(
+        self, request: pb.RegisterOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
+        fields = {**organisation_fields(request), "actor": actor()}
+        command = commands.RegisterOrganisation.model_validate(fields)
+        return organisation_to_proto(self.bus.handle(command))
+
+    def GetOrganisation(
+        self, request: pb.GetOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
+        query = queries.GetOrganisation(
+            organisation_id=resource_id(request.name, "organisations", "name")
+        )
+        return organisation_to_proto(self.bus.handle(query))
+
+    def RegisterProgramme(
+        self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        command = commands.RegisterProgramme.model_validate(programme_fields(request))
+        return programme_to_proto(self.bus.handle(command))
+
+    def GetProgramme(
+        self, request: pb.GetProgrammeRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        query = queries.GetProgramme(programme_id=resource_id(request.name, "programmes", "name"))
+        return programme_to_proto(self.bus.handle(query))
+
+    def ListProgrammes(
+        self, request: pb.ListProgrammesRequest, context: grpc.ServicerContext
+    ) -> pb.ListProgrammesResponse:
+        page = self.bus.handle(queries.ListProgrammes.model_validate(list_fields(request)))
+        token = encode_page_token({"after": page.next_after}) if page.next_after else ""
+        return pb.ListProgrammesResponse(
+            programmes=[programme_to_proto(p) for p in page.programmes],
+            next_page_token=token,
+            total_size=page.total_size,
+        )
+
+    def UpdateProgramme(
+        self, request: pb.UpdateProgrammeRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        command = commands.UpdateProgramme.model_validate(programme_update_fields(request))
+        return programme_to_proto(self.bus.handle(command))
+
+    def AddEvaluation(
+        self, request: pb.AddEvaluationRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        command = commands.AddEvaluation.model_validate(evaluation_fields(request))
+        return programme_to_proto(self.bus.handle(command))
+
+    def DeclareProgrammeLearningGoal(
+        self, request: pb.DeclareProgrammeLearningGoalRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        goal = request.learning_goal
+        fields = {
+            "actor": actor(),
+            "programme_id": resource_id(request.name, "programmes", "name"),
+            "learning_goal": {"topic": goal.topic, "description": goal.description},
+        }
+        command = commands.DeclareProgrammeLearningGoal.model_validate(fields)
+        return programme_to_proto(self.bus.handle(command))
+
+    def GetProgrammeHistory(
+        self, request: pb.GetProgrammeHistoryRequest, context: grpc.ServicerContext
+    ) -> pb.GetProgrammeHistoryResponse:
+        query = queries.GetProgrammeHistory.model_validate(history_fields(request))
+        return history_to_proto(self.bus.handle(query))
+
+    def WithdrawProgramme(
+        self, request: pb.WithdrawProgrammeRequest, context: grpc.ServicerContext
+    ) -> pb.Programme:
+        command = commands.WithdrawProgramme(
+            actor=actor(),
+            programme_id=resource_id(request.name, "programmes", "name"),
+            reason=request.reason,
+        )
+        return programme_to_proto(self.bus.handle(command))
+
+    def UpdateOrganisation(
+        self, request: pb.UpdateOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
+        fields = organisation_update_fields(request)
+        return organisation_to_proto(
+            self.bus.handle(commands.UpdateOrganisation.model_validate(fields))
+        )
+
+    def AddOrganisationEditor(
+        self, request: pb.AddOrganisationEditorRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
+        command = commands.AddOrganisationEditor(
+            actor=actor(),
+            organisation_id=resource_id(request.name, "organisations", "name"),
+            person_id=resource_id(request.editor, "people", "editor"),
+        )
+        return organisation_to_proto(self.bus.handle(command))
