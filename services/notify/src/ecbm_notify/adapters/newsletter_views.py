@@ -1,0 +1,231 @@
+"""Read side of the newsletter: campaigns with their counts, subscribers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Exists, column, exists, func, select, table
+
+from ecbm_notify.adapters.newsletter_tables import (
+    newsletter_campaigns,
+    newsletter_sends,
+    newsletter_subscribers,
+)
+from ecbm_notify.domain.campaign import Audience, ContentBlock
+
+# The e-mail engineer's preferences table (notify_0003): only the columns read here.
+preferences = table(
+    "preferences",
+    column("recipient_id"),
+    column("topic"),
+    column("channel"),
+    column("frequency"),
+    column("update_time"),
+)
+
+
+def newsletter_opt_out(recipient_id: Any, since: Any = None) -> Exists:
+    """True where the recipient turned the newsletter off by e-mail (their link or settings),
+    at or after ``since`` when given."""
+    conditions = [
+        preferences.c.recipient_id == recipient_id,
+        preferences.c.topic == "newsletter",
+        preferences.c.channel == "email",
+        preferences.c.frequency == "off",
+    ]
+    if since is not None:
+        conditions.append(preferences.c.update_time >= since)
+    return exists().where(*conditions)
+
+
+@dataclass(frozen=True)
+class CampaignCounts:
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    unsubscribed: int = 0
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    id: str
+    title: str
+    subject: str
+    language: str
+    template: str
+    blocks: tuple[ContentBlock, ...]
+    audience: Audience
+    state: str
+    send_time: datetime | None
+    audience_size: int | None
+    created_by: str
+    version: int
+    create_time: datetime
+    update_time: datetime
+    complete_time: datetime | None
+    counts: CampaignCounts = field(default_factory=CampaignCounts)
+
+
+@dataclass(frozen=True)
+class SubscriberView:
+    id: str
+    email: str
+    display_name: str
+    language: str
+    country: str | None
+    topics: tuple[str, ...]
+    state: str
+    create_time: datetime
+    update_time: datetime
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    next_offset: int | None
+    total_size: int
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def split(joined: str) -> tuple[str, ...]:
+    return tuple(item for item in joined.split(",") if item)
+
+
+def campaign(connection: Connection, campaign_id: str) -> CampaignView | None:
+    query = select(newsletter_campaigns).where(newsletter_campaigns.c.id == campaign_id)
+    row = connection.execute(query).mappings().first()
+    if row is None:
+        return None
+    return _campaign(row, counts(connection, [campaign_id])[campaign_id])
+
+
+def list_campaigns(connection: Connection, state: str | None, size: int, offset: int) -> Page:
+    """Newest first."""
+    query = select(newsletter_campaigns)
+    if state:
+        query = query.where(newsletter_campaigns.c.state == state)
+    total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    ordered = query.order_by(
+        newsletter_campaigns.c.create_time.desc(), newsletter_campaigns.c.id.desc()
+    )
+    rows = list(connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
+    found = counts(connection, [row["id"] for row in rows[:size]])
+    items = [_campaign(row, found[row["id"]]) for row in rows[:size]]
+    return Page(items, offset + size if len(rows) > size else None, int(total))
+
+
+def counts(connection: Connection, campaign_ids: Iterable[str]) -> dict[str, CampaignCounts]:
+    """Per-recipient outcomes; ``unsubscribed``: mailed, then turned the newsletter off."""
+    wanted = list(campaign_ids)
+    by_status: dict[str, dict[str, int]] = {campaign_id: {} for campaign_id in wanted}
+    sends = newsletter_sends.c
+    query = (
+        select(sends.campaign_id, sends.status, func.count())
+        .where(sends.campaign_id.in_(wanted))
+        .group_by(sends.campaign_id, sends.status)
+    )
+    for campaign_id, status, number in connection.execute(query):
+        by_status[campaign_id][status] = int(number)
+    left = (
+        select(sends.campaign_id, func.count())
+        .where(
+            sends.campaign_id.in_(wanted),
+            sends.status == "sent",
+            newsletter_opt_out(sends.recipient_id, since=sends.update_time),
+        )
+        .group_by(sends.campaign_id)
+    )
+    unsubscribed = {campaign_id: int(number) for campaign_id, number in connection.execute(left)}
+    return {
+        campaign_id: CampaignCounts(
+            queued=statuses.get("queued", 0),
+            sent=statuses.get("sent", 0),
+            failed=statuses.get("failed", 0),
+            skipped=statuses.get("skipped", 0),
+            unsubscribed=unsubscribed.get(campaign_id, 0),
+        )
+        for campaign_id, statuses in by_status.items()
+    }
+
+
+def _campaign(row: Any, found: CampaignCounts) -> CampaignView:
+    return CampaignView(
+        id=row["id"],
+        title=row["title"],
+        subject=row["subject"],
+        language=row["language"],
+        template=row["template"],
+        blocks=tuple(ContentBlock.model_validate(block) for block in json.loads(row["blocks"])),
+        audience=Audience.model_validate_json(row["audience"]),
+        state=row["state"],
+        send_time=aware(row["send_time"]),
+        audience_size=row["audience_size"],
+        created_by=row["created_by"],
+        version=row["version"],
+        create_time=aware(row["create_time"]),  # type: ignore[arg-type]
+        update_time=aware(row["update_time"]),  # type: ignore[arg-type]
+        complete_time=aware(row["complete_time"]),
+        counts=found,
+    )
+
+
+def due_campaigns(connection: Connection, now: datetime) -> list[str]:
+    """Scheduled campaigns whose time has come and campaigns being sent, oldest first."""
+    columns = newsletter_campaigns.c
+    query = (
+        select(columns.id)
+        .where(
+            ((columns.state == "scheduled") & (columns.send_time <= now))
+            | (columns.state == "sending")
+        )
+        .order_by(columns.send_time, columns.id)
+    )
+    return list(connection.execute(query).scalars())
+
+
+def subscriber(connection: Connection, subscriber_id: str) -> SubscriberView | None:
+    query = select(newsletter_subscribers).where(newsletter_subscribers.c.id == subscriber_id)
+    row = connection.execute(query).mappings().first()
+    return _subscriber(row) if row else None
+
+
+def list_subscribers(connection: Connection, state: str | None, size: int, offset: int) -> Page:
+    columns = newsletter_subscribers.c
+    query = select(newsletter_subscribers)
+    if state:
+        query = query.where(columns.state == state)
+    total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    ordered = query.order_by(columns.email)
+    rows = list(connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
+    items = [_subscriber(row) for row in rows[:size]]
+    return Page(items, offset + size if len(rows) > size else None, int(total))
+
+
+def _subscriber(row: Any) -> SubscriberView:
+    return SubscriberView(
+        id=row["id"],
+        email=row["email"],
+        display_name=row["display_name"],
+        language=row["language"],
+        country=row["country"],
+        topics=split(row["topics"]),
+        state=row["state"],
+        create_time=aware(row["create_time"]),  # type: ignore[arg-type]
+        update_time=aware(row["update_time"]),  # type: ignore[arg-type]
+    )
+
+
+def campaign_state(connection: Connection, campaign_id: str) -> str | None:
+    query = select(newsletter_campaigns.c.state).where(newsletter_campaigns.c.id == campaign_id)
+    return connection.execute(query).scalar_one_or_none()

@@ -1,0 +1,34 @@
+"""What newsletter use cases need besides the database: templates, SMTP, links, pacing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Protocol
+
+from ecbm_notify.adapters.newsletter_mail import Links
+from ecbm_notify.adapters.templates import TemplateRenderer
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Newsletter:
+    renderer: TemplateRenderer
+    mailer: Mailer
+    links: Links
+    # 0: as fast as SMTP takes them.
+    messages_per_second: float = 0.0
+    batch_size: int = 500
+    lease_seconds: float = 60.0
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)
+    clock: Callable[[], datetime] = utc_now

@@ -1,0 +1,217 @@
+"""Sending due campaigns: expand the audience once, then batches until done, paused or out
+of time.
+
+Each batch is read from the queued rows, sent through the mailer and its outcomes written
+in one statement. A paused or cancelled campaign stops between batches. SMTP unavailable
+stops the tick with the rest still queued (nothing lost, tried again next tick); a
+rejected address is ``failed`` with the reason and never retried. A lease makes one sender
+at a time work on a campaign. A crash can resend at most the one batch in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from prometheus_client import Counter
+
+from ecbm_notify.adapters import newsletter_sends, newsletter_views
+from ecbm_notify.adapters.mailer import MailRejected, MailUnavailable
+from ecbm_notify.adapters.newsletter_mail import CampaignMail, render_campaign
+from ecbm_notify.adapters.newsletter_sends import Addressee, Outcome
+from ecbm_notify.application.newsletter import commands
+from ecbm_notify.application.newsletter.context import Newsletter
+from ecbm_notify.domain.campaign import Campaign
+from ecbm_runtime.eventstore import VersionConflict
+from ecbm_runtime.uow import UnitOfWork
+
+_log = logging.getLogger("ecbm_notify.newsletter")
+messages = Counter("ecbm_newsletter_messages", "Newsletter messages by outcome.", ("outcome",))
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def send_due_campaigns(
+    command: commands.SendDueCampaigns, uow: UnitOfWorkFactory, newsletter: Newsletter
+) -> int:
+    """Returns how many messages went out in this tick."""
+    deadline = time.monotonic() + command.max_seconds
+    with uow() as work:
+        due = newsletter_views.due_campaigns(work.connection, newsletter.clock())
+    sent = 0
+    for campaign_id in due:
+        sent += CampaignSender(campaign_id, uow, newsletter).run(deadline)
+        if time.monotonic() >= deadline:
+            break
+    return sent
+
+
+class _Stop(Exception):
+    """SMTP is unavailable: leave the rest queued for the next tick."""
+
+
+class CampaignSender:
+    def __init__(self, campaign_id: str, uow: UnitOfWorkFactory, newsletter: Newsletter) -> None:
+        self.campaign_id, self.uow, self.newsletter = campaign_id, uow, newsletter
+        self.sent = 0
+        self._started = time.monotonic()
+
+    def run(self, deadline: float) -> int:
+        if not self._lease():
+            return 0
+        try:
+            mail = self._start()
+            if mail is not None:
+                self._send_batches(mail, deadline)
+        except VersionConflict:
+            _log.info(
+                "campaign changed while sending; next tick continues",
+                extra={"campaign_id": self.campaign_id},
+            )
+        finally:
+            with self.uow() as work:
+                newsletter_sends.release_lease(
+                    work.connection, self.campaign_id, self.newsletter.owner
+                )
+                work.commit()
+        return self.sent
+
+    def _lease(self) -> bool:
+        now = self.newsletter.clock()
+        until = now + _seconds(self.newsletter.lease_seconds)
+        with self.uow() as work:
+            held = newsletter_sends.take_lease(
+                work.connection, self.campaign_id, self.newsletter.owner, now, until
+            )
+            work.commit()
+        return held
+
+    def _start(self) -> CampaignMail | None:
+        """Expand the audience of a scheduled campaign (same transaction as the event)."""
+        with self.uow() as work:
+            campaign = work.repository(Campaign).get(self.campaign_id)
+            if campaign.state == "scheduled":
+                size = newsletter_sends.expand_audience(
+                    work.connection, self.campaign_id, campaign.draft.audience
+                )
+                campaign.start_sending(size)
+                _log.info(
+                    "campaign sending",
+                    extra={"campaign_id": self.campaign_id, "audience_size": size},
+                )
+            work.commit()
+        if campaign.state != "sending":
+            return None
+        draft, renderer = campaign.draft, self.newsletter.renderer
+        named = render_campaign(
+            renderer, draft.template, draft.language, draft.subject, draft.blocks
+        )
+        anonymous = render_campaign(
+            renderer, draft.template, draft.language, draft.subject, draft.blocks, recipient_name=""
+        )
+        return CampaignMail(named, anonymous, draft.language, self.campaign_id)
+
+    def _send_batches(self, mail: CampaignMail, deadline: float) -> None:
+        after = ""
+        while time.monotonic() < deadline:
+            with self.uow() as work:
+                state = newsletter_views.campaign_state(work.connection, self.campaign_id)
+                if state != "sending":
+                    return  # paused or cancelled: takes effect between batches
+                batch = newsletter_sends.next_batch(
+                    work.connection, self.campaign_id, after, self.newsletter.batch_size
+                )
+                self._renew(work)
+                work.commit()
+            if not batch:
+                self._complete()
+                return
+            outcomes: list[Outcome] = []
+            try:
+                for addressee in batch:
+                    outcomes.append(self._send(mail, addressee))
+            except _Stop:
+                return
+            finally:
+                with self.uow() as work:
+                    newsletter_sends.record_outcomes(
+                        work.connection, self.campaign_id, outcomes, self.newsletter.clock()
+                    )
+                    work.commit()
+            after = batch[-1].recipient_id
+
+    def _renew(self, work: UnitOfWork) -> None:
+        now = self.newsletter.clock()
+        newsletter_sends.take_lease(
+            work.connection,
+            self.campaign_id,
+            self.newsletter.owner,
+            now,
+            now + _seconds(self.newsletter.lease_seconds),
+        )
+
+    def _send(self, mail: CampaignMail, addressee: Addressee) -> Outcome:
+        recipient = addressee.recipient_id
+        if addressee.email is None:
+            return self._counted(Outcome(recipient, "skipped", "forgotten"))
+        if addressee.opted_out:
+            return self._counted(Outcome(recipient, "skipped", "unsubscribed"))
+        if not addressee.consent:
+            return self._counted(Outcome(recipient, "skipped", "no consent to e-mail"))
+        self._pace()
+        url = self.newsletter.links.unsubscribe_url(recipient, self.newsletter.clock())
+        try:
+            self.newsletter.mailer.send(
+                mail.for_recipient(addressee.email, addressee.display_name, url)
+            )
+        except MailRejected as error:
+            return self._counted(Outcome(recipient, "failed", str(error)[:1000]))
+        except MailUnavailable as error:
+            _log.warning(
+                "SMTP unavailable; campaign continues next tick: %s",
+                error,
+                extra={"campaign_id": self.campaign_id},
+            )
+            messages.labels("deferred").inc()
+            raise _Stop from error
+        self.sent += 1
+        return self._counted(Outcome(recipient, "sent"))
+
+    def _pace(self) -> None:
+        rate = self.newsletter.messages_per_second
+        if rate > 0:
+            due = self._started + self.sent / rate
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+
+    @staticmethod
+    def _counted(outcome: Outcome) -> Outcome:
+        messages.labels(outcome.status).inc()
+        return outcome
+
+    def _complete(self) -> None:
+        with self.uow() as work:
+            if newsletter_sends.queued_left(work.connection, self.campaign_id):
+                return  # rows left queued behind the cursor: the next tick takes them
+            campaign = work.repository(Campaign).get(self.campaign_id)
+            if campaign.state == "sending":
+                found = newsletter_views.counts(work.connection, [self.campaign_id])
+                counts = found[self.campaign_id]
+                campaign.complete(sent=counts.sent, failed=counts.failed)
+                _log.info(
+                    "campaign sent",
+                    extra={
+                        "campaign_id": self.campaign_id,
+                        "sent": counts.sent,
+                        "failed": counts.failed,
+                    },
+                )
+            work.commit()
+
+
+def _seconds(value: float) -> timedelta:
+    from datetime import timedelta
+
+    return timedelta(seconds=value)

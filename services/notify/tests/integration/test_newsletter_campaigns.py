@@ -1,0 +1,326 @@
+"""Campaigns end to end on both databases: draft, schedule, send to an SMTP sink; audience
+filters, pause/resume, SMTP down then up, invalid addresses, double opt-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, insert, select
+
+from ecbm_notify.adapters import people
+from ecbm_notify.adapters.mailer import SmtpMailer, SmtpSettings
+from ecbm_notify.adapters.newsletter_tables import newsletter_sends
+from ecbm_notify.adapters.smtp_sink import SmtpSink
+from ecbm_notify.application.newsletter import commands, queries, wiring
+from ecbm_notify.application.newsletter.handlers import CampaignTemplateProblem
+from ecbm_notify.bootstrap import SERVICE
+from ecbm_notify.domain import unsubscribe
+from ecbm_notify.domain.campaign import CampaignNotEditable, CampaignStateRuleViolation, Draft
+from ecbm_notify.domain.recipients import recipient_id_for
+from ecbm_notify.domain.subscriber import Interests
+from ecbm_runtime.auth import Principal, acting_as
+from ecbm_runtime.db import make_engine, read_only_connection
+from ecbm_runtime.errors import InvalidArgument
+from ecbm_runtime.eventstore import EventCodec
+from ecbm_runtime.messagebus import MessageBus
+from ecbm_runtime.migrations import upgrade
+from ecbm_runtime.testing import free_port
+from ecbm_runtime.uow import EventWiring, UnitOfWork
+
+EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
+KEY = b"test-unsubscribe-key"
+
+
+@dataclass
+class App:
+    bus: MessageBus
+    engine: Engine
+    mailer: SmtpMailer
+
+    def handle(self, message: object) -> Any:
+        with acting_as(EDITOR):
+            return self.bus.handle(message)
+
+    def sends(self, campaign_id: str) -> dict[str, tuple[str, str | None]]:
+        query = select(newsletter_sends).where(newsletter_sends.c.campaign_id == campaign_id)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return {row.recipient_id: (row.status, row.reason) for row in rows}
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    server = SmtpSink(port=free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(database_url: str, sink: SmtpSink) -> Iterator[App]:
+    upgrade(SERVICE.migrations, database_url)
+    engine = make_engine(database_url)
+    event_wiring = EventWiring(
+        codec=EventCodec(wiring.EVENTS), service="notify", projections=wiring.PROJECTIONS
+    )
+    settings = SERVICE.load_settings(
+        database_url=database_url, smtp_port=sink.port, unsubscribe_secret=KEY.decode(),
+        public_base_url="https://ecbm.example",
+    )  # fmt: skip
+    mailer = SmtpMailer(SmtpSettings(port=sink.port, timeout_seconds=2))
+    newsletter = wiring.newsletter_for(settings, mailer)
+    newsletter.batch_size = 3  # several batches even for a handful of people
+    uow = partial(UnitOfWork, engine, event_wiring)
+    bus = MessageBus(wiring.handlers(uow, partial(read_only_connection, engine), newsletter))
+    yield App(bus, engine, mailer)
+    mailer.close()
+    engine.dispose()
+
+
+def member(
+    app: App, person_id: str, email: str, country: str, roles: tuple[str, ...],
+    consent: bool = True, language: str = "en",
+) -> str:  # fmt: skip
+    with app.engine.begin() as connection:
+        recipient = people.remember_person(
+            connection,
+            people.PersonDetails(person_id, email, person_id.title(), language, consent),
+        )
+    app.handle(commands.RememberMemberProfile(person_id=person_id, country=country, roles=roles))  # type: ignore[arg-type]
+    return recipient
+
+
+def draft(**changes: Any) -> Draft:
+    values: dict[str, Any] = {
+        "title": "December",
+        "subject": "Mentoring news",
+        "language": "fr",
+        "blocks": [
+            {"kind": "heading", "text": "Summit <2027>"},
+            {"kind": "paragraph", "text": "Meet us in Ghent."},
+            {"kind": "link", "text": "Register", "url": "https://ecbm.example/summit"},
+        ],
+    }
+    return Draft.model_validate({**values, **changes})
+
+
+def send_all(app: App, max_ticks: int = 20) -> None:
+    for _ in range(max_ticks):
+        app.handle(commands.SendDueCampaigns(max_seconds=10))
+        campaign_states = [c.state for c in app.handle(queries.ListCampaigns()).items]
+        if "sending" not in campaign_states and "scheduled" not in campaign_states:
+            return
+
+
+def test_a_campaign_reaches_its_audience_once_with_one_click_unsubscribe(
+    app: App, sink: SmtpSink
+) -> None:
+    ana = member(app, "ana", "ana@example.org", "BE", ("researcher",))
+    member(app, "bo", "bo@example.org", "NL", ("researcher",))  # other country
+    member(app, "cy", "cy@example.org", "BE", ("student",))  # other role
+    member(app, "di", "di@example.org", "BE", ("researcher",), consent=False)
+    for n in range(4):
+        member(app, f"p{n}", f"p{n}@example.org", "BE", ("researcher", "practitioner"))
+    audience = {"countries": ["BE"], "roles": ["researcher"]}
+    campaign = app.handle(commands.CreateCampaign(request_id="r1", draft=draft(audience=audience)))
+    again = app.handle(commands.CreateCampaign(request_id="r1", draft=draft()))
+    assert again.id == campaign.id  # idempotent on request_id
+
+    scheduled = app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    assert scheduled.state == "scheduled"
+    send_all(app)
+
+    view = app.handle(queries.GetCampaign(campaign_id=campaign.id))
+    assert view.state == "sent"
+    assert (view.audience_size, view.counts.sent, view.counts.failed) == (5, 5, 0)
+    assert sorted(r for mail in sink.received for r in mail.rcpt_tos) == sorted(
+        ["ana@example.org", *(f"p{n}@example.org" for n in range(4))]
+    )
+    (mail,) = sink.to("ana@example.org")
+    message = mail.message
+    assert message["Subject"] == "Mentoring news"
+    assert message["Content-Language"] == "fr"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = str(message["List-Unsubscribe"]).strip("<>")
+    assert link.startswith("https://ecbm.example/unsubscribe?token=")
+    token = link.split("token=")[1]
+    request = unsubscribe.verify(KEY, token, datetime.now(UTC))
+    assert (request.recipient_id, request.topic) == (ana, "newsletter")
+    assert "Summit &lt;2027&gt;" in mail.part("html")  # content is escaped, not markup
+    assert "Ana" in mail.part("plain") and "Meet us in Ghent." in mail.part("plain")
+    assert link in mail.part("plain")
+
+    send_all(app)  # another tick changes nothing
+    assert len(sink.received) == 5
+
+
+def test_members_who_turned_the_newsletter_off_are_skipped_and_counted_when_they_leave(
+    app: App, sink: SmtpSink
+) -> None:
+    ana = member(app, "ana", "ana@example.org", "BE", ("researcher",))
+    bo = member(app, "bo", "bo@example.org", "BE", ("researcher",))
+    _preference(app, bo, "off")
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    send_all(app)
+    assert [m.rcpt_tos for m in sink.received] == [["ana@example.org"]]
+    _preference(app, ana, "off", later=True)  # ana follows the link afterwards
+    counts = app.handle(queries.GetCampaign(campaign_id=campaign.id)).counts
+    assert (counts.sent, counts.unsubscribed) == (1, 1)
+
+
+def _preference(app: App, recipient_id: str, frequency: str, later: bool = False) -> None:
+    from sqlalchemy import column, table
+
+    preferences = table(
+        "preferences", column("recipient_id"), column("topic"), column("channel"),
+        column("frequency"), column("update_time"),
+    )  # fmt: skip
+    when = datetime.now(UTC) + (timedelta(seconds=1) if later else timedelta(0))
+    with app.engine.begin() as connection:
+        connection.execute(
+            insert(preferences).values(
+                recipient_id=recipient_id, topic="newsletter", channel="email",
+                frequency=frequency, update_time=when,
+            )
+        )  # fmt: skip
+
+
+def test_an_invalid_or_refused_address_fails_with_its_reason_once(app: App, sink: SmtpSink) -> None:
+    member(app, "ana", "ana@example.org", "BE", ())
+    refused = member(app, "bo", "bo@example.org", "BE", ())
+    sink.refuse.add("bo@example.org")
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    send_all(app)
+    sends = app.sends(campaign.id)
+    assert sends[refused][0] == "failed" and "550" in str(sends[refused][1])
+    view = app.handle(queries.GetCampaign(campaign_id=campaign.id))
+    assert (view.state, view.counts.sent, view.counts.failed) == ("sent", 1, 1)
+
+
+def test_smtp_down_then_up_loses_nothing_and_sends_nothing_twice(app: App, sink: SmtpSink) -> None:
+    for n in range(7):
+        member(app, f"p{n}", f"p{n}@example.org", "BE", ())
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    sink.stop()
+    app.mailer.close()
+    app.handle(commands.SendDueCampaigns(max_seconds=10))
+    view = app.handle(queries.GetCampaign(campaign_id=campaign.id))
+    assert (view.state, view.counts.queued, view.counts.sent) == ("sending", 7, 0)
+    sink.start()
+    send_all(app)
+    view = app.handle(queries.GetCampaign(campaign_id=campaign.id))
+    assert (view.state, view.counts.sent, view.counts.queued) == ("sent", 7, 0)
+    recipients = [r for mail in sink.received for r in mail.rcpt_tos]
+    assert sorted(recipients) == sorted(set(recipients)) and len(recipients) == 7
+
+
+def test_pause_stops_between_batches_and_resume_finishes(app: App, sink: SmtpSink) -> None:
+    for n in range(7):
+        member(app, f"p{n}", f"p{n}@example.org", "BE", ())
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    app.handle(commands.PauseCampaign(campaign_id=campaign.id))
+    app.handle(commands.SendDueCampaigns(max_seconds=10))
+    assert sink.received == []  # paused before it started
+    app.handle(commands.ResumeCampaign(campaign_id=campaign.id))
+    # Pause after the first batch: the sender sees it before the next one.
+    original = app.mailer.send
+    count = 0
+
+    def send_then_pause(message: Any) -> None:
+        nonlocal count
+        original(message)
+        count += 1
+        if count == 3:  # the last of the first batch
+            app.handle(commands.PauseCampaign(campaign_id=campaign.id))
+
+    app.mailer.send = send_then_pause  # type: ignore[method-assign]
+    app.handle(commands.SendDueCampaigns(max_seconds=10))
+    paused = app.handle(queries.GetCampaign(campaign_id=campaign.id))
+    assert (paused.state, paused.counts.sent, paused.counts.queued) == ("paused", 3, 4)
+    app.handle(commands.ResumeCampaign(campaign_id=campaign.id))
+    send_all(app)
+    done = app.handle(queries.GetCampaign(campaign_id=campaign.id))
+    assert (done.state, done.counts.sent, len(sink.received)) == ("sent", 7, 7)
+
+
+def test_schedule_later_waits_and_a_scheduled_campaign_is_no_longer_editable(
+    app: App, sink: SmtpSink
+) -> None:
+    member(app, "ana", "ana@example.org", "BE", ())
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    updated = app.handle(
+        commands.UpdateCampaign(campaign_id=campaign.id, changes={"subject": "Better subject"})
+    )
+    assert (updated.subject, updated.title, updated.version) == ("Better subject", "December", 2)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id, send_at=later))
+    send_all(app, max_ticks=1)
+    assert sink.received == []
+    with pytest.raises(CampaignNotEditable):
+        app.handle(commands.UpdateCampaign(campaign_id=campaign.id, changes={"subject": "x"}))
+    app.handle(commands.CancelCampaign(campaign_id=campaign.id))
+    with pytest.raises(CampaignStateRuleViolation):
+        app.handle(commands.ResumeCampaign(campaign_id=campaign.id))
+    cancelled = app.handle(queries.ListCampaigns(state="cancelled"))
+    assert [c.id for c in cancelled.items] == [campaign.id]
+
+
+def test_preview_renders_without_sending_and_a_broken_template_fails_at_schedule(
+    app: App, sink: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    preview = app.handle(queries.PreviewCampaign(campaign_id=campaign.id, recipient_name="Eva"))
+    assert preview.subject == "Mentoring news" and "Eva" in preview.text
+    assert "Register: https://ecbm.example/summit" in preview.text
+    assert sink.received == []
+    # A template that does not render (here: an unknown one) is refused before any send.
+    from ecbm_notify.domain import campaign as campaign_module
+
+    monkeypatch.setattr(campaign_module, "NEWSLETTER_TEMPLATES", ("newsletter", "missing"))
+    broken = app.handle(commands.CreateCampaign(draft=draft(template="missing")))
+    with pytest.raises(CampaignTemplateProblem, match="missing"):
+        app.handle(commands.ScheduleCampaign(campaign_id=broken.id))
+    assert app.handle(queries.GetCampaign(campaign_id=broken.id)).state == "draft"
+
+
+def test_double_opt_in_then_topic_and_country_filters(app: App, sink: SmtpSink) -> None:
+    interests = Interests(display_name="Eva", language="de", country="DE", topics=("research",))
+    pending = app.handle(commands.Subscribe(email="Eva@Example.org", interests=interests))
+    assert (pending.state, pending.email) == ("pending", "eva@example.org")
+    (confirmation,) = sink.to("eva@example.org")
+    body = confirmation.part("plain")
+    token = body.split("/newsletter/confirm?token=")[1].split()[0]
+    other = Interests(display_name="Finn", country="DE", topics=("policy",))
+    app.handle(commands.Subscribe(email="finn@example.org", interests=other))
+    app.handle(commands.Subscribe(email="gus@example.org", interests=interests))  # never confirms
+
+    with pytest.raises(InvalidArgument, match="token"):
+        app.handle(commands.ConfirmSubscription(token=token[:-2] + "xx"))
+    forged = unsubscribe.issue(KEY, recipient_id_for("gus@example.org"), "newsletter",
+                               datetime.now(UTC), timedelta(days=1))  # fmt: skip
+    with pytest.raises(InvalidArgument, match="confirmation"):
+        app.handle(commands.ConfirmSubscription(token=forged))  # an unsubscribe link
+    confirmed = app.handle(commands.ConfirmSubscription(token=token))
+    assert confirmed.state == "confirmed"
+    finn_token = sink.to("finn@example.org")[0].part("plain").split("token=")[1].split()[0]
+    app.handle(commands.ConfirmSubscription(token=finn_token))
+
+    member(app, "ana", "ana@example.org", "DE", ("researcher",))
+    audience = {"countries": ["DE"], "topics": ["research"], "include_members": False}
+    campaign = app.handle(commands.CreateCampaign(draft=draft(audience=audience)))
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    sink.received.clear()
+    send_all(app)
+    assert [mail.rcpt_tos for mail in sink.received] == [["eva@example.org"]]
+    listed = app.handle(queries.ListSubscribers(state="confirmed"))
+    assert [s.email for s in listed.items] == ["eva@example.org", "finn@example.org"]
+    assert app.handle(queries.ListSubscribers(state="pending")).total_size == 1
