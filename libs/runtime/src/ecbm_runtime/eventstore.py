@@ -230,6 +230,18 @@ class UnknownEventType(LookupError):
     pass
 
 
+class MissingUpcaster(LookupError):
+    """A stored event is older than its class and no upcaster bridges one of the versions."""
+
+    def __init__(self, type_name: str, from_version: int) -> None:
+        super().__init__(
+            f"{type_name} is stored at schema version {from_version} and no upcaster turns "
+            f"version {from_version} into {from_version + 1}: register one with "
+            f"EventCodec.register_upcaster({type_name!r}, {from_version}, ...)"
+        )
+        self.type_name, self.from_version = type_name, from_version
+
+
 class EventCodec:
     """Turns domain events into stored rows and back, upcasting old schema versions.
 
@@ -263,6 +275,9 @@ class EventCodec:
         data = stored.data
         version = int(stored.metadata.get("schema_version", 1))
         while version < cls.schema_version:
-            data = self._upcasters[(stored.type, version)](data)
+            upcaster = self._upcasters.get((stored.type, version))
+            if upcaster is None:
+                raise MissingUpcaster(stored.type, version)
+            data = upcaster(data)
             version += 1
         return cls.model_validate(data)

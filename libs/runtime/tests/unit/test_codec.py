@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from ecbm_runtime.aggregate import DomainEvent
-from ecbm_runtime.eventstore import EventCodec, NewEvent, StoredEvent, UnknownEventType
+from ecbm_runtime.eventstore import (
+    EventCodec,
+    MissingUpcaster,
+    NewEvent,
+    StoredEvent,
+    UnknownEventType,
+)
 
 
 class SeatBooked(DomainEvent):
@@ -131,3 +137,13 @@ def test_an_upcast_that_does_not_fit_the_newest_class_fails_validation() -> None
 
     with pytest.raises(ValueError, match="attendee_name"):
         codec.decode(stored_old({"name": "Ana"}, schema_version=1))
+
+
+def test_a_gap_in_the_upcaster_chain_names_the_type_and_the_missing_version() -> None:
+    codec = EventCodec([SeatBooked])
+    codec.register_upcaster("SeatBooked", 1, v1_to_v2)  # 2 → 3 is missing
+
+    with pytest.raises(MissingUpcaster, match=r"SeatBooked .* version 2 into 3") as raised:
+        codec.decode(stored_old({"name": "Ana"}, schema_version=1))
+
+    assert (raised.value.type_name, raised.value.from_version) == ("SeatBooked", 2)
