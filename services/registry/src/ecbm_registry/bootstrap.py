@@ -88,6 +88,7 @@ def bootstrap(
 def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm_registry.entrypoints import (
         directory_api,
+        import_api,
         network_api,
         people_api,
         programmes_api,
@@ -104,6 +105,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
         network_api,
         resources_api,
         directory_api,
+        import_api,
     ]
     engine = make_engine(settings.effective_database_url())
     publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
