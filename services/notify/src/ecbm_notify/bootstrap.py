@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -12,15 +13,22 @@ from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
 from ecbm_notify.adapters.live import Fanout
-from ecbm_notify.adapters.mailer import SmtpSettings
+from ecbm_notify.adapters.mailer import SmtpMailer, SmtpSettings
 from ecbm_notify.adapters.projections import PROJECTIONS
 from ecbm_notify.adapters.read_models import READ_MODEL_TABLES
+from ecbm_notify.adapters.templates import TemplateRenderer
+from ecbm_notify.application.email import Clock, UnsubscribeKeys, utc_now
 from ecbm_notify.application.handlers import (
     COMMAND_HANDLERS,
     EVENT_HANDLERS,
     LIVE_QUERY_HANDLERS,
     QUERY_HANDLERS,
+    UNSUBSCRIBE_COMMAND_HANDLERS,
+    UNSUBSCRIBE_QUERY_HANDLERS,
 )
+from ecbm_notify.application.sending import DigestSchedule, Outbound
+from ecbm_notify.domain.catalogue import template_samples
+from ecbm_notify.domain.delivery import RetryPolicy
 from ecbm_notify.domain.notification import NotificationCreated, NotificationRead
 from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.event_metadata import standard_metadata
@@ -59,6 +67,15 @@ class NotifySettings(ServiceSettings):
     unsubscribe_token_days: int = 60
     # Where the links in e-mails point: this service's HTTP server as browsers reach it.
     public_base_url: str = "http://127.0.0.1:8106"
+    # The worker's sender: how often it looks for due mail, and the backoff of retries.
+    mail_send_interval_seconds: float = 2.0
+    retry_first_delay_seconds: float = 30.0
+    retry_max_delay_seconds: float = 3600.0
+    retry_max_attempts: int = 8
+    # Digests (UTC): daily at this hour; weekly on this weekday (0 = Monday) at this hour.
+    digest_hour: int = 7
+    weekly_digest_weekday: int = 0
+    digest_check_interval_seconds: float = 60.0
 
     def smtp(self) -> SmtpSettings:
         return SmtpSettings(
@@ -81,6 +98,39 @@ class Notify:
     engine: Engine
     wiring: EventWiring
     live: Fanout = field(default_factory=Fanout)
+    outbound: Outbound | None = None
+    digests: DigestSchedule = field(default_factory=DigestSchedule)
+
+    def close(self) -> None:
+        """The worker's stop: say QUIT to the SMTP server, close the pool."""
+        if self.outbound is not None and isinstance(self.outbound.mailer, SmtpMailer):
+            self.outbound.mailer.close()
+        self.engine.dispose()
+
+
+def outbound_for(settings: NotifySettings, clock: Clock = utc_now) -> Outbound:
+    """The e-mail side; every template is rendered once here, so a broken one stops startup."""
+    renderer = TemplateRenderer()
+    renderer.validate(template_samples())
+    return Outbound(
+        mailer=SmtpMailer(settings.smtp()),
+        renderer=renderer,
+        keys=unsubscribe_keys(settings, clock),
+        public_base_url=settings.public_base_url,
+        retry=RetryPolicy(
+            first_delay=timedelta(seconds=settings.retry_first_delay_seconds),
+            max_delay=timedelta(seconds=settings.retry_max_delay_seconds),
+            max_attempts=settings.retry_max_attempts,
+        ),
+    )
+
+
+def unsubscribe_keys(settings: ServiceSettings, clock: Clock = utc_now) -> UnsubscribeKeys:
+    if isinstance(settings, NotifySettings):
+        key, days = settings.unsubscribe_key(), settings.unsubscribe_token_days
+    else:
+        key, days = settings.jwt_secret.encode(), 60
+    return UnsubscribeKeys(key=key, valid_for=timedelta(days=days), clock=clock)
 
 
 def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify:
@@ -94,6 +144,7 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
     uow = partial(UnitOfWork, engine, wiring)
     read = partial(read_only_connection, engine)
     live = Fanout()
+    keys = unsubscribe_keys(settings)
     handlers = {
         **{message: partial(handler, uow=uow) for message, handler in EVENT_HANDLERS.items()},
         **{message: partial(handler, uow=uow) for message, handler in COMMAND_HANDLERS.items()},
@@ -102,8 +153,23 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
             message: partial(handler, read=read, fanout=live)
             for message, handler in LIVE_QUERY_HANDLERS.items()
         },
+        **{
+            message: partial(handler, uow=uow, keys=keys)
+            for message, handler in UNSUBSCRIBE_COMMAND_HANDLERS.items()
+        },
+        **{
+            message: partial(handler, keys=keys)
+            for message, handler in UNSUBSCRIBE_QUERY_HANDLERS.items()
+        },
     }
-    return Notify(bus=MessageBus(handlers), engine=engine, wiring=wiring, live=live)
+    outbound, schedule = None, DigestSchedule()
+    if isinstance(settings, NotifySettings):
+        outbound = outbound_for(settings)
+        schedule = DigestSchedule(settings.digest_hour, settings.weekly_digest_weekday)
+    return Notify(
+        bus=MessageBus(handlers), engine=engine, wiring=wiring, live=live, outbound=outbound,
+        digests=schedule,
+    )  # fmt: skip
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:

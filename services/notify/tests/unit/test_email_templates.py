@@ -10,6 +10,7 @@ from ecbm_notify.adapters.templates import (
     TemplateRenderer,
     language_of,
 )
+from ecbm_notify.domain.catalogue import CATALOGUE, template_samples
 
 RENDERER = TemplateRenderer()
 PROGRAMME = {
@@ -70,3 +71,9 @@ def test_a_missing_variable_or_template_fails_validation() -> None:
         RENDERER.validate({"programme_registered": incomplete})
     with pytest.raises(TemplateProblem, match="no_such_type"):
         RENDERER.validate({"no_such_type": {}})
+
+
+def test_every_catalogue_entry_has_every_template_in_every_language() -> None:
+    samples = template_samples()
+    assert {kind.name for kind in CATALOGUE.values()} | {"digest"} == set(samples)
+    RENDERER.validate(samples)  # raises TemplateProblem naming what is wrong

@@ -32,6 +32,10 @@ class MailUnavailable(MailError):
     """Temporary: no connection, a timeout or a 4xx answer. Retry later."""
 
 
+class MailServerDown(MailUnavailable):
+    """The server cannot be reached at all: no message is at fault, every one must wait."""
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str = "127.0.0.1"
@@ -76,7 +80,7 @@ class SmtpMailer:
                     self._send_once(message)
                 except (smtplib.SMTPServerDisconnected, OSError) as error:
                     self._drop()
-                    raise MailUnavailable(f"SMTP connection lost: {error}") from error
+                    raise MailServerDown(f"SMTP connection lost: {error}") from error
 
     def _send_once(self, message: EmailMessage) -> None:
         smtp = self._connection()
@@ -93,7 +97,10 @@ class SmtpMailer:
             raise MailUnavailable(_reason(error.smtp_code, error.smtp_error)) from error
         except smtplib.SMTPServerDisconnected:
             raise
-        except (OSError, smtplib.SMTPException) as error:
+        except OSError as error:
+            self._drop()
+            raise MailServerDown(f"SMTP connection failed: {error}") from error
+        except smtplib.SMTPException as error:
             self._drop()
             raise MailUnavailable(f"SMTP failed: {error}") from error
         if refused:  # some recipients accepted, some not: we send to one, so report it
@@ -110,9 +117,10 @@ class SmtpMailer:
             if settings.username:
                 smtp.login(settings.username, settings.password)
         except smtplib.SMTPAuthenticationError as error:
-            raise MailUnavailable(f"SMTP login refused: {error.smtp_code}") from error
+            # A configuration problem of ours: no message is at fault.
+            raise MailServerDown(f"SMTP login refused: {error.smtp_code}") from error
         except (TimeoutError, OSError, smtplib.SMTPException) as error:
-            raise MailUnavailable(
+            raise MailServerDown(
                 f"cannot reach SMTP at {settings.host}:{settings.port}: {error}"
             ) from error
         self._smtp = smtp

@@ -87,3 +87,55 @@ notifications = Table(
 Index("ix_notifications_inbox", notifications.c.recipient_id, notifications.c.created_position)
 
 READ_MODEL_TABLES = (notifications,)
+
+# A person's choices over the defaults of `domain.preferences` (one row per choice).
+preferences = Table(
+    "preferences",
+    metadata,
+    Column("recipient_id", String(64), primary_key=True),
+    Column("topic", String(40), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("frequency", String(16), nullable=False),
+    Column("update_time", DateTime(timezone=True), nullable=False),
+)
+
+# Outbound messages, one per source event x recipient x channel (the unique key makes a
+# redelivered event a no-op). ``payload`` holds the template variables (JSON).
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source_key", String(64), nullable=False),
+    Column("recipient_id", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("notification_type", String(80), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("critical", Boolean, nullable=False),
+    Column("frequency", String(16), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("payload", Text, nullable=False),
+    Column("digest_id", String(64), nullable=True),
+    Column("create_time", DateTime(timezone=True), nullable=False),
+    Column("update_time", DateTime(timezone=True), nullable=False),
+    Column("send_time", DateTime(timezone=True), nullable=True),
+)
+Index("ux_deliveries_source", deliveries.c.source_key, deliveries.c.recipient_id,
+      deliveries.c.channel, unique=True)  # fmt: skip
+Index("ix_deliveries_due", deliveries.c.status, deliveries.c.next_attempt_at)
+Index("ix_deliveries_recipient", deliveries.c.recipient_id, deliveries.c.create_time)
+
+# Every status a delivery went through, with why (the delivery log operators read).
+delivery_history = Table(
+    "delivery_history",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("delivery_id", String(64), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("time", DateTime(timezone=True), nullable=False),
+)

@@ -37,7 +37,8 @@ class ReceivedMail:
 class SmtpSink:
     """An SMTP server on ``host:port`` that can be stopped and started again.
 
-    Addresses in ``refuse`` get ``550`` at RCPT, as a server answers for an unknown mailbox.
+    Addresses in ``refuse`` get ``550`` at RCPT, as a server answers for an unknown mailbox;
+    those in ``refuse_temporarily`` get ``450`` (try again later).
     """
 
     def __init__(self, port: int, host: str = "127.0.0.1", directory: Path | None = None) -> None:
@@ -46,6 +47,7 @@ class SmtpSink:
         self.directory = directory
         self.received: list[ReceivedMail] = []
         self.refuse: set[str] = set()
+        self.refuse_temporarily: set[str] = set()
         self._controller: Controller | None = None
         self._numbers = itertools.count(1)
 
@@ -54,6 +56,8 @@ class SmtpSink:
     ) -> str:
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address in self.refuse_temporarily:
+            return "450 4.2.1 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from ecbm_integration import registry
-from ecbm_notify.adapters import contacts, people, views
+from ecbm_notify.adapters import contacts, deliveries, people, views
 from ecbm_notify.adapters.erasure import erase_notifications
-from ecbm_notify.application import commands, queries
+from ecbm_notify.application import commands, email, queries
 from ecbm_notify.application.access import Owner, check_may_use_inbox
 from ecbm_notify.application.watching import watch_inbox
 from ecbm_notify.domain.catalogue import CATALOGUE, FOR_ORGANISATION_CONTACT, FOR_PERSON
@@ -96,14 +96,19 @@ def on_person_forgotten(event: registry.PersonForgotten, uow: UnitOfWorkFactory)
         recipient_id = people.forget_person(work.connection, event.person_id)
         if recipient_id is not None:
             erase_notifications(work.connection, recipient_id)
+            deliveries.erase_recipient(work.connection, recipient_id)
         work.commit()
 
 
 def _notify(work: UnitOfWork, recipient_id: str, event: BaseModel) -> None:
-    message = CATALOGUE[type(event)](event)
+    """E-mail as the person's preferences say; the web inbox unless they turned it off."""
+    kind = CATALOGUE[type(event)]
+    message = kind.message(event)
+    if not email.route(work.connection, recipient_id, event, kind, message, email.utc_now()):
+        return
     created = NotificationCreated(
         recipient_id=recipient_id,
-        topic=message.topic,
+        topic=kind.topic,
         title=message.title,
         body=message.body,
         link=message.link,
@@ -204,11 +209,21 @@ EVENT_HANDLERS: dict[type, Callable[..., None]] = {
 COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.MarkRead: mark_read,
     commands.MarkAllRead: mark_all_read,
+    commands.UpdatePreferences: email.update_preferences,
 }
 QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.ListNotifications: list_notifications,
     queries.LookupRecipient: lookup_recipient,
     queries.UnreadCount: unread_count,
+    queries.GetPreferences: email.get_preferences,
+    queries.ListDeliveries: email.list_deliveries,
+}
+# Need the unsubscribe keys besides a unit of work or nothing.
+UNSUBSCRIBE_COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
+    commands.Unsubscribe: email.unsubscribe_by_link,
+}
+UNSUBSCRIBE_QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
+    queries.CheckUnsubscribeToken: email.check_unsubscribe_token,
 }
 # Needs the api process's fan-out besides a read connection.
 LIVE_QUERY_HANDLERS: dict[type, Callable[..., Any]] = {queries.WatchInbox: watch_inbox}

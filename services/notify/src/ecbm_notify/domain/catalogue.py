@@ -1,61 +1,127 @@
 """Which integration events become which notifications, for whom, saying what.
 
-Adding a notification type is one entry here.
+Adding a notification type is one entry in `CATALOGUE` and one template folder
+``templates/<name>/`` (subject.txt, body.txt, body.html); the web inbox text comes from
+``message`` and the e-mail's variables from ``context``. ``sample`` holds example variables:
+every template is rendered with them, in every language, at startup and in a test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 
 from ecbm_integration import registry
+from ecbm_notify.domain.preferences import Topic
 
 
 @dataclass(frozen=True)
 class Message:
-    topic: str
+    """What the web inbox shows (English, plain text)."""
+
     title: str
     body: str
     link: str
-    # Critical messages reach the web inbox whatever the person chose about e-mail.
+
+
+class Audience(StrEnum):
+    # The contact person of the event's ``organisation_id``.
+    ORGANISATION_CONTACT = "organisation_contact"
+    # The person the event is about (its ``person_id``).
+    PERSON = "person"
+
+
+@dataclass(frozen=True)
+class NotificationType:
+    name: str
+    topic: Topic
+    audience: Audience
+    message: Callable[[Any], Message]
+    context: Callable[[Any], dict[str, str]]
+    sample: Mapping[str, str]
+    # Critical messages ignore "off" (registration confirmations, security, audit decisions).
     critical: bool = False
 
+    def sample_context(self) -> dict[str, str]:
+        """``sample`` plus what every template gets at send time."""
+        return {
+            "recipient_name": "An Peeters",
+            "link": "https://ecbm.example/inbox",
+            "unsubscribe_url": "https://ecbm.example/unsubscribe?token=t",
+            **self.sample,
+        }
 
-def programme_registered(event: registry.ProgrammeRegistered) -> Message:
-    countries = ", ".join(event.countries)
+
+def _programme_message(event: registry.ProgrammeRegistered) -> Message:
     return Message(
-        topic="registry",
         title=f"{event.display_name} is now in the registry",
-        body=f"Your programme {event.display_name} ({countries}) was registered "
-        "and is visible on the map of mentoring in Europe.",
+        body=f"Your programme {event.display_name} ({', '.join(event.countries)}) was "
+        "registered and is visible on the map of mentoring in Europe.",
         link=f"programmes/{event.programme_id}",
     )
 
 
-def membership_approved(event: registry.MembershipApproved) -> Message:
+def _programme_context(event: registry.ProgrammeRegistered) -> dict[str, str]:
+    return {"programme_name": event.display_name, "countries": ", ".join(event.countries)}
+
+
+def _membership_message(event: registry.MembershipApproved) -> Message:
     return Message(
-        topic="membership",
         title="Welcome: your membership of the Center is approved",
         body="An editor approved your membership of the European Center for Mentoring. "
         "You can now take part in the network's activities.",
         link=f"people/{event.person_id}",
-        critical=True,
     )
 
 
-# For the organisation's contact: events that concern one organisation.
-FOR_ORGANISATION_CONTACT: dict[type[BaseModel], Callable[..., Message]] = {
-    registry.ProgrammeRegistered: programme_registered,
+CATALOGUE: dict[type[BaseModel], NotificationType] = {
+    registry.ProgrammeRegistered: NotificationType(
+        name="programme_registered",
+        topic=Topic.REGISTRY,
+        audience=Audience.ORGANISATION_CONTACT,
+        message=_programme_message,
+        context=_programme_context,
+        sample={"programme_name": "Buddy Up", "countries": "BE, NL"},
+    ),
+    registry.MembershipApproved: NotificationType(
+        name="membership_approved",
+        topic=Topic.REGISTRY,
+        audience=Audience.PERSON,
+        message=_membership_message,
+        context=lambda event: {},
+        sample={},
+        critical=True,  # a registration confirmation
+    ),
 }
 
-# For the person an event is about (its ``person_id``).
-FOR_PERSON: dict[type[BaseModel], Callable[..., Message]] = {
-    registry.MembershipApproved: membership_approved,
+FOR_ORGANISATION_CONTACT = {
+    event: kind
+    for event, kind in CATALOGUE.items()
+    if kind.audience is Audience.ORGANISATION_CONTACT
+}
+FOR_PERSON = {event: kind for event, kind in CATALOGUE.items() if kind.audience is Audience.PERSON}
+
+# The digest e-mail merges pending messages; its template gets these variables.
+DIGEST_SAMPLE: dict[str, Any] = {
+    "recipient_name": "An Peeters",
+    "count": 2,
+    "unsubscribe_url": "https://ecbm.example/unsubscribe?token=t",
+    "groups": [
+        {
+            "topic_label": "Registry",
+            "items": [{"title": "Buddy Up is now in the registry", "body": "…", "link": "x"}],
+        }
+    ],
 }
 
-CATALOGUE: dict[type[BaseModel], Callable[..., Message]] = {
-    **FOR_ORGANISATION_CONTACT,
-    **FOR_PERSON,
-}
+
+def template_samples() -> dict[str, Mapping[str, Any]]:
+    """Every template folder with example variables: what startup validation renders."""
+    return {
+        **{kind.name: kind.sample_context() for kind in CATALOGUE.values()},
+        "digest": DIGEST_SAMPLE,
+    }

@@ -1,15 +1,57 @@
-"""Notify's worker: every service's events in, notifications out."""
+"""Notify's worker: every service's events in, notifications out; the e-mail sender and
+the digests on timers."""
+# nameko ships no annotations.
+# mypy: disable-error-code="no-untyped-call,misc,untyped-decorator"
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from nameko.timer import Timer
+
 from ecbm_integration import registry
-from ecbm_notify.bootstrap import Notify, bootstrap
-from ecbm_runtime.worker import ServiceBus, ServiceWorker, event_handler
+from ecbm_notify.application.email import utc_now
+from ecbm_notify.application.sending import make_digests, send_due
+from ecbm_notify.bootstrap import Notify, NotifySettings, bootstrap
+from ecbm_notify.domain.preferences import DIGESTS
+from ecbm_runtime.worker import ServiceBus, ServiceWorker, event_handler, worker_settings
+
+_log = logging.getLogger("ecbm_notify.worker")
+
+
+class SettingsTimer(Timer):
+    """A timer whose interval is a field of notify's settings (``setting``)."""
+
+    def __init__(self, setting: str, **kwargs: Any) -> None:
+        self.setting = setting
+        super().__init__(interval=1.0, eager=False, **kwargs)
+
+    def setup(self) -> None:
+        settings = worker_settings(self.container.service_name)
+        assert isinstance(settings, NotifySettings)
+        self.interval = float(getattr(settings, self.setting))
 
 
 class NotifyWorker(ServiceWorker):
     name = "notify"
     notify: Notify = ServiceBus(bootstrap)  # type: ignore[assignment]
+
+    @SettingsTimer.decorator("mail_send_interval_seconds")
+    def send_mail(self) -> None:
+        """Due deliveries to SMTP; while SMTP is down they wait, and the next tick retries."""
+        if self.notify.outbound is not None:
+            report = send_due(self.notify.engine, self.notify.outbound, utc_now())
+            if report.sent or report.failed or report.retrying or report.given_up:
+                _log.info("mail sent", extra=vars(report))
+
+    @SettingsTimer.decorator("digest_check_interval_seconds")
+    def make_digests(self) -> None:
+        """Each period's digests once (their key is the period), queued for `send_mail`."""
+        for frequency in DIGESTS:
+            made = make_digests(self.notify.engine, frequency, utc_now(), self.notify.digests)
+            if made:
+                _log.info("digests queued", extra={"frequency": frequency, "count": made})
 
     @event_handler("registry", registry.OrganisationRegistered)
     def on_organisation_registered(self, event: registry.OrganisationRegistered) -> None:
