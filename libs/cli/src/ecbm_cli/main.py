@@ -11,11 +11,13 @@ from typing import Annotated
 
 import typer
 
+from ecbm_cli.registry_import import registry_app
 from ecbm_runtime.service import ServiceDefinition, load_service, load_services
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered messages.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(registry_app, name="registry")
 
 ServiceArg = Annotated[
     str, typer.Argument(help="registry, matching, events, quality, alerts or notify")
