@@ -1,0 +1,90 @@
+"""Facet semantics, labels, 'did you mean' and the map's aggregates: the pure parts."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ecbm_registry.application.directory import facets, mapping, suggestions
+
+FIELDS = st.sampled_from(facets.FACET_FIELDS)
+SELECTIONS = st.dictionaries(FIELDS, st.lists(st.text(min_size=1), max_size=3).map(tuple))
+
+
+@given(FIELDS, SELECTIONS)
+def test_a_facet_counts_under_every_other_selection_and_not_its_own(
+    field: str, selections: dict[str, tuple[str, ...]]
+) -> None:
+    applied = facets.selections_for(field, selections)
+    assert field not in applied
+    assert applied == {f: v for f, v in selections.items() if f != field and v}
+
+
+def test_values_come_most_frequent_first_and_selected_ones_stay() -> None:
+    facet = facets.facet(
+        "target_groups", {"youth": 2, "women": 5, "children": 2}, ("students",), "de"
+    )
+
+    assert [(v.value, v.count) for v in facet.values] == [
+        ("women", 5), ("children", 2), ("youth", 2), ("students", 0),
+    ]  # fmt: skip
+    assert facet.label == "Zielgruppen" and facet.values[0].label == "Frauen"
+
+
+def test_labels_fall_back_to_english_for_other_languages() -> None:
+    assert facets.value_label("countries", "BE", "xx") == "Belgium"
+    assert facets.value_label("countries", "BE", "nl") == "België"
+    assert facets.value_label("quality_levels", "level-2", "fr") == "Niveau 2"
+    assert facets.value_label("evidence_levels", "randomised", "pt") == "Randomised"
+    assert facets.facet_label("quality_levels", "pt") == "Quality label"
+
+
+def test_did_you_mean_tolerates_typos_and_skips_the_exact_name() -> None:
+    names = ["Buddy Up Gent", "Mentoring Lab Antwerp", "Jugendförderung Wien"]
+
+    assert suggestions.did_you_mean("budy up gnt", names)[0] == "Buddy Up Gent"
+    assert suggestions.did_you_mean("Buddy Up Gent", names) == []
+    assert suggestions.did_you_mean("zzzz", names) == []
+    assert suggestions.did_you_mean("  ", names) == []
+
+
+@given(st.text(max_size=50), st.lists(st.text(max_size=30), max_size=20))
+def test_did_you_mean_returns_at_most_three_of_the_names_given(
+    query: str, names: list[str]
+) -> None:
+    found = suggestions.did_you_mean(query, names)
+    assert len(found) <= suggestions.MAX_SUGGESTIONS and set(found) <= set(names)
+
+
+def located(
+    id: str, countries: tuple[str, ...], latitude: float | None = 50.0
+) -> mapping.MappedProgramme:
+    return mapping.MappedProgramme(
+        programme_id=id, display_name=f"P {id}", organisation_name="Lab", countries=countries,
+        target_groups=("youth", "women"), formats=("group",), city="", latitude=latitude,
+        longitude=4.0 if latitude is not None else None, evidence_level="none",
+        quality_level="none",
+    )  # fmt: skip
+
+
+def test_features_are_geojson_points_of_programmes_with_a_place() -> None:
+    collection = json.loads(
+        mapping.feature_collection([located("a", ("BE",)), located("b", ("NL",), None)])
+    )
+
+    assert collection["type"] == "FeatureCollection"
+    [feature] = collection["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [4.0, 50.0]}
+    assert feature["properties"]["name"] == "programmes/a"
+
+
+def test_a_programme_counts_in_each_of_its_countries_and_groups() -> None:
+    aggregates = mapping.country_aggregates(
+        [located("a", ("BE", "NL")), located("b", ("BE",), None)]
+    )
+
+    assert [(a.country, a.count) for a in aggregates] == [("BE", 2), ("NL", 1)]
+    assert aggregates[0].target_groups == {"youth": 2, "women": 2}
+    assert aggregates[0].evidence_levels == {"none": 2}
