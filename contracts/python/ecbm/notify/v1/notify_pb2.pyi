@@ -10,6 +10,115 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class Frequency(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FREQUENCY_UNSPECIFIED: _ClassVar[Frequency]
+    FREQUENCY_OFF: _ClassVar[Frequency]
+    FREQUENCY_IMMEDIATELY: _ClassVar[Frequency]
+    FREQUENCY_DAILY_DIGEST: _ClassVar[Frequency]
+    FREQUENCY_WEEKLY_DIGEST: _ClassVar[Frequency]
+FREQUENCY_UNSPECIFIED: Frequency
+FREQUENCY_OFF: Frequency
+FREQUENCY_IMMEDIATELY: Frequency
+FREQUENCY_DAILY_DIGEST: Frequency
+FREQUENCY_WEEKLY_DIGEST: Frequency
+
+class Preference(_message.Message):
+    __slots__ = ("topic", "channel", "frequency", "is_default")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    FREQUENCY_FIELD_NUMBER: _ClassVar[int]
+    IS_DEFAULT_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    channel: str
+    frequency: Frequency
+    is_default: bool
+    def __init__(self, topic: _Optional[str] = ..., channel: _Optional[str] = ..., frequency: _Optional[_Union[Frequency, str]] = ..., is_default: _Optional[bool] = ...) -> None: ...
+
+class Preferences(_message.Message):
+    __slots__ = ("name", "preferences")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PREFERENCES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    preferences: _containers.RepeatedCompositeFieldContainer[Preference]
+    def __init__(self, name: _Optional[str] = ..., preferences: _Optional[_Iterable[_Union[Preference, _Mapping]]] = ...) -> None: ...
+
+class GetPreferencesRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class UpdatePreferencesRequest(_message.Message):
+    __slots__ = ("preferences",)
+    PREFERENCES_FIELD_NUMBER: _ClassVar[int]
+    preferences: Preferences
+    def __init__(self, preferences: _Optional[_Union[Preferences, _Mapping]] = ...) -> None: ...
+
+class DeliveryEvent(_message.Message):
+    __slots__ = ("status", "reason", "time")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    reason: str
+    time: _timestamp_pb2.Timestamp
+    def __init__(self, status: _Optional[str] = ..., reason: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Delivery(_message.Message):
+    __slots__ = ("name", "recipient", "channel", "notification_type", "topic", "status", "attempts", "last_error", "create_time", "update_time", "send_time", "next_attempt_time", "history")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    NOTIFICATION_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SEND_TIME_FIELD_NUMBER: _ClassVar[int]
+    NEXT_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    recipient: str
+    channel: str
+    notification_type: str
+    topic: str
+    status: str
+    attempts: int
+    last_error: str
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    send_time: _timestamp_pb2.Timestamp
+    next_attempt_time: _timestamp_pb2.Timestamp
+    history: _containers.RepeatedCompositeFieldContainer[DeliveryEvent]
+    def __init__(self, name: _Optional[str] = ..., recipient: _Optional[str] = ..., channel: _Optional[str] = ..., notification_type: _Optional[str] = ..., topic: _Optional[str] = ..., status: _Optional[str] = ..., attempts: _Optional[int] = ..., last_error: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., send_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., history: _Optional[_Iterable[_Union[DeliveryEvent, _Mapping]]] = ...) -> None: ...
+
+class ListDeliveriesRequest(_message.Message):
+    __slots__ = ("recipient", "notification_type", "status", "page_size", "page_token")
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    NOTIFICATION_TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    recipient: str
+    notification_type: str
+    status: str
+    page_size: int
+    page_token: str
+    def __init__(self, recipient: _Optional[str] = ..., notification_type: _Optional[str] = ..., status: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDeliveriesResponse(_message.Message):
+    __slots__ = ("deliveries", "next_page_token", "total_size")
+    DELIVERIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    deliveries: _containers.RepeatedCompositeFieldContainer[Delivery]
+    next_page_token: str
+    total_size: int
+    def __init__(self, deliveries: _Optional[_Iterable[_Union[Delivery, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
 class Recipient(_message.Message):
     __slots__ = ("name", "display_name", "email")
     NAME_FIELD_NUMBER: _ClassVar[int]

@@ -65,6 +65,21 @@ class NotifyServiceStub:
                 request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsRequest.SerializeToString,
                 response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsResponse.FromString,
                 _registered_method=True)
+        self.GetPreferences = channel.unary_unary(
+                '/ecbm.notify.v1.NotifyService/GetPreferences',
+                request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.GetPreferencesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.Preferences.FromString,
+                _registered_method=True)
+        self.UpdatePreferences = channel.unary_unary(
+                '/ecbm.notify.v1.NotifyService/UpdatePreferences',
+                request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.Preferences.FromString,
+                _registered_method=True)
+        self.ListDeliveries = channel.unary_unary(
+                '/ecbm.notify.v1.NotifyService/ListDeliveries',
+                request_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
@@ -120,6 +135,32 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPreferences(self, request, context):
+        """A recipient's preferences: for every topic and channel, how often they hear about it
+        (their choice, or the default). The recipient themselves, or editors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdatePreferences(self, request, context):
+        """Sets the given topic x channel entries; the others keep their value. Returns all of
+        them afterwards. INVALID_ARGUMENT names each bad entry, e.g. "preferences[1].topic";
+        the web channel is only FREQUENCY_OFF or FREQUENCY_IMMEDIATELY. Critical messages
+        (registration confirmations, security, audit decisions) still arrive when "off".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeliveries(self, request, context):
+        """The e-mail delivery log for operators (role admin), newest first: each delivery's
+        status, attempts, last error and status history. Filters combine with AND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotifyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -152,6 +193,21 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.WatchNotifications,
                     request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsRequest.FromString,
                     response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsResponse.SerializeToString,
+            ),
+            'GetPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPreferences,
+                    request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.GetPreferencesRequest.FromString,
+                    response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.Preferences.SerializeToString,
+            ),
+            'UpdatePreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdatePreferences,
+                    request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesRequest.FromString,
+                    response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.Preferences.SerializeToString,
+            ),
+            'ListDeliveries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeliveries,
+                    request_deserializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.FromString,
+                    response_serializer=ecbm_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -317,6 +373,87 @@ class NotifyService:
             '/ecbm.notify.v1.NotifyService/WatchNotifications',
             ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsRequest.SerializeToString,
             ecbm_dot_notify_dot_v1_dot_notify__pb2.WatchNotificationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.notify.v1.NotifyService/GetPreferences',
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.GetPreferencesRequest.SerializeToString,
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.Preferences.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdatePreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.notify.v1.NotifyService/UpdatePreferences',
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesRequest.SerializeToString,
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.Preferences.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeliveries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.notify.v1.NotifyService/ListDeliveries',
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.SerializeToString,
+            ecbm_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -58,6 +58,7 @@ class Preference:
     topic: Topic
     channel: Channel
     frequency: Frequency
+    is_default: bool = False
 
 
 class Preferences:
@@ -72,7 +73,9 @@ class Preferences:
     def all(self) -> list[Preference]:
         """Every topic x channel with its effective frequency, in a stable order."""
         return [
-            Preference(topic, channel, self.frequency(topic, channel))
+            Preference(
+                topic, channel, self.frequency(topic, channel), self.is_default(topic, channel)
+            )
             for topic in Topic
             for channel in Channel
         ]

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm.notify.v1 import notify_pb2 as pb
 from ecbm.notify.v1 import notify_pb2_grpc
+from ecbm_notify.adapters.deliveries import DeliveryView
 from ecbm_notify.adapters.live import InboxUpdate
 from ecbm_notify.adapters.views import NotificationView, RecipientView
 from ecbm_notify.application import commands, queries
+from ecbm_notify.domain.preferences import Preference
 from ecbm_runtime.auth import AccessPolicy, allow
 from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
 from ecbm_runtime.grpc.names import resource_id
@@ -28,7 +31,18 @@ ACCESS: AccessPolicy = {
     "MarkAllRead": allow("member", "editor", "integrator"),
     "UnreadCount": allow("member", "editor", "auditor", "integrator"),
     "WatchNotifications": allow("member", "editor", "auditor", "integrator"),
+    # The person themselves (checked in the use case) or editors.
+    "GetPreferences": allow("member", "editor", "auditor", "integrator"),
+    "UpdatePreferences": allow("member", "editor", "integrator"),
+    "ListDeliveries": allow("admin"),
 }
+_FREQUENCIES = {
+    "off": pb.FREQUENCY_OFF,
+    "immediately": pb.FREQUENCY_IMMEDIATELY,
+    "daily": pb.FREQUENCY_DAILY_DIGEST,
+    "weekly": pb.FREQUENCY_WEEKLY_DIGEST,
+}
+_FREQUENCY_NAMES = {number: name for name, number in _FREQUENCIES.items()}
 _CHANGES = {
     "unread_count": pb.WatchNotificationsResponse.CHANGE_UNREAD_COUNT,
     "created": pb.WatchNotificationsResponse.CHANGE_CREATED,
@@ -108,6 +122,95 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         watch = self.bus.handle(queries.WatchInbox(recipient_id=recipient_id))
         context.add_callback(watch.close)  # cancelled by the client or by the server's stop
         yield from (update_to_proto(update) for update in watch)
+
+    def GetPreferences(
+        self, request: pb.GetPreferencesRequest, context: grpc.ServicerContext
+    ) -> pb.Preferences:
+        recipient_id = preferences_owner(request.name, "name")
+        chosen = self.bus.handle(queries.GetPreferences(recipient_id=recipient_id))
+        return preferences_to_proto(recipient_id, chosen)
+
+    def UpdatePreferences(
+        self, request: pb.UpdatePreferencesRequest, context: grpc.ServicerContext
+    ) -> pb.Preferences:
+        recipient_id = preferences_owner(request.preferences.name, "preferences.name")
+        entries = [
+            commands.PreferenceEntry(
+                topic=entry.topic,
+                channel=entry.channel,
+                frequency=_FREQUENCY_NAMES.get(entry.frequency, "unspecified"),
+            )
+            for entry in request.preferences.preferences
+        ]
+        command = commands.UpdatePreferences(recipient_id=recipient_id, entries=entries)
+        return preferences_to_proto(recipient_id, self.bus.handle(command))
+
+    def ListDeliveries(
+        self, request: pb.ListDeliveriesRequest, context: grpc.ServicerContext
+    ) -> pb.ListDeliveriesResponse:
+        after = decode_page_token(request.page_token).get("after")
+        query = queries.ListDeliveries(
+            recipient_id=resource_id(request.recipient, "recipients", "recipient")
+            if request.recipient
+            else "",
+            notification_type=request.notification_type,
+            status=request.status,
+            page_size=clamp_page_size(request.page_size),
+            after=tuple(after) if isinstance(after, list) and len(after) == 2 else None,
+        )
+        views, next_key, total = self.bus.handle(query)
+        return pb.ListDeliveriesResponse(
+            deliveries=[delivery_to_proto(view) for view in views],
+            next_page_token=encode_page_token({"after": list(next_key)}) if next_key else "",
+            total_size=total,
+        )
+
+
+def preferences_owner(name: str, field: str) -> str:
+    """The recipient id of "recipients/{r}/preferences"."""
+    return resource_id(name.removesuffix("/preferences"), "recipients", field)
+
+
+def preferences_to_proto(recipient_id: str, chosen: list[Preference]) -> pb.Preferences:
+    return pb.Preferences(
+        name=f"recipients/{recipient_id}/preferences",
+        preferences=[
+            pb.Preference(
+                topic=p.topic, channel=p.channel, frequency=_FREQUENCIES[p.frequency],
+                is_default=p.is_default,
+            )
+            for p in chosen
+        ],
+    )  # fmt: skip
+
+
+def _timestamp(value: datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return stamp
+
+
+def delivery_to_proto(view: DeliveryView) -> pb.Delivery:
+    return pb.Delivery(
+        name=f"deliveries/{view.id}",
+        recipient=f"recipients/{view.recipient_id}",
+        channel=view.channel,
+        notification_type=view.notification_type,
+        topic=view.topic,
+        status=view.status,
+        attempts=view.attempts,
+        last_error=view.last_error or "",
+        create_time=_timestamp(view.create_time),
+        update_time=_timestamp(view.update_time),
+        send_time=_timestamp(view.send_time),
+        next_attempt_time=_timestamp(view.next_attempt_time),
+        history=[
+            pb.DeliveryEvent(status=e.status, reason=e.reason or "", time=_timestamp(e.time))
+            for e in view.history
+        ],
+    )
 
 
 def notification_ids(name: str) -> tuple[str, str]:

@@ -6,6 +6,10 @@ GET  /inbox/notifications             one page of the inbox, JSON (``unread_only
 GET  /inbox/unread-count              JSON
 POST /inbox/notifications/{id}/read   MarkRead, JSON
 POST /inbox/read-all                  MarkAllRead, JSON
+GET  /unsubscribe?token=T             confirmation page with a button (changes nothing)
+POST /unsubscribe?token=T             unsubscribe (RFC 8058 one-click: the body is
+                                      ``List-Unsubscribe=One-Click``); no login, the
+                                      signed token says who and what
 
 Calls send ``Authorization: Bearer <token>``; only the SSE endpoint also takes
 ``?access_token=``, because ``EventSource`` cannot set headers. The inbox is the token's own
@@ -28,7 +32,8 @@ import pydantic
 
 from ecbm_notify.application import commands, queries
 from ecbm_notify.domain.recipients import recipient_id_for
-from ecbm_notify.entrypoints import sse
+from ecbm_notify.domain.unsubscribe import InvalidUnsubscribeToken
+from ecbm_notify.entrypoints import sse, unsubscribe_pages
 from ecbm_notify.entrypoints.grpc_api import ACCESS
 from ecbm_runtime import auth, errors
 from ecbm_runtime.grpc.interceptors import bearer_token
@@ -99,6 +104,7 @@ class _InboxHandler(BaseHTTPRequestHandler):
             "/inbox/events": self._events,
             "/inbox/notifications": self._list,
             "/inbox/unread-count": self._unread_count,
+            "/unsubscribe": self._unsubscribe_page,
         }
         self._dispatch(routes.get(path), params)
 
@@ -106,6 +112,8 @@ class _InboxHandler(BaseHTTPRequestHandler):
         path, params = self._target()
         if path == "/inbox/read-all":
             self._dispatch(self._mark_all_read, params)
+        elif path == "/unsubscribe":
+            self._dispatch(self._unsubscribe, {**self._form(), **params})
         elif path.startswith("/inbox/notifications/") and path.endswith("/read"):
             params["notification_id"] = path.split("/")[3]
             self._dispatch(self._mark_read, params)
@@ -181,7 +189,35 @@ class _InboxHandler(BaseHTTPRequestHandler):
         command = commands.MarkAllRead(recipient_id=_recipient(principal, params))
         self._json(200, {"marked_count": self._as(principal, "MarkAllRead", command)})
 
+    def _unsubscribe_page(self, params: dict[str, str]) -> None:
+        """GET only shows what the link would do: mail scanners follow links (RFC 8058)."""
+        token = params.get("token", "")
+        try:
+            request = self.inbox.bus.handle(queries.CheckUnsubscribeToken(token=token))
+        except InvalidUnsubscribeToken as error:
+            self._html(400, unsubscribe_pages.refused(error.why))
+            return
+        self._html(200, unsubscribe_pages.confirm(token, request.topic))
+
+    def _unsubscribe(self, params: dict[str, str]) -> None:
+        try:
+            done = self.inbox.bus.handle(commands.Unsubscribe(token=params.get("token", "")))
+        except InvalidUnsubscribeToken as error:
+            self._html(400, unsubscribe_pages.refused(error.why))
+            return
+        _log.info("unsubscribed by link", extra={"topics": done.topics})
+        self._html(200, unsubscribe_pages.done(done.topics))
+
     # Helpers ----------------------------------------------------------------------------
+
+    def _form(self) -> dict[str, str]:
+        """A POSTed form's fields (the one-click body, or the confirmation page's form)."""
+        length = min(int(self.headers.get("Content-Length") or 0), 8192)
+        body = self.rfile.read(length).decode(errors="replace") if length else ""
+        return {key: values[-1] for key, values in parse_qs(body).items()}
+
+    def _html(self, status: int, page: str) -> None:
+        self._send(status, "text/html; charset=utf-8", page.encode())
 
     def _principal(self, query_token: str | None = None) -> auth.Principal:
         header = self.headers.get("Authorization")

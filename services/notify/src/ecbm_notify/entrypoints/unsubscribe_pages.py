@@ -1,0 +1,52 @@
+"""The small HTML pages of the unsubscribe flow (English; the link itself is the login)."""
+
+from __future__ import annotations
+
+from html import escape
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: sans-serif; max-width: 36em; margin: 3em auto">
+<h1>{title}</h1>
+{body}
+<p style="color: #666">European Center for Mentoring</p>
+</body></html>
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return _PAGE.format(title=escape(title), body=body)
+
+
+def _topic_words(topic: str) -> str:
+    return "digest e-mails" if topic == "digest" else f"e-mails about {topic}"
+
+
+def confirm(token: str, topic: str) -> str:
+    return _page(
+        "Unsubscribe?",
+        f"<p>Stop {escape(_topic_words(topic))}? Messages you must receive (such as "
+        "confirmations of your registration) still arrive.</p>"
+        f'<form method="post" action="/unsubscribe?token={escape(token, quote=True)}">'
+        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        '<button type="submit">Unsubscribe</button></form>',
+    )
+
+
+def done(topics: list[str]) -> str:
+    what = ", ".join(topics) if topics else "nothing (you were not receiving these)"
+    return _page(
+        "You are unsubscribed",
+        f"<p>No more e-mails about: {escape(what)}.</p>"
+        "<p>You can change this at any time in your notification preferences.</p>",
+    )
+
+
+def refused(why: str) -> str:
+    return _page(
+        "This unsubscribe link does not work",
+        f"<p>{escape(why.capitalize())}. Nothing was changed.</p>"
+        "<p>Use the link in a recent e-mail, or change your notification preferences "
+        "after signing in.</p>",
+    )
