@@ -1,0 +1,129 @@
+"""The registry worker takes in quality's label events from a real RabbitMQ: the level lands
+in the directory once, even when a message is delivered twice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ecbm_integration import quality
+from ecbm_registry.application import commands
+from ecbm_registry.application.directory.queries import SearchProgrammes
+from ecbm_registry.bootstrap import Registry
+from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
+from ecbm_runtime.testing import free_port, wait_until
+
+pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture
+def worker(database_url: str, isolated_amqp_url: str, tmp_path: Path) -> Iterator[Path]:
+    """The registry's worker process (worker_main), healthy: its queues are declared."""
+    port = free_port()
+    log = tmp_path / "registry-worker.log"
+    environment = {
+        **os.environ,
+        "ECBM_REGISTRY_DATABASE_URL": database_url,
+        "ECBM_AMQP_URL": isolated_amqp_url,
+        "ECBM_REGISTRY_WORKER_METRICS_PORT": str(port),
+        "ECBM_VAR_DIR": str(tmp_path),
+    }
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ecbm_runtime.worker_main", "registry"],
+            env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_until(
+            lambda: process.poll() is None and _healthy(port), 60,
+            message=f"registry worker healthy (log: {log})",
+        )  # fmt: skip
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def publish(amqp_url: str, event: quality.QualityEvent, event_id: str) -> None:
+    """Publish as the quality service's outbox would: JSON body, event id in the headers."""
+    headers = {"event_id": event_id, "correlation_id": event_id, "causation_id": event_id}
+    row = {
+        "exchange": "quality.events",
+        "routing_key": event.event_type(),
+        "body": event.model_dump_json(),
+        "headers": {**headers, "schema_version": 1, "source": "quality"},
+    }
+    publisher = BrokerPublisher(amqp_url)
+    try:
+        publisher.publish(OutboxMessage.of(0, row))
+    finally:
+        publisher.close()
+
+
+def level_of(registry: Registry, name: str) -> str:
+    hits = registry.bus.handle(SearchProgrammes(query=name)).hits
+    return str(hits[0].quality_level) if hits else "(not found)"
+
+
+def test_label_events_from_the_broker_set_and_clear_the_quality_level(
+    registry: Registry, worker: Path, isolated_amqp_url: str
+) -> None:
+    organisation = registry.bus.handle(
+        commands.RegisterOrganisation(
+            display_name="Mentoring Lab", kind="mentoring_organisation", country="BE",
+            contact_name="An Peeters", contact_email="an@example.org",
+        )
+    )  # fmt: skip
+    programme = registry.bus.handle(
+        commands.RegisterProgramme(
+            organisation_id=organisation.id, display_name="Buddy Up Gent", languages=("nl",),
+            countries=("BE",),
+        )
+    )  # fmt: skip
+    now = datetime.now(UTC)
+    award = quality.QualityLabelAwarded(
+        programme_id=programme.id, level=quality.QualityLevel.LEVEL_2, occurred_at=now
+    )
+    same_id = uuid.uuid4().hex
+    publish(isolated_amqp_url, award, same_id)
+    wait_until(lambda: level_of(registry, "buddy") == "level-2", 20, message="label awarded")
+
+    withdrawal = quality.QualityLabelWithdrawn(
+        programme_id=programme.id, level=quality.QualityLevel.LEVEL_2,
+        occurred_at=now + timedelta(seconds=1), reason="audit lapsed",
+    )  # fmt: skip
+    publish(isolated_amqp_url, withdrawal, uuid.uuid4().hex)
+    wait_until(lambda: level_of(registry, "buddy") == "none", 20, message="label withdrawn")
+
+    # The award delivered again (same event id) after a newer award: nothing changes.
+    newer = award.model_copy(
+        update={"level": quality.QualityLevel.AFFILIATED, "occurred_at": now + timedelta(2)}
+    )
+    publish(isolated_amqp_url, award, same_id)
+    publish(isolated_amqp_url, newer, uuid.uuid4().hex)
+    wait_until(lambda: level_of(registry, "buddy") == "affiliated", 20, message="newer award")
+    wait_until(
+        lambda: "already handled" in worker.read_text(), 20, message="duplicate acknowledged"
+    )
+    assert level_of(registry, "buddy") == "affiliated"
