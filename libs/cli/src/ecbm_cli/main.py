@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,6 +34,9 @@ def up(
         bool, typer.Option(help="Load demo data through the APIs once they serve.")
     ] = False,
     only: Annotated[list[str] | None, typer.Option(help="Start only these services.")] = None,
+    mail_sink: Annotated[
+        bool, typer.Option(help="Run a local SMTP server for notify; mail lands in var/mail.")
+    ] = True,
 ) -> None:
     """Start every service's api and worker (SQLite under var/, local RabbitMQ) until Ctrl-C."""
     from ecbm_cli.supervisor import Supervisor
@@ -43,6 +46,8 @@ def up(
     for definition in services:
         upgrade(definition.migrations, definition.load_settings().effective_database_url())
     supervisor = Supervisor()
+    if mail_sink and any(definition.name == "notify" for definition in services):
+        _start_mail_sink(supervisor, load_service("notify").load_settings())
     supervisor.start(services)
     for definition in services:
         settings = definition.load_settings()
@@ -57,6 +62,25 @@ def up(
             _wait_worker_healthy(definition.load_settings().worker_metrics_port, timeout=90)
         _seed_when_ready(services, supervisor.say)
     raise typer.Exit(supervisor.wait())
+
+
+def _start_mail_sink(supervisor: Any, settings: Any) -> None:
+    """notify's SMTP settings point at 127.0.0.1:8025 by default: serve that, if free."""
+    import socket
+
+    from ecbm_runtime.settings import var_dir
+
+    host, port = str(settings.smtp_host), int(settings.smtp_port)
+    with socket.socket() as probe:
+        if host not in ("127.0.0.1", "localhost") or probe.connect_ex((host, port)) == 0:
+            supervisor.say(f"mail: notify sends to {host}:{port} (not starting a local sink)")
+            return
+    directory = var_dir() / "mail"
+    supervisor.run("mail-sink", [
+        sys.executable, "-m", "ecbm_notify.adapters.smtp_sink",
+        "--host", host, "--port", str(port), "--directory", str(directory),
+    ])  # fmt: skip
+    supervisor.say(f"mail: notify's e-mails land in {directory}/*.eml (SMTP {host}:{port})")
 
 
 def _seed_when_ready(services: list[ServiceDefinition], say: Callable[[str], object]) -> None:

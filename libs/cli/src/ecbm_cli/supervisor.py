@@ -78,6 +78,10 @@ class Supervisor:
                     COLOURS[index % 6],
                 )
 
+    def run(self, label: str, command: list[str]) -> None:
+        """One more child that is not a service (e.g. the local SMTP sink)."""
+        self._spawn(label, command, COLOURS[len(self.children) % 6])
+
     def _spawn(self, label: str, command: list[str], colour: str) -> None:
         process = subprocess.Popen(
             command,

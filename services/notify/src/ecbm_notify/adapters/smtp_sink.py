@@ -85,3 +85,31 @@ class SmtpSink:
 
     def to(self, address: str) -> list[ReceivedMail]:
         return [mail for mail in self.received if address in mail.rcpt_tos]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m ecbm_notify.adapters.smtp_sink --port 8025 --directory var/mail``:
+    the local mail server `ecbm up` runs, so the demo's e-mails land somewhere visible."""
+    import argparse
+    import signal
+    import sys
+    import threading
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8025)
+    parser.add_argument("--directory", type=Path, default=Path("var/mail"))
+    args = parser.parse_args(argv)
+    sink = SmtpSink(args.port, args.host, args.directory)
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    sink.start()
+    sys.stdout.write(f"SMTP sink on {args.host}:{args.port}, mail in {args.directory}/*.eml\n")
+    sys.stdout.flush()
+    stopping.wait()
+    sink.stop()
+
+
+if __name__ == "__main__":
+    main()
