@@ -8,6 +8,7 @@ Import this module only in a process already monkey-patched by eventlet (worker_
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from kombu.message import Message
 from nameko import config
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import EventHandler as NamekoEventHandler
-from nameko.extensions import DependencyProvider
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 from nameko.timer import Timer
@@ -85,17 +86,8 @@ class EventHandler(NamekoEventHandler):
         Consumer.setup(self)  # nameko's EventHandler.setup would rebuild a classic queue
 
     def _handler_queue(self, service: str) -> Queue:
-        # RabbitMQ delivers a message (limit + 1) times before dead-lettering it.
-        return Queue(
-            f"evt-{self.source_service}-{self.event_type}--{self.handler_name}",
-            exchange=get_event_exchange(self.source_service),
-            routing_key=self.event_type,
-            durable=True,
-            queue_arguments={
-                "x-queue-type": "quorum",
-                "x-dead-letter-exchange": dead_letter_exchange(service).name,
-                "x-delivery-limit": max(self.max_deliveries - 1, 0),
-            },
+        return handler_queue(
+            service, self.source_service, self.event_type, self.method_name, self.max_deliveries
         )
 
     def handle_message(self, body: Any, message: Message) -> None:
@@ -144,6 +136,52 @@ class EventHandler(NamekoEventHandler):
 
     def _count(self, outcome: str) -> None:
         metrics.events_consumed.labels(self.service, self.handler_name, outcome).inc()
+
+
+def handler_queue(
+    service: str, source: str, event_type: str, method_name: str, max_deliveries: int
+) -> Queue:
+    """The quorum queue of one handler method, bound to ``source``'s events of one type."""
+    # RabbitMQ delivers a message (limit + 1) times before dead-lettering it.
+    return Queue(
+        f"evt-{source}-{event_type}--{service}.{method_name}",
+        exchange=get_event_exchange(source),
+        routing_key=event_type,
+        durable=True,
+        queue_arguments={
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": dead_letter_exchange(service).name,
+            "x-delivery-limit": max(max_deliveries - 1, 0),
+        },
+    )
+
+
+def handler_queues(worker: type, max_deliveries: int) -> list[Queue]:
+    """The queues of every event handler of ``worker``, as its running handlers declare them."""
+    service = worker.name  # type: ignore[attr-defined]
+    return [
+        handler_queue(service, e.source_service, e.event_type, name, max_deliveries)
+        for name, method in inspect.getmembers(worker, callable)
+        for e in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ())
+        if isinstance(e, EventHandler)
+    ]
+
+
+def declare_queues(worker: type, amqp_url: str, max_deliveries: int) -> list[str]:
+    """Declare the queues (and the DLQ) of every event handler of ``worker``; their names.
+
+    A queue that exists keeps the events published to it until its worker first starts, so
+    deployments declare them with the schema (``ecbm migrate``), before any service publishes.
+    Declaring is idempotent with the same arguments the worker uses.
+    """
+    from kombu.connection import Connection
+
+    queues = handler_queues(worker, max_deliveries)
+    with Connection(amqp_url, connect_timeout=5) as connection:
+        declare_dead_letter_queue(connection, worker.name)  # type: ignore[attr-defined]
+        for queue in queues:
+            queue(connection.default_channel).declare()
+    return [queue.name for queue in queues]
 
 
 def _parse(event_class: type[BaseModel], body: Any) -> BaseModel:

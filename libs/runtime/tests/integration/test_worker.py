@@ -18,9 +18,10 @@ from ecbm_runtime.dlq import list_dead_letters
 from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, UnitOfWork
+from ecbm_runtime.worker import ServiceWorker, declare_queues, event_handler
 
 from conftest import Broker, Happened, SampleService
-from sample_worker import effects
+from sample_worker import SampleRecorded, effects
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 
@@ -43,9 +44,13 @@ def headers(event_id: str | None = None) -> dict[str, str]:
 
 def parked_reasons(service: SampleService, expected: int) -> list[str | None]:
     letters = wait_until(
-        lambda: (found := list_dead_letters(service.amqp_url, service.name)) and
-        len(found) >= expected and found,
-        15, message=f"{expected} dead letters",
+        lambda: (
+            (found := list_dead_letters(service.amqp_url, service.name))
+            and len(found) >= expected
+            and found
+        ),
+        15,
+        message=f"{expected} dead letters",
     )
     return [letter.reason for letter in letters]
 
@@ -155,3 +160,25 @@ def test_serves_health_and_stops_cleanly_on_sigterm(
     assert service.stop(process) == 0
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(health_url, timeout=2)
+
+
+def test_events_published_before_the_first_start_wait_in_the_declared_queue(
+    sample_service: MakeService, broker: Broker, database_url: str
+) -> None:
+    service = sample_service(database_url)
+
+    class NotYetStarted(ServiceWorker):
+        """The sample worker's shape under this test's names, never run in this process."""
+
+        name = service.name
+
+        @event_handler(service.source, SampleRecorded)
+        def on_sample_recorded(self, event: SampleRecorded) -> None:
+            raise AssertionError("declaring queues never runs a handler")
+
+    declared = declare_queues(NotYetStarted, service.amqp_url, max_deliveries=3)
+    service.publish(broker, {"note": "early"}, **headers())
+    service.start(broker)  # declares the same queue again, with the same arguments
+
+    assert declared == [service.queue]
+    wait_until(lambda: effect_count(database_url, "early") == 1, 15, message="early event handled")
