@@ -230,9 +230,7 @@ def _outbox_row(event: IntegrationEventLike, metadata: Mapping[str, Any]) -> dic
     headers = {
         "event_id": event_id,
         "correlation_id": metadata.get("correlation_id") or event_id,
-        "causation_id": metadata.get("causation_id")
-        or metadata.get("correlation_id")
-        or event_id,
+        "causation_id": metadata.get("causation_id") or metadata.get("correlation_id") or event_id,
         "schema_version": event.schema_version,
         "source": event.source,
     }

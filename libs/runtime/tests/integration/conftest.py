@@ -119,11 +119,16 @@ class SampleService:
         log = open(self.workdir / f"worker-{len(self.processes)}.log", "wb")  # noqa: SIM115
         process = subprocess.Popen(
             [sys.executable, "-m", "ecbm_runtime.worker_main", "sample_worker:SERVICE"],
-            env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.processes.append(process)
-        wait_until(lambda: process.poll() is None and broker.counts(self.queue)[1] > 0, 30,
-                   message=f"sample worker consuming (log: {log.name})")
+        wait_until(
+            lambda: process.poll() is None and broker.counts(self.queue)[1] > 0,
+            30,
+            message=f"sample worker consuming (log: {log.name})",
+        )
         return process
 
     def _env(self) -> dict[str, str]:
@@ -174,6 +179,8 @@ def sample_service(
                 process.kill()
                 process.wait()
         broker.forget(
-            Queue(service.queue), Queue(f"{service.name}.dlq"),
-            Exchange(f"{service.name}.dlx"), Exchange(f"{service.source}.events"),
+            Queue(service.queue),
+            Queue(f"{service.name}.dlq"),
+            Exchange(f"{service.name}.dlx"),
+            Exchange(f"{service.source}.events"),
         )

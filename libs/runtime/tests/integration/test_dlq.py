@@ -53,8 +53,10 @@ def park(broker: Broker, parking: Parking, *event_ids: str) -> None:
         body = json.dumps({"id": event_id})
         headers = {"event_id": event_id, "correlation_id": "c-" + event_id}
         broker.publish(f"{parking.source}.events", "ThingHappened", body, headers=headers)
-    for message in wait_until(lambda: len(got := broker.drain_unacked(parking.queue)) ==
-                              len(event_ids) and got, message="messages to reject"):
+    for message in wait_until(
+        lambda: len(got := broker.drain_unacked(parking.queue)) == len(event_ids) and got,
+        message="messages to reject",
+    ):
         message.reject(requeue=False)
     wait_until(lambda: broker.counts(f"{parking.service}.dlq")[0] == len(event_ids))
 
@@ -90,12 +92,17 @@ def test_replay_brings_a_message_back_to_its_queue_with_its_headers(
     assert len(back) == 1
     assert back[0].headers["x-delivery-count"] == 0  # a fresh first delivery, not a stale count
     assert {k: v for k, v in back[0].headers.items() if not k.startswith("x-")} == {
-        "event_id": "e-2", "correlation_id": "c-e-2"
+        "event_id": "e-2",
+        "correlation_id": "c-e-2",
     }
     assert json.loads(back[0].body) == {"id": "e-2"}
     assert back[0].content_type == "application/json"
-    wait_until(lambda: [x.event_id for x in list_dead_letters(amqp_url, parking.service)] ==
-               ["e-1", "e-3"], message="the others still parked")
+    wait_until(
+        lambda: (
+            [x.event_id for x in list_dead_letters(amqp_url, parking.service)] == ["e-1", "e-3"]
+        ),
+        message="the others still parked",
+    )
 
 
 def test_replay_stops_at_the_limit(broker: Broker, parking: Parking, amqp_url: str) -> None:

@@ -229,6 +229,7 @@ class Overlap:
 
         threading.Thread(target=release_once_second_waits, daemon=True).start()
 
+
 def test_an_append_waiting_on_the_store_lock_then_sees_the_winner_and_conflicts(
     pg_engine: Engine,
 ) -> None:

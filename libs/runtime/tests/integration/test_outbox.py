@@ -67,8 +67,14 @@ def unpublished(engine: Engine) -> list[tuple[int, int]]:
 
 def bodies(broker: Broker, queue: Queue, expected: int) -> list[str]:
     found: list[str] = []
-    wait_until(lambda: found.extend(json.loads(m.body)["what"] for m in broker.drain(queue))
-               or len(found) >= expected, 10, message=f"{expected} messages")
+    wait_until(
+        lambda: (
+            found.extend(json.loads(m.body)["what"] for m in broker.drain(queue))
+            or len(found) >= expected
+        ),
+        10,
+        message=f"{expected} messages",
+    )
     return found
 
 
@@ -86,7 +92,11 @@ def test_fast_path_publishes_each_row_once_with_its_headers(
     assert first.content_type == "application/json"
     assert first.properties["delivery_mode"] == 2
     assert set(first.headers) == {
-        "event_id", "correlation_id", "causation_id", "schema_version", "source"
+        "event_id",
+        "correlation_id",
+        "causation_id",
+        "schema_version",
+        "source",
     }
     assert first.headers["correlation_id"] == "c-1"
     assert first.headers["source"] == source
@@ -159,7 +169,11 @@ def broker_accepts(amqp_url: str) -> bool:
 
 @pytest.mark.slow
 def test_rows_stay_pending_while_the_broker_is_down_and_arrive_once_after(
-    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str,
+    engine: Engine,
+    relay: OutboxRelay,
+    broker: Broker,
+    received: Queue,
+    source: str,
     amqp_url: str,
 ) -> None:
     broker.connection.release()  # the helper reconnects after the outage

@@ -142,11 +142,15 @@ def test_replay_rebuilds_what_the_live_projections_wrote(
         connection.execute(member_view.delete())
 
     assert replay(engine, WIRING, [member_view]) == 5
-    assert view(engine) == members == [
-        ("ana", "Ana", "ES", 1),
-        ("ben", "Ben", "BE", 0),
-        ("cai", "Cai", "NL", 1),
-    ]
+    assert (
+        view(engine)
+        == members
+        == [
+            ("ana", "Ana", "ES", 1),
+            ("ben", "Ben", "BE", 0),
+            ("cai", "Cai", "NL", 1),
+        ]
+    )
 
 
 def test_replay_discards_rows_the_events_do_not_produce(

@@ -371,4 +371,3 @@ def test_a_concurrent_duplicate_delivery_waits_for_the_first_and_is_refused(
     assert outcomes[0] is None
     assert isinstance(outcomes[1], DuplicateDelivery)
     assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 1, "session_view": 1}
-

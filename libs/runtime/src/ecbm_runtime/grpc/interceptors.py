@@ -33,6 +33,7 @@ _MAX_ID_LENGTH = 128
 _OK = grpc.StatusCode.OK
 _log = logging.getLogger("ecbm.grpc")
 
+
 def read_metadata(metadata: Iterable[tuple[str, Any]]) -> tuple[str, str | None, str | None]:
     """Correlation id (sent, or a new one), causation id and the ``authorization`` value."""
     correlation = causation = authorization = None
