@@ -26,6 +26,7 @@ from ecbm_notify.application.handlers import (
     UNSUBSCRIBE_COMMAND_HANDLERS,
     UNSUBSCRIBE_QUERY_HANDLERS,
 )
+from ecbm_notify.application.newsletter import wiring as newsletter_wiring
 from ecbm_notify.application.sending import DigestSchedule, Outbound
 from ecbm_notify.domain.catalogue import template_samples
 from ecbm_notify.domain.delivery import RetryPolicy
@@ -76,6 +77,11 @@ class NotifySettings(ServiceSettings):
     digest_hour: int = 7
     weekly_digest_weekday: int = 0
     digest_check_interval_seconds: float = 60.0
+    # Newsletter campaigns (docs/notify-newsletter.md): messages per second (0: unthrottled),
+    # recipients per batch (pause takes effect between batches), how often due ones are sent.
+    newsletter_messages_per_second: float = 0.0
+    newsletter_batch_size: int = 500
+    newsletter_send_interval_seconds: float = 2.0
 
     def smtp(self) -> SmtpSettings:
         return SmtpSettings(
@@ -136,9 +142,9 @@ def unsubscribe_keys(settings: ServiceSettings, clock: Clock = utc_now) -> Unsub
 def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify:
     engine = engine or make_engine(settings.effective_database_url())
     wiring = EventWiring(
-        codec=EventCodec(DOMAIN_EVENTS),
+        codec=EventCodec([*DOMAIN_EVENTS, *newsletter_wiring.EVENTS]),
         service="notify",
-        projections=PROJECTIONS,
+        projections={**PROJECTIONS, **newsletter_wiring.PROJECTIONS},
         metadata=standard_metadata,
     )
     uow = partial(UnitOfWork, engine, wiring)
@@ -161,6 +167,7 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
             message: partial(handler, keys=keys)
             for message, handler in UNSUBSCRIBE_QUERY_HANDLERS.items()
         },
+        **newsletter_wiring.handlers(uow, read, newsletter_wiring.newsletter_for(settings)),
     }
     outbound, schedule = None, DigestSchedule()
     if isinstance(settings, NotifySettings):
@@ -174,6 +181,7 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm.notify.v1 import notify_pb2_grpc
+    from ecbm_notify.entrypoints import newsletter_api
     from ecbm_notify.entrypoints.grpc_api import ACCESS, SERVICE_NAME, NotifyServicer, StreamSlots
     from ecbm_runtime.grpc import ServiceRegistration
 
@@ -192,8 +200,8 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
         notify.engine.dispose()
 
     return ApiWiring(
-        registrations=[registration],
-        access_policy=ACCESS,
+        registrations=[registration, newsletter_api.registration(notify.bus)],
+        access_policy={**ACCESS, **newsletter_api.ACCESS},
         readiness_check=partial(database_answers, notify.engine),
         on_stop=stop,
     )
@@ -233,5 +241,5 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     build_api=build_api,
     worker_class=worker_class,
-    replay=replayer(bootstrap, READ_MODEL_TABLES),
+    replay=replayer(bootstrap, (*READ_MODEL_TABLES, *newsletter_wiring.TABLES)),
 )

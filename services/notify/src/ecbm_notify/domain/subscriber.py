@@ -28,14 +28,22 @@ class SubscriptionNotConfirmable(RuleViolation):
     """The subscription was withdrawn; subscribing again sends a new link."""
 
 
-def checked_email(address: str, field: str = "email") -> str:
-    """The address normalised (trimmed, lower case); INVALID_ARGUMENT if undeliverable."""
+def deliverable_address(address: str) -> str:
+    """The address normalised (trimmed, lower case); ValueError if no server could take it."""
     candidate = normalised_email(address)
     try:
         validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as error:
-        raise InvalidArgument(FieldViolation(field, str(error))) from error
+        raise ValueError(str(error)) from error
     return candidate
+
+
+def checked_email(address: str, field: str = "email") -> str:
+    """`deliverable_address`, with INVALID_ARGUMENT on ``field`` instead of ValueError."""
+    try:
+        return deliverable_address(address)
+    except ValueError as error:
+        raise InvalidArgument(FieldViolation(field, str(error))) from error
 
 
 class Interests(BaseModel):

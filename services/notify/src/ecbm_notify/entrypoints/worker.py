@@ -12,6 +12,7 @@ from nameko.timer import Timer
 
 from ecbm_integration import registry
 from ecbm_notify.application.email import utc_now
+from ecbm_notify.application.newsletter import commands as newsletter
 from ecbm_notify.application.sending import make_digests, send_due
 from ecbm_notify.bootstrap import Notify, NotifySettings, bootstrap
 from ecbm_notify.domain.preferences import DIGESTS
@@ -52,6 +53,30 @@ class NotifyWorker(ServiceWorker):
             made = make_digests(self.notify.engine, frequency, utc_now(), self.notify.digests)
             if made:
                 _log.info("digests queued", extra={"frequency": frequency, "count": made})
+
+    @SettingsTimer.decorator("newsletter_send_interval_seconds")
+    def send_newsletters(self) -> None:
+        """Due campaigns, batch by batch; a long campaign continues over several ticks."""
+        self.notify.bus.handle(newsletter.SendDueCampaigns(max_seconds=30.0))
+
+    # The newsletter's audience filters on country and roles: its own queues of the events.
+    @event_handler("registry", registry.PersonJoined)
+    def newsletter_member_joined(self, event: registry.PersonJoined) -> None:
+        self._newsletter_member(event)
+
+    @event_handler("registry", registry.PersonUpdated)
+    def newsletter_member_updated(self, event: registry.PersonUpdated) -> None:
+        self._newsletter_member(event)
+
+    def _newsletter_member(self, event: registry.PersonJoined | registry.PersonUpdated) -> None:
+        profile = newsletter.RememberMemberProfile(
+            person_id=event.person_id, country=event.country, roles=tuple(event.roles)
+        )
+        self.notify.bus.handle(profile)
+
+    @event_handler("registry", registry.PersonForgotten)
+    def newsletter_member_forgotten(self, event: registry.PersonForgotten) -> None:
+        self.notify.bus.handle(newsletter.ForgetMemberProfile(person_id=event.person_id))
 
     @event_handler("registry", registry.OrganisationRegistered)
     def on_organisation_registered(self, event: registry.OrganisationRegistered) -> None:

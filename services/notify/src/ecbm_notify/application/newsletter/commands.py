@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ecbm_notify.domain.campaign import Draft, PersonRole
-from ecbm_notify.domain.subscriber import Interests
+from ecbm_notify.domain.subscriber import Interests, deliverable_address
 
 
 class Command(BaseModel):
@@ -48,7 +48,7 @@ class CancelCampaign(Command):
 
 
 class Subscribe(Command):
-    email: str = Field(min_length=1, max_length=320)
+    email: Annotated[str, Field(max_length=320), AfterValidator(deliverable_address)]
     interests: Interests = Interests()
 
 

@@ -26,10 +26,11 @@ from ecbm_notify.application.newsletter.handlers import (
 )
 from ecbm_notify.domain.campaign import CAMPAIGN_EVENTS
 from ecbm_notify.domain.subscriber import SUBSCRIBER_EVENTS
+from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import UnitOfWork
 
-EVENTS = (*CAMPAIGN_EVENTS, *SUBSCRIBER_EVENTS)
+EVENTS: tuple[type[DomainEvent], ...] = (*CAMPAIGN_EVENTS, *SUBSCRIBER_EVENTS)
 PROJECTIONS = NEWSLETTER_PROJECTIONS
 TABLES = NEWSLETTER_READ_MODEL_TABLES
 
@@ -55,7 +56,7 @@ def handlers(
     uow: Callable[[], UnitOfWork],
     read: Callable[[], Connection],
     newsletter: Newsletter,
-) -> dict[type, Callable[[Any], Any]]:
+) -> dict[type, partial[Any]]:
     return {
         **{message: partial(h, uow=uow) for message, h in COMMAND_HANDLERS.items()},
         **{message: partial(h, read=read) for message, h in QUERY_HANDLERS.items()},

@@ -1,0 +1,172 @@
+"""NewsletterService over real gRPC (servicer, interceptors, notify's bootstrap) on both
+databases: access, field-level errors, the whole campaign and double opt-in flow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import grpc
+import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
+from google.protobuf.timestamp_pb2 import Timestamp
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from ecbm.notify.v1 import newsletter_pb2 as pb
+from ecbm.notify.v1 import newsletter_pb2_grpc
+from ecbm_notify.adapters import people
+from ecbm_notify.adapters.smtp_sink import SmtpSink
+from ecbm_notify.application.newsletter import commands
+from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
+from ecbm_runtime.testing import api_in_process, bearer, free_port
+
+EDITOR = bearer("editor", subject="editor-1")
+MEMBER = bearer("member", subject="ana")
+
+
+@dataclass
+class Api:
+    stub: newsletter_pb2_grpc.NewsletterServiceStub
+    worker: Notify  # the worker's side: its bus sends due campaigns
+
+
+@pytest.fixture
+def api(notify: Notify, database_url: str, smtp_sink: SmtpSink) -> Iterator[Api]:
+    settings = SERVICE.load_settings(
+        database_url=database_url, grpc_port=0, http_port=free_port(), smtp_port=smtp_sink.port,
+        public_base_url="https://ecbm.example",
+    )  # fmt: skip
+    worker = bootstrap(settings)
+    with api_in_process(SERVICE, settings) as (channel, _server, _wiring):
+        yield Api(newsletter_pb2_grpc.NewsletterServiceStub(channel), worker)
+    worker.close()
+
+
+def campaign(**audience: object) -> pb.Campaign:
+    return pb.Campaign(
+        title="December", subject="Mentoring news", language="nl",
+        blocks=[
+            pb.ContentBlock(kind=pb.ContentBlock.KIND_HEADING, text="Summit"),
+            pb.ContentBlock(kind=pb.ContentBlock.KIND_LINK, text="Register",
+                            url="https://ecbm.example/summit"),
+        ],
+        audience=pb.Audience(**audience),  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def violations(error: grpc.RpcError) -> dict[str, str]:
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    assert status is not None
+    bad_request = error_details_pb2.BadRequest()
+    assert status.details[0].Unpack(bad_request)
+    return {v.field: v.description for v in bad_request.field_violations}
+
+
+def test_editors_run_a_campaign_from_draft_to_sent_over_grpc(
+    api: Api, notify: Notify, smtp_sink: SmtpSink
+) -> None:
+    with notify.engine.begin() as connection:
+        for n in range(3):
+            people.remember_person(
+                connection, people.PersonDetails(f"p{n}", f"p{n}@example.org", f"P {n}", "nl", True)
+            )
+    created = api.stub.CreateCampaign(
+        pb.CreateCampaignRequest(request_id="dec", campaign=campaign(countries=["BE"])),
+        metadata=EDITOR,
+    )
+    assert created.state == pb.CAMPAIGN_STATE_DRAFT and created.created_by == "editor-1"
+    update = pb.UpdateCampaignRequest(
+        campaign=pb.Campaign(name=created.name, version=created.version, audience=pb.Audience()),
+        update_mask=FieldMask(paths=["audience"]),
+    )
+    updated = api.stub.UpdateCampaign(update, metadata=EDITOR)
+    assert list(updated.audience.countries) == [] and updated.version == 2
+    preview = api.stub.PreviewCampaign(
+        pb.PreviewCampaignRequest(name=created.name, recipient_name="Eva"), metadata=EDITOR
+    )
+    assert "Eva" in preview.text and "<h2>Summit</h2>" in preview.html
+    sent = api.stub.SendCampaign(pb.SendCampaignRequest(name=created.name), metadata=EDITOR)
+    assert sent.state == pb.CAMPAIGN_STATE_SCHEDULED
+
+    api.worker.bus.handle(commands.SendDueCampaigns(max_seconds=10))
+
+    done = api.stub.GetCampaign(pb.GetCampaignRequest(name=created.name), metadata=EDITOR)
+    assert done.state == pb.CAMPAIGN_STATE_SENT
+    assert (done.audience_size, done.counts.sent, done.counts.failed) == (3, 3, 0)
+    assert sorted(r for mail in smtp_sink.received for r in mail.rcpt_tos) == [
+        "p0@example.org", "p1@example.org", "p2@example.org",
+    ]  # fmt: skip
+    mail = smtp_sink.received[0].message
+    assert mail["Content-Language"] == "nl"
+    assert str(mail["List-Unsubscribe"]).startswith("<https://ecbm.example/unsubscribe?token=")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    listed = api.stub.ListCampaigns(
+        pb.ListCampaignsRequest(state=pb.CAMPAIGN_STATE_SENT), metadata=EDITOR
+    )
+    assert [c.name for c in listed.campaigns] == [created.name] and listed.total_size == 1
+
+
+def test_campaigns_are_for_editors_only(api: Api) -> None:
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.ListCampaigns(pb.ListCampaignsRequest(), metadata=MEMBER)
+    assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.CreateCampaign(pb.CreateCampaignRequest(campaign=campaign()))
+    assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_bad_input_names_the_fields(api: Api) -> None:
+    bad = campaign(countries=["XX"], roles=["wizard"])
+    bad.blocks.append(pb.ContentBlock(kind=pb.ContentBlock.KIND_LINK, text="x", url="ftp://x"))
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.CreateCampaign(pb.CreateCampaignRequest(campaign=bad), metadata=EDITOR)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    fields = violations(raised.value)
+    assert "campaign.audience.countries[0]" in fields
+    assert "campaign.audience.roles[0]" in fields
+    assert "campaign.blocks[2]" in fields and "http" in fields["campaign.blocks[2]"]
+    request = pb.CreateCampaignRequest(campaign=campaign())
+    created = api.stub.CreateCampaign(request, metadata=EDITOR)
+    past = Timestamp(seconds=1_000_000)
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.ScheduleCampaign(
+            pb.ScheduleCampaignRequest(name=created.name, send_time=past), metadata=EDITOR
+        )
+    assert violations(raised.value) == {"send_time": "must not be in the past"}
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.ResumeCampaign(pb.ResumeCampaignRequest(name=created.name), metadata=EDITOR)
+    assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.GetCampaign(pb.GetCampaignRequest(name="campaigns/nope"), metadata=EDITOR)
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_anyone_subscribes_and_confirms_with_the_mailed_link(
+    api: Api, smtp_sink: SmtpSink
+) -> None:
+    request = pb.SubscribeRequest(
+        subscriber=pb.Subscriber(email="eva@example.org", display_name="Eva", language="de",
+                                 country="DE", topics=["research"])
+    )  # fmt: skip
+    assert api.stub.Subscribe(request).confirmation_sent
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.Subscribe(pb.SubscribeRequest(subscriber=pb.Subscriber(email="not-an-address")))
+    assert "subscriber.email" in violations(raised.value)
+    (mail,) = smtp_sink.to("eva@example.org")
+    assert mail.message["Content-Language"] == "de"
+    token = mail.part("plain").split("/newsletter/confirm?token=")[1].split()[0]
+    confirmed = api.stub.ConfirmSubscription(pb.ConfirmSubscriptionRequest(token=token))
+    assert confirmed.state == pb.Subscriber.STATE_CONFIRMED and confirmed.email == ""
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.ConfirmSubscription(pb.ConfirmSubscriptionRequest(token="forged.token"))
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    listed = api.stub.ListSubscribers(
+        pb.ListSubscribersRequest(state=pb.Subscriber.STATE_CONFIRMED), metadata=EDITOR
+    )
+    assert [(s.email, list(s.topics)) for s in listed.subscribers] == [
+        ("eva@example.org", ["research"])
+    ]
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.ListSubscribers(pb.ListSubscribersRequest())
+    assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
