@@ -45,6 +45,7 @@ def up(
     services = [load_service(name) for name in only] if only else list(load_services().values())
     for definition in services:
         upgrade(definition.migrations, definition.load_settings().effective_database_url())
+        _declare_queues(definition)
     supervisor = Supervisor()
     if mail_sink and any(definition.name == "notify" for definition in services):
         _start_mail_sink(supervisor, load_service("notify").load_settings())
@@ -158,14 +159,27 @@ def run(service: ServiceArg, process: Annotated[str, typer.Argument(help="api or
 
 
 @app.command()
-def migrate(service: Annotated[str | None, typer.Argument()] = None) -> None:
-    """Bring one service's database (or every one) to the newest schema."""
+def migrate(
+    service: Annotated[str | None, typer.Argument()] = None,
+    bus: Annotated[bool, typer.Option(help="Also declare the workers' queues on RabbitMQ.")] = True,
+) -> None:
+    """Bring one service's database (or every one) to the newest schema, and its queues."""
     from ecbm_runtime.migrations import upgrade
 
     for definition in _selected(service):
         url = definition.load_settings().effective_database_url()
         upgrade(definition.migrations, url)
         typer.echo(f"{definition.name}: migrated {_redacted(url)}")
+        if bus:
+            typer.echo(f"{definition.name}: {len(_declare_queues(definition))} queue(s) declared")
+
+
+def _declare_queues(definition: ServiceDefinition) -> list[str]:
+    """Queues exist before any service publishes, so no event waits for a consumer's first start."""
+    from ecbm_runtime.worker import declare_queues
+
+    settings = definition.load_settings()
+    return declare_queues(definition.worker_class(), settings.amqp_url, settings.max_deliveries)
 
 
 def _redacted(url: str) -> str:
