@@ -142,9 +142,7 @@ def test_bad_input_names_the_fields(api: Api) -> None:
     assert raised.value.code() == grpc.StatusCode.NOT_FOUND
 
 
-def test_anyone_subscribes_and_confirms_with_the_mailed_link(
-    api: Api, smtp_sink: SmtpSink
-) -> None:
+def test_anyone_subscribes_and_confirms_with_the_mailed_link(api: Api, smtp_sink: SmtpSink) -> None:
     request = pb.SubscribeRequest(
         subscriber=pb.Subscriber(email="eva@example.org", display_name="Eva", language="de",
                                  country="DE", topics=["research"])
