@@ -17,7 +17,7 @@ from kombu.common import maybe_declare
 from kombu.connection import Connection as AmqpConnection
 from kombu.entity import Exchange
 from kombu.messaging import Producer
-from sqlalchemy import ColumnElement, Connection, Engine, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, bindparam, delete, func, select, update
 
 from ecbm_runtime import metrics
 from ecbm_runtime.db import is_postgresql
@@ -177,6 +177,22 @@ class OutboxRelay:
             return self._relay(outbox.c.created_at <= cutoff, batch)
         finally:
             self.update_gauges()
+
+    def purge_published(self, retention: timedelta) -> int:
+        """Delete rows published longer than ``retention`` ago; returns how many went.
+
+        Unpublished rows are never touched, however old: they are what the sweep still owes.
+        """
+        cutoff = datetime.now(UTC) - retention
+        with self._engine.begin() as connection:
+            deleted = connection.execute(
+                delete(outbox).where(
+                    outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff
+                )
+            ).rowcount
+        if deleted:
+            _log.info("%s: purged %d published outbox row(s)", self._service, deleted)
+        return int(deleted)
 
     def update_gauges(self) -> None:
         """Set the pending count and the oldest pending row's age."""

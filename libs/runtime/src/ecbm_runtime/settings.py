@@ -48,6 +48,9 @@ class ServiceSettings(BaseSettings):
     # Rows younger than this are left to the api's fast path by the worker's sweep.
     outbox_sweep_grace_seconds: float = 2.0
     outbox_sweep_interval_seconds: float = 1.0
+    # Published outbox rows are deleted after this long (kept a while to debug deliveries).
+    outbox_retention_hours: float = 24.0
+    outbox_purge_interval_seconds: float = 60.0
     # Deliveries of one message before it is parked in the dead-letter queue.
     max_deliveries: int = 5
 

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 from kombu.entity import Queue
@@ -256,20 +257,34 @@ class ServiceBus(DependencyProvider):
 
 
 class OutboxSweep(DependencyProvider):
-    """Injects ``sweep() -> int``: publish this service's outbox rows the api left behind."""
+    """Injects ``sweep() -> int``: publish this service's outbox rows the api left behind.
+
+    Every ``outbox_purge_interval_seconds`` the sweep also deletes rows published longer ago
+    than ``outbox_retention_hours``, so the outbox does not grow without end.
+    """
 
     def setup(self) -> None:
         settings = worker_settings(self.container.service_name)
         self.engine = make_engine(settings.effective_database_url(), pool_size=2)
         self.relay = OutboxRelay(self.engine, settings.amqp_url, self.container.service_name)
         self.grace = settings.outbox_sweep_grace_seconds
+        self.retention = timedelta(hours=settings.outbox_retention_hours)
+        self.purge_interval = settings.outbox_purge_interval_seconds
+        self.next_purge = 0.0
 
     def stop(self) -> None:
         self.relay.close()
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx: Any) -> Callable[[], int]:
-        return functools.partial(self.relay.sweep, self.grace)
+        return self.sweep
+
+    def sweep(self) -> int:
+        published = self.relay.sweep(self.grace)
+        if time.monotonic() >= self.next_purge:
+            self.next_purge = time.monotonic() + self.purge_interval
+            self.relay.purge_published(self.retention)
+        return published
 
 
 class OutboxTimer(Timer):

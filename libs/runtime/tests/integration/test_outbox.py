@@ -6,10 +6,11 @@ import json
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu import Connection, Queue
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from ecbm_runtime import metrics
 from ecbm_runtime.db import make_engine
@@ -194,3 +195,26 @@ def test_rows_stay_pending_while_the_broker_is_down_and_arrive_once_after(
     broker.connection = Connection(amqp_url)
     assert bodies(broker, received, 3) == ["one", "two", "three"]
     assert broker.drain(received) == []
+
+
+def test_purge_deletes_only_rows_published_before_the_retention(
+    engine: Engine, relay: OutboxRelay, source: str
+) -> None:
+    old_published, old_pending, recent_published = commit_events(engine, source, "a", "b", "c")
+    long_ago = datetime.now(UTC) - timedelta(hours=30)
+    with engine.begin() as connection:
+        connection.execute(update(outbox).values(created_at=long_ago))
+        for row_id, published_at in (
+            (old_published, long_ago),
+            (recent_published, datetime.now(UTC) - timedelta(minutes=5)),
+        ):
+            connection.execute(
+                update(outbox).where(outbox.c.id == row_id).values(published_at=published_at)
+            )
+
+    purged = relay.purge_published(timedelta(hours=24))
+
+    with engine.connect() as connection:
+        left = connection.execute(select(outbox.c.id).order_by(outbox.c.id)).scalars().all()
+    assert purged == 1
+    assert left == [old_pending, recent_published]

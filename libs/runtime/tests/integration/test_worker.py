@@ -11,11 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.dlq import list_dead_letters
 from ecbm_runtime.eventstore import EventCodec
+from ecbm_runtime.tables import outbox
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, UnitOfWork
 from ecbm_runtime.worker import ServiceWorker, declare_queues, event_handler
@@ -142,6 +143,35 @@ def test_sweeps_outbox_rows_the_api_left_behind(
 
     messages = wait_until(lambda: broker.drain(received), 10, message="swept event")
     assert [json.loads(m.body) for m in messages] == [{"what": "left behind"}]
+
+
+def test_purges_published_outbox_rows_after_the_retention(
+    sample_service: MakeService, broker: Broker, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'sample.db'}"
+    service = sample_service(database_url)
+    service.extra_env |= {
+        "ECBM_SAMPLE_OUTBOX_SWEEP_GRACE_SECONDS": "0",
+        "ECBM_SAMPLE_OUTBOX_RETENTION_HOURS": "0",
+        "ECBM_SAMPLE_OUTBOX_PURGE_INTERVAL_SECONDS": "0.2",
+    }
+    service.start(broker)
+    received = broker.bind_queue(f"{service.name}-probe", f"{service.name}.events")
+    engine = make_engine(database_url)
+    try:
+        with UnitOfWork(engine, EventWiring(EventCodec())) as uow:
+            uow.add_to_outbox(Happened(service.name, "published, then purged"), {})
+            uow.commit()
+
+        wait_until(lambda: broker.drain(received), 10, message="swept event")
+        wait_until(lambda: outbox_rows(engine) == 0, 10, message="published row purged")
+    finally:
+        engine.dispose()
+
+
+def outbox_rows(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(outbox)).scalar_one())
 
 
 def test_serves_health_and_stops_cleanly_on_sigterm(
