@@ -124,8 +124,10 @@ class CampaignMail:
             UNSUBSCRIBE, html.escape(unsubscribe_url)
         )
         if not (email.isascii() and unsubscribe_url.isascii()):
-            message = compose(email, self.subject, text, body, unsubscribe_url=unsubscribe_url,
-                              headers={"Precedence": "bulk", "X-Campaign-ID": self.campaign_id})  # fmt: skip
+            extra = {"Precedence": "bulk", "X-Campaign-ID": self.campaign_id}
+            message = compose(
+                email, self.subject, text, body, unsubscribe_url=unsubscribe_url, headers=extra
+            )
             message["Content-Language"] = self.language
             return message
         boundary = f"=_ecbm_{secrets.token_hex(12)}"
