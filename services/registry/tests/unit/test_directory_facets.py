@@ -58,33 +58,46 @@ def test_did_you_mean_returns_at_most_three_of_the_names_given(
     assert len(found) <= suggestions.MAX_SUGGESTIONS and set(found) <= set(names)
 
 
-def located(
-    id: str, countries: tuple[str, ...], latitude: float | None = 50.0
-) -> mapping.MappedProgramme:
+def located(id: str, latitude: float | None = 50.0) -> mapping.MappedProgramme:
     return mapping.MappedProgramme(
-        programme_id=id, display_name=f"P {id}", organisation_name="Lab", countries=countries,
-        target_groups=("youth", "women"), formats=("group",), city="", latitude=latitude,
-        longitude=4.0 if latitude is not None else None, evidence_level="none",
-        quality_level="none",
+        programme_id=id, display_name=f"P {id}", organisation_name="Lab", countries=("BE",),
+        city="", latitude=latitude, longitude=4.0 if latitude is not None else None,
+        evidence_level="none", quality_level="level-1",
     )  # fmt: skip
 
 
-def test_features_are_geojson_points_of_programmes_with_a_place() -> None:
-    collection = json.loads(
-        mapping.feature_collection([located("a", ("BE",)), located("b", ("NL",), None)])
-    )
+def test_a_feature_is_a_geojson_point_of_a_programme_with_a_place() -> None:
+    rendered = mapping.feature(located("a"))
 
-    assert collection["type"] == "FeatureCollection"
-    [feature] = collection["features"]
+    assert rendered is not None and mapping.feature(located("b", None)) is None
+    feature = json.loads(rendered)
+    assert feature["type"] == "Feature"
     assert feature["geometry"] == {"type": "Point", "coordinates": [4.0, 50.0]}
     assert feature["properties"]["name"] == "programmes/a"
+    assert feature["properties"]["quality_level"] == "level-1"
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=5))
+def test_a_collection_holds_the_features_it_is_given(ids: list[str]) -> None:
+    features = [mapping.feature(located(id)) or "" for id in ids]
+
+    collection = json.loads(mapping.feature_collection(features))
+
+    assert collection["type"] == "FeatureCollection"
+    assert [f["id"] for f in collection["features"]] == ids
 
 
 def test_a_programme_counts_in_each_of_its_countries_and_groups() -> None:
     aggregates = mapping.country_aggregates(
-        [located("a", ("BE", "NL")), located("b", ("BE",), None)]
+        [
+            ("BE NL", "youth women", "group", "none"),
+            ("BE", "youth women", "group", "none"),
+            ("BE", "youth", "", "randomised"),
+        ]
     )
 
-    assert [(a.country, a.count) for a in aggregates] == [("BE", 2), ("NL", 1)]
-    assert aggregates[0].target_groups == {"youth": 2, "women": 2}
-    assert aggregates[0].evidence_levels == {"none": 2}
+    assert [(a.country, a.count) for a in aggregates] == [("BE", 3), ("NL", 1)]
+    assert aggregates[0].target_groups == {"youth": 3, "women": 2}
+    assert aggregates[0].formats == {"group": 2}
+    assert aggregates[0].evidence_levels == {"none": 2, "randomised": 1}
+    assert aggregates[1].target_groups == {"youth": 1, "women": 1}

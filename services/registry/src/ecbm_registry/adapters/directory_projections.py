@@ -16,11 +16,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ecbm_registry.adapters.directory_read_models import (
     directory_organisations,
+    directory_state,
     programme_directory,
     programme_directory_terms,
     programme_quality_labels,
 )
-from ecbm_registry.application.directory import levels, text
+from ecbm_registry.application.directory import levels, mapping, text
 from ecbm_registry.domain.organisation import OrganisationRegistered, OrganisationUpdated
 from ecbm_registry.domain.programme import (
     EvidenceLevelChanged,
@@ -73,6 +74,8 @@ def on_organisation_updated(
                 search_body=text.search_body(row.description, name, row.city),
             )
         )
+        _refresh_feature(connection, row.programme_id)
+    _moved(connection)
 
 
 def on_programme_registered(
@@ -122,6 +125,8 @@ def on_programme_registered(
     )
     terms = {field: getattr(event, field) for field in TERM_FIELDS}
     _insert_terms(connection, programme_id, terms)
+    _refresh_feature(connection, programme_id)
+    _moved(connection)
 
 
 def on_programme_updated(
@@ -160,6 +165,8 @@ def on_programme_updated(
             delete(t).where(t.c.programme_id == programme_id, t.c.facet.in_(changed_terms))
         )
         _insert_terms(connection, programme_id, changed_terms)
+    _refresh_feature(connection, programme_id)
+    _moved(connection)
 
 
 def on_programme_withdrawn(
@@ -169,6 +176,7 @@ def on_programme_withdrawn(
     connection.execute(
         update(d).where(d.c.programme_id == record.entity_id).values(status="withdrawn")
     )
+    _moved(connection)
 
 
 def on_evidence_level_changed(
@@ -179,6 +187,8 @@ def on_evidence_level_changed(
         .where(d.c.programme_id == record.entity_id)
         .values(evidence_level=event.level.value, evidence_rank=event.level.rank)
     )
+    _refresh_feature(connection, record.entity_id)
+    _moved(connection)
 
 
 def record_quality_level(
@@ -206,7 +216,44 @@ def record_quality_level(
         .where(d.c.programme_id == programme_id)
         .values(quality_level=level, quality_rank=levels.quality_rank(level))
     )
+    _refresh_feature(connection, programme_id)
+    _moved(connection)
     return True
+
+
+def _refresh_feature(connection: Connection, programme_id: str) -> None:
+    """Render the programme's map feature again from its row."""
+    row = connection.execute(
+        select(
+            d.c.display_name, d.c.organisation_name, d.c.countries, d.c.city, d.c.latitude,
+            d.c.longitude, d.c.evidence_level, d.c.quality_level,
+        ).where(d.c.programme_id == programme_id)
+    ).one_or_none()  # fmt: skip
+    if row is None:
+        return
+    feature = mapping.feature(
+        mapping.MappedProgramme(
+            programme_id=programme_id,
+            display_name=row.display_name,
+            organisation_name=row.organisation_name,
+            countries=tuple(row.countries.split()),
+            city=row.city,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            evidence_level=row.evidence_level,
+            quality_level=row.quality_level,
+        )
+    )
+    connection.execute(update(d).where(d.c.programme_id == programme_id).values(feature=feature))
+
+
+def _moved(connection: Connection) -> None:
+    """The directory changed: answers cached before are stale now."""
+    connection.execute(
+        update(directory_state)
+        .where(directory_state.c.id == 1)
+        .values(version=directory_state.c.version + 1)
+    )
 
 
 def _joined(values: Iterable[str]) -> str:

@@ -55,6 +55,8 @@ programme_directory = Table(
     # Case- and accent-folded texts the full-text index is built from.
     Column("search_name", Text, nullable=False),
     Column("search_body", Text, nullable=False),
+    # The programme's GeoJSON Feature, rendered when it changes; NULL without a location.
+    Column("feature", Text, nullable=True),
 )
 Index(
     "ix_programme_directory_ranking",
@@ -86,6 +88,16 @@ programme_quality_labels = Table(
     Column("programme_id", String(64), primary_key=True),
     Column("level", String(20), nullable=False),  # "none" after a withdrawal
     Column("occurred_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row: a counter every change of the directory moves, so cached answers know they are
+# current; ``epoch`` tells databases apart. Not a replayed table: replay only moves it on.
+directory_state = Table(
+    "directory_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("epoch", String(32), nullable=False),
+    Column("version", BigInteger, nullable=False),
 )
 
 # Rebuilt by `ecbm replay registry`, parents first; programme_quality_labels is not one.

@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from ecbm_registry.adapters.directory_read_models import (
     FTS_TABLE,
+    directory_state,
     programme_directory,
     programme_directory_terms,
 )
@@ -185,25 +186,20 @@ def facet_counts(criteria: Criteria, connection: Connection) -> dict[str, dict[s
     return counts
 
 
-MAP_COLUMNS = (
-    d.c.programme_id,
-    d.c.display_name,
-    d.c.organisation_name,
-    d.c.countries,
-    d.c.target_groups,
-    d.c.formats,
-    d.c.city,
-    d.c.latitude,
-    d.c.longitude,
-    d.c.evidence_level,
-    d.c.quality_level,
-)
-
-
 def map_rows(criteria: Criteria, connection: Connection) -> Sequence[Any]:
-    """Every matching programme, with what the map and its aggregates need."""
-    query = select(*MAP_COLUMNS).where(*criteria.all()).order_by(d.c.position)
-    return connection.execute(query).all()
+    """Every matching programme: its rendered feature (or NULL) and what the counts need."""
+    query = select(d.c.feature, d.c.countries, d.c.target_groups, d.c.formats).add_columns(
+        d.c.evidence_level
+    )
+    return connection.execute(query.where(*criteria.all()).order_by(d.c.position)).all()
+
+
+def state(connection: Connection) -> tuple[str, int]:
+    """(epoch, version) of the directory: any change of it moves the version."""
+    row = connection.execute(
+        select(directory_state.c.epoch, directory_state.c.version).where(directory_state.c.id == 1)
+    ).one()
+    return str(row.epoch), int(row.version)
 
 
 def names(connection: Connection, status: str) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from ecbm_integration import quality
 from ecbm_registry.adapters import directory_projections, directory_search
 from ecbm_registry.application.directory import facets, levels, mapping, suggestions, text
+from ecbm_registry.application.directory.cache import AnswerCache
 from ecbm_registry.application.directory.queries import GetMap, SearchProgrammes
 from ecbm_registry.application.directory.results import DirectoryHit, MapResult, SearchResult
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
@@ -20,6 +21,10 @@ ReadConnection = Callable[[], AbstractContextManager[Connection]]
 UnitOfWorkFactory = Callable[..., UnitOfWork]
 
 
+# One per process: keys carry the database's epoch, so several databases can share it.
+ANSWERS = AnswerCache()
+
+
 def search_programmes(query: SearchProgrammes, read: ReadConnection) -> SearchResult:
     key = query.key()
     if query.page_key is not None and query.page_key != key:
@@ -27,19 +32,28 @@ def search_programmes(query: SearchProgrammes, read: ReadConnection) -> SearchRe
             "page_token", "belongs to another query or filter; start again without a token"
         )
         raise InvalidArgument(violation)
+    with read() as connection:
+        cache_key = (directory_search.state(connection), query.model_dump_json())
+        kept = ANSWERS.get(cache_key)
+        if isinstance(kept, SearchResult):
+            return kept
+        result = _search(query, key, connection)
+    ANSWERS.put(cache_key, result)
+    return result
+
+
+def _search(query: SearchProgrammes, key: str, connection: Connection) -> SearchResult:
     words = text.query_words(query.query)
     selections = query.filter.selections()
-    with read() as connection:
-        criteria = directory_search.Criteria(
-            connection, query.filter.status.value, words, selections
-        )
-        rows, total = directory_search.page(criteria, connection, query.page_size, query.offset)
-        counts = directory_search.facet_counts(criteria, connection)
-        suggested: list[str] = []
-        if words and total < suggestions.FEW_HITS:
-            found = {row.display_name for row in rows}
-            names = directory_search.names(connection, query.filter.status.value)
-            suggested = suggestions.did_you_mean(query.query, set(names) - found)
+    status = query.filter.status.value
+    criteria = directory_search.Criteria(connection, status, words, selections)
+    rows, total = directory_search.page(criteria, connection, query.page_size, query.offset)
+    counts = directory_search.facet_counts(criteria, connection)
+    suggested: list[str] = []
+    if words and total < suggestions.FEW_HITS:
+        found = {row.display_name for row in rows}
+        names = directory_search.names(connection, status)
+        suggested = suggestions.did_you_mean(query.query, set(names) - found)
     end = query.offset + len(rows)
     return SearchResult(
         hits=tuple(_hit(row, words) for row in rows),
@@ -55,33 +69,25 @@ def search_programmes(query: SearchProgrammes, read: ReadConnection) -> SearchRe
 
 
 def get_map(query: GetMap, read: ReadConnection) -> MapResult:
-    words = text.query_words(query.query)
     with read() as connection:
+        cache_key = (directory_search.state(connection), "map", query.model_dump_json())
+        kept = ANSWERS.get(cache_key)
+        if isinstance(kept, MapResult):
+            return kept
+        words = text.query_words(query.query)
         criteria = directory_search.Criteria(
             connection, query.filter.status.value, words, query.filter.selections()
         )
         rows = directory_search.map_rows(criteria, connection)
-    programmes = [
-        mapping.MappedProgramme(
-            programme_id=row.programme_id,
-            display_name=row.display_name,
-            organisation_name=row.organisation_name,
-            countries=tuple(row.countries.split()),
-            target_groups=tuple(row.target_groups.split()),
-            formats=tuple(row.formats.split()),
-            city=row.city,
-            latitude=row.latitude,
-            longitude=row.longitude,
-            evidence_level=row.evidence_level,
-            quality_level=row.quality_level,
-        )
-        for row in rows
-    ]
-    return MapResult(
-        geojson=mapping.feature_collection(programmes),
-        countries=mapping.country_aggregates(programmes),
-        total_size=len(programmes),
+    result = MapResult(
+        geojson=mapping.feature_collection(row.feature for row in rows if row.feature),
+        countries=mapping.country_aggregates(
+            (row.countries, row.target_groups, row.formats, row.evidence_level) for row in rows
+        ),
+        total_size=len(rows),
     )
+    ANSWERS.put(cache_key, result)
+    return result
 
 
 def on_quality_label_awarded(event: quality.QualityLabelAwarded, uow: UnitOfWorkFactory) -> None:

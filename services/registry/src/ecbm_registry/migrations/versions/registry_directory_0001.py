@@ -10,6 +10,8 @@ Revision ID: registry_directory_0001
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -67,6 +69,7 @@ def upgrade() -> None:
         sa.Column("quality_rank", sa.Integer, nullable=False),
         sa.Column("search_name", sa.Text, nullable=False),
         sa.Column("search_body", sa.Text, nullable=False),
+        sa.Column("feature", sa.Text, nullable=True),
     )
     op.create_index(
         "ix_programme_directory_ranking",
@@ -88,6 +91,13 @@ def upgrade() -> None:
         sa.Column("level", sa.String(20), nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
     )
+    state = op.create_table(
+        "directory_state",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("epoch", sa.String(32), nullable=False),
+        sa.Column("version", sa.BigInteger, nullable=False),
+    )
+    op.bulk_insert(state, [{"id": 1, "epoch": uuid.uuid4().hex, "version": 0}])
     dialect = op.get_bind().dialect.name
     for statement in _POSTGRESQL_FTS if dialect == "postgresql" else _SQLITE_FTS:
         op.execute(statement)
@@ -96,6 +106,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         op.execute("DROP TABLE programme_directory_fts")  # its triggers go with their table
+    op.drop_table("directory_state")
     op.drop_table("programme_quality_labels")
     op.drop_index("ix_programme_directory_terms_programme", "programme_directory_terms")
     op.drop_table("programme_directory_terms")
