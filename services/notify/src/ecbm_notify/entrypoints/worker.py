@@ -16,6 +16,7 @@ from ecbm_notify.application.newsletter import commands as newsletter
 from ecbm_notify.application.sending import make_digests, send_due
 from ecbm_notify.bootstrap import Notify, NotifySettings, bootstrap
 from ecbm_notify.domain.preferences import DIGESTS
+from ecbm_notify.entrypoints.catalogue_handlers import catalogue_handlers
 from ecbm_runtime.worker import ServiceBus, ServiceWorker, event_handler, worker_settings
 
 _log = logging.getLogger("ecbm_notify.worker")
@@ -34,7 +35,9 @@ class SettingsTimer(Timer):
         self.interval = float(getattr(settings, self.setting))
 
 
-class NotifyWorker(ServiceWorker):
+class NotifyWorker(catalogue_handlers(), ServiceWorker):  # type: ignore[misc]
+    """Catalogue event types come with `catalogue_handlers`; the others are below."""
+
     name = "notify"
     notify: Notify = ServiceBus(bootstrap)  # type: ignore[assignment]
 
@@ -82,20 +85,12 @@ class NotifyWorker(ServiceWorker):
     def on_organisation_registered(self, event: registry.OrganisationRegistered) -> None:
         self.notify.bus.handle(event)
 
-    @event_handler("registry", registry.ProgrammeRegistered)
-    def on_programme_registered(self, event: registry.ProgrammeRegistered) -> None:
-        self.notify.bus.handle(event)
-
     @event_handler("registry", registry.PersonJoined)
     def on_person_joined(self, event: registry.PersonJoined) -> None:
         self.notify.bus.handle(event)
 
     @event_handler("registry", registry.PersonUpdated)
     def on_person_updated(self, event: registry.PersonUpdated) -> None:
-        self.notify.bus.handle(event)
-
-    @event_handler("registry", registry.MembershipApproved)
-    def on_membership_approved(self, event: registry.MembershipApproved) -> None:
         self.notify.bus.handle(event)
 
     @event_handler("registry", registry.PersonForgotten)
