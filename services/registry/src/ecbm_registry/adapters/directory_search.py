@@ -1,9 +1,10 @@
 """The directory's SQL: a page of ranked hits, all facet counts, the map's rows.
 
 Few round trips by design: a search is one statement for the page (its total counted by a
-window function) and one for all six facets (a UNION ALL), the map one statement. Filters
-on multi-valued fields go through the indexed term table; full text through the GIN index
-(PostgreSQL) or FTS5 (SQLite).
+window function) and, with a query, one for the positions its words match (facets are
+counted in memory, see facet_index.py); the map is one statement. Filters on multi-valued
+fields go through the indexed term table; full text through the GIN index (PostgreSQL) or
+FTS5 (SQLite).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
-    union_all,
 )
 
 from ecbm_registry.adapters.directory_read_models import (
@@ -159,31 +159,27 @@ def page(
     return [], int(connection.execute(counted).scalar_one())
 
 
-def facet_counts(criteria: Criteria, connection: Connection) -> dict[str, dict[str, int]]:
-    """Every facet's value counts, each under the other facets' selections (one statement)."""
-    branches: list[Select[Any]] = []
-    base = criteria.base()
-    for field in facets.FACET_FIELDS:
-        others = criteria.selected(facets.selections_for(field, criteria.selections))
-        if field in facets.TERM_FACETS:
-            branch = (
-                select(literal(field).label("field"), t.c.value.label("value"), func.count())
-                .select_from(t.join(d, d.c.programme_id == t.c.programme_id))
-                .where(t.c.facet == field, *base, *others)
-                .group_by(t.c.value)
-            )
-        else:
-            column = d.c[facets.COLUMN_OF[field]]
-            branch = (
-                select(literal(field).label("field"), column.label("value"), func.count())
-                .where(*base, *others)
-                .group_by(column)
-            )
-        branches.append(branch)
-    counts: dict[str, dict[str, int]] = {field: {} for field in facets.FACET_FIELDS}
-    for field, value, count in connection.execute(union_all(*branches)):
-        counts[field][value] = int(count)
-    return counts
+INDEXED_COLUMNS = (
+    d.c.position,
+    d.c.status,
+    d.c.countries,
+    d.c.target_groups,
+    d.c.formats,
+    d.c.focus_areas,
+    d.c.evidence_level,
+    d.c.quality_level,
+)
+
+
+def indexed_rows(connection: Connection) -> Sequence[Any]:
+    """What the facet index is built from: every programme's position, status and facets."""
+    return connection.execute(select(*INDEXED_COLUMNS).where(d.c.status != "withdrawn")).all()
+
+
+def base_positions(criteria: Criteria, connection: Connection) -> list[int]:
+    """Positions of the programmes matching the status and the words (not the selections)."""
+    query = select(d.c.position).where(*criteria.base())
+    return list(connection.execute(query).scalars())
 
 
 def map_rows(criteria: Criteria, connection: Connection) -> Sequence[Any]:

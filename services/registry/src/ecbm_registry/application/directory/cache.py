@@ -18,12 +18,15 @@ from prometheus_client import Counter
 MAX_ANSWERS = 256
 
 lookups = Counter(
-    "ecbm_directory_cache_lookups", "Directory answers looked up in the cache.", ("outcome",)
+    "ecbm_directory_cache_lookups",
+    "Directory answers (and facet indexes) looked up in the cache.",
+    ("kind", "outcome"),
 )
 
 
 class AnswerCache:
-    def __init__(self, size: int = MAX_ANSWERS) -> None:
+    def __init__(self, kind: str, size: int = MAX_ANSWERS) -> None:
+        self._kind = kind
         self._size = size
         self._answers: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
@@ -33,7 +36,7 @@ class AnswerCache:
             answer = self._answers.get(key)
             if answer is not None:
                 self._answers.move_to_end(key)
-        lookups.labels("hit" if answer is not None else "miss").inc()
+        lookups.labels(self._kind, "hit" if answer is not None else "miss").inc()
         return answer
 
     def put(self, key: Hashable, answer: object) -> None:

@@ -12,6 +12,7 @@ from ecbm_integration import quality
 from ecbm_registry.adapters import directory_projections, directory_search
 from ecbm_registry.application.directory import facets, levels, mapping, suggestions, text
 from ecbm_registry.application.directory.cache import AnswerCache
+from ecbm_registry.application.directory.facet_index import FacetIndex
 from ecbm_registry.application.directory.queries import GetMap, SearchProgrammes
 from ecbm_registry.application.directory.results import DirectoryHit, MapResult, SearchResult
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
@@ -21,8 +22,9 @@ ReadConnection = Callable[[], AbstractContextManager[Connection]]
 UnitOfWorkFactory = Callable[..., UnitOfWork]
 
 
-# One per process: keys carry the database's epoch, so several databases can share it.
-ANSWERS = AnswerCache()
+# One per process: keys carry the database's epoch, so several databases can share them.
+ANSWERS = AnswerCache("answer")
+INDEXES = AnswerCache("facet_index", size=4)
 
 
 def search_programmes(query: SearchProgrammes, read: ReadConnection) -> SearchResult:
@@ -33,22 +35,38 @@ def search_programmes(query: SearchProgrammes, read: ReadConnection) -> SearchRe
         )
         raise InvalidArgument(violation)
     with read() as connection:
-        cache_key = (directory_search.state(connection), query.model_dump_json())
+        state = directory_search.state(connection)
+        cache_key = (state, query.model_dump_json())
         kept = ANSWERS.get(cache_key)
         if isinstance(kept, SearchResult):
             return kept
-        result = _search(query, key, connection)
+        result = _search(query, key, connection, _facet_index(state, connection))
     ANSWERS.put(cache_key, result)
     return result
 
 
-def _search(query: SearchProgrammes, key: str, connection: Connection) -> SearchResult:
+def _facet_index(state: tuple[str, int], connection: Connection) -> FacetIndex:
+    """The facet index of this version of the directory, built on first use."""
+    kept = INDEXES.get(state)
+    if isinstance(kept, FacetIndex):
+        return kept
+    index = FacetIndex.of(tuple(row) for row in directory_search.indexed_rows(connection))
+    INDEXES.put(state, index)
+    return index
+
+
+def _search(
+    query: SearchProgrammes, key: str, connection: Connection, index: FacetIndex
+) -> SearchResult:
     words = text.query_words(query.query)
     selections = query.filter.selections()
     status = query.filter.status.value
     criteria = directory_search.Criteria(connection, status, words, selections)
     rows, total = directory_search.page(criteria, connection, query.page_size, query.offset)
-    counts = directory_search.facet_counts(criteria, connection)
+    base = index.statuses.get(status, 0)
+    if words:
+        base &= index.bits(directory_search.base_positions(criteria, connection))
+    counts = index.counts(base, selections)
     suggested: list[str] = []
     if words and total < suggestions.FEW_HITS:
         found = {row.display_name for row in rows}
