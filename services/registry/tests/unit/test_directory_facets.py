@@ -85,19 +85,3 @@ def test_a_collection_holds_the_features_it_is_given(ids: list[str]) -> None:
 
     assert collection["type"] == "FeatureCollection"
     assert [f["id"] for f in collection["features"]] == ids
-
-
-def test_a_programme_counts_in_each_of_its_countries_and_groups() -> None:
-    aggregates = mapping.country_aggregates(
-        [
-            ("BE NL", "youth women", "group", "none"),
-            ("BE", "youth women", "group", "none"),
-            ("BE", "youth", "", "randomised"),
-        ]
-    )
-
-    assert [(a.country, a.count) for a in aggregates] == [("BE", 3), ("NL", 1)]
-    assert aggregates[0].target_groups == {"youth": 3, "women": 2}
-    assert aggregates[0].formats == {"group": 2}
-    assert aggregates[0].evidence_levels == {"none": 2, "randomised": 1}
-    assert aggregates[1].target_groups == {"youth": 1, "women": 1}

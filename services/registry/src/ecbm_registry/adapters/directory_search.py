@@ -168,12 +168,15 @@ INDEXED_COLUMNS = (
     d.c.focus_areas,
     d.c.evidence_level,
     d.c.quality_level,
+    d.c.display_name,
+    d.c.feature,
 )
 
 
 def indexed_rows(connection: Connection) -> Sequence[Any]:
-    """What the facet index is built from: every programme's position, status and facets."""
-    return connection.execute(select(*INDEXED_COLUMNS).where(d.c.status != "withdrawn")).all()
+    """What the index is built from: every listed programme's facets, name and feature."""
+    query = select(*INDEXED_COLUMNS).where(d.c.status != "withdrawn").order_by(d.c.position)
+    return connection.execute(query).all()
 
 
 def base_positions(criteria: Criteria, connection: Connection) -> list[int]:
@@ -182,23 +185,9 @@ def base_positions(criteria: Criteria, connection: Connection) -> list[int]:
     return list(connection.execute(query).scalars())
 
 
-def map_rows(criteria: Criteria, connection: Connection) -> Sequence[Any]:
-    """Every matching programme: its rendered feature (or NULL) and what the counts need."""
-    query = select(d.c.feature, d.c.countries, d.c.target_groups, d.c.formats).add_columns(
-        d.c.evidence_level
-    )
-    return connection.execute(query.where(*criteria.all()).order_by(d.c.position)).all()
-
-
 def state(connection: Connection) -> tuple[str, int]:
     """(epoch, version) of the directory: any change of it moves the version."""
     row = connection.execute(
         select(directory_state.c.epoch, directory_state.c.version).where(directory_state.c.id == 1)
     ).one()
     return str(row.epoch), int(row.version)
-
-
-def names(connection: Connection, status: str) -> list[str]:
-    """Distinct names of the programmes with ``status``: what "did you mean" picks from."""
-    query = select(d.c.display_name).where(d.c.status == status).distinct()
-    return list(connection.execute(query).scalars())

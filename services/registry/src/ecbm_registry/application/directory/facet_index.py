@@ -1,10 +1,11 @@
-"""Facet counts from an in-memory index of the directory: one bitset per facet value.
+"""An in-memory index of the directory: one bitset per facet value, names, map features.
 
 Counting six facets in SQL repeats the intersection of the selections in every branch;
 here each value's programmes are one Python int used as a bitset, so a facet value's count
 is ``(value_bits & others).bit_count()``: microseconds for 10,000 programmes, whatever the
-selections. The index is built from one read of the directory and kept per directory
-version (see cache.py), so it is rebuilt only after a change.
+selections. The map's country counts are the same operation, its features a list aligned
+with the bits, "did you mean" reads the names from here. The index is built from one read
+of the directory and kept per directory version (see cache.py): rebuilt only after a change.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ecbm_registry.application.directory.facets import FACET_FIELDS, Selections, selections_for
+from ecbm_registry.application.directory.results import CountryAggregate
 
-# (position, status, then the six facet fields in FACET_FIELDS order as space-separated ids)
-IndexedRow = tuple[int, str, str, str, str, str, str, str]
+# (position, status, the six facet fields in FACET_FIELDS order as space-separated ids,
+# display name, rendered map feature or None)
+IndexedRow = tuple[int, str, str, str, str, str, str, str, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -23,13 +26,17 @@ class FacetIndex:
     bit_of: Mapping[int, int]  # position of a programme -> its bit
     statuses: Mapping[str, int]  # status -> programmes with it
     values: Mapping[str, Mapping[str, int]]  # facet field -> value -> programmes with it
+    names: tuple[str, ...]  # by bit
+    features: tuple[str | None, ...]  # by bit
 
     @classmethod
     def of(cls, rows: Iterable[IndexedRow]) -> FacetIndex:
         bit_of: dict[int, int] = {}
         statuses: dict[str, int] = {}
         values: dict[str, dict[str, int]] = {field: {} for field in FACET_FIELDS}
-        for bit, (position, status, *fields) in enumerate(rows):
+        names: list[str] = []
+        features: list[str | None] = []
+        for bit, (position, status, *fields, name, feature) in enumerate(rows):
             mask = 1 << bit
             bit_of[position] = bit
             statuses[status] = statuses.get(status, 0) | mask
@@ -37,7 +44,9 @@ class FacetIndex:
                 by_value = values[field]
                 for value in ids.split():
                     by_value[value] = by_value.get(value, 0) | mask
-        return cls(bit_of, statuses, values)
+            names.append(name)
+            features.append(feature)
+        return cls(bit_of, statuses, values, tuple(names), tuple(features))
 
     def bits(self, positions: Iterable[int]) -> int:
         """The bitset of the programmes at ``positions`` (unknown ones are left out)."""
@@ -55,6 +64,49 @@ class FacetIndex:
         for value in selected:
             mask |= by_value.get(value, 0)
         return mask
+
+    def selected(self, base: int, selections: Selections) -> int:
+        """The programmes within ``base`` passing every selection."""
+        for field, values in selections.items():
+            if values:
+                base &= self.matching(field, values)
+        return base
+
+    def _members(self, mask: int) -> Iterable[int]:
+        """The bits set in ``mask``, lowest first (one pass over its binary digits)."""
+        return (bit for bit, digit in enumerate(reversed(bin(mask)[2:])) if digit == "1")
+
+    def names_in(self, mask: int) -> set[str]:
+        return {self.names[bit] for bit in self._members(mask)}
+
+    def features_in(self, mask: int) -> list[str]:
+        """The rendered features of the programmes in ``mask`` that have a place, by position."""
+        features = self.features
+        return [f for bit in self._members(mask) if (f := features[bit]) is not None]
+
+    def country_aggregates(self, mask: int) -> tuple[CountryAggregate, ...]:
+        """Per country: programmes of ``mask`` running there, by target group, format and
+        evidence level. A programme in two countries counts in both; one with two target
+        groups counts once under each (a country's group counts may add up to more)."""
+
+        def within(field: str, inside: int) -> dict[str, int]:
+            by_value = self.values[field].items()
+            return {value: n for value, bits in by_value if (n := (bits & inside).bit_count())}
+
+        aggregates = []
+        for country, bits in sorted(self.values["countries"].items()):
+            inside = bits & mask
+            if inside:
+                aggregates.append(
+                    CountryAggregate(
+                        country=country,
+                        count=inside.bit_count(),
+                        target_groups=within("target_groups", inside),
+                        formats=within("formats", inside),
+                        evidence_levels=within("evidence_levels", inside),
+                    )
+                )
+        return tuple(aggregates)
 
     def counts(self, base: int, selections: Selections) -> dict[str, dict[str, int]]:
         """Every facet's value counts within ``base``, each under the other selections."""

@@ -70,8 +70,8 @@ def _search(
     suggested: list[str] = []
     if words and total < suggestions.FEW_HITS:
         found = {row.display_name for row in rows}
-        names = directory_search.names(connection, status)
-        suggested = suggestions.did_you_mean(query.query, set(names) - found)
+        names = index.names_in(index.statuses.get(status, 0))
+        suggested = suggestions.did_you_mean(query.query, names - found)
     end = query.offset + len(rows)
     return SearchResult(
         hits=tuple(_hit(row, words) for row in rows),
@@ -88,21 +88,23 @@ def _search(
 
 def get_map(query: GetMap, read: ReadConnection) -> MapResult:
     with read() as connection:
-        cache_key = (directory_search.state(connection), "map", query.model_dump_json())
+        state = directory_search.state(connection)
+        cache_key = (state, "map", query.model_dump_json())
         kept = ANSWERS.get(cache_key)
         if isinstance(kept, MapResult):
             return kept
+        index = _facet_index(state, connection)
+        status = query.filter.status.value
+        base = index.statuses.get(status, 0)
         words = text.query_words(query.query)
-        criteria = directory_search.Criteria(
-            connection, query.filter.status.value, words, query.filter.selections()
-        )
-        rows = directory_search.map_rows(criteria, connection)
+        if words:
+            criteria = directory_search.Criteria(connection, status, words, {})
+            base &= index.bits(directory_search.base_positions(criteria, connection))
+    mask = index.selected(base, query.filter.selections())
     result = MapResult(
-        geojson=mapping.feature_collection(row.feature for row in rows if row.feature),
-        countries=mapping.country_aggregates(
-            (row.countries, row.target_groups, row.formats, row.evidence_level) for row in rows
-        ),
-        total_size=len(rows),
+        geojson=mapping.feature_collection(index.features_in(mask)),
+        countries=index.country_aggregates(mask),
+        total_size=mask.bit_count(),
     )
     ANSWERS.put(cache_key, result)
     return result

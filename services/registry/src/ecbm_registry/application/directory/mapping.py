@@ -1,13 +1,10 @@
-"""The map: GeoJSON features of programmes and per-country counts for a choropleth."""
+"""The map: GeoJSON features of programmes (country counts: see facet_index.py)."""
 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from ecbm_registry.application.directory.results import CountryAggregate
 
 
 @dataclass(frozen=True)
@@ -50,39 +47,3 @@ def feature(p: MappedProgramme) -> str | None:
 def feature_collection(features: Iterable[str]) -> str:
     """A GeoJSON FeatureCollection of rendered features, without parsing them again."""
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
-
-
-# (countries, target groups, formats, evidence level): ids separated by spaces, as stored.
-Tally = tuple[str, str, str, str]
-
-
-def country_aggregates(tallies: Iterable[Tally]) -> tuple[CountryAggregate, ...]:
-    """Per country: programmes running there, by target group, format and evidence level.
-
-    A programme in two countries counts in both; one with two target groups counts once
-    under each (so a country's target-group counts may add up to more than its count).
-    Identical profiles are counted together first: a map has many alike.
-    """
-    counts: Counter[str] = Counter()
-    target_groups: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    formats: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    evidence: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for (countries, groups, kinds, level), times in Counter(tallies).items():
-        group_list, kind_list = groups.split(), kinds.split()
-        for country in countries.split():
-            counts[country] += times
-            for group in group_list:
-                target_groups[country][group] += times
-            for kind in kind_list:
-                formats[country][kind] += times
-            evidence[country][level] += times
-    return tuple(
-        CountryAggregate(
-            country=country,
-            count=counts[country],
-            target_groups=dict(target_groups[country]),
-            formats=dict(formats[country]),
-            evidence_levels=dict(evidence[country]),
-        )
-        for country in sorted(counts)
-    )
