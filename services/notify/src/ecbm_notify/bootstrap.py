@@ -81,6 +81,8 @@ class NotifySettings(ServiceSettings):
     # recipients per batch (pause takes effect between batches), how often due ones are sent.
     newsletter_messages_per_second: float = 0.0
     newsletter_batch_size: int = 500
+    # SMTP connections a campaign is sent over at once (one waits, another sends).
+    newsletter_smtp_connections: int = 2
     newsletter_send_interval_seconds: float = 2.0
 
     def smtp(self) -> SmtpSettings:

@@ -3,6 +3,7 @@ filters, pause/resume, SMTP down then up, invalid addresses, double opt-in."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from ecbm_notify.adapters.mailer import SmtpMailer, SmtpSettings
 from ecbm_notify.adapters.newsletter_tables import newsletter_sends
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.newsletter import commands, queries, wiring
+from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.application.newsletter.handlers import CampaignTemplateProblem
 from ecbm_notify.bootstrap import SERVICE
 from ecbm_notify.domain import unsubscribe
@@ -41,6 +43,7 @@ class App:
     bus: MessageBus
     engine: Engine
     mailer: SmtpMailer
+    newsletter: Newsletter
 
     def handle(self, message: object) -> Any:
         with acting_as(EDITOR):
@@ -77,7 +80,7 @@ def app(database_url: str, sink: SmtpSink) -> Iterator[App]:
     newsletter.batch_size = 3  # several batches even for a handful of people
     uow = partial(UnitOfWork, engine, event_wiring)
     bus = MessageBus(wiring.handlers(uow, partial(read_only_connection, engine), newsletter))
-    yield App(bus, engine, mailer)
+    yield App(bus, engine, mailer, newsletter)
     mailer.close()
     engine.dispose()
 
@@ -324,3 +327,25 @@ def test_double_opt_in_then_topic_and_country_filters(app: App, sink: SmtpSink) 
     listed = app.handle(queries.ListSubscribers(state="confirmed"))
     assert [s.email for s in listed.items] == ["eva@example.org", "finn@example.org"]
     assert app.handle(queries.ListSubscribers(state="pending")).total_size == 1
+
+
+def test_two_connections_share_a_batch_and_the_throttle_paces_them(
+    app: App, sink: SmtpSink
+) -> None:
+    second = SmtpMailer(SmtpSettings(port=sink.port, timeout_seconds=2))
+    newsletter = app.newsletter
+    newsletter.mailers = [app.mailer, second]
+    newsletter.batch_size = 8
+    newsletter.messages_per_second = 40.0  # 20 per connection
+    for n in range(8):
+        member(app, f"p{n}", f"p{n}@example.org", "BE", ())
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    started = time.monotonic()
+    send_all(app)
+    elapsed = time.monotonic() - started
+    second.close()
+    recipients = sorted(r for mail in sink.received for r in mail.rcpt_tos)
+    assert recipients == sorted(f"p{n}@example.org" for n in range(8))  # each exactly once
+    assert elapsed >= 3 / 20  # four per connection: three waits of 1/20 s
+    assert app.handle(queries.GetCampaign(campaign_id=campaign.id)).counts.sent == 8

@@ -188,21 +188,26 @@ _RECORD = (
 def record_outcomes(
     connection: Connection, campaign_id: str, outcomes: Sequence[Outcome], at: datetime
 ) -> None:
-    """One statement for the batch; only queued rows change (a replayed batch is a no-op)."""
-    if outcomes:
+    """The sent ones in one statement, the few others one by one; only queued rows change
+    (a replayed batch is a no-op)."""
+    sent = [o.recipient_id for o in outcomes if o.status == "sent"]
+    if sent:
         connection.execute(
-            _RECORD,
-            [
-                {
-                    "c_id": campaign_id,
-                    "r_id": o.recipient_id,
-                    "s": o.status,
-                    "why": o.reason,
-                    "at": at,
-                }
-                for o in outcomes
-            ],
+            update(newsletter_sends)
+            .where(
+                newsletter_sends.c.campaign_id == campaign_id,
+                newsletter_sends.c.recipient_id.in_(sent),
+                newsletter_sends.c.status == "queued",
+            )
+            .values(status="sent", update_time=at)
         )
+    others = [
+        {"c_id": campaign_id, "r_id": o.recipient_id, "s": o.status, "why": o.reason, "at": at}
+        for o in outcomes
+        if o.status != "sent"
+    ]
+    if others:
+        connection.execute(_RECORD, others)
 
 
 def queued_left(connection: Connection, campaign_id: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -24,7 +24,8 @@ def utc_now() -> datetime:
 @dataclass
 class Newsletter:
     renderer: TemplateRenderer
-    mailer: Mailer
+    # One SMTP connection each; a campaign's batch is sent over all of them at once.
+    mailers: Sequence[Mailer]
     links: Links
     # 0: as fast as SMTP takes them.
     messages_per_second: float = 0.0

@@ -186,7 +186,7 @@ def _mail_confirmation(view: newsletter_views.SubscriberView, newsletter: Newsle
     message = compose(view.email, mail.subject, mail.text, mail.html)
     message["Content-Language"] = view.language
     try:
-        newsletter.mailer.send(message)
+        newsletter.mailers[0].send(message)
     except MailError as error:
         # Still pending; subscribing again mails a new link.
         _log.warning(

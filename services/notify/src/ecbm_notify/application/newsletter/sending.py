@@ -13,7 +13,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
+from itertools import repeat
 
 from prometheus_client import Counter
 
@@ -22,7 +25,7 @@ from ecbm_notify.adapters.mailer import MailRejected, MailUnavailable
 from ecbm_notify.adapters.newsletter_mail import CampaignMail, render_campaign
 from ecbm_notify.adapters.newsletter_sends import Addressee, Outcome
 from ecbm_notify.application.newsletter import commands
-from ecbm_notify.application.newsletter.context import Newsletter
+from ecbm_notify.application.newsletter.context import Mailer, Newsletter
 from ecbm_notify.domain.campaign import Campaign
 from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.uow import UnitOfWork
@@ -55,7 +58,6 @@ class CampaignSender:
     def __init__(self, campaign_id: str, uow: UnitOfWorkFactory, newsletter: Newsletter) -> None:
         self.campaign_id, self.uow, self.newsletter = campaign_id, uow, newsletter
         self.sent = 0
-        self._started = time.monotonic()
 
     def run(self, deadline: float) -> int:
         if not self._lease():
@@ -127,19 +129,46 @@ class CampaignSender:
             if not batch:
                 self._complete()
                 return
-            outcomes: list[Outcome] = []
-            try:
-                for addressee in batch:
-                    outcomes.append(self._send(mail, addressee))
-            except _Stop:
+            outcomes, stopped = self._send_batch(mail, batch)
+            with self.uow() as work:
+                newsletter_sends.record_outcomes(
+                    work.connection, self.campaign_id, outcomes, self.newsletter.clock()
+                )
+                work.commit()
+            if stopped:
                 return
-            finally:
-                with self.uow() as work:
-                    newsletter_sends.record_outcomes(
-                        work.connection, self.campaign_id, outcomes, self.newsletter.clock()
-                    )
-                    work.commit()
             after = batch[-1].recipient_id
+
+    def _send_batch(self, mail: CampaignMail, batch: list[Addressee]) -> tuple[list[Outcome], bool]:
+        """The batch over every SMTP connection at once: while one waits for the server's
+        answer, another builds and sends. Returns the outcomes and whether SMTP was down."""
+        mailers = self.newsletter.mailers
+        shares = [batch[i :: len(mailers)] for i in range(len(mailers))]
+        rate = self.newsletter.messages_per_second / len(mailers)
+        if len(mailers) == 1:
+            results = [self._send_share(mail, mailers[0], shares[0], rate)]
+        else:
+            with ThreadPoolExecutor(len(mailers), thread_name_prefix="newsletter") as pool:
+                results = list(
+                    pool.map(partial(self._send_share, mail), mailers, shares, repeat(rate))
+                )
+        outcomes = [outcome for share, _ in results for outcome in share]
+        self.sent += sum(1 for outcome in outcomes if outcome.status == "sent")
+        return outcomes, any(stopped for _, stopped in results)
+
+    def _send_share(
+        self, mail: CampaignMail, mailer: Mailer, addressees: list[Addressee], rate: float
+    ) -> tuple[list[Outcome], bool]:
+        outcomes: list[Outcome] = []
+        started = time.monotonic()
+        try:
+            for addressee in addressees:
+                if rate > 0:
+                    _wait_until(started + len(outcomes) / rate)
+                outcomes.append(self._send(mail, mailer, addressee))
+        except _Stop:
+            return outcomes, True
+        return outcomes, False
 
     def _renew(self, work: UnitOfWork) -> None:
         now = self.newsletter.clock()
@@ -151,7 +180,7 @@ class CampaignSender:
             now + _seconds(self.newsletter.lease_seconds),
         )
 
-    def _send(self, mail: CampaignMail, addressee: Addressee) -> Outcome:
+    def _send(self, mail: CampaignMail, mailer: Mailer, addressee: Addressee) -> Outcome:
         recipient = addressee.recipient_id
         if addressee.email is None:
             return self._counted(Outcome(recipient, "skipped", "forgotten"))
@@ -159,12 +188,9 @@ class CampaignSender:
             return self._counted(Outcome(recipient, "skipped", "unsubscribed"))
         if not addressee.consent:
             return self._counted(Outcome(recipient, "skipped", "no consent to e-mail"))
-        self._pace()
         url = self.newsletter.links.unsubscribe_url(recipient, self.newsletter.clock())
         try:
-            self.newsletter.mailer.send(
-                mail.for_recipient(addressee.email, addressee.display_name, url)
-            )
+            mailer.send(mail.for_recipient(addressee.email, addressee.display_name, url))
         except MailRejected as error:
             return self._counted(Outcome(recipient, "failed", str(error)[:1000]))
         except MailUnavailable as error:
@@ -175,16 +201,7 @@ class CampaignSender:
             )
             messages.labels("deferred").inc()
             raise _Stop from error
-        self.sent += 1
         return self._counted(Outcome(recipient, "sent"))
-
-    def _pace(self) -> None:
-        rate = self.newsletter.messages_per_second
-        if rate > 0:
-            due = self._started + self.sent / rate
-            wait = due - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
 
     @staticmethod
     def _counted(outcome: Outcome) -> Outcome:
@@ -209,6 +226,12 @@ class CampaignSender:
                     },
                 )
             work.commit()
+
+
+def _wait_until(moment: float) -> None:
+    wait = moment - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
 
 
 def _seconds(value: float) -> timedelta:

@@ -38,10 +38,11 @@ TABLES = NEWSLETTER_READ_MODEL_TABLES
 def newsletter_for(settings: ServiceSettings, mailer: Mailer | None = None) -> Newsletter:
     """Templates, its own SMTP connection (campaigns do not queue behind other mail), links."""
     smtp: SmtpSettings = getattr(settings, "smtp", SmtpSettings)()
+    connections = max(1, int(getattr(settings, "newsletter_smtp_connections", 2)))
     key_of: Callable[[], bytes] = getattr(settings, "unsubscribe_key", settings.jwt_secret.encode)
     return Newsletter(
         renderer=TemplateRenderer(),
-        mailer=mailer or SmtpMailer(smtp),
+        mailers=[mailer] if mailer else [SmtpMailer(smtp) for _ in range(connections)],
         links=Links(
             public_base_url=getattr(settings, "public_base_url", "http://127.0.0.1:8106"),
             key=key_of(),
