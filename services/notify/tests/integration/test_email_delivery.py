@@ -4,6 +4,7 @@ language, one-click headers, SMTP down and back, permanent failures, retries, th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -277,3 +278,22 @@ def test_forgetting_a_person_deletes_their_deliveries(
     registry_events.deliver(approved())
     registry_events.deliver(registry.PersonForgotten(person_id="p1", occurred_at=datetime.now(UTC)))
     assert statuses(notify) == []
+
+
+def test_two_senders_at_once_send_each_mail_once(
+    notify: Notify, registry_events: RegistryEvents, smtp_sink: SmtpSink
+) -> None:
+    """On PostgreSQL rows are claimed with SKIP LOCKED; SQLite serialises the claims."""
+    registry_events.organisation()
+    for number in range(30):
+        registry_events.programme(f"Programme {number}")
+    senders = [outbound_to(smtp_sink.port) for _ in range(2)]
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda o: send_due(notify.engine, o, NOW), senders))
+
+    assert sum(report.sent for report in reports) == 30
+    subjects = [str(mail.message["Subject"]) for mail in smtp_sink.received]
+    assert len(subjects) == len(set(subjects)) == 30
+    for sender in senders:
+        sender.mailer.close()  # type: ignore[attr-defined]
