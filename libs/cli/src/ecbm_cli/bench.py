@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from ecbm_cli.benchmarks import Suite, Target
 
-SUITES = ("foundation", "registry")
+SUITES = ("foundation", "registry", "notify")
 
 
 def load_suite(name: str) -> Suite:
