@@ -82,23 +82,35 @@ def on_programme_registered(
     connection: Connection, event: ProgrammeRegistered, record: StoredEvent
 ) -> None:
     programme_id = record.entity_id
-    organisation_name = (
-        connection.execute(
-            select(directory_organisations.c.display_name).where(
-                directory_organisations.c.organisation_id == event.organisation_id
-            )
-        ).scalar_one_or_none()
-        or ""
-    )
-    label = (
-        connection.execute(
-            select(programme_quality_labels.c.level).where(
-                programme_quality_labels.c.programme_id == programme_id
-            )
-        ).scalar_one_or_none()
-        or levels.NO_LABEL
-    )
+    # One round trip for both (a bulk import registers thousands in one transaction).
+    organisation_name, label = connection.execute(
+        select(
+            select(directory_organisations.c.display_name)
+            .where(directory_organisations.c.organisation_id == event.organisation_id)
+            .scalar_subquery(),
+            select(programme_quality_labels.c.level)
+            .where(programme_quality_labels.c.programme_id == programme_id)
+            .scalar_subquery(),
+        )
+    ).one()
+    organisation_name, label = organisation_name or "", label or levels.NO_LABEL
     location = event.location
+    latitude = location.latitude if location else None
+    longitude = location.longitude if location else None
+    evidence = levels.EVIDENCE_LEVELS[0]
+    feature = mapping.feature(
+        mapping.MappedProgramme(
+            programme_id=programme_id,
+            display_name=event.display_name,
+            organisation_name=organisation_name,
+            countries=tuple(dict.fromkeys(event.countries)),
+            city=event.city,
+            latitude=latitude,
+            longitude=longitude,
+            evidence_level=evidence,
+            quality_level=label,
+        )
+    )
     connection.execute(
         insert(d).values(
             programme_id=programme_id,
@@ -113,19 +125,19 @@ def on_programme_registered(
             formats=_joined(event.formats),
             focus_areas=_joined(event.focus_areas),
             city=event.city,
-            latitude=location.latitude if location else None,
-            longitude=location.longitude if location else None,
-            evidence_level=levels.EVIDENCE_LEVELS[0],
-            evidence_rank=0,
+            latitude=latitude,
+            longitude=longitude,
+            evidence_level=evidence,
+            evidence_rank=levels.evidence_rank(evidence),
             quality_level=label,
             quality_rank=levels.quality_rank(label),
             search_name=text.search_name(event.display_name),
             search_body=text.search_body(event.description, organisation_name, event.city),
+            feature=feature,
         )
     )
     terms = {field: getattr(event, field) for field in TERM_FIELDS}
     _insert_terms(connection, programme_id, terms)
-    _refresh_feature(connection, programme_id)
     _moved(connection)
 
 
@@ -247,13 +259,23 @@ def _refresh_feature(connection: Connection, programme_id: str) -> None:
     connection.execute(update(d).where(d.c.programme_id == programme_id).values(feature=feature))
 
 
+_MOVED = "ecbm_directory_moved"
+
+
 def _moved(connection: Connection) -> None:
-    """The directory changed: answers cached before are stale now."""
+    """The directory changed: answers cached before are stale once this transaction commits.
+
+    Moves the version once per transaction (an import of thousands moves it once).
+    """
+    transaction = connection.get_transaction()
+    if transaction is not None and connection.info.get(_MOVED) is transaction:
+        return
     connection.execute(
         update(directory_state)
         .where(directory_state.c.id == 1)
         .values(version=directory_state.c.version + 1)
     )
+    connection.info[_MOVED] = transaction
 
 
 def _joined(values: Iterable[str]) -> str:
