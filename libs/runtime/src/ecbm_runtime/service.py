@@ -23,6 +23,9 @@ class ApiWiring:
     access_policy: Mapping[str, Any]
     readiness_check: Callable[[], bool]
     on_stop: Callable[[], None] = lambda: None
+    # Called when the process is asked to stop, before the server's grace period: end
+    # long-lived streams here, or each one holds the shutdown for the whole grace period.
+    on_stopping: Callable[[], None] = lambda: None
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,8 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
         access_policy={**ACCESS, **newsletter_api.ACCESS},
         readiness_check=partial(database_answers, notify.engine),
         on_stop=stop,
+        # Open WatchNotifications and SSE streams end now, not after the grace period.
+        on_stopping=notify.live.close,
     )
 
 
