@@ -3,6 +3,7 @@ databases: access, field-level errors, the whole campaign and double opt-in flow
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,9 +34,10 @@ class Api:
 
 @pytest.fixture
 def api(notify: Notify, database_url: str, smtp_sink: SmtpSink) -> Iterator[Api]:
+    http_port = free_port()
     settings = SERVICE.load_settings(
-        database_url=database_url, grpc_port=0, http_port=free_port(), smtp_port=smtp_sink.port,
-        public_base_url="https://ecbm.example",
+        database_url=database_url, grpc_port=0, http_port=http_port, smtp_port=smtp_sink.port,
+        public_base_url=f"http://127.0.0.1:{http_port}",
     )  # fmt: skip
     worker = bootstrap(settings)
     with api_in_process(SERVICE, settings) as (channel, _server, _wiring):
@@ -99,7 +101,7 @@ def test_editors_run_a_campaign_from_draft_to_sent_over_grpc(
     ]  # fmt: skip
     mail = smtp_sink.received[0].message
     assert mail["Content-Language"] == "nl"
-    assert str(mail["List-Unsubscribe"]).startswith("<https://ecbm.example/unsubscribe?token=")
+    assert str(mail["List-Unsubscribe"]).startswith("<http://127.0.0.1:")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     listed = api.stub.ListCampaigns(
         pb.ListCampaignsRequest(state=pb.CAMPAIGN_STATE_SENT), metadata=EDITOR
@@ -168,3 +170,47 @@ def test_anyone_subscribes_and_confirms_with_the_mailed_link(api: Api, smtp_sink
     with pytest.raises(grpc.RpcError) as raised:
         api.stub.ListSubscribers(pb.ListSubscribersRequest())
     assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def _send_now(api: Api, draft: pb.Campaign) -> pb.Campaign:
+    created = api.stub.CreateCampaign(pb.CreateCampaignRequest(campaign=draft), metadata=EDITOR)
+    api.stub.SendCampaign(pb.SendCampaignRequest(name=created.name), metadata=EDITOR)
+    api.worker.bus.handle(commands.SendDueCampaigns(max_seconds=10))
+    return api.stub.GetCampaign(pb.GetCampaignRequest(name=created.name), metadata=EDITOR)
+
+
+def _confirm_from_mail(api: Api, smtp_sink: SmtpSink, address: str) -> None:
+    text = smtp_sink.to(address)[-1].part("plain")
+    token = text.split("/newsletter/confirm?token=")[1].split()[0]
+    api.stub.ConfirmSubscription(pb.ConfirmSubscriptionRequest(token=token))
+
+
+def test_the_one_click_link_unsubscribes_counts_and_a_new_opt_in_brings_them_back(
+    api: Api, smtp_sink: SmtpSink
+) -> None:
+    eva = pb.SubscribeRequest(subscriber=pb.Subscriber(email="eva@example.org"))
+    api.stub.Subscribe(eva)
+    _confirm_from_mail(api, smtp_sink, "eva@example.org")
+    first = _send_now(api, campaign(exclude_members=True))
+    assert first.counts.sent == 1
+    link = str(smtp_sink.to("eva@example.org")[-1].message["List-Unsubscribe"]).strip("<>")
+
+    # What a mail client does for RFC 8058 one-click: POST the URL with this body.
+    one_click = urllib.request.Request(link, data=b"List-Unsubscribe=One-Click", method="POST")
+    with urllib.request.urlopen(one_click, timeout=10) as answer:
+        assert answer.status == 200
+
+    counted = api.stub.GetCampaign(pb.GetCampaignRequest(name=first.name), metadata=EDITOR)
+    assert (counted.counts.sent, counted.counts.unsubscribed) == (1, 1)
+    gone = api.stub.ListSubscribers(
+        pb.ListSubscribersRequest(state=pb.Subscriber.STATE_UNSUBSCRIBED), metadata=EDITOR
+    )
+    assert [s.email for s in gone.subscribers] == ["eva@example.org"]
+    second = _send_now(api, campaign(exclude_members=True))
+    assert (second.state, second.audience_size) == (pb.CAMPAIGN_STATE_SENT, 0)
+
+    api.stub.Subscribe(eva)  # a new double opt-in
+    assert len(smtp_sink.to("eva@example.org")) == 3  # confirmation, newsletter, confirmation
+    _confirm_from_mail(api, smtp_sink, "eva@example.org")
+    third = _send_now(api, campaign(exclude_members=True))
+    assert third.counts.sent == 1

@@ -110,12 +110,14 @@ def on_subscription_requested(
         "country": interests.country,
         "topics": joined(interests.topics),
         "state": "pending",
-        "update_time": record.recorded_at,
     }
     if record.version == 1:
         connection.execute(
             insert(newsletter_subscribers).values(
-                id=record.entity_id, create_time=record.recorded_at, **values
+                id=record.entity_id,
+                create_time=record.recorded_at,
+                update_time=record.recorded_at,
+                **values,
             )
         )
     else:

@@ -194,17 +194,31 @@ def due_campaigns(connection: Connection, now: datetime) -> list[str]:
     return list(connection.execute(query).scalars())
 
 
+def opted_out(connection: Connection, recipient_id: str) -> bool:
+    return bool(connection.execute(select(newsletter_opt_out(recipient_id))).scalar())
+
+
+def _with_opt_out() -> Any:
+    """Subscribers with ``opted_out``: they followed a newsletter unsubscribe link."""
+    return select(
+        newsletter_subscribers, newsletter_opt_out(newsletter_subscribers.c.id).label("opted_out")
+    )
+
+
 def subscriber(connection: Connection, subscriber_id: str) -> SubscriberView | None:
-    query = select(newsletter_subscribers).where(newsletter_subscribers.c.id == subscriber_id)
+    query = _with_opt_out().where(newsletter_subscribers.c.id == subscriber_id)
     row = connection.execute(query).mappings().first()
     return _subscriber(row) if row else None
 
 
 def list_subscribers(connection: Connection, state: str | None, size: int, offset: int) -> Page:
     columns = newsletter_subscribers.c
-    query = select(newsletter_subscribers)
-    if state:
-        query = query.where(columns.state == state)
+    query = _with_opt_out()
+    turned_off = newsletter_opt_out(columns.id)
+    if state == "unsubscribed":
+        query = query.where((columns.state == "unsubscribed") | turned_off)
+    elif state:
+        query = query.where(columns.state == state, ~turned_off)
     total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     ordered = query.order_by(columns.email)
     rows = list(connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
@@ -220,7 +234,7 @@ def _subscriber(row: Any) -> SubscriberView:
         language=row["language"],
         country=row["country"],
         topics=split(row["topics"]),
-        state=row["state"],
+        state="unsubscribed" if row["opted_out"] else row["state"],
         create_time=aware(row["create_time"]),  # type: ignore[arg-type]
         update_time=aware(row["update_time"]),  # type: ignore[arg-type]
     )

@@ -84,10 +84,11 @@ class Subscriber(Aggregate):
         subscriber.record(SubscriptionRequested(email=checked_email(email), interests=interests))
         return subscriber
 
-    def request_again(self, interests: Interests) -> bool:
+    def request_again(self, interests: Interests, mail_turned_off: bool = False) -> bool:
         """Subscribing again: a confirmed subscriber's interests change at once (they proved
-        the address); otherwise pending again. True when a confirmation must be mailed."""
-        if self.state == "confirmed":
+        the address), unless they turned the newsletter off by its link since; otherwise
+        pending again. True when a confirmation must be mailed."""
+        if self.state == "confirmed" and not mail_turned_off:
             if interests != self.interests:
                 self.record(SubscriptionRequested(email=self.email, interests=interests))
                 self.record(SubscriptionConfirmed())

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ecbm_notify.adapters import newsletter_sends, newsletter_views
+from ecbm_notify.adapters import deliveries, newsletter_sends, newsletter_views
 from ecbm_notify.adapters.mailer import MailError, compose
 from ecbm_notify.adapters.newsletter_mail import (
     NAME,
@@ -23,6 +23,7 @@ from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.application.newsletter.sending import send_due_campaigns
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import Campaign, CampaignNotFound, Draft
+from ecbm_notify.domain.preferences import DEFAULTS, Channel, Topic
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Subscriber, checked_email
 from ecbm_runtime.auth import current_principal
@@ -164,7 +165,8 @@ def subscribe(
             repository.add(Subscriber.request(subscriber_id, email, command.interests))
             must_confirm = True
         else:
-            must_confirm = subscriber.request_again(command.interests)
+            turned_off = newsletter_views.opted_out(work.connection, subscriber_id)
+            must_confirm = subscriber.request_again(command.interests, turned_off)
         work.commit()
         view = newsletter_views.subscriber(work.connection, subscriber_id)
     assert view is not None, "projected in the same transaction"
@@ -205,6 +207,12 @@ def confirm_subscription(
         if subscriber is None:
             raise NotFound("no such subscription")
         subscriber.confirm()
+        if newsletter_views.opted_out(work.connection, request.recipient_id):
+            # A new double opt-in after the newsletter's unsubscribe link: on again.
+            deliveries.save_preference(
+                work.connection, request.recipient_id, Topic.NEWSLETTER, Channel.EMAIL,
+                DEFAULTS[(Topic.NEWSLETTER, Channel.EMAIL)], newsletter.clock(),
+            )  # fmt: skip
         work.commit()
         view = newsletter_views.subscriber(work.connection, request.recipient_id)
     assert view is not None, "projected in the same transaction"
