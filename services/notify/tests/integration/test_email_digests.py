@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import pytest
 
 from ecbm_notify.adapters.smtp_sink import SmtpSink
-from ecbm_notify.application import commands
+from ecbm_notify.application import commands, queries
 from ecbm_notify.application.sending import DigestSchedule, Outbound, make_digests, send_due
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain.preferences import Frequency
@@ -87,3 +87,25 @@ def test_what_arrives_after_the_digest_waits_for_the_next_period(
 
     subjects = sorted(str(mail.message["Subject"]) for mail in smtp_sink.to(CONTACT))
     assert subjects == ["Your digest: 1 new message", "Your digest: 1 new message"]
+
+
+def test_the_digests_unsubscribe_link_stops_every_digested_topic(
+    notify: Notify, registry_events: RegistryEvents, outbound: Outbound, smtp_sink: SmtpSink
+) -> None:
+    registry_events.organisation()
+    choose(notify, "daily")
+    registry_events.programme("Buddy Up")
+    make_digests(notify.engine, Frequency.DAILY, MONDAY_8, SCHEDULE)
+    send_due(notify.engine, outbound, MONDAY_8)
+    [mail] = smtp_sink.to(CONTACT)
+    token = str(mail.message["List-Unsubscribe"]).split("token=")[1].rstrip(">")
+
+    done = notify.bus.handle(commands.Unsubscribe(token=token))
+
+    assert done.topics == ["registry"]
+    contact = recipient_id_for(CONTACT)
+    with acting_as(Principal(subject=contact, roles=frozenset({"member"}))):
+        chosen = notify.bus.handle(queries.GetPreferences(recipient_id=contact))
+    email = {p.topic: p.frequency for p in chosen if p.channel == "email"}
+    assert email["registry"] == "off"
+    assert email["alerts"] == "weekly"  # in the weekly digest, not this daily one: untouched

@@ -36,7 +36,9 @@ from ecbm_runtime.uow import UnitOfWork
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 ReadConnection = Callable[[], Connection]
 Clock = Callable[[], datetime]
-DIGEST_TOPIC = "digest"  # an unsubscribe token from a digest: every digested topic
+# An unsubscribe token from a digest ("digest:daily", "digest:weekly"): every topic that
+# e-mail merges into that digest.
+DIGEST_TOPIC = "digest"
 
 
 def utc_now() -> datetime:
@@ -171,13 +173,15 @@ def check_unsubscribe_token(
 def unsubscribe_by_link(
     command: commands.Unsubscribe, uow: UnitOfWorkFactory, keys: UnsubscribeKeys
 ) -> Unsubscribed:
-    """E-mail off for the token's topic (a digest's token: every topic it merges)."""
+    """E-mail off for the token's topic (a digest's token: every topic of that digest)."""
     now = keys.clock()
     request = unsubscribe.verify(keys.key, command.token, now)
     with uow() as work:
         chosen = deliveries.load_preferences(work.connection, request.recipient_id)
-        if request.topic == DIGEST_TOPIC:
-            topics = [t for t in Topic if chosen.frequency(t, Channel.EMAIL) in DIGESTS]
+        if request.topic.partition(":")[0] == DIGEST_TOPIC:
+            which = request.topic.partition(":")[2]  # "daily" or "weekly"
+            digested = [f for f in DIGESTS if f == which] or list(DIGESTS)
+            topics = [t for t in Topic if chosen.frequency(t, Channel.EMAIL) in digested]
         else:
             topics = [Topic(request.topic)] if request.topic in set(Topic) else []
         for topic in topics:

@@ -130,12 +130,15 @@ def _finish(
 def _message(outbound: Outbound, claimed: deliveries.ClaimedDelivery) -> EmailMessage:
     """Rendered now, in the person's current language, with a fresh unsubscribe link."""
     base = outbound.public_base_url.rstrip("/")
+    payload = claimed.payload
+    topic = claimed.topic
+    if claimed.notification_type == DIGEST_TYPE:
+        topic = f"{DIGEST_TOPIC}:{payload.get('frequency', '')}"
     unsubscribe = (
         ""
         if claimed.critical
-        else unsubscribe_url(outbound.keys, base, claimed.recipient_id, claimed.topic)
+        else unsubscribe_url(outbound.keys, base, claimed.recipient_id, topic)
     )
-    payload = claimed.payload
     context: dict[str, Any] = {
         **payload,
         "recipient_name": claimed.display_name,
@@ -212,7 +215,11 @@ def make_digests(
                     topic=DIGEST_TOPIC,
                     critical=False,
                     frequency=Frequency.IMMEDIATELY,
-                    payload={"count": len(items), "groups": _groups(items)},
+                    payload={
+                        "count": len(items),
+                        "groups": _groups(items),
+                        "frequency": str(frequency),
+                    },
                 ),
                 now,
             )

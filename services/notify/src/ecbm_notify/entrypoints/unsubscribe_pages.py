@@ -20,7 +20,10 @@ def _page(title: str, body: str) -> str:
 
 
 def _topic_words(topic: str) -> str:
-    return "digest e-mails" if topic == "digest" else f"e-mails about {topic}"
+    kind, _, frequency = topic.partition(":")
+    if kind == "digest":
+        return f"{frequency} digest e-mails".strip()
+    return f"e-mails about {topic}"
 
 
 def confirm(token: str, topic: str) -> str:
