@@ -349,3 +349,17 @@ def test_two_connections_share_a_batch_and_the_throttle_paces_them(
     assert recipients == sorted(f"p{n}@example.org" for n in range(8))  # each exactly once
     assert elapsed >= 3 / 20  # four per connection: three waits of 1/20 s
     assert app.handle(queries.GetCampaign(campaign_id=campaign.id)).counts.sent == 8
+
+
+def test_a_member_who_also_subscribed_gets_one_mail(app: App, sink: SmtpSink) -> None:
+    member(app, "ana", "old@example.org", "BE", ())
+    member(app, "ana", "ana@example.org", "BE", ())  # new address; the id stays the old one's
+    app.handle(commands.Subscribe(email="ana@example.org"))
+    token = sink.to("ana@example.org")[0].part("plain").split("token=")[1].split()[0]
+    app.handle(commands.ConfirmSubscription(token=token))
+    sink.received.clear()
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    send_all(app)
+    assert [mail.rcpt_tos for mail in sink.received] == [["ana@example.org"]]
+    assert app.handle(queries.GetCampaign(campaign_id=campaign.id)).audience_size == 1

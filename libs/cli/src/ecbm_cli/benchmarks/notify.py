@@ -338,7 +338,7 @@ def newsletter_phase(stack: Stack, scale: Scale, baseline_per_second: float) -> 
             sent,
             scale.campaign_timeout_seconds,
             "campaign sent",
-            interval=0.2,
+            interval=1.0,
             alive=stack.processes.check_alive,
         )
     peak_rss_mb = worker_peak_rss_mb(stack.worker_pid)

@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from ecbm_notify.adapters.newsletter_projections import joined
 from ecbm_notify.adapters.newsletter_tables import (
+    newsletter_campaign_counts,
     newsletter_leases,
     newsletter_member_profiles,
     newsletter_sends,
@@ -72,8 +73,17 @@ def _subscribers(campaign_id: str, audience: Audience) -> Select[tuple[str, str,
         newsletter_sends.c.campaign_id == campaign_id,
         newsletter_sends.c.recipient_id == columns.id,
     )
+    # A member whose id came from an older address, subscribed with their current one.
+    already_by_address = exists().where(
+        newsletter_sends.c.campaign_id == campaign_id,
+        newsletter_sends.c.recipient_id == recipients.c.id,
+        recipients.c.email == columns.email,
+    )
     query = select(literal(campaign_id), columns.id, literal("queued")).where(
-        columns.state == "confirmed", ~newsletter_opt_out(columns.id), ~already
+        columns.state == "confirmed",
+        ~newsletter_opt_out(columns.id),
+        ~already,
+        ~already_by_address,
     )
     if not audience.include_subscribers or audience.roles:  # subscribers declare no roles
         query = query.where(false())
@@ -98,7 +108,13 @@ def expand_audience(connection: Connection, campaign_id: str, audience: Audience
     connection.execute(
         insert(newsletter_sends).from_select(target, _subscribers(campaign_id, audience))
     )
-    return audience_size(connection, campaign_id)
+    size = audience_size(connection, campaign_id)
+    counts = newsletter_campaign_counts
+    connection.execute(delete(counts).where(counts.c.campaign_id == campaign_id))
+    connection.execute(
+        insert(counts).values(campaign_id=campaign_id, queued=size, sent=0, failed=0, skipped=0)
+    )
+    return size
 
 
 def audience_size(connection: Connection, campaign_id: str) -> int:
@@ -188,11 +204,13 @@ _RECORD = (
 def record_outcomes(
     connection: Connection, campaign_id: str, outcomes: Sequence[Outcome], at: datetime
 ) -> None:
-    """The sent ones in one statement, the few others one by one; only queued rows change
-    (a replayed batch is a no-op)."""
+    """The sent ones in one statement, the few others one by one, and the campaign's
+    counters by what really changed: only queued rows change, so a batch recorded twice
+    counts once."""
+    changed = {"sent": 0, "failed": 0, "skipped": 0}
     sent = [o.recipient_id for o in outcomes if o.status == "sent"]
     if sent:
-        connection.execute(
+        changed["sent"] = connection.execute(
             update(newsletter_sends)
             .where(
                 newsletter_sends.c.campaign_id == campaign_id,
@@ -200,14 +218,24 @@ def record_outcomes(
                 newsletter_sends.c.status == "queued",
             )
             .values(status="sent", update_time=at)
+        ).rowcount
+    for o in outcomes:
+        if o.status != "sent":
+            values = {"c_id": campaign_id, "r_id": o.recipient_id, "s": o.status, "why": o.reason}
+            changed[o.status] += connection.execute(_RECORD, {**values, "at": at}).rowcount
+    total = sum(changed.values())
+    if total:
+        counts = newsletter_campaign_counts.c
+        connection.execute(
+            update(newsletter_campaign_counts)
+            .where(counts.campaign_id == campaign_id)
+            .values(
+                queued=counts.queued - total,
+                sent=counts.sent + changed["sent"],
+                failed=counts.failed + changed["failed"],
+                skipped=counts.skipped + changed["skipped"],
+            )
         )
-    others = [
-        {"c_id": campaign_id, "r_id": o.recipient_id, "s": o.status, "why": o.reason, "at": at}
-        for o in outcomes
-        if o.status != "sent"
-    ]
-    if others:
-        connection.execute(_RECORD, others)
 
 
 def queued_left(connection: Connection, campaign_id: str) -> bool:

@@ -85,6 +85,17 @@ Index(
     newsletter_sends.c.recipient_id,
 )
 
+# Kept by the sender in the transaction that records outcomes (not rebuilt by replay).
+newsletter_campaign_counts = Table(
+    "newsletter_campaign_counts",
+    metadata,
+    Column("campaign_id", String(64), primary_key=True),
+    Column("queued", Integer, nullable=False),
+    Column("sent", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("skipped", Integer, nullable=False),
+)
+
 # Which sender works on a campaign until when (a crashed worker's lease runs out).
 newsletter_leases = Table(
     "newsletter_leases",

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Exists, column, exists, func, select, table
 
 from ecbm_notify.adapters.newsletter_tables import (
+    newsletter_campaign_counts,
     newsletter_campaigns,
     newsletter_sends,
     newsletter_subscribers,
@@ -126,37 +127,42 @@ def list_campaigns(connection: Connection, state: str | None, size: int, offset:
 
 
 def counts(connection: Connection, campaign_ids: Iterable[str]) -> dict[str, CampaignCounts]:
-    """Per-recipient outcomes; ``unsubscribed``: mailed, then turned the newsletter off."""
+    """Per-recipient outcomes (the sender's counters); ``unsubscribed``: mailed, then turned
+    the newsletter off (driven from the few opt-outs, not the many sends)."""
     wanted = list(campaign_ids)
-    by_status: dict[str, dict[str, int]] = {campaign_id: {} for campaign_id in wanted}
-    sends = newsletter_sends.c
-    query = (
-        select(sends.campaign_id, sends.status, func.count())
-        .where(sends.campaign_id.in_(wanted))
-        .group_by(sends.campaign_id, sends.status)
+    kept = newsletter_campaign_counts.c
+    rows = connection.execute(
+        select(kept.campaign_id, kept.queued, kept.sent, kept.failed, kept.skipped).where(
+            kept.campaign_id.in_(wanted)
+        )
     )
-    for campaign_id, status, number in connection.execute(query):
-        by_status[campaign_id][status] = int(number)
+    found = {row.campaign_id: row for row in rows}
+    sends, chosen = newsletter_sends.c, preferences.c
     left = (
         select(sends.campaign_id, func.count())
+        .select_from(preferences.join(newsletter_sends, sends.recipient_id == chosen.recipient_id))
         .where(
+            chosen.topic == "newsletter",
+            chosen.channel == "email",
+            chosen.frequency == "off",
             sends.campaign_id.in_(wanted),
             sends.status == "sent",
-            newsletter_opt_out(sends.recipient_id, since=sends.update_time),
+            chosen.update_time >= sends.update_time,
         )
         .group_by(sends.campaign_id)
     )
     unsubscribed = {campaign_id: int(number) for campaign_id, number in connection.execute(left)}
-    return {
-        campaign_id: CampaignCounts(
-            queued=statuses.get("queued", 0),
-            sent=statuses.get("sent", 0),
-            failed=statuses.get("failed", 0),
-            skipped=statuses.get("skipped", 0),
+    result = {}
+    for campaign_id in wanted:
+        row = found.get(campaign_id)
+        result[campaign_id] = CampaignCounts(
+            queued=row.queued if row else 0,
+            sent=row.sent if row else 0,
+            failed=row.failed if row else 0,
+            skipped=row.skipped if row else 0,
             unsubscribed=unsubscribed.get(campaign_id, 0),
         )
-        for campaign_id, statuses in by_status.items()
-    }
+    return result
 
 
 def _campaign(row: Any, found: CampaignCounts) -> CampaignView:
