@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from ecbm_integration import registry
@@ -26,7 +27,8 @@ from ecbm_runtime.testing import free_port
 CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them
 MARIA = "maria.ionescu@example.org"
 ADMIN = Principal(subject="ops", roles=frozenset({"admin"}))
-NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+# Later than any real clock in these tests: what was queued "now" is always due by then.
+NOW = datetime(2100, 1, 4, 9, 0, tzinfo=UTC)
 
 
 class RegistryEvents(Protocol):
@@ -165,19 +167,25 @@ def test_smtp_down_keeps_mail_queued_and_sends_it_once_when_it_returns(
     registry_events.organisation()
     registry_events.programme("Buddy Up")
     registry_events.programme("Mentor Me")
+    now = datetime.now(UTC)
 
     for minute in range(3):  # however many ticks pass while it is down
-        report = send_due(notify.engine, outbound, NOW + timedelta(minutes=minute))
+        report = send_due(notify.engine, outbound, now + timedelta(minutes=minute))
         assert report.server_down and report.sent == 0
     assert sorted(status for _, status in statuses(notify)) == ["queued", "queued"]
+    assert REGISTRY.get_sample_value("ecbm_notify_deliveries_pending") == 2
+    age = REGISTRY.get_sample_value("ecbm_notify_oldest_pending_delivery_age_seconds")
+    assert age is not None and 120 <= age < 200  # the last tick ran two minutes later
 
     sink.start()
     try:
-        report = send_due(notify.engine, outbound, NOW + timedelta(minutes=5))
-        again = send_due(notify.engine, outbound, NOW + timedelta(hours=5))
+        report = send_due(notify.engine, outbound, now + timedelta(minutes=5))
+        again = send_due(notify.engine, outbound, now + timedelta(hours=5))
     finally:
         sink.stop()
     assert report.sent == 2 and again.sent == 0
+    assert REGISTRY.get_sample_value("ecbm_notify_deliveries_pending") == 0
+    assert REGISTRY.get_sample_value("ecbm_notify_oldest_pending_delivery_age_seconds") == 0
     subjects = sorted(str(mail.message["Subject"]) for mail in sink.received)
     assert subjects == ["Buddy Up is now in the registry", "Mentor Me is now in the registry"]
 

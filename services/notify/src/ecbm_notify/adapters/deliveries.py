@@ -338,3 +338,14 @@ def erase_recipient(connection: Connection, recipient_id: str) -> None:
     connection.execute(delivery_history.delete().where(delivery_history.c.delivery_id.in_(ids)))
     connection.execute(deliveries.delete().where(deliveries.c.recipient_id == recipient_id))
     connection.execute(preferences.delete().where(preferences.c.recipient_id == recipient_id))
+
+
+def waiting(engine: Engine) -> tuple[int, datetime | None]:
+    """How many deliveries wait to be sent, and when the oldest was created."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(func.count(), func.min(deliveries.c.create_time)).where(
+                deliveries.c.status.in_(DUE)
+            )
+        ).one()
+    return int(row[0]), row[1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 deliveries = Counter(
     "ecbm_notify_deliveries",
@@ -18,4 +18,12 @@ unknown_events = Counter(
     "ecbm_notify_unknown_events",
     "Integration events notify has no catalogue entry for (ignored).",
     ("source", "type"),
+)
+pending = Gauge(
+    "ecbm_notify_deliveries_pending",
+    "E-mail deliveries waiting to be sent (queued, retrying or being sent).",
+)
+oldest_pending_age_seconds = Gauge(
+    "ecbm_notify_oldest_pending_delivery_age_seconds",
+    "Age of the oldest delivery waiting to be sent (0 when none): alert on SMTP outages.",
 )

@@ -62,7 +62,17 @@ def send_due(engine: Engine, outbound: Outbound, now: datetime, limit: int = 200
             break
         if not _send_one(engine, outbound, claimed, now, report):
             break
+    _gauge_waiting(engine, now)
     return report
+
+
+def _gauge_waiting(engine: Engine, now: datetime) -> None:
+    count, oldest = deliveries.waiting(engine)
+    delivery_metrics.pending.set(count)
+    if oldest is not None and oldest.tzinfo is None:  # SQLite keeps no zone; we write UTC
+        oldest = oldest.replace(tzinfo=now.tzinfo)
+    age = (now - oldest).total_seconds() if oldest is not None else 0.0
+    delivery_metrics.oldest_pending_age_seconds.set(max(age, 0.0))
 
 
 def _send_one(
