@@ -12,13 +12,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
+from typing import NamedTuple
 
 from ecbm_registry.application.directory.facets import FACET_FIELDS, Selections, selections_for
 from ecbm_registry.application.directory.results import CountryAggregate
 
-# (position, status, the six facet fields in FACET_FIELDS order as space-separated ids,
-# display name, rendered map feature or None)
-IndexedRow = tuple[int, str, str, str, str, str, str, str, str, str | None]
+
+class IndexedRow(NamedTuple):
+    """What the index holds of a programme; facet fields as space-separated ids."""
+
+    position: int
+    status: str
+    countries: str
+    target_groups: str
+    formats: str
+    focus_areas: str
+    evidence_levels: str  # the one level
+    quality_levels: str  # the one level
+    display_name: str
+    feature: str | None
+    programme_id: str
+    quality_rank: int
+    evidence_rank: int
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,11 @@ class FacetIndex:
     values: Mapping[str, Mapping[str, int]]  # facet field -> value -> programmes with it
     names: tuple[str, ...]  # by bit
     features: tuple[str | None, ...]  # by bit
+    positions: tuple[int, ...]  # by bit
+    # Bits best first without a query: labelled first (highest level), evidence, name, id.
+    ranked: tuple[int, ...]
+    # Per bit: what ranks programmes with equal relevance (see ``page``).
+    ties: tuple[tuple[int, int, str, str], ...]
 
     @classmethod
     def of(cls, rows: Iterable[IndexedRow]) -> FacetIndex:
@@ -36,17 +57,25 @@ class FacetIndex:
         values: dict[str, dict[str, int]] = {field: {} for field in FACET_FIELDS}
         names: list[str] = []
         features: list[str | None] = []
-        for bit, (position, status, *fields, name, feature) in enumerate(rows):
+        positions: list[int] = []
+        ties: list[tuple[int, int, str, str]] = []
+        for bit, row in enumerate(rows):
             mask = 1 << bit
-            bit_of[position] = bit
-            statuses[status] = statuses.get(status, 0) | mask
-            for field, ids in zip(FACET_FIELDS, fields, strict=True):
+            bit_of[row.position] = bit
+            statuses[row.status] = statuses.get(row.status, 0) | mask
+            for field in FACET_FIELDS:
                 by_value = values[field]
-                for value in ids.split():
+                for value in getattr(row, field).split():
                     by_value[value] = by_value.get(value, 0) | mask
-            names.append(name)
-            features.append(feature)
-        return cls(bit_of, statuses, values, tuple(names), tuple(features))
+            names.append(row.display_name)
+            features.append(row.feature)
+            positions.append(row.position)
+            ties.append((-row.quality_rank, -row.evidence_rank, row.display_name, row.programme_id))
+        ranked = tuple(sorted(range(len(ties)), key=ties.__getitem__))
+        return cls(
+            bit_of, statuses, values, tuple(names), tuple(features), tuple(positions), ranked,
+            tuple(ties),
+        )  # fmt: skip
 
     def bits(self, positions: Iterable[int]) -> int:
         """The bitset of the programmes at ``positions`` (unknown ones are left out)."""
@@ -71,6 +100,28 @@ class FacetIndex:
             if values:
                 base &= self.matching(field, values)
         return base
+
+    def page(
+        self, mask: int, offset: int, size: int, scores: Mapping[int, float] | None = None
+    ) -> list[int]:
+        """The bits of one page of ``mask``, best first.
+
+        Labelled programmes first (highest level first), then relevance (``scores``, bit →
+        higher is better; none without a query), then evidence level, name and id.
+        """
+        digits = bin(mask)[:1:-1]  # digits[bit] == "1" for the bits of mask
+        inside = len(digits)
+        if scores is None:
+            chosen: Iterable[int] = (b for b in self.ranked if b < inside and digits[b] == "1")
+        else:
+            ties = self.ties
+
+            def key(bit: int) -> tuple[int, float, int, str, str]:
+                quality, evidence, name, id = ties[bit]
+                return quality, -scores[bit], evidence, name, id
+
+            chosen = sorted((b for b in scores if b < inside and digits[b] == "1"), key=key)
+        return list(islice(chosen, offset, offset + size))
 
     def _members(self, mask: int) -> Iterable[int]:
         """The bits set in ``mask``, lowest first (one pass over its binary digits)."""

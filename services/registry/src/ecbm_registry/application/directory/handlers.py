@@ -12,7 +12,7 @@ from ecbm_integration import quality
 from ecbm_registry.adapters import directory_projections, directory_search
 from ecbm_registry.application.directory import facets, levels, mapping, suggestions, text
 from ecbm_registry.application.directory.cache import AnswerCache
-from ecbm_registry.application.directory.facet_index import FacetIndex
+from ecbm_registry.application.directory.facet_index import FacetIndex, IndexedRow
 from ecbm_registry.application.directory.queries import GetMap, SearchProgrammes
 from ecbm_registry.application.directory.results import DirectoryHit, MapResult, SearchResult
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
@@ -46,13 +46,28 @@ def search_programmes(query: SearchProgrammes, read: ReadConnection) -> SearchRe
 
 
 def _facet_index(state: tuple[str, int], connection: Connection) -> FacetIndex:
-    """The facet index of this version of the directory, built on first use."""
+    """The index of this version of the directory, built on first use."""
     kept = INDEXES.get(state)
     if isinstance(kept, FacetIndex):
         return kept
-    index = FacetIndex.of(tuple(row) for row in directory_search.indexed_rows(connection))
+    index = FacetIndex.of(IndexedRow(*row) for row in directory_search.indexed_rows(connection))
     INDEXES.put(state, index)
     return index
+
+
+def _matching(
+    index: FacetIndex, connection: Connection, status: str, words: tuple[str, ...]
+) -> tuple[int, dict[int, float] | None]:
+    """The programmes with ``status`` matching the words, and their relevance by bit."""
+    base = index.statuses.get(status, 0)
+    if not words:
+        return base, None
+    scores = {
+        bit: score
+        for position, score in directory_search.text_matches(connection, status, words)
+        if (bit := index.bit_of.get(position)) is not None
+    }
+    return base & index.bits(index.positions[bit] for bit in scores), scores
 
 
 def _search(
@@ -61,20 +76,25 @@ def _search(
     words = text.query_words(query.query)
     selections = query.filter.selections()
     status = query.filter.status.value
-    criteria = directory_search.Criteria(connection, status, words, selections)
-    rows, total = directory_search.page(criteria, connection, query.page_size, query.offset)
-    base = index.statuses.get(status, 0)
-    if words:
-        base &= index.bits(directory_search.base_positions(criteria, connection))
+    base, scores = _matching(index, connection, status, words)
+    selected = index.selected(base, selections)
+    total = selected.bit_count()
+    bits = index.page(selected, query.offset, query.page_size, scores)
+    rows = directory_search.rows_at(connection, [index.positions[bit] for bit in bits])
+    hits = tuple(
+        _hit(rows[index.positions[bit]], words, (scores or {}).get(bit, 0.0))
+        for bit in bits
+        if index.positions[bit] in rows
+    )
     counts = index.counts(base, selections)
     suggested: list[str] = []
     if words and total < suggestions.FEW_HITS:
-        found = {row.display_name for row in rows}
+        found = {hit.display_name for hit in hits}
         names = index.names_in(index.statuses.get(status, 0))
         suggested = suggestions.did_you_mean(query.query, names - found)
-    end = query.offset + len(rows)
+    end = query.offset + len(bits)
     return SearchResult(
-        hits=tuple(_hit(row, words) for row in rows),
+        hits=hits,
         total_size=total,
         facets=tuple(
             facets.facet(field, counts[field], selections[field], query.language)
@@ -94,12 +114,8 @@ def get_map(query: GetMap, read: ReadConnection) -> MapResult:
         if isinstance(kept, MapResult):
             return kept
         index = _facet_index(state, connection)
-        status = query.filter.status.value
-        base = index.statuses.get(status, 0)
         words = text.query_words(query.query)
-        if words:
-            criteria = directory_search.Criteria(connection, status, words, {})
-            base &= index.bits(directory_search.base_positions(criteria, connection))
+        base, _scores = _matching(index, connection, query.filter.status.value, words)
     mask = index.selected(base, query.filter.selections())
     result = MapResult(
         geojson=mapping.feature_collection(index.features_in(mask)),
@@ -128,7 +144,7 @@ def on_quality_label_withdrawn(
         work.commit()
 
 
-def _hit(row: Any, words: tuple[str, ...]) -> DirectoryHit:
+def _hit(row: Any, words: tuple[str, ...], score: float) -> DirectoryHit:
     return DirectoryHit(
         programme_id=row.programme_id,
         display_name=row.display_name,
@@ -137,7 +153,7 @@ def _hit(row: Any, words: tuple[str, ...]) -> DirectoryHit:
         countries=tuple(row.countries.split()),
         city=row.city,
         snippet=text.snippet(row.description, words),
-        score=float(row.score or 0.0),
+        score=score,
         quality_level=row.quality_level,
         evidence_level=row.evidence_level,
         target_groups=tuple(row.target_groups.split()),
