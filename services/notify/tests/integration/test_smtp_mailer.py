@@ -6,6 +6,7 @@ import pytest
 
 from ecbm_notify.adapters.mailer import (
     MailRejected,
+    MailServerDown,
     MailUnavailable,
     SmtpMailer,
     SmtpSettings,
@@ -85,3 +86,24 @@ def test_nothing_listening_on_a_port_is_unavailable() -> None:
     mailer = SmtpMailer(SmtpSettings(port=free_port(), timeout_seconds=1))
     with pytest.raises(MailUnavailable):
         mailer.send(_mail())  # type: ignore[arg-type]
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_mailer_logs_in_and_a_refused_login_keeps_mail_waiting() -> None:
+    sink = SmtpSink(port=free_port(), credentials=("notify", "s3cret"))
+    sink.start()
+    try:
+        good = SmtpMailer(SmtpSettings(port=sink.port, username="notify", password="s3cret"))
+        good.send(_mail())  # type: ignore[arg-type]
+        good.close()
+        wrong = SmtpMailer(
+            SmtpSettings(port=sink.port, username="notify", password="nope", timeout_seconds=2)
+        )
+        with pytest.raises(MailServerDown):  # nobody's message is at fault: it waits
+            wrong.send(_mail())  # type: ignore[arg-type]
+        anonymous = SmtpMailer(SmtpSettings(port=sink.port, timeout_seconds=2))
+        with pytest.raises(MailServerDown, match="530"):
+            anonymous.send(_mail())  # type: ignore[arg-type]
+    finally:
+        sink.stop()
+    assert len(sink.received) == 1

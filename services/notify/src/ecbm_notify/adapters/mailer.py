@@ -89,7 +89,11 @@ class SmtpMailer:
         except smtplib.SMTPRecipientsRefused as error:
             raise _classified(_first_refusal(error.recipients)) from error
         except smtplib.SMTPSenderRefused as error:
-            raise _classified((error.smtp_code, error.smtp_error)) from error
+            if error.smtp_code == 552:  # this message is too large
+                raise MailRejected(_reason(error.smtp_code, error.smtp_error)) from error
+            # Our sender refused (authentication required, relaying denied): every message
+            # would fail the same way, so none is at fault and all must wait.
+            raise MailServerDown(_reason(error.smtp_code, error.smtp_error)) from error
         except smtplib.SMTPResponseException as error:
             if error.smtp_code >= 500:
                 raise MailRejected(_reason(error.smtp_code, error.smtp_error)) from error

@@ -14,9 +14,10 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
+from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 @dataclass
@@ -41,10 +42,18 @@ class SmtpSink:
     those in ``refuse_temporarily`` get ``450`` (try again later).
     """
 
-    def __init__(self, port: int, host: str = "127.0.0.1", directory: Path | None = None) -> None:
+    def __init__(
+        self,
+        port: int,
+        host: str = "127.0.0.1",
+        directory: Path | None = None,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.directory = directory
+        # With credentials, AUTH (PLAIN or LOGIN, no TLS: tests only) is required.
+        self.credentials = credentials
         self.received: list[ReceivedMail] = []
         self.refuse: set[str] = set()
         self.refuse_temporarily: set[str] = set()
@@ -75,8 +84,23 @@ class SmtpSink:
         return "250 OK"
 
     def start(self) -> None:
-        self._controller = Controller(self, hostname=self.host, port=self.port)
+        options: dict[str, Any] = {}
+        if self.credentials is not None:
+            options = {
+                "auth_required": True,
+                "auth_require_tls": False,
+                "authenticator": self._authenticate,
+            }
+        self._controller = Controller(self, hostname=self.host, port=self.port, **options)
         self._controller.start()
+
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        given = None
+        if isinstance(data, LoginPassword):
+            given = (data.login.decode(), data.password.decode())
+        return AuthResult(success=given == self.credentials)
 
     def stop(self) -> None:
         if self._controller is not None:
