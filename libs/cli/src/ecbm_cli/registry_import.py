@@ -54,12 +54,15 @@ def import_file(
 
     from ecbm.registry.v1 import import_pb2 as ipb
     from ecbm_registry.adapters.import_client import import_rows, row_message
-    from ecbm_registry.adapters.programme_csv import ParsedRow, read_rows
+    from ecbm_registry.adapters.programme_csv import CsvHeaderError, ParsedRow, read_rows
 
     started = time.perf_counter()
     report = ImportReport(dry_run=dry_run)
-    with path.open(newline="", encoding="utf-8-sig") as lines:
-        read = list(read_rows(lines))
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as lines:
+            read = list(read_rows(lines))
+    except UnicodeDecodeError as error:
+        raise CsvHeaderError(f"not UTF-8 text ({error.reason} at byte {error.start})") from None
     messages = []
     for row in read:
         if isinstance(row, ParsedRow):
@@ -116,6 +119,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import programmes from a CSV file (columns: docs/registry-import.md); idempotent."""
+    import grpc
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -137,6 +141,10 @@ def import_command(
             report = import_file(file, address, _admin_token(), dry_run, advance)
     except CsvHeaderError as error:
         console.print(f"[red]{file}: {error}[/red]")
+        raise typer.Exit(2) from None
+    except grpc.RpcError as error:  # nothing listening, a bad token, a refused stream
+        code, details = error.code(), error.details()  # type: ignore[attr-defined]
+        console.print(f"[red]registry at {address}: {code.name} {details}[/red]")
         raise typer.Exit(2) from None
     console.print(summary_table(report))
     if report.bad_rows:

@@ -106,3 +106,17 @@ def _token() -> str:
     from ecbm_cli.main import _admin_token
 
     return _admin_token()
+
+
+def test_a_file_that_is_not_utf8_and_an_absent_registry_exit_2(tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes("external_id,name\nx-1,Mentorat Québec\n".encode("latin-1"))
+    port = free_port()
+
+    not_text = CliRunner().invoke(app, ["registry", "import", str(latin), "--target", "x:1"])
+    nobody = CliRunner().invoke(
+        app, ["registry", "import", str(csv_file(tmp_path, *GOOD)), "--target", f"127.0.0.1:{port}"]
+    )
+
+    assert not_text.exit_code == 2 and "UTF-8" in not_text.output
+    assert nobody.exit_code == 2 and "UNAVAILABLE" in nobody.output

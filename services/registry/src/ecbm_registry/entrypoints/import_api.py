@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,7 @@ from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.messagebus import MessageBus
 
+_log = logging.getLogger(__name__)
 SERVICE_NAME = ipb.DESCRIPTOR.services_by_name["ImportService"].full_name
 # Center editors: an import may touch programmes of any organisation.
 ACCESS: AccessPolicy = {"ImportProgrammes": allow("editor", "admin")}
@@ -61,12 +63,18 @@ class ImportServicer(import_pb2_grpc.ImportServiceServicer):
             yield ipb.ImportProgrammesResponse(
                 progress=ipb.ImportProgress(rows_done=done, total_rows=header.total_rows)
             )
+        seconds = time.perf_counter() - started
+        _log.info(
+            "import of %s: %s in %.1f s", header.source or "rows", dict(totals), seconds,
+            extra={"import_source": header.source, "import_dry_run": header.dry_run,
+                   "import_outcomes": dict(totals), "duration_ms": round(seconds * 1000)},
+        )  # fmt: skip
         yield ipb.ImportProgrammesResponse(
             summary=ipb.ImportSummary(
                 **{name: totals[name] for name in ("created", "updated", "unchanged", "invalid")},
                 organisations_created=organisations,
                 dry_run=header.dry_run,
-                seconds=time.perf_counter() - started,
+                seconds=seconds,
             )
         )
 
