@@ -20,6 +20,7 @@ from ecbm_notify.adapters import people
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.newsletter import commands
 from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
+from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.testing import api_in_process, bearer, free_port
 
 EDITOR = bearer("editor", subject="editor-1")
@@ -30,6 +31,7 @@ MEMBER = bearer("member", subject="ana")
 class Api:
     stub: newsletter_pb2_grpc.NewsletterServiceStub
     worker: Notify  # the worker's side: its bus sends due campaigns
+    settings: ServiceSettings
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def api(notify: Notify, database_url: str, smtp_sink: SmtpSink) -> Iterator[Api]
     )  # fmt: skip
     worker = bootstrap(settings)
     with api_in_process(SERVICE, settings) as (channel, _server, _wiring):
-        yield Api(newsletter_pb2_grpc.NewsletterServiceStub(channel), worker)
+        yield Api(newsletter_pb2_grpc.NewsletterServiceStub(channel), worker, settings)
     worker.close()
 
 
@@ -214,3 +216,27 @@ def test_the_one_click_link_unsubscribes_counts_and_a_new_opt_in_brings_them_bac
     _confirm_from_mail(api, smtp_sink, "eva@example.org")
     third = _send_now(api, campaign(exclude_members=True))
     assert third.counts.sent == 1
+
+
+def test_replay_rebuilds_campaigns_and_subscribers_as_they_were(
+    api: Api, smtp_sink: SmtpSink
+) -> None:
+    api.stub.Subscribe(pb.SubscribeRequest(subscriber=pb.Subscriber(email="eva@example.org")))
+    _confirm_from_mail(api, smtp_sink, "eva@example.org")
+    api.stub.Subscribe(pb.SubscribeRequest(subscriber=pb.Subscriber(email="finn@example.org")))
+    sent = _send_now(api, campaign(exclude_members=True))
+    draft = api.stub.CreateCampaign(pb.CreateCampaignRequest(campaign=campaign()), metadata=EDITOR)
+    listed = pb.ListCampaignsRequest()
+    before = api.stub.ListCampaigns(listed, metadata=EDITOR)
+    people = pb.ListSubscribersRequest()
+    subscribers = api.stub.ListSubscribers(people, metadata=EDITOR)
+
+    assert SERVICE.replay is not None
+    SERVICE.replay(api.settings)
+
+    assert api.stub.ListCampaigns(listed, metadata=EDITOR) == before
+    assert api.stub.ListSubscribers(people, metadata=EDITOR) == subscribers
+    assert {c.name for c in before.campaigns} == {sent.name, draft.name}
+    assert [s.state for s in subscribers.subscribers] == [
+        pb.Subscriber.STATE_CONFIRMED, pb.Subscriber.STATE_PENDING,
+    ]  # fmt: skip

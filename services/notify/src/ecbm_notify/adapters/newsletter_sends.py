@@ -214,8 +214,11 @@ def record_outcomes(
             update(newsletter_sends)
             .where(
                 newsletter_sends.c.campaign_id == campaign_id,
-                newsletter_sends.c.recipient_id.in_(sent),
                 newsletter_sends.c.status == "queued",
+                # The batch's key range keeps the index scan to the batch, whatever the
+                # planner thinks of the IN list (else it filters every queued row).
+                newsletter_sends.c.recipient_id.between(min(sent), max(sent)),
+                newsletter_sends.c.recipient_id.in_(sent),
             )
             .values(status="sent", update_time=at)
         ).rowcount
