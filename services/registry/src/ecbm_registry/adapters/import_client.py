@@ -15,15 +15,15 @@ from ecbm.registry.v1 import import_pb2 as ipb
 from ecbm.registry.v1 import import_pb2_grpc
 
 ROWS_PER_MESSAGE = 100
-_REPEATED = (
+REPEATED_FIELDS = (
     "languages", "countries", "target_groups", "formats", "focus_areas", "regions",
     "learning_goals",
 )  # fmt: skip
-_OPTIONAL = (
+OPTIONAL_FIELDS = (
     "age_min", "age_max", "mentors_per_year", "mentees_per_year", "matches_per_year",
     "start_year", "latitude", "longitude",
 )  # fmt: skip
-_TEXT = (
+TEXT_FIELDS = (
     "external_id", "organisation", "organisation_name", "organisation_country",
     "organisation_kind", "organisation_city", "organisation_website", "contact_name",
     "contact_email", "display_name", "description", "status", "city",
@@ -32,11 +32,11 @@ _TEXT = (
 
 def row_message(number: int, fields: Mapping[str, Any]) -> ipb.ProgrammeRow:
     message = ipb.ProgrammeRow(row=number)
-    for name in _TEXT:
+    for name in TEXT_FIELDS:
         setattr(message, name, str(fields.get(name) or ""))
-    for name in _REPEATED:
+    for name in REPEATED_FIELDS:
         getattr(message, name).extend(str(v) for v in fields.get(name) or ())
-    for name in _OPTIONAL:
+    for name in OPTIONAL_FIELDS:
         if fields.get(name) is not None:
             setattr(message, name, fields[name])
     for evaluation in fields.get("evaluations") or ():
@@ -49,9 +49,9 @@ def row_message(number: int, fields: Mapping[str, Any]) -> ipb.ProgrammeRow:
 
 
 def row_fields(message: ipb.ProgrammeRow) -> dict[str, Any]:
-    fields: dict[str, Any] = {name: getattr(message, name) for name in _TEXT}
-    fields |= {name: list(getattr(message, name)) for name in _REPEATED}
-    fields |= {name: getattr(message, name) for name in _OPTIONAL if message.HasField(name)}
+    fields: dict[str, Any] = {name: getattr(message, name) for name in TEXT_FIELDS}
+    fields |= {name: list(getattr(message, name)) for name in REPEATED_FIELDS}
+    fields |= {name: getattr(message, name) for name in OPTIONAL_FIELDS if message.HasField(name)}
     fields["evaluations"] = [
         {"design": e.design, "year": e.year, "link": e.link} for e in message.evaluations
     ]

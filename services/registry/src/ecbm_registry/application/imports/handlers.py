@@ -169,7 +169,7 @@ class _Batch:
         evaluations = [
             _validated(commands.EvaluationInput, _evaluation_input(e), violations,
                        f"evaluations[{i}]")
-            for i, e in enumerate(fields.get("evaluations") or ())
+            for i, e in enumerate(_listed(fields, "evaluations"))
         ]  # fmt: skip
         organisation = self._organisation(fields)
         violations += organisation.violations
