@@ -249,7 +249,7 @@ def search_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
     return {
         "api": api,
         "sql": sql,
-        "ratio_p95": round(api["p95_ms"] / sql["p95_ms"], 1),
+        "ratio_p95": round(api["p95_ms"] / sql["p95_ms"], 3),
         "mean_total_size": sum(totals) / len(totals),
     }
 
@@ -278,7 +278,7 @@ def map_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
     return {
         "api": api,
         "sql": sql,
-        "ratio_p95": round(api["p95_ms"] / sql["p95_ms"], 1),
+        "ratio_p95": round(api["p95_ms"] / sql["p95_ms"], 3),
         "features": features,
     }
 
