@@ -240,3 +240,32 @@ def test_replay_rebuilds_campaigns_and_subscribers_as_they_were(
     assert [s.state for s in subscribers.subscribers] == [
         pb.Subscriber.STATE_CONFIRMED, pb.Subscriber.STATE_PENDING,
     ]  # fmt: skip
+
+
+def test_campaigns_page_newest_first_and_a_stale_version_is_aborted(api: Api) -> None:
+    names = [
+        api.stub.CreateCampaign(
+            pb.CreateCampaignRequest(request_id=f"r{n}", campaign=campaign()), metadata=EDITOR
+        ).name
+        for n in range(3)
+    ]
+    first = api.stub.ListCampaigns(pb.ListCampaignsRequest(page_size=2), metadata=EDITOR)
+    assert first.total_size == 3 and len(first.campaigns) == 2 and first.next_page_token
+    rest = api.stub.ListCampaigns(
+        pb.ListCampaignsRequest(page_size=2, page_token=first.next_page_token), metadata=EDITOR
+    )
+    assert {c.name for c in [*first.campaigns, *rest.campaigns]} == set(names)
+    assert not rest.next_page_token
+    stale = pb.UpdateCampaignRequest(
+        campaign=pb.Campaign(name=names[0], version=7, subject="New"),
+        update_mask=FieldMask(paths=["subject"]),
+    )
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.UpdateCampaign(stale, metadata=EDITOR)
+    assert raised.value.code() == grpc.StatusCode.ABORTED
+    unknown = pb.UpdateCampaignRequest(
+        campaign=pb.Campaign(name=names[0]), update_mask=FieldMask(paths=["state"])
+    )
+    with pytest.raises(grpc.RpcError) as raised:
+        api.stub.UpdateCampaign(unknown, metadata=EDITOR)
+    assert "update_mask" in violations(raised.value)
