@@ -128,7 +128,15 @@ def main(argv: list[str] | None = None) -> None:
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
-    sink.start()
+    try:
+        sink.start()
+    except (OSError, RuntimeError) as error:
+        # Another sink (a second `ecbm up`) took the port first: mail goes there. Staying up
+        # keeps the supervisor from reading this as a crash and stopping every service.
+        sys.stdout.write(f"SMTP sink not started ({error}); {args.host}:{args.port} is taken\n")
+        sys.stdout.flush()
+        stopping.wait()
+        return
     sys.stdout.write(f"SMTP sink on {args.host}:{args.port}, mail in {args.directory}/*.eml\n")
     sys.stdout.flush()
     stopping.wait()
