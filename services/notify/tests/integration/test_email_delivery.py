@@ -66,12 +66,12 @@ def approved(person_id: str = "p1") -> registry.MembershipApproved:
     return registry.MembershipApproved(person_id=person_id, occurred_at=datetime.now(UTC))
 
 
-def statuses(notify: Notify) -> list[tuple[str, str]]:
+def statuses(notify: Notify, channel: str = "email") -> list[tuple[str, str]]:
     with notify.engine.connect() as connection:
         rows = connection.execute(
-            select(deliveries.c.notification_type, deliveries.c.status).order_by(
-                deliveries.c.create_time
-            )
+            select(deliveries.c.notification_type, deliveries.c.status)
+            .where(deliveries.c.channel == channel)
+            .order_by(deliveries.c.create_time)
         )
         return [(row.notification_type, row.status) for row in rows]
 
@@ -92,6 +92,7 @@ def test_a_registered_programme_is_mailed_to_the_contact_with_one_click_unsubscr
     assert "Your programme Buddy Up (BE) was registered" in mail.part("plain")
     assert "<p>Hello An Peeters,</p>" in mail.part("html")
     assert statuses(notify) == [("programme_registered", "sent")]
+    assert statuses(notify, "web") == [("programme_registered", "sent")]  # shown in the inbox
     assert send_due(notify.engine, outbound, NOW + timedelta(hours=1)).sent == 0  # once
 
 
@@ -121,6 +122,7 @@ def test_no_consent_means_no_email_even_when_critical(
     registry_events.deliver(approved())
     send_due(notify.engine, outbound, NOW)
     assert smtp_sink.received == [] and statuses(notify) == []
+    assert statuses(notify, "web") == [("membership_approved", "sent")]
 
 
 def test_email_off_for_a_topic_sends_nothing_but_the_web_inbox_still_shows_it(
@@ -229,7 +231,7 @@ def test_temporary_refusals_back_off_and_give_up_after_the_last_attempt(
 
     with acting_as(ADMIN):
         [view], _, _ = notify.bus.handle(
-            queries.ListDeliveries(recipient_id=recipient_id_for(CONTACT))
+            queries.ListDeliveries(recipient_id=recipient_id_for(CONTACT), channel="email")
         )
     assert view.status == "given_up" and view.attempts == 3
     assert [entry.status for entry in view.history] == [
@@ -250,14 +252,18 @@ def test_the_delivery_log_is_for_admins_and_filters(
     registry_events.deliver(person())
     registry_events.deliver(approved())
     with acting_as(ADMIN):
-        page, after, total = notify.bus.handle(queries.ListDeliveries(page_size=2))
-        rest, end, _ = notify.bus.handle(queries.ListDeliveries(page_size=2, after=after))
+        page, after, total = notify.bus.handle(queries.ListDeliveries(page_size=2, channel="email"))
+        rest, end, _ = notify.bus.handle(
+            queries.ListDeliveries(page_size=2, after=after, channel="email")
+        )
+        _, _, everything = notify.bus.handle(queries.ListDeliveries())
         welcomes, _, _ = notify.bus.handle(
-            queries.ListDeliveries(notification_type="membership_approved")
+            queries.ListDeliveries(notification_type="membership_approved", channel="email")
         )
         with pytest.raises(InvalidArgument):
             notify.bus.handle(queries.ListDeliveries(status="lost"))
     assert total == 3 and len(page) == 2 and len(rest) == 1 and end is None
+    assert everything == 6  # and three web inbox deliveries
     assert {v.id for v in page} | {v.id for v in rest} == {v.id for v in page + rest}
     assert [w.recipient_id for w in welcomes] == [recipient_id_for(MARIA)]
     editor = Principal(subject="x", roles=frozenset({"editor"}))

@@ -148,10 +148,16 @@ def test_the_delivery_log_over_grpc_pages_and_is_for_admins(
     for name in ("Buddy Up", "Mentor Me", "Step Up"):
         registry_events.programme(name)
     admin = bearer("admin")
-    first = live_api.stub.ListDeliveries(pb.ListDeliveriesRequest(page_size=2), metadata=admin)
-    second = live_api.stub.ListDeliveries(
-        pb.ListDeliveriesRequest(page_size=2, page_token=first.next_page_token), metadata=admin
+    first = live_api.stub.ListDeliveries(
+        pb.ListDeliveriesRequest(page_size=2, channel="email"), metadata=admin
     )
+    second = live_api.stub.ListDeliveries(
+        pb.ListDeliveriesRequest(page_size=2, channel="email", page_token=first.next_page_token),
+        metadata=admin,
+    )
+    web = live_api.stub.ListDeliveries(pb.ListDeliveriesRequest(channel="web"), metadata=admin)
+    assert web.total_size == 3
+    assert {(d.status, d.channel) for d in web.deliveries} == {("sent", "web")}
     assert first.total_size == 3 and len(first.deliveries) == 2 and len(second.deliveries) == 1
     assert second.next_page_token == ""
     names = {d.name for d in [*first.deliveries, *second.deliveries]}

@@ -96,18 +96,20 @@ class Delivery(_message.Message):
     def __init__(self, name: _Optional[str] = ..., recipient: _Optional[str] = ..., channel: _Optional[str] = ..., notification_type: _Optional[str] = ..., topic: _Optional[str] = ..., status: _Optional[str] = ..., attempts: _Optional[int] = ..., last_error: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., send_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., history: _Optional[_Iterable[_Union[DeliveryEvent, _Mapping]]] = ...) -> None: ...
 
 class ListDeliveriesRequest(_message.Message):
-    __slots__ = ("recipient", "notification_type", "status", "page_size", "page_token")
+    __slots__ = ("recipient", "notification_type", "status", "page_size", "page_token", "channel")
     RECIPIENT_FIELD_NUMBER: _ClassVar[int]
     NOTIFICATION_TYPE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
     recipient: str
     notification_type: str
     status: str
     page_size: int
     page_token: str
-    def __init__(self, recipient: _Optional[str] = ..., notification_type: _Optional[str] = ..., status: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    channel: str
+    def __init__(self, recipient: _Optional[str] = ..., notification_type: _Optional[str] = ..., status: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., channel: _Optional[str] = ...) -> None: ...
 
 class ListDeliveriesResponse(_message.Message):
     __slots__ = ("deliveries", "next_page_token", "total_size")

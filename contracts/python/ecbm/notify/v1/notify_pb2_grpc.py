@@ -154,7 +154,7 @@ class NotifyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListDeliveries(self, request, context):
-        """The e-mail delivery log for operators (role admin), newest first: each delivery's
+        """The delivery log for operators (role admin), newest first: each delivery's
         status, attempts, last error and status history. Filters combine with AND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

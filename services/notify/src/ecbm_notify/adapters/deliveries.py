@@ -114,6 +114,21 @@ def enqueue(connection: Connection, new: NewDelivery, now: datetime) -> str | No
     """
     held = new.frequency in (Frequency.DAILY, Frequency.WEEKLY)
     status = DeliveryStatus.HELD if held else DeliveryStatus.QUEUED
+    return _insert(connection, new, status, now, next_attempt_at=None if held else now)
+
+
+def record_shown(connection: Connection, new: NewDelivery, now: datetime) -> str | None:
+    """A web inbox delivery, ``sent`` as it is made; None when the key exists already."""
+    return _insert(connection, new, DeliveryStatus.SENT, now, next_attempt_at=None)
+
+
+def _insert(
+    connection: Connection,
+    new: NewDelivery,
+    status: DeliveryStatus,
+    now: datetime,
+    next_attempt_at: datetime | None,
+) -> str | None:
     delivery_id = new_id("delivery")
     values = {
         "id": delivery_id,
@@ -126,10 +141,11 @@ def enqueue(connection: Connection, new: NewDelivery, now: datetime) -> str | No
         "frequency": new.frequency,
         "status": status,
         "attempts": 0,
-        "next_attempt_at": None if held else now,
+        "next_attempt_at": next_attempt_at,
         "payload": json.dumps(new.payload),
         "create_time": now,
         "update_time": now,
+        "send_time": now if status is DeliveryStatus.SENT else None,
     }
     try:
         with connection.begin_nested():
@@ -268,6 +284,7 @@ def list_deliveries(
     recipient_id: str = "",
     notification_type: str = "",
     status: str = "",
+    channel: str = "",
     page_size: int = 50,
     after: tuple[str, str] | None = None,
 ) -> tuple[list[DeliveryView], tuple[str, str] | None, int]:
@@ -279,6 +296,8 @@ def list_deliveries(
         conditions.append(deliveries.c.notification_type == notification_type)
     if status:
         conditions.append(deliveries.c.status == status)
+    if channel:
+        conditions.append(deliveries.c.channel == channel)
     total = connection.execute(
         select(func.count()).select_from(deliveries).where(*conditions)
     ).scalar_one()

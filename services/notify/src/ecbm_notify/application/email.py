@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from ecbm_notify.adapters import deliveries, views
+from ecbm_notify.adapters import deliveries, delivery_metrics, views
 from ecbm_notify.adapters.read_models import recipients
 from ecbm_notify.application import commands, queries
 from ecbm_notify.application.access import check_may_use_inbox
@@ -72,8 +72,8 @@ def route(
     message: Message,
     now: datetime,
 ) -> bool:
-    """Queue or hold the e-mail the person's preferences ask for; whether the web inbox
-    should show the message too."""
+    """Queue or hold the e-mail the person's preferences ask for, and record the web inbox
+    delivery; whether the web inbox should show the message (False for a repeated event)."""
     chosen = deliveries.load_preferences(connection, recipient_id)
     row = connection.execute(
         select(recipients.c.email, recipients.c.contact_by_email).where(
@@ -86,6 +86,7 @@ def route(
                  channel_usable=True)  # fmt: skip
     email = decide(chosen.frequency(kind.topic, Channel.EMAIL), critical=kind.critical,
                    channel_usable=email_usable)  # fmt: skip
+    key = source_key(event)
     if email is not Frequency.OFF:
         payload: dict[str, Any] = {
             **kind.context(event),
@@ -96,7 +97,7 @@ def route(
         deliveries.enqueue(
             connection,
             deliveries.NewDelivery(
-                source_key=source_key(event),
+                source_key=key,
                 recipient_id=recipient_id,
                 channel=Channel.EMAIL,
                 notification_type=kind.name,
@@ -107,7 +108,25 @@ def route(
             ),
             now,
         )
-    return web is not Frequency.OFF
+    if web is Frequency.OFF:
+        return False
+    shown = deliveries.record_shown(
+        connection,
+        deliveries.NewDelivery(
+            source_key=key,
+            recipient_id=recipient_id,
+            channel=Channel.WEB,
+            notification_type=kind.name,
+            topic=kind.topic,
+            critical=kind.critical,
+            frequency=Frequency.IMMEDIATELY,
+            payload={},
+        ),
+        now,
+    )
+    if shown is not None:
+        delivery_metrics.deliveries.labels(Channel.WEB, DeliveryStatus.SENT).inc()
+    return shown is not None
 
 
 # Preference centre ----------------------------------------------------------------------
@@ -201,6 +220,8 @@ def list_deliveries(
     principal = current_principal()
     if principal is None or not principal.has_any_role({"admin"}):
         raise PermissionDenied("the delivery log is for operators (admin)")
+    if query.channel and query.channel not in set(Channel):
+        raise InvalidArgument(FieldViolation("channel", f"one of {', '.join(Channel)} or empty"))
     if query.status and query.status not in set(DeliveryStatus):
         raise InvalidArgument(
             FieldViolation("status", f"one of {', '.join(DeliveryStatus)} or empty")
@@ -211,6 +232,7 @@ def list_deliveries(
             recipient_id=query.recipient_id,
             notification_type=query.notification_type,
             status=query.status,
+            channel=query.channel,
             page_size=query.page_size,
             after=query.after,
         )

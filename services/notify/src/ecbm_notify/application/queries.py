@@ -51,5 +51,6 @@ class ListDeliveries(Query):
     recipient_id: str = Field(default="", max_length=64)
     notification_type: str = Field(default="", max_length=80)
     status: str = Field(default="", max_length=20)
+    channel: str = Field(default="", max_length=16)
     page_size: int = Field(default=50, ge=1, le=500)
     after: tuple[str, str] | None = None

@@ -155,6 +155,7 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
             else "",
             notification_type=request.notification_type,
             status=request.status,
+            channel=request.channel,
             page_size=clamp_page_size(request.page_size),
             after=tuple(after) if isinstance(after, list) and len(after) == 2 else None,
         )
