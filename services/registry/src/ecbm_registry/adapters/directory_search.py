@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Float, Integer, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Connection, Float, func, literal_column, select, text
 
 from ecbm_registry.adapters.directory_read_models import (
     FTS_TABLE,
@@ -72,34 +72,24 @@ def indexed_rows(connection: Connection) -> Sequence[Any]:
     return connection.execute(query).all()
 
 
-def text_matches(
-    connection: Connection, status: str, words: tuple[str, ...]
-) -> list[tuple[int, float]]:
-    """(position, relevance) of the programmes with ``status`` matching every word.
+def text_matches(connection: Connection, words: tuple[str, ...]) -> list[tuple[int, float]]:
+    """(position, relevance) of every programme matching all ``words``, whatever its status
+    (the index keeps to the status asked for).
 
     Relevance is higher-is-better: ``ts_rank`` on PostgreSQL (name weighted A, the rest
-    B), minus ``bm25`` on SQLite (name weighted 10 to 1).
+    B), minus ``bm25`` on SQLite (name weighted 10 to 1). On SQLite the FTS5 table is asked
+    alone: joined to the directory, SQLite ran the MATCH again for every row.
     """
     if is_postgresql(connection):
         vector: ColumnElement[Any] = literal_column("programme_directory.search_vector")
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), postgresql_tsquery(words))
         score: ColumnElement[float] = func.ts_rank(vector, tsquery).cast(Float)
-        query = select(d.c.position, score).where(d.c.status == status, vector.op("@@")(tsquery))
+        query: Any = select(d.c.position, score).where(vector.op("@@")(tsquery))
     else:
-        ranked = (
-            text(
-                f"SELECT rowid AS rid, bm25({FTS_TABLE}, 10.0, 1.0) AS rank "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
-            )
-            .bindparams(match=sqlite_match(words))
-            .columns(literal_column("rid", Integer), literal_column("rank", Float))
-            .subquery("ranked")
-        )
-        query = (
-            select(d.c.position, -ranked.c.rank)
-            .join_from(d, ranked, ranked.c.rid == d.c.position)
-            .where(d.c.status == status)
-        )
+        query = text(
+            f"SELECT rowid, -bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH :match"
+        ).bindparams(match=sqlite_match(words))
     return [(int(position), float(score)) for position, score in connection.execute(query)]
 
 

@@ -64,7 +64,7 @@ def _matching(
         return base, None
     scores = {
         bit: score
-        for position, score in directory_search.text_matches(connection, status, words)
+        for position, score in directory_search.text_matches(connection, words)
         if (bit := index.bit_of.get(position)) is not None
     }
     return base & index.bits(index.positions[bit] for bit in scores), scores
