@@ -94,7 +94,7 @@ class Organisation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., editors: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Programme(_message.Message):
-    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location", "evidence_level", "evaluations", "learning_goals")
+    __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location", "evidence_level", "evaluations", "learning_goals", "external_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ORGANISATION_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -117,6 +117,7 @@ class Programme(_message.Message):
     EVIDENCE_LEVEL_FIELD_NUMBER: _ClassVar[int]
     EVALUATIONS_FIELD_NUMBER: _ClassVar[int]
     LEARNING_GOALS_FIELD_NUMBER: _ClassVar[int]
+    EXTERNAL_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     organisation: str
     display_name: str
@@ -139,7 +140,8 @@ class Programme(_message.Message):
     evidence_level: EvaluationDesign
     evaluations: _containers.RepeatedCompositeFieldContainer[Evaluation]
     learning_goals: _containers.RepeatedCompositeFieldContainer[ProgrammeLearningGoal]
-    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target_groups: _Optional[_Iterable[str]] = ..., formats: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., ages: _Optional[_Union[AgeRange, _Mapping]] = ..., yearly_numbers: _Optional[_Union[YearlyNumbers, _Mapping]] = ..., start_year: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., city: _Optional[str] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., evidence_level: _Optional[_Union[EvaluationDesign, str]] = ..., evaluations: _Optional[_Iterable[_Union[Evaluation, _Mapping]]] = ..., learning_goals: _Optional[_Iterable[_Union[ProgrammeLearningGoal, _Mapping]]] = ...) -> None: ...
+    external_id: str
+    def __init__(self, name: _Optional[str] = ..., organisation: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., languages: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., target_groups: _Optional[_Iterable[str]] = ..., formats: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., ages: _Optional[_Union[AgeRange, _Mapping]] = ..., yearly_numbers: _Optional[_Union[YearlyNumbers, _Mapping]] = ..., start_year: _Optional[int] = ..., regions: _Optional[_Iterable[str]] = ..., city: _Optional[str] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., evidence_level: _Optional[_Union[EvaluationDesign, str]] = ..., evaluations: _Optional[_Iterable[_Union[Evaluation, _Mapping]]] = ..., learning_goals: _Optional[_Iterable[_Union[ProgrammeLearningGoal, _Mapping]]] = ..., external_id: _Optional[str] = ...) -> None: ...
 
 class ProgrammeLearningGoal(_message.Message):
     __slots__ = ("topic", "description")
@@ -232,20 +234,22 @@ class GetProgrammeRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ListProgrammesRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "organisation", "country", "status", "min_evidence_level")
+    __slots__ = ("page_size", "page_token", "organisation", "country", "status", "min_evidence_level", "external_id")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     ORGANISATION_FIELD_NUMBER: _ClassVar[int]
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     MIN_EVIDENCE_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    EXTERNAL_ID_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     organisation: str
     country: str
     status: ProgrammeStatus
     min_evidence_level: EvaluationDesign
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., organisation: _Optional[str] = ..., country: _Optional[str] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., min_evidence_level: _Optional[_Union[EvaluationDesign, str]] = ...) -> None: ...
+    external_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., organisation: _Optional[str] = ..., country: _Optional[str] = ..., status: _Optional[_Union[ProgrammeStatus, str]] = ..., min_evidence_level: _Optional[_Union[EvaluationDesign, str]] = ..., external_id: _Optional[str] = ...) -> None: ...
 
 class ListProgrammesResponse(_message.Message):
     __slots__ = ("programmes", "next_page_token", "total_size")

@@ -60,6 +60,7 @@ class ProgrammeView:
     evaluations: tuple[dict[str, Any], ...] = ()
     learning_goals: tuple[dict[str, Any], ...] = ()
     evidence_level: str = "none"
+    external_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def _programme(row: Any) -> ProgrammeView:
     values["evaluations"] = tuple(row["evaluations"] or ())
     values["learning_goals"] = tuple(row["learning_goals"] or ())
     values["evidence_level"] = row["evidence_level"] or "none"
+    values["external_id"] = row["external_id"] or ""
     values["create_time"], values["update_time"] = (
         _aware(row["create_time"]),
         _aware(row["update_time"]),
@@ -178,6 +180,8 @@ def list_programmes(connection: Connection, query: ListProgrammes) -> ProgrammeP
         filtered = filtered.where(programmes.c.status == query.status.value)
     if query.min_evidence_level and query.min_evidence_level.rank > 0:
         filtered = filtered.where(programmes.c.evidence_rank >= query.min_evidence_level.rank)
+    if query.external_id:
+        filtered = filtered.where(programmes.c.external_id == query.external_id)
     if query.country:
         in_country = select(programme_countries.c.programme_id).where(
             programme_countries.c.country == query.country

@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ecbm_registry.adapters import views
+from ecbm_registry.adapters.import_lookup import programmes_by_external_id
 from ecbm_registry.adapters.places import locate
 from ecbm_registry.application import commands, queries
 from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.errors import (
+    ExternalIdTaken,
     OrganisationAlreadyRegistered,
     OrganisationNotFound,
     ProgrammeNotFound,
@@ -73,6 +75,10 @@ def register_programme(
         if not (command.request_id and repository.exists(programme_id)):
             if views.organisation(work.connection, command.organisation_id) is None:
                 raise OrganisationNotFound(command.organisation_id)
+            if command.external_id:
+                taken = programmes_by_external_id(work.connection, [command.external_id])
+                if taken:
+                    raise ExternalIdTaken(command.external_id, taken[command.external_id])
             event = programme_registered(command)
             repository.add(Programme.register(programme_id, event))
         work.commit()

@@ -33,3 +33,4 @@ class ListProgrammes(Query):
     country: CountryCode | None = None
     status: ProgrammeStatus | None = None
     min_evidence_level: EvaluationDesign | None = None  # at least this strong
+    external_id: str | None = Field(default=None, max_length=100)

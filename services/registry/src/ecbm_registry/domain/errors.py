@@ -21,3 +21,11 @@ class OrganisationAlreadyRegistered(AlreadyExists):
             "an organisation with this name is already registered in this country",
             existing_name=f"organisations/{existing_id}",
         )
+
+
+class ExternalIdTaken(AlreadyExists):
+    def __init__(self, external_id: str, existing_id: str) -> None:
+        super().__init__(
+            f"a programme with external id {external_id!r} is already registered",
+            existing_name=f"programmes/{existing_id}",
+        )

@@ -171,6 +171,7 @@ def programme_fields(request: pb.RegisterProgrammeRequest) -> dict[str, Any]:
         "description": p.description,
         "languages": list(p.languages),
         "countries": list(p.countries),
+        "external_id": p.external_id,
         **_profile_fields(p),
     }
     if p.status:
@@ -215,6 +216,8 @@ def list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
         )
     if request.min_evidence_level:
         fields["min_evidence_level"] = _design(request.min_evidence_level)
+    if request.external_id:
+        fields["external_id"] = request.external_id
     return fields
 
 
@@ -269,6 +272,7 @@ def programme_to_proto(view: ProgrammeView) -> pb.Programme:
             pb.Evaluation(design=_design_number(e["design"]), year=e["year"], link=e["link"])
             for e in view.evaluations
         ],
+        external_id=view.external_id,
     )
 
 
