@@ -14,12 +14,11 @@ import grpc
 import kombu
 import pytest
 from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from ecbm.notify.v1 import notify_pb2 as npb
 from ecbm.registry.v1 import registry_pb2 as rpb
 from ecbm_runtime.dlq import list_dead_letters
-from ecbm_runtime.testing import bearer, wait_until
+from ecbm_runtime.testing import bearer, status_detail, wait_until
 
 from conftest import stubs
 from platform_processes import ServiceProcesses
@@ -167,7 +166,7 @@ class TestErrors:
             registry.RegisterProgramme(request, metadata=EDITOR)
 
         assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-        violations = _details(caught.value, error_details_pb2.BadRequest).field_violations
+        violations = status_detail(caught.value, error_details_pb2.BadRequest).field_violations
         assert [v.field for v in violations] == ["countries[1]"]
         assert "ISO 3166-1 alpha-2" in violations[0].description
 
@@ -184,7 +183,8 @@ class TestErrors:
             registry.RegisterOrganisation(again, metadata=EDITOR)
 
         assert caught.value.code() == grpc.StatusCode.ALREADY_EXISTS
-        assert _details(caught.value, error_details_pb2.ResourceInfo).resource_name == first.name
+        existing = status_detail(caught.value, error_details_pb2.ResourceInfo)
+        assert existing.resource_name == first.name
 
     def test_missing_programme_is_not_found(self, registry: Any) -> None:
         with pytest.raises(grpc.RpcError) as caught:
@@ -203,16 +203,5 @@ class TestErrors:
             registry.GetProgramme(rpb.GetProgrammeRequest(name="organisations/1"))
 
         assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-        violations = _details(caught.value, error_details_pb2.BadRequest).field_violations
+        violations = status_detail(caught.value, error_details_pb2.BadRequest).field_violations
         assert violations[0].field == "name"
-
-
-def _details(error: grpc.RpcError, detail_type: type[Any]) -> Any:
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    assert status is not None, "no google.rpc.Status in the trailers"
-    for detail in status.details:
-        if detail.Is(detail_type.DESCRIPTOR):
-            unpacked = detail_type()
-            detail.Unpack(unpacked)
-            return unpacked
-    raise AssertionError(f"no {detail_type.__name__} among {status.details}")

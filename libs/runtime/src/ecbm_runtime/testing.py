@@ -20,6 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import grpc
 import pytest
+from google.protobuf.message import Message
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 from sqlalchemy import create_engine, text
 
 from ecbm_runtime.db import normalise_url
@@ -219,3 +222,24 @@ def api_in_process(
         channel.close()
         server.stop(1).wait()
         wiring.on_stop()
+
+
+D = TypeVar("D", bound=Message)
+
+
+def status_detail(error: grpc.RpcError, detail_type: type[D]) -> D:
+    """The ``google.rpc`` detail of ``detail_type`` an error carries; fails the test if none."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    assert status is not None, "no google.rpc.Status in the trailers"
+    for packed in status.details:
+        if packed.Is(detail_type.DESCRIPTOR):
+            unpacked = detail_type()
+            packed.Unpack(unpacked)
+            return unpacked
+    raise AssertionError(f"no {detail_type.__name__} among {list(status.details)}")
+
+
+def violations(error: grpc.RpcError) -> dict[str, str]:
+    """Field → description of every ``BadRequest`` field violation of an INVALID_ARGUMENT."""
+    bad_request = status_detail(error, error_details_pb2.BadRequest)
+    return {v.field: v.description for v in bad_request.field_violations}

@@ -16,7 +16,6 @@ import pytest
 from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
-from grpc_status import rpc_status
 from prometheus_client import REGISTRY
 
 from ecbm_runtime import auth, errors
@@ -24,6 +23,7 @@ from ecbm_runtime.grpc import CORRELATION_HEADER, ServiceRegistration, create_se
 from ecbm_runtime.grpc.server import ApiServer
 from ecbm_runtime.observability import configure_logging, correlation_id, flush_logging
 from ecbm_runtime.settings import ServiceSettings
+from ecbm_runtime.testing import status_detail
 
 SERVICE = "ecbm.test.v1.TestService"
 SECRET = "integration-test-signing-key-of-a-decent-length-01234"
@@ -163,17 +163,6 @@ def fail(api: Api, kind: bytes, **kwargs: Any) -> grpc.RpcError:
     return raised.value
 
 
-def detail(error: grpc.RpcError, message_type: type[Any]) -> Any:
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    assert status is not None
-    for packed in status.details:
-        if packed.Is(message_type.DESCRIPTOR):
-            unpacked = message_type()
-            packed.Unpack(unpacked)
-            return unpacked
-    raise AssertionError(f"no {message_type.__name__} detail")
-
-
 def sample(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
@@ -197,21 +186,21 @@ def test_errors_map_to_status_codes(api: Api, kind: bytes, code: grpc.StatusCode
 
 
 def test_validation_error_lists_one_field_violation_per_error(api: Api) -> None:
-    bad_request = detail(fail(api, b"validation"), error_details_pb2.BadRequest)
+    bad_request = status_detail(fail(api, b"validation"), error_details_pb2.BadRequest)
     assert [v.field for v in bad_request.field_violations] == ["title", "countries[0]"]
     assert "at least 1 character" in bad_request.field_violations[0].description
 
 
 def test_invalid_argument_carries_its_violations(api: Api) -> None:
     error = fail(api, b"invalid")
-    bad_request = detail(error, error_details_pb2.BadRequest)
+    bad_request = status_detail(error, error_details_pb2.BadRequest)
     assert [(v.field, v.description) for v in bad_request.field_violations] == [
         ("countries[0]", "unknown country")
     ]
 
 
 def test_already_exists_names_the_existing_resource(api: Api) -> None:
-    info = detail(fail(api, b"exists"), error_details_pb2.ResourceInfo)
+    info = status_detail(fail(api, b"exists"), error_details_pb2.ResourceInfo)
     assert info.resource_name == "programmes/p-1"
 
 

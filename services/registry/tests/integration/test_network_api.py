@@ -5,12 +5,10 @@ from __future__ import annotations
 import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from ecbm.registry.v1 import network_pb2 as pb
 from ecbm.registry.v1 import network_pb2_grpc
-from ecbm_runtime.testing import bearer
+from ecbm_runtime.testing import bearer, violations
 
 EDITOR = bearer("editor", subject="editor-1")
 MEMBER = bearer("member", subject="person-7")
@@ -32,17 +30,6 @@ def create(channel: grpc.Channel, contact: pb.PolicyContact) -> pb.PolicyContact
     request = pb.CreatePolicyContactRequest(policy_contact=contact)
     created: pb.PolicyContact = stub(channel).CreatePolicyContact(request, metadata=EDITOR)
     return created
-
-
-def fields_of(error: grpc.RpcError) -> list[str]:
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    assert status is not None
-    for detail in status.details:
-        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            detail.Unpack(bad)
-            return [v.field for v in bad.field_violations]
-    return []
 
 
 def test_a_delegation_lists_its_countrys_meps_champions_first(
@@ -70,7 +57,7 @@ def test_invalid_contact_names_each_bad_field(registry_channel: grpc.Channel) ->
         create(registry_channel, bad)
 
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert sorted(fields_of(caught.value)) == ["policy_contact.country", "policy_contact.kind"]
+    assert sorted(violations(caught.value)) == ["policy_contact.country", "policy_contact.kind"]
 
 
 def test_an_update_with_a_stale_version_is_aborted(registry_channel: grpc.Channel) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from ecbm.registry.v1 import people_pb2 as pb
 from ecbm.registry.v1 import people_pb2_grpc
-from ecbm_runtime.testing import bearer
+from ecbm_runtime.testing import bearer, violations
 
 EDITOR = bearer("editor", subject="editor-1")
 
@@ -41,17 +39,6 @@ def failure(call: object) -> grpc.RpcError:
     return caught.value
 
 
-def violated_fields(error: grpc.RpcError) -> list[str]:
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    assert status is not None
-    fields = []
-    for detail in status.details:
-        bad = error_details_pb2.BadRequest()
-        if detail.Unpack(bad):
-            fields += [v.field for v in bad.field_violations]
-    return fields
-
-
 def test_a_created_person_is_read_back_by_the_public_without_email(
     registry_channel: grpc.Channel,
 ) -> None:
@@ -68,7 +55,7 @@ def test_a_bad_country_names_the_field(registry_channel: grpc.Channel) -> None:
     error = failure(lambda: create(registry_channel, country="XX"))
 
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert violated_fields(error) == ["person.country"]
+    assert list(violations(error)) == ["person.country"]
 
 
 def test_an_unknown_topic_names_the_field(registry_channel: grpc.Channel) -> None:
@@ -81,7 +68,7 @@ def test_an_unknown_topic_names_the_field(registry_channel: grpc.Channel) -> Non
     error = failure(lambda: stub(registry_channel).DeclareExpertise(request, metadata=EDITOR))
 
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert violated_fields(error) == ["expertise.topic"]
+    assert list(violations(error)) == ["expertise.topic"]
 
 
 def test_an_unknown_person_is_not_found(registry_channel: grpc.Channel) -> None:
@@ -112,7 +99,7 @@ def test_an_unknown_mask_path_is_invalid(registry_channel: grpc.Channel) -> None
     error = failure(lambda: stub(registry_channel).UpdatePerson(update, metadata=EDITOR))
 
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert violated_fields(error) == ["update_mask"]
+    assert list(violations(error)) == ["update_mask"]
 
 
 def test_a_person_updates_themself_but_not_someone_else(registry_channel: grpc.Channel) -> None:

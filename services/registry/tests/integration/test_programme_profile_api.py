@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_runtime.testing import bearer
+from ecbm_runtime.testing import bearer, violations
 
 MEMBER = bearer("member", subject="member-1")
 
@@ -64,9 +62,5 @@ def test_an_unknown_target_group_is_invalid_argument_listing_allowed_ids(
         stub.RegisterProgramme(request, metadata=MEMBER)
 
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    status = rpc_status.from_call(caught.value)  # type: ignore[arg-type]
-    assert status is not None
-    details = error_details_pb2.BadRequest()
-    next(d for d in status.details if d.Is(details.DESCRIPTOR)).Unpack(details)
-    [violation] = details.field_violations
-    assert "target_groups[0]" in violation.field and "allowed: youth" in violation.description
+    [(field, description)] = violations(caught.value).items()
+    assert "target_groups[0]" in field and "allowed: youth" in description
