@@ -1,13 +1,16 @@
 """registry_directory_0001 rolls back and applies again on both databases, leaving the other
-branches alone, and the full text works after it."""
+branches alone, and the full text works after it; a database migrated with programmes in
+it keeps working until replay fills the directory."""
 
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, delete, inspect
 
+from ecbm_registry.adapters.directory_read_models import programme_directory
 from ecbm_registry.application import commands
 from ecbm_registry.application.directory.queries import SearchProgrammes
+from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.bootstrap import SERVICE, bootstrap
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade
@@ -54,5 +57,41 @@ def test_the_directory_migration_rolls_back_and_applies_again(database_url: str)
         )  # fmt: skip
         [hit] = app.bus.handle(SearchProgrammes(query="buddy")).hits
         assert hit.display_name == "Buddy Up Gent"
+    finally:
+        app.engine.dispose()
+
+
+def test_changing_a_programme_the_directory_does_not_hold_yet_succeeds(
+    database_url: str,
+) -> None:
+    """A programme registered before the directory existed (not replayed yet) still changes."""
+    upgrade(SERVICE.migrations, database_url)
+    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    try:
+        organisation = app.bus.handle(
+            commands.RegisterOrganisation(
+                display_name="Mentoring Lab", kind="mentoring_organisation", country="BE",
+                contact_name="An Peeters", contact_email="an@example.org",
+            )
+        )  # fmt: skip
+        programme = app.bus.handle(
+            commands.RegisterProgramme(
+                organisation_id=organisation.id, display_name="Buddy Up Gent",
+                languages=("nl",), countries=("BE",),
+            )
+        )  # fmt: skip
+        with app.engine.begin() as connection:
+            connection.execute(delete(programme_directory))
+
+        changed = app.bus.handle(
+            commands.UpdateProgramme.model_validate(
+                {"actor": Actor(subject="e", roles=frozenset({"editor"})),
+                 "programme_id": programme.id, "expected_version": 1,
+                 "programme": {"display_name": "Maatjes Gent"}}
+            )
+        )  # fmt: skip
+
+        assert changed.display_name == "Maatjes Gent"
+        assert app.bus.handle(SearchProgrammes(query="maatjes")).total_size == 0
     finally:
         app.engine.dispose()

@@ -7,6 +7,7 @@ directory is rebuilt by replay like every read model. The quality level comes fr
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,8 @@ from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Projection
+
+_log = logging.getLogger("ecbm.registry.directory")
 
 # Filter fields kept in the term table, and the event field each comes from.
 TERM_FIELDS = ("countries", "target_groups", "formats", "focus_areas")
@@ -162,7 +165,12 @@ def on_programme_updated(
             select(d.c.display_name, d.c.description, d.c.city, d.c.organisation_name).where(
                 d.c.programme_id == programme_id
             )
-        ).one()
+        ).one_or_none()
+        if current is None:
+            # Registered before the directory existed and not replayed yet: nothing to
+            # change here; ``ecbm replay registry`` brings it in whole.
+            _log.warning("programme %s is not in the directory; replay fills it", programme_id)
+            return
         merged = {**current._asdict(), **values}
         values["search_name"] = text.search_name(merged["display_name"])
         values["search_body"] = text.search_body(
@@ -222,7 +230,9 @@ def record_quality_level(
         where=labels.c.occurred_at <= new.excluded.occurred_at,
     )
     if connection.execute(upsert.returning(labels.c.programme_id)).first() is None:
+        _log.info("quality level %s of %s is older than the one held; ignored", level, programme_id)
         return False
+    _log.info("programme %s has quality level %s", programme_id, level)
     connection.execute(
         update(d)
         .where(d.c.programme_id == programme_id)
