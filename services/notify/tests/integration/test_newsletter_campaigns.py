@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, select
 
 from ecbm_notify.adapters import people
 from ecbm_notify.adapters.mailer import SmtpMailer, SmtpSettings
-from ecbm_notify.adapters.newsletter_tables import newsletter_sends
+from ecbm_notify.adapters.newsletter_tables import newsletter_member_profiles, newsletter_sends
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.newsletter import commands, queries, wiring
 from ecbm_notify.application.newsletter.context import Newsletter
@@ -363,3 +363,13 @@ def test_a_member_who_also_subscribed_gets_one_mail(app: App, sink: SmtpSink) ->
     send_all(app)
     assert [mail.rcpt_tos for mail in sink.received] == [["ana@example.org"]]
     assert app.handle(queries.GetCampaign(campaign_id=campaign.id)).audience_size == 1
+
+
+def test_a_profile_arriving_after_the_person_was_forgotten_is_not_kept(app: App) -> None:
+    member(app, "ana", "ana@example.org", "BE", ("researcher",))
+    app.handle(commands.ForgetMemberProfile(person_id="ana"))
+    with app.engine.begin() as connection:
+        people.forget_person(connection, "ana")
+    app.handle(commands.RememberMemberProfile(person_id="ana", country="BE"))  # late delivery
+    with app.engine.connect() as connection:
+        assert connection.execute(select(newsletter_member_profiles)).all() == []

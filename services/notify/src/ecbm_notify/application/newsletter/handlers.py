@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ecbm_notify.adapters import deliveries, newsletter_sends, newsletter_views
+from ecbm_notify.adapters import deliveries, newsletter_sends, newsletter_views, people
 from ecbm_notify.adapters.mailer import MailError, compose
 from ecbm_notify.adapters.newsletter_mail import (
     NAME,
@@ -230,9 +230,11 @@ def remember_member_profile(
     command: commands.RememberMemberProfile, uow: UnitOfWorkFactory
 ) -> None:
     with uow() as work:
-        newsletter_sends.remember_member(
-            work.connection, command.person_id, command.country, command.roles
-        )
+        # A PersonJoined redelivered or overtaken by PersonForgotten must not bring them back.
+        if not people.is_forgotten(work.connection, command.person_id):
+            newsletter_sends.remember_member(
+                work.connection, command.person_id, command.country, command.roles
+            )
         work.commit()
 
 

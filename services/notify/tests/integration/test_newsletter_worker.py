@@ -1,0 +1,143 @@
+"""Notify's real worker process (nameko, eventlet) against real RabbitMQ and an SMTP sink:
+members' country and roles arrive with the registry's events, the timer sends a due
+campaign to those the audience admits, and a forgotten member is left out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from ecbm_integration import registry
+from ecbm_notify.adapters.smtp_sink import SmtpSink
+from ecbm_notify.application.newsletter import commands, queries
+from ecbm_notify.bootstrap import Notify
+from ecbm_notify.domain.campaign import Draft
+from ecbm_runtime.auth import Principal, acting_as
+from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
+from ecbm_runtime.testing import free_port, wait_until
+
+pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
+EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture
+def worker(
+    notify: Notify, database_url: str, isolated_amqp_url: str, smtp_sink: SmtpSink, tmp_path: Path
+) -> Iterator[Path]:
+    port = free_port()
+    log = tmp_path / "notify-worker.log"
+    environment = {
+        **os.environ,
+        "ECBM_NOTIFY_DATABASE_URL": database_url,
+        "ECBM_AMQP_URL": isolated_amqp_url,
+        "ECBM_NOTIFY_WORKER_METRICS_PORT": str(port),
+        "ECBM_NOTIFY_SMTP_PORT": str(smtp_sink.port),
+        "ECBM_NOTIFY_NEWSLETTER_SEND_INTERVAL_SECONDS": "0.2",
+        "ECBM_VAR_DIR": str(tmp_path),
+    }
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ecbm_runtime.worker_main", "notify"],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until(
+            lambda: process.poll() is None and _healthy(port),
+            60,
+            message=f"notify worker healthy (log: {log})",
+        )
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def publish(amqp_url: str, event: BaseModel) -> None:
+    """As the registry's outbox would: JSON body, event id and source in the headers."""
+    event_id = uuid.uuid4().hex
+    row = {
+        "exchange": "registry.events",
+        "routing_key": type(event).__name__,
+        "body": event.model_dump_json(),
+        "headers": {"event_id": event_id, "correlation_id": event_id, "causation_id": event_id,
+                    "schema_version": 1, "source": "registry"},
+    }  # fmt: skip
+    publisher = BrokerPublisher(amqp_url)
+    try:
+        publisher.publish(OutboxMessage.of(0, row))
+    finally:
+        publisher.close()
+
+
+def joined(person_id: str, country: str, roles: list[str]) -> registry.PersonJoined:
+    return registry.PersonJoined(
+        person_id=person_id, display_name=person_id.title(), email=f"{person_id}@example.org",
+        preferred_language="en", contact_by_email=True, country=country,
+        roles=roles, occurred_at=datetime.now(UTC),
+    )  # type: ignore[arg-type]  # fmt: skip
+
+
+def known(notify: Notify) -> tuple[int, int]:
+    """(member profiles, registry people among recipients), on a fresh connection each time."""
+    with notify.engine.connect() as connection:
+        profiles = connection.exec_driver_sql("SELECT count(*) FROM newsletter_member_profiles")
+        people = connection.exec_driver_sql(
+            "SELECT count(*) FROM recipients WHERE person_id IS NOT NULL"
+        )
+        return int(profiles.scalar_one()), int(people.scalar_one())
+
+
+def test_the_worker_sends_a_due_campaign_to_the_members_the_audience_admits(
+    worker: Path, notify: Notify, isolated_amqp_url: str, smtp_sink: SmtpSink
+) -> None:
+    for event in (
+        joined("ana", "BE", ["researcher"]),
+        joined("bo", "NL", ["researcher"]),
+        joined("cy", "BE", ["student"]),
+        joined("di", "BE", ["researcher", "student"]),
+    ):
+        publish(isolated_amqp_url, event)
+    wait_until(lambda: known(notify) == (4, 4), 30, message=f"four members (log: {worker})")
+    forgotten = registry.PersonForgotten(person_id="di", occurred_at=datetime.now(UTC))
+    publish(isolated_amqp_url, forgotten)
+    wait_until(lambda: known(notify) == (3, 3), 30, message=f"di forgotten (log: {worker})")
+    draft = Draft.model_validate({
+        "title": "December", "subject": "Mentoring news",
+        "blocks": [{"kind": "paragraph", "text": "The summit is in Ghent."}],
+        "audience": {"countries": ["BE"], "roles": ["researcher"]},
+    })  # fmt: skip
+    with acting_as(EDITOR):
+        campaign = notify.bus.handle(commands.CreateCampaign(draft=draft))
+        notify.bus.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+
+    def sent() -> bool:
+        with acting_as(EDITOR):
+            view = notify.bus.handle(queries.GetCampaign(campaign_id=campaign.id))
+        return bool(view.state == "sent")
+
+    wait_until(sent, 30, message=f"campaign sent by the worker (log: {worker})")
+    assert [mail.rcpt_tos for mail in smtp_sink.received] == [["ana@example.org"]]
