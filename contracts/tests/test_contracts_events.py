@@ -49,9 +49,22 @@ def value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     raise NotImplementedError(f"add a strategy for {schema}")
 
 
+def resolved(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """A property whose ``$ref`` (pydantic's ``$defs``, e.g. an enum) is replaced by its target."""
+    reference = schema.get("$ref")
+    if reference is None:
+        return schema
+    rest = {key: value for key, value in schema.items() if key != "$ref"}
+    return {**definitions[reference.rsplit("/", 1)[-1]], **rest}
+
+
 def event_strategy(event: type[IntegrationEvent]) -> st.SearchStrategy[IntegrationEvent]:
-    properties = event.model_json_schema()["properties"]
-    fields = {name: value_strategy(schema) for name, schema in properties.items()}
+    schema = event.model_json_schema()
+    definitions = schema.get("$defs", {})
+    fields = {
+        name: value_strategy(resolved(property_, definitions))
+        for name, property_ in schema["properties"].items()
+    }
     return st.fixed_dictionaries(fields).map(event.model_validate)
 
 
