@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import grpc
 import pytest
@@ -126,16 +127,16 @@ def test_get_map_returns_geojson_for_leaflet_and_country_aggregates(
 def test_an_unknown_filter_value_is_invalid_argument_naming_field_and_allowed_form(
     registry_channel: grpc.Channel, request_filter: pb.DirectoryFilter, field: str, allowed: str
 ) -> None:
-    for call in (
-        lambda: stub(registry_channel).SearchProgrammes(
-            pb.SearchProgrammesRequest(filter=request_filter)
-        ),
-        lambda: stub(registry_channel).GetMap(pb.GetMapRequest(filter=request_filter)),
-    ):
+    directory = stub(registry_channel)
+    calls: list[Callable[[], object]] = [
+        lambda: directory.SearchProgrammes(pb.SearchProgrammesRequest(filter=request_filter)),
+        lambda: directory.GetMap(pb.GetMapRequest(filter=request_filter)),
+    ]
+    for call in calls:
         with pytest.raises(grpc.RpcError) as raised:
             call()
         assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-        status = rpc_status.from_call(raised.value)
+        status = rpc_status.from_call(raised.value)  # type: ignore[arg-type]
         assert status is not None
         bad_request = error_details_pb2.BadRequest()
         assert status.details[0].Unpack(bad_request)

@@ -7,7 +7,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecbm_registry.application.directory import facets, mapping, suggestions
+from ecbm_registry.application.directory import facets as facets
+from ecbm_registry.application.directory import mapping as mapping
+from ecbm_registry.application.directory import suggestions as suggestions
 
 FIELDS = st.sampled_from(facets.FACET_FIELDS)
 SELECTIONS = st.dictionaries(FIELDS, st.lists(st.text(min_size=1), max_size=3).map(tuple))
