@@ -156,48 +156,58 @@ def _insert(
     return delivery_id
 
 
-def claim_next(engine: Engine, now: datetime, lease: timedelta) -> ClaimedDelivery | None:
-    """Take the most overdue delivery, marking it ``sending`` until ``now + lease``.
+def claim_batch(
+    engine: Engine, now: datetime, lease: timedelta, size: int
+) -> list[ClaimedDelivery]:
+    """Take up to ``size`` of the most overdue deliveries, ``sending`` until ``now + lease``.
 
-    PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so several senders never take the same row.
-    SQLite has one writer at a time, which serialises the claim by itself. A sender that
-    dies mid-send leaves the row ``sending``; it is due again when the lease ends.
+    One transaction for the batch (a transaction per mail cost as much as the SMTP
+    dialogue). PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so concurrent senders never take
+    the same row; SQLite writes begin IMMEDIATE, which serialises the claims. A sender that
+    dies mid-batch leaves rows ``sending``; they are due again when the lease ends.
     """
     with engine.begin() as connection:
         query = (
             select(deliveries.c.id)
             .where(deliveries.c.status.in_(DUE), deliveries.c.next_attempt_at <= now)
             .order_by(deliveries.c.next_attempt_at)
-            .limit(1)
+            .limit(size)
         )
         if connection.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        delivery_id = connection.execute(query).scalar_one_or_none()
-        if delivery_id is None:
-            return None
+        ids = list(connection.execute(query).scalars())
+        if not ids:
+            return []
         connection.execute(
             update(deliveries)
-            .where(deliveries.c.id == delivery_id)
+            .where(deliveries.c.id.in_(ids))
             .values(status=DeliveryStatus.SENDING, next_attempt_at=now + lease, update_time=now)
         )
-        row = connection.execute(
+        rows = connection.execute(
             select(deliveries, recipients.c.email, recipients.c.display_name,
                    recipients.c.preferred_language)
             .select_from(deliveries.outerjoin(recipients,
                                               recipients.c.id == deliveries.c.recipient_id))
-            .where(deliveries.c.id == delivery_id)
-        ).one()  # fmt: skip
-    return ClaimedDelivery(
-        id=row.id,
-        notification_type=row.notification_type,
-        topic=row.topic,
-        critical=row.critical,
-        attempts=row.attempts,
-        payload=json.loads(row.payload),
-        recipient_id=row.recipient_id,
-        email=row.email,
-        display_name=row.display_name or "",
-        language=row.preferred_language,
+            .where(deliveries.c.id.in_(ids))
+        ).all()  # fmt: skip
+    order = {delivery_id: index for index, delivery_id in enumerate(ids)}
+    return sorted(
+        (
+            ClaimedDelivery(
+                id=row.id,
+                notification_type=row.notification_type,
+                topic=row.topic,
+                critical=row.critical,
+                attempts=row.attempts,
+                payload=json.loads(row.payload),
+                recipient_id=row.recipient_id,
+                email=row.email,
+                display_name=row.display_name or "",
+                language=row.preferred_language,
+            )
+            for row in rows
+        ),
+        key=lambda claimed: order[claimed.id],
     )
 
 

@@ -42,6 +42,8 @@ class Outbound:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # How long a claimed delivery is ours before another sender may take it again.
     lease: timedelta = timedelta(minutes=2)
+    # Deliveries claimed per transaction.
+    batch_size: int = 20
 
 
 @dataclass
@@ -56,14 +58,29 @@ class SendReport:
 def send_due(engine: Engine, outbound: Outbound, now: datetime, limit: int = 200) -> SendReport:
     """Send up to ``limit`` due deliveries; stop early when the server cannot be reached."""
     report = SendReport()
-    for _ in range(limit):
-        claimed = deliveries.claim_next(engine, now, outbound.lease)
-        if claimed is None:
+    remaining = limit
+    while remaining > 0 and not report.server_down:
+        batch = deliveries.claim_batch(
+            engine, now, outbound.lease, min(remaining, outbound.batch_size)
+        )
+        if not batch:
             break
-        if not _send_one(engine, outbound, claimed, now, report):
-            break
+        remaining -= len(batch)
+        for index, claimed in enumerate(batch):
+            if not _send_one(engine, outbound, claimed, now, report):
+                _release(engine, batch[index + 1 :], now)
+                break
     _gauge_waiting(engine, now)
     return report
+
+
+def _release(engine: Engine, unsent: list[deliveries.ClaimedDelivery], now: datetime) -> None:
+    """Give back what this tick claimed but could not try (SMTP went down)."""
+    for claimed in unsent:
+        status = DeliveryStatus.QUEUED if claimed.attempts == 0 else DeliveryStatus.RETRYING
+        deliveries.record(
+            engine, claimed.id, status, now, attempted=False, next_attempt_at=now, history=False
+        )
 
 
 def _gauge_waiting(engine: Engine, now: datetime) -> None:
