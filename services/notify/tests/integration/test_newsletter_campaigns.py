@@ -373,3 +373,37 @@ def test_a_profile_arriving_after_the_person_was_forgotten_is_not_kept(app: App)
     app.handle(commands.RememberMemberProfile(person_id="ana", country="BE"))  # late delivery
     with app.engine.connect() as connection:
         assert connection.execute(select(newsletter_member_profiles)).all() == []
+
+
+class Crash(BaseException):
+    """The sender's process dying: nothing after it runs but ``finally`` blocks."""
+
+
+def test_a_sender_dying_mid_batch_sends_nobody_twice(app: App, sink: SmtpSink) -> None:
+    for n in range(6):
+        member(app, f"p{n}", f"p{n}@example.org", "BE", ())
+    campaign = app.handle(commands.CreateCampaign(draft=draft()))
+    app.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+    original = app.mailer.send
+
+    def send_then_die(message: Any) -> None:
+        original(message)
+        if len(sink.received) == 2:  # the second of the first batch went out
+            raise Crash
+
+    app.mailer.send = send_then_die  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        app.handle(commands.SendDueCampaigns(max_seconds=10))
+    app.mailer.send = original  # type: ignore[method-assign]
+    app.newsletter.owner = "the-next-worker"
+    send_all(app)
+
+    recipients = [r for mail in sink.received for r in mail.rcpt_tos]
+    assert len(recipients) == len(set(recipients)) == 5  # the dead batch's third never
+    view = app.handle(queries.GetCampaign(campaign_id=campaign.id))
+    # Its outcomes were never written: the whole claimed batch (3) is failed, not resent.
+    assert (view.state, view.counts.sent, view.counts.failed, view.counts.queued) == (
+        "sent", 3, 3, 0
+    )  # fmt: skip
+    failed = [why for status, why in app.sends(campaign.id).values() if status == "failed"]
+    assert failed and "not sent again" in str(failed[0])

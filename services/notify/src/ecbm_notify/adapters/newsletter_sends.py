@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -195,7 +196,7 @@ _RECORD = (
     .where(
         newsletter_sends.c.campaign_id == bindparam("c_id"),
         newsletter_sends.c.recipient_id == bindparam("r_id"),
-        newsletter_sends.c.status == "queued",
+        newsletter_sends.c.status == "sending",
     )
     .values(status=bindparam("s"), reason=bindparam("why"), update_time=bindparam("at"))
 )
@@ -205,8 +206,8 @@ def record_outcomes(
     connection: Connection, campaign_id: str, outcomes: Sequence[Outcome], at: datetime
 ) -> None:
     """The sent ones in one statement, the few others one by one, and the campaign's
-    counters by what really changed: only queued rows change, so a batch recorded twice
-    counts once."""
+    counters by what really changed: only claimed (``sending``) rows change, so a batch
+    recorded twice counts once."""
     changed = {"sent": 0, "failed": 0, "skipped": 0}
     sent = [o.recipient_id for o in outcomes if o.status == "sent"]
     if sent:
@@ -214,7 +215,7 @@ def record_outcomes(
             update(newsletter_sends)
             .where(
                 newsletter_sends.c.campaign_id == campaign_id,
-                newsletter_sends.c.status == "queued",
+                newsletter_sends.c.status == "sending",
                 # The batch's key range keeps the index scan to the batch, whatever the
                 # planner thinks of the IN list (else it filters every queued row).
                 newsletter_sends.c.recipient_id.between(min(sent), max(sent)),
@@ -241,10 +242,58 @@ def record_outcomes(
         )
 
 
+def _batch_rows(campaign_id: str, ids: Sequence[str], status: str) -> Any:
+    """The batch's rows in ``status``, found by key range first (see record_outcomes)."""
+    return (
+        newsletter_sends.c.campaign_id == campaign_id,
+        newsletter_sends.c.status == status,
+        newsletter_sends.c.recipient_id.between(min(ids), max(ids)),
+        newsletter_sends.c.recipient_id.in_(ids),
+    )
+
+
+def claim(connection: Connection, campaign_id: str, ids: Sequence[str]) -> None:
+    """Mark the batch ``sending`` before any of it goes out (committed first)."""
+    if ids:
+        where = _batch_rows(campaign_id, ids, "queued")
+        connection.execute(update(newsletter_sends).where(*where).values(status="sending"))
+
+
+def unclaim(connection: Connection, campaign_id: str, ids: Sequence[str]) -> None:
+    """The batch's rows never tried (SMTP was down): queued again, nothing lost."""
+    if ids:
+        where = _batch_rows(campaign_id, ids, "sending")
+        connection.execute(update(newsletter_sends).where(*where).values(status="queued"))
+
+
+INTERRUPTED = "interrupted while sending: it may have gone out, so it is not sent again"
+
+
+def settle_interrupted(connection: Connection, campaign_id: str, at: datetime) -> int:
+    """Rows a crashed sender claimed and never recorded: ``failed``, never resent (a
+    newsletter received twice is worse than one lost). Run by the next lease holder."""
+    rows = connection.execute(
+        update(newsletter_sends)
+        .where(
+            newsletter_sends.c.campaign_id == campaign_id, newsletter_sends.c.status == "sending"
+        )
+        .values(status="failed", reason=INTERRUPTED, update_time=at)
+    ).rowcount
+    if rows:
+        counts = newsletter_campaign_counts.c
+        connection.execute(
+            update(newsletter_campaign_counts)
+            .where(counts.campaign_id == campaign_id)
+            .values(queued=counts.queued - rows, failed=counts.failed + rows)
+        )
+    return int(rows)
+
+
 def queued_left(connection: Connection, campaign_id: str) -> bool:
     query = select(
         exists().where(
-            newsletter_sends.c.campaign_id == campaign_id, newsletter_sends.c.status == "queued"
+            newsletter_sends.c.campaign_id == campaign_id,
+            newsletter_sends.c.status.in_(("queued", "sending")),
         )
     )
     return bool(connection.execute(query).scalar())

@@ -5,7 +5,8 @@ Each batch is read from the queued rows, sent through the mailer and its outcome
 in one statement. A paused or cancelled campaign stops between batches. SMTP unavailable
 stops the tick with the rest still queued (nothing lost, tried again next tick); a
 rejected address is ``failed`` with the reason and never retried. A lease makes one sender
-at a time work on a campaign. A crash can resend at most the one batch in flight.
+at a time work on a campaign. A batch is claimed (``sending``) before any of it goes out;
+rows a crashed sender left claimed are failed by the next one, never resent: no duplicates.
 """
 
 from __future__ import annotations
@@ -63,6 +64,16 @@ class CampaignSender:
         if not self._lease():
             return 0
         try:
+            with self.uow() as work:
+                interrupted = newsletter_sends.settle_interrupted(
+                    work.connection, self.campaign_id, self.newsletter.clock()
+                )
+                work.commit()
+            if interrupted:
+                _log.warning(
+                    "a sender stopped mid-batch; its claimed recipients are failed, not resent",
+                    extra={"campaign_id": self.campaign_id, "interrupted": interrupted},
+                )
             mail = self._start()
             if mail is not None:
                 self._send_batches(mail, deadline)
@@ -124,15 +135,21 @@ class CampaignSender:
                 batch = newsletter_sends.next_batch(
                     work.connection, self.campaign_id, after, self.newsletter.batch_size
                 )
+                ids = [addressee.recipient_id for addressee in batch]
+                newsletter_sends.claim(work.connection, self.campaign_id, ids)
                 self._renew(work)
                 work.commit()
             if not batch:
                 self._complete()
                 return
             outcomes, stopped = self._send_batch(mail, batch)
+            tried = {outcome.recipient_id for outcome in outcomes}
             with self.uow() as work:
                 newsletter_sends.record_outcomes(
                     work.connection, self.campaign_id, outcomes, self.newsletter.clock()
+                )
+                newsletter_sends.unclaim(
+                    work.connection, self.campaign_id, [i for i in ids if i not in tried]
                 )
                 work.commit()
             if stopped:
