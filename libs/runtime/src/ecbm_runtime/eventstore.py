@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from sqlalchemy import Connection, TextClause, bindparam, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -20,7 +20,8 @@ from ecbm_runtime.tables import events
 # visible in commit order and a reader tailing by position never skips one.
 STORE_LOCK_KEY = 0x0ECB_E5
 
-# PostgreSQL append in one round trip: take the store lock, then insert the new events.
+# PostgreSQL append in one round trip, for one stream or many (a unit of work saving
+# several aggregates): take the store lock, then insert the new events.
 # - The lock is taken inside the statement, before any row is produced, so every
 #   position (the column's nextval, evaluated per inserted row) is drawn under the lock
 #   and positions become visible in commit order (the tailing test has teeth for this).
@@ -32,16 +33,17 @@ STORE_LOCK_KEY = 0x0ECB_E5
 #   snapshot, taken before the lock, is recent enough to check that.
 _PG_APPEND_SQL = """
     {lock}INSERT INTO events (stream_id, version, type, data, metadata, recorded_at)
-    SELECT CAST(:stream_id AS text), CAST(:expected AS integer) + new.n,
+    SELECT new.value ->> 'stream_id', CAST(new.value ->> 'version' AS integer),
            new.value ->> 'type', new.value -> 'data', new.value -> 'metadata', :recorded_at
     FROM {locked}jsonb_array_elements(:new_events) WITH ORDINALITY AS new(value, n)
-    WHERE CAST(:expected AS integer) = 0 OR EXISTS (
+    WHERE CAST(new.value ->> 'expected' AS integer) = 0 OR EXISTS (
         SELECT 1 FROM events
-        WHERE stream_id = CAST(:stream_id AS text) AND version = CAST(:expected AS integer)
+        WHERE stream_id = new.value ->> 'stream_id'
+          AND version = CAST(new.value ->> 'expected' AS integer)
     )
     ORDER BY new.n
     ON CONFLICT (stream_id, version) DO NOTHING
-    RETURNING position, version
+    RETURNING position, stream_id, version
 """
 
 
@@ -84,6 +86,15 @@ class NewEvent:
 
 
 @dataclass(frozen=True)
+class StreamAppend:
+    """New events for one stream, to go after ``expected_version`` (0: a new stream)."""
+
+    stream_id: str
+    expected_version: int
+    new_events: Sequence[NewEvent]
+
+
+@dataclass(frozen=True)
 class StoredEvent:
     position: int
     stream_id: str
@@ -112,67 +123,103 @@ class EventStore:
         self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]
     ) -> list[StoredEvent]:
         """Append after ``expected_version`` (0 for a new stream) or raise VersionConflict."""
-        if not new_events:
-            return []
+        (stored,) = self.append_streams([StreamAppend(stream_id, expected_version, new_events)])
+        return stored
+
+    def append_streams(self, appends: Sequence[StreamAppend]) -> list[list[StoredEvent]]:
+        """Append to several streams at once, all or none; the stored events of each.
+
+        One statement whatever the number of streams (a bulk import saves hundreds of
+        aggregates in one unit of work). Any stream that moved on raises VersionConflict
+        for it and leaves nothing of the others.
+        """
         recorded_at = datetime.now(UTC)
         rows: list[dict[str, Any]] = [
             {
-                "stream_id": stream_id,
-                "version": expected_version + offset,
+                "stream_id": append.stream_id,
+                "version": append.expected_version + offset,
                 "type": event.type,
                 "data": event.data,
                 "metadata": event.metadata,
                 "recorded_at": recorded_at,
             }
-            for offset, event in enumerate(new_events, start=1)
+            for append in appends
+            for offset, event in enumerate(append.new_events, start=1)
         ]
+        if not rows:
+            return [[] for _ in appends]
         if is_postgresql(self.connection):
-            positions = self._append_postgresql(stream_id, expected_version, new_events, rows)
+            positions = self._append_postgresql(appends, rows)
         else:
-            positions = self._append_portable(stream_id, expected_version, rows)
-        return [
+            positions = self._append_portable(appends, rows)
+        stored = iter(
             StoredEvent(position=position, **row)
             for position, row in zip(positions, rows, strict=True)
-        ]
+        )
+        return [[next(stored) for _ in append.new_events] for append in appends]
 
     def _append_postgresql(
-        self,
-        stream_id: str,
-        expected_version: int,
-        new_events: Sequence[NewEvent],
-        rows: list[dict[str, Any]],
+        self, appends: Sequence[StreamAppend], rows: list[dict[str, Any]]
     ) -> list[int]:
         """Lock and insert in one statement (see ``_PG_APPEND``); conflicts undo the rows."""
-        encoded = [{"type": e.type, "data": e.data, "metadata": e.metadata} for e in new_events]
+        expected = {append.stream_id: append.expected_version for append in appends}
+        encoded = [
+            {
+                "stream_id": row["stream_id"],
+                "version": row["version"],
+                "expected": expected[row["stream_id"]],
+                "type": row["type"],
+                "data": row["data"],
+                "metadata": row["metadata"],
+            }
+            for row in rows
+        ]
         inserted = self.connection.execute(
             _PG_APPEND[self.serialise_appends],
-            {
-                "stream_id": stream_id,
-                "expected": expected_version,
-                "new_events": encoded,
-                "recorded_at": rows[0]["recorded_at"],
-            },
+            {"new_events": encoded, "recorded_at": rows[0]["recorded_at"]},
         ).all()
         if len(inserted) != len(rows):
-            if inserted:  # part of a multi-event append: leave the transaction as it was
+            if inserted:  # leave the transaction as it was before this append
                 self.connection.execute(
-                    delete(events).where(events.c.position.in_([p for p, _ in inserted]))
+                    delete(events).where(events.c.position.in_([p for p, _, _ in inserted]))
                 )
-            raise VersionConflict(stream_id, expected_version, self.current_version(stream_id))
-        by_version = dict((version, position) for position, version in inserted)
-        return [by_version[row["version"]] for row in rows]
+            stored = {(stream_id, version) for _, stream_id, version in inserted}
+            missing = {r["stream_id"] for r in rows if (r["stream_id"], r["version"]) not in stored}
+            self._raise_conflict([a for a in appends if a.stream_id in missing])
+        by_key = {(stream_id, version): position for position, stream_id, version in inserted}
+        return [by_key[(row["stream_id"], row["version"])] for row in rows]
 
     def _append_portable(
-        self, stream_id: str, expected_version: int, rows: list[dict[str, Any]]
+        self, appends: Sequence[StreamAppend], rows: list[dict[str, Any]]
     ) -> list[int]:
-        """Check the version, then insert (SQLite, where BEGIN IMMEDIATE serialised us)."""
-        actual = self.current_version(stream_id)
-        if actual != expected_version:
-            raise VersionConflict(stream_id, expected_version, actual)
+        """Check the versions, then insert (SQLite, where BEGIN IMMEDIATE serialised us)."""
+        streams = [append.stream_id for append in appends]
+        found = dict(
+            self.connection.execute(
+                select(events.c.stream_id, func.max(events.c.version))
+                .where(events.c.stream_id.in_(streams))
+                .group_by(events.c.stream_id)
+            ).all()
+        )
+        for append in appends:
+            actual = found.get(append.stream_id, 0)
+            if actual != append.expected_version:
+                raise VersionConflict(append.stream_id, append.expected_version, actual)
         try:
             return list(self.connection.execute(_INSERT, rows).scalars().all())
-        except IntegrityError as error:
-            raise VersionConflict(stream_id, expected_version) from error
+        except IntegrityError as error:  # only if something bypassed BEGIN IMMEDIATE
+            self._raise_conflict(appends, error)
+
+    def _raise_conflict(
+        self, suspects: Sequence[StreamAppend], cause: Exception | None = None
+    ) -> NoReturn:
+        """VersionConflict for the first of ``suspects`` whose stream is not where expected."""
+        for append in suspects:
+            actual = self.current_version(append.stream_id)
+            if actual != append.expected_version:
+                raise VersionConflict(append.stream_id, append.expected_version, actual) from cause
+        first = suspects[0]
+        raise VersionConflict(first.stream_id, first.expected_version) from cause
 
     def _serialise_appends(self) -> None:
         """Wait until no other transaction can append, and keep it so until commit.

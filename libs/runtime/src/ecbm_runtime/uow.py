@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from ecbm_runtime import metrics
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.errors import NotFound
-from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent
+from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent, StreamAppend
 from ecbm_runtime.inbox import claim, current_delivery
 from ecbm_runtime.outbox import OutboxMessage
 from ecbm_runtime.tables import outbox
@@ -38,6 +39,25 @@ class IntegrationEventLike(Protocol):
 
 Projection = Callable[[Connection, Any, StoredEvent], None]
 Translation = Callable[[Any, StoredEvent], IntegrationEventLike | None]
+Projected = Sequence[tuple[Any, StoredEvent]]
+# Each saved aggregate's new events with their stored records, in order.
+Saved = list[list[tuple[DomainEvent, StoredEvent]]]
+
+
+@dataclass(frozen=True)
+class BatchProjection:
+    """A projection written for many events of one type at once (set-based statements).
+
+    A unit of work that saves many aggregates (a bulk import) hands it all their events of
+    that type in one call; called with one event, it is an ordinary ``Projection``.
+    """
+
+    many: Callable[[Connection, Projected], None]
+
+    def __call__(self, connection: Connection, event: Any, record: StoredEvent) -> None:
+        self.many(connection, [(event, record)])
+
+
 MetadataProvider = Callable[[], dict[str, Any]]
 
 
@@ -164,12 +184,61 @@ class UnitOfWork:
 
         Lets a handler read its own writes inside the transaction. To return the
         projected view, read it after ``commit`` instead (see the class docstring).
+        Every tracked aggregate's events go to the store in one append.
         """
-        rows: list[dict[str, Any]] = []
-        for aggregate in self._tracked:
-            rows += self._save(aggregate)
+        pending = [(a, new) for a in self._tracked if (new := a.collect_new_events())]
+        if not pending:
+            return
+        metadata = self.wiring.metadata()
+        stored = self.store.append_streams(
+            [
+                StreamAppend(
+                    aggregate.stream_id,
+                    aggregate.version - len(new),
+                    [self.codec.encode(event, metadata) for event in new],
+                )
+                for aggregate, new in pending
+            ]
+        )
+        saved = [
+            list(zip(new, records, strict=True))
+            for (_, new), records in zip(pending, stored, strict=True)
+        ]
+        self._appended += [record.type for records in stored for record in records]
+        self._project(saved)
+        rows = self._outbox_rows(saved)
         if rows:
             self._outbox_ids += self._insert_outbox(rows)
+
+    def _outbox_rows(self, saved: Saved) -> list[dict[str, Any]]:
+        """The integration events of the saved events, in each aggregate's order."""
+        rows: list[dict[str, Any]] = []
+        for event, record in itertools.chain.from_iterable(saved):
+            translate = self.wiring.integration.get(type(event))
+            published = translate(event, record) if translate else None
+            if published is not None:
+                rows.append(_outbox_row(published, record.metadata))
+        return rows
+
+    def _project(self, saved: Saved) -> None:
+        """Run the projections, each aggregate's events in order.
+
+        Round k takes the k-th new event of every aggregate; within a round, a
+        ``BatchProjection`` gets all its events of one type in one call. With one
+        aggregate this is simply its events in order.
+        """
+        for round_ in itertools.zip_longest(*saved):
+            calls: dict[tuple[Projection, type], list[tuple[DomainEvent, StoredEvent]]] = {}
+            for item in round_:
+                if item is not None:
+                    for project in self.wiring.projections.get(type(item[0]), ()):
+                        calls.setdefault((project, type(item[0])), []).append(item)
+            for (project, _), items in calls.items():
+                if isinstance(project, BatchProjection):
+                    project.many(self.connection, items)
+                else:
+                    for event, record in items:
+                        project(self.connection, event, record)
 
     def commit(self) -> None:
         self.flush()
@@ -191,28 +260,6 @@ class UnitOfWork:
         if is_postgresql(self.connection):
             options["isolation_level"] = "AUTOCOMMIT"
         self.connection.execution_options(**options)
-
-    def _save(self, aggregate: Aggregate) -> list[dict[str, Any]]:
-        """Append the aggregate's new events and project them; returns their outbox rows."""
-        new_events = aggregate.collect_new_events()
-        if not new_events:
-            return []
-        metadata = self.wiring.metadata()
-        stored = self.store.append(
-            aggregate.stream_id,
-            aggregate.version - len(new_events),
-            [self.codec.encode(event, metadata) for event in new_events],
-        )
-        outbox_rows: list[dict[str, Any]] = []
-        self._appended += [record.type for record in stored]
-        for event, record in zip(new_events, stored, strict=True):
-            for project in self.wiring.projections.get(type(event), ()):
-                project(self.connection, event, record)
-            translate = self.wiring.integration.get(type(event))
-            published = translate(event, record) if translate else None
-            if published is not None:
-                outbox_rows.append(_outbox_row(published, record.metadata))
-        return outbox_rows
 
     def add_to_outbox(self, event: IntegrationEventLike, metadata: Mapping[str, Any]) -> int:
         """Queue an integration event for publishing; returns its outbox id."""

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select, text
 
 from ecbm_runtime.db import READ_ONLY, is_postgresql
 from ecbm_runtime.errors import Conflict
-from ecbm_runtime.eventstore import EventStore, NewEvent, VersionConflict
+from ecbm_runtime.eventstore import EventStore, NewEvent, StreamAppend, VersionConflict
 from ecbm_runtime.tables import events
 from ecbm_runtime.testing import wait_until
 
@@ -330,3 +330,30 @@ def test_without_the_store_lock_a_tailing_reader_skips_events(pg_engine: Engine)
 
     assert result.skipped > 0
     assert set(result.seen) <= set(result.stored)
+
+
+def test_several_streams_are_appended_at_once_in_the_order_given(engine: Engine) -> None:
+    append(engine, "b", 0, ticks(1))
+
+    with engine.begin() as connection:
+        stored = EventStore(connection).append_streams(
+            [StreamAppend("a", 0, ticks(1, 2)), StreamAppend("b", 1, ticks(2))]
+        )
+
+    assert [[(e.stream_id, e.version) for e in s] for s in stored] == [
+        [("a", 1), ("a", 2)],
+        [("b", 2)],
+    ]
+    assert [e.position for s in stored for e in s] == all_positions(engine)[1:]
+
+
+@pytest.mark.parametrize("stale", [0, 2], ids=["restarts-a-stream", "skips-a-version"])
+def test_one_conflicting_stream_leaves_nothing_of_the_others(engine: Engine, stale: int) -> None:
+    append(engine, "b", 0, ticks(1))
+
+    with engine.begin() as connection:
+        store = EventStore(connection)
+        appends = [StreamAppend("a", 0, ticks(1)), StreamAppend("b", stale, ticks(9))]
+        with pytest.raises(VersionConflict, match=r"^b changed"):
+            store.append_streams(appends)
+        assert store.load("a") == [] and [e.version for e in store.load("b")] == [1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import singledispatchmethod
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -31,7 +31,7 @@ from ecbm_runtime.eventstore import EventCodec, StoredEvent, VersionConflict
 from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
 from ecbm_runtime.tables import events, inbox, outbox
 from ecbm_runtime.testing import wait_until
-from ecbm_runtime.uow import EventWiring, UnitOfWork
+from ecbm_runtime.uow import BatchProjection, EventWiring, UnitOfWork
 
 from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 
@@ -371,3 +371,36 @@ def test_a_concurrent_duplicate_delivery_waits_for_the_first_and_is_refused(
     assert outcomes[0] is None
     assert isinstance(outcomes[1], DuplicateDelivery)
     assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 1, "session_view": 1}
+
+
+def test_a_batch_projection_gets_every_aggregates_events_of_a_round_in_one_call(
+    engine: Engine,
+) -> None:
+    calls: list[list[str]] = []
+
+    def open_many(connection: Connection, items: Sequence[tuple[Any, StoredEvent]]) -> None:
+        calls.append([record.stream_id for _, record in items])
+        rows = [
+            {"id": record.entity_id, "title": event.title, "booked": 0} for event, record in items
+        ]
+        connection.execute(insert(session_view), rows)
+
+    wired = wiring()
+    wired = EventWiring(
+        codec=wired.codec,
+        projections={**wired.projections, SessionOpened: [BatchProjection(open_many)]},
+        integration=wired.integration,
+    )
+    with UnitOfWork(engine, wired) as uow:
+        for number in (1, 2, 3):
+            session = Session.open(f"s{number}", f"Mentoring {number}")
+            for attendee in ("ana", "bram")[: number - 1]:
+                session.book(attendee)  # later rounds: 0, 1 and 2 bookings
+            uow.repository(Session).add(session)
+        uow.commit()
+
+    assert calls == [["session-s1", "session-s2", "session-s3"]]
+    with engine.connect() as connection:
+        views = connection.execute(select(session_view).order_by(session_view.c.id)).all()
+    assert [(v.id, v.booked) for v in views] == [("s1", 0), ("s2", 1), ("s3", 2)]
+    assert counts(engine)["outbox"] == 3  # one SeatBooked each, published in stream order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -23,56 +24,68 @@ from ecbm_registry.domain.programme import (
 )
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.eventstore import StoredEvent
-from ecbm_runtime.uow import Projection
+from ecbm_runtime.uow import BatchProjection, Projection
 
 
-def on_organisation_registered(
-    connection: Connection, event: OrganisationRegistered, record: StoredEvent
+def register_organisations(
+    connection: Connection, registered: Sequence[tuple[OrganisationRegistered, StoredEvent]]
 ) -> None:
     connection.execute(
-        insert(organisations).values(
-            id=record.entity_id,
-            display_name=event.display_name,
-            normalised_name=normalised_name(event.display_name),
-            kind=event.kind.value,
-            country=event.country,
-            city=event.city,
-            website=event.website,
-            contact_name=event.contact_name,
-            contact_email=event.contact_email,
-            description=event.description,
-            editors=list(event.editors),
-            version=record.version,
-            create_time=record.recorded_at,
-            update_time=record.recorded_at,
-        )
+        insert(organisations),
+        [
+            {
+                "id": record.entity_id,
+                "display_name": event.display_name,
+                "normalised_name": normalised_name(event.display_name),
+                "kind": event.kind.value,
+                "country": event.country,
+                "city": event.city,
+                "website": event.website,
+                "contact_name": event.contact_name,
+                "contact_email": event.contact_email,
+                "description": event.description,
+                "editors": list(event.editors),
+                "version": record.version,
+                "create_time": record.recorded_at,
+                "update_time": record.recorded_at,
+            }
+            for event, record in registered
+        ],
     )
 
 
-def on_programme_registered(
-    connection: Connection, event: ProgrammeRegistered, record: StoredEvent
+def register_programmes(
+    connection: Connection, registered: Sequence[tuple[ProgrammeRegistered, StoredEvent]]
 ) -> None:
-    programme_id = record.entity_id
+    """Two statements however many programmes: a bulk import registers hundreds at once."""
     connection.execute(
-        insert(programmes).values(
-            id=programme_id,
-            registered_position=record.position,
-            organisation_id=event.organisation_id,
-            display_name=event.display_name,
-            description=event.description,
-            languages=list(event.languages),
-            countries=list(event.countries),
-            status=event.status.value,
-            external_id=event.external_id or None,
-            **_profile(event),
-            version=record.version,
-            create_time=record.recorded_at,
-            update_time=record.recorded_at,
-        )
+        insert(programmes),
+        [
+            {
+                "id": record.entity_id,
+                "registered_position": record.position,
+                "organisation_id": event.organisation_id,
+                "display_name": event.display_name,
+                "description": event.description,
+                "languages": list(event.languages),
+                "countries": list(event.countries),
+                "status": event.status.value,
+                "external_id": event.external_id or None,
+                **_profile(event),
+                "version": record.version,
+                "create_time": record.recorded_at,
+                "update_time": record.recorded_at,
+            }
+            for event, record in registered
+        ],
     )
     connection.execute(
         insert(programme_countries),
-        [{"programme_id": programme_id, "country": country} for country in set(event.countries)],
+        [
+            {"programme_id": record.entity_id, "country": country}
+            for event, record in registered
+            for country in dict.fromkeys(event.countries)
+        ],
     )
 
 
@@ -207,8 +220,8 @@ def on_organisation_editor_added(
 
 
 PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
-    OrganisationRegistered: [on_organisation_registered],
-    ProgrammeRegistered: [on_programme_registered],
+    OrganisationRegistered: [BatchProjection(register_organisations)],
+    ProgrammeRegistered: [BatchProjection(register_programmes)],
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
     EvaluationAdded: [on_evaluation_added],
