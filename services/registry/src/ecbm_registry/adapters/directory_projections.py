@@ -8,11 +8,11 @@ directory is rebuilt by replay like every read model. The quality level comes fr
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ecbm_registry.adapters.directory_read_models import (
@@ -33,7 +33,7 @@ from ecbm_registry.domain.programme import (
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.eventstore import StoredEvent
-from ecbm_runtime.uow import Projection
+from ecbm_runtime.uow import BatchProjection, Projection
 
 _log = logging.getLogger("ecbm.registry.directory")
 
@@ -81,29 +81,57 @@ def on_organisation_updated(
     _moved(connection)
 
 
-def on_programme_registered(
-    connection: Connection, event: ProgrammeRegistered, record: StoredEvent
+def register_programmes(
+    connection: Connection, registered: Sequence[tuple[ProgrammeRegistered, StoredEvent]]
 ) -> None:
-    programme_id = record.entity_id
-    # One round trip for both (a bulk import registers thousands in one transaction).
-    organisation_name, label = connection.execute(
-        select(
-            select(directory_organisations.c.display_name)
-            .where(directory_organisations.c.organisation_id == event.organisation_id)
-            .scalar_subquery(),
-            select(programme_quality_labels.c.level)
-            .where(programme_quality_labels.c.programme_id == programme_id)
-            .scalar_subquery(),
+    """Four statements however many programmes (a bulk import registers hundreds at once)."""
+    organisations, labels = directory_organisations, programme_quality_labels
+    organisation_ids = {event.organisation_id for event, _ in registered}
+    organisation_names = dict(
+        connection.execute(
+            select(organisations.c.organisation_id, organisations.c.display_name).where(
+                organisations.c.organisation_id.in_(organisation_ids)
+            )
+        ).all()
+    )
+    programme_ids = [record.entity_id for _, record in registered]
+    held_labels = dict(
+        connection.execute(
+            select(labels.c.programme_id, labels.c.level).where(
+                labels.c.programme_id.in_(programme_ids)
+            )
+        ).all()
+    )
+    rows = [
+        _directory_row(
+            event,
+            record,
+            organisation_names.get(event.organisation_id, ""),
+            held_labels.get(record.entity_id, levels.NO_LABEL),
         )
-    ).one()
-    organisation_name, label = organisation_name or "", label or levels.NO_LABEL
+        for event, record in registered
+    ]
+    connection.execute(insert(d), rows)
+    terms = [
+        term
+        for event, record in registered
+        for term in _term_rows(record.entity_id, {f: getattr(event, f) for f in TERM_FIELDS})
+    ]
+    if terms:
+        connection.execute(insert(programme_directory_terms), terms)
+    _moved(connection)
+
+
+def _directory_row(
+    event: ProgrammeRegistered, record: StoredEvent, organisation_name: str, label: str
+) -> dict[str, Any]:
     location = event.location
     latitude = location.latitude if location else None
     longitude = location.longitude if location else None
     evidence = levels.EVIDENCE_LEVELS[0]
     feature = mapping.feature(
         mapping.MappedProgramme(
-            programme_id=programme_id,
+            programme_id=record.entity_id,
             display_name=event.display_name,
             organisation_name=organisation_name,
             countries=tuple(dict.fromkeys(event.countries)),
@@ -114,34 +142,29 @@ def on_programme_registered(
             quality_level=label,
         )
     )
-    connection.execute(
-        insert(d).values(
-            programme_id=programme_id,
-            position=record.position,
-            organisation_id=event.organisation_id,
-            organisation_name=organisation_name,
-            display_name=event.display_name,
-            description=event.description,
-            status=event.status.value,
-            countries=_joined(event.countries),
-            target_groups=_joined(event.target_groups),
-            formats=_joined(event.formats),
-            focus_areas=_joined(event.focus_areas),
-            city=event.city,
-            latitude=latitude,
-            longitude=longitude,
-            evidence_level=evidence,
-            evidence_rank=levels.evidence_rank(evidence),
-            quality_level=label,
-            quality_rank=levels.quality_rank(label),
-            search_name=text.search_name(event.display_name),
-            search_body=text.search_body(event.description, organisation_name, event.city),
-            feature=feature,
-        )
-    )
-    terms = {field: getattr(event, field) for field in TERM_FIELDS}
-    _insert_terms(connection, programme_id, terms)
-    _moved(connection)
+    return {
+        "programme_id": record.entity_id,
+        "position": record.position,
+        "organisation_id": event.organisation_id,
+        "organisation_name": organisation_name,
+        "display_name": event.display_name,
+        "description": event.description,
+        "status": event.status.value,
+        "countries": _joined(event.countries),
+        "target_groups": _joined(event.target_groups),
+        "formats": _joined(event.formats),
+        "focus_areas": _joined(event.focus_areas),
+        "city": event.city,
+        "latitude": latitude,
+        "longitude": longitude,
+        "evidence_level": evidence,
+        "evidence_rank": levels.evidence_rank(evidence),
+        "quality_level": label,
+        "quality_rank": levels.quality_rank(label),
+        "search_name": text.search_name(event.display_name),
+        "search_body": text.search_body(event.description, organisation_name, event.city),
+        "feature": feature,
+    }
 
 
 def on_programme_updated(
@@ -199,16 +222,25 @@ def on_programme_withdrawn(
     _moved(connection)
 
 
-def on_evidence_level_changed(
-    connection: Connection, event: EvidenceLevelChanged, record: StoredEvent
+def change_evidence_levels(
+    connection: Connection, changed: Sequence[tuple[EvidenceLevelChanged, StoredEvent]]
 ) -> None:
     connection.execute(
-        update(d)
-        .where(d.c.programme_id == record.entity_id)
-        .values(evidence_level=event.level.value, evidence_rank=event.level.rank)
+        _SET_EVIDENCE,
+        [
+            {"id": record.entity_id, "level": event.level.value, "rank": event.level.rank}
+            for event, record in changed
+        ],
     )
-    _refresh_feature(connection, record.entity_id)
+    _refresh_features(connection, [record.entity_id for _, record in changed])
     _moved(connection)
+
+
+_SET_EVIDENCE = (
+    update(d)
+    .where(d.c.programme_id == bindparam("id"))
+    .values(evidence_level=bindparam("level"), evidence_rank=bindparam("rank"))
+)
 
 
 def record_quality_level(
@@ -244,29 +276,44 @@ def record_quality_level(
 
 
 def _refresh_feature(connection: Connection, programme_id: str) -> None:
-    """Render the programme's map feature again from its row."""
-    row = connection.execute(
+    _refresh_features(connection, [programme_id])
+
+
+def _refresh_features(connection: Connection, programme_ids: Sequence[str]) -> None:
+    """Render the programmes' map features again from their rows (two statements)."""
+    rows = connection.execute(
         select(
-            d.c.display_name, d.c.organisation_name, d.c.countries, d.c.city, d.c.latitude,
-            d.c.longitude, d.c.evidence_level, d.c.quality_level,
-        ).where(d.c.programme_id == programme_id)
-    ).one_or_none()  # fmt: skip
-    if row is None:
+            d.c.programme_id, d.c.display_name, d.c.organisation_name, d.c.countries, d.c.city,
+            d.c.latitude, d.c.longitude, d.c.evidence_level, d.c.quality_level,
+        ).where(d.c.programme_id.in_(programme_ids))
+    ).all()  # fmt: skip
+    if not rows:
         return
-    feature = mapping.feature(
-        mapping.MappedProgramme(
-            programme_id=programme_id,
-            display_name=row.display_name,
-            organisation_name=row.organisation_name,
-            countries=tuple(row.countries.split()),
-            city=row.city,
-            latitude=row.latitude,
-            longitude=row.longitude,
-            evidence_level=row.evidence_level,
-            quality_level=row.quality_level,
-        )
-    )
-    connection.execute(update(d).where(d.c.programme_id == programme_id).values(feature=feature))
+    features = [
+        {
+            "id": row.programme_id,
+            "feature": mapping.feature(
+                mapping.MappedProgramme(
+                    programme_id=row.programme_id,
+                    display_name=row.display_name,
+                    organisation_name=row.organisation_name,
+                    countries=tuple(row.countries.split()),
+                    city=row.city,
+                    latitude=row.latitude,
+                    longitude=row.longitude,
+                    evidence_level=row.evidence_level,
+                    quality_level=row.quality_level,
+                )
+            ),
+        }
+        for row in rows
+    ]
+    connection.execute(_SET_FEATURE, features)
+
+
+_SET_FEATURE = (
+    update(d).where(d.c.programme_id == bindparam("id")).values(feature=bindparam("feature"))
+)
 
 
 _MOVED = "ecbm_directory_moved"
@@ -295,20 +342,24 @@ def _joined(values: Iterable[str]) -> str:
 def _insert_terms(
     connection: Connection, programme_id: str, terms: dict[str, Iterable[str]]
 ) -> None:
-    rows = [
+    rows = _term_rows(programme_id, terms)
+    if rows:
+        connection.execute(insert(programme_directory_terms), rows)
+
+
+def _term_rows(programme_id: str, terms: dict[str, Iterable[str]]) -> list[dict[str, str]]:
+    return [
         {"facet": facet, "value": value, "programme_id": programme_id}
         for facet, values in terms.items()
         for value in dict.fromkeys(values)
     ]
-    if rows:
-        connection.execute(insert(programme_directory_terms), rows)
 
 
 DIRECTORY_PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     OrganisationRegistered: [on_organisation_registered],
     OrganisationUpdated: [on_organisation_updated],
-    ProgrammeRegistered: [on_programme_registered],
+    ProgrammeRegistered: [BatchProjection(register_programmes)],
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
-    EvidenceLevelChanged: [on_evidence_level_changed],
+    EvidenceLevelChanged: [BatchProjection(change_evidence_levels)],
 }

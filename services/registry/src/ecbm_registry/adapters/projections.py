@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
 from ecbm_registry.domain.organisation import (
@@ -135,39 +135,54 @@ def on_programme_updated(
         )
 
 
-def on_evaluation_added(
-    connection: Connection, event: EvaluationAdded, record: StoredEvent
+def add_evaluations(
+    connection: Connection, added: Sequence[tuple[EvaluationAdded, StoredEvent]]
 ) -> None:
-    programme_id = record.entity_id
-    current = connection.execute(
-        select(programmes.c.evaluations).where(programmes.c.id == programme_id)
-    ).scalar_one()
-    added = {"design": event.design.value, "year": event.year, "link": event.link}
-    _touch_programme(connection, programme_id, record, evaluations=[*(current or []), added])
-
-
-def on_programme_learning_goal_declared(
-    connection: Connection, event: ProgrammeLearningGoalDeclared, record: StoredEvent
-) -> None:
-    programme_id = record.entity_id
-    current = connection.execute(
-        select(programmes.c.learning_goals).where(programmes.c.id == programme_id)
-    ).scalar_one()
-    goals = [g for g in current or [] if g["topic"] != event.topic]
-    goals.append({"topic": event.topic, "description": event.description})
-    _touch_programme(connection, programme_id, record, learning_goals=goals)
-
-
-def on_evidence_level_changed(
-    connection: Connection, event: EvidenceLevelChanged, record: StoredEvent
-) -> None:
-    _touch_programme(
+    held = _programme_column(connection, programmes.c.evaluations, added)
+    _touch_programmes(
         connection,
-        record.entity_id,
-        record,
-        evidence_level=event.level.value,
-        evidence_rank=event.level.rank,
+        [
+            (record, {"evaluations": [*(held[record.entity_id] or []), _evaluation(event)]})
+            for event, record in added
+        ],
     )
+
+
+def _evaluation(event: EvaluationAdded) -> dict[str, Any]:
+    return {"design": event.design.value, "year": event.year, "link": event.link}
+
+
+def declare_learning_goals(
+    connection: Connection, declared: Sequence[tuple[ProgrammeLearningGoalDeclared, StoredEvent]]
+) -> None:
+    held = _programme_column(connection, programmes.c.learning_goals, declared)
+    changes = []
+    for event, record in declared:
+        goals = [g for g in held[record.entity_id] or [] if g["topic"] != event.topic]
+        goals.append({"topic": event.topic, "description": event.description})
+        changes.append((record, {"learning_goals": goals}))
+    _touch_programmes(connection, changes)
+
+
+def change_evidence_levels(
+    connection: Connection, changed: Sequence[tuple[EvidenceLevelChanged, StoredEvent]]
+) -> None:
+    _touch_programmes(
+        connection,
+        [
+            (record, {"evidence_level": event.level.value, "evidence_rank": event.level.rank})
+            for event, record in changed
+        ],
+    )
+
+
+def _programme_column(
+    connection: Connection, column: Any, projected: Sequence[tuple[Any, StoredEvent]]
+) -> dict[str, Any]:
+    """``column`` of each programme the events are about, in one query."""
+    ids = [record.entity_id for _, record in projected]
+    query = select(programmes.c.id, column).where(programmes.c.id.in_(ids))
+    return dict(connection.execute(query).tuples().all())
 
 
 def on_programme_withdrawn(
@@ -183,6 +198,45 @@ def _touch_programme(
         update(programmes)
         .where(programmes.c.id == programme_id)
         .values(**values, version=record.version, update_time=record.recorded_at)
+    )
+
+
+_TOUCH_PROGRAMMES: dict[frozenset[str], Any] = {}
+
+
+def _touch_programmes(
+    connection: Connection, changes: Sequence[tuple[StoredEvent, dict[str, Any]]]
+) -> None:
+    """Set the given values (the same columns for each) and move version and update time.
+
+    One executemany however many programmes; the statement is built once per column set.
+    """
+    columns = frozenset(changes[0][1])
+    statement = _TOUCH_PROGRAMMES.get(columns)
+    if statement is None:
+        statement = (
+            update(programmes)
+            .where(programmes.c.id == bindparam("programme_id"))
+            .values(
+                {
+                    **{name: bindparam(f"new_{name}") for name in sorted(columns)},
+                    "version": bindparam("new_version"),
+                    "update_time": bindparam("new_update_time"),
+                }
+            )
+        )
+        _TOUCH_PROGRAMMES[columns] = statement
+    connection.execute(
+        statement,
+        [
+            {
+                "programme_id": record.entity_id,
+                "new_version": record.version,
+                "new_update_time": record.recorded_at,
+                **{f"new_{name}": value for name, value in values.items()},
+            }
+            for record, values in changes
+        ],
     )
 
 
@@ -224,9 +278,9 @@ PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     ProgrammeRegistered: [BatchProjection(register_programmes)],
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
-    EvaluationAdded: [on_evaluation_added],
-    ProgrammeLearningGoalDeclared: [on_programme_learning_goal_declared],
-    EvidenceLevelChanged: [on_evidence_level_changed],
+    EvaluationAdded: [BatchProjection(add_evaluations)],
+    ProgrammeLearningGoalDeclared: [BatchProjection(declare_learning_goals)],
+    EvidenceLevelChanged: [BatchProjection(change_evidence_levels)],
     OrganisationUpdated: [on_organisation_updated],
     OrganisationEditorAdded: [on_organisation_editor_added],
 }
