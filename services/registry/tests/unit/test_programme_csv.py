@@ -59,9 +59,9 @@ def rows(draw: st.DrawFn) -> dict[str, Any]:
         if value is not None:
             fields[name] = value
     for name in ("latitude", "longitude"):
-        value = draw(optional_float)
-        if value is not None:
-            fields[name] = value
+        degrees = draw(optional_float)
+        if degrees is not None:
+            fields[name] = degrees
     fields["evaluations"] = draw(st.lists(evaluation, max_size=3))
     return fields
 
