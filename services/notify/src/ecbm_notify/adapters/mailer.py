@@ -7,6 +7,7 @@ again later (`MailUnavailable`) or never (`MailRejected`); everything SMTP-speci
 from __future__ import annotations
 
 import contextlib
+import email.policy
 import logging
 import smtplib
 import ssl
@@ -150,6 +151,11 @@ class SmtpMailer:
                     smtp.close()
 
 
+# SMTP's own line limit: the default 78 would fold (and RFC 2047-encode) a long
+# List-Unsubscribe URL, which mail clients then fail to read as a link.
+WIRE_POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def compose(
     to: str,
     subject: str,
@@ -165,7 +171,7 @@ def compose(
     and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058), so mail clients
     offer a one-click unsubscribe that POSTs to the URL.
     """
-    message = EmailMessage()
+    message = EmailMessage(policy=WIRE_POLICY)
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
