@@ -3,6 +3,7 @@ databases: access, field-level errors, the whole campaign and double opt-in flow
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,8 +12,6 @@ import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
@@ -21,7 +20,7 @@ from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.newsletter import commands
 from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
 from ecbm_runtime.settings import ServiceSettings
-from ecbm_runtime.testing import api_in_process, bearer, free_port
+from ecbm_runtime.testing import api_in_process, bearer, free_port, violations
 
 EDITOR = bearer("editor", subject="editor-1")
 MEMBER = bearer("member", subject="ana")
@@ -57,14 +56,6 @@ def campaign(**audience: object) -> pb.Campaign:
         ],
         audience=pb.Audience(**audience),  # type: ignore[arg-type]
     )  # fmt: skip
-
-
-def violations(error: grpc.RpcError) -> dict[str, str]:
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    assert status is not None
-    bad_request = error_details_pb2.BadRequest()
-    assert status.details[0].Unpack(bad_request)
-    return {v.field: v.description for v in bad_request.field_violations}
 
 
 def test_editors_run_a_campaign_from_draft_to_sent_over_grpc(
@@ -172,6 +163,32 @@ def test_anyone_subscribes_and_confirms_with_the_mailed_link(api: Api, smtp_sink
     with pytest.raises(grpc.RpcError) as raised:
         api.stub.ListSubscribers(pb.ListSubscribersRequest())
     assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_the_mailed_link_confirms_on_notifys_page_after_a_click(
+    api: Api, smtp_sink: SmtpSink
+) -> None:
+    api.stub.Subscribe(pb.SubscribeRequest(subscriber=pb.Subscriber(email="eva@example.org")))
+    link = smtp_sink.to("eva@example.org")[0].part("plain").split()
+    [url] = [word for word in link if "/newsletter/confirm?token=" in word]
+
+    with urllib.request.urlopen(url, timeout=10) as shown:  # what a mail scanner does
+        assert shown.status == 200 and b'<form method="post"' in shown.read()
+    assert _subscriber_states(api) == ["STATE_PENDING"]
+    with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=10) as done:
+        assert done.status == 200 and b"eva@example.org" in done.read()
+    assert _subscriber_states(api) == ["STATE_CONFIRMED"]
+
+    forged = url.split("token=")[0] + "token=forged.token"
+    request = urllib.request.Request(forged, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 400 and b"does not work" in refused.value.read()
+
+
+def _subscriber_states(api: Api) -> list[str]:
+    listed = api.stub.ListSubscribers(pb.ListSubscribersRequest(), metadata=EDITOR)
+    return [pb.Subscriber.State.Name(s.state) for s in listed.subscribers]
 
 
 def _send_now(api: Api, draft: pb.Campaign) -> pb.Campaign:

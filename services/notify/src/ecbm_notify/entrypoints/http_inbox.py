@@ -10,6 +10,8 @@ GET  /unsubscribe?token=T             confirmation page with a button (changes n
 POST /unsubscribe?token=T             unsubscribe (RFC 8058 one-click: the body is
                                       ``List-Unsubscribe=One-Click``); no login, the
                                       signed token says who and what
+GET  /newsletter/confirm?token=T      double opt-in: a page with a confirm button
+POST /newsletter/confirm?token=T      ConfirmSubscription; a bad or expired token → 400 page
 
 Calls send ``Authorization: Bearer <token>``; only the SSE endpoint also takes
 ``?access_token=``, because ``EventSource`` cannot set headers. The inbox is the token's own
@@ -31,9 +33,10 @@ from urllib.parse import parse_qs, urlsplit
 import pydantic
 
 from ecbm_notify.application import commands, queries
+from ecbm_notify.application.newsletter import commands as newsletter_commands
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.unsubscribe import InvalidUnsubscribeToken
-from ecbm_notify.entrypoints import sse, unsubscribe_pages
+from ecbm_notify.entrypoints import link_pages, sse
 from ecbm_notify.entrypoints.grpc_api import ACCESS
 from ecbm_runtime import auth, errors
 from ecbm_runtime.grpc.interceptors import bearer_token
@@ -105,6 +108,7 @@ class _InboxHandler(BaseHTTPRequestHandler):
             "/inbox/notifications": self._list,
             "/inbox/unread-count": self._unread_count,
             "/unsubscribe": self._unsubscribe_page,
+            "/newsletter/confirm": self._confirmation_page,
         }
         self._dispatch(routes.get(path), params)
 
@@ -114,6 +118,8 @@ class _InboxHandler(BaseHTTPRequestHandler):
             self._dispatch(self._mark_all_read, params)
         elif path == "/unsubscribe":
             self._dispatch(self._unsubscribe, {**self._form(), **params})
+        elif path == "/newsletter/confirm":
+            self._dispatch(self._confirm_subscription, params)
         elif path.startswith("/inbox/notifications/") and path.endswith("/read"):
             params["notification_id"] = path.split("/")[3]
             self._dispatch(self._mark_read, params)
@@ -195,18 +201,32 @@ class _InboxHandler(BaseHTTPRequestHandler):
         try:
             request = self.inbox.bus.handle(queries.CheckUnsubscribeToken(token=token))
         except InvalidUnsubscribeToken as error:
-            self._html(400, unsubscribe_pages.refused(error.why))
+            self._html(400, link_pages.refused(error.why))
             return
-        self._html(200, unsubscribe_pages.confirm(token, request.topic))
+        self._html(200, link_pages.confirm(token, request.topic))
 
     def _unsubscribe(self, params: dict[str, str]) -> None:
         try:
             done = self.inbox.bus.handle(commands.Unsubscribe(token=params.get("token", "")))
         except InvalidUnsubscribeToken as error:
-            self._html(400, unsubscribe_pages.refused(error.why))
+            self._html(400, link_pages.refused(error.why))
             return
         _log.info("unsubscribed by link", extra={"topics": done.topics})
-        self._html(200, unsubscribe_pages.done(done.topics))
+        self._html(200, link_pages.done(done.topics))
+
+    def _confirmation_page(self, params: dict[str, str]) -> None:
+        self._html(200, link_pages.confirm_subscription(params.get("token", "")))
+
+    def _confirm_subscription(self, params: dict[str, str]) -> None:
+        command = newsletter_commands.ConfirmSubscription(token=params.get("token") or "-")
+        try:
+            subscriber = self.inbox.bus.handle(command)
+        except (InvalidUnsubscribeToken, errors.InvalidArgument, errors.NotFound) as error:
+            why = error.why if isinstance(error, InvalidUnsubscribeToken) else "unknown link"
+            self._html(400, link_pages.confirmation_refused(why))
+            return
+        _log.info("newsletter subscription confirmed by link")
+        self._html(200, link_pages.subscribed(subscriber.email))
 
     # Helpers ----------------------------------------------------------------------------
 

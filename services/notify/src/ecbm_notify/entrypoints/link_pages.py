@@ -1,4 +1,8 @@
-"""The small HTML pages of the unsubscribe flow (English; the link itself is the login)."""
+"""The small HTML pages behind links in e-mails: unsubscribe, newsletter confirmation.
+
+English; the signed link itself is the login. A GET only shows what a button would do,
+because mail scanners follow links (RFC 8058); the button POSTs.
+"""
 
 from __future__ import annotations
 
@@ -52,4 +56,28 @@ def refused(why: str) -> str:
         f"<p>{escape(why.capitalize())}. Nothing was changed.</p>"
         "<p>Use the link in a recent e-mail, or change your notification preferences "
         "after signing in.</p>",
+    )
+
+
+def confirm_subscription(token: str) -> str:
+    return _page(
+        "Confirm your subscription",
+        "<p>Receive the Center's newsletter at this address?</p>"
+        f'<form method="post" action="/newsletter/confirm?token={escape(token, quote=True)}">'
+        '<button type="submit">Yes, subscribe me</button></form>',
+    )
+
+
+def subscribed(email: str) -> str:
+    return _page(
+        "You are subscribed",
+        f"<p>The newsletter will come to {escape(email)}. Every issue has a link to stop it.</p>",
+    )
+
+
+def confirmation_refused(why: str) -> str:
+    return _page(
+        "This confirmation link does not work",
+        f"<p>{escape(why.capitalize())}. Nothing was changed.</p>"
+        "<p>Subscribe again to get a new link.</p>",
     )
