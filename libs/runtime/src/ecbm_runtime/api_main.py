@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
-from collections.abc import Callable
 
-from ecbm_runtime.grpc import ApiServer, create_server, serve_forever
+from ecbm_runtime.grpc import create_server_for, serve_forever
 from ecbm_runtime.metrics import start_metrics_server
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.observability import configure_logging
@@ -26,12 +24,7 @@ def run(name: str) -> int:
     configure_logging(name, "api", settings.log_level)
     upgrade(definition.migrations, settings.effective_database_url())
     wiring = definition.build_api(settings)
-    server, port = create_server(
-        settings,
-        registrations=wiring.registrations,
-        access_policy=wiring.access_policy,
-        readiness_check=wiring.readiness_check,
-    )
+    server, port = create_server_for(settings, wiring)
     metrics_port = start_metrics_server(settings.metrics_port, settings.metrics_host)
     _log.info(
         "%s api serving gRPC on %s:%d; metrics at http://127.0.0.1:%d/metrics",
@@ -41,27 +34,11 @@ def run(name: str) -> int:
         metrics_port,
         extra={"grpc_port": port, "metrics_port": metrics_port},
     )
-    _stopping_first(server, wiring.on_stopping)
     try:
         serve_forever(server)
     finally:
         wiring.on_stop()
     return 0
-
-
-def _stopping_first(server: ApiServer, on_stopping: Callable[[], None]) -> None:
-    """``server.stop`` turns health NOT_SERVING, runs ``on_stopping``, then stops as before."""
-    stop = server.stop
-
-    def stop_after_hook(grace: float | None = None) -> threading.Event:
-        server.health.enter_graceful_shutdown()
-        try:
-            on_stopping()
-        except Exception:
-            _log.exception("on_stopping failed; stopping anyway")
-        return stop(grace)
-
-    server.stop = stop_after_hook  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> int:

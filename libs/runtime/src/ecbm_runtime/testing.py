@@ -26,7 +26,7 @@ from grpc_status import rpc_status
 from sqlalchemy import create_engine, text
 
 from ecbm_runtime.db import normalise_url
-from ecbm_runtime.grpc import ApiServer, create_server
+from ecbm_runtime.grpc import ApiServer, create_server_for
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
 
@@ -207,12 +207,7 @@ def api_in_process(
     The same wiring ``api_main`` serves, so tests see what callers see.
     """
     wiring = definition.build_api(settings)
-    server, port = create_server(
-        settings,
-        registrations=wiring.registrations,
-        access_policy=wiring.access_policy,
-        readiness_check=wiring.readiness_check,
-    )
+    server, port = create_server_for(settings, wiring)
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     try:

@@ -115,7 +115,11 @@ def wait_for(probe: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 class Api:
-    def __init__(self, ready: threading.Event | Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        ready: threading.Event | Callable[[], bool],
+        on_stopping: Callable[[], None] = lambda: None,
+    ) -> None:
         self.servicer = Servicer()
         check = ready.is_set if isinstance(ready, threading.Event) else ready
         registration = ServiceRegistration(
@@ -125,8 +129,9 @@ class Api:
         )
         settings = ServiceSettings(service_name="test", jwt_secret=SECRET, grpc_port=0)
         self.server, self.port = create_server(
-            settings, registrations=[registration], access_policy=POLICY, readiness_check=check
-        )
+            settings, registrations=[registration], access_policy=POLICY,
+            readiness_check=check, on_stopping=on_stopping,
+        )  # fmt: skip
         assert isinstance(self.server, ApiServer)
         self.server.start()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
@@ -365,6 +370,26 @@ def test_graceful_stop_turns_health_off_and_lets_an_in_flight_call_finish(api: A
     api.servicer.release.set()
     assert future.result(timeout=10) == b"done"
     assert stopped.wait(10)
+
+
+def test_stopping_ends_long_calls_through_the_hook_before_the_grace_period() -> None:
+    """The hook runs once health is NOT_SERVING and can end what would hold the grace period."""
+    seen: list[int] = []
+
+    def end_long_calls() -> None:
+        seen.append(api.server.health.Check(health_pb2.HealthCheckRequest(), None).status)
+        api.servicer.release.set()
+
+    api = Api(lambda: True, on_stopping=end_long_calls)
+    future = api.unary("Slow").future(b"")
+    assert api.servicer.slow_started.wait(10)
+
+    stopped = api.server.stop(grace=30)
+
+    assert seen == [health_pb2.HealthCheckResponse.NOT_SERVING]
+    assert future.result(timeout=10) == b"done"
+    assert stopped.wait(10)  # long before the 30 s grace period
+    api.channel.close()
 
 
 def test_each_call_logs_one_json_line_with_its_correlation_id(api: Api) -> None:

@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 
 from ecbm_runtime import auth
 from ecbm_runtime.grpc.interceptors import ApiInterceptor
+from ecbm_runtime.service import ApiWiring
 from ecbm_runtime.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -51,9 +52,11 @@ class ApiServer(grpc.Server):
     """
 
     def __init__(self, server: grpc.Server, port: int, health_servicer: health.HealthServicer,
-                 readiness: _Readiness) -> None:  # fmt: skip
+                 readiness: _Readiness, on_stopping: Callable[[], None] = lambda: None,
+                 ) -> None:  # fmt: skip
         self.server, self.port, self.health = server, port, health_servicer
         self._readiness = readiness
+        self._on_stopping = on_stopping
         self._started = False
 
     def start(self) -> None:
@@ -63,8 +66,13 @@ class ApiServer(grpc.Server):
             self._readiness.start()
 
     def stop(self, grace: float | None = None) -> threading.Event:
+        """NOT_SERVING, then ``on_stopping`` (ends long-lived streams), then the grace period."""
         self.health.enter_graceful_shutdown()
         self._readiness.stop()
+        try:
+            self._on_stopping()
+        except Exception:
+            _log.exception("on_stopping failed; stopping anyway")
         return self.server.stop(grace)
 
     def wait_for_termination(self, timeout: float | None = None) -> bool:
@@ -120,11 +128,13 @@ def create_server(
     registrations: Sequence[ServiceRegistration],
     access_policy: auth.AccessPolicy,
     readiness_check: Callable[[], bool],
+    on_stopping: Callable[[], None] = lambda: None,
 ) -> tuple[ApiServer, int]:
     """Build and bind (not start) the api server; returns it and the bound port.
 
     Health starts NOT_SERVING for ``""`` and each service, and turns SERVING once
-    ``readiness_check`` returns true after ``start()``.
+    ``readiness_check`` returns true after ``start()``. ``stop`` calls ``on_stopping``
+    before the grace period.
     """
     names = [r.service_full_name for r in registrations]
     _check_policy(names, access_policy)
@@ -142,7 +152,7 @@ def create_server(
     port = server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
     _log.info("gRPC server bound to %s:%d", settings.grpc_host, port)
     readiness = _Readiness(readiness_check, health_servicer, ["", *names])
-    return ApiServer(server, port, health_servicer, readiness), port
+    return ApiServer(server, port, health_servicer, readiness, on_stopping), port
 
 
 def _add_health(server: grpc.Server, names: Sequence[str]) -> health.HealthServicer:
@@ -191,3 +201,14 @@ def serve_forever(server: ApiServer, grace_seconds: float = 5.0) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     _log.info("gRPC server stopped")
+
+
+def create_server_for(settings: ServiceSettings, wiring: ApiWiring) -> tuple[ApiServer, int]:
+    """``create_server`` with what a service's ``build_api`` returned."""
+    return create_server(
+        settings,
+        registrations=wiring.registrations,
+        access_policy=wiring.access_policy,
+        readiness_check=wiring.readiness_check,
+        on_stopping=wiring.on_stopping,
+    )
