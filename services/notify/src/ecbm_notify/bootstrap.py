@@ -27,6 +27,7 @@ from ecbm_notify.application.handlers import (
     UNSUBSCRIBE_QUERY_HANDLERS,
 )
 from ecbm_notify.application.newsletter import wiring as newsletter_wiring
+from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.application.sending import DigestSchedule, Outbound
 from ecbm_notify.domain.catalogue import template_samples
 from ecbm_notify.domain.delivery import RetryPolicy
@@ -108,11 +109,15 @@ class Notify:
     live: Fanout = field(default_factory=Fanout)
     outbound: Outbound | None = None
     digests: DigestSchedule = field(default_factory=DigestSchedule)
+    newsletter: Newsletter | None = None
 
     def close(self) -> None:
-        """The worker's stop: say QUIT to the SMTP server, close the pool."""
-        if self.outbound is not None and isinstance(self.outbound.mailer, SmtpMailer):
-            self.outbound.mailer.close()
+        """The worker's stop: say QUIT to the SMTP servers, close the pool."""
+        mailers = [self.outbound.mailer] if self.outbound is not None else []
+        mailers += self.newsletter.mailers if self.newsletter is not None else []
+        for mailer in mailers:
+            if isinstance(mailer, SmtpMailer):
+                mailer.close()
         self.engine.dispose()
 
 
@@ -153,6 +158,7 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
     read = partial(read_only_connection, engine)
     live = Fanout()
     keys = unsubscribe_keys(settings)
+    newsletter = newsletter_wiring.newsletter_for(settings)
     handlers = {
         **{message: partial(handler, uow=uow) for message, handler in EVENT_HANDLERS.items()},
         **{message: partial(handler, uow=uow) for message, handler in COMMAND_HANDLERS.items()},
@@ -169,7 +175,7 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
             message: partial(handler, keys=keys)
             for message, handler in UNSUBSCRIBE_QUERY_HANDLERS.items()
         },
-        **newsletter_wiring.handlers(uow, read, newsletter_wiring.newsletter_for(settings)),
+        **newsletter_wiring.handlers(uow, read, newsletter),
     }
     outbound, schedule = None, DigestSchedule()
     if isinstance(settings, NotifySettings):
@@ -177,7 +183,7 @@ def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify
         schedule = DigestSchedule(settings.digest_hour, settings.weekly_digest_weekday)
     return Notify(
         bus=MessageBus(handlers), engine=engine, wiring=wiring, live=live, outbound=outbound,
-        digests=schedule,
+        digests=schedule, newsletter=newsletter,
     )  # fmt: skip
 
 
