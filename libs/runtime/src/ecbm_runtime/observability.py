@@ -47,12 +47,13 @@ def correlation(correlation_id: str | None, causation_id: str | None) -> Iterato
 
 
 def current_correlation_id() -> str:
-    """The correlation id in effect, starting (and keeping) a new one when none is set."""
+    """The correlation id in effect, or a new one for work begun outside any call or message.
+
+    The new one is not kept: a thread that runs unrelated work one after another (a timer,
+    a script) must not tie it all together under one id.
+    """
     cid = _correlation_var.get()
-    if cid is None:
-        cid = new_correlation_id()
-        _correlation_var.set(cid)
-    return cid
+    return cid if cid is not None else new_correlation_id()
 
 
 def current_causation_id() -> str | None:

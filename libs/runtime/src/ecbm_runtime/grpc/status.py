@@ -7,8 +7,8 @@ a caller never sees a traceback and never UNKNOWN.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 import grpc
 import pydantic
@@ -18,6 +18,8 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from ecbm_runtime import errors
+
+M = TypeVar("M", bound=pydantic.BaseModel)
 
 CORRELATION_HEADER = "x-correlation-id"
 _log = logging.getLogger("ecbm.grpc")
@@ -81,6 +83,32 @@ def _details_for(exc: Exception) -> list[Message]:
 def validation_violations(exc: pydantic.ValidationError) -> list[errors.FieldViolation]:
     """One violation per pydantic error, its path written ``programme.countries[1]``."""
     return [errors.FieldViolation(_path(e["loc"]), e["msg"]) for e in exc.errors()]
+
+
+def validated(model: type[M], fields: dict[str, Any], renamed: Mapping[str, str]) -> M:
+    """``model`` built from a request's ``fields``; errors name the request's fields.
+
+    ``renamed`` maps a model path prefix to the request's (``changes`` → ``policy_contact``);
+    the key ``""`` is the prefix of every other path.
+    """
+    try:
+        return model.model_validate(fields)
+    except pydantic.ValidationError as exc:
+        violations = [
+            errors.FieldViolation(_request_path(v.field, renamed), v.description)
+            for v in validation_violations(exc)
+        ]
+        raise errors.InvalidArgument(violations) from exc
+
+
+def _request_path(path: str, renamed: Mapping[str, str]) -> str:
+    for model_prefix, request_prefix in renamed.items():
+        if model_prefix and (
+            path == model_prefix or path.startswith((f"{model_prefix}.", f"{model_prefix}["))
+        ):
+            return request_prefix + path[len(model_prefix) :]
+    default = renamed.get("")
+    return f"{default}.{path}" if default else path
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

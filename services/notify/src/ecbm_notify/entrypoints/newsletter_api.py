@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import grpc
-import pydantic
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel
 
@@ -25,7 +23,7 @@ from ecbm_runtime.grpc.convert import (
     encode_page_token,
 )
 from ecbm_runtime.grpc.names import resource_id
-from ecbm_runtime.grpc.status import validation_violations
+from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["NewsletterService"].full_name
@@ -75,7 +73,7 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
         self, request: pb.CreateCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
         fields = {"request_id": request.request_id, "draft": _draft_fields(request.campaign)}
-        command = _validated(commands.CreateCampaign, fields, {"draft": "campaign"})
+        command = validated(commands.CreateCampaign, fields, {"draft": "campaign"})
         return campaign_to_proto(self.bus.handle(command))
 
     def UpdateCampaign(
@@ -91,7 +89,7 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
             "changes": {k: v for k, v in _draft_fields(campaign).items() if k in paths},
         }
         renamed = {"changes": "campaign", "expected_version": "campaign.version"}
-        command = _validated(commands.UpdateCampaign, fields, renamed)
+        command = validated(commands.UpdateCampaign, fields, renamed)
         return campaign_to_proto(self.bus.handle(command))
 
     def GetCampaign(
@@ -119,7 +117,7 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
         fields: dict[str, Any] = {"campaign_id": _campaign_id(request.name)}
         if request.recipient_name:
             fields["recipient_name"] = request.recipient_name
-        preview = self.bus.handle(_validated(queries.PreviewCampaign, fields, {}))
+        preview = self.bus.handle(validated(queries.PreviewCampaign, fields, {}))
         return pb.PreviewCampaignResponse(
             subject=preview.subject, text=preview.text, html=preview.html
         )
@@ -173,13 +171,13 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
             },
         }
         renamed = {"interests": "subscriber", "email": "subscriber.email"}
-        self.bus.handle(_validated(commands.Subscribe, fields, renamed))
+        self.bus.handle(validated(commands.Subscribe, fields, renamed))
         return pb.SubscribeResponse(confirmation_sent=True)
 
     def ConfirmSubscription(
         self, request: pb.ConfirmSubscriptionRequest, context: grpc.ServicerContext
     ) -> pb.Subscriber:
-        command = _validated(commands.ConfirmSubscription, {"token": request.token}, {})
+        command = validated(commands.ConfirmSubscription, {"token": request.token}, {})
         view: SubscriberView = self.bus.handle(command)
         public = subscriber_to_proto(view)
         public.email = ""  # the token's holder learns only that it worked
@@ -234,25 +232,6 @@ def _draft_fields(campaign: pb.Campaign) -> dict[str, Any]:
             "include_subscribers": not audience.exclude_subscribers,
         },
     }
-
-
-def _validated(model: type[M], fields: dict[str, Any], renamed: Mapping[str, str]) -> M:
-    """``model`` from ``fields``; errors name the request's fields (``campaign.blocks[1]``)."""
-    try:
-        return model.model_validate(fields)
-    except pydantic.ValidationError as exc:
-        violations = [
-            FieldViolation(_renamed(v.field, renamed), v.description)
-            for v in validation_violations(exc)
-        ]
-        raise InvalidArgument(violations) from exc
-
-
-def _renamed(path: str, renamed: Mapping[str, str]) -> str:
-    for prefix, replacement in renamed.items():
-        if path == prefix or path.startswith((f"{prefix}.", f"{prefix}[")):
-            return replacement + path[len(prefix) :]
-    return path
 
 
 def _timestamp(moment: datetime | None) -> Timestamp | None:

@@ -21,7 +21,6 @@ from ecbm_registry.entrypoints.proto_fields import (
     page_token,
     proto_value,
     timestamp,
-    validated,
 )
 from ecbm_runtime.auth import AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
@@ -30,6 +29,7 @@ from ecbm_runtime.grpc.convert import (
     apply_field_mask,
 )
 from ecbm_runtime.grpc.names import resource_id
+from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["NetworkService"].full_name

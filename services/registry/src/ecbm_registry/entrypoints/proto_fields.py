@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -13,7 +12,6 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from ecbm_registry.adapters.paging import Page
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
-from ecbm_runtime.grpc.status import validation_violations
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -41,32 +39,6 @@ def timestamp(value: datetime | None) -> Timestamp | None:
     stamp = Timestamp()
     stamp.FromDatetime(value)
     return stamp
-
-
-def validated(model: type[M], fields: dict[str, Any], renamed: Mapping[str, str]) -> M:
-    """``model`` built from ``fields``; errors name the request's fields, not the model's.
-
-    ``renamed`` maps a model path prefix to the request's (``changes`` → ``policy_contact``);
-    the key ``""`` is the prefix of every other path.
-    """
-    try:
-        return model.model_validate(fields)
-    except pydantic.ValidationError as exc:
-        violations = [
-            FieldViolation(_request_path(v.field, renamed), v.description)
-            for v in validation_violations(exc)
-        ]
-        raise InvalidArgument(violations) from exc
-
-
-def _request_path(path: str, renamed: Mapping[str, str]) -> str:
-    for model_prefix, request_prefix in renamed.items():
-        if model_prefix and (
-            path == model_prefix or path.startswith((f"{model_prefix}.", f"{model_prefix}["))
-        ):
-            return request_prefix + path[len(model_prefix) :]
-    default = renamed.get("")
-    return f"{default}.{path}" if default else path
 
 
 def page_fields(page_size: int, token: str) -> dict[str, Any]:
