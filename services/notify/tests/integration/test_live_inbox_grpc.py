@@ -118,6 +118,7 @@ def test_stopping_the_server_ends_open_watches_promptly(live_api: Any, owner: An
     live_api.server.stop(0.5).wait(5)
     live_api.wiring.on_stop()
 
-    with pytest.raises(grpc.RpcError):
+    with pytest.raises(grpc.RpcError) as ended:
         next(stream)
+    assert ended.value.code() == grpc.StatusCode.UNAVAILABLE  # clients know to watch again
     assert time.monotonic() - started < 3

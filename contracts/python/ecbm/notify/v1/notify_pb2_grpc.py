@@ -127,9 +127,9 @@ class NotifyServiceServicer:
     def WatchNotifications(self, request, context):
         """Streams changes to a recipient's inbox as they happen: first the current unread
         count, then one message per new notification or read-state change, until the
-        client cancels or the server shuts down (then reconnect). Changes are delivered
-        within tens of milliseconds of their commit. A client too slow to keep up gets a
-        CHANGE_RESYNC message and should list its notifications again.
+        client cancels or the server shuts down (then it ends UNAVAILABLE: watch again).
+        Changes are delivered within tens of milliseconds of their commit. A client too slow
+        to keep up gets a CHANGE_RESYNC message and should list its notifications again.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -122,6 +122,8 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         watch = self.bus.handle(queries.WatchInbox(recipient_id=recipient_id))
         context.add_callback(watch.close)  # cancelled by the client or by the server's stop
         yield from (update_to_proto(update) for update in watch)
+        if context.is_active():  # the server is stopping: tell the client to watch again
+            context.abort(grpc.StatusCode.UNAVAILABLE, "notify is stopping; watch again")
 
     def GetPreferences(
         self, request: pb.GetPreferencesRequest, context: grpc.ServicerContext
