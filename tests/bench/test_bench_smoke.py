@@ -1,7 +1,7 @@
-"""The benchmark suite runs end to end at tiny scale and writes every figure.
+"""Each benchmark suite runs end to end at tiny scale and writes every figure.
 
-Not a speed test: it asserts that each figure exists and is a positive number, never
-how big it is (the machine running tests is shared and noisy).
+Not speed tests: they assert that each figure exists and is a positive number, and that
+the work measured was done, never how fast (the machine running tests is shared and noisy).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,13 +17,17 @@ from ecbm_cli.bench import run_suite
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq, pytest.mark.e2e]
 
-HEADLINE = (
-    "query_ratio",
-    "command_ratio",
-    "propagation_p50_ms",
-    "propagation_p99_ms",
-    "raw_roundtrip_p50_ms",
-)
+
+def tiny_run(suite: str, tmp_path: Path, headline: tuple[str, ...]) -> dict[str, Any]:
+    """The suite's JSON after a tiny run, checked for what every suite must write."""
+    out = tmp_path / "results" / f"{suite}.json"
+    run_suite(suite, out, scale="tiny")
+    results: dict[str, Any] = json.loads(out.read_text())
+    assert (results["suite"], results["scale"]) == (suite, "tiny")
+    assert {key: results[key] for key in headline if not _positive(results[key])} == {}
+    assert all(isinstance(target["pass"], bool) for target in results["targets"].values())
+    assert results["machine"]["cpu_count"] > 0 and results["timestamp"]
+    return results
 
 
 def _positive(value: object) -> bool:
@@ -36,19 +41,46 @@ def _positive(value: object) -> bool:
 
 @pytest.mark.timeout(120)
 def test_tiny_foundation_suite_writes_every_figure(tmp_path: Path) -> None:
-    out = tmp_path / "results" / "foundation.json"
+    results = tiny_run("foundation", tmp_path, (
+        "query_ratio", "command_ratio", "propagation_p50_ms", "propagation_p99_ms",
+        "raw_roundtrip_p50_ms",
+    ))  # fmt: skip
 
-    run_suite("foundation", out, scale="tiny")
-
-    results = json.loads(out.read_text())
-    assert {key: results[key] for key in HEADLINE if not _positive(results[key])} == {}
     assert results["query"]["GetProgramme"]["per_second"] > 0
     assert results["query"]["echo"]["per_second"] > 0
     assert results["command"]["RegisterProgramme"]["per_second"] > 0
     assert results["command"]["insert_commit"]["per_second"] > 0
-    assert results["propagation"]["samples"] > 0
-    assert results["raw_roundtrip"]["samples"] > 0
-    assert results["machine"]["cpu_count"] > 0
-    assert results["timestamp"]
+    assert results["propagation"]["samples"] > 0 and results["raw_roundtrip"]["samples"] > 0
     assert set(results["targets"]) >= {"query_ratio", "command_ratio", "propagation_p99_ms"}
-    assert all(isinstance(target["pass"], bool) for target in results["targets"].values())
+
+
+@pytest.mark.timeout(180)
+def test_tiny_registry_suite_imports_every_row_and_writes_every_figure(tmp_path: Path) -> None:
+    results = tiny_run("registry", tmp_path, (
+        "import_seconds", "import_rows_per_second", "import_to_copy",
+        "search_two_facets_p95_ms", "search_to_sql_p95", "map_europe_p95_ms", "map_to_sql_p95",
+    ))  # fmt: skip
+
+    assert set(results["targets"]) == {
+        "import_seconds", "search_two_facets_p95_ms", "map_europe_p95_ms",
+    }  # fmt: skip
+    assert results["import"]["rows"] == 200 and results["import"]["organisations_created"] > 0
+    assert results["map"]["features"] > 0
+    assert results["search"]["api"]["samples"] == results["map"]["api"]["samples"] == 10
+
+
+@pytest.mark.timeout(300)
+def test_tiny_notify_suite_sends_the_whole_campaign_and_writes_every_figure(
+    tmp_path: Path,
+) -> None:
+    results = tiny_run("notify", tmp_path, (
+        "messages_ratio", "newsletter_per_second", "smtplib_per_second", "peak_rss_mb",
+        "sse_p50_ms", "sse_p95_ms",
+    ))  # fmt: skip
+
+    newsletter = results["newsletter"]
+    assert newsletter["sent"] == newsletter["recipients"] == 200
+    assert newsletter["failed"] == 0
+    assert results["baseline"]["messages"] == 200
+    assert results["sse"]["samples"] == 20
+    assert set(results["targets"]) == {"messages_ratio", "peak_rss_mb", "sse_p95_ms"}

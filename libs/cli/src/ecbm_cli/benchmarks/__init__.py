@@ -51,3 +51,11 @@ class Suite(Protocol):
     def headline(self, measured: dict[str, Any]) -> dict[str, float]: ...
 
     def table(self, results: dict[str, Any]) -> str: ...
+
+
+def figures_table(suite: str, results: dict[str, Any], rows: list[tuple[str, float, str]]) -> str:
+    """The printed summary: the suite, scale and CPUs, then one line per (key, value, note)."""
+    width = max(len(key) for key, _, _ in rows)
+    lines = [f"{suite} ({results['scale']}, {results['machine']['cpu_count']} CPUs)"]
+    lines += [f"  {key:<{width}} {value:>10.3f}  {note}" for key, value, note in rows]
+    return "\n".join(lines)

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm_cli.benchmarks import Target, messaging, registry_flow
+from ecbm_cli.benchmarks import Target, figures_table, messaging, registry_flow
 from ecbm_cli.benchmarks.environment import (
     Processes,
     databases,
@@ -131,9 +131,7 @@ def table(results: dict[str, Any]) -> str:
         ("propagation_p99_ms", results["propagation_p99_ms"], f"max {propagation['max_ms']} ms"),
         ("raw_roundtrip_p50_ms", results["raw_roundtrip_p50_ms"], f"{raw['samples']} messages"),
     ]
-    lines = [f"foundation ({results['scale']}, {results['machine']['cpu_count']} CPUs)"]
-    lines += [f"  {key:<22} {value:>10.3f}  {note}" for key, value, note in rows]
-    return "\n".join(lines)
+    return figures_table("foundation", results, rows)
 
 
 @dataclass

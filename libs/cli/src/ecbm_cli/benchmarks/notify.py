@@ -37,7 +37,7 @@ import psycopg
 
 from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
-from ecbm_cli.benchmarks import Target
+from ecbm_cli.benchmarks import Target, figures_table
 from ecbm_cli.benchmarks.environment import (
     Processes,
     databases,
@@ -114,9 +114,7 @@ def table(results: dict[str, Any]) -> str:
         ("sse_p50_ms", results["sse_p50_ms"], f"{sse['samples']} events"),
         ("sse_p95_ms", results["sse_p95_ms"], f"max {sse['max_ms']} ms"),
     ]
-    lines = [f"notify ({results['scale']}, {results['machine']['cpu_count']} CPUs)"]
-    lines += [f"  {key:<16} {value:>10.3f}  {note}" for key, value, note in rows]
-    return "\n".join(lines)
+    return figures_table("notify", results, rows)
 
 
 @dataclass

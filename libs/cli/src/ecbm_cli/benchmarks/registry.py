@@ -26,7 +26,7 @@ from typing import Any
 import grpc
 import psycopg
 
-from ecbm_cli.benchmarks import Target
+from ecbm_cli.benchmarks import Target, figures_table
 from ecbm_cli.benchmarks.environment import (
     Processes,
     databases,
@@ -96,9 +96,7 @@ def table(results: dict[str, Any]) -> str:
          f"p50 {map_['api']['p50_ms']} ms; bare SQL p95 {map_['sql']['p95_ms']} ms; "
          f"{map_['features']:,} points"),
     ]  # fmt: skip
-    lines = [f"registry ({results['scale']}, {results['machine']['cpu_count']} CPUs)"]
-    lines += [f"  {key:<26} {value:>10.3f}  {note}" for key, value, note in rows]
-    return "\n".join(lines)
+    return figures_table("registry", results, rows)
 
 
 def run(scale: Scale) -> dict[str, Any]:
