@@ -154,6 +154,16 @@ class OrganisationUpdated(RegistryEvent):
     occurred_at: OccurredAt = Field(description="When the organisation changed.")
 
 
+class OrganisationWithdrawn(RegistryEvent):
+    """An organisation was taken off the registry, none of its programmes active; final."""
+
+    organisation_id: ResourceId = Field(
+        description="Id of the organisation: organisations/{organisation_id}."
+    )
+    reason: str = Field(default="", max_length=2000, description="Why, free text; may be empty.")
+    occurred_at: OccurredAt = Field(description="When the organisation was withdrawn.")
+
+
 EvaluationDesign = Literal["NONE", "DESCRIPTIVE", "PRE_POST", "QUASI_EXPERIMENTAL", "RANDOMISED"]
 
 
