@@ -28,6 +28,16 @@ def existing_organisations(connection: Connection, ids: Collection[str]) -> set[
     return set(connection.execute(query).scalars())
 
 
+def withdrawn_organisations(connection: Connection, ids: Collection[str]) -> set[str]:
+    """Those of ``ids`` that are withdrawn: an import registers nothing for them."""
+    if not ids:
+        return set()
+    query = select(organisations.c.id).where(
+        organisations.c.id.in_(list(ids)), organisations.c.status == "withdrawn"
+    )
+    return set(connection.execute(query).scalars())
+
+
 def organisations_by_identity(
     connection: Connection, identities: Collection[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:

@@ -12,6 +12,7 @@ from ecbm_registry.domain.organisation import (
     OrganisationEditorAdded,
     OrganisationRegistered,
     OrganisationUpdated,
+    OrganisationWithdrawn,
     normalised_name,
 )
 from ecbm_registry.domain.programme import (
@@ -273,6 +274,16 @@ def on_organisation_editor_added(
     )
 
 
+def on_organisation_withdrawn(
+    connection: Connection, event: OrganisationWithdrawn, record: StoredEvent
+) -> None:
+    connection.execute(
+        update(organisations)
+        .where(organisations.c.id == record.entity_id)
+        .values(status="withdrawn", version=record.version, update_time=record.recorded_at)
+    )
+
+
 PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     OrganisationRegistered: [BatchProjection(register_organisations)],
     ProgrammeRegistered: [BatchProjection(register_programmes)],
@@ -283,4 +294,5 @@ PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     EvidenceLevelChanged: [BatchProjection(change_evidence_levels)],
     OrganisationUpdated: [on_organisation_updated],
     OrganisationEditorAdded: [on_organisation_editor_added],
+    OrganisationWithdrawn: [on_organisation_withdrawn],
 }

@@ -36,12 +36,21 @@ organisations = Table(
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
+    # registry_organisations_0001: "active" or "withdrawn" (OrganisationStatus).
+    Column("status", String(20), nullable=False, server_default="active"),
 )
 Index(
     "ix_organisations_identity",
     organisations.c.normalised_name,
     organisations.c.country,
     unique=True,
+)
+# ListOrganisations in one country, in name order (keyset on name, then id).
+Index(
+    "ix_organisations_country_name",
+    organisations.c.country,
+    organisations.c.normalised_name,
+    organisations.c.id,
 )
 
 programmes = Table(

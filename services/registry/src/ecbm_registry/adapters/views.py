@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
 from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
-from ecbm_registry.application.queries import ListProgrammes
+from ecbm_registry.application.queries import ListOrganisations, ListProgrammes
 from ecbm_runtime.tables import events
 
 
@@ -28,6 +28,7 @@ class OrganisationView:
     create_time: datetime
     update_time: datetime
     editors: tuple[str, ...] = ()
+    status: str = "active"  # OrganisationStatus
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,13 @@ class ProgrammePage:
     total_size: int
 
 
+@dataclass(frozen=True)
+class OrganisationPage:
+    organisations: list[OrganisationView]
+    next_after: tuple[str, str] | None  # sort key and id of the last one; None: last page
+    total_size: int
+
+
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -131,6 +139,62 @@ def organisation_named(connection: Connection, normalised_name: str, country: st
         organisations.c.normalised_name == normalised_name, organisations.c.country == country
     )
     return connection.execute(query).scalar_one_or_none()
+
+
+def active_programme_count(connection: Connection, organisation_id: str) -> int:
+    """How many of the organisation's programmes are not withdrawn."""
+    query = select(func.count()).where(
+        programmes.c.organisation_id == organisation_id, programmes.c.status != "withdrawn"
+    )
+    return int(connection.execute(query).scalar_one())
+
+
+# ListOrganisations' order_by field → the column it sorts on. By name means by the name
+# compared as duplicates are (case and spacing ignored), so "acme" and "Acme" sit together.
+_ORGANISATION_SORT = {
+    "display_name": organisations.c.normalised_name,
+    "create_time": organisations.c.create_time,
+}
+
+
+def list_organisations(connection: Connection, query: ListOrganisations) -> OrganisationPage:
+    """One page, keyset-paged on (sort column, id): no row skipped or repeated across pages.
+
+    The count and the page are two statements (see ``list_programmes`` on why that is fine).
+    """
+    filtered = select(organisations).where(
+        organisations.c.status.in_([s.value for s in query.statuses()])
+    )
+    if query.country:
+        filtered = filtered.where(organisations.c.country == query.country)
+    if query.kind:
+        filtered = filtered.where(organisations.c.kind == query.kind.value)
+    total = connection.execute(select(func.count()).select_from(filtered.subquery())).scalar_one()
+    (field, descending), *_ = query.order_by
+    column, id_column = _ORGANISATION_SORT[field], organisations.c.id
+    page_query = filtered
+    if query.after is not None:
+        raw_key, after_id = query.after
+        key: object = datetime.fromisoformat(raw_key) if field == "create_time" else raw_key
+        if descending:
+            page_query = page_query.where(
+                or_(column < key, and_(column == key, id_column < after_id))
+            )
+        else:
+            page_query = page_query.where(
+                or_(column > key, and_(column == key, id_column > after_id))
+            )
+    ordering = (column.desc(), id_column.desc()) if descending else (column, id_column)
+    rows = list(
+        connection.execute(page_query.order_by(*ordering).limit(query.page_size + 1)).mappings()
+    )
+    page = [_organisation(row) for row in rows[: query.page_size]]
+    next_after: tuple[str, str] | None = None
+    if len(rows) > query.page_size:
+        last = rows[query.page_size - 1]
+        sort_key = page[-1].create_time.isoformat() if field == "create_time" else last[column.name]
+        next_after = (sort_key, last["id"])
+    return OrganisationPage(organisations=page, next_after=next_after, total_size=int(total))
 
 
 def programme(connection: Connection, programme_id: str) -> ProgrammeView | None:

@@ -178,3 +178,9 @@ class UpdateOrganisation(Command):
     organisation_id: str = Field(min_length=1, max_length=64)
     expected_version: int = Field(ge=1)
     organisation: OrganisationChanges
+
+
+class WithdrawOrganisation(Command):
+    actor: Actor = Actor()
+    organisation_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(default="", max_length=2000)

@@ -20,7 +20,9 @@ from ecbm_registry.domain.errors import (
 )
 from ecbm_registry.domain.organisation import (
     Organisation,
+    OrganisationIsWithdrawn,
     OrganisationRegistered,
+    OrganisationStatus,
     normalised_name,
 )
 from ecbm_registry.domain.programme import Location, Programme, ProgrammeRegistered
@@ -73,8 +75,11 @@ def register_programme(
     with uow() as work:
         repository = work.repository(Programme)
         if not (command.request_id and repository.exists(programme_id)):
-            if views.organisation(work.connection, command.organisation_id) is None:
+            organisation = views.organisation(work.connection, command.organisation_id)
+            if organisation is None:
                 raise OrganisationNotFound(command.organisation_id)
+            if organisation.status == OrganisationStatus.WITHDRAWN:
+                raise OrganisationIsWithdrawn(command.organisation_id)
             if command.external_id:
                 taken = programmes_by_external_id(work.connection, [command.external_id])
                 if taken:
@@ -225,6 +230,25 @@ def update_organisation(
     return view
 
 
+def withdraw_organisation(
+    command: commands.WithdrawOrganisation, uow: UnitOfWorkFactory
+) -> views.OrganisationView:
+    """Withdraw it once none of its programmes is active.
+
+    The count is read in this transaction, not under a lock: a programme registered at the
+    same instant can slip in; it stays visible, and its editors can still withdraw it.
+    """
+    with uow() as work:
+        organisation = _load_organisation(work, command.organisation_id)
+        _require_organisation_editor(work, command.organisation_id, command.actor)
+        active = views.active_programme_count(work.connection, command.organisation_id)
+        organisation.withdraw(command.reason, active)
+        work.commit()
+        view = views.organisation(work.connection, command.organisation_id)
+    assert view is not None
+    return view
+
+
 def get_organisation(
     query: queries.GetOrganisation, read: ReadConnection
 ) -> views.OrganisationView:
@@ -254,6 +278,13 @@ def get_programme_history(
         )
 
 
+def list_organisations(
+    query: queries.ListOrganisations, read: ReadConnection
+) -> views.OrganisationPage:
+    with read() as connection:
+        return views.list_organisations(connection, query)
+
+
 def list_programmes(query: queries.ListProgrammes, read: ReadConnection) -> views.ProgrammePage:
     with read() as connection:
         return views.list_programmes(connection, query)
@@ -268,10 +299,12 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.DeclareProgrammeLearningGoal: declare_programme_learning_goal,
     commands.UpdateOrganisation: update_organisation,
     commands.AddOrganisationEditor: add_organisation_editor,
+    commands.WithdrawOrganisation: withdraw_organisation,
 }
 QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.GetOrganisation: get_organisation,
     queries.GetProgramme: get_programme,
     queries.ListProgrammes: list_programmes,
+    queries.ListOrganisations: list_organisations,
     queries.GetProgrammeHistory: get_programme_history,
 }

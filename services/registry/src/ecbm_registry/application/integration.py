@@ -7,6 +7,7 @@ from ecbm_registry.domain.organisation import (
     OrganisationEditorAdded,
     OrganisationRegistered,
     OrganisationUpdated,
+    OrganisationWithdrawn,
 )
 from ecbm_registry.domain.programme import (
     EvaluationAdded,
@@ -113,6 +114,14 @@ def organisation_editor_added(
     )
 
 
+def organisation_withdrawn(
+    event: OrganisationWithdrawn, record: StoredEvent
+) -> published.OrganisationWithdrawn:
+    return published.OrganisationWithdrawn(
+        organisation_id=record.entity_id, reason=event.reason, occurred_at=record.recorded_at
+    )
+
+
 def evaluation_added(
     event: EvaluationAdded, record: StoredEvent
 ) -> published.ProgrammeEvaluationAdded:
@@ -154,6 +163,7 @@ INTEGRATION: dict[type, Translation] = {
     ProgrammeWithdrawn: programme_withdrawn,
     OrganisationUpdated: organisation_updated,
     OrganisationEditorAdded: organisation_editor_added,
+    OrganisationWithdrawn: organisation_withdrawn,
     EvaluationAdded: evaluation_added,
     EvidenceLevelChanged: evidence_level_changed,
     ProgrammeLearningGoalDeclared: programme_learning_goal_declared,

@@ -11,6 +11,7 @@ from ecbm_registry.domain.organisation import (
     OrganisationEditorAdded,
     OrganisationRegistered,
     OrganisationUpdated,
+    OrganisationWithdrawn,
 )
 from ecbm_registry.domain.programme import (
     EvaluationAdded,
@@ -26,6 +27,7 @@ AREA = Area(
         OrganisationRegistered,
         OrganisationUpdated,
         OrganisationEditorAdded,
+        OrganisationWithdrawn,
         ProgrammeRegistered,
         ProgrammeUpdated,
         ProgrammeWithdrawn,

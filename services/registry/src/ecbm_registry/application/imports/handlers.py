@@ -129,6 +129,12 @@ class _Organisation:
     violations: list[FieldViolation] = field(default_factory=list)
 
 
+def _withdrawn(organisation_id: str) -> _Organisation:
+    """A withdrawn organisation runs no new programmes, and an import changes none of its."""
+    problem = f"organisations/{organisation_id} is withdrawn"
+    return _Organisation(violations=[FieldViolation("organisation", problem)])
+
+
 class _Batch:
     """One batch in one unit of work; knows what its rows' keys already name."""
 
@@ -146,6 +152,9 @@ class _Batch:
         )
         self.identities = import_lookup.organisations_by_identity(
             connection, {key for f in rows if (key := _identity(f)) is not None}
+        )
+        self.withdrawn = import_lookup.withdrawn_organisations(
+            connection, self.organisation_ids | set(self.identities.values())
         )
 
     def row(self, row: ProgrammeRowInput) -> RowOutcome:
@@ -224,6 +233,8 @@ class _Batch:
     def _organisation(self, fields: Mapping[str, Any]) -> _Organisation:
         given_id = _organisation_id(fields)
         if given_id:
+            if given_id in self.withdrawn:
+                return _withdrawn(given_id)
             if given_id in self.organisation_ids:
                 return _Organisation(id=given_id)
             problem = f"organisations/{given_id} does not exist"
@@ -233,7 +244,8 @@ class _Batch:
             problem = "give organisation (organisations/ID) or organisation_name and _country"
             return _Organisation(violations=[FieldViolation("organisation", problem)])
         if identity in self.identities:
-            return _Organisation(id=self.identities[identity])
+            found = self.identities[identity]
+            return _withdrawn(found) if found in self.withdrawn else _Organisation(id=found)
         violations: list[FieldViolation] = []
         values: dict[str, Any] = {
             name: _text(fields, column) for name, column in ORGANISATION_FIELDS.items()
