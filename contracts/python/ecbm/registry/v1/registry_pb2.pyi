@@ -22,6 +22,12 @@ class OrganisationKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORGANISATION_KIND_NETWORK: _ClassVar[OrganisationKind]
     ORGANISATION_KIND_OTHER: _ClassVar[OrganisationKind]
 
+class OrganisationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ORGANISATION_STATUS_UNSPECIFIED: _ClassVar[OrganisationStatus]
+    ORGANISATION_STATUS_ACTIVE: _ClassVar[OrganisationStatus]
+    ORGANISATION_STATUS_WITHDRAWN: _ClassVar[OrganisationStatus]
+
 class ProgrammeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     PROGRAMME_STATUS_UNSPECIFIED: _ClassVar[ProgrammeStatus]
@@ -45,6 +51,9 @@ ORGANISATION_KIND_PUBLIC_BODY: OrganisationKind
 ORGANISATION_KIND_FUNDER: OrganisationKind
 ORGANISATION_KIND_NETWORK: OrganisationKind
 ORGANISATION_KIND_OTHER: OrganisationKind
+ORGANISATION_STATUS_UNSPECIFIED: OrganisationStatus
+ORGANISATION_STATUS_ACTIVE: OrganisationStatus
+ORGANISATION_STATUS_WITHDRAWN: OrganisationStatus
 PROGRAMME_STATUS_UNSPECIFIED: ProgrammeStatus
 PROGRAMME_STATUS_ACTIVE: ProgrammeStatus
 PROGRAMME_STATUS_PAUSED: ProgrammeStatus
@@ -66,7 +75,7 @@ class Contact(_message.Message):
     def __init__(self, display_name: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
 
 class Organisation(_message.Message):
-    __slots__ = ("name", "display_name", "kind", "country", "city", "website", "contact", "description", "version", "create_time", "update_time", "editors")
+    __slots__ = ("name", "display_name", "kind", "country", "city", "website", "contact", "description", "version", "create_time", "update_time", "editors", "status")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -79,6 +88,7 @@ class Organisation(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     EDITORS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     kind: OrganisationKind
@@ -91,7 +101,8 @@ class Organisation(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     editors: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., editors: _Optional[_Iterable[str]] = ...) -> None: ...
+    status: OrganisationStatus
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., website: _Optional[str] = ..., contact: _Optional[_Union[Contact, _Mapping]] = ..., description: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., editors: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[OrganisationStatus, str]] = ...) -> None: ...
 
 class Programme(_message.Message):
     __slots__ = ("name", "organisation", "display_name", "description", "languages", "countries", "status", "version", "create_time", "update_time", "target_groups", "formats", "focus_areas", "ages", "yearly_numbers", "start_year", "regions", "city", "location", "evidence_level", "evaluations", "learning_goals", "external_id")
@@ -232,6 +243,42 @@ class GetProgrammeRequest(_message.Message):
     NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListOrganisationsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "country", "kind", "status", "show_withdrawn", "order_by")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SHOW_WITHDRAWN_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    country: str
+    kind: OrganisationKind
+    status: OrganisationStatus
+    show_withdrawn: bool
+    order_by: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., country: _Optional[str] = ..., kind: _Optional[_Union[OrganisationKind, str]] = ..., status: _Optional[_Union[OrganisationStatus, str]] = ..., show_withdrawn: _Optional[bool] = ..., order_by: _Optional[str] = ...) -> None: ...
+
+class ListOrganisationsResponse(_message.Message):
+    __slots__ = ("organisations", "next_page_token", "total_size")
+    ORGANISATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    organisations: _containers.RepeatedCompositeFieldContainer[Organisation]
+    next_page_token: str
+    total_size: int
+    def __init__(self, organisations: _Optional[_Iterable[_Union[Organisation, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class WithdrawOrganisationRequest(_message.Message):
+    __slots__ = ("name", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ListProgrammesRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "organisation", "country", "status", "min_evidence_level", "external_id")

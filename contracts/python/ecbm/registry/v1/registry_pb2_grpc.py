@@ -45,6 +45,16 @@ class RegistryServiceStub:
                 request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.GetOrganisationRequest.SerializeToString,
                 response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
                 _registered_method=True)
+        self.ListOrganisations = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/ListOrganisations',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.ListOrganisationsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.ListOrganisationsResponse.FromString,
+                _registered_method=True)
+        self.WithdrawOrganisation = channel.unary_unary(
+                '/ecbm.registry.v1.RegistryService/WithdrawOrganisation',
+                request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.WithdrawOrganisationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
+                _registered_method=True)
         self.RegisterProgramme = channel.unary_unary(
                 '/ecbm.registry.v1.RegistryService/RegisterProgramme',
                 request_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.RegisterProgrammeRequest.SerializeToString,
@@ -117,9 +127,29 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListOrganisations(self, request, context):
+        """Lists organisations page by page (the directory of organisations), by default the
+        active ones in name order, optionally filtered by country, kind and status. Anyone may
+        call it. INVALID_ARGUMENT, naming the field, on a bad filter, order_by or page_token.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawOrganisation(self, request, context):
+        """Takes an organisation off the registry (status WITHDRAWN); it changes no more and runs
+        no new programmes. FAILED_PRECONDITION when it is withdrawn already or when some of
+        its programmes are not withdrawn (the message says how many: withdraw them first).
+        Same callers as UpdateOrganisation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RegisterProgramme(self, request, context):
         """Registers a new programme run by an existing organisation. Idempotent on
-        `request_id` like RegisterOrganisation; NOT_FOUND if the organisation is unknown.
+        `request_id` like RegisterOrganisation; NOT_FOUND if the organisation is unknown,
+        FAILED_PRECONDITION if it is withdrawn.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -158,7 +188,8 @@ class RegistryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UpdateOrganisation(self, request, context):
-        """Sets the organisation fields named in `update_mask`, like UpdateProgramme.
+        """Sets the organisation fields named in `update_mask`, like UpdateProgramme;
+        FAILED_PRECONDITION when the organisation is withdrawn.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -167,6 +198,7 @@ class RegistryServiceServicer:
     def AddOrganisationEditor(self, request, context):
         """Makes a person an editor of an organisation (nothing changes when they are one).
         Center editors and the organisation's editors may call it; others get PERMISSION_DENIED.
+        FAILED_PRECONDITION when the organisation is withdrawn.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -207,6 +239,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
             'GetOrganisation': grpc.unary_unary_rpc_method_handler(
                     servicer.GetOrganisation,
                     request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.GetOrganisationRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.SerializeToString,
+            ),
+            'ListOrganisations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOrganisations,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.ListOrganisationsRequest.FromString,
+                    response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.ListOrganisationsResponse.SerializeToString,
+            ),
+            'WithdrawOrganisation': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawOrganisation,
+                    request_deserializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.WithdrawOrganisationRequest.FromString,
                     response_serializer=ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.SerializeToString,
             ),
             'RegisterProgramme': grpc.unary_unary_rpc_method_handler(
@@ -314,6 +356,60 @@ class RegistryService:
             target,
             '/ecbm.registry.v1.RegistryService/GetOrganisation',
             ecbm_dot_registry_dot_v1_dot_registry__pb2.GetOrganisationRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOrganisations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/ListOrganisations',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.ListOrganisationsRequest.SerializeToString,
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.ListOrganisationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawOrganisation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.registry.v1.RegistryService/WithdrawOrganisation',
+            ecbm_dot_registry_dot_v1_dot_registry__pb2.WithdrawOrganisationRequest.SerializeToString,
             ecbm_dot_registry_dot_v1_dot_registry__pb2.Organisation.FromString,
             options,
             channel_credentials,

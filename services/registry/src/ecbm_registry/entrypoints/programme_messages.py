@@ -9,7 +9,7 @@ from google.protobuf.struct_pb2 import Struct
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm_registry.adapters.views import OrganisationView, ProgrammeHistory, ProgrammeView
 from ecbm_registry.application.people.actor import Actor
-from ecbm_registry.domain.organisation import OrganisationKind
+from ecbm_registry.domain.organisation import OrganisationKind, OrganisationStatus
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_registry.entrypoints.proto_fields import enum_value, timestamp
 from ecbm_runtime.auth import current_principal
@@ -221,6 +221,43 @@ def list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
     return fields
 
 
+def organisation_list_fields(request: pb.ListOrganisationsRequest) -> dict[str, Any]:
+    """The query's fields; the page token holds the order it was made for, checked here."""
+    fields: dict[str, Any] = {
+        "page_size": clamp_page_size(request.page_size),
+        "order_by": request.order_by,
+        "show_withdrawn": request.show_withdrawn,
+    }
+    if request.page_token:
+        position = decode_page_token(request.page_token)
+        after = position.get("after")
+        if (
+            position.get("order_by") != " ".join(request.order_by.split())
+            or not isinstance(after, list)
+            or len(after) != 2
+            or not all(isinstance(part, str) for part in after)
+        ):
+            raise InvalidArgument(
+                FieldViolation("page_token", "not a page token of this list and order_by")
+            )
+        fields["after"] = after
+    if request.country:
+        fields["country"] = request.country
+    if request.kind:
+        fields["kind"] = enum_value(
+            OrganisationKind, pb.OrganisationKind.Name(request.kind), "ORGANISATION_KIND_"
+        )
+    if request.status:
+        fields["status"] = enum_value(
+            OrganisationStatus, pb.OrganisationStatus.Name(request.status), "ORGANISATION_STATUS_"
+        )
+    return fields
+
+
+def organisation_page_token(request: pb.ListOrganisationsRequest, after: tuple[str, str]) -> str:
+    return encode_page_token({"after": list(after), "order_by": " ".join(request.order_by.split())})
+
+
 def organisation_to_proto(view: OrganisationView) -> pb.Organisation:
     return pb.Organisation(
         name=f"organisations/{view.id}",
@@ -235,6 +272,9 @@ def organisation_to_proto(view: OrganisationView) -> pb.Organisation:
         create_time=timestamp(view.create_time),
         update_time=timestamp(view.update_time),
         editors=[f"people/{person_id}" for person_id in view.editors],
+        status=pb.OrganisationStatus.Value(
+            "ORGANISATION_STATUS_" + OrganisationStatus(view.status).name
+        ),
     )
 
 

@@ -14,6 +14,8 @@ from ecbm_registry.entrypoints.programme_messages import (
     history_to_proto,
     list_fields,
     organisation_fields,
+    organisation_list_fields,
+    organisation_page_token,
     organisation_to_proto,
     organisation_update_fields,
     programme_fields,
@@ -24,6 +26,7 @@ from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import encode_page_token
 from ecbm_runtime.grpc.names import resource_id
+from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RegistryService"].full_name
@@ -31,6 +34,7 @@ SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RegistryService"].full_name
 ACCESS: AccessPolicy = {
     "RegisterOrganisation": allow("editor", "member"),
     "GetOrganisation": PUBLIC,
+    "ListOrganisations": PUBLIC,
     "RegisterProgramme": allow("editor", "member"),
     "GetProgramme": PUBLIC,
     "ListProgrammes": PUBLIC,
@@ -38,6 +42,7 @@ ACCESS: AccessPolicy = {
     "UpdateProgramme": allow("editor", "admin", "member"),
     "WithdrawProgramme": allow("editor", "admin", "member"),
     "UpdateOrganisation": allow("editor", "admin", "member"),
+    "WithdrawOrganisation": allow("editor", "admin", "member"),
     "AddOrganisationEditor": allow("editor", "admin", "member"),
     "AddEvaluation": allow("editor", "admin", "member"),
     "DeclareProgrammeLearningGoal": allow("editor", "admin", "member"),
@@ -69,6 +74,30 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             organisation_id=resource_id(request.name, "organisations", "name")
         )
         return organisation_to_proto(self.bus.handle(query))
+
+    def ListOrganisations(
+        self, request: pb.ListOrganisationsRequest, context: grpc.ServicerContext
+    ) -> pb.ListOrganisationsResponse:
+        fields = organisation_list_fields(request)
+        query = validated(queries.ListOrganisations, fields, {"after": "page_token"})
+        page = self.bus.handle(query)
+        return pb.ListOrganisationsResponse(
+            organisations=[organisation_to_proto(o) for o in page.organisations],
+            next_page_token=organisation_page_token(request, page.next_after)
+            if page.next_after
+            else "",
+            total_size=page.total_size,
+        )
+
+    def WithdrawOrganisation(
+        self, request: pb.WithdrawOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.Organisation:
+        command = commands.WithdrawOrganisation(
+            actor=actor(),
+            organisation_id=resource_id(request.name, "organisations", "name"),
+            reason=request.reason,
+        )
+        return organisation_to_proto(self.bus.handle(command))
 
     def RegisterProgramme(
         self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext
