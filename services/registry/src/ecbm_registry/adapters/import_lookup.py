@@ -9,6 +9,11 @@ from sqlalchemy import Connection, select, tuple_
 from ecbm_registry.adapters.read_models import organisations, programmes
 
 
+def _storable(keys: Collection[str]) -> list[str]:
+    """The keys that could be stored: PostgreSQL text holds no NUL, and refuses to compare one."""
+    return [key for key in keys if "\x00" not in key]
+
+
 def programmes_by_external_id(
     connection: Connection, external_ids: Collection[str]
 ) -> dict[str, str]:
@@ -16,7 +21,7 @@ def programmes_by_external_id(
     if not external_ids:
         return {}
     query = select(programmes.c.external_id, programmes.c.id).where(
-        programmes.c.external_id.in_(list(external_ids))
+        programmes.c.external_id.in_(_storable(external_ids))
     )
     return {external_id: id for external_id, id in connection.execute(query)}
 
@@ -24,7 +29,7 @@ def programmes_by_external_id(
 def existing_organisations(connection: Connection, ids: Collection[str]) -> set[str]:
     if not ids:
         return set()
-    query = select(organisations.c.id).where(organisations.c.id.in_(list(ids)))
+    query = select(organisations.c.id).where(organisations.c.id.in_(_storable(ids)))
     return set(connection.execute(query).scalars())
 
 
@@ -33,7 +38,7 @@ def withdrawn_organisations(connection: Connection, ids: Collection[str]) -> set
     if not ids:
         return set()
     query = select(organisations.c.id).where(
-        organisations.c.id.in_(list(ids)), organisations.c.status == "withdrawn"
+        organisations.c.id.in_(_storable(ids)), organisations.c.status == "withdrawn"
     )
     return set(connection.execute(query).scalars())
 
@@ -46,5 +51,9 @@ def organisations_by_identity(
         return {}
     query = select(
         organisations.c.normalised_name, organisations.c.country, organisations.c.id
-    ).where(tuple_(organisations.c.normalised_name, organisations.c.country).in_(list(identities)))
+    ).where(
+        tuple_(organisations.c.normalised_name, organisations.c.country).in_(
+            [(name, country) for name, country in identities if _storable([name, country])]
+        )
+    )
     return {(name, country): id for name, country, id in connection.execute(query)}

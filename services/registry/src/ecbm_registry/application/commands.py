@@ -65,6 +65,13 @@ class RegisterProgramme(Command):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180, validate_default=True)
 
+    @field_validator("external_id")
+    @classmethod
+    def _storable(cls, value: str) -> str:
+        if "\x00" in value:  # PostgreSQL text holds no NUL; the key is looked up and stored
+            raise ValueError("must not contain NUL characters")
+        return value
+
     @field_validator("status")
     @classmethod
     def _not_withdrawn(cls, value: ProgrammeStatus) -> ProgrammeStatus:
