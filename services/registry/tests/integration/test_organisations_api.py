@@ -115,6 +115,8 @@ def test_anyone_lists_page_by_page_without_a_token(registry_channel: grpc.Channe
         (pb.ListOrganisationsRequest(order_by="create_time sideways"), "order_by"),
         (pb.ListOrganisationsRequest(page_size=-1), "page_size"),
         (pb.ListOrganisationsRequest(page_token="garbage"), "page_token"),
+        (pb.ListOrganisationsRequest(kind=99), "kind"),  # type: ignore[arg-type]
+        (pb.ListOrganisationsRequest(status=7), "status"),  # type: ignore[arg-type]
     ],
 )
 def test_a_bad_filter_or_order_is_invalid_argument_naming_the_field(

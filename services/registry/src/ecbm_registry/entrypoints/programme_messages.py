@@ -244,14 +244,22 @@ def organisation_list_fields(request: pb.ListOrganisationsRequest) -> dict[str, 
     if request.country:
         fields["country"] = request.country
     if request.kind:
-        fields["kind"] = enum_value(
-            OrganisationKind, pb.OrganisationKind.Name(request.kind), "ORGANISATION_KIND_"
-        )
+        kind = _enum_name(pb.OrganisationKind, request.kind, "kind")
+        fields["kind"] = enum_value(OrganisationKind, kind, "ORGANISATION_KIND_")
     if request.status:
-        fields["status"] = enum_value(
-            OrganisationStatus, pb.OrganisationStatus.Name(request.status), "ORGANISATION_STATUS_"
-        )
+        status = _enum_name(pb.OrganisationStatus, request.status, "status")
+        fields["status"] = enum_value(OrganisationStatus, status, "ORGANISATION_STATUS_")
     return fields
+
+
+def _enum_name(enum: Any, number: int, field: str) -> str:
+    """The name of a proto enum number; a number this API does not define names ``field``."""
+    if number not in enum.values():
+        raise InvalidArgument(
+            FieldViolation(field, f"{number} is not a value of {enum.DESCRIPTOR.name}")
+        )
+    name: str = enum.Name(number)
+    return name
 
 
 def organisation_page_token(request: pb.ListOrganisationsRequest, after: tuple[str, str]) -> str:
