@@ -183,7 +183,7 @@ def _programme_column(
     """``column`` of each programme the events are about, in one query."""
     ids = [record.entity_id for _, record in projected]
     query = select(programmes.c.id, column).where(programmes.c.id.in_(ids))
-    return dict(connection.execute(query).tuples().all())
+    return {id: value for id, value in connection.execute(query)}
 
 
 def on_programme_withdrawn(
