@@ -221,12 +221,13 @@ class EventStore:
         first = suspects[0]
         raise VersionConflict(first.stream_id, first.expected_version) from cause
 
-    def _serialise_appends(self) -> None:
+    def lock_appends(self) -> None:
         """Wait until no other transaction can append, and keep it so until commit.
 
-        For callers that must exclude appends for a whole transaction (replay). Appends
-        themselves take the same lock inside their INSERT (``_PG_APPEND``); on SQLite,
-        BEGIN IMMEDIATE already did it.
+        For callers that must exclude appends for a whole transaction (replay), or check a
+        rule across aggregates that a concurrent append could break (read, then decide,
+        under the lock). Appends themselves take the same lock inside their INSERT
+        (``_PG_APPEND``); on SQLite, BEGIN IMMEDIATE already did it.
         """
         if is_postgresql(self.connection):
             self.connection.execute(

@@ -34,7 +34,7 @@ def replay(
     replayed = position = 0
     with engine.begin() as connection:
         store = EventStore(connection)
-        store._serialise_appends()  # the one definition of the store's append lock
+        store.lock_appends()  # the one definition of the store's append lock
         for table in reversed(read_model_tables):
             connection.execute(table.delete())
         while records := store.read_all(after_position=position, limit=batch):

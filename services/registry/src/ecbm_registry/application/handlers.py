@@ -75,6 +75,9 @@ def register_programme(
     with uow() as work:
         repository = work.repository(Programme)
         if not (command.request_id and repository.exists(programme_id)):
+            # Checked under the store's append lock, as withdraw_organisation counts: a
+            # programme never lands in an organisation withdrawn meanwhile.
+            work.store.lock_appends()
             organisation = views.organisation(work.connection, command.organisation_id)
             if organisation is None:
                 raise OrganisationNotFound(command.organisation_id)
@@ -235,12 +238,14 @@ def withdraw_organisation(
 ) -> views.OrganisationView:
     """Withdraw it once none of its programmes is active.
 
-    The count is read in this transaction, not under a lock: a programme registered at the
-    same instant can slip in; it stays visible, and its editors can still withdraw it.
+    The programmes are counted under the store's append lock, which register_programme
+    also takes before it checks the organisation: neither can slip past the other.
+    (A bulk import checks without it; a row imported at the same instant can still land.)
     """
     with uow() as work:
         organisation = _load_organisation(work, command.organisation_id)
         _require_organisation_editor(work, command.organisation_id, command.actor)
+        work.store.lock_appends()
         active = views.active_programme_count(work.connection, command.organisation_id)
         organisation.withdraw(command.reason, active)
         work.commit()
