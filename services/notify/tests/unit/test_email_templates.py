@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from importlib import resources
+from importlib.resources.abc import Traversable
+
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS
+from babel.messages.pofile import read_po
+from jinja2.ext import babel_extract as extract_jinja2
 
 from ecbm_notify.adapters.templates import (
     LANGUAGES,
@@ -77,3 +83,31 @@ def test_every_catalogue_entry_has_every_template_in_every_language() -> None:
     samples = template_samples()
     assert {kind.name for kind in CATALOGUE.values()} | {"digest"} == set(samples)
     RENDERER.validate(samples)  # raises TemplateProblem naming what is wrong
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "nl"])
+def test_every_string_of_every_template_is_translated(language: str) -> None:
+    """A string added to a template without its translations would reach people in English."""
+    templates = resources.files("ecbm_notify") / "templates"
+    wanted: set[str] = set()
+    for path in _template_files(templates):
+        with path.open("rb") as source:
+            for _line, _function, message, _comments in extract_jinja2(
+                source, list(DEFAULT_KEYWORDS), [], {"extensions": "jinja2.ext.i18n"}
+            ):
+                text = message[0] if isinstance(message, tuple) else message
+                if text:  # None: a call with a variable, e.g. _(topic), not a literal
+                    wanted.add(text)
+    with (resources.files("ecbm_notify") / "translations" / language / "messages.po").open(
+        "rb"
+    ) as po:
+        catalog = read_po(po)
+    untranslated = sorted(m for m in wanted if not (catalog.get(m) and catalog.get(m).string))
+    assert untranslated == []
+
+
+def _template_files(folder: Traversable) -> list[Traversable]:
+    found: list[Traversable] = []
+    for entry in folder.iterdir():
+        found += _template_files(entry) if entry.is_dir() else [entry]
+    return found
