@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -91,18 +92,18 @@ def test_every_string_of_every_template_is_translated(language: str) -> None:
     templates = resources.files("ecbm_notify") / "templates"
     wanted: set[str] = set()
     for path in _template_files(templates):
-        with path.open("rb") as source:
-            for _line, _function, message, _comments in extract_jinja2(
-                source, list(DEFAULT_KEYWORDS), [], {"extensions": "jinja2.ext.i18n"}
-            ):
-                text = message[0] if isinstance(message, tuple) else message
-                if text:  # None: a call with a variable, e.g. _(topic), not a literal
-                    wanted.add(text)
-    with (resources.files("ecbm_notify") / "translations" / language / "messages.po").open(
-        "rb"
-    ) as po:
-        catalog = read_po(po)
-    untranslated = sorted(m for m in wanted if not (catalog.get(m) and catalog.get(m).string))
+        source = io.BytesIO(path.read_bytes())
+        for _line, _function, message, _comments in extract_jinja2(
+            source, list(DEFAULT_KEYWORDS), [], {"extensions": "jinja2.ext.i18n"}
+        ):
+            text = message[0] if isinstance(message, tuple) else message
+            if text:  # None: a call with a variable, e.g. _(topic), not a literal
+                wanted.add(text)
+    po = resources.files("ecbm_notify") / "translations" / language / "messages.po"
+    catalog = read_po(io.BytesIO(po.read_bytes()))
+    untranslated = sorted(
+        m for m in wanted if (entry := catalog.get(m)) is None or not entry.string
+    )
     assert untranslated == []
 
 
