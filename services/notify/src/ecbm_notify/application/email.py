@@ -7,8 +7,9 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
@@ -43,6 +44,12 @@ DIGEST_TOPIC = "digest"
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class Mailer(Protocol):
+    """What sends a composed message (``adapters.mailer.SmtpMailer``; fakes in tests)."""
+
+    def send(self, message: EmailMessage) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -12,23 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Engine
 
 from ecbm_notify.adapters import deliveries, delivery_metrics
 from ecbm_notify.adapters.mailer import MailRejected, MailServerDown, MailUnavailable, compose
 from ecbm_notify.adapters.templates import TemplateRenderer
-from ecbm_notify.application.email import DIGEST_TOPIC, UnsubscribeKeys, unsubscribe_url
+from ecbm_notify.application.email import DIGEST_TOPIC, Mailer, UnsubscribeKeys, unsubscribe_url
 from ecbm_notify.domain.delivery import DeliveryStatus, RetryPolicy
 from ecbm_notify.domain.preferences import Channel, Frequency, Topic
 
 _log = logging.getLogger("ecbm_notify.sending")
 DIGEST_TYPE = "digest"
-
-
-class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.message import EmailMessage
-from typing import Protocol
 
 from ecbm_notify.adapters.newsletter_mail import Links
 from ecbm_notify.adapters.templates import TemplateRenderer
-
-
-class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from ecbm_notify.application.email import Clock, Mailer, utc_now
 
 
 @dataclass
@@ -32,4 +22,4 @@ class Newsletter:
     batch_size: int = 500
     lease_seconds: float = 60.0
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
-    clock: Callable[[], datetime] = utc_now
+    clock: Clock = utc_now

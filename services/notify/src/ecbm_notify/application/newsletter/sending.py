@@ -25,8 +25,9 @@ from ecbm_notify.adapters import newsletter_sends, newsletter_views
 from ecbm_notify.adapters.mailer import MailRejected, MailUnavailable
 from ecbm_notify.adapters.newsletter_mail import CampaignMail, render_campaign
 from ecbm_notify.adapters.newsletter_sends import Addressee, Outcome
+from ecbm_notify.application.email import Mailer
 from ecbm_notify.application.newsletter import commands
-from ecbm_notify.application.newsletter.context import Mailer, Newsletter
+from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.domain.campaign import Campaign
 from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.uow import UnitOfWork

@@ -17,7 +17,8 @@ from ecbm_notify.adapters.newsletter_mail import Links
 from ecbm_notify.adapters.newsletter_projections import NEWSLETTER_PROJECTIONS
 from ecbm_notify.adapters.newsletter_tables import NEWSLETTER_READ_MODEL_TABLES
 from ecbm_notify.adapters.templates import TemplateRenderer
-from ecbm_notify.application.newsletter.context import Mailer, Newsletter
+from ecbm_notify.application.email import Mailer
+from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.application.newsletter.handlers import (
     COMMAND_HANDLERS,
     COMMAND_HANDLERS_WITH_NEWSLETTER,
