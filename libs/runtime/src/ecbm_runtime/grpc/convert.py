@@ -6,15 +6,26 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 
 # A token is ours to read back; anything much longer than we ever write is not one.
 _MAX_TOKEN_LENGTH = 4096
+
+
+def timestamp(value: datetime | None) -> Timestamp | None:
+    """A ``google.protobuf.Timestamp`` (None stays unset); a naive time (SQLite) is UTC."""
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return stamp
 
 
 def message_to_dict(message: Message) -> dict[str, Any]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm.notify.v1 import notify_pb2 as pb
 from ecbm.notify.v1 import notify_pb2_grpc
@@ -17,7 +15,12 @@ from ecbm_notify.adapters.views import NotificationView, RecipientView
 from ecbm_notify.application import commands, queries
 from ecbm_notify.domain.preferences import Preference
 from ecbm_runtime.auth import AccessPolicy, allow
-from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
+from ecbm_runtime.grpc.convert import (
+    clamp_page_size,
+    decode_page_token,
+    encode_page_token,
+    timestamp,
+)
 from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.messagebus import MessageBus
 
@@ -187,14 +190,6 @@ def preferences_to_proto(recipient_id: str, chosen: list[Preference]) -> pb.Pref
     )  # fmt: skip
 
 
-def _timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value if value.tzinfo else value.replace(tzinfo=UTC))
-    return stamp
-
-
 def delivery_to_proto(view: DeliveryView) -> pb.Delivery:
     return pb.Delivery(
         name=f"deliveries/{view.id}",
@@ -205,12 +200,12 @@ def delivery_to_proto(view: DeliveryView) -> pb.Delivery:
         status=view.status,
         attempts=view.attempts,
         last_error=view.last_error or "",
-        create_time=_timestamp(view.create_time),
-        update_time=_timestamp(view.update_time),
-        send_time=_timestamp(view.send_time),
-        next_attempt_time=_timestamp(view.next_attempt_time),
+        create_time=timestamp(view.create_time),
+        update_time=timestamp(view.update_time),
+        send_time=timestamp(view.send_time),
+        next_attempt_time=timestamp(view.next_attempt_time),
         history=[
-            pb.DeliveryEvent(status=e.status, reason=e.reason or "", time=_timestamp(e.time))
+            pb.DeliveryEvent(status=e.status, reason=e.reason or "", time=timestamp(e.time))
             for e in view.history
         ],
     )
@@ -234,8 +229,6 @@ def update_to_proto(update: InboxUpdate) -> pb.WatchNotificationsResponse:
 
 
 def notification_to_proto(view: NotificationView) -> pb.Notification:
-    created = Timestamp()
-    created.FromDatetime(view.create_time)
     return pb.Notification(
         name=f"recipients/{view.recipient_id}/notifications/{view.id}",
         topic=view.topic,
@@ -244,7 +237,7 @@ def notification_to_proto(view: NotificationView) -> pb.Notification:
         link=view.link,
         source_event_type=view.source_event_type,
         read=view.read,
-        create_time=created,
+        create_time=timestamp(view.create_time),
     )
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, TypeVar
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel
 
 from ecbm.notify.v1 import newsletter_pb2 as pb
@@ -21,6 +20,7 @@ from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
     encode_page_token,
+    timestamp,
 )
 from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.grpc.status import validated
@@ -234,14 +234,6 @@ def _draft_fields(campaign: pb.Campaign) -> dict[str, Any]:
     }
 
 
-def _timestamp(moment: datetime | None) -> Timestamp | None:
-    if moment is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 def campaign_to_proto(view: CampaignView) -> pb.Campaign:
     counts = view.counts
     audience = view.audience
@@ -263,7 +255,7 @@ def campaign_to_proto(view: CampaignView) -> pb.Campaign:
             exclude_subscribers=not audience.include_subscribers,
         ),
         state=_STATE_OF[view.state],
-        send_time=_timestamp(view.send_time),
+        send_time=timestamp(view.send_time),
         audience_size=view.audience_size or 0,
         counts=pb.CampaignCounts(
             queued=counts.queued,
@@ -274,9 +266,9 @@ def campaign_to_proto(view: CampaignView) -> pb.Campaign:
         ),
         created_by=view.created_by,
         version=view.version,
-        create_time=_timestamp(view.create_time),
-        update_time=_timestamp(view.update_time),
-        complete_time=_timestamp(view.complete_time),
+        create_time=timestamp(view.create_time),
+        update_time=timestamp(view.update_time),
+        complete_time=timestamp(view.complete_time),
     )
 
 
@@ -289,5 +281,5 @@ def subscriber_to_proto(view: SubscriberView) -> pb.Subscriber:
         country=view.country or "",
         topics=view.topics,
         state=_SUBSCRIBER_STATE_OF[view.state],
-        create_time=_timestamp(view.create_time),
+        create_time=timestamp(view.create_time),
     )

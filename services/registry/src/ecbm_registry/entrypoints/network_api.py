@@ -20,13 +20,13 @@ from ecbm_registry.entrypoints.proto_fields import (
     page_fields,
     page_token,
     proto_value,
-    timestamp,
 )
 from ecbm_runtime.auth import AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import (
     apply_field_mask,
+    timestamp,
 )
 from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.grpc.status import validated

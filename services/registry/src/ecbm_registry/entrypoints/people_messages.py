@@ -8,8 +8,8 @@ from ecbm.registry.v1 import people_pb2 as pb
 from ecbm_registry.adapters.people_views import MembershipView, PersonView
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import ExpertiseLevel, Role
-from ecbm_registry.entrypoints.proto_fields import enum_value, timestamp
-from ecbm_runtime.grpc.convert import apply_field_mask
+from ecbm_registry.entrypoints.proto_fields import enum_value
+from ecbm_runtime.grpc.convert import apply_field_mask, timestamp
 from ecbm_runtime.grpc.names import resource_id
 
 # Proto field of Person → its name in the commands (only affiliation differs).

@@ -11,7 +11,7 @@ from ecbm_registry.adapters.views import OrganisationView, ProgrammeHistory, Pro
 from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind, OrganisationStatus
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
-from ecbm_registry.entrypoints.proto_fields import enum_value, timestamp
+from ecbm_registry.entrypoints.proto_fields import enum_value
 from ecbm_runtime.auth import current_principal
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import (
@@ -19,6 +19,7 @@ from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
     encode_page_token,
+    timestamp,
 )
 from ecbm_runtime.grpc.names import resource_id
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import pydantic
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm_registry.adapters.paging import Page
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
@@ -31,14 +29,6 @@ def domain_value(enum: Any, number: int, prefix: str) -> str | None:
 def proto_value(enum: Any, value: str, prefix: str) -> int:
     number: int = enum.Value(prefix + value.upper())
     return number
-
-
-def timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def page_fields(page_size: int, token: str) -> dict[str, Any]:
