@@ -125,7 +125,7 @@ def on_programme_updated(
             values["status"] = value.value
         else:
             values[name] = list(value) if isinstance(value, tuple) else value
-    _touch_programme(connection, programme_id, record, **values)
+    _touch_programmes(connection, [(record, values)])
     if "countries" in event.fields and event.countries is not None:
         connection.execute(
             delete(programme_countries).where(programme_countries.c.programme_id == programme_id)
@@ -189,17 +189,7 @@ def _programme_column(
 def on_programme_withdrawn(
     connection: Connection, event: ProgrammeWithdrawn, record: StoredEvent
 ) -> None:
-    _touch_programme(connection, record.entity_id, record, status="withdrawn")
-
-
-def _touch_programme(
-    connection: Connection, programme_id: str, record: StoredEvent, **values: Any
-) -> None:
-    connection.execute(
-        update(programmes)
-        .where(programmes.c.id == programme_id)
-        .values(**values, version=record.version, update_time=record.recorded_at)
-    )
+    _touch_programmes(connection, [(record, {"status": "withdrawn"})])
 
 
 _TOUCH_PROGRAMMES: dict[frozenset[str], Any] = {}
