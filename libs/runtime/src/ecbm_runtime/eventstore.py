@@ -1,20 +1,33 @@
-"""Append-only event store on SQLAlchemy Core, the same code on SQLite and PostgreSQL."""
+"""Append-only event store on SQLAlchemy Core: one interface, a class per database."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, NoReturn
 
-from sqlalchemy import Connection, TextClause, bindparam, delete, func, insert, select, text
+from sqlalchemy import (
+    Connection,
+    TextClause,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from ecbm_runtime.aggregate import DomainEvent
-from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.errors import Conflict
-from ecbm_runtime.tables import events
+from ecbm_runtime.inbox import Delivery, DuplicateDelivery
+from ecbm_runtime.outbox import OutboxEntry, OutboxMessage
+from ecbm_runtime.tables import events, inbox, outbox
 
 # One advisory lock key for the whole store: appends serialise, so positions become
 # visible in commit order and a reader tailing by position never skips one.
@@ -66,6 +79,9 @@ _LOAD = (
     select(events).where(events.c.stream_id == bindparam("stream_id")).order_by(events.c.version)
 )
 _INSERT = insert(events).returning(events.c.position, sort_by_parameter_order=True)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# A multi-row INSERT ... RETURNING for every outbox row of a commit.
+_INSERT_OUTBOX = insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True)
 
 
 class VersionConflict(Conflict):
@@ -110,14 +126,17 @@ class StoredEvent:
         return self.stream_id.split("-", 1)[1]
 
 
-class EventStore:
-    """Streams of events with optimistic concurrency and one global order."""
+class EventStore(ABC):
+    """Streams of events with optimistic concurrency and one global order.
+
+    One interface, one class per backend: ``PostgresEventStore`` and ``SqliteEventStore``
+    here, ``InMemoryEventStore`` in ``ecbm_runtime.in_memory`` for handler unit tests.
+    Beside the events it keeps what must commit with them: the inbox claim of the message
+    being handled and the outbox rows to publish.
+    """
 
     # Only tests turn this off, to show what the store lock protects against.
     serialise_appends: ClassVar[bool] = True
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
 
     def append(
         self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]
@@ -126,13 +145,79 @@ class EventStore:
         (stored,) = self.append_streams([StreamAppend(stream_id, expected_version, new_events)])
         return stored
 
+    @abstractmethod
     def append_streams(self, appends: Sequence[StreamAppend]) -> list[list[StoredEvent]]:
         """Append to several streams at once, all or none; the stored events of each.
 
-        One statement whatever the number of streams (a bulk import saves hundreds of
-        aggregates in one unit of work). Any stream that moved on raises VersionConflict
-        for it and leaves nothing of the others.
+        Any stream that moved on raises VersionConflict for it and leaves nothing of the
+        others.
         """
+
+    @abstractmethod
+    def lock_appends(self) -> None:
+        """Wait until no other transaction can append, and keep it so until commit.
+
+        For callers that must exclude appends for a whole transaction (replay), or check a
+        rule across aggregates that a concurrent append could break (read, then decide,
+        under the lock).
+        """
+
+    @abstractmethod
+    def current_version(self, stream_id: str) -> int: ...
+
+    @abstractmethod
+    def load(self, stream_id: str) -> list[StoredEvent]: ...
+
+    @abstractmethod
+    def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        """Events with a position above ``after_position``, in commit order."""
+
+    @abstractmethod
+    def max_position(self) -> int: ...
+
+    @abstractmethod
+    def claim(self, delivery: Delivery) -> None:
+        """Record in this transaction that ``delivery`` is handled; DuplicateDelivery if it was.
+
+        Runs first in the transaction: a concurrent duplicate then waits on the inbox's
+        primary key and is refused here, before computing any effect.
+        """
+
+    @abstractmethod
+    def add_to_outbox(self, entries: Sequence[OutboxEntry]) -> list[OutboxMessage]:
+        """Queue integration events for publishing; the queued messages, with their ids."""
+
+    @abstractmethod
+    def redact(
+        self,
+        stream_id: str,
+        fields: Mapping[str, Mapping[str, Any]],
+        metadata: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Overwrite personal data of one stream's events in place; how many events changed.
+
+        The store is append-only except for this: erasure under the GDPR (art. 17) outranks
+        an intact history. ``fields`` maps an event type to the data keys and the values
+        they get; ``metadata`` is merged into every event of the stream (e.g. the actor).
+        """
+
+    @abstractmethod
+    def forget_subject(self, subject: str) -> int:
+        """Delete unpublished outbox rows about ``subject`` (a person forgotten); how many.
+
+        Published rows age out with the outbox's retention; an unpublished one about a
+        person now forgotten is better never sent.
+        """
+
+
+class SqlEventStore(EventStore):
+    """What both SQL backends share; each subclass appends and claims in its own dialect."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def append_streams(self, appends: Sequence[StreamAppend]) -> list[list[StoredEvent]]:
+        """One statement whatever the number of streams (a bulk import saves hundreds)."""
         recorded_at = datetime.now(UTC)
         rows: list[dict[str, Any]] = [
             {
@@ -148,20 +233,109 @@ class EventStore:
         ]
         if not rows:
             return [[] for _ in appends]
-        if is_postgresql(self.connection):
-            positions = self._append_postgresql(appends, rows)
-        else:
-            positions = self._append_portable(appends, rows)
+        positions = self._insert(appends, rows)
         stored = iter(
             StoredEvent(position=position, **row)
             for position, row in zip(positions, rows, strict=True)
         )
         return [[next(stored) for _ in append.new_events] for append in appends]
 
-    def _append_postgresql(
-        self, appends: Sequence[StreamAppend], rows: list[dict[str, Any]]
-    ) -> list[int]:
-        """Lock and insert in one statement (see ``_PG_APPEND``); conflicts undo the rows."""
+    @abstractmethod
+    def _insert(self, appends: Sequence[StreamAppend], rows: list[dict[str, Any]]) -> list[int]:
+        """Insert ``rows`` after checking each stream's version; their positions."""
+
+    def _raise_conflict(
+        self, suspects: Sequence[StreamAppend], cause: Exception | None = None
+    ) -> NoReturn:
+        """VersionConflict for the first of ``suspects`` whose stream is not where expected."""
+        for append in suspects:
+            actual = self.current_version(append.stream_id)
+            if actual != append.expected_version:
+                raise VersionConflict(append.stream_id, append.expected_version, actual) from cause
+        first = suspects[0]
+        raise VersionConflict(first.stream_id, first.expected_version) from cause
+
+    def current_version(self, stream_id: str) -> int:
+        return int(self.connection.execute(_CURRENT_VERSION, {"stream_id": stream_id}).scalar_one())
+
+    def load(self, stream_id: str) -> list[StoredEvent]:
+        rows = self.connection.execute(_LOAD, {"stream_id": stream_id}).mappings()
+        return [_stored(row) for row in rows]
+
+    def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        query = (
+            select(events)
+            .where(events.c.position > after_position)
+            .order_by(events.c.position)
+            .limit(limit)
+        )
+        return [_stored(row) for row in self.connection.execute(query).mappings()]
+
+    def max_position(self) -> int:
+        query = select(func.coalesce(func.max(events.c.position), 0))
+        return int(self.connection.execute(query).scalar_one())
+
+    def claim(self, delivery: Delivery) -> None:
+        claimed = self.connection.execute(
+            self._claim_statement,
+            {
+                "handler": delivery.handler,
+                "event_id": delivery.event_id,
+                "processed_at": datetime.now(UTC),
+            },
+        ).first()
+        if claimed is None:
+            raise DuplicateDelivery(f"{delivery.handler} already handled {delivery.event_id}")
+
+    _claim_statement: ClassVar[Any]
+
+    def add_to_outbox(self, entries: Sequence[OutboxEntry]) -> list[OutboxMessage]:
+        values = [entry.values() for entry in entries]
+        inserted = self.connection.execute(
+            _INSERT_OUTBOX, values[0] if len(values) == 1 else values
+        )
+        ids = inserted.scalars().all()
+        return [OutboxMessage.of(id, row) for id, row in zip(ids, values, strict=True)]
+
+    def redact(
+        self,
+        stream_id: str,
+        fields: Mapping[str, Mapping[str, Any]],
+        metadata: Mapping[str, Any] | None = None,
+    ) -> int:
+        changed = 0
+        for event in self.load(stream_id):
+            patch = fields.get(event.type, {})
+            if not patch and not metadata:
+                continue
+            self.connection.execute(
+                update(events)
+                .where(events.c.position == event.position)
+                .values(
+                    data={**event.data, **patch}, metadata={**event.metadata, **(metadata or {})}
+                )
+            )
+            changed += 1
+        return changed
+
+    def forget_subject(self, subject: str) -> int:
+        forgotten = self.connection.execute(
+            delete(outbox).where(outbox.c.subject == subject, outbox.c.published_at.is_(None))
+        )
+        return int(forgotten.rowcount or 0)
+
+
+class PostgresEventStore(SqlEventStore):
+    """Appends take the store's advisory lock inside their INSERT (see ``_PG_APPEND_SQL``)."""
+
+    _claim_statement = (
+        postgresql.insert(inbox)
+        .on_conflict_do_nothing(index_elements=[inbox.c.handler, inbox.c.event_id])
+        .returning(inbox.c.handler)
+    )
+
+    def _insert(self, appends: Sequence[StreamAppend], rows: list[dict[str, Any]]) -> list[int]:
+        """Lock and insert in one statement; conflicts undo the rows this statement wrote."""
         expected = {append.stream_id: append.expected_version for append in appends}
         encoded = [
             {
@@ -189,10 +363,23 @@ class EventStore:
         by_key = {(stream_id, version): position for position, stream_id, version in inserted}
         return [by_key[(row["stream_id"], row["version"])] for row in rows]
 
-    def _append_portable(
-        self, appends: Sequence[StreamAppend], rows: list[dict[str, Any]]
-    ) -> list[int]:
-        """Check the versions, then insert (SQLite, where BEGIN IMMEDIATE serialised us)."""
+    def lock_appends(self) -> None:
+        self.connection.execute(_PG_LOCK, {"key": STORE_LOCK_KEY})
+
+
+class SqliteEventStore(SqlEventStore):
+    """BEGIN IMMEDIATE (``db._sqlite_engine``) already holds the one write lock."""
+
+    # INSERT ... ON CONFLICT DO NOTHING RETURNING: one round trip; a row comes back only
+    # if this delivery is new.
+    _claim_statement = (
+        sqlite.insert(inbox)
+        .on_conflict_do_nothing(index_elements=[inbox.c.handler, inbox.c.event_id])
+        .returning(inbox.c.handler)
+    )
+
+    def _insert(self, appends: Sequence[StreamAppend], rows: list[dict[str, Any]]) -> list[int]:
+        """Check the versions, then insert; the write lock keeps them true meanwhile."""
         streams = [append.stream_id for append in appends]
         found = dict(
             self.connection.execute(
@@ -210,50 +397,15 @@ class EventStore:
         except IntegrityError as error:  # only if something bypassed BEGIN IMMEDIATE
             self._raise_conflict(appends, error)
 
-    def _raise_conflict(
-        self, suspects: Sequence[StreamAppend], cause: Exception | None = None
-    ) -> NoReturn:
-        """VersionConflict for the first of ``suspects`` whose stream is not where expected."""
-        for append in suspects:
-            actual = self.current_version(append.stream_id)
-            if actual != append.expected_version:
-                raise VersionConflict(append.stream_id, append.expected_version, actual) from cause
-        first = suspects[0]
-        raise VersionConflict(first.stream_id, first.expected_version) from cause
-
     def lock_appends(self) -> None:
-        """Wait until no other transaction can append, and keep it so until commit.
+        """Nothing to do: the transaction began with the database's write lock."""
 
-        For callers that must exclude appends for a whole transaction (replay), or check a
-        rule across aggregates that a concurrent append could break (read, then decide,
-        under the lock). Appends themselves take the same lock inside their INSERT
-        (``_PG_APPEND``); on SQLite, BEGIN IMMEDIATE already did it.
-        """
-        if is_postgresql(self.connection):
-            self.connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK_KEY}
-            )
 
-    def current_version(self, stream_id: str) -> int:
-        return int(self.connection.execute(_CURRENT_VERSION, {"stream_id": stream_id}).scalar_one())
-
-    def load(self, stream_id: str) -> list[StoredEvent]:
-        rows = self.connection.execute(_LOAD, {"stream_id": stream_id}).mappings()
-        return [_stored(row) for row in rows]
-
-    def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
-        """Events with a position above ``after_position``, in commit order."""
-        query = (
-            select(events)
-            .where(events.c.position > after_position)
-            .order_by(events.c.position)
-            .limit(limit)
-        )
-        return [_stored(row) for row in self.connection.execute(query).mappings()]
-
-    def max_position(self) -> int:
-        query = select(func.coalesce(func.max(events.c.position), 0))
-        return int(self.connection.execute(query).scalar_one())
+def store_for(connection: Connection) -> SqlEventStore:
+    """The event store of ``connection``'s database, in its transaction."""
+    if connection.dialect.name == "postgresql":
+        return PostgresEventStore(connection)
+    return SqliteEventStore(connection)
 
 
 def _stored(row: Any) -> StoredEvent:
@@ -302,6 +454,12 @@ class EventCodec:
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
         for cls in event_classes:
             self.register(cls)
+
+    def bound_to(self, transaction: Any) -> EventCodec:
+        """This codec for one unit of work's transaction (``transaction`` is its connection,
+        or None in memory). A codec that keeps state in the database (keys) returns a copy
+        bound to it; this one needs nothing."""
+        return self
 
     def register(self, cls: type[DomainEvent]) -> None:
         self._classes[cls.__name__] = cls

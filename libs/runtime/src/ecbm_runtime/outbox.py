@@ -8,10 +8,11 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, Self
+from typing import Any, ClassVar, Protocol, Self
 
 from kombu.common import maybe_declare
 from kombu.connection import Connection as AmqpConnection
@@ -44,6 +45,67 @@ class OutboxRow(Protocol):
     def body(self) -> str: ...
     @property
     def headers(self) -> dict[str, Any]: ...
+
+
+class IntegrationEventLike(Protocol):
+    """What the outbox needs of a published event (see ecbm_integration.IntegrationEvent)."""
+
+    source: ClassVar[str]
+    schema_version: ClassVar[int]
+
+    @classmethod
+    def event_type(cls) -> str: ...
+
+    def model_dump_json(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """An integration event on its way into the outbox, with its headers and its subject."""
+
+    event_id: str
+    exchange: str
+    routing_key: str
+    body: str
+    headers: dict[str, Any]
+    subject: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        event: IntegrationEventLike,
+        metadata: Mapping[str, Any],
+        subject: str | None = None,
+    ) -> OutboxEntry:
+        """The entry of ``event``; ``metadata`` carries the correlation and causation ids."""
+        event_id = uuid.uuid4().hex
+        correlation = metadata.get("correlation_id") or event_id
+        return cls(
+            event_id=event_id,
+            exchange=f"{event.source}.events",
+            routing_key=event.event_type(),
+            body=event.model_dump_json(),
+            headers={
+                "event_id": event_id,
+                "correlation_id": correlation,
+                "causation_id": metadata.get("causation_id") or correlation,
+                "schema_version": event.schema_version,
+                "source": event.source,
+            },
+            subject=subject,
+        )
+
+    def values(self) -> dict[str, Any]:
+        """The outbox row to insert."""
+        return {
+            "event_id": self.event_id,
+            "exchange": self.exchange,
+            "routing_key": self.routing_key,
+            "body": self.body,
+            "headers": self.headers,
+            "subject": self.subject,
+            "created_at": datetime.now(UTC),
+        }
 
 
 class OutboxMessage(int):

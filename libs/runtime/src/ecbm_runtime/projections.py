@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ecbm_runtime.db import is_postgresql
-from ecbm_runtime.eventstore import EventStore
+from ecbm_runtime.eventstore import store_for
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.tables import tracking
 from ecbm_runtime.uow import EventWiring
@@ -33,7 +32,8 @@ def replay(
     handled = {cls.__name__ for cls, projections in wiring.projections.items() if projections}
     replayed = position = 0
     with engine.begin() as connection:
-        store = EventStore(connection)
+        store = store_for(connection)
+        codec = wiring.codec.bound_to(connection)
         store.lock_appends()  # the one definition of the store's append lock
         for table in reversed(read_model_tables):
             connection.execute(table.delete())
@@ -41,7 +41,7 @@ def replay(
             for record in records:
                 if record.type not in handled:
                     continue
-                event = wiring.codec.decode(record)
+                event = codec.decode(record)
                 for project in wiring.projections.get(type(event), ()):
                     project(connection, event, record)
             position = records[-1].position
@@ -64,7 +64,7 @@ def advance_tracking(connection: Connection, name: str, position: int) -> bool:
         return True
     # No row yet (or one at/after ``position``): insert, or lose to a concurrent insert and
     # apply the same guard to the row it wrote.
-    dialect_insert = postgresql.insert if is_postgresql(connection) else sqlite.insert
+    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     new = dialect_insert(tracking).values(name=name, position=position)
     upsert = new.on_conflict_do_update(
         index_elements=[tracking.c.name],
@@ -88,9 +88,11 @@ class _ServiceApplication(Protocol):
     @property
     def wiring(self) -> EventWiring: ...
 
+    def close(self) -> None: ...
+
 
 def replayer(
-    bootstrap: Callable[[ServiceSettings], _ServiceApplication], read_model_tables: Sequence[Table]
+    bootstrap: Callable[[Any], _ServiceApplication], read_model_tables: Sequence[Table]
 ) -> Callable[[ServiceSettings], int]:
     """A service's ``replay`` for its ServiceDefinition (run by ``ecbm replay <service>``)."""
 
@@ -99,6 +101,6 @@ def replayer(
         try:
             return replay(app.engine, app.wiring, read_model_tables)
         finally:
-            app.engine.dispose()
+            app.close()
 
     return replay_service

@@ -48,8 +48,11 @@ outbox = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("published_at", DateTime(timezone=True), nullable=True),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    # Whom the message is about (a person id), so erasing a person finds their rows by key.
+    Column("subject", String(64), nullable=True),
 )
 Index("ix_outbox_unpublished", outbox.c.published_at, outbox.c.id)
+Index("ix_outbox_subject", outbox.c.subject)
 
 inbox = Table(
     "inbox",

@@ -1,41 +1,39 @@
-"""Unit of work: new events, projection rows, outbox rows and the inbox claim commit together."""
+"""Unit of work: new events, projection rows, outbox rows and the inbox claim commit together.
+
+``UnitOfWork`` is the port handlers see: repositories of aggregates, the service's views
+bound to the transaction, ``lock_appends``, ``publish`` and ``commit``. ``SqlUnitOfWork``
+is the one for SQLite and PostgreSQL; ``ecbm_runtime.in_memory`` has a twin for unit tests.
+"""
 
 from __future__ import annotations
 
 import itertools
-import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine
 
 from ecbm_runtime import metrics
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
-from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import NotFound
-from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent, StreamAppend
-from ecbm_runtime.inbox import claim, current_delivery
-from ecbm_runtime.outbox import OutboxMessage
-from ecbm_runtime.tables import outbox
+from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent, StreamAppend, store_for
+from ecbm_runtime.inbox import Delivery
+from ecbm_runtime.outbox import IntegrationEventLike, OutboxEntry
 
-# Built once; a multi-row INSERT ... RETURNING for every outbox row of a commit.
-_INSERT_OUTBOX = insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True)
-
-
-class IntegrationEventLike(Protocol):
-    """What the outbox needs of a published event (see ecbm_integration.IntegrationEvent)."""
-
-    source: ClassVar[str]
-    schema_version: ClassVar[int]
-
-    @classmethod
-    def event_type(cls) -> str: ...
-
-    def model_dump_json(self) -> str: ...
-
+__all__ = [
+    "BatchProjection",
+    "EventWiring",
+    "IntegrationEventLike",
+    "Projection",
+    "Repository",
+    "SqlUnitOfWork",
+    "Translation",
+    "UnitOfWork",
+]
 
 Projection = Callable[[Connection, Any, StoredEvent], None]
 Translation = Callable[[Any, StoredEvent], IntegrationEventLike | None]
@@ -58,11 +56,8 @@ class BatchProjection:
         self.many(connection, [(event, record)])
 
 
-MetadataProvider = Callable[[], dict[str, Any]]
-
-
-def _no_metadata() -> dict[str, Any]:
-    return {}
+def _no_subject(event: IntegrationEventLike) -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -71,22 +66,25 @@ class EventWiring:
 
     ``projections`` and ``integration`` are routing tables keyed by domain event class:
     projections update read-model rows; integration builds the published event.
+    ``subject`` names the person a published event is about, so that forgetting them
+    finds its outbox rows (``UnitOfWork.forget_subject``).
     """
 
     codec: EventCodec
     service: str = ""  # label of the events-appended metric
     projections: Mapping[type[DomainEvent], Sequence[Projection]] = field(default_factory=dict)
     integration: Mapping[type[DomainEvent], Translation] = field(default_factory=dict)
-    metadata: MetadataProvider = _no_metadata
+    subject: Callable[[IntegrationEventLike], str | None] = _no_subject
 
 
 A = TypeVar("A", bound=Aggregate)
+V = TypeVar("V")
 
 
 class Repository(Generic[A]):
     """Loads aggregates of one class from their streams and tracks them for saving."""
 
-    def __init__(self, uow: UnitOfWork, aggregate_class: type[A]) -> None:
+    def __init__(self, uow: UnitOfWork[Any], aggregate_class: type[A]) -> None:
         self._uow = uow
         self._class = aggregate_class
 
@@ -111,34 +109,149 @@ class Repository(Generic[A]):
         self._uow.track(aggregate)
 
 
-class UnitOfWork:
-    """One database transaction around a use case.
+class UnitOfWork(ABC, Generic[V]):
+    """One transaction around a use case: what a command handler sees.
 
-    ``commit`` appends every tracked aggregate's new events, runs the projections and
-    writes outbox rows for integration events, all in the one transaction; then hands
-    the outbox ids to ``after_commit`` (the api's fast-path publisher). The ids are
-    ``OutboxMessage``s: they carry their rows, so the publisher need not read them back.
+    ``views`` is the service's own object over its read models (and the few tables it keeps
+    outside the event store), bound to this transaction. ``commit`` appends every tracked
+    aggregate's new events, runs the projections and writes outbox rows for integration
+    events, all in the one transaction. A handler never sees a database connection.
+    """
 
-    After ``commit`` the connection stays usable for reads until the block ends (on
-    PostgreSQL in autocommit: a query is one round trip). Reading a view there, rather
-    than after ``flush``, keeps the read out of the section that holds the store lock.
+    store: EventStore
+    codec: EventCodec
+    views: V
+
+    def __init__(
+        self, wiring: EventWiring, context: MessageContext, claim: Delivery | None
+    ) -> None:
+        self.wiring = wiring
+        self.context = context
+        self._claim = claim
+        self._tracked: list[Aggregate] = []
+        self._entries: list[OutboxEntry] = []
+        self._appended: list[str] = []
+
+    @abstractmethod
+    def __enter__(self) -> Self: ...
+
+    @abstractmethod
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def _begin(self) -> None:
+        """Reset the tracked state and claim the delivery, first thing in the transaction."""
+        self._tracked, self._entries, self._appended = [], [], []
+        if self._claim is not None:
+            self.store.claim(self._claim)
+
+    def repository(self, aggregate_class: type[A]) -> Repository[A]:
+        return Repository(self, aggregate_class)
+
+    def track(self, aggregate: Aggregate) -> None:
+        if all(aggregate is not seen for seen in self._tracked):
+            self._tracked.append(aggregate)
+
+    def lock_appends(self) -> None:
+        """Hold the store's append lock to the end of the transaction (see EventStore)."""
+        self.store.lock_appends()
+
+    def publish(self, event: IntegrationEventLike, subject: str | None = None) -> None:
+        """Queue an integration event that no domain event translates to (see ``integration``)."""
+        metadata = self.context.event_metadata()
+        self._entries.append(OutboxEntry.of(event, metadata, subject))
+
+    def forget_subject(self, subject: str) -> int:
+        """Drop the unpublished outbox rows about ``subject``; how many (see EventStore)."""
+        return self.store.forget_subject(subject)
+
+    def flush(self) -> None:
+        """Store new events, run projections, queue outbox rows; the transaction stays open.
+
+        Every tracked aggregate's events go to the store in one append.
+        """
+        pending = [(a, new) for a in self._tracked if (new := a.collect_new_events())]
+        if pending:
+            metadata = self.context.event_metadata()
+            stored = self.store.append_streams(
+                [
+                    StreamAppend(
+                        aggregate.stream_id,
+                        aggregate.version - len(new),
+                        [self.codec.encode(event, metadata) for event in new],
+                    )
+                    for aggregate, new in pending
+                ]
+            )
+            saved = [
+                list(zip(new, records, strict=True))
+                for (_, new), records in zip(pending, stored, strict=True)
+            ]
+            self._appended += [record.type for records in stored for record in records]
+            self._project(saved)
+            self._entries += self._translated(saved)
+        if self._entries:
+            entries, self._entries = self._entries, []
+            self._queued(self.store.add_to_outbox(entries))
+
+    def _translated(self, saved: Saved) -> list[OutboxEntry]:
+        """The integration events of the saved events, in each aggregate's order."""
+        entries: list[OutboxEntry] = []
+        for event, record in itertools.chain.from_iterable(saved):
+            translate = self.wiring.integration.get(type(event))
+            published = translate(event, record) if translate else None
+            if published is not None:
+                subject = self.wiring.subject(published)
+                entries.append(OutboxEntry.of(published, record.metadata, subject))
+        return entries
+
+    @abstractmethod
+    def _project(self, saved: Saved) -> None: ...
+
+    @abstractmethod
+    def _queued(self, messages: list[Any]) -> None: ...
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def rollback(self) -> None: ...
+
+    def _count_appended(self) -> None:
+        for type_name in self._appended:
+            metrics.events_appended.labels(self.wiring.service, type_name).inc()
+        self._appended = []
+
+
+class SqlUnitOfWork(UnitOfWork[V]):
+    """The unit of work on SQLite or PostgreSQL: one connection, one transaction.
+
+    After ``commit`` the outbox ids go to ``after_commit`` (the api's fast-path publisher).
+    The ids are ``OutboxMessage``s: they carry their rows, so the publisher need not read
+    them back. After ``commit`` the views stay usable for reads until the block ends (on
+    PostgreSQL in autocommit: a query is one round trip), outside the store lock.
     """
 
     def __init__(
         self,
         engine: Engine,
         wiring: EventWiring,
+        views: Callable[[Connection], V],
+        context: MessageContext = MessageContext(),
+        claim: Delivery | None = None,
         after_commit: Callable[[list[int]], None] | None = None,
         read_only: bool = False,
     ) -> None:
+        super().__init__(wiring, context, claim)
         self._engine = engine
-        self.wiring = wiring
-        self.codec = wiring.codec
+        self._views = views
         self._after_commit = after_commit
         self._read_only = read_only
-        self._tracked: list[Aggregate] = []
         self._outbox_ids: list[int] = []
-        self._appended: list[str] = []
         self.committed_outbox_ids: list[int] = []
 
     def __enter__(self) -> Self:
@@ -146,17 +259,15 @@ class UnitOfWork:
         if self._read_only:
             self.connection.execution_options(ecbm_read_only=True)
         self._transaction = self.connection.begin()
-        self.store = EventStore(self.connection)
-        self._tracked = []
+        self.store = store_for(self.connection)
+        self.codec = self.wiring.codec.bound_to(self.connection)
+        self.views = self._views(self.connection)
         self._outbox_ids = []
-        self._appended = []
-        delivery = current_delivery.get()
-        if delivery is not None and not self._read_only:
-            try:
-                claim(self.connection, delivery)
-            except BaseException:
-                self._close(rollback=True)
-                raise
+        try:
+            self._begin()
+        except BaseException:
+            self._close(rollback=True)
+            raise
         return self
 
     def __exit__(
@@ -171,54 +282,6 @@ class UnitOfWork:
         if rollback:
             self._transaction.rollback()
         self.connection.close()  # also ends a read transaction begun after the commit
-
-    def repository(self, aggregate_class: type[A]) -> Repository[A]:
-        return Repository(self, aggregate_class)
-
-    def track(self, aggregate: Aggregate) -> None:
-        if all(aggregate is not seen for seen in self._tracked):
-            self._tracked.append(aggregate)
-
-    def flush(self) -> None:
-        """Store new events, run projections, queue outbox rows; the transaction stays open.
-
-        Lets a handler read its own writes inside the transaction. To return the
-        projected view, read it after ``commit`` instead (see the class docstring).
-        Every tracked aggregate's events go to the store in one append.
-        """
-        pending = [(a, new) for a in self._tracked if (new := a.collect_new_events())]
-        if not pending:
-            return
-        metadata = self.wiring.metadata()
-        stored = self.store.append_streams(
-            [
-                StreamAppend(
-                    aggregate.stream_id,
-                    aggregate.version - len(new),
-                    [self.codec.encode(event, metadata) for event in new],
-                )
-                for aggregate, new in pending
-            ]
-        )
-        saved = [
-            list(zip(new, records, strict=True))
-            for (_, new), records in zip(pending, stored, strict=True)
-        ]
-        self._appended += [record.type for records in stored for record in records]
-        self._project(saved)
-        rows = self._outbox_rows(saved)
-        if rows:
-            self._outbox_ids += self._insert_outbox(rows)
-
-    def _outbox_rows(self, saved: Saved) -> list[dict[str, Any]]:
-        """The integration events of the saved events, in each aggregate's order."""
-        rows: list[dict[str, Any]] = []
-        for event, record in itertools.chain.from_iterable(saved):
-            translate = self.wiring.integration.get(type(event))
-            published = translate(event, record) if translate else None
-            if published is not None:
-                rows.append(_outbox_row(published, record.metadata))
-        return rows
 
     def _project(self, saved: Saved) -> None:
         """Run the projections, each aggregate's events in order.
@@ -240,12 +303,14 @@ class UnitOfWork:
                     for event, record in items:
                         project(self.connection, event, record)
 
+    def _queued(self, messages: list[Any]) -> None:
+        self._outbox_ids += messages
+
     def commit(self) -> None:
         self.flush()
         self._transaction.commit()
         self._read_after_commit()
-        for type_name in self._appended:
-            metrics.events_appended.labels(self.wiring.service, type_name).inc()
+        self._count_appended()
         outbox_ids, self._outbox_ids = self._outbox_ids, []
         self.committed_outbox_ids = outbox_ids
         if outbox_ids and self._after_commit is not None:
@@ -257,35 +322,11 @@ class UnitOfWork:
     def _read_after_commit(self) -> None:
         """Reads that follow the commit need no write lock (SQLite) nor transaction (PostgreSQL)."""
         options: dict[str, Any] = {"ecbm_read_only": True}
-        if is_postgresql(self.connection):
+        if self.connection.dialect.name == "postgresql":
             options["isolation_level"] = "AUTOCOMMIT"
         self.connection.execution_options(**options)
 
-    def add_to_outbox(self, event: IntegrationEventLike, metadata: Mapping[str, Any]) -> int:
-        """Queue an integration event for publishing; returns its outbox id."""
-        (message,) = self._insert_outbox([_outbox_row(event, metadata)])
-        return message
 
-    def _insert_outbox(self, rows: list[dict[str, Any]]) -> list[OutboxMessage]:
-        inserted = self.connection.execute(_INSERT_OUTBOX, rows[0] if len(rows) == 1 else rows)
-        ids = inserted.scalars().all()
-        return [OutboxMessage.of(id, row) for id, row in zip(ids, rows, strict=True)]
-
-
-def _outbox_row(event: IntegrationEventLike, metadata: Mapping[str, Any]) -> dict[str, Any]:
-    event_id = uuid.uuid4().hex
-    headers = {
-        "event_id": event_id,
-        "correlation_id": metadata.get("correlation_id") or event_id,
-        "causation_id": metadata.get("causation_id") or metadata.get("correlation_id") or event_id,
-        "schema_version": event.schema_version,
-        "source": event.source,
-    }
-    return {
-        "event_id": event_id,
-        "exchange": f"{event.source}.events",
-        "routing_key": event.event_type(),
-        "body": event.model_dump_json(),
-        "headers": headers,
-        "created_at": datetime.now(UTC),
-    }
+def no_views(connection: Connection) -> None:
+    """For a unit of work whose handlers read no views (tests, small services)."""
+    return None

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from kombu.entity import Queue
 from kombu.message import Message
@@ -28,9 +28,10 @@ from nameko.timer import Timer
 from pydantic import BaseModel
 
 from ecbm_runtime import metrics
+from ecbm_runtime.context import MessageContext
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.dlq import dead_letter_exchange, declare_dead_letter_queue
-from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
+from ecbm_runtime.inbox import Delivery, DuplicateDelivery
 from ecbm_runtime.observability import correlation
 from ecbm_runtime.outbox import OutboxRelay
 from ecbm_runtime.settings import ServiceSettings
@@ -53,14 +54,25 @@ def worker_settings(service_name: str) -> ServiceSettings:
     return cast(ServiceSettings, settings)
 
 
-@dataclass(frozen=True)
-class Envelope:
-    """What a handler method is really called with: the parsed event and its delivery."""
+E = TypeVar("E", bound=BaseModel)
 
-    event: BaseModel
-    delivery: Delivery
-    correlation_id: str | None
+
+@dataclass(frozen=True)
+class Received(Generic[E]):
+    """What a handler method is called with: the parsed event and the context it came in.
+
+    The context carries the delivery (handler, event id) that the first unit of work of
+    the handling claims in the inbox, and the correlation ids its events will carry.
+    """
+
+    event: E
+    context: MessageContext
     service: str
+
+    @property
+    def delivery(self) -> Delivery:
+        assert self.context.delivery is not None  # set by EventHandler for every message
+        return self.context.delivery
 
 
 class EventHandler(NamekoEventHandler):
@@ -96,7 +108,7 @@ class EventHandler(NamekoEventHandler):
         if envelope is not None:
             super().handle_message(envelope, message)
 
-    def _open(self, body: Any, message: Message) -> Envelope | None:
+    def _open(self, body: Any, message: Message) -> Received[BaseModel] | None:
         """Parse the body and headers, or dead-letter the message and return None."""
         headers = message.headers or {}
         event_id = headers.get("event_id")
@@ -108,8 +120,12 @@ class EventHandler(NamekoEventHandler):
         except ValueError as error:  # pydantic's ValidationError and JSON errors alike
             self._dead_letter(message, f"invalid body: {error}")
             return None
-        delivery = Delivery(handler=self.handler_name, event_id=event_id)
-        return Envelope(event, delivery, headers.get("correlation_id"), self.service)
+        context = MessageContext(
+            correlation_id=headers.get("correlation_id") or event_id,
+            causation_id=event_id,
+            delivery=Delivery(handler=self.handler_name, event_id=event_id),
+        )
+        return Received(event, context, self.service)
 
     def _on_decode_error(self, message: Message, error: Exception) -> None:
         self._dead_letter(message, f"undecodable body: {error}")
@@ -202,29 +218,32 @@ def _amqp_connection() -> Any:
     return Connection(config[AMQP_URI_CONFIG_KEY], connect_timeout=5)
 
 
-def _handling(method: Callable[[Any, Any], None]) -> Callable[[Any, Envelope], str]:
-    """Run the service's method inside the delivery (inbox) and correlation contexts."""
+def _handling(method: Callable[[Any, Any], None]) -> Callable[[Any, Received[Any]], str]:
+    """Time the service's method, and count a redelivery its inbox refused as handled."""
 
     @functools.wraps(method)
-    def handle(self: Any, envelope: Envelope) -> str:
-        delivery = envelope.delivery
+    def handle(self: Any, received: Received[Any]) -> str:
+        delivery = received.delivery
         started = time.perf_counter()
+        context = received.context
         try:
-            with delivering(delivery), correlation(envelope.correlation_id, delivery.event_id):
-                method(self, envelope.event)
+            # Log lines of the handling carry the ids (logging reads them from ContextVars).
+            with correlation(context.correlation_id, context.causation_id):
+                method(self, received)
         except DuplicateDelivery:
             _log.info("%s already handled %s; acknowledged", delivery.handler, delivery.event_id)
             return "duplicate"
         finally:
             elapsed = time.perf_counter() - started
-            metrics.handler_seconds.labels(envelope.service, delivery.handler).observe(elapsed)
+            metrics.handler_seconds.labels(received.service, delivery.handler).observe(elapsed)
         return "handled"
 
     return handle
 
 
 def event_handler(source: str, event_class: type[BaseModel]) -> Callable[[F], F]:
-    """Decorate ``def on_x(self, event: XEvent) -> None`` to consume ``source``'s XEvent."""
+    """Decorate ``def on_x(self, received: Received[XEvent]) -> None`` to consume ``source``'s
+    XEvent. The method hands ``received.event`` and ``received.context`` to its bus."""
 
     def decorate(method: F) -> F:
         wrapped = _handling(method)
@@ -235,12 +254,13 @@ def event_handler(source: str, event_class: type[BaseModel]) -> Callable[[F], F]
 
 
 class ServiceBus(DependencyProvider):
-    """Injects what ``bootstrap(settings)`` returns (the service's bus), built once at start.
+    """Injects what ``bootstrap(settings)`` returns (the service's Application), built once
+    at start with the service's own settings class.
 
     A bootstrap error fails the container's start, so a misconfigured worker never runs.
     """
 
-    def __init__(self, bootstrap: Callable[[ServiceSettings], Any], **kwargs: Any) -> None:
+    def __init__(self, bootstrap: Callable[[Any], Any], **kwargs: Any) -> None:
         self.bootstrap = bootstrap
         super().__init__(**kwargs)
 

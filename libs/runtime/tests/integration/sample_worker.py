@@ -16,12 +16,12 @@ from pydantic import BaseModel, ConfigDict
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert
 
+from ecbm_runtime.context import MessageContext
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.eventstore import EventCodec
-from ecbm_runtime.inbox import current_delivery
 from ecbm_runtime.service import ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
-from ecbm_runtime.uow import EventWiring, UnitOfWork
+from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
 
 EVENT_TYPE = "SampleRecorded"
 
@@ -60,10 +60,11 @@ class SampleApp:
         self.engine = engine
         self.gate_dir = gate_dir
 
-    def record(self, event: SampleRecorded) -> None:
-        delivery = current_delivery.get()
+    def record(self, event: SampleRecorded, context: MessageContext) -> None:
+        delivery = context.delivery
         event_id = delivery.event_id if delivery else ""
-        with UnitOfWork(self.engine, EventWiring(EventCodec())) as uow:
+        wiring = EventWiring(EventCodec())
+        with SqlUnitOfWork(self.engine, wiring, no_views, context, delivery) as uow:
             uow.connection.execute(insert(effects).values(note=event.note, event_id=event_id))
             if event.mode == "fail":
                 raise RuntimeError("the sample handler fails on purpose")
@@ -87,15 +88,15 @@ def bootstrap(settings: ServiceSettings) -> SampleApp:
 
 
 def worker_class() -> type:
-    from ecbm_runtime.worker import ServiceBus, ServiceWorker, event_handler
+    from ecbm_runtime.worker import Received, ServiceBus, ServiceWorker, event_handler
 
     class SampleWorker(ServiceWorker):
         name = SERVICE.name
         app = ServiceBus(bootstrap)
 
         @event_handler(SampleRecorded.source, SampleRecorded)
-        def on_sample_recorded(self, event: SampleRecorded) -> None:
-            self.app.record(event)
+        def on_sample_recorded(self, received: Received[SampleRecorded]) -> None:
+            self.app.record(received.event, received.context)
 
     return SampleWorker
 

@@ -13,7 +13,15 @@ from sqlalchemy import Engine, select, text
 
 from ecbm_runtime.db import READ_ONLY, is_postgresql
 from ecbm_runtime.errors import Conflict
-from ecbm_runtime.eventstore import EventStore, NewEvent, StreamAppend, VersionConflict
+from ecbm_runtime.eventstore import (
+    NewEvent,
+    PostgresEventStore,
+    SqlEventStore,
+    SqliteEventStore,
+    StreamAppend,
+    VersionConflict,
+    store_for,
+)
 from ecbm_runtime.tables import events
 from ecbm_runtime.testing import wait_until
 
@@ -32,7 +40,7 @@ def pg_engine(postgres_url: str, tmp_path: Path) -> Iterator[Engine]:
         yield engine
 
 
-class UnserialisedStore(EventStore):
+class UnserialisedStore(PostgresEventStore):
     """The store without its advisory lock: what the lock protects against."""
 
     serialise_appends = False
@@ -44,7 +52,7 @@ def ticks(*numbers: int) -> list[NewEvent]:
 
 def append(engine: Engine, stream_id: str, expected: int, new: list[NewEvent]) -> None:
     with engine.begin() as connection:
-        EventStore(connection).append(stream_id, expected, new)
+        store_for(connection).append(stream_id, expected, new)
 
 
 def all_positions(engine: Engine) -> list[int]:
@@ -57,7 +65,7 @@ def test_appended_events_load_back_in_version_order_with_their_data(engine: Engi
     append(engine, "session-1", 2, [NewEvent("Named", {"title": "Zoë", "tags": ["a"]}, {"c": 1})])
 
     with engine.connect() as connection:
-        loaded = EventStore(connection).load("session-1")
+        loaded = store_for(connection).load("session-1")
 
     assert [(e.version, e.type, e.data, e.metadata) for e in loaded] == [
         (1, "Ticked", {"n": 1}, {"m": 1}),
@@ -70,7 +78,7 @@ def test_append_returns_the_stored_events_with_their_positions(engine: Engine) -
     append(engine, "other-1", 0, ticks(1))
 
     with engine.begin() as connection:
-        stored = EventStore(connection).append("session-1", 0, ticks(1, 2))
+        stored = store_for(connection).append("session-1", 0, ticks(1, 2))
 
     assert [(e.position, e.stream_id, e.version) for e in stored] == [
         (2, "session-1", 1),
@@ -83,7 +91,7 @@ def test_recorded_at_comes_back_as_an_aware_utc_time(engine: Engine) -> None:
     append(engine, "session-1", 0, ticks(1))
 
     with engine.connect() as connection:
-        (event,) = EventStore(connection).load("session-1")
+        (event,) = store_for(connection).load("session-1")
 
     assert event.recorded_at.utcoffset() == timedelta(0)
     assert before - timedelta(seconds=1) <= event.recorded_at <= datetime.now(UTC)
@@ -95,7 +103,7 @@ def test_read_all_returns_every_stream_in_position_order_after_a_position(engine
     append(engine, "a", 1, ticks(2))
 
     with engine.connect() as connection:
-        store = EventStore(connection)
+        store = store_for(connection)
         everything = store.read_all()
         tail = store.read_all(after_position=2, limit=1)
 
@@ -110,24 +118,24 @@ def test_read_all_returns_every_stream_in_position_order_after_a_position(engine
 
 def test_max_position_is_zero_for_an_empty_store_then_the_last_position(engine: Engine) -> None:
     with engine.connect() as connection:
-        assert EventStore(connection).max_position() == 0
+        assert store_for(connection).max_position() == 0
     append(engine, "a", 0, ticks(1, 2, 3))
 
     with engine.connect() as connection:
-        assert EventStore(connection).max_position() == 3
+        assert store_for(connection).max_position() == 3
 
 
 def test_current_version_counts_a_streams_events(engine: Engine) -> None:
     append(engine, "a", 0, ticks(1, 2))
 
     with engine.connect() as connection:
-        store = EventStore(connection)
+        store = store_for(connection)
         assert (store.current_version("a"), store.current_version("nobody")) == (2, 0)
 
 
 def test_appending_nothing_writes_nothing(engine: Engine) -> None:
     with engine.begin() as connection:
-        assert EventStore(connection).append("a", 5, []) == []
+        assert store_for(connection).append("a", 5, []) == []
 
     assert all_positions(engine) == []
 
@@ -136,7 +144,7 @@ def test_appending_after_a_stale_version_raises_a_version_conflict(engine: Engin
     append(engine, "a", 0, ticks(1, 2))
 
     with pytest.raises(VersionConflict) as raised, engine.begin() as connection:
-        EventStore(connection).append("a", 1, ticks(3))
+        store_for(connection).append("a", 1, ticks(3))
 
     assert isinstance(raised.value, Conflict)
     assert (raised.value.stream_id, raised.value.expected) == ("a", 1)
@@ -150,7 +158,7 @@ def test_appending_after_a_version_the_stream_has_not_reached_raises_a_version_c
     append(engine, "a", 0, ticks(1))
 
     with pytest.raises(VersionConflict, match="found 1"), engine.begin() as connection:
-        EventStore(connection).append("a", 3, ticks(4))
+        store_for(connection).append("a", 3, ticks(4))
 
     assert all_positions(engine) == [1]
 
@@ -161,7 +169,7 @@ def test_a_conflicting_append_of_several_events_leaves_none_in_the_transaction(
     append(engine, "a", 0, ticks(1, 2))
 
     with engine.begin() as connection:
-        store = EventStore(connection)
+        store = store_for(connection)
         with pytest.raises(VersionConflict, match="found 2"):
             store.append("a", 1, ticks(2, 3))  # version 2 exists, version 3 would not
         assert [e.version for e in store.load("a")] == [1, 2]
@@ -171,7 +179,7 @@ def test_starting_a_stream_that_exists_raises_a_version_conflict(engine: Engine)
     append(engine, "a", 0, ticks(1))
 
     with pytest.raises(VersionConflict), engine.begin() as connection:
-        EventStore(connection).append("a", 0, ticks(1))
+        store_for(connection).append("a", 0, ticks(1))
 
 
 def test_two_threads_racing_to_start_one_stream_leave_exactly_one_winner(engine: Engine) -> None:
@@ -180,7 +188,7 @@ def test_two_threads_racing_to_start_one_stream_leave_exactly_one_winner(engine:
     def attempt(name: str) -> str:
         start.wait()
         with engine.begin() as connection:
-            EventStore(connection).append("session-1", 0, [NewEvent("Opened", {"by": name})])
+            store_for(connection).append("session-1", 0, [NewEvent("Opened", {"by": name})])
         return name
 
     outcomes = run_threads(lambda: attempt("first"), lambda: attempt("second"))
@@ -189,7 +197,7 @@ def test_two_threads_racing_to_start_one_stream_leave_exactly_one_winner(engine:
     assert len(winners) == 1
     assert [type(o) for o in outcomes if not isinstance(o, str)] == [VersionConflict]
     with engine.connect() as connection:
-        assert [e.data["by"] for e in EventStore(connection).load("session-1")] == winners
+        assert [e.data["by"] for e in store_for(connection).load("session-1")] == winners
 
 
 @dataclass
@@ -197,7 +205,7 @@ class Overlap:
     """Two appends of version 1 whose transactions overlap for certain (PostgreSQL only)."""
 
     engine: Engine
-    store: type[EventStore]
+    store: type[SqlEventStore]
 
     def run(self) -> list[object]:
         first_appended = threading.Event()
@@ -233,7 +241,7 @@ class Overlap:
 def test_an_append_waiting_on_the_store_lock_then_sees_the_winner_and_conflicts(
     pg_engine: Engine,
 ) -> None:
-    outcomes = Overlap(pg_engine, EventStore).run()
+    outcomes = Overlap(pg_engine, PostgresEventStore).run()
 
     assert outcomes[0] == "first"
     assert isinstance(outcomes[1], VersionConflict)
@@ -248,7 +256,7 @@ def test_without_the_lock_the_unique_version_still_turns_a_race_into_a_conflict(
     assert outcomes[0] == "first"
     assert isinstance(outcomes[1], VersionConflict)
     with pg_engine.connect() as connection:
-        assert [e.data["by"] for e in EventStore(connection).load("s")] == ["first"]
+        assert [e.data["by"] for e in store_for(connection).load("s")] == ["first"]
 
 
 @dataclass
@@ -262,7 +270,7 @@ class TailResult:
 
 
 def tail_while_writing(
-    engine: Engine, store: type[EventStore], writers: int = 4, per_writer: int = 300
+    engine: Engine, store: type[SqlEventStore], writers: int = 4, per_writer: int = 300
 ) -> TailResult:
     """Writers append to their own streams, one event per transaction, while a reader tails.
 
@@ -287,7 +295,7 @@ def tail_while_writing(
             start.wait()
             while True:
                 done = finished.is_set()  # before the read: everything committed is then seen
-                batch = EventStore(connection).read_all(after_position=seen[-1] if seen else 0)
+                batch = store_for(connection).read_all(after_position=seen[-1] if seen else 0)
                 connection.rollback()  # a new snapshot on each read (SQLite keeps one per txn)
                 seen += [event.position for event in batch]
                 if done and not batch:
@@ -311,7 +319,9 @@ def tail_while_writing(
 
 @pytest.mark.slow
 def test_a_reader_tailing_by_position_sees_every_event_once_in_order(engine: Engine) -> None:
-    result = tail_while_writing(engine, EventStore)
+    result = tail_while_writing(
+        engine, PostgresEventStore if engine.dialect.name == "postgresql" else SqliteEventStore
+    )
 
     assert len(result.stored) == 4 * 300
     assert result.seen == result.stored
@@ -336,7 +346,7 @@ def test_several_streams_are_appended_at_once_in_the_order_given(engine: Engine)
     append(engine, "b", 0, ticks(1))
 
     with engine.begin() as connection:
-        stored = EventStore(connection).append_streams(
+        stored = store_for(connection).append_streams(
             [StreamAppend("a", 0, ticks(1, 2)), StreamAppend("b", 1, ticks(2))]
         )
 
@@ -352,7 +362,7 @@ def test_one_conflicting_stream_leaves_nothing_of_the_others(engine: Engine, sta
     append(engine, "b", 0, ticks(1))
 
     with engine.begin() as connection:
-        store = EventStore(connection)
+        store = store_for(connection)
         appends = [StreamAppend("a", 0, ticks(1)), StreamAppend("b", stale, ticks(9))]
         with pytest.raises(VersionConflict, match=r"^b changed"):
             store.append_streams(appends)

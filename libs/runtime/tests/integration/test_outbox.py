@@ -13,12 +13,13 @@ from kombu import Connection, Queue
 from sqlalchemy import Engine, select, update
 
 from ecbm_runtime import metrics
+from ecbm_runtime.context import MessageContext
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 from ecbm_runtime.tables import outbox, store_metadata
 from ecbm_runtime.testing import wait_until
-from ecbm_runtime.uow import EventWiring, UnitOfWork
+from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
 
 from conftest import Broker, Happened
 
@@ -53,10 +54,12 @@ def relay(engine: Engine, amqp_url: str, source: str) -> Iterator[OutboxRelay]:
 
 def commit_events(engine: Engine, source: str, *whats: str) -> list[int]:
     """Write outbox rows the way a command handler does, in one unit of work."""
-    with UnitOfWork(engine, EventWiring(EventCodec())) as uow:
-        ids = [uow.add_to_outbox(Happened(source, w), {"correlation_id": "c-1"}) for w in whats]
+    context = MessageContext(correlation_id="c-1")
+    with SqlUnitOfWork(engine, EventWiring(EventCodec()), no_views, context) as uow:
+        for what in whats:
+            uow.publish(Happened(source, what))
         uow.commit()
-    return ids
+    return uow.committed_outbox_ids
 
 
 def unpublished(engine: Engine) -> list[tuple[int, int]]:

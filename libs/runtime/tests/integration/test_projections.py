@@ -24,10 +24,10 @@ from sqlalchemy import (
 
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.db import is_postgresql
-from ecbm_runtime.eventstore import EventCodec, EventStore, NewEvent, StoredEvent
+from ecbm_runtime.eventstore import EventCodec, NewEvent, StoredEvent, store_for
 from ecbm_runtime.projections import advance_tracking, replay, tracked_position
 from ecbm_runtime.testing import wait_until
-from ecbm_runtime.uow import EventWiring, UnitOfWork
+from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
 
 from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 
@@ -113,7 +113,7 @@ def engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
 
 
 def join(engine: Engine, id: str, name: str, country: str, *moves: str) -> None:
-    with UnitOfWork(engine, WIRING) as uow:
+    with SqlUnitOfWork(engine, WIRING, no_views) as uow:
         member = Member.join(id, name, country)
         for country_moved_to in moves:
             member.move(country_moved_to)
@@ -184,7 +184,7 @@ def test_replay_reads_past_events_that_no_projection_handles(
     engine: Engine, members: list[tuple[Any, ...]]
 ) -> None:
     with engine.begin() as connection:
-        EventStore(connection).append("audit-1", 0, [NewEvent("RetiredEventType", {"x": 1})])
+        store_for(connection).append("audit-1", 0, [NewEvent("RetiredEventType", {"x": 1})])
 
     assert replay(engine, WIRING, [member_view]) == 6
     assert view(engine) == members
@@ -204,7 +204,7 @@ def test_replay_upcasts_old_events_before_projecting_them(engine: Engine) -> Non
     codec.register_upcaster("MemberJoined", 1, lambda data: {"country": "EU", **data})
     wiring = EventWiring(codec=codec, projections={Version2.MemberJoined: [project_joined]})
     with engine.begin() as connection:
-        EventStore(connection).append(
+        store_for(connection).append(
             "member-old", 0, [NewEvent("MemberJoined", {"name": "Old"}, {"schema_version": 1})]
         )
 
@@ -256,7 +256,7 @@ def test_a_command_during_a_replay_waits_and_is_projected_once(
     def move_ben() -> None:
         replay_started.wait(30)
         writer_entering.set()
-        with UnitOfWork(engine, WIRING) as uow:
+        with SqlUnitOfWork(engine, WIRING, no_views) as uow:
             uow.repository(Member).get("ben").move("FR")
             uow.commit()
 

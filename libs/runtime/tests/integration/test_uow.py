@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from functools import singledispatchmethod
+from functools import partial, singledispatchmethod
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -25,13 +25,15 @@ from sqlalchemy import (
 )
 
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
+from ecbm_runtime.context import MessageContext
 from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.eventstore import EventCodec, StoredEvent, VersionConflict
-from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
+from ecbm_runtime.inbox import Delivery, DuplicateDelivery
+from ecbm_runtime.messagebus import Dependencies, MessageBus, sql_views
 from ecbm_runtime.tables import events, inbox, outbox
 from ecbm_runtime.testing import wait_until
-from ecbm_runtime.uow import BatchProjection, EventWiring, UnitOfWork
+from ecbm_runtime.uow import BatchProjection, EventWiring, SqlUnitOfWork, no_views
 
 from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 
@@ -125,8 +127,10 @@ def wiring(*extra_booked_projections: Callable[..., None]) -> EventWiring:
             SeatBooked: [project_booked, *extra_booked_projections],
         },
         integration={SeatBooked: publish_booked},
-        metadata=lambda: {"correlation_id": "corr-1"},
     )
+
+
+CONTEXT = MessageContext(correlation_id="corr-1")
 
 
 @pytest.fixture
@@ -138,7 +142,7 @@ def engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
 
 def open_session(engine: Engine) -> str:
     """Store session ``s1``: one event, its view row, no outbox row."""
-    with UnitOfWork(engine, wiring()) as uow:
+    with SqlUnitOfWork(engine, wiring(), no_views) as uow:
         uow.repository(Session).add(Session.open("s1", "Mentoring 101"))
         uow.commit()
     return "s1"
@@ -149,8 +153,13 @@ def opened(engine: Engine) -> str:
     return open_session(engine)
 
 
-def book(engine: Engine, attendee: str, wired: EventWiring | None = None) -> UnitOfWork:
-    with UnitOfWork(engine, wired or wiring()) as uow:
+def book(
+    engine: Engine,
+    attendee: str,
+    wired: EventWiring | None = None,
+    claim: Delivery | None = None,
+) -> SqlUnitOfWork[None]:
+    with SqlUnitOfWork(engine, wired or wiring(), no_views, CONTEXT, claim) as uow:
         uow.repository(Session).get("s1").book(attendee)
         uow.commit()
     return uow
@@ -188,7 +197,7 @@ def test_commit_writes_events_projection_rows_and_outbox_rows(engine: Engine, op
 
 def test_after_commit_receives_the_new_outbox_ids(engine: Engine, opened: str) -> None:
     handed_over: list[list[int]] = []
-    with UnitOfWork(engine, wiring(), after_commit=handed_over.append) as uow:
+    with SqlUnitOfWork(engine, wiring(), no_views, after_commit=handed_over.append) as uow:
         session = uow.repository(Session).get("s1")
         session.book("ana")
         session.book("ben")
@@ -209,7 +218,7 @@ def test_after_commit_receives_the_new_outbox_ids(engine: Engine, opened: str) -
 def test_a_view_read_after_commit_sees_the_committed_projection(
     engine: Engine, opened: str
 ) -> None:
-    with UnitOfWork(engine, wiring()) as uow:
+    with SqlUnitOfWork(engine, wiring(), no_views) as uow:
         uow.repository(Session).get("s1").book("ana")
         uow.commit()
         after = uow.connection.execute(select(session_view.c.booked)).scalar_one()
@@ -222,7 +231,7 @@ def test_an_exception_before_commit_leaves_no_events_rows_or_outbox_rows(
 ) -> None:
     before = counts(engine)
 
-    with pytest.raises(ValueError), UnitOfWork(engine, wiring()) as uow:
+    with pytest.raises(ValueError), SqlUnitOfWork(engine, wiring(), no_views) as uow:
         uow.repository(Session).get("s1").book("ana")
         uow.flush()
         raise ValueError("the handler failed after its writes")
@@ -234,7 +243,7 @@ def test_an_exception_before_commit_leaves_no_events_rows_or_outbox_rows(
 def test_leaving_without_commit_writes_nothing(engine: Engine, opened: str) -> None:
     before = counts(engine)
 
-    with UnitOfWork(engine, wiring()) as uow:
+    with SqlUnitOfWork(engine, wiring(), no_views) as uow:
         uow.repository(Session).get("s1").book("ana")
 
     assert counts(engine) == before
@@ -247,12 +256,15 @@ def test_a_projection_that_raises_rolls_back_the_events_too(engine: Engine, open
         book(engine, "ana", wiring(fail_projection))
 
     assert counts(engine) == before
-    with UnitOfWork(engine, wiring()) as uow:
+    with SqlUnitOfWork(engine, wiring(), no_views) as uow:
         assert uow.repository(Session).get("s1").attendees == []
 
 
 def test_getting_an_aggregate_that_was_never_stored_raises_not_found(engine: Engine) -> None:
-    with pytest.raises(NotFound, match="session 'nope'"), UnitOfWork(engine, wiring()) as uow:
+    with (
+        pytest.raises(NotFound, match="session 'nope'"),
+        SqlUnitOfWork(engine, wiring(), no_views) as uow,
+    ):
         uow.repository(Session).get("nope")
 
 
@@ -265,7 +277,7 @@ def test_concurrent_units_of_work_on_one_aggregate_let_exactly_one_commit(
         both_loaded = threading.Barrier(2)
 
         def attempt(attendee: str) -> str:
-            with UnitOfWork(engine, wiring()) as uow:
+            with SqlUnitOfWork(engine, wiring(), no_views) as uow:
                 session = uow.repository(Session).get("s1")
                 both_loaded.wait()
                 session.book(attendee)
@@ -277,7 +289,7 @@ def test_concurrent_units_of_work_on_one_aggregate_let_exactly_one_commit(
         winners = [o for o in outcomes if isinstance(o, str)]
         assert [type(o) for o in outcomes if o not in winners] == [VersionConflict]
         assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 0, "session_view": 1}
-        with UnitOfWork(engine, wiring()) as uow:
+        with SqlUnitOfWork(engine, wiring(), no_views) as uow:
             assert uow.repository(Session).get("s1").attendees == winners
 
 
@@ -290,7 +302,7 @@ def test_units_of_work_on_sqlite_take_turns_so_no_update_is_lost(tmp_path: Path)
         first_loaded, second_entering = threading.Event(), threading.Event()
 
         def first() -> None:
-            with UnitOfWork(engine, wiring()) as uow:
+            with SqlUnitOfWork(engine, wiring(), no_views) as uow:
                 uow.repository(Session).get("s1").book("ana")
                 first_loaded.set()
                 second_entering.wait(30)
@@ -302,7 +314,7 @@ def test_units_of_work_on_sqlite_take_turns_so_no_update_is_lost(tmp_path: Path)
             book(engine, "ben")
 
         assert run_threads(first, second) == [None, None]
-        with UnitOfWork(engine, wiring()) as uow:
+        with SqlUnitOfWork(engine, wiring(), no_views) as uow:
             assert uow.repository(Session).get("s1").attendees == ["ana", "ben"]
         assert booked(engine) == 2
 
@@ -313,22 +325,19 @@ DELIVERY = Delivery(handler="events.on_member_joined", event_id="evt-1")
 def test_a_redelivered_event_raises_duplicate_delivery_and_writes_nothing(
     engine: Engine, opened: str
 ) -> None:
-    with delivering(DELIVERY):
-        book(engine, "ana")
+    book(engine, "ana", claim=DELIVERY)
     after_first = counts(engine)
 
-    with pytest.raises(DuplicateDelivery), delivering(DELIVERY):
-        book(engine, "ana")
+    with pytest.raises(DuplicateDelivery):
+        book(engine, "ana", claim=DELIVERY)
 
     assert counts(engine) == after_first
     assert after_first["inbox"] == 1
 
 
 def test_the_same_event_is_processed_once_per_handler(engine: Engine, opened: str) -> None:
-    with delivering(DELIVERY):
-        book(engine, "ana")
-    with delivering(Delivery(handler="events.other_handler", event_id=DELIVERY.event_id)):
-        book(engine, "ben")
+    book(engine, "ana", claim=DELIVERY)
+    book(engine, "ben", claim=Delivery(handler="events.other_handler", event_id=DELIVERY.event_id))
 
     assert booked(engine) == 2
 
@@ -336,14 +345,38 @@ def test_the_same_event_is_processed_once_per_handler(engine: Engine, opened: st
 def test_a_failed_first_attempt_leaves_no_inbox_row_so_the_retry_is_processed(
     engine: Engine, opened: str
 ) -> None:
-    with pytest.raises(RuntimeError), delivering(DELIVERY):
-        book(engine, "ana", wiring(fail_projection))
+    with pytest.raises(RuntimeError):
+        book(engine, "ana", wiring(fail_projection), claim=DELIVERY)
     assert counts(engine)["inbox"] == 0
 
-    with delivering(DELIVERY):
-        book(engine, "ana")
+    book(engine, "ana", claim=DELIVERY)
 
     assert counts(engine) == {"events": 2, "outbox": 1, "inbox": 1, "session_view": 1}
+
+
+def test_a_handler_that_opens_two_units_of_work_claims_its_delivery_once(
+    engine: Engine, opened: str
+) -> None:
+    """The delivery goes to the first unit of work of the handling; the second just works."""
+
+    def book_twice(attendees: tuple[str, str], deps: Dependencies[None]) -> None:
+        for attendee in attendees:
+            with deps.uow() as uow:
+                uow.repository(Session).get("s1").book(attendee)
+                uow.commit()
+
+    deps = Dependencies(
+        units_of_work=partial(SqlUnitOfWork, engine, wiring(), no_views),
+        read_views=sql_views(engine, no_views),
+    )
+    bus = MessageBus({tuple: book_twice}, deps)
+    delivered = MessageContext(delivery=DELIVERY)
+
+    bus.handle(("ana", "ben"), delivered)
+    with pytest.raises(DuplicateDelivery):
+        bus.handle(("ana", "ben"), delivered)
+
+    assert counts(engine) == {"events": 3, "outbox": 2, "inbox": 1, "session_view": 1}
 
 
 def test_a_concurrent_duplicate_delivery_waits_for_the_first_and_is_refused(
@@ -352,7 +385,7 @@ def test_a_concurrent_duplicate_delivery_waits_for_the_first_and_is_refused(
     first_claimed, second_entering = threading.Event(), threading.Event()
 
     def first() -> None:
-        with delivering(DELIVERY), UnitOfWork(engine, wiring()) as uow:
+        with SqlUnitOfWork(engine, wiring(), no_views, claim=DELIVERY) as uow:
             first_claimed.set()
             second_entering.wait(30)
             if is_postgresql(engine):  # the second's claim then waits on our inbox row
@@ -363,8 +396,7 @@ def test_a_concurrent_duplicate_delivery_waits_for_the_first_and_is_refused(
     def second() -> None:
         first_claimed.wait(30)
         second_entering.set()
-        with delivering(DELIVERY):
-            book(engine, "ben")
+        book(engine, "ben", claim=DELIVERY)
 
     outcomes = run_threads(first, second)
 
@@ -391,7 +423,7 @@ def test_a_batch_projection_gets_every_aggregates_events_of_a_round_in_one_call(
         projections={**wired.projections, SessionOpened: [BatchProjection(open_many)]},
         integration=wired.integration,
     )
-    with UnitOfWork(engine, wired) as uow:
+    with SqlUnitOfWork(engine, wired, no_views) as uow:
         for number in (1, 2, 3):
             session = Session.open(f"s{number}", f"Mentoring {number}")
             for attendee in ("ana", "bram")[: number - 1]:

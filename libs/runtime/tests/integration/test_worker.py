@@ -18,7 +18,7 @@ from ecbm_runtime.dlq import list_dead_letters
 from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.tables import outbox
 from ecbm_runtime.testing import wait_until
-from ecbm_runtime.uow import EventWiring, UnitOfWork
+from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
 from ecbm_runtime.worker import ServiceWorker, declare_queues, event_handler
 
 from conftest import Broker, Happened, SampleService
@@ -136,8 +136,8 @@ def test_sweeps_outbox_rows_the_api_left_behind(
     service.start(broker)  # migrates the database
     received = broker.bind_queue(f"{service.name}-probe", f"{service.name}.events")
     engine = make_engine(database_url)
-    with UnitOfWork(engine, EventWiring(EventCodec())) as uow:
-        uow.add_to_outbox(Happened(service.name, "left behind"), {})
+    with SqlUnitOfWork(engine, EventWiring(EventCodec()), no_views) as uow:
+        uow.publish(Happened(service.name, "left behind"))
         uow.commit()
     engine.dispose()
 
@@ -159,8 +159,8 @@ def test_purges_published_outbox_rows_after_the_retention(
     received = broker.bind_queue(f"{service.name}-probe", f"{service.name}.events")
     engine = make_engine(database_url)
     try:
-        with UnitOfWork(engine, EventWiring(EventCodec())) as uow:
-            uow.add_to_outbox(Happened(service.name, "published, then purged"), {})
+        with SqlUnitOfWork(engine, EventWiring(EventCodec()), no_views) as uow:
+            uow.publish(Happened(service.name, "published, then purged"))
             uow.commit()
 
         wait_until(lambda: broker.drain(received), 10, message="swept event")
