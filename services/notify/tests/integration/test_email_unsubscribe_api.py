@@ -15,8 +15,8 @@ import pytest
 
 from ecbm.notify.v1 import notify_pb2 as pb
 from ecbm_notify.adapters.smtp_sink import SmtpSink
-from ecbm_notify.application.sending import Outbound, send_due
 from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY
+from ecbm_notify.application.sending import Outbound, send_due
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.recipients import recipient_id_for
