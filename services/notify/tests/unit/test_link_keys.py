@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ JWT_SECRET = "a-production-signing-key-nobody-has-seen-0123456789"
 LINK_SECRET = "a-production-link-key-nobody-has-seen-9876543210"
 
 
-def production(**values: object) -> NotifySettings:
+def production(**values: Any) -> NotifySettings:
     return NotifySettings(mode="production", jwt_secret=JWT_SECRET, **values)
 
 
