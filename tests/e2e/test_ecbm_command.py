@@ -34,6 +34,26 @@ def test_token_prints_a_development_jwt_with_the_roles_asked_for() -> None:
     assert principal.roles == {"editor", "member"}
 
 
+def test_token_names_every_service_as_its_audience_by_default() -> None:
+    printed = subprocess.run(
+        [*ECBM, "token", "--role", "member"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+    principal = verify_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", printed, audience="notify")
+    assert principal.roles == {"member"}
+
+
+def test_token_refuses_to_mint_outside_development_mode() -> None:
+    env = {**os.environ, "ECBM_MODE": "production"}
+    result = subprocess.run(
+        [*ECBM, "token", "--role", "admin"], capture_output=True, text=True, env=env
+    )
+
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "only in development mode" in result.stderr
+
+
 def test_token_refuses_a_role_the_platform_does_not_have() -> None:
     result = subprocess.run([*ECBM, "token", "--role", "king"], capture_output=True, text=True)
 

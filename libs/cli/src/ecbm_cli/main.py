@@ -38,8 +38,13 @@ def up(
         bool, typer.Option(help="Run a local SMTP server for notify; mail lands in var/mail.")
     ] = True,
 ) -> None:
-    """Start every service's api and worker (SQLite under var/, local RabbitMQ) until Ctrl-C."""
+    """Start every service's api and worker (SQLite under var/, local RabbitMQ) until Ctrl-C.
+
+    Runs in development mode (development keys accepted) unless ECBM_MODE says otherwise.
+    """
     from ecbm_cli.supervisor import Supervisor
+
+    os.environ.setdefault("ECBM_MODE", "development")  # read by this process and its children
     from ecbm_runtime.migrations import upgrade
 
     services = [load_service(name) for name in only] if only else list(load_services().values())
@@ -134,16 +139,44 @@ def _wait_worker_healthy(port: int, timeout: float) -> None:
 
 
 def _admin_token() -> str:
+    return _development_token("ecbm-seed", ["admin"], 3600)
+
+
+def _development_token(
+    subject: str,
+    roles: list[str],
+    ttl: int,
+    email: str | None = None,
+    services: list[str] | None = None,
+) -> str:
+    """A token signed with the shared key, for the named services (default: every one).
+
+    Only in development mode: in production tokens come from the identity provider, and a
+    command that signs admin tokens with the production key is a key leak waiting to happen.
+    """
     from ecbm_runtime.auth import issue_token
 
-    settings = load_service("registry").load_settings()
+    selected = [load_service(name) for name in services] if services else _selected(None)
+    settings = [definition.load_settings() for definition in selected]
+    first = settings[0]
+    if not all(s.development for s in settings):
+        raise typer.BadParameter(
+            "tokens are minted only in development mode (ECBM_MODE=development); "
+            "in production use a token from the identity provider"
+        )
+    if first.jwt_algorithm != "HS256":
+        raise typer.BadParameter(f"{first.jwt_algorithm} tokens need the provider's private key")
+    if ttl > first.jwt_max_lifetime_seconds:
+        raise typer.BadParameter(f"--ttl may not exceed {first.jwt_max_lifetime_seconds}s")
     return issue_token(
-        settings.jwt_secret,
-        settings.jwt_algorithm,
-        settings.jwt_issuer,
-        "ecbm-seed",
-        ["admin"],
-        3600,
+        first.jwt_secret.get_secret_value(),
+        first.jwt_algorithm,
+        first.jwt_issuer,
+        subject,
+        roles,
+        ttl,
+        email=email,
+        audience=sorted({s.audience() for s in settings}),
     )
 
 
@@ -202,23 +235,15 @@ def token(
     sub: Annotated[str, typer.Option(help="The subject (person or client id).")] = "developer",
     email: Annotated[str | None, typer.Option()] = None,
     ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 8 * 3600,
+    service: Annotated[
+        list[str] | None, typer.Option(help="Audience: these services (default: every one).")
+    ] = None,
 ) -> None:
-    """Print a development JWT signed with the local development key."""
-    from ecbm_runtime.auth import allow, issue_token
+    """Print a development JWT (development mode only) for the given services' audiences."""
+    from ecbm_runtime.auth import allow
 
     allow(*role)  # rejects unknown role names
-    settings = load_service("registry").load_settings()
-    typer.echo(
-        issue_token(
-            settings.jwt_secret,
-            settings.jwt_algorithm,
-            settings.jwt_issuer,
-            sub,
-            role,
-            ttl,
-            email=email,
-        )
-    )
+    typer.echo(_development_token(sub, role, ttl, email=email, services=service))
 
 
 @app.command()
@@ -267,6 +292,8 @@ def bench(
 ) -> None:
     """Measure a suite against in-process baselines and write JSON results."""
     from ecbm_cli.bench import run_suite
+
+    os.environ.setdefault("ECBM_MODE", "development")  # the benches sign development tokens
 
     run_suite(suite, json_file or Path(f"bench-results/{suite}.json"))
 

@@ -14,6 +14,7 @@ from ecbm_runtime.metrics import start_metrics_server
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.observability import configure_logging
 from ecbm_runtime.service import load_service
+from ecbm_runtime.settings import UnsafeSettings, check_can_start
 
 _log = logging.getLogger("ecbm_runtime.api")
 
@@ -22,6 +23,11 @@ def run(name: str) -> int:
     definition = load_service(name)
     settings = definition.load_settings()
     configure_logging(name, "api", settings.log_level)
+    try:
+        check_can_start(settings)
+    except UnsafeSettings as error:
+        _log.critical("%s", error)
+        return 78  # EX_CONFIG
     upgrade(definition.migrations, settings.effective_database_url())
     wiring = definition.build_api(settings)
     server, port = create_server_for(settings, wiring)

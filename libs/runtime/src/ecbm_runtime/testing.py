@@ -178,6 +178,9 @@ def unique_name() -> Callable[[str], str]:
 
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
+    # Tests sign with the development key, as `ecbm up` does; the processes they start
+    # inherit this. Tests of production mode say so in their settings or environment.
+    os.environ.setdefault("ECBM_MODE", "development")
 
 
 def free_port() -> int:
@@ -188,13 +191,18 @@ def free_port() -> int:
 
 
 def bearer(
-    *roles: str, subject: str = "tester", email: str | None = None
+    *roles: str, subject: str = "tester", email: str | None = None, audience: str | None = None
 ) -> tuple[tuple[str, str]]:
-    """gRPC call metadata with a development token of these roles."""
+    """gRPC call metadata with a development token of these roles.
+
+    Without ``audience`` the token has no ``aud``, which development mode accepts.
+    """
     from ecbm_runtime.auth import issue_token
     from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 
-    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, list(roles), 600, email)
+    token = issue_token(
+        DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, list(roles), 600, email, audience
+    )
     return (("authorization", f"Bearer {token}"),)
 
 

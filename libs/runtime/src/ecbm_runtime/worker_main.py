@@ -32,7 +32,7 @@ from ecbm_runtime.db import make_engine
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.observability import configure_logging
 from ecbm_runtime.service import ServiceDefinition, load_service
-from ecbm_runtime.settings import ServiceSettings
+from ecbm_runtime.settings import ServiceSettings, UnsafeSettings, check_can_start
 from ecbm_runtime.worker import SETTINGS_CONFIG_KEY
 
 _log = logging.getLogger("ecbm_runtime.worker")
@@ -97,9 +97,13 @@ def serve_metrics(app: WsgiApp, port: int, host: str) -> int:
 
 
 def start(definition: ServiceDefinition) -> tuple[ServiceRunner, ServiceSettings]:
-    """Everything before serving: settings, logs, schema, nameko config, the runner."""
+    """Everything before serving: settings, logs, schema, nameko config, the runner.
+
+    Raises `UnsafeSettings` when the settings are not fit for the mode (production).
+    """
     settings = definition.load_settings()
     configure_logging(definition.name, "worker", settings.log_level)
+    check_can_start(settings)
     upgrade(definition.migrations, settings.effective_database_url())
     config.setup(
         {
@@ -130,7 +134,11 @@ def stop_on_signals(runner: ServiceRunner) -> None:
 
 def run(name: str) -> int:
     definition = resolve(name)
-    runner, settings = start(definition)
+    try:
+        runner, settings = start(definition)
+    except UnsafeSettings as error:
+        _log.critical("%s", error)
+        return 78  # EX_CONFIG
     engine = make_engine(settings.effective_database_url(), pool_size=1)
     started: list[bool] = []
     app = health_app(runner, engine, started)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
@@ -26,6 +27,7 @@ from ecbm_notify.application.handlers import (
     UNSUBSCRIBE_COMMAND_HANDLERS,
     UNSUBSCRIBE_QUERY_HANDLERS,
 )
+from ecbm_notify.application.link_keys import link_key
 from ecbm_notify.application.newsletter import wiring as newsletter_wiring
 from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.application.sending import DigestSchedule, Outbound
@@ -38,7 +40,7 @@ from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.projections import replayer
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
-from ecbm_runtime.settings import ServiceSettings
+from ecbm_runtime.settings import ServiceSettings, key_problems
 from ecbm_runtime.uow import EventWiring, UnitOfWork
 
 DOMAIN_EVENTS = (NotificationCreated, NotificationRead)
@@ -61,11 +63,12 @@ class NotifySettings(ServiceSettings):
     smtp_port: int = 8025
     smtp_starttls: bool = False
     smtp_username: str = ""
-    smtp_password: str = ""
+    smtp_password: SecretStr = SecretStr("")
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "European Center for Mentoring <notify@ecbm.local>"
-    # Signs unsubscribe links (HMAC-SHA256); falls back to the JWT secret when empty.
-    unsubscribe_secret: str = ""
+    # Signs unsubscribe and newsletter opt-in links (HMAC-SHA256): required in production,
+    # never the JWT secret (a leaked link key must not mint tokens, nor the reverse).
+    unsubscribe_secret: SecretStr = SecretStr("")
     unsubscribe_token_days: int = 60
     # Where the links in e-mails point: this service's HTTP server as browsers reach it.
     public_base_url: str = "http://127.0.0.1:8106"
@@ -92,13 +95,23 @@ class NotifySettings(ServiceSettings):
             port=self.smtp_port,
             starttls=self.smtp_starttls,
             username=self.smtp_username,
-            password=self.smtp_password,
+            password=self.smtp_password.get_secret_value(),
             mail_from=self.mail_from,
             timeout_seconds=self.smtp_timeout_seconds,
         )
 
     def unsubscribe_key(self) -> bytes:
-        return (self.unsubscribe_secret or self.jwt_secret).encode()
+        return link_key(self)
+
+    def startup_problems(self) -> list[str]:
+        problems = super().startup_problems()
+        if self.development:
+            return problems
+        secret = self.unsubscribe_secret
+        problems += key_problems("ECBM_NOTIFY_UNSUBSCRIBE_SECRET", secret)
+        if secret.get_secret_value() == self.jwt_secret.get_secret_value():
+            problems.append("ECBM_NOTIFY_UNSUBSCRIBE_SECRET must not be the JWT secret")
+        return problems
 
 
 @dataclass(frozen=True)
@@ -139,11 +152,8 @@ def outbound_for(settings: NotifySettings, clock: Clock = utc_now) -> Outbound:
 
 
 def unsubscribe_keys(settings: ServiceSettings, clock: Clock = utc_now) -> UnsubscribeKeys:
-    if isinstance(settings, NotifySettings):
-        key, days = settings.unsubscribe_key(), settings.unsubscribe_token_days
-    else:
-        key, days = settings.jwt_secret.encode(), 60
-    return UnsubscribeKeys(key=key, valid_for=timedelta(days=days), clock=clock)
+    days = settings.unsubscribe_token_days if isinstance(settings, NotifySettings) else 60
+    return UnsubscribeKeys(key=link_key(settings), valid_for=timedelta(days=days), clock=clock)
 
 
 def bootstrap(settings: ServiceSettings, engine: Engine | None = None) -> Notify:

@@ -15,6 +15,7 @@ import pytest
 
 from ecbm.notify.v1 import notify_pb2 as pb
 from ecbm_notify.adapters.smtp_sink import SmtpSink
+from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY
 from ecbm_notify.application.sending import Outbound, send_due
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain import unsubscribe
@@ -89,15 +90,16 @@ def test_one_click_unsubscribe_from_a_received_mail(
     assert len(smtp_sink.to(CONTACT)) == 1  # nothing more by e-mail
 
 
-@pytest.mark.parametrize("forge", ["other key", "expired", "tampered", "garbage"])
+@pytest.mark.parametrize("forge", ["other key", "jwt key", "expired", "tampered", "garbage"])
 def test_a_forged_or_expired_token_gets_a_400_page_and_changes_nothing(
     notify: Notify, registry_events: RegistryEvents, live_api: Any, forge: str
 ) -> None:
     registry_events.organisation()
-    key = DEVELOPMENT_JWT_SECRET.encode()
+    key, jwt_key = DEVELOPMENT_LINK_KEY, DEVELOPMENT_JWT_SECRET.encode()
     now = datetime.now(UTC)
     token = {
         "other key": unsubscribe.issue(b"x" * 40, CONTACT_ID, "registry", now, timedelta(days=1)),
+        "jwt key": unsubscribe.issue(jwt_key, CONTACT_ID, "registry", now, timedelta(days=1)),
         "expired": unsubscribe.sign(key, CONTACT_ID, "registry", now - timedelta(seconds=1)),
         "tampered": unsubscribe.issue(key, CONTACT_ID, "registry", now, timedelta(days=1))[:-3]
         + "AAA",

@@ -138,7 +138,7 @@ def create_server(
     """
     names = [r.service_full_name for r in registrations]
     _check_policy(names, access_policy)
-    verifier = auth.TokenVerifier(settings.jwt_secret, settings.jwt_algorithm, settings.jwt_issuer)
+    verifier = auth.TokenVerifier.from_settings(settings)
     server = grpc.server(
         ThreadPoolExecutor(settings.grpc_max_workers, thread_name_prefix="grpc"),
         interceptors=[ApiInterceptor(access_policy, verifier, INFRASTRUCTURE_SERVICES)],

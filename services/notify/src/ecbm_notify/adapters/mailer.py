@@ -12,7 +12,7 @@ import logging
 import smtplib
 import ssl
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
 
@@ -43,7 +43,7 @@ class SmtpSettings:
     port: int = 8025
     starttls: bool = False
     username: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
     mail_from: str = "ECBM <notify@ecbm.local>"
     timeout_seconds: float = 10.0
 

@@ -61,9 +61,7 @@ class InboxHttpServer:
 
     def __init__(self, bus: MessageBus, settings: ServiceSettings) -> None:
         self.bus = bus
-        self.verifier = auth.TokenVerifier(
-            settings.jwt_secret, settings.jwt_algorithm, settings.jwt_issuer
-        )
+        self.verifier = auth.TokenVerifier.from_settings(settings)
         self.heartbeat_seconds: float = getattr(settings, "sse_heartbeat_seconds", 15.0)
         self.page = resources.files("ecbm_notify.entrypoints").joinpath("inbox.html").read_bytes()
         self.host: str = getattr(settings, "http_host", "127.0.0.1")

@@ -18,6 +18,7 @@ from ecbm_notify.adapters.newsletter_projections import NEWSLETTER_PROJECTIONS
 from ecbm_notify.adapters.newsletter_tables import NEWSLETTER_READ_MODEL_TABLES
 from ecbm_notify.adapters.templates import TemplateRenderer
 from ecbm_notify.application.email import Mailer
+from ecbm_notify.application.link_keys import link_key
 from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.application.newsletter.handlers import (
     COMMAND_HANDLERS,
@@ -40,13 +41,12 @@ def newsletter_for(settings: ServiceSettings, mailer: Mailer | None = None) -> N
     """Templates, its own SMTP connection (campaigns do not queue behind other mail), links."""
     smtp: SmtpSettings = getattr(settings, "smtp", SmtpSettings)()
     connections = max(1, int(getattr(settings, "newsletter_smtp_connections", 2)))
-    key_of: Callable[[], bytes] = getattr(settings, "unsubscribe_key", settings.jwt_secret.encode)
     return Newsletter(
         renderer=TemplateRenderer(),
         mailers=[mailer] if mailer else [SmtpMailer(smtp) for _ in range(connections)],
         links=Links(
             public_base_url=getattr(settings, "public_base_url", "http://127.0.0.1:8106"),
-            key=key_of(),
+            key=link_key(settings),
             valid_for=timedelta(days=getattr(settings, "unsubscribe_token_days", 60)),
         ),
         messages_per_second=getattr(settings, "newsletter_messages_per_second", 0.0),
