@@ -93,7 +93,7 @@ class _ServiceApplication(Protocol):
 
 def replayer(
     bootstrap: Callable[[Any], _ServiceApplication], read_model_tables: Sequence[Table]
-) -> Callable[[ServiceSettings], int]:
+) -> Callable[[Any], int]:
     """A service's ``replay`` for its ServiceDefinition (run by ``ecbm replay <service>``)."""
 
     def replay_service(settings: ServiceSettings) -> int:

@@ -42,10 +42,11 @@ class ServiceDefinition:
     worker_metrics_port: int
     settings_class: type[ServiceSettings]
     migrations: Path
-    build_api: Callable[[ServiceSettings], ApiWiring]
+    # Each takes the service's own settings class (``settings_class``), hence ``Any``.
+    build_api: Callable[[Any], ApiWiring]
     worker_class: Callable[[], type]
     seed_demo: Callable[[str, str], None] | None = None  # (grpc target, token) -> None
-    replay: Callable[[ServiceSettings], int] | None = None  # rebuild read models -> events replayed
+    replay: Callable[[Any], int] | None = None  # rebuild read models -> events replayed
     extras: Mapping[str, Any] = field(default_factory=dict)
 
     def load_settings(self, **overrides: Any) -> ServiceSettings:
