@@ -1,4 +1,8 @@
-"""The ``ecbm`` command: run, migrate, seed, replay, benchmark and operate the platform."""
+"""The ``ecbm`` command: run, migrate, seed, replay, benchmark and operate the platform.
+
+Services add their own commands as ``ecbm <service> ...``: a typer app registered under the
+``ecbm.cli`` entry-point group. This package imports no service's modules.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,17 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ecbm_cli.registry_import import registry_app
 from ecbm_runtime.service import ServiceDefinition, load_service, load_services
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered messages.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
-app.add_typer(registry_app, name="registry")
 
 ServiceArg = Annotated[
     str, typer.Argument(help="registry, matching, events, quality, alerts or notify")
@@ -297,6 +300,16 @@ def bench(
 
     run_suite(suite, json_file or Path(f"bench-results/{suite}.json"))
 
+
+def _mount_service_commands() -> None:
+    for entry in entry_points(group="ecbm.cli"):
+        commands = entry.load()
+        if not isinstance(commands, typer.Typer):
+            raise TypeError(f"entry point {entry.value} (ecbm.cli) is not a typer.Typer")
+        app.add_typer(commands, name=entry.name)
+
+
+_mount_service_commands()
 
 if __name__ == "__main__":
     app()

@@ -1,4 +1,9 @@
-"""Runs every service's api and worker as child processes with prefixed, readable logs."""
+"""Runs every service's api and worker as child processes with prefixed, readable logs.
+
+The children end with the supervisor, however it ends: Ctrl-C and SIGTERM stop them in
+order; if the supervisor is killed outright, Linux sends each one SIGTERM (PR_SET_PDEATHSIG)
+and, elsewhere, each notices it was re-parented (``ecbm_runtime.lifeline``).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
+from ecbm_runtime.lifeline import SUPERVISOR_PID, die_with_parent
 from ecbm_runtime.service import ServiceDefinition
 
 COLOURS = ("36", "32", "35", "33", "34", "31")
@@ -62,7 +68,9 @@ class Supervisor:
     def __init__(self, env: dict[str, str] | None = None) -> None:
         # eventlet announces its own deprecation on import: known, and noise in every worker.
         quiet = {"PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
-        self.env = {**os.environ, **(env or {}), **quiet}
+        lifeline = {SUPERVISOR_PID: str(os.getpid())}
+        self.env = {**os.environ, **(env or {}), **quiet, **lifeline}
+        self._preexec = die_with_parent(signal.SIGTERM)
         self.children: list[Child] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -88,7 +96,9 @@ class Supervisor:
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            # Own session: a Ctrl-C reaches only the supervisor, which stops children in order.
             start_new_session=True,
+            preexec_fn=self._preexec,
         )
         assert process.stdout is not None
         threading.Thread(

@@ -1,7 +1,8 @@
 """The api process of a service: ``python -m ecbm_runtime.api_main <service>``.
 
 Migrates, builds the service's servicers through its ServiceDefinition, serves gRPC
-(health, reflection, interceptors) and Prometheus metrics until SIGTERM or SIGINT.
+(health, reflection, interceptors) and Prometheus metrics until SIGTERM or SIGINT, or
+until the ``ecbm up`` that started it is gone.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 import sys
 
 from ecbm_runtime.grpc import create_server_for, serve_forever
+from ecbm_runtime.lifeline import watch_supervisor
 from ecbm_runtime.metrics import start_metrics_server
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.observability import configure_logging
@@ -28,6 +30,7 @@ def run(name: str) -> int:
     except UnsafeSettings as error:
         _log.critical("%s", error)
         return 78  # EX_CONFIG
+    watch_supervisor()
     upgrade(definition.migrations, settings.effective_database_url())
     wiring = definition.build_api(settings)
     server, port = create_server_for(settings, wiring)

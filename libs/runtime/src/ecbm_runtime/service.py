@@ -6,7 +6,7 @@ registered under the ``ecbm.services`` entry-point group.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -62,20 +62,35 @@ class ServiceDefinition:
 
 
 SERVICE_ORDER = ("registry", "matching", "events", "quality", "alerts", "notify")
+SERVICES_GROUP = "ecbm.services"
+
+
+def _in_order(names: Iterable[str]) -> list[str]:
+    """The platform's canonical order, then any other service alphabetically."""
+    found = set(names)
+    return [n for n in SERVICE_ORDER if n in found] + sorted(found - set(SERVICE_ORDER))
 
 
 def load_services() -> dict[str, ServiceDefinition]:
-    """Every installed service, in the platform's canonical order."""
-    found = {ep.name: ep.load() for ep in entry_points(group="ecbm.services")}
-    ordered = [name for name in SERVICE_ORDER if name in found]
-    return {name: found[name] for name in ordered + sorted(set(found) - set(ordered))}
+    """Every installed service, in the platform's canonical order (``ecbm up``, ``migrate``)."""
+    found = {ep.name: ep.load() for ep in entry_points(group=SERVICES_GROUP)}
+    return {name: found[name] for name in _in_order(found)}
 
 
 def load_service(name: str) -> ServiceDefinition:
-    services = load_services()
-    if name not in services:
-        raise SystemExit(f"unknown service {name!r}; known: {', '.join(services)}")
-    return services[name]
+    """One installed service, importing only its own bootstrap.
+
+    A process serves one service: loading the others would import their modules and
+    register their Prometheus metrics in this process too.
+    """
+    selected = list(entry_points(group=SERVICES_GROUP, name=name))
+    if not selected:
+        known = _in_order(ep.name for ep in entry_points(group=SERVICES_GROUP))
+        raise SystemExit(f"unknown service {name!r}; known: {', '.join(known)}")
+    definition = selected[0].load()
+    if not isinstance(definition, ServiceDefinition):
+        raise SystemExit(f"entry point {selected[0].value} is not a ServiceDefinition")
+    return definition
 
 
 def skeleton_api(

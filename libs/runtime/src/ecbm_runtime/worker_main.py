@@ -10,8 +10,9 @@ eventlet.monkey_patch()  # before anything else imports socket, threading or ssl
 """A service's worker process: ``python -m ecbm_runtime.worker_main <service>``.
 
 Migrates the database, serves ``/metrics`` and ``/healthz``, runs the nameko service and
-stops cleanly on SIGTERM/SIGINT. ``<service>`` is an installed service's name, or
-``module:ATTRIBUTE`` naming a ServiceDefinition (tests, out-of-tree services).
+stops cleanly on SIGTERM/SIGINT, or once the ``ecbm up`` that started it is gone.
+``<service>`` is an installed service's name, or ``module:ATTRIBUTE`` naming a
+ServiceDefinition (tests, out-of-tree services).
 """
 
 import importlib
@@ -29,6 +30,7 @@ from prometheus_client import make_wsgi_app
 from sqlalchemy import Engine, text
 
 from ecbm_runtime.db import make_engine
+from ecbm_runtime.lifeline import watch_supervisor
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.observability import configure_logging
 from ecbm_runtime.service import ServiceDefinition, load_service
@@ -104,6 +106,7 @@ def start(definition: ServiceDefinition) -> tuple[ServiceRunner, ServiceSettings
     settings = definition.load_settings()
     configure_logging(definition.name, "worker", settings.log_level)
     check_can_start(settings)
+    watch_supervisor()
     upgrade(definition.migrations, settings.effective_database_url())
     config.setup(
         {

@@ -1,4 +1,8 @@
-"""``ecbm registry import`` against the real registry API: summary, bad rows, exit codes."""
+"""``ecbm registry import`` against the real registry API: summary, bad rows, exit codes.
+
+The command is the registry's (``entrypoints/cli.py``); it is invoked through the ``ecbm``
+app, which mounts it from the ``ecbm.cli`` entry point.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from ecbm_cli.main import app
-from ecbm_cli.registry_import import import_file
 from ecbm_registry.adapters.programme_csv import write_csv
 from ecbm_registry.bootstrap import SERVICE
+from ecbm_registry.entrypoints.cli import admin_token, import_file
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.testing import api_in_process, free_port
 
@@ -103,9 +107,7 @@ def test_write_csv_output_imports_as_written(registry_target: str, tmp_path: Pat
 
 
 def _token() -> str:
-    from ecbm_cli.main import _admin_token
-
-    return _admin_token()
+    return admin_token(SERVICE.load_settings())
 
 
 def test_a_file_that_is_not_utf8_and_an_absent_registry_exit_2(tmp_path: Path) -> None:

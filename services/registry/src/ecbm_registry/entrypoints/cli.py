@@ -1,8 +1,9 @@
-"""``ecbm registry import FILE.csv``: stream a programme CSV to the running registry.
+"""The registry's ``ecbm registry ...`` commands (entry point ``ecbm.cli``).
 
-Rows the parser cannot read are reported here and never sent; the registry validates the
-rest (the same rules as RegisterProgramme) and answers per row. The exit code is 1 when any
-row was invalid, 2 when the file cannot be read at all.
+``ecbm registry import FILE.csv`` streams a programme CSV to the running registry. Rows the
+parser cannot read are reported here and never sent; the registry validates the rest (the
+same rules as RegisterProgramme) and answers per row. The exit code is 1 when any row was
+invalid, 2 when the file cannot be read at all.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-registry_app = typer.Typer(help="Operate the registry.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from ecbm_runtime.settings import ServiceSettings
+
+app = typer.Typer(help="Operate the registry.", no_args_is_help=True)
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ def column_of(field_path: str) -> str:
     return COLUMN_OF_FIELD.get(head, head) + field_path[end:]
 
 
-@registry_app.command("import")
+@app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A programme CSV.")],
     dry_run: Annotated[
@@ -123,12 +127,12 @@ def import_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from ecbm_cli.main import _admin_token, _target
     from ecbm_registry.adapters.programme_csv import CsvHeaderError
-    from ecbm_runtime.service import load_service
+    from ecbm_registry.bootstrap import SERVICE
 
     console = Console()
-    address = target or _target(load_service("registry"))
+    settings = SERVICE.load_settings()
+    address = target or f"{settings.grpc_host}:{settings.grpc_port}"
     columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with Progress("[progress.description]{task.description}", *columns,
@@ -138,7 +142,7 @@ def import_command(
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            report = import_file(file, address, _admin_token(), dry_run, advance)
+            report = import_file(file, address, admin_token(settings), dry_run, advance)
     except CsvHeaderError as error:
         console.print(f"[red]{file}: {error}[/red]")
         raise typer.Exit(2) from None
@@ -150,6 +154,14 @@ def import_command(
     if report.bad_rows:
         console.print(bad_rows_table(report.bad_rows))
     raise typer.Exit(1 if report.counts["invalid"] else 0)
+
+
+def admin_token(settings: ServiceSettings) -> str:
+    """An hour's admin token signed with the registry's key (the development key by default)."""
+    from ecbm_runtime.auth import issue_token
+
+    key = (settings.jwt_secret, settings.jwt_algorithm, settings.jwt_issuer)
+    return issue_token(*key, "ecbm-cli", ["admin"], 3600)
 
 
 def summary_table(report: ImportReport) -> object:

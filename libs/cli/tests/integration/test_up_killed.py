@@ -1,0 +1,105 @@
+"""``ecbm up`` killed with SIGKILL leaves no api or worker running and no port held."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from ecbm_runtime.testing import free_port, wait_until
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.rabbitmq,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc"),
+]
+
+
+def children_of(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we looked
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def gone(pid: int) -> bool:
+    """No such process, or a zombie nobody reaps (an orphan's new parent may not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def free(port: int) -> bool:
+    """A server could bind the port again (as the api and worker would on a restart)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def serving(port: int) -> bool:
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        reply = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(), timeout=1
+        )
+    return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
+
+def healthy(port: int) -> bool:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
+        return bool(reply.status == 200)
+
+
+def test_every_child_ends_and_frees_its_port_when_up_is_killed(
+    tmp_path: Path, isolated_amqp_url: str
+) -> None:
+    ports = {"GRPC": free_port(), "METRICS": free_port(), "WORKER_METRICS": free_port()}
+    env = {
+        **os.environ,
+        "ECBM_VAR_DIR": str(tmp_path),
+        "ECBM_AMQP_URL": isolated_amqp_url,
+        **{f"ECBM_ALERTS_{name}_PORT": str(port) for name, port in ports.items()},
+    }
+    with (tmp_path / "up.log").open("w") as log:
+        up = subprocess.Popen(
+            [sys.executable, "-m", "ecbm_cli.main", "up", "--only", "alerts"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    children: list[int] = []
+    try:
+        wait_until(lambda: serving(ports["GRPC"]), timeout=90, message="alerts api SERVING")
+        wait_until(lambda: healthy(ports["WORKER_METRICS"]), timeout=90, message="worker healthy")
+        children = children_of(up.pid)
+        assert len(children) == 2, (tmp_path / "up.log").read_text()
+
+        up.send_signal(signal.SIGKILL)
+        up.wait(10)
+
+        wait_until(lambda: all(map(gone, children)), timeout=60, message=f"{children} gone")
+        wait_until(lambda: all(map(free, ports.values())), timeout=10, message=f"{ports} free")
+    finally:
+        up.kill()
+        up.wait(10)
+        for pid in children:
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
