@@ -1,5 +1,5 @@
-// Parse an AsyncAPI document with the official parser (@asyncapi/parser) and print its
-// diagnostics; exit 1 when any is an error (or the document does not parse at all).
+// Parse an AsyncAPI document with the official parser (@asyncapi/parser) and print its errors
+// and warnings; exit 1 when any is an error (or the document does not parse at all).
 //   node contracts/asyncapi-validate.mjs [contracts/events/asyncapi.yaml]
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -11,7 +11,7 @@ const file = process.argv[2] ?? path.join(here, 'events', 'asyncapi.yaml');
 const SEVERITY = ['error', 'warning', 'info', 'hint'];
 
 const { document, diagnostics } = await fromFile(new Parser(), file).parse();
-for (const d of diagnostics) {
+for (const d of diagnostics.filter((d) => d.severity <= DiagnosticSeverity.Warning)) {
   const where = d.path.length ? ` at ${d.path.join('/')}` : '';
   console.error(`${SEVERITY[d.severity] ?? d.severity}: ${d.code}: ${d.message}${where}`);
 }
@@ -20,4 +20,4 @@ if (document === undefined || errors.length > 0) {
   console.error(`${file}: ${errors.length} error(s); the document does not parse`);
   process.exit(1);
 }
-console.error(`${file}: parsed (${diagnostics.length} non-error diagnostic(s))`);
+console.error(`${file}: parsed (${diagnostics.length} diagnostic(s), none an error)`);
