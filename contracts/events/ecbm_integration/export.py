@@ -19,6 +19,8 @@ from ecbm_integration.catalogue import CATALOGUE
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 AMQP_BINDING_VERSION = "0.3.0"
 CONTENT_TYPE = "application/json"
+DEFS_REF = "#/$defs/{model}"
+COMPONENTS_REF = "#/components/schemas/{model}"
 
 
 def schema_id(event: type[IntegrationEvent]) -> str:
@@ -31,9 +33,16 @@ def schema_path(event: type[IntegrationEvent]) -> str:
     return f"schemas/{event.source}/{event.event_type()}.v{event.schema_version}.json"
 
 
-def event_schema(event: type[IntegrationEvent]) -> dict[str, Any]:
-    """The JSON Schema of the event's JSON body, with $schema, $id and title."""
-    schema = event.model_json_schema(mode="serialization")
+def event_schema(event: type[IntegrationEvent], ref_template: str = DEFS_REF) -> dict[str, Any]:
+    """The JSON Schema of the event's JSON body, with $schema, $id and title.
+
+    Unknown properties are allowed: consumers read events tolerantly (IntegrationEvent.read),
+    so a body with fields added by a newer producer is valid, as it is for them.
+    """
+    schema = event.model_json_schema(mode="serialization", ref_template=ref_template)
+    for model in [schema, *schema.get("$defs", {}).values()]:
+        if model.get("additionalProperties") is False:
+            del model["additionalProperties"]
     schema["$schema"] = JSON_SCHEMA_DIALECT
     schema["$id"] = schema_id(event)
     schema["title"] = event.event_type()
@@ -84,51 +93,98 @@ def _sorted(value: Any) -> Any:
     return value
 
 
+def headers_id(event: type[IntegrationEvent]) -> str:
+    """Name of the headers schema in components/schemas, shared per (source, version)."""
+    return f"{event.source}.Headers.v{event.schema_version}"
+
+
+def message_id(event: type[IntegrationEvent]) -> str:
+    """Name of the event's message, and of its payload schema, in components."""
+    return f"{event.source}.{event.event_type()}.v{event.schema_version}"
+
+
+def payload_schemas(event: type[IntegrationEvent]) -> dict[str, Any]:
+    """The event's payload schema and the schemas it refers to, keyed for components/schemas.
+
+    Refs point to ``#/components/schemas/<name>``: the AsyncAPI parser resolves them against
+    the whole document, where pydantic's ``#/$defs/...`` would not exist.
+    """
+    payload = event_schema(event, ref_template=COMPONENTS_REF)
+    definitions = payload.pop("$defs", {})
+    del payload["$schema"]  # AsyncAPI's default schema format carries its own dialect
+    del payload["$id"]  # a base URI of its own would re-root the refs inside it
+    return {message_id(event): payload, **definitions}
+
+
+def _message(event: type[IntegrationEvent]) -> dict[str, Any]:
+    key = event.event_type()
+    return {
+        "name": key,
+        "title": key,
+        "summary": (event.__doc__ or key).strip().splitlines()[0],
+        "contentType": CONTENT_TYPE,
+        "headers": {"$ref": f"#/components/schemas/{headers_id(event)}"},
+        "payload": {"$ref": f"#/components/schemas/{message_id(event)}"},
+        "bindings": {"amqp": {"messageType": key, "bindingVersion": AMQP_BINDING_VERSION}},
+    }
+
+
+def _channel(event: type[IntegrationEvent]) -> dict[str, Any]:
+    exchange, key = f"{event.source}.events", event.event_type()
+    return {
+        "address": key,
+        "description": f"Routing key `{key}` on the topic exchange `{exchange}`.",
+        "messages": {key: {"$ref": f"#/components/messages/{message_id(event)}"}},
+        "bindings": {
+            "amqp": {
+                "is": "routingKey",
+                "exchange": {
+                    "name": exchange,
+                    "type": "topic",
+                    "durable": True,
+                    "autoDelete": False,
+                    "vhost": "/",
+                },
+                "bindingVersion": AMQP_BINDING_VERSION,
+            }
+        },
+    }
+
+
+def _operation(event: type[IntegrationEvent], channel_id: str) -> dict[str, Any]:
+    key = event.event_type()
+    return {
+        "action": "send",
+        "summary": f"{event.source} publishes {key}.",
+        "channel": {"$ref": f"#/channels/{channel_id}"},
+        "messages": [{"$ref": f"#/channels/{channel_id}/messages/{key}"}],
+        "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": AMQP_BINDING_VERSION}},
+    }
+
+
+def _add_schemas(schemas: dict[str, Any], new: dict[str, Any]) -> None:
+    """Add ``new`` to components/schemas; one name may not stand for two schemas."""
+    for name, schema in new.items():
+        if schemas.setdefault(name, _sorted(schema)) != _sorted(schema):
+            raise ValueError(f"two different schemas are both named {name!r}")
+
+
 def asyncapi_document(events: list[type[IntegrationEvent]]) -> dict[str, Any]:
-    """AsyncAPI 3.0.0 document: one channel and one send operation per event type."""
+    """AsyncAPI 3.0.0 document: one channel and one send operation per event type.
+
+    Every schema (payloads, headers and the enums and models they refer to) lives in
+    components/schemas; messages and properties refer to it there.
+    """
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
     for event in events:
-        exchange, key = f"{event.source}.events", event.event_type()
-        channel_id = f"{event.source}.{key}"
-        message_id = f"{channel_id}.v{event.schema_version}"
-        payload = event_schema(event)
-        del payload["$schema"]  # AsyncAPI's default schema format carries its own dialect
-        messages[message_id] = {
-            "name": key,
-            "title": key,
-            "summary": (event.__doc__ or key).strip().splitlines()[0],
-            "contentType": CONTENT_TYPE,
-            "headers": headers_schema(event),
-            "payload": _sorted(payload),
-            "bindings": {"amqp": {"messageType": key, "bindingVersion": AMQP_BINDING_VERSION}},
-        }
-        channels[channel_id] = {
-            "address": key,
-            "description": f"Routing key `{key}` on the topic exchange `{exchange}`.",
-            "messages": {key: {"$ref": f"#/components/messages/{message_id}"}},
-            "bindings": {
-                "amqp": {
-                    "is": "routingKey",
-                    "exchange": {
-                        "name": exchange,
-                        "type": "topic",
-                        "durable": True,
-                        "autoDelete": False,
-                        "vhost": "/",
-                    },
-                    "bindingVersion": AMQP_BINDING_VERSION,
-                }
-            },
-        }
-        operations[f"{channel_id}.publish"] = {
-            "action": "send",
-            "summary": f"{event.source} publishes {key}.",
-            "channel": {"$ref": f"#/channels/{channel_id}"},
-            "messages": [{"$ref": f"#/channels/{channel_id}/messages/{key}"}],
-            "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": AMQP_BINDING_VERSION}},
-        }
+        channel_id = f"{event.source}.{event.event_type()}"
+        messages[message_id(event)] = _message(event)
+        channels[channel_id] = _channel(event)
+        operations[f"{channel_id}.publish"] = _operation(event, channel_id)
+        _add_schemas(schemas, {headers_id(event): headers_schema(event), **payload_schemas(event)})
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -142,7 +198,7 @@ def asyncapi_document(events: list[type[IntegrationEvent]]) -> dict[str, Any]:
         "defaultContentType": CONTENT_TYPE,
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages},
+        "components": {"messages": messages, "schemas": dict(sorted(schemas.items()))},
     }
 
 

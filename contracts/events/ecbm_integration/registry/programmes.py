@@ -53,7 +53,7 @@ class ProgrammeRegistered(RegistryEvent):
         min_length=1, description="Languages it runs in, ISO 639-1."
     )
     occurred_at: OccurredAt = Field(description="When the programme was registered.")
-    # Added 2026.11, optional: consumers must run this model before the registry publishes them.
+    # Added 2026.11, optional: consumers on an older model ignore them (tolerant readers).
     target_groups: list[TermId] = Field(
         default_factory=list, description="Term ids of the target-groups taxonomy."
     )

@@ -202,9 +202,13 @@ def declare_queues(worker: type, amqp_url: str, max_deliveries: int) -> list[str
 
 
 def _parse(event_class: type[BaseModel], body: Any) -> BaseModel:
+    """The body as ``event_class``, ignoring fields it does not know (a tolerant reader).
+
+    A producer may add optional fields before this consumer has the newer contract model.
+    """
     if isinstance(body, bytes | str):  # no content type: kombu hands over the raw body
-        return event_class.model_validate_json(body)
-    return event_class.model_validate(body)
+        return event_class.model_validate_json(body, extra="ignore")
+    return event_class.model_validate(body, extra="ignore")
 
 
 def _deliveries(message: Message) -> int:

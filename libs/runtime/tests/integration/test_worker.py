@@ -92,6 +92,18 @@ def test_parks_a_bad_message_at_once_and_keeps_consuming(
     assert parked_reasons(service, 1) == ["rejected"]
 
 
+def test_handles_an_event_from_a_newer_producer_with_fields_it_does_not_know(
+    sample_service: MakeService, broker: Broker, tmp_path: Path
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'sample.db'}"
+    service = sample_service(database_url)
+    service.start(broker)
+    service.publish(broker, {"note": "newer", "added_later": {"by": "v2"}}, **headers())
+
+    wait_until(lambda: effect_count(database_url, "newer") == 1, 15, message="newer event handled")
+    assert list_dead_letters(service.amqp_url, service.name) == []
+
+
 def test_parks_an_event_whose_handler_keeps_failing_after_max_deliveries(
     sample_service: MakeService, broker: Broker, tmp_path: Path
 ) -> None:
