@@ -190,6 +190,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# Test modules build their tokens at import (collection); a slow suite reaches the last test
+# long after. Within the runtime's lifetime cap, so the same token works in every test.
+TEST_TOKEN_SECONDS = 4 * 3600
+
+
 def bearer(
     *roles: str, subject: str = "tester", email: str | None = None, audience: str | None = None
 ) -> tuple[tuple[str, str]]:
@@ -201,7 +206,14 @@ def bearer(
     from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 
     token = issue_token(
-        DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, list(roles), 600, email, audience
+        DEVELOPMENT_JWT_SECRET,
+        "HS256",
+        "ecbm",
+        subject,
+        list(roles),
+        TEST_TOKEN_SECONDS,
+        email,
+        audience,
     )
     return (("authorization", f"Bearer {token}"),)
 
