@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ecbm_cli.new_service import new_service
 from ecbm_cli.registry_import import registry_app
 from ecbm_runtime.service import ServiceDefinition, load_service, load_services
 
@@ -18,6 +19,7 @@ app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered messages.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(registry_app, name="registry")
+app.command("new-service")(new_service)
 
 ServiceArg = Annotated[
     str, typer.Argument(help="registry, matching, events, quality, alerts or notify")
