@@ -117,7 +117,7 @@ def tidy(paths: list[Path]) -> bool:
     """Sort imports and format the written Python with the repository's ruff settings.
 
     Where ``ecbm_<name>`` goes among the other first-party imports depends on the name, so
-    a template cannot get it right for every name. False when ruff is not installed.
+    a template cannot get it right for every name. False when ruff is missing or failed.
     """
     python = [str(path) for path in paths if path.suffix == ".py"]
     for command in (["check", "--fix", "--select", "I", "--quiet"], ["format", "--quiet"]):
@@ -178,5 +178,5 @@ def new_service(
     for path in written:
         typer.echo(f"wrote {path.relative_to(root).as_posix()}")
     if not tidy(written):
-        typer.echo(f"ruff is not installed: run  uv run ruff check --fix services/{name}", err=True)
+        typer.echo(f"ruff did not tidy the imports: run  uv run ruff check --fix services/{name}")
     typer.echo(next_steps(service))
