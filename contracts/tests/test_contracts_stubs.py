@@ -27,7 +27,8 @@ def test_grpc_module_imports_and_names_its_service(module_name: str) -> None:
     proto_stem = module_name.split(".")[-1].removesuffix("_pb2_grpc")  # taxonomy.proto
 
     names = list(pb2.DESCRIPTOR.services_by_name)
-    assert names == [f"{proto_stem.capitalize()}Service"]
+    pascal = "".join(word.capitalize() for word in proto_stem.split("_"))  # mentor_pool
+    assert names == [f"{pascal}Service"]
     full_name = pb2.DESCRIPTOR.services_by_name[names[0]].full_name
     assert full_name == f"ecbm.{service}.v1.{names[0]}"
     assert hasattr(grpc_module, f"add_{names[0]}Servicer_to_server")

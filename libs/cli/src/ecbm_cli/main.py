@@ -16,11 +16,13 @@ from typing import Annotated, Any
 
 import typer
 
+from ecbm_cli.new_service import new_service
 from ecbm_runtime.service import ServiceDefinition, load_service, load_services
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered messages.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.command("new-service")(new_service)
 
 ServiceArg = Annotated[
     str, typer.Argument(help="registry, matching, events, quality, alerts or notify")
