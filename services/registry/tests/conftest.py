@@ -9,7 +9,7 @@ import grpc
 import pytest
 from sqlalchemy import select
 
-from ecbm_registry.application import commands
+from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import outbox

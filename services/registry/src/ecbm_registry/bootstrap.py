@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 
-from ecbm_registry.adapters.personal_data import PersonalDataCodec
+from ecbm_registry.adapters.people.personal_data import PersonalDataCodec
 from ecbm_registry.application import programmes_area, taxonomy_area
 from ecbm_registry.application.area import merged
 from ecbm_registry.application.directory import area as directory_area

@@ -7,10 +7,10 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import create_engine, delete, inspect
 
-from ecbm_registry.adapters.directory_read_models import programme_directory
-from ecbm_registry.application import commands
+from ecbm_registry.adapters.directory.read_models import programme_directory
+from ecbm_registry.application.programmes import commands
 from ecbm_registry.application.directory.queries import SearchProgrammes
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.bootstrap import SERVICE, bootstrap
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from ecbm_cli.main import app
 from ecbm_cli.registry_import import import_file
-from ecbm_registry.adapters.programme_csv import write_csv
+from ecbm_registry.adapters.imports.programme_csv import write_csv
 from ecbm_registry.bootstrap import SERVICE
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.testing import api_in_process, free_port

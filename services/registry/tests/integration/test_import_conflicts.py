@@ -12,7 +12,7 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from ecbm_registry.adapters.read_models import organisations, programmes
+from ecbm_registry.adapters.programmes.read_models import organisations, programmes
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome, import_programmes
 from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap

@@ -12,10 +12,10 @@ import grpc
 
 from ecbm.registry.v1 import import_pb2 as ipb
 from ecbm.registry.v1 import import_pb2_grpc
-from ecbm_registry.adapters.import_client import row_fields
+from ecbm_registry.adapters.imports.client import row_fields
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, RowOutcome
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.actor import Actor
 from ecbm_runtime.auth import AccessPolicy, allow, current_principal
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration

@@ -8,7 +8,7 @@ import grpc
 
 from ecbm.registry.v1 import network_pb2 as pb
 from ecbm.registry.v1 import network_pb2_grpc
-from ecbm_registry.adapters.network_views import (
+from ecbm_registry.adapters.network.views import (
     InteractionView,
     PolicyContactView,
     StanceChangeView,

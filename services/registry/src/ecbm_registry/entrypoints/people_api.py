@@ -9,7 +9,7 @@ from google.protobuf.empty_pb2 import Empty
 from ecbm.registry.v1 import people_pb2 as pb
 from ecbm.registry.v1 import people_pb2_grpc
 from ecbm_registry.application.people import commands, queries
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.entrypoints import people_messages as msg

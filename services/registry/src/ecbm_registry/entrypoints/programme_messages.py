@@ -7,8 +7,8 @@ from typing import Any
 from google.protobuf.struct_pb2 import Struct
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm_registry.adapters.views import OrganisationView, ProgrammeHistory, ProgrammeView
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.adapters.programmes.views import OrganisationView, ProgrammeHistory, ProgrammeView
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind, OrganisationStatus
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_registry.entrypoints.proto_fields import enum_value

@@ -6,7 +6,7 @@ import grpc
 
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_registry.application import commands, queries
+from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.entrypoints.programme_messages import (
     actor,
     evaluation_fields,

@@ -9,7 +9,7 @@ import grpc
 from ecbm.registry.v1 import resources_pb2 as pb
 from ecbm.registry.v1 import resources_pb2_grpc
 from ecbm_registry.adapters.paging import Page
-from ecbm_registry.adapters.resources_views import ResourceView
+from ecbm_registry.adapters.resources.views import ResourceView
 from ecbm_registry.application.resources import commands, queries
 from ecbm_registry.entrypoints.proto_fields import (
     domain_value,

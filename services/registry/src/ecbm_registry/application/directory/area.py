@@ -7,8 +7,8 @@ quality service's label events (consumed by the worker) set each programme's lev
 from __future__ import annotations
 
 from ecbm_integration import quality
-from ecbm_registry.adapters.directory_projections import DIRECTORY_PROJECTIONS
-from ecbm_registry.adapters.directory_read_models import DIRECTORY_READ_MODEL_TABLES
+from ecbm_registry.adapters.directory.projections import DIRECTORY_PROJECTIONS
+from ecbm_registry.adapters.directory.read_models import DIRECTORY_READ_MODEL_TABLES
 from ecbm_registry.application.area import Area
 from ecbm_registry.application.directory import handlers, queries
 

@@ -19,8 +19,8 @@ from prometheus_client import Counter
 from sqlalchemy.exc import IntegrityError
 
 from ecbm_registry.adapters import import_lookup
-from ecbm_registry.application import commands
-from ecbm_registry.application.handlers import (
+from ecbm_registry.application.programmes import commands
+from ecbm_registry.application.programmes.handlers import (
     organisation_registered,
     programme_changes,
     programme_registered,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ecbm_registry.adapters.network_projections import NETWORK_PROJECTIONS
-from ecbm_registry.adapters.network_read_models import NETWORK_TABLES
+from ecbm_registry.adapters.network.projections import NETWORK_PROJECTIONS
+from ecbm_registry.adapters.network.read_models import NETWORK_TABLES
 from ecbm_registry.application.area import Area
 from ecbm_registry.application.network.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
 from ecbm_registry.application.network.integration import NETWORK_INTEGRATION

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ecbm_registry.adapters import network_views as views
+from ecbm_registry.adapters.network import views
 from ecbm_registry.adapters.paging import Page
 from ecbm_registry.application.network import commands, queries
 from ecbm_registry.domain.interaction import Interaction, InteractionLogged

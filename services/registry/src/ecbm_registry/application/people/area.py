@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ecbm_registry.adapters.people_projections import PEOPLE_PROJECTIONS
-from ecbm_registry.adapters.people_read_models import PEOPLE_READ_MODEL_TABLES
+from ecbm_registry.adapters.people.projections import PEOPLE_PROJECTIONS
+from ecbm_registry.adapters.people.read_models import PEOPLE_READ_MODEL_TABLES
 from ecbm_registry.application.area import Area
 from ecbm_registry.application.people import (
     commands,

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ecbm_registry.adapters import people_views, personal_data
-from ecbm_registry.adapters.people_views import PersonView
+from ecbm_registry.adapters.people.views import PersonView
 from ecbm_registry.application.people import commands
 from ecbm_registry.domain.membership import Membership, MembershipStatus
 from ecbm_registry.domain.people_errors import PersonNotFound

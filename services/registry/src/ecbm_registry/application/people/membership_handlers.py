@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecbm_registry.adapters import people_views
-from ecbm_registry.adapters.people_views import MembershipView
+from ecbm_registry.adapters.people.views import MembershipView
 from ecbm_registry.application.people import commands
 from ecbm_registry.application.people.handlers import UnitOfWorkFactory, load_person, people_work
 from ecbm_registry.domain.membership import Membership

@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ecbm_registry.adapters import people_views
-from ecbm_registry.adapters.people_views import (
+from ecbm_registry.adapters.people.views import (
     MembershipPage,
     MembershipView,
     PeoplePage,
     PersonView,
 )
 from ecbm_registry.application.people import queries
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people.handlers import UnitOfWorkFactory, people_work
 from ecbm_registry.domain.membership import Membership
 from ecbm_registry.domain.people_errors import MembershipNotFound, PersonNotFound

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ecbm_registry.adapters.resources_projections import RESOURCE_PROJECTIONS
-from ecbm_registry.adapters.resources_read_models import RESOURCE_TABLES
+from ecbm_registry.adapters.resources.projections import RESOURCE_PROJECTIONS
+from ecbm_registry.adapters.resources.read_models import RESOURCE_TABLES
 from ecbm_registry.application.area import Area
 from ecbm_registry.application.resources.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
 from ecbm_registry.application.resources.integration import RESOURCE_INTEGRATION

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ecbm_registry.adapters import resources_views as views
-from ecbm_registry.adapters.atom_feed import CONTENT_TYPE, FeedEntry, FeedHead, build_feed
+from ecbm_registry.adapters.resources import views
+from ecbm_registry.adapters.resources.atom_feed import CONTENT_TYPE, FeedEntry, FeedHead, build_feed
 from ecbm_registry.adapters.paging import Page
 from ecbm_registry.application.network.handlers import StaleVersion, actor
 from ecbm_registry.application.resources import commands, queries

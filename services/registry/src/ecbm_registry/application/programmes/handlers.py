@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ecbm_registry.adapters import views
-from ecbm_registry.adapters.import_lookup import programmes_by_external_id
+from ecbm_registry.adapters.programmes import views
+from ecbm_registry.adapters.imports.views import programmes_by_external_id
 from ecbm_registry.adapters.places import locate
-from ecbm_registry.application import commands, queries
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.programmes import commands, queries
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.errors import (
     ExternalIdTaken,
     OrganisationAlreadyRegistered,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Float, func, literal_column, select, text
 
-from ecbm_registry.adapters.directory_read_models import (
+from ecbm_registry.adapters.directory.read_models import (
     FTS_TABLE,
     directory_state,
     programme_directory,

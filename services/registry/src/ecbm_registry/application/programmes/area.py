@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ecbm_registry.adapters.projections import PROJECTIONS
-from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
+from ecbm_registry.adapters.programmes.projections import PROJECTIONS
+from ecbm_registry.adapters.programmes.read_models import READ_MODEL_TABLES
 from ecbm_registry.application.area import Area
-from ecbm_registry.application.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
-from ecbm_registry.application.integration import INTEGRATION
+from ecbm_registry.application.programmes.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
+from ecbm_registry.application.programmes.integration import INTEGRATION
 from ecbm_registry.domain.organisation import (
     OrganisationEditorAdded,
     OrganisationRegistered,

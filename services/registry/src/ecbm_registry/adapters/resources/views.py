@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, or_, select, true
 
 from ecbm_registry.adapters.paging import Page, aware, paged
-from ecbm_registry.adapters.resources_read_models import resources
+from ecbm_registry.adapters.resources.read_models import resources
 from ecbm_registry.application.resources.queries import ListResources
 from ecbm_registry.domain.resource import ResourceKind, ResourceStatus
 

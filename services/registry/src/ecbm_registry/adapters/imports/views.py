@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from sqlalchemy import Connection, select, tuple_
 
-from ecbm_registry.adapters.read_models import organisations, programmes
+from ecbm_registry.adapters.programmes.read_models import organisations, programmes
 
 
 def _storable(keys: Collection[str]) -> list[str]:

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
-from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
-from ecbm_registry.application.queries import ListOrganisations, ListProgrammes
+from ecbm_registry.adapters.programmes.read_models import organisations, programme_countries, programmes
+from ecbm_registry.application.programmes.queries import ListOrganisations, ListProgrammes
 from ecbm_runtime.tables import events
 
 

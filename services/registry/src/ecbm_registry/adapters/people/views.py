@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
-from ecbm_registry.adapters.people_read_models import (
+from ecbm_registry.adapters.people.read_models import (
     memberships,
     people,
     person_expertise,
