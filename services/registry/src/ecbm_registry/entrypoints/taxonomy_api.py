@@ -6,7 +6,7 @@ import grpc
 
 from ecbm.registry.v1 import taxonomy_pb2 as pb
 from ecbm.registry.v1 import taxonomy_pb2_grpc
-from ecbm_registry.application.taxonomy.area import GetVocabulary, ListVocabularies
+from ecbm_registry.application.taxonomy.queries import GetVocabulary, ListVocabularies
 from ecbm_registry.domain.taxonomy import TAXONOMY_VERSION, Vocabulary
 from ecbm_runtime.auth import PUBLIC, AccessPolicy
 from ecbm_runtime.grpc import ServiceRegistration

@@ -86,12 +86,6 @@ def _interaction(row: Any) -> InteractionView:
     return InteractionView(**values)
 
 
-def policy_contact(connection: Connection, contact_id: str) -> PolicyContactView | None:
-    query = select(policy_contacts).where(policy_contacts.c.id == contact_id)
-    row = connection.execute(query).mappings().first()
-    return _contact(row) if row else None
-
-
 _CONTACT_SORT = {
     "stance": policy_contacts.c.stance_rank,
     "display_name": policy_contacts.c.display_name,
@@ -106,87 +100,92 @@ def _sorted(query: Select[Any], order_by: OrderBy) -> Select[Any]:
     return query.order_by(*keys, policy_contacts.c.id)  # id: a total order for stable pages
 
 
-def list_policy_contacts(connection: Connection, query: ListPolicyContacts) -> Page:
-    found = select(policy_contacts)
-    if not query.show_withdrawn:
-        found = found.where(policy_contacts.c.withdrawn.is_(False))
-    if query.country:
-        found = found.where(policy_contacts.c.country == query.country)
-    if query.kind:
-        found = found.where(policy_contacts.c.kind == query.kind.value)
-    if query.stances:
-        found = found.where(policy_contacts.c.stance.in_([s.value for s in query.stances]))
-    if query.topic:
-        tagged = select(policy_contact_topics.c.contact_id).where(
-            policy_contact_topics.c.topic == query.topic
+class NetworkViews:
+    """Policy contacts, stances and interactions, read on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def policy_contact(self, contact_id: str) -> PolicyContactView | None:
+        query = select(policy_contacts).where(policy_contacts.c.id == contact_id)
+        row = self.connection.execute(query).mappings().first()
+        return _contact(row) if row else None
+
+    def list_policy_contacts(self, query: ListPolicyContacts) -> Page:
+        found = select(policy_contacts)
+        if not query.show_withdrawn:
+            found = found.where(policy_contacts.c.withdrawn.is_(False))
+        if query.country:
+            found = found.where(policy_contacts.c.country == query.country)
+        if query.kind:
+            found = found.where(policy_contacts.c.kind == query.kind.value)
+        if query.stances:
+            found = found.where(policy_contacts.c.stance.in_([s.value for s in query.stances]))
+        if query.topic:
+            tagged = select(policy_contact_topics.c.contact_id).where(
+                policy_contact_topics.c.topic == query.topic
+            )
+            found = found.where(policy_contacts.c.id.in_(tagged))
+        rows, next_offset, total = paged(
+            self.connection, _sorted(found, query.order_by), query.page_size, query.offset
         )
-        found = found.where(policy_contacts.c.id.in_(tagged))
-    rows, next_offset, total = paged(
-        connection, _sorted(found, query.order_by), query.page_size, query.offset
-    )
-    return Page([_contact(row) for row in rows], next_offset, total)
+        return Page([_contact(row) for row in rows], next_offset, total)
 
-
-def stance_history(connection: Connection, contact_id: str) -> list[StanceChangeView]:
-    query = (
-        select(stance_changes)
-        .where(stance_changes.c.contact_id == contact_id)
-        .order_by(stance_changes.c.version.desc())
-    )
-    return [
-        StanceChangeView(
-            stance=row["stance"], previous=row["previous"], reason=row["reason"],
-            changed_by=row["changed_by"], change_time=aware(row["change_time"]),
+    def stance_history(self, contact_id: str) -> list[StanceChangeView]:
+        query = (
+            select(stance_changes)
+            .where(stance_changes.c.contact_id == contact_id)
+            .order_by(stance_changes.c.version.desc())
         )
-        for row in connection.execute(query).mappings()
-    ]  # fmt: skip
+        return [
+            StanceChangeView(
+                stance=row["stance"], previous=row["previous"], reason=row["reason"],
+                changed_by=row["changed_by"], change_time=aware(row["change_time"]),
+            )
+            for row in self.connection.execute(query).mappings()
+        ]  # fmt: skip
 
-
-def interaction(connection: Connection, interaction_id: str) -> InteractionView | None:
-    row = (
-        connection.execute(select(interactions).where(interactions.c.id == interaction_id))
-        .mappings()
-        .first()
-    )
-    return _interaction(row) if row else None
-
-
-def list_interactions(connection: Connection, query: ListInteractions) -> Page:
-    """Newest first by the day it happened, then by when it was logged."""
-    found = select(interactions)
-    if query.contact_id:
-        found = found.where(interactions.c.contact_id == query.contact_id)
-    if query.participant:
-        took_part = select(interaction_participants.c.interaction_id).where(
-            interaction_participants.c.person_id == query.participant
+    def interaction(self, interaction_id: str) -> InteractionView | None:
+        row = (
+            self.connection.execute(select(interactions).where(interactions.c.id == interaction_id))
+            .mappings()
+            .first()
         )
-        found = found.where(interactions.c.id.in_(took_part))
-    if query.kind:
-        found = found.where(interactions.c.kind == query.kind.value)
-    if query.occurred_from:
-        found = found.where(interactions.c.occurred_on >= query.occurred_from)
-    if query.occurred_to:
-        found = found.where(interactions.c.occurred_on <= query.occurred_to)
-    ordered = found.order_by(
-        interactions.c.occurred_on.desc(), interactions.c.logged_position.desc()
-    )
-    rows, next_offset, total = paged(connection, ordered, query.page_size, query.offset)
-    return Page([_interaction(row) for row in rows], next_offset, total)
+        return _interaction(row) if row else None
 
+    def list_interactions(self, query: ListInteractions) -> Page:
+        """Newest first by the day it happened, then by when it was logged."""
+        found = select(interactions)
+        if query.contact_id:
+            found = found.where(interactions.c.contact_id == query.contact_id)
+        if query.participant:
+            took_part = select(interaction_participants.c.interaction_id).where(
+                interaction_participants.c.person_id == query.participant
+            )
+            found = found.where(interactions.c.id.in_(took_part))
+        if query.kind:
+            found = found.where(interactions.c.kind == query.kind.value)
+        if query.occurred_from:
+            found = found.where(interactions.c.occurred_on >= query.occurred_from)
+        if query.occurred_to:
+            found = found.where(interactions.c.occurred_on <= query.occurred_to)
+        ordered = found.order_by(
+            interactions.c.occurred_on.desc(), interactions.c.logged_position.desc()
+        )
+        rows, next_offset, total = paged(self.connection, ordered, query.page_size, query.offset)
+        return Page([_interaction(row) for row in rows], next_offset, total)
 
-def support_by_country(
-    connection: Connection, kind: str | None, country: str | None
-) -> Sequence[CountrySupport]:
-    """Counts of contacts (not withdrawn) by stance, per country, countries in code order."""
-    query = select(
-        policy_contacts.c.country, policy_contacts.c.stance, func.count().label("contacts")
-    ).where(policy_contacts.c.withdrawn.is_(False))
-    if kind:
-        query = query.where(policy_contacts.c.kind == kind)
-    if country:
-        query = query.where(policy_contacts.c.country == country)
-    query = query.group_by(policy_contacts.c.country, policy_contacts.c.stance)
-    summary: dict[str, dict[str, int]] = {}
-    for row in connection.execute(query).mappings():
-        summary.setdefault(row["country"], {})[row["stance"]] = int(row["contacts"])
-    return [CountrySupport(code, summary[code]) for code in sorted(summary)]
+    def support_by_country(self, kind: str | None, country: str | None) -> Sequence[CountrySupport]:
+        """Counts of contacts (not withdrawn) by stance, per country, countries in code order."""
+        query = select(
+            policy_contacts.c.country, policy_contacts.c.stance, func.count().label("contacts")
+        ).where(policy_contacts.c.withdrawn.is_(False))
+        if kind:
+            query = query.where(policy_contacts.c.kind == kind)
+        if country:
+            query = query.where(policy_contacts.c.country == country)
+        query = query.group_by(policy_contacts.c.country, policy_contacts.c.stance)
+        summary: dict[str, dict[str, int]] = {}
+        for row in self.connection.execute(query).mappings():
+            summary.setdefault(row["country"], {})[row["stance"]] = int(row["contacts"])
+        return [CountrySupport(code, summary[code]) for code in sorted(summary)]

@@ -8,7 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
-from ecbm_registry.adapters.programmes.read_models import organisations, programme_countries, programmes
+from ecbm_registry.adapters.programmes.read_models import (
+    organisations,
+    programme_countries,
+    programmes,
+)
 from ecbm_registry.application.programmes.queries import ListOrganisations, ListProgrammes
 from ecbm_runtime.tables import events
 
@@ -129,26 +133,6 @@ _ORGANISATION_BY_ID = select(organisations).where(organisations.c.id == bindpara
 _PROGRAMME_BY_ID = select(programmes).where(programmes.c.id == bindparam("id"))
 
 
-def organisation(connection: Connection, organisation_id: str) -> OrganisationView | None:
-    row = connection.execute(_ORGANISATION_BY_ID, {"id": organisation_id}).mappings().first()
-    return _organisation(row) if row else None
-
-
-def organisation_named(connection: Connection, normalised_name: str, country: str) -> str | None:
-    query = select(organisations.c.id).where(
-        organisations.c.normalised_name == normalised_name, organisations.c.country == country
-    )
-    return connection.execute(query).scalar_one_or_none()
-
-
-def active_programme_count(connection: Connection, organisation_id: str) -> int:
-    """How many of the organisation's programmes are not withdrawn."""
-    query = select(func.count()).where(
-        programmes.c.organisation_id == organisation_id, programmes.c.status != "withdrawn"
-    )
-    return int(connection.execute(query).scalar_one())
-
-
 # ListOrganisations' order_by field → the column it sorts on. By name means by the name
 # compared as duplicates are (case and spacing ignored), so "acme" and "Acme" sit together.
 _ORGANISATION_SORT = {
@@ -157,109 +141,139 @@ _ORGANISATION_SORT = {
 }
 
 
-def list_organisations(connection: Connection, query: ListOrganisations) -> OrganisationPage:
-    """One page, keyset-paged on (sort column, id): no row skipped or repeated across pages.
+class ProgrammeViews:
+    """Organisations and programmes, read on one connection."""
 
-    The count and the page are two statements (see ``list_programmes`` on why that is fine).
-    """
-    filtered = select(organisations).where(
-        organisations.c.status.in_([s.value for s in query.statuses()])
-    )
-    if query.country:
-        filtered = filtered.where(organisations.c.country == query.country)
-    if query.kind:
-        filtered = filtered.where(organisations.c.kind == query.kind.value)
-    total = connection.execute(select(func.count()).select_from(filtered.subquery())).scalar_one()
-    (field, descending), *_ = query.order_by
-    column, id_column = _ORGANISATION_SORT[field], organisations.c.id
-    page_query = filtered
-    if query.after is not None:
-        raw_key, after_id = query.after
-        key: object = datetime.fromisoformat(raw_key) if field == "create_time" else raw_key
-        if descending:
-            page_query = page_query.where(
-                or_(column < key, and_(column == key, id_column < after_id))
-            )
-        else:
-            page_query = page_query.where(
-                or_(column > key, and_(column == key, id_column > after_id))
-            )
-    ordering = (column.desc(), id_column.desc()) if descending else (column, id_column)
-    rows = list(
-        connection.execute(page_query.order_by(*ordering).limit(query.page_size + 1)).mappings()
-    )
-    page = [_organisation(row) for row in rows[: query.page_size]]
-    next_after: tuple[str, str] | None = None
-    if len(rows) > query.page_size:
-        last = rows[query.page_size - 1]
-        sort_key = page[-1].create_time.isoformat() if field == "create_time" else last[column.name]
-        next_after = (sort_key, last["id"])
-    return OrganisationPage(organisations=page, next_after=next_after, total_size=int(total))
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
-
-def programme(connection: Connection, programme_id: str) -> ProgrammeView | None:
-    row = connection.execute(_PROGRAMME_BY_ID, {"id": programme_id}).mappings().first()
-    return _programme(row) if row else None
-
-
-def programme_history(
-    connection: Connection, programme_id: str, after_version: int, page_size: int
-) -> ProgrammeHistory:
-    """The programme's stored events in order, as stored (not upcast): its audit trail."""
-    query = (
-        select(events)
-        .where(events.c.stream_id == f"programme-{programme_id}")
-        .where(events.c.version > after_version)
-        .order_by(events.c.version)
-        .limit(page_size + 1)
-    )
-    rows = connection.execute(query).mappings().all()
-    entries = [
-        HistoryEntry(
-            version=row["version"],
-            type=row["type"],
-            actor=(row["metadata"] or {}).get("actor") or "",
-            recorded_at=_aware(row["recorded_at"]),
-            data=dict(row["data"]),
+    def organisation(self, organisation_id: str) -> OrganisationView | None:
+        row = (
+            self.connection.execute(_ORGANISATION_BY_ID, {"id": organisation_id}).mappings().first()
         )
-        for row in rows[:page_size]
-    ]
-    more = len(rows) > page_size
-    return ProgrammeHistory(entries, entries[-1].version if more else 0)
+        return _organisation(row) if row else None
 
-
-def list_programmes(connection: Connection, query: ListProgrammes) -> ProgrammePage:
-    """One page in registration order, keyset-paged on the registering event's position.
-
-    On a read-only connection (autocommit on PostgreSQL) the count and the page are two
-    snapshots: a programme registered between them can be on the page but not in
-    ``total_size``. Accepted: the total is stale once sent anyway, and one snapshot
-    (REPEATABLE READ) would cost two more round trips per call. Keyset paging itself
-    never skips or repeats a row.
-    """
-    filtered = select(programmes)
-    if query.organisation_id:
-        filtered = filtered.where(programmes.c.organisation_id == query.organisation_id)
-    if query.status:
-        filtered = filtered.where(programmes.c.status == query.status.value)
-    if query.min_evidence_level and query.min_evidence_level.rank > 0:
-        filtered = filtered.where(programmes.c.evidence_rank >= query.min_evidence_level.rank)
-    if query.external_id:
-        filtered = filtered.where(programmes.c.external_id == query.external_id)
-    if query.country:
-        in_country = select(programme_countries.c.programme_id).where(
-            programme_countries.c.country == query.country
+    def organisation_named(self, normalised_name: str, country: str) -> str | None:
+        query = select(organisations.c.id).where(
+            organisations.c.normalised_name == normalised_name, organisations.c.country == country
         )
-        filtered = filtered.where(programmes.c.id.in_(in_country))
-    total = connection.execute(select(func.count()).select_from(filtered.subquery())).scalar_one()
-    after = int(query.after) if query.after else 0
-    page_query = (
-        filtered.where(programmes.c.registered_position > after)
-        .order_by(programmes.c.registered_position)
-        .limit(query.page_size + 1)
-    )
-    rows = [_programme(row) for row in connection.execute(page_query).mappings()]
-    has_more = len(rows) > query.page_size
-    rows = rows[: query.page_size]
-    next_after = str(rows[-1].registered_position) if has_more else ""
-    return ProgrammePage(programmes=rows, next_after=next_after, total_size=int(total))
+        return self.connection.execute(query).scalar_one_or_none()
+
+    def active_programme_count(self, organisation_id: str) -> int:
+        """How many of the organisation's programmes are not withdrawn."""
+        query = select(func.count()).where(
+            programmes.c.organisation_id == organisation_id, programmes.c.status != "withdrawn"
+        )
+        return int(self.connection.execute(query).scalar_one())
+
+    def list_organisations(self, query: ListOrganisations) -> OrganisationPage:
+        """One page, keyset-paged on (sort column, id): no row skipped or repeated across pages.
+
+        The count and the page are two statements (see ``list_programmes`` on why that is fine).
+        """
+        filtered = select(organisations).where(
+            organisations.c.status.in_([s.value for s in query.statuses()])
+        )
+        if query.country:
+            filtered = filtered.where(organisations.c.country == query.country)
+        if query.kind:
+            filtered = filtered.where(organisations.c.kind == query.kind.value)
+        total = self.connection.execute(
+            select(func.count()).select_from(filtered.subquery())
+        ).scalar_one()
+        (field, descending), *_ = query.order_by
+        column, id_column = _ORGANISATION_SORT[field], organisations.c.id
+        page_query = filtered
+        if query.after is not None:
+            raw_key, after_id = query.after
+            key: object = datetime.fromisoformat(raw_key) if field == "create_time" else raw_key
+            if descending:
+                page_query = page_query.where(
+                    or_(column < key, and_(column == key, id_column < after_id))
+                )
+            else:
+                page_query = page_query.where(
+                    or_(column > key, and_(column == key, id_column > after_id))
+                )
+        ordering = (column.desc(), id_column.desc()) if descending else (column, id_column)
+        rows = list(
+            self.connection.execute(
+                page_query.order_by(*ordering).limit(query.page_size + 1)
+            ).mappings()
+        )
+        page = [_organisation(row) for row in rows[: query.page_size]]
+        next_after: tuple[str, str] | None = None
+        if len(rows) > query.page_size:
+            last = rows[query.page_size - 1]
+            sort_key = (
+                page[-1].create_time.isoformat() if field == "create_time" else last[column.name]
+            )
+            next_after = (sort_key, last["id"])
+        return OrganisationPage(organisations=page, next_after=next_after, total_size=int(total))
+
+    def programme(self, programme_id: str) -> ProgrammeView | None:
+        row = self.connection.execute(_PROGRAMME_BY_ID, {"id": programme_id}).mappings().first()
+        return _programme(row) if row else None
+
+    def programme_history(
+        self, programme_id: str, after_version: int, page_size: int
+    ) -> ProgrammeHistory:
+        """The programme's stored events in order, as stored (not upcast): its audit trail."""
+        query = (
+            select(events)
+            .where(events.c.stream_id == f"programme-{programme_id}")
+            .where(events.c.version > after_version)
+            .order_by(events.c.version)
+            .limit(page_size + 1)
+        )
+        rows = self.connection.execute(query).mappings().all()
+        entries = [
+            HistoryEntry(
+                version=row["version"],
+                type=row["type"],
+                actor=(row["metadata"] or {}).get("actor") or "",
+                recorded_at=_aware(row["recorded_at"]),
+                data=dict(row["data"]),
+            )
+            for row in rows[:page_size]
+        ]
+        more = len(rows) > page_size
+        return ProgrammeHistory(entries, entries[-1].version if more else 0)
+
+    def list_programmes(self, query: ListProgrammes) -> ProgrammePage:
+        """One page in registration order, keyset-paged on the registering event's position.
+
+        On a read-only self.connection (autocommit on PostgreSQL) the count and the page are two
+        snapshots: a programme registered between them can be on the page but not in
+        ``total_size``. Accepted: the total is stale once sent anyway, and one snapshot
+        (REPEATABLE READ) would cost two more round trips per call. Keyset paging itself
+        never skips or repeats a row.
+        """
+        filtered = select(programmes)
+        if query.organisation_id:
+            filtered = filtered.where(programmes.c.organisation_id == query.organisation_id)
+        if query.status:
+            filtered = filtered.where(programmes.c.status == query.status.value)
+        if query.min_evidence_level and query.min_evidence_level.rank > 0:
+            filtered = filtered.where(programmes.c.evidence_rank >= query.min_evidence_level.rank)
+        if query.external_id:
+            filtered = filtered.where(programmes.c.external_id == query.external_id)
+        if query.country:
+            in_country = select(programme_countries.c.programme_id).where(
+                programme_countries.c.country == query.country
+            )
+            filtered = filtered.where(programmes.c.id.in_(in_country))
+        total = self.connection.execute(
+            select(func.count()).select_from(filtered.subquery())
+        ).scalar_one()
+        after = int(query.after) if query.after else 0
+        page_query = (
+            filtered.where(programmes.c.registered_position > after)
+            .order_by(programmes.c.registered_position)
+            .limit(query.page_size + 1)
+        )
+        rows = [_programme(row) for row in self.connection.execute(page_query).mappings()]
+        has_more = len(rows) > query.page_size
+        rows = rows[: query.page_size]
+        next_after = str(rows[-1].registered_position) if has_more else ""
+        return ProgrammePage(programmes=rows, next_after=next_after, total_size=int(total))

@@ -2,40 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from ecbm_registry.application.taxonomy.handlers import get_vocabulary, list_vocabularies
+from ecbm_registry.application.taxonomy.queries import GetVocabulary, ListVocabularies
+from ecbm_runtime.wiring import Area
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ecbm_registry.application.area import Area
-from ecbm_registry.domain.taxonomy import VOCABULARIES, Vocabulary
-from ecbm_runtime.errors import NotFound
-
-Language = Literal["en", "fr", "de", "nl"]
-
-
-class ListVocabularies(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    language: Language = "en"
-
-
-class GetVocabulary(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    vocabulary_id: str = Field(min_length=1)
-    language: Language = "en"
-
-
-def list_vocabularies(query: ListVocabularies, read: object = None) -> list[Vocabulary]:
-    return list(VOCABULARIES.values())
-
-
-def get_vocabulary(query: GetVocabulary, read: object = None) -> Vocabulary:
-    vocabulary = VOCABULARIES.get(query.vocabulary_id)
-    if vocabulary is None:
-        raise NotFound(f"vocabularies/{query.vocabulary_id} does not exist; see ListVocabularies")
-    return vocabulary
-
-
-AREA = Area(
-    domain_events=(),
-    query_handlers={ListVocabularies: list_vocabularies, GetVocabulary: get_vocabulary},
-)
+AREA = Area(handlers={ListVocabularies: list_vocabularies, GetVocabulary: get_vocabulary})
