@@ -8,9 +8,9 @@ from alembic import command
 from sqlalchemy import create_engine, delete, inspect
 
 from ecbm_registry.adapters.directory.read_models import programme_directory
-from ecbm_registry.application.programmes import commands
-from ecbm_registry.application.directory.queries import SearchProgrammes
 from ecbm_registry.application.actor import Actor
+from ecbm_registry.application.directory.queries import SearchProgrammes
+from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import SERVICE, bootstrap
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ecbm_registry.adapters.programmes.read_models import organisations, programmes
-from ecbm_registry.application.programmes import queries
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome
+from ecbm_registry.application.programmes import queries
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.tables import events
 

@@ -13,8 +13,8 @@ bound to its transaction, and so does replay. Decoding with nothing bound
 
 from __future__ import annotations
 
-import json
 import copy
+import json
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, suppress
 from dataclasses import replace
@@ -40,6 +40,7 @@ person_keys = Table(
 
 SEALED = "sealed"  # the data key holding the encrypted personal fields
 SHREDDED = ""  # what a sealed field reads as once its key is gone
+
 
 def key_of(connection: Connection, person_id: str) -> Fernet | None:
     query = select(person_keys.c.key).where(person_keys.c.person_id == person_id)
@@ -143,4 +144,3 @@ def _merged(data: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any]:
             node = node[parent]
         node[leaf] = value
     return data
-

@@ -12,7 +12,6 @@ from ecbm_registry.domain.organisation import (
     OrganisationUpdated,
     OrganisationWithdrawn,
 )
-from ecbm_runtime.wiring import Area
 from ecbm_registry.domain.programme import (
     EvaluationAdded,
     EvidenceLevelChanged,
@@ -21,6 +20,7 @@ from ecbm_registry.domain.programme import (
     ProgrammeUpdated,
     ProgrammeWithdrawn,
 )
+from ecbm_runtime.wiring import Area
 
 AREA = Area(
     domain_events=(

@@ -6,15 +6,13 @@ Commands return the id of what they changed; the servicer reads it back with a G
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection
-
-from ecbm_registry.adapters.programmes import views
-from ecbm_registry.adapters.imports.views import programmes_by_external_id
 from ecbm_registry.adapters.places import locate
-from ecbm_registry.application.programmes import commands, queries
+from ecbm_registry.adapters.programmes import views
+from ecbm_registry.adapters.views import RegistryViews
 from ecbm_registry.application.actor import Actor
+from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.domain.errors import (
     ExternalIdTaken,
     OrganisationAlreadyRegistered,
@@ -37,7 +35,7 @@ from ecbm_runtime.uow import UnitOfWork
 if TYPE_CHECKING:
     from ecbm_registry.bootstrap import RegistryDependencies
 
-Work = UnitOfWork[RegistryViews]
+Work: TypeAlias = UnitOfWork[RegistryViews]
 
 
 def register_organisation(
@@ -139,7 +137,9 @@ def add_evaluation(command: commands.AddEvaluation, deps: RegistryDependencies) 
     return command.programme_id
 
 
-def declare_programme_learning_goal(command: commands.DeclareProgrammeLearningGoal, deps: RegistryDependencies) -> str:
+def declare_programme_learning_goal(
+    command: commands.DeclareProgrammeLearningGoal, deps: RegistryDependencies
+) -> str:
     with deps.uow() as work:
         programme = _load_programme(work, command.programme_id)
         _require_organisation_editor(work, programme.organisation_id, command.actor)
@@ -178,7 +178,9 @@ def _load_organisation(work: Work, organisation_id: str) -> Organisation:
     return organisation
 
 
-def add_organisation_editor(command: commands.AddOrganisationEditor, deps: RegistryDependencies) -> str:
+def add_organisation_editor(
+    command: commands.AddOrganisationEditor, deps: RegistryDependencies
+) -> str:
     with deps.uow() as work:
         organisation = _load_organisation(work, command.organisation_id)
         _require_organisation_editor(work, command.organisation_id, command.actor)
@@ -215,7 +217,9 @@ def update_organisation(command: commands.UpdateOrganisation, deps: RegistryDepe
     return command.organisation_id
 
 
-def withdraw_organisation(command: commands.WithdrawOrganisation, deps: RegistryDependencies) -> str:
+def withdraw_organisation(
+    command: commands.WithdrawOrganisation, deps: RegistryDependencies
+) -> str:
     """Withdraw it once none of its programmes is active.
 
     The programmes are counted under the store's append lock, which register_programme
