@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from ecbm_registry.application.programmes import commands
-from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
+from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap, load_settings
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import outbox
 from ecbm_runtime.testing import api_in_process, bearer, wait_until
@@ -20,7 +20,7 @@ from ecbm_runtime.testing import api_in_process, bearer, wait_until
 def registry(database_url: str) -> Iterator[Registry]:
     """The registry application (its bus) on a fresh, migrated database of each kind."""
     upgrade(SERVICE.migrations, database_url)
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    app = bootstrap(load_settings(database_url=database_url))
     yield app
     app.engine.dispose()
 
@@ -43,7 +43,7 @@ def organisation_id(registry: Registry) -> str:
             contact_name="An Peeters", contact_email="an@example.org",
         )
     )  # fmt: skip
-    return str(made.id)
+    return str(made)
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def programme_id(registry: Registry, organisation_id: str) -> str:
             languages=("nl",), countries=("BE",),
         )
     )  # fmt: skip
-    return str(made.id)
+    return str(made)
 
 
 @pytest.fixture

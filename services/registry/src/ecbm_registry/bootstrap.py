@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Connection, Engine
@@ -52,11 +53,15 @@ class RegistryDependencies(Dependencies[RegistryViews]):
     ``read()`` for a query; both hand it the registry's views (``RegistryViews``)."""
 
 
+# What bootstrap returns: the registry's bus on its dependencies, its engine and wiring.
+Registry = Application[RegistryDependencies]
+
+
 def bootstrap(
     settings: RegistrySettings,
     engine: Engine | None = None,
     after_commit: Callable[[list[int]], None] | None = None,
-) -> Application[RegistryDependencies]:
+) -> Registry:
     engine = engine or make_engine(settings.effective_database_url())
     # Seals people's personal fields with their own key (crypto-shredding); contact events
     # in the outbox name their person, so forgetting them drops the unpublished ones.
@@ -81,6 +86,11 @@ def _registry_settings(settings: ServiceSettings) -> RegistrySettings:
     if not isinstance(settings, RegistrySettings):
         raise TypeError(f"the registry needs RegistrySettings, not {type(settings).__name__}")
     return settings
+
+
+def load_settings(**overrides: Any) -> RegistrySettings:
+    """The registry's settings from the environment, with ``overrides`` (tests, scripts)."""
+    return _registry_settings(SERVICE.load_settings(**overrides))
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:

@@ -11,7 +11,7 @@ from ecbm_registry.adapters.directory.read_models import programme_directory
 from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.directory.queries import SearchProgrammes
 from ecbm_registry.application.programmes import commands
-from ecbm_registry.bootstrap import SERVICE, bootstrap
+from ecbm_registry.bootstrap import SERVICE, bootstrap, load_settings
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade
 
@@ -41,7 +41,7 @@ def test_the_directory_migration_rolls_back_and_applies_again(database_url: str)
     upgrade(SERVICE.migrations, database_url)
 
     assert _tables(database_url) >= DIRECTORY_TABLES
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    app = bootstrap(load_settings(database_url=database_url))
     try:
         organisation = app.bus.handle(
             commands.RegisterOrganisation(
@@ -66,7 +66,7 @@ def test_changing_a_programme_the_directory_does_not_hold_yet_succeeds(
 ) -> None:
     """A programme registered before the directory existed (not replayed yet) still changes."""
     upgrade(SERVICE.migrations, database_url)
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    app = bootstrap(load_settings(database_url=database_url))
     try:
         organisation = app.bus.handle(
             commands.RegisterOrganisation(

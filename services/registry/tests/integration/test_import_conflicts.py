@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from ecbm_registry.adapters.programmes.read_models import organisations, programmes
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome, import_programmes
-from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
+from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap, load_settings
 from ecbm_registry.entrypoints.demo import programme_rows
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.uow import UnitOfWork
@@ -39,7 +39,7 @@ class MeetingUnitOfWork(UnitOfWork):
 @pytest.fixture
 def registry(postgres_url: str) -> Iterator[Registry]:
     upgrade(SERVICE.migrations, postgres_url)
-    app = bootstrap(SERVICE.load_settings(database_url=postgres_url))
+    app = bootstrap(load_settings(database_url=postgres_url))
     yield app
     app.engine.dispose()
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 
 from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands
-from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
+from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap, load_settings
 from ecbm_runtime.errors import DomainError
 from ecbm_runtime.eventstore import EventStore
 from ecbm_runtime.migrations import upgrade
@@ -27,7 +27,7 @@ EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 @pytest.fixture
 def pg_registry(postgres_url: str) -> Iterator[Registry]:
     upgrade(SERVICE.migrations, postgres_url)
-    app = bootstrap(SERVICE.load_settings(database_url=postgres_url))
+    app = bootstrap(load_settings(database_url=postgres_url))
     yield app
     app.engine.dispose()
 

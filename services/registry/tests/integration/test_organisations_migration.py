@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect
 
 from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands, queries
-from ecbm_registry.bootstrap import SERVICE, bootstrap
+from ecbm_registry.bootstrap import SERVICE, bootstrap, load_settings
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade
 
@@ -45,7 +45,7 @@ def test_rows_from_before_the_migration_are_active_after_it(database_url: str) -
 
     columns, indexes = _organisation_columns_and_indexes(database_url)
     assert "status" in columns and "ix_organisations_country_name" in indexes
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    app = bootstrap(load_settings(database_url=database_url))
     try:
         [old] = app.bus.handle(queries.ListOrganisations(country="BE")).organisations
         assert (old.id, old.status) == ("old-1", "active")
