@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fakes import InMemoryRegistry
 
 from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands
@@ -15,8 +16,6 @@ from ecbm_registry.domain.errors import (
 from ecbm_registry.domain.organisation import OrganisationHasProgrammes, OrganisationIsWithdrawn
 from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.eventstore import VersionConflict
-
-from fakes import InMemoryRegistry
 
 EDITOR = Actor(subject="ed", roles=frozenset({"editor"}))
 ANA = Actor(subject="ana", roles=frozenset({"member"}))
