@@ -16,7 +16,7 @@ from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap, load_settings
 from ecbm_runtime.errors import DomainError
-from ecbm_runtime.eventstore import EventStore
+from ecbm_runtime.eventstore import store_for
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.testing import wait_until
 
@@ -69,7 +69,7 @@ def test_a_programme_never_lands_in_an_organisation_withdrawn_at_the_same_instan
         return attempt
 
     with pg_registry.engine.connect() as holder, holder.begin() as held:
-        EventStore(holder).lock_appends()  # another writer's transaction, still open
+        store_for(holder).lock_appends()  # another writer's transaction, still open
         threads = [
             threading.Thread(target=run("register", register)),
             threading.Thread(target=run("withdraw", withdraw)),
