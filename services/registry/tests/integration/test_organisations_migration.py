@@ -56,7 +56,7 @@ def test_rows_from_before_the_migration_are_active_after_it(database_url: str) -
                 contact_name="An Peeters", contact_email="an@example.org",
             )
         )  # fmt: skip
-        app.bus.handle(commands.WithdrawOrganisation(actor=editor, organisation_id=made.id))
+        app.bus.handle(commands.WithdrawOrganisation(actor=editor, organisation_id=made))
         listed = app.bus.handle(queries.ListOrganisations(show_withdrawn=True))
         assert [(o.display_name, o.status) for o in listed.organisations] == [
             ("New Lab", "withdrawn"), ("Old Lab", "active"),
