@@ -38,12 +38,16 @@ class FakeProgrammeViews(ProgrammeViews):
         self.active_programmes: dict[str, int] = {}
 
     def add_organisation(
-        self, id: str, display_name: str = "Mentoring Lab", country: str = "BE", **fields: str
+        self,
+        id: str,
+        display_name: str = "Mentoring Lab",
+        country: str = "BE",
+        status: str = "active",
     ) -> OrganisationView:
         view = OrganisationView(
             id=id, display_name=display_name, kind="mentoring_organisation", country=country,
             city="", website="", contact_name="An Peeters", contact_email="an@example.org",
-            description="", version=1, create_time=NOW, update_time=NOW, **fields,
+            description="", version=1, create_time=NOW, update_time=NOW, status=status,
         )  # fmt: skip
         self.organisations[id] = view
         return view
