@@ -31,7 +31,7 @@ MEMBERSHIP_EVENTS: tuple[type[DomainEvent], ...] = (
 )
 
 _PROFILE = tuple(f"profile.{name}" for name in p.PERSONAL_PROFILE_FIELDS)
-# Fields sealed with the person's key in the event store (see adapters/personal_data.py).
+# Fields sealed with the person's key in the event store (see adapters/people/personal_data.py).
 SEALED_FIELDS: dict[type[DomainEvent], tuple[str, ...]] = {
     p.PersonJoined: _PROFILE,
     p.PersonProfileChanged: _PROFILE,
