@@ -4,25 +4,102 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import grpc
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import select
 
-from ecbm_registry.application import commands
-from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
+from ecbm_registry.application.network import commands as network_commands
+from ecbm_registry.application.network import queries as network_queries
+from ecbm_registry.application.people import commands as people_commands
+from ecbm_registry.application.people import queries as people_queries
+from ecbm_registry.application.programmes import commands, queries
+from ecbm_registry.application.resources import commands as resource_commands
+from ecbm_registry.application.resources import queries as resource_queries
+from ecbm_registry.bootstrap import (
+    SERVICE,
+    WIRED,
+    Registry,
+    RegistryDependencies,
+    bootstrap,
+    load_settings,
+)
+from ecbm_registry.entrypoints.caller import actor
+from ecbm_runtime.context import MessageContext
+from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import outbox
 from ecbm_runtime.testing import api_in_process, bearer, wait_until
+from ecbm_runtime.wiring import Application
+
+# A command's id -> the Get query that reads back what it changed, as the servicers do.
+READ_BACK: dict[type, Callable[[Any, str], object]] = {
+    **dict.fromkeys(
+        (commands.RegisterOrganisation, commands.UpdateOrganisation,
+         commands.AddOrganisationEditor, commands.WithdrawOrganisation),
+        lambda c, id: queries.GetOrganisation(organisation_id=id),
+    ),
+    **dict.fromkeys(
+        (commands.RegisterProgramme, commands.UpdateProgramme, commands.AddEvaluation,
+         commands.DeclareProgrammeLearningGoal, commands.WithdrawProgramme),
+        lambda c, id: queries.GetProgramme(programme_id=id),
+    ),
+    **dict.fromkeys(
+        (people_commands.JoinNetwork, people_commands.UpdatePerson,
+         people_commands.DeclareExpertise, people_commands.WithdrawExpertise,
+         people_commands.DeclareLearningGoal, people_commands.WithdrawLearningGoal),
+        lambda c, id: people_queries.GetPerson(actor=c.actor, person_id=id),
+    ),
+    **dict.fromkeys(
+        (people_commands.ApplyForMembership, people_commands.ApproveMembership,
+         people_commands.DeclineMembership, people_commands.EndMembership),
+        lambda c, id: people_queries.GetMembership(actor=c.actor, person_id=id),
+    ),
+    **dict.fromkeys(
+        (network_commands.AddPolicyContact, network_commands.UpdatePolicyContact,
+         network_commands.ChangeStance, network_commands.WithdrawPolicyContact),
+        lambda c, id: network_queries.GetPolicyContact(contact_id=id),
+    ),
+    network_commands.LogInteraction: lambda c, id: network_queries.GetInteraction(
+        interaction_id=id
+    ),
+    **dict.fromkeys(
+        (resource_commands.CreateResource, resource_commands.UpdateResource,
+         resource_commands.SubmitResource, resource_commands.PublishResource,
+         resource_commands.ReturnResource, resource_commands.ArchiveResource),
+        lambda c, id: resource_queries.GetResource(actor=c.actor, resource_id=id),
+    ),
+}  # fmt: skip
+
+
+class ServicerBus(MessageBus[RegistryDependencies]):
+    """The bus as the servicers use it, for the application tests.
+
+    Like a servicer, it stamps the caller (``acting_as``) on a message whose actor is not
+    given, and answers a command with what it changed, read back with its Get query.
+    """
+
+    def handle(self, message: object, context: MessageContext | None = None) -> Any:
+        if (
+            isinstance(message, BaseModel)
+            and "actor" in type(message).model_fields
+            and "actor" not in message.model_fields_set
+        ):
+            message = message.model_copy(update={"actor": actor()})
+        result = super().handle(message, context)
+        read_back = READ_BACK.get(type(message))
+        return super().handle(read_back(message, result)) if read_back else result
 
 
 @pytest.fixture
 def registry(database_url: str) -> Iterator[Registry]:
     """The registry application (its bus) on a fresh, migrated database of each kind."""
     upgrade(SERVICE.migrations, database_url)
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
-    yield app
-    app.engine.dispose()
+    app = bootstrap(load_settings(database_url=database_url))
+    yield Application(ServicerBus(WIRED.handlers, app.dependencies), app.engine, app.wiring)
+    app.close()
 
 
 @pytest.fixture

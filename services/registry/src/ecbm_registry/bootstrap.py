@@ -6,25 +6,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pydantic_settings import SettingsConfigDict
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from ecbm_registry.adapters.personal_data import PersonalDataCodec
-from ecbm_registry.application import programmes_area, taxonomy_area
-from ecbm_registry.application.area import merged
+from ecbm_registry.adapters.people.personal_data import PersonalDataCodec
+from ecbm_registry.adapters.views import RegistryViews
 from ecbm_registry.application.directory import area as directory_area
 from ecbm_registry.application.imports import area as imports_area
 from ecbm_registry.application.network import area as network_area
 from ecbm_registry.application.people import area as people_area
+from ecbm_registry.application.programmes import area as programmes_area
 from ecbm_registry.application.resources import area as resources_area
+from ecbm_registry.application.taxonomy import area as taxonomy_area
 from ecbm_runtime.db import database_answers, make_engine, read_only_connection
-from ecbm_runtime.event_metadata import standard_metadata
-from ecbm_runtime.messagebus import MessageBus
+from ecbm_runtime.messagebus import Dependencies, MessageBus, sql_views
 from ecbm_runtime.projections import replayer
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
-from ecbm_runtime.uow import EventWiring, UnitOfWork
+from ecbm_runtime.uow import SqlUnitOfWork
+from ecbm_runtime.wiring import Application, merged
 
 # Every area of the registry; adding one is one line here (and its servicer in build_api).
 WIRED = merged(
@@ -45,44 +47,50 @@ class RegistrySettings(ServiceSettings):
     service_name: str = "registry"
 
 
-@dataclass(frozen=True)
-class Registry:
-    """The registry application: its bus and the engine behind it."""
+@dataclass(frozen=True, kw_only=True)
+class RegistryDependencies(Dependencies[RegistryViews]):
+    """What every registry handler may use: ``uow()`` for a command or a consumed event,
+    ``read()`` for a query; both hand it the registry's views (``RegistryViews``)."""
 
-    bus: MessageBus
-    engine: Engine
-    wiring: EventWiring
+
+# What bootstrap returns: the registry's bus on its dependencies, its engine and wiring.
+Registry = Application[RegistryDependencies]
 
 
 def bootstrap(
-    settings: ServiceSettings,
-    after_commit: Callable[[list[int]], None] | None = None,
+    settings: RegistrySettings,
     engine: Engine | None = None,
+    after_commit: Callable[[list[int]], None] | None = None,
 ) -> Registry:
     engine = engine or make_engine(settings.effective_database_url())
-    wiring = EventWiring(
-        # Seals people's personal fields with their own key (crypto-shredding).
-        codec=PersonalDataCodec(
-            WIRED.domain_events, people_area.SEALED_FIELDS, partial(read_only_connection, engine)
-        ),
-        service="registry",
-        projections=WIRED.projections,
-        integration=WIRED.integration,
-        metadata=standard_metadata,
+    # Seals people's personal fields with their own key (crypto-shredding); contact events
+    # in the outbox name their person, so forgetting them drops the unpublished ones.
+    codec = PersonalDataCodec(
+        WIRED.domain_events, people_area.SEALED_FIELDS, partial(read_only_connection, engine)
     )
-    uow = partial(UnitOfWork, engine, wiring, after_commit)
-    read = partial(read_only_connection, engine)
-    handlers = {
-        **{
-            message: partial(handler, uow=uow)
-            for message, handler in WIRED.command_handlers.items()
-        },
-        **{
-            message: partial(handler, read=read)
-            for message, handler in WIRED.query_handlers.items()
-        },
-    }
-    return Registry(bus=MessageBus(handlers), engine=engine, wiring=wiring)
+    wiring = WIRED.event_wiring("registry", codec, subject=people_area.contact_subject)
+
+    def views(connection: Connection) -> RegistryViews:
+        return RegistryViews(connection, codec)
+
+    dependencies = RegistryDependencies(
+        units_of_work=lambda context, claim: SqlUnitOfWork(
+            engine, wiring, views, context, claim, after_commit
+        ),
+        read_views=sql_views(engine, views),
+    )
+    return Application(MessageBus(WIRED.handlers, dependencies), engine, wiring)
+
+
+def _registry_settings(settings: ServiceSettings) -> RegistrySettings:
+    if not isinstance(settings, RegistrySettings):
+        raise TypeError(f"the registry needs RegistrySettings, not {type(settings).__name__}")
+    return settings
+
+
+def load_settings(**overrides: Any) -> RegistrySettings:
+    """The registry's settings from the environment, with ``overrides`` (tests, scripts)."""
+    return _registry_settings(SERVICE.load_settings(**overrides))
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
@@ -107,9 +115,10 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
         directory_api,
         import_api,
     ]
+    registry_settings = _registry_settings(settings)
     engine = make_engine(settings.effective_database_url())
     publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
-    registry = bootstrap(settings, after_commit=publisher.after_commit, engine=engine)
+    registry = bootstrap(registry_settings, engine=engine, after_commit=publisher.after_commit)
     return ApiWiring(
         registrations=[module.registration(registry.bus) for module in servicer_modules],
         access_policy={k: v for module in servicer_modules for k, v in module.ACCESS.items()},

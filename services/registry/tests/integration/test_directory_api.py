@@ -10,7 +10,7 @@ import pytest
 
 from ecbm.registry.v1 import directory_pb2 as pb
 from ecbm.registry.v1 import directory_pb2_grpc, registry_pb2
-from ecbm_registry.application import commands
+from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.testing import violations
 

@@ -11,13 +11,14 @@ import pydantic
 import pytest
 
 from ecbm_integration import quality
-from ecbm_registry.application import commands
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.directory.queries import GetMap, SearchProgrammes
 from ecbm_registry.application.directory.results import SearchResult
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import WIRED, Registry
+from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import InvalidArgument
-from ecbm_runtime.inbox import Delivery, delivering
+from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.projections import replay
 
 EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
@@ -65,8 +66,7 @@ def facet(result: SearchResult, field: str) -> dict[str, int]:
 
 def deliver(registry: Registry, event: object, event_id: str | None = None) -> None:
     delivery = Delivery("registry.quality", event_id or f"q{next(_ids)}")
-    with delivering(delivery):
-        registry.bus.handle(event)
+    registry.bus.handle(event, MessageContext(delivery=delivery))
 
 
 def awarded(programme_id: str, level: str, at: datetime) -> quality.QualityLabelAwarded:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import create_engine, delete, inspect
 
-from ecbm_registry.adapters.directory_read_models import programme_directory
-from ecbm_registry.application import commands
+from ecbm_registry.adapters.directory.read_models import programme_directory
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.directory.queries import SearchProgrammes
-from ecbm_registry.application.people.actor import Actor
-from ecbm_registry.bootstrap import SERVICE, bootstrap
+from ecbm_registry.application.programmes import commands, queries
+from ecbm_registry.bootstrap import SERVICE, bootstrap, load_settings
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade
 
@@ -41,7 +41,7 @@ def test_the_directory_migration_rolls_back_and_applies_again(database_url: str)
     upgrade(SERVICE.migrations, database_url)
 
     assert _tables(database_url) >= DIRECTORY_TABLES
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    app = bootstrap(load_settings(database_url=database_url))
     try:
         organisation = app.bus.handle(
             commands.RegisterOrganisation(
@@ -51,7 +51,7 @@ def test_the_directory_migration_rolls_back_and_applies_again(database_url: str)
         )  # fmt: skip
         app.bus.handle(
             commands.RegisterProgramme(
-                organisation_id=organisation.id, display_name="Buddy Up Gent",
+                organisation_id=organisation, display_name="Buddy Up Gent",
                 languages=("nl",), countries=("BE",),
             )
         )  # fmt: skip
@@ -66,7 +66,7 @@ def test_changing_a_programme_the_directory_does_not_hold_yet_succeeds(
 ) -> None:
     """A programme registered before the directory existed (not replayed yet) still changes."""
     upgrade(SERVICE.migrations, database_url)
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    app = bootstrap(load_settings(database_url=database_url))
     try:
         organisation = app.bus.handle(
             commands.RegisterOrganisation(
@@ -76,7 +76,7 @@ def test_changing_a_programme_the_directory_does_not_hold_yet_succeeds(
         )  # fmt: skip
         programme = app.bus.handle(
             commands.RegisterProgramme(
-                organisation_id=organisation.id, display_name="Buddy Up Gent",
+                organisation_id=organisation, display_name="Buddy Up Gent",
                 languages=("nl",), countries=("BE",),
             )
         )  # fmt: skip
@@ -86,12 +86,14 @@ def test_changing_a_programme_the_directory_does_not_hold_yet_succeeds(
         changed = app.bus.handle(
             commands.UpdateProgramme.model_validate(
                 {"actor": Actor(subject="e", roles=frozenset({"editor"})),
-                 "programme_id": programme.id, "expected_version": 1,
+                 "programme_id": programme, "expected_version": 1,
                  "programme": {"display_name": "Maatjes Gent"}}
             )
         )  # fmt: skip
 
-        assert changed.display_name == "Maatjes Gent"
+        assert changed == programme
+        read = app.bus.handle(queries.GetProgramme(programme_id=programme))
+        assert read.display_name == "Maatjes Gent"
         assert app.bus.handle(SearchProgrammes(query="maatjes")).total_size == 0
     finally:
         app.engine.dispose()

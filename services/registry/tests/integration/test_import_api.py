@@ -10,7 +10,7 @@ import pytest
 from ecbm.registry.v1 import import_pb2 as ipb
 from ecbm.registry.v1 import import_pb2_grpc, registry_pb2_grpc
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm_registry.adapters.import_client import import_rows, row_message
+from ecbm_registry.adapters.imports.client import import_rows, row_message
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import bearer

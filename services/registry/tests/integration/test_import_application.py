@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ecbm_registry.adapters.read_models import organisations, programmes
-from ecbm_registry.application import queries
+from ecbm_registry.adapters.programmes.read_models import organisations, programmes
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome
+from ecbm_registry.application.programmes import queries
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.tables import events
 
@@ -122,7 +122,7 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(registry: Regist
 
 
 def test_a_row_of_a_withdrawn_programme_is_invalid_and_writes_nothing(registry: Registry) -> None:
-    from ecbm_registry.application import commands
+    from ecbm_registry.application.programmes import commands
 
     (created,) = run(registry, row(2)).outcomes
     registry.bus.handle(

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ecbm_cli.main import app
-from ecbm_registry.adapters.programme_csv import write_csv
+from ecbm_registry.adapters.imports.programme_csv import write_csv
 from ecbm_registry.bootstrap import SERVICE
 from ecbm_registry.entrypoints.cli import admin_token, import_file
 from ecbm_runtime.migrations import upgrade

@@ -5,23 +5,24 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
-from ecbm_registry.adapters.read_models import organisations, programmes
+from ecbm_registry.adapters.programmes.read_models import organisations, programmes
+from ecbm_registry.adapters.views import RegistryViews
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome, import_programmes
-from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
+from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap, load_settings
 from ecbm_registry.entrypoints.demo import programme_rows
 from ecbm_runtime.migrations import upgrade
-from ecbm_runtime.uow import UnitOfWork
+from ecbm_runtime.uow import SqlUnitOfWork
 
 
-class MeetingUnitOfWork(UnitOfWork):
+class MeetingUnitOfWork(SqlUnitOfWork[RegistryViews]):
     """Writes only once both imports have read what exists: both think every key is new."""
 
     def __init__(self, *args: object, barrier: threading.Barrier, **kwargs: object) -> None:
@@ -39,7 +40,7 @@ class MeetingUnitOfWork(UnitOfWork):
 @pytest.fixture
 def registry(postgres_url: str) -> Iterator[Registry]:
     upgrade(SERVICE.migrations, postgres_url)
-    app = bootstrap(SERVICE.load_settings(database_url=postgres_url))
+    app = bootstrap(load_settings(database_url=postgres_url))
     yield app
     app.engine.dispose()
 
@@ -50,12 +51,20 @@ def test_the_second_of_two_simultaneous_imports_finds_the_first_ones_rows(
     caplog.set_level(logging.INFO, "ecbm_registry.application.imports.handlers")
     rows = tuple(ProgrammeRowInput(row=n, fields=f) for n, f in enumerate(programme_rows(40)))
     barrier = threading.Barrier(2)
-    uow: Callable[[], UnitOfWork] = partial(
-        MeetingUnitOfWork, registry.engine, registry.wiring, None, barrier=barrier
+    codec = registry.wiring.codec
+
+    def views(connection: Connection) -> RegistryViews:
+        return RegistryViews(connection, codec)
+
+    deps = replace(
+        registry.dependencies,
+        units_of_work=lambda context, claim: MeetingUnitOfWork(
+            registry.engine, registry.wiring, views, context, claim, barrier=barrier
+        ),
     )
 
     with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(lambda _: import_programmes(ImportProgrammes(rows=rows), uow),
+        results = list(pool.map(lambda _: import_programmes(ImportProgrammes(rows=rows), deps),
                                 range(2)))  # fmt: skip
 
     first, second = sorted(results, key=lambda r: r.outcomes[0].outcome != Outcome.CREATED)

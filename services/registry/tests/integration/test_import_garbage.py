@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ecbm_registry.adapters.import_client import OPTIONAL_FIELDS, REPEATED_FIELDS, TEXT_FIELDS
+from ecbm_registry.adapters.imports.client import OPTIONAL_FIELDS, REPEATED_FIELDS, TEXT_FIELDS
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome
 from ecbm_registry.bootstrap import Registry

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from ecbm_registry.application import commands
-from ecbm_registry.application.people.actor import Actor
-from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap
+from ecbm_registry.application.actor import Actor
+from ecbm_registry.application.programmes import commands
+from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap, load_settings
 from ecbm_runtime.errors import DomainError
-from ecbm_runtime.eventstore import EventStore
+from ecbm_runtime.eventstore import store_for
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.testing import wait_until
 
@@ -27,7 +27,7 @@ EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 @pytest.fixture
 def pg_registry(postgres_url: str) -> Iterator[Registry]:
     upgrade(SERVICE.migrations, postgres_url)
-    app = bootstrap(SERVICE.load_settings(database_url=postgres_url))
+    app = bootstrap(load_settings(database_url=postgres_url))
     yield app
     app.engine.dispose()
 
@@ -69,7 +69,7 @@ def test_a_programme_never_lands_in_an_organisation_withdrawn_at_the_same_instan
         return attempt
 
     with pg_registry.engine.connect() as holder, holder.begin() as held:
-        EventStore(holder).lock_appends()  # another writer's transaction, still open
+        store_for(holder).lock_appends()  # another writer's transaction, still open
         threads = [
             threading.Thread(target=run("register", register)),
             threading.Thread(target=run("withdraw", withdraw)),

@@ -6,9 +6,9 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
-from ecbm_registry.application import commands, queries
-from ecbm_registry.application.people.actor import Actor
-from ecbm_registry.bootstrap import SERVICE, bootstrap
+from ecbm_registry.application.actor import Actor
+from ecbm_registry.application.programmes import commands, queries
+from ecbm_registry.bootstrap import SERVICE, bootstrap, load_settings
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade
 
@@ -45,7 +45,7 @@ def test_rows_from_before_the_migration_are_active_after_it(database_url: str) -
 
     columns, indexes = _organisation_columns_and_indexes(database_url)
     assert "status" in columns and "ix_organisations_country_name" in indexes
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    app = bootstrap(load_settings(database_url=database_url))
     try:
         [old] = app.bus.handle(queries.ListOrganisations(country="BE")).organisations
         assert (old.id, old.status) == ("old-1", "active")
@@ -56,7 +56,7 @@ def test_rows_from_before_the_migration_are_active_after_it(database_url: str) -
                 contact_name="An Peeters", contact_email="an@example.org",
             )
         )  # fmt: skip
-        app.bus.handle(commands.WithdrawOrganisation(actor=editor, organisation_id=made.id))
+        app.bus.handle(commands.WithdrawOrganisation(actor=editor, organisation_id=made))
         listed = app.bus.handle(queries.ListOrganisations(show_withdrawn=True))
         assert [(o.display_name, o.status) for o in listed.organisations] == [
             ("New Lab", "withdrawn"), ("Old Lab", "active"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ecbm_integration import registry as contract
-from ecbm_registry.application import commands
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.actor import Actor
+from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
 
 Published = Callable[[str], list[dict[str, object]]]

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from ecbm_registry.application import commands, queries
+from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.tables import outbox
 

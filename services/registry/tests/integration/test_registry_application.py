@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from ecbm_registry.adapters.read_models import programmes
-from ecbm_registry.application import commands, queries
+from ecbm_registry.adapters.programmes.read_models import programmes
+from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import SERVICE, Registry
 from ecbm_registry.domain.errors import OrganisationAlreadyRegistered, OrganisationNotFound
 from ecbm_runtime.tables import outbox

@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from sqlalchemy import select
 
-from ecbm_registry.adapters.atom_feed import ATOM_NS
+from ecbm_registry.adapters.resources.atom_feed import ATOM_NS
 from ecbm_registry.application.resources import commands, queries
 from ecbm_registry.application.resources.handlers import ResourceNotFound
 from ecbm_registry.bootstrap import Registry

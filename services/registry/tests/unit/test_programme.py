@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from ecbm_registry.application.commands import RegisterOrganisation, RegisterProgramme
+from ecbm_registry.application.programmes.commands import RegisterOrganisation, RegisterProgramme
 from ecbm_registry.domain.organisation import normalised_name
 from ecbm_registry.domain.programme import Programme, ProgrammeRegistered, ProgrammeStatus
 

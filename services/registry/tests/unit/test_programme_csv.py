@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecbm_registry.adapters.programme_csv import (
+from ecbm_registry.adapters.imports.programme_csv import (
     COLUMNS,
     CsvHeaderError,
     ParsedRow,

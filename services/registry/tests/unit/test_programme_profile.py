@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from ecbm_registry.adapters.places import locate
-from ecbm_registry.application.commands import RegisterProgramme
+from ecbm_registry.application.programmes.commands import RegisterProgramme
 from ecbm_registry.domain.programme import Programme, ProgrammeRegistered
 
 

@@ -8,7 +8,13 @@ from xml.etree import ElementTree as ET
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecbm_registry.adapters.atom_feed import ATOM_NS, FeedEntry, FeedHead, build_feed, xml_text
+from ecbm_registry.adapters.resources.atom_feed import (
+    ATOM_NS,
+    FeedEntry,
+    FeedHead,
+    build_feed,
+    xml_text,
+)
 
 HEAD = FeedHead("urn:ecbm:stories", "Stories", "https://e.org/s", "https://e.org/s.atom")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)

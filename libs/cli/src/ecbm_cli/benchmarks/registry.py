@@ -156,7 +156,7 @@ def _child_env(amqp_url: str, database_url: str, ports: dict[str, int]) -> dict[
 
 
 def import_phase(target: str, baseline: str, scale: Scale) -> dict[str, Any]:
-    from ecbm_registry.adapters.programme_csv import write_csv
+    from ecbm_registry.adapters.imports.programme_csv import write_csv
     from ecbm_registry.entrypoints.cli import import_file
     from ecbm_registry.entrypoints.demo import programme_rows
 

@@ -2,7 +2,7 @@
 
 Personal fields (name, e-mail, free texts) travel in these events as plain values; the
 registry's event codec seals them with the person's own key before they are stored, so
-forgetting a person is deleting that key (see adapters/personal_data.py).
+forgetting a person is deleting that key (see adapters/people/personal_data.py).
 """
 
 from __future__ import annotations

@@ -39,54 +39,227 @@ def _terms(rows: list[tuple[str, str, str, str, str]]) -> tuple[Term, ...]:
     return tuple(Term(id, dict(zip(LANGUAGES, labels, strict=True))) for id, *labels in rows)
 
 
-TARGET_GROUPS = Vocabulary("target-groups", {"en": "Target groups", "fr": "Publics cibles", "de": "Zielgruppen", "nl": "Doelgroepen"}, _terms([  # noqa: E501
-    ("youth", "Young people", "Jeunes", "Jugendliche", "Jongeren"),
-    ("students", "Students", "Étudiants", "Studierende", "Studenten"),
-    ("migrants-refugees", "Migrants and refugees", "Migrants et réfugiés", "Migrant:innen und Geflüchtete", "Migranten en vluchtelingen"),  # noqa: E501
-    ("job-seekers", "Job seekers", "Demandeurs d'emploi", "Arbeitsuchende", "Werkzoekenden"),
-    ("people-in-work", "People in work", "Personnes en emploi", "Erwerbstätige", "Werkenden"),
-    ("entrepreneurs", "Entrepreneurs", "Entrepreneurs", "Unternehmer:innen", "Ondernemers"),
-    ("older-people", "Older people", "Personnes âgées", "Ältere Menschen", "Ouderen"),
-    ("women", "Women", "Femmes", "Frauen", "Vrouwen"),
-    ("people-with-disabilities", "People with disabilities", "Personnes handicapées", "Menschen mit Behinderungen", "Mensen met een beperking"),  # noqa: E501
-    ("children", "Children", "Enfants", "Kinder", "Kinderen"),
-]))
+TARGET_GROUPS = Vocabulary(
+    "target-groups",
+    {"en": "Target groups", "fr": "Publics cibles", "de": "Zielgruppen", "nl": "Doelgroepen"},
+    _terms(
+        [
+            ("youth", "Young people", "Jeunes", "Jugendliche", "Jongeren"),
+            ("students", "Students", "Étudiants", "Studierende", "Studenten"),
+            (
+                "migrants-refugees",
+                "Migrants and refugees",
+                "Migrants et réfugiés",
+                "Migrant:innen und Geflüchtete",
+                "Migranten en vluchtelingen",
+            ),
+            (
+                "job-seekers",
+                "Job seekers",
+                "Demandeurs d'emploi",
+                "Arbeitsuchende",
+                "Werkzoekenden",
+            ),
+            (
+                "people-in-work",
+                "People in work",
+                "Personnes en emploi",
+                "Erwerbstätige",
+                "Werkenden",
+            ),
+            ("entrepreneurs", "Entrepreneurs", "Entrepreneurs", "Unternehmer:innen", "Ondernemers"),
+            ("older-people", "Older people", "Personnes âgées", "Ältere Menschen", "Ouderen"),
+            ("women", "Women", "Femmes", "Frauen", "Vrouwen"),
+            (
+                "people-with-disabilities",
+                "People with disabilities",
+                "Personnes handicapées",
+                "Menschen mit Behinderungen",
+                "Mensen met een beperking",
+            ),
+            ("children", "Children", "Enfants", "Kinder", "Kinderen"),
+        ]
+    ),
+)
 
-FORMATS = Vocabulary("formats", {"en": "Formats", "fr": "Formats", "de": "Formate", "nl": "Vormen"}, _terms([  # noqa: E501
-    ("one-to-one", "One-to-one", "Individuel", "Eins-zu-eins", "Eén-op-één"),
-    ("group", "Group", "En groupe", "Gruppe", "Groep"),
-    ("peer", "Peer", "Entre pairs", "Peer", "Peer"),
-    ("e-mentoring", "E-mentoring", "E-mentorat", "E-Mentoring", "E-mentoring"),
-    ("hybrid", "Hybrid", "Hybride", "Hybrid", "Hybride"),
-]))
+FORMATS = Vocabulary(
+    "formats",
+    {"en": "Formats", "fr": "Formats", "de": "Formate", "nl": "Vormen"},
+    _terms(
+        [
+            ("one-to-one", "One-to-one", "Individuel", "Eins-zu-eins", "Eén-op-één"),
+            ("group", "Group", "En groupe", "Gruppe", "Groep"),
+            ("peer", "Peer", "Entre pairs", "Peer", "Peer"),
+            ("e-mentoring", "E-mentoring", "E-mentorat", "E-Mentoring", "E-mentoring"),
+            ("hybrid", "Hybrid", "Hybride", "Hybrid", "Hybride"),
+        ]
+    ),
+)
 
-FOCUS_AREAS = Vocabulary("focus-areas", {"en": "Focus areas", "fr": "Domaines d'action", "de": "Schwerpunkte", "nl": "Focusgebieden"}, _terms([  # noqa: E501
-    ("education", "Education", "Éducation", "Bildung", "Onderwijs"),
-    ("labour-market-integration", "Labour-market integration", "Insertion professionnelle", "Arbeitsmarktintegration", "Arbeidsmarktintegratie"),  # noqa: E501
-    ("social-inclusion", "Social inclusion", "Inclusion sociale", "Soziale Inklusion", "Sociale inclusie"),  # noqa: E501
-    ("entrepreneurship", "Entrepreneurship", "Entrepreneuriat", "Unternehmertum", "Ondernemerschap"),  # noqa: E501
-    ("health", "Health and well-being", "Santé et bien-être", "Gesundheit und Wohlbefinden", "Gezondheid en welzijn"),  # noqa: E501
-    ("digital-skills", "Digital skills", "Compétences numériques", "Digitale Kompetenzen", "Digitale vaardigheden"),  # noqa: E501
-    ("career-development", "Career development", "Développement de carrière", "Karriereentwicklung", "Loopbaanontwikkeling"),  # noqa: E501
-    ("civic-participation", "Civic participation", "Participation citoyenne", "Bürgerbeteiligung", "Burgerparticipatie"),  # noqa: E501
-]))
+FOCUS_AREAS = Vocabulary(
+    "focus-areas",
+    {"en": "Focus areas", "fr": "Domaines d'action", "de": "Schwerpunkte", "nl": "Focusgebieden"},
+    _terms(
+        [
+            ("education", "Education", "Éducation", "Bildung", "Onderwijs"),
+            (
+                "labour-market-integration",
+                "Labour-market integration",
+                "Insertion professionnelle",
+                "Arbeitsmarktintegration",
+                "Arbeidsmarktintegratie",
+            ),
+            (
+                "social-inclusion",
+                "Social inclusion",
+                "Inclusion sociale",
+                "Soziale Inklusion",
+                "Sociale inclusie",
+            ),
+            (
+                "entrepreneurship",
+                "Entrepreneurship",
+                "Entrepreneuriat",
+                "Unternehmertum",
+                "Ondernemerschap",
+            ),
+            (
+                "health",
+                "Health and well-being",
+                "Santé et bien-être",
+                "Gesundheit und Wohlbefinden",
+                "Gezondheid en welzijn",
+            ),
+            (
+                "digital-skills",
+                "Digital skills",
+                "Compétences numériques",
+                "Digitale Kompetenzen",
+                "Digitale vaardigheden",
+            ),
+            (
+                "career-development",
+                "Career development",
+                "Développement de carrière",
+                "Karriereentwicklung",
+                "Loopbaanontwikkeling",
+            ),
+            (
+                "civic-participation",
+                "Civic participation",
+                "Participation citoyenne",
+                "Bürgerbeteiligung",
+                "Burgerparticipatie",
+            ),
+        ]
+    ),
+)
 
-EXPERTISE_TOPICS = Vocabulary("expertise-topics", {"en": "Topics of expertise", "fr": "Domaines d'expertise", "de": "Fachgebiete", "nl": "Expertisegebieden"}, _terms([  # noqa: E501
-    ("programme-design", "Programme design", "Conception de programmes", "Programmgestaltung", "Programmaontwerp"),  # noqa: E501
-    ("mentor-recruitment", "Recruiting mentors", "Recrutement de mentors", "Gewinnung von Mentor:innen", "Werving van mentoren"),  # noqa: E501
-    ("mentor-training", "Training mentors", "Formation des mentors", "Schulung von Mentor:innen", "Training van mentoren"),  # noqa: E501
-    ("matching", "Matching mentors and mentees", "Appariement", "Matching", "Matching"),
-    ("monitoring-support", "Monitoring and support", "Suivi et accompagnement", "Begleitung und Unterstützung", "Opvolging en ondersteuning"),  # noqa: E501
-    ("closure", "Closing relationships", "Clôture des relations", "Abschluss von Beziehungen", "Afsluiten van relaties"),  # noqa: E501
-    ("evaluation", "Evaluation and impact", "Évaluation et impact", "Evaluation und Wirkung", "Evaluatie en impact"),  # noqa: E501
-    ("safeguarding", "Safeguarding", "Protection des personnes", "Schutzkonzepte", "Veiligheid en bescherming"),  # noqa: E501
-    ("digital-mentoring", "Digital mentoring", "Mentorat numérique", "Digitales Mentoring", "Digitale mentoring"),  # noqa: E501
-    ("funding", "Funding and sustainability", "Financement et pérennité", "Finanzierung und Nachhaltigkeit", "Financiering en duurzaamheid"),  # noqa: E501
-    ("policy-advocacy", "Policy and advocacy", "Politique et plaidoyer", "Politik und Interessenvertretung", "Beleid en belangenbehartiging"),  # noqa: E501
-    ("migrant-integration", "Integration of migrants", "Intégration des migrants", "Integration von Migrant:innen", "Integratie van migranten"),  # noqa: E501
-    ("employment-services", "Employment services", "Services de l'emploi", "Arbeitsvermittlung", "Arbeidsbemiddeling"),  # noqa: E501
-    ("higher-education", "Higher education", "Enseignement supérieur", "Hochschulbildung", "Hoger onderwijs"),  # noqa: E501
-]))
+EXPERTISE_TOPICS = Vocabulary(
+    "expertise-topics",
+    {
+        "en": "Topics of expertise",
+        "fr": "Domaines d'expertise",
+        "de": "Fachgebiete",
+        "nl": "Expertisegebieden",
+    },
+    _terms(
+        [
+            (
+                "programme-design",
+                "Programme design",
+                "Conception de programmes",
+                "Programmgestaltung",
+                "Programmaontwerp",
+            ),
+            (
+                "mentor-recruitment",
+                "Recruiting mentors",
+                "Recrutement de mentors",
+                "Gewinnung von Mentor:innen",
+                "Werving van mentoren",
+            ),
+            (
+                "mentor-training",
+                "Training mentors",
+                "Formation des mentors",
+                "Schulung von Mentor:innen",
+                "Training van mentoren",
+            ),
+            ("matching", "Matching mentors and mentees", "Appariement", "Matching", "Matching"),
+            (
+                "monitoring-support",
+                "Monitoring and support",
+                "Suivi et accompagnement",
+                "Begleitung und Unterstützung",
+                "Opvolging en ondersteuning",
+            ),
+            (
+                "closure",
+                "Closing relationships",
+                "Clôture des relations",
+                "Abschluss von Beziehungen",
+                "Afsluiten van relaties",
+            ),
+            (
+                "evaluation",
+                "Evaluation and impact",
+                "Évaluation et impact",
+                "Evaluation und Wirkung",
+                "Evaluatie en impact",
+            ),
+            (
+                "safeguarding",
+                "Safeguarding",
+                "Protection des personnes",
+                "Schutzkonzepte",
+                "Veiligheid en bescherming",
+            ),
+            (
+                "digital-mentoring",
+                "Digital mentoring",
+                "Mentorat numérique",
+                "Digitales Mentoring",
+                "Digitale mentoring",
+            ),
+            (
+                "funding",
+                "Funding and sustainability",
+                "Financement et pérennité",
+                "Finanzierung und Nachhaltigkeit",
+                "Financiering en duurzaamheid",
+            ),
+            (
+                "policy-advocacy",
+                "Policy and advocacy",
+                "Politique et plaidoyer",
+                "Politik und Interessenvertretung",
+                "Beleid en belangenbehartiging",
+            ),
+            (
+                "migrant-integration",
+                "Integration of migrants",
+                "Intégration des migrants",
+                "Integration von Migrant:innen",
+                "Integratie van migranten",
+            ),
+            (
+                "employment-services",
+                "Employment services",
+                "Services de l'emploi",
+                "Arbeitsvermittlung",
+                "Arbeidsbemiddeling",
+            ),
+            (
+                "higher-education",
+                "Higher education",
+                "Enseignement supérieur",
+                "Hochschulbildung",
+                "Hoger onderwijs",
+            ),
+        ]
+    ),
+)
 
 VOCABULARIES: dict[str, Vocabulary] = {
     v.id: v for v in (TARGET_GROUPS, FORMATS, FOCUS_AREAS, EXPERTISE_TOPICS)

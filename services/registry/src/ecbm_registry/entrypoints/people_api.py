@@ -9,12 +9,12 @@ from google.protobuf.empty_pb2 import Empty
 from ecbm.registry.v1 import people_pb2 as pb
 from ecbm.registry.v1 import people_pb2_grpc
 from ecbm_registry.application.people import commands, queries
-from ecbm_registry.application.people.actor import Actor
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.entrypoints import people_messages as msg
+from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import enum_value
-from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow, current_principal
+from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
@@ -44,34 +44,40 @@ ACCESS: AccessPolicy = {
 }
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
+def registration(bus: MessageBus[Any]) -> ServiceRegistration:
     return ServiceRegistration(
         people_pb2_grpc.add_PeopleServiceServicer_to_server, PeopleServicer(bus), SERVICE_NAME
     )
 
 
-def _actor() -> Actor:
-    return Actor.of(current_principal())
-
-
 class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
+    def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
+
+    def _person(self, command: commands.Command) -> pb.Person:
+        """Handle ``command``, then answer the person it changed as its actor sees them."""
+        query = queries.GetPerson(actor=command.actor, person_id=self.bus.handle(command))
+        return msg.person_to_proto(self.bus.handle(query))
+
+    def _membership(self, command: commands.Command) -> pb.Membership:
+        """Handle ``command``, then answer the membership it decided."""
+        query = queries.GetMembership(actor=command.actor, person_id=self.bus.handle(command))
+        return msg.membership_to_proto(self.bus.handle(query))
 
     def CreatePerson(self, request: pb.CreatePersonRequest, context: Any) -> pb.Person:
         command = commands.JoinNetwork.model_validate(
             {"request_id": request.request_id, "person": msg.person_fields(request.person)}
-            | {"actor": _actor()}
+            | {"actor": actor()}
         )
-        return msg.person_to_proto(self.bus.handle(command))
+        return self._person(command)
 
     def GetPerson(self, request: pb.GetPersonRequest, context: Any) -> pb.Person:
-        query = queries.GetPerson(actor=_actor(), person_id=msg.person_id(request.name))
+        query = queries.GetPerson(actor=actor(), person_id=msg.person_id(request.name))
         return msg.person_to_proto(self.bus.handle(query))
 
     def UpdatePerson(self, request: pb.UpdatePersonRequest, context: Any) -> pb.Person:
         command = commands.UpdatePerson.model_validate(_update_fields(request))
-        return msg.person_to_proto(self.bus.handle(command))
+        return self._person(command)
 
     def ListPeople(self, request: pb.ListPeopleRequest, context: Any) -> pb.ListPeopleResponse:
         page = self.bus.handle(queries.ListPeople.model_validate(_list_people_fields(request)))
@@ -84,13 +90,13 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
 
     def DeclareExpertise(self, request: pb.DeclareExpertiseRequest, context: Any) -> pb.Person:
         command = commands.DeclareExpertise.model_validate(_expertise_fields(request))
-        return msg.person_to_proto(self.bus.handle(command))
+        return self._person(command)
 
     def WithdrawExpertise(self, request: pb.WithdrawExpertiseRequest, context: Any) -> pb.Person:
         command = commands.WithdrawExpertise(
-            actor=_actor(), person_id=msg.person_id(request.name), topic=request.topic
+            actor=actor(), person_id=msg.person_id(request.name), topic=request.topic
         )
-        return msg.person_to_proto(self.bus.handle(command))
+        return self._person(command)
 
     def DeclareLearningGoal(
         self, request: pb.DeclareLearningGoalRequest, context: Any
@@ -98,28 +104,26 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
         goal = {"topic": request.learning_goal.topic}
         goal["description"] = request.learning_goal.description
         command = commands.DeclareLearningGoal.model_validate(
-            {"actor": _actor(), "person_id": msg.person_id(request.name), "learning_goal": goal}
+            {"actor": actor(), "person_id": msg.person_id(request.name), "learning_goal": goal}
         )
-        return msg.person_to_proto(self.bus.handle(command))
+        return self._person(command)
 
     def WithdrawLearningGoal(
         self, request: pb.WithdrawLearningGoalRequest, context: Any
     ) -> pb.Person:
         command = commands.WithdrawLearningGoal(
-            actor=_actor(), person_id=msg.person_id(request.name), topic=request.topic
+            actor=actor(), person_id=msg.person_id(request.name), topic=request.topic
         )
-        return msg.person_to_proto(self.bus.handle(command))
+        return self._person(command)
 
     def ForgetPerson(self, request: pb.ForgetPersonRequest, context: Any) -> Empty:
-        self.bus.handle(
-            commands.ForgetPerson(actor=_actor(), person_id=msg.person_id(request.name))
-        )
+        self.bus.handle(commands.ForgetPerson(actor=actor(), person_id=msg.person_id(request.name)))
         return Empty()
 
     def ExportPerson(
         self, request: pb.ExportPersonRequest, context: Any
     ) -> pb.ExportPersonResponse:
-        query = queries.ExportPerson(actor=_actor(), person_id=msg.person_id(request.name))
+        query = queries.ExportPerson(actor=actor(), person_id=msg.person_id(request.name))
         return pb.ExportPersonResponse(json=self.bus.handle(query))
 
     def ApplyForMembership(
@@ -127,37 +131,37 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
     ) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
         command = commands.ApplyForMembership.model_validate(
-            {"actor": _actor(), "person_id": person_id, "motivation": request.motivation}
+            {"actor": actor(), "person_id": person_id, "motivation": request.motivation}
         )
-        return msg.membership_to_proto(self.bus.handle(command))
+        return self._membership(command)
 
     def ApproveMembership(
         self, request: pb.ApproveMembershipRequest, context: Any
     ) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
-        command = commands.ApproveMembership(actor=_actor(), person_id=person_id)
-        return msg.membership_to_proto(self.bus.handle(command))
+        command = commands.ApproveMembership(actor=actor(), person_id=person_id)
+        return self._membership(command)
 
     def DeclineMembership(
         self, request: pb.DeclineMembershipRequest, context: Any
     ) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
         command = commands.DeclineMembership.model_validate(
-            {"actor": _actor(), "person_id": person_id, "reason": request.reason}
+            {"actor": actor(), "person_id": person_id, "reason": request.reason}
         )
-        return msg.membership_to_proto(self.bus.handle(command))
+        return self._membership(command)
 
     def EndMembership(self, request: pb.EndMembershipRequest, context: Any) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
         command = commands.EndMembership.model_validate(
-            {"actor": _actor(), "person_id": person_id}
+            {"actor": actor(), "person_id": person_id}
             | {"reason": request.reason, "lapsed": request.lapsed}
         )
-        return msg.membership_to_proto(self.bus.handle(command))
+        return self._membership(command)
 
     def GetMembership(self, request: pb.GetMembershipRequest, context: Any) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
-        query = queries.GetMembership(actor=_actor(), person_id=person_id)
+        query = queries.GetMembership(actor=actor(), person_id=person_id)
         return msg.membership_to_proto(self.bus.handle(query))
 
     def ListMemberships(
@@ -175,7 +179,7 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
 
 def _update_fields(request: pb.UpdatePersonRequest) -> dict[str, Any]:
     return {
-        "actor": _actor(),
+        "actor": actor(),
         "person_id": msg.person_id(request.person.name, "person.name"),
         "expected_version": request.person.version,
         "person": msg.masked_person_fields(request),
@@ -185,7 +189,7 @@ def _update_fields(request: pb.UpdatePersonRequest) -> dict[str, Any]:
 def _expertise_fields(request: pb.DeclareExpertiseRequest) -> dict[str, Any]:
     level = pb.ExpertiseLevel.Name(request.expertise.level)
     return {
-        "actor": _actor(),
+        "actor": actor(),
         "person_id": msg.person_id(request.name),
         "expertise": {
             "topic": request.expertise.topic,
@@ -196,7 +200,7 @@ def _expertise_fields(request: pb.DeclareExpertiseRequest) -> dict[str, Any]:
 
 
 def _list_people_fields(request: pb.ListPeopleRequest) -> dict[str, Any]:
-    fields: dict[str, Any] = {"actor": _actor(), "page_size": clamp_page_size(request.page_size)}
+    fields: dict[str, Any] = {"actor": actor(), "page_size": clamp_page_size(request.page_size)}
     fields["order_by"] = request.order_by or "joined"
     position = decode_page_token(request.page_token)
     if position:
@@ -220,7 +224,7 @@ def _people_token(next_after: tuple[str, str] | None, order_by: str) -> str:
 
 
 def _memberships_fields(request: pb.ListMembershipsRequest) -> dict[str, Any]:
-    fields: dict[str, Any] = {"actor": _actor(), "page_size": clamp_page_size(request.page_size)}
+    fields: dict[str, Any] = {"actor": actor(), "page_size": clamp_page_size(request.page_size)}
     fields["after"] = str(decode_page_token(request.page_token).get("after", ""))
     if request.status:
         status = pb.MembershipStatus.Name(request.status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecbm.registry.v1 import people_pb2 as pb
-from ecbm_registry.adapters.people_views import MembershipView, PersonView
+from ecbm_registry.adapters.people.views import MembershipView, PersonView
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.entrypoints.proto_fields import enum_value

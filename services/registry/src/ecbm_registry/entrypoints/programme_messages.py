@@ -7,12 +7,15 @@ from typing import Any
 from google.protobuf.struct_pb2 import Struct
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm_registry.adapters.views import OrganisationView, ProgrammeHistory, ProgrammeView
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.adapters.programmes.views import (
+    OrganisationView,
+    ProgrammeHistory,
+    ProgrammeView,
+)
 from ecbm_registry.domain.organisation import OrganisationKind, OrganisationStatus
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
+from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import enum_value
-from ecbm_runtime.auth import current_principal
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import (
     apply_field_mask,
@@ -90,10 +93,6 @@ def history_to_proto(history: ProgrammeHistory) -> pb.GetProgrammeHistoryRespons
     after = history.next_after_version
     token = encode_page_token({"after_version": after}) if after else ""
     return pb.GetProgrammeHistoryResponse(changes=changes, next_page_token=token)
-
-
-def actor() -> Actor:
-    return Actor.of(current_principal())
 
 
 def _masked(paths: Any, mask: dict[str, tuple[str, ...]], fields: dict[str, Any]) -> dict[str, Any]:

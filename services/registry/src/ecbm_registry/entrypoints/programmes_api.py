@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_registry.application import commands, queries
+from ecbm_registry.application.programmes import commands, queries
+from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.programme_messages import (
-    actor,
     evaluation_fields,
     history_fields,
     history_to_proto,
@@ -50,22 +52,32 @@ ACCESS: AccessPolicy = {
 }
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
+def registration(bus: MessageBus[Any]) -> ServiceRegistration:
     return ServiceRegistration(
         registry_pb2_grpc.add_RegistryServiceServicer_to_server, RegistryServicer(bus), SERVICE_NAME
     )
 
 
 class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
+    def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
+
+    def _organisation(self, command: object) -> pb.Organisation:
+        """Handle ``command``, then answer the organisation it changed."""
+        query = queries.GetOrganisation(organisation_id=self.bus.handle(command))
+        return organisation_to_proto(self.bus.handle(query))
+
+    def _programme(self, command: object) -> pb.Programme:
+        """Handle ``command``, then answer the programme it changed."""
+        query = queries.GetProgramme(programme_id=self.bus.handle(command))
+        return programme_to_proto(self.bus.handle(query))
 
     def RegisterOrganisation(
         self, request: pb.RegisterOrganisationRequest, context: grpc.ServicerContext
     ) -> pb.Organisation:
         fields = {**organisation_fields(request), "actor": actor()}
         command = commands.RegisterOrganisation.model_validate(fields)
-        return organisation_to_proto(self.bus.handle(command))
+        return self._organisation(command)
 
     def GetOrganisation(
         self, request: pb.GetOrganisationRequest, context: grpc.ServicerContext
@@ -97,13 +109,13 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             organisation_id=resource_id(request.name, "organisations", "name"),
             reason=request.reason,
         )
-        return organisation_to_proto(self.bus.handle(command))
+        return self._organisation(command)
 
     def RegisterProgramme(
         self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext
     ) -> pb.Programme:
         command = commands.RegisterProgramme.model_validate(programme_fields(request))
-        return programme_to_proto(self.bus.handle(command))
+        return self._programme(command)
 
     def GetProgramme(
         self, request: pb.GetProgrammeRequest, context: grpc.ServicerContext
@@ -126,13 +138,13 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.UpdateProgrammeRequest, context: grpc.ServicerContext
     ) -> pb.Programme:
         command = commands.UpdateProgramme.model_validate(programme_update_fields(request))
-        return programme_to_proto(self.bus.handle(command))
+        return self._programme(command)
 
     def AddEvaluation(
         self, request: pb.AddEvaluationRequest, context: grpc.ServicerContext
     ) -> pb.Programme:
         command = commands.AddEvaluation.model_validate(evaluation_fields(request))
-        return programme_to_proto(self.bus.handle(command))
+        return self._programme(command)
 
     def DeclareProgrammeLearningGoal(
         self, request: pb.DeclareProgrammeLearningGoalRequest, context: grpc.ServicerContext
@@ -144,7 +156,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             "learning_goal": {"topic": goal.topic, "description": goal.description},
         }
         command = commands.DeclareProgrammeLearningGoal.model_validate(fields)
-        return programme_to_proto(self.bus.handle(command))
+        return self._programme(command)
 
     def GetProgrammeHistory(
         self, request: pb.GetProgrammeHistoryRequest, context: grpc.ServicerContext
@@ -160,15 +172,13 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             programme_id=resource_id(request.name, "programmes", "name"),
             reason=request.reason,
         )
-        return programme_to_proto(self.bus.handle(command))
+        return self._programme(command)
 
     def UpdateOrganisation(
         self, request: pb.UpdateOrganisationRequest, context: grpc.ServicerContext
     ) -> pb.Organisation:
         fields = organisation_update_fields(request)
-        return organisation_to_proto(
-            self.bus.handle(commands.UpdateOrganisation.model_validate(fields))
-        )
+        return self._organisation(commands.UpdateOrganisation.model_validate(fields))
 
     def AddOrganisationEditor(
         self, request: pb.AddOrganisationEditorRequest, context: grpc.ServicerContext
@@ -178,4 +188,4 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             organisation_id=resource_id(request.name, "organisations", "name"),
             person_id=resource_id(request.editor, "people", "editor"),
         )
-        return organisation_to_proto(self.bus.handle(command))
+        return self._organisation(command)

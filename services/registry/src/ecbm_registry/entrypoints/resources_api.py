@@ -9,8 +9,9 @@ import grpc
 from ecbm.registry.v1 import resources_pb2 as pb
 from ecbm.registry.v1 import resources_pb2_grpc
 from ecbm_registry.adapters.paging import Page
-from ecbm_registry.adapters.resources_views import ResourceView
+from ecbm_registry.adapters.resources.views import ResourceView
 from ecbm_registry.application.resources import commands, queries
+from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import (
     domain_value,
     page_fields,
@@ -38,7 +39,7 @@ KIND, STATUS = "RESOURCE_KIND_", "RESOURCE_STATUS_"
 STEP_PATHS = {"resource_id": "name", "expected_version": "version"}
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
+def registration(bus: MessageBus[Any]) -> ServiceRegistration:
     return ServiceRegistration(
         resources_pb2_grpc.add_ResourcesServiceServicer_to_server,
         ResourcesServicer(bus),
@@ -47,34 +48,45 @@ def registration(bus: MessageBus) -> ServiceRegistration:
 
 
 class ResourcesServicer(resources_pb2_grpc.ResourcesServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
+    def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
+
+    def _changed(self, command: commands.Action) -> pb.Resource:
+        """Handle ``command``, then answer the resource it changed as its actor sees it."""
+        query = queries.GetResource(actor=command.actor, resource_id=self.bus.handle(command))
+        return resource_to_proto(self.bus.handle(query))
 
     def CreateResource(
         self, request: pb.CreateResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
-        fields = {"request_id": request.request_id, **_content_fields(request.resource)}
+        fields = {
+            "actor": actor(),
+            "request_id": request.request_id,
+            **_content_fields(request.resource),
+        }
         fields["author_display_name"] = request.resource.author_display_name
         command = validated(
             commands.CreateResource, fields, {"request_id": "request_id", "": "resource"}
         )
-        return resource_to_proto(self.bus.handle(command))
+        return self._changed(command)
 
     def GetResource(
         self, request: pb.GetResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
-        query = queries.GetResource(resource_id=resource_id(request.name, "resources", "name"))
+        query = queries.GetResource(
+            actor=actor(), resource_id=resource_id(request.name, "resources", "name")
+        )
         return resource_to_proto(self.bus.handle(query))
 
     def UpdateResource(
         self, request: pb.UpdateResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
-        return resource_to_proto(self.bus.handle(_update_command(request)))
+        return self._changed(_update_command(request))
 
     def ArchiveResource(
         self, request: pb.ArchiveResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
-        return resource_to_proto(self.bus.handle(_step(commands.ArchiveResource, request)))
+        return self._changed(_step(commands.ArchiveResource, request))
 
     def ListResources(
         self, request: pb.ListResourcesRequest, context: grpc.ServicerContext
@@ -89,18 +101,18 @@ class ResourcesServicer(resources_pb2_grpc.ResourcesServiceServicer):
     def SubmitResource(
         self, request: pb.SubmitResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
-        return resource_to_proto(self.bus.handle(_step(commands.SubmitResource, request)))
+        return self._changed(_step(commands.SubmitResource, request))
 
     def PublishResource(
         self, request: pb.PublishResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
-        return resource_to_proto(self.bus.handle(_step(commands.PublishResource, request)))
+        return self._changed(_step(commands.PublishResource, request))
 
     def ReturnResource(
         self, request: pb.ReturnResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
         command = _step(commands.ReturnResource, request, comments=request.comments)
-        return resource_to_proto(self.bus.handle(command))
+        return self._changed(command)
 
     def GetStoryFeed(
         self, request: pb.GetStoryFeedRequest, context: grpc.ServicerContext
@@ -125,6 +137,7 @@ def _update_command(request: pb.UpdateResourceRequest) -> commands.UpdateResourc
         raise InvalidArgument(FieldViolation("update_mask", "name the fields to change, or '*'"))
     resource = request.resource
     fields = {
+        "actor": actor(),
         "resource_id": resource_id(resource.name, "resources", "resource.name"),
         "expected_version": resource.version,
         "changes": {k: v for k, v in _content_fields(resource).items() if k in paths},
@@ -134,14 +147,18 @@ def _update_command(request: pb.UpdateResourceRequest) -> commands.UpdateResourc
 
 
 def _step(command: type[commands.Step], request: Any, **more: Any) -> commands.Step:
-    fields = {"resource_id": resource_id(request.name, "resources", "name"), **more}
+    fields = {
+        "actor": actor(),
+        "resource_id": resource_id(request.name, "resources", "name"),
+        **more,
+    }
     return validated(command, {**fields, "expected_version": request.version}, STEP_PATHS)
 
 
 def _list_fields(request: pb.ListResourcesRequest) -> dict[str, Any]:
     author = resource_id(request.author, "people", "author") if request.author else None
     return {
-        **page_fields(request.page_size, request.page_token),
+        **page_fields(request.page_size, request.page_token), "actor": actor(),
         "kind": domain_value(pb.ResourceKind, request.kind, KIND),
         "status": domain_value(pb.ResourceStatus, request.status, STATUS),
         "author": author, "language": request.language or None, "order_by": request.order_by,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 
 from ecbm.registry.v1 import taxonomy_pb2 as pb
 from ecbm.registry.v1 import taxonomy_pb2_grpc
-from ecbm_registry.application.taxonomy_area import GetVocabulary, ListVocabularies
+from ecbm_registry.application.taxonomy.queries import GetVocabulary, ListVocabularies
 from ecbm_registry.domain.taxonomy import TAXONOMY_VERSION, Vocabulary
 from ecbm_runtime.auth import PUBLIC, AccessPolicy
 from ecbm_runtime.grpc import ServiceRegistration
@@ -17,14 +19,14 @@ SERVICE_NAME = pb.DESCRIPTOR.services_by_name["TaxonomyService"].full_name
 ACCESS: AccessPolicy = {"ListVocabularies": PUBLIC, "GetVocabulary": PUBLIC}
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
+def registration(bus: MessageBus[Any]) -> ServiceRegistration:
     return ServiceRegistration(
         taxonomy_pb2_grpc.add_TaxonomyServiceServicer_to_server, TaxonomyServicer(bus), SERVICE_NAME
     )
 
 
 class TaxonomyServicer(taxonomy_pb2_grpc.TaxonomyServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
+    def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
 
     def ListVocabularies(

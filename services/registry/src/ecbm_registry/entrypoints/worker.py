@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 from ecbm_integration import quality
-from ecbm_registry.bootstrap import Registry, bootstrap
-from ecbm_runtime.worker import ServiceBus, ServiceWorker, event_handler
+from ecbm_registry.bootstrap import RegistryDependencies, bootstrap
+from ecbm_runtime.wiring import Application
+from ecbm_runtime.worker import Received, ServiceBus, ServiceWorker, event_handler
 
 
 class RegistryWorker(ServiceWorker):
     name = "registry"
-    registry: Registry = ServiceBus(bootstrap)  # type: ignore[assignment]
+    registry: Application[RegistryDependencies] = ServiceBus(bootstrap)  # type: ignore[assignment]
 
     @event_handler("quality", quality.QualityLabelAwarded)
-    def on_quality_label_awarded(self, event: quality.QualityLabelAwarded) -> None:
-        self.registry.bus.handle(event)
+    def on_quality_label_awarded(self, received: Received[quality.QualityLabelAwarded]) -> None:
+        self.registry.bus.handle(received.event, received.context)
 
     @event_handler("quality", quality.QualityLabelWithdrawn)
-    def on_quality_label_withdrawn(self, event: quality.QualityLabelWithdrawn) -> None:
-        self.registry.bus.handle(event)
+    def on_quality_label_withdrawn(self, received: Received[quality.QualityLabelWithdrawn]) -> None:
+        self.registry.bus.handle(received.event, received.context)

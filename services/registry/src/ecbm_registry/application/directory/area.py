@@ -6,22 +6,13 @@ quality service's label events (consumed by the worker) set each programme's lev
 
 from __future__ import annotations
 
-from ecbm_integration import quality
-from ecbm_registry.adapters.directory_projections import DIRECTORY_PROJECTIONS
-from ecbm_registry.adapters.directory_read_models import DIRECTORY_READ_MODEL_TABLES
-from ecbm_registry.application.area import Area
-from ecbm_registry.application.directory import handlers, queries
+from ecbm_registry.adapters.directory.projections import DIRECTORY_PROJECTIONS
+from ecbm_registry.adapters.directory.read_models import DIRECTORY_READ_MODEL_TABLES
+from ecbm_registry.application.directory.handlers import HANDLERS
+from ecbm_runtime.wiring import Area
 
 AREA = Area(
-    domain_events=(),
     projections=DIRECTORY_PROJECTIONS,
-    command_handlers={
-        quality.QualityLabelAwarded: handlers.on_quality_label_awarded,
-        quality.QualityLabelWithdrawn: handlers.on_quality_label_withdrawn,
-    },
-    query_handlers={
-        queries.SearchProgrammes: handlers.search_programmes,
-        queries.GetMap: handlers.get_map,
-    },
+    handlers=HANDLERS,
     read_model_tables=DIRECTORY_READ_MODEL_TABLES,
 )

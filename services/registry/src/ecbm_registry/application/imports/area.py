@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ecbm_registry.application.area import Area
 from ecbm_registry.application.imports.commands import ImportProgrammes
 from ecbm_registry.application.imports.handlers import import_programmes
+from ecbm_runtime.wiring import Area
 
-AREA = Area(domain_events=(), command_handlers={ImportProgrammes: import_programmes})
+AREA = Area(handlers={ImportProgrammes: import_programmes})

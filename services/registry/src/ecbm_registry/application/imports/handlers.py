@@ -9,23 +9,23 @@ tried again on its own, so good rows are never lost and no row is ever half writ
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
 from prometheus_client import Counter
 from sqlalchemy.exc import IntegrityError
 
-from ecbm_registry.adapters import import_lookup
-from ecbm_registry.application import commands
-from ecbm_registry.application.handlers import (
+from ecbm_registry.adapters.views import RegistryViews
+from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
+from ecbm_registry.application.programmes import commands
+from ecbm_registry.application.programmes.handlers import (
     organisation_registered,
     programme_changes,
     programme_registered,
 )
-from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.domain.organisation import Organisation, normalised_name
 from ecbm_registry.domain.programme import Programme
 from ecbm_runtime.errors import DomainError, FieldViolation
@@ -33,6 +33,9 @@ from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.grpc.status import validation_violations
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from ecbm_registry.bootstrap import RegistryDependencies
 
 _log = logging.getLogger(__name__)
 _M = TypeVar("_M", bound=pydantic.BaseModel)
@@ -82,9 +85,9 @@ class ImportedBatch:
     organisations_created: int = 0
 
 
-def import_programmes(command: ImportProgrammes, uow: Callable[[], UnitOfWork]) -> ImportedBatch:
+def import_programmes(command: ImportProgrammes, deps: RegistryDependencies) -> ImportedBatch:
     try:
-        with uow() as work:
+        with deps.uow() as work:
             batch = _Batch(work, command)
             outcomes = tuple(batch.row(row) for row in command.rows)
             if not command.dry_run:
@@ -92,7 +95,7 @@ def import_programmes(command: ImportProgrammes, uow: Callable[[], UnitOfWork]) 
     except (IntegrityError, VersionConflict) as error:
         if len(command.rows) > 1:
             _log.info("import batch of %d rows conflicted; rows one by one", len(command.rows))
-            return _one_by_one(command, uow)
+            return _one_by_one(command, deps)
         (row,) = command.rows
         violation = FieldViolation(
             "external_id", f"changed by another writer meanwhile; import the row again ({error})"
@@ -105,9 +108,9 @@ def import_programmes(command: ImportProgrammes, uow: Callable[[], UnitOfWork]) 
     return ImportedBatch(outcomes, batch.organisations_created)
 
 
-def _one_by_one(command: ImportProgrammes, uow: Callable[[], UnitOfWork]) -> ImportedBatch:
+def _one_by_one(command: ImportProgrammes, deps: RegistryDependencies) -> ImportedBatch:
     results = [
-        import_programmes(command.model_copy(update={"rows": (row,)}), uow) for row in command.rows
+        import_programmes(command.model_copy(update={"rows": (row,)}), deps) for row in command.rows
     ]
     return ImportedBatch(
         tuple(o for result in results for o in result.outcomes),
@@ -138,23 +141,23 @@ def _withdrawn(organisation_id: str) -> _Organisation:
 class _Batch:
     """One batch in one unit of work; knows what its rows' keys already name."""
 
-    def __init__(self, work: UnitOfWork, command: ImportProgrammes) -> None:
+    def __init__(self, work: UnitOfWork[RegistryViews], command: ImportProgrammes) -> None:
         self.work, self.command = work, command
         self.organisations_created = 0
         self.seen: dict[str, int] = {}  # external id -> row, within the batch
         rows = [row.fields for row in command.rows]
-        connection = work.connection
-        self.existing = import_lookup.programmes_by_external_id(
-            connection, {_text(f, "external_id") for f in rows} - {""}
+        lookup = work.views.imports
+        self.existing = lookup.programmes_by_external_id(
+            {_text(f, "external_id") for f in rows} - {""}
         )
-        self.organisation_ids = import_lookup.existing_organisations(
-            connection, {_organisation_id(f) for f in rows} - {""}
+        self.organisation_ids = lookup.existing_organisations(
+            {_organisation_id(f) for f in rows} - {""}
         )
-        self.identities = import_lookup.organisations_by_identity(
-            connection, {key for f in rows if (key := _identity(f)) is not None}
+        self.identities = lookup.organisations_by_identity(
+            {key for f in rows if (key := _identity(f)) is not None}
         )
-        self.withdrawn = import_lookup.withdrawn_organisations(
-            connection, self.organisation_ids | set(self.identities.values())
+        self.withdrawn = lookup.withdrawn_organisations(
+            self.organisation_ids | set(self.identities.values())
         )
 
     def row(self, row: ProgrammeRowInput) -> RowOutcome:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ecbm_registry.adapters.network_projections import NETWORK_PROJECTIONS
-from ecbm_registry.adapters.network_read_models import NETWORK_TABLES
-from ecbm_registry.application.area import Area
-from ecbm_registry.application.network.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
+from ecbm_registry.adapters.network.projections import NETWORK_PROJECTIONS
+from ecbm_registry.adapters.network.read_models import NETWORK_TABLES
+from ecbm_registry.application.network.handlers import HANDLERS
 from ecbm_registry.application.network.integration import NETWORK_INTEGRATION
 from ecbm_registry.domain.interaction import InteractionLogged
 from ecbm_registry.domain.policy_contact import (
@@ -14,6 +13,7 @@ from ecbm_registry.domain.policy_contact import (
     PolicyContactWithdrawn,
     StanceChanged,
 )
+from ecbm_runtime.wiring import Area
 
 AREA = Area(
     domain_events=(
@@ -25,7 +25,6 @@ AREA = Area(
     ),
     projections=NETWORK_PROJECTIONS,
     integration=NETWORK_INTEGRATION,
-    command_handlers=COMMAND_HANDLERS,
-    query_handlers=QUERY_HANDLERS,
+    handlers=HANDLERS,
     read_model_tables=NETWORK_TABLES,
 )

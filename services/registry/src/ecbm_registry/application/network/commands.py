@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.interaction import InteractionKind
 from ecbm_registry.domain.policy_contact import ContactKind, Stance
 from ecbm_registry.domain.taxonomy import FocusArea
@@ -18,6 +19,10 @@ Short = Field(default="", max_length=200)
 
 class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Action(Command):
+    actor: Actor = Actor()  # who acts: recorded on what they change
 
 
 class ContactFields(Command):
@@ -32,7 +37,7 @@ class ContactFields(Command):
     email: EmailStr | None = None  # a work address; never a private one
 
 
-class AddPolicyContact(ContactFields):
+class AddPolicyContact(ContactFields, Action):
     request_id: str = Field(default="", max_length=100)
     stance: Stance = Stance.UNKNOWN
 
@@ -51,26 +56,26 @@ class ContactChanges(Command):
     email: EmailStr | None = None
 
 
-class UpdatePolicyContact(Command):
+class UpdatePolicyContact(Action):
     contact_id: Id
     expected_version: int = Field(ge=1)
     changes: ContactChanges
 
 
-class ChangeStance(Command):
+class ChangeStance(Action):
     contact_id: Id
     stance: Stance
     reason: str = Field(min_length=1, max_length=2000)
     expected_version: int = Field(default=0, ge=0)  # 0: no check
 
 
-class WithdrawPolicyContact(Command):
+class WithdrawPolicyContact(Action):
     contact_id: Id
     reason: str = Field(default="", max_length=2000)
     expected_version: int = Field(default=0, ge=0)
 
 
-class LogInteraction(Command):
+class LogInteraction(Action):
     request_id: str = Field(default="", max_length=100)
     contact_id: Id
     kind: InteractionKind

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection
-
-from ecbm_registry.adapters import network_views as views
+from ecbm_registry.adapters.network import views
 from ecbm_registry.adapters.paging import Page
+from ecbm_registry.adapters.views import RegistryViews
 from ecbm_registry.application.network import commands, queries
 from ecbm_registry.domain.interaction import Interaction, InteractionLogged
 from ecbm_registry.domain.policy_contact import ContactDetails, ContactWithdrawn, PolicyContact
-from ecbm_runtime.auth import EDITOR, Principal, current_principal
-from ecbm_runtime.errors import Conflict, NotFound, Unauthenticated
+from ecbm_runtime.auth import EDITOR
+from ecbm_runtime.errors import Conflict, NotFound
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
-ReadConnection = Callable[[], Connection]
+if TYPE_CHECKING:
+    from ecbm_registry.bootstrap import RegistryDependencies
+
+Work: TypeAlias = UnitOfWork[RegistryViews]
 
 
 class PolicyContactNotFound(NotFound):
@@ -31,15 +32,7 @@ class StaleVersion(Conflict):
         super().__init__(f"{name} is at version {actual}, not {expected}; reload and retry")
 
 
-def actor() -> Principal:
-    """The caller; commands always have one (the access policy lets no anonymous call in)."""
-    principal = current_principal()
-    if principal is None:
-        raise Unauthenticated("this needs a bearer token")
-    return principal
-
-
-def _load(work: UnitOfWork, contact_id: str, expected_version: int = 0) -> PolicyContact:
+def _load(work: Work, contact_id: str, expected_version: int = 0) -> PolicyContact:
     contact = work.repository(PolicyContact).find(contact_id)
     if contact is None:
         raise PolicyContactNotFound(contact_id)
@@ -48,134 +41,128 @@ def _load(work: UnitOfWork, contact_id: str, expected_version: int = 0) -> Polic
     return contact
 
 
-def _saved(work: UnitOfWork, contact_id: str) -> views.PolicyContactView:
-    work.flush()
-    view = views.policy_contact(work.connection, contact_id)
-    work.commit()
-    assert view is not None
-    return view
-
-
 def _details(fields: dict[str, Any]) -> ContactDetails:
     fields["email"] = str(fields["email"] or "")
     fields["topics"] = tuple(fields["topics"])
     return ContactDetails(**fields)
 
 
-def add_policy_contact(
-    command: commands.AddPolicyContact, uow: UnitOfWorkFactory
-) -> views.PolicyContactView:
+def add_policy_contact(command: commands.AddPolicyContact, deps: RegistryDependencies) -> str:
     contact_id = new_id("policycontact", command.request_id)
-    by = actor().subject
-    with uow() as work:
+    by = command.actor.require_subject()
+    with deps.uow() as work:
         repository = work.repository(PolicyContact)
         if not (command.request_id and repository.exists(contact_id)):
-            details = _details(command.model_dump(exclude={"request_id", "stance"}))
+            details = _details(command.model_dump(exclude={"request_id", "stance", "actor"}))
             repository.add(PolicyContact.add(contact_id, details, command.stance, by))
-        return _saved(work, contact_id)
+        work.commit()
+    return contact_id
 
 
-def update_policy_contact(
-    command: commands.UpdatePolicyContact, uow: UnitOfWorkFactory
-) -> views.PolicyContactView:
-    by = actor().subject
-    with uow() as work:
+def update_policy_contact(command: commands.UpdatePolicyContact, deps: RegistryDependencies) -> str:
+    by = command.actor.require_subject()
+    with deps.uow() as work:
         contact = _load(work, command.contact_id, command.expected_version)
         changes = command.changes.model_dump(exclude_unset=True)
         contact.revise(_details({**contact.details.model_dump(), **changes}), by)
-        return _saved(work, command.contact_id)
+        work.commit()
+    return command.contact_id
 
 
-def change_stance(
-    command: commands.ChangeStance, uow: UnitOfWorkFactory
-) -> views.PolicyContactView:
-    by = actor().subject
-    with uow() as work:
+def change_stance(command: commands.ChangeStance, deps: RegistryDependencies) -> str:
+    by = command.actor.require_subject()
+    with deps.uow() as work:
         contact = _load(work, command.contact_id, command.expected_version)
         contact.change_stance(command.stance, command.reason, by)
-        return _saved(work, command.contact_id)
+        work.commit()
+    return command.contact_id
 
 
 def withdraw_policy_contact(
-    command: commands.WithdrawPolicyContact, uow: UnitOfWorkFactory
-) -> views.PolicyContactView:
-    by = actor().subject
-    with uow() as work:
+    command: commands.WithdrawPolicyContact, deps: RegistryDependencies
+) -> str:
+    by = command.actor.require_subject()
+    with deps.uow() as work:
         contact = _load(work, command.contact_id, command.expected_version)
         contact.withdraw(command.reason, by)
-        return _saved(work, command.contact_id)
+        work.commit()
+    return command.contact_id
 
 
-def log_interaction(
-    command: commands.LogInteraction, uow: UnitOfWorkFactory
-) -> views.InteractionView:
-    caller = actor()
+def log_interaction(command: commands.LogInteraction, deps: RegistryDependencies) -> str:
+    caller = command.actor.require_subject()
     interaction_id = new_id("interaction", command.request_id)
-    with uow() as work:
+    with deps.uow() as work:
         repository = work.repository(Interaction)
         if not (command.request_id and repository.exists(interaction_id)):
             if _load(work, command.contact_id).withdrawn:
                 raise ContactWithdrawn(command.contact_id)
             event = InteractionLogged(
-                **command.model_dump(exclude={"request_id"}), logged_by=caller.subject
+                **command.model_dump(exclude={"request_id", "actor"}), logged_by=caller
             )
-            on_behalf = caller.has_any_role({EDITOR})
+            on_behalf = command.actor.has_role(EDITOR)
             repository.add(Interaction.log(interaction_id, event, on_behalf_allowed=on_behalf))
-        work.flush()
-        view = views.interaction(work.connection, interaction_id)
         work.commit()
-    assert view is not None
-    return view
+    return interaction_id
 
 
 def get_policy_contact(
-    query: queries.GetPolicyContact, read: ReadConnection
+    query: queries.GetPolicyContact, deps: RegistryDependencies
 ) -> views.PolicyContactView:
-    with read() as connection:
-        found = views.policy_contact(connection, query.contact_id)
+    with deps.read() as read:
+        found = read.network.policy_contact(query.contact_id)
     if found is None:
         raise PolicyContactNotFound(query.contact_id)
     return found
 
 
-def list_policy_contacts(query: queries.ListPolicyContacts, read: ReadConnection) -> Page:
-    with read() as connection:
-        return views.list_policy_contacts(connection, query)
+def get_interaction(
+    query: queries.GetInteraction, deps: RegistryDependencies
+) -> views.InteractionView:
+    with deps.read() as read:
+        found = read.network.interaction(query.interaction_id)
+    if found is None:
+        raise NotFound(f"interactions/{query.interaction_id} does not exist")
+    return found
+
+
+def list_policy_contacts(query: queries.ListPolicyContacts, deps: RegistryDependencies) -> Page:
+    with deps.read() as read:
+        return read.network.list_policy_contacts(query)
 
 
 def get_stance_history(
-    query: queries.GetStanceHistory, read: ReadConnection
+    query: queries.GetStanceHistory, deps: RegistryDependencies
 ) -> list[views.StanceChangeView]:
-    with read() as connection:
-        if views.policy_contact(connection, query.contact_id) is None:
+    with deps.read() as read:
+        if read.network.policy_contact(query.contact_id) is None:
             raise PolicyContactNotFound(query.contact_id)
-        return views.stance_history(connection, query.contact_id)
+        return read.network.stance_history(query.contact_id)
 
 
-def list_interactions(query: queries.ListInteractions, read: ReadConnection) -> Page:
-    with read() as connection:
-        if query.contact_id and views.policy_contact(connection, query.contact_id) is None:
+def list_interactions(query: queries.ListInteractions, deps: RegistryDependencies) -> Page:
+    with deps.read() as read:
+        if query.contact_id and read.network.policy_contact(query.contact_id) is None:
             raise PolicyContactNotFound(query.contact_id)
-        return views.list_interactions(connection, query)
+        return read.network.list_interactions(query)
 
 
 def summarise_support(
-    query: queries.SummariseSupport, read: ReadConnection
+    query: queries.SummariseSupport, deps: RegistryDependencies
 ) -> Sequence[views.CountrySupport]:
     kind = query.kind.value if query.kind else None
-    with read() as connection:
-        return views.support_by_country(connection, kind, query.country)
+    with deps.read() as read:
+        return read.network.support_by_country(kind, query.country)
 
 
-COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
+HANDLERS: dict[type, Callable[[Any, RegistryDependencies], Any]] = {
     commands.AddPolicyContact: add_policy_contact,
     commands.UpdatePolicyContact: update_policy_contact,
     commands.ChangeStance: change_stance,
     commands.WithdrawPolicyContact: withdraw_policy_contact,
     commands.LogInteraction: log_interaction,
-}
-QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.GetPolicyContact: get_policy_contact,
+    queries.GetInteraction: get_interaction,
     queries.ListPolicyContacts: list_policy_contacts,
     queries.GetStanceHistory: get_stance_history,
     queries.ListInteractions: list_interactions,

@@ -42,6 +42,10 @@ class ListPolicyContacts(Query):
         return value
 
 
+class GetInteraction(Query):
+    interaction_id: Id
+
+
 class GetStanceHistory(Query):
     contact_id: Id
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from ecbm_registry.adapters.people_projections import PEOPLE_PROJECTIONS
-from ecbm_registry.adapters.people_read_models import PEOPLE_READ_MODEL_TABLES
-from ecbm_registry.application.area import Area
-from ecbm_registry.application.people import (
-    commands,
-    handlers,
-    membership_handlers,
-    queries,
-    query_handlers,
-)
+from ecbm_integration import registry as published
+from ecbm_registry.adapters.people.projections import PEOPLE_PROJECTIONS
+from ecbm_registry.adapters.people.read_models import PEOPLE_READ_MODEL_TABLES
+from ecbm_registry.application.people.handlers import HANDLERS
 from ecbm_registry.application.people.integration import PEOPLE_INTEGRATION
 from ecbm_registry.domain import membership as m
 from ecbm_registry.domain import person as p
 from ecbm_runtime.aggregate import DomainEvent
+from ecbm_runtime.outbox import IntegrationEventLike
+from ecbm_runtime.wiring import Area
 
 PERSON_EVENTS: tuple[type[DomainEvent], ...] = (
     p.PersonJoined,
@@ -35,7 +31,7 @@ MEMBERSHIP_EVENTS: tuple[type[DomainEvent], ...] = (
 )
 
 _PROFILE = tuple(f"profile.{name}" for name in p.PERSONAL_PROFILE_FIELDS)
-# Fields sealed with the person's key in the event store (see adapters/personal_data.py).
+# Fields sealed with the person's key in the event store (see adapters/people/personal_data.py).
 SEALED_FIELDS: dict[type[DomainEvent], tuple[str, ...]] = {
     p.PersonJoined: _PROFILE,
     p.PersonProfileChanged: _PROFILE,
@@ -47,30 +43,20 @@ SEALED_FIELDS: dict[type[DomainEvent], tuple[str, ...]] = {
     m.MembershipEnded: ("reason",),
 }
 
+# Integration events whose bodies carry contact details: their outbox rows name the person
+# (the subject), so forgetting them drops those not yet published.
+CONTACT_EVENTS = (published.PersonJoined, published.PersonUpdated)
+
+
+def contact_subject(event: IntegrationEventLike) -> str | None:
+    """The person a published event carries contact details of, if it does."""
+    return event.person_id if isinstance(event, CONTACT_EVENTS) else None
+
+
 AREA = Area(
     domain_events=PERSON_EVENTS + MEMBERSHIP_EVENTS,
     projections=PEOPLE_PROJECTIONS,
     integration=PEOPLE_INTEGRATION,
-    command_handlers={
-        commands.JoinNetwork: handlers.join_network,
-        commands.UpdatePerson: handlers.update_person,
-        commands.DeclareExpertise: handlers.declare_expertise,
-        commands.WithdrawExpertise: handlers.withdraw_expertise,
-        commands.DeclareLearningGoal: handlers.declare_learning_goal,
-        commands.WithdrawLearningGoal: handlers.withdraw_learning_goal,
-        commands.ForgetPerson: handlers.forget_person,
-        commands.ApplyForMembership: membership_handlers.apply_for_membership,
-        commands.ApproveMembership: membership_handlers.approve_membership,
-        commands.DeclineMembership: membership_handlers.decline_membership,
-        commands.EndMembership: membership_handlers.end_membership,
-        # Export opens sealed history, which needs a unit of work's codec (read-only).
-        queries.ExportPerson: query_handlers.export_person,
-    },
-    query_handlers={
-        queries.GetPerson: query_handlers.get_person,
-        queries.ListPeople: query_handlers.list_people,
-        queries.GetMembership: query_handlers.get_membership,
-        queries.ListMemberships: query_handlers.list_memberships,
-    },
+    handlers=HANDLERS,
     read_model_tables=PEOPLE_READ_MODEL_TABLES,
 )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.domain.taxonomy import ExpertiseTopic
 from ecbm_registry.domain.vocabulary import CountryCode, LanguageCode

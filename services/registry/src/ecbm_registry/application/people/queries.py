@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people.commands import PersonId
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import Role

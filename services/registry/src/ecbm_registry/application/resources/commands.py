@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.network.commands import Id
 from ecbm_registry.domain.resource import ResourceKind
 from ecbm_registry.domain.taxonomy import FocusArea
@@ -14,7 +15,11 @@ class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class CreateResource(Command):
+class Action(Command):
+    actor: Actor = Actor()  # who acts: the author of a draft, an editor deciding on it
+
+
+class CreateResource(Action):
     request_id: str = Field(default="", max_length=100)
     kind: ResourceKind
     title: str = Field(min_length=1, max_length=300)
@@ -40,13 +45,13 @@ class ResourceChanges(Command):
     topics: tuple[FocusArea, ...] | None = Field(default=None, max_length=20)
 
 
-class UpdateResource(Command):
+class UpdateResource(Action):
     resource_id: Id
     expected_version: int = Field(ge=1)
     changes: ResourceChanges
 
 
-class Step(Command):
+class Step(Action):
     resource_id: Id
     expected_version: int = Field(default=0, ge=0)  # 0: no check
 

@@ -5,23 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection
-
-from ecbm_registry.adapters import resources_views as views
-from ecbm_registry.adapters.atom_feed import CONTENT_TYPE, FeedEntry, FeedHead, build_feed
 from ecbm_registry.adapters.paging import Page
-from ecbm_registry.application.network.handlers import StaleVersion, actor
+from ecbm_registry.adapters.resources import views
+from ecbm_registry.adapters.resources.atom_feed import CONTENT_TYPE, FeedEntry, FeedHead, build_feed
+from ecbm_registry.adapters.views import RegistryViews
+from ecbm_registry.application.actor import Actor
+from ecbm_registry.application.network.handlers import StaleVersion
 from ecbm_registry.application.resources import commands, queries
 from ecbm_registry.domain.resource import Resource, ResourceContent
-from ecbm_runtime.auth import EDITOR, Principal, current_principal, require_role
+from ecbm_runtime.auth import EDITOR
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
-ReadConnection = Callable[[], Connection]
+if TYPE_CHECKING:
+    from ecbm_registry.bootstrap import RegistryDependencies
+
+Work: TypeAlias = UnitOfWork[RegistryViews]
 
 # Public site of the Chronicle; entries without a link of their own point here.
 SITE = "https://ecbm.example.org"
@@ -44,11 +46,8 @@ class StoryFeed:
     data: bytes
 
 
-def _viewer() -> views.Viewer:
-    principal = current_principal()
-    if principal is None:
-        return views.Viewer(subject=None, is_editor=False)
-    return views.Viewer(principal.subject, principal.has_any_role({EDITOR}))
+def _viewer(actor: Actor) -> views.Viewer:
+    return views.Viewer(actor.subject or None, actor.has_role(EDITOR))
 
 
 def _content(fields: dict[str, Any]) -> ResourceContent:
@@ -56,102 +55,101 @@ def _content(fields: dict[str, Any]) -> ResourceContent:
     return ResourceContent(**fields)
 
 
-def _load(work: UnitOfWork, resource_id: str, expected_version: int) -> Resource:
+def _load(work: Work, resource_id: str, expected_version: int, actor: Actor) -> Resource:
     resource = work.repository(Resource).find(resource_id)
-    if resource is None or not _viewer_may_see(resource):
+    if resource is None or not _viewer_may_see(resource, actor):
         raise ResourceNotFound(resource_id)
     if expected_version and resource.version != expected_version:
         raise StaleVersion(f"resources/{resource_id}", expected_version, resource.version)
     return resource
 
 
-def _viewer_may_see(resource: Resource) -> bool:
-    viewer = _viewer()
+def _viewer_may_see(resource: Resource, actor: Actor) -> bool:
+    viewer = _viewer(actor)
     return viewer.is_editor or resource.author == viewer.subject or resource.status == "published"
 
 
-def _saved(work: UnitOfWork, resource_id: str) -> views.ResourceView:
-    work.flush()
-    view = views.resource(work.connection, resource_id)
-    work.commit()
-    assert view is not None
-    return view
-
-
-def create_resource(command: commands.CreateResource, uow: UnitOfWorkFactory) -> views.ResourceView:
-    author = actor().subject
+def create_resource(command: commands.CreateResource, deps: RegistryDependencies) -> str:
+    author = command.actor.require_subject()
     resource_id = new_id("resource", f"{author}:{command.request_id}" if command.request_id else "")
-    with uow() as work:
+    with deps.uow() as work:
         repository = work.repository(Resource)
         if not (command.request_id and repository.exists(resource_id)):
-            content = _content(command.model_dump(exclude={"request_id", "author_display_name"}))
+            content = _content(
+                command.model_dump(exclude={"request_id", "author_display_name", "actor"})
+            )
             repository.add(
                 Resource.draft(resource_id, content, author, command.author_display_name)
             )
-        return _saved(work, resource_id)
+        work.commit()
+    return resource_id
 
 
-def update_resource(command: commands.UpdateResource, uow: UnitOfWorkFactory) -> views.ResourceView:
-    by = actor().subject
-    with uow() as work:
-        resource = _load(work, command.resource_id, command.expected_version)
+def update_resource(command: commands.UpdateResource, deps: RegistryDependencies) -> str:
+    by = command.actor.require_subject()
+    with deps.uow() as work:
+        resource = _load(work, command.resource_id, command.expected_version, command.actor)
         changes = command.changes.model_dump(exclude_unset=True)
         resource.revise(_content({**resource.content.model_dump(), **changes}), by)
-        return _saved(work, command.resource_id)
+        work.commit()
+    return command.resource_id
 
 
-Step = Callable[[Resource, Any, Principal], None]
+Step = Callable[[Resource, Any, Actor], None]
 
 
-def _step(
-    step: Step, editors_only: bool = False
-) -> Callable[[commands.Step, UnitOfWorkFactory], views.ResourceView]:
+def _step(step: Step, editors_only: bool = False) -> Callable[[Any, RegistryDependencies], str]:
     """A workflow use case: load the resource, take ``step`` as the caller, save."""
 
-    def handle(command: commands.Step, uow: UnitOfWorkFactory) -> views.ResourceView:
-        caller = require_role(EDITOR) if editors_only else actor()
-        with uow() as work:
-            resource = _load(work, command.resource_id, command.expected_version)
+    def handle(command: commands.Step, deps: RegistryDependencies) -> str:
+        caller = command.actor
+        if editors_only:
+            caller.require_role(EDITOR)
+        else:
+            caller.require_subject()
+        with deps.uow() as work:
+            resource = _load(work, command.resource_id, command.expected_version, caller)
             step(resource, command, caller)
-            return _saved(work, command.resource_id)
+            work.commit()
+        return command.resource_id
 
     return handle
 
 
-def _submit(resource: Resource, command: Any, caller: Principal) -> None:
+def _submit(resource: Resource, command: Any, caller: Actor) -> None:
     resource.submit(caller.subject)
 
 
-def _publish(resource: Resource, command: Any, caller: Principal) -> None:
+def _publish(resource: Resource, command: Any, caller: Actor) -> None:
     resource.publish(caller.subject)
 
 
-def _return(resource: Resource, command: commands.ReturnResource, caller: Principal) -> None:
+def _return(resource: Resource, command: commands.ReturnResource, caller: Actor) -> None:
     resource.return_to_author(command.comments, caller.subject)
 
 
-def _archive(resource: Resource, command: Any, caller: Principal) -> None:
-    resource.archive(caller.subject, is_editor=caller.has_any_role({EDITOR}))
+def _archive(resource: Resource, command: Any, caller: Actor) -> None:
+    resource.archive(caller.subject, is_editor=caller.has_role(EDITOR))
 
 
-def get_resource(query: queries.GetResource, read: ReadConnection) -> views.ResourceView:
-    viewer = _viewer()
-    with read() as connection:
-        found = views.resource(connection, query.resource_id)
+def get_resource(query: queries.GetResource, deps: RegistryDependencies) -> views.ResourceView:
+    viewer = _viewer(query.actor)
+    with deps.read() as read:
+        found = read.resources.resource(query.resource_id)
     # A draft someone else may not see is reported as missing: its existence is private too.
     if found is None or not found.visible_to(viewer.subject, viewer.is_editor):
         raise ResourceNotFound(query.resource_id)
     return found
 
 
-def list_resources(query: queries.ListResources, read: ReadConnection) -> Page:
-    with read() as connection:
-        return views.list_resources(connection, query, _viewer())
+def list_resources(query: queries.ListResources, deps: RegistryDependencies) -> Page:
+    with deps.read() as read:
+        return read.resources.list_resources(query, _viewer(query.actor))
 
 
-def get_story_feed(query: queries.GetStoryFeed, read: ReadConnection) -> StoryFeed:
-    with read() as connection:
-        stories = views.published_stories(connection, query.max_entries, query.language)
+def get_story_feed(query: queries.GetStoryFeed, deps: RegistryDependencies) -> StoryFeed:
+    with deps.read() as read:
+        stories = read.resources.published_stories(query.max_entries, query.language)
     entries = [
         FeedEntry(
             id=f"tag:ecbm.example.org,2026:resources/{story.id}", title=story.title,
@@ -164,15 +162,13 @@ def get_story_feed(query: queries.GetStoryFeed, read: ReadConnection) -> StoryFe
     return StoryFeed(CONTENT_TYPE, build_feed(FEED_HEAD, entries, datetime.now(UTC)))
 
 
-COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
+HANDLERS: dict[type, Callable[[Any, RegistryDependencies], Any]] = {
     commands.CreateResource: create_resource,
     commands.UpdateResource: update_resource,
     commands.SubmitResource: _step(_submit),
     commands.PublishResource: _step(_publish, editors_only=True),
     commands.ReturnResource: _step(_return, editors_only=True),
     commands.ArchiveResource: _step(_archive),
-}
-QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.GetResource: get_resource,
     queries.ListResources: list_resources,
     queries.GetStoryFeed: get_story_feed,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.network.commands import Id
 from ecbm_registry.application.ordering import OrderBy, parse_order_by
 from ecbm_registry.domain.resource import ResourceKind, ResourceStatus
@@ -15,6 +16,7 @@ NEWEST_FIRST: OrderBy = (("create_time", True),)
 
 class Query(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+    actor: Actor = Actor()  # drafts are for their author and editors
 
 
 class GetResource(Query):

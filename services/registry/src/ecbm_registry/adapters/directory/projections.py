@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ecbm_registry.adapters.directory_read_models import (
+from ecbm_registry.adapters.directory.read_models import (
     directory_organisations,
     directory_state,
     programme_directory,

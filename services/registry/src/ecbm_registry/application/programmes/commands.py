@@ -14,7 +14,7 @@ from pydantic import (
     field_validator,
 )
 
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_registry.domain.taxonomy import ExpertiseTopic, FocusArea, Format, TargetGroup

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
-from ecbm_registry.adapters.people_read_models import (
+from ecbm_registry.adapters.people.personal_data import shred
+from ecbm_registry.adapters.people.read_models import (
     memberships,
     people,
     person_expertise,
@@ -16,6 +18,8 @@ from ecbm_registry.adapters.people_read_models import (
     person_roles,
 )
 from ecbm_registry.application.people.queries import ListMemberships, ListPeople, PeopleOrder
+from ecbm_runtime.aggregate import DomainEvent
+from ecbm_runtime.eventstore import EventCodec, StoredEvent, store_for
 
 
 @dataclass(frozen=True)
@@ -84,38 +88,6 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def person(connection: Connection, person_id: str) -> PersonView | None:
-    row = connection.execute(select(people).where(people.c.id == person_id)).mappings().first()
-    return _people(connection, [row])[0] if row else None
-
-
-def is_listed(connection: Connection, person_id: str) -> bool:
-    query = select(people.c.listed_in_directory).where(people.c.id == person_id)
-    return bool(connection.execute(query).scalar_one_or_none())
-
-
-def list_people(connection: Connection, query: ListPeople, listed_only: bool) -> PeoplePage:
-    """One page in joining or name order, keyset-paged on (sort key, id)."""
-    filtered = _filtered(query, listed_only)
-    total = connection.execute(select(func.count()).select_from(filtered.subquery())).scalar_one()
-    by_name = query.order_by is PeopleOrder.DISPLAY_NAME
-    key: Any = people.c.sort_name if by_name else people.c.joined_position
-    if query.after:
-        after_key: Any = query.after[0] if by_name else int(query.after[0])
-        filtered = filtered.where(
-            or_(key > after_key, and_(key == after_key, people.c.id > query.after[1]))
-        )
-    rows = (
-        connection.execute(filtered.order_by(key, people.c.id).limit(query.page_size + 1))
-        .mappings()
-        .all()
-    )
-    last = rows[query.page_size - 1] if len(rows) > query.page_size else None
-    next_after = (str(last[key.name]), str(last["id"])) if last else None
-    page = _people(connection, rows[: query.page_size])
-    return PeoplePage(people=page, next_after=next_after, total_size=int(total))
-
-
 def _filtered(query: ListPeople, listed_only: bool) -> Select[Any]:
     filtered = select(people)
     if listed_only:
@@ -173,29 +145,6 @@ def _person(row: Any, expertise: list[ExpertiseView], goals: list[LearningGoalVi
     return PersonView(**values, expertise=tuple(expertise), learning_goals=tuple(goals))
 
 
-def membership(connection: Connection, person_id: str) -> MembershipView | None:
-    query = select(memberships).where(memberships.c.person_id == person_id)
-    row = connection.execute(query).mappings().first()
-    return _membership(row) if row else None
-
-
-def list_memberships(connection: Connection, query: ListMemberships) -> MembershipPage:
-    filtered = select(memberships)
-    if query.status:
-        filtered = filtered.where(memberships.c.status == query.status.value)
-    total = connection.execute(select(func.count()).select_from(filtered.subquery())).scalar_one()
-    page_query = (
-        filtered.where(memberships.c.person_id > query.after)
-        .order_by(memberships.c.person_id)
-        .limit(query.page_size + 1)
-    )
-    rows = [_membership(row) for row in connection.execute(page_query).mappings()]
-    has_more = len(rows) > query.page_size
-    rows = rows[: query.page_size]
-    next_after = rows[-1].person_id if has_more else ""
-    return MembershipPage(memberships=rows, next_after=next_after, total_size=int(total))
-
-
 def _membership(row: Any) -> MembershipView:
     values = {name: row[name] for name in MembershipView.__dataclass_fields__}
     values["apply_time"], values["update_time"] = (
@@ -203,3 +152,82 @@ def _membership(row: Any) -> MembershipView:
         aware(row["update_time"]),
     )
     return MembershipView(**values)
+
+
+class PeopleViews:
+    """People and memberships, read on one connection."""
+
+    def __init__(self, connection: Connection, codec: EventCodec) -> None:
+        self.connection = connection
+        self.codec = codec  # bound to ``connection``: it opens sealed history with its keys
+
+    def person(self, person_id: str) -> PersonView | None:
+        row = (
+            self.connection.execute(select(people).where(people.c.id == person_id))
+            .mappings()
+            .first()
+        )
+        return _people(self.connection, [row])[0] if row else None
+
+    def is_listed(self, person_id: str) -> bool:
+        query = select(people.c.listed_in_directory).where(people.c.id == person_id)
+        return bool(self.connection.execute(query).scalar_one_or_none())
+
+    def list_people(self, query: ListPeople, listed_only: bool) -> PeoplePage:
+        """One page in joining or name order, keyset-paged on (sort key, id)."""
+        filtered = _filtered(query, listed_only)
+        total = self.connection.execute(
+            select(func.count()).select_from(filtered.subquery())
+        ).scalar_one()
+        by_name = query.order_by is PeopleOrder.DISPLAY_NAME
+        key: Any = people.c.sort_name if by_name else people.c.joined_position
+        if query.after:
+            after_key: Any = query.after[0] if by_name else int(query.after[0])
+            filtered = filtered.where(
+                or_(key > after_key, and_(key == after_key, people.c.id > query.after[1]))
+            )
+        rows = (
+            self.connection.execute(filtered.order_by(key, people.c.id).limit(query.page_size + 1))
+            .mappings()
+            .all()
+        )
+        last = rows[query.page_size - 1] if len(rows) > query.page_size else None
+        next_after = (str(last[key.name]), str(last["id"])) if last else None
+        page = _people(self.connection, rows[: query.page_size])
+        return PeoplePage(people=page, next_after=next_after, total_size=int(total))
+
+    def membership(self, person_id: str) -> MembershipView | None:
+        query = select(memberships).where(memberships.c.person_id == person_id)
+        row = self.connection.execute(query).mappings().first()
+        return _membership(row) if row else None
+
+    def list_memberships(self, query: ListMemberships) -> MembershipPage:
+        filtered = select(memberships)
+        if query.status:
+            filtered = filtered.where(memberships.c.status == query.status.value)
+        total = self.connection.execute(
+            select(func.count()).select_from(filtered.subquery())
+        ).scalar_one()
+        page_query = (
+            filtered.where(memberships.c.person_id > query.after)
+            .order_by(memberships.c.person_id)
+            .limit(query.page_size + 1)
+        )
+        rows = [_membership(row) for row in self.connection.execute(page_query).mappings()]
+        has_more = len(rows) > query.page_size
+        rows = rows[: query.page_size]
+        next_after = rows[-1].person_id if has_more else ""
+        return MembershipPage(memberships=rows, next_after=next_after, total_size=int(total))
+
+    def history(self, stream_ids: Sequence[str]) -> list[tuple[StoredEvent, DomainEvent]]:
+        """The events of ``stream_ids`` as stored, each with its opened domain event."""
+        store = store_for(self.connection)
+        return [
+            (record, self.codec.decode(record))
+            for stream_id in stream_ids
+            for record in store.load(stream_id)
+        ]
+
+    def shred_key(self, person_id: str) -> None:
+        """Delete the person's key: every sealed field of their history becomes unreadable."""
+        shred(self.connection, person_id)

@@ -6,16 +6,17 @@ one. Forgetting a person deletes the key row: the history stays append-only, the
 fields of their events can no longer be read, and a replay projects them as empty.
 
 The codec needs the unit of work's connection (a key is created in the same transaction as
-the first event it seals); handlers bind it with ``keys_on(work.connection)``. Decoding with
-nothing bound, as ``ecbm replay`` does, reads keys on a read-only connection of its own.
+the first event it seals): the unit of work takes ``codec.bound_to(connection)``, a copy
+bound to its transaction, and so does replay. Decoding with nothing bound
+(``bound_to(None)``) reads keys on a read-only connection of its own.
 """
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +26,6 @@ from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, de
 
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.eventstore import EventCodec, NewEvent, StoredEvent
-from ecbm_runtime.tables import outbox
 
 metadata = MetaData()
 
@@ -40,18 +40,6 @@ person_keys = Table(
 
 SEALED = "sealed"  # the data key holding the encrypted personal fields
 SHREDDED = ""  # what a sealed field reads as once its key is gone
-
-_bound: ContextVar[Connection | None] = ContextVar("personal_data_keys", default=None)
-
-
-@contextmanager
-def keys_on(connection: Connection) -> Iterator[None]:
-    """Let the codec read and create keys in ``connection``'s transaction for the block."""
-    token = _bound.set(connection)
-    try:
-        yield
-    finally:
-        _bound.reset(token)
 
 
 def key_of(connection: Connection, person_id: str) -> Fernet | None:
@@ -83,20 +71,27 @@ class PersonalDataCodec(EventCodec):
         self,
         event_classes: Iterable[type[DomainEvent]],
         sealed: Mapping[type[DomainEvent], tuple[str, ...]],
-        read_connection: Callable[[], Connection] | None = None,
+        read_connection: Callable[[], AbstractContextManager[Connection]] | None = None,
     ) -> None:
         super().__init__(event_classes)
         self._sealed = {cls.__name__: paths for cls, paths in sealed.items()}
         self._read_connection = read_connection
+        self._connection: Connection | None = None
+
+    def bound_to(self, transaction: Any) -> PersonalDataCodec:
+        """A copy reading and creating keys in ``transaction`` (a connection); None: unbound."""
+        bound = copy.copy(self)
+        bound._connection = transaction
+        return bound
 
     def encode(self, event: DomainEvent, metadata: dict[str, Any]) -> NewEvent:
         new = super().encode(event, metadata)
         paths = self._sealed.get(new.type)
         if not paths:
             return new
-        connection = _bound.get()
+        connection = self._connection
         if connection is None:
-            raise RuntimeError(f"{new.type} carries personal data: encode it inside keys_on()")
+            raise RuntimeError(f"{new.type} carries personal data: encode it with a bound codec")
         person_id = new.data["person_id"]
         key = key_of(connection, person_id) or create_key(connection, person_id)
         data, plain = _split(new.data, paths)
@@ -120,9 +115,8 @@ class PersonalDataCodec(EventCodec):
         return _merged(opened, plain)
 
     def _key(self, person_id: str) -> Fernet | None:
-        connection = _bound.get()
-        if connection is not None:
-            return key_of(connection, person_id)
+        if self._connection is not None:
+            return key_of(self._connection, person_id)
         if self._read_connection is None:
             raise RuntimeError("no connection to read personal-data keys from")
         with self._read_connection() as own:
@@ -150,18 +144,3 @@ def _merged(data: dict[str, Any], plain: dict[str, Any]) -> dict[str, Any]:
             node = node[parent]
         node[leaf] = value
     return data
-
-
-def scrub_outbox(connection: Connection, person_id: str, event_types: Iterable[str]) -> None:
-    """Delete the person's outbox rows of ``event_types``: they carry plain contact details.
-
-    Published rows are kept for operators otherwise; an unpublished one about a person now
-    forgotten is better never sent.
-    """
-    compact = f'"person_id":"{person_id}"'  # as pydantic's compact JSON writes it
-    connection.execute(
-        delete(outbox).where(
-            outbox.c.routing_key.in_(list(event_types)),
-            outbox.c.body.contains(compact, autoescape=True),
-        )
-    )

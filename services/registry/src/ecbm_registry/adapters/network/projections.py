@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, update
 
-from ecbm_registry.adapters.network_read_models import (
+from ecbm_registry.adapters.network.read_models import (
     interaction_participants,
     interactions,
     policy_contact_topics,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, or_, select, true
 
 from ecbm_registry.adapters.paging import Page, aware, paged
-from ecbm_registry.adapters.resources_read_models import resources
+from ecbm_registry.adapters.resources.read_models import resources
 from ecbm_registry.application.resources.queries import ListResources
 from ecbm_registry.domain.resource import ResourceKind, ResourceStatus
 
@@ -56,12 +56,6 @@ def _resource(row: Any) -> ResourceView:
     return ResourceView(**values)
 
 
-def resource(connection: Connection, resource_id: str) -> ResourceView | None:
-    row = connection.execute(select(resources).where(resources.c.id == resource_id)).mappings()
-    found = row.first()
-    return _resource(found) if found else None
-
-
 def _visible(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_editor:
         return true()
@@ -77,31 +71,41 @@ _SORT = {
 }
 
 
-def list_resources(connection: Connection, query: ListResources, viewer: Viewer) -> Page:
-    found = select(resources).where(_visible(viewer))
-    if query.kind:
-        found = found.where(resources.c.kind == query.kind.value)
-    if query.status:
-        found = found.where(resources.c.status == query.status.value)
-    if query.author:
-        found = found.where(resources.c.author == query.author)
-    if query.language:
-        found = found.where(resources.c.language == query.language)
-    keys = [_SORT[name].desc() if desc else _SORT[name] for name, desc in query.order_by]
-    ordered = found.order_by(*keys, resources.c.id)
-    rows, next_offset, total = paged(connection, ordered, query.page_size, query.offset)
-    return Page([_resource(row) for row in rows], next_offset, total)
+class ResourceViews:
+    """Shared resources, read on one connection."""
 
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
 
-def published_stories(
-    connection: Connection, limit: int, language: str | None
-) -> list[ResourceView]:
-    """The newest published stories, newest first (by when they last changed)."""
-    query = select(resources).where(
-        resources.c.status == ResourceStatus.PUBLISHED.value,
-        resources.c.kind == ResourceKind.STORY.value,
-    )
-    if language:
-        query = query.where(resources.c.language == language)
-    query = query.order_by(resources.c.update_time.desc(), resources.c.id).limit(limit)
-    return [_resource(row) for row in connection.execute(query).mappings()]
+    def resource(self, resource_id: str) -> ResourceView | None:
+        row = self.connection.execute(
+            select(resources).where(resources.c.id == resource_id)
+        ).mappings()
+        found = row.first()
+        return _resource(found) if found else None
+
+    def list_resources(self, query: ListResources, viewer: Viewer) -> Page:
+        found = select(resources).where(_visible(viewer))
+        if query.kind:
+            found = found.where(resources.c.kind == query.kind.value)
+        if query.status:
+            found = found.where(resources.c.status == query.status.value)
+        if query.author:
+            found = found.where(resources.c.author == query.author)
+        if query.language:
+            found = found.where(resources.c.language == query.language)
+        keys = [_SORT[name].desc() if desc else _SORT[name] for name, desc in query.order_by]
+        ordered = found.order_by(*keys, resources.c.id)
+        rows, next_offset, total = paged(self.connection, ordered, query.page_size, query.offset)
+        return Page([_resource(row) for row in rows], next_offset, total)
+
+    def published_stories(self, limit: int, language: str | None) -> list[ResourceView]:
+        """The newest published stories, newest first (by when they last changed)."""
+        query = select(resources).where(
+            resources.c.status == ResourceStatus.PUBLISHED.value,
+            resources.c.kind == ResourceKind.STORY.value,
+        )
+        if language:
+            query = query.where(resources.c.language == language)
+        query = query.order_by(resources.c.update_time.desc(), resources.c.id).limit(limit)
+        return [_resource(row) for row in self.connection.execute(query).mappings()]

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, update
 
-from ecbm_registry.adapters.people_read_models import (
+from ecbm_registry.adapters.people.read_models import (
     memberships,
     people,
     person_expertise,

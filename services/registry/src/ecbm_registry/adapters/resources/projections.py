@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, update
 
-from ecbm_registry.adapters.resources_read_models import resources
+from ecbm_registry.adapters.resources.read_models import resources
 from ecbm_registry.domain.resource import (
     ResourceArchived,
     ResourceContent,

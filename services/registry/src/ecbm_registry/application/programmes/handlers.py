@@ -1,17 +1,18 @@
-"""Use cases of the registry: open a unit of work, load, call the model, commit."""
+"""Use cases of organisations and programmes: open a unit of work, load, call the model, commit.
+
+Commands return the id of what they changed; the servicer reads it back with a Get query.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection
-
-from ecbm_registry.adapters import views
-from ecbm_registry.adapters.import_lookup import programmes_by_external_id
 from ecbm_registry.adapters.places import locate
-from ecbm_registry.application import commands, queries
-from ecbm_registry.application.people.actor import Actor
+from ecbm_registry.adapters.programmes import views
+from ecbm_registry.adapters.views import RegistryViews
+from ecbm_registry.application.actor import Actor
+from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.domain.errors import (
     ExternalIdTaken,
     OrganisationAlreadyRegistered,
@@ -31,26 +32,26 @@ from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
-ReadConnection = Callable[[], Connection]
+if TYPE_CHECKING:
+    from ecbm_registry.bootstrap import RegistryDependencies
+
+Work: TypeAlias = UnitOfWork[RegistryViews]
 
 
 def register_organisation(
-    command: commands.RegisterOrganisation, uow: UnitOfWorkFactory
-) -> views.OrganisationView:
+    command: commands.RegisterOrganisation, deps: RegistryDependencies
+) -> str:
     organisation_id = new_id("organisation", command.request_id)
-    with uow() as work:
+    with deps.uow() as work:
         repository = work.repository(Organisation)
         if not (command.request_id and repository.exists(organisation_id)):
             name = normalised_name(command.display_name)
-            existing = views.organisation_named(work.connection, name, command.country)
+            existing = work.views.programmes.organisation_named(name, command.country)
             if existing:
                 raise OrganisationAlreadyRegistered(existing)
             repository.add(Organisation.register(organisation_id, organisation_registered(command)))
         work.commit()
-        view = views.organisation(work.connection, organisation_id)  # after the store lock
-    assert view is not None
-    return view
+    return organisation_id
 
 
 def organisation_registered(command: commands.RegisterOrganisation) -> OrganisationRegistered:
@@ -68,31 +69,27 @@ def organisation_registered(command: commands.RegisterOrganisation) -> Organisat
     )
 
 
-def register_programme(
-    command: commands.RegisterProgramme, uow: UnitOfWorkFactory
-) -> views.ProgrammeView:
+def register_programme(command: commands.RegisterProgramme, deps: RegistryDependencies) -> str:
     programme_id = new_id("programme", command.request_id)
-    with uow() as work:
+    with deps.uow() as work:
         repository = work.repository(Programme)
         if not (command.request_id and repository.exists(programme_id)):
             # Checked under the store's append lock, as withdraw_organisation counts: a
             # programme never lands in an organisation withdrawn meanwhile.
-            work.store.lock_appends()
-            organisation = views.organisation(work.connection, command.organisation_id)
+            work.lock_appends()
+            organisation = work.views.programmes.organisation(command.organisation_id)
             if organisation is None:
                 raise OrganisationNotFound(command.organisation_id)
             if organisation.status == OrganisationStatus.WITHDRAWN:
                 raise OrganisationIsWithdrawn(command.organisation_id)
             if command.external_id:
-                taken = programmes_by_external_id(work.connection, [command.external_id])
+                taken = work.views.imports.programmes_by_external_id([command.external_id])
                 if taken:
                     raise ExternalIdTaken(command.external_id, taken[command.external_id])
             event = programme_registered(command)
             repository.add(Programme.register(programme_id, event))
         work.commit()
-        view = views.programme(work.connection, programme_id)  # after the store lock
-    assert view is not None
-    return view
+    return programme_id
 
 
 def programme_registered(command: commands.RegisterProgramme) -> ProgrammeRegistered:
@@ -105,16 +102,15 @@ def programme_registered(command: commands.RegisterProgramme) -> ProgrammeRegist
     return ProgrammeRegistered(**fields, location=location)
 
 
-def update_programme(
-    command: commands.UpdateProgramme, uow: UnitOfWorkFactory
-) -> views.ProgrammeView:
-    with uow() as work:
+def update_programme(command: commands.UpdateProgramme, deps: RegistryDependencies) -> str:
+    with deps.uow() as work:
         programme = _load_programme(work, command.programme_id)
         _require_organisation_editor(work, programme.organisation_id, command.actor)
         if programme.version != command.expected_version:
             raise VersionConflict(programme.stream_id, command.expected_version, programme.version)
         programme.update(programme_changes(programme, command.programme))
-        return _saved_programme(work, command.programme_id)
+        work.commit()
+    return command.programme_id
 
 
 def programme_changes(programme: Programme, given: commands.ProgrammeChanges) -> dict[str, Any]:
@@ -130,38 +126,39 @@ def programme_changes(programme: Programme, given: commands.ProgrammeChanges) ->
     return changes
 
 
-def add_evaluation(command: commands.AddEvaluation, uow: UnitOfWorkFactory) -> views.ProgrammeView:
-    with uow() as work:
+def add_evaluation(command: commands.AddEvaluation, deps: RegistryDependencies) -> str:
+    with deps.uow() as work:
         programme = _load_programme(work, command.programme_id)
         _require_organisation_editor(work, programme.organisation_id, command.actor)
         evaluation = command.evaluation
         link = str(evaluation.link) if evaluation.link else ""
         programme.add_evaluation(evaluation.design, evaluation.year, link)
-        return _saved_programme(work, command.programme_id)
+        work.commit()
+    return command.programme_id
 
 
 def declare_programme_learning_goal(
-    command: commands.DeclareProgrammeLearningGoal, uow: UnitOfWorkFactory
-) -> views.ProgrammeView:
-    with uow() as work:
+    command: commands.DeclareProgrammeLearningGoal, deps: RegistryDependencies
+) -> str:
+    with deps.uow() as work:
         programme = _load_programme(work, command.programme_id)
         _require_organisation_editor(work, programme.organisation_id, command.actor)
         goal = command.learning_goal
         programme.declare_learning_goal(goal.topic, goal.description)
-        return _saved_programme(work, command.programme_id)
+        work.commit()
+    return command.programme_id
 
 
-def withdraw_programme(
-    command: commands.WithdrawProgramme, uow: UnitOfWorkFactory
-) -> views.ProgrammeView:
-    with uow() as work:
+def withdraw_programme(command: commands.WithdrawProgramme, deps: RegistryDependencies) -> str:
+    with deps.uow() as work:
         programme = _load_programme(work, command.programme_id)
         _require_organisation_editor(work, programme.organisation_id, command.actor)
         programme.withdraw(command.reason)
-        return _saved_programme(work, command.programme_id)
+        work.commit()
+    return command.programme_id
 
 
-def _require_organisation_editor(work: UnitOfWork, organisation_id: str, actor: Actor) -> None:
+def _require_organisation_editor(work: Work, organisation_id: str, actor: Actor) -> None:
     """Center editors change anything; a member only what their organisations run."""
     if actor.is_editor:
         return
@@ -174,7 +171,7 @@ def _require_organisation_editor(work: UnitOfWork, organisation_id: str, actor: 
         )
 
 
-def _load_organisation(work: UnitOfWork, organisation_id: str) -> Organisation:
+def _load_organisation(work: Work, organisation_id: str) -> Organisation:
     organisation = work.repository(Organisation).find(organisation_id)
     if organisation is None:
         raise OrganisationNotFound(organisation_id)
@@ -182,36 +179,25 @@ def _load_organisation(work: UnitOfWork, organisation_id: str) -> Organisation:
 
 
 def add_organisation_editor(
-    command: commands.AddOrganisationEditor, uow: UnitOfWorkFactory
-) -> views.OrganisationView:
-    with uow() as work:
+    command: commands.AddOrganisationEditor, deps: RegistryDependencies
+) -> str:
+    with deps.uow() as work:
         organisation = _load_organisation(work, command.organisation_id)
         _require_organisation_editor(work, command.organisation_id, command.actor)
         organisation.add_editor(command.person_id)
         work.commit()
-        view = views.organisation(work.connection, command.organisation_id)
-    assert view is not None
-    return view
+    return command.organisation_id
 
 
-def _load_programme(work: UnitOfWork, programme_id: str) -> Programme:
+def _load_programme(work: Work, programme_id: str) -> Programme:
     programme = work.repository(Programme).find(programme_id)
     if programme is None:
         raise ProgrammeNotFound(programme_id)
     return programme
 
 
-def _saved_programme(work: UnitOfWork, programme_id: str) -> views.ProgrammeView:
-    work.commit()
-    view = views.programme(work.connection, programme_id)  # after the store lock
-    assert view is not None
-    return view
-
-
-def update_organisation(
-    command: commands.UpdateOrganisation, uow: UnitOfWorkFactory
-) -> views.OrganisationView:
-    with uow() as work:
+def update_organisation(command: commands.UpdateOrganisation, deps: RegistryDependencies) -> str:
+    with deps.uow() as work:
         organisation = _load_organisation(work, command.organisation_id)
         _require_organisation_editor(work, command.organisation_id, command.actor)
         if organisation.version != command.expected_version:
@@ -223,79 +209,77 @@ def update_organisation(
             changes["website"] = str(changes["website"])
         if "display_name" in changes:
             name = normalised_name(changes["display_name"])
-            existing = views.organisation_named(work.connection, name, organisation.country)
+            existing = work.views.programmes.organisation_named(name, organisation.country)
             if existing and existing != command.organisation_id:
                 raise OrganisationAlreadyRegistered(existing)
         organisation.update(changes)
         work.commit()
-        view = views.organisation(work.connection, command.organisation_id)
-    assert view is not None
-    return view
+    return command.organisation_id
 
 
 def withdraw_organisation(
-    command: commands.WithdrawOrganisation, uow: UnitOfWorkFactory
-) -> views.OrganisationView:
+    command: commands.WithdrawOrganisation, deps: RegistryDependencies
+) -> str:
     """Withdraw it once none of its programmes is active.
 
     The programmes are counted under the store's append lock, which register_programme
     also takes before it checks the organisation: neither can slip past the other.
     (A bulk import checks without it; a row imported at the same instant can still land.)
     """
-    with uow() as work:
+    with deps.uow() as work:
         organisation = _load_organisation(work, command.organisation_id)
         _require_organisation_editor(work, command.organisation_id, command.actor)
-        work.store.lock_appends()
-        active = views.active_programme_count(work.connection, command.organisation_id)
+        work.lock_appends()
+        active = work.views.programmes.active_programme_count(command.organisation_id)
         organisation.withdraw(command.reason, active)
         work.commit()
-        view = views.organisation(work.connection, command.organisation_id)
-    assert view is not None
-    return view
+    return command.organisation_id
 
 
 def get_organisation(
-    query: queries.GetOrganisation, read: ReadConnection
+    query: queries.GetOrganisation, deps: RegistryDependencies
 ) -> views.OrganisationView:
-    with read() as connection:
-        found = views.organisation(connection, query.organisation_id)
+    with deps.read() as read:
+        found = read.programmes.organisation(query.organisation_id)
     if found is None:
         raise OrganisationNotFound(query.organisation_id)
     return found
 
 
-def get_programme(query: queries.GetProgramme, read: ReadConnection) -> views.ProgrammeView:
-    with read() as connection:
-        found = views.programme(connection, query.programme_id)
+def get_programme(query: queries.GetProgramme, deps: RegistryDependencies) -> views.ProgrammeView:
+    with deps.read() as read:
+        found = read.programmes.programme(query.programme_id)
     if found is None:
         raise ProgrammeNotFound(query.programme_id)
     return found
 
 
 def get_programme_history(
-    query: queries.GetProgrammeHistory, read: ReadConnection
+    query: queries.GetProgrammeHistory, deps: RegistryDependencies
 ) -> views.ProgrammeHistory:
-    with read() as connection:
-        if views.programme(connection, query.programme_id) is None:
+    with deps.read() as read:
+        if read.programmes.programme(query.programme_id) is None:
             raise ProgrammeNotFound(query.programme_id)
-        return views.programme_history(
-            connection, query.programme_id, query.after_version, query.page_size
+        return read.programmes.programme_history(
+            query.programme_id, query.after_version, query.page_size
         )
 
 
 def list_organisations(
-    query: queries.ListOrganisations, read: ReadConnection
+    query: queries.ListOrganisations, deps: RegistryDependencies
 ) -> views.OrganisationPage:
-    with read() as connection:
-        return views.list_organisations(connection, query)
+    with deps.read() as read:
+        return read.programmes.list_organisations(query)
 
 
-def list_programmes(query: queries.ListProgrammes, read: ReadConnection) -> views.ProgrammePage:
-    with read() as connection:
-        return views.list_programmes(connection, query)
+def list_programmes(
+    query: queries.ListProgrammes, deps: RegistryDependencies
+) -> views.ProgrammePage:
+    with deps.read() as read:
+        return read.programmes.list_programmes(query)
 
 
-COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
+HANDLERS: dict[type, Callable[[Any, RegistryDependencies], Any]] = {
     commands.RegisterOrganisation: register_organisation,
     commands.RegisterProgramme: register_programme,
     commands.UpdateProgramme: update_programme,
@@ -305,8 +289,6 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     commands.UpdateOrganisation: update_organisation,
     commands.AddOrganisationEditor: add_organisation_editor,
     commands.WithdrawOrganisation: withdraw_organisation,
-}
-QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
     queries.GetOrganisation: get_organisation,
     queries.GetProgramme: get_programme,
     queries.ListProgrammes: list_programmes,

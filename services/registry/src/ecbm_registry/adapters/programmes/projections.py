@@ -7,7 +7,11 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from ecbm_registry.adapters.read_models import organisations, programme_countries, programmes
+from ecbm_registry.adapters.programmes.read_models import (
+    organisations,
+    programme_countries,
+    programmes,
+)
 from ecbm_registry.domain.organisation import (
     OrganisationEditorAdded,
     OrganisationRegistered,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ecbm_registry.adapters.projections import PROJECTIONS
-from ecbm_registry.adapters.read_models import READ_MODEL_TABLES
-from ecbm_registry.application.area import Area
-from ecbm_registry.application.handlers import COMMAND_HANDLERS, QUERY_HANDLERS
-from ecbm_registry.application.integration import INTEGRATION
+from ecbm_registry.adapters.programmes.projections import PROJECTIONS
+from ecbm_registry.adapters.programmes.read_models import READ_MODEL_TABLES
+from ecbm_registry.application.programmes.handlers import HANDLERS
+from ecbm_registry.application.programmes.integration import INTEGRATION
 from ecbm_registry.domain.organisation import (
     OrganisationEditorAdded,
     OrganisationRegistered,
@@ -21,6 +20,7 @@ from ecbm_registry.domain.programme import (
     ProgrammeUpdated,
     ProgrammeWithdrawn,
 )
+from ecbm_runtime.wiring import Area
 
 AREA = Area(
     domain_events=(
@@ -37,7 +37,6 @@ AREA = Area(
     ),
     projections=PROJECTIONS,
     integration=INTEGRATION,
-    command_handlers=COMMAND_HANDLERS,
-    query_handlers=QUERY_HANDLERS,
+    handlers=HANDLERS,
     read_model_tables=READ_MODEL_TABLES,
 )

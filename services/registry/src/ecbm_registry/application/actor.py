@@ -1,10 +1,14 @@
-"""Who acts in a people use case, and what they may see and change."""
+"""Who acts in a use case of any area, and what they may see and change.
+
+The servicer reads the caller once, at the edge, and puts it in the command or query:
+no handler reads ambient state.
+"""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ecbm_runtime.auth import Principal
+from ecbm_runtime.auth import ADMIN, Principal
 from ecbm_runtime.errors import PermissionDenied, Unauthenticated
 
 EDITING_ROLES = frozenset({"editor", "admin"})
@@ -44,3 +48,19 @@ class Actor(BaseModel):
     def require_editor(self) -> None:
         if not self.is_editor:
             raise PermissionDenied("only an editor may decide on memberships")
+
+    def require_subject(self) -> str:
+        """The caller's subject; commands that record who acted need one."""
+        if not self.subject:
+            raise Unauthenticated("this needs a bearer token")
+        return self.subject
+
+    def require_role(self, role: str) -> str:
+        """The subject of a caller holding ``role`` (admin always does)."""
+        subject = self.require_subject()
+        if not self.has_role(role):
+            raise PermissionDenied(f"this needs one of the roles {[role]}")
+        return subject
+
+    def has_role(self, role: str) -> bool:
+        return ADMIN in self.roles or role in self.roles

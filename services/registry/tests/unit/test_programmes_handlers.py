@@ -1,0 +1,252 @@
+"""Organisation and programme command handlers on in-memory records and fake views."""
+
+from __future__ import annotations
+
+import pytest
+from fakes import InMemoryRegistry
+
+from ecbm_registry.application.actor import Actor
+from ecbm_registry.application.programmes import commands
+from ecbm_registry.domain.errors import (
+    ExternalIdTaken,
+    OrganisationAlreadyRegistered,
+    OrganisationNotFound,
+    ProgrammeNotFound,
+)
+from ecbm_registry.domain.organisation import OrganisationHasProgrammes, OrganisationIsWithdrawn
+from ecbm_runtime.errors import PermissionDenied
+from ecbm_runtime.eventstore import VersionConflict
+
+EDITOR = Actor(subject="ed", roles=frozenset({"editor"}))
+ANA = Actor(subject="ana", roles=frozenset({"member"}))
+BEN = Actor(subject="ben", roles=frozenset({"member"}))
+
+
+def register_organisation(registry: InMemoryRegistry, actor: Actor = ANA) -> str:
+    """Register "Mentoring Lab" (BE) as ``actor`` and show it in the fake views."""
+    command = commands.RegisterOrganisation(
+        actor=actor, display_name="Mentoring Lab", kind="mentoring_organisation",
+        country="BE", contact_name="An Peeters", contact_email="an@example.org",
+    )  # fmt: skip
+    organisation_id = str(registry.handle(command))
+    registry.views.programmes.add_organisation(organisation_id)
+    return organisation_id
+
+
+def register_programme(registry: InMemoryRegistry, organisation_id: str, **more: str) -> str:
+    command = commands.RegisterProgramme(
+        organisation_id=organisation_id, display_name="Buddy Up", languages=("nl",),
+        countries=("BE",), **more,
+    )  # fmt: skip
+    return str(registry.handle(command))
+
+
+@pytest.fixture
+def registry() -> InMemoryRegistry:
+    return InMemoryRegistry()
+
+
+@pytest.fixture
+def organisation_id(registry: InMemoryRegistry) -> str:
+    return register_organisation(registry)
+
+
+@pytest.fixture
+def programme_id(registry: InMemoryRegistry, organisation_id: str) -> str:
+    return register_programme(registry, organisation_id)
+
+
+def test_registering_an_organisation_stores_it_and_publishes_it(
+    registry: InMemoryRegistry,
+) -> None:
+    organisation_id = register_organisation(registry)
+
+    assert registry.event_types(f"organisation-{organisation_id}") == ["OrganisationRegistered"]
+    (published,) = registry.published("OrganisationRegistered")
+    assert organisation_id in published.body
+    assert registry.stored(f"organisation-{organisation_id}")[0].data["editors"] == ["ana"]
+
+
+def test_an_organisation_of_the_same_name_and_country_is_refused(
+    registry: InMemoryRegistry, organisation_id: str
+) -> None:
+    with pytest.raises(OrganisationAlreadyRegistered):
+        register_organisation(registry, BEN)
+
+    assert len(registry.published("OrganisationRegistered")) == 1
+
+
+def test_registering_a_programme_stores_and_publishes_it(
+    registry: InMemoryRegistry, organisation_id: str
+) -> None:
+    programme_id = register_programme(registry, organisation_id, external_id="ext-1")
+
+    assert registry.event_types(f"programme-{programme_id}") == ["ProgrammeRegistered"]
+    assert len(registry.published("ProgrammeRegistered")) == 1
+
+
+def test_a_programme_of_an_unknown_or_withdrawn_organisation_is_refused(
+    registry: InMemoryRegistry,
+) -> None:
+    with pytest.raises(OrganisationNotFound):
+        register_programme(registry, "nope")
+    registry.views.programmes.add_organisation("gone", status="withdrawn")
+    with pytest.raises(OrganisationIsWithdrawn):
+        register_programme(registry, "gone")
+
+    assert registry.records.events == []
+
+
+def test_an_external_id_imported_already_is_refused(
+    registry: InMemoryRegistry, organisation_id: str
+) -> None:
+    registry.views.imports.external_ids["ext-1"] = "p-1"
+
+    with pytest.raises(ExternalIdTaken):
+        register_programme(registry, organisation_id, external_id="ext-1")
+
+
+def test_an_organisation_editor_updates_a_programme(
+    registry: InMemoryRegistry, programme_id: str
+) -> None:
+    command = commands.UpdateProgramme(
+        actor=ANA, programme_id=programme_id, expected_version=1,
+        programme=commands.ProgrammeChanges(display_name="Buddy Up Brussels"),
+    )  # fmt: skip
+
+    assert registry.handle(command) == programme_id
+    assert registry.event_types(f"programme-{programme_id}")[-1] == "ProgrammeUpdated"
+    assert len(registry.published("ProgrammeUpdated")) == 1
+
+
+def test_an_update_from_a_stale_version_or_a_stranger_is_refused(
+    registry: InMemoryRegistry, programme_id: str
+) -> None:
+    changes = commands.ProgrammeChanges(display_name="Renamed")
+    with pytest.raises(VersionConflict):
+        registry.handle(
+            commands.UpdateProgramme(
+                actor=ANA, programme_id=programme_id, expected_version=2, programme=changes
+            )
+        )
+    with pytest.raises(PermissionDenied):
+        registry.handle(
+            commands.UpdateProgramme(
+                actor=BEN, programme_id=programme_id, expected_version=1, programme=changes
+            )
+        )
+
+    assert registry.event_types(f"programme-{programme_id}") == ["ProgrammeRegistered"]
+
+
+def test_adding_an_evaluation_raises_the_evidence_level(
+    registry: InMemoryRegistry, programme_id: str
+) -> None:
+    evaluation = commands.EvaluationInput(design="pre_post", year=2024)
+
+    registry.handle(
+        commands.AddEvaluation(actor=EDITOR, programme_id=programme_id, evaluation=evaluation)
+    )
+
+    assert registry.event_types(f"programme-{programme_id}")[1:] == [
+        "EvaluationAdded",
+        "EvidenceLevelChanged",
+    ]
+    assert len(registry.published("ProgrammeEvidenceLevelChanged")) == 1
+    with pytest.raises(ProgrammeNotFound):
+        registry.handle(
+            commands.AddEvaluation(actor=EDITOR, programme_id="nope", evaluation=evaluation)
+        )
+
+
+def test_declaring_a_learning_goal_needs_an_editor_of_the_organisation(
+    registry: InMemoryRegistry, programme_id: str
+) -> None:
+    goal = commands.ProgrammeLearningGoalInput(topic="mentor-training")
+
+    with pytest.raises(PermissionDenied):
+        registry.handle(
+            commands.DeclareProgrammeLearningGoal(
+                actor=BEN, programme_id=programme_id, learning_goal=goal
+            )
+        )
+    registry.handle(
+        commands.DeclareProgrammeLearningGoal(
+            actor=ANA, programme_id=programme_id, learning_goal=goal
+        )
+    )
+
+    assert registry.event_types(f"programme-{programme_id}")[-1] == "ProgrammeLearningGoalDeclared"
+    assert len(registry.published("ProgrammeLearningGoalDeclared")) == 1
+
+
+def test_withdrawing_a_programme_needs_an_editor_of_the_organisation(
+    registry: InMemoryRegistry, programme_id: str
+) -> None:
+    with pytest.raises(PermissionDenied):
+        registry.handle(commands.WithdrawProgramme(actor=BEN, programme_id=programme_id))
+    registry.handle(commands.WithdrawProgramme(actor=ANA, programme_id=programme_id, reason="x"))
+
+    assert registry.event_types(f"programme-{programme_id}")[-1] == "ProgrammeWithdrawn"
+    assert len(registry.published("ProgrammeWithdrawn")) == 1
+
+
+def test_updating_an_organisation_publishes_the_changed_fields(
+    registry: InMemoryRegistry, organisation_id: str
+) -> None:
+    command = commands.UpdateOrganisation(
+        actor=ANA, organisation_id=organisation_id, expected_version=1,
+        organisation=commands.OrganisationChanges(contact_name="Bea Janssens"),
+    )  # fmt: skip
+
+    assert registry.handle(command) == organisation_id
+    (published,) = registry.published("OrganisationUpdated")
+    assert "Bea Janssens" in published.body
+
+
+def test_renaming_an_organisation_to_a_taken_name_is_refused(
+    registry: InMemoryRegistry, organisation_id: str
+) -> None:
+    registry.views.programmes.add_organisation("other", display_name="Buddy Net")
+    command = commands.UpdateOrganisation(
+        actor=ANA, organisation_id=organisation_id, expected_version=1,
+        organisation=commands.OrganisationChanges(display_name="buddy  net"),
+    )  # fmt: skip
+
+    with pytest.raises(OrganisationAlreadyRegistered):
+        registry.handle(command)
+
+    assert registry.published("OrganisationUpdated") == []
+
+
+def test_an_editor_of_an_organisation_adds_another(
+    registry: InMemoryRegistry, organisation_id: str
+) -> None:
+    add_ben = commands.AddOrganisationEditor(
+        actor=ANA, organisation_id=organisation_id, person_id="ben"
+    )
+    registry.handle(add_ben)
+
+    assert registry.event_types(f"organisation-{organisation_id}")[-1] == "OrganisationEditorAdded"
+    assert len(registry.published("OrganisationEditorAdded")) == 1
+    with pytest.raises(PermissionDenied):
+        registry.handle(
+            commands.AddOrganisationEditor(
+                actor=Actor(subject="cleo"), organisation_id=organisation_id, person_id="cleo"
+            )
+        )
+
+
+def test_an_organisation_with_active_programmes_is_not_withdrawn(
+    registry: InMemoryRegistry, organisation_id: str
+) -> None:
+    withdraw = commands.WithdrawOrganisation(actor=ANA, organisation_id=organisation_id)
+    registry.views.programmes.active_programmes[organisation_id] = 2
+
+    with pytest.raises(OrganisationHasProgrammes):
+        registry.handle(withdraw)
+    registry.views.programmes.active_programmes[organisation_id] = 0
+    registry.handle(withdraw)
+
+    assert registry.event_types(f"organisation-{organisation_id}")[-1] == "OrganisationWithdrawn"
+    assert len(registry.published("OrganisationWithdrawn")) == 1
