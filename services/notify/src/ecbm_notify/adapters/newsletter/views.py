@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Exists, column, exists, func, select, table
 
-from ecbm_notify.adapters.newsletter_tables import (
+from ecbm_notify.adapters.newsletter.tables import (
     newsletter_campaign_counts,
     newsletter_campaigns,
     newsletter_sends,
@@ -103,68 +103,6 @@ def split(joined: str) -> tuple[str, ...]:
     return tuple(item for item in joined.split(",") if item)
 
 
-def campaign(connection: Connection, campaign_id: str) -> CampaignView | None:
-    query = select(newsletter_campaigns).where(newsletter_campaigns.c.id == campaign_id)
-    row = connection.execute(query).mappings().first()
-    if row is None:
-        return None
-    return _campaign(row, counts(connection, [campaign_id])[campaign_id])
-
-
-def list_campaigns(connection: Connection, state: str | None, size: int, offset: int) -> Page:
-    """Newest first."""
-    query = select(newsletter_campaigns)
-    if state:
-        query = query.where(newsletter_campaigns.c.state == state)
-    total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    ordered = query.order_by(
-        newsletter_campaigns.c.create_time.desc(), newsletter_campaigns.c.id.desc()
-    )
-    rows = list(connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
-    found = counts(connection, [row["id"] for row in rows[:size]])
-    items = [_campaign(row, found[row["id"]]) for row in rows[:size]]
-    return Page(items, offset + size if len(rows) > size else None, int(total))
-
-
-def counts(connection: Connection, campaign_ids: Iterable[str]) -> dict[str, CampaignCounts]:
-    """Per-recipient outcomes (the sender's counters); ``unsubscribed``: mailed, then turned
-    the newsletter off (driven from the few opt-outs, not the many sends)."""
-    wanted = list(campaign_ids)
-    kept = newsletter_campaign_counts.c
-    rows = connection.execute(
-        select(kept.campaign_id, kept.queued, kept.sent, kept.failed, kept.skipped).where(
-            kept.campaign_id.in_(wanted)
-        )
-    )
-    found = {row.campaign_id: row for row in rows}
-    sends, chosen = newsletter_sends.c, preferences.c
-    left = (
-        select(sends.campaign_id, func.count())
-        .select_from(preferences.join(newsletter_sends, sends.recipient_id == chosen.recipient_id))
-        .where(
-            chosen.topic == "newsletter",
-            chosen.channel == "email",
-            chosen.frequency == "off",
-            sends.campaign_id.in_(wanted),
-            sends.status == "sent",
-            chosen.update_time >= sends.update_time,
-        )
-        .group_by(sends.campaign_id)
-    )
-    unsubscribed = {campaign_id: int(number) for campaign_id, number in connection.execute(left)}
-    result = {}
-    for campaign_id in wanted:
-        row = found.get(campaign_id)
-        result[campaign_id] = CampaignCounts(
-            queued=row.queued if row else 0,
-            sent=row.sent if row else 0,
-            failed=row.failed if row else 0,
-            skipped=row.skipped if row else 0,
-            unsubscribed=unsubscribed.get(campaign_id, 0),
-        )
-    return result
-
-
 def _campaign(row: Any, found: CampaignCounts) -> CampaignView:
     return CampaignView(
         id=row["id"],
@@ -186,50 +124,11 @@ def _campaign(row: Any, found: CampaignCounts) -> CampaignView:
     )
 
 
-def due_campaigns(connection: Connection, now: datetime) -> list[str]:
-    """Scheduled campaigns whose time has come and campaigns being sent, oldest first."""
-    columns = newsletter_campaigns.c
-    query = (
-        select(columns.id)
-        .where(
-            ((columns.state == "scheduled") & (columns.send_time <= now))
-            | (columns.state == "sending")
-        )
-        .order_by(columns.send_time, columns.id)
-    )
-    return list(connection.execute(query).scalars())
-
-
-def opted_out(connection: Connection, recipient_id: str) -> bool:
-    return bool(connection.execute(select(newsletter_opt_out(recipient_id))).scalar())
-
-
 def _with_opt_out() -> Any:
     """Subscribers with ``opted_out``: they followed a newsletter unsubscribe link."""
     return select(
         newsletter_subscribers, newsletter_opt_out(newsletter_subscribers.c.id).label("opted_out")
     )
-
-
-def subscriber(connection: Connection, subscriber_id: str) -> SubscriberView | None:
-    query = _with_opt_out().where(newsletter_subscribers.c.id == subscriber_id)
-    row = connection.execute(query).mappings().first()
-    return _subscriber(row) if row else None
-
-
-def list_subscribers(connection: Connection, state: str | None, size: int, offset: int) -> Page:
-    columns = newsletter_subscribers.c
-    query = _with_opt_out()
-    turned_off = newsletter_opt_out(columns.id)
-    if state == "unsubscribed":
-        query = query.where((columns.state == "unsubscribed") | turned_off)
-    elif state:
-        query = query.where(columns.state == state, ~turned_off)
-    total = connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    ordered = query.order_by(columns.email)
-    rows = list(connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
-    items = [_subscriber(row) for row in rows[:size]]
-    return Page(items, offset + size if len(rows) > size else None, int(total))
 
 
 def _subscriber(row: Any) -> SubscriberView:
@@ -246,6 +145,114 @@ def _subscriber(row: Any) -> SubscriberView:
     )
 
 
-def campaign_state(connection: Connection, campaign_id: str) -> str | None:
-    query = select(newsletter_campaigns.c.state).where(newsletter_campaigns.c.id == campaign_id)
-    return connection.execute(query).scalar_one_or_none()
+class NewsletterViews:
+    """Campaigns and subscribers as editors read them, on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def campaign(self, campaign_id: str) -> CampaignView | None:
+        query = select(newsletter_campaigns).where(newsletter_campaigns.c.id == campaign_id)
+        row = self.connection.execute(query).mappings().first()
+        if row is None:
+            return None
+        return _campaign(row, self.counts([campaign_id])[campaign_id])
+
+    def list_campaigns(self, state: str | None, size: int, offset: int) -> Page:
+        """Newest first."""
+        query = select(newsletter_campaigns)
+        if state:
+            query = query.where(newsletter_campaigns.c.state == state)
+        total = self.connection.execute(
+            select(func.count()).select_from(query.subquery())
+        ).scalar_one()
+        ordered = query.order_by(
+            newsletter_campaigns.c.create_time.desc(), newsletter_campaigns.c.id.desc()
+        )
+        rows = list(self.connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
+        found = self.counts([row["id"] for row in rows[:size]])
+        items = [_campaign(row, found[row["id"]]) for row in rows[:size]]
+        return Page(items, offset + size if len(rows) > size else None, int(total))
+
+    def counts(self, campaign_ids: Iterable[str]) -> dict[str, CampaignCounts]:
+        """Per-recipient outcomes (the sender's counters); ``unsubscribed``: mailed, then turned
+        the newsletter off (driven from the few opt-outs, not the many sends)."""
+        wanted = list(campaign_ids)
+        kept = newsletter_campaign_counts.c
+        rows = self.connection.execute(
+            select(kept.campaign_id, kept.queued, kept.sent, kept.failed, kept.skipped).where(
+                kept.campaign_id.in_(wanted)
+            )
+        )
+        found = {row.campaign_id: row for row in rows}
+        sends, chosen = newsletter_sends.c, preferences.c
+        left = (
+            select(sends.campaign_id, func.count())
+            .select_from(
+                preferences.join(newsletter_sends, sends.recipient_id == chosen.recipient_id)
+            )
+            .where(
+                chosen.topic == "newsletter",
+                chosen.channel == "email",
+                chosen.frequency == "off",
+                sends.campaign_id.in_(wanted),
+                sends.status == "sent",
+                chosen.update_time >= sends.update_time,
+            )
+            .group_by(sends.campaign_id)
+        )
+        unsubscribed = {
+            campaign_id: int(number) for campaign_id, number in self.connection.execute(left)
+        }
+        result = {}
+        for campaign_id in wanted:
+            row = found.get(campaign_id)
+            result[campaign_id] = CampaignCounts(
+                queued=row.queued if row else 0,
+                sent=row.sent if row else 0,
+                failed=row.failed if row else 0,
+                skipped=row.skipped if row else 0,
+                unsubscribed=unsubscribed.get(campaign_id, 0),
+            )
+        return result
+
+    def due_campaigns(self, now: datetime) -> list[str]:
+        """Scheduled campaigns whose time has come and campaigns being sent, oldest first."""
+        columns = newsletter_campaigns.c
+        query = (
+            select(columns.id)
+            .where(
+                ((columns.state == "scheduled") & (columns.send_time <= now))
+                | (columns.state == "sending")
+            )
+            .order_by(columns.send_time, columns.id)
+        )
+        return list(self.connection.execute(query).scalars())
+
+    def opted_out(self, recipient_id: str) -> bool:
+        return bool(self.connection.execute(select(newsletter_opt_out(recipient_id))).scalar())
+
+    def subscriber(self, subscriber_id: str) -> SubscriberView | None:
+        query = _with_opt_out().where(newsletter_subscribers.c.id == subscriber_id)
+        row = self.connection.execute(query).mappings().first()
+        return _subscriber(row) if row else None
+
+    def list_subscribers(self, state: str | None, size: int, offset: int) -> Page:
+        columns = newsletter_subscribers.c
+        query = _with_opt_out()
+        turned_off = newsletter_opt_out(columns.id)
+        if state == "unsubscribed":
+            query = query.where((columns.state == "unsubscribed") | turned_off)
+        elif state:
+            query = query.where(columns.state == state, ~turned_off)
+        total = self.connection.execute(
+            select(func.count()).select_from(query.subquery())
+        ).scalar_one()
+        ordered = query.order_by(columns.email)
+        rows = list(self.connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
+        items = [_subscriber(row) for row in rows[:size]]
+        return Page(items, offset + size if len(rows) > size else None, int(total))
+
+    def campaign_state(self, campaign_id: str) -> str | None:
+        query = select(newsletter_campaigns.c.state).where(newsletter_campaigns.c.id == campaign_id)
+        return self.connection.execute(query).scalar_one_or_none()
