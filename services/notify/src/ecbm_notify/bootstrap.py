@@ -44,6 +44,8 @@ from ecbm_runtime.wiring import Application, merged
 __all__ = ["NOTIFY", "SERVICE", "NotifySettings", "bootstrap", "newsletter_for", "outbound_for"]
 
 NOTIFY = merged([INBOX, PEOPLE, EMAIL, NEWSLETTER])
+# What ``bootstrap`` returns: the bus, the engine, the event wiring.
+Notify = Application[NotifyDependencies]
 _log = logging.getLogger("ecbm_notify")
 
 

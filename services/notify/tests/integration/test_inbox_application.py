@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from ecbm_integration import registry
-from ecbm_notify.application.queries import ListNotifications
+from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import PermissionDenied
-from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
+from ecbm_runtime.inbox import DuplicateDelivery
+
+from tests.fakes import delivered
 
 CONTACT = "an.peeters@example.org"
 EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
@@ -42,8 +44,7 @@ def programme_registered(name: str = "Buddy Up") -> registry.ProgrammeRegistered
 
 
 def deliver(notify: Notify, event: object, event_id: str) -> None:
-    with delivering(Delivery(handler=f"notify.{type(event).__name__}", event_id=event_id)):
-        notify.bus.handle(event)
+    notify.bus.handle(event, delivered(event, event_id))
 
 
 def inbox(notify: Notify, principal: Principal = EDITOR) -> list[str]:

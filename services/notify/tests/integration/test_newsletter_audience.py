@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, select
 
 from ecbm_notify.adapters import newsletter_sends
-from ecbm_notify.adapters.newsletter_projections import joined
-from ecbm_notify.adapters.newsletter_tables import (
+from ecbm_notify.adapters.newsletter.projections import joined
+from ecbm_notify.adapters.newsletter.tables import (
     newsletter_sends as sends,
 )
-from ecbm_notify.adapters.newsletter_tables import (
+from ecbm_notify.adapters.newsletter.tables import (
     newsletter_subscribers,
 )
 from ecbm_notify.adapters.read_models import recipients

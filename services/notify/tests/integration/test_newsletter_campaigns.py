@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, select
 
 from ecbm_notify.adapters import people
 from ecbm_notify.adapters.mailer import SmtpMailer, SmtpSettings
-from ecbm_notify.adapters.newsletter_tables import newsletter_member_profiles, newsletter_sends
+from ecbm_notify.adapters.newsletter.tables import newsletter_member_profiles, newsletter_sends
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.newsletter import commands, queries, wiring
 from ecbm_notify.application.newsletter.context import Newsletter
