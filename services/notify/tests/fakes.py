@@ -21,7 +21,7 @@ from ecbm_notify.adapters.inbox.views import NotificationPage, NotificationView,
 from ecbm_notify.adapters.live import Fanout
 from ecbm_notify.adapters.newsletter.mail import Links
 from ecbm_notify.adapters.newsletter.sends import Addressee, Outcome
-from ecbm_notify.adapters.newsletter.views import CampaignCounts, Page, SubscriberView
+from ecbm_notify.adapters.newsletter.views import CampaignCounts, CampaignView, Page, SubscriberView
 from ecbm_notify.adapters.people.people import PersonDetails
 from ecbm_notify.adapters.templates import TemplateRenderer
 from ecbm_notify.adapters.views import NotifyViews
@@ -32,7 +32,6 @@ from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.bootstrap import NOTIFY
 from ecbm_notify.domain.campaign import Audience, Campaign
 from ecbm_notify.domain.delivery import DUE, DeliveryStatus
-from ecbm_notify.domain.notification import Notification
 from ecbm_notify.domain.preferences import Channel, Frequency, Preferences, Topic
 from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
 from ecbm_notify.domain.subscriber import Subscriber
@@ -109,7 +108,9 @@ class FakeInbox:
         for stored in self.records.events:
             if stored.type == "NotificationCreated" and not stored.data.get("redacted"):
                 id = stored.entity_id
-                read = any(e.type == "NotificationRead" for e in self.records.stream(stored.stream_id))
+                read = any(
+                    e.type == "NotificationRead" for e in self.records.stream(stored.stream_id)
+                )
                 data = {k: v for k, v in stored.data.items() if k != "redacted"}
                 found.append(NotificationView(id=id, read=read, create_time=stored.recorded_at,
                                               created_position=stored.position, **data))  # fmt: skip
@@ -134,7 +135,9 @@ class FakeInbox:
 
     def created_after(self, recipient_id: str, position: int) -> list[NotificationView]:
         views = self._views()
-        return [v for v in views if v.recipient_id == recipient_id and v.created_position > position]
+        return [
+            v for v in views if v.recipient_id == recipient_id and v.created_position > position
+        ]
 
     def recipient_by_email(self, email: str) -> RecipientView | None:
         found = self.tables.recipient_by_email(email)
@@ -172,7 +175,9 @@ class FakeContacts:
     def park(self, organisation_id: str, event: BaseModel) -> None:
         self.tables.parked.append(("organisation", organisation_id, event))
 
-    def take_parked(self, key: str, kind: str = "organisation") -> list[tuple[str, dict[str, object]]]:
+    def take_parked(
+        self, key: str, kind: str = "organisation"
+    ) -> list[tuple[str, dict[str, object]]]:
         taken = [p for p in self.tables.parked if p[:2] == (kind, key)]
         self.tables.parked = [p for p in self.tables.parked if p not in taken]
         return [(type(event).__name__, event.model_dump(mode="json")) for _, _, event in taken]
@@ -237,7 +242,10 @@ class FakeDeliveries:
 
     def _insert(self, new: NewDelivery, status: DeliveryStatus, now: datetime) -> str | None:
         key = (new.source_key, new.recipient_id, new.channel)
-        if any((d["source_key"], d["recipient_id"], d["channel"]) == key for d in self.tables.deliveries):
+        if any(
+            (d["source_key"], d["recipient_id"], d["channel"]) == key
+            for d in self.tables.deliveries
+        ):
             return None
         delivery_id = f"delivery-{len(self.tables.deliveries) + 1}"
         due = now if status is DeliveryStatus.QUEUED else None
@@ -287,13 +295,18 @@ class FakeDeliveries:
 
     def has_delivery(self, source_key: str, recipient_id: str, channel: str) -> bool:
         key = (source_key, recipient_id, channel)
-        return any((d["source_key"], d["recipient_id"], d["channel"]) == key for d in self.tables.deliveries)
+        return any(
+            (d["source_key"], d["recipient_id"], d["channel"]) == key
+            for d in self.tables.deliveries
+        )
 
     def mark_digested(self, item_ids: Iterable[str], digest_id: str, now: datetime) -> None:
         for item_id in item_ids:
             self.by_id(item_id).update(status=DeliveryStatus.DIGESTED, digest_id=digest_id)
 
-    def list_deliveries(self, **filters: Any) -> tuple[list[DeliveryView], tuple[str, str] | None, int]:
+    def list_deliveries(
+        self, **filters: Any
+    ) -> tuple[list[DeliveryView], tuple[str, str] | None, int]:
         rows = [d for d in self.tables.deliveries
                 if all(not filters.get(k) or d[k] == filters[k]
                        for k in ("recipient_id", "notification_type", "status", "channel"))]  # fmt: skip
@@ -344,6 +357,17 @@ class FakeCampaigns:
             if c.state == "sending"
             or (c.state == "scheduled" and c.send_at is not None and c.send_at <= now)
         ]  # fmt: skip
+
+    def campaign(self, campaign_id: str) -> CampaignView | None:
+        found = aggregates(self.records, Campaign).get(campaign_id)
+        if found is None:
+            return None
+        draft = found.draft
+        return CampaignView(
+            campaign_id, draft.title, draft.subject, draft.language, draft.template,
+            tuple(draft.blocks), draft.audience, found.state, found.send_at, None, "editor",
+            found.version, NOW, NOW, None, self.counts([campaign_id])[campaign_id],
+        )  # fmt: skip
 
     def campaign_state(self, campaign_id: str) -> str | None:
         found = aggregates(self.records, Campaign).get(campaign_id)
@@ -476,10 +500,13 @@ def in_memory_notify(now: datetime = NOW, **changes: Any) -> InMemoryNotify:
         outbound=Outbound(mailer=mailer, renderer=renderer, public_base_url="https://ecbm.test"),
         keys=UnsubscribeKeys(KEY),
         newsletter=Newsletter(
-            renderer=renderer, mailers=[mailer],
+            renderer=renderer,
+            mailers=[mailer],
             links=Links("https://ecbm.test", KEY, timedelta(days=60)),
         ),  # fmt: skip
         digests=DigestSchedule(),
         clock=lambda: now,
     )
-    return InMemoryNotify(MessageBus(NOTIFY.handlers, replace(deps, **changes)), records, tables, mailer)
+    return InMemoryNotify(
+        MessageBus(NOTIFY.handlers, replace(deps, **changes)), records, tables, mailer
+    )

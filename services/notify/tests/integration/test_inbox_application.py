@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from tests.fakes import delivered
 
 from ecbm_integration import registry
 from ecbm_notify.application.inbox.queries import ListNotifications
@@ -13,8 +14,6 @@ from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.inbox import DuplicateDelivery
-
-from tests.fakes import delivered
 
 CONTACT = "an.peeters@example.org"
 EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))

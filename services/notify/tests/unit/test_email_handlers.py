@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.fakes import KEY, NOW, InMemoryNotify, Recipient, in_memory_notify
 
 from ecbm_notify.adapters.email.deliveries import NewDelivery
 from ecbm_notify.adapters.mailer import MailRejected, MailServerDown, MailUnavailable
@@ -16,8 +17,6 @@ from ecbm_notify.domain.preferences import Channel, Frequency, Topic
 from ecbm_notify.domain.unsubscribe import InvalidUnsubscribeToken
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import NotFound, PermissionDenied
-
-from tests.fakes import KEY, NOW, InMemoryNotify, Recipient, in_memory_notify
 
 ANA = Principal(subject="ana", roles=frozenset({"member"}))
 ADMIN = Principal(subject="ops", roles=frozenset({"admin"}))
@@ -53,7 +52,10 @@ def test_update_preferences_saves_the_entries_and_answers_nothing(notify: InMemo
 
 
 def test_preferences_of_nobody_or_of_someone_else_are_refused(notify: InMemoryNotify) -> None:
-    with acting_as(Principal(subject="ghost", roles=frozenset({"editor"}))), pytest.raises(NotFound):
+    with (
+        acting_as(Principal(subject="ghost", roles=frozenset({"editor"}))),
+        pytest.raises(NotFound),
+    ):
         notify.handle(commands.UpdatePreferences(recipient_id="ghost", entries=[]))
     with acting_as(Principal(subject="bo", roles=frozenset({"member"}))):
         with pytest.raises(PermissionDenied):

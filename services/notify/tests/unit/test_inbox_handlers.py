@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from tests.fakes import InMemoryNotify, Recipient, in_memory_notify
 
 from ecbm_notify.application.inbox import commands, queries
 from ecbm_notify.domain.notification import Notification, NotificationCreated, NotificationNotFound
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import NotFound, PermissionDenied
-
-from tests.fakes import InMemoryNotify, Recipient, in_memory_notify
 
 OWNER = Principal(subject="ana", roles=frozenset({"member"}), email="ana@example.org")
 STRANGER = Principal(subject="bo", roles=frozenset({"member"}), email="bo@example.org")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from tests.fakes import InMemoryNotify, delivered, in_memory_notify
 
 from ecbm_integration import registry
 from ecbm_notify.domain.preferences import Channel, Frequency, Topic
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.inbox import DuplicateDelivery
-
-from tests.fakes import InMemoryNotify, delivered, in_memory_notify
 
 CONTACT = "an.peeters@example.org"
 ANA = "ana@example.org"
@@ -26,7 +25,9 @@ def organisation(organisation_id: str = "org1") -> registry.OrganisationRegister
     )  # fmt: skip
 
 
-def programme(name: str = "Buddy Up", organisation_id: str = "org1") -> registry.ProgrammeRegistered:
+def programme(
+    name: str = "Buddy Up", organisation_id: str = "org1"
+) -> registry.ProgrammeRegistered:
     return registry.ProgrammeRegistered(
         programme_id=name.replace(" ", "").lower(), organisation_id=organisation_id, display_name=name,
         countries=["BE"], languages=["nl"], occurred_at=WHEN,
@@ -55,7 +56,9 @@ def deliver(notify: InMemoryNotify, event: object, event_id: str | None = None) 
 
 def inbox_titles(notify: InMemoryNotify, email: str) -> list[str]:
     records = notify.records.events
-    return [e.data["title"] for e in records if e.data.get("recipient_id") == recipient_id_for(email)]
+    return [
+        e.data["title"] for e in records if e.data.get("recipient_id") == recipient_id_for(email)
+    ]
 
 
 def test_a_programme_notifies_the_organisations_contact_by_inbox_and_email(
