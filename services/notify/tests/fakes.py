@@ -112,8 +112,15 @@ class FakeInbox:
                     e.type == "NotificationRead" for e in self.records.stream(stored.stream_id)
                 )
                 data = {k: v for k, v in stored.data.items() if k != "redacted"}
-                found.append(NotificationView(id=id, read=read, create_time=stored.recorded_at,
-                                              created_position=stored.position, **data))  # fmt: skip
+                found.append(
+                    NotificationView(
+                        id=id,
+                        read=read,
+                        create_time=stored.recorded_at,
+                        created_position=stored.position,
+                        **data,
+                    )
+                )
         return found
 
     def list_notifications(self, query: ListNotifications) -> NotificationPage:
@@ -197,9 +204,13 @@ class FakePeople:
         recipient_id = recipient_id or (by_email.id if by_email else None)
         recipient_id = recipient_id or recipient_id_for(person.email)
         self.tables.recipients[recipient_id] = Recipient(
-            recipient_id, normalised_email(person.email), person.display_name, person.person_id,
-            person.preferred_language, person.contact_by_email,
-        )  # fmt: skip
+            recipient_id,
+            normalised_email(person.email),
+            person.display_name,
+            person.person_id,
+            person.preferred_language,
+            person.contact_by_email,
+        )
         return recipient_id
 
     def recipient_of_person(self, person_id: str) -> str | None:
@@ -226,10 +237,13 @@ class FakeDeliveries:
         self.tables = tables
 
     def load_preferences(self, recipient_id: str) -> Preferences:
-        return Preferences({
-            (Topic(t), Channel(c)): Frequency(f)
-            for (r, t, c), f in self.tables.preferences.items() if r == recipient_id
-        })  # fmt: skip
+        return Preferences(
+            {
+                (Topic(t), Channel(c)): Frequency(f)
+                for (r, t, c), f in self.tables.preferences.items()
+                if r == recipient_id
+            }
+        )
 
     def email_usable(self, recipient_id: str) -> bool:
         found = self.tables.recipients.get(recipient_id)
@@ -249,8 +263,16 @@ class FakeDeliveries:
             return None
         delivery_id = f"delivery-{len(self.tables.deliveries) + 1}"
         due = now if status is DeliveryStatus.QUEUED else None
-        self.tables.deliveries.append({**vars(new), "id": delivery_id, "status": status,
-                                       "attempts": 0, "next_attempt_at": due, "created": now})  # fmt: skip
+        self.tables.deliveries.append(
+            {
+                **vars(new),
+                "id": delivery_id,
+                "status": status,
+                "attempts": 0,
+                "next_attempt_at": due,
+                "created": now,
+            }
+        )
         return delivery_id
 
     def enqueue(self, new: NewDelivery, now: datetime) -> str | None:
@@ -261,23 +283,42 @@ class FakeDeliveries:
         return self._insert(new, DeliveryStatus.SENT, now)
 
     def claim_batch(self, now: datetime, lease: timedelta, size: int) -> list[ClaimedDelivery]:
-        due = [d for d in self.tables.deliveries
-               if d["status"] in DUE and d["next_attempt_at"] and d["next_attempt_at"] <= now]  # fmt: skip
+        due = [
+            d
+            for d in self.tables.deliveries
+            if d["status"] in DUE and d["next_attempt_at"] and d["next_attempt_at"] <= now
+        ]
         claimed = []
         for row in due[:size]:
             row.update(status=DeliveryStatus.SENDING, next_attempt_at=now + lease)
             recipient = self.tables.recipients.get(row["recipient_id"])
-            claimed.append(ClaimedDelivery(
-                row["id"], row["notification_type"], row["topic"], row["critical"],
-                row["attempts"], row["payload"], row["recipient_id"],
-                recipient.email if recipient else None,
-                recipient.display_name if recipient else "", recipient.language if recipient else None,
-            ))  # fmt: skip
+            claimed.append(
+                ClaimedDelivery(
+                    row["id"],
+                    row["notification_type"],
+                    row["topic"],
+                    row["critical"],
+                    row["attempts"],
+                    row["payload"],
+                    row["recipient_id"],
+                    recipient.email if recipient else None,
+                    recipient.display_name if recipient else "",
+                    recipient.language if recipient else None,
+                )
+            )
         return claimed
 
-    def record(self, delivery_id: str, status: DeliveryStatus, now: datetime, *,
-               reason: str | None = None, attempted: bool = True,
-               next_attempt_at: datetime | None = None, history: bool = True) -> None:  # fmt: skip
+    def record(
+        self,
+        delivery_id: str,
+        status: DeliveryStatus,
+        now: datetime,
+        *,
+        reason: str | None = None,
+        attempted: bool = True,
+        next_attempt_at: datetime | None = None,
+        history: bool = True,
+    ) -> None:
         row = self.by_id(delivery_id)
         row.update(status=status, next_attempt_at=next_attempt_at, last_error=reason)
         row["attempts"] += 1 if attempted else 0
@@ -307,15 +348,32 @@ class FakeDeliveries:
     def list_deliveries(
         self, **filters: Any
     ) -> tuple[list[DeliveryView], tuple[str, str] | None, int]:
-        rows = [d for d in self.tables.deliveries
-                if all(not filters.get(k) or d[k] == filters[k]
-                       for k in ("recipient_id", "notification_type", "status", "channel"))]  # fmt: skip
+        rows = [
+            d
+            for d in self.tables.deliveries
+            if all(
+                not filters.get(k) or d[k] == filters[k]
+                for k in ("recipient_id", "notification_type", "status", "channel")
+            )
+        ]
         views = [
-            DeliveryView(d["id"], d["recipient_id"], d["channel"], d["notification_type"],
-                         d["topic"], d["status"], d["attempts"], d.get("last_error"),
-                         d["created"], d["created"], None, d["next_attempt_at"], [])
+            DeliveryView(
+                d["id"],
+                d["recipient_id"],
+                d["channel"],
+                d["notification_type"],
+                d["topic"],
+                d["status"],
+                d["attempts"],
+                d.get("last_error"),
+                d["created"],
+                d["created"],
+                None,
+                d["next_attempt_at"],
+                [],
+            )
             for d in rows
-        ]  # fmt: skip
+        ]
         return views, None, len(views)
 
     def erase_recipient(self, recipient_id: str) -> None:
@@ -342,9 +400,17 @@ class FakeCampaigns:
             return None
         interests = found.interests
         state = "unsubscribed" if self.opted_out(subscriber_id) else found.state
-        return SubscriberView(subscriber_id, found.email, interests.display_name,
-                              interests.language, interests.country, tuple(interests.topics),
-                              state, NOW, NOW)  # fmt: skip
+        return SubscriberView(
+            subscriber_id,
+            found.email,
+            interests.display_name,
+            interests.language,
+            interests.country,
+            tuple(interests.topics),
+            state,
+            NOW,
+            NOW,
+        )
 
     def list_subscribers(self, state: str | None, size: int, offset: int) -> Page:
         ids = aggregates(self.records, Subscriber)
@@ -353,10 +419,11 @@ class FakeCampaigns:
 
     def due_campaigns(self, now: datetime) -> list[str]:
         return [
-            id for id, c in aggregates(self.records, Campaign).items()
+            id
+            for id, c in aggregates(self.records, Campaign).items()
             if c.state == "sending"
             or (c.state == "scheduled" and c.send_at is not None and c.send_at <= now)
-        ]  # fmt: skip
+        ]
 
     def campaign(self, campaign_id: str) -> CampaignView | None:
         found = aggregates(self.records, Campaign).get(campaign_id)
@@ -364,10 +431,23 @@ class FakeCampaigns:
             return None
         draft = found.draft
         return CampaignView(
-            campaign_id, draft.title, draft.subject, draft.language, draft.template,
-            tuple(draft.blocks), draft.audience, found.state, found.send_at, None, "editor",
-            found.version, NOW, NOW, None, self.counts([campaign_id])[campaign_id],
-        )  # fmt: skip
+            campaign_id,
+            draft.title,
+            draft.subject,
+            draft.language,
+            draft.template,
+            tuple(draft.blocks),
+            draft.audience,
+            found.state,
+            found.send_at,
+            None,
+            "editor",
+            found.version,
+            NOW,
+            NOW,
+            None,
+            self.counts([campaign_id])[campaign_id],
+        )
 
     def campaign_state(self, campaign_id: str) -> str | None:
         found = aggregates(self.records, Campaign).get(campaign_id)
@@ -378,9 +458,11 @@ class FakeCampaigns:
         for campaign_id in campaign_ids:
             mine = [s for (c, _), (s, _why) in self.tables.sends.items() if c == campaign_id]
             result[campaign_id] = CampaignCounts(
-                queued=mine.count("queued"), sent=mine.count("sent"),
-                failed=mine.count("failed"), skipped=mine.count("skipped"),
-            )  # fmt: skip
+                queued=mine.count("queued"),
+                sent=mine.count("sent"),
+                failed=mine.count("failed"),
+                skipped=mine.count("skipped"),
+            )
         return result
 
 
@@ -503,7 +585,7 @@ def in_memory_notify(now: datetime = NOW, **changes: Any) -> InMemoryNotify:
             renderer=renderer,
             mailers=[mailer],
             links=Links("https://ecbm.test", KEY, timedelta(days=60)),
-        ),  # fmt: skip
+        ),
         digests=DigestSchedule(),
         clock=lambda: now,
     )

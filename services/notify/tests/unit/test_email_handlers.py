@@ -31,8 +31,16 @@ def notify() -> InMemoryNotify:
 
 
 def queue(notify: InMemoryNotify, key: str = "k1", frequency: str = Frequency.IMMEDIATELY) -> None:
-    new = NewDelivery(key, "ana", Channel.EMAIL, "programme_registered", Topic.REGISTRY, False,
-                      frequency, {**SAMPLES["programme_registered"], "title": "t", "body": "b", "link": "l"})  # fmt: skip
+    new = NewDelivery(
+        key,
+        "ana",
+        Channel.EMAIL,
+        "programme_registered",
+        Topic.REGISTRY,
+        False,
+        frequency,
+        {**SAMPLES["programme_registered"], "title": "t", "body": "b", "link": "l"},
+    )
     notify.deps.read_views().__enter__().deliveries.enqueue(new, NOW)
 
 
@@ -57,9 +65,9 @@ def test_preferences_of_nobody_or_of_someone_else_are_refused(notify: InMemoryNo
         pytest.raises(NotFound),
     ):
         notify.handle(commands.UpdatePreferences(recipient_id="ghost", entries=[]))
-    with acting_as(Principal(subject="bo", roles=frozenset({"member"}))):
-        with pytest.raises(PermissionDenied):
-            notify.handle(queries.GetPreferences(recipient_id="ana"))
+    stranger = Principal(subject="bo", roles=frozenset({"member"}))
+    with acting_as(stranger), pytest.raises(PermissionDenied):
+        notify.handle(queries.GetPreferences(recipient_id="ana"))
 
 
 def test_unsubscribe_turns_email_off_for_the_tokens_topic(notify: InMemoryNotify) -> None:

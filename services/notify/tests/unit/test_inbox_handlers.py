@@ -28,8 +28,14 @@ def notify() -> Iterator[InMemoryNotify]:
 def notified(notify: InMemoryNotify, *titles: str) -> list[str]:
     ids = []
     for number, title in enumerate(titles):
-        created = NotificationCreated(recipient_id=INBOX, topic="registry", title=title, body="",
-                                      link="", source_event_type="ProgrammeRegistered")  # fmt: skip
+        created = NotificationCreated(
+            recipient_id=INBOX,
+            topic="registry",
+            title=title,
+            body="",
+            link="",
+            source_event_type="ProgrammeRegistered",
+        )
         with notify.deps.uow() as work:
             work.repository(Notification).add(Notification.create(f"n{number}", created))
             work.commit()

@@ -23,10 +23,14 @@ from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Interests, Subsc
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import Conflict, InvalidArgument
 
-DRAFT = Draft.model_validate({
-    "title": "December", "subject": "Mentoring news", "language": "en",
-    "blocks": [{"kind": "paragraph", "text": "Hello"}],
-})  # fmt: skip
+DRAFT = Draft.model_validate(
+    {
+        "title": "December",
+        "subject": "Mentoring news",
+        "language": "en",
+        "blocks": [{"kind": "paragraph", "text": "Hello"}],
+    }
+)
 
 
 @pytest.fixture
@@ -71,8 +75,9 @@ def test_schedule_pause_resume_cancel(notify: InMemoryNotify) -> None:
 
     notify.handle(commands.ScheduleCampaign(campaign_id=campaign_id, send_at=later))
     assert (campaign(notify, campaign_id).state, campaign(notify, campaign_id).send_at) == (
-        "scheduled", later,
-    )  # fmt: skip
+        "scheduled",
+        later,
+    )
     notify.handle(commands.PauseCampaign(campaign_id=campaign_id))
     assert campaign(notify, campaign_id).state == "paused"
     notify.handle(commands.ResumeCampaign(campaign_id=campaign_id))

@@ -19,26 +19,40 @@ WHEN = datetime(2030, 1, 1, tzinfo=UTC)
 
 def organisation(organisation_id: str = "org1") -> registry.OrganisationRegistered:
     return registry.OrganisationRegistered(
-        organisation_id=organisation_id, display_name="Mentoring Lab",
-        kind="MENTORING_ORGANISATION", country="BE", contact_name="An Peeters",
-        contact_email=CONTACT, occurred_at=WHEN,
-    )  # fmt: skip
+        organisation_id=organisation_id,
+        display_name="Mentoring Lab",
+        kind="MENTORING_ORGANISATION",
+        country="BE",
+        contact_name="An Peeters",
+        contact_email=CONTACT,
+        occurred_at=WHEN,
+    )
 
 
 def programme(
     name: str = "Buddy Up", organisation_id: str = "org1"
 ) -> registry.ProgrammeRegistered:
     return registry.ProgrammeRegistered(
-        programme_id=name.replace(" ", "").lower(), organisation_id=organisation_id, display_name=name,
-        countries=["BE"], languages=["nl"], occurred_at=WHEN,
-    )  # fmt: skip
+        programme_id=name.replace(" ", "").lower(),
+        organisation_id=organisation_id,
+        display_name=name,
+        countries=["BE"],
+        languages=["nl"],
+        occurred_at=WHEN,
+    )
 
 
 def person(person_id: str = "p1", email: str = ANA, consent: bool = True) -> registry.PersonJoined:
     return registry.PersonJoined(
-        person_id=person_id, email=email, display_name="Ana Silva", preferred_language="pt",
-        contact_by_email=consent, country="PT", roles=[], occurred_at=WHEN,
-    )  # fmt: skip
+        person_id=person_id,
+        email=email,
+        display_name="Ana Silva",
+        preferred_language="pt",
+        contact_by_email=consent,
+        country="PT",
+        roles=[],
+        occurred_at=WHEN,
+    )
 
 
 def membership(person_id: str = "p1") -> registry.MembershipApproved:
