@@ -29,7 +29,9 @@ from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.email.outbound import DigestSchedule, Outbound, UnsubscribeKeys
 from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.application.newsletter.context import Newsletter
-from ecbm_notify.bootstrap import NOTIFY
+from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
+from ecbm_notify.application.email.sending import SendReport
+from ecbm_notify.bootstrap import NOTIFY, Notify
 from ecbm_notify.domain.campaign import Audience, Campaign
 from ecbm_notify.domain.delivery import DUE, DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Preferences, Topic
@@ -592,3 +594,16 @@ def in_memory_notify(now: datetime = NOW, **changes: Any) -> InMemoryNotify:
     return InMemoryNotify(
         MessageBus(NOTIFY.handlers, replace(deps, **changes)), records, tables, mailer
     )
+
+
+def send_due(app: Notify, outbound: Outbound, now: datetime) -> SendReport:
+    """The worker's ``SendDueMail`` at ``now``, through ``outbound`` (an SMTP sink's)."""
+    bus = MessageBus(NOTIFY.handlers, replace(app.dependencies, outbound=outbound))
+    report: SendReport = bus.handle(SendDueMail(now=now))
+    return report
+
+
+def make_digests(app: Notify, frequency: Frequency, now: datetime, schedule: DigestSchedule) -> int:
+    """The worker's ``MakeDigests`` at ``now`` on ``schedule``."""
+    bus = MessageBus(NOTIFY.handlers, replace(app.dependencies, digests=schedule))
+    return int(bus.handle(MakeDigests(frequency=frequency, now=now)))

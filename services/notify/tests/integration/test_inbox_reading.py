@@ -59,8 +59,9 @@ class TestMarkRead:
         command = MarkRead(recipient_id=RECIPIENT, notification_id=newest)
         handle(notify, command)
 
-        again = handle(notify, command)
+        assert handle(notify, command) is None
 
+        again = handle(notify, GetNotification(recipient_id=RECIPIENT, notification_id=newest))
         assert again.read  # type: ignore[attr-defined]
         assert unread(notify) == 2
 
