@@ -26,11 +26,11 @@ from ecbm_notify.adapters.people.people import PersonDetails
 from ecbm_notify.adapters.templates import TemplateRenderer
 from ecbm_notify.adapters.views import NotifyViews
 from ecbm_notify.application.dependencies import NotifyDependencies
+from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
 from ecbm_notify.application.email.outbound import DigestSchedule, Outbound, UnsubscribeKeys
+from ecbm_notify.application.email.sending import SendReport
 from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.application.newsletter.context import Newsletter
-from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
-from ecbm_notify.application.email.sending import SendReport
 from ecbm_notify.bootstrap import NOTIFY, Notify
 from ecbm_notify.domain.campaign import Audience, Campaign
 from ecbm_notify.domain.delivery import DUE, DeliveryStatus

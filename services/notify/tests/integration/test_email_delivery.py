@@ -12,17 +12,17 @@ from typing import Any, Protocol
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
+from tests.fakes import send_due
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.read_models import deliveries
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.email import commands, queries
-from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.application.email.outbound import Outbound
+from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain.delivery import RetryPolicy
 from ecbm_notify.domain.recipients import recipient_id_for
-from tests.fakes import send_due
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import InvalidArgument, PermissionDenied
 from ecbm_runtime.testing import free_port

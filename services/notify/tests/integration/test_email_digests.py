@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import pytest
+from tests.fakes import make_digests, send_due
 
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.email import commands, queries
@@ -14,7 +15,6 @@ from ecbm_notify.application.email.outbound import DigestSchedule, Outbound
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain.preferences import Frequency
 from ecbm_notify.domain.recipients import recipient_id_for
-from tests.fakes import make_digests, send_due
 from ecbm_runtime.auth import Principal, acting_as
 
 CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them

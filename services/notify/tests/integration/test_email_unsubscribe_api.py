@@ -12,15 +12,15 @@ from urllib.parse import urlsplit
 
 import grpc
 import pytest
+from tests.fakes import send_due
 
 from ecbm.notify.v1 import notify_pb2 as pb
 from ecbm_notify.adapters.smtp_sink import SmtpSink
-from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY
 from ecbm_notify.application.email.outbound import Outbound
+from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.recipients import recipient_id_for
-from tests.fakes import send_due
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import bearer
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, select
 
-from ecbm_notify.adapters.newsletter.sends import NewsletterSends
 from ecbm_notify.adapters.newsletter.projections import joined
+from ecbm_notify.adapters.newsletter.sends import NewsletterSends
 from ecbm_notify.adapters.newsletter.tables import (
     newsletter_sends as sends,
 )

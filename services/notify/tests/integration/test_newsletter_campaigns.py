@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, insert, select
 
-from ecbm_notify.adapters.people.people import People, PersonDetails
 from ecbm_notify.adapters.mailer import SmtpMailer, SmtpSettings
 from ecbm_notify.adapters.newsletter.tables import newsletter_member_profiles, newsletter_sends
+from ecbm_notify.adapters.people.people import People, PersonDetails
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.newsletter import commands, queries
 from ecbm_notify.application.newsletter.context import Newsletter
@@ -37,7 +37,7 @@ KEY = b"test-unsubscribe-key"
 
 @dataclass
 class App:
-    bus: MessageBus
+    bus: MessageBus[Any]
     engine: Engine
     mailer: SmtpMailer
     newsletter: Newsletter

@@ -8,13 +8,13 @@ from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import MetaData, select
+from tests.fakes import delivered
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.read_models import READ_MODEL_TABLES, recipients
 from ecbm_notify.application.inbox.queries import ListNotifications, LookupRecipient
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.recipients import recipient_id_for
-from tests.fakes import delivered
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.inbox import DuplicateDelivery

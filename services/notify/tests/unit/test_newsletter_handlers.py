@@ -106,7 +106,8 @@ def test_subscribe_mails_a_confirmation_link_once(notify: InMemoryNotify) -> Non
     notify.handle(command)  # still pending: a new link
 
     assert notify.mailer.to() == ["lea@example.org"] * 2
-    assert "/newsletter/confirm?token=" in notify.mailer.sent[0].get_body(("plain",)).get_content()
+    body = notify.mailer.sent[0].get_body(("plain",))
+    assert body is not None and "/newsletter/confirm?token=" in body.get_content()
     assert set(notify.event_types()) == {"SubscriptionRequested"}
 
 
