@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
+from ecbm_integration import registry
 from ecbm_notify.adapters.email.deliveries import ClaimedDelivery, DeliveryView, NewDelivery
 from ecbm_notify.adapters.inbox.views import NotificationPage, NotificationView, RecipientView
 from ecbm_notify.adapters.live import Fanout
@@ -55,6 +56,32 @@ def delivered(event: object, event_id: str | None = None) -> MessageContext:
     event_id = event_id or f"e{next(_event_ids)}"
     delivery = Delivery(handler=f"notify.{type(event).__name__}", event_id=event_id)
     return MessageContext(correlation_id=event_id, causation_id=event_id, delivery=delivery)
+
+
+CONTACT = "an.peeters@example.org"
+
+
+def organisation_registered(organisation_id: str = "org1") -> registry.OrganisationRegistered:
+    return registry.OrganisationRegistered(
+        organisation_id=organisation_id,
+        display_name="Mentoring Lab",
+        kind="MENTORING_ORGANISATION",
+        country="BE",
+        contact_name="An Peeters",
+        contact_email=CONTACT,
+        occurred_at=NOW,
+    )
+
+
+def programme_registered(name: str = "Buddy Up") -> registry.ProgrammeRegistered:
+    return registry.ProgrammeRegistered(
+        programme_id=name.replace(" ", "").lower(),
+        organisation_id="org1",
+        display_name=name,
+        countries=["BE"],
+        languages=["nl"],
+        occurred_at=NOW,
+    )
 
 
 def aggregates(records: InMemoryRecords, cls: type[A]) -> dict[str, A]:
@@ -310,20 +337,10 @@ class FakeDeliveries:
             )
         return claimed
 
-    def record(
-        self,
-        delivery_id: str,
-        status: DeliveryStatus,
-        now: datetime,
-        *,
-        reason: str | None = None,
-        attempted: bool = True,
-        next_attempt_at: datetime | None = None,
-        history: bool = True,
-    ) -> None:
+    def record(self, delivery_id: str, status: DeliveryStatus, now: datetime, **how: Any) -> None:
         row = self.by_id(delivery_id)
-        row.update(status=status, next_attempt_at=next_attempt_at, last_error=reason)
-        row["attempts"] += 1 if attempted else 0
+        row.update(status=status, next_attempt_at=how.get("next_attempt_at"))
+        row.update(last_error=how.get("reason"), attempts=row["attempts"] + how.get("attempted", 1))
 
     def by_id(self, delivery_id: str) -> dict[str, Any]:
         return next(d for d in self.tables.deliveries if d["id"] == delivery_id)

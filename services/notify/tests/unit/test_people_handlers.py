@@ -5,41 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from tests.fakes import InMemoryNotify, delivered, in_memory_notify
+from tests.fakes import (
+    CONTACT,
+    InMemoryNotify,
+    delivered,
+    in_memory_notify,
+    organisation_registered,
+    programme_registered,
+)
 
 from ecbm_integration import registry
 from ecbm_notify.domain.preferences import Channel, Frequency, Topic
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.inbox import DuplicateDelivery
 
-CONTACT = "an.peeters@example.org"
 ANA = "ana@example.org"
 WHEN = datetime(2030, 1, 1, tzinfo=UTC)
-
-
-def organisation(organisation_id: str = "org1") -> registry.OrganisationRegistered:
-    return registry.OrganisationRegistered(
-        organisation_id=organisation_id,
-        display_name="Mentoring Lab",
-        kind="MENTORING_ORGANISATION",
-        country="BE",
-        contact_name="An Peeters",
-        contact_email=CONTACT,
-        occurred_at=WHEN,
-    )
-
-
-def programme(
-    name: str = "Buddy Up", organisation_id: str = "org1"
-) -> registry.ProgrammeRegistered:
-    return registry.ProgrammeRegistered(
-        programme_id=name.replace(" ", "").lower(),
-        organisation_id=organisation_id,
-        display_name=name,
-        countries=["BE"],
-        languages=["nl"],
-        occurred_at=WHEN,
-    )
 
 
 def person(person_id: str = "p1", email: str = ANA, consent: bool = True) -> registry.PersonJoined:
@@ -78,8 +59,8 @@ def inbox_titles(notify: InMemoryNotify, email: str) -> list[str]:
 def test_a_programme_notifies_the_organisations_contact_by_inbox_and_email(
     notify: InMemoryNotify,
 ) -> None:
-    deliver(notify, organisation())
-    deliver(notify, programme())
+    deliver(notify, organisation_registered())
+    deliver(notify, programme_registered())
 
     assert inbox_titles(notify, CONTACT) == ["Buddy Up is now in the registry"]
     assert notify.delivery_statuses(Channel.EMAIL) == ["queued"]
@@ -87,36 +68,36 @@ def test_a_programme_notifies_the_organisations_contact_by_inbox_and_email(
 
 
 def test_a_programme_before_its_organisation_waits_for_it(notify: InMemoryNotify) -> None:
-    deliver(notify, programme())
+    deliver(notify, programme_registered())
     assert notify.event_types() == []
     assert len(notify.tables.parked) == 1
 
-    deliver(notify, organisation())
+    deliver(notify, organisation_registered())
 
     assert inbox_titles(notify, CONTACT) == ["Buddy Up is now in the registry"]
     assert notify.tables.parked == []
 
 
 def test_a_redelivered_event_is_refused_by_the_inbox_claim(notify: InMemoryNotify) -> None:
-    deliver(notify, organisation(), "e1")
+    deliver(notify, organisation_registered(), "e1")
     with pytest.raises(DuplicateDelivery):
-        deliver(notify, organisation(), "e1")
+        deliver(notify, organisation_registered(), "e1")
 
 
 def test_the_same_event_twice_under_new_ids_notifies_once(notify: InMemoryNotify) -> None:
-    deliver(notify, organisation())
-    deliver(notify, programme())
-    deliver(notify, programme())
+    deliver(notify, organisation_registered())
+    deliver(notify, programme_registered())
+    deliver(notify, programme_registered())
 
     assert len(inbox_titles(notify, CONTACT)) == 1
 
 
 def test_web_off_keeps_the_notification_out_of_the_inbox(notify: InMemoryNotify) -> None:
-    deliver(notify, organisation())
+    deliver(notify, organisation_registered())
     key = (recipient_id_for(CONTACT), Topic.REGISTRY, Channel.WEB)
     notify.tables.preferences[key] = Frequency.OFF
 
-    deliver(notify, programme())
+    deliver(notify, programme_registered())
 
     assert inbox_titles(notify, CONTACT) == []
     assert notify.delivery_statuses(Channel.EMAIL) == ["queued"]
