@@ -6,33 +6,40 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import count
+from typing import Any
 
 import pytest
 
 from ecbm.notify.v1 import notify_pb2_grpc
 from ecbm_integration import registry
 from ecbm_notify.adapters.smtp_sink import SmtpSink
-from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
+from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, bootstrap
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.grpc import ApiServer
-from ecbm_runtime.inbox import Delivery, delivering
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import ApiWiring
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import api_in_process, free_port
 
+from .fakes import delivered
+
 CONTACT = "an.peeters@example.org"
-_event_ids = count(1)
+
+
+def notify_settings(**overrides: Any) -> NotifySettings:
+    """Notify's settings as the runtime loads them (``SERVICE.settings_class``)."""
+    settings = SERVICE.load_settings(**overrides)
+    assert isinstance(settings, NotifySettings)
+    return settings
 
 
 @pytest.fixture
 def notify(database_url: str) -> Iterator[Notify]:
     """Notify's application (as its worker runs it) on a fresh, migrated database."""
     upgrade(SERVICE.migrations, database_url)
-    app = bootstrap(SERVICE.load_settings(database_url=database_url))
+    app = bootstrap(notify_settings(database_url=database_url))
     yield app
-    app.engine.dispose()
+    app.close()
 
 
 class RegistryEvents:
@@ -42,9 +49,7 @@ class RegistryEvents:
         self.app = app
 
     def deliver(self, event: object) -> None:
-        event_id = f"e{next(_event_ids)}"
-        with delivering(Delivery(handler=f"notify.{type(event).__name__}", event_id=event_id)):
-            self.app.bus.handle(event)
+        self.app.bus.handle(event, delivered(event))
 
     def organisation(self, organisation_id: str = "org1", email: str = CONTACT) -> None:
         self.deliver(

@@ -245,13 +245,16 @@ def _handling(method: Callable[[Any, Any], None]) -> Callable[[Any, Received[Any
     return handle
 
 
-def event_handler(source: str, event_class: type[BaseModel]) -> Callable[[F], F]:
+def event_handler(
+    source: str, event_class: type[BaseModel], entrypoint: type[EventHandler] = EventHandler
+) -> Callable[[F], F]:
     """Decorate ``def on_x(self, received: Received[XEvent]) -> None`` to consume ``source``'s
-    XEvent. The method hands ``received.event`` and ``received.context`` to its bus."""
+    XEvent. The method hands ``received.event`` and ``received.context`` to its bus.
+    ``entrypoint``: a subclass of ``EventHandler`` that binds or parses differently."""
 
     def decorate(method: F) -> F:
         wrapped = _handling(method)
-        EventHandler.decorator(source, event_class)(wrapped)
+        entrypoint.decorator(source, event_class)(wrapped)
         return cast(F, wrapped)
 
     return decorate

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
+from tests.fakes import send_due
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.read_models import deliveries
 from ecbm_notify.adapters.smtp_sink import SmtpSink
-from ecbm_notify.application import commands, queries
-from ecbm_notify.application.sending import Outbound, send_due
+from ecbm_notify.application.email import commands, queries
+from ecbm_notify.application.email.outbound import Outbound
+from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain.delivery import RetryPolicy
 from ecbm_notify.domain.recipients import recipient_id_for
@@ -82,7 +85,7 @@ def test_a_registered_programme_is_mailed_to_the_contact_with_one_click_unsubscr
     registry_events.organisation()
     registry_events.programme("Buddy Up")
 
-    report = send_due(notify.engine, outbound, NOW)
+    report = send_due(notify, outbound, NOW)
 
     assert report.sent == 1
     [mail] = smtp_sink.to(CONTACT)
@@ -93,7 +96,7 @@ def test_a_registered_programme_is_mailed_to_the_contact_with_one_click_unsubscr
     assert "<p>Hello An Peeters,</p>" in mail.part("html")
     assert statuses(notify) == [("programme_registered", "sent")]
     assert statuses(notify, "web") == [("programme_registered", "sent")]  # shown in the inbox
-    assert send_due(notify.engine, outbound, NOW + timedelta(hours=1)).sent == 0  # once
+    assert send_due(notify, outbound, NOW + timedelta(hours=1)).sent == 0  # once
 
 
 def test_a_critical_welcome_is_in_the_persons_language_without_unsubscribe(
@@ -107,7 +110,7 @@ def test_a_critical_welcome_is_in_the_persons_language_without_unsubscribe(
         ]))  # fmt: skip
     registry_events.deliver(approved())
 
-    send_due(notify.engine, outbound, NOW)
+    send_due(notify, outbound, NOW)
 
     [mail] = smtp_sink.to(MARIA)  # critical: "off" does not stop it
     assert mail.message["Subject"] == "Bienvenue : votre adhésion au Centre est approuvée"
@@ -120,7 +123,7 @@ def test_no_consent_means_no_email_even_when_critical(
 ) -> None:
     registry_events.deliver(person(consent=False))
     registry_events.deliver(approved())
-    send_due(notify.engine, outbound, NOW)
+    send_due(notify, outbound, NOW)
     assert smtp_sink.received == [] and statuses(notify) == []
     assert statuses(notify, "web") == [("membership_approved", "sent")]
 
@@ -131,12 +134,13 @@ def test_email_off_for_a_topic_sends_nothing_but_the_web_inbox_still_shows_it(
     registry_events.organisation()
     contact = recipient_id_for(CONTACT)
     with acting_as(Principal(subject=contact, roles=frozenset({"member"}))):
-        chosen = notify.bus.handle(commands.UpdatePreferences(recipient_id=contact, entries=[
+        notify.bus.handle(commands.UpdatePreferences(recipient_id=contact, entries=[
             commands.PreferenceEntry(topic="registry", channel="email", frequency="off"),
         ]))  # fmt: skip
+        chosen = notify.bus.handle(queries.GetPreferences(recipient_id=contact))
         registry_events.programme("Buddy Up")
-        inbox = notify.bus.handle(queries.ListNotifications(recipient_id=contact))
-    send_due(notify.engine, outbound, NOW)
+        inbox = notify.bus.handle(ListNotifications(recipient_id=contact))
+    send_due(notify, outbound, NOW)
     assert ("registry", "email", "off") in {(p.topic, p.channel, p.frequency) for p in chosen}
     assert smtp_sink.received == []
     assert [n.title for n in inbox.notifications] == ["Buddy Up is now in the registry"]
@@ -172,7 +176,7 @@ def test_smtp_down_keeps_mail_queued_and_sends_it_once_when_it_returns(
     now = datetime.now(UTC)
 
     for minute in range(3):  # however many ticks pass while it is down
-        report = send_due(notify.engine, outbound, now + timedelta(minutes=minute))
+        report = send_due(notify, outbound, now + timedelta(minutes=minute))
         assert report.server_down and report.sent == 0
     assert sorted(status for _, status in statuses(notify)) == ["queued", "queued"]
     assert REGISTRY.get_sample_value("ecbm_notify_deliveries_pending") == 2
@@ -181,8 +185,8 @@ def test_smtp_down_keeps_mail_queued_and_sends_it_once_when_it_returns(
 
     sink.start()
     try:
-        report = send_due(notify.engine, outbound, now + timedelta(minutes=5))
-        again = send_due(notify.engine, outbound, now + timedelta(hours=5))
+        report = send_due(notify, outbound, now + timedelta(minutes=5))
+        again = send_due(notify, outbound, now + timedelta(hours=5))
     finally:
         sink.stop()
     assert report.sent == 2 and again.sent == 0
@@ -199,8 +203,8 @@ def test_an_invalid_address_fails_once_with_its_reason_and_is_never_retried(
     registry_events.organisation()
     registry_events.programme("Buddy Up")
 
-    first = send_due(notify.engine, outbound, NOW)
-    later = send_due(notify.engine, outbound, NOW + timedelta(days=3))
+    first = send_due(notify, outbound, NOW)
+    later = send_due(notify, outbound, NOW + timedelta(days=3))
 
     assert (first.failed, later.failed) == (1, 0)
     with acting_as(ADMIN):
@@ -214,20 +218,18 @@ def test_temporary_refusals_back_off_and_give_up_after_the_last_attempt(
     notify: Notify, registry_events: RegistryEvents, smtp_sink: SmtpSink
 ) -> None:
     outbound = outbound_to(smtp_sink.port)
-    outbound = Outbound(
-        outbound.mailer, outbound.renderer, outbound.keys, outbound.public_base_url,
-        retry=RetryPolicy(timedelta(seconds=10), timedelta(seconds=25), max_attempts=3),
-    )  # fmt: skip
+    retry = RetryPolicy(timedelta(seconds=10), timedelta(seconds=25), max_attempts=3)
+    outbound = replace(outbound, retry=retry)
     smtp_sink.refuse_temporarily.add(CONTACT)
     registry_events.organisation()
     registry_events.programme("Buddy Up")
 
-    assert send_due(notify.engine, outbound, NOW).retrying == 1
-    assert send_due(notify.engine, outbound, NOW + timedelta(seconds=9)).retrying == 0  # not due
-    assert send_due(notify.engine, outbound, NOW + timedelta(seconds=10)).retrying == 1
-    assert send_due(notify.engine, outbound, NOW + timedelta(seconds=29)).retrying == 0  # 20 s
-    assert send_due(notify.engine, outbound, NOW + timedelta(seconds=30)).given_up == 1
-    assert send_due(notify.engine, outbound, NOW + timedelta(days=1)).sent == 0
+    assert send_due(notify, outbound, NOW).retrying == 1
+    assert send_due(notify, outbound, NOW + timedelta(seconds=9)).retrying == 0  # not due
+    assert send_due(notify, outbound, NOW + timedelta(seconds=10)).retrying == 1
+    assert send_due(notify, outbound, NOW + timedelta(seconds=29)).retrying == 0  # 20 s
+    assert send_due(notify, outbound, NOW + timedelta(seconds=30)).given_up == 1
+    assert send_due(notify, outbound, NOW + timedelta(days=1)).sent == 0
 
     with acting_as(ADMIN):
         [view], _, _ = notify.bus.handle(
@@ -281,7 +283,7 @@ def test_a_redelivered_event_queues_no_second_mail(
     )  # fmt: skip
     registry_events.deliver(event)
     registry_events.deliver(event)  # a new event id: the inbox would not catch it
-    send_due(notify.engine, outbound, NOW)
+    send_due(notify, outbound, NOW)
     assert len(smtp_sink.received) == 1
 
 
@@ -304,7 +306,7 @@ def test_two_senders_at_once_send_each_mail_once(
     senders = [outbound_to(smtp_sink.port) for _ in range(2)]
 
     with ThreadPoolExecutor(2) as pool:
-        reports = list(pool.map(lambda o: send_due(notify.engine, o, NOW), senders))
+        reports = list(pool.map(lambda o: send_due(notify, o, NOW), senders))
 
     assert sum(report.sent for report in reports) == 30
     subjects = [str(mail.message["Subject"]) for mail in smtp_sink.received]

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import pytest
+from tests.fakes import make_digests, send_due
 
 from ecbm_notify.adapters.smtp_sink import SmtpSink
-from ecbm_notify.application import commands, queries
-from ecbm_notify.application.sending import DigestSchedule, Outbound, make_digests, send_due
+from ecbm_notify.application.email import commands, queries
+from ecbm_notify.application.email.outbound import DigestSchedule, Outbound
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain.preferences import Frequency
 from ecbm_notify.domain.recipients import recipient_id_for
@@ -52,13 +53,13 @@ def test_a_daily_digest_merges_what_was_held_into_one_mail(
     registry_events.programme("Buddy Up")
     registry_events.programme("Mentor Me")
 
-    assert send_due(notify.engine, outbound, MONDAY_8).sent == 0  # held, not sent
-    assert make_digests(notify.engine, Frequency.DAILY, MONDAY_8 - timedelta(hours=2),
+    assert send_due(notify, outbound, MONDAY_8).sent == 0  # held, not sent
+    assert make_digests(notify, Frequency.DAILY, MONDAY_8 - timedelta(hours=2),
                         SCHEDULE) == 0  # before 07:00  # fmt: skip
-    assert make_digests(notify.engine, Frequency.DAILY, MONDAY_8, SCHEDULE) == 1
-    assert make_digests(notify.engine, Frequency.DAILY, MONDAY_8 + timedelta(hours=1),
+    assert make_digests(notify, Frequency.DAILY, MONDAY_8, SCHEDULE) == 1
+    assert make_digests(notify, Frequency.DAILY, MONDAY_8 + timedelta(hours=1),
                         SCHEDULE) == 0  # once per day  # fmt: skip
-    send_due(notify.engine, outbound, MONDAY_8)
+    send_due(notify, outbound, MONDAY_8)
 
     [mail] = smtp_sink.to(CONTACT)
     assert mail.message["Subject"] == "Your digest: 2 new messages"
@@ -74,16 +75,16 @@ def test_what_arrives_after_the_digest_waits_for_the_next_period(
     registry_events.organisation()
     choose(notify, "weekly")
     registry_events.programme("Buddy Up")
-    assert make_digests(notify.engine, Frequency.WEEKLY, MONDAY_8 - timedelta(days=1),
+    assert make_digests(notify, Frequency.WEEKLY, MONDAY_8 - timedelta(days=1),
                         SCHEDULE) == 0  # Sunday  # fmt: skip
-    assert make_digests(notify.engine, Frequency.DAILY, MONDAY_8, SCHEDULE) == 0  # not daily
-    assert make_digests(notify.engine, Frequency.WEEKLY, MONDAY_8, SCHEDULE) == 1
+    assert make_digests(notify, Frequency.DAILY, MONDAY_8, SCHEDULE) == 0  # not daily
+    assert make_digests(notify, Frequency.WEEKLY, MONDAY_8, SCHEDULE) == 1
     registry_events.programme("Mentor Me")
-    assert make_digests(notify.engine, Frequency.WEEKLY, MONDAY_8 + timedelta(hours=3),
+    assert make_digests(notify, Frequency.WEEKLY, MONDAY_8 + timedelta(hours=3),
                         SCHEDULE) == 0  # fmt: skip
-    assert make_digests(notify.engine, Frequency.WEEKLY, MONDAY_8 + timedelta(days=7),
+    assert make_digests(notify, Frequency.WEEKLY, MONDAY_8 + timedelta(days=7),
                         SCHEDULE) == 1  # fmt: skip
-    send_due(notify.engine, outbound, MONDAY_8 + timedelta(days=7))
+    send_due(notify, outbound, MONDAY_8 + timedelta(days=7))
 
     subjects = sorted(str(mail.message["Subject"]) for mail in smtp_sink.to(CONTACT))
     assert subjects == ["Your digest: 1 new message", "Your digest: 1 new message"]
@@ -95,8 +96,8 @@ def test_the_digests_unsubscribe_link_stops_every_digested_topic(
     registry_events.organisation()
     choose(notify, "daily")
     registry_events.programme("Buddy Up")
-    make_digests(notify.engine, Frequency.DAILY, MONDAY_8, SCHEDULE)
-    send_due(notify.engine, outbound, MONDAY_8)
+    make_digests(notify, Frequency.DAILY, MONDAY_8, SCHEDULE)
+    send_due(notify, outbound, MONDAY_8)
     [mail] = smtp_sink.to(CONTACT)
     token = str(mail.message["List-Unsubscribe"]).split("token=")[1].rstrip(">")
 

@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 
 import grpc
 import pytest
+from tests.fakes import send_due
 
 from ecbm.notify.v1 import notify_pb2 as pb
 from ecbm_notify.adapters.smtp_sink import SmtpSink
+from ecbm_notify.application.email.outbound import Outbound
 from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY
-from ecbm_notify.application.sending import Outbound, send_due
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.recipients import recipient_id_for
@@ -70,7 +71,7 @@ def test_one_click_unsubscribe_from_a_received_mail(
 ) -> None:  # fmt: skip
     registry_events.organisation()
     registry_events.programme("Buddy Up")
-    send_due(notify.engine, outbound, datetime.now(UTC))
+    send_due(notify, outbound, datetime.now(UTC))
     [mail] = smtp_sink.to(CONTACT)
     link = re.fullmatch(r"<(.+)>", mail.message["List-Unsubscribe"]).group(1)  # type: ignore[union-attr]
     target = urlsplit(link)
@@ -86,7 +87,7 @@ def test_one_click_unsubscribe_from_a_received_mail(
     assert email_preference(live_api) == pb.FREQUENCY_OFF
 
     registry_events.programme("Mentor Me")
-    send_due(notify.engine, outbound, datetime.now(UTC))
+    send_due(notify, outbound, datetime.now(UTC))
     assert len(smtp_sink.to(CONTACT)) == 1  # nothing more by e-mail
 
 

@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
+from tests.fakes import delivered, organisation_registered, programme_registered
 
-from ecbm_integration import registry
-from ecbm_notify.application.queries import ListNotifications
+from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import PermissionDenied
-from ecbm_runtime.inbox import Delivery, DuplicateDelivery, delivering
+from ecbm_runtime.inbox import DuplicateDelivery
 
 CONTACT = "an.peeters@example.org"
 EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
 
 
-def organisation_registered(organisation_id: str = "org1") -> registry.OrganisationRegistered:
-    return registry.OrganisationRegistered(
-        organisation_id=organisation_id,
-        display_name="Mentoring Lab",
-        kind="MENTORING_ORGANISATION",
-        country="BE",
-        contact_name="An Peeters",
-        contact_email=CONTACT,
-        occurred_at=datetime.now(UTC),
-    )
-
-
-def programme_registered(name: str = "Buddy Up") -> registry.ProgrammeRegistered:
-    return registry.ProgrammeRegistered(
-        programme_id=name.replace(" ", "").lower(),
-        organisation_id="org1",
-        display_name=name,
-        countries=["BE"],
-        languages=["nl"],
-        occurred_at=datetime.now(UTC),
-    )
-
-
 def deliver(notify: Notify, event: object, event_id: str) -> None:
-    with delivering(Delivery(handler=f"notify.{type(event).__name__}", event_id=event_id)):
-        notify.bus.handle(event)
+    notify.bus.handle(event, delivered(event, event_id))
 
 
 def inbox(notify: Notify, principal: Principal = EDITOR) -> list[str]:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from ecbm_notify.application.commands import MarkAllRead, MarkRead
-from ecbm_notify.application.queries import ListNotifications, UnreadCount
+from ecbm_notify.application.inbox.commands import MarkAllRead, MarkRead
+from ecbm_notify.application.inbox.queries import GetNotification, ListNotifications, UnreadCount
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.notification import NotificationNotFound
 from ecbm_notify.domain.recipients import recipient_id_for
@@ -47,8 +47,9 @@ class TestMarkRead:
     def test_marks_the_notification_read_and_lowers_the_unread_count(self, notify: Notify) -> None:
         newest = ids(notify)[0]
 
-        view = handle(notify, MarkRead(recipient_id=RECIPIENT, notification_id=newest))
+        handle(notify, MarkRead(recipient_id=RECIPIENT, notification_id=newest))
 
+        view = handle(notify, GetNotification(recipient_id=RECIPIENT, notification_id=newest))
         assert view.read  # type: ignore[attr-defined]
         assert unread(notify) == 2
         assert newest not in ids(notify, unread_only=True)
@@ -58,8 +59,9 @@ class TestMarkRead:
         command = MarkRead(recipient_id=RECIPIENT, notification_id=newest)
         handle(notify, command)
 
-        again = handle(notify, command)
+        assert handle(notify, command) is None
 
+        again = handle(notify, GetNotification(recipient_id=RECIPIENT, notification_id=newest))
         assert again.read  # type: ignore[attr-defined]
         assert unread(notify) == 2
 

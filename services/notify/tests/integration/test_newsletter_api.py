@@ -15,10 +15,10 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
-from ecbm_notify.adapters import people
+from ecbm_notify.adapters.people.people import People, PersonDetails
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.newsletter import commands
-from ecbm_notify.bootstrap import SERVICE, Notify, bootstrap
+from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, bootstrap
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.testing import api_in_process, bearer, free_port, violations
 
@@ -40,6 +40,7 @@ def api(notify: Notify, database_url: str, smtp_sink: SmtpSink) -> Iterator[Api]
         database_url=database_url, grpc_port=0, http_port=http_port, smtp_port=smtp_sink.port,
         public_base_url=f"http://127.0.0.1:{http_port}",
     )  # fmt: skip
+    assert isinstance(settings, NotifySettings)
     worker = bootstrap(settings)
     with api_in_process(SERVICE, settings) as (channel, _server, _wiring):
         yield Api(newsletter_pb2_grpc.NewsletterServiceStub(channel), worker, settings)
@@ -63,8 +64,8 @@ def test_editors_run_a_campaign_from_draft_to_sent_over_grpc(
 ) -> None:
     with notify.engine.begin() as connection:
         for n in range(3):
-            people.remember_person(
-                connection, people.PersonDetails(f"p{n}", f"p{n}@example.org", f"P {n}", "nl", True)
+            People(connection).remember_person(
+                PersonDetails(f"p{n}", f"p{n}@example.org", f"P {n}", "nl", True)
             )
     created = api.stub.CreateCampaign(
         pb.CreateCampaignRequest(request_id="dec", campaign=campaign(countries=["BE"])),

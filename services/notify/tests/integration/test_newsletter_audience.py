@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, insert, select
 
-from ecbm_notify.adapters import newsletter_sends
-from ecbm_notify.adapters.newsletter_projections import joined
-from ecbm_notify.adapters.newsletter_tables import (
+from ecbm_notify.adapters.newsletter.projections import joined
+from ecbm_notify.adapters.newsletter.sends import NewsletterSends
+from ecbm_notify.adapters.newsletter.tables import (
     newsletter_sends as sends,
 )
-from ecbm_notify.adapters.newsletter_tables import (
+from ecbm_notify.adapters.newsletter.tables import (
     newsletter_subscribers,
 )
 from ecbm_notify.adapters.read_models import recipients
@@ -65,7 +65,7 @@ def population(database_url: str) -> Iterator[Engine]:
                     contact_by_email=consent,
                 )
             )
-            newsletter_sends.remember_member(connection, f"p-{recipient_id}", country, roles)
+            NewsletterSends(connection).remember_member(f"p-{recipient_id}", country, roles)
         for subscriber_id, where, topics, state in SUBSCRIBERS:
             connection.execute(
                 insert(newsletter_subscribers).values(
@@ -118,8 +118,8 @@ audiences = st.builds(
 @given(audience=audiences)
 def test_the_expanded_audience_is_the_domain_filter(population: Engine, audience: Audience) -> None:
     with population.begin() as connection:
-        size = newsletter_sends.expand_audience(connection, "c", audience)
-        again = newsletter_sends.expand_audience(connection, "c", audience)  # idempotent
+        size = NewsletterSends(connection).expand_audience("c", audience)
+        again = NewsletterSends(connection).expand_audience("c", audience)  # idempotent
         found = set(connection.execute(select(sends.c.recipient_id)).scalars())
         connection.execute(delete(sends))
     assert found == expected(audience)

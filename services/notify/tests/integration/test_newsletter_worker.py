@@ -131,12 +131,12 @@ def test_the_worker_sends_a_due_campaign_to_the_members_the_audience_admits(
         "audience": {"countries": ["BE"], "roles": ["researcher"]},
     })  # fmt: skip
     with acting_as(EDITOR):
-        campaign = notify.bus.handle(commands.CreateCampaign(draft=draft))
-        notify.bus.handle(commands.ScheduleCampaign(campaign_id=campaign.id))
+        campaign_id = notify.bus.handle(commands.CreateCampaign(draft=draft))
+        notify.bus.handle(commands.ScheduleCampaign(campaign_id=campaign_id))
 
     def sent() -> bool:
         with acting_as(EDITOR):
-            view = notify.bus.handle(queries.GetCampaign(campaign_id=campaign.id))
+            view = notify.bus.handle(queries.GetCampaign(campaign_id=campaign_id))
         return bool(view.state == "sent")
 
     wait_until(sent, 30, message=f"campaign sent by the worker (log: {worker})")

@@ -8,10 +8,11 @@ from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import MetaData, select
+from tests.fakes import delivered
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.read_models import READ_MODEL_TABLES, recipients
-from ecbm_notify.application.queries import ListNotifications, LookupRecipient
+from ecbm_notify.application.inbox.queries import ListNotifications, LookupRecipient
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
@@ -236,17 +237,11 @@ def test_a_forgotten_person_is_not_brought_back_by_a_late_event(
 
 
 def test_the_same_forgetting_delivered_twice_is_refused_by_the_inbox(notify: Notify) -> None:
-    from ecbm_runtime.inbox import Delivery, delivering
-
     event = forgotten("p9")
-    with delivering(Delivery(handler="notify.PersonForgotten", event_id="forget-1")):
-        notify.bus.handle(event)
+    notify.bus.handle(event, delivered(event, "forget-1"))
 
-    with (
-        pytest.raises(DuplicateDelivery),
-        delivering(Delivery(handler="notify.PersonForgotten", event_id="forget-1")),
-    ):
-        notify.bus.handle(event)
+    with pytest.raises(DuplicateDelivery):
+        notify.bus.handle(event, delivered(event, "forget-1"))
 
 
 def test_a_person_moving_to_an_organisation_contacts_address_becomes_that_contact(

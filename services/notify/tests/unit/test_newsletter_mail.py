@@ -9,7 +9,7 @@ from email.parser import BytesParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecbm_notify.adapters.newsletter_mail import CampaignMail, Links, render_campaign
+from ecbm_notify.adapters.newsletter.mail import CampaignMail, Links, render_campaign
 from ecbm_notify.adapters.templates import TemplateRenderer
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import ContentBlock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from ecbm_notify.adapters.live import Fanout, InboxUpdate
-from ecbm_notify.application.watching import Watch
+from ecbm_notify.application.inbox.watching import Watch
 from ecbm_notify.entrypoints import sse
 from ecbm_runtime.testing import wait_until
 

@@ -214,7 +214,7 @@ def _smtp_answers(port: int) -> bool:
 
 def prerendered(count: int) -> list[bytes]:
     """Messages as the campaign renders them, flattened to SMTP's bytes beforehand."""
-    from ecbm_notify.adapters.newsletter_mail import CampaignMail, Links, render_campaign
+    from ecbm_notify.adapters.newsletter.mail import CampaignMail, Links, render_campaign
     from ecbm_notify.adapters.templates import TemplateRenderer
 
     renderer, blocks = TemplateRenderer(), campaign_blocks()

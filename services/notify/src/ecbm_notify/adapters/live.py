@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
-from ecbm_notify.adapters.views import NotificationView
+from ecbm_notify.adapters.inbox.views import NotificationView
 
 Change = Literal["unread_count", "created", "read", "resync"]
 DEFAULT_CAPACITY = 256

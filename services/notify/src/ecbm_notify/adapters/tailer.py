@@ -19,10 +19,10 @@ from dataclasses import replace
 
 from sqlalchemy import Connection, Engine
 
-from ecbm_notify.adapters import views
+from ecbm_notify.adapters.inbox.views import InboxViews
 from ecbm_notify.adapters.live import Change, Fanout, InboxUpdate
 from ecbm_runtime.db import read_only_connection
-from ecbm_runtime.eventstore import EventStore, StoredEvent
+from ecbm_runtime.eventstore import StoredEvent, store_for
 
 _log = logging.getLogger("ecbm_notify.live")
 _CHANGES: dict[str, Change] = {"NotificationCreated": "created", "NotificationRead": "read"}
@@ -42,7 +42,7 @@ class StoreTailer:
     def start(self) -> None:
         """Begin at the end of the store: watchers get history by listing, not from here."""
         with read_only_connection(self._engine) as connection:
-            self.position = EventStore(connection).max_position()
+            self.position = store_for(connection).max_position()
         self._thread.start()
 
     def stop(self) -> None:
@@ -64,7 +64,7 @@ class StoreTailer:
     def poll(self) -> int:
         """Publish the changes committed since the last poll; returns events read."""
         with read_only_connection(self._engine) as connection:
-            records = EventStore(connection).read_all(self.position, limit=_BATCH)
+            records = store_for(connection).read_all(self.position, limit=_BATCH)
             watched = self._fanout.watched_recipients()
             relevant = [r for r in records if r.type in _CHANGES]
             if relevant and watched:
@@ -84,11 +84,12 @@ def updates(
     taken once per batch, so every update carries the count after the batch.
     """
     ids = [record.entity_id for record in records]
-    found = views.notifications_by_id(connection, ids)
+    views = InboxViews(connection)
+    found = views.notifications_by_id(ids)
     mine = {key: view for key, view in found.items() if view.recipient_id in watched}
     if not mine:
         return []
-    counts = views.unread_counts(connection, {view.recipient_id for view in mine.values()})
+    counts = views.unread_counts({view.recipient_id for view in mine.values()})
     result = []
     for key, record in zip(ids, records, strict=True):
         view = mine.get(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ecbm_notify.adapters.views import RecipientView
+from ecbm_notify.adapters.inbox.views import RecipientView
 from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
 from ecbm_runtime.auth import current_principal
 from ecbm_runtime.errors import PermissionDenied

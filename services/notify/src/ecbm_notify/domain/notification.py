@@ -28,6 +28,18 @@ class NotificationRead(DomainEvent):
     pass
 
 
+# Erasure of a forgotten person (GDPR art. 17) blanks these fields of their stored
+# ``NotificationCreated`` events: what remains is that a notification existed, its topic and
+# what caused it. The projection skips redacted notifications, so a replay shows none.
+ERASED: dict[str, object] = {
+    "recipient_id": "",
+    "title": "",
+    "body": "",
+    "link": "",
+    "redacted": True,
+}
+
+
 class Notification(Aggregate):
     """One message for one recipient. Invariant: it is read at most once."""
 

@@ -23,9 +23,9 @@ from kombu.message import Message
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from pydantic import BaseModel, ConfigDict
 
-from ecbm_notify.adapters import delivery_metrics
+from ecbm_notify.adapters.email import metrics
 from ecbm_notify.domain.catalogue import CATALOGUE
-from ecbm_runtime.worker import Envelope, EventHandler, _handling, event_handler
+from ecbm_runtime.worker import EventHandler, Received, event_handler
 
 _log = logging.getLogger("ecbm_notify.worker")
 
@@ -84,11 +84,11 @@ class EveryEvent(EventHandler):
         self.consumer.ack_message(message)
         return True
 
-    def _open(self, body: Any, message: Message) -> Envelope | None:
-        envelope = super()._open(body, message)
-        if envelope is None:
+    def _open(self, body: Any, message: Message) -> Received[BaseModel] | None:
+        received = super()._open(body, message)
+        if received is None:
             return None
-        return dataclasses.replace(envelope, event=SeenEvent(type_name=_routing_key(message)))
+        return dataclasses.replace(received, event=SeenEvent(type_name=_routing_key(message)))
 
 
 def _routing_key(message: Message) -> str:
@@ -96,8 +96,8 @@ def _routing_key(message: Message) -> str:
 
 
 def _forward(event_class: type[BaseModel]) -> Callable[..., None]:
-    def handle(self: Any, event: BaseModel) -> None:
-        self.notify.bus.handle(event)
+    def handle(self: Any, received: Received[BaseModel]) -> None:
+        self.notify.bus.handle(received.event, received.context)
 
     handle.__name__ = method_name(event_class)
     handle.__doc__ = f"{event_class.__name__}: notify as the catalogue says."
@@ -105,8 +105,9 @@ def _forward(event_class: type[BaseModel]) -> Callable[..., None]:
 
 
 def _count_unknown(source: str) -> Callable[..., None]:
-    def count(self: Any, event: SeenEvent) -> None:
-        delivery_metrics.unknown_events.labels(source, event.type_name).inc()
+    def count(self: Any, received: Received[SeenEvent]) -> None:
+        event = received.event
+        metrics.unknown_events.labels(source, event.type_name).inc()
         _log.info("ignored an event notify has no use for",
                   extra={"source": source, "event_type": event.type_name})  # fmt: skip
 
@@ -122,7 +123,6 @@ def catalogue_handlers() -> type:
         handler = event_handler(source_of(event_class), event_class)(_forward(event_class))
         members[method_name(event_class)] = handler
     for source in sorted({source_of(event_class) for event_class in CATALOGUE}):
-        wrapped = _handling(_count_unknown(source))
-        EveryEvent.decorator(source, SeenEvent)(wrapped)
-        members[wrapped.__name__] = wrapped
+        counter = event_handler(source, SeenEvent, EveryEvent)(_count_unknown(source))
+        members[counter.__name__] = counter
     return type("CatalogueHandlers", (), members)

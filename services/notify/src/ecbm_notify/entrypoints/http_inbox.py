@@ -32,16 +32,19 @@ from urllib.parse import parse_qs, urlsplit
 
 import pydantic
 
-from ecbm_notify.application import commands, queries
+from ecbm_notify.application.email import commands as email_commands
+from ecbm_notify.application.email import queries as email_queries
+from ecbm_notify.application.inbox import commands, queries
 from ecbm_notify.application.newsletter import commands as newsletter_commands
+from ecbm_notify.application.newsletter import queries as newsletter_queries
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.unsubscribe import InvalidUnsubscribeToken
 from ecbm_notify.entrypoints import link_pages, sse
-from ecbm_notify.entrypoints.grpc_api import ACCESS
+from ecbm_notify.entrypoints.inbox_api import ACCESS
+from ecbm_notify.settings import NotifySettings
 from ecbm_runtime import auth, errors
 from ecbm_runtime.grpc.interceptors import bearer_token
 from ecbm_runtime.messagebus import MessageBus
-from ecbm_runtime.settings import ServiceSettings
 
 _log = logging.getLogger("ecbm_notify.http")
 _TOKEN_IN_QUERY = re.compile(r"(access_token=)[^&\s'\"]*")
@@ -59,13 +62,13 @@ _STATUS: dict[type[BaseException], int] = {
 class InboxHttpServer:
     """A small threaded HTTP server in a daemon thread, started and stopped by the api."""
 
-    def __init__(self, bus: MessageBus, settings: ServiceSettings) -> None:
+    def __init__(self, bus: MessageBus[Any], settings: NotifySettings) -> None:
         self.bus = bus
         self.verifier = auth.TokenVerifier.from_settings(settings)
-        self.heartbeat_seconds: float = getattr(settings, "sse_heartbeat_seconds", 15.0)
+        self.heartbeat_seconds = settings.sse_heartbeat_seconds
         self.page = resources.files("ecbm_notify.entrypoints").joinpath("inbox.html").read_bytes()
-        self.host: str = getattr(settings, "http_host", "127.0.0.1")
-        address = (self.host, getattr(settings, "http_port", 0))
+        self.host = settings.http_host
+        address = (self.host, settings.http_port)
         self._server = ThreadingHTTPServer(address, _InboxHandler)
         self._server.daemon_threads = True
         self._server.inbox = self  # type: ignore[attr-defined]
@@ -185,8 +188,11 @@ class _InboxHandler(BaseHTTPRequestHandler):
         command = commands.MarkRead(
             recipient_id=_recipient(principal, params), notification_id=params["notification_id"]
         )
-        view = self._as(principal, "MarkRead", command)
-        self._json(200, sse.notification_json(view))
+        self._as(principal, "MarkRead", command)
+        query = queries.GetNotification(
+            recipient_id=command.recipient_id, notification_id=command.notification_id
+        )
+        self._json(200, sse.notification_json(self._as(principal, "MarkRead", query)))
 
     def _mark_all_read(self, params: dict[str, str]) -> None:
         principal = self._principal()
@@ -197,7 +203,7 @@ class _InboxHandler(BaseHTTPRequestHandler):
         """GET only shows what the link would do: mail scanners follow links (RFC 8058)."""
         token = params.get("token", "")
         try:
-            request = self.inbox.bus.handle(queries.CheckUnsubscribeToken(token=token))
+            request = self.inbox.bus.handle(email_queries.CheckUnsubscribeToken(token=token))
         except InvalidUnsubscribeToken as error:
             self._html(400, link_pages.refused(error.why))
             return
@@ -205,7 +211,7 @@ class _InboxHandler(BaseHTTPRequestHandler):
 
     def _unsubscribe(self, params: dict[str, str]) -> None:
         try:
-            done = self.inbox.bus.handle(commands.Unsubscribe(token=params.get("token", "")))
+            done = self.inbox.bus.handle(email_commands.Unsubscribe(token=params.get("token", "")))
         except InvalidUnsubscribeToken as error:
             self._html(400, link_pages.refused(error.why))
             return
@@ -218,13 +224,14 @@ class _InboxHandler(BaseHTTPRequestHandler):
     def _confirm_subscription(self, params: dict[str, str]) -> None:
         command = newsletter_commands.ConfirmSubscription(token=params.get("token") or "-")
         try:
-            subscriber = self.inbox.bus.handle(command)
+            subscriber_id = self.inbox.bus.handle(command)
         except (InvalidUnsubscribeToken, errors.InvalidArgument, errors.NotFound) as error:
             why = error.why if isinstance(error, InvalidUnsubscribeToken) else "unknown link"
             self._html(400, link_pages.confirmation_refused(why))
             return
         _log.info("newsletter subscription confirmed by link")
-        self._html(200, link_pages.subscribed(subscriber.email))
+        query = newsletter_queries.GetSubscriber(subscriber_id=subscriber_id)
+        self._html(200, link_pages.subscribed(self.inbox.bus.handle(query).email))
 
     # Helpers ----------------------------------------------------------------------------
 

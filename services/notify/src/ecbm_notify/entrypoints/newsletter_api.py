@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
-from ecbm_notify.adapters.newsletter_views import CampaignView, Page, SubscriberView
+from ecbm_notify.adapters.newsletter.views import CampaignView, Page, SubscriberView
 from ecbm_notify.application.newsletter import commands, queries
 from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
@@ -57,7 +57,7 @@ _SUBSCRIBER_STATE_OF = {state: value for value, state in _SUBSCRIBER_STATES.item
 M = TypeVar("M", bound=BaseModel)
 
 
-def registration(bus: MessageBus) -> ServiceRegistration:
+def registration(bus: MessageBus[Any]) -> ServiceRegistration:
     return ServiceRegistration(
         newsletter_pb2_grpc.add_NewsletterServiceServicer_to_server,
         NewsletterServicer(bus),
@@ -66,15 +66,19 @@ def registration(bus: MessageBus) -> ServiceRegistration:
 
 
 class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
-    def __init__(self, bus: MessageBus) -> None:
+    def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
+
+    def _campaign(self, campaign_id: str) -> pb.Campaign:
+        """The campaign as it is now: what every campaign command answers with."""
+        return campaign_to_proto(self.bus.handle(queries.GetCampaign(campaign_id=campaign_id)))
 
     def CreateCampaign(
         self, request: pb.CreateCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
         fields = {"request_id": request.request_id, "draft": _draft_fields(request.campaign)}
         command = validated(commands.CreateCampaign, fields, {"draft": "campaign"})
-        return campaign_to_proto(self.bus.handle(command))
+        return self._campaign(self.bus.handle(command))
 
     def UpdateCampaign(
         self, request: pb.UpdateCampaignRequest, context: grpc.ServicerContext
@@ -90,13 +94,13 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
         }
         renamed = {"changes": "campaign", "expected_version": "campaign.version"}
         command = validated(commands.UpdateCampaign, fields, renamed)
-        return campaign_to_proto(self.bus.handle(command))
+        self.bus.handle(command)
+        return self._campaign(command.campaign_id)
 
     def GetCampaign(
         self, request: pb.GetCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
-        query = queries.GetCampaign(campaign_id=_campaign_id(request.name))
-        return campaign_to_proto(self.bus.handle(query))
+        return self._campaign(_campaign_id(request.name))
 
     def ListCampaigns(
         self, request: pb.ListCampaignsRequest, context: grpc.ServicerContext
@@ -131,31 +135,36 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
             campaign_id=_campaign_id(request.name),
             send_at=request.send_time.ToDatetime(tzinfo=UTC),
         )
-        return campaign_to_proto(self.bus.handle(command))
+        self.bus.handle(command)
+        return self._campaign(command.campaign_id)
 
     def SendCampaign(
         self, request: pb.SendCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
         command = commands.ScheduleCampaign(campaign_id=_campaign_id(request.name))
-        return campaign_to_proto(self.bus.handle(command))
+        self.bus.handle(command)
+        return self._campaign(command.campaign_id)
 
     def PauseCampaign(
         self, request: pb.PauseCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
         command = commands.PauseCampaign(campaign_id=_campaign_id(request.name))
-        return campaign_to_proto(self.bus.handle(command))
+        self.bus.handle(command)
+        return self._campaign(command.campaign_id)
 
     def ResumeCampaign(
         self, request: pb.ResumeCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
         command = commands.ResumeCampaign(campaign_id=_campaign_id(request.name))
-        return campaign_to_proto(self.bus.handle(command))
+        self.bus.handle(command)
+        return self._campaign(command.campaign_id)
 
     def CancelCampaign(
         self, request: pb.CancelCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
         command = commands.CancelCampaign(campaign_id=_campaign_id(request.name))
-        return campaign_to_proto(self.bus.handle(command))
+        self.bus.handle(command)
+        return self._campaign(command.campaign_id)
 
     def Subscribe(
         self, request: pb.SubscribeRequest, context: grpc.ServicerContext
@@ -178,8 +187,10 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
         self, request: pb.ConfirmSubscriptionRequest, context: grpc.ServicerContext
     ) -> pb.Subscriber:
         command = validated(commands.ConfirmSubscription, {"token": request.token}, {})
-        view: SubscriberView = self.bus.handle(command)
-        public = subscriber_to_proto(view)
+        subscriber_id = self.bus.handle(command)
+        public = subscriber_to_proto(
+            self.bus.handle(queries.GetSubscriber(subscriber_id=subscriber_id))
+        )
         public.email = ""  # the token's holder learns only that it worked
         return public
 

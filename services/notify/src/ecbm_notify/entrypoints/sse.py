@@ -12,9 +12,9 @@ import json
 from datetime import datetime
 from typing import Any, Protocol
 
+from ecbm_notify.adapters.inbox.views import NotificationView
 from ecbm_notify.adapters.live import InboxUpdate, SubscriptionClosed
-from ecbm_notify.adapters.views import NotificationView
-from ecbm_notify.application.watching import Watch
+from ecbm_notify.application.inbox.watching import Watch
 
 _EVENT_NAMES = {
     "unread_count": "unread",

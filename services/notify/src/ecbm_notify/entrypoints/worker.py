@@ -1,5 +1,5 @@
-"""Notify's worker: every service's events in, notifications out; the e-mail sender and
-the digests on timers."""
+"""Notify's worker: every service's events in, notifications out; the e-mail sender, the
+digests and the newsletter on timers. Every handler method hands a message to the bus."""
 # nameko ships no annotations.
 # mypy: disable-error-code="no-untyped-call,misc,untyped-decorator"
 
@@ -11,13 +11,20 @@ from typing import Any
 from nameko.timer import Timer
 
 from ecbm_integration import registry
-from ecbm_notify.application.email import utc_now
+from ecbm_notify.application.dependencies import NotifyDependencies
+from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
 from ecbm_notify.application.newsletter import commands as newsletter
-from ecbm_notify.application.sending import make_digests, send_due
-from ecbm_notify.bootstrap import Notify, NotifySettings, bootstrap
+from ecbm_notify.bootstrap import bootstrap
 from ecbm_notify.domain.preferences import DIGESTS
 from ecbm_notify.entrypoints.catalogue_handlers import catalogue_handlers
-from ecbm_runtime.worker import ServiceBus, ServiceWorker, event_handler, worker_settings
+from ecbm_runtime.wiring import Application
+from ecbm_runtime.worker import (
+    Received,
+    ServiceBus,
+    ServiceWorker,
+    event_handler,
+    worker_settings,
+)
 
 _log = logging.getLogger("ecbm_notify.worker")
 
@@ -31,7 +38,6 @@ class SettingsTimer(Timer):
 
     def setup(self) -> None:
         settings = worker_settings(self.container.service_name)
-        assert isinstance(settings, NotifySettings)
         self.interval = float(getattr(settings, self.setting))
 
 
@@ -39,21 +45,20 @@ class NotifyWorker(catalogue_handlers(), ServiceWorker):  # type: ignore[misc]
     """Catalogue event types come with `catalogue_handlers`; the others are below."""
 
     name = "notify"
-    notify: Notify = ServiceBus(bootstrap)  # type: ignore[assignment]
+    notify: Application[NotifyDependencies] = ServiceBus(bootstrap)  # type: ignore[assignment]
 
     @SettingsTimer.decorator("mail_send_interval_seconds")
     def send_mail(self) -> None:
         """Due deliveries to SMTP; while SMTP is down they wait, and the next tick retries."""
-        if self.notify.outbound is not None:
-            report = send_due(self.notify.engine, self.notify.outbound, utc_now())
-            if report.sent or report.failed or report.retrying or report.given_up:
-                _log.info("mail sent", extra=vars(report))
+        report = self.notify.bus.handle(SendDueMail())
+        if report.sent or report.failed or report.retrying or report.given_up:
+            _log.info("mail sent", extra=vars(report))
 
     @SettingsTimer.decorator("digest_check_interval_seconds")
     def make_digests(self) -> None:
         """Each period's digests once (their key is the period), queued for `send_mail`."""
         for frequency in DIGESTS:
-            made = make_digests(self.notify.engine, frequency, utc_now(), self.notify.digests)
+            made = self.notify.bus.handle(MakeDigests(frequency=frequency))
             if made:
                 _log.info("digests queued", extra={"frequency": frequency, "count": made})
 
@@ -64,35 +69,40 @@ class NotifyWorker(catalogue_handlers(), ServiceWorker):  # type: ignore[misc]
 
     # The newsletter's audience filters on country and roles: its own queues of the events.
     @event_handler("registry", registry.PersonJoined)
-    def newsletter_member_joined(self, event: registry.PersonJoined) -> None:
-        self._newsletter_member(event)
+    def newsletter_member_joined(self, received: Received[registry.PersonJoined]) -> None:
+        self._newsletter_member(received.event, received)
 
     @event_handler("registry", registry.PersonUpdated)
-    def newsletter_member_updated(self, event: registry.PersonUpdated) -> None:
-        self._newsletter_member(event)
+    def newsletter_member_updated(self, received: Received[registry.PersonUpdated]) -> None:
+        self._newsletter_member(received.event, received)
 
-    def _newsletter_member(self, event: registry.PersonJoined | registry.PersonUpdated) -> None:
+    def _newsletter_member(
+        self, event: registry.PersonJoined | registry.PersonUpdated, received: Received[Any]
+    ) -> None:
         profile = newsletter.RememberMemberProfile(
             person_id=event.person_id, country=event.country, roles=tuple(event.roles)
         )
-        self.notify.bus.handle(profile)
+        self.notify.bus.handle(profile, received.context)
 
     @event_handler("registry", registry.PersonForgotten)
-    def newsletter_member_forgotten(self, event: registry.PersonForgotten) -> None:
-        self.notify.bus.handle(newsletter.ForgetMemberProfile(person_id=event.person_id))
+    def newsletter_member_forgotten(self, received: Received[registry.PersonForgotten]) -> None:
+        forget = newsletter.ForgetMemberProfile(person_id=received.event.person_id)
+        self.notify.bus.handle(forget, received.context)
 
     @event_handler("registry", registry.OrganisationRegistered)
-    def on_organisation_registered(self, event: registry.OrganisationRegistered) -> None:
-        self.notify.bus.handle(event)
+    def on_organisation_registered(
+        self, received: Received[registry.OrganisationRegistered]
+    ) -> None:
+        self.notify.bus.handle(received.event, received.context)
 
     @event_handler("registry", registry.PersonJoined)
-    def on_person_joined(self, event: registry.PersonJoined) -> None:
-        self.notify.bus.handle(event)
+    def on_person_joined(self, received: Received[registry.PersonJoined]) -> None:
+        self.notify.bus.handle(received.event, received.context)
 
     @event_handler("registry", registry.PersonUpdated)
-    def on_person_updated(self, event: registry.PersonUpdated) -> None:
-        self.notify.bus.handle(event)
+    def on_person_updated(self, received: Received[registry.PersonUpdated]) -> None:
+        self.notify.bus.handle(received.event, received.context)
 
     @event_handler("registry", registry.PersonForgotten)
-    def on_person_forgotten(self, event: registry.PersonForgotten) -> None:
-        self.notify.bus.handle(event)
+    def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:
+        self.notify.bus.handle(received.event, received.context)

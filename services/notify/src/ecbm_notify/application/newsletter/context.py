@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ecbm_notify.adapters.newsletter_mail import Links
+from ecbm_notify.adapters.newsletter.mail import Links
 from ecbm_notify.adapters.templates import TemplateRenderer
-from ecbm_notify.application.email import Clock, Mailer, utc_now
+from ecbm_notify.application.ports import Mailer
 
 
 @dataclass
@@ -22,4 +22,3 @@ class Newsletter:
     batch_size: int = 500
     lease_seconds: float = 60.0
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)
-    clock: Clock = utc_now

@@ -1,43 +1,43 @@
-"""Newsletter use cases: editors' campaigns, the public's double opt-in, members' profiles."""
+"""Newsletter use cases: editors' campaigns, the public's double opt-in, members' profiles.
+
+Commands answer with an id or nothing; the servicer then asks a query for the view.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection
-
-from ecbm_notify.adapters import deliveries, newsletter_sends, newsletter_views, people
 from ecbm_notify.adapters.mailer import MailError, compose
-from ecbm_notify.adapters.newsletter_mail import (
+from ecbm_notify.adapters.newsletter.mail import (
     NAME,
     UNSUBSCRIBE,
     CampaignRenderingFailed,
     render_campaign,
 )
+from ecbm_notify.adapters.newsletter.views import CampaignView, Page, SubscriberView
+from ecbm_notify.adapters.views import NotifyViews
+from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.newsletter import commands, queries
-from ecbm_notify.application.newsletter.context import Newsletter
-from ecbm_notify.application.newsletter.sending import send_due_campaigns
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import Campaign, CampaignNotFound, Draft
 from ecbm_notify.domain.preferences import DEFAULTS, Channel, Topic
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Subscriber, checked_email
-from ecbm_runtime.auth import current_principal
 from ecbm_runtime.errors import Conflict, FieldViolation, InvalidArgument, NotFound, RuleViolation
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
-ReadConnection = Callable[[], Connection]
 _log = logging.getLogger("ecbm_notify.newsletter")
 
 
 class CampaignTemplateProblem(RuleViolation):
     """The campaign does not render; nothing was scheduled."""
+
+
+class SubscriptionNotFound(NotFound):
+    """No subscriber has this id (a confirmation link for a subscription that is gone)."""
 
 
 @dataclass(frozen=True)
@@ -47,25 +47,20 @@ class Preview:
     html: str
 
 
-def create_campaign(
-    command: commands.CreateCampaign, uow: UnitOfWorkFactory
-) -> newsletter_views.CampaignView:
+def create_campaign(command: commands.CreateCampaign, deps: NotifyDependencies) -> str:
     """Idempotent on ``request_id``: a retry answers with the campaign the first made."""
-    principal = current_principal()
     campaign_id = new_id("campaign", command.request_id)
-    with uow() as work:
+    with deps.uow() as work:
         repository = work.repository(Campaign)
         if not repository.exists(campaign_id):
-            creator = principal.subject if principal else "system"
+            creator = deps.context.actor or "system"
             repository.add(Campaign.create(campaign_id, command.draft, creator))
         work.commit()
-        return _view(work.connection, campaign_id)
+    return campaign_id
 
 
-def update_campaign(
-    command: commands.UpdateCampaign, uow: UnitOfWorkFactory
-) -> newsletter_views.CampaignView:
-    with uow() as work:
+def update_campaign(command: commands.UpdateCampaign, deps: NotifyDependencies) -> None:
+    with deps.uow() as work:
         campaign = _load(work, command.campaign_id)
         if command.expected_version and command.expected_version != campaign.version:
             raise Conflict(
@@ -74,67 +69,72 @@ def update_campaign(
         current = campaign.draft.model_dump()
         campaign.revise(Draft.model_validate({**current, **command.changes}))
         work.commit()
-        return _view(work.connection, command.campaign_id)
 
 
-def schedule_campaign(
-    command: commands.ScheduleCampaign, uow: UnitOfWorkFactory, newsletter: Newsletter
-) -> newsletter_views.CampaignView:
+def schedule_campaign(command: commands.ScheduleCampaign, deps: NotifyDependencies) -> None:
     """Renders the campaign once first: a template error fails here, never mid-send."""
-    now = newsletter.clock()
-    with uow() as work:
+    now = deps.clock()
+    with deps.uow() as work:
         campaign = _load(work, command.campaign_id)
         draft = campaign.draft
         try:
             render_campaign(
-                newsletter.renderer, draft.template, draft.language, draft.subject, draft.blocks
-            )
+                deps.newsletter.renderer, draft.template, draft.language, draft.subject,
+                draft.blocks,
+            )  # fmt: skip
         except CampaignRenderingFailed as error:
             raise CampaignTemplateProblem(str(error)) from error
         campaign.schedule(command.send_at or now, now)
         work.commit()
-        return _view(work.connection, command.campaign_id)
 
 
-def _step(name: str, command: Any, uow: UnitOfWorkFactory) -> newsletter_views.CampaignView:
-    with uow() as work:
-        getattr(_load(work, command.campaign_id), name)()
+def pause_campaign(command: commands.PauseCampaign, deps: NotifyDependencies) -> None:
+    _step(deps, command.campaign_id, Campaign.pause)
+
+
+def resume_campaign(command: commands.ResumeCampaign, deps: NotifyDependencies) -> None:
+    _step(deps, command.campaign_id, Campaign.resume)
+
+
+def cancel_campaign(command: commands.CancelCampaign, deps: NotifyDependencies) -> None:
+    _step(deps, command.campaign_id, Campaign.cancel)
+
+
+def _step(deps: NotifyDependencies, campaign_id: str, step: Any) -> None:
+    with deps.uow() as work:
+        step(_load(work, campaign_id))
         work.commit()
-        return _view(work.connection, command.campaign_id)
 
 
-def _load(work: UnitOfWork, campaign_id: str) -> Campaign:
+def _load(work: UnitOfWork[NotifyViews], campaign_id: str) -> Campaign:
     campaign = work.repository(Campaign).find(campaign_id)
     if campaign is None:
         raise CampaignNotFound(f"no campaign {campaign_id!r}")
     return campaign
 
 
-def _view(connection: Connection, campaign_id: str) -> newsletter_views.CampaignView:
-    view = newsletter_views.campaign(connection, campaign_id)
+def _view(views: NotifyViews, campaign_id: str) -> CampaignView:
+    view = views.campaigns.campaign(campaign_id)
     if view is None:
         raise CampaignNotFound(f"no campaign {campaign_id!r}")
     return view
 
 
-def get_campaign(query: queries.GetCampaign, read: ReadConnection) -> newsletter_views.CampaignView:
-    with read() as connection:
-        return _view(connection, query.campaign_id)
+def get_campaign(query: queries.GetCampaign, deps: NotifyDependencies) -> CampaignView:
+    with deps.read() as views:
+        return _view(views, query.campaign_id)
 
 
-def list_campaigns(query: queries.ListCampaigns, read: ReadConnection) -> newsletter_views.Page:
-    with read() as connection:
-        return newsletter_views.list_campaigns(
-            connection, query.state, query.page_size, query.offset
-        )
+def list_campaigns(query: queries.ListCampaigns, deps: NotifyDependencies) -> Page:
+    with deps.read() as views:
+        return views.campaigns.list_campaigns(query.state, query.page_size, query.offset)
 
 
-def preview_campaign(
-    query: queries.PreviewCampaign, read: ReadConnection, newsletter: Newsletter
-) -> Preview:
-    with read() as connection:
-        view = _view(connection, query.campaign_id)
-    sample_link = newsletter.links.unsubscribe_url("preview", newsletter.clock())
+def preview_campaign(query: queries.PreviewCampaign, deps: NotifyDependencies) -> Preview:
+    with deps.read() as views:
+        view = _view(views, query.campaign_id)
+    newsletter = deps.newsletter
+    sample_link = newsletter.links.unsubscribe_url("preview", deps.clock())
     try:
         mail = render_campaign(
             newsletter.renderer,
@@ -151,33 +151,30 @@ def preview_campaign(
     return Preview(mail.subject, mail.text, mail.html)
 
 
-def subscribe(
-    command: commands.Subscribe, uow: UnitOfWorkFactory, newsletter: Newsletter
-) -> newsletter_views.SubscriberView:
+def subscribe(command: commands.Subscribe, deps: NotifyDependencies) -> None:
     """Pending until confirmed; the link is mailed now. Saying nothing about whether the
     address was known keeps the endpoint from telling strangers who subscribed."""
     email = checked_email(command.email)
     subscriber_id = recipient_id_for(email)
-    with uow() as work:
+    with deps.uow() as work:
         repository = work.repository(Subscriber)
         subscriber = repository.find(subscriber_id)
         if subscriber is None:
             repository.add(Subscriber.request(subscriber_id, email, command.interests))
             must_confirm = True
         else:
-            turned_off = newsletter_views.opted_out(work.connection, subscriber_id)
+            turned_off = work.views.campaigns.opted_out(subscriber_id)
             must_confirm = subscriber.request_again(command.interests, turned_off)
         work.commit()
-        view = newsletter_views.subscriber(work.connection, subscriber_id)
+        view = work.views.campaigns.subscriber(subscriber_id)
     assert view is not None, "projected in the same transaction"
     if must_confirm:
-        _mail_confirmation(view, newsletter)
-    return view
+        _mail_confirmation(view, deps)
 
 
-def _mail_confirmation(view: newsletter_views.SubscriberView, newsletter: Newsletter) -> None:
-    now = newsletter.clock()
-    token = newsletter.links.confirmation_token(view.id, CONFIRMATION_PURPOSE, now)
+def _mail_confirmation(view: SubscriberView, deps: NotifyDependencies) -> None:
+    newsletter = deps.newsletter
+    token = newsletter.links.confirmation_token(view.id, CONFIRMATION_PURPOSE, deps.clock())
     base = newsletter.links.public_base_url.rstrip("/")
     context = {
         "recipient_name": view.display_name,
@@ -196,76 +193,51 @@ def _mail_confirmation(view: newsletter_views.SubscriberView, newsletter: Newsle
         )
 
 
-def confirm_subscription(
-    command: commands.ConfirmSubscription, uow: UnitOfWorkFactory, newsletter: Newsletter
-) -> newsletter_views.SubscriberView:
-    request = unsubscribe.verify(newsletter.links.key, command.token, newsletter.clock())
+def confirm_subscription(command: commands.ConfirmSubscription, deps: NotifyDependencies) -> str:
+    """Confirms the token's subscription; its subscriber id."""
+    now = deps.clock()
+    request = unsubscribe.verify(deps.newsletter.links.key, command.token, now)
     if request.topic != CONFIRMATION_PURPOSE:
         raise InvalidArgument(FieldViolation("token", "not a subscription confirmation"))
-    with uow() as work:
+    with deps.uow() as work:
         subscriber = work.repository(Subscriber).find(request.recipient_id)
         if subscriber is None:
-            raise NotFound("no such subscription")
+            raise SubscriptionNotFound("no such subscription")
         subscriber.confirm()
-        if newsletter_views.opted_out(work.connection, request.recipient_id):
+        if work.views.campaigns.opted_out(request.recipient_id):
             # A new double opt-in after the newsletter's unsubscribe link: on again.
-            deliveries.save_preference(
-                work.connection, request.recipient_id, Topic.NEWSLETTER, Channel.EMAIL,
-                DEFAULTS[(Topic.NEWSLETTER, Channel.EMAIL)], newsletter.clock(),
+            work.views.deliveries.save_preference(
+                request.recipient_id, Topic.NEWSLETTER, Channel.EMAIL,
+                DEFAULTS[(Topic.NEWSLETTER, Channel.EMAIL)], now,
             )  # fmt: skip
         work.commit()
-        view = newsletter_views.subscriber(work.connection, request.recipient_id)
-    assert view is not None, "projected in the same transaction"
+    return request.recipient_id
+
+
+def get_subscriber(query: queries.GetSubscriber, deps: NotifyDependencies) -> SubscriberView:
+    with deps.read() as views:
+        view = views.campaigns.subscriber(query.subscriber_id)
+    if view is None:
+        raise SubscriptionNotFound("no such subscription")
     return view
 
 
-def list_subscribers(query: queries.ListSubscribers, read: ReadConnection) -> newsletter_views.Page:
-    with read() as connection:
-        return newsletter_views.list_subscribers(
-            connection, query.state, query.page_size, query.offset
-        )
+def list_subscribers(query: queries.ListSubscribers, deps: NotifyDependencies) -> Page:
+    with deps.read() as views:
+        return views.campaigns.list_subscribers(query.state, query.page_size, query.offset)
 
 
 def remember_member_profile(
-    command: commands.RememberMemberProfile, uow: UnitOfWorkFactory
+    command: commands.RememberMemberProfile, deps: NotifyDependencies
 ) -> None:
-    with uow() as work:
+    with deps.uow() as work:
         # A PersonJoined redelivered or overtaken by PersonForgotten must not bring them back.
-        if not people.is_forgotten(work.connection, command.person_id):
-            newsletter_sends.remember_member(
-                work.connection, command.person_id, command.country, command.roles
-            )
+        if not work.views.people.is_forgotten(command.person_id):
+            work.views.sends.remember_member(command.person_id, command.country, command.roles)
         work.commit()
 
 
-def forget_member_profile(command: commands.ForgetMemberProfile, uow: UnitOfWorkFactory) -> None:
-    with uow() as work:
-        newsletter_sends.forget_member(work.connection, command.person_id)
+def forget_member_profile(command: commands.ForgetMemberProfile, deps: NotifyDependencies) -> None:
+    with deps.uow() as work:
+        work.views.sends.forget_member(command.person_id)
         work.commit()
-
-
-# Handlers take (message, uow=...) or (message, read=...); those in the *_WITH_NEWSLETTER
-# tables also take newsletter=... (templates, SMTP, links).
-COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
-    commands.CreateCampaign: create_campaign,
-    commands.UpdateCampaign: update_campaign,
-    commands.PauseCampaign: partial(_step, "pause"),
-    commands.ResumeCampaign: partial(_step, "resume"),
-    commands.CancelCampaign: partial(_step, "cancel"),
-    commands.RememberMemberProfile: remember_member_profile,
-    commands.ForgetMemberProfile: forget_member_profile,
-}
-COMMAND_HANDLERS_WITH_NEWSLETTER: dict[type, Callable[..., Any]] = {
-    commands.ScheduleCampaign: schedule_campaign,
-    commands.Subscribe: subscribe,
-    commands.ConfirmSubscription: confirm_subscription,
-    commands.SendDueCampaigns: send_due_campaigns,
-}
-QUERY_HANDLERS: dict[type, Callable[..., Any]] = {
-    queries.GetCampaign: get_campaign,
-    queries.ListCampaigns: list_campaigns,
-    queries.ListSubscribers: list_subscribers,
-}
-QUERY_HANDLERS_WITH_NEWSLETTER: dict[type, Callable[..., Any]] = {
-    queries.PreviewCampaign: preview_campaign,
-}

@@ -32,3 +32,7 @@ class ListSubscribers(Query):
     state: Literal["pending", "confirmed", "unsubscribed"] | None = None
     page_size: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
+
+
+class GetSubscriber(Query):
+    subscriber_id: str = Field(min_length=1, max_length=64)

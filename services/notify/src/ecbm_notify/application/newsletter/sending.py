@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
@@ -21,32 +20,29 @@ from itertools import repeat
 
 from prometheus_client import Counter
 
-from ecbm_notify.adapters import newsletter_sends, newsletter_views
 from ecbm_notify.adapters.mailer import MailRejected, MailUnavailable
-from ecbm_notify.adapters.newsletter_mail import CampaignMail, render_campaign
-from ecbm_notify.adapters.newsletter_sends import Addressee, Outcome
-from ecbm_notify.application.email import Mailer
+from ecbm_notify.adapters.newsletter.mail import CampaignMail, render_campaign
+from ecbm_notify.adapters.newsletter.sends import Addressee, Outcome
+from ecbm_notify.adapters.views import NotifyViews
+from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.newsletter import commands
-from ecbm_notify.application.newsletter.context import Newsletter
+from ecbm_notify.application.ports import Mailer
 from ecbm_notify.domain.campaign import Campaign
 from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.uow import UnitOfWork
 
 _log = logging.getLogger("ecbm_notify.newsletter")
 messages = Counter("ecbm_newsletter_messages", "Newsletter messages by outcome.", ("outcome",))
-UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
-def send_due_campaigns(
-    command: commands.SendDueCampaigns, uow: UnitOfWorkFactory, newsletter: Newsletter
-) -> int:
+def send_due_campaigns(command: commands.SendDueCampaigns, deps: NotifyDependencies) -> int:
     """Returns how many messages went out in this tick."""
     deadline = time.monotonic() + command.max_seconds
-    with uow() as work:
-        due = newsletter_views.due_campaigns(work.connection, newsletter.clock())
+    with deps.read() as views:
+        due = views.campaigns.due_campaigns(deps.clock())
     sent = 0
     for campaign_id in due:
-        sent += CampaignSender(campaign_id, uow, newsletter).run(deadline)
+        sent += CampaignSender(campaign_id, deps).run(deadline)
         if time.monotonic() >= deadline:
             break
     return sent
@@ -57,17 +53,17 @@ class _Stop(Exception):
 
 
 class CampaignSender:
-    def __init__(self, campaign_id: str, uow: UnitOfWorkFactory, newsletter: Newsletter) -> None:
-        self.campaign_id, self.uow, self.newsletter = campaign_id, uow, newsletter
+    def __init__(self, campaign_id: str, deps: NotifyDependencies) -> None:
+        self.campaign_id, self.deps, self.newsletter = campaign_id, deps, deps.newsletter
         self.sent = 0
 
     def run(self, deadline: float) -> int:
         if not self._lease():
             return 0
         try:
-            with self.uow() as work:
-                interrupted = newsletter_sends.settle_interrupted(
-                    work.connection, self.campaign_id, self.newsletter.clock()
+            with self.deps.uow() as work:
+                interrupted = work.views.sends.settle_interrupted(
+                    self.campaign_id, self.deps.clock()
                 )
                 work.commit()
             if interrupted:
@@ -84,31 +80,25 @@ class CampaignSender:
                 extra={"campaign_id": self.campaign_id},
             )
         finally:
-            with self.uow() as work:
-                newsletter_sends.release_lease(
-                    work.connection, self.campaign_id, self.newsletter.owner
-                )
+            with self.deps.uow() as work:
+                work.views.sends.release_lease(self.campaign_id, self.newsletter.owner)
                 work.commit()
         return self.sent
 
     def _lease(self) -> bool:
-        now = self.newsletter.clock()
+        now = self.deps.clock()
         until = now + _seconds(self.newsletter.lease_seconds)
-        with self.uow() as work:
-            held = newsletter_sends.take_lease(
-                work.connection, self.campaign_id, self.newsletter.owner, now, until
-            )
+        with self.deps.uow() as work:
+            held = work.views.sends.take_lease(self.campaign_id, self.newsletter.owner, now, until)
             work.commit()
         return held
 
     def _start(self) -> CampaignMail | None:
         """Expand the audience of a scheduled campaign (same transaction as the event)."""
-        with self.uow() as work:
+        with self.deps.uow() as work:
             campaign = work.repository(Campaign).get(self.campaign_id)
             if campaign.state == "scheduled":
-                size = newsletter_sends.expand_audience(
-                    work.connection, self.campaign_id, campaign.draft.audience
-                )
+                size = work.views.sends.expand_audience(self.campaign_id, campaign.draft.audience)
                 campaign.start_sending(size)
                 _log.info(
                     "campaign sending",
@@ -129,15 +119,15 @@ class CampaignSender:
     def _send_batches(self, mail: CampaignMail, deadline: float) -> None:
         after = ""
         while time.monotonic() < deadline:
-            with self.uow() as work:
-                state = newsletter_views.campaign_state(work.connection, self.campaign_id)
+            with self.deps.uow() as work:
+                state = work.views.campaigns.campaign_state(self.campaign_id)
                 if state != "sending":
                     return  # paused or cancelled: takes effect between batches
-                batch = newsletter_sends.next_batch(
-                    work.connection, self.campaign_id, after, self.newsletter.batch_size
+                batch = work.views.sends.next_batch(
+                    self.campaign_id, after, self.newsletter.batch_size
                 )
                 ids = [addressee.recipient_id for addressee in batch]
-                newsletter_sends.claim(work.connection, self.campaign_id, ids)
+                work.views.sends.claim(self.campaign_id, ids)
                 self._renew(work)
                 work.commit()
             if not batch:
@@ -145,13 +135,9 @@ class CampaignSender:
                 return
             outcomes, stopped = self._send_batch(mail, batch)
             tried = {outcome.recipient_id for outcome in outcomes}
-            with self.uow() as work:
-                newsletter_sends.record_outcomes(
-                    work.connection, self.campaign_id, outcomes, self.newsletter.clock()
-                )
-                newsletter_sends.unclaim(
-                    work.connection, self.campaign_id, [i for i in ids if i not in tried]
-                )
+            with self.deps.uow() as work:
+                work.views.sends.record_outcomes(self.campaign_id, outcomes, self.deps.clock())
+                work.views.sends.unclaim(self.campaign_id, [i for i in ids if i not in tried])
                 work.commit()
             if stopped:
                 return
@@ -188,10 +174,9 @@ class CampaignSender:
             return outcomes, True
         return outcomes, False
 
-    def _renew(self, work: UnitOfWork) -> None:
-        now = self.newsletter.clock()
-        newsletter_sends.take_lease(
-            work.connection,
+    def _renew(self, work: UnitOfWork[NotifyViews]) -> None:
+        now = self.deps.clock()
+        work.views.sends.take_lease(
             self.campaign_id,
             self.newsletter.owner,
             now,
@@ -206,7 +191,7 @@ class CampaignSender:
             return self._counted(Outcome(recipient, "skipped", "unsubscribed"))
         if not addressee.consent:
             return self._counted(Outcome(recipient, "skipped", "no consent to e-mail"))
-        url = self.newsletter.links.unsubscribe_url(recipient, self.newsletter.clock())
+        url = self.newsletter.links.unsubscribe_url(recipient, self.deps.clock())
         try:
             mailer.send(mail.for_recipient(addressee.email, addressee.display_name, url))
         except MailRejected as error:
@@ -227,12 +212,12 @@ class CampaignSender:
         return outcome
 
     def _complete(self) -> None:
-        with self.uow() as work:
-            if newsletter_sends.queued_left(work.connection, self.campaign_id):
+        with self.deps.uow() as work:
+            if work.views.sends.queued_left(self.campaign_id):
                 return  # rows left queued behind the cursor: the next tick takes them
             campaign = work.repository(Campaign).get(self.campaign_id)
             if campaign.state == "sending":
-                found = newsletter_views.counts(work.connection, [self.campaign_id])
+                found = work.views.campaigns.counts([self.campaign_id])
                 counts = found[self.campaign_id]
                 campaign.complete(sent=counts.sent, failed=counts.failed)
                 _log.info(

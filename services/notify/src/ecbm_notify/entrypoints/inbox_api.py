@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import grpc
 
 from ecbm.notify.v1 import notify_pb2 as pb
 from ecbm.notify.v1 import notify_pb2_grpc
-from ecbm_notify.adapters.deliveries import DeliveryView
+from ecbm_notify.adapters.email.deliveries import DeliveryView
+from ecbm_notify.adapters.inbox.views import NotificationView, RecipientView
 from ecbm_notify.adapters.live import InboxUpdate
-from ecbm_notify.adapters.views import NotificationView, RecipientView
-from ecbm_notify.application import commands, queries
+from ecbm_notify.application.email import commands as email_commands
+from ecbm_notify.application.email import queries as email_queries
+from ecbm_notify.application.inbox import commands, queries
 from ecbm_notify.domain.preferences import Preference
 from ecbm_runtime.auth import AccessPolicy, allow
 from ecbm_runtime.grpc.convert import (
@@ -68,7 +71,7 @@ class StreamSlots:
 
 
 class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
-    def __init__(self, bus: MessageBus, stream_slots: StreamSlots) -> None:
+    def __init__(self, bus: MessageBus[Any], stream_slots: StreamSlots) -> None:
         self.bus = bus
         self.stream_slots = stream_slots
 
@@ -101,7 +104,9 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
     ) -> pb.Notification:
         recipient_id, notification_id = notification_ids(request.name)
         command = commands.MarkRead(recipient_id=recipient_id, notification_id=notification_id)
-        return notification_to_proto(self.bus.handle(command))
+        self.bus.handle(command)
+        query = queries.GetNotification(recipient_id=recipient_id, notification_id=notification_id)
+        return notification_to_proto(self.bus.handle(query))
 
     def MarkAllRead(
         self, request: pb.MarkAllReadRequest, context: grpc.ServicerContext
@@ -132,7 +137,7 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         self, request: pb.GetPreferencesRequest, context: grpc.ServicerContext
     ) -> pb.Preferences:
         recipient_id = preferences_owner(request.name, "name")
-        chosen = self.bus.handle(queries.GetPreferences(recipient_id=recipient_id))
+        chosen = self.bus.handle(email_queries.GetPreferences(recipient_id=recipient_id))
         return preferences_to_proto(recipient_id, chosen)
 
     def UpdatePreferences(
@@ -140,21 +145,23 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
     ) -> pb.Preferences:
         recipient_id = preferences_owner(request.preferences.name, "preferences.name")
         entries = [
-            commands.PreferenceEntry(
+            email_commands.PreferenceEntry(
                 topic=entry.topic,
                 channel=entry.channel,
                 frequency=_FREQUENCY_NAMES.get(entry.frequency, "unspecified"),
             )
             for entry in request.preferences.preferences
         ]
-        command = commands.UpdatePreferences(recipient_id=recipient_id, entries=entries)
-        return preferences_to_proto(recipient_id, self.bus.handle(command))
+        command = email_commands.UpdatePreferences(recipient_id=recipient_id, entries=entries)
+        self.bus.handle(command)
+        chosen = self.bus.handle(email_queries.GetPreferences(recipient_id=recipient_id))
+        return preferences_to_proto(recipient_id, chosen)
 
     def ListDeliveries(
         self, request: pb.ListDeliveriesRequest, context: grpc.ServicerContext
     ) -> pb.ListDeliveriesResponse:
         after = decode_page_token(request.page_token).get("after")
-        query = queries.ListDeliveries(
+        query = email_queries.ListDeliveries(
             recipient_id=resource_id(request.recipient, "recipients", "recipient")
             if request.recipient
             else "",

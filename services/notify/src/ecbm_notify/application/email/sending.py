@@ -1,7 +1,7 @@
 """The sender loop and the digests: due deliveries become e-mails.
 
-Both run in notify's worker on timers, and take the clock as an argument so tests (and
-an operator's replay) can say what "now" is.
+Both run in notify's worker on timers, as the commands ``SendDueMail`` and ``MakeDigests``;
+each takes "now" from the command (tests, an operator's replay) or else from the clock.
 """
 
 from __future__ import annotations
@@ -9,37 +9,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Engine
-
-from ecbm_notify.adapters import deliveries, delivery_metrics
+from ecbm_notify.adapters.email import metrics
+from ecbm_notify.adapters.email.deliveries import ClaimedDelivery, NewDelivery
 from ecbm_notify.adapters.mailer import MailRejected, MailServerDown, MailUnavailable, compose
-from ecbm_notify.adapters.templates import TemplateRenderer
-from ecbm_notify.application.email import DIGEST_TOPIC, Mailer, UnsubscribeKeys, unsubscribe_url
-from ecbm_notify.domain.delivery import DeliveryStatus, RetryPolicy
+from ecbm_notify.application.dependencies import NotifyDependencies
+from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
+from ecbm_notify.application.email.handlers import DIGEST_TOPIC
+from ecbm_notify.domain.delivery import DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Topic
 
 _log = logging.getLogger("ecbm_notify.sending")
 DIGEST_TYPE = "digest"
-
-
-@dataclass(frozen=True)
-class Outbound:
-    """Everything the sender needs besides the database."""
-
-    mailer: Mailer
-    renderer: TemplateRenderer
-    keys: UnsubscribeKeys
-    public_base_url: str
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    # How long a claimed delivery is ours before another sender may take it again.
-    lease: timedelta = timedelta(minutes=2)
-    # Deliveries claimed per transaction.
-    batch_size: int = 20
 
 
 @dataclass
@@ -51,62 +36,73 @@ class SendReport:
     server_down: bool = False
 
 
-def send_due(engine: Engine, outbound: Outbound, now: datetime, limit: int = 200) -> SendReport:
-    """Send up to ``limit`` due deliveries; stop early when the server cannot be reached."""
+def send_due_mail(command: SendDueMail, deps: NotifyDependencies) -> SendReport:
+    """Send up to ``limit`` due deliveries; stop early when the server cannot be reached.
+
+    Each batch is claimed in its own transaction and each outcome recorded in another:
+    a sender that stops mid-batch loses nothing (the claims' lease runs out).
+    """
+    now = command.now or deps.clock()
     report = SendReport()
-    remaining = limit
+    remaining = command.limit
+    outbound = deps.outbound
     while remaining > 0 and not report.server_down:
-        batch = deliveries.claim_batch(
-            engine, now, outbound.lease, min(remaining, outbound.batch_size)
-        )
+        with deps.uow() as work:
+            batch = work.views.deliveries.claim_batch(
+                now, outbound.lease, min(remaining, outbound.batch_size)
+            )
+            work.commit()
         if not batch:
             break
         remaining -= len(batch)
         for index, claimed in enumerate(batch):
-            if not _send_one(engine, outbound, claimed, now, report):
-                _release(engine, batch[index + 1 :], now)
+            if not _send_one(deps, claimed, now, report):
+                _release(deps, batch[index + 1 :], now)
                 break
-    _gauge_waiting(engine, now)
+    _gauge_waiting(deps, now)
     return report
 
 
-def _release(engine: Engine, unsent: list[deliveries.ClaimedDelivery], now: datetime) -> None:
+def _record(
+    deps: NotifyDependencies, delivery_id: str, status: DeliveryStatus, now: datetime, **how: Any
+) -> None:
+    with deps.uow() as work:
+        work.views.deliveries.record(delivery_id, status, now, **how)
+        work.commit()
+
+
+def _release(deps: NotifyDependencies, unsent: list[ClaimedDelivery], now: datetime) -> None:
     """Give back what this tick claimed but could not try (SMTP went down)."""
     for claimed in unsent:
         status = DeliveryStatus.QUEUED if claimed.attempts == 0 else DeliveryStatus.RETRYING
-        deliveries.record(
-            engine, claimed.id, status, now, attempted=False, next_attempt_at=now, history=False
-        )
+        _record(deps, claimed.id, status, now, attempted=False, next_attempt_at=now, history=False)
 
 
-def _gauge_waiting(engine: Engine, now: datetime) -> None:
-    count, oldest = deliveries.waiting(engine)
-    delivery_metrics.pending.set(count)
+def _gauge_waiting(deps: NotifyDependencies, now: datetime) -> None:
+    with deps.read() as views:
+        count, oldest = views.deliveries.waiting()
+    metrics.pending.set(count)
     if oldest is not None and oldest.tzinfo is None:  # SQLite keeps no zone; we write UTC
         oldest = oldest.replace(tzinfo=now.tzinfo)
     age = (now - oldest).total_seconds() if oldest is not None else 0.0
-    delivery_metrics.oldest_pending_age_seconds.set(max(age, 0.0))
+    metrics.oldest_pending_age_seconds.set(max(age, 0.0))
 
 
 def _send_one(
-    engine: Engine,
-    outbound: Outbound,
-    claimed: deliveries.ClaimedDelivery,
-    now: datetime,
-    report: SendReport,
+    deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime, report: SendReport
 ) -> bool:
     """One attempt; False when SMTP is down (the delivery is queued again, unharmed)."""
     if not claimed.email:
-        _finish(engine, claimed, DeliveryStatus.FAILED, now, "the recipient has no address")
+        _finish(deps, claimed, DeliveryStatus.FAILED, now, "the recipient has no address")
         report.failed += 1
         return True
-    message = _message(outbound, claimed)
+    message = _message(deps, claimed, now)
     started = time.perf_counter()
     try:
-        outbound.mailer.send(message)
+        deps.outbound.mailer.send(message)
     except MailServerDown as error:
-        deliveries.record(
-            engine, claimed.id, DeliveryStatus.QUEUED if claimed.attempts == 0
+        _record(
+            deps, claimed.id, DeliveryStatus.QUEUED if claimed.attempts == 0
             else DeliveryStatus.RETRYING, now, reason=str(error), attempted=False,
             next_attempt_at=now, history=False,
         )  # fmt: skip
@@ -114,34 +110,32 @@ def _send_one(
         _log.warning("SMTP unreachable; deliveries stay queued", extra={"error": str(error)})
         return False
     except MailRejected as error:
-        _finish(engine, claimed, DeliveryStatus.FAILED, now, str(error))
+        _finish(deps, claimed, DeliveryStatus.FAILED, now, str(error))
         report.failed += 1
     except MailUnavailable as error:
-        status, next_at = outbound.retry.after_temporary_failure(claimed.attempts + 1, now)
-        deliveries.record(
-            engine, claimed.id, status, now, reason=str(error), next_attempt_at=next_at
-        )
-        delivery_metrics.deliveries.labels(Channel.EMAIL, status).inc()
+        status, next_at = deps.outbound.retry.after_temporary_failure(claimed.attempts + 1, now)
+        _record(deps, claimed.id, status, now, reason=str(error), next_attempt_at=next_at)
+        metrics.deliveries.labels(Channel.EMAIL, status).inc()
         if status is DeliveryStatus.GIVEN_UP:
             report.given_up += 1
         else:
             report.retrying += 1
     else:
-        delivery_metrics.send_seconds.observe(time.perf_counter() - started)
-        _finish(engine, claimed, DeliveryStatus.SENT, now, None)
+        metrics.send_seconds.observe(time.perf_counter() - started)
+        _finish(deps, claimed, DeliveryStatus.SENT, now, None)
         report.sent += 1
     return True
 
 
 def _finish(
-    engine: Engine,
-    claimed: deliveries.ClaimedDelivery,
+    deps: NotifyDependencies,
+    claimed: ClaimedDelivery,
     status: DeliveryStatus,
     now: datetime,
     reason: str | None,
 ) -> None:
-    deliveries.record(engine, claimed.id, status, now, reason=reason)
-    delivery_metrics.deliveries.labels(Channel.EMAIL, status).inc()
+    _record(deps, claimed.id, status, now, reason=reason)
+    metrics.deliveries.labels(Channel.EMAIL, status).inc()
     log = _log.info if status is DeliveryStatus.SENT else _log.warning
     log(
         "delivery %s", status,
@@ -150,17 +144,16 @@ def _finish(
     )  # fmt: skip
 
 
-def _message(outbound: Outbound, claimed: deliveries.ClaimedDelivery) -> EmailMessage:
+def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) -> EmailMessage:
     """Rendered now, in the person's current language, with a fresh unsubscribe link."""
+    outbound = deps.outbound
     base = outbound.public_base_url.rstrip("/")
     payload = claimed.payload
     topic = claimed.topic
     if claimed.notification_type == DIGEST_TYPE:
         topic = f"{DIGEST_TOPIC}:{payload.get('frequency', '')}"
     unsubscribe = (
-        ""
-        if claimed.critical
-        else unsubscribe_url(outbound.keys, base, claimed.recipient_id, topic)
+        "" if claimed.critical else deps.keys.url(base, claimed.recipient_id, topic, deps.clock())
     )
     context: dict[str, Any] = {
         **payload,
@@ -193,44 +186,25 @@ _TOPIC_LABELS: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class DigestSchedule:
-    """When digests go out (UTC): daily at ``hour``, weekly on ``weekday`` (0 = Monday)."""
-
-    hour: int = 7
-    weekday: int = 0
-
-    def period(self, frequency: Frequency, now: datetime) -> str | None:
-        """The period a digest sent now belongs to; None before its time has come."""
-        if now.hour < self.hour:
-            return None
-        if frequency is Frequency.DAILY:
-            return f"daily:{now.date().isoformat()}"
-        if now.weekday() != self.weekday:
-            return None
-        year, week, _ = now.isocalendar()
-        return f"weekly:{year}-W{week:02d}"
-
-
-def make_digests(
-    engine: Engine, frequency: Frequency, now: datetime, schedule: DigestSchedule
-) -> int:
+def make_digests(command: MakeDigests, deps: NotifyDependencies) -> int:
     """Merge each person's held items of ``frequency`` into one queued digest e-mail.
 
     Once per period and person (the digest's key is the period): items held after this
     period's digest wait for the next one. Returns how many digests were queued.
     """
-    period = schedule.period(frequency, now)
+    now = command.now or deps.clock()
+    frequency = command.frequency
+    period = deps.digests.period(frequency, now)
     if period is None:
         return 0
     made = 0
-    with engine.begin() as connection:
-        for recipient_id, items in deliveries.held_for_digest(connection, frequency).items():
-            if deliveries.has_delivery(connection, period, recipient_id, Channel.EMAIL):
+    with deps.uow() as work:
+        deliveries = work.views.deliveries
+        for recipient_id, items in deliveries.held_for_digest(frequency).items():
+            if deliveries.has_delivery(period, recipient_id, Channel.EMAIL):
                 continue
             digest_id = deliveries.enqueue(
-                connection,
-                deliveries.NewDelivery(
+                NewDelivery(
                     source_key=period,
                     recipient_id=recipient_id,
                     channel=Channel.EMAIL,
@@ -247,8 +221,9 @@ def make_digests(
                 now,
             )
             assert digest_id is not None, "checked above, in this transaction"
-            deliveries.mark_digested(connection, [item["id"] for item in items], digest_id, now)
+            deliveries.mark_digested([item["id"] for item in items], digest_id, now)
             made += 1
+        work.commit()
     return made
 
 

@@ -1,4 +1,4 @@
-"""Queries notify answers."""
+"""Queries of the web inbox."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ class ListNotifications(Query):
     page_size: int = Field(default=50, ge=1, le=500)
     after: str = ""
     unread_only: bool = False
+
+
+class GetNotification(Query):
+    recipient_id: str = Field(min_length=1, max_length=64)
+    notification_id: str = Field(min_length=1, max_length=64)
 
 
 class LookupRecipient(Query):
@@ -33,24 +38,3 @@ class WatchInbox(Query):
 
     recipient_id: str = Field(min_length=1, max_length=64)
     after_position: int = Field(default=0, ge=0)
-
-
-class GetPreferences(Query):
-    recipient_id: str = Field(min_length=1, max_length=64)
-
-
-class CheckUnsubscribeToken(Query):
-    """What a token would unsubscribe from (the confirmation page), changing nothing."""
-
-    token: str = Field(max_length=2000)
-
-
-class ListDeliveries(Query):
-    """The delivery log for operators, newest first."""
-
-    recipient_id: str = Field(default="", max_length=64)
-    notification_type: str = Field(default="", max_length=80)
-    status: str = Field(default="", max_length=20)
-    channel: str = Field(default="", max_length=16)
-    page_size: int = Field(default=50, ge=1, le=500)
-    after: tuple[str, str] | None = None

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
-from functools import partial
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import Connection
-
-from ecbm_notify.adapters import views
 from ecbm_notify.adapters.live import Fanout, InboxUpdate, Subscription, SubscriptionClosed
-from ecbm_notify.application import queries
-from ecbm_notify.application.access import check_may_use_inbox
+from ecbm_notify.application.dependencies import NotifyDependencies
+from ecbm_notify.application.inbox import queries
+from ecbm_notify.application.inbox.handlers import check_owner
 
 
 class Watch:
@@ -53,18 +50,19 @@ class Watch:
         self._fanout.unsubscribe(self._subscription)
 
 
-def watch_inbox(query: queries.WatchInbox, read: Callable[[], Connection], fanout: Fanout) -> Watch:
+def watch_inbox(query: queries.WatchInbox, deps: NotifyDependencies) -> Watch:
     """Subscribe, then note the store position, then count: nothing committed in between
     is lost (at worst a change already counted is also sent; counts are absolute)."""
-    owner = partial(_owner, read, query.recipient_id)
-    check_may_use_inbox(query.recipient_id, owner)
+    fanout = deps.fanout
+    with deps.read() as views:
+        check_owner(views, query.recipient_id)
     subscription = fanout.subscribe(query.recipient_id)
     try:
-        with read() as connection:
-            since = views.store_position(connection)
-            count = views.unread_counts(connection, [query.recipient_id])[query.recipient_id]
+        with deps.read() as views:
+            since = views.inbox.store_position()
+            count = views.inbox.unread_counts([query.recipient_id])[query.recipient_id]
             missed = (
-                views.created_after(connection, query.recipient_id, query.after_position)
+                views.inbox.created_after(query.recipient_id, query.after_position)
                 if query.after_position
                 else []
             )
@@ -74,8 +72,3 @@ def watch_inbox(query: queries.WatchInbox, read: Callable[[], Connection], fanou
     first = [InboxUpdate("unread_count", count)]
     first += [InboxUpdate("created", count, view, view.created_position) for view in missed]
     return Watch(fanout, subscription, first, since)
-
-
-def _owner(read: Callable[[], Connection], recipient_id: str) -> views.RecipientView | None:
-    with read() as connection:
-        return views.recipient(connection, recipient_id)

@@ -14,7 +14,7 @@ from ecbm_runtime.uow import Projection
 def on_notification_created(
     connection: Connection, event: NotificationCreated, record: StoredEvent
 ) -> None:
-    if event.redacted:  # its recipient was forgotten (adapters/erasure.py)
+    if event.redacted:  # its recipient was forgotten (domain.notification.ERASED)
         return
     connection.execute(
         insert(notifications).values(

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, case, insert, update
 
-from ecbm_notify.adapters.newsletter_tables import newsletter_campaigns, newsletter_subscribers
+from ecbm_notify.adapters.newsletter.tables import newsletter_campaigns, newsletter_subscribers
 from ecbm_notify.domain.campaign import (
     CampaignCancelled,
     CampaignCompleted,

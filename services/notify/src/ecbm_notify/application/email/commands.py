@@ -1,21 +1,16 @@
-"""Commands notify accepts: what a person does with their web inbox."""
+"""Commands of the e-mail side: preferences, unsubscribe links, and the worker's timers."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from ecbm_notify.domain.preferences import Frequency
 
 
 class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class MarkRead(Command):
-    recipient_id: str = Field(min_length=1, max_length=64)
-    notification_id: str = Field(min_length=1, max_length=64)
-
-
-class MarkAllRead(Command):
-    recipient_id: str = Field(min_length=1, max_length=64)
 
 
 class PreferenceEntry(BaseModel):
@@ -37,3 +32,17 @@ class Unsubscribe(Command):
     """One click in an e-mail: stop e-mail on the token's topic (no login)."""
 
     token: str = Field(max_length=2000)
+
+
+class SendDueMail(Command):
+    """The worker's tick: send up to ``limit`` due deliveries. ``now`` None: the clock's."""
+
+    now: datetime | None = None
+    limit: int = Field(default=200, ge=1)
+
+
+class MakeDigests(Command):
+    """The worker's tick: this period's digests of ``frequency``, once per person."""
+
+    frequency: Frequency
+    now: datetime | None = None

@@ -1,0 +1,79 @@
+"""Notify's copy of who is the contact of which organisation, learnt from registry events."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, delete, insert, select, update
+
+from ecbm_notify.adapters.read_models import (
+    awaiting_organisation,
+    organisation_contacts,
+    recipients,
+)
+from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
+
+
+class Contacts:
+    """Organisation contacts and the events waiting for them, on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def remember_recipient(self, email: str, display_name: str) -> str:
+        """The recipient with this address (a person may have moved to it), else a new one."""
+        email = normalised_email(email)
+        recipient_id = self.connection.execute(
+            select(recipients.c.id).where(recipients.c.email == email)
+        ).scalar_one_or_none()
+        if recipient_id is not None:
+            self.connection.execute(
+                update(recipients)
+                .where(recipients.c.id == recipient_id)
+                .values(display_name=display_name)
+            )
+            return str(recipient_id)
+        recipient_id = recipient_id_for(email)
+        self.connection.execute(
+            insert(recipients).values(id=recipient_id, email=email, display_name=display_name)
+        )
+        return recipient_id
+
+    def remember_contact(self, organisation_id: str, recipient_id: str) -> None:
+        self.connection.execute(
+            delete(organisation_contacts).where(
+                organisation_contacts.c.organisation_id == organisation_id
+            )
+        )
+        self.connection.execute(
+            insert(organisation_contacts).values(
+                organisation_id=organisation_id, recipient_id=recipient_id
+            )
+        )
+
+    def contact_of(self, organisation_id: str) -> str | None:
+        query = select(organisation_contacts.c.recipient_id).where(
+            organisation_contacts.c.organisation_id == organisation_id
+        )
+        return self.connection.execute(query).scalar_one_or_none()
+
+    def park(self, organisation_id: str, event: BaseModel) -> None:
+        self.connection.execute(
+            insert(awaiting_organisation).values(
+                organisation_id=organisation_id,
+                event_type=type(event).__name__,
+                body=event.model_dump_json(),
+            )
+        )
+
+    def take_parked(self, organisation_id: str) -> list[tuple[str, dict[str, object]]]:
+        """Events parked for this organisation, oldest first; removed in the same transaction."""
+        where = awaiting_organisation.c.organisation_id == organisation_id
+        rows = self.connection.execute(
+            select(awaiting_organisation.c.event_type, awaiting_organisation.c.body)
+            .where(where)
+            .order_by(awaiting_organisation.c.id)
+        ).all()
+        self.connection.execute(delete(awaiting_organisation).where(where))
+        return [(row.event_type, json.loads(row.body)) for row in rows]
