@@ -160,8 +160,11 @@ def admin_token(settings: ServiceSettings) -> str:
     """An hour's admin token signed with the registry's key (the development key by default)."""
     from ecbm_runtime.auth import issue_token
 
-    key = (settings.jwt_secret, settings.jwt_algorithm, settings.jwt_issuer)
-    return issue_token(*key, "ecbm-cli", ["admin"], 3600)
+    secret = settings.jwt_secret.get_secret_value()
+    return issue_token(
+        secret, settings.jwt_algorithm, settings.jwt_issuer, "ecbm-cli", ["admin"], 3600,
+        audience=settings.service_name,
+    )  # fmt: skip
 
 
 def summary_table(report: ImportReport) -> object:
