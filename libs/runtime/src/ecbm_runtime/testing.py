@@ -27,6 +27,15 @@ from sqlalchemy import create_engine, text
 
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.grpc import ApiServer, create_server_for
+
+# The in-memory twins, for handler unit tests (their home is ecbm_runtime.in_memory).
+from ecbm_runtime.in_memory import (  # noqa: F401
+    InMemoryEventStore,
+    InMemoryRecords,
+    InMemoryUnitOfWork,
+    fixed_views,
+    in_memory_units_of_work,
+)
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
 
