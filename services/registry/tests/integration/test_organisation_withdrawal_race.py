@@ -52,10 +52,10 @@ def test_a_programme_never_lands_in_an_organisation_withdrawn_at_the_same_instan
         )
     )  # fmt: skip
     register = commands.RegisterProgramme(
-        organisation_id=str(organisation.id), display_name="Buddy Up",
+        organisation_id=str(organisation), display_name="Buddy Up",
         languages=("nl",), countries=("BE",),
     )  # fmt: skip
-    withdraw = commands.WithdrawOrganisation(actor=EDITOR, organisation_id=str(organisation.id))
+    withdraw = commands.WithdrawOrganisation(actor=EDITOR, organisation_id=str(organisation))
     outcomes: dict[str, str] = {}
 
     def run(name: str, command: object) -> Callable[[], None]:
