@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
+from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET, UnsafeSettings
 
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET, ServiceSettings, UnsafeSettings
+if TYPE_CHECKING:  # the settings module asks this one for its key
+    from ecbm_notify.settings import NotifySettings
 
 # Development only, like the key it is derived from; production refuses to start without
 # ECBM_NOTIFY_UNSUBSCRIBE_SECRET.
@@ -16,10 +18,9 @@ DEVELOPMENT_LINK_KEY = hmac.new(
 ).digest()
 
 
-def link_key(settings: ServiceSettings) -> bytes:
+def link_key(settings: NotifySettings) -> bytes:
     """``unsubscribe_secret``; in development mode a derived key when it is not set."""
-    secret = getattr(settings, "unsubscribe_secret", None)
-    value = secret.get_secret_value() if isinstance(secret, SecretStr) else ""
+    value = settings.unsubscribe_secret.get_secret_value()
     if value:
         return value.encode()
     if settings.development:
