@@ -132,7 +132,17 @@ def isolated_amqp_url(amqp_url: str) -> Iterator[str]:
         )
         yield urlunsplit(urlsplit(amqp_url)._replace(path=f"/{vhost}"))
     finally:
+        # A test that restarted the broker's app may leave it still starting: retry until
+        # the node answers again (rabbitmqctl fails fast meanwhile).
+        wait_until(lambda: _deleted_vhost(vhost), timeout=60, interval=0.5)
+
+
+def _deleted_vhost(vhost: str) -> bool:
+    try:
         _rabbitmqctl("delete_vhost", vhost)
+    except subprocess.CalledProcessError:
+        return False
+    return True
 
 
 def fresh_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
