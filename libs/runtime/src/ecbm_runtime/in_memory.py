@@ -47,6 +47,7 @@ class InMemoryEventStore(EventStore):
     def __init__(self, records: InMemoryRecords) -> None:
         self._records = records
         self._pending = InMemoryRecords()
+        self._forgotten: set[str] = set()  # event ids of committed entries to drop
 
     def _all_events(self) -> list[StoredEvent]:
         return self._records.events + self._pending.events
@@ -122,15 +123,22 @@ class InMemoryEventStore(EventStore):
         return changed
 
     def forget_subject(self, subject: str) -> int:
-        before = len(self._records.outbox)
-        self._records.outbox[:] = [e for e in self._records.outbox if e.subject != subject]
-        return before - len(self._records.outbox)
+        """As the SQL stores' DELETE does: the entries queued so far go, and committed ones
+        go from the records on commit; entries queued later stay."""
+        kept = [entry for entry in self._pending.outbox if entry.subject != subject]
+        forgotten = len(self._pending.outbox) - len(kept)
+        self._pending.outbox = kept
+        committed = {e.event_id for e in self._records.outbox if e.subject == subject}
+        self._forgotten |= committed
+        return forgotten + len(committed)
 
     def commit(self) -> None:
         self._records.events += self._pending.events
-        self._records.outbox += self._pending.outbox
+        self._records.outbox[:] = [
+            entry for entry in self._records.outbox if entry.event_id not in self._forgotten
+        ] + self._pending.outbox
         self._records.inbox |= self._pending.inbox
-        self._pending = InMemoryRecords()
+        self._pending, self._forgotten = InMemoryRecords(), set()
 
 
 class InMemoryUnitOfWork(UnitOfWork[V]):
