@@ -56,7 +56,8 @@ class BatchProjection:
         self.many(connection, [(event, record)])
 
 
-def _no_subject(event: IntegrationEventLike) -> str | None:
+def no_subject(event: IntegrationEventLike) -> str | None:
+    """The ``EventWiring.subject`` of a service whose events name no person."""
     return None
 
 
@@ -74,7 +75,7 @@ class EventWiring:
     service: str = ""  # label of the events-appended metric
     projections: Mapping[type[DomainEvent], Sequence[Projection]] = field(default_factory=dict)
     integration: Mapping[type[DomainEvent], Translation] = field(default_factory=dict)
-    subject: Callable[[IntegrationEventLike], str | None] = _no_subject
+    subject: Callable[[IntegrationEventLike], str | None] = no_subject
 
 
 A = TypeVar("A", bound=Aggregate)
@@ -127,6 +128,9 @@ class UnitOfWork(ABC, Generic[V]):
     ) -> None:
         self.wiring = wiring
         self.context = context
+        # Once per unit of work: without a correlation id in the context, every event and
+        # published message of this unit still shares the one made up here.
+        self._metadata = context.event_metadata()
         self._claim = claim
         self._tracked: list[Aggregate] = []
         self._entries: list[OutboxEntry] = []
@@ -162,8 +166,7 @@ class UnitOfWork(ABC, Generic[V]):
 
     def publish(self, event: IntegrationEventLike, subject: str | None = None) -> None:
         """Queue an integration event that no domain event translates to (see ``integration``)."""
-        metadata = self.context.event_metadata()
-        self._entries.append(OutboxEntry.of(event, metadata, subject))
+        self._entries.append(OutboxEntry.of(event, self._metadata, subject))
 
     def forget_subject(self, subject: str) -> int:
         """Drop the unpublished outbox rows about ``subject``; how many (see EventStore)."""
@@ -176,13 +179,12 @@ class UnitOfWork(ABC, Generic[V]):
         """
         pending = [(a, new) for a in self._tracked if (new := a.collect_new_events())]
         if pending:
-            metadata = self.context.event_metadata()
             stored = self.store.append_streams(
                 [
                     StreamAppend(
                         aggregate.stream_id,
                         aggregate.version - len(new),
-                        [self.codec.encode(event, metadata) for event in new],
+                        [self.codec.encode(event, self._metadata) for event in new],
                     )
                     for aggregate, new in pending
                 ]

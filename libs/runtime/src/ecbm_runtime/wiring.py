@@ -18,7 +18,7 @@ from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.messagebus import Dependencies, Handler, MessageBus
 from ecbm_runtime.outbox import IntegrationEventLike
-from ecbm_runtime.uow import EventWiring, Projection, Translation
+from ecbm_runtime.uow import EventWiring, Projection, Translation, no_subject
 
 D = TypeVar("D", bound=Dependencies[Any])
 
@@ -44,13 +44,12 @@ class Area:
         subject: Callable[[IntegrationEventLike], str | None] | None = None,
     ) -> EventWiring:
         """The unit of work's wiring of these events (a plain codec unless one is given)."""
-        extra = {"subject": subject} if subject is not None else {}
         return EventWiring(
             codec=codec or EventCodec(self.domain_events),
             service=service,
             projections=self.projections,
             integration=self.integration,
-            **extra,
+            subject=subject or no_subject,
         )
 
 
