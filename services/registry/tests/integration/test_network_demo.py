@@ -12,8 +12,11 @@ from ecbm.registry.v1 import resources_pb2 as rpb
 from ecbm_registry.entrypoints import demo_network
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
+from ecbm_runtime.testing import TEST_TOKEN_SECONDS
 
-TOKEN = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "demo-admin", ["admin"], 600)
+TOKEN = issue_token(
+    DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "demo-admin", ["admin"], TEST_TOKEN_SECONDS
+)
 ADMIN = (("authorization", f"Bearer {TOKEN}"),)
 
 
