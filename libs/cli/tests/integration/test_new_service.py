@@ -42,7 +42,9 @@ def compile_proto(root: Path, out: Path) -> None:
 
     include = str(resources.files("grpc_tools") / "_proto")
     proto = f"ecbm/{NAME}/v1/{NAME}.proto"
-    args = [f"-I{root / 'contracts' / 'proto'}", f"-I{include}", f"--python_out={out}",
+    # The repository's protos too: the new one imports the access option from there.
+    args = [f"-I{root / 'contracts' / 'proto'}", f"-I{REPO / 'contracts' / 'proto'}",
+            f"-I{include}", f"--python_out={out}",
             f"--pyi_out={out}", f"--grpc_python_out={out}", proto]  # fmt: skip
     out.mkdir()
     assert protoc.main(["grpc_tools.protoc", *args]) == 0
@@ -132,6 +134,8 @@ def test_the_written_services_own_tests_pass_on_sqlite(written: Written) -> None
 )
 def test_the_written_proto_passes_buf_lint(written: Written) -> None:
     shutil.copy(REPO / "contracts" / "buf.yaml", written.root / "contracts")
+    access = Path("contracts/proto/ecbm/access")  # what every service's proto imports
+    shutil.copytree(REPO / access, written.root / access, dirs_exist_ok=True)
     buf = REPO / "contracts" / "node_modules" / ".bin" / "buf"
 
     done = subprocess.run(

@@ -53,7 +53,8 @@ PUBLIC = Public.PUBLIC
 
 Access: TypeAlias = Literal[Public.PUBLIC] | frozenset[str]
 AccessPolicy: TypeAlias = Mapping[str, Access]
-"""Keyed by a method's short name (``RegisterProgramme``); a missing method is denied."""
+"""Keyed by a method's path (``/ecbm.registry.v1.RegistryService/RegisterProgramme``), as
+`ecbm_runtime.grpc.access` reads it from the protos; a missing method is denied."""
 
 
 def allow(*roles: str) -> frozenset[str]:
@@ -331,10 +332,10 @@ def authorize(method: str, access: Access | None, principal: Principal | None) -
     """Raise unless ``principal`` may call ``method`` under ``access`` (``None``: not in policy)."""
     if access is None:
         _log.warning("denied %s: method missing from the access policy", method)
-        raise errors.PermissionDenied(f"{method} is not open to any caller")
+        raise errors.RoleRequired(f"{method} is not open to any caller")
     if access is PUBLIC:
         return
     if principal is None:
         raise errors.Unauthenticated(f"{method} needs a bearer token")
     if not principal.has_any_role(access):
-        raise errors.PermissionDenied(f"{method} needs one of the roles {sorted(access)}")
+        raise errors.RoleRequired(f"{method} needs one of the roles {sorted(access)}", access)

@@ -33,6 +33,18 @@ class PermissionDenied(DomainError):
     """The caller is known but may not do this (PERMISSION_DENIED)."""
 
 
+class RoleRequired(PermissionDenied):
+    """The method's declared access admits none of the caller's roles (PERMISSION_DENIED).
+
+    Told apart from an object check's refusal by an ``ErrorInfo`` with reason
+    ``ROLE_REQUIRED`` listing the roles that would do.
+    """
+
+    def __init__(self, message: str, roles: frozenset[str] = frozenset()) -> None:
+        super().__init__(message)
+        self.roles = roles
+
+
 class Unauthenticated(DomainError):
     """No credentials, or credentials that do not verify (UNAUTHENTICATED)."""
 

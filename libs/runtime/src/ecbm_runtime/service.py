@@ -19,8 +19,7 @@ from ecbm_runtime.settings import ServiceSettings
 class ApiWiring:
     """Everything ``create_server`` needs from a service, built by its bootstrap."""
 
-    registrations: Sequence[Any]  # ecbm_runtime.grpc.ServiceRegistration
-    access_policy: Mapping[str, Any]
+    registrations: Sequence[Any]  # ecbm_runtime.grpc.ServiceRegistration; access: their protos
     readiness_check: Callable[[], bool]
     on_stop: Callable[[], None] = lambda: None
     # Called when the process is asked to stop, before the server's grace period: end
@@ -112,7 +111,6 @@ def skeleton_api(
     engine = make_engine(settings.effective_database_url(), pool_size=1)
     return ApiWiring(
         registrations=[ServiceRegistration(add_to_server, servicer, full_name)],
-        access_policy={},
         readiness_check=partial(database_answers, engine),
         on_stop=engine.dispose,
     )

@@ -77,6 +77,11 @@ class ServiceSettings(BaseSettings):
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 0
     grpc_max_workers: int = 16
+    # Explicit bounds on what one caller can make the api hold: the largest request message
+    # (grpc's default too, stated so it is deliberate) and the calls queued or running at
+    # once; beyond either the call ends RESOURCE_EXHAUSTED instead of eating memory.
+    grpc_max_receive_bytes: int = 4 * 1024 * 1024
+    grpc_max_concurrent_rpcs: int = 256
     metrics_port: int = 0
     # Where /metrics listens; 0.0.0.0 in containers so Prometheus can scrape it.
     metrics_host: str = "127.0.0.1"

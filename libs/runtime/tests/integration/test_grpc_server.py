@@ -28,12 +28,12 @@ from ecbm_runtime.testing import status_detail
 SERVICE = "ecbm.test.v1.TestService"
 SECRET = "integration-test-signing-key-of-a-decent-length-01234"
 POLICY: auth.AccessPolicy = {
-    "Fail": auth.PUBLIC,
-    "Echo": auth.PUBLIC,
-    "Whoami": auth.allow("editor"),
-    "Count": auth.PUBLIC,
-    "Slow": auth.PUBLIC,
-    "Collect": auth.PUBLIC,
+    f"/{SERVICE}/Fail": auth.PUBLIC,
+    f"/{SERVICE}/Echo": auth.PUBLIC,
+    f"/{SERVICE}/Whoami": auth.allow("editor"),
+    f"/{SERVICE}/Count": auth.PUBLIC,
+    f"/{SERVICE}/Slow": auth.PUBLIC,
+    f"/{SERVICE}/Collect": auth.PUBLIC,
 }
 
 

@@ -49,7 +49,7 @@ def channel(tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> Iterator[grpc.Cha
     )
     server, port = create_server(
         settings, registrations=[registration],
-        access_policy={"Whoami": auth.allow("member")}, readiness_check=lambda: True,
+        access_policy={f"/{SERVICE}/Whoami": auth.allow("member")}, readiness_check=lambda: True,
     )  # fmt: skip
     server.start()
     with grpc.insecure_channel(f"127.0.0.1:{port}") as open_channel:

@@ -130,7 +130,7 @@ def _settings(settings: ServiceSettings) -> NotifySettings:
 def build_api(service_settings: ServiceSettings) -> ApiWiring:
     from ecbm.notify.v1 import notify_pb2_grpc
     from ecbm_notify.entrypoints import newsletter_api
-    from ecbm_notify.entrypoints.inbox_api import ACCESS, SERVICE_NAME, NotifyServicer, StreamSlots
+    from ecbm_notify.entrypoints.inbox_api import SERVICE_NAME, NotifyServicer, StreamSlots
     from ecbm_runtime.grpc import ServiceRegistration
 
     settings = _settings(service_settings)
@@ -149,7 +149,6 @@ def build_api(service_settings: ServiceSettings) -> ApiWiring:
 
     return ApiWiring(
         registrations=[registration, newsletter_api.registration(notify.bus)],
-        access_policy={**ACCESS, **newsletter_api.ACCESS},
         readiness_check=partial(database_answers, notify.engine),
         on_stop=stop,
         # Open WatchNotifications and SSE streams end now, not after the grace period.

@@ -105,7 +105,8 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     )
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
-    # Each servicer module exposes ACCESS and registration(bus); one line per gRPC service.
+    # Each servicer module exposes registration(bus); one line per gRPC service. Who may
+    # call each method is declared in its proto (ecbm_runtime.grpc.access).
     servicer_modules = [
         programmes_api,
         taxonomy_api,
@@ -121,7 +122,6 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     registry = bootstrap(registry_settings, engine=engine, after_commit=publisher.after_commit)
     return ApiWiring(
         registrations=[module.registration(registry.bus) for module in servicer_modules],
-        access_policy={k: v for module in servicer_modules for k, v in module.ACCESS.items()},
         readiness_check=partial(database_answers, registry.engine),
         on_stop=publisher.close,
     )

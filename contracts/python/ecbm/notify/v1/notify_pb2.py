@@ -22,60 +22,79 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x65\x63\x62m/notify/v1/notify.proto\x12\x0e\x65\x63\x62m.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"n\n\nPreference\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x02 \x01(\t\x12,\n\tfrequency\x18\x03 \x01(\x0e\x32\x19.ecbm.notify.v1.Frequency\x12\x12\n\nis_default\x18\x04 \x01(\x08\"L\n\x0bPreferences\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\x0bpreferences\x18\x02 \x03(\x0b\x32\x1a.ecbm.notify.v1.Preference\"%\n\x15GetPreferencesRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"L\n\x18UpdatePreferencesRequest\x12\x30\n\x0bpreferences\x18\x01 \x01(\x0b\x32\x1b.ecbm.notify.v1.Preferences\"Y\n\rDeliveryEvent\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x94\x03\n\x08\x44\x65livery\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\trecipient\x18\x02 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x19\n\x11notification_type\x18\x04 \x01(\t\x12\r\n\x05topic\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x07 \x01(\x05\x12\x12\n\nlast_error\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tsend_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x11next_attempt_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x07history\x18\r \x03(\x0b\x32\x1d.ecbm.notify.v1.DeliveryEvent\"\x8d\x01\n\x15ListDeliveriesRequest\x12\x11\n\trecipient\x18\x01 \x01(\t\x12\x19\n\x11notification_type\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x06 \x01(\t\"s\n\x16ListDeliveriesResponse\x12,\n\ndeliveries\x18\x01 \x03(\x0b\x32\x18.ecbm.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\">\n\tRecipient\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\"\xb0\x01\n\x0cNotification\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12\x0c\n\x04link\x18\x05 \x01(\t\x12\x19\n\x11source_event_type\x18\x06 \x01(\t\x12\x0c\n\x04read\x18\x07 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"f\n\x18ListNotificationsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x13\n\x0bunread_only\x18\x04 \x01(\x08\"}\n\x19ListNotificationsResponse\x12\x33\n\rnotifications\x18\x01 \x03(\x0b\x32\x1c.ecbm.notify.v1.Notification\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"\'\n\x16LookupRecipientRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\"\x1f\n\x0fMarkReadRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"$\n\x12MarkAllReadRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\"+\n\x13MarkAllReadResponse\x12\x14\n\x0cmarked_count\x18\x01 \x01(\x05\"$\n\x12UnreadCountRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\"+\n\x13UnreadCountResponse\x12\x14\n\x0cunread_count\x18\x01 \x01(\x05\"+\n\x19WatchNotificationsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\"\x9c\x02\n\x1aWatchNotificationsResponse\x12\x41\n\x06\x63hange\x18\x01 \x01(\x0e\x32\x31.ecbm.notify.v1.WatchNotificationsResponse.Change\x12\x32\n\x0cnotification\x18\x02 \x01(\x0b\x32\x1c.ecbm.notify.v1.Notification\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"q\n\x06\x43hange\x12\x16\n\x12\x43HANGE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_UNREAD_COUNT\x10\x01\x12\x12\n\x0e\x43HANGE_CREATED\x10\x02\x12\x0f\n\x0b\x43HANGE_READ\x10\x03\x12\x11\n\rCHANGE_RESYNC\x10\x04*\x8d\x01\n\tFrequency\x12\x19\n\x15\x46REQUENCY_UNSPECIFIED\x10\x00\x12\x11\n\rFREQUENCY_OFF\x10\x01\x12\x19\n\x15\x46REQUENCY_IMMEDIATELY\x10\x02\x12\x1a\n\x16\x46REQUENCY_DAILY_DIGEST\x10\x03\x12\x1b\n\x17\x46REQUENCY_WEEKLY_DIGEST\x10\x04\x32\xcc\x06\n\rNotifyService\x12h\n\x11ListNotifications\x12(.ecbm.notify.v1.ListNotificationsRequest\x1a).ecbm.notify.v1.ListNotificationsResponse\x12T\n\x0fLookupRecipient\x12&.ecbm.notify.v1.LookupRecipientRequest\x1a\x19.ecbm.notify.v1.Recipient\x12I\n\x08MarkRead\x12\x1f.ecbm.notify.v1.MarkReadRequest\x1a\x1c.ecbm.notify.v1.Notification\x12V\n\x0bMarkAllRead\x12\".ecbm.notify.v1.MarkAllReadRequest\x1a#.ecbm.notify.v1.MarkAllReadResponse\x12V\n\x0bUnreadCount\x12\".ecbm.notify.v1.UnreadCountRequest\x1a#.ecbm.notify.v1.UnreadCountResponse\x12m\n\x12WatchNotifications\x12).ecbm.notify.v1.WatchNotificationsRequest\x1a*.ecbm.notify.v1.WatchNotificationsResponse0\x01\x12T\n\x0eGetPreferences\x12%.ecbm.notify.v1.GetPreferencesRequest\x1a\x1b.ecbm.notify.v1.Preferences\x12Z\n\x11UpdatePreferences\x12(.ecbm.notify.v1.UpdatePreferencesRequest\x1a\x1b.ecbm.notify.v1.Preferences\x12_\n\x0eListDeliveries\x12%.ecbm.notify.v1.ListDeliveriesRequest\x1a&.ecbm.notify.v1.ListDeliveriesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x65\x63\x62m/notify/v1/notify.proto\x12\x0e\x65\x63\x62m.notify.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"n\n\nPreference\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x02 \x01(\t\x12,\n\tfrequency\x18\x03 \x01(\x0e\x32\x19.ecbm.notify.v1.Frequency\x12\x12\n\nis_default\x18\x04 \x01(\x08\"L\n\x0bPreferences\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\x0bpreferences\x18\x02 \x03(\x0b\x32\x1a.ecbm.notify.v1.Preference\"%\n\x15GetPreferencesRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"L\n\x18UpdatePreferencesRequest\x12\x30\n\x0bpreferences\x18\x01 \x01(\x0b\x32\x1b.ecbm.notify.v1.Preferences\"Y\n\rDeliveryEvent\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x94\x03\n\x08\x44\x65livery\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\trecipient\x18\x02 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x19\n\x11notification_type\x18\x04 \x01(\t\x12\r\n\x05topic\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x07 \x01(\x05\x12\x12\n\nlast_error\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tsend_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\x11next_attempt_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x07history\x18\r \x03(\x0b\x32\x1d.ecbm.notify.v1.DeliveryEvent\"\x8d\x01\n\x15ListDeliveriesRequest\x12\x11\n\trecipient\x18\x01 \x01(\t\x12\x19\n\x11notification_type\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x06 \x01(\t\"s\n\x16ListDeliveriesResponse\x12,\n\ndeliveries\x18\x01 \x03(\x0b\x32\x18.ecbm.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\">\n\tRecipient\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\"\xb0\x01\n\x0cNotification\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12\x0c\n\x04link\x18\x05 \x01(\t\x12\x19\n\x11source_event_type\x18\x06 \x01(\t\x12\x0c\n\x04read\x18\x07 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"f\n\x18ListNotificationsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x13\n\x0bunread_only\x18\x04 \x01(\x08\"}\n\x19ListNotificationsResponse\x12\x33\n\rnotifications\x18\x01 \x03(\x0b\x32\x1c.ecbm.notify.v1.Notification\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"\'\n\x16LookupRecipientRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\"\x1f\n\x0fMarkReadRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"$\n\x12MarkAllReadRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\"+\n\x13MarkAllReadResponse\x12\x14\n\x0cmarked_count\x18\x01 \x01(\x05\"$\n\x12UnreadCountRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\"+\n\x13UnreadCountResponse\x12\x14\n\x0cunread_count\x18\x01 \x01(\x05\"+\n\x19WatchNotificationsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\"\x9c\x02\n\x1aWatchNotificationsResponse\x12\x41\n\x06\x63hange\x18\x01 \x01(\x0e\x32\x31.ecbm.notify.v1.WatchNotificationsResponse.Change\x12\x32\n\x0cnotification\x18\x02 \x01(\x0b\x32\x1c.ecbm.notify.v1.Notification\x12\x14\n\x0cunread_count\x18\x03 \x01(\x05\"q\n\x06\x43hange\x12\x16\n\x12\x43HANGE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_UNREAD_COUNT\x10\x01\x12\x12\n\x0e\x43HANGE_CREATED\x10\x02\x12\x0f\n\x0b\x43HANGE_READ\x10\x03\x12\x11\n\rCHANGE_RESYNC\x10\x04*\x8d\x01\n\tFrequency\x12\x19\n\x15\x46REQUENCY_UNSPECIFIED\x10\x00\x12\x11\n\rFREQUENCY_OFF\x10\x01\x12\x19\n\x15\x46REQUENCY_IMMEDIATELY\x10\x02\x12\x1a\n\x16\x46REQUENCY_DAILY_DIGEST\x10\x03\x12\x1b\n\x17\x46REQUENCY_WEEKLY_DIGEST\x10\x04\x32\xb0\x07\n\rNotifyService\x12t\n\x11ListNotifications\x12(.ecbm.notify.v1.ListNotificationsRequest\x1a).ecbm.notify.v1.ListNotificationsResponse\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12^\n\x0fLookupRecipient\x12&.ecbm.notify.v1.LookupRecipientRequest\x1a\x19.ecbm.notify.v1.Recipient\"\x08\xa2\xbb\x18\x04\x12\x02\x02\x04\x12T\n\x08MarkRead\x12\x1f.ecbm.notify.v1.MarkReadRequest\x1a\x1c.ecbm.notify.v1.Notification\"\t\xa2\xbb\x18\x05\x12\x03\x01\x02\x04\x12\x61\n\x0bMarkAllRead\x12\".ecbm.notify.v1.MarkAllReadRequest\x1a#.ecbm.notify.v1.MarkAllReadResponse\"\t\xa2\xbb\x18\x05\x12\x03\x01\x02\x04\x12\x62\n\x0bUnreadCount\x12\".ecbm.notify.v1.UnreadCountRequest\x1a#.ecbm.notify.v1.UnreadCountResponse\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12y\n\x12WatchNotifications\x12).ecbm.notify.v1.WatchNotificationsRequest\x1a*.ecbm.notify.v1.WatchNotificationsResponse\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x30\x01\x12`\n\x0eGetPreferences\x12%.ecbm.notify.v1.GetPreferencesRequest\x1a\x1b.ecbm.notify.v1.Preferences\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12\x65\n\x11UpdatePreferences\x12(.ecbm.notify.v1.UpdatePreferencesRequest\x1a\x1b.ecbm.notify.v1.Preferences\"\t\xa2\xbb\x18\x05\x12\x03\x01\x02\x04\x12h\n\x0eListDeliveries\x12%.ecbm.notify.v1.ListDeliveriesRequest\x1a&.ecbm.notify.v1.ListDeliveriesResponse\"\x07\xa2\xbb\x18\x03\x12\x01\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.notify.v1.notify_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_FREQUENCY']._serialized_start=2193
-  _globals['_FREQUENCY']._serialized_end=2334
-  _globals['_PREFERENCE']._serialized_start=80
-  _globals['_PREFERENCE']._serialized_end=190
-  _globals['_PREFERENCES']._serialized_start=192
-  _globals['_PREFERENCES']._serialized_end=268
-  _globals['_GETPREFERENCESREQUEST']._serialized_start=270
-  _globals['_GETPREFERENCESREQUEST']._serialized_end=307
-  _globals['_UPDATEPREFERENCESREQUEST']._serialized_start=309
-  _globals['_UPDATEPREFERENCESREQUEST']._serialized_end=385
-  _globals['_DELIVERYEVENT']._serialized_start=387
-  _globals['_DELIVERYEVENT']._serialized_end=476
-  _globals['_DELIVERY']._serialized_start=479
-  _globals['_DELIVERY']._serialized_end=883
-  _globals['_LISTDELIVERIESREQUEST']._serialized_start=886
-  _globals['_LISTDELIVERIESREQUEST']._serialized_end=1027
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=1029
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=1144
-  _globals['_RECIPIENT']._serialized_start=1146
-  _globals['_RECIPIENT']._serialized_end=1208
-  _globals['_NOTIFICATION']._serialized_start=1211
-  _globals['_NOTIFICATION']._serialized_end=1387
-  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_start=1389
-  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_end=1491
-  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_start=1493
-  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_end=1618
-  _globals['_LOOKUPRECIPIENTREQUEST']._serialized_start=1620
-  _globals['_LOOKUPRECIPIENTREQUEST']._serialized_end=1659
-  _globals['_MARKREADREQUEST']._serialized_start=1661
-  _globals['_MARKREADREQUEST']._serialized_end=1692
-  _globals['_MARKALLREADREQUEST']._serialized_start=1694
-  _globals['_MARKALLREADREQUEST']._serialized_end=1730
-  _globals['_MARKALLREADRESPONSE']._serialized_start=1732
-  _globals['_MARKALLREADRESPONSE']._serialized_end=1775
-  _globals['_UNREADCOUNTREQUEST']._serialized_start=1777
-  _globals['_UNREADCOUNTREQUEST']._serialized_end=1813
-  _globals['_UNREADCOUNTRESPONSE']._serialized_start=1815
-  _globals['_UNREADCOUNTRESPONSE']._serialized_end=1858
-  _globals['_WATCHNOTIFICATIONSREQUEST']._serialized_start=1860
-  _globals['_WATCHNOTIFICATIONSREQUEST']._serialized_end=1903
-  _globals['_WATCHNOTIFICATIONSRESPONSE']._serialized_start=1906
-  _globals['_WATCHNOTIFICATIONSRESPONSE']._serialized_end=2190
-  _globals['_WATCHNOTIFICATIONSRESPONSE_CHANGE']._serialized_start=2077
-  _globals['_WATCHNOTIFICATIONSRESPONSE_CHANGE']._serialized_end=2190
-  _globals['_NOTIFYSERVICE']._serialized_start=2337
-  _globals['_NOTIFYSERVICE']._serialized_end=3181
+  _globals['_NOTIFYSERVICE'].methods_by_name['ListNotifications']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['ListNotifications']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_NOTIFYSERVICE'].methods_by_name['LookupRecipient']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['LookupRecipient']._serialized_options = b'\242\273\030\004\022\002\002\004'
+  _globals['_NOTIFYSERVICE'].methods_by_name['MarkRead']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['MarkRead']._serialized_options = b'\242\273\030\005\022\003\001\002\004'
+  _globals['_NOTIFYSERVICE'].methods_by_name['MarkAllRead']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['MarkAllRead']._serialized_options = b'\242\273\030\005\022\003\001\002\004'
+  _globals['_NOTIFYSERVICE'].methods_by_name['UnreadCount']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['UnreadCount']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_NOTIFYSERVICE'].methods_by_name['WatchNotifications']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['WatchNotifications']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_NOTIFYSERVICE'].methods_by_name['GetPreferences']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['GetPreferences']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_NOTIFYSERVICE'].methods_by_name['UpdatePreferences']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['UpdatePreferences']._serialized_options = b'\242\273\030\005\022\003\001\002\004'
+  _globals['_NOTIFYSERVICE'].methods_by_name['ListDeliveries']._loaded_options = None
+  _globals['_NOTIFYSERVICE'].methods_by_name['ListDeliveries']._serialized_options = b'\242\273\030\003\022\001\005'
+  _globals['_FREQUENCY']._serialized_start=2222
+  _globals['_FREQUENCY']._serialized_end=2363
+  _globals['_PREFERENCE']._serialized_start=109
+  _globals['_PREFERENCE']._serialized_end=219
+  _globals['_PREFERENCES']._serialized_start=221
+  _globals['_PREFERENCES']._serialized_end=297
+  _globals['_GETPREFERENCESREQUEST']._serialized_start=299
+  _globals['_GETPREFERENCESREQUEST']._serialized_end=336
+  _globals['_UPDATEPREFERENCESREQUEST']._serialized_start=338
+  _globals['_UPDATEPREFERENCESREQUEST']._serialized_end=414
+  _globals['_DELIVERYEVENT']._serialized_start=416
+  _globals['_DELIVERYEVENT']._serialized_end=505
+  _globals['_DELIVERY']._serialized_start=508
+  _globals['_DELIVERY']._serialized_end=912
+  _globals['_LISTDELIVERIESREQUEST']._serialized_start=915
+  _globals['_LISTDELIVERIESREQUEST']._serialized_end=1056
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=1058
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=1173
+  _globals['_RECIPIENT']._serialized_start=1175
+  _globals['_RECIPIENT']._serialized_end=1237
+  _globals['_NOTIFICATION']._serialized_start=1240
+  _globals['_NOTIFICATION']._serialized_end=1416
+  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_start=1418
+  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_end=1520
+  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_start=1522
+  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_end=1647
+  _globals['_LOOKUPRECIPIENTREQUEST']._serialized_start=1649
+  _globals['_LOOKUPRECIPIENTREQUEST']._serialized_end=1688
+  _globals['_MARKREADREQUEST']._serialized_start=1690
+  _globals['_MARKREADREQUEST']._serialized_end=1721
+  _globals['_MARKALLREADREQUEST']._serialized_start=1723
+  _globals['_MARKALLREADREQUEST']._serialized_end=1759
+  _globals['_MARKALLREADRESPONSE']._serialized_start=1761
+  _globals['_MARKALLREADRESPONSE']._serialized_end=1804
+  _globals['_UNREADCOUNTREQUEST']._serialized_start=1806
+  _globals['_UNREADCOUNTREQUEST']._serialized_end=1842
+  _globals['_UNREADCOUNTRESPONSE']._serialized_start=1844
+  _globals['_UNREADCOUNTRESPONSE']._serialized_end=1887
+  _globals['_WATCHNOTIFICATIONSREQUEST']._serialized_start=1889
+  _globals['_WATCHNOTIFICATIONSREQUEST']._serialized_end=1932
+  _globals['_WATCHNOTIFICATIONSRESPONSE']._serialized_start=1935
+  _globals['_WATCHNOTIFICATIONSRESPONSE']._serialized_end=2219
+  _globals['_WATCHNOTIFICATIONSRESPONSE_CHANGE']._serialized_start=2106
+  _globals['_WATCHNOTIFICATIONSRESPONSE_CHANGE']._serialized_end=2219
+  _globals['_NOTIFYSERVICE']._serialized_start=2366
+  _globals['_NOTIFYSERVICE']._serialized_end=3310
 # @@protoc_insertion_point(module_scope)

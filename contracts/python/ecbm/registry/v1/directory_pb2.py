@@ -22,10 +22,11 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
 from ecbm.registry.v1 import registry_pb2 as ecbm_dot_registry_dot_v1_dot_registry__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n ecbm/registry/v1/directory.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1f\x65\x63\x62m/registry/v1/registry.proto\"\xc5\x01\n\x0f\x44irectoryFilter\x12\x11\n\tcountries\x18\x01 \x03(\t\x12\x15\n\rtarget_groups\x18\x02 \x03(\t\x12\x0f\n\x07\x66ormats\x18\x03 \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\x04 \x03(\t\x12\x17\n\x0f\x65vidence_levels\x18\x05 \x03(\t\x12\x16\n\x0equality_levels\x18\x06 \x03(\t\x12\x31\n\x06status\x18\x07 \x01(\x0e\x32!.ecbm.registry.v1.ProgrammeStatus\"\x94\x01\n\x17SearchProgrammesRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x31\n\x06\x66ilter\x18\x02 \x01(\x0b\x32!.ecbm.registry.v1.DirectoryFilter\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\"\xf9\x02\n\x0cProgrammeHit\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x14\n\x0corganisation\x18\x03 \x01(\t\x12!\n\x19organisation_display_name\x18\x04 \x01(\t\x12\x11\n\tcountries\x18\x05 \x03(\t\x12\x0c\n\x04\x63ity\x18\x06 \x01(\t\x12\x0f\n\x07snippet\x18\x07 \x01(\t\x12\r\n\x05score\x18\x08 \x01(\x01\x12\x15\n\rquality_level\x18\t \x01(\t\x12\x16\n\x0e\x65vidence_level\x18\n \x01(\t\x12\x15\n\rtarget_groups\x18\x0b \x03(\t\x12\x0f\n\x07\x66ormats\x18\x0c \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\r \x03(\t\x12,\n\x08location\x18\x0e \x01(\x0b\x32\x1a.ecbm.registry.v1.Location\x12\x31\n\x06status\x18\x0f \x01(\x0e\x32!.ecbm.registry.v1.ProgrammeStatus\"9\n\nFacetValue\x12\r\n\x05value\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x05\"S\n\x05\x46\x61\x63\x65t\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12,\n\x06values\x18\x03 \x03(\x0b\x32\x1c.ecbm.registry.v1.FacetValue\"\xb7\x01\n\x18SearchProgrammesResponse\x12/\n\x07results\x18\x01 \x03(\x0b\x32\x1e.ecbm.registry.v1.ProgrammeHit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x12\'\n\x06\x66\x61\x63\x65ts\x18\x04 \x03(\x0b\x32\x17.ecbm.registry.v1.Facet\x12\x14\n\x0c\x64id_you_mean\x18\x05 \x03(\t\"Q\n\rGetMapRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x31\n\x06\x66ilter\x18\x02 \x01(\x0b\x32!.ecbm.registry.v1.DirectoryFilter\"\xae\x03\n\x10\x43ountryAggregate\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\x12K\n\rtarget_groups\x18\x03 \x03(\x0b\x32\x34.ecbm.registry.v1.CountryAggregate.TargetGroupsEntry\x12@\n\x07\x66ormats\x18\x04 \x03(\x0b\x32/.ecbm.registry.v1.CountryAggregate.FormatsEntry\x12O\n\x0f\x65vidence_levels\x18\x05 \x03(\x0b\x32\x36.ecbm.registry.v1.CountryAggregate.EvidenceLevelsEntry\x1a\x33\n\x11TargetGroupsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\x1a.\n\x0c\x46ormatsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\x1a\x35\n\x13\x45videnceLevelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"l\n\x0eGetMapResponse\x12\x0f\n\x07geojson\x18\x01 \x01(\t\x12\x35\n\tcountries\x18\x02 \x03(\x0b\x32\".ecbm.registry.v1.CountryAggregate\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x32\xca\x01\n\x10\x44irectoryService\x12i\n\x10SearchProgrammes\x12).ecbm.registry.v1.SearchProgrammesRequest\x1a*.ecbm.registry.v1.SearchProgrammesResponse\x12K\n\x06GetMap\x12\x1f.ecbm.registry.v1.GetMapRequest\x1a .ecbm.registry.v1.GetMapResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n ecbm/registry/v1/directory.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\x1a\x1f\x65\x63\x62m/registry/v1/registry.proto\"\xc5\x01\n\x0f\x44irectoryFilter\x12\x11\n\tcountries\x18\x01 \x03(\t\x12\x15\n\rtarget_groups\x18\x02 \x03(\t\x12\x0f\n\x07\x66ormats\x18\x03 \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\x04 \x03(\t\x12\x17\n\x0f\x65vidence_levels\x18\x05 \x03(\t\x12\x16\n\x0equality_levels\x18\x06 \x03(\t\x12\x31\n\x06status\x18\x07 \x01(\x0e\x32!.ecbm.registry.v1.ProgrammeStatus\"\x94\x01\n\x17SearchProgrammesRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x31\n\x06\x66ilter\x18\x02 \x01(\x0b\x32!.ecbm.registry.v1.DirectoryFilter\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\"\xf9\x02\n\x0cProgrammeHit\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x14\n\x0corganisation\x18\x03 \x01(\t\x12!\n\x19organisation_display_name\x18\x04 \x01(\t\x12\x11\n\tcountries\x18\x05 \x03(\t\x12\x0c\n\x04\x63ity\x18\x06 \x01(\t\x12\x0f\n\x07snippet\x18\x07 \x01(\t\x12\r\n\x05score\x18\x08 \x01(\x01\x12\x15\n\rquality_level\x18\t \x01(\t\x12\x16\n\x0e\x65vidence_level\x18\n \x01(\t\x12\x15\n\rtarget_groups\x18\x0b \x03(\t\x12\x0f\n\x07\x66ormats\x18\x0c \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\r \x03(\t\x12,\n\x08location\x18\x0e \x01(\x0b\x32\x1a.ecbm.registry.v1.Location\x12\x31\n\x06status\x18\x0f \x01(\x0e\x32!.ecbm.registry.v1.ProgrammeStatus\"9\n\nFacetValue\x12\r\n\x05value\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x05\"S\n\x05\x46\x61\x63\x65t\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12,\n\x06values\x18\x03 \x03(\x0b\x32\x1c.ecbm.registry.v1.FacetValue\"\xb7\x01\n\x18SearchProgrammesResponse\x12/\n\x07results\x18\x01 \x03(\x0b\x32\x1e.ecbm.registry.v1.ProgrammeHit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x12\'\n\x06\x66\x61\x63\x65ts\x18\x04 \x03(\x0b\x32\x17.ecbm.registry.v1.Facet\x12\x14\n\x0c\x64id_you_mean\x18\x05 \x03(\t\"Q\n\rGetMapRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x31\n\x06\x66ilter\x18\x02 \x01(\x0b\x32!.ecbm.registry.v1.DirectoryFilter\"\xae\x03\n\x10\x43ountryAggregate\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\x12K\n\rtarget_groups\x18\x03 \x03(\x0b\x32\x34.ecbm.registry.v1.CountryAggregate.TargetGroupsEntry\x12@\n\x07\x66ormats\x18\x04 \x03(\x0b\x32/.ecbm.registry.v1.CountryAggregate.FormatsEntry\x12O\n\x0f\x65vidence_levels\x18\x05 \x03(\x0b\x32\x36.ecbm.registry.v1.CountryAggregate.EvidenceLevelsEntry\x1a\x33\n\x11TargetGroupsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\x1a.\n\x0c\x46ormatsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\x1a\x35\n\x13\x45videnceLevelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"l\n\x0eGetMapResponse\x12\x0f\n\x07geojson\x18\x01 \x01(\t\x12\x35\n\tcountries\x18\x02 \x03(\x0b\x32\".ecbm.registry.v1.CountryAggregate\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x32\xda\x01\n\x10\x44irectoryService\x12q\n\x10SearchProgrammes\x12).ecbm.registry.v1.SearchProgrammesRequest\x1a*.ecbm.registry.v1.SearchProgrammesResponse\"\x06\xa2\xbb\x18\x02\x08\x01\x12S\n\x06GetMap\x12\x1f.ecbm.registry.v1.GetMapRequest\x1a .ecbm.registry.v1.GetMapResponse\"\x06\xa2\xbb\x18\x02\x08\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,30 +39,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COUNTRYAGGREGATE_FORMATSENTRY']._serialized_options = b'8\001'
   _globals['_COUNTRYAGGREGATE_EVIDENCELEVELSENTRY']._loaded_options = None
   _globals['_COUNTRYAGGREGATE_EVIDENCELEVELSENTRY']._serialized_options = b'8\001'
-  _globals['_DIRECTORYFILTER']._serialized_start=88
-  _globals['_DIRECTORYFILTER']._serialized_end=285
-  _globals['_SEARCHPROGRAMMESREQUEST']._serialized_start=288
-  _globals['_SEARCHPROGRAMMESREQUEST']._serialized_end=436
-  _globals['_PROGRAMMEHIT']._serialized_start=439
-  _globals['_PROGRAMMEHIT']._serialized_end=816
-  _globals['_FACETVALUE']._serialized_start=818
-  _globals['_FACETVALUE']._serialized_end=875
-  _globals['_FACET']._serialized_start=877
-  _globals['_FACET']._serialized_end=960
-  _globals['_SEARCHPROGRAMMESRESPONSE']._serialized_start=963
-  _globals['_SEARCHPROGRAMMESRESPONSE']._serialized_end=1146
-  _globals['_GETMAPREQUEST']._serialized_start=1148
-  _globals['_GETMAPREQUEST']._serialized_end=1229
-  _globals['_COUNTRYAGGREGATE']._serialized_start=1232
-  _globals['_COUNTRYAGGREGATE']._serialized_end=1662
-  _globals['_COUNTRYAGGREGATE_TARGETGROUPSENTRY']._serialized_start=1508
-  _globals['_COUNTRYAGGREGATE_TARGETGROUPSENTRY']._serialized_end=1559
-  _globals['_COUNTRYAGGREGATE_FORMATSENTRY']._serialized_start=1561
-  _globals['_COUNTRYAGGREGATE_FORMATSENTRY']._serialized_end=1607
-  _globals['_COUNTRYAGGREGATE_EVIDENCELEVELSENTRY']._serialized_start=1609
-  _globals['_COUNTRYAGGREGATE_EVIDENCELEVELSENTRY']._serialized_end=1662
-  _globals['_GETMAPRESPONSE']._serialized_start=1664
-  _globals['_GETMAPRESPONSE']._serialized_end=1772
-  _globals['_DIRECTORYSERVICE']._serialized_start=1775
-  _globals['_DIRECTORYSERVICE']._serialized_end=1977
+  _globals['_DIRECTORYSERVICE'].methods_by_name['SearchProgrammes']._loaded_options = None
+  _globals['_DIRECTORYSERVICE'].methods_by_name['SearchProgrammes']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_DIRECTORYSERVICE'].methods_by_name['GetMap']._loaded_options = None
+  _globals['_DIRECTORYSERVICE'].methods_by_name['GetMap']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_DIRECTORYFILTER']._serialized_start=117
+  _globals['_DIRECTORYFILTER']._serialized_end=314
+  _globals['_SEARCHPROGRAMMESREQUEST']._serialized_start=317
+  _globals['_SEARCHPROGRAMMESREQUEST']._serialized_end=465
+  _globals['_PROGRAMMEHIT']._serialized_start=468
+  _globals['_PROGRAMMEHIT']._serialized_end=845
+  _globals['_FACETVALUE']._serialized_start=847
+  _globals['_FACETVALUE']._serialized_end=904
+  _globals['_FACET']._serialized_start=906
+  _globals['_FACET']._serialized_end=989
+  _globals['_SEARCHPROGRAMMESRESPONSE']._serialized_start=992
+  _globals['_SEARCHPROGRAMMESRESPONSE']._serialized_end=1175
+  _globals['_GETMAPREQUEST']._serialized_start=1177
+  _globals['_GETMAPREQUEST']._serialized_end=1258
+  _globals['_COUNTRYAGGREGATE']._serialized_start=1261
+  _globals['_COUNTRYAGGREGATE']._serialized_end=1691
+  _globals['_COUNTRYAGGREGATE_TARGETGROUPSENTRY']._serialized_start=1537
+  _globals['_COUNTRYAGGREGATE_TARGETGROUPSENTRY']._serialized_end=1588
+  _globals['_COUNTRYAGGREGATE_FORMATSENTRY']._serialized_start=1590
+  _globals['_COUNTRYAGGREGATE_FORMATSENTRY']._serialized_end=1636
+  _globals['_COUNTRYAGGREGATE_EVIDENCELEVELSENTRY']._serialized_start=1638
+  _globals['_COUNTRYAGGREGATE_EVIDENCELEVELSENTRY']._serialized_end=1691
+  _globals['_GETMAPRESPONSE']._serialized_start=1693
+  _globals['_GETMAPRESPONSE']._serialized_end=1801
+  _globals['_DIRECTORYSERVICE']._serialized_start=1804
+  _globals['_DIRECTORYSERVICE']._serialized_end=2022
 # @@protoc_insertion_point(module_scope)

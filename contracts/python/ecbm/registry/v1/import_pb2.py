@@ -22,39 +22,42 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x65\x63\x62m/registry/v1/import.proto\x12\x10\x65\x63\x62m.registry.v1\"\x84\x01\n\x17ImportProgrammesRequest\x12\x30\n\x06header\x18\x01 \x01(\x0b\x32\x1e.ecbm.registry.v1.ImportHeaderH\x00\x12/\n\x04rows\x18\x02 \x01(\x0b\x32\x1f.ecbm.registry.v1.ProgrammeRowsH\x00\x42\x06\n\x04item\"C\n\x0cImportHeader\x12\x0f\n\x07\x64ry_run\x18\x01 \x01(\x08\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\x12\n\ntotal_rows\x18\x03 \x01(\x05\"=\n\rProgrammeRows\x12,\n\x04rows\x18\x01 \x03(\x0b\x32\x1e.ecbm.registry.v1.ProgrammeRow\"\xe2\x06\n\x0cProgrammeRow\x12\x0b\n\x03row\x18\x01 \x01(\x05\x12\x13\n\x0b\x65xternal_id\x18\x02 \x01(\t\x12\x14\n\x0corganisation\x18\x03 \x01(\t\x12\x19\n\x11organisation_name\x18\x04 \x01(\t\x12\x1c\n\x14organisation_country\x18\x05 \x01(\t\x12\x19\n\x11organisation_kind\x18\x06 \x01(\t\x12\x19\n\x11organisation_city\x18\x07 \x01(\t\x12\x1c\n\x14organisation_website\x18\x08 \x01(\t\x12\x14\n\x0c\x63ontact_name\x18\t \x01(\t\x12\x15\n\rcontact_email\x18\n \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x0b \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x0c \x01(\t\x12\x11\n\tlanguages\x18\r \x03(\t\x12\x11\n\tcountries\x18\x0e \x03(\t\x12\x0e\n\x06status\x18\x0f \x01(\t\x12\x15\n\rtarget_groups\x18\x10 \x03(\t\x12\x0f\n\x07\x66ormats\x18\x11 \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\x12 \x03(\t\x12\x14\n\x07\x61ge_min\x18\x13 \x01(\x05H\x00\x88\x01\x01\x12\x14\n\x07\x61ge_max\x18\x14 \x01(\x05H\x01\x88\x01\x01\x12\x1d\n\x10mentors_per_year\x18\x15 \x01(\x05H\x02\x88\x01\x01\x12\x1d\n\x10mentees_per_year\x18\x16 \x01(\x05H\x03\x88\x01\x01\x12\x1d\n\x10matches_per_year\x18\x17 \x01(\x05H\x04\x88\x01\x01\x12\x17\n\nstart_year\x18\x18 \x01(\x05H\x05\x88\x01\x01\x12\x0f\n\x07regions\x18\x19 \x03(\t\x12\x0c\n\x04\x63ity\x18\x1a \x01(\t\x12\x15\n\x08latitude\x18\x1b \x01(\x01H\x06\x88\x01\x01\x12\x16\n\tlongitude\x18\x1c \x01(\x01H\x07\x88\x01\x01\x12\x16\n\x0elearning_goals\x18\x1d \x03(\t\x12\x39\n\x0b\x65valuations\x18\x1e \x03(\x0b\x32$.ecbm.registry.v1.ImportedEvaluationB\n\n\x08_age_minB\n\n\x08_age_maxB\x13\n\x11_mentors_per_yearB\x13\n\x11_mentees_per_yearB\x13\n\x11_matches_per_yearB\r\n\x0b_start_yearB\x0b\n\t_latitudeB\x0c\n\n_longitude\"@\n\x12ImportedEvaluation\x12\x0e\n\x06\x64\x65sign\x18\x01 \x01(\t\x12\x0c\n\x04year\x18\x02 \x01(\x05\x12\x0c\n\x04link\x18\x03 \x01(\t\"\xbf\x01\n\x18ImportProgrammesResponse\x12\x31\n\x08outcomes\x18\x01 \x01(\x0b\x32\x1d.ecbm.registry.v1.RowOutcomesH\x00\x12\x34\n\x08progress\x18\x02 \x01(\x0b\x32 .ecbm.registry.v1.ImportProgressH\x00\x12\x32\n\x07summary\x18\x03 \x01(\x0b\x32\x1f.ecbm.registry.v1.ImportSummaryH\x00\x42\x06\n\x04item\"=\n\x0bRowOutcomes\x12.\n\x08outcomes\x18\x01 \x03(\x0b\x32\x1c.ecbm.registry.v1.RowOutcome\"\xa0\x02\n\nRowOutcome\x12\x0b\n\x03row\x18\x01 \x01(\x05\x12\x13\n\x0b\x65xternal_id\x18\x02 \x01(\t\x12\x35\n\x07outcome\x18\x03 \x01(\x0e\x32$.ecbm.registry.v1.RowOutcome.Outcome\x12\x11\n\tprogramme\x18\x04 \x01(\t\x12,\n\x06\x65rrors\x18\x05 \x03(\x0b\x32\x1c.ecbm.registry.v1.FieldError\"x\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x13\n\x0fOUTCOME_CREATED\x10\x01\x12\x13\n\x0fOUTCOME_UPDATED\x10\x02\x12\x15\n\x11OUTCOME_UNCHANGED\x10\x03\x12\x13\n\x0fOUTCOME_INVALID\x10\x04\"0\n\nFieldError\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"7\n\x0eImportProgress\x12\x11\n\trows_done\x18\x01 \x01(\x05\x12\x12\n\ntotal_rows\x18\x02 \x01(\x05\"\x96\x01\n\rImportSummary\x12\x0f\n\x07\x63reated\x18\x01 \x01(\x05\x12\x0f\n\x07updated\x18\x02 \x01(\x05\x12\x11\n\tunchanged\x18\x03 \x01(\x05\x12\x0f\n\x07invalid\x18\x04 \x01(\x05\x12\x1d\n\x15organisations_created\x18\x05 \x01(\x05\x12\x0f\n\x07\x64ry_run\x18\x06 \x01(\x08\x12\x0f\n\x07seconds\x18\x07 \x01(\x01\x32~\n\rImportService\x12m\n\x10ImportProgrammes\x12).ecbm.registry.v1.ImportProgrammesRequest\x1a*.ecbm.registry.v1.ImportProgrammesResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x65\x63\x62m/registry/v1/import.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\"\x84\x01\n\x17ImportProgrammesRequest\x12\x30\n\x06header\x18\x01 \x01(\x0b\x32\x1e.ecbm.registry.v1.ImportHeaderH\x00\x12/\n\x04rows\x18\x02 \x01(\x0b\x32\x1f.ecbm.registry.v1.ProgrammeRowsH\x00\x42\x06\n\x04item\"C\n\x0cImportHeader\x12\x0f\n\x07\x64ry_run\x18\x01 \x01(\x08\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\x12\n\ntotal_rows\x18\x03 \x01(\x05\"=\n\rProgrammeRows\x12,\n\x04rows\x18\x01 \x03(\x0b\x32\x1e.ecbm.registry.v1.ProgrammeRow\"\xe2\x06\n\x0cProgrammeRow\x12\x0b\n\x03row\x18\x01 \x01(\x05\x12\x13\n\x0b\x65xternal_id\x18\x02 \x01(\t\x12\x14\n\x0corganisation\x18\x03 \x01(\t\x12\x19\n\x11organisation_name\x18\x04 \x01(\t\x12\x1c\n\x14organisation_country\x18\x05 \x01(\t\x12\x19\n\x11organisation_kind\x18\x06 \x01(\t\x12\x19\n\x11organisation_city\x18\x07 \x01(\t\x12\x1c\n\x14organisation_website\x18\x08 \x01(\t\x12\x14\n\x0c\x63ontact_name\x18\t \x01(\t\x12\x15\n\rcontact_email\x18\n \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x0b \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x0c \x01(\t\x12\x11\n\tlanguages\x18\r \x03(\t\x12\x11\n\tcountries\x18\x0e \x03(\t\x12\x0e\n\x06status\x18\x0f \x01(\t\x12\x15\n\rtarget_groups\x18\x10 \x03(\t\x12\x0f\n\x07\x66ormats\x18\x11 \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\x12 \x03(\t\x12\x14\n\x07\x61ge_min\x18\x13 \x01(\x05H\x00\x88\x01\x01\x12\x14\n\x07\x61ge_max\x18\x14 \x01(\x05H\x01\x88\x01\x01\x12\x1d\n\x10mentors_per_year\x18\x15 \x01(\x05H\x02\x88\x01\x01\x12\x1d\n\x10mentees_per_year\x18\x16 \x01(\x05H\x03\x88\x01\x01\x12\x1d\n\x10matches_per_year\x18\x17 \x01(\x05H\x04\x88\x01\x01\x12\x17\n\nstart_year\x18\x18 \x01(\x05H\x05\x88\x01\x01\x12\x0f\n\x07regions\x18\x19 \x03(\t\x12\x0c\n\x04\x63ity\x18\x1a \x01(\t\x12\x15\n\x08latitude\x18\x1b \x01(\x01H\x06\x88\x01\x01\x12\x16\n\tlongitude\x18\x1c \x01(\x01H\x07\x88\x01\x01\x12\x16\n\x0elearning_goals\x18\x1d \x03(\t\x12\x39\n\x0b\x65valuations\x18\x1e \x03(\x0b\x32$.ecbm.registry.v1.ImportedEvaluationB\n\n\x08_age_minB\n\n\x08_age_maxB\x13\n\x11_mentors_per_yearB\x13\n\x11_mentees_per_yearB\x13\n\x11_matches_per_yearB\r\n\x0b_start_yearB\x0b\n\t_latitudeB\x0c\n\n_longitude\"@\n\x12ImportedEvaluation\x12\x0e\n\x06\x64\x65sign\x18\x01 \x01(\t\x12\x0c\n\x04year\x18\x02 \x01(\x05\x12\x0c\n\x04link\x18\x03 \x01(\t\"\xbf\x01\n\x18ImportProgrammesResponse\x12\x31\n\x08outcomes\x18\x01 \x01(\x0b\x32\x1d.ecbm.registry.v1.RowOutcomesH\x00\x12\x34\n\x08progress\x18\x02 \x01(\x0b\x32 .ecbm.registry.v1.ImportProgressH\x00\x12\x32\n\x07summary\x18\x03 \x01(\x0b\x32\x1f.ecbm.registry.v1.ImportSummaryH\x00\x42\x06\n\x04item\"=\n\x0bRowOutcomes\x12.\n\x08outcomes\x18\x01 \x03(\x0b\x32\x1c.ecbm.registry.v1.RowOutcome\"\xa0\x02\n\nRowOutcome\x12\x0b\n\x03row\x18\x01 \x01(\x05\x12\x13\n\x0b\x65xternal_id\x18\x02 \x01(\t\x12\x35\n\x07outcome\x18\x03 \x01(\x0e\x32$.ecbm.registry.v1.RowOutcome.Outcome\x12\x11\n\tprogramme\x18\x04 \x01(\t\x12,\n\x06\x65rrors\x18\x05 \x03(\x0b\x32\x1c.ecbm.registry.v1.FieldError\"x\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x13\n\x0fOUTCOME_CREATED\x10\x01\x12\x13\n\x0fOUTCOME_UPDATED\x10\x02\x12\x15\n\x11OUTCOME_UNCHANGED\x10\x03\x12\x13\n\x0fOUTCOME_INVALID\x10\x04\"0\n\nFieldError\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"7\n\x0eImportProgress\x12\x11\n\trows_done\x18\x01 \x01(\x05\x12\x12\n\ntotal_rows\x18\x02 \x01(\x05\"\x96\x01\n\rImportSummary\x12\x0f\n\x07\x63reated\x18\x01 \x01(\x05\x12\x0f\n\x07updated\x18\x02 \x01(\x05\x12\x11\n\tunchanged\x18\x03 \x01(\x05\x12\x0f\n\x07invalid\x18\x04 \x01(\x05\x12\x1d\n\x15organisations_created\x18\x05 \x01(\x05\x12\x0f\n\x07\x64ry_run\x18\x06 \x01(\x08\x12\x0f\n\x07seconds\x18\x07 \x01(\x01\x32\x87\x01\n\rImportService\x12v\n\x10ImportProgrammes\x12).ecbm.registry.v1.ImportProgrammesRequest\x1a*.ecbm.registry.v1.ImportProgrammesResponse\"\x07\xa2\xbb\x18\x03\x12\x01\x02(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.registry.v1.import_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_IMPORTPROGRAMMESREQUEST']._serialized_start=52
-  _globals['_IMPORTPROGRAMMESREQUEST']._serialized_end=184
-  _globals['_IMPORTHEADER']._serialized_start=186
-  _globals['_IMPORTHEADER']._serialized_end=253
-  _globals['_PROGRAMMEROWS']._serialized_start=255
-  _globals['_PROGRAMMEROWS']._serialized_end=316
-  _globals['_PROGRAMMEROW']._serialized_start=319
-  _globals['_PROGRAMMEROW']._serialized_end=1185
-  _globals['_IMPORTEDEVALUATION']._serialized_start=1187
-  _globals['_IMPORTEDEVALUATION']._serialized_end=1251
-  _globals['_IMPORTPROGRAMMESRESPONSE']._serialized_start=1254
-  _globals['_IMPORTPROGRAMMESRESPONSE']._serialized_end=1445
-  _globals['_ROWOUTCOMES']._serialized_start=1447
-  _globals['_ROWOUTCOMES']._serialized_end=1508
-  _globals['_ROWOUTCOME']._serialized_start=1511
-  _globals['_ROWOUTCOME']._serialized_end=1799
-  _globals['_ROWOUTCOME_OUTCOME']._serialized_start=1679
-  _globals['_ROWOUTCOME_OUTCOME']._serialized_end=1799
-  _globals['_FIELDERROR']._serialized_start=1801
-  _globals['_FIELDERROR']._serialized_end=1849
-  _globals['_IMPORTPROGRESS']._serialized_start=1851
-  _globals['_IMPORTPROGRESS']._serialized_end=1906
-  _globals['_IMPORTSUMMARY']._serialized_start=1909
-  _globals['_IMPORTSUMMARY']._serialized_end=2059
-  _globals['_IMPORTSERVICE']._serialized_start=2061
-  _globals['_IMPORTSERVICE']._serialized_end=2187
+  _globals['_IMPORTSERVICE'].methods_by_name['ImportProgrammes']._loaded_options = None
+  _globals['_IMPORTSERVICE'].methods_by_name['ImportProgrammes']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_IMPORTPROGRAMMESREQUEST']._serialized_start=81
+  _globals['_IMPORTPROGRAMMESREQUEST']._serialized_end=213
+  _globals['_IMPORTHEADER']._serialized_start=215
+  _globals['_IMPORTHEADER']._serialized_end=282
+  _globals['_PROGRAMMEROWS']._serialized_start=284
+  _globals['_PROGRAMMEROWS']._serialized_end=345
+  _globals['_PROGRAMMEROW']._serialized_start=348
+  _globals['_PROGRAMMEROW']._serialized_end=1214
+  _globals['_IMPORTEDEVALUATION']._serialized_start=1216
+  _globals['_IMPORTEDEVALUATION']._serialized_end=1280
+  _globals['_IMPORTPROGRAMMESRESPONSE']._serialized_start=1283
+  _globals['_IMPORTPROGRAMMESRESPONSE']._serialized_end=1474
+  _globals['_ROWOUTCOMES']._serialized_start=1476
+  _globals['_ROWOUTCOMES']._serialized_end=1537
+  _globals['_ROWOUTCOME']._serialized_start=1540
+  _globals['_ROWOUTCOME']._serialized_end=1828
+  _globals['_ROWOUTCOME_OUTCOME']._serialized_start=1708
+  _globals['_ROWOUTCOME_OUTCOME']._serialized_end=1828
+  _globals['_FIELDERROR']._serialized_start=1830
+  _globals['_FIELDERROR']._serialized_end=1878
+  _globals['_IMPORTPROGRESS']._serialized_start=1880
+  _globals['_IMPORTPROGRESS']._serialized_end=1935
+  _globals['_IMPORTSUMMARY']._serialized_start=1938
+  _globals['_IMPORTSUMMARY']._serialized_end=2088
+  _globals['_IMPORTSERVICE']._serialized_start=2091
+  _globals['_IMPORTSERVICE']._serialized_end=2226
 # @@protoc_insertion_point(module_scope)

@@ -22,59 +22,80 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x65\x63\x62m/registry/v1/network.proto\x12\x10\x65\x63\x62m.registry.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x03\n\rPolicyContact\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x31\n\x04kind\x18\x03 \x01(\x0e\x32#.ecbm.registry.v1.PolicyContactKind\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x13\n\x0binstitution\x18\x05 \x01(\t\x12\x11\n\tcommittee\x18\x06 \x01(\t\x12\x1b\n\x13\x64irectorate_general\x18\x07 \x01(\t\x12\x0c\n\x04unit\x18\x08 \x01(\t\x12\x0e\n\x06topics\x18\t \x03(\t\x12\r\n\x05\x65mail\x18\n \x01(\t\x12(\n\x06stance\x18\x0b \x01(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\x11\n\twithdrawn\x18\x0c \x01(\x08\x12\x0f\n\x07version\x18\r \x01(\x03\x12/\n\x0b\x63reate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc0\x01\n\x0cStanceChange\x12(\n\x06stance\x18\x01 \x01(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\x31\n\x0fprevious_stance\x18\x02 \x01(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x12\n\nchanged_by\x18\x04 \x01(\t\x12/\n\x0b\x63hange_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcc\x01\n\x0bInteraction\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\x04kind\x18\x02 \x01(\x0e\x32!.ecbm.registry.v1.InteractionKind\x12\x13\n\x0boccurred_on\x18\x03 \x01(\t\x12\x14\n\x0cparticipants\x18\x04 \x03(\t\x12\x0f\n\x07outcome\x18\x05 \x01(\t\x12\x11\n\tlogged_by\x18\x06 \x01(\t\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x92\x01\n\x0e\x43ountrySupport\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x16\n\x0e\x63hampion_count\x18\x02 \x01(\x05\x12\x12\n\nopen_count\x18\x03 \x01(\x05\x12\x15\n\runknown_count\x18\x04 \x01(\x05\x12\x17\n\x0fsceptical_count\x18\x05 \x01(\x05\x12\x13\n\x0btotal_count\x18\x06 \x01(\x05\"i\n\x1a\x43reatePolicyContactRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x37\n\x0epolicy_contact\x18\x02 \x01(\x0b\x32\x1f.ecbm.registry.v1.PolicyContact\"\'\n\x17GetPolicyContactRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x86\x01\n\x1aUpdatePolicyContactRequest\x12\x37\n\x0epolicy_contact\x18\x01 \x01(\x0b\x32\x1f.ecbm.registry.v1.PolicyContact\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"M\n\x1cWithdrawPolicyContactRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x03\"\xea\x01\n\x19ListPolicyContactsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12\x31\n\x04kind\x18\x04 \x01(\x0e\x32#.ecbm.registry.v1.PolicyContactKind\x12)\n\x07stances\x18\x05 \x03(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\r\n\x05topic\x18\x06 \x01(\t\x12\x16\n\x0eshow_withdrawn\x18\x07 \x01(\x08\x12\x10\n\x08order_by\x18\x08 \x01(\t\"\x83\x01\n\x1aListPolicyContactsResponse\x12\x38\n\x0fpolicy_contacts\x18\x01 \x03(\x0b\x32\x1f.ecbm.registry.v1.PolicyContact\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"n\n\x13\x43hangeStanceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12(\n\x06stance\x18\x02 \x01(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"\'\n\x17GetStanceHistoryRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"R\n\x18GetStanceHistoryResponse\x12\x36\n\x0estance_changes\x18\x01 \x03(\x0b\x32\x1e.ecbm.registry.v1.StanceChange\"o\n\x15LogInteractionRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x32\n\x0binteraction\x18\x03 \x01(\x0b\x32\x1d.ecbm.registry.v1.Interaction\"\xbc\x01\n\x17ListInteractionsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x13\n\x0bparticipant\x18\x04 \x01(\t\x12/\n\x04kind\x18\x05 \x01(\x0e\x32!.ecbm.registry.v1.InteractionKind\x12\x12\n\nstart_date\x18\x06 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x07 \x01(\t\"|\n\x18ListInteractionsResponse\x12\x33\n\x0cinteractions\x18\x01 \x03(\x0b\x32\x1d.ecbm.registry.v1.Interaction\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"]\n\x17SummariseSupportRequest\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32#.ecbm.registry.v1.PolicyContactKind\x12\x0f\n\x07\x63ountry\x18\x02 \x01(\t\"O\n\x18SummariseSupportResponse\x12\x33\n\tcountries\x18\x01 \x03(\x0b\x32 .ecbm.registry.v1.CountrySupport*\x83\x02\n\x11PolicyContactKind\x12#\n\x1fPOLICY_CONTACT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17POLICY_CONTACT_KIND_MEP\x10\x01\x12(\n$POLICY_CONTACT_KIND_COMMISSION_STAFF\x10\x02\x12/\n+POLICY_CONTACT_KIND_NATIONAL_LIAISON_OFFICE\x10\x03\x12/\n+POLICY_CONTACT_KIND_SUPPORTING_ORGANISATION\x10\x04\x12 \n\x1cPOLICY_CONTACT_KIND_LOBBYIST\x10\x05*p\n\x06Stance\x12\x16\n\x12STANCE_UNSPECIFIED\x10\x00\x12\x13\n\x0fSTANCE_CHAMPION\x10\x01\x12\x0f\n\x0bSTANCE_OPEN\x10\x02\x12\x12\n\x0eSTANCE_UNKNOWN\x10\x03\x12\x14\n\x10STANCE_SCEPTICAL\x10\x04*\xb2\x01\n\x0fInteractionKind\x12 \n\x1cINTERACTION_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18INTERACTION_KIND_MEETING\x10\x01\x12#\n\x1fINTERACTION_KIND_ADVOCACY_VISIT\x10\x02\x12\x1b\n\x17INTERACTION_KIND_LETTER\x10\x03\x12\x1d\n\x19INTERACTION_KIND_PETITION\x10\x04\x32\x8a\x08\n\x0eNetworkService\x12\x64\n\x13\x43reatePolicyContact\x12,.ecbm.registry.v1.CreatePolicyContactRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\x12^\n\x10GetPolicyContact\x12).ecbm.registry.v1.GetPolicyContactRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\x12\x64\n\x13UpdatePolicyContact\x12,.ecbm.registry.v1.UpdatePolicyContactRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\x12h\n\x15WithdrawPolicyContact\x12..ecbm.registry.v1.WithdrawPolicyContactRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\x12o\n\x12ListPolicyContacts\x12+.ecbm.registry.v1.ListPolicyContactsRequest\x1a,.ecbm.registry.v1.ListPolicyContactsResponse\x12V\n\x0c\x43hangeStance\x12%.ecbm.registry.v1.ChangeStanceRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\x12i\n\x10GetStanceHistory\x12).ecbm.registry.v1.GetStanceHistoryRequest\x1a*.ecbm.registry.v1.GetStanceHistoryResponse\x12X\n\x0eLogInteraction\x12\'.ecbm.registry.v1.LogInteractionRequest\x1a\x1d.ecbm.registry.v1.Interaction\x12i\n\x10ListInteractions\x12).ecbm.registry.v1.ListInteractionsRequest\x1a*.ecbm.registry.v1.ListInteractionsResponse\x12i\n\x10SummariseSupport\x12).ecbm.registry.v1.SummariseSupportRequest\x1a*.ecbm.registry.v1.SummariseSupportResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x65\x63\x62m/registry/v1/network.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x03\n\rPolicyContact\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x31\n\x04kind\x18\x03 \x01(\x0e\x32#.ecbm.registry.v1.PolicyContactKind\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x13\n\x0binstitution\x18\x05 \x01(\t\x12\x11\n\tcommittee\x18\x06 \x01(\t\x12\x1b\n\x13\x64irectorate_general\x18\x07 \x01(\t\x12\x0c\n\x04unit\x18\x08 \x01(\t\x12\x0e\n\x06topics\x18\t \x03(\t\x12\r\n\x05\x65mail\x18\n \x01(\t\x12(\n\x06stance\x18\x0b \x01(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\x11\n\twithdrawn\x18\x0c \x01(\x08\x12\x0f\n\x07version\x18\r \x01(\x03\x12/\n\x0b\x63reate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc0\x01\n\x0cStanceChange\x12(\n\x06stance\x18\x01 \x01(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\x31\n\x0fprevious_stance\x18\x02 \x01(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x12\n\nchanged_by\x18\x04 \x01(\t\x12/\n\x0b\x63hange_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcc\x01\n\x0bInteraction\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\x04kind\x18\x02 \x01(\x0e\x32!.ecbm.registry.v1.InteractionKind\x12\x13\n\x0boccurred_on\x18\x03 \x01(\t\x12\x14\n\x0cparticipants\x18\x04 \x03(\t\x12\x0f\n\x07outcome\x18\x05 \x01(\t\x12\x11\n\tlogged_by\x18\x06 \x01(\t\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x92\x01\n\x0e\x43ountrySupport\x12\x0f\n\x07\x63ountry\x18\x01 \x01(\t\x12\x16\n\x0e\x63hampion_count\x18\x02 \x01(\x05\x12\x12\n\nopen_count\x18\x03 \x01(\x05\x12\x15\n\runknown_count\x18\x04 \x01(\x05\x12\x17\n\x0fsceptical_count\x18\x05 \x01(\x05\x12\x13\n\x0btotal_count\x18\x06 \x01(\x05\"i\n\x1a\x43reatePolicyContactRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x37\n\x0epolicy_contact\x18\x02 \x01(\x0b\x32\x1f.ecbm.registry.v1.PolicyContact\"\'\n\x17GetPolicyContactRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x86\x01\n\x1aUpdatePolicyContactRequest\x12\x37\n\x0epolicy_contact\x18\x01 \x01(\x0b\x32\x1f.ecbm.registry.v1.PolicyContact\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"M\n\x1cWithdrawPolicyContactRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x03\"\xea\x01\n\x19ListPolicyContactsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12\x31\n\x04kind\x18\x04 \x01(\x0e\x32#.ecbm.registry.v1.PolicyContactKind\x12)\n\x07stances\x18\x05 \x03(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\r\n\x05topic\x18\x06 \x01(\t\x12\x16\n\x0eshow_withdrawn\x18\x07 \x01(\x08\x12\x10\n\x08order_by\x18\x08 \x01(\t\"\x83\x01\n\x1aListPolicyContactsResponse\x12\x38\n\x0fpolicy_contacts\x18\x01 \x03(\x0b\x32\x1f.ecbm.registry.v1.PolicyContact\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"n\n\x13\x43hangeStanceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12(\n\x06stance\x18\x02 \x01(\x0e\x32\x18.ecbm.registry.v1.Stance\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"\'\n\x17GetStanceHistoryRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"R\n\x18GetStanceHistoryResponse\x12\x36\n\x0estance_changes\x18\x01 \x03(\x0b\x32\x1e.ecbm.registry.v1.StanceChange\"o\n\x15LogInteractionRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x32\n\x0binteraction\x18\x03 \x01(\x0b\x32\x1d.ecbm.registry.v1.Interaction\"\xbc\x01\n\x17ListInteractionsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x13\n\x0bparticipant\x18\x04 \x01(\t\x12/\n\x04kind\x18\x05 \x01(\x0e\x32!.ecbm.registry.v1.InteractionKind\x12\x12\n\nstart_date\x18\x06 \x01(\t\x12\x10\n\x08\x65nd_date\x18\x07 \x01(\t\"|\n\x18ListInteractionsResponse\x12\x33\n\x0cinteractions\x18\x01 \x03(\x0b\x32\x1d.ecbm.registry.v1.Interaction\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"]\n\x17SummariseSupportRequest\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32#.ecbm.registry.v1.PolicyContactKind\x12\x0f\n\x07\x63ountry\x18\x02 \x01(\t\"O\n\x18SummariseSupportResponse\x12\x33\n\tcountries\x18\x01 \x03(\x0b\x32 .ecbm.registry.v1.CountrySupport*\x83\x02\n\x11PolicyContactKind\x12#\n\x1fPOLICY_CONTACT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17POLICY_CONTACT_KIND_MEP\x10\x01\x12(\n$POLICY_CONTACT_KIND_COMMISSION_STAFF\x10\x02\x12/\n+POLICY_CONTACT_KIND_NATIONAL_LIAISON_OFFICE\x10\x03\x12/\n+POLICY_CONTACT_KIND_SUPPORTING_ORGANISATION\x10\x04\x12 \n\x1cPOLICY_CONTACT_KIND_LOBBYIST\x10\x05*p\n\x06Stance\x12\x16\n\x12STANCE_UNSPECIFIED\x10\x00\x12\x13\n\x0fSTANCE_CHAMPION\x10\x01\x12\x0f\n\x0bSTANCE_OPEN\x10\x02\x12\x12\n\x0eSTANCE_UNKNOWN\x10\x03\x12\x14\n\x10STANCE_SCEPTICAL\x10\x04*\xb2\x01\n\x0fInteractionKind\x12 \n\x1cINTERACTION_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18INTERACTION_KIND_MEETING\x10\x01\x12#\n\x1fINTERACTION_KIND_ADVOCACY_VISIT\x10\x02\x12\x1b\n\x17INTERACTION_KIND_LETTER\x10\x03\x12\x1d\n\x19INTERACTION_KIND_PETITION\x10\x04\x32\xea\x08\n\x0eNetworkService\x12m\n\x13\x43reatePolicyContact\x12,.ecbm.registry.v1.CreatePolicyContactRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12h\n\x10GetPolicyContact\x12).ecbm.registry.v1.GetPolicyContactRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12m\n\x13UpdatePolicyContact\x12,.ecbm.registry.v1.UpdatePolicyContactRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12q\n\x15WithdrawPolicyContact\x12..ecbm.registry.v1.WithdrawPolicyContactRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12y\n\x12ListPolicyContacts\x12+.ecbm.registry.v1.ListPolicyContactsRequest\x1a,.ecbm.registry.v1.ListPolicyContactsResponse\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12_\n\x0c\x43hangeStance\x12%.ecbm.registry.v1.ChangeStanceRequest\x1a\x1f.ecbm.registry.v1.PolicyContact\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12s\n\x10GetStanceHistory\x12).ecbm.registry.v1.GetStanceHistoryRequest\x1a*.ecbm.registry.v1.GetStanceHistoryResponse\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12\x62\n\x0eLogInteraction\x12\'.ecbm.registry.v1.LogInteractionRequest\x1a\x1d.ecbm.registry.v1.Interaction\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12s\n\x10ListInteractions\x12).ecbm.registry.v1.ListInteractionsRequest\x1a*.ecbm.registry.v1.ListInteractionsResponse\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12s\n\x10SummariseSupport\x12).ecbm.registry.v1.SummariseSupportRequest\x1a*.ecbm.registry.v1.SummariseSupportResponse\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.registry.v1.network_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_POLICYCONTACTKIND']._serialized_start=2661
-  _globals['_POLICYCONTACTKIND']._serialized_end=2920
-  _globals['_STANCE']._serialized_start=2922
-  _globals['_STANCE']._serialized_end=3034
-  _globals['_INTERACTIONKIND']._serialized_start=3037
-  _globals['_INTERACTIONKIND']._serialized_end=3215
-  _globals['_POLICYCONTACT']._serialized_start=120
-  _globals['_POLICYCONTACT']._serialized_end=529
-  _globals['_STANCECHANGE']._serialized_start=532
-  _globals['_STANCECHANGE']._serialized_end=724
-  _globals['_INTERACTION']._serialized_start=727
-  _globals['_INTERACTION']._serialized_end=931
-  _globals['_COUNTRYSUPPORT']._serialized_start=934
-  _globals['_COUNTRYSUPPORT']._serialized_end=1080
-  _globals['_CREATEPOLICYCONTACTREQUEST']._serialized_start=1082
-  _globals['_CREATEPOLICYCONTACTREQUEST']._serialized_end=1187
-  _globals['_GETPOLICYCONTACTREQUEST']._serialized_start=1189
-  _globals['_GETPOLICYCONTACTREQUEST']._serialized_end=1228
-  _globals['_UPDATEPOLICYCONTACTREQUEST']._serialized_start=1231
-  _globals['_UPDATEPOLICYCONTACTREQUEST']._serialized_end=1365
-  _globals['_WITHDRAWPOLICYCONTACTREQUEST']._serialized_start=1367
-  _globals['_WITHDRAWPOLICYCONTACTREQUEST']._serialized_end=1444
-  _globals['_LISTPOLICYCONTACTSREQUEST']._serialized_start=1447
-  _globals['_LISTPOLICYCONTACTSREQUEST']._serialized_end=1681
-  _globals['_LISTPOLICYCONTACTSRESPONSE']._serialized_start=1684
-  _globals['_LISTPOLICYCONTACTSRESPONSE']._serialized_end=1815
-  _globals['_CHANGESTANCEREQUEST']._serialized_start=1817
-  _globals['_CHANGESTANCEREQUEST']._serialized_end=1927
-  _globals['_GETSTANCEHISTORYREQUEST']._serialized_start=1929
-  _globals['_GETSTANCEHISTORYREQUEST']._serialized_end=1968
-  _globals['_GETSTANCEHISTORYRESPONSE']._serialized_start=1970
-  _globals['_GETSTANCEHISTORYRESPONSE']._serialized_end=2052
-  _globals['_LOGINTERACTIONREQUEST']._serialized_start=2054
-  _globals['_LOGINTERACTIONREQUEST']._serialized_end=2165
-  _globals['_LISTINTERACTIONSREQUEST']._serialized_start=2168
-  _globals['_LISTINTERACTIONSREQUEST']._serialized_end=2356
-  _globals['_LISTINTERACTIONSRESPONSE']._serialized_start=2358
-  _globals['_LISTINTERACTIONSRESPONSE']._serialized_end=2482
-  _globals['_SUMMARISESUPPORTREQUEST']._serialized_start=2484
-  _globals['_SUMMARISESUPPORTREQUEST']._serialized_end=2577
-  _globals['_SUMMARISESUPPORTRESPONSE']._serialized_start=2579
-  _globals['_SUMMARISESUPPORTRESPONSE']._serialized_end=2658
-  _globals['_NETWORKSERVICE']._serialized_start=3218
-  _globals['_NETWORKSERVICE']._serialized_end=4252
+  _globals['_NETWORKSERVICE'].methods_by_name['CreatePolicyContact']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['CreatePolicyContact']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['GetPolicyContact']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['GetPolicyContact']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['UpdatePolicyContact']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['UpdatePolicyContact']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['WithdrawPolicyContact']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['WithdrawPolicyContact']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['ListPolicyContacts']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['ListPolicyContacts']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['ChangeStance']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['ChangeStance']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['GetStanceHistory']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['GetStanceHistory']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['LogInteraction']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['LogInteraction']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['ListInteractions']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['ListInteractions']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_NETWORKSERVICE'].methods_by_name['SummariseSupport']._loaded_options = None
+  _globals['_NETWORKSERVICE'].methods_by_name['SummariseSupport']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_POLICYCONTACTKIND']._serialized_start=2690
+  _globals['_POLICYCONTACTKIND']._serialized_end=2949
+  _globals['_STANCE']._serialized_start=2951
+  _globals['_STANCE']._serialized_end=3063
+  _globals['_INTERACTIONKIND']._serialized_start=3066
+  _globals['_INTERACTIONKIND']._serialized_end=3244
+  _globals['_POLICYCONTACT']._serialized_start=149
+  _globals['_POLICYCONTACT']._serialized_end=558
+  _globals['_STANCECHANGE']._serialized_start=561
+  _globals['_STANCECHANGE']._serialized_end=753
+  _globals['_INTERACTION']._serialized_start=756
+  _globals['_INTERACTION']._serialized_end=960
+  _globals['_COUNTRYSUPPORT']._serialized_start=963
+  _globals['_COUNTRYSUPPORT']._serialized_end=1109
+  _globals['_CREATEPOLICYCONTACTREQUEST']._serialized_start=1111
+  _globals['_CREATEPOLICYCONTACTREQUEST']._serialized_end=1216
+  _globals['_GETPOLICYCONTACTREQUEST']._serialized_start=1218
+  _globals['_GETPOLICYCONTACTREQUEST']._serialized_end=1257
+  _globals['_UPDATEPOLICYCONTACTREQUEST']._serialized_start=1260
+  _globals['_UPDATEPOLICYCONTACTREQUEST']._serialized_end=1394
+  _globals['_WITHDRAWPOLICYCONTACTREQUEST']._serialized_start=1396
+  _globals['_WITHDRAWPOLICYCONTACTREQUEST']._serialized_end=1473
+  _globals['_LISTPOLICYCONTACTSREQUEST']._serialized_start=1476
+  _globals['_LISTPOLICYCONTACTSREQUEST']._serialized_end=1710
+  _globals['_LISTPOLICYCONTACTSRESPONSE']._serialized_start=1713
+  _globals['_LISTPOLICYCONTACTSRESPONSE']._serialized_end=1844
+  _globals['_CHANGESTANCEREQUEST']._serialized_start=1846
+  _globals['_CHANGESTANCEREQUEST']._serialized_end=1956
+  _globals['_GETSTANCEHISTORYREQUEST']._serialized_start=1958
+  _globals['_GETSTANCEHISTORYREQUEST']._serialized_end=1997
+  _globals['_GETSTANCEHISTORYRESPONSE']._serialized_start=1999
+  _globals['_GETSTANCEHISTORYRESPONSE']._serialized_end=2081
+  _globals['_LOGINTERACTIONREQUEST']._serialized_start=2083
+  _globals['_LOGINTERACTIONREQUEST']._serialized_end=2194
+  _globals['_LISTINTERACTIONSREQUEST']._serialized_start=2197
+  _globals['_LISTINTERACTIONSREQUEST']._serialized_end=2385
+  _globals['_LISTINTERACTIONSRESPONSE']._serialized_start=2387
+  _globals['_LISTINTERACTIONSRESPONSE']._serialized_end=2511
+  _globals['_SUMMARISESUPPORTREQUEST']._serialized_start=2513
+  _globals['_SUMMARISESUPPORTREQUEST']._serialized_end=2606
+  _globals['_SUMMARISESUPPORTRESPONSE']._serialized_start=2608
+  _globals['_SUMMARISESUPPORTRESPONSE']._serialized_end=2687
+  _globals['_NETWORKSERVICE']._serialized_start=3247
+  _globals['_NETWORKSERVICE']._serialized_end=4377
 # @@protoc_insertion_point(module_scope)

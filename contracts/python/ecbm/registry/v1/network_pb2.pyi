@@ -1,5 +1,6 @@
 import datetime
 
+from ecbm.access.v1 import access_pb2 as _access_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers

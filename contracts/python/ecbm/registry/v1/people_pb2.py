@@ -22,70 +22,103 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x65\x63\x62m/registry/v1/people.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n\tExpertise\x12\r\n\x05topic\x18\x01 \x01(\t\x12/\n\x05level\x18\x02 \x01(\x0e\x32 .ecbm.registry.v1.ExpertiseLevel\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"2\n\x0cLearningGoal\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"\xc2\x04\n\x06Person\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x0b\n\x03\x62io\x18\x04 \x01(\t\x12+\n\x05roles\x18\x05 \x03(\x0e\x32\x1c.ecbm.registry.v1.PersonRole\x12\x13\n\x0b\x61\x66\x66iliation\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12\x1a\n\x12preferred_language\x18\t \x01(\t\x12&\n\x1eopen_to_visiting_professorship\x18\n \x01(\x08\x12\x1f\n\x17open_to_hosting_interns\x18\x0b \x01(\x08\x12\x1b\n\x13open_to_peer_review\x18\x0c \x01(\x08\x12\x1b\n\x13listed_in_directory\x18\r \x01(\x08\x12\x18\n\x10\x63ontact_by_email\x18\x0e \x01(\x08\x12.\n\texpertise\x18\x0f \x03(\x0b\x32\x1b.ecbm.registry.v1.Expertise\x12\x36\n\x0elearning_goals\x18\x10 \x03(\x0b\x32\x1e.ecbm.registry.v1.LearningGoal\x12\x0f\n\x07version\x18\x11 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x88\x02\n\nMembership\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06person\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".ecbm.registry.v1.MembershipStatus\x12\x12\n\nmotivation\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x12\n\ndecided_by\x18\x06 \x01(\t\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12.\n\napply_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x13\x43reatePersonRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12(\n\x06person\x18\x02 \x01(\x0b\x32\x18.ecbm.registry.v1.Person\" \n\x10GetPersonRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"p\n\x13UpdatePersonRequest\x12(\n\x06person\x18\x01 \x01(\x0b\x32\x18.ecbm.registry.v1.Person\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"\xa5\x02\n\x11ListPeopleRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12*\n\x04role\x18\x04 \x01(\x0e\x32\x1c.ecbm.registry.v1.PersonRole\x12\x17\n\x0f\x65xpertise_topic\x18\x05 \x01(\t\x12\x1b\n\x13learning_goal_topic\x18\x06 \x01(\t\x12&\n\x1eopen_to_visiting_professorship\x18\x07 \x01(\x08\x12\x1f\n\x17open_to_hosting_interns\x18\x08 \x01(\x08\x12\x1b\n\x13open_to_peer_review\x18\t \x01(\x08\x12\x10\n\x08order_by\x18\n \x01(\t\"k\n\x12ListPeopleResponse\x12(\n\x06people\x18\x01 \x03(\x0b\x32\x18.ecbm.registry.v1.Person\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"W\n\x17\x44\x65\x63lareExpertiseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12.\n\texpertise\x18\x02 \x01(\x0b\x32\x1b.ecbm.registry.v1.Expertise\"7\n\x18WithdrawExpertiseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\"a\n\x1a\x44\x65\x63lareLearningGoalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x35\n\rlearning_goal\x18\x02 \x01(\x0b\x32\x1e.ecbm.registry.v1.LearningGoal\":\n\x1bWithdrawLearningGoalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\"#\n\x13\x46orgetPersonRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"#\n\x13\x45xportPersonRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"$\n\x14\x45xportPersonResponse\x12\x0c\n\x04json\x18\x01 \x01(\t\"=\n\x19\x41pplyForMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nmotivation\x18\x02 \x01(\t\"(\n\x18\x41pproveMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"8\n\x18\x44\x65\x63lineMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"D\n\x14\x45ndMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0e\n\x06lapsed\x18\x03 \x01(\x08\"$\n\x14GetMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"s\n\x16ListMembershipsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".ecbm.registry.v1.MembershipStatus\"y\n\x17ListMembershipsResponse\x12\x31\n\x0bmemberships\x18\x01 \x03(\x0b\x32\x1c.ecbm.registry.v1.Membership\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05*\xc1\x01\n\nPersonRole\x12\x1b\n\x17PERSON_ROLE_UNSPECIFIED\x10\x00\x12\x1c\n\x18PERSON_ROLE_PRACTITIONER\x10\x01\x12%\n!PERSON_ROLE_PROGRAMME_COORDINATOR\x10\x02\x12\x1a\n\x16PERSON_ROLE_RESEARCHER\x10\x03\x12\x1c\n\x18PERSON_ROLE_POLICY_MAKER\x10\x04\x12\x17\n\x13PERSON_ROLE_STUDENT\x10\x05*\x88\x01\n\x0e\x45xpertiseLevel\x12\x1f\n\x1b\x45XPERTISE_LEVEL_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45XPERTISE_LEVEL_AWARE\x10\x01\x12\x1e\n\x1a\x45XPERTISE_LEVEL_PRACTISING\x10\x02\x12\x1a\n\x16\x45XPERTISE_LEVEL_EXPERT\x10\x03*\xcf\x01\n\x10MembershipStatus\x12!\n\x1dMEMBERSHIP_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19MEMBERSHIP_STATUS_APPLIED\x10\x01\x12\x1e\n\x1aMEMBERSHIP_STATUS_APPROVED\x10\x02\x12\x1e\n\x1aMEMBERSHIP_STATUS_DECLINED\x10\x03\x12\x1c\n\x18MEMBERSHIP_STATUS_LAPSED\x10\x04\x12\x1b\n\x17MEMBERSHIP_STATUS_ENDED\x10\x05\x32\xac\x0b\n\rPeopleService\x12O\n\x0c\x43reatePerson\x12%.ecbm.registry.v1.CreatePersonRequest\x1a\x18.ecbm.registry.v1.Person\x12I\n\tGetPerson\x12\".ecbm.registry.v1.GetPersonRequest\x1a\x18.ecbm.registry.v1.Person\x12O\n\x0cUpdatePerson\x12%.ecbm.registry.v1.UpdatePersonRequest\x1a\x18.ecbm.registry.v1.Person\x12W\n\nListPeople\x12#.ecbm.registry.v1.ListPeopleRequest\x1a$.ecbm.registry.v1.ListPeopleResponse\x12W\n\x10\x44\x65\x63lareExpertise\x12).ecbm.registry.v1.DeclareExpertiseRequest\x1a\x18.ecbm.registry.v1.Person\x12Y\n\x11WithdrawExpertise\x12*.ecbm.registry.v1.WithdrawExpertiseRequest\x1a\x18.ecbm.registry.v1.Person\x12]\n\x13\x44\x65\x63lareLearningGoal\x12,.ecbm.registry.v1.DeclareLearningGoalRequest\x1a\x18.ecbm.registry.v1.Person\x12_\n\x14WithdrawLearningGoal\x12-.ecbm.registry.v1.WithdrawLearningGoalRequest\x1a\x18.ecbm.registry.v1.Person\x12M\n\x0c\x46orgetPerson\x12%.ecbm.registry.v1.ForgetPersonRequest\x1a\x16.google.protobuf.Empty\x12]\n\x0c\x45xportPerson\x12%.ecbm.registry.v1.ExportPersonRequest\x1a&.ecbm.registry.v1.ExportPersonResponse\x12_\n\x12\x41pplyForMembership\x12+.ecbm.registry.v1.ApplyForMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\x12]\n\x11\x41pproveMembership\x12*.ecbm.registry.v1.ApproveMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\x12]\n\x11\x44\x65\x63lineMembership\x12*.ecbm.registry.v1.DeclineMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\x12U\n\rEndMembership\x12&.ecbm.registry.v1.EndMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\x12U\n\rGetMembership\x12&.ecbm.registry.v1.GetMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\x12\x66\n\x0fListMemberships\x12(.ecbm.registry.v1.ListMembershipsRequest\x1a).ecbm.registry.v1.ListMembershipsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x65\x63\x62m/registry/v1/people.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n\tExpertise\x12\r\n\x05topic\x18\x01 \x01(\t\x12/\n\x05level\x18\x02 \x01(\x0e\x32 .ecbm.registry.v1.ExpertiseLevel\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"2\n\x0cLearningGoal\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"\xc2\x04\n\x06Person\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x0b\n\x03\x62io\x18\x04 \x01(\t\x12+\n\x05roles\x18\x05 \x03(\x0e\x32\x1c.ecbm.registry.v1.PersonRole\x12\x13\n\x0b\x61\x66\x66iliation\x18\x06 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x07 \x01(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12\x1a\n\x12preferred_language\x18\t \x01(\t\x12&\n\x1eopen_to_visiting_professorship\x18\n \x01(\x08\x12\x1f\n\x17open_to_hosting_interns\x18\x0b \x01(\x08\x12\x1b\n\x13open_to_peer_review\x18\x0c \x01(\x08\x12\x1b\n\x13listed_in_directory\x18\r \x01(\x08\x12\x18\n\x10\x63ontact_by_email\x18\x0e \x01(\x08\x12.\n\texpertise\x18\x0f \x03(\x0b\x32\x1b.ecbm.registry.v1.Expertise\x12\x36\n\x0elearning_goals\x18\x10 \x03(\x0b\x32\x1e.ecbm.registry.v1.LearningGoal\x12\x0f\n\x07version\x18\x11 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x88\x02\n\nMembership\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06person\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".ecbm.registry.v1.MembershipStatus\x12\x12\n\nmotivation\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x12\n\ndecided_by\x18\x06 \x01(\t\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12.\n\napply_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x13\x43reatePersonRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12(\n\x06person\x18\x02 \x01(\x0b\x32\x18.ecbm.registry.v1.Person\" \n\x10GetPersonRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"p\n\x13UpdatePersonRequest\x12(\n\x06person\x18\x01 \x01(\x0b\x32\x18.ecbm.registry.v1.Person\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"\xa5\x02\n\x11ListPeopleRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12*\n\x04role\x18\x04 \x01(\x0e\x32\x1c.ecbm.registry.v1.PersonRole\x12\x17\n\x0f\x65xpertise_topic\x18\x05 \x01(\t\x12\x1b\n\x13learning_goal_topic\x18\x06 \x01(\t\x12&\n\x1eopen_to_visiting_professorship\x18\x07 \x01(\x08\x12\x1f\n\x17open_to_hosting_interns\x18\x08 \x01(\x08\x12\x1b\n\x13open_to_peer_review\x18\t \x01(\x08\x12\x10\n\x08order_by\x18\n \x01(\t\"k\n\x12ListPeopleResponse\x12(\n\x06people\x18\x01 \x03(\x0b\x32\x18.ecbm.registry.v1.Person\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"W\n\x17\x44\x65\x63lareExpertiseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12.\n\texpertise\x18\x02 \x01(\x0b\x32\x1b.ecbm.registry.v1.Expertise\"7\n\x18WithdrawExpertiseRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\"a\n\x1a\x44\x65\x63lareLearningGoalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x35\n\rlearning_goal\x18\x02 \x01(\x0b\x32\x1e.ecbm.registry.v1.LearningGoal\":\n\x1bWithdrawLearningGoalRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\"#\n\x13\x46orgetPersonRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"#\n\x13\x45xportPersonRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"$\n\x14\x45xportPersonResponse\x12\x0c\n\x04json\x18\x01 \x01(\t\"=\n\x19\x41pplyForMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nmotivation\x18\x02 \x01(\t\"(\n\x18\x41pproveMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"8\n\x18\x44\x65\x63lineMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"D\n\x14\x45ndMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0e\n\x06lapsed\x18\x03 \x01(\x08\"$\n\x14GetMembershipRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"s\n\x16ListMembershipsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".ecbm.registry.v1.MembershipStatus\"y\n\x17ListMembershipsResponse\x12\x31\n\x0bmemberships\x18\x01 \x03(\x0b\x32\x1c.ecbm.registry.v1.Membership\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05*\xc1\x01\n\nPersonRole\x12\x1b\n\x17PERSON_ROLE_UNSPECIFIED\x10\x00\x12\x1c\n\x18PERSON_ROLE_PRACTITIONER\x10\x01\x12%\n!PERSON_ROLE_PROGRAMME_COORDINATOR\x10\x02\x12\x1a\n\x16PERSON_ROLE_RESEARCHER\x10\x03\x12\x1c\n\x18PERSON_ROLE_POLICY_MAKER\x10\x04\x12\x17\n\x13PERSON_ROLE_STUDENT\x10\x05*\x88\x01\n\x0e\x45xpertiseLevel\x12\x1f\n\x1b\x45XPERTISE_LEVEL_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45XPERTISE_LEVEL_AWARE\x10\x01\x12\x1e\n\x1a\x45XPERTISE_LEVEL_PRACTISING\x10\x02\x12\x1a\n\x16\x45XPERTISE_LEVEL_EXPERT\x10\x03*\xcf\x01\n\x10MembershipStatus\x12!\n\x1dMEMBERSHIP_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19MEMBERSHIP_STATUS_APPLIED\x10\x01\x12\x1e\n\x1aMEMBERSHIP_STATUS_APPROVED\x10\x02\x12\x1e\n\x1aMEMBERSHIP_STATUS_DECLINED\x10\x03\x12\x1c\n\x18MEMBERSHIP_STATUS_LAPSED\x10\x04\x12\x1b\n\x17MEMBERSHIP_STATUS_ENDED\x10\x05\x32\xdb\x0c\n\rPeopleService\x12[\n\x0c\x43reatePerson\x12%.ecbm.registry.v1.CreatePersonRequest\x1a\x18.ecbm.registry.v1.Person\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12Q\n\tGetPerson\x12\".ecbm.registry.v1.GetPersonRequest\x1a\x18.ecbm.registry.v1.Person\"\x06\xa2\xbb\x18\x02\x08\x01\x12[\n\x0cUpdatePerson\x12%.ecbm.registry.v1.UpdatePersonRequest\x1a\x18.ecbm.registry.v1.Person\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12_\n\nListPeople\x12#.ecbm.registry.v1.ListPeopleRequest\x1a$.ecbm.registry.v1.ListPeopleResponse\"\x06\xa2\xbb\x18\x02\x08\x01\x12\x63\n\x10\x44\x65\x63lareExpertise\x12).ecbm.registry.v1.DeclareExpertiseRequest\x1a\x18.ecbm.registry.v1.Person\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12\x65\n\x11WithdrawExpertise\x12*.ecbm.registry.v1.WithdrawExpertiseRequest\x1a\x18.ecbm.registry.v1.Person\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12i\n\x13\x44\x65\x63lareLearningGoal\x12,.ecbm.registry.v1.DeclareLearningGoalRequest\x1a\x18.ecbm.registry.v1.Person\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12k\n\x14WithdrawLearningGoal\x12-.ecbm.registry.v1.WithdrawLearningGoalRequest\x1a\x18.ecbm.registry.v1.Person\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12Y\n\x0c\x46orgetPerson\x12%.ecbm.registry.v1.ForgetPersonRequest\x1a\x16.google.protobuf.Empty\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12i\n\x0c\x45xportPerson\x12%.ecbm.registry.v1.ExportPersonRequest\x1a&.ecbm.registry.v1.ExportPersonResponse\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12k\n\x12\x41pplyForMembership\x12+.ecbm.registry.v1.ApplyForMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12\x66\n\x11\x41pproveMembership\x12*.ecbm.registry.v1.ApproveMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12\x66\n\x11\x44\x65\x63lineMembership\x12*.ecbm.registry.v1.DeclineMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12\x61\n\rEndMembership\x12&.ecbm.registry.v1.EndMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12\x61\n\rGetMembership\x12&.ecbm.registry.v1.GetMembershipRequest\x1a\x1c.ecbm.registry.v1.Membership\"\n\xa2\xbb\x18\x06\x12\x04\x01\x02\x03\x04\x12o\n\x0fListMemberships\x12(.ecbm.registry.v1.ListMembershipsRequest\x1a).ecbm.registry.v1.ListMembershipsResponse\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.registry.v1.people_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PERSONROLE']._serialized_start=2712
-  _globals['_PERSONROLE']._serialized_end=2905
-  _globals['_EXPERTISELEVEL']._serialized_start=2908
-  _globals['_EXPERTISELEVEL']._serialized_end=3044
-  _globals['_MEMBERSHIPSTATUS']._serialized_start=3047
-  _globals['_MEMBERSHIPSTATUS']._serialized_end=3254
-  _globals['_EXPERTISE']._serialized_start=147
-  _globals['_EXPERTISE']._serialized_end=243
-  _globals['_LEARNINGGOAL']._serialized_start=245
-  _globals['_LEARNINGGOAL']._serialized_end=295
-  _globals['_PERSON']._serialized_start=298
-  _globals['_PERSON']._serialized_end=876
-  _globals['_MEMBERSHIP']._serialized_start=879
-  _globals['_MEMBERSHIP']._serialized_end=1143
-  _globals['_CREATEPERSONREQUEST']._serialized_start=1145
-  _globals['_CREATEPERSONREQUEST']._serialized_end=1228
-  _globals['_GETPERSONREQUEST']._serialized_start=1230
-  _globals['_GETPERSONREQUEST']._serialized_end=1262
-  _globals['_UPDATEPERSONREQUEST']._serialized_start=1264
-  _globals['_UPDATEPERSONREQUEST']._serialized_end=1376
-  _globals['_LISTPEOPLEREQUEST']._serialized_start=1379
-  _globals['_LISTPEOPLEREQUEST']._serialized_end=1672
-  _globals['_LISTPEOPLERESPONSE']._serialized_start=1674
-  _globals['_LISTPEOPLERESPONSE']._serialized_end=1781
-  _globals['_DECLAREEXPERTISEREQUEST']._serialized_start=1783
-  _globals['_DECLAREEXPERTISEREQUEST']._serialized_end=1870
-  _globals['_WITHDRAWEXPERTISEREQUEST']._serialized_start=1872
-  _globals['_WITHDRAWEXPERTISEREQUEST']._serialized_end=1927
-  _globals['_DECLARELEARNINGGOALREQUEST']._serialized_start=1929
-  _globals['_DECLARELEARNINGGOALREQUEST']._serialized_end=2026
-  _globals['_WITHDRAWLEARNINGGOALREQUEST']._serialized_start=2028
-  _globals['_WITHDRAWLEARNINGGOALREQUEST']._serialized_end=2086
-  _globals['_FORGETPERSONREQUEST']._serialized_start=2088
-  _globals['_FORGETPERSONREQUEST']._serialized_end=2123
-  _globals['_EXPORTPERSONREQUEST']._serialized_start=2125
-  _globals['_EXPORTPERSONREQUEST']._serialized_end=2160
-  _globals['_EXPORTPERSONRESPONSE']._serialized_start=2162
-  _globals['_EXPORTPERSONRESPONSE']._serialized_end=2198
-  _globals['_APPLYFORMEMBERSHIPREQUEST']._serialized_start=2200
-  _globals['_APPLYFORMEMBERSHIPREQUEST']._serialized_end=2261
-  _globals['_APPROVEMEMBERSHIPREQUEST']._serialized_start=2263
-  _globals['_APPROVEMEMBERSHIPREQUEST']._serialized_end=2303
-  _globals['_DECLINEMEMBERSHIPREQUEST']._serialized_start=2305
-  _globals['_DECLINEMEMBERSHIPREQUEST']._serialized_end=2361
-  _globals['_ENDMEMBERSHIPREQUEST']._serialized_start=2363
-  _globals['_ENDMEMBERSHIPREQUEST']._serialized_end=2431
-  _globals['_GETMEMBERSHIPREQUEST']._serialized_start=2433
-  _globals['_GETMEMBERSHIPREQUEST']._serialized_end=2469
-  _globals['_LISTMEMBERSHIPSREQUEST']._serialized_start=2471
-  _globals['_LISTMEMBERSHIPSREQUEST']._serialized_end=2586
-  _globals['_LISTMEMBERSHIPSRESPONSE']._serialized_start=2588
-  _globals['_LISTMEMBERSHIPSRESPONSE']._serialized_end=2709
-  _globals['_PEOPLESERVICE']._serialized_start=3257
-  _globals['_PEOPLESERVICE']._serialized_end=4709
+  _globals['_PEOPLESERVICE'].methods_by_name['CreatePerson']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['CreatePerson']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['GetPerson']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['GetPerson']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_PEOPLESERVICE'].methods_by_name['UpdatePerson']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['UpdatePerson']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['ListPeople']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['ListPeople']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_PEOPLESERVICE'].methods_by_name['DeclareExpertise']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['DeclareExpertise']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['WithdrawExpertise']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['WithdrawExpertise']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['DeclareLearningGoal']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['DeclareLearningGoal']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['WithdrawLearningGoal']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['WithdrawLearningGoal']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['ForgetPerson']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['ForgetPerson']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['ExportPerson']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['ExportPerson']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['ApplyForMembership']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['ApplyForMembership']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['ApproveMembership']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['ApproveMembership']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_PEOPLESERVICE'].methods_by_name['DeclineMembership']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['DeclineMembership']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_PEOPLESERVICE'].methods_by_name['EndMembership']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['EndMembership']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['GetMembership']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['GetMembership']._serialized_options = b'\242\273\030\006\022\004\001\002\003\004'
+  _globals['_PEOPLESERVICE'].methods_by_name['ListMemberships']._loaded_options = None
+  _globals['_PEOPLESERVICE'].methods_by_name['ListMemberships']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_PERSONROLE']._serialized_start=2741
+  _globals['_PERSONROLE']._serialized_end=2934
+  _globals['_EXPERTISELEVEL']._serialized_start=2937
+  _globals['_EXPERTISELEVEL']._serialized_end=3073
+  _globals['_MEMBERSHIPSTATUS']._serialized_start=3076
+  _globals['_MEMBERSHIPSTATUS']._serialized_end=3283
+  _globals['_EXPERTISE']._serialized_start=176
+  _globals['_EXPERTISE']._serialized_end=272
+  _globals['_LEARNINGGOAL']._serialized_start=274
+  _globals['_LEARNINGGOAL']._serialized_end=324
+  _globals['_PERSON']._serialized_start=327
+  _globals['_PERSON']._serialized_end=905
+  _globals['_MEMBERSHIP']._serialized_start=908
+  _globals['_MEMBERSHIP']._serialized_end=1172
+  _globals['_CREATEPERSONREQUEST']._serialized_start=1174
+  _globals['_CREATEPERSONREQUEST']._serialized_end=1257
+  _globals['_GETPERSONREQUEST']._serialized_start=1259
+  _globals['_GETPERSONREQUEST']._serialized_end=1291
+  _globals['_UPDATEPERSONREQUEST']._serialized_start=1293
+  _globals['_UPDATEPERSONREQUEST']._serialized_end=1405
+  _globals['_LISTPEOPLEREQUEST']._serialized_start=1408
+  _globals['_LISTPEOPLEREQUEST']._serialized_end=1701
+  _globals['_LISTPEOPLERESPONSE']._serialized_start=1703
+  _globals['_LISTPEOPLERESPONSE']._serialized_end=1810
+  _globals['_DECLAREEXPERTISEREQUEST']._serialized_start=1812
+  _globals['_DECLAREEXPERTISEREQUEST']._serialized_end=1899
+  _globals['_WITHDRAWEXPERTISEREQUEST']._serialized_start=1901
+  _globals['_WITHDRAWEXPERTISEREQUEST']._serialized_end=1956
+  _globals['_DECLARELEARNINGGOALREQUEST']._serialized_start=1958
+  _globals['_DECLARELEARNINGGOALREQUEST']._serialized_end=2055
+  _globals['_WITHDRAWLEARNINGGOALREQUEST']._serialized_start=2057
+  _globals['_WITHDRAWLEARNINGGOALREQUEST']._serialized_end=2115
+  _globals['_FORGETPERSONREQUEST']._serialized_start=2117
+  _globals['_FORGETPERSONREQUEST']._serialized_end=2152
+  _globals['_EXPORTPERSONREQUEST']._serialized_start=2154
+  _globals['_EXPORTPERSONREQUEST']._serialized_end=2189
+  _globals['_EXPORTPERSONRESPONSE']._serialized_start=2191
+  _globals['_EXPORTPERSONRESPONSE']._serialized_end=2227
+  _globals['_APPLYFORMEMBERSHIPREQUEST']._serialized_start=2229
+  _globals['_APPLYFORMEMBERSHIPREQUEST']._serialized_end=2290
+  _globals['_APPROVEMEMBERSHIPREQUEST']._serialized_start=2292
+  _globals['_APPROVEMEMBERSHIPREQUEST']._serialized_end=2332
+  _globals['_DECLINEMEMBERSHIPREQUEST']._serialized_start=2334
+  _globals['_DECLINEMEMBERSHIPREQUEST']._serialized_end=2390
+  _globals['_ENDMEMBERSHIPREQUEST']._serialized_start=2392
+  _globals['_ENDMEMBERSHIPREQUEST']._serialized_end=2460
+  _globals['_GETMEMBERSHIPREQUEST']._serialized_start=2462
+  _globals['_GETMEMBERSHIPREQUEST']._serialized_end=2498
+  _globals['_LISTMEMBERSHIPSREQUEST']._serialized_start=2500
+  _globals['_LISTMEMBERSHIPSREQUEST']._serialized_end=2615
+  _globals['_LISTMEMBERSHIPSRESPONSE']._serialized_start=2617
+  _globals['_LISTMEMBERSHIPSRESPONSE']._serialized_end=2738
+  _globals['_PEOPLESERVICE']._serialized_start=3286
+  _globals['_PEOPLESERVICE']._serialized_end=4913
 # @@protoc_insertion_point(module_scope)

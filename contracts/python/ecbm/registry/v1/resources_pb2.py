@@ -22,45 +22,64 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n ecbm/registry/v1/resources.proto\x12\x10\x65\x63\x62m.registry.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd4\x03\n\x08Resource\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.ecbm.registry.v1.ResourceKind\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\x0c\n\x04\x62ody\x18\x05 \x01(\t\x12\x0c\n\x04link\x18\x06 \x01(\t\x12\x10\n\x08language\x18\x07 \x01(\t\x12\x11\n\tcountries\x18\x08 \x03(\t\x12\x0e\n\x06topics\x18\t \x03(\t\x12\x0e\n\x06\x61uthor\x18\n \x01(\t\x12\x1b\n\x13\x61uthor_display_name\x18\x0b \x01(\t\x12\x30\n\x06status\x18\x0c \x01(\x0e\x32 .ecbm.registry.v1.ResourceStatus\x12\x17\n\x0freview_comments\x18\r \x01(\t\x12\x0f\n\x07version\x18\x0e \x01(\x03\x12/\n\x0b\x63reate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cpublish_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"/\n\tStoryFeed\x12\x14\n\x0c\x63ontent_type\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"Y\n\x15\x43reateResourceRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12,\n\x08resource\x18\x02 \x01(\x0b\x32\x1a.ecbm.registry.v1.Resource\"\"\n\x12GetResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"v\n\x15UpdateResourceRequest\x12,\n\x08resource\x18\x01 \x01(\x0b\x32\x1a.ecbm.registry.v1.Resource\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"7\n\x16\x41rchiveResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\"\xd1\x01\n\x14ListResourcesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x1e.ecbm.registry.v1.ResourceKind\x12\x30\n\x06status\x18\x04 \x01(\x0e\x32 .ecbm.registry.v1.ResourceStatus\x12\x0e\n\x06\x61uthor\x18\x05 \x01(\t\x12\x10\n\x08language\x18\x06 \x01(\t\x12\x10\n\x08order_by\x18\x07 \x01(\t\"s\n\x15ListResourcesResponse\x12-\n\tresources\x18\x01 \x03(\x0b\x32\x1a.ecbm.registry.v1.Resource\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"6\n\x15SubmitResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\"7\n\x16PublishResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\"H\n\x15ReturnResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x63omments\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x03\"<\n\x13GetStoryFeedRequest\x12\x13\n\x0bmax_entries\x18\x01 \x01(\x05\x12\x10\n\x08language\x18\x02 \x01(\t*\xa2\x01\n\x0cResourceKind\x12\x1d\n\x19RESOURCE_KIND_UNSPECIFIED\x10\x00\x12!\n\x1dRESOURCE_KIND_RESEARCH_RESULT\x10\x01\x12\x1d\n\x19RESOURCE_KIND_PUBLICATION\x10\x02\x12\x18\n\x14RESOURCE_KIND_MANUAL\x10\x03\x12\x17\n\x13RESOURCE_KIND_STORY\x10\x04*\xc6\x01\n\x0eResourceStatus\x12\x1f\n\x1bRESOURCE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15RESOURCE_STATUS_DRAFT\x10\x01\x12\x1d\n\x19RESOURCE_STATUS_SUBMITTED\x10\x02\x12\x1c\n\x18RESOURCE_STATUS_RETURNED\x10\x03\x12\x1d\n\x19RESOURCE_STATUS_PUBLISHED\x10\x04\x12\x1c\n\x18RESOURCE_STATUS_ARCHIVED\x10\x05\x32\xa7\x06\n\x10ResourcesService\x12U\n\x0e\x43reateResource\x12\'.ecbm.registry.v1.CreateResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\x12O\n\x0bGetResource\x12$.ecbm.registry.v1.GetResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\x12U\n\x0eUpdateResource\x12\'.ecbm.registry.v1.UpdateResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\x12W\n\x0f\x41rchiveResource\x12(.ecbm.registry.v1.ArchiveResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\x12`\n\rListResources\x12&.ecbm.registry.v1.ListResourcesRequest\x1a\'.ecbm.registry.v1.ListResourcesResponse\x12U\n\x0eSubmitResource\x12\'.ecbm.registry.v1.SubmitResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\x12W\n\x0fPublishResource\x12(.ecbm.registry.v1.PublishResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\x12U\n\x0eReturnResource\x12\'.ecbm.registry.v1.ReturnResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\x12R\n\x0cGetStoryFeed\x12%.ecbm.registry.v1.GetStoryFeedRequest\x1a\x1b.ecbm.registry.v1.StoryFeedb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n ecbm/registry/v1/resources.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd4\x03\n\x08Resource\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.ecbm.registry.v1.ResourceKind\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\x0c\n\x04\x62ody\x18\x05 \x01(\t\x12\x0c\n\x04link\x18\x06 \x01(\t\x12\x10\n\x08language\x18\x07 \x01(\t\x12\x11\n\tcountries\x18\x08 \x03(\t\x12\x0e\n\x06topics\x18\t \x03(\t\x12\x0e\n\x06\x61uthor\x18\n \x01(\t\x12\x1b\n\x13\x61uthor_display_name\x18\x0b \x01(\t\x12\x30\n\x06status\x18\x0c \x01(\x0e\x32 .ecbm.registry.v1.ResourceStatus\x12\x17\n\x0freview_comments\x18\r \x01(\t\x12\x0f\n\x07version\x18\x0e \x01(\x03\x12/\n\x0b\x63reate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cpublish_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"/\n\tStoryFeed\x12\x14\n\x0c\x63ontent_type\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"Y\n\x15\x43reateResourceRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12,\n\x08resource\x18\x02 \x01(\x0b\x32\x1a.ecbm.registry.v1.Resource\"\"\n\x12GetResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"v\n\x15UpdateResourceRequest\x12,\n\x08resource\x18\x01 \x01(\x0b\x32\x1a.ecbm.registry.v1.Resource\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"7\n\x16\x41rchiveResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\"\xd1\x01\n\x14ListResourcesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x1e.ecbm.registry.v1.ResourceKind\x12\x30\n\x06status\x18\x04 \x01(\x0e\x32 .ecbm.registry.v1.ResourceStatus\x12\x0e\n\x06\x61uthor\x18\x05 \x01(\t\x12\x10\n\x08language\x18\x06 \x01(\t\x12\x10\n\x08order_by\x18\x07 \x01(\t\"s\n\x15ListResourcesResponse\x12-\n\tresources\x18\x01 \x03(\x0b\x32\x1a.ecbm.registry.v1.Resource\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"6\n\x15SubmitResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\"7\n\x16PublishResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\"H\n\x15ReturnResourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x63omments\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x03\"<\n\x13GetStoryFeedRequest\x12\x13\n\x0bmax_entries\x18\x01 \x01(\x05\x12\x10\n\x08language\x18\x02 \x01(\t*\xa2\x01\n\x0cResourceKind\x12\x1d\n\x19RESOURCE_KIND_UNSPECIFIED\x10\x00\x12!\n\x1dRESOURCE_KIND_RESEARCH_RESULT\x10\x01\x12\x1d\n\x19RESOURCE_KIND_PUBLICATION\x10\x02\x12\x18\n\x14RESOURCE_KIND_MANUAL\x10\x03\x12\x17\n\x13RESOURCE_KIND_STORY\x10\x04*\xc6\x01\n\x0eResourceStatus\x12\x1f\n\x1bRESOURCE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15RESOURCE_STATUS_DRAFT\x10\x01\x12\x1d\n\x19RESOURCE_STATUS_SUBMITTED\x10\x02\x12\x1c\n\x18RESOURCE_STATUS_RETURNED\x10\x03\x12\x1d\n\x19RESOURCE_STATUS_PUBLISHED\x10\x04\x12\x1c\n\x18RESOURCE_STATUS_ARCHIVED\x10\x05\x32\xf9\x06\n\x10ResourcesService\x12_\n\x0e\x43reateResource\x12\'.ecbm.registry.v1.CreateResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12W\n\x0bGetResource\x12$.ecbm.registry.v1.GetResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\"\x06\xa2\xbb\x18\x02\x08\x01\x12_\n\x0eUpdateResource\x12\'.ecbm.registry.v1.UpdateResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12\x61\n\x0f\x41rchiveResource\x12(.ecbm.registry.v1.ArchiveResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12h\n\rListResources\x12&.ecbm.registry.v1.ListResourcesRequest\x1a\'.ecbm.registry.v1.ListResourcesResponse\"\x06\xa2\xbb\x18\x02\x08\x01\x12_\n\x0eSubmitResource\x12\'.ecbm.registry.v1.SubmitResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12`\n\x0fPublishResource\x12(.ecbm.registry.v1.PublishResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12^\n\x0eReturnResource\x12\'.ecbm.registry.v1.ReturnResourceRequest\x1a\x1a.ecbm.registry.v1.Resource\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12Z\n\x0cGetStoryFeed\x12%.ecbm.registry.v1.GetStoryFeedRequest\x1a\x1b.ecbm.registry.v1.StoryFeed\"\x06\xa2\xbb\x18\x02\x08\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.registry.v1.resources_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RESOURCEKIND']._serialized_start=1524
-  _globals['_RESOURCEKIND']._serialized_end=1686
-  _globals['_RESOURCESTATUS']._serialized_start=1689
-  _globals['_RESOURCESTATUS']._serialized_end=1887
-  _globals['_RESOURCE']._serialized_start=122
-  _globals['_RESOURCE']._serialized_end=590
-  _globals['_STORYFEED']._serialized_start=592
-  _globals['_STORYFEED']._serialized_end=639
-  _globals['_CREATERESOURCEREQUEST']._serialized_start=641
-  _globals['_CREATERESOURCEREQUEST']._serialized_end=730
-  _globals['_GETRESOURCEREQUEST']._serialized_start=732
-  _globals['_GETRESOURCEREQUEST']._serialized_end=766
-  _globals['_UPDATERESOURCEREQUEST']._serialized_start=768
-  _globals['_UPDATERESOURCEREQUEST']._serialized_end=886
-  _globals['_ARCHIVERESOURCEREQUEST']._serialized_start=888
-  _globals['_ARCHIVERESOURCEREQUEST']._serialized_end=943
-  _globals['_LISTRESOURCESREQUEST']._serialized_start=946
-  _globals['_LISTRESOURCESREQUEST']._serialized_end=1155
-  _globals['_LISTRESOURCESRESPONSE']._serialized_start=1157
-  _globals['_LISTRESOURCESRESPONSE']._serialized_end=1272
-  _globals['_SUBMITRESOURCEREQUEST']._serialized_start=1274
-  _globals['_SUBMITRESOURCEREQUEST']._serialized_end=1328
-  _globals['_PUBLISHRESOURCEREQUEST']._serialized_start=1330
-  _globals['_PUBLISHRESOURCEREQUEST']._serialized_end=1385
-  _globals['_RETURNRESOURCEREQUEST']._serialized_start=1387
-  _globals['_RETURNRESOURCEREQUEST']._serialized_end=1459
-  _globals['_GETSTORYFEEDREQUEST']._serialized_start=1461
-  _globals['_GETSTORYFEEDREQUEST']._serialized_end=1521
-  _globals['_RESOURCESSERVICE']._serialized_start=1890
-  _globals['_RESOURCESSERVICE']._serialized_end=2697
+  _globals['_RESOURCESSERVICE'].methods_by_name['CreateResource']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['CreateResource']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_RESOURCESSERVICE'].methods_by_name['GetResource']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['GetResource']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_RESOURCESSERVICE'].methods_by_name['UpdateResource']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['UpdateResource']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_RESOURCESSERVICE'].methods_by_name['ArchiveResource']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['ArchiveResource']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_RESOURCESSERVICE'].methods_by_name['ListResources']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['ListResources']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_RESOURCESSERVICE'].methods_by_name['SubmitResource']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['SubmitResource']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_RESOURCESSERVICE'].methods_by_name['PublishResource']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['PublishResource']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_RESOURCESSERVICE'].methods_by_name['ReturnResource']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['ReturnResource']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_RESOURCESSERVICE'].methods_by_name['GetStoryFeed']._loaded_options = None
+  _globals['_RESOURCESSERVICE'].methods_by_name['GetStoryFeed']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_RESOURCEKIND']._serialized_start=1553
+  _globals['_RESOURCEKIND']._serialized_end=1715
+  _globals['_RESOURCESTATUS']._serialized_start=1718
+  _globals['_RESOURCESTATUS']._serialized_end=1916
+  _globals['_RESOURCE']._serialized_start=151
+  _globals['_RESOURCE']._serialized_end=619
+  _globals['_STORYFEED']._serialized_start=621
+  _globals['_STORYFEED']._serialized_end=668
+  _globals['_CREATERESOURCEREQUEST']._serialized_start=670
+  _globals['_CREATERESOURCEREQUEST']._serialized_end=759
+  _globals['_GETRESOURCEREQUEST']._serialized_start=761
+  _globals['_GETRESOURCEREQUEST']._serialized_end=795
+  _globals['_UPDATERESOURCEREQUEST']._serialized_start=797
+  _globals['_UPDATERESOURCEREQUEST']._serialized_end=915
+  _globals['_ARCHIVERESOURCEREQUEST']._serialized_start=917
+  _globals['_ARCHIVERESOURCEREQUEST']._serialized_end=972
+  _globals['_LISTRESOURCESREQUEST']._serialized_start=975
+  _globals['_LISTRESOURCESREQUEST']._serialized_end=1184
+  _globals['_LISTRESOURCESRESPONSE']._serialized_start=1186
+  _globals['_LISTRESOURCESRESPONSE']._serialized_end=1301
+  _globals['_SUBMITRESOURCEREQUEST']._serialized_start=1303
+  _globals['_SUBMITRESOURCEREQUEST']._serialized_end=1357
+  _globals['_PUBLISHRESOURCEREQUEST']._serialized_start=1359
+  _globals['_PUBLISHRESOURCEREQUEST']._serialized_end=1414
+  _globals['_RETURNRESOURCEREQUEST']._serialized_start=1416
+  _globals['_RETURNRESOURCEREQUEST']._serialized_end=1488
+  _globals['_GETSTORYFEEDREQUEST']._serialized_start=1490
+  _globals['_GETSTORYFEEDREQUEST']._serialized_end=1550
+  _globals['_RESOURCESSERVICE']._serialized_start=1919
+  _globals['_RESOURCESSERVICE']._serialized_end=2808
 # @@protoc_insertion_point(module_scope)

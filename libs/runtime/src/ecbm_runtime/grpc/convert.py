@@ -90,6 +90,20 @@ def _bad_token() -> InvalidArgument:
     return InvalidArgument(FieldViolation("page_token", "not a page token returned by this API"))
 
 
+def enum_name(enum: Any, number: int, field: str) -> str:
+    """The name of a proto enum number; a number the API does not define names ``field``.
+
+    Proto3 enums are open: a client built from a newer contract, or a fuzzer, can send any
+    number, and ``Enum.Name`` would raise a bare ValueError (INTERNAL).
+    """
+    if number not in enum.values():
+        raise InvalidArgument(
+            FieldViolation(field, f"{number} is not a value of {enum.DESCRIPTOR.name}")
+        )
+    name: str = enum.Name(number)
+    return name
+
+
 def clamp_page_size(requested: int, default: int = 50, maximum: int = 500) -> int:
     """AIP-158 page size: 0 means ``default``, more than ``maximum`` is cut to it."""
     if requested < 0:

@@ -199,11 +199,11 @@ class ApiInterceptor(_Interceptor):
         return wrapped
 
     def _wrap(self, full_method: str, handler: Handler) -> Handler:
-        service, _, name = full_method.lstrip("/").partition("/")
+        service = full_method.lstrip("/").partition("/")[0]
         if service in self._bypass:
             return handler
         kind = _KINDS[(handler.request_streaming, handler.response_streaming)]
-        method = _Method(full_method, kind.grpc_type, self._policy.get(name))
+        method = _Method(full_method, kind.grpc_type, self._policy.get(full_method))
         behavior = kind.wrap(self._verifier, method, getattr(handler, kind.attribute))
         return kind.factory(
             behavior,

@@ -12,11 +12,11 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import grpc
-from google.protobuf import descriptor_pool
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from ecbm_runtime import auth
+from ecbm_runtime.grpc.access import policy_of
 from ecbm_runtime.grpc.interceptors import ApiInterceptor
 from ecbm_runtime.service import ApiWiring
 from ecbm_runtime.settings import ServiceSettings
@@ -126,24 +126,32 @@ def create_server(
     settings: ServiceSettings,
     *,
     registrations: Sequence[ServiceRegistration],
-    access_policy: auth.AccessPolicy,
     readiness_check: Callable[[], bool],
     on_stopping: Callable[[], None] = lambda: None,
+    access_policy: auth.AccessPolicy | None = None,
 ) -> tuple[ApiServer, int]:
     """Build and bind (not start) the api server; returns it and the bound port.
 
+    Who may call what comes from the services' protos (`ecbm_runtime.grpc.access`): a
+    method without a declaration stops the start. ``access_policy`` (keyed by method path)
+    replaces that only for the runtime's own tests, whose services have no proto.
     Health starts NOT_SERVING for ``""`` and each service, and turns SERVING once
     ``readiness_check`` returns true after ``start()``. ``stop`` calls ``on_stopping``
     before the grace period.
     """
     names = [r.service_full_name for r in registrations]
-    _check_policy(names, access_policy)
+    if access_policy is None:
+        access_policy = policy_of(names)
     verifier = auth.TokenVerifier.from_settings(settings)
     server = grpc.server(
         ThreadPoolExecutor(settings.grpc_max_workers, thread_name_prefix="grpc"),
         interceptors=[ApiInterceptor(access_policy, verifier, INFRASTRUCTURE_SERVICES)],
         # Without this a second process could bind the same port and steal half the calls.
-        options=[("grpc.so_reuseport", 0)],
+        options=[
+            ("grpc.so_reuseport", 0),
+            ("grpc.max_receive_message_length", settings.grpc_max_receive_bytes),
+        ],
+        maximum_concurrent_rpcs=settings.grpc_max_concurrent_rpcs,
     )
     for registration in registrations:
         registration.add_to_server(registration.servicer, server)
@@ -161,22 +169,6 @@ def _add_health(server: grpc.Server, names: Sequence[str]) -> health.HealthServi
         servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
     return servicer
-
-
-def _check_policy(service_names: Iterable[str], policy: auth.AccessPolicy) -> None:
-    """Fail on unknown role names; warn about methods the policy leaves denied."""
-    for access in policy.values():
-        if access is not auth.PUBLIC:
-            auth.allow(*access)  # raises on a misspelt role: better at startup than per call
-    pool = descriptor_pool.Default()
-    for name in service_names:
-        try:
-            service = pool.FindServiceByName(name)
-        except KeyError:
-            continue
-        missing = sorted(m.name for m in service.methods if m.name not in policy)
-        if missing:
-            _log.warning("%s: no access rule for %s; calls will be denied", name, missing)
 
 
 def serve_forever(server: ApiServer, grace_seconds: float = 5.0) -> None:
@@ -208,7 +200,6 @@ def create_server_for(settings: ServiceSettings, wiring: ApiWiring) -> tuple[Api
     return create_server(
         settings,
         registrations=wiring.registrations,
-        access_policy=wiring.access_policy,
         readiness_check=wiring.readiness_check,
         on_stopping=wiring.on_stopping,
     )

@@ -72,6 +72,13 @@ def _details_for(exc: Exception) -> list[Message]:
     if isinstance(exc, errors.AlreadyExists):
         name, description = exc.existing_name, str(exc)
         return [error_details_pb2.ResourceInfo(resource_name=name, description=description)]
+    if isinstance(exc, errors.RoleRequired):
+        roles = ",".join(sorted(exc.roles))
+        return [
+            error_details_pb2.ErrorInfo(
+                reason="ROLE_REQUIRED", domain="ecbm", metadata={"roles": roles}
+            )
+        ]
     if isinstance(exc, errors.RuleViolation):
         violation = error_details_pb2.PreconditionFailure.Violation(
             type=type(exc).__name__, description=str(exc)

@@ -17,7 +17,7 @@ from ecbm_notify.application.email import commands as email_commands
 from ecbm_notify.application.email import queries as email_queries
 from ecbm_notify.application.inbox import commands, queries
 from ecbm_notify.domain.preferences import Preference
-from ecbm_runtime.auth import AccessPolicy, allow
+from ecbm_runtime.grpc.access import by_method_name, policy_of
 from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
@@ -28,20 +28,9 @@ from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["NotifyService"].full_name
+# The HTTP inbox routes share the gRPC methods' declared access (notify.proto).
+ACCESS = by_method_name(policy_of([SERVICE_NAME]), SERVICE_NAME)
 
-ACCESS: AccessPolicy = {
-    # Members read their own inbox (checked in the use case); editors read any.
-    "ListNotifications": allow("member", "editor", "auditor", "integrator"),
-    "LookupRecipient": allow("editor", "integrator"),
-    "MarkRead": allow("member", "editor", "integrator"),
-    "MarkAllRead": allow("member", "editor", "integrator"),
-    "UnreadCount": allow("member", "editor", "auditor", "integrator"),
-    "WatchNotifications": allow("member", "editor", "auditor", "integrator"),
-    # The person themselves (checked in the use case) or editors.
-    "GetPreferences": allow("member", "editor", "auditor", "integrator"),
-    "UpdatePreferences": allow("member", "editor", "integrator"),
-    "ListDeliveries": allow("admin"),
-}
 _FREQUENCIES = {
     "off": pb.FREQUENCY_OFF,
     "immediately": pb.FREQUENCY_IMMEDIATELY,

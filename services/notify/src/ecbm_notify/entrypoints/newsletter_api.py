@@ -12,7 +12,6 @@ from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
 from ecbm_notify.adapters.newsletter.views import CampaignView, Page, SubscriberView
 from ecbm_notify.application.newsletter import commands, queries
-from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import (
@@ -27,14 +26,6 @@ from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["NewsletterService"].full_name
-EDITORS = allow("editor")  # admins may do anything
-ACCESS: AccessPolicy = {
-    "CreateCampaign": EDITORS, "UpdateCampaign": EDITORS, "GetCampaign": EDITORS,
-    "ListCampaigns": EDITORS, "PreviewCampaign": EDITORS, "ScheduleCampaign": EDITORS,
-    "SendCampaign": EDITORS, "PauseCampaign": EDITORS, "ResumeCampaign": EDITORS,
-    "CancelCampaign": EDITORS, "Subscribe": PUBLIC, "ConfirmSubscription": PUBLIC,
-    "ListSubscribers": EDITORS,
-}  # fmt: skip
 UPDATABLE = frozenset({"title", "subject", "language", "template", "blocks", "audience"})
 _KINDS = {
     pb.ContentBlock.KIND_HEADING: "heading",

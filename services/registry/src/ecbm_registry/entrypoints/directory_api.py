@@ -9,17 +9,20 @@ from ecbm.registry.v1 import directory_pb2_grpc, registry_pb2
 from ecbm_registry.application.directory import queries
 from ecbm_registry.application.directory.results import DirectoryHit, SearchResult
 from ecbm_registry.domain.programme import ProgrammeStatus
-from ecbm_runtime.auth import PUBLIC, AccessPolicy
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
-from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
+from ecbm_runtime.grpc.convert import (
+    clamp_page_size,
+    decode_page_token,
+    encode_page_token,
+    enum_name,
+)
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["DirectoryService"].full_name
 _STATUS_PREFIX = "PROGRAMME_STATUS_"
 
 # The map of mentoring in Europe is for everyone.
-ACCESS: AccessPolicy = {"SearchProgrammes": PUBLIC, "GetMap": PUBLIC}
 
 
 def registration(bus: MessageBus[Any]) -> ServiceRegistration:
@@ -104,7 +107,7 @@ def _filter(message: pb.DirectoryFilter) -> dict[str, Any]:
         "quality_levels": list(message.quality_levels),
     }
     if message.status:
-        name = registry_pb2.ProgrammeStatus.Name(message.status)
+        name = enum_name(registry_pb2.ProgrammeStatus, message.status, "filter.status")
         fields["status"] = name.removeprefix(_STATUS_PREFIX).lower()
     return fields
 

@@ -16,7 +16,6 @@ from ecbm_registry.adapters.imports.client import row_fields
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, RowOutcome
 from ecbm_registry.entrypoints.caller import actor
-from ecbm_runtime.auth import AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.messagebus import MessageBus
@@ -24,7 +23,6 @@ from ecbm_runtime.messagebus import MessageBus
 _log = logging.getLogger(__name__)
 SERVICE_NAME = ipb.DESCRIPTOR.services_by_name["ImportService"].full_name
 # Center editors: an import may touch programmes of any organisation.
-ACCESS: AccessPolicy = {"ImportProgrammes": allow("editor", "admin")}
 # Rows per transaction: big enough to amortise a commit, small enough to hold the store
 # lock briefly and to report progress often.
 BATCH_ROWS = 250

@@ -22,7 +22,6 @@ from ecbm_registry.entrypoints.proto_fields import (
     page_token,
     proto_value,
 )
-from ecbm_runtime.auth import AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import (
@@ -34,14 +33,6 @@ from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["NetworkService"].full_name
-READERS = allow("editor", "member")  # members here are the advocacy members
-EDITORS = allow("editor")
-ACCESS: AccessPolicy = {
-    "CreatePolicyContact": EDITORS, "GetPolicyContact": READERS,
-    "UpdatePolicyContact": EDITORS, "WithdrawPolicyContact": EDITORS,
-    "ListPolicyContacts": READERS, "ChangeStance": EDITORS, "GetStanceHistory": READERS,
-    "LogInteraction": READERS, "ListInteractions": READERS, "SummariseSupport": READERS,
-}  # fmt: skip
 UPDATABLE = frozenset(commands.ContactChanges.model_fields)
 KIND, STANCE, INTERACTION = "POLICY_CONTACT_KIND_", "STANCE_", "INTERACTION_KIND_"
 CONTACTS = "policyContacts"
@@ -70,7 +61,8 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
             **_contact_fields(request.policy_contact),
         }
         fields["stance"] = (
-            domain_value(pb.Stance, request.policy_contact.stance, STANCE) or "unknown"
+            domain_value(pb.Stance, request.policy_contact.stance, STANCE, "policy_contact.stance")
+            or "unknown"
         )
         command = validated(
             commands.AddPolicyContact, fields, {"request_id": "request_id", "": "policy_contact"}
@@ -117,7 +109,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         fields = {
             "actor": actor(),
             "contact_id": resource_id(request.name, CONTACTS, "name"),
-            "stance": domain_value(pb.Stance, request.stance, STANCE),
+            "stance": domain_value(pb.Stance, request.stance, STANCE, "stance"),
             "reason": request.reason,
             "expected_version": request.version,
         }
@@ -162,7 +154,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         self, request: pb.SummariseSupportRequest, context: grpc.ServicerContext
     ) -> pb.SummariseSupportResponse:
         fields = {
-            "kind": domain_value(pb.PolicyContactKind, request.kind, KIND),
+            "kind": domain_value(pb.PolicyContactKind, request.kind, KIND, "kind"),
             "country": request.country or None,
         }
         rows = self.bus.handle(validated(queries.SummariseSupport, fields, {}))
@@ -174,7 +166,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
 def _contact_fields(contact: pb.PolicyContact) -> dict[str, Any]:
     return {
         "display_name": contact.display_name,
-        "kind": domain_value(pb.PolicyContactKind, contact.kind, KIND),
+        "kind": domain_value(pb.PolicyContactKind, contact.kind, KIND, "policy_contact.kind"),
         "country": contact.country, "institution": contact.institution,
         "committee": contact.committee, "directorate_general": contact.directorate_general,
         "unit": contact.unit, "topics": list(contact.topics), "email": contact.email or None,
@@ -200,8 +192,11 @@ def _list_contacts_fields(request: pb.ListPolicyContactsRequest) -> dict[str, An
     return {
         **page_fields(request.page_size, request.page_token),
         "country": request.country or None,
-        "kind": domain_value(pb.PolicyContactKind, request.kind, KIND),
-        "stances": [domain_value(pb.Stance, s, STANCE) for s in request.stances],
+        "kind": domain_value(pb.PolicyContactKind, request.kind, KIND, "kind"),
+        "stances": [
+            domain_value(pb.Stance, s, STANCE, f"stances[{i}]")
+            for i, s in enumerate(request.stances)
+        ],
         "topic": request.topic or None, "show_withdrawn": request.show_withdrawn,
         "order_by": request.order_by,
     }  # fmt: skip
@@ -213,7 +208,7 @@ def _interaction_fields(request: pb.LogInteractionRequest) -> dict[str, Any]:
         "actor": actor(),
         "request_id": request.request_id,
         "contact_id": resource_id(request.parent, CONTACTS, "parent"),
-        "kind": domain_value(pb.InteractionKind, interaction.kind, INTERACTION),
+        "kind": domain_value(pb.InteractionKind, interaction.kind, INTERACTION, "interaction.kind"),
         "occurred_on": interaction.occurred_on or None,
         "participants": [
             resource_id(p, "people", f"interaction.participants[{n}]")
@@ -235,7 +230,7 @@ def _list_interactions_fields(request: pb.ListInteractionsRequest) -> dict[str, 
     return {
         **page_fields(request.page_size, request.page_token),
         "contact_id": contact, "participant": participant,
-        "kind": domain_value(pb.InteractionKind, request.kind, INTERACTION),
+        "kind": domain_value(pb.InteractionKind, request.kind, INTERACTION, "kind"),
         "occurred_from": request.start_date or None, "occurred_to": request.end_date or None,
     }  # fmt: skip
 

@@ -14,34 +14,19 @@ from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.entrypoints import people_messages as msg
 from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import enum_value
-from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
-from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
+from ecbm_runtime.grpc.convert import (
+    clamp_page_size,
+    decode_page_token,
+    encode_page_token,
+    enum_name,
+)
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["PeopleService"].full_name
-SIGNED_IN = allow("member", "editor", "auditor", "integrator")
 
 # Finer rules (a person acts on themself, editors on anyone) live in the use cases.
-ACCESS: AccessPolicy = {
-    "CreatePerson": SIGNED_IN,
-    "GetPerson": PUBLIC,
-    "UpdatePerson": SIGNED_IN,
-    "ListPeople": PUBLIC,
-    "DeclareExpertise": SIGNED_IN,
-    "WithdrawExpertise": SIGNED_IN,
-    "DeclareLearningGoal": SIGNED_IN,
-    "WithdrawLearningGoal": SIGNED_IN,
-    "ForgetPerson": SIGNED_IN,
-    "ExportPerson": SIGNED_IN,
-    "ApplyForMembership": SIGNED_IN,
-    "ApproveMembership": allow("editor"),
-    "DeclineMembership": allow("editor"),
-    "EndMembership": SIGNED_IN,
-    "GetMembership": SIGNED_IN,
-    "ListMemberships": allow("editor"),
-}
 
 
 def registration(bus: MessageBus[Any]) -> ServiceRegistration:
@@ -187,7 +172,7 @@ def _update_fields(request: pb.UpdatePersonRequest) -> dict[str, Any]:
 
 
 def _expertise_fields(request: pb.DeclareExpertiseRequest) -> dict[str, Any]:
-    level = pb.ExpertiseLevel.Name(request.expertise.level)
+    level = enum_name(pb.ExpertiseLevel, request.expertise.level, "expertise.level")
     return {
         "actor": actor(),
         "person_id": msg.person_id(request.name),
@@ -211,7 +196,8 @@ def _list_people_fields(request: pb.ListPeopleRequest) -> dict[str, Any]:
         if value := getattr(request, name):
             fields[name] = value
     if request.role:
-        fields["role"] = enum_value(Role, pb.PersonRole.Name(request.role), "PERSON_ROLE_")
+        role = enum_name(pb.PersonRole, request.role, "role")
+        fields["role"] = enum_value(Role, role, "PERSON_ROLE_")
     for flag in ("visiting_professorship", "hosting_interns", "peer_review"):
         fields[f"open_to_{flag}"] = getattr(request, f"open_to_{flag}")
     return fields
@@ -227,6 +213,6 @@ def _memberships_fields(request: pb.ListMembershipsRequest) -> dict[str, Any]:
     fields: dict[str, Any] = {"actor": actor(), "page_size": clamp_page_size(request.page_size)}
     fields["after"] = str(decode_page_token(request.page_token).get("after", ""))
     if request.status:
-        status = pb.MembershipStatus.Name(request.status)
+        status = enum_name(pb.MembershipStatus, request.status, "status")
         fields["status"] = enum_value(MembershipStatus, status, "MEMBERSHIP_STATUS_")
     return fields

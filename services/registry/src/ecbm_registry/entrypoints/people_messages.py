@@ -9,7 +9,7 @@ from ecbm_registry.adapters.people.views import MembershipView, PersonView
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.entrypoints.proto_fields import enum_value
-from ecbm_runtime.grpc.convert import apply_field_mask, timestamp
+from ecbm_runtime.grpc.convert import apply_field_mask, enum_name, timestamp
 from ecbm_runtime.grpc.names import resource_id
 
 # Proto field of Person → its name in the commands (only affiliation differs).
@@ -45,7 +45,10 @@ def person_fields(person: pb.Person) -> dict[str, Any]:
         "display_name": person.display_name,
         "email": person.email,
         "bio": person.bio,
-        "roles": [enum_value(Role, pb.PersonRole.Name(r), "PERSON_ROLE_") for r in person.roles],
+        "roles": [
+            enum_value(Role, enum_name(pb.PersonRole, r, f"person.roles[{i}]"), "PERSON_ROLE_")
+            for i, r in enumerate(person.roles)
+        ],
         "affiliation_id": (
             resource_id(affiliation, "organisations", "person.affiliation") if affiliation else ""
         ),

@@ -22,6 +22,7 @@ from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
     encode_page_token,
+    enum_name,
     timestamp,
 )
 from ecbm_runtime.grpc.names import resource_id
@@ -56,7 +57,7 @@ def evaluation_fields(request: pb.AddEvaluationRequest) -> dict[str, Any]:
 
 
 def _design(number: int) -> str | None:
-    name = pb.EvaluationDesign.Name(number)
+    name = enum_name(pb.EvaluationDesign, number, "evaluation.design")
     return enum_value(EvaluationDesign, name, "EVALUATION_DESIGN_")
 
 
@@ -111,7 +112,9 @@ def programme_update_fields(request: pb.UpdateProgrammeRequest) -> dict[str, Any
         "countries": list(p.countries),
         # UNSPECIFIED is no status: let validation name the field.
         "status": enum_value(
-            ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_"
+            ProgrammeStatus,
+            enum_name(pb.ProgrammeStatus, p.status, "programme.status"),
+            "PROGRAMME_STATUS_",
         )
         or "unspecified",
         **_profile_fields(p),
@@ -127,7 +130,8 @@ def programme_update_fields(request: pb.UpdateProgrammeRequest) -> dict[str, Any
 
 def organisation_update_fields(request: pb.UpdateOrganisationRequest) -> dict[str, Any]:
     o = request.organisation
-    kind = enum_value(OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_")
+    kind_name = enum_name(pb.OrganisationKind, o.kind, "organisation.kind")
+    kind = enum_value(OrganisationKind, kind_name, "ORGANISATION_KIND_")
     fields = {
         "display_name": o.display_name,
         "kind": kind or "unspecified",
@@ -151,7 +155,9 @@ def organisation_fields(request: pb.RegisterOrganisationRequest) -> dict[str, An
         "request_id": request.request_id,
         "display_name": o.display_name,
         "kind": enum_value(
-            OrganisationKind, pb.OrganisationKind.Name(o.kind), "ORGANISATION_KIND_"
+            OrganisationKind,
+            enum_name(pb.OrganisationKind, o.kind, "organisation.kind"),
+            "ORGANISATION_KIND_",
         ),
         "country": o.country,
         "city": o.city,
@@ -176,7 +182,9 @@ def programme_fields(request: pb.RegisterProgrammeRequest) -> dict[str, Any]:
     }
     if p.status:
         fields["status"] = enum_value(
-            ProgrammeStatus, pb.ProgrammeStatus.Name(p.status), "PROGRAMME_STATUS_"
+            ProgrammeStatus,
+            enum_name(pb.ProgrammeStatus, p.status, "programme.status"),
+            "PROGRAMME_STATUS_",
         )
     return fields
 
@@ -212,7 +220,9 @@ def list_fields(request: pb.ListProgrammesRequest) -> dict[str, Any]:
         fields["country"] = request.country
     if request.status:
         fields["status"] = enum_value(
-            ProgrammeStatus, pb.ProgrammeStatus.Name(request.status), "PROGRAMME_STATUS_"
+            ProgrammeStatus,
+            enum_name(pb.ProgrammeStatus, request.status, "status"),
+            "PROGRAMME_STATUS_",
         )
     if request.min_evidence_level:
         fields["min_evidence_level"] = _design(request.min_evidence_level)
@@ -244,22 +254,12 @@ def organisation_list_fields(request: pb.ListOrganisationsRequest) -> dict[str, 
     if request.country:
         fields["country"] = request.country
     if request.kind:
-        kind = _enum_name(pb.OrganisationKind, request.kind, "kind")
+        kind = enum_name(pb.OrganisationKind, request.kind, "kind")
         fields["kind"] = enum_value(OrganisationKind, kind, "ORGANISATION_KIND_")
     if request.status:
-        status = _enum_name(pb.OrganisationStatus, request.status, "status")
+        status = enum_name(pb.OrganisationStatus, request.status, "status")
         fields["status"] = enum_value(OrganisationStatus, status, "ORGANISATION_STATUS_")
     return fields
-
-
-def _enum_name(enum: Any, number: int, field: str) -> str:
-    """The name of a proto enum number; a number this API does not define names ``field``."""
-    if number not in enum.values():
-        raise InvalidArgument(
-            FieldViolation(field, f"{number} is not a value of {enum.DESCRIPTOR.name}")
-        )
-    name: str = enum.Name(number)
-    return name
 
 
 def organisation_page_token(request: pb.ListOrganisationsRequest, after: tuple[str, str]) -> str:

@@ -24,7 +24,6 @@ from ecbm_registry.entrypoints.programme_messages import (
     programme_to_proto,
     programme_update_fields,
 )
-from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import encode_page_token
 from ecbm_runtime.grpc.names import resource_id
@@ -32,24 +31,6 @@ from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RegistryService"].full_name
-
-ACCESS: AccessPolicy = {
-    "RegisterOrganisation": allow("editor", "member"),
-    "GetOrganisation": PUBLIC,
-    "ListOrganisations": PUBLIC,
-    "RegisterProgramme": allow("editor", "member"),
-    "GetProgramme": PUBLIC,
-    "ListProgrammes": PUBLIC,
-    # Members too, for the organisations they edit: the handlers check which.
-    "UpdateProgramme": allow("editor", "admin", "member"),
-    "WithdrawProgramme": allow("editor", "admin", "member"),
-    "UpdateOrganisation": allow("editor", "admin", "member"),
-    "WithdrawOrganisation": allow("editor", "admin", "member"),
-    "AddOrganisationEditor": allow("editor", "admin", "member"),
-    "AddEvaluation": allow("editor", "admin", "member"),
-    "DeclareProgrammeLearningGoal": allow("editor", "admin", "member"),
-    "GetProgrammeHistory": allow("editor", "admin", "member"),
-}
 
 
 def registration(bus: MessageBus[Any]) -> ServiceRegistration:

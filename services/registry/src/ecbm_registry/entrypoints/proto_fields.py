@@ -9,7 +9,12 @@ import pydantic
 
 from ecbm_registry.adapters.paging import Page
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
-from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
+from ecbm_runtime.grpc.convert import (
+    clamp_page_size,
+    decode_page_token,
+    encode_page_token,
+    enum_name,
+)
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -20,9 +25,12 @@ def enum_value(enum: type[StrEnum], proto_name: str, prefix: str) -> str | None:
     return None if name == "UNSPECIFIED" else str(enum[name].value)
 
 
-def domain_value(enum: Any, number: int, prefix: str) -> str | None:
-    """Proto enum number → domain value (``POLICY_CONTACT_KIND_MEP`` → ``mep``); 0 → None."""
-    name = enum.Name(number).removeprefix(prefix)
+def domain_value(enum: Any, number: int, prefix: str, field: str) -> str | None:
+    """Proto enum number → domain value (``POLICY_CONTACT_KIND_MEP`` → ``mep``); 0 → None.
+
+    A number the API does not define is INVALID_ARGUMENT naming ``field``.
+    """
+    name = enum_name(enum, number, field).removeprefix(prefix)
     return None if name == "UNSPECIFIED" else name.lower()
 
 

@@ -18,7 +18,6 @@ from ecbm_registry.entrypoints.proto_fields import (
     page_token,
     proto_value,
 )
-from ecbm_runtime.auth import PUBLIC, AccessPolicy, allow
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import apply_field_mask, timestamp
@@ -27,13 +26,6 @@ from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ResourcesService"].full_name
-AUTHORS = allow("editor", "member")
-ACCESS: AccessPolicy = {
-    "CreateResource": AUTHORS, "GetResource": PUBLIC, "UpdateResource": AUTHORS,
-    "ArchiveResource": AUTHORS, "ListResources": PUBLIC, "SubmitResource": AUTHORS,
-    "PublishResource": allow("editor"), "ReturnResource": allow("editor"),
-    "GetStoryFeed": PUBLIC,
-}  # fmt: skip
 UPDATABLE = frozenset(commands.ResourceChanges.model_fields)
 KIND, STATUS = "RESOURCE_KIND_", "RESOURCE_STATUS_"
 STEP_PATHS = {"resource_id": "name", "expected_version": "version"}
@@ -124,7 +116,8 @@ class ResourcesServicer(resources_pb2_grpc.ResourcesServiceServicer):
 
 def _content_fields(resource: pb.Resource) -> dict[str, Any]:
     return {
-        "kind": domain_value(pb.ResourceKind, resource.kind, KIND), "title": resource.title,
+        "kind": domain_value(pb.ResourceKind, resource.kind, KIND, "resource.kind"),
+        "title": resource.title,
         "summary": resource.summary, "body": resource.body, "link": resource.link or None,
         "language": resource.language or "en", "countries": list(resource.countries),
         "topics": list(resource.topics),
@@ -159,8 +152,8 @@ def _list_fields(request: pb.ListResourcesRequest) -> dict[str, Any]:
     author = resource_id(request.author, "people", "author") if request.author else None
     return {
         **page_fields(request.page_size, request.page_token), "actor": actor(),
-        "kind": domain_value(pb.ResourceKind, request.kind, KIND),
-        "status": domain_value(pb.ResourceStatus, request.status, STATUS),
+        "kind": domain_value(pb.ResourceKind, request.kind, KIND, "kind"),
+        "status": domain_value(pb.ResourceStatus, request.status, STATUS, "status"),
         "author": author, "language": request.language or None, "order_by": request.order_by,
     }  # fmt: skip
 

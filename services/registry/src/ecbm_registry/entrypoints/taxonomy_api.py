@@ -10,13 +10,11 @@ from ecbm.registry.v1 import taxonomy_pb2 as pb
 from ecbm.registry.v1 import taxonomy_pb2_grpc
 from ecbm_registry.application.taxonomy.queries import GetVocabulary, ListVocabularies
 from ecbm_registry.domain.taxonomy import TAXONOMY_VERSION, Vocabulary
-from ecbm_runtime.auth import PUBLIC, AccessPolicy
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.messagebus import MessageBus
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["TaxonomyService"].full_name
-ACCESS: AccessPolicy = {"ListVocabularies": PUBLIC, "GetVocabulary": PUBLIC}
 
 
 def registration(bus: MessageBus[Any]) -> ServiceRegistration:
