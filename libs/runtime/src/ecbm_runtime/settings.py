@@ -82,6 +82,11 @@ class ServiceSettings(BaseSettings):
     # once; beyond either the call ends RESOURCE_EXHAUSTED instead of eating memory.
     grpc_max_receive_bytes: int = 4 * 1024 * 1024
     grpc_max_concurrent_rpcs: int = 256
+    # TLS on the gRPC port (PEM files): with a certificate and key the port speaks only TLS;
+    # with a client CA as well, callers must present a certificate it signed (mutual TLS).
+    grpc_tls_cert_file: str = ""
+    grpc_tls_key_file: str = ""
+    grpc_tls_client_ca_file: str = ""
     metrics_port: int = 0
     # Where /metrics listens; 0.0.0.0 in containers so Prometheus can scrape it.
     metrics_host: str = "127.0.0.1"
@@ -139,6 +144,10 @@ class ServiceSettings(BaseSettings):
     def startup_problems(self) -> list[str]:
         """Why this process must not start; subclasses add their own secrets' checks."""
         problems: list[str] = []
+        if bool(self.grpc_tls_cert_file) != bool(self.grpc_tls_key_file):
+            problems.append("gRPC TLS needs both ECBM_GRPC_TLS_CERT_FILE and _KEY_FILE")
+        if self.grpc_tls_client_ca_file and not self.grpc_tls_cert_file:
+            problems.append("ECBM_GRPC_TLS_CLIENT_CA_FILE needs the server's certificate too")
         if self.jwt_algorithm != "HS256":
             if not (self.jwt_jwks_file or self.jwt_jwks_url):
                 problems.append(f"{self.jwt_algorithm} needs ECBM_JWT_JWKS_FILE or _URL")

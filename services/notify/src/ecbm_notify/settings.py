@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -24,7 +26,10 @@ class NotifySettings(ServiceSettings):
     # E-mail (see docs/notify-email.md). The defaults reach the local sink `ecbm up` runs.
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
-    smtp_starttls: bool = False
+    # none | starttls (required: never falls back to plaintext) | tls (implicit, port 465)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    # PEM file of the CA that signed the SMTP server's certificate (default: the system's)
+    smtp_ca_file: str = ""
     smtp_username: str = ""
     smtp_password: SecretStr = SecretStr("")
     smtp_timeout_seconds: float = 10.0
@@ -56,7 +61,8 @@ class NotifySettings(ServiceSettings):
         return SmtpSettings(
             host=self.smtp_host,
             port=self.smtp_port,
-            starttls=self.smtp_starttls,
+            security=self.smtp_security,
+            ca_file=self.smtp_ca_file,
             username=self.smtp_username,
             password=self.smtp_password.get_secret_value(),
             mail_from=self.mail_from,

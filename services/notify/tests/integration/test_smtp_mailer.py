@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import ssl
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from ecbm_notify.adapters.mailer import (
@@ -13,6 +18,7 @@ from ecbm_notify.adapters.mailer import (
     compose,
 )
 from ecbm_notify.adapters.smtp_sink import SmtpSink
+from ecbm_runtime.certificates import CertificateAuthority
 from ecbm_runtime.testing import free_port
 
 
@@ -106,4 +112,74 @@ def test_the_mailer_logs_in_and_a_refused_login_keeps_mail_waiting() -> None:
             anonymous.send(_mail())  # type: ignore[arg-type]
     finally:
         sink.stop()
+    assert len(sink.received) == 1
+
+
+@pytest.fixture
+def pki(tmp_path: Path) -> tuple[CertificateAuthority, ssl.SSLContext]:
+    """A CA made here and the TLS context of a mail server whose certificate it signed."""
+    ca = CertificateAuthority(tmp_path / "pki")
+    issued = ca.issue("mail")
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(issued.cert, issued.key)
+    return ca, server_tls
+
+
+@pytest.fixture
+def tls_sink(pki: tuple[CertificateAuthority, ssl.SSLContext]) -> Iterator[Callable[..., SmtpSink]]:
+    started: list[SmtpSink] = []
+
+    def start(**options: Any) -> SmtpSink:
+        sink = SmtpSink(free_port(), **options)
+        sink.start()
+        started.append(sink)
+        return sink
+
+    yield start
+    for sink in started:
+        sink.stop()
+
+
+def test_starttls_delivers_over_a_verified_connection(
+    tls_sink: Callable[..., SmtpSink], pki: tuple[CertificateAuthority, ssl.SSLContext]
+) -> None:
+    ca, server_tls = pki
+    sink = tls_sink(tls=server_tls)  # the sink refuses MAIL before STARTTLS
+    mailer = SmtpMailer(SmtpSettings(port=sink.port, security="starttls", ca_file=str(ca.cert)))
+    mailer.send(_mail())  # type: ignore[arg-type]
+    assert [m.rcpt_tos for m in sink.received] == [["an@example.org"]]
+    assert mailer._smtp is not None and isinstance(mailer._smtp.sock, ssl.SSLSocket)
+    mailer.close()
+
+
+def test_required_starttls_sends_nothing_to_a_server_without_it(
+    tls_sink: Callable[..., SmtpSink], pki: tuple[CertificateAuthority, ssl.SSLContext]
+) -> None:
+    ca, _ = pki
+    plaintext_only = tls_sink()
+    mailer = SmtpMailer(
+        SmtpSettings(port=plaintext_only.port, security="starttls", ca_file=str(ca.cert))
+    )
+    with pytest.raises(MailServerDown, match="STARTTLS"):
+        mailer.send(_mail())  # type: ignore[arg-type]
+    assert plaintext_only.received == []
+
+
+def test_implicit_tls_delivers_and_checks_the_servers_certificate(
+    tls_sink: Callable[..., SmtpSink], pki: tuple[CertificateAuthority, ssl.SSLContext],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    ca, server_tls = pki
+    sink = tls_sink(tls=server_tls, implicit_tls=True)
+    SmtpMailer(SmtpSettings(port=sink.port, security="tls", ca_file=str(ca.cert))).send(
+        _mail()  # type: ignore[arg-type]
+    )
+    assert len(sink.received) == 1
+
+    stranger = CertificateAuthority(tmp_path / "other", name="Someone else")
+    untrusting = SmtpMailer(
+        SmtpSettings(port=sink.port, security="tls", ca_file=str(stranger.cert))
+    )
+    with pytest.raises(MailServerDown, match="CERTIFICATE_VERIFY_FAILED"):
+        untrusting.send(_mail())  # type: ignore[arg-type]
     assert len(sink.received) == 1

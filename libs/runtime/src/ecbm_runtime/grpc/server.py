@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -157,10 +158,37 @@ def create_server(
         registration.add_to_server(registration.servicer, server)
     health_servicer = _add_health(server, ["", *names])
     reflection.enable_server_reflection([*names, *sorted(INFRASTRUCTURE_SERVICES)], server)
-    port = server.add_insecure_port(f"{settings.grpc_host}:{settings.grpc_port}")
-    _log.info("gRPC server bound to %s:%d", settings.grpc_host, port)
+    address = f"{settings.grpc_host}:{settings.grpc_port}"
+    credentials = server_credentials(settings)
+    if credentials is None:
+        port = server.add_insecure_port(address)
+    else:
+        port = server.add_secure_port(address, credentials)
+    _log.info(
+        "gRPC server bound to %s:%d (%s)", settings.grpc_host, port,
+        "plaintext" if credentials is None else "TLS",
+    )  # fmt: skip
     readiness = _Readiness(readiness_check, health_servicer, ["", *names])
     return ApiServer(server, port, health_servicer, readiness, on_stopping), port
+
+
+def server_credentials(settings: ServiceSettings) -> grpc.ServerCredentials | None:
+    """TLS credentials from the settings' PEM files; ``None`` for a plaintext port.
+
+    A client CA makes client certificates required: mutual TLS between services.
+    """
+    if not settings.grpc_tls_cert_file:
+        return None
+    pair = (
+        Path(settings.grpc_tls_key_file).read_bytes(),
+        Path(settings.grpc_tls_cert_file).read_bytes(),
+    )
+    client_ca = settings.grpc_tls_client_ca_file
+    return grpc.ssl_server_credentials(
+        [pair],
+        root_certificates=Path(client_ca).read_bytes() if client_ca else None,
+        require_client_auth=bool(client_ca),
+    )
 
 
 def _add_health(server: grpc.Server, names: Sequence[str]) -> health.HealthServicer:

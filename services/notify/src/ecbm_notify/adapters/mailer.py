@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
+from typing import Literal
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -41,7 +42,11 @@ class MailServerDown(MailUnavailable):
 class SmtpSettings:
     host: str = "127.0.0.1"
     port: int = 8025
-    starttls: bool = False
+    # "starttls": upgrade after connecting, and refuse to go on in plaintext when the server
+    # does not offer it; "tls": TLS from the first byte (port 465). Both verify the
+    # server's certificate against the system's CAs, or ``ca_file``'s.
+    security: Literal["none", "starttls", "tls"] = "none"
+    ca_file: str = ""
     username: str = ""
     password: str = field(default="", repr=False)
     mail_from: str = "ECBM <notify@ecbm.local>"
@@ -116,9 +121,7 @@ class SmtpMailer:
             return self._smtp
         settings = self.settings
         try:
-            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
-            if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+            smtp = self._connect()
             if settings.username:
                 smtp.login(settings.username, settings.password)
         except smtplib.SMTPAuthenticationError as error:
@@ -132,6 +135,21 @@ class SmtpMailer:
         _log.info(
             "connected to SMTP", extra={"smtp_host": settings.host, "smtp_port": settings.port}
         )
+        return smtp
+
+    def _connect(self) -> smtplib.SMTP:
+        settings, timeout = self.settings, self.settings.timeout_seconds
+        if settings.security == "none":
+            return smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        tls = ssl.create_default_context(cafile=settings.ca_file or None)
+        if settings.security == "tls":
+            return smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=tls)
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        try:
+            smtp.starttls(context=tls)  # SMTPNotSupportedError when not offered: no fallback
+        except BaseException:
+            smtp.close()
+            raise
         return smtp
 
     def _drop(self) -> None:

@@ -8,6 +8,7 @@ written there as ``.eml`` files a mail client can open.
 from __future__ import annotations
 
 import itertools
+import ssl
 import time
 from dataclasses import dataclass
 from email import policy
@@ -48,12 +49,17 @@ class SmtpSink:
         host: str = "127.0.0.1",
         directory: Path | None = None,
         credentials: tuple[str, str] | None = None,
+        tls: ssl.SSLContext | None = None,
+        implicit_tls: bool = False,
     ) -> None:
         self.host = host
         self.port = port
         self.directory = directory
         # With credentials, AUTH (PLAIN or LOGIN, no TLS: tests only) is required.
         self.credentials = credentials
+        # With ``tls``: STARTTLS offered (and required before MAIL), or with
+        # ``implicit_tls`` TLS from the first byte, as port 465 does.
+        self.tls, self.implicit_tls = tls, implicit_tls
         self.received: list[ReceivedMail] = []
         self.refuse: set[str] = set()
         self.refuse_temporarily: set[str] = set()
@@ -91,6 +97,10 @@ class SmtpSink:
                 "auth_require_tls": False,
                 "authenticator": self._authenticate,
             }
+        if self.tls is not None and self.implicit_tls:
+            options["ssl_context"] = self.tls
+        elif self.tls is not None:
+            options.update(tls_context=self.tls, require_starttls=True)
         self._controller = Controller(self, hostname=self.host, port=self.port, **options)
         self._controller.start()
 
