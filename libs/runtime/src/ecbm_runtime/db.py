@@ -40,8 +40,9 @@ def _postgresql_engine(url: str, pool_size: int) -> Engine:
     # No pool_pre_ping: it costs a round trip on every checkout (a quarter of a simple
     # read). The checkout hook below finds a connection the server closed without one.
     engine = create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=POOL_RECYCLE_SECONDS
-    )
+        url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=POOL_RECYCLE_SECONDS,
+        hide_parameters=True,  # statement errors name no values: they may be personal data
+    )  # fmt: skip
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
@@ -72,7 +73,9 @@ def _closed_by_server(dbapi_connection: Any) -> bool:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

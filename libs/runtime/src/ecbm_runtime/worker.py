@@ -25,7 +25,7 @@ from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 from nameko.timer import Timer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ecbm_runtime import metrics
 from ecbm_runtime.context import MessageContext
@@ -55,6 +55,20 @@ def worker_settings(service_name: str) -> ServiceSettings:
 
 
 E = TypeVar("E", bound=BaseModel)
+
+
+def _without_values(error: ValueError) -> str:
+    """What was wrong with a body, naming fields but never their values.
+
+    pydantic's message quotes each bad ``input_value`` and a JSON error quotes the text
+    around it: either could be a person's name or e-mail, which must not reach the logs.
+    """
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['type']}"
+            for e in error.errors(include_input=False, include_url=False)
+        )
+    return type(error).__name__
 
 
 @dataclass(frozen=True)
@@ -118,7 +132,7 @@ class EventHandler(NamekoEventHandler):
         try:
             event = _parse(self.event_class, body)
         except ValueError as error:  # pydantic's ValidationError and JSON errors alike
-            self._dead_letter(message, f"invalid body: {error}")
+            self._dead_letter(message, f"invalid body: {_without_values(error)}")
             return None
         context = MessageContext(
             correlation_id=headers.get("correlation_id") or event_id,
@@ -128,7 +142,7 @@ class EventHandler(NamekoEventHandler):
         return Received(event, context, self.service)
 
     def _on_decode_error(self, message: Message, error: Exception) -> None:
-        self._dead_letter(message, f"undecodable body: {error}")
+        self._dead_letter(message, f"undecodable body: {type(error).__name__}")
 
     def _dead_letter(self, message: Message, why: str) -> None:
         _log.warning("%s: parking malformed message in the DLQ: %s", self.handler_name, why)
