@@ -144,3 +144,20 @@ def test_a_token_is_refused_with_another_order(registry_channel: grpc.Channel) -
 
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert list(violations(error)) == ["page_token"]
+
+
+def test_the_contacts_address_is_shown_to_signed_in_callers_only(
+    registry_channel: grpc.Channel,
+) -> None:
+    api = stub(registry_channel)
+    organisation = register(registry_channel, "Mentoring Lab")
+    get = pb.GetOrganisationRequest(name=organisation.name)
+
+    anonymous = [
+        api.GetOrganisation(get),
+        *api.ListOrganisations(pb.ListOrganisationsRequest()).organisations,
+    ]
+    signed_in = api.GetOrganisation(get, metadata=STRANGER)
+
+    assert [(o.contact.display_name, o.contact.email) for o in anonymous] == [("An", "")] * 2
+    assert signed_in.contact.email == "an@example.org"

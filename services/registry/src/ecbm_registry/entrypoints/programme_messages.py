@@ -16,6 +16,7 @@ from ecbm_registry.domain.organisation import OrganisationKind, OrganisationStat
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import enum_value
+from ecbm_runtime.auth import current_principal
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import (
     apply_field_mask,
@@ -267,6 +268,12 @@ def organisation_page_token(request: pb.ListOrganisationsRequest, after: tuple[s
 
 
 def organisation_to_proto(view: OrganisationView) -> pb.Organisation:
+    """The organisation as callers see it; its contact's e-mail only for signed-in callers.
+
+    Organisations are public, but a published address is a spam and phishing target, and
+    a person's address is personal data: anonymous callers get the contact's name only.
+    """
+    email = view.contact_email if current_principal() is not None else ""
     return pb.Organisation(
         name=f"organisations/{view.id}",
         display_name=view.display_name,
@@ -274,7 +281,7 @@ def organisation_to_proto(view: OrganisationView) -> pb.Organisation:
         country=view.country,
         city=view.city,
         website=view.website,
-        contact=pb.Contact(display_name=view.contact_name, email=view.contact_email),
+        contact=pb.Contact(display_name=view.contact_name, email=email),
         description=view.description,
         version=view.version,
         create_time=timestamp(view.create_time),
