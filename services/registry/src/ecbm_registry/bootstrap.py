@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Connection, Engine
 
-from ecbm_registry.adapters.people.personal_data import PersonalDataCodec
+from ecbm_registry.adapters.people.personal_data import KeyWrapping, PersonalDataCodec
 from ecbm_registry.adapters.views import RegistryViews
 from ecbm_registry.application.directory import area as directory_area
 from ecbm_registry.application.imports import area as imports_area
@@ -24,7 +27,7 @@ from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.messagebus import Dependencies, MessageBus, sql_views
 from ecbm_runtime.projections import replayer
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
-from ecbm_runtime.settings import ServiceSettings
+from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET, ServiceSettings
 from ecbm_runtime.uow import SqlUnitOfWork
 from ecbm_runtime.wiring import Application, merged
 
@@ -45,6 +48,38 @@ WIRED = merged(
 class RegistrySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ECBM_REGISTRY_", extra="ignore")
     service_name: str = "registry"
+    # Key-encryption keys of the per-person keys (Fernet keys, comma-separated, newest
+    # first; `ecbm registry rewrap-keys` after adding one). Required in production.
+    personal_data_keys: SecretStr = SecretStr("")
+
+    def key_wrapping(self) -> KeyWrapping:
+        keys = [k.strip().encode() for k in self.personal_data_keys.get_secret_value().split(",")]
+        keys = [k for k in keys if k]
+        if not keys and self.development:
+            keys = [DEVELOPMENT_PERSONAL_DATA_KEY]
+        return KeyWrapping(keys)
+
+    def startup_problems(self) -> list[str]:
+        problems = super().startup_problems()
+        if self.development:
+            return problems
+        try:
+            keys = [k.strip() for k in self.personal_data_keys.get_secret_value().split(",")]
+            if not any(keys):
+                problems.append("ECBM_REGISTRY_PERSONAL_DATA_KEYS is not set")
+            elif DEVELOPMENT_PERSONAL_DATA_KEY.decode() in keys:
+                problems.append("ECBM_REGISTRY_PERSONAL_DATA_KEYS holds the development key")
+            else:
+                self.key_wrapping()
+        except ValueError:
+            problems.append("ECBM_REGISTRY_PERSONAL_DATA_KEYS: each key must be a Fernet key")
+        return problems
+
+
+# Development only (derived from the published development JWT key, like notify's link key).
+DEVELOPMENT_PERSONAL_DATA_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(DEVELOPMENT_JWT_SECRET.encode() + b"ecbm-registry-personal-data").digest()
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,8 +101,9 @@ def bootstrap(
     # Seals people's personal fields with their own key (crypto-shredding); contact events
     # in the outbox name their person, so forgetting them drops the unpublished ones.
     codec = PersonalDataCodec(
-        WIRED.domain_events, people_area.SEALED_FIELDS, partial(read_only_connection, engine)
-    )
+        WIRED.domain_events, people_area.SEALED_FIELDS, settings.key_wrapping(),
+        partial(read_only_connection, engine),
+    )  # fmt: skip
     wiring = WIRED.event_wiring("registry", codec, subject=people_area.contact_subject)
 
     def views(connection: Connection) -> RegistryViews:

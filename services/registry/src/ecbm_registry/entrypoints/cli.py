@@ -156,6 +156,27 @@ def import_command(
     raise typer.Exit(1 if report.counts["invalid"] else 0)
 
 
+@app.command("rewrap-keys")
+def rewrap_keys_command() -> None:
+    """Wrap every person key with the newest key-encryption key (after rotating them).
+
+    Reads ECBM_REGISTRY_PERSONAL_DATA_KEYS (newest first) and the registry's database; one
+    transaction. Afterwards the older key-encryption keys can be removed from the setting.
+    """
+    from ecbm_registry.adapters.people.personal_data import rewrap_all
+    from ecbm_registry.bootstrap import load_settings
+    from ecbm_runtime.db import make_engine
+
+    settings = load_settings()
+    engine = make_engine(settings.effective_database_url())
+    try:
+        with engine.begin() as connection:
+            count = rewrap_all(connection, settings.key_wrapping())
+    finally:
+        engine.dispose()
+    typer.echo(f"wrapped {count} person keys with the newest key-encryption key")
+
+
 def admin_token(settings: ServiceSettings) -> str:
     """An hour's admin token signed with the registry's key (the development key by default)."""
     from ecbm_runtime.auth import issue_token
