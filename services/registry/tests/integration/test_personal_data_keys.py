@@ -63,6 +63,7 @@ def sealed_field(engine: Engine, person_id: str) -> str:
     with engine.connect() as connection:
         query = select(events.c.data).where(events.c.stream_id.contains(person_id))
         data = connection.execute(query).scalars().first()
+    assert data is not None, "the person has no events"
     return str((data if isinstance(data, dict) else json.loads(data))["sealed"])
 
 
