@@ -261,6 +261,36 @@ def replay(service: ServiceArg) -> None:
     typer.echo(f"{service}: replayed {count} events")
 
 
+@app.command("broker-definitions")
+def broker_definitions(
+    secrets_dir: Annotated[
+        Path, typer.Option(help="Holds <service>_amqp_url per service (user and password).")
+    ] = Path("deploy/secrets"),
+) -> None:
+    """Print RabbitMQ definitions: one user per service, publishing only to its exchange.
+
+    Each service's URL file (``amqp://registry:PASSWORD@rabbitmq:5672/%2F``) is also its own
+    ``ECBM_<SERVICE>_AMQP_URL`` secret; the broker loads the output at boot
+    (docs/security.md). Passwords appear only as RabbitMQ's salted hashes.
+    """
+    import json
+    from urllib.parse import unquote, urlsplit
+
+    from ecbm_runtime.broker_users import definitions
+
+    passwords, users, vhosts = {}, {}, set()
+    for name in load_services():
+        url = urlsplit((secrets_dir / f"{name}_amqp_url").read_text().strip())
+        users[name], passwords[name] = unquote(url.username or name), unquote(url.password or "")
+        if not passwords[name]:
+            raise typer.BadParameter(f"{name}_amqp_url has no password")
+        vhosts.add(unquote(url.path.removeprefix("/")) or "/")
+    if len(vhosts) != 1:
+        raise typer.BadParameter(f"every service must use one vhost, not {sorted(vhosts)}")
+    document = definitions(list(users), passwords, vhosts.pop(), users)
+    typer.echo(json.dumps(document, indent=2))
+
+
 @dlq_app.command("list")
 def dlq_list(service: ServiceArg, limit: int = 50) -> None:
     """Show what is parked in a service's dead-letter queue (nothing is removed)."""
