@@ -82,6 +82,11 @@ class ServiceSettings(BaseSettings):
     # once; beyond either the call ends RESOURCE_EXHAUSTED instead of eating memory.
     grpc_max_receive_bytes: int = 4 * 1024 * 1024
     grpc_max_concurrent_rpcs: int = 256
+    # Multiplies every RPC's declared per-client rate limit (docs/roles.md); 0 turns them
+    # off (benchmarks, a trusted network behind a gateway that limits).
+    grpc_rate_limit_scale: float = Field(
+        default_factory=lambda: float(_shared("GRPC_RATE_LIMIT_SCALE", "1"))
+    )
     # TLS on the gRPC port (PEM files): with a certificate and key the port speaks only TLS;
     # with a client CA as well, callers must present a certificate it signed (mutual TLS).
     grpc_tls_cert_file: str = ""

@@ -76,3 +76,15 @@ def test_docs_roles_md_is_generated_from_the_declarations() -> None:
     assert committed.read_text() == roles_table(contract_services()), (
         "docs/roles.md is stale: uv run python -m ecbm_runtime.grpc.access > docs/roles.md"
     )
+
+
+def test_a_public_method_must_declare_its_per_client_rate() -> None:
+    bare_public = descriptor_pb2.MethodOptions()
+    bare_public.Extensions[access_pb2.access].public = True
+    with pytest.raises(UndeclaredAccess, match="declare its per_client rate"):
+        access_policy([_service("public", bare_public)])
+    limited = descriptor_pb2.MethodOptions()
+    limited.Extensions[access_pb2.access].public = True
+    limited.Extensions[access_pb2.access].per_client.burst = 5
+    limited.Extensions[access_pb2.access].per_client.per_minute = 60
+    assert list(access_policy([_service("limited", limited)]).values()) == [auth.PUBLIC]

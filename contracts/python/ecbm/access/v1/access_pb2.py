@@ -25,15 +25,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x65\x63\x62m/access/v1/access.proto\x12\x0e\x65\x63\x62m.access.v1\x1a google/protobuf/descriptor.proto\"=\n\x06\x41\x63\x63\x65ss\x12\x0e\n\x06public\x18\x01 \x01(\x08\x12#\n\x05roles\x18\x02 \x03(\x0e\x32\x14.ecbm.access.v1.Role*u\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bROLE_MEMBER\x10\x01\x12\x0f\n\x0bROLE_EDITOR\x10\x02\x12\x10\n\x0cROLE_AUDITOR\x10\x03\x12\x13\n\x0fROLE_INTEGRATOR\x10\x04\x12\x0e\n\nROLE_ADMIN\x10\x05:H\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xb4\x87\x03 \x01(\x0b\x32\x16.ecbm.access.v1.Accessb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x65\x63\x62m/access/v1/access.proto\x12\x0e\x65\x63\x62m.access.v1\x1a google/protobuf/descriptor.proto\"l\n\x06\x41\x63\x63\x65ss\x12\x0e\n\x06public\x18\x01 \x01(\x08\x12#\n\x05roles\x18\x02 \x03(\x0e\x32\x14.ecbm.access.v1.Role\x12-\n\nper_client\x18\x03 \x01(\x0b\x32\x19.ecbm.access.v1.RateLimit\".\n\tRateLimit\x12\r\n\x05\x62urst\x18\x01 \x01(\x05\x12\x12\n\nper_minute\x18\x02 \x01(\x05*u\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bROLE_MEMBER\x10\x01\x12\x0f\n\x0bROLE_EDITOR\x10\x02\x12\x10\n\x0cROLE_AUDITOR\x10\x03\x12\x13\n\x0fROLE_INTEGRATOR\x10\x04\x12\x0e\n\nROLE_ADMIN\x10\x05:H\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xb4\x87\x03 \x01(\x0b\x32\x16.ecbm.access.v1.Accessb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.access.v1.access_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=144
-  _globals['_ROLE']._serialized_end=261
+  _globals['_ROLE']._serialized_start=239
+  _globals['_ROLE']._serialized_end=356
   _globals['_ACCESS']._serialized_start=81
-  _globals['_ACCESS']._serialized_end=142
+  _globals['_ACCESS']._serialized_end=189
+  _globals['_RATELIMIT']._serialized_start=191
+  _globals['_RATELIMIT']._serialized_end=237
 # @@protoc_insertion_point(module_scope)

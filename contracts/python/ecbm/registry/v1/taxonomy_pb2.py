@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x65\x63\x62m/registry/v1/taxonomy.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\"\x84\x01\n\x04Term\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x32\n\x06labels\x18\x03 \x03(\x0b\x32\".ecbm.registry.v1.Term.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"h\n\nVocabulary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12%\n\x05terms\x18\x04 \x03(\x0b\x32\x16.ecbm.registry.v1.Term\"+\n\x17ListVocabulariesRequest\x12\x10\n\x08language\x18\x01 \x01(\t\"_\n\x18ListVocabulariesResponse\x12\x32\n\x0cvocabularies\x18\x01 \x03(\x0b\x32\x1c.ecbm.registry.v1.Vocabulary\x12\x0f\n\x07version\x18\x02 \x01(\t\"6\n\x14GetVocabularyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t2\xe3\x01\n\x0fTaxonomyService\x12q\n\x10ListVocabularies\x12).ecbm.registry.v1.ListVocabulariesRequest\x1a*.ecbm.registry.v1.ListVocabulariesResponse\"\x06\xa2\xbb\x18\x02\x08\x01\x12]\n\rGetVocabulary\x12&.ecbm.registry.v1.GetVocabularyRequest\x1a\x1c.ecbm.registry.v1.Vocabulary\"\x06\xa2\xbb\x18\x02\x08\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x65\x63\x62m/registry/v1/taxonomy.proto\x12\x10\x65\x63\x62m.registry.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\"\x84\x01\n\x04Term\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x32\n\x06labels\x18\x03 \x03(\x0b\x32\".ecbm.registry.v1.Term.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"h\n\nVocabulary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12%\n\x05terms\x18\x04 \x03(\x0b\x32\x16.ecbm.registry.v1.Term\"+\n\x17ListVocabulariesRequest\x12\x10\n\x08language\x18\x01 \x01(\t\"_\n\x18ListVocabulariesResponse\x12\x32\n\x0cvocabularies\x18\x01 \x03(\x0b\x32\x1c.ecbm.registry.v1.Vocabulary\x12\x0f\n\x07version\x18\x02 \x01(\t\"6\n\x14GetVocabularyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t2\xf1\x01\n\x0fTaxonomyService\x12x\n\x10ListVocabularies\x12).ecbm.registry.v1.ListVocabulariesRequest\x1a*.ecbm.registry.v1.ListVocabulariesResponse\"\r\xa2\xbb\x18\t\x08\x01\x1a\x05\x08x\x10\xb0\t\x12\x64\n\rGetVocabulary\x12&.ecbm.registry.v1.GetVocabularyRequest\x1a\x1c.ecbm.registry.v1.Vocabulary\"\r\xa2\xbb\x18\t\x08\x01\x1a\x05\x08x\x10\xb0\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,9 +35,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TERM_LABELSENTRY']._loaded_options = None
   _globals['_TERM_LABELSENTRY']._serialized_options = b'8\001'
   _globals['_TAXONOMYSERVICE'].methods_by_name['ListVocabularies']._loaded_options = None
-  _globals['_TAXONOMYSERVICE'].methods_by_name['ListVocabularies']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_TAXONOMYSERVICE'].methods_by_name['ListVocabularies']._serialized_options = b'\242\273\030\t\010\001\032\005\010x\020\260\t'
   _globals['_TAXONOMYSERVICE'].methods_by_name['GetVocabulary']._loaded_options = None
-  _globals['_TAXONOMYSERVICE'].methods_by_name['GetVocabulary']._serialized_options = b'\242\273\030\002\010\001'
+  _globals['_TAXONOMYSERVICE'].methods_by_name['GetVocabulary']._serialized_options = b'\242\273\030\t\010\001\032\005\010x\020\260\t'
   _globals['_TERM']._serialized_start=83
   _globals['_TERM']._serialized_end=215
   _globals['_TERM_LABELSENTRY']._serialized_start=170
@@ -51,5 +51,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETVOCABULARYREQUEST']._serialized_start=465
   _globals['_GETVOCABULARYREQUEST']._serialized_end=519
   _globals['_TAXONOMYSERVICE']._serialized_start=522
-  _globals['_TAXONOMYSERVICE']._serialized_end=749
+  _globals['_TAXONOMYSERVICE']._serialized_end=763
 # @@protoc_insertion_point(module_scope)

@@ -168,6 +168,7 @@ def child_env(amqp_url: str, url: str, ports: dict[str, int]) -> dict[str, str]:
     prefix = "ECBM_NOTIFY_"
     return env | {
         "ECBM_AMQP_URL": amqp_url,
+        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",  # measure the server, not the per-client limits
         "ECBM_MODE": "development",
         "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
         "ECBM_LOG_LEVEL": "INFO",

@@ -144,6 +144,7 @@ def _child_env(amqp_url: str, database_url: str, ports: dict[str, int]) -> dict[
     env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
     return env | {
         "ECBM_AMQP_URL": amqp_url,
+        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",  # measure the server, not the per-client limits
         "ECBM_MODE": "development",
         "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
         "ECBM_LOG_LEVEL": "WARNING",

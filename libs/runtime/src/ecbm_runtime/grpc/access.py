@@ -14,6 +14,7 @@ from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 
 from ecbm.access.v1 import access_pb2
 from ecbm_runtime import auth
+from ecbm_runtime.ratelimit import Rate
 
 _ROLE_NAMES = {
     access_pb2.ROLE_MEMBER: auth.MEMBER,
@@ -41,6 +42,11 @@ def declared_access(method: MethodDescriptor) -> auth.Access:
     declared = options.Extensions[access_pb2.access]
     if declared.public == bool(declared.roles):
         raise UndeclaredAccess(f"{method.full_name}: set exactly one of public and roles")
+    if declared.public and not declared.HasField("per_client"):
+        raise UndeclaredAccess(f"{method.full_name} is public: declare its per_client rate")
+    if declared.HasField("per_client") and min(declared.per_client.burst,
+                                               declared.per_client.per_minute) < 1:  # fmt: skip
+        raise UndeclaredAccess(f"{method.full_name}: per_client needs burst and per_minute >= 1")
     if declared.public:
         return auth.PUBLIC
     unknown = [r for r in declared.roles if r not in _ROLE_NAMES]
@@ -66,8 +72,37 @@ def access_policy(services: Iterable[ServiceDescriptor]) -> dict[str, auth.Acces
 
 def policy_of(service_full_names: Iterable[str]) -> dict[str, auth.Access]:
     """`access_policy` of services named as registered (their protos must be imported)."""
+    return access_policy(_services(service_full_names))
+
+
+def declared_rate(method: MethodDescriptor) -> Rate | None:
+    """The per-client rate limit ``method`` declares, if any."""
+    declared = method.GetOptions().Extensions[access_pb2.access]
+    if not declared.HasField("per_client"):
+        return None
+    limit = declared.per_client
+    return Rate(burst=limit.burst, per_minute=limit.per_minute)
+
+
+def rate_limits_of(service_full_names: Iterable[str], scale: float = 1.0) -> dict[str, Rate]:
+    """The declared per-client rates of the services' methods by path, times ``scale``
+    (an operator's knob: 2 doubles every limit, 0 switches them off)."""
+    limits: dict[str, Rate] = {}
+    if scale <= 0:
+        return limits
+    for service in _services(service_full_names):
+        for method in service.methods:
+            rate = declared_rate(method)
+            if rate is not None:
+                limits[method_path(method)] = Rate(
+                    burst=max(1, round(rate.burst * scale)), per_minute=rate.per_minute * scale
+                )
+    return limits
+
+
+def _services(full_names: Iterable[str]) -> list[ServiceDescriptor]:
     pool = descriptor_pool.Default()
-    return access_policy(pool.FindServiceByName(name) for name in service_full_names)
+    return [pool.FindServiceByName(name) for name in full_names]
 
 
 def by_method_name(policy: Mapping[str, auth.Access], service: str) -> dict[str, auth.Access]:
@@ -97,17 +132,26 @@ def roles_table(services: Iterable[ServiceDescriptor]) -> str:
         "",
         "Generated from the `(ecbm.access.v1.access)` option of every RPC by",
         "`uv run python -m ecbm_runtime.grpc.access > docs/roles.md`; a test fails when it is",
-        "stale. Admins may call everything. *public*: no token needed. The use cases check",
-        "more (whose organisation, whose inbox): see docs/security.md.",
+        "stale. Admins may call everything. *public*: no token needed. *per client*: the calls",
+        "one client address may make (per api process) before RESOURCE_EXHAUSTED. The use",
+        "cases check more (whose organisation, whose inbox): see docs/security.md.",
     ]
     for service in services:
         if not service.methods:
             continue
-        lines += ["", f"## {service.full_name}", "", "| method | callers |", "|---|---|"]
+        lines += [
+            "",
+            f"## {service.full_name}",
+            "",
+            "| method | callers | per client |",
+            "|---|---|---|",
+        ]
         for method in service.methods:
             access = declared_access(method)
             callers = "public" if access is auth.PUBLIC else ", ".join(sorted(access))
-            lines.append(f"| {method.name} | {callers} |")
+            rate = declared_rate(method)
+            limit = f"{rate.burst} at once, {rate.per_minute:g}/min" if rate else ""
+            lines.append(f"| {method.name} | {callers} | {limit} |")
     return "\n".join(lines) + "\n"
 
 

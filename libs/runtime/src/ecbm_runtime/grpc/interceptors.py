@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from prometheus_client import Counter
 from ecbm_runtime import auth, errors, metrics
 from ecbm_runtime.grpc.status import CORRELATION_HEADER, status_for
 from ecbm_runtime.observability import causation_id, correlation_id, new_correlation_id
+from ecbm_runtime.ratelimit import Rate, RateLimiter, peer_address
 
 if TYPE_CHECKING:
     Handler = grpc.RpcMethodHandler[Any, Any]
@@ -63,11 +64,17 @@ def bearer_token(authorization: str) -> str:
 class _Method:
     """What is resolved once per method: names, access rule, metric children."""
 
-    __slots__ = ("_handled", "access", "labels", "name", "received", "seconds", "sent", "started")
+    __slots__ = (
+        "_handled", "access", "labels", "limiter", "name", "received", "seconds", "sent",
+        "started",
+    )  # fmt: skip
 
-    def __init__(self, full_method: str, grpc_type: str, access: auth.Access | None) -> None:
+    def __init__(
+        self, full_method: str, grpc_type: str, access: auth.Access | None, rate: Rate | None
+    ) -> None:
         service, _, self.name = full_method.lstrip("/").partition("/")
         self.access = access
+        self.limiter = RateLimiter(self.name, rate) if rate is not None else None
         self.labels = (grpc_type, service, self.name)
         self.started = metrics.grpc_server_started.labels(*self.labels)
         self.seconds = metrics.grpc_server_handling_seconds.labels(*self.labels)
@@ -106,7 +113,10 @@ class _Call:
         return self
 
     def authorize(self) -> None:
-        """Verify the bearer token, if any, and check it against the method's access."""
+        """Check the caller's rate, verify the bearer token, if any, and check it against
+        the method's access. The rate comes first: refusing a flood costs no signature check."""
+        if self._method.limiter is not None:
+            self._method.limiter.check(peer_address(self._context))
         access, principal = self._method.access, None
         if access is not None and self._authorization is not None:
             principal = self._verifier.verify(bearer_token(self._authorization))
@@ -179,8 +189,10 @@ class ApiInterceptor(_Interceptor):
         access_policy: auth.AccessPolicy,
         verifier: auth.TokenVerifier,
         bypass: Iterable[str] = (),
+        rate_limits: Mapping[str, Rate] | None = None,
     ) -> None:
         self._policy, self._verifier = access_policy, verifier
+        self._rates = dict(rate_limits or {})
         self._bypass = frozenset(bypass)
         self._wrapped: dict[str, tuple[Handler, Handler]] = {}
 
@@ -203,7 +215,9 @@ class ApiInterceptor(_Interceptor):
         if service in self._bypass:
             return handler
         kind = _KINDS[(handler.request_streaming, handler.response_streaming)]
-        method = _Method(full_method, kind.grpc_type, self._policy.get(full_method))
+        method = _Method(
+            full_method, kind.grpc_type, self._policy.get(full_method), self._rates.get(full_method)
+        )
         behavior = kind.wrap(self._verifier, method, getattr(handler, kind.attribute))
         return kind.factory(
             behavior,

@@ -17,7 +17,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from ecbm_runtime import auth
-from ecbm_runtime.grpc.access import policy_of
+from ecbm_runtime.grpc.access import policy_of, rate_limits_of
 from ecbm_runtime.grpc.interceptors import ApiInterceptor
 from ecbm_runtime.service import ApiWiring
 from ecbm_runtime.settings import ServiceSettings
@@ -141,12 +141,16 @@ def create_server(
     before the grace period.
     """
     names = [r.service_full_name for r in registrations]
+    rate_limits = {}
     if access_policy is None:
         access_policy = policy_of(names)
+        rate_limits = rate_limits_of(names, settings.grpc_rate_limit_scale)
     verifier = auth.TokenVerifier.from_settings(settings)
     server = grpc.server(
         ThreadPoolExecutor(settings.grpc_max_workers, thread_name_prefix="grpc"),
-        interceptors=[ApiInterceptor(access_policy, verifier, INFRASTRUCTURE_SERVICES)],
+        interceptors=[
+            ApiInterceptor(access_policy, verifier, INFRASTRUCTURE_SERVICES, rate_limits)
+        ],
         # Without this a second process could bind the same port and steal half the calls.
         options=[
             ("grpc.so_reuseport", 0),
