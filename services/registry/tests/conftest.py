@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.network import commands as network_commands
 from ecbm_registry.application.network import queries as network_queries
 from ecbm_registry.application.people import commands as people_commands
@@ -33,6 +34,8 @@ from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import outbox
 from ecbm_runtime.testing import api_in_process, bearer, wait_until
 from ecbm_runtime.wiring import Application
+
+CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
 # A command's id -> the Get query that reads back what it changed, as the servicers do.
 READ_BACK: dict[type, Callable[[Any, str], object]] = {
@@ -128,7 +131,7 @@ def programme_id(registry: Registry, organisation_id: str) -> str:
     """The programme "Buddy Up" (nl, BE) of "Mentoring Lab", registered through the bus."""
     made = registry.bus.handle(
         commands.RegisterProgramme(
-            organisation_id=organisation_id, display_name="Buddy Up",
+            actor=CENTER_EDITOR, organisation_id=organisation_id, display_name="Buddy Up",
             languages=("nl",), countries=("BE",),
         )
     )  # fmt: skip

@@ -22,6 +22,7 @@ from ecbm_registry.adapters.views import RegistryViews
 from ecbm_registry.application.people.area import contact_subject
 from ecbm_registry.bootstrap import WIRED, RegistryDependencies
 from ecbm_registry.domain.organisation import normalised_name
+from ecbm_runtime.context import MessageContext
 from ecbm_runtime.eventstore import EventCodec, StoredEvent
 from ecbm_runtime.in_memory import InMemoryRecords, fixed_views, in_memory_units_of_work
 from ecbm_runtime.messagebus import MessageBus
@@ -169,8 +170,12 @@ class InMemoryRegistry:
         )
         self.bus = MessageBus(WIRED.handlers, self.dependencies)
 
-    def handle(self, message: object) -> object:
-        return self.bus.handle(message)
+    def handle(self, message: object, context: MessageContext | None = None) -> object:
+        """Handle ``message`` as a servicer would: acting as the caller the message names."""
+        if context is None:
+            actor = getattr(message, "actor", None)
+            context = MessageContext(actor=actor.subject or None) if actor else MessageContext()
+        return self.bus.handle(message, context)
 
     def event_types(self, stream_id: str) -> list[str]:
         """The types of a stream's stored events, in order."""

@@ -18,6 +18,7 @@ from typing import Any, Self, TypeVar
 
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.eventstore import EventStore, StoredEvent, StreamAppend, VersionConflict
+from ecbm_runtime.idempotency import IdempotentRequest, earlier_resource
 from ecbm_runtime.inbox import Delivery, DuplicateDelivery
 from ecbm_runtime.outbox import OutboxEntry
 from ecbm_runtime.uow import EventWiring, Saved, UnitOfWork
@@ -32,6 +33,8 @@ class InMemoryRecords:
     events: list[StoredEvent] = field(default_factory=list)
     outbox: list[OutboxEntry] = field(default_factory=list)
     inbox: set[tuple[str, str]] = field(default_factory=set)
+    # Idempotency keys: key -> (fingerprint, resource id).
+    requests: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def published(self, event_type: str) -> list[OutboxEntry]:
         """The outbox entries of one integration event type, in order."""
@@ -100,6 +103,14 @@ class InMemoryEventStore(EventStore):
             raise DuplicateDelivery(f"{delivery.handler} already handled {delivery.event_id}")
         self._pending.inbox.add(key)
 
+    def claim_request(self, request: IdempotentRequest) -> str | None:
+        """As ``idempotency.claim`` does on a database."""
+        earlier = self._records.requests.get(request.key) or self._pending.requests.get(request.key)
+        if earlier is not None:
+            return earlier_resource(request, *earlier)
+        self._pending.requests[request.key] = (request.fingerprint, request.resource_id)
+        return None
+
     def add_to_outbox(self, entries: Sequence[OutboxEntry]) -> list[Any]:
         self._pending.outbox += entries
         return list(entries)
@@ -138,6 +149,7 @@ class InMemoryEventStore(EventStore):
             entry for entry in self._records.outbox if entry.event_id not in self._forgotten
         ] + self._pending.outbox
         self._records.inbox |= self._pending.inbox
+        self._records.requests |= self._pending.requests
         self._pending, self._forgotten = InMemoryRecords(), set()
 
 
@@ -177,6 +189,9 @@ class InMemoryUnitOfWork(UnitOfWork[V]):
 
     def _queued(self, messages: list[Any]) -> None:
         """The entries are in the store's pending records already."""
+
+    def _claim_request(self, request: IdempotentRequest) -> str | None:
+        return self._memory.claim_request(request)
 
     def commit(self) -> None:
         self.flush()

@@ -62,6 +62,17 @@ inbox = Table(
     Column("processed_at", DateTime(timezone=True), nullable=False),
 )
 
+# Idempotency keys of creates (see ecbm_runtime.idempotency): a digest of (kind, caller,
+# request_id), the request's fingerprint and the resource the first request made.
+idempotency_keys = Table(
+    "idempotency_keys",
+    store_metadata,
+    Column("key", String(64), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("resource_id", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 tracking = Table(
     "tracking",
     store_metadata,

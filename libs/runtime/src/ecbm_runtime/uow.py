@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
-from ecbm_runtime import metrics
+from ecbm_runtime import idempotency, metrics
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent, StreamAppend, store_for
+from ecbm_runtime.idempotency import IdempotentRequest, RequestClaim
 from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.outbox import IntegrationEventLike, OutboxEntry
 
@@ -163,6 +165,22 @@ class UnitOfWork(ABC, Generic[V]):
     def lock_appends(self) -> None:
         """Hold the store's append lock to the end of the transaction (see EventStore)."""
         self.store.lock_appends()
+
+    def claim_request(
+        self, kind: str, request_id: str, payload: BaseModel | Mapping[str, Any]
+    ) -> RequestClaim:
+        """Claim a create's idempotency key, first thing in the transaction.
+
+        The key is scoped to the acting subject of this unit's context (see
+        ``ecbm_runtime.idempotency``). ``repeated``: this caller sent the same request
+        before, so answer with ``resource_id`` and write nothing.
+        """
+        request = IdempotentRequest.of(kind, request_id, self.context.actor or "", payload)
+        earlier = self._claim_request(request) if request_id else None
+        return RequestClaim(earlier or request.resource_id, repeated=earlier is not None)
+
+    def _claim_request(self, request: IdempotentRequest) -> str | None:
+        raise NotImplementedError(f"{type(self).__name__} keeps no idempotency keys")
 
     def publish(self, event: IntegrationEventLike, subject: str | None = None) -> None:
         """Queue an integration event that no domain event translates to (see ``integration``)."""
@@ -307,6 +325,9 @@ class SqlUnitOfWork(UnitOfWork[V]):
 
     def _queued(self, messages: list[Any]) -> None:
         self._outbox_ids += messages
+
+    def _claim_request(self, request: IdempotentRequest) -> str | None:
+        return idempotency.claim(self.connection, request)
 
     def commit(self) -> None:
         self.flush()

@@ -126,8 +126,8 @@ def test_a_campaign_reaches_its_audience_once_with_one_click_unsubscribe(
     campaign_id = app.handle(
         commands.CreateCampaign(request_id="r1", draft=draft(audience=audience))
     )
-    again = app.handle(commands.CreateCampaign(request_id="r1", draft=draft()))
-    assert again == campaign_id  # idempotent on request_id
+    again = app.handle(commands.CreateCampaign(request_id="r1", draft=draft(audience=audience)))
+    assert again == campaign_id  # idempotent on request_id (the same request again)
 
     app.handle(commands.ScheduleCampaign(campaign_id=campaign_id))
     assert app.handle(queries.GetCampaign(campaign_id=campaign_id)).state == "scheduled"

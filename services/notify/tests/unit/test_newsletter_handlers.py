@@ -22,6 +22,7 @@ from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Interests, Subscriber
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import Conflict, InvalidArgument
+from ecbm_runtime.idempotency import RequestIdReused
 
 DRAFT = Draft.model_validate(
     {
@@ -168,3 +169,27 @@ def test_a_rejected_address_fails_without_stopping_the_campaign(notify: InMemory
 
     assert notify.tables.sends[(campaign_id, "a")][0] == "failed"
     assert campaign(notify, campaign_id).state == "sent"
+
+
+def test_create_campaign_refuses_the_same_request_id_with_another_draft(
+    notify: InMemoryNotify,
+) -> None:
+    created(notify)
+    other = commands.CreateCampaign(
+        request_id="r1", draft=DRAFT.model_copy(update={"subject": "x"})
+    )
+
+    with pytest.raises(RequestIdReused):
+        notify.handle(other, MessageContext(actor="editor-1"))
+
+    assert notify.event_types() == ["CampaignDrafted"]
+
+
+def test_create_campaign_keys_are_each_editors_own(notify: InMemoryNotify) -> None:
+    campaign_id = created(notify)
+    command = commands.CreateCampaign(request_id="r1", draft=DRAFT)
+
+    other = notify.handle(command, MessageContext(actor="editor-2"))
+
+    assert other != campaign_id
+    assert notify.event_types() == ["CampaignDrafted", "CampaignDrafted"]

@@ -10,9 +10,12 @@ import pytest
 
 from ecbm.registry.v1 import directory_pb2 as pb
 from ecbm.registry.v1 import directory_pb2_grpc, registry_pb2
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.testing import violations
+
+CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
 
 def stub(channel: grpc.Channel) -> directory_pb2_grpc.DirectoryServiceStub:
@@ -35,7 +38,7 @@ def seeded(registry: Registry) -> list[str]:
     ]:
         programme = registry.bus.handle(
             commands.RegisterProgramme.model_validate(
-                {"organisation_id": organisation.id, "display_name": name,
+                {"actor": CENTER_EDITOR, "organisation_id": organisation.id, "display_name": name,
                  "description": f"{name}: mentoring for everyone who wants it.",
                  "languages": ("en",), "countries": countries, "target_groups": groups,
                  "city": city}

@@ -37,6 +37,7 @@ def organisation(registry: Registry, name: str = "Mentoring Lab", country: str =
 
 def programme(registry: Registry, organisation_id: str, name: str, **fields: object) -> str:
     values: dict[str, object] = {
+        "actor": EDITOR,
         "organisation_id": organisation_id,
         "display_name": name,
         "description": "",

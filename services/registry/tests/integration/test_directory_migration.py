@@ -15,6 +15,8 @@ from ecbm_registry.bootstrap import SERVICE, bootstrap, load_settings
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade
 
+CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
+
 DIRECTORY_TABLES = {
     "programme_directory", "programme_directory_terms", "directory_organisations",
     "programme_quality_labels", "directory_state",
@@ -51,7 +53,7 @@ def test_the_directory_migration_rolls_back_and_applies_again(database_url: str)
         )  # fmt: skip
         app.bus.handle(
             commands.RegisterProgramme(
-                organisation_id=organisation, display_name="Buddy Up Gent",
+                actor=CENTER_EDITOR, organisation_id=organisation, display_name="Buddy Up Gent",
                 languages=("nl",), countries=("BE",),
             )
         )  # fmt: skip
@@ -76,7 +78,7 @@ def test_changing_a_programme_the_directory_does_not_hold_yet_succeeds(
         )  # fmt: skip
         programme = app.bus.handle(
             commands.RegisterProgramme(
-                organisation_id=organisation, display_name="Buddy Up Gent",
+                actor=CENTER_EDITOR, organisation_id=organisation, display_name="Buddy Up Gent",
                 languages=("nl",), countries=("BE",),
             )
         )  # fmt: skip

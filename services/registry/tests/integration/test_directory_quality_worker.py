@@ -16,11 +16,14 @@ from pathlib import Path
 import pytest
 
 from ecbm_integration import quality
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.directory.queries import SearchProgrammes
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
 from ecbm_runtime.testing import free_port, wait_until
+
+CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 
@@ -97,8 +100,8 @@ def test_label_events_from_the_broker_set_and_clear_the_quality_level(
     )  # fmt: skip
     programme = registry.bus.handle(
         commands.RegisterProgramme(
-            organisation_id=organisation.id, display_name="Buddy Up Gent", languages=("nl",),
-            countries=("BE",),
+            actor=CENTER_EDITOR, organisation_id=organisation.id, display_name="Buddy Up Gent",
+            languages=("nl",), countries=("BE",),
         )
     )  # fmt: skip
     now = datetime.now(UTC)

@@ -78,8 +78,8 @@ def test_a_withdrawn_organisation_gets_no_programmes_changes_or_editors(
     with pytest.raises(OrganisationIsWithdrawn):
         registry.bus.handle(
             commands.RegisterProgramme(
-                organisation_id=organisation_id, display_name="Late", languages=("nl",),
-                countries=("BE",),
+                actor=CENTER_EDITOR, organisation_id=organisation_id, display_name="Late",
+                languages=("nl",), countries=("BE",),
             )
         )  # fmt: skip
     with pytest.raises(OrganisationIsWithdrawn):

@@ -52,7 +52,7 @@ def test_a_programme_never_lands_in_an_organisation_withdrawn_at_the_same_instan
         )
     )  # fmt: skip
     register = commands.RegisterProgramme(
-        organisation_id=str(organisation), display_name="Buddy Up",
+        actor=EDITOR, organisation_id=str(organisation), display_name="Buddy Up",
         languages=("nl",), countries=("BE",),
     )  # fmt: skip
     withdraw = commands.WithdrawOrganisation(actor=EDITOR, organisation_id=str(organisation))

@@ -6,9 +6,12 @@ import json
 
 from sqlalchemy import select
 
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.tables import outbox
+
+CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
 
 def organisation(registry: Registry) -> str:
@@ -39,7 +42,8 @@ def register(registry: Registry, **changes: object) -> str:
         "regions": ("Flanders",),
         "city": "Ghent",
     }
-    made = registry.bus.handle(commands.RegisterProgramme.model_validate({**fields, **changes}))
+    values = {"actor": CENTER_EDITOR, **fields, **changes}
+    made = registry.bus.handle(commands.RegisterProgramme.model_validate(values))
     return str(made.id)
 
 

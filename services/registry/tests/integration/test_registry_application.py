@@ -8,10 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from ecbm_registry.adapters.programmes.read_models import programmes
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import SERVICE, Registry
 from ecbm_registry.domain.errors import OrganisationAlreadyRegistered, OrganisationNotFound
 from ecbm_runtime.tables import outbox
+
+CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
 
 def organisation(**changes: object) -> commands.RegisterOrganisation:
@@ -28,6 +31,7 @@ def organisation(**changes: object) -> commands.RegisterOrganisation:
 
 def programme(organisation_id: str, **changes: object) -> commands.RegisterProgramme:
     fields: dict[str, object] = {
+        "actor": CENTER_EDITOR,
         "organisation_id": organisation_id,
         "display_name": "Buddy Up",
         "languages": ("nl", "en"),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.organisation import (
     Organisation,
     OrganisationEditorAdded,
     OrganisationKind,
     OrganisationRegistered,
 )
+from ecbm_runtime.errors import PermissionDenied, Unauthenticated
 
 
 def organisation(*editors: str) -> Organisation:
@@ -18,11 +22,17 @@ def organisation(*editors: str) -> Organisation:
     return Organisation.rebuild("o-1", [registered])
 
 
-def test_only_listed_editors_may_change_it() -> None:
-    subject = organisation("ana")
+def test_only_listed_editors_and_center_editors_may_change_it() -> None:
+    editors = organisation("ana").editors
 
-    assert subject.may_be_changed_by("ana")
-    assert not subject.may_be_changed_by("bram") and not subject.may_be_changed_by("")
+    Actor(subject="ana", roles=frozenset({"member"})).require_organisation_editor("o-1", editors)
+    Actor(subject="ed", roles=frozenset({"editor"})).require_organisation_editor("o-1", editors)
+    with pytest.raises(PermissionDenied):
+        Actor(subject="bram", roles=frozenset({"member"})).require_organisation_editor(
+            "o-1", editors
+        )
+    with pytest.raises(Unauthenticated):
+        Actor().require_organisation_editor("o-1", editors)
 
 
 def test_adding_an_editor_twice_records_one_event() -> None:

@@ -14,8 +14,9 @@ from ecbm_registry.domain.errors import (
     ProgrammeNotFound,
 )
 from ecbm_registry.domain.organisation import OrganisationHasProgrammes, OrganisationIsWithdrawn
-from ecbm_runtime.errors import PermissionDenied
+from ecbm_runtime.errors import PermissionDenied, Unauthenticated
 from ecbm_runtime.eventstore import VersionConflict
+from ecbm_runtime.idempotency import RequestIdReused
 
 EDITOR = Actor(subject="ed", roles=frozenset({"editor"}))
 ANA = Actor(subject="ana", roles=frozenset({"member"}))
@@ -33,10 +34,13 @@ def register_organisation(registry: InMemoryRegistry, actor: Actor = ANA) -> str
     return organisation_id
 
 
-def register_programme(registry: InMemoryRegistry, organisation_id: str, **more: str) -> str:
+def register_programme(
+    registry: InMemoryRegistry, organisation_id: str, actor: Actor = ANA, **more: str
+) -> str:
+    """Register "Buddy Up" for ``organisation_id`` as ``actor`` (by default its editor)."""
     command = commands.RegisterProgramme(
-        organisation_id=organisation_id, display_name="Buddy Up", languages=("nl",),
-        countries=("BE",), **more,
+        actor=actor, organisation_id=organisation_id, display_name="Buddy Up",
+        languages=("nl",), countries=("BE",), **more,
     )  # fmt: skip
     return str(registry.handle(command))
 
@@ -89,10 +93,10 @@ def test_a_programme_of_an_unknown_or_withdrawn_organisation_is_refused(
     registry: InMemoryRegistry,
 ) -> None:
     with pytest.raises(OrganisationNotFound):
-        register_programme(registry, "nope")
+        register_programme(registry, "nope", EDITOR)
     registry.views.programmes.add_organisation("gone", status="withdrawn")
     with pytest.raises(OrganisationIsWithdrawn):
-        register_programme(registry, "gone")
+        register_programme(registry, "gone", EDITOR)
 
     assert registry.records.events == []
 
@@ -250,3 +254,99 @@ def test_an_organisation_with_active_programmes_is_not_withdrawn(
 
     assert registry.event_types(f"organisation-{organisation_id}")[-1] == "OrganisationWithdrawn"
     assert len(registry.published("OrganisationWithdrawn")) == 1
+
+
+class TestRegisterProgrammeIntoAnOrganisation:
+    """Only the organisation's editors (and Center editors) add programmes to it."""
+
+    def test_a_member_who_does_not_edit_it_is_refused(
+        self, registry: InMemoryRegistry, organisation_id: str
+    ) -> None:
+        with pytest.raises(PermissionDenied):
+            register_programme(registry, organisation_id, BEN)
+
+        assert registry.published("ProgrammeRegistered") == []
+        assert not [e for e in registry.records.events if e.type == "ProgrammeRegistered"]
+
+    def test_a_caller_without_a_token_is_unauthenticated(
+        self, registry: InMemoryRegistry, organisation_id: str
+    ) -> None:
+        with pytest.raises(Unauthenticated):
+            register_programme(registry, organisation_id, Actor())
+
+        assert registry.published("ProgrammeRegistered") == []
+
+    def test_its_editor_and_a_center_editor_may(
+        self, registry: InMemoryRegistry, organisation_id: str
+    ) -> None:
+        by_ana = register_programme(registry, organisation_id, ANA)
+        by_editor = register_programme(registry, organisation_id, EDITOR)
+
+        assert by_ana != by_editor
+        assert len(registry.published("ProgrammeRegistered")) == 2
+
+    def test_an_added_editor_may(self, registry: InMemoryRegistry, organisation_id: str) -> None:
+        registry.handle(
+            commands.AddOrganisationEditor(
+                actor=ANA, organisation_id=organisation_id, person_id="ben"
+            )
+        )
+
+        programme_id = register_programme(registry, organisation_id, BEN)
+
+        assert registry.event_types(f"programme-{programme_id}") == ["ProgrammeRegistered"]
+
+
+class TestIdempotentRegistration:
+    """A request_id is the caller's own: same request → first result; different → refused."""
+
+    @staticmethod
+    def programme(actor: Actor, organisation_id: str, name: str = "Buddy Up") -> object:
+        return commands.RegisterProgramme(
+            actor=actor, request_id="r-1", organisation_id=organisation_id,
+            display_name=name, languages=("nl",), countries=("BE",),
+        )  # fmt: skip
+
+    def test_a_retry_returns_the_first_programme_and_writes_nothing(
+        self, registry: InMemoryRegistry, organisation_id: str
+    ) -> None:
+        first = registry.handle(self.programme(ANA, organisation_id))
+        again = registry.handle(self.programme(ANA, organisation_id))
+
+        assert again == first
+        assert registry.event_types(f"programme-{first}") == ["ProgrammeRegistered"]
+        assert len(registry.published("ProgrammeRegistered")) == 1
+
+    def test_the_same_key_with_a_different_request_is_refused_on_request_id(
+        self, registry: InMemoryRegistry, organisation_id: str
+    ) -> None:
+        registry.handle(self.programme(ANA, organisation_id))
+
+        with pytest.raises(RequestIdReused) as refused:
+            registry.handle(self.programme(ANA, organisation_id, name="Other"))
+
+        assert [v.field for v in refused.value.violations] == ["request_id"]
+        assert len(registry.published("ProgrammeRegistered")) == 1
+
+    def test_another_caller_with_the_same_key_gets_its_own_programme(
+        self, registry: InMemoryRegistry, organisation_id: str
+    ) -> None:
+        first = registry.handle(self.programme(ANA, organisation_id))
+        other = registry.handle(self.programme(EDITOR, organisation_id))
+
+        assert other != first
+        assert len(registry.published("ProgrammeRegistered")) == 2
+
+    def test_organisations_are_keyed_per_caller_too(self, registry: InMemoryRegistry) -> None:
+        def organisation(actor: Actor, name: str) -> object:
+            return commands.RegisterOrganisation(
+                actor=actor, request_id="r-1", display_name=name, kind="funder",
+                country="BE", contact_name="An", contact_email="an@example.org",
+            )  # fmt: skip
+
+        first = registry.handle(organisation(ANA, "Lab A"))
+        assert registry.handle(organisation(ANA, "Lab A")) == first
+        assert registry.handle(organisation(BEN, "Lab B")) != first
+        with pytest.raises(RequestIdReused):
+            registry.handle(organisation(ANA, "Lab C"))
+        assert len(registry.published("OrganisationRegistered")) == 2

@@ -113,8 +113,10 @@ class RegistryServiceServicer:
 
     def RegisterOrganisation(self, request, context):
         """Registers a new organisation. Returns the stored organisation with `name`,
-        `version` and times filled in. Retrying with the same `request_id` returns the
-        organisation created by the first call instead of creating a second one.
+        `version` and times filled in. Retrying the same request with the same `request_id`
+        returns the organisation created by the first call instead of creating a second one;
+        the key is the caller's own, and reusing it for a different request is
+        INVALID_ARGUMENT on `request_id`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -147,8 +149,9 @@ class RegistryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RegisterProgramme(self, request, context):
-        """Registers a new programme run by an existing organisation. Idempotent on
-        `request_id` like RegisterOrganisation; NOT_FOUND if the organisation is unknown,
+        """Registers a new programme run by an existing organisation. Editors of that
+        organisation and Center editors only (PERMISSION_DENIED for anyone else). Idempotent
+        on `request_id` like RegisterOrganisation; NOT_FOUND if the organisation is unknown,
         FAILED_PRECONDITION if it is withdrawn.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -222,7 +225,8 @@ class RegistryServiceServicer:
 
     def GetProgrammeHistory(self, request, context):
         """Returns a programme's changes, oldest first, with who made each and when; paged.
-        Members and editors only; NOT_FOUND if the programme does not exist.
+        Editors of the programme's organisation and Center editors only (PERMISSION_DENIED
+        for anyone else); NOT_FOUND if the programme does not exist.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

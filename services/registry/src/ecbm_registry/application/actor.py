@@ -6,6 +6,8 @@ no handler reads ambient state.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from pydantic import BaseModel, ConfigDict
 
 from ecbm_runtime.auth import ADMIN, Principal
@@ -44,6 +46,20 @@ class Actor(BaseModel):
             raise Unauthenticated("this needs a bearer token")
         if not self.sees_unlisted(person_id):
             raise PermissionDenied("only the person themself or an editor may do this")
+
+    def require_organisation_editor(self, organisation_id: str, editors: Collection[str]) -> None:
+        """Center editors change any organisation; anyone else only one listing them.
+
+        The one rule for everything an organisation owns (itself, its programmes, their
+        history): commands pass the aggregate's editors, queries the read model's.
+        """
+        if self.is_editor:
+            return
+        subject = self.require_subject()
+        if subject not in editors:
+            raise PermissionDenied(
+                f"only editors of organisations/{organisation_id} or Center editors may do this"
+            )
 
     def require_editor(self) -> None:
         if not self.is_editor:

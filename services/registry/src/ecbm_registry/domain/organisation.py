@@ -124,9 +124,6 @@ class Organisation(Aggregate):
         if self.status is OrganisationStatus.WITHDRAWN:
             raise OrganisationIsWithdrawn(self.id)
 
-    def may_be_changed_by(self, subject: str) -> bool:
-        return bool(subject) and subject in self.editors
-
     @singledispatchmethod
     def apply(self, event: DomainEvent) -> None:
         super().apply(event)

@@ -2,7 +2,8 @@
 
 Stable request_ids make creates idempotent, and every workflow step or stance change is
 taken only when the resource is not there yet, so seeding twice changes nothing.
-Participants are the demo people of demo_people (their ids follow from their request_ids).
+Participants are the demo people of demo_people (their ids follow from their request_ids
+and the seeding token's subject, the scope of a request_id).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import random
 from datetime import date, timedelta
 
 import grpc
+import jwt
 
 from ecbm.registry.v1 import network_pb2 as npb
 from ecbm.registry.v1 import network_pb2_grpc, resources_pb2_grpc
 from ecbm.registry.v1 import resources_pb2 as rpb
-from ecbm_runtime.ids import new_id
+from ecbm_runtime.idempotency import scoped_id
 
 COUNTRIES = [
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
@@ -57,12 +59,14 @@ def _contact(rng: random.Random, index: int) -> npb.PolicyContact:
     return contact
 
 
-def _advocate(rng: random.Random) -> str:
-    return f"people/{new_id('person', f'demo-person-{rng.randrange(ADVOCATES)}')}"
+def _advocate(rng: random.Random, seeder: str) -> str:
+    """One of the demo people demo_people created as ``seeder``."""
+    person_id = scoped_id("person", f"demo-person-{rng.randrange(ADVOCATES)}", seeder)
+    return f"people/{person_id}"
 
 
 def _seed_contact(
-    stub: network_pb2_grpc.NetworkServiceStub, index: int, metadata: Metadata
+    stub: network_pb2_grpc.NetworkServiceStub, index: int, metadata: Metadata, seeder: str
 ) -> None:
     # One generator per contact: a step skipped on a second run shifts no other contact.
     rng = random.Random(f"demo-policy-contact-{index}")
@@ -71,24 +75,25 @@ def _seed_contact(
     )
     contact = stub.CreatePolicyContact(request, metadata=metadata, timeout=10)
     target = rng.choice(STANCES)
+    # Drawn whether or not the change is made: a second run then logs the same
+    # interactions under the same request_ids (a different request would be refused).
+    reason = rng.choice(["met at the Meet & Match", "answered our letter", "spoke in committee"])
     if contact.stance == npb.STANCE_UNKNOWN and target != npb.STANCE_UNKNOWN:
-        reason = rng.choice(
-            ["met at the Meet & Match", "answered our letter", "spoke in committee"]
-        )
         change = npb.ChangeStanceRequest(name=contact.name, stance=target, reason=reason)
         stub.ChangeStance(change, metadata=metadata, timeout=10)
     for number in range(rng.choice([0, 0, 1, 2, 3])):
-        _log_interaction(stub, rng, contact.name, f"demo-interaction-{index}-{number}", metadata)
+        request_id = f"demo-interaction-{index}-{number}"
+        _log_interaction(stub, rng, contact.name, request_id, metadata, seeder)
 
 
 def _log_interaction(
     stub: network_pb2_grpc.NetworkServiceStub, rng: random.Random, parent: str,
-    request_id: str, metadata: Metadata,
+    request_id: str, metadata: Metadata, seeder: str,
 ) -> None:  # fmt: skip
     interaction = npb.Interaction(
         kind=rng.choice([1, 2, 2, 3, 4]),  # InteractionKind numbers: visits twice as likely
         occurred_on=(date(2025, 1, 6) + timedelta(days=rng.randrange(480))).isoformat(),
-        participants=sorted({_advocate(rng) for _ in range(rng.choice([1, 2, 3]))}),
+        participants=sorted({_advocate(rng, seeder) for _ in range(rng.choice([1, 2, 3]))}),
         outcome=rng.choice(["agreed to host a round table", "asked for evidence", "no follow-up"]),
     )  # fmt: skip
     request = npb.LogInteractionRequest(
@@ -146,9 +151,10 @@ def _advance(
 
 def seed(channel: grpc.Channel, token: str) -> None:
     metadata = (("authorization", f"Bearer {token}"),)
+    seeder = str(jwt.decode(token, options={"verify_signature": False})["sub"])
     network = network_pb2_grpc.NetworkServiceStub(channel)
     for index in range(CONTACTS):
-        _seed_contact(network, index, metadata)
+        _seed_contact(network, index, metadata, seeder)
     resources = resources_pb2_grpc.ResourcesServiceStub(channel)
     for index in range(RESOURCES):
         _seed_resource(resources, index, metadata)

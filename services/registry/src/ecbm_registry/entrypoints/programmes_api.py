@@ -95,7 +95,8 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def RegisterProgramme(
         self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext
     ) -> pb.Programme:
-        command = commands.RegisterProgramme.model_validate(programme_fields(request))
+        fields = {**programme_fields(request), "actor": actor()}
+        command = commands.RegisterProgramme.model_validate(fields)
         return self._programme(command)
 
     def GetProgramme(
@@ -142,7 +143,8 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def GetProgrammeHistory(
         self, request: pb.GetProgrammeHistoryRequest, context: grpc.ServicerContext
     ) -> pb.GetProgrammeHistoryResponse:
-        query = queries.GetProgrammeHistory.model_validate(history_fields(request))
+        fields = {**history_fields(request), "actor": actor()}
+        query = queries.GetProgrammeHistory.model_validate(fields)
         return history_to_proto(self.bus.handle(query))
 
     def WithdrawProgramme(

@@ -26,7 +26,6 @@ from ecbm_notify.domain.preferences import DEFAULTS, Channel, Topic
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Subscriber, checked_email
 from ecbm_runtime.errors import Conflict, FieldViolation, InvalidArgument, NotFound, RuleViolation
-from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
 _log = logging.getLogger("ecbm_notify.newsletter")
@@ -48,15 +47,16 @@ class Preview:
 
 
 def create_campaign(command: commands.CreateCampaign, deps: NotifyDependencies) -> str:
-    """Idempotent on ``request_id``: a retry answers with the campaign the first made."""
-    campaign_id = new_id("campaign", command.request_id)
+    """Idempotent on ``request_id`` per caller: a retry answers with the campaign the first
+    made; the same key with a different draft is refused (``RequestIdReused``)."""
     with deps.uow() as work:
-        repository = work.repository(Campaign)
-        if not repository.exists(campaign_id):
-            creator = deps.context.actor or "system"
-            repository.add(Campaign.create(campaign_id, command.draft, creator))
+        claim = work.claim_request("campaign", command.request_id, command)
+        if claim.repeated:
+            return claim.resource_id
+        creator = deps.context.actor or "system"
+        work.repository(Campaign).add(Campaign.create(claim.resource_id, command.draft, creator))
         work.commit()
-    return campaign_id
+    return claim.resource_id
 
 
 def update_campaign(command: commands.UpdateCampaign, deps: NotifyDependencies) -> None:

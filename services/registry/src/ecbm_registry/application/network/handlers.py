@@ -13,7 +13,6 @@ from ecbm_registry.domain.interaction import Interaction, InteractionLogged
 from ecbm_registry.domain.policy_contact import ContactDetails, ContactWithdrawn, PolicyContact
 from ecbm_runtime.auth import EDITOR
 from ecbm_runtime.errors import Conflict, NotFound
-from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -48,15 +47,16 @@ def _details(fields: dict[str, Any]) -> ContactDetails:
 
 
 def add_policy_contact(command: commands.AddPolicyContact, deps: RegistryDependencies) -> str:
-    contact_id = new_id("policycontact", command.request_id)
     by = command.actor.require_subject()
     with deps.uow() as work:
-        repository = work.repository(PolicyContact)
-        if not (command.request_id and repository.exists(contact_id)):
-            details = _details(command.model_dump(exclude={"request_id", "stance", "actor"}))
-            repository.add(PolicyContact.add(contact_id, details, command.stance, by))
+        claim = work.claim_request("policycontact", command.request_id, command)
+        if claim.repeated:
+            return claim.resource_id
+        details = _details(command.model_dump(exclude={"request_id", "stance", "actor"}))
+        contact = PolicyContact.add(claim.resource_id, details, command.stance, by)
+        work.repository(PolicyContact).add(contact)
         work.commit()
-    return contact_id
+    return claim.resource_id
 
 
 def update_policy_contact(command: commands.UpdatePolicyContact, deps: RegistryDependencies) -> str:
@@ -91,19 +91,20 @@ def withdraw_policy_contact(
 
 def log_interaction(command: commands.LogInteraction, deps: RegistryDependencies) -> str:
     caller = command.actor.require_subject()
-    interaction_id = new_id("interaction", command.request_id)
     with deps.uow() as work:
-        repository = work.repository(Interaction)
-        if not (command.request_id and repository.exists(interaction_id)):
-            if _load(work, command.contact_id).withdrawn:
-                raise ContactWithdrawn(command.contact_id)
-            event = InteractionLogged(
-                **command.model_dump(exclude={"request_id", "actor"}), logged_by=caller
-            )
-            on_behalf = command.actor.has_role(EDITOR)
-            repository.add(Interaction.log(interaction_id, event, on_behalf_allowed=on_behalf))
+        claim = work.claim_request("interaction", command.request_id, command)
+        if claim.repeated:
+            return claim.resource_id
+        if _load(work, command.contact_id).withdrawn:
+            raise ContactWithdrawn(command.contact_id)
+        event = InteractionLogged(
+            **command.model_dump(exclude={"request_id", "actor"}), logged_by=caller
+        )
+        on_behalf = command.actor.has_role(EDITOR)
+        interaction = Interaction.log(claim.resource_id, event, on_behalf_allowed=on_behalf)
+        work.repository(Interaction).add(interaction)
         work.commit()
-    return interaction_id
+    return claim.resource_id
 
 
 def get_policy_contact(

@@ -27,7 +27,6 @@ from ecbm_registry.domain.person import Person, Profile
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, Unauthenticated
 from ecbm_runtime.eventstore import StoredEvent, VersionConflict
-from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -44,11 +43,8 @@ def load_person(work: Work, person_id: str) -> Person:
     return person
 
 
-def joining_id(command: commands.JoinNetwork) -> str:
-    """Editors add people under fresh ids; anyone else joins as their token's subject."""
-    actor = command.actor
-    if actor.is_editor:
-        return new_id("person", command.request_id)
+def own_person_id(actor: Actor) -> str:
+    """The id a member joins under: their token's subject."""
     if not actor.subject:
         raise Unauthenticated("joining needs a bearer token")
     if not commands.PERSON_ID.fullmatch(actor.subject):
@@ -58,8 +54,16 @@ def joining_id(command: commands.JoinNetwork) -> str:
 
 
 def join_network(command: commands.JoinNetwork, deps: RegistryDependencies) -> str:
-    person_id = joining_id(command)
+    """Editors add people under fresh ids (idempotent on request_id); anyone else joins as
+    their token's subject (joining again changes nothing)."""
     with deps.uow() as work:
+        if command.actor.is_editor:
+            claim = work.claim_request("person", command.request_id, command)
+            if claim.repeated:
+                return claim.resource_id
+            person_id = claim.resource_id
+        else:
+            person_id = own_person_id(command.actor)
         repository = work.repository(Person)
         if not repository.exists(person_id):
             repository.add(Person.join(person_id, Profile(**command.person.model_dump())))

@@ -43,6 +43,7 @@ class RegisterOrganisation(Command):
 
 
 class RegisterProgramme(Command):
+    actor: Actor = Actor()  # must edit the organisation (or be a Center editor)
     request_id: str = Field(default="", max_length=100)
     external_id: str = Field(default="", max_length=100)  # the importer's key (registry-import)
     organisation_id: str = Field(min_length=1, max_length=64)

@@ -27,9 +27,7 @@ from ecbm_registry.domain.organisation import (
     normalised_name,
 )
 from ecbm_registry.domain.programme import Location, Programme, ProgrammeRegistered
-from ecbm_runtime.errors import PermissionDenied, Unauthenticated
 from ecbm_runtime.eventstore import VersionConflict
-from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -41,17 +39,18 @@ Work: TypeAlias = UnitOfWork[RegistryViews]
 def register_organisation(
     command: commands.RegisterOrganisation, deps: RegistryDependencies
 ) -> str:
-    organisation_id = new_id("organisation", command.request_id)
     with deps.uow() as work:
-        repository = work.repository(Organisation)
-        if not (command.request_id and repository.exists(organisation_id)):
-            name = normalised_name(command.display_name)
-            existing = work.views.programmes.organisation_named(name, command.country)
-            if existing:
-                raise OrganisationAlreadyRegistered(existing)
-            repository.add(Organisation.register(organisation_id, organisation_registered(command)))
+        claim = work.claim_request("organisation", command.request_id, command)
+        if claim.repeated:
+            return claim.resource_id
+        name = normalised_name(command.display_name)
+        existing = work.views.programmes.organisation_named(name, command.country)
+        if existing:
+            raise OrganisationAlreadyRegistered(existing)
+        organisation = Organisation.register(claim.resource_id, organisation_registered(command))
+        work.repository(Organisation).add(organisation)
         work.commit()
-    return organisation_id
+    return claim.resource_id
 
 
 def organisation_registered(command: commands.RegisterOrganisation) -> OrganisationRegistered:
@@ -70,30 +69,32 @@ def organisation_registered(command: commands.RegisterOrganisation) -> Organisat
 
 
 def register_programme(command: commands.RegisterProgramme, deps: RegistryDependencies) -> str:
-    programme_id = new_id("programme", command.request_id)
+    """Register a programme for an organisation the caller may edit."""
     with deps.uow() as work:
-        repository = work.repository(Programme)
-        if not (command.request_id and repository.exists(programme_id)):
-            # Checked under the store's append lock, as withdraw_organisation counts: a
-            # programme never lands in an organisation withdrawn meanwhile.
-            work.lock_appends()
-            organisation = work.views.programmes.organisation(command.organisation_id)
-            if organisation is None:
-                raise OrganisationNotFound(command.organisation_id)
-            if organisation.status == OrganisationStatus.WITHDRAWN:
-                raise OrganisationIsWithdrawn(command.organisation_id)
-            if command.external_id:
-                taken = work.views.imports.programmes_by_external_id([command.external_id])
-                if taken:
-                    raise ExternalIdTaken(command.external_id, taken[command.external_id])
-            event = programme_registered(command)
-            repository.add(Programme.register(programme_id, event))
+        claim = work.claim_request("programme", command.request_id, command)
+        if claim.repeated:
+            return claim.resource_id
+        # Checked under the store's append lock, as withdraw_organisation counts: a
+        # programme never lands in an organisation withdrawn meanwhile.
+        work.lock_appends()
+        organisation = work.views.programmes.organisation(command.organisation_id)
+        if organisation is None:
+            raise OrganisationNotFound(command.organisation_id)
+        _require_organisation_editor(work, command.organisation_id, command.actor)
+        if organisation.status == OrganisationStatus.WITHDRAWN:
+            raise OrganisationIsWithdrawn(command.organisation_id)
+        if command.external_id:
+            taken = work.views.imports.programmes_by_external_id([command.external_id])
+            if taken:
+                raise ExternalIdTaken(command.external_id, taken[command.external_id])
+        event = programme_registered(command)
+        work.repository(Programme).add(Programme.register(claim.resource_id, event))
         work.commit()
-    return programme_id
+    return claim.resource_id
 
 
 def programme_registered(command: commands.RegisterProgramme) -> ProgrammeRegistered:
-    fields = command.model_dump(exclude={"request_id", "latitude", "longitude"})
+    fields = command.model_dump(exclude={"request_id", "latitude", "longitude", "actor"})
     location: Location | None
     if command.latitude is not None and command.longitude is not None:
         location = Location(latitude=command.latitude, longitude=command.longitude)
@@ -162,13 +163,8 @@ def _require_organisation_editor(work: Work, organisation_id: str, actor: Actor)
     """Center editors change anything; a member only what their organisations run."""
     if actor.is_editor:
         return
-    if not actor.subject:
-        raise Unauthenticated("this needs a bearer token")
     organisation = work.repository(Organisation).find(organisation_id)
-    if organisation is None or not organisation.may_be_changed_by(actor.subject):
-        raise PermissionDenied(
-            f"only editors of organisations/{organisation_id} or Center editors may do this"
-        )
+    actor.require_organisation_editor(organisation_id, organisation.editors if organisation else ())
 
 
 def _load_organisation(work: Work, organisation_id: str) -> Organisation:
@@ -257,9 +253,15 @@ def get_programme(query: queries.GetProgramme, deps: RegistryDependencies) -> vi
 def get_programme_history(
     query: queries.GetProgrammeHistory, deps: RegistryDependencies
 ) -> views.ProgrammeHistory:
+    """Private to the editors of the programme's organisation and Center editors."""
     with deps.read() as read:
-        if read.programmes.programme(query.programme_id) is None:
+        programme = read.programmes.programme(query.programme_id)
+        if programme is None:
             raise ProgrammeNotFound(query.programme_id)
+        if not query.actor.is_editor:
+            organisation = read.programmes.organisation(programme.organisation_id)
+            editors = organisation.editors if organisation else ()
+            query.actor.require_organisation_editor(programme.organisation_id, editors)
         return read.programmes.programme_history(
             query.programme_id, query.after_version, query.page_size
         )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.ordering import OrderBy, parse_order_by
 from ecbm_registry.domain.organisation import OrganisationKind, OrganisationStatus
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
@@ -25,6 +26,7 @@ class GetProgramme(Query):
 
 
 class GetProgrammeHistory(Query):
+    actor: Actor = Actor()  # private to the organisation's editors and Center editors
     programme_id: str = Field(min_length=1)
     page_size: int = Field(default=50, ge=1, le=500)
     after_version: int = Field(default=0, ge=0)

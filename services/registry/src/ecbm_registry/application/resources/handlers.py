@@ -17,7 +17,6 @@ from ecbm_registry.application.resources import commands, queries
 from ecbm_registry.domain.resource import Resource, ResourceContent
 from ecbm_runtime.auth import EDITOR
 from ecbm_runtime.errors import NotFound
-from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -71,18 +70,17 @@ def _viewer_may_see(resource: Resource, actor: Actor) -> bool:
 
 def create_resource(command: commands.CreateResource, deps: RegistryDependencies) -> str:
     author = command.actor.require_subject()
-    resource_id = new_id("resource", f"{author}:{command.request_id}" if command.request_id else "")
     with deps.uow() as work:
-        repository = work.repository(Resource)
-        if not (command.request_id and repository.exists(resource_id)):
-            content = _content(
-                command.model_dump(exclude={"request_id", "author_display_name", "actor"})
-            )
-            repository.add(
-                Resource.draft(resource_id, content, author, command.author_display_name)
-            )
+        claim = work.claim_request("resource", command.request_id, command)
+        if claim.repeated:
+            return claim.resource_id
+        content = _content(
+            command.model_dump(exclude={"request_id", "author_display_name", "actor"})
+        )
+        resource = Resource.draft(claim.resource_id, content, author, command.author_display_name)
+        work.repository(Resource).add(resource)
         work.commit()
-    return resource_id
+    return claim.resource_id
 
 
 def update_resource(command: commands.UpdateResource, deps: RegistryDependencies) -> str:
