@@ -37,6 +37,15 @@ class Unauthenticated(DomainError):
     """No credentials, or credentials that do not verify (UNAUTHENTICATED)."""
 
 
+class RateLimited(DomainError):
+    """Too many calls from this client or for this key; retry after ``retry_after_seconds``
+    (RESOURCE_EXHAUSTED with a ``google.rpc.RetryInfo`` detail; HTTP 429)."""
+
+    def __init__(self, message: str, retry_after_seconds: float) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
 @dataclass(frozen=True)
 class FieldViolation:
     """One bad field: its path (``programme.countries[1]``) and what is allowed."""

@@ -7,12 +7,13 @@ a caller never sees a traceback and never UNKNOWN.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 import grpc
 import pydantic
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
@@ -34,6 +35,7 @@ _CODES: dict[type[BaseException], int] = {
     errors.RuleViolation: code_pb2.FAILED_PRECONDITION,
     errors.PermissionDenied: code_pb2.PERMISSION_DENIED,
     errors.Unauthenticated: code_pb2.UNAUTHENTICATED,
+    errors.RateLimited: code_pb2.RESOURCE_EXHAUSTED,
     errors.DomainError: code_pb2.FAILED_PRECONDITION,
 }
 
@@ -72,6 +74,10 @@ def _details_for(exc: Exception) -> list[Message]:
     if isinstance(exc, errors.AlreadyExists):
         name, description = exc.existing_name, str(exc)
         return [error_details_pb2.ResourceInfo(resource_name=name, description=description)]
+    if isinstance(exc, errors.RateLimited):
+        delay = duration_pb2.Duration()
+        delay.FromNanoseconds(max(1, math.ceil(exc.retry_after_seconds * 1e9)))
+        return [error_details_pb2.RetryInfo(retry_delay=delay)]
     if isinstance(exc, errors.RuleViolation):
         violation = error_details_pb2.PreconditionFailure.Violation(
             type=type(exc).__name__, description=str(exc)

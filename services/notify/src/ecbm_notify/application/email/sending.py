@@ -22,6 +22,7 @@ from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
 from ecbm_notify.application.email.handlers import DIGEST_TOPIC
 from ecbm_notify.domain.delivery import DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Topic
+from ecbm_notify.domain.subscriber import CONFIRMATION_TYPE
 
 _log = logging.getLogger("ecbm_notify.sending")
 DIGEST_TYPE = "digest"
@@ -160,7 +161,12 @@ def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) 
         "recipient_name": claimed.display_name,
         "unsubscribe_url": unsubscribe,
     }
-    if claimed.notification_type != DIGEST_TYPE:
+    if claimed.notification_type == CONFIRMATION_TYPE:
+        links = deps.newsletter.links
+        context["confirm_url"] = links.confirmation_url(
+            claimed.recipient_id, int(payload["request"]), deps.clock()
+        )
+    elif claimed.notification_type != DIGEST_TYPE:
         context["link"] = f"{base}/inbox"
     rendered = outbound.renderer.render(claimed.notification_type, claimed.language or "", context)
     assert claimed.email is not None
@@ -170,7 +176,8 @@ def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) 
         rendered.text,
         rendered.html,
         unsubscribe_url=unsubscribe,
-        headers={"X-ECBM-Delivery": claimed.id},
+        headers={"X-ECBM-Delivery": claimed.id}
+        | ({"Content-Language": claimed.language} if claimed.language else {}),
     )
 
 
