@@ -170,15 +170,17 @@ def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) 
         context["link"] = f"{base}/inbox"
     rendered = outbound.renderer.render(claimed.notification_type, claimed.language or "", context)
     assert claimed.email is not None
-    return compose(
+    message = compose(
         claimed.email,
         rendered.subject,
         rendered.text,
         rendered.html,
         unsubscribe_url=unsubscribe,
-        headers={"X-ECBM-Delivery": claimed.id}
-        | ({"Content-Language": claimed.language} if claimed.language else {}),
+        headers={"X-ECBM-Delivery": claimed.id},
     )
+    if claimed.language:  # after the body: setting content drops Content-* headers
+        message["Content-Language"] = claimed.language
+    return message
 
 
 # Digests ---------------------------------------------------------------------------------
