@@ -113,7 +113,8 @@ def confirmation_link(notify: InMemoryNotify, to: str) -> str:
     [*_, mail] = [m for m in notify.mailer.sent if str(m["To"]) == to]
     body = mail.get_body(("plain",))
     assert body is not None
-    [link] = [w for w in body.get_content().split() if "/newsletter/confirm?token=" in w]
+    text: str = body.get_content()
+    [link] = [w for w in text.split() if "/newsletter/confirm?token=" in w]
     return link
 
 
