@@ -162,12 +162,12 @@ def subscribe(command: commands.Subscribe, deps: NotifyDependencies) -> None:
     with deps.uow() as work:
         repository = work.repository(Subscriber)
         subscriber = repository.find(subscriber_id)
+        turned_off = work.views.campaigns.opted_out(subscriber_id)  # asked alike for anyone
         if subscriber is None:
             subscriber = Subscriber.request(subscriber_id, email, command.interests)
             repository.add(subscriber)
             request = subscriber.request_number
         else:
-            turned_off = work.views.campaigns.opted_out(subscriber_id)
             request = subscriber.request_again(command.interests, turned_off)
         work.views.deliveries.enqueue(confirmation_mail(subscriber_id, request), deps.clock())
         work.commit()
