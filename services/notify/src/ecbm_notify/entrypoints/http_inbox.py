@@ -6,12 +6,7 @@ GET  /inbox/notifications             one page of the inbox, JSON (``unread_only
 GET  /inbox/unread-count              JSON
 POST /inbox/notifications/{id}/read   MarkRead, JSON
 POST /inbox/read-all                  MarkAllRead, JSON
-GET  /unsubscribe?token=T             confirmation page with a button (changes nothing)
-POST /unsubscribe?token=T             unsubscribe (RFC 8058 one-click: the body is
-                                      ``List-Unsubscribe=One-Click``); no login, the
-                                      signed token says who and what
-GET  /newsletter/confirm?token=T      double opt-in: a page with a confirm button
-POST /newsletter/confirm?token=T      ConfirmSubscription; a bad or expired token → 400 page
+GET|POST /unsubscribe, /newsletter/confirm   the links in e-mails (see `link_routes`)
 
 Calls send ``Authorization: Bearer <token>``; only the SSE endpoint also takes
 ``?access_token=``, because ``EventSource`` cannot set headers. The inbox is the token's own
@@ -33,26 +28,19 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs
 
-import anyio
 import pydantic
 import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ecbm_notify.application.email import commands as email_commands
-from ecbm_notify.application.email import queries as email_queries
 from ecbm_notify.application.inbox import commands, queries
-from ecbm_notify.application.newsletter import commands as newsletter_commands
-from ecbm_notify.application.newsletter import queries as newsletter_queries
 from ecbm_notify.domain.recipients import recipient_id_for
-from ecbm_notify.domain.unsubscribe import InvalidUnsubscribeToken
-from ecbm_notify.entrypoints import link_pages, sse
+from ecbm_notify.entrypoints import sse
 from ecbm_notify.entrypoints.http_guards import (
     BodyLimit,
     SecurityHeaders,
@@ -62,12 +50,12 @@ from ecbm_notify.entrypoints.http_guards import (
     timed_h11,
 )
 from ecbm_notify.entrypoints.inbox_api import ACCESS
+from ecbm_notify.entrypoints.link_routes import LinkRoutes
 from ecbm_notify.entrypoints.public_limits import PublicLimits
 from ecbm_notify.settings import NotifySettings
 from ecbm_runtime import auth, errors
 from ecbm_runtime.grpc.interceptors import bearer_token
 from ecbm_runtime.messagebus import MessageBus
-from ecbm_runtime.ratelimit import client_address
 
 _log = logging.getLogger("ecbm_notify.http")
 _STATUS: dict[type[BaseException], int] = {
@@ -82,11 +70,6 @@ _STATUS: dict[type[BaseException], int] = {
     errors.DomainError: 409,
 }
 _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
-_SSE_HEADERS = {
-    "Content-Type": "text/event-stream",
-    "Cache-Control": "no-cache",
-    "X-Accel-Buffering": "no",  # nginx: do not buffer the stream
-}
 
 
 def _page_policy(page: str) -> str:
@@ -135,10 +118,7 @@ class InboxHttpServer:
             Route("/inbox/unread-count", self._unread_count, methods=get),
             Route("/inbox/notifications/{notification_id}/read", self._mark_read, methods=post),
             Route("/inbox/read-all", self._mark_all_read, methods=post),
-            Route("/unsubscribe", self._unsubscribe_page, methods=get),
-            Route("/unsubscribe", self._unsubscribe, methods=post),
-            Route("/newsletter/confirm", self._confirmation_page, methods=get),
-            Route("/newsletter/confirm", self._confirm_subscription, methods=post),
+            *LinkRoutes(self.bus, self.limits).routes(),
         ]
         return Starlette(
             routes=routes,
@@ -198,7 +178,7 @@ class InboxHttpServer:
                 watch.close()
                 self.streams.close(principal.subject)
 
-        return _EventStream(changes(), self.send_timeout_seconds)
+        return sse.EventStreamResponse(changes(), self.send_timeout_seconds)
 
     def _list(self, request: Request) -> Response:
         return self._guarded(request, self._list_page)
@@ -250,55 +230,6 @@ class InboxHttpServer:
 
         return self._guarded(request, mark_all)
 
-    def _unsubscribe_page(self, request: Request) -> Response:
-        """GET only shows what the link would do: mail scanners follow links (RFC 8058)."""
-        if refused := self._over_link_limit(request):
-            return refused
-        token = request.query_params.get("token", "")
-        try:
-            found = self.bus.handle(email_queries.CheckUnsubscribeToken(token=token))
-        except InvalidUnsubscribeToken as error:
-            return _link_page(400, link_pages.refused(error.why))
-        return _link_page(200, link_pages.confirm(token, found.topic))
-
-    async def _unsubscribe(self, request: Request) -> Response:
-        if refused := self._over_link_limit(request):
-            return refused
-        form = parse_qs((await request.body()).decode(errors="replace"))  # the one-click body
-        token = request.query_params.get("token") or (form.get("token") or [""])[-1]
-        return await run_in_threadpool(self._unsubscribe_by, token)
-
-    def _unsubscribe_by(self, token: str) -> Response:
-        try:
-            done = self.bus.handle(email_commands.Unsubscribe(token=token))
-        except (InvalidUnsubscribeToken, pydantic.ValidationError) as error:
-            why = error.why if isinstance(error, InvalidUnsubscribeToken) else "a damaged link"
-            return _link_page(400, link_pages.refused(why))
-        _log.info("unsubscribed by link", extra={"topics": done.topics})
-        return _link_page(200, link_pages.done(done.topics))
-
-    def _confirmation_page(self, request: Request) -> Response:
-        if refused := self._over_link_limit(request):
-            return refused
-        return _link_page(
-            200, link_pages.confirm_subscription(request.query_params.get("token", ""))
-        )
-
-    def _confirm_subscription(self, request: Request) -> Response:
-        if refused := self._over_link_limit(request):
-            return refused
-        command = newsletter_commands.ConfirmSubscription(
-            token=request.query_params.get("token", "")[:1000] or "-"
-        )
-        try:
-            subscriber_id = self.bus.handle(command)
-        except errors.DomainError as error:
-            why = error.why if isinstance(error, InvalidUnsubscribeToken) else _why(error)
-            return _link_page(400, link_pages.confirmation_refused(why))
-        _log.info("newsletter subscription confirmed by link")
-        query = newsletter_queries.GetSubscriber(subscriber_id=subscriber_id)
-        return _link_page(200, link_pages.subscribed(self.bus.handle(query).email))
-
     # Helpers --------------------------------------------------------------------------------
 
     def _guarded(self, request: Request, route: Callable[[Request], Response]) -> Response:
@@ -306,15 +237,6 @@ class InboxHttpServer:
             return route(request)
         except Exception as error:
             return _error(error)
-
-    def _over_link_limit(self, request: Request) -> Response | None:
-        """A 429 page when this client followed too many links lately (they cost work)."""
-        host = request.client.host if request.client else "unknown"
-        try:
-            self.limits.links_per_client.check(client_address(host))
-        except errors.RateLimited as error:
-            return _link_page(429, link_pages.too_many_requests(), retry_after(error))
-        return None
 
     def _principal(self, request: Request, query_token: str | None = None) -> auth.Principal:
         header = request.headers.get("Authorization")
@@ -329,29 +251,6 @@ class InboxHttpServer:
         auth.authorize(method, ACCESS.get(method), principal)
         with auth.acting_as(principal):
             return self.bus.handle(message)
-
-
-class _EventStream(StreamingResponse):
-    """SSE whose every write must be taken by the browser within ``send_timeout``: one that
-    stops reading (its buffers full) is cut off instead of holding the stream for ever."""
-
-    def __init__(self, content: AsyncIterator[bytes], send_timeout: float) -> None:
-        super().__init__(content, headers=_SSE_HEADERS)
-        self.send_timeout = send_timeout
-
-    async def stream_response(self, send: Any) -> None:
-        async def timed(message: Any) -> None:
-            with anyio.fail_after(self.send_timeout):
-                await send(message)
-
-        try:
-            await super().stream_response(timed)
-        except TimeoutError:
-            _log.info("event stream cut off: the browser stopped reading")
-        finally:
-            aclose = getattr(self.body_iterator, "aclose", None)
-            if aclose is not None:
-                await aclose()
 
 
 def _config(app: Starlette, settings: NotifySettings) -> uvicorn.Config:
@@ -383,17 +282,6 @@ def _error(error: Exception) -> Response:
     headers = retry_after(error) if isinstance(error, errors.RateLimited) else None
     body = {"error": str(error) if status < 500 else "internal error"}
     return JSONResponse(body, status_code=status, headers=headers)
-
-
-def _why(error: errors.DomainError) -> str:
-    if isinstance(error, errors.NotFound | errors.InvalidArgument):
-        return "unknown link"
-    return str(error).rstrip(".")
-
-
-def _link_page(status: int, page: str, headers: dict[str, str] | None = None) -> Response:
-    policy = {"Content-Security-Policy": link_pages.POLICY}
-    return HTMLResponse(page, status_code=status, headers={**policy, **(headers or {})})
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

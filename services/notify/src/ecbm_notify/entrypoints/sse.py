@@ -11,9 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
+
+import anyio
+from starlette.responses import StreamingResponse
 
 from ecbm_notify.adapters.inbox.views import NotificationView
 from ecbm_notify.adapters.live import InboxUpdate, SubscriptionClosed
@@ -26,6 +30,12 @@ _EVENT_NAMES = {
     "resync": "resync",
 }
 RECONNECT_MILLISECONDS = 2000
+_HEADERS = {
+    "Content-Type": "text/event-stream",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",  # nginx: do not buffer the stream
+}
+_log = logging.getLogger("ecbm_notify.http")
 
 
 def notification_json(view: NotificationView) -> dict[str, Any]:
@@ -87,3 +97,26 @@ async def events(watch: Watch, heartbeat_seconds: float) -> AsyncIterator[bytes]
                 yield b": heartbeat\n\n"
     except SubscriptionClosed:
         return
+
+
+class EventStreamResponse(StreamingResponse):
+    """SSE whose every write must be taken by the browser within ``send_timeout``: one that
+    stops reading (its buffers full) is cut off instead of holding the stream for ever."""
+
+    def __init__(self, content: AsyncIterator[bytes], send_timeout: float) -> None:
+        super().__init__(content, headers=_HEADERS)
+        self.send_timeout = send_timeout
+
+    async def stream_response(self, send: Any) -> None:
+        async def timed(message: Any) -> None:
+            with anyio.fail_after(self.send_timeout):
+                await send(message)
+
+        try:
+            await super().stream_response(timed)
+        except TimeoutError:
+            _log.info("event stream cut off: the browser stopped reading")
+        finally:
+            aclose = getattr(self.body_iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
