@@ -39,6 +39,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from ecbm_notify.application.inbox import commands, queries
+from ecbm_notify.application.inbox.watching import Watch
 from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.entrypoints import sse
 from ecbm_notify.entrypoints.http_guards import (
@@ -155,19 +156,8 @@ class InboxHttpServer:
     async def _events(self, request: Request) -> Response:
         """The inbox's changes as SSE; at most ``sse_max_streams_per_user`` at once."""
         try:
-            principal = self._principal(request, request.query_params.get("access_token"))
-            resume = request.headers.get("Last-Event-ID", "")
-            query = queries.WatchInbox(
-                recipient_id=_recipient(principal, request),
-                after_position=int(resume) if resume.isdigit() else 0,
-            )
-            self.streams.open(principal.subject)
+            principal, watch = await run_in_threadpool(self._watch, request)
         except Exception as error:
-            return _error(error)
-        try:
-            watch = await run_in_threadpool(self._as, principal, "WatchNotifications", query)
-        except Exception as error:
-            self.streams.close(principal.subject)
             return _error(error)
 
         async def changes() -> AsyncIterator[bytes]:
@@ -179,6 +169,22 @@ class InboxHttpServer:
                 self.streams.close(principal.subject)
 
         return sse.EventStreamResponse(changes(), self.send_timeout_seconds)
+
+    def _watch(self, request: Request) -> tuple[auth.Principal, Watch]:
+        """Check the token (a JWKS fetch may block: not on the event loop), take a stream
+        slot of the user, subscribe."""
+        principal = self._principal(request, request.query_params.get("access_token"))
+        resume = request.headers.get("Last-Event-ID", "")
+        query = queries.WatchInbox(
+            recipient_id=_recipient(principal, request),
+            after_position=int(resume) if resume.isdigit() else 0,
+        )
+        self.streams.open(principal.subject)
+        try:
+            return principal, self._as(principal, "WatchNotifications", query)
+        except BaseException:
+            self.streams.close(principal.subject)
+            raise
 
     def _list(self, request: Request) -> Response:
         return self._guarded(request, self._list_page)
