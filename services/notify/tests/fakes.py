@@ -37,7 +37,7 @@ from ecbm_notify.domain.campaign import Audience, Campaign
 from ecbm_notify.domain.delivery import DUE, DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Preferences, Topic
 from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
-from ecbm_notify.domain.subscriber import Subscriber
+from ecbm_notify.domain.subscriber import CONFIRMATION_TYPE, Subscriber
 from ecbm_runtime.aggregate import Aggregate
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.in_memory import InMemoryRecords, fixed_views, in_memory_units_of_work
@@ -262,8 +262,9 @@ class FakePeople:
 
 
 class FakeDeliveries:
-    def __init__(self, tables: FakeTables) -> None:
+    def __init__(self, tables: FakeTables, records: InMemoryRecords) -> None:
         self.tables = tables
+        self.records = records
 
     def load_preferences(self, recipient_id: str) -> Preferences:
         return Preferences(
@@ -320,7 +321,7 @@ class FakeDeliveries:
         claimed = []
         for row in due[:size]:
             row.update(status=DeliveryStatus.SENDING, next_attempt_at=now + lease)
-            recipient = self.tables.recipients.get(row["recipient_id"])
+            recipient = self._addressee(row)
             claimed.append(
                 ClaimedDelivery(
                     row["id"],
@@ -336,6 +337,15 @@ class FakeDeliveries:
                 )
             )
         return claimed
+
+    def _addressee(self, row: dict[str, Any]) -> Recipient | None:
+        """A recipient, or for a newsletter confirmation the subscriber's address (no name)."""
+        if row["notification_type"] != CONFIRMATION_TYPE:
+            return self.tables.recipients.get(row["recipient_id"])
+        found = aggregates(self.records, Subscriber).get(row["recipient_id"])
+        if found is None:
+            return None
+        return Recipient(row["recipient_id"], found.email, "", language=found.interests.language)
 
     def record(self, delivery_id: str, status: DeliveryStatus, now: datetime, **how: Any) -> None:
         row = self.by_id(delivery_id)
@@ -545,7 +555,7 @@ class FakeViews:
         self.inbox = FakeInbox(tables, records)
         self.contacts = FakeContacts(tables)
         self.people = FakePeople(tables)
-        self.deliveries = FakeDeliveries(tables)
+        self.deliveries = FakeDeliveries(tables, records)
         self.campaigns = FakeCampaigns(tables, records)
         self.sends = FakeSends(tables)
 

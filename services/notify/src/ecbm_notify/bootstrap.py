@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Engine
 
@@ -40,6 +40,9 @@ from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import SqlUnitOfWork, UnitOfWork
 from ecbm_runtime.wiring import Application, merged
+
+if TYPE_CHECKING:
+    from ecbm_notify.entrypoints.public_limits import PublicLimits
 
 __all__ = ["NOTIFY", "SERVICE", "NotifySettings", "bootstrap", "newsletter_for", "outbound_for"]
 
@@ -131,11 +134,13 @@ def build_api(service_settings: ServiceSettings) -> ApiWiring:
     from ecbm.notify.v1 import notify_pb2_grpc
     from ecbm_notify.entrypoints import newsletter_api
     from ecbm_notify.entrypoints.inbox_api import SERVICE_NAME, NotifyServicer, StreamSlots
+    from ecbm_notify.entrypoints.public_limits import PublicLimits
     from ecbm_runtime.grpc import ServiceRegistration
 
     settings = _settings(service_settings)
     notify = bootstrap(settings)
-    stop_live = _start_live_inbox(notify, settings)
+    limits = PublicLimits.from_settings(settings)
+    stop_live = _start_live_inbox(notify, settings, limits)
     slots = StreamSlots(max(1, settings.grpc_max_workers - 8))
     registration = ServiceRegistration(
         notify_pb2_grpc.add_NotifyServiceServicer_to_server,
@@ -148,7 +153,7 @@ def build_api(service_settings: ServiceSettings) -> ApiWiring:
         notify.close()
 
     return ApiWiring(
-        registrations=[registration, newsletter_api.registration(notify.bus)],
+        registrations=[registration, newsletter_api.registration(notify.bus, limits)],
         readiness_check=partial(database_answers, notify.engine),
         on_stop=stop,
         # Open WatchNotifications and SSE streams end now, not after the grace period.
@@ -157,7 +162,7 @@ def build_api(service_settings: ServiceSettings) -> ApiWiring:
 
 
 def _start_live_inbox(
-    notify: Application[NotifyDependencies], settings: NotifySettings
+    notify: Application[NotifyDependencies], settings: NotifySettings, limits: PublicLimits
 ) -> Callable[[], None]:
     """Start the store tailer and the browsers' HTTP server; returns what stops them."""
     from ecbm_notify.adapters.tailer import StoreTailer
@@ -166,13 +171,13 @@ def _start_live_inbox(
     fanout = notify.dependencies.fanout
     tailer = StoreTailer(notify.engine, fanout, settings.live_poll_interval_seconds)
     tailer.start()
-    http = InboxHttpServer(notify.bus, settings)
+    http = InboxHttpServer(notify.bus, settings, limits)
     http.start()
     _log.info("notify live web inbox at %s", http.url, extra={"http_port": http.port})
 
     def stop() -> None:
-        http.stop()
         fanout.close()  # ends every SSE stream and gRPC watch
+        http.stop()
         tailer.stop()
 
     return stop

@@ -9,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 
 from ecbm_notify.adapters.mailer import SmtpSettings
 from ecbm_notify.application.link_keys import link_key
+from ecbm_runtime.ratelimit import Rate
 from ecbm_runtime.settings import ServiceSettings, key_problems
 
 
@@ -18,6 +19,25 @@ class NotifySettings(ServiceSettings):
     # The live web inbox for browsers (GET /inbox, SSE at /inbox/events); 0 picks a free port.
     http_host: str = "127.0.0.1"
     http_port: int = 8106
+    # Its limits (docs/notify-email.md): request bodies, how long a request's head and body
+    # may take to arrive, idle keep-alive, open SSE streams per user and in all.
+    http_max_body_bytes: int = 8192
+    http_request_timeout_seconds: float = 10.0
+    http_keep_alive_seconds: int = 5
+    http_max_connections: int = 2000
+    # Behind a reverse proxy: its addresses (comma-separated), whose X-Forwarded-For then
+    # names the client (rate limits key on it). Empty: the peer's address is the client.
+    http_forwarded_allow_ips: str = ""
+    sse_max_streams_per_user: int = 4
+    sse_max_streams: int = 1000
+    # A browser that reads nothing for this long (a full send buffer) is cut off.
+    sse_send_timeout_seconds: float = 30.0
+    # Rate limits of the public endpoints, per api process (docs/notify-newsletter.md): a
+    # token bucket per key, `burst` calls at once, then `per_minute`. JSON in the environment:
+    # ECBM_NOTIFY_SUBSCRIBE_PER_CLIENT='{"burst": 10, "per_minute": 2}'; per_minute 0: off.
+    subscribe_per_client: Rate = Rate(burst=10, per_minute=2)
+    subscribe_per_address: Rate = Rate(burst=3, per_minute=1 / 30)  # then 2 an hour
+    links_per_client: Rate = Rate(burst=30, per_minute=30)
     # How often the api tails the event store for changes to push to watchers.
     live_poll_interval_seconds: float = 0.025
     sse_heartbeat_seconds: float = 15.0

@@ -3,24 +3,36 @@ databases: access, field-level errors, the whole campaign and double opt-in flow
 
 from __future__ import annotations
 
+import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
+from google.rpc import error_details_pb2
+from sqlalchemy import select
 
 from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
 from ecbm_notify.adapters.people.people import People, PersonDetails
+from ecbm_notify.adapters.read_models import deliveries
 from ecbm_notify.adapters.smtp_sink import SmtpSink
+from ecbm_notify.application.email.commands import SendDueMail
+from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY
 from ecbm_notify.application.newsletter import commands
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, bootstrap
+from ecbm_notify.domain import unsubscribe
+from ecbm_notify.domain.recipients import recipient_id_for
+from ecbm_notify.domain.subscriber import confirmation_purpose
 from ecbm_runtime.settings import ServiceSettings
-from ecbm_runtime.testing import api_in_process, bearer, free_port, violations
+from ecbm_runtime.testing import api_in_process, bearer, free_port, status_detail, violations
 
 EDITOR = bearer("editor", subject="editor-1")
 MEMBER = bearer("member", subject="ana")
@@ -147,7 +159,7 @@ def test_anyone_subscribes_and_confirms_with_the_mailed_link(api: Api, smtp_sink
     with pytest.raises(grpc.RpcError) as raised:
         api.stub.Subscribe(pb.SubscribeRequest(subscriber=pb.Subscriber(email="not-an-address")))
     assert "subscriber.email" in violations(raised.value)
-    (mail,) = smtp_sink.to("eva@example.org")
+    (mail,) = _mailed(api, smtp_sink, "eva@example.org")
     assert mail.message["Content-Language"] == "de"
     token = mail.part("plain").split("/newsletter/confirm?token=")[1].split()[0]
     confirmed = api.stub.ConfirmSubscription(pb.ConfirmSubscriptionRequest(token=token))
@@ -170,7 +182,7 @@ def test_the_mailed_link_confirms_on_notifys_page_after_a_click(
     api: Api, smtp_sink: SmtpSink
 ) -> None:
     api.stub.Subscribe(pb.SubscribeRequest(subscriber=pb.Subscriber(email="eva@example.org")))
-    link = smtp_sink.to("eva@example.org")[0].part("plain").split()
+    link = _mailed(api, smtp_sink, "eva@example.org")[0].part("plain").split()
     [url] = [word for word in link if "/newsletter/confirm?token=" in word]
 
     with urllib.request.urlopen(url, timeout=10) as shown:  # what a mail scanner does
@@ -199,8 +211,14 @@ def _send_now(api: Api, draft: pb.Campaign) -> pb.Campaign:
     return api.stub.GetCampaign(pb.GetCampaignRequest(name=created.name), metadata=EDITOR)
 
 
+def _mailed(api: Api, smtp_sink: SmtpSink, address: str) -> list[Any]:
+    """What reached ``address`` once the worker's sender sent what is due."""
+    api.worker.bus.handle(SendDueMail())
+    return smtp_sink.to(address)
+
+
 def _confirm_from_mail(api: Api, smtp_sink: SmtpSink, address: str) -> None:
-    text = smtp_sink.to(address)[-1].part("plain")
+    text = _mailed(api, smtp_sink, address)[-1].part("plain")
     token = text.split("/newsletter/confirm?token=")[1].split()[0]
     api.stub.ConfirmSubscription(pb.ConfirmSubscriptionRequest(token=token))
 
@@ -230,7 +248,7 @@ def test_the_one_click_link_unsubscribes_counts_and_a_new_opt_in_brings_them_bac
     assert (second.state, second.audience_size) == (pb.CAMPAIGN_STATE_SENT, 0)
 
     api.stub.Subscribe(eva)  # a new double opt-in
-    assert len(smtp_sink.to("eva@example.org")) == 3  # confirmation, newsletter, confirmation
+    assert len(_mailed(api, smtp_sink, "eva@example.org")) == 3  # confirm, newsletter, confirm
     _confirm_from_mail(api, smtp_sink, "eva@example.org")
     third = _send_now(api, campaign(exclude_members=True))
     assert third.counts.sent == 1
@@ -287,3 +305,88 @@ def test_campaigns_page_newest_first_and_a_stale_version_is_aborted(api: Api) ->
     with pytest.raises(grpc.RpcError) as raised:
         api.stub.UpdateCampaign(unknown, metadata=EDITOR)
     assert "update_mask" in violations(raised.value)
+
+
+@pytest.fixture
+def hanging_smtp() -> Iterator[int]:
+    """A port that accepts connections and never says a word (an SMTP server stuck)."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server.getsockname()[1]
+
+
+def _limited_api(database_url: str, smtp_port: int, **limits: object) -> Any:
+    settings = SERVICE.load_settings(
+        database_url=database_url, grpc_port=0, http_port=free_port(), smtp_port=smtp_port,
+        smtp_timeout_seconds=5, **limits,
+    )  # fmt: skip
+    return api_in_process(SERVICE, settings)
+
+
+def _subscribe(stub: Any, email: str) -> pb.SubscribeResponse:
+    request = pb.SubscribeRequest(subscriber=pb.Subscriber(email=email, display_name="Eve"))
+    return stub.Subscribe(request)
+
+
+def test_the_subscribe_after_the_clients_limit_is_resource_exhausted(
+    notify: Notify, database_url: str, hanging_smtp: int
+) -> None:
+    limits = {"subscribe_per_client": {"burst": 3, "per_minute": 1}}
+    with _limited_api(database_url, hanging_smtp, **limits) as (channel, _server, _wiring):
+        stub = newsletter_pb2_grpc.NewsletterServiceStub(channel)
+        answers = [_subscribe(stub, f"p{n}@example.org").confirmation_sent for n in range(3)]
+        with pytest.raises(grpc.RpcError) as raised:
+            _subscribe(stub, "p3@example.org")
+
+    assert answers == [True, True, True]
+    assert raised.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    retry = status_detail(raised.value, error_details_pb2.RetryInfo)
+    assert 1 <= retry.retry_delay.ToTimedelta().total_seconds() <= 60
+
+
+def test_subscribe_answers_alike_and_at_once_whatever_the_address_state_while_smtp_hangs(
+    notify: Notify, database_url: str, hanging_smtp: int
+) -> None:
+    """No SMTP in the request: a stuck mail server (5 s timeout) slows no answer, and a
+    confirmed, a pending and an unknown address get the same answer."""
+    confirmed, pending = "conf@example.org", "pend@example.org"
+    with _limited_api(database_url, hanging_smtp) as (channel, _server, _wiring):
+        stub = newsletter_pb2_grpc.NewsletterServiceStub(channel)
+        _subscribe(stub, confirmed), _subscribe(stub, pending)
+        key = DEVELOPMENT_LINK_KEY
+        token = unsubscribe.issue(key, recipient_id_for(confirmed), confirmation_purpose(1),
+                                  datetime.now(UTC), timedelta(days=1))  # fmt: skip
+        stub.ConfirmSubscription(pb.ConfirmSubscriptionRequest(token=token))
+        timed = {}
+        for address in (confirmed, pending, "new@example.org"):
+            started = time.perf_counter()
+            timed[address] = (_subscribe(stub, address), time.perf_counter() - started)
+
+    assert {answer.SerializeToString() for answer, _ in timed.values()} == {
+        pb.SubscribeResponse(confirmation_sent=True).SerializeToString()
+    }
+    assert max(took for _, took in timed.values()) < 2.0, timed
+    with notify.engine.connect() as connection:
+        queued = connection.execute(
+            select(deliveries.c.recipient_id).where(
+                deliveries.c.notification_type == "newsletter_confirmation",
+                deliveries.c.status == "queued",
+            )
+        ).all()
+    assert len(queued) == 5  # two first requests, then one per address
+
+
+def test_past_an_addresses_limit_the_answer_is_the_same_and_no_mail_is_queued(
+    notify: Notify, database_url: str, hanging_smtp: int
+) -> None:
+    limits = {"subscribe_per_address": {"burst": 2, "per_minute": 0.1}}
+    with _limited_api(database_url, hanging_smtp, **limits) as (channel, _server, _wiring):
+        stub = newsletter_pb2_grpc.NewsletterServiceStub(channel)
+        answers = [_subscribe(stub, "Victim@Example.org").confirmation_sent for _ in range(5)]
+
+    assert answers == [True] * 5
+    with notify.engine.connect() as connection:
+        queued = connection.execute(
+            select(deliveries.c.id).where(deliveries.c.recipient_id == recipient_id_for(
+                "victim@example.org"))
+        ).all()  # fmt: skip
+    assert len(queued) == 2

@@ -17,10 +17,13 @@ from ecbm_notify.domain.campaign import (
     Draft,
 )
 from ecbm_notify.domain.subscriber import (
+    ConfirmationReplaced,
     Interests,
     Subscriber,
     SubscriptionNotConfirmable,
     checked_email,
+    confirmation_purpose,
+    confirmed_request,
 )
 from ecbm_runtime.errors import InvalidArgument
 
@@ -165,17 +168,52 @@ def test_subscribers_match_on_country_and_topic_never_on_role(
 def test_double_opt_in() -> None:
     subscriber = Subscriber.request("s1", " Eva@Example.ORG ", Interests(language="fr"))
     assert [subscriber.state, subscriber.email] == ["pending", "eva@example.org"]
-    subscriber.confirm()
-    subscriber.confirm()  # the link followed twice
+    subscriber.confirm(subscriber.request_number)
+    subscriber.confirm(subscriber.request_number)  # the link followed twice
     assert subscriber.state == "confirmed"
-    assert not subscriber.request_again(Interests(language="fr"))  # nothing to confirm
-    assert not subscriber.request_again(Interests(language="de"))
-    assert (subscriber.state, subscriber.interests.language) == ("confirmed", "de")
     subscriber.unsubscribe()
     with pytest.raises(SubscriptionNotConfirmable):
-        subscriber.confirm()  # an old link does not bring them back
-    assert subscriber.request_again(Interests())
+        subscriber.confirm(1)  # an old link does not bring them back
+    assert subscriber.request_again(Interests()) == subscriber.version
     assert [subscriber.state] == ["pending"]
+
+
+def test_a_confirmed_subscriber_keeps_their_interests_until_the_new_link_is_followed() -> None:
+    subscriber = Subscriber.request("s1", "eva@example.org", Interests(language="fr"))
+    subscriber.confirm(1)
+
+    request = subscriber.request_again(Interests(display_name="Mallory", language="de"))
+
+    assert (subscriber.state, subscriber.interests) == ("confirmed", Interests(language="fr"))
+    with pytest.raises(ConfirmationReplaced):
+        subscriber.confirm(1)  # the first link confirms the first request only
+    subscriber.confirm(None)  # a link from before numbers: pending ones only
+    assert subscriber.interests.language == "fr"
+    subscriber.confirm(request)
+    assert (subscriber.state, subscriber.interests.language) == ("confirmed", "de")
+    subscriber.confirm(request)  # twice: nothing more
+    assert [type(e).__name__ for e in subscriber.collect_new_events()][-2:] == [
+        "SubscriptionChangeRequested", "SubscriptionChanged",
+    ]  # fmt: skip
+
+
+def test_only_the_latest_link_of_a_pending_subscription_confirms_it() -> None:
+    subscriber = Subscriber.request("s1", "eva@example.org", Interests())
+    latest = subscriber.request_again(Interests(language="nl"))
+
+    with pytest.raises(ConfirmationReplaced):
+        subscriber.confirm(1)
+    assert subscriber.state == "pending"
+    subscriber.confirm(latest)
+    assert (subscriber.state, subscriber.interests.language) == ("confirmed", "nl")
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_confirmation_purposes_carry_their_request_number(request: int) -> None:
+    assert confirmed_request(confirmation_purpose(request)) == request
+    assert confirmed_request("newsletter-confirmation") is None
+    with pytest.raises(ValueError):
+        confirmed_request(f"newsletter:{request}")
 
 
 @given(st.emails())

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from tests.fakes import KEY, NOW, InMemoryNotify, aggregates, in_memory_notify
 
 from ecbm_notify.adapters.mailer import MailRejected
 from ecbm_notify.adapters.newsletter.sends import Addressee
+from ecbm_notify.application.email.commands import SendDueMail
 from ecbm_notify.application.newsletter import commands, queries
 from ecbm_notify.application.newsletter.handlers import SubscriptionNotFound
 from ecbm_notify.domain import unsubscribe
@@ -18,8 +20,14 @@ from ecbm_notify.domain.campaign import (
     CampaignStateRuleViolation,
     Draft,
 )
+from ecbm_notify.domain.preferences import Channel, Frequency, Topic
 from ecbm_notify.domain.recipients import recipient_id_for
-from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Interests, Subscriber
+from ecbm_notify.domain.subscriber import (
+    CONFIRMATION_PURPOSE,
+    ConfirmationReplaced,
+    Interests,
+    Subscriber,
+)
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import Conflict, InvalidArgument
 from ecbm_runtime.idempotency import RequestIdReused
@@ -100,16 +108,83 @@ def test_preview_renders_for_a_named_recipient(notify: InMemoryNotify) -> None:
         notify.handle(queries.PreviewCampaign(campaign_id="nope"))
 
 
-def test_subscribe_mails_a_confirmation_link_once(notify: InMemoryNotify) -> None:
-    command = commands.Subscribe(email="lea@example.org", interests=Interests(display_name="Lea"))
+def confirmation_link(notify: InMemoryNotify, to: str) -> str:
+    """The worker's sender sends what is due; the link in the last mail to ``to``."""
+    notify.handle(SendDueMail(now=NOW))
+    [*_, mail] = [m for m in notify.mailer.sent if str(m["To"]) == to]
+    body = mail.get_body(("plain",))
+    assert body is not None
+    text: str = body.get_content()
+    [link] = [w for w in text.split() if "/newsletter/confirm?token=" in w]
+    return link
+
+
+def token_of(link: str) -> str:
+    return unquote(link.split("token=")[1])
+
+
+def test_subscribe_queues_the_confirmation_and_sends_nothing_itself(
+    notify: InMemoryNotify,
+) -> None:
+    command = commands.Subscribe(
+        email="lea@example.org", interests=Interests(display_name="Dear victim, click evil.example")
+    )
 
     assert notify.handle(command) is None
-    notify.handle(command)  # still pending: a new link
 
-    assert notify.mailer.to() == ["lea@example.org"] * 2
-    body = notify.mailer.sent[0].get_body(("plain",))
-    assert body is not None and "/newsletter/confirm?token=" in body.get_content()
-    assert set(notify.event_types()) == {"SubscriptionRequested"}
+    assert notify.mailer.sent == []  # no SMTP inside the request
+    [queued] = notify.tables.deliveries
+    assert (queued["notification_type"], queued["status"]) == ("newsletter_confirmation", "queued")
+    link = confirmation_link(notify, "lea@example.org")
+    assert link.startswith("https://ecbm.test/newsletter/confirm?token=")
+    text = notify.mailer.sent[0].get_body(("plain",))
+    assert text is not None and "evil.example" not in text.get_content()
+    assert notify.mailer.sent[0]["List-Unsubscribe"] is None  # critical: no unsubscribe link
+
+
+@pytest.mark.parametrize("state", ["new", "pending", "confirmed", "unsubscribed"])
+def test_subscribe_does_the_same_work_whatever_the_address_state(
+    notify: InMemoryNotify, state: str
+) -> None:
+    email = "lea@example.org"
+    if state != "new":
+        notify.handle(commands.Subscribe(email=email))
+        if state != "pending":
+            notify.handle(
+                commands.ConfirmSubscription(token=token_of(confirmation_link(notify, email)))
+            )
+        if state == "unsubscribed":  # by the newsletter's unsubscribe link
+            key = (recipient_id_for(email), Topic.NEWSLETTER, Channel.EMAIL)
+            notify.tables.preferences[key] = Frequency.OFF
+    events, deliveries, sent = (
+        len(notify.records.events),
+        len(notify.tables.deliveries),
+        len(notify.mailer.sent),
+    )
+
+    answer = notify.handle(commands.Subscribe(email=email, interests=Interests(language="de")))
+
+    assert answer is None
+    assert len(notify.records.events) == events + 1
+    assert len(notify.tables.deliveries) == deliveries + 1
+    assert len(notify.mailer.sent) == sent
+
+
+def test_a_confirmed_subscription_changes_only_through_its_new_link(notify: InMemoryNotify) -> None:
+    email, subscriber_id = "lea@example.org", recipient_id_for("lea@example.org")
+    notify.handle(commands.Subscribe(email=email, interests=Interests(language="fr")))
+    first = token_of(confirmation_link(notify, email))
+    notify.handle(commands.ConfirmSubscription(token=first))
+
+    notify.handle(commands.Subscribe(email=email, interests=Interests(language="de")))
+
+    view = notify.handle(queries.GetSubscriber(subscriber_id=subscriber_id))
+    assert (view.state, view.language) == ("confirmed", "fr")  # a stranger's wish: not yet
+    with pytest.raises(ConfirmationReplaced):
+        notify.handle(commands.ConfirmSubscription(token=first))
+    notify.handle(commands.ConfirmSubscription(token=token_of(confirmation_link(notify, email))))
+    view = notify.handle(queries.GetSubscriber(subscriber_id=subscriber_id))
+    assert (view.state, view.language) == ("confirmed", "de")
 
 
 def test_confirm_subscription_answers_the_subscriber_id(notify: InMemoryNotify) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,6 +50,17 @@ class Subscription:
         self._items: deque[InboxUpdate] = deque()
         self._ready = threading.Condition()
         self._closed = False
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (from the publishing thread) after each offer and on close:
+        an asyncio watcher's wake-up, so it waits without a thread of its own."""
+        with self._ready:
+            self._listeners.append(listener)
+
+    def _tell(self) -> None:
+        for listener in self._listeners:
+            listener()
 
     def offer(self, update: InboxUpdate) -> None:
         """Buffer ``update`` without blocking; on overflow keep only a resync marker."""
@@ -61,6 +73,7 @@ class Subscription:
                 update = InboxUpdate("resync", update.unread_count, position=update.position)
             self._items.append(update)
             self._ready.notify()
+        self._tell()
 
     def next(self, timeout: float) -> InboxUpdate | None:
         """The next change, or None after ``timeout`` seconds without one.
@@ -82,6 +95,7 @@ class Subscription:
         with self._ready:
             self._closed = True
             self._ready.notify_all()
+        self._tell()
 
     @property
     def closed(self) -> bool:

@@ -1,9 +1,12 @@
 """Newsletter subscribers from outside the membership: double opt-in.
 
-Subscribing only records the wish (``pending``) and mails a signed confirmation link; the
+Subscribing only records the wish (``pending``) and queues a signed confirmation link; the
 address receives newsletters once its owner followed that link (``confirmed``). Nobody
-can sign a stranger up. A subscriber's id is the recipient id of their address, so the
-unsubscribe links, preferences and inbox of notify all name the same person.
+can sign a stranger up, nor change a confirmed subscriber's interests: a confirmed address
+that subscribes again gets a link too, and the new interests apply when it is followed.
+Each link confirms the request it was mailed for (its number), not a later one.
+A subscriber's id is the recipient id of their address, so the unsubscribe links,
+preferences and inbox of notify all name the same person.
 """
 
 from __future__ import annotations
@@ -22,10 +25,32 @@ from ecbm_runtime.errors import FieldViolation, InvalidArgument, RuleViolation
 SubscriberState = Literal["pending", "confirmed", "unsubscribed"]
 # The topic a confirmation token is signed for: never one a person unsubscribes from.
 CONFIRMATION_PURPOSE = "newsletter-confirmation"
+# The e-mail that carries the link (its template folder and delivery type).
+CONFIRMATION_TYPE = "newsletter_confirmation"
 
 
 class SubscriptionNotConfirmable(RuleViolation):
     """The subscription was withdrawn; subscribing again sends a new link."""
+
+
+class ConfirmationReplaced(RuleViolation):
+    """A newer confirmation link was mailed since; only the latest one works."""
+
+
+def confirmation_purpose(request: int) -> str:
+    """What the link confirming request number ``request`` is signed for."""
+    return f"{CONFIRMATION_PURPOSE}:{request}"
+
+
+def confirmed_request(purpose: str) -> int | None:
+    """The request number a signed purpose confirms; None for links from before numbers
+    (they confirm a pending subscription only). ValueError when it is no confirmation."""
+    if purpose == CONFIRMATION_PURPOSE:
+        return None
+    prefix, _, number = purpose.rpartition(":")
+    if prefix != CONFIRMATION_PURPOSE or not number.isdigit():
+        raise ValueError("not a subscription confirmation")
+    return int(number)
 
 
 def deliverable_address(address: str) -> str:
@@ -65,18 +90,34 @@ class SubscriptionConfirmed(DomainEvent):
     pass
 
 
+class SubscriptionChangeRequested(DomainEvent):
+    """A confirmed subscriber's address asked for other interests (not applied yet)."""
+
+    interests: Interests
+
+
+class SubscriptionChanged(DomainEvent):
+    """The owner followed the link: the requested interests apply."""
+
+    interests: Interests
+
+
 class SubscriberUnsubscribed(DomainEvent):
     pass
 
 
 class Subscriber(Aggregate):
-    """One external address. Invariant: mailed newsletters only while ``confirmed``."""
+    """One external address. Invariants: mailed newsletters only while ``confirmed``; its
+    interests change only by a request whose mailed link was followed."""
 
     stream_prefix = "subscriber"
 
     email: str
     interests: Interests
     state: SubscriberState
+    # The number (stream version) of the latest request: what its link confirms.
+    request_number: int
+    requested: Interests | None
 
     @classmethod
     def request(cls, id: str, email: str, interests: Interests) -> Self:
@@ -84,24 +125,29 @@ class Subscriber(Aggregate):
         subscriber.record(SubscriptionRequested(email=checked_email(email), interests=interests))
         return subscriber
 
-    def request_again(self, interests: Interests, mail_turned_off: bool = False) -> bool:
-        """Subscribing again: a confirmed subscriber's interests change at once (they proved
-        the address), unless they turned the newsletter off by its link since; otherwise
-        pending again. True when a confirmation must be mailed."""
-        if self.state == "confirmed" and not mail_turned_off:
-            if interests != self.interests:
-                self.record(SubscriptionRequested(email=self.email, interests=interests))
-                self.record(SubscriptionConfirmed())
-            return False
-        self.record(SubscriptionRequested(email=self.email, interests=interests))
-        return True
+    def request_again(self, interests: Interests, mail_turned_off: bool = False) -> int:
+        """Subscribing again; the number of the request a new link must confirm.
 
-    def confirm(self) -> None:
-        """Idempotent: following the link twice is fine."""
+        A confirmed subscriber stays confirmed with their interests until the link is
+        followed (whoever asked may not own the address); one who turned the newsletter
+        off by its link since, or never confirmed, is pending again."""
+        if self.state == "confirmed" and not mail_turned_off:
+            self.record(SubscriptionChangeRequested(interests=interests))
+        else:
+            self.record(SubscriptionRequested(email=self.email, interests=interests))
+        return self.request_number
+
+    def confirm(self, request: int | None = None) -> None:
+        """Confirm request number ``request`` (None: a link from before numbers, which
+        confirms a pending subscription only). Idempotent: following a link twice is fine."""
         if self.state == "unsubscribed":
             raise SubscriptionNotConfirmable("this subscription was withdrawn; subscribe again")
+        if request is not None and request != self.request_number:
+            raise ConfirmationReplaced("a newer link was mailed since; use the latest one")
         if self.state == "pending":
             self.record(SubscriptionConfirmed())
+        elif self.requested is not None and request is not None:
+            self.record(SubscriptionChanged(interests=self.requested))
 
     def unsubscribe(self) -> None:
         if self.state != "unsubscribed":
@@ -114,10 +160,19 @@ class Subscriber(Aggregate):
     @apply.register
     def _(self, event: SubscriptionRequested) -> None:
         self.email, self.interests, self.state = event.email, event.interests, "pending"
+        self.request_number, self.requested = self.version + 1, None
 
     @apply.register
     def _(self, event: SubscriptionConfirmed) -> None:
         self.state = "confirmed"
+
+    @apply.register
+    def _(self, event: SubscriptionChangeRequested) -> None:
+        self.request_number, self.requested = self.version + 1, event.interests
+
+    @apply.register
+    def _(self, event: SubscriptionChanged) -> None:
+        self.interests, self.requested = event.interests, None
 
     @apply.register
     def _(self, event: SubscriberUnsubscribed) -> None:
@@ -128,4 +183,6 @@ SUBSCRIBER_EVENTS: tuple[type[DomainEvent], ...] = (
     SubscriptionRequested,
     SubscriptionConfirmed,
     SubscriberUnsubscribed,
+    SubscriptionChangeRequested,
+    SubscriptionChanged,
 )

@@ -1,4 +1,4 @@
-"""The live web inbox over HTTP for browsers, which cannot speak gRPC.
+"""The live web inbox over HTTP for browsers, which cannot speak gRPC (Starlette on uvicorn).
 
 GET  /inbox                           the page (static HTML, vanilla JS)
 GET  /inbox/events?access_token=T     Server-Sent Events of the inbox (see `sse`)
@@ -6,79 +6,133 @@ GET  /inbox/notifications             one page of the inbox, JSON (``unread_only
 GET  /inbox/unread-count              JSON
 POST /inbox/notifications/{id}/read   MarkRead, JSON
 POST /inbox/read-all                  MarkAllRead, JSON
-GET  /unsubscribe?token=T             confirmation page with a button (changes nothing)
-POST /unsubscribe?token=T             unsubscribe (RFC 8058 one-click: the body is
-                                      ``List-Unsubscribe=One-Click``); no login, the
-                                      signed token says who and what
-GET  /newsletter/confirm?token=T      double opt-in: a page with a confirm button
-POST /newsletter/confirm?token=T      ConfirmSubscription; a bad or expired token → 400 page
+GET|POST /unsubscribe, /newsletter/confirm   the links in e-mails (see `link_routes`)
 
 Calls send ``Authorization: Bearer <token>``; only the SSE endpoint also takes
 ``?access_token=``, because ``EventSource`` cannot set headers. The inbox is the token's own
 (its email) unless ``recipient=<id>`` names another, which only editors may use. The same
 access rules as the gRPC methods apply; query strings are never logged (they hold tokens).
+
+Limits (docs/notify-email.md): bodies (`BodyLimit`), the time a request may take to
+arrive (`timed_h11`), idle keep-alive, open event streams per user and in all (429), and
+rate limits per client address on the links in e-mails (429). Every response carries
+security headers (`SecurityHeaders`); the pages set their own Content-Security-Policy.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pydantic
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
 
-from ecbm_notify.application.email import commands as email_commands
-from ecbm_notify.application.email import queries as email_queries
 from ecbm_notify.application.inbox import commands, queries
-from ecbm_notify.application.newsletter import commands as newsletter_commands
-from ecbm_notify.application.newsletter import queries as newsletter_queries
+from ecbm_notify.application.inbox.watching import Watch
 from ecbm_notify.domain.recipients import recipient_id_for
-from ecbm_notify.domain.unsubscribe import InvalidUnsubscribeToken
-from ecbm_notify.entrypoints import link_pages, sse
+from ecbm_notify.entrypoints import sse
+from ecbm_notify.entrypoints.http_guards import (
+    BodyLimit,
+    SecurityHeaders,
+    StreamCount,
+    retry_after,
+    source_hash,
+    timed_h11,
+)
 from ecbm_notify.entrypoints.inbox_api import ACCESS
+from ecbm_notify.entrypoints.link_routes import LinkRoutes
+from ecbm_notify.entrypoints.public_limits import PublicLimits
 from ecbm_notify.settings import NotifySettings
 from ecbm_runtime import auth, errors
 from ecbm_runtime.grpc.interceptors import bearer_token
 from ecbm_runtime.messagebus import MessageBus
 
 _log = logging.getLogger("ecbm_notify.http")
-_TOKEN_IN_QUERY = re.compile(r"(access_token=)[^&\s'\"]*")
 _STATUS: dict[type[BaseException], int] = {
     errors.InvalidArgument: 400,
     pydantic.ValidationError: 400,
+    ValueError: 400,
     errors.Unauthenticated: 401,
     errors.PermissionDenied: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.RateLimited: 429,
     errors.DomainError: 409,
 }
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+def _page_policy(page: str) -> str:
+    """The inbox page's CSP: its own inline script and style (by hash), calls to here."""
+    sources: dict[str, list[str]] = {"script": [], "style": []}
+    for kind, text in _INLINE.findall(page):
+        sources[kind].append(source_hash(text))
+    return (
+        f"default-src 'none'; script-src {' '.join(sources['script'])}; "
+        f"style-src {' '.join(sources['style'])}; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
 
 
 class InboxHttpServer:
-    """A small threaded HTTP server in a daemon thread, started and stopped by the api."""
+    """The browsers' server: uvicorn in a daemon thread, started and stopped by the api.
 
-    def __init__(self, bus: MessageBus[Any], settings: NotifySettings) -> None:
+    The socket is bound in the constructor, so ``port`` is known (``http_port`` 0 picks one).
+    """
+
+    def __init__(
+        self, bus: MessageBus[Any], settings: NotifySettings, limits: PublicLimits | None = None
+    ) -> None:
         self.bus = bus
         self.verifier = auth.TokenVerifier.from_settings(settings)
         self.heartbeat_seconds = settings.sse_heartbeat_seconds
-        self.page = resources.files("ecbm_notify.entrypoints").joinpath("inbox.html").read_bytes()
+        self.send_timeout_seconds = settings.sse_send_timeout_seconds
+        self.limits = limits or PublicLimits.from_settings(settings)
+        self.streams = StreamCount(settings.sse_max_streams_per_user, settings.sse_max_streams)
+        page = resources.files("ecbm_notify.entrypoints").joinpath("inbox.html").read_text()
+        self.page, self.page_policy = page, _page_policy(page)
         self.host = settings.http_host
-        address = (self.host, settings.http_port)
-        self._server = ThreadingHTTPServer(address, _InboxHandler)
-        self._server.daemon_threads = True
-        self._server.inbox = self  # type: ignore[attr-defined]
+        self._socket = _listening_socket(settings.http_host, settings.http_port)
+        self._server = uvicorn.Server(_config(self.app(settings), settings))
         self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.1,), name="notify-http", daemon=True
+            target=self._server.run, args=([self._socket],), name="notify-http", daemon=True
+        )
+
+    def app(self, settings: NotifySettings) -> Starlette:
+        get, post = ["GET"], ["POST"]
+        routes = [
+            Route("/inbox", self._page, methods=get),
+            Route("/inbox/", self._page, methods=get),
+            Route("/inbox/events", self._events, methods=get),
+            Route("/inbox/notifications", self._list, methods=get),
+            Route("/inbox/unread-count", self._unread_count, methods=get),
+            Route("/inbox/notifications/{notification_id}/read", self._mark_read, methods=post),
+            Route("/inbox/read-all", self._mark_all_read, methods=post),
+            *LinkRoutes(self.bus, self.limits).routes(),
+        ]
+        return Starlette(
+            routes=routes,
+            middleware=[
+                Middleware(SecurityHeaders),
+                Middleware(BodyLimit, max_bytes=settings.http_max_body_bytes),
+            ],
+            exception_handlers={404: _not_found, 405: _not_allowed},
         )
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return int(self._socket.getsockname()[1])
 
     @property
     def url(self) -> str:
@@ -88,198 +142,165 @@ class InboxHttpServer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop accepting; open SSE streams end when the fan-out closes."""
-        self._server.shutdown()
-        self._server.server_close()
+        """Stop accepting; open event streams end with the fan-out, or after a grace."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        self._socket.close()
 
+    # Routes ---------------------------------------------------------------------------------
 
-class _InboxHandler(BaseHTTPRequestHandler):
-    server_version = "ecbm-notify"
+    async def _page(self, request: Request) -> Response:
+        return HTMLResponse(self.page, headers={"Content-Security-Policy": self.page_policy})
 
-    @property
-    def inbox(self) -> InboxHttpServer:
-        return self.server.inbox  # type: ignore[attr-defined, no-any-return]
-
-    def do_GET(self) -> None:
-        path, params = self._target()
-        routes = {
-            "/inbox": self._page,
-            "/inbox/": self._page,
-            "/inbox/events": self._events,
-            "/inbox/notifications": self._list,
-            "/inbox/unread-count": self._unread_count,
-            "/unsubscribe": self._unsubscribe_page,
-            "/newsletter/confirm": self._confirmation_page,
-        }
-        self._dispatch(routes.get(path), params)
-
-    def do_POST(self) -> None:
-        path, params = self._target()
-        if path == "/inbox/read-all":
-            self._dispatch(self._mark_all_read, params)
-        elif path == "/unsubscribe":
-            self._dispatch(self._unsubscribe, {**self._form(), **params})
-        elif path == "/newsletter/confirm":
-            self._dispatch(self._confirm_subscription, params)
-        elif path.startswith("/inbox/notifications/") and path.endswith("/read"):
-            params["notification_id"] = path.split("/")[3]
-            self._dispatch(self._mark_read, params)
-        else:
-            self._dispatch(None, params)
-
-    def _target(self) -> tuple[str, dict[str, str]]:
-        parts = urlsplit(self.path)
-        return parts.path, {key: values[-1] for key, values in parse_qs(parts.query).items()}
-
-    def _dispatch(self, route: Any, params: dict[str, str]) -> None:
-        if route is None:
-            self._json(404, {"error": "no such page"})
-            return
+    async def _events(self, request: Request) -> Response:
+        """The inbox's changes as SSE; at most ``sse_max_streams_per_user`` at once."""
         try:
-            route(params)
-        except Exception as exc:
-            status = next((_STATUS[c] for c in type(exc).__mro__ if c in _STATUS), 500)
-            if status == 500:
-                _log.error("inbox http request failed", exc_info=exc)
-            self._json(status, {"error": str(exc) if status < 500 else "internal error"})
+            principal, watch = await run_in_threadpool(self._watch, request)
+        except Exception as error:
+            return _error(error)
 
-    # Routes -----------------------------------------------------------------------------
+        async def changes() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in sse.events(watch, self.heartbeat_seconds):
+                    yield chunk
+            finally:
+                watch.close()
+                self.streams.close(principal.subject)
 
-    def _page(self, _params: dict[str, str]) -> None:
-        self._send(200, "text/html; charset=utf-8", self.inbox.page)
+        return sse.EventStreamResponse(changes(), self.send_timeout_seconds)
 
-    def _events(self, params: dict[str, str]) -> None:
-        principal = self._principal(params.get("access_token"))
-        resume = self.headers.get("Last-Event-ID", "")
+    def _watch(self, request: Request) -> tuple[auth.Principal, Watch]:
+        """Check the token (a JWKS fetch may block: not on the event loop), take a stream
+        slot of the user, subscribe."""
+        principal = self._principal(request, request.query_params.get("access_token"))
+        resume = request.headers.get("Last-Event-ID", "")
         query = queries.WatchInbox(
-            recipient_id=_recipient(principal, params),
+            recipient_id=_recipient(principal, request),
             after_position=int(resume) if resume.isdigit() else 0,
         )
-        watch = self._as(principal, "WatchNotifications", query)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Accel-Buffering", "no")  # nginx: do not buffer the stream
-        self.end_headers()
-        sse.stream(self.wfile, watch, self.inbox.heartbeat_seconds)
+        self.streams.open(principal.subject)
+        try:
+            return principal, self._as(principal, "WatchNotifications", query)
+        except BaseException:
+            self.streams.close(principal.subject)
+            raise
 
-    def _list(self, params: dict[str, str]) -> None:
-        principal = self._principal()
+    def _list(self, request: Request) -> Response:
+        return self._guarded(request, self._list_page)
+
+    def _list_page(self, request: Request) -> Response:
+        principal = self._principal(request)
+        params = request.query_params
         query = queries.ListNotifications(
-            recipient_id=_recipient(principal, params),
+            recipient_id=_recipient(principal, request),
             page_size=int(params.get("page_size", "50")),
             after=params.get("after", ""),
             unread_only=params.get("unread_only", "") in ("1", "true"),
         )
         page = self._as(principal, "ListNotifications", query)
-        self._json(200, {
+        return JSONResponse({
             "notifications": [sse.notification_json(n) for n in page.notifications],
             "next_after": page.next_after,
             "total_size": page.total_size,
         })  # fmt: skip
 
-    def _unread_count(self, params: dict[str, str]) -> None:
-        principal = self._principal()
-        query = queries.UnreadCount(recipient_id=_recipient(principal, params))
-        self._json(200, {"unread_count": self._as(principal, "UnreadCount", query)})
+    def _unread_count(self, request: Request) -> Response:
+        def count(request: Request) -> Response:
+            principal = self._principal(request)
+            query = queries.UnreadCount(recipient_id=_recipient(principal, request))
+            return JSONResponse({"unread_count": self._as(principal, "UnreadCount", query)})
 
-    def _mark_read(self, params: dict[str, str]) -> None:
-        principal = self._principal()
-        command = commands.MarkRead(
-            recipient_id=_recipient(principal, params), notification_id=params["notification_id"]
-        )
-        self._as(principal, "MarkRead", command)
-        query = queries.GetNotification(
-            recipient_id=command.recipient_id, notification_id=command.notification_id
-        )
-        self._json(200, sse.notification_json(self._as(principal, "MarkRead", query)))
+        return self._guarded(request, count)
 
-    def _mark_all_read(self, params: dict[str, str]) -> None:
-        principal = self._principal()
-        command = commands.MarkAllRead(recipient_id=_recipient(principal, params))
-        self._json(200, {"marked_count": self._as(principal, "MarkAllRead", command)})
+    def _mark_read(self, request: Request) -> Response:
+        def mark(request: Request) -> Response:
+            principal = self._principal(request)
+            command = commands.MarkRead(
+                recipient_id=_recipient(principal, request),
+                notification_id=request.path_params["notification_id"],
+            )
+            self._as(principal, "MarkRead", command)
+            query = queries.GetNotification(
+                recipient_id=command.recipient_id, notification_id=command.notification_id
+            )
+            return JSONResponse(sse.notification_json(self._as(principal, "MarkRead", query)))
 
-    def _unsubscribe_page(self, params: dict[str, str]) -> None:
-        """GET only shows what the link would do: mail scanners follow links (RFC 8058)."""
-        token = params.get("token", "")
+        return self._guarded(request, mark)
+
+    def _mark_all_read(self, request: Request) -> Response:
+        def mark_all(request: Request) -> Response:
+            principal = self._principal(request)
+            command = commands.MarkAllRead(recipient_id=_recipient(principal, request))
+            return JSONResponse({"marked_count": self._as(principal, "MarkAllRead", command)})
+
+        return self._guarded(request, mark_all)
+
+    # Helpers --------------------------------------------------------------------------------
+
+    def _guarded(self, request: Request, route: Callable[[Request], Response]) -> Response:
         try:
-            request = self.inbox.bus.handle(email_queries.CheckUnsubscribeToken(token=token))
-        except InvalidUnsubscribeToken as error:
-            self._html(400, link_pages.refused(error.why))
-            return
-        self._html(200, link_pages.confirm(token, request.topic))
+            return route(request)
+        except Exception as error:
+            return _error(error)
 
-    def _unsubscribe(self, params: dict[str, str]) -> None:
-        try:
-            done = self.inbox.bus.handle(email_commands.Unsubscribe(token=params.get("token", "")))
-        except InvalidUnsubscribeToken as error:
-            self._html(400, link_pages.refused(error.why))
-            return
-        _log.info("unsubscribed by link", extra={"topics": done.topics})
-        self._html(200, link_pages.done(done.topics))
-
-    def _confirmation_page(self, params: dict[str, str]) -> None:
-        self._html(200, link_pages.confirm_subscription(params.get("token", "")))
-
-    def _confirm_subscription(self, params: dict[str, str]) -> None:
-        command = newsletter_commands.ConfirmSubscription(token=params.get("token") or "-")
-        try:
-            subscriber_id = self.inbox.bus.handle(command)
-        except (InvalidUnsubscribeToken, errors.InvalidArgument, errors.NotFound) as error:
-            why = error.why if isinstance(error, InvalidUnsubscribeToken) else "unknown link"
-            self._html(400, link_pages.confirmation_refused(why))
-            return
-        _log.info("newsletter subscription confirmed by link")
-        query = newsletter_queries.GetSubscriber(subscriber_id=subscriber_id)
-        self._html(200, link_pages.subscribed(self.inbox.bus.handle(query).email))
-
-    # Helpers ----------------------------------------------------------------------------
-
-    def _form(self) -> dict[str, str]:
-        """A POSTed form's fields (the one-click body, or the confirmation page's form)."""
-        length = min(int(self.headers.get("Content-Length") or 0), 8192)
-        body = self.rfile.read(length).decode(errors="replace") if length else ""
-        return {key: values[-1] for key, values in parse_qs(body).items()}
-
-    def _html(self, status: int, page: str) -> None:
-        self._send(status, "text/html; charset=utf-8", page.encode())
-
-    def _principal(self, query_token: str | None = None) -> auth.Principal:
-        header = self.headers.get("Authorization")
+    def _principal(self, request: Request, query_token: str | None = None) -> auth.Principal:
+        header = request.headers.get("Authorization")
         if header:
-            return self.inbox.verifier.verify(bearer_token(header))
+            return self.verifier.verify(bearer_token(header))
         if query_token:
-            return self.inbox.verifier.verify(query_token)
+            return self.verifier.verify(query_token)
         raise errors.Unauthenticated("send 'Authorization: Bearer <token>'")
 
     def _as(self, principal: auth.Principal, method: str, message: object) -> Any:
         """Handle ``message`` as ``principal``, under the gRPC method's access rule."""
         auth.authorize(method, ACCESS.get(method), principal)
         with auth.acting_as(principal):
-            return self.inbox.bus.handle(message)
-
-    def _json(self, status: int, body: dict[str, Any]) -> None:
-        self._send(status, "application/json", json.dumps(body).encode())
-
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # The path only: query strings may carry an access token.
-        _log.debug("%s %s %s", self.command, urlsplit(self.path).path, code)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        _log.debug("http: %s", _TOKEN_IN_QUERY.sub(r"\1***", format % args))
+            return self.bus.handle(message)
 
 
-def _recipient(principal: auth.Principal, params: dict[str, str]) -> str:
+def _config(app: Starlette, settings: NotifySettings) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        http=timed_h11(settings.http_request_timeout_seconds),
+        lifespan="off",
+        log_config=None,
+        access_log=False,  # query strings hold tokens; routes log what matters
+        server_header=False,
+        proxy_headers=bool(settings.http_forwarded_allow_ips),
+        forwarded_allow_ips=settings.http_forwarded_allow_ips or None,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
+        timeout_graceful_shutdown=2,
+        h11_max_incomplete_event_size=16 * 1024,  # the request line and headers
+        limit_concurrency=settings.http_max_connections,
+    )
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    return socket.create_server((host, port), family=family, backlog=512)
+
+
+def _error(error: Exception) -> Response:
+    status = next((_STATUS[c] for c in type(error).__mro__ if c in _STATUS), 500)
+    if status == 500:
+        _log.error("inbox http request failed", exc_info=error)
+    headers = retry_after(error) if isinstance(error, errors.RateLimited) else None
+    body = {"error": str(error) if status < 500 else "internal error"}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"error": "no such page"}, status_code=404)
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"error": "method not allowed"}, status_code=405)
+
+
+def _recipient(principal: auth.Principal, request: Request) -> str:
     """The inbox asked for (``recipient``), else the caller's own (by email, else subject)."""
-    asked = params.get("recipient", "").removeprefix("recipients/")
+    asked = request.query_params.get("recipient", "").removeprefix("recipients/")
     if asked:
         return asked
     return recipient_id_for(principal.email) if principal.email else principal.subject

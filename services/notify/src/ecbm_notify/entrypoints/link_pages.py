@@ -8,19 +8,33 @@ from __future__ import annotations
 
 from html import escape
 
+from ecbm_notify.entrypoints.http_guards import source_hash
+
+_STYLE = (
+    "body { font-family: sans-serif; max-width: 36em; margin: 3em auto; padding: 0 1em }"
+    " .sender { color: #666 }"
+)
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: sans-serif; max-width: 36em; margin: 3em auto">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<style>{style}</style></head>
+<body>
 <h1>{title}</h1>
 {body}
-<p style="color: #666">European Center for Mentoring</p>
+<p class="sender">European Center for Mentoring</p>
 </body></html>
 """
+# Served as the pages' Content-Security-Policy: their one style element, forms posting
+# back here, nothing else; never in a frame (clickjacking the confirm button).
+POLICY = (
+    f"default-src 'none'; style-src {source_hash(_STYLE)}; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def _page(title: str, body: str) -> str:
-    return _PAGE.format(title=escape(title), body=body)
+    return _PAGE.format(title=escape(title), body=body, style=_STYLE)
 
 
 def _topic_words(topic: str) -> str:
@@ -80,4 +94,12 @@ def confirmation_refused(why: str) -> str:
         "This confirmation link does not work",
         f"<p>{escape(why.capitalize())}. Nothing was changed.</p>"
         "<p>Subscribe again to get a new link.</p>",
+    )
+
+
+def too_many_requests() -> str:
+    return _page(
+        "Too many requests",
+        "<p>This address sent too many requests in a short time. Nothing was changed.</p>"
+        "<p>Wait a minute, then open the link again.</p>",
     )

@@ -12,6 +12,7 @@ from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
 from ecbm_notify.adapters.newsletter.views import CampaignView, Page, SubscriberView
 from ecbm_notify.application.newsletter import commands, queries
+from ecbm_notify.entrypoints.public_limits import PublicLimits
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import (
@@ -24,6 +25,7 @@ from ecbm_runtime.grpc.convert import (
 from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
+from ecbm_runtime.ratelimit import peer_address
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["NewsletterService"].full_name
 UPDATABLE = frozenset({"title", "subject", "language", "template", "blocks", "audience"})
@@ -48,17 +50,18 @@ _SUBSCRIBER_STATE_OF = {state: value for value, state in _SUBSCRIBER_STATES.item
 M = TypeVar("M", bound=BaseModel)
 
 
-def registration(bus: MessageBus[Any]) -> ServiceRegistration:
+def registration(bus: MessageBus[Any], limits: PublicLimits) -> ServiceRegistration:
     return ServiceRegistration(
         newsletter_pb2_grpc.add_NewsletterServiceServicer_to_server,
-        NewsletterServicer(bus),
+        NewsletterServicer(bus, limits),
         SERVICE_NAME,
     )
 
 
 class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
-    def __init__(self, bus: MessageBus[Any]) -> None:
+    def __init__(self, bus: MessageBus[Any], limits: PublicLimits) -> None:
         self.bus = bus
+        self.limits = limits
 
     def _campaign(self, campaign_id: str) -> pb.Campaign:
         """The campaign as it is now: what every campaign command answers with."""
@@ -171,12 +174,17 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
             },
         }
         renamed = {"interests": "subscriber", "email": "subscriber.email"}
-        self.bus.handle(validated(commands.Subscribe, fields, renamed))
+        self.limits.subscribe_per_client.check(peer_address(context))
+        command = validated(commands.Subscribe, fields, renamed)
+        # Over the address's limit the answer is the same, and no further mail is queued.
+        if not self.limits.subscribe_per_address.try_acquire(command.email):
+            self.bus.handle(command)
         return pb.SubscribeResponse(confirmation_sent=True)
 
     def ConfirmSubscription(
         self, request: pb.ConfirmSubscriptionRequest, context: grpc.ServicerContext
     ) -> pb.Subscriber:
+        self.limits.links_per_client.check(peer_address(context))
         command = validated(commands.ConfirmSubscription, {"token": request.token}, {})
         subscriber_id = self.bus.handle(command)
         public = subscriber_to_proto(

@@ -8,9 +8,16 @@ has ``unread_count``. Changes carry their store position as ``id``, so a reconne
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
+from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
+
+import anyio
+from starlette.responses import StreamingResponse
 
 from ecbm_notify.adapters.inbox.views import NotificationView
 from ecbm_notify.adapters.live import InboxUpdate, SubscriptionClosed
@@ -23,12 +30,12 @@ _EVENT_NAMES = {
     "resync": "resync",
 }
 RECONNECT_MILLISECONDS = 2000
-
-
-class Writable(Protocol):
-    def write(self, data: bytes, /) -> int: ...
-
-    def flush(self) -> None: ...
+_HEADERS = {
+    "Content-Type": "text/event-stream",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",  # nginx: do not buffer the stream
+}
+_log = logging.getLogger("ecbm_notify.http")
 
 
 def notification_json(view: NotificationView) -> dict[str, Any]:
@@ -61,19 +68,55 @@ def encode(update: InboxUpdate) -> bytes:
     return ("\n".join(lines) + "\n\n").encode()
 
 
-def stream(out: Writable, watch: Watch, heartbeat_seconds: float) -> None:
-    """Write changes until the watch ends or the browser goes away.
+async def events(watch: Watch, heartbeat_seconds: float) -> AsyncIterator[bytes]:
+    """The watch as SSE chunks, until it ends (the fan-out closed: server stop).
 
-    A comment line every ``heartbeat_seconds`` keeps proxies from closing an idle
-    connection and shows us a vanished browser (the write fails).
+    Waits on the event loop, not in a thread: the fan-out's publisher wakes it. A comment
+    line every ``heartbeat_seconds`` keeps proxies from closing an idle connection and
+    shows a vanished browser. The caller closes the watch (the browser may leave first).
     """
+    loop = asyncio.get_running_loop()
+    changed = asyncio.Event()
+
+    def wake() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(changed.set)
+
+    watch.on_change(wake)
+    yield f"retry: {RECONNECT_MILLISECONDS}\n\n".encode()
     try:
-        out.write(f"retry: {RECONNECT_MILLISECONDS}\n\n".encode())
         while True:
-            update = watch.next(timeout=heartbeat_seconds)
-            out.write(b": heartbeat\n\n" if update is None else encode(update))
-            out.flush()
-    except (SubscriptionClosed, OSError):
+            changed.clear()  # before looking: a change offered after the look sets it again
+            update = watch.next(timeout=0)
+            if update is not None:
+                yield encode(update)
+                continue
+            try:
+                await asyncio.wait_for(changed.wait(), heartbeat_seconds)
+            except TimeoutError:
+                yield b": heartbeat\n\n"
+    except SubscriptionClosed:
         return
-    finally:
-        watch.close()
+
+
+class EventStreamResponse(StreamingResponse):
+    """SSE whose every write must be taken by the browser within ``send_timeout``: one that
+    stops reading (its buffers full) is cut off instead of holding the stream for ever."""
+
+    def __init__(self, content: AsyncIterator[bytes], send_timeout: float) -> None:
+        super().__init__(content, headers=_HEADERS)
+        self.send_timeout = send_timeout
+
+    async def stream_response(self, send: Any) -> None:
+        async def timed(message: Any) -> None:
+            with anyio.fail_after(self.send_timeout):
+                await send(message)
+
+        try:
+            await super().stream_response(timed)
+        except TimeoutError:
+            _log.info("event stream cut off: the browser stopped reading")
+        finally:
+            aclose = getattr(self.body_iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()

@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ecbm_notify.adapters.newsletter.tables import newsletter_subscribers
 from ecbm_notify.adapters.read_models import deliveries, delivery_history, preferences, recipients
 from ecbm_notify.domain.delivery import DUE, DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Preferences, Topic
+from ecbm_notify.domain.subscriber import CONFIRMATION_TYPE
 from ecbm_runtime.ids import new_id
 
 
@@ -193,11 +195,16 @@ class Deliveries:
             .where(deliveries.c.id.in_(ids))
             .values(status=DeliveryStatus.SENDING, next_attempt_at=now + lease, update_time=now)
         )
+        # A newsletter confirmation goes to the subscriber's address (not a recipient's).
+        subscriber = newsletter_subscribers.c
         rows = self.connection.execute(
             select(deliveries, recipients.c.email, recipients.c.display_name,
-                   recipients.c.preferred_language)
+                   recipients.c.preferred_language, subscriber.email.label("subscriber_email"),
+                   subscriber.language.label("subscriber_language"))
             .select_from(deliveries.outerjoin(recipients,
-                                              recipients.c.id == deliveries.c.recipient_id))
+                                              recipients.c.id == deliveries.c.recipient_id)
+                         .outerjoin(newsletter_subscribers,
+                                    subscriber.id == deliveries.c.recipient_id))
             .where(deliveries.c.id.in_(ids))
         ).all()  # fmt: skip
         order = {delivery_id: index for index, delivery_id in enumerate(ids)}
@@ -211,9 +218,7 @@ class Deliveries:
                     attempts=row.attempts,
                     payload=json.loads(row.payload),
                     recipient_id=row.recipient_id,
-                    email=row.email,
-                    display_name=row.display_name or "",
-                    language=row.preferred_language,
+                    **_addressee(row),
                 )
                 for row in rows
             ),
@@ -383,3 +388,13 @@ class Deliveries:
             )
         ).one()
         return int(row[0]), row[1]
+
+
+def _addressee(row: Any) -> dict[str, Any]:
+    """Where a claimed delivery goes: a recipient, or for a newsletter confirmation the
+    subscriber's address, greeted by no name (the name was the requester's choice)."""
+    if row.notification_type == CONFIRMATION_TYPE:
+        return {"email": row.subscriber_email, "display_name": "",
+                "language": row.subscriber_language}  # fmt: skip
+    return {"email": row.email, "display_name": row.display_name or "",
+            "language": row.preferred_language}  # fmt: skip

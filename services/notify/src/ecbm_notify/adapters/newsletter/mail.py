@@ -33,6 +33,7 @@ from ecbm_notify.adapters.mailer import compose
 from ecbm_notify.adapters.templates import RenderedMail, TemplateRenderer
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import ContentBlock
+from ecbm_notify.domain.subscriber import confirmation_purpose
 
 NAME = "@@ecbm-recipient-name@@"
 UNSUBSCRIBE = "@@ecbm-unsubscribe-url@@"
@@ -55,8 +56,11 @@ class Links:
         token = unsubscribe.issue(self.key, recipient_id, NEWSLETTER_TOPIC, now, self.valid_for)
         return f"{self.public_base_url.rstrip('/')}/unsubscribe?token={quote(token)}"
 
-    def confirmation_token(self, subscriber_id: str, purpose: str, now: datetime) -> str:
-        return unsubscribe.issue(self.key, subscriber_id, purpose, now, self.valid_for)
+    def confirmation_url(self, subscriber_id: str, request: int, now: datetime) -> str:
+        """The link that confirms request number ``request`` of the subscriber."""
+        purpose = confirmation_purpose(request)
+        token = unsubscribe.issue(self.key, subscriber_id, purpose, now, self.valid_for)
+        return f"{self.public_base_url.rstrip('/')}/newsletter/confirm?token={quote(token)}"
 
 
 def render_campaign(

@@ -21,7 +21,9 @@ from ecbm_notify.domain.campaign import (
     Draft,
 )
 from ecbm_notify.domain.subscriber import (
+    Interests,
     SubscriberUnsubscribed,
+    SubscriptionChanged,
     SubscriptionConfirmed,
     SubscriptionRequested,
 )
@@ -102,15 +104,7 @@ def on_completed(connection: Connection, event: CampaignCompleted, record: Store
 def on_subscription_requested(
     connection: Connection, event: SubscriptionRequested, record: StoredEvent
 ) -> None:
-    interests = event.interests
-    values = {
-        "email": event.email,
-        "display_name": interests.display_name,
-        "language": interests.language,
-        "country": interests.country,
-        "topics": joined(interests.topics),
-        "state": "pending",
-    }
+    values = {"email": event.email, **_interest_columns(event.interests), "state": "pending"}
     if record.version == 1:
         connection.execute(
             insert(newsletter_subscribers).values(
@@ -122,6 +116,19 @@ def on_subscription_requested(
         )
     else:
         _subscriber(connection, record, **values)
+
+
+def _interest_columns(interests: Interests) -> dict[str, Any]:
+    return {
+        "display_name": interests.display_name,
+        "language": interests.language,
+        "country": interests.country,
+        "topics": joined(interests.topics),
+    }
+
+
+def on_changed(connection: Connection, event: SubscriptionChanged, record: StoredEvent) -> None:
+    _subscriber(connection, record, **_interest_columns(event.interests))
 
 
 def _subscriber(connection: Connection, record: StoredEvent, **values: Any) -> None:
@@ -154,4 +161,5 @@ NEWSLETTER_PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
     SubscriptionRequested: [on_subscription_requested],
     SubscriptionConfirmed: [on_confirmed],
     SubscriberUnsubscribed: [on_unsubscribed],
+    SubscriptionChanged: [on_changed],
 }

@@ -22,6 +22,7 @@ from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
 from ecbm_notify.application.email.handlers import DIGEST_TOPIC
 from ecbm_notify.domain.delivery import DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Topic
+from ecbm_notify.domain.subscriber import CONFIRMATION_TYPE
 
 _log = logging.getLogger("ecbm_notify.sending")
 DIGEST_TYPE = "digest"
@@ -160,11 +161,16 @@ def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) 
         "recipient_name": claimed.display_name,
         "unsubscribe_url": unsubscribe,
     }
-    if claimed.notification_type != DIGEST_TYPE:
+    if claimed.notification_type == CONFIRMATION_TYPE:
+        links = deps.newsletter.links
+        context["confirm_url"] = links.confirmation_url(
+            claimed.recipient_id, int(payload["request"]), deps.clock()
+        )
+    elif claimed.notification_type != DIGEST_TYPE:
         context["link"] = f"{base}/inbox"
     rendered = outbound.renderer.render(claimed.notification_type, claimed.language or "", context)
     assert claimed.email is not None
-    return compose(
+    message = compose(
         claimed.email,
         rendered.subject,
         rendered.text,
@@ -172,6 +178,9 @@ def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) 
         unsubscribe_url=unsubscribe,
         headers={"X-ECBM-Delivery": claimed.id},
     )
+    if claimed.language:  # after the body: setting content drops Content-* headers
+        message["Content-Language"] = claimed.language
+    return message
 
 
 # Digests ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ecbm_notify.adapters.live import Fanout, InboxUpdate, Subscription, SubscriptionClosed
 from ecbm_notify.application.dependencies import NotifyDependencies
@@ -34,6 +34,10 @@ class Watch:
             update = self._subscription.next(max(0.0, deadline - time.monotonic()))
             if update is None or update.position > self._since or update.change == "resync":
                 return update
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """``listener`` is called (from another thread) when a change or the end may wait."""
+        self._subscription.on_change(listener)
 
     def __iter__(self) -> Iterator[InboxUpdate]:
         try:

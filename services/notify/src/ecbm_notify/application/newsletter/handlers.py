@@ -5,11 +5,10 @@ Commands answer with an id or nothing; the servicer then asks a query for the vi
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
-from ecbm_notify.adapters.mailer import MailError, compose
+from ecbm_notify.adapters.email.deliveries import NewDelivery
 from ecbm_notify.adapters.newsletter.mail import (
     NAME,
     UNSUBSCRIBE,
@@ -22,13 +21,16 @@ from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.newsletter import commands, queries
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import Campaign, CampaignNotFound, Draft
-from ecbm_notify.domain.preferences import DEFAULTS, Channel, Topic
+from ecbm_notify.domain.preferences import DEFAULTS, Channel, Frequency, Topic
 from ecbm_notify.domain.recipients import recipient_id_for
-from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Subscriber, checked_email
+from ecbm_notify.domain.subscriber import (
+    CONFIRMATION_TYPE,
+    Subscriber,
+    checked_email,
+    confirmed_request,
+)
 from ecbm_runtime.errors import Conflict, FieldViolation, InvalidArgument, NotFound, RuleViolation
 from ecbm_runtime.uow import UnitOfWork
-
-_log = logging.getLogger("ecbm_notify.newsletter")
 
 
 class CampaignTemplateProblem(RuleViolation):
@@ -152,66 +154,61 @@ def preview_campaign(query: queries.PreviewCampaign, deps: NotifyDependencies) -
 
 
 def subscribe(command: commands.Subscribe, deps: NotifyDependencies) -> None:
-    """Pending until confirmed; the link is mailed now. Saying nothing about whether the
-    address was known keeps the endpoint from telling strangers who subscribed."""
+    """Records the request and queues a confirmation link for the sender, whatever the
+    address's state: the caller learns nothing (same answer, same work, no SMTP here), and
+    only the address's owner can make it count by following the link."""
     email = checked_email(command.email)
     subscriber_id = recipient_id_for(email)
     with deps.uow() as work:
         repository = work.repository(Subscriber)
         subscriber = repository.find(subscriber_id)
+        turned_off = work.views.campaigns.opted_out(subscriber_id)  # asked alike for anyone
         if subscriber is None:
-            repository.add(Subscriber.request(subscriber_id, email, command.interests))
-            must_confirm = True
+            subscriber = Subscriber.request(subscriber_id, email, command.interests)
+            repository.add(subscriber)
+            request = subscriber.request_number
         else:
-            turned_off = work.views.campaigns.opted_out(subscriber_id)
-            must_confirm = subscriber.request_again(command.interests, turned_off)
+            request = subscriber.request_again(command.interests, turned_off)
+        work.views.deliveries.enqueue(confirmation_mail(subscriber_id, request), deps.clock())
         work.commit()
-        view = work.views.campaigns.subscriber(subscriber_id)
-    assert view is not None, "projected in the same transaction"
-    if must_confirm:
-        _mail_confirmation(view, deps)
 
 
-def _mail_confirmation(view: SubscriberView, deps: NotifyDependencies) -> None:
-    newsletter = deps.newsletter
-    token = newsletter.links.confirmation_token(view.id, CONFIRMATION_PURPOSE, deps.clock())
-    base = newsletter.links.public_base_url.rstrip("/")
-    context = {
-        "recipient_name": view.display_name,
-        "confirm_url": f"{base}/newsletter/confirm?token={token}",
-        "unsubscribe_url": "",
-    }
-    mail = newsletter.renderer.render("newsletter_confirmation", view.language, context)
-    message = compose(view.email, mail.subject, mail.text, mail.html)
-    message["Content-Language"] = view.language
-    try:
-        newsletter.mailers[0].send(message)
-    except MailError as error:
-        # Still pending; subscribing again mails a new link.
-        _log.warning(
-            "newsletter confirmation not sent: %s", error, extra={"subscriber_id": view.id}
-        )
+def confirmation_mail(subscriber_id: str, request: int) -> NewDelivery:
+    """The e-mail with the link confirming request number ``request``. Critical: it goes
+    out whatever the preferences, and has no unsubscribe link (ignoring it is enough)."""
+    return NewDelivery(
+        source_key=f"{CONFIRMATION_TYPE}:{request}",
+        recipient_id=subscriber_id,
+        channel=Channel.EMAIL,
+        notification_type=CONFIRMATION_TYPE,
+        topic=Topic.NEWSLETTER,
+        critical=True,
+        frequency=Frequency.IMMEDIATELY,
+        payload={"request": request},
+    )
 
 
 def confirm_subscription(command: commands.ConfirmSubscription, deps: NotifyDependencies) -> str:
-    """Confirms the token's subscription; its subscriber id."""
+    """Confirms the request the token was mailed for; the subscriber id."""
     now = deps.clock()
-    request = unsubscribe.verify(deps.newsletter.links.key, command.token, now)
-    if request.topic != CONFIRMATION_PURPOSE:
-        raise InvalidArgument(FieldViolation("token", "not a subscription confirmation"))
+    token = unsubscribe.verify(deps.newsletter.links.key, command.token, now)
+    try:
+        request = confirmed_request(token.topic)
+    except ValueError as error:
+        raise InvalidArgument(FieldViolation("token", "not a subscription confirmation")) from error
     with deps.uow() as work:
-        subscriber = work.repository(Subscriber).find(request.recipient_id)
+        subscriber = work.repository(Subscriber).find(token.recipient_id)
         if subscriber is None:
             raise SubscriptionNotFound("no such subscription")
-        subscriber.confirm()
-        if work.views.campaigns.opted_out(request.recipient_id):
+        subscriber.confirm(request)
+        if work.views.campaigns.opted_out(token.recipient_id):
             # A new double opt-in after the newsletter's unsubscribe link: on again.
             work.views.deliveries.save_preference(
-                request.recipient_id, Topic.NEWSLETTER, Channel.EMAIL,
+                token.recipient_id, Topic.NEWSLETTER, Channel.EMAIL,
                 DEFAULTS[(Topic.NEWSLETTER, Channel.EMAIL)], now,
             )  # fmt: skip
         work.commit()
-    return request.recipient_id
+    return token.recipient_id
 
 
 def get_subscriber(query: queries.GetSubscriber, deps: NotifyDependencies) -> SubscriberView:
