@@ -18,7 +18,6 @@ from ecbm_notify.domain.campaign import (
     CampaignStateRuleViolation,
     Draft,
 )
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Interests, Subscriber
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import Conflict, InvalidArgument
@@ -113,7 +112,7 @@ def test_subscribe_mails_a_confirmation_link_once(notify: InMemoryNotify) -> Non
 
 def test_confirm_subscription_answers_the_subscriber_id(notify: InMemoryNotify) -> None:
     notify.handle(commands.Subscribe(email="lea@example.org"))
-    subscriber_id = recipient_id_for("lea@example.org")
+    [subscriber_id] = aggregates(notify.records, Subscriber)
     token = unsubscribe.issue(KEY, subscriber_id, CONFIRMATION_PURPOSE, NOW, timedelta(days=1))
 
     assert notify.handle(commands.ConfirmSubscription(token=token)) == subscriber_id
@@ -126,6 +125,16 @@ def test_confirm_subscription_answers_the_subscriber_id(notify: InMemoryNotify) 
     unknown = unsubscribe.issue(KEY, "nobody", CONFIRMATION_PURPOSE, NOW, timedelta(days=1))
     with pytest.raises(SubscriptionNotFound):
         notify.handle(commands.ConfirmSubscription(token=unknown))
+
+
+def test_a_subscribers_id_is_random_not_derived_from_the_address() -> None:
+    ids = []
+    for notify in (in_memory_notify(), in_memory_notify()):
+        notify.handle(commands.Subscribe(email="lea@example.org"))
+        notify.handle(commands.Subscribe(email="LEA@example.org"))  # the same subscriber
+        [subscriber_id] = aggregates(notify.records, Subscriber)
+        ids.append(subscriber_id)
+    assert ids[0] != ids[1]
 
 
 def test_member_profiles_are_remembered_unless_the_person_was_forgotten(

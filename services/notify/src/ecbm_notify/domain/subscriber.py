@@ -2,8 +2,8 @@
 
 Subscribing only records the wish (``pending``) and mails a signed confirmation link; the
 address receives newsletters once its owner followed that link (``confirmed``). Nobody
-can sign a stranger up. A subscriber's id is the recipient id of their address, so the
-unsubscribe links, preferences and inbox of notify all name the same person.
+can sign a stranger up. A subscriber's id is random (found by address in the read model),
+apart from any member's recipient id: one address may be both.
 """
 
 from __future__ import annotations

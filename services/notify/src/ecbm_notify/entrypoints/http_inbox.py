@@ -12,11 +12,14 @@ POST /unsubscribe?token=T             unsubscribe (RFC 8058 one-click: the body 
                                       signed token says who and what
 GET  /newsletter/confirm?token=T      double opt-in: a page with a confirm button
 POST /newsletter/confirm?token=T      ConfirmSubscription; a bad or expired token → 400 page
+GET  /verify-email?token=T            e-mail verification: a page with a button (see
+POST /verify-email?token=T            `email_verification`); a bad or expired token → 400
 
 Calls send ``Authorization: Bearer <token>``; only the SSE endpoint also takes
 ``?access_token=``, because ``EventSource`` cannot set headers. The inbox is the token's own
-(its email) unless ``recipient=<id>`` names another, which only editors may use. The same
-access rules as the gRPC methods apply; query strings are never logged (they hold tokens).
+(its person: ``recipients/me``) unless ``recipient=<id>`` names another, which only editors
+may use. The same access rules as the gRPC methods apply; query strings are never logged
+(they hold tokens).
 """
 
 from __future__ import annotations
@@ -32,14 +35,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pydantic
 
+from ecbm_notify.application.access import ME
 from ecbm_notify.application.email import commands as email_commands
 from ecbm_notify.application.email import queries as email_queries
 from ecbm_notify.application.inbox import commands, queries
 from ecbm_notify.application.newsletter import commands as newsletter_commands
 from ecbm_notify.application.newsletter import queries as newsletter_queries
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.unsubscribe import InvalidUnsubscribeToken
-from ecbm_notify.entrypoints import link_pages, sse
+from ecbm_notify.entrypoints import email_verification, link_pages, sse
 from ecbm_notify.entrypoints.inbox_api import ACCESS
 from ecbm_notify.settings import NotifySettings
 from ecbm_runtime import auth, errors
@@ -110,6 +113,7 @@ class _InboxHandler(BaseHTTPRequestHandler):
             "/inbox/unread-count": self._unread_count,
             "/unsubscribe": self._unsubscribe_page,
             "/newsletter/confirm": self._confirmation_page,
+            email_verification.PATH: self._verification_page,
         }
         self._dispatch(routes.get(path), params)
 
@@ -121,6 +125,8 @@ class _InboxHandler(BaseHTTPRequestHandler):
             self._dispatch(self._unsubscribe, {**self._form(), **params})
         elif path == "/newsletter/confirm":
             self._dispatch(self._confirm_subscription, params)
+        elif path == email_verification.PATH:
+            self._dispatch(self._verify_email, params)
         elif path.startswith("/inbox/notifications/") and path.endswith("/read"):
             params["notification_id"] = path.split("/")[3]
             self._dispatch(self._mark_read, params)
@@ -233,6 +239,14 @@ class _InboxHandler(BaseHTTPRequestHandler):
         query = newsletter_queries.GetSubscriber(subscriber_id=subscriber_id)
         self._html(200, link_pages.subscribed(self.inbox.bus.handle(query).email))
 
+    def _verification_page(self, params: dict[str, str]) -> None:
+        page = email_verification.verification_page(self.inbox.bus, params.get("token", ""))
+        self._html(page.status, page.html)
+
+    def _verify_email(self, params: dict[str, str]) -> None:
+        page = email_verification.verify(self.inbox.bus, params.get("token", ""))
+        self._html(page.status, page.html)
+
     # Helpers ----------------------------------------------------------------------------
 
     def _form(self) -> dict[str, str]:
@@ -278,8 +292,5 @@ class _InboxHandler(BaseHTTPRequestHandler):
 
 
 def _recipient(principal: auth.Principal, params: dict[str, str]) -> str:
-    """The inbox asked for (``recipient``), else the caller's own (by email, else subject)."""
-    asked = params.get("recipient", "").removeprefix("recipients/")
-    if asked:
-        return asked
-    return recipient_id_for(principal.email) if principal.email else principal.subject
+    """The inbox asked for (``recipient``), else the caller's own (``me``: by person id)."""
+    return params.get("recipient", "").removeprefix("recipients/") or ME

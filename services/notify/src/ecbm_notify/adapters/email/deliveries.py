@@ -43,6 +43,8 @@ class ClaimedDelivery:
     email: str | None
     display_name: str
     language: str | None
+    # The address waiting for verification (only a verification mail goes there).
+    pending_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ class Deliveries:
         )
         rows = self.connection.execute(
             select(deliveries, recipients.c.email, recipients.c.display_name,
-                   recipients.c.preferred_language)
+                   recipients.c.preferred_language, recipients.c.pending_email)
             .select_from(deliveries.outerjoin(recipients,
                                               recipients.c.id == deliveries.c.recipient_id))
             .where(deliveries.c.id.in_(ids))
@@ -214,6 +216,7 @@ class Deliveries:
                     email=row.email,
                     display_name=row.display_name or "",
                     language=row.preferred_language,
+                    pending_email=row.pending_email,
                 )
                 for row in rows
             ),

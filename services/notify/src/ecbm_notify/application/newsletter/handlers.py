@@ -23,7 +23,6 @@ from ecbm_notify.application.newsletter import commands, queries
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import Campaign, CampaignNotFound, Draft
 from ecbm_notify.domain.preferences import DEFAULTS, Channel, Topic
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.subscriber import CONFIRMATION_PURPOSE, Subscriber, checked_email
 from ecbm_runtime.errors import Conflict, FieldViolation, InvalidArgument, NotFound, RuleViolation
 from ecbm_runtime.ids import new_id
@@ -155,8 +154,10 @@ def subscribe(command: commands.Subscribe, deps: NotifyDependencies) -> None:
     """Pending until confirmed; the link is mailed now. Saying nothing about whether the
     address was known keeps the endpoint from telling strangers who subscribed."""
     email = checked_email(command.email)
-    subscriber_id = recipient_id_for(email)
     with deps.uow() as work:
+        work.lock_appends()  # two first subscriptions of one address: one subscriber
+        found = work.views.campaigns.subscriber_id_by_email(email)
+        subscriber_id = found or new_id("subscriber")  # random: no address leads to it
         repository = work.repository(Subscriber)
         subscriber = repository.find(subscriber_id)
         if subscriber is None:
