@@ -28,6 +28,7 @@ from ecbm_notify.adapters.live import Fanout
 from ecbm_notify.adapters.newsletter.mail import Links
 from ecbm_notify.adapters.newsletter.sends import Addressee, Outcome
 from ecbm_notify.adapters.newsletter.views import CampaignCounts, CampaignView, Page, SubscriberView
+from ecbm_notify.adapters.people.contacts import Contacts
 from ecbm_notify.adapters.people.people import People, PersonDetails
 from ecbm_notify.adapters.templates import TemplateRenderer
 from ecbm_notify.adapters.views import NotifyViews
@@ -666,12 +667,30 @@ def make_digests(app: Notify, frequency: Frequency, now: datetime, schedule: Dig
     return int(bus.handle(MakeDigests(frequency=frequency, now=now)))
 
 
+def member(
+    person_id: str, email: str, consent: bool = True, name: str = "Member"
+) -> registry.PersonJoined:
+    """A registry person who joined with ``email``."""
+    return registry.PersonJoined(
+        person_id=person_id, display_name=name, email=email, preferred_language="en",
+        contact_by_email=consent, country="BE", roles=[], occurred_at=datetime.now(UTC),
+    )  # fmt: skip
+
+
 def recipient_of(app: Notify, email: str) -> str:
     """The id of a recipient with this address, verified or waiting (people first)."""
     with app.engine.connect() as connection:
         found = InboxViews(connection).recipient_by_email(email)
     assert found is not None, f"no recipient has {email}"
     return found.id
+
+
+def contact_recipient(app: Notify, organisation_id: str = "org1") -> str:
+    """The recipient of an organisation's contact."""
+    with app.engine.connect() as connection:
+        found = Contacts(connection).contact_of(organisation_id)
+    assert found is not None, f"notify knows no contact of {organisation_id}"
+    return found
 
 
 def person_recipient(app: Notify, person_id: str) -> str:

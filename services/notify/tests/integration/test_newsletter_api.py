@@ -19,6 +19,8 @@ from ecbm_notify.adapters.people.people import People, PersonDetails
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.newsletter import commands
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, bootstrap
+from ecbm_notify.domain.recipients import Addresses
+from ecbm_runtime.ids import new_id
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.testing import api_in_process, bearer, free_port, violations
 
@@ -65,7 +67,9 @@ def test_editors_run_a_campaign_from_draft_to_sent_over_grpc(
     with notify.engine.begin() as connection:
         for n in range(3):
             People(connection).remember_person(
-                PersonDetails(f"p{n}", f"p{n}@example.org", f"P {n}", "nl", True)
+                PersonDetails(f"p{n}", f"p{n}@example.org", f"P {n}", "nl", True),
+                Addresses(verified=f"p{n}@example.org"),
+                new_id("recipient"),
             )
     created = api.stub.CreateCampaign(
         pb.CreateCampaignRequest(request_id="dec", campaign=campaign(countries=["BE"])),

@@ -258,9 +258,9 @@ class TestTheInboxTakeover:
 
 
 def test_me_is_nobody_for_a_caller_notify_does_not_know(notify: InMemoryNotify) -> None:
-    with acting_as(Principal(subject="stranger", roles=frozenset({"member"}))):
-        with pytest.raises(NotFound):
-            notify.handle(queries.UnreadCount(recipient_id="me"))
+    stranger = Principal(subject="stranger", roles=frozenset({"member"}))
+    with acting_as(stranger), pytest.raises(NotFound):
+        notify.handle(queries.UnreadCount(recipient_id="me"))
 
 
 def test_recipient_ids_are_random_whoever_gives_the_address() -> None:
