@@ -109,6 +109,13 @@ def _queue_verification(connection: sa.Connection, recipient_id: str, address: s
     """What ``people.handlers`` queues for a new address (the link is signed at send time)."""
     delivery_id = uuid.uuid4().hex
     key = hashlib.sha256(f"email_verification|{address}|notify_0004".encode()).hexdigest()[:48]
+    queued = connection.execute(
+        sa.select(_deliveries.c.id).where(
+            _deliveries.c.source_key == key, _deliveries.c.recipient_id == recipient_id
+        )
+    ).first()
+    if queued is not None:  # applied before (rolled back and applied again)
+        return
     connection.execute(
         sa.insert(_deliveries).values(
             id=delivery_id, source_key=key, recipient_id=recipient_id, channel="email",
