@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import http.client
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -133,7 +133,7 @@ class TestTheInboxTakeover:
         attacker = bearer("member", subject="p-attacker", email=SHARED)
         parent = f"recipients/{victim}"
         stub = live_api.stub
-        calls = [
+        calls: list[Callable[[], object]] = [
             lambda: stub.ListNotifications(
                 pb.ListNotificationsRequest(parent=parent), metadata=attacker),
             lambda: stub.UnreadCount(pb.UnreadCountRequest(parent=parent), metadata=attacker),

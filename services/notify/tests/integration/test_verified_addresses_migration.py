@@ -4,6 +4,7 @@ are sent a link; contacts keep theirs; it rolls back and applies again, on both 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -20,7 +21,7 @@ OLD_RECIPIENTS = sa.table(
     *(sa.column(name) for name in ("id", "email", "display_name", "person_id",
                                    "contact_by_email")),
 )  # fmt: skip
-OLD_ROWS = [
+OLD_ROWS: list[dict[str, Any]] = [
     {"id": "r-maria", "email": "maria@example.org", "display_name": "Maria",
      "person_id": "p1", "contact_by_email": True},
     {"id": "r-jan", "email": "jan@example.org", "display_name": "Jan",
