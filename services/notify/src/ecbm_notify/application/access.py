@@ -16,7 +16,8 @@ from ecbm_runtime.errors import NotFound, PermissionDenied
 
 ME = "me"
 Owner = Callable[[], RecipientView | None]
-VerifiedAddress = Callable[[str], str | None]
+# Person id -> their recipient's id, or their verified address.
+ByPerson = Callable[[str], str | None]
 
 
 class NoInboxYet(NotFound):
@@ -30,7 +31,7 @@ def _caller() -> Principal:
     return principal
 
 
-def resolve_recipient(recipient_id: str, recipient_of_person: VerifiedAddress) -> str:
+def resolve_recipient(recipient_id: str, recipient_of_person: ByPerson) -> str:
     """``me``: the caller's own recipient, found by their person id; any other id as given."""
     if recipient_id != ME:
         return recipient_id
@@ -40,7 +41,7 @@ def resolve_recipient(recipient_id: str, recipient_of_person: VerifiedAddress) -
     return found
 
 
-def check_may_use_inbox(owner: Owner, verified_address_of: VerifiedAddress) -> None:
+def check_may_use_inbox(owner: Owner, verified_address_of: ByPerson) -> None:
     """Editors use any inbox; everyone else only their own (looked up only then).
 
     An unknown recipient is refused like another person's: the answer tells nobody which
