@@ -50,9 +50,9 @@ def _refused(call: Callable[[], Any]) -> grpc.StatusCode:
 
 
 def test_a_member_giving_the_victims_address_gets_nothing_of_the_victims_inbox(
-    slice_on: Start, sqlite_storage: dict[str, str]
+    slice_on: Start, storage: dict[str, str]
 ) -> None:
-    processes = slice_on(sqlite_storage)
+    processes = slice_on(storage)
     _registry, notify, channels = stubs(processes)
     people = people_pb2_grpc.PeopleServiceStub(channels[0])
     shared = f"{uuid.uuid4().hex[:8]}@example.org"
