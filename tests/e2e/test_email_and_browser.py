@@ -1,6 +1,7 @@
-"""A registry command ends as an e-mail in a real SMTP server and, at the same time, as a
-live message in the contact's open inbox page (headless Chromium over SSE); the mail's
-one-click unsubscribe link works against the running notify."""
+"""A member verifies their address by the link mailed to a real SMTP server; their approval
+then ends as an e-mail and, at the same time, as a live message in their open inbox page
+(headless Chromium over SSE); a contact's mail's one-click unsubscribe link works against
+the running notify."""
 
 from __future__ import annotations
 
@@ -12,11 +13,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
-from test_live_inbox_browser import CHROMIUM, CHROMIUM_ARGS, open_inbox, register_programme
+from test_live_inbox_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    WELCOME,
+    approve,
+    join_as_member,
+    open_inbox,
+    register_programme,
+)
 
 from ecbm_notify.adapters.smtp_sink import SmtpSink
-from ecbm_runtime.auth import issue_token
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import free_port, wait_until
 
 from conftest import stubs
@@ -45,27 +52,43 @@ def sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpSink]:
     found.stop()
 
 
-def test_a_registry_command_ends_as_an_email_and_a_live_browser_message(
+def test_a_verified_member_gets_mail_and_live_messages_and_can_unsubscribe_in_one_click(
     slice_on: Start, sqlite_storage: dict[str, str], chromium: Browser, sink: SmtpSink
 ) -> None:
     processes = slice_on(sqlite_storage)
-    registry, _notify, _channels = stubs(processes)
+    registry, _notify, channels = stubs(processes)
     email = f"{uuid.uuid4().hex[:8]}@example.org"
-    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "contact", ["member"], 600, email)
+    notify_http = f"http://127.0.0.1:{processes['notify'].http_port}"
+    token, membership = join_as_member(channels[0], _notify, email)
+    wait_until(lambda: sink.to(email), timeout=20, message="the verification mail")
+    [link_mail] = sink.to(email)  # the only mail an unverified address gets
+    assert link_mail.message["Subject"] == "Please confirm your e-mail address"
+    verify = urlsplit(re.findall(r"http://\S+/verify-email\?token=\S+", link_mail.part("plain"))[0])
+    with urllib.request.urlopen(f"{notify_http}{verify.path}?{verify.query}", timeout=10) as page:
+        assert email in page.read().decode()  # GET: shows what it would do
+    confirm = urllib.request.Request(f"{notify_http}{verify.path}?{verify.query}", data=b"",
+                                     method="POST")  # fmt: skip
+    with urllib.request.urlopen(confirm, timeout=10) as response:
+        assert "Your e-mail address is confirmed" in response.read().decode()
     page = open_inbox(chromium, processes["notify"], token)
 
-    register_programme(registry, email, "Buddy Up")
+    approve(channels[0], membership)
 
-    item = page.locator("#notifications li", has_text="Buddy Up is now in the registry")
+    item = page.locator("#notifications li", has_text=WELCOME)
     expect(item).to_have_class("unread", timeout=20_000)
-    wait_until(lambda: sink.to(email), timeout=20, message="the e-mail in the SMTP sink")
-    [mail] = sink.to(email)
+    wait_until(lambda: len(sink.to(email)) == 2, timeout=20, message="the welcome e-mail")
+    assert sink.to(email)[1].message["Subject"] == WELCOME
+
+    # An organisation's contact (its address as given, no person) unsubscribes in one click.
+    contact = f"contact-{uuid.uuid4().hex[:8]}@example.org"
+    register_programme(registry, contact, "Buddy Up")
+    wait_until(lambda: sink.to(contact), timeout=20, message="the contact's e-mail")
+    [mail] = sink.to(contact)
     assert mail.message["Subject"] == "Buddy Up is now in the registry"
     assert "Your programme Buddy Up (BE) was registered" in mail.part("plain")
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     link = urlsplit(re.findall(r"<(.+)>", mail.message["List-Unsubscribe"])[0])
-    notify_http = f"http://127.0.0.1:{processes['notify'].http_port}"
     request = urllib.request.Request(
         f"{notify_http}{link.path}?{link.query}", data=b"List-Unsubscribe=One-Click",
         method="POST",

@@ -1,5 +1,5 @@
-"""The live web inbox in a real browser: a programme registered through the registry's gRPC
-API shows up in the open inbox page of its organisation's contact, without a reload."""
+"""The live web inbox in a real browser: a membership approved through the registry's gRPC
+API shows up in the member's open inbox page (their own, by person id), without a reload."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import grpc
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from ecbm.notify.v1 import notify_pb2 as npb
+from ecbm.registry.v1 import people_pb2 as ppb
+from ecbm.registry.v1 import people_pb2_grpc
 from ecbm.registry.v1 import registry_pb2 as rpb
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
-from ecbm_runtime.testing import bearer
+from ecbm_runtime.testing import bearer, wait_until
 
 from conftest import stubs
 from platform_processes import ServiceProcesses
@@ -26,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 Start = Callable[[dict[str, str]], dict[str, ServiceProcesses]]
+WELCOME = "Welcome: your membership of the Center is approved"
 
 
 @pytest.fixture
@@ -45,19 +50,19 @@ def open_inbox(browser: Browser, notify: ServiceProcesses, token: str) -> Page:
     return page
 
 
-def test_a_registered_programme_appears_in_the_open_inbox_without_reload(
+def test_an_approval_appears_in_the_members_open_inbox_without_reload(
     slice_on: Start, sqlite_storage: dict[str, str], browser: Browser
 ) -> None:
     processes = slice_on(sqlite_storage)
-    registry, _notify, _channels = stubs(processes)
+    _registry, notify, channels = stubs(processes)
     email = f"{uuid.uuid4().hex[:8]}@example.org"
-    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "contact", ["member"], 600, email)
+    token, membership = join_as_member(channels[0], notify, email)
     page = open_inbox(browser, processes["notify"], token)
     expect(page.locator("#unread-count")).to_have_text("0")
 
-    register_programme(registry, email, "Buddy Up")
+    approve(channels[0], membership)
 
-    item = page.locator("#notifications li", has_text="Buddy Up is now in the registry")
+    item = page.locator("#notifications li", has_text=WELCOME)
     expect(item).to_have_class("unread", timeout=20_000)
     expect(page.locator("#unread-count")).to_have_text("1")
     item.click()
@@ -65,6 +70,41 @@ def test_a_registered_programme_appears_in_the_open_inbox_without_reload(
     expect(item).not_to_have_class("unread")
     assert page.evaluate("window.loadedOnce") is True
     assert token not in _logs(processes["notify"])
+
+
+def join_as_member(registry_channel: Any, notify: Any, email: str) -> tuple[str, str]:
+    """A member joins the registry as themself (the token's subject) and applies for
+    membership; once notify knows them: their token and membership's name."""
+    subject = f"p-{uuid.uuid4().hex[:10]}"
+    token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", subject, ["member"], 600, email)
+    member = (("authorization", f"Bearer {token}"),)
+    people = people_pb2_grpc.PeopleServiceStub(registry_channel)
+    person = people.CreatePerson(
+        ppb.CreatePersonRequest(request_id=str(uuid.uuid4()), person=ppb.Person(
+            display_name="Maria Ionescu", email=email, country="RO", contact_by_email=True,
+        )),
+        metadata=member,
+    )  # fmt: skip
+    membership = f"{person.name}/membership"
+    people.ApplyForMembership(ppb.ApplyForMembershipRequest(name=membership), metadata=member)
+    wait_until(lambda: _known(notify, member), timeout=30, message="notify knows the member")
+    return token, membership
+
+
+def approve(registry_channel: Any, membership: str) -> None:
+    people = people_pb2_grpc.PeopleServiceStub(registry_channel)
+    people.ApproveMembership(ppb.ApproveMembershipRequest(name=membership), metadata=EDITOR)
+
+
+def _known(notify: Any, member: Any) -> bool:
+    """Their own inbox (``recipients/me``) exists once notify handled PersonJoined."""
+    try:
+        notify.UnreadCount(npb.UnreadCountRequest(parent="recipients/me"), metadata=member)
+    except grpc.RpcError as error:
+        if error.code() == grpc.StatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
 
 
 def register_programme(registry: Any, contact_email: str, name: str) -> None:

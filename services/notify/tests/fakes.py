@@ -18,12 +18,18 @@ from pydantic import BaseModel
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.email.deliveries import ClaimedDelivery, DeliveryView, NewDelivery
-from ecbm_notify.adapters.inbox.views import NotificationPage, NotificationView, RecipientView
+from ecbm_notify.adapters.inbox.views import (
+    InboxViews,
+    NotificationPage,
+    NotificationView,
+    RecipientView,
+)
 from ecbm_notify.adapters.live import Fanout
 from ecbm_notify.adapters.newsletter.mail import Links
 from ecbm_notify.adapters.newsletter.sends import Addressee, Outcome
 from ecbm_notify.adapters.newsletter.views import CampaignCounts, CampaignView, Page, SubscriberView
-from ecbm_notify.adapters.people.people import PersonDetails
+from ecbm_notify.adapters.people.contacts import Contacts
+from ecbm_notify.adapters.people.people import People, PersonDetails
 from ecbm_notify.adapters.templates import TemplateRenderer
 from ecbm_notify.adapters.views import NotifyViews
 from ecbm_notify.application.dependencies import NotifyDependencies
@@ -32,14 +38,18 @@ from ecbm_notify.application.email.outbound import DigestSchedule, Outbound, Uns
 from ecbm_notify.application.email.sending import SendReport
 from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.application.newsletter.context import Newsletter
+from ecbm_notify.application.people.commands import VerifyEmail
 from ecbm_notify.bootstrap import NOTIFY, Notify
+from ecbm_notify.domain import verification
 from ecbm_notify.domain.campaign import Audience, Campaign
 from ecbm_notify.domain.delivery import DUE, DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Preferences, Topic
-from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
+from ecbm_notify.domain.recipients import Addresses, normalised_email
 from ecbm_notify.domain.subscriber import CONFIRMATION_TYPE, Subscriber
+from ecbm_notify.domain.verification import VERIFICATION_VALID_FOR
 from ecbm_runtime.aggregate import Aggregate
 from ecbm_runtime.context import MessageContext
+from ecbm_runtime.ids import new_id
 from ecbm_runtime.in_memory import InMemoryRecords, fixed_views, in_memory_units_of_work
 from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.messagebus import MessageBus
@@ -101,11 +111,12 @@ def aggregates(records: InMemoryRecords, cls: type[A]) -> dict[str, A]:
 @dataclass
 class Recipient:
     id: str
-    email: str
+    email: str | None
     display_name: str
     person_id: str | None = None
     language: str | None = None
     contact_by_email: bool | None = None
+    pending_email: str | None = None
 
 
 @dataclass
@@ -124,8 +135,13 @@ class FakeTables:
     leases: dict[str, str] = field(default_factory=dict)
 
     def recipient_by_email(self, email: str) -> Recipient | None:
+        """People first, like the SQL view."""
         email = normalised_email(email)
-        return next((r for r in self.recipients.values() if r.email == email), None)
+        found = [r for r in self.recipients.values() if email in (r.email, r.pending_email)]
+        return min(found, key=lambda r: (r.person_id is None, r.id), default=None)
+
+    def person(self, person_id: str) -> Recipient:
+        return next(r for r in self.recipients.values() if r.person_id == person_id)
 
 
 class FakeInbox:
@@ -183,7 +199,9 @@ class FakeInbox:
         found = self.tables.recipients.get(recipient_id)
         if found is None:
             return None
-        return RecipientView(found.id, found.email, found.display_name, found.person_id)
+        return RecipientView(
+            found.id, found.email, found.display_name, found.person_id, found.pending_email
+        )
 
     def erase_inbox(self, recipient_id: str) -> list[str]:
         return [v.id for v in self._views() if v.recipient_id == recipient_id]
@@ -194,11 +212,13 @@ class FakeContacts:
         self.tables = tables
 
     def remember_recipient(self, email: str, display_name: str) -> str:
-        found = self.tables.recipient_by_email(email)
+        email = normalised_email(email)
+        contacts = self.tables.recipients.values()
+        found = next((r for r in contacts if r.email == email and r.person_id is None), None)
         if found is not None:
             found.display_name = display_name
             return found.id
-        recipient = Recipient(recipient_id_for(email), normalised_email(email), display_name)
+        recipient = Recipient(new_id("recipient"), email, display_name)
         self.tables.recipients[recipient.id] = recipient
         return recipient.id
 
@@ -227,20 +247,36 @@ class FakePeople:
     def is_forgotten(self, person_id: str) -> bool:
         return person_id in self.tables.forgotten
 
-    def remember_person(self, person: PersonDetails) -> str:
-        recipient_id = self.recipient_of_person(person.person_id)
-        by_email = self.tables.recipient_by_email(person.email)
-        recipient_id = recipient_id or (by_email.id if by_email else None)
-        recipient_id = recipient_id or recipient_id_for(person.email)
+    def addresses(self, recipient_id: str) -> Addresses:
+        found = self.tables.recipients.get(recipient_id)
+        return Addresses(found.email, found.pending_email) if found else Addresses()
+
+    def consent_of(self, recipient_id: str) -> bool:
+        found = self.tables.recipients.get(recipient_id)
+        return found is not None and found.contact_by_email is True
+
+    def remember_person(
+        self, person: PersonDetails, addresses: Addresses, new_recipient_id: str
+    ) -> str:
+        recipient_id = self.recipient_of_person(person.person_id) or new_recipient_id
         self.tables.recipients[recipient_id] = Recipient(
             recipient_id,
-            normalised_email(person.email),
+            addresses.verified,
             person.display_name,
             person.person_id,
             person.preferred_language,
             person.contact_by_email,
+            addresses.pending,
         )
         return recipient_id
+
+    def set_addresses(self, recipient_id: str, addresses: Addresses) -> None:
+        found = self.tables.recipients[recipient_id]
+        found.email, found.pending_email = addresses.verified, addresses.pending
+
+    def verified_address_of(self, person_id: str) -> str | None:
+        found = [r for r in self.tables.recipients.values() if r.person_id == person_id]
+        return found[0].email if found else None
 
     def recipient_of_person(self, person_id: str) -> str | None:
         found = [r.id for r in self.tables.recipients.values() if r.person_id == person_id]
@@ -334,6 +370,7 @@ class FakeDeliveries:
                     recipient.email if recipient else None,
                     recipient.display_name if recipient else "",
                     recipient.language if recipient else None,
+                    recipient.pending_email if recipient else None,
                 )
             )
         return claimed
@@ -422,6 +459,10 @@ class FakeCampaigns:
     def opted_out(self, recipient_id: str) -> bool:
         key = (recipient_id, Topic.NEWSLETTER, Channel.EMAIL)
         return self.tables.preferences.get(key) == Frequency.OFF
+
+    def subscriber_id_by_email(self, email: str) -> str | None:
+        found = aggregates(self.records, Subscriber)
+        return next((id for id, sub in found.items() if sub.email == email), None)
 
     def subscriber(self, subscriber_id: str) -> SubscriberView | None:
         found = aggregates(self.records, Subscriber).get(subscriber_id)
@@ -634,3 +675,54 @@ def make_digests(app: Notify, frequency: Frequency, now: datetime, schedule: Dig
     """The worker's ``MakeDigests`` at ``now`` on ``schedule``."""
     bus = MessageBus(NOTIFY.handlers, replace(app.dependencies, digests=schedule))
     return int(bus.handle(MakeDigests(frequency=frequency, now=now)))
+
+
+def member(
+    person_id: str, email: str, consent: bool = True, name: str = "Member"
+) -> registry.PersonJoined:
+    """A registry person who joined with ``email``."""
+    return registry.PersonJoined(
+        person_id=person_id, display_name=name, email=email, preferred_language="en",
+        contact_by_email=consent, country="BE", roles=[], occurred_at=datetime.now(UTC),
+    )  # fmt: skip
+
+
+def recipient_of(app: Notify, email: str) -> str:
+    """The id of a recipient with this address, verified or waiting (people first)."""
+    with app.engine.connect() as connection:
+        found = InboxViews(connection).recipient_by_email(email)
+    assert found is not None, f"no recipient has {email}"
+    return found.id
+
+
+def contact_recipient(app: Notify, organisation_id: str = "org1") -> str:
+    """The recipient of an organisation's contact."""
+    with app.engine.connect() as connection:
+        found = Contacts(connection).contact_of(organisation_id)
+    assert found is not None, f"notify knows no contact of {organisation_id}"
+    return found
+
+
+def person_recipient(app: Notify, person_id: str) -> str:
+    with app.engine.connect() as connection:
+        found = People(connection).recipient_of_person(person_id)
+    assert found is not None, f"notify does not know {person_id}"
+    return found
+
+
+def verification_link_token(app: Notify, person_id: str, now: datetime | None = None) -> str:
+    """The token the verification mail of the person's waiting address carries."""
+    recipient_id = person_recipient(app, person_id)
+    with app.engine.connect() as connection:
+        pending = People(connection).addresses(recipient_id).pending
+    assert pending is not None, f"{person_id} has no address waiting"
+    return verification.issue(
+        app.dependencies.keys.key, recipient_id, pending, now or datetime.now(UTC),
+        VERIFICATION_VALID_FOR,
+    )  # fmt: skip
+
+
+def verify_address(app: Notify, person_id: str) -> str:
+    """The person follows the link to their waiting address (the real handler); its id."""
+    app.bus.handle(VerifyEmail(token=verification_link_token(app, person_id)))
+    return person_recipient(app, person_id)

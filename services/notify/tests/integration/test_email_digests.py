@@ -7,19 +7,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import pytest
-from tests.fakes import make_digests, send_due
+from tests.fakes import contact_recipient, make_digests, send_due
 
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_notify.application.email import commands, queries
 from ecbm_notify.application.email.outbound import DigestSchedule, Outbound
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain.preferences import Frequency
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
 
 CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them
 SCHEDULE = DigestSchedule(hour=7, weekday=0)
 MONDAY_8 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
 
 
 class RegistryEvents(Protocol):
@@ -38,8 +39,8 @@ def outbound(smtp_sink: SmtpSink) -> Iterator[Outbound]:
 
 
 def choose(notify: Notify, frequency: str) -> None:
-    contact = recipient_id_for(CONTACT)
-    with acting_as(Principal(subject=contact, roles=frozenset({"member"}))):
+    contact = contact_recipient(notify)
+    with acting_as(EDITOR):
         notify.bus.handle(commands.UpdatePreferences(recipient_id=contact, entries=[
             commands.PreferenceEntry(topic="registry", channel="email", frequency=frequency),
         ]))  # fmt: skip
@@ -104,8 +105,8 @@ def test_the_digests_unsubscribe_link_stops_every_digested_topic(
     done = notify.bus.handle(commands.Unsubscribe(token=token))
 
     assert done.topics == ["registry"]
-    contact = recipient_id_for(CONTACT)
-    with acting_as(Principal(subject=contact, roles=frozenset({"member"}))):
+    contact = contact_recipient(notify)
+    with acting_as(EDITOR):
         chosen = notify.bus.handle(queries.GetPreferences(recipient_id=contact))
     email = {p.topic: p.frequency for p in chosen if p.channel == "email"}
     assert email["registry"] == "off"

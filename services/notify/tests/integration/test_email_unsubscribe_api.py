@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import grpc
 import pytest
-from tests.fakes import send_due
+from tests.fakes import contact_recipient, member, send_due, verify_address
 
 from ecbm.notify.v1 import notify_pb2 as pb
 from ecbm_notify.adapters.smtp_sink import SmtpSink
@@ -20,12 +20,12 @@ from ecbm_notify.application.email.outbound import Outbound
 from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_notify.domain import unsubscribe
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import bearer
 
 CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them
-CONTACT_ID = recipient_id_for(CONTACT)
+# Person p-an verified the contact's address, so uses the contact's preference centre.
+READER = "p-an"
 
 
 class RegistryEvents(Protocol):
@@ -56,10 +56,18 @@ def call(port: int, method: str, target: str, body: str = "") -> tuple[int, str]
         connection.close()
 
 
-def email_preference(live_api: Any, topic: str = "registry") -> int:
+def contact_reader(notify: Notify, registry_events: RegistryEvents) -> str:
+    """The organisation and p-an, who verified its contact's address; the contact's id."""
+    registry_events.organisation()
+    registry_events.deliver(member(READER, CONTACT))
+    verify_address(notify, READER)
+    return contact_recipient(notify)
+
+
+def email_preference(live_api: Any, notify: Notify, topic: str = "registry") -> int:
     found = live_api.stub.GetPreferences(
-        pb.GetPreferencesRequest(name=f"recipients/{CONTACT_ID}/preferences"),
-        metadata=bearer("member", subject=CONTACT_ID),
+        pb.GetPreferencesRequest(name=f"recipients/{contact_recipient(notify)}/preferences"),
+        metadata=bearer("member", subject=READER),
     )
     [entry] = [p for p in found.preferences if (p.topic, p.channel) == (topic, "email")]
     return int(entry.frequency)
@@ -69,7 +77,7 @@ def test_one_click_unsubscribe_from_a_received_mail(
     notify: Notify, registry_events: RegistryEvents, live_api: Any, outbound: Outbound,
     smtp_sink: SmtpSink,
 ) -> None:  # fmt: skip
-    registry_events.organisation()
+    contact_reader(notify, registry_events)
     registry_events.programme("Buddy Up")
     send_due(notify, outbound, datetime.now(UTC))
     [mail] = smtp_sink.to(CONTACT)
@@ -80,11 +88,11 @@ def test_one_click_unsubscribe_from_a_received_mail(
 
     status, page = call(live_api.http_port, "GET", path)
     assert status == 200 and '<form method="post"' in page
-    assert email_preference(live_api) == pb.FREQUENCY_IMMEDIATELY  # a GET changes nothing
+    assert email_preference(live_api, notify) == pb.FREQUENCY_IMMEDIATELY  # a GET changes nothing
 
     status, page = call(live_api.http_port, "POST", path, "List-Unsubscribe=One-Click")
     assert status == 200 and "No more e-mails about: registry" in page
-    assert email_preference(live_api) == pb.FREQUENCY_OFF
+    assert email_preference(live_api, notify) == pb.FREQUENCY_OFF
 
     registry_events.programme("Mentor Me")
     send_due(notify, outbound, datetime.now(UTC))
@@ -95,14 +103,22 @@ def test_one_click_unsubscribe_from_a_received_mail(
 def test_a_forged_or_expired_token_gets_a_400_page_and_changes_nothing(
     notify: Notify, registry_events: RegistryEvents, live_api: Any, forge: str
 ) -> None:
-    registry_events.organisation()
+    contact_reader(notify, registry_events)
     key, jwt_key = DEVELOPMENT_LINK_KEY, DEVELOPMENT_JWT_SECRET.encode()
     now = datetime.now(UTC)
     token = {
-        "other key": unsubscribe.issue(b"x" * 40, CONTACT_ID, "registry", now, timedelta(days=1)),
-        "jwt key": unsubscribe.issue(jwt_key, CONTACT_ID, "registry", now, timedelta(days=1)),
-        "expired": unsubscribe.sign(key, CONTACT_ID, "registry", now - timedelta(seconds=1)),
-        "tampered": unsubscribe.issue(key, CONTACT_ID, "registry", now, timedelta(days=1))[:-3]
+        "other key": unsubscribe.issue(
+            b"x" * 40, contact_recipient(notify), "registry", now, timedelta(days=1)
+        ),
+        "jwt key": unsubscribe.issue(
+            jwt_key, contact_recipient(notify), "registry", now, timedelta(days=1)
+        ),
+        "expired": unsubscribe.sign(
+            key, contact_recipient(notify), "registry", now - timedelta(seconds=1)
+        ),
+        "tampered": unsubscribe.issue(
+            key, contact_recipient(notify), "registry", now, timedelta(days=1)
+        )[:-3]
         + "AAA",
         "garbage": "not%20a%20token",
     }[forge]
@@ -111,18 +127,17 @@ def test_a_forged_or_expired_token_gets_a_400_page_and_changes_nothing(
                             "List-Unsubscribe=One-Click")  # fmt: skip
         assert status == 400, page
         assert "This unsubscribe link does not work" in page and "Nothing was changed" in page
-    assert email_preference(live_api) == pb.FREQUENCY_IMMEDIATELY
+    assert email_preference(live_api, notify) == pb.FREQUENCY_IMMEDIATELY
 
 
 def test_the_preference_centre_over_grpc(
     notify: Notify, registry_events: RegistryEvents, live_api: Any
 ) -> None:
-    registry_events.organisation()
-    name = f"recipients/{CONTACT_ID}/preferences"
+    name = f"recipients/{contact_reader(notify, registry_events)}/preferences"
     update = pb.UpdatePreferencesRequest(preferences=pb.Preferences(name=name, preferences=[
         pb.Preference(topic="events", channel="email", frequency=pb.FREQUENCY_DAILY_DIGEST),
     ]))  # fmt: skip
-    changed = live_api.stub.UpdatePreferences(update, metadata=bearer("member", subject=CONTACT_ID))
+    changed = live_api.stub.UpdatePreferences(update, metadata=bearer("member", subject=READER))
     by_key = {(p.topic, p.channel): p for p in changed.preferences}
     assert len(by_key) == 12
     assert by_key[("events", "email")].frequency == pb.FREQUENCY_DAILY_DIGEST
@@ -134,7 +149,7 @@ def test_the_preference_centre_over_grpc(
         pb.Preference(topic="events", channel="web", frequency=pb.FREQUENCY_WEEKLY_DIGEST),
     ]))  # fmt: skip
     with pytest.raises(grpc.RpcError) as raised:
-        live_api.stub.UpdatePreferences(bad, metadata=bearer("member", subject=CONTACT_ID))
+        live_api.stub.UpdatePreferences(bad, metadata=bearer("member", subject=READER))
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "preferences[0].frequency" in (raised.value.details() or "")
 
@@ -166,8 +181,9 @@ def test_the_delivery_log_over_grpc_pages_and_is_for_admins(
     names = {d.name for d in [*first.deliveries, *second.deliveries]}
     assert len(names) == 3
     queued = live_api.stub.ListDeliveries(
-        pb.ListDeliveriesRequest(recipient=f"recipients/{CONTACT_ID}", status="queued",
-                                 notification_type="programme_registered"), metadata=admin,
+        pb.ListDeliveriesRequest(recipient=f"recipients/{contact_recipient(notify)}",
+                                 status="queued", notification_type="programme_registered"),
+        metadata=admin,
     )  # fmt: skip
     assert queued.total_size == 3
     assert [e.status for e in queued.deliveries[0].history] == ["queued"]

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from tests.fakes import delivered, organisation_registered, programme_registered
+from tests.fakes import (
+    contact_recipient,
+    delivered,
+    member,
+    organisation_registered,
+    programme_registered,
+    verify_address,
+)
 
+from ecbm_notify.adapters.people.contacts import Contacts
 from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.bootstrap import Notify
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.inbox import DuplicateDelivery
@@ -22,7 +29,7 @@ def deliver(notify: Notify, event: object, event_id: str) -> None:
 
 def inbox(notify: Notify, principal: Principal = EDITOR) -> list[str]:
     with acting_as(principal):
-        page = notify.bus.handle(ListNotifications(recipient_id=recipient_id_for(CONTACT)))
+        page = notify.bus.handle(ListNotifications(recipient_id=contact_recipient(notify)))
     return [n.title for n in page.notifications]
 
 
@@ -37,7 +44,8 @@ def test_programme_arriving_before_its_organisation_is_delivered_when_it_arrives
     notify: Notify,
 ) -> None:
     deliver(notify, programme_registered(), "e2")
-    assert inbox(notify) == []
+    with notify.engine.connect() as connection:
+        assert Contacts(connection).contact_of("org1") is None  # nobody to tell yet
 
     deliver(notify, organisation_registered(), "e1")
 
@@ -57,8 +65,10 @@ def test_a_redelivered_event_changes_nothing(notify: Notify) -> None:
 def test_a_member_reads_only_their_own_inbox(notify: Notify) -> None:
     deliver(notify, organisation_registered(), "e1")
     deliver(notify, programme_registered(), "e2")
-    owner = Principal(subject="someone", roles=frozenset({"member"}), email=CONTACT)
-    stranger = Principal(subject="other", roles=frozenset({"member"}), email="x@example.org")
+    notify.bus.handle(member("p-an", CONTACT), delivered(member("p-an", CONTACT)))
+    verify_address(notify, "p-an")  # the contact's inbox: for who proved they read its mail
+    owner = Principal(subject="p-an", roles=frozenset({"member"}))
+    stranger = Principal(subject="other", roles=frozenset({"member"}), email=CONTACT)
 
     assert inbox(notify, owner) == ["Buddy Up is now in the registry"]
     with pytest.raises(PermissionDenied):
@@ -74,7 +84,7 @@ def test_newest_notifications_come_first_and_pages_cover_all(notify: Notify) -> 
     with acting_as(EDITOR):
         while True:
             page = notify.bus.handle(
-                ListNotifications(recipient_id=recipient_id_for(CONTACT), page_size=2, after=after)
+                ListNotifications(recipient_id=contact_recipient(notify), page_size=2, after=after)
             )
             titles += [n.title.split(" is ")[0] for n in page.notifications]
             if not page.next_after:

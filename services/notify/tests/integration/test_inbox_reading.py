@@ -5,25 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.fakes import contact_recipient, member, verify_address
 
 from ecbm_notify.application.inbox.commands import MarkAllRead, MarkRead
 from ecbm_notify.application.inbox.queries import GetNotification, ListNotifications, UnreadCount
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.notification import NotificationNotFound
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import PermissionDenied
 
 CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them
-RECIPIENT = recipient_id_for(CONTACT)
-OWNER = Principal(subject="someone", roles=frozenset({"member"}), email=CONTACT)
-STRANGER = Principal(subject="other", roles=frozenset({"member"}), email="x@example.org")
+# The contact's inbox is open to a person who verified the contact's address.
+OWNER = Principal(subject="p-an", roles=frozenset({"member"}))
+STRANGER = Principal(subject="other", roles=frozenset({"member"}), email=CONTACT)
 EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
 
 
 @pytest.fixture
-def three_notifications(registry_events: Any) -> None:
+def three_notifications(registry_events: Any, notify: Notify) -> None:
     registry_events.organisation()
+    registry_events.deliver(member("p-an", CONTACT))
+    verify_address(notify, "p-an")
     for name in ("P 1", "P 2", "P 3"):
         registry_events.programme(name)
 
@@ -34,12 +36,12 @@ def handle(notify: Notify, message: object, principal: Principal = OWNER) -> obj
 
 
 def ids(notify: Notify, unread_only: bool = False) -> list[str]:
-    query = ListNotifications(recipient_id=RECIPIENT, unread_only=unread_only)
+    query = ListNotifications(recipient_id=contact_recipient(notify), unread_only=unread_only)
     return [n.id for n in handle(notify, query).notifications]  # type: ignore[attr-defined]
 
 
 def unread(notify: Notify) -> int:
-    return handle(notify, UnreadCount(recipient_id=RECIPIENT))  # type: ignore[return-value]
+    return handle(notify, UnreadCount(recipient_id=contact_recipient(notify)))  # type: ignore[return-value]
 
 
 @pytest.mark.usefixtures("three_notifications")
@@ -47,21 +49,25 @@ class TestMarkRead:
     def test_marks_the_notification_read_and_lowers_the_unread_count(self, notify: Notify) -> None:
         newest = ids(notify)[0]
 
-        handle(notify, MarkRead(recipient_id=RECIPIENT, notification_id=newest))
+        handle(notify, MarkRead(recipient_id=contact_recipient(notify), notification_id=newest))
 
-        view = handle(notify, GetNotification(recipient_id=RECIPIENT, notification_id=newest))
+        view = handle(
+            notify, GetNotification(recipient_id=contact_recipient(notify), notification_id=newest)
+        )
         assert view.read  # type: ignore[attr-defined]
         assert unread(notify) == 2
         assert newest not in ids(notify, unread_only=True)
 
     def test_marking_an_already_read_notification_again_is_fine(self, notify: Notify) -> None:
         newest = ids(notify)[0]
-        command = MarkRead(recipient_id=RECIPIENT, notification_id=newest)
+        command = MarkRead(recipient_id=contact_recipient(notify), notification_id=newest)
         handle(notify, command)
 
         assert handle(notify, command) is None
 
-        again = handle(notify, GetNotification(recipient_id=RECIPIENT, notification_id=newest))
+        again = handle(
+            notify, GetNotification(recipient_id=contact_recipient(notify), notification_id=newest)
+        )
         assert again.read  # type: ignore[attr-defined]
         assert unread(notify) == 2
 
@@ -75,7 +81,11 @@ class TestMarkRead:
         newest = ids(notify)[0]
 
         with pytest.raises(PermissionDenied):
-            handle(notify, MarkRead(recipient_id=RECIPIENT, notification_id=newest), STRANGER)
+            handle(
+                notify,
+                MarkRead(recipient_id=contact_recipient(notify), notification_id=newest),
+                STRANGER,
+            )
 
         assert unread(notify) == 3
 
@@ -83,21 +93,23 @@ class TestMarkRead:
 @pytest.mark.usefixtures("three_notifications")
 class TestMarkAllRead:
     def test_marks_every_unread_notification_and_says_how_many(self, notify: Notify) -> None:
-        handle(notify, MarkRead(recipient_id=RECIPIENT, notification_id=ids(notify)[0]))
+        handle(
+            notify, MarkRead(recipient_id=contact_recipient(notify), notification_id=ids(notify)[0])
+        )
 
-        marked = handle(notify, MarkAllRead(recipient_id=RECIPIENT))
+        marked = handle(notify, MarkAllRead(recipient_id=contact_recipient(notify)))
 
         assert marked == 2
         assert unread(notify) == 0
         assert ids(notify, unread_only=True) == []
 
     def test_a_second_call_marks_nothing(self, notify: Notify) -> None:
-        handle(notify, MarkAllRead(recipient_id=RECIPIENT))
+        handle(notify, MarkAllRead(recipient_id=contact_recipient(notify)))
 
-        assert handle(notify, MarkAllRead(recipient_id=RECIPIENT)) == 0
+        assert handle(notify, MarkAllRead(recipient_id=contact_recipient(notify))) == 0
 
     def test_an_editor_may_mark_any_inbox(self, notify: Notify) -> None:
-        assert handle(notify, MarkAllRead(recipient_id=RECIPIENT), EDITOR) == 3
+        assert handle(notify, MarkAllRead(recipient_id=contact_recipient(notify)), EDITOR) == 3
 
 
 class TestUnreadCount:
@@ -113,6 +125,7 @@ class TestUnreadCount:
 
         assert unread(notify) == 3
 
+    @pytest.mark.usefixtures("three_notifications")
     def test_a_member_cannot_count_another_persons_inbox(self, notify: Notify) -> None:
-        with pytest.raises(PermissionDenied):
-            handle(notify, UnreadCount(recipient_id=RECIPIENT), STRANGER)
+        with pytest.raises(PermissionDenied):  # not even with the contact's address in the token
+            handle(notify, UnreadCount(recipient_id=contact_recipient(notify)), STRANGER)

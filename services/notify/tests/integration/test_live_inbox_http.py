@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from tests.fakes import contact_recipient, member, verify_address
+
+from ecbm_notify.bootstrap import Notify
 
 CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them
 
@@ -65,15 +68,26 @@ def request(port: int, method: str, path: str, token: str = "") -> tuple[int, An
 
 
 @pytest.fixture
-def member_token(token_for: Callable[..., str]) -> str:
-    return token_for("member", email=CONTACT)
+def member_token(token_for: Callable[..., str], registry_events: Any, notify: Notify) -> str:
+    """Person p-an, who verified the organisation contact's address, so reads its inbox."""
+    registry_events.organisation()
+    registry_events.deliver(member("p-an", CONTACT))
+    verify_address(notify, "p-an")
+    return token_for("member", subject="p-an")
+
+
+def contact_inbox(notify: Notify) -> str:
+    """The query naming the contact's inbox (the token's own would be p-an's)."""
+    return f"recipient={contact_recipient(notify)}"
 
 
 def test_sse_sends_the_count_then_each_new_notification(
-    live_api: Any, registry_events: Any, member_token: str
+    live_api: Any, registry_events: Any, member_token: str, notify: Notify
 ) -> None:
     registry_events.organisation()
-    with events(live_api.http_port, f"access_token={member_token}") as stream:
+    with events(
+        live_api.http_port, f"access_token={member_token}&{contact_inbox(notify)}"
+    ) as stream:
         first = stream.next_event()
         registry_events.programme()
         created = stream.next_event()
@@ -86,16 +100,23 @@ def test_sse_sends_the_count_then_each_new_notification(
 
 
 def test_sse_reports_a_notification_marked_read_over_http(
-    live_api: Any, registry_events: Any, member_token: str
+    live_api: Any, registry_events: Any, member_token: str, notify: Notify
 ) -> None:
     registry_events.organisation()
     registry_events.programme()
-    _, listed = request(live_api.http_port, "GET", "/inbox/notifications", member_token)
+    _, listed = request(
+        live_api.http_port, "GET", f"/inbox/notifications?{contact_inbox(notify)}", member_token
+    )
     note = listed["notifications"][0]
-    with events(live_api.http_port, f"access_token={member_token}") as stream:
+    with events(
+        live_api.http_port, f"access_token={member_token}&{contact_inbox(notify)}"
+    ) as stream:
         stream.next_event()
         status, marked = request(
-            live_api.http_port, "POST", f"/inbox/notifications/{note['id']}/read", member_token
+            live_api.http_port,
+            "POST",
+            f"/inbox/notifications/{note['id']}/read?{contact_inbox(notify)}",
+            member_token,
         )
         change = stream.next_event()
 
@@ -106,18 +127,22 @@ def test_sse_reports_a_notification_marked_read_over_http(
 
 
 def test_sse_resumes_after_the_last_event_id(
-    live_api: Any, registry_events: Any, member_token: str
+    live_api: Any, registry_events: Any, member_token: str, notify: Notify
 ) -> None:
     registry_events.organisation()
     registry_events.programme("Seen")
-    with events(live_api.http_port, f"access_token={member_token}") as stream:
+    with events(
+        live_api.http_port, f"access_token={member_token}&{contact_inbox(notify)}"
+    ) as stream:
         stream.next_event()
         registry_events.programme("Also seen")
         last_id = stream.next_event()["id"]
     registry_events.programme("Missed while away")
 
     resume = {"Last-Event-ID": last_id}
-    with events(live_api.http_port, f"access_token={member_token}", resume) as stream:
+    with events(
+        live_api.http_port, f"access_token={member_token}&{contact_inbox(notify)}", resume
+    ) as stream:
         count, missed = stream.next_event(), stream.next_event()
 
     assert count["data"]["unread_count"] == 3

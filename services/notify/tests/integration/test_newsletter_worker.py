@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
+from tests.fakes import verify_address
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.smtp_sink import SmtpSink
@@ -125,6 +126,7 @@ def test_the_worker_sends_a_due_campaign_to_the_members_the_audience_admits(
     forgotten = registry.PersonForgotten(person_id="di", occurred_at=datetime.now(UTC))
     publish(isolated_amqp_url, forgotten)
     wait_until(lambda: known(notify) == (3, 3), 30, message=f"di forgotten (log: {worker})")
+    verify_address(notify, "ana")  # the others never followed their link: no newsletter
     draft = Draft.model_validate({
         "title": "December", "subject": "Mentoring news",
         "blocks": [{"kind": "paragraph", "text": "The summit is in Ghent."}],
@@ -140,4 +142,5 @@ def test_the_worker_sends_a_due_campaign_to_the_members_the_audience_admits(
         return bool(view.state == "sent")
 
     wait_until(sent, 30, message=f"campaign sent by the worker (log: {worker})")
-    assert [mail.rcpt_tos for mail in smtp_sink.received] == [["ana@example.org"]]
+    newsletters = [m for m in smtp_sink.received if m.message["Subject"] == "Mentoring news"]
+    assert [mail.rcpt_tos for mail in newsletters] == [["ana@example.org"]]

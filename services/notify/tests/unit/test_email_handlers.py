@@ -26,7 +26,9 @@ SAMPLES = template_samples()
 @pytest.fixture
 def notify() -> InMemoryNotify:
     notify = in_memory_notify()
-    notify.tables.recipients["ana"] = Recipient("ana", "ana@example.org", "Ana", language="nl")
+    notify.tables.recipients["ana"] = Recipient(
+        "ana", "ana@example.org", "Ana", person_id="ana", language="nl"
+    )
     return notify
 
 

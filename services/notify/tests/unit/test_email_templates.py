@@ -18,6 +18,7 @@ from ecbm_notify.adapters.templates import (
     language_of,
 )
 from ecbm_notify.domain.catalogue import CATALOGUE, template_samples
+from ecbm_notify.domain.verification import VERIFICATION_TYPE
 
 RENDERER = TemplateRenderer()
 PROGRAMME = {
@@ -82,7 +83,9 @@ def test_a_missing_variable_or_template_fails_validation() -> None:
 
 def test_every_catalogue_entry_has_every_template_in_every_language() -> None:
     samples = template_samples()
-    assert {kind.name for kind in CATALOGUE.values()} | {"digest"} == set(samples)
+    assert {kind.name for kind in CATALOGUE.values()} | {"digest", VERIFICATION_TYPE} == set(
+        samples
+    )
     RENDERER.validate(samples)  # raises TemplateProblem naming what is wrong
 
 

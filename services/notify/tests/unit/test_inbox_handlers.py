@@ -12,15 +12,15 @@ from ecbm_notify.domain.notification import Notification, NotificationCreated, N
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import NotFound, PermissionDenied
 
-OWNER = Principal(subject="ana", roles=frozenset({"member"}), email="ana@example.org")
-STRANGER = Principal(subject="bo", roles=frozenset({"member"}), email="bo@example.org")
-INBOX = "ana"  # the owner's subject is their recipient id
+OWNER = Principal(subject="p-ana", roles=frozenset({"member"}))
+STRANGER = Principal(subject="p-bo", roles=frozenset({"member"}))
+INBOX = "r-ana"  # the recipient of person p-ana (the token's subject)
 
 
 @pytest.fixture
 def notify() -> Iterator[InMemoryNotify]:
     notify = in_memory_notify()
-    notify.tables.recipients[INBOX] = Recipient(INBOX, "ana@example.org", "Ana")
+    notify.tables.recipients[INBOX] = Recipient(INBOX, "ana@example.org", "Ana", "p-ana")
     with acting_as(OWNER):
         yield notify
 

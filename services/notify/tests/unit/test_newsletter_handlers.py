@@ -21,7 +21,6 @@ from ecbm_notify.domain.campaign import (
     Draft,
 )
 from ecbm_notify.domain.preferences import Channel, Frequency, Topic
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.subscriber import (
     CONFIRMATION_PURPOSE,
     ConfirmationReplaced,
@@ -154,7 +153,7 @@ def test_subscribe_does_the_same_work_whatever_the_address_state(
                 commands.ConfirmSubscription(token=token_of(confirmation_link(notify, email)))
             )
         if state == "unsubscribed":  # by the newsletter's unsubscribe link
-            key = (recipient_id_for(email), Topic.NEWSLETTER, Channel.EMAIL)
+            key = (subscriber_of(notify, email), Topic.NEWSLETTER, Channel.EMAIL)
             notify.tables.preferences[key] = Frequency.OFF
     events, deliveries, sent = (
         len(notify.records.events),
@@ -171,8 +170,9 @@ def test_subscribe_does_the_same_work_whatever_the_address_state(
 
 
 def test_a_confirmed_subscription_changes_only_through_its_new_link(notify: InMemoryNotify) -> None:
-    email, subscriber_id = "lea@example.org", recipient_id_for("lea@example.org")
+    email = "lea@example.org"
     notify.handle(commands.Subscribe(email=email, interests=Interests(language="fr")))
+    subscriber_id = subscriber_of(notify, email)
     first = token_of(confirmation_link(notify, email))
     notify.handle(commands.ConfirmSubscription(token=first))
 
@@ -189,7 +189,7 @@ def test_a_confirmed_subscription_changes_only_through_its_new_link(notify: InMe
 
 def test_confirm_subscription_answers_the_subscriber_id(notify: InMemoryNotify) -> None:
     notify.handle(commands.Subscribe(email="lea@example.org"))
-    subscriber_id = recipient_id_for("lea@example.org")
+    [subscriber_id] = aggregates(notify.records, Subscriber)
     token = unsubscribe.issue(KEY, subscriber_id, CONFIRMATION_PURPOSE, NOW, timedelta(days=1))
 
     assert notify.handle(commands.ConfirmSubscription(token=token)) == subscriber_id
@@ -202,6 +202,16 @@ def test_confirm_subscription_answers_the_subscriber_id(notify: InMemoryNotify) 
     unknown = unsubscribe.issue(KEY, "nobody", CONFIRMATION_PURPOSE, NOW, timedelta(days=1))
     with pytest.raises(SubscriptionNotFound):
         notify.handle(commands.ConfirmSubscription(token=unknown))
+
+
+def test_a_subscribers_id_is_random_not_derived_from_the_address() -> None:
+    ids = []
+    for notify in (in_memory_notify(), in_memory_notify()):
+        notify.handle(commands.Subscribe(email="lea@example.org"))
+        notify.handle(commands.Subscribe(email="LEA@example.org"))  # the same subscriber
+        [subscriber_id] = aggregates(notify.records, Subscriber)
+        ids.append(subscriber_id)
+    assert ids[0] != ids[1]
 
 
 def test_member_profiles_are_remembered_unless_the_person_was_forgotten(
@@ -268,3 +278,9 @@ def test_create_campaign_keys_are_each_editors_own(notify: InMemoryNotify) -> No
 
     assert other != campaign_id
     assert notify.event_types() == ["CampaignDrafted", "CampaignDrafted"]
+
+
+def subscriber_of(notify: InMemoryNotify, email: str) -> str:
+    """The (random) id of the subscriber with this address."""
+    found = aggregates(notify.records, Subscriber)
+    return next(id for id, subscriber in found.items() if subscriber.email == email)

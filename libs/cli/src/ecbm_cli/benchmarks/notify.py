@@ -11,7 +11,7 @@ the sink costs both sides alike and never competes for the measured client's GIL
    renders, sends through ``SmtpMailer`` and records every outcome → the campaign is SENT.
    messages/s = N / (last outcome written - SendCampaign answered); ratio = that / baseline.
    Peak RSS is the worker's ``VmHWM`` (/proc), read right after the campaign;
-3. SSE: a browser's ``/inbox/events`` stream is open for an organisation contact; a
+3. SSE: a browser's ``/inbox/events`` stream is open on an organisation contact's inbox; a
    ``ProgrammeRegistered`` is published to ``registry.events`` as the registry's outbox
    would, one at a time; latency = publish (confirmed) → the SSE ``notification`` event read.
 
@@ -437,12 +437,13 @@ def sse_phase(stack: Stack, scale: Scale) -> dict[str, Any]:
             "contact known",
             alive=alive,
         )
+        # The contact's inbox by its id: an address grants no inbox (docs/notify-email.md).
         token = issue_token(
-            DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "bench-contact", ["member"], 3600, CONTACT
+            DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "bench-editor", ["editor"], 3600
         )
         total = scale.sse_warmup + scale.sse_events
         say(f"phase sse: {total} events one at a time ({scale.sse_warmup} warm-up)")
-        with SseStream(stack.ports["http"], token) as stream:
+        with SseStream(stack.ports["http"], token, _contact_id(stack.conninfo)) as stream:
             stream.next_event("unread", timeout=10)
             samples = []
             for n in range(total):
@@ -481,12 +482,22 @@ def _contact_known(conninfo: str) -> bool:
     return row is not None
 
 
+def _contact_id(conninfo: str) -> str:
+    with psycopg.connect(conninfo) as connection:
+        row = connection.execute(
+            "SELECT recipient_id FROM organisation_contacts WHERE organisation_id = 'bench-org'"
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
 class SseStream:
     """A browser's EventSource, reduced to reading ``event:``/``data:`` lines."""
 
-    def __init__(self, port: int, token: str) -> None:
+    def __init__(self, port: int, token: str, recipient_id: str) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.connection.request("GET", f"/inbox/events?access_token={token}")
+        query = f"access_token={token}&recipient={recipient_id}"
+        self.connection.request("GET", f"/inbox/events?{query}")
         self.response = self.connection.getresponse()
         if self.response.status != 200:
             raise RuntimeError(f"SSE answered {self.response.status}")

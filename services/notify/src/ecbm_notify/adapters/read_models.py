@@ -20,15 +20,23 @@ metadata = MetaData()
 recipients = Table(
     "recipients",
     metadata,
+    # Random (new_id), never derived from an address.
     Column("id", String(64), primary_key=True),
-    Column("email", String(320), nullable=False, unique=True),
+    # Where mail goes: a person's verified address (None until they followed a link);
+    # an organisation contact's address as its organisation gave it.
+    Column("email", String(320), nullable=True),
     Column("display_name", String(200), nullable=False),
-    # Set for people the registry told notify about; organisation contacts may have none.
+    # Set for people the registry told notify about, who are found by it alone;
+    # None for organisation contacts.
     Column("person_id", String(64), nullable=True),
     Column("preferred_language", String(8), nullable=True),
     Column("contact_by_email", Boolean, nullable=True),
+    # A person's address waiting for its verification link to be followed.
+    Column("pending_email", String(320), nullable=True),
 )
 Index("ux_recipients_person", recipients.c.person_id, unique=True)
+# Not unique: two people may give one address (a shared mailbox), each their own recipient.
+Index("ix_recipients_email", recipients.c.email)
 
 organisation_contacts = Table(
     "organisation_contacts",

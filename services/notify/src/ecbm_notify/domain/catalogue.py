@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from ecbm_integration import registry
 from ecbm_notify.domain.preferences import Topic
+from ecbm_notify.domain.verification import VERIFICATION_SAMPLE, VERIFICATION_TYPE
 
 
 @dataclass(frozen=True)
@@ -124,4 +125,5 @@ def template_samples() -> dict[str, Mapping[str, Any]]:
     return {
         **{kind.name: kind.sample_context() for kind in CATALOGUE.values()},
         "digest": DIGEST_SAMPLE,
+        VERIFICATION_TYPE: VERIFICATION_SAMPLE,
     }

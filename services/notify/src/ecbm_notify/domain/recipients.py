@@ -1,16 +1,57 @@
-"""Recipients: the people notify reaches, known by a stable id derived from their address."""
+"""Recipients: the people notify reaches, and the addresses it may use for them.
+
+A person's recipient is bound to their registry person id for good: it is found by that id
+and never by an address, and its id is random (nothing about an address leads to it).
+An address the registry gives becomes deliverable only when its owner follows the
+verification link mailed to it: until then mail keeps going to the last verified address
+(or nowhere). Two people may give the same address; they stay two recipients.
+"""
 
 from __future__ import annotations
 
-import uuid
+from dataclasses import dataclass
 
-_NAMESPACE = uuid.UUID("2b7f3f0e-5d55-4c1f-8f0e-8d7a2c1b9e44")
+from ecbm_runtime.errors import RuleViolation
 
 
 def normalised_email(email: str) -> str:
     return email.strip().lower()
 
 
-def recipient_id_for(email: str) -> str:
-    """The same person (address) gets the same id whichever service mentions them first."""
-    return uuid.uuid5(_NAMESPACE, normalised_email(email)).hex
+class AddressNotWaiting(RuleViolation):
+    """The address is not the one waiting for verification (changed since, or never given)."""
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """A person's addresses: ``verified`` receives mail; ``pending`` waits for its link.
+
+    Invariants: both are normalised; ``pending`` is never the ``verified`` one.
+    """
+
+    verified: str | None = None
+    pending: str | None = None
+
+    def given(self, address: str) -> Addresses:
+        """The registry names ``address``: already verified, or now waiting for its link."""
+        address = normalised_email(address)
+        if address == self.verified:
+            return Addresses(self.verified, None)
+        return Addresses(self.verified, address)
+
+    def confirmed(self, address: str) -> Addresses:
+        """Its owner followed the link sent to ``address``: mail goes there from now on."""
+        address = normalised_email(address)
+        if address == self.verified:
+            return self  # an older link, or the link followed twice
+        if address != self.pending:
+            raise AddressNotWaiting("this link is for an address that no longer waits")
+        return Addresses(address, None)
+
+
+def link_needed(before: Addresses, after: Addresses, consent: bool, had_consent: bool) -> bool:
+    """Mail a verification link when an address starts waiting, or when the person (who
+    refused e-mail so far) now allows it while one waits; never to someone refusing e-mail."""
+    if not consent or after.pending is None:
+        return False
+    return after.pending != before.pending or not had_consent

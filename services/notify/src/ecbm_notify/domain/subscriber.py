@@ -5,8 +5,8 @@ address receives newsletters once its owner followed that link (``confirmed``). 
 can sign a stranger up, nor change a confirmed subscriber's interests: a confirmed address
 that subscribes again gets a link too, and the new interests apply when it is followed.
 Each link confirms the request it was mailed for (its number), not a later one.
-A subscriber's id is the recipient id of their address, so the unsubscribe links,
-preferences and inbox of notify all name the same person.
+A subscriber's id is random (found by address in the read model), apart from any member's
+recipient id: one address may be both.
 """
 
 from __future__ import annotations

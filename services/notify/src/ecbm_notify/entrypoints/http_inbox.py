@@ -6,11 +6,13 @@ GET  /inbox/notifications             one page of the inbox, JSON (``unread_only
 GET  /inbox/unread-count              JSON
 POST /inbox/notifications/{id}/read   MarkRead, JSON
 POST /inbox/read-all                  MarkAllRead, JSON
-GET|POST /unsubscribe, /newsletter/confirm   the links in e-mails (see `link_routes`)
+GET|POST /unsubscribe, /newsletter/confirm, /verify-email   the links in e-mails (see
+                                      `link_routes`)
 
 Calls send ``Authorization: Bearer <token>``; only the SSE endpoint also takes
 ``?access_token=``, because ``EventSource`` cannot set headers. The inbox is the token's own
-(its email) unless ``recipient=<id>`` names another, which only editors may use. The same
+(its person: ``recipients/me``) unless ``recipient=<id>`` names another, which only editors
+may use. The same
 access rules as the gRPC methods apply; query strings are never logged (they hold tokens).
 
 Limits (docs/notify-email.md): bodies (`BodyLimit`), the time a request may take to
@@ -38,9 +40,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from ecbm_notify.application.access import ME
 from ecbm_notify.application.inbox import commands, queries
 from ecbm_notify.application.inbox.watching import Watch
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.entrypoints import sse
 from ecbm_notify.entrypoints.http_guards import (
     BodyLimit,
@@ -299,8 +301,5 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 
 
 def _recipient(principal: auth.Principal, request: Request) -> str:
-    """The inbox asked for (``recipient``), else the caller's own (by email, else subject)."""
-    asked = request.query_params.get("recipient", "").removeprefix("recipients/")
-    if asked:
-        return asked
-    return recipient_id_for(principal.email) if principal.email else principal.subject
+    """The inbox asked for (``recipient``), else the caller's own (``me``: their person)."""
+    return request.query_params.get("recipient", "").removeprefix("recipients/") or ME

@@ -239,5 +239,7 @@ def notification_to_proto(view: NotificationView) -> pb.Notification:
 
 def recipient_to_proto(view: RecipientView) -> pb.Recipient:
     return pb.Recipient(
-        name=f"recipients/{view.id}", display_name=view.display_name, email=view.email
+        name=f"recipients/{view.id}",
+        display_name=view.display_name,
+        email=view.email or view.pending_email or "",
     )

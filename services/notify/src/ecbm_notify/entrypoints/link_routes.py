@@ -5,6 +5,8 @@ GET  /unsubscribe?token=T             confirmation page with a button (changes n
 POST /unsubscribe?token=T             unsubscribe (RFC 8058 one-click)
 GET  /newsletter/confirm?token=T      double opt-in: a page with a confirm button
 POST /newsletter/confirm?token=T      ConfirmSubscription; a bad, expired or replaced token → 400
+GET  /verify-email?token=T            e-mail verification: a page with a button
+POST /verify-email?token=T            verifies (`email_verification`); a bad or expired token → 400
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ecbm_notify.application.email import queries as email_queries
 from ecbm_notify.application.newsletter import commands as newsletter_commands
 from ecbm_notify.application.newsletter import queries as newsletter_queries
 from ecbm_notify.domain.unsubscribe import InvalidUnsubscribeToken
-from ecbm_notify.entrypoints import link_pages
+from ecbm_notify.entrypoints import email_verification, link_pages
 from ecbm_notify.entrypoints.http_guards import retry_after
 from ecbm_notify.entrypoints.public_limits import PublicLimits
 from ecbm_runtime import errors
@@ -48,7 +50,21 @@ class LinkRoutes:
             Route("/unsubscribe", self._unsubscribe, methods=["POST"]),
             Route("/newsletter/confirm", self._confirmation_page, methods=["GET"]),
             Route("/newsletter/confirm", self._confirm_subscription, methods=["POST"]),
+            Route(email_verification.PATH, self._verification_page, methods=["GET"]),
+            Route(email_verification.PATH, self._verify_email, methods=["POST"]),
         ]
+
+    def _verification_page(self, request: Request) -> Response:
+        if refused := self._over_limit(request):
+            return refused
+        page = email_verification.verification_page(self.bus, request.query_params.get("token", ""))
+        return _link_page(page.status, page.html)
+
+    def _verify_email(self, request: Request) -> Response:
+        if refused := self._over_limit(request):
+            return refused
+        page = email_verification.verify(self.bus, request.query_params.get("token", ""))
+        return _link_page(page.status, page.html)
 
     def _unsubscribe_page(self, request: Request) -> Response:
         if refused := self._over_limit(request):

@@ -45,6 +45,8 @@ class ClaimedDelivery:
     email: str | None
     display_name: str
     language: str | None
+    # The address waiting for verification (only a verification mail goes there).
+    pending_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,8 @@ class Deliveries:
         subscriber = newsletter_subscribers.c
         rows = self.connection.execute(
             select(deliveries, recipients.c.email, recipients.c.display_name,
-                   recipients.c.preferred_language, subscriber.email.label("subscriber_email"),
+                   recipients.c.preferred_language, recipients.c.pending_email,
+                   subscriber.email.label("subscriber_email"),
                    subscriber.language.label("subscriber_language"))
             .select_from(deliveries.outerjoin(recipients,
                                               recipients.c.id == deliveries.c.recipient_id)
@@ -394,7 +397,7 @@ def _addressee(row: Any) -> dict[str, Any]:
     """Where a claimed delivery goes: a recipient, or for a newsletter confirmation the
     subscriber's address, greeted by no name (the name was the requester's choice)."""
     if row.notification_type == CONFIRMATION_TYPE:
-        return {"email": row.subscriber_email, "display_name": "",
+        return {"email": row.subscriber_email, "display_name": "", "pending_email": None,
                 "language": row.subscriber_language}  # fmt: skip
     return {"email": row.email, "display_name": row.display_name or "",
-            "language": row.preferred_language}  # fmt: skip
+            "language": row.preferred_language, "pending_email": row.pending_email}  # fmt: skip

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, func, select
+from sqlalchemy import ColumnElement, Connection, delete, func, or_, select
 
 from ecbm_notify.adapters.read_models import notifications, recipients
 from ecbm_notify.application.inbox.queries import ListNotifications
@@ -38,9 +39,10 @@ class NotificationPage:
 @dataclass(frozen=True)
 class RecipientView:
     id: str
-    email: str
+    email: str | None  # where mail goes: None for a person who verified no address yet
     display_name: str
     person_id: str | None = None
+    pending_email: str | None = None  # a person's address waiting for verification
 
 
 def _notification(row: object) -> NotificationView:
@@ -124,16 +126,28 @@ class InboxViews:
         return [_notification(row) for row in self.connection.execute(query).mappings()]
 
     def recipient_by_email(self, email: str) -> RecipientView | None:
-        return self._recipient(recipients.c.email == normalised_email(email))
+        """A recipient whose address (verified or waiting) this is; people before contacts.
+
+        Several may share an address; operators use it to find one, nobody is granted
+        anything by it.
+        """
+        email = normalised_email(email)
+        return self._recipient(
+            or_(recipients.c.email == email, recipients.c.pending_email == email),
+            order=(recipients.c.person_id.is_(None), recipients.c.id),
+        )
 
     def recipient(self, recipient_id: str) -> RecipientView | None:
         return self._recipient(recipients.c.id == recipient_id)
 
-    def _recipient(self, where: ColumnElement[bool]) -> RecipientView | None:
-        row = self.connection.execute(select(recipients).where(where)).mappings().first()
+    def _recipient(
+        self, where: ColumnElement[bool], order: tuple[ColumnElement[Any], ...] = ()
+    ) -> RecipientView | None:
+        query = select(recipients).where(where).order_by(*order).limit(1)
+        row = self.connection.execute(query).mappings().first()
         if row is None:
             return None
-        fields = ("id", "email", "display_name", "person_id")
+        fields = ("id", "email", "display_name", "person_id", "pending_email")
         return RecipientView(**{name: row[name] for name in fields})
 
     def erase_inbox(self, recipient_id: str) -> list[str]:

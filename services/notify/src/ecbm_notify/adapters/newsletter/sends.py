@@ -55,6 +55,7 @@ def _members(campaign_id: str, audience: Audience) -> Select[tuple[str, str, str
         )
         .where(
             recipients.c.person_id.is_not(None),
+            recipients.c.email.is_not(None),  # verified: unverified addresses get nothing
             recipients.c.contact_by_email.is_(True),
             ~newsletter_opt_out(recipients.c.id),
         )

@@ -232,6 +232,11 @@ class NewsletterViews:
     def opted_out(self, recipient_id: str) -> bool:
         return bool(self.connection.execute(select(newsletter_opt_out(recipient_id))).scalar())
 
+    def subscriber_id_by_email(self, email: str) -> str | None:
+        """The subscriber of this (normalised) address; subscribers are unique by address."""
+        query = select(newsletter_subscribers.c.id).where(newsletter_subscribers.c.email == email)
+        return self.connection.execute(query).scalar_one_or_none()
+
     def subscriber(self, subscriber_id: str) -> SubscriberView | None:
         query = _with_opt_out().where(newsletter_subscribers.c.id == subscriber_id)
         row = self.connection.execute(query).mappings().first()

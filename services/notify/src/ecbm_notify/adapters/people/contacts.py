@@ -12,7 +12,8 @@ from ecbm_notify.adapters.read_models import (
     organisation_contacts,
     recipients,
 )
-from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
+from ecbm_notify.domain.recipients import normalised_email
+from ecbm_runtime.ids import new_id
 
 
 class Contacts:
@@ -22,11 +23,21 @@ class Contacts:
         self.connection = connection
 
     def remember_recipient(self, email: str, display_name: str) -> str:
-        """The recipient with this address (a person may have moved to it), else a new one."""
+        """The organisation contact with this address, else a new one; never a person.
+
+        A contact is its organisation's address, mailed as given; a person with the same
+        address stays a recipient of their own (see `domain.recipients`).
+        """
         email = normalised_email(email)
-        recipient_id = self.connection.execute(
-            select(recipients.c.id).where(recipients.c.email == email)
-        ).scalar_one_or_none()
+        recipient_id = (
+            self.connection.execute(
+                select(recipients.c.id).where(
+                    recipients.c.email == email, recipients.c.person_id.is_(None)
+                )
+            )
+            .scalars()
+            .first()
+        )
         if recipient_id is not None:
             self.connection.execute(
                 update(recipients)
@@ -34,7 +45,7 @@ class Contacts:
                 .values(display_name=display_name)
             )
             return str(recipient_id)
-        recipient_id = recipient_id_for(email)
+        recipient_id = new_id("recipient")
         self.connection.execute(
             insert(recipients).values(id=recipient_id, email=email, display_name=display_name)
         )

@@ -15,7 +15,7 @@ from ecbm_notify.adapters.read_models import (
     organisation_contacts,
     recipients,
 )
-from ecbm_notify.domain.recipients import normalised_email, recipient_id_for
+from ecbm_notify.domain.recipients import Addresses
 
 
 @dataclass(frozen=True)
@@ -39,50 +39,53 @@ class People:
         )
         return self.connection.execute(query).first() is not None
 
-    def remember_person(self, person: PersonDetails) -> str:
-        """Upsert the person's recipient; an organisation contact with their address is them."""
-        email = normalised_email(person.email)
-        by_email = self.connection.execute(
-            select(recipients.c.id).where(recipients.c.email == email)
-        ).scalar_one_or_none()
-        recipient_id = self.recipient_of_person(person.person_id)
-        if recipient_id is None:
-            recipient_id = by_email
-        elif by_email is not None and by_email != recipient_id:
-            self._absorb_contact(by_email, into=recipient_id)
+    def addresses(self, recipient_id: str) -> Addresses:
+        row = self.connection.execute(
+            select(recipients.c.email, recipients.c.pending_email).where(
+                recipients.c.id == recipient_id
+            )
+        ).first()
+        return Addresses(row.email, row.pending_email) if row else Addresses()
+
+    def consent_of(self, recipient_id: str) -> bool:
+        query = select(recipients.c.contact_by_email).where(recipients.c.id == recipient_id)
+        return self.connection.execute(query).scalar_one_or_none() is True
+
+    def remember_person(
+        self, person: PersonDetails, addresses: Addresses, new_recipient_id: str
+    ) -> str:
+        """Upsert the person's own recipient, found by person id only; its id.
+
+        Never looks at who else has the address: an address makes nobody anybody.
+        """
         values = {
-            "email": email,
+            "email": addresses.verified,
+            "pending_email": addresses.pending,
             "display_name": person.display_name,
             "person_id": person.person_id,
             "preferred_language": person.preferred_language,
             "contact_by_email": person.contact_by_email,
         }
+        recipient_id = self.recipient_of_person(person.person_id)
         if recipient_id is None:
-            recipient_id = recipient_id_for(email)
+            recipient_id = new_recipient_id
             self.connection.execute(insert(recipients).values(id=recipient_id, **values))
         else:
-            # The id stays the one first derived, so the person's inbox survives an address change.
             self.connection.execute(
                 update(recipients).where(recipients.c.id == recipient_id).values(values)
             )
         return recipient_id
 
-    def _absorb_contact(self, contact_id: str, into: str) -> None:
-        """The person moved to an organisation contact's address: that contact is them now.
+    def set_addresses(self, recipient_id: str, addresses: Addresses) -> None:
+        self.connection.execute(
+            update(recipients)
+            .where(recipients.c.id == recipient_id)
+            .values(email=addresses.verified, pending_email=addresses.pending)
+        )
 
-        The contact's organisations follow; notifications already sent stay in the old inbox.
-        Two people with one address is the registry's to prevent, so it fails here.
-        """
-        self.connection.execute(
-            update(organisation_contacts)
-            .where(organisation_contacts.c.recipient_id == contact_id)
-            .values(recipient_id=into)
-        )
-        self.connection.execute(
-            delete(recipients).where(
-                recipients.c.id == contact_id, recipients.c.person_id.is_(None)
-            )
-        )
+    def verified_address_of(self, person_id: str) -> str | None:
+        query = select(recipients.c.email).where(recipients.c.person_id == person_id)
+        return self.connection.execute(query).scalar_one_or_none()
 
     def recipient_of_person(self, person_id: str) -> str | None:
         query = select(recipients.c.id).where(recipients.c.person_id == person_id)
@@ -123,8 +126,11 @@ class People:
             self.connection.execute(insert(forgotten_people).values(person_id=person_id))
         if row is None:
             return None
-        self._delete_parked_mentioning([person_id, row.email, row.display_name])
-        self.connection.execute(
+        # Their verified address only: an unverified one may be someone else's.
+        self._delete_parked_mentioning(
+            [value for value in (person_id, row.email, row.display_name) if value]
+        )
+        self.connection.execute(  # links from before contacts and people were kept apart
             delete(organisation_contacts).where(organisation_contacts.c.recipient_id == row.id)
         )
         self.connection.execute(delete(recipients).where(recipients.c.id == row.id))

@@ -31,8 +31,8 @@ DIGEST_TOPIC = "digest"
 
 def get_preferences(query: queries.GetPreferences, deps: NotifyDependencies) -> list[Preference]:
     with deps.read() as views:
-        check_owner(views, query.recipient_id)
-        return views.deliveries.load_preferences(query.recipient_id).all()
+        recipient_id = check_owner(views, query.recipient_id)
+        return views.deliveries.load_preferences(recipient_id).all()
 
 
 def update_preferences(command: commands.UpdatePreferences, deps: NotifyDependencies) -> None:
@@ -41,13 +41,13 @@ def update_preferences(command: commands.UpdatePreferences, deps: NotifyDependen
         for index, entry in enumerate(command.entries)
     ]
     with deps.uow() as work:
-        check_owner(work.views, command.recipient_id)
-        if work.views.inbox.recipient(command.recipient_id) is None:
-            raise NotFound(f"no recipient {command.recipient_id!r}")
+        recipient_id = check_owner(work.views, command.recipient_id)
+        if work.views.inbox.recipient(recipient_id) is None:
+            raise NotFound(f"no recipient {recipient_id!r}")
         now = deps.clock()
         for entry in entries:
             work.views.deliveries.save_preference(
-                command.recipient_id, entry.topic, entry.channel, entry.frequency, now
+                recipient_id, entry.topic, entry.channel, entry.frequency, now
             )
         work.commit()
 

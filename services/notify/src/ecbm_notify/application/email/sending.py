@@ -20,9 +20,12 @@ from ecbm_notify.adapters.mailer import MailRejected, MailServerDown, MailUnavai
 from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
 from ecbm_notify.application.email.handlers import DIGEST_TOPIC
+from ecbm_notify.application.people.verification import verification_mail
 from ecbm_notify.domain.delivery import DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Topic
+from ecbm_notify.domain.recipients import AddressNotWaiting
 from ecbm_notify.domain.subscriber import CONFIRMATION_TYPE
+from ecbm_notify.domain.verification import VERIFICATION_TYPE
 
 _log = logging.getLogger("ecbm_notify.sending")
 DIGEST_TYPE = "digest"
@@ -93,11 +96,17 @@ def _send_one(
     deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime, report: SendReport
 ) -> bool:
     """One attempt; False when SMTP is down (the delivery is queued again, unharmed)."""
-    if not claimed.email:
-        _finish(deps, claimed, DeliveryStatus.FAILED, now, "the recipient has no address")
+    try:
+        to, extra = _addressed(deps, claimed, now)
+    except AddressNotWaiting as error:
+        _finish(deps, claimed, DeliveryStatus.FAILED, now, str(error))
         report.failed += 1
         return True
-    message = _message(deps, claimed, now)
+    if not to:
+        _finish(deps, claimed, DeliveryStatus.FAILED, now, "the recipient has no verified address")
+        report.failed += 1
+        return True
+    message = _message(deps, claimed, to, extra, now)
     started = time.perf_counter()
     try:
         deps.outbound.mailer.send(message)
@@ -145,7 +154,22 @@ def _finish(
     )  # fmt: skip
 
 
-def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) -> EmailMessage:
+def _addressed(
+    deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime
+) -> tuple[str | None, dict[str, Any]]:
+    """The address (a verified one, but for the verification mail) and extra variables."""
+    if claimed.notification_type == VERIFICATION_TYPE:
+        return verification_mail(deps, claimed, now)
+    return claimed.email, {}
+
+
+def _message(
+    deps: NotifyDependencies,
+    claimed: ClaimedDelivery,
+    to: str,
+    extra: dict[str, Any],
+    now: datetime,
+) -> EmailMessage:
     """Rendered now, in the person's current language, with a fresh unsubscribe link."""
     outbound = deps.outbound
     base = outbound.public_base_url.rstrip("/")
@@ -158,6 +182,7 @@ def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) 
     )
     context: dict[str, Any] = {
         **payload,
+        **extra,
         "recipient_name": claimed.display_name,
         "unsubscribe_url": unsubscribe,
     }
@@ -166,12 +191,11 @@ def _message(deps: NotifyDependencies, claimed: ClaimedDelivery, now: datetime) 
         context["confirm_url"] = links.confirmation_url(
             claimed.recipient_id, int(payload["request"]), deps.clock()
         )
-    elif claimed.notification_type != DIGEST_TYPE:
+    elif claimed.notification_type not in (DIGEST_TYPE, VERIFICATION_TYPE):
         context["link"] = f"{base}/inbox"
     rendered = outbound.renderer.render(claimed.notification_type, claimed.language or "", context)
-    assert claimed.email is not None
     message = compose(
-        claimed.email,
+        to,
         rendered.subject,
         rendered.text,
         rendered.html,

@@ -59,14 +59,14 @@ def watch_inbox(query: queries.WatchInbox, deps: NotifyDependencies) -> Watch:
     is lost (at worst a change already counted is also sent; counts are absolute)."""
     fanout = deps.fanout
     with deps.read() as views:
-        check_owner(views, query.recipient_id)
-    subscription = fanout.subscribe(query.recipient_id)
+        recipient_id = check_owner(views, query.recipient_id)
+    subscription = fanout.subscribe(recipient_id)
     try:
         with deps.read() as views:
             since = views.inbox.store_position()
-            count = views.inbox.unread_counts([query.recipient_id])[query.recipient_id]
+            count = views.inbox.unread_counts([recipient_id])[recipient_id]
             missed = (
-                views.inbox.created_after(query.recipient_id, query.after_position)
+                views.inbox.created_after(recipient_id, query.after_position)
                 if query.after_position
                 else []
             )

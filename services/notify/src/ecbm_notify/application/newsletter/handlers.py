@@ -22,7 +22,6 @@ from ecbm_notify.application.newsletter import commands, queries
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import Campaign, CampaignNotFound, Draft
 from ecbm_notify.domain.preferences import DEFAULTS, Channel, Frequency, Topic
-from ecbm_notify.domain.recipients import recipient_id_for
 from ecbm_notify.domain.subscriber import (
     CONFIRMATION_TYPE,
     Subscriber,
@@ -30,6 +29,7 @@ from ecbm_notify.domain.subscriber import (
     confirmed_request,
 )
 from ecbm_runtime.errors import Conflict, FieldViolation, InvalidArgument, NotFound, RuleViolation
+from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
 
@@ -158,8 +158,10 @@ def subscribe(command: commands.Subscribe, deps: NotifyDependencies) -> None:
     address's state: the caller learns nothing (same answer, same work, no SMTP here), and
     only the address's owner can make it count by following the link."""
     email = checked_email(command.email)
-    subscriber_id = recipient_id_for(email)
     with deps.uow() as work:
+        work.lock_appends()  # two first subscriptions of one address: one subscriber
+        found = work.views.campaigns.subscriber_id_by_email(email)
+        subscriber_id = found or new_id("subscriber")  # random: no address leads to it
         repository = work.repository(Subscriber)
         subscriber = repository.find(subscriber_id)
         turned_off = work.views.campaigns.opted_out(subscriber_id)  # asked alike for anyone

@@ -1,10 +1,11 @@
-"""People and organisations as the registry tells notify about them, and the catalogue's
-events that become notifications for them."""
+"""People and organisations as the registry tells notify about them, the catalogue's
+events that become notifications for them, and verifying people's addresses."""
 
 from __future__ import annotations
 
 from ecbm_integration import registry
-from ecbm_notify.application.people import handlers
+from ecbm_notify.application.people import handlers, verification
+from ecbm_notify.application.people.commands import CheckVerificationLink, VerifyEmail
 from ecbm_notify.domain.catalogue import FOR_ORGANISATION_CONTACT, FOR_PERSON
 from ecbm_runtime.wiring import Area
 
@@ -16,5 +17,7 @@ AREA = Area(
         registry.PersonUpdated: handlers.on_person_changed,
         registry.PersonForgotten: handlers.on_person_forgotten,
         **{event_class: handlers.on_person_event for event_class in FOR_PERSON},
+        VerifyEmail: verification.verify_email,
+        CheckVerificationLink: verification.check_verification_link,
     },
 )

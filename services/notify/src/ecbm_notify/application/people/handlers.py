@@ -12,8 +12,10 @@ from ecbm_notify.adapters.people.people import PersonDetails
 from ecbm_notify.adapters.views import NotifyViews
 from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.email.routing import route
+from ecbm_notify.application.people.verification import queue_verification
 from ecbm_notify.domain.catalogue import CATALOGUE
 from ecbm_notify.domain.notification import ERASED, Notification, NotificationCreated
+from ecbm_notify.domain.recipients import Addresses, link_needed
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
@@ -47,11 +49,19 @@ def on_organisation_event(event: Any, deps: NotifyDependencies) -> None:
 def on_person_changed(
     event: registry.PersonJoined | registry.PersonUpdated, deps: NotifyDependencies
 ) -> None:
-    """Upsert the person's recipient, then deliver what waited for them."""
+    """Upsert the person's own recipient, mail a link to an address that starts waiting,
+    then deliver what waited for them."""
     with deps.uow() as work:
         people = work.views.people
         if not people.is_forgotten(event.person_id):
-            recipient_id = people.remember_person(_details(event))
+            known = people.recipient_of_person(event.person_id)
+            before = people.addresses(known) if known else Addresses()
+            had_consent = people.consent_of(known) if known else False
+            after = before.given(event.email)
+            recipient_id = people.remember_person(_details(event), after, new_id("recipient"))
+            if link_needed(before, after, event.contact_by_email, had_consent):
+                assert after.pending is not None
+                queue_verification(work.views, recipient_id, after.pending, deps.clock())
             for event_type, body in people.take_parked(event.person_id):
                 _notify(work, deps, recipient_id, EVENTS_BY_NAME[event_type].model_validate(body))
         work.commit()
