@@ -208,7 +208,9 @@ class UnitOfWork(ABC, Generic[V]):
             published = translate(event, record) if translate else None
             if published is not None:
                 subject = self.wiring.subject(published)
-                entries.append(OutboxEntry.of(published, record.metadata, subject))
+                entries.append(
+                    OutboxEntry.of(published, record.metadata, subject, record.stream_id)
+                )
         return entries
 
     @abstractmethod

@@ -192,7 +192,8 @@ def test_rows_stay_pending_while_the_broker_is_down_and_arrive_once_after(
         rabbitmqctl("start_app")
         wait_until(lambda: broker_accepts(amqp_url), 30, message="broker back")
 
-    assert [attempts for _id, attempts in unpublished(engine)] == [2, 0, 0]
+    # An outage is not the rows' fault: nothing counted, so nothing is ever parked for it.
+    assert [attempts for _id, attempts in unpublished(engine)] == [0, 0, 0]
     assert relay.sweep(grace_seconds=0) == 3
     assert relay.sweep(grace_seconds=0) == 0
     broker.connection = Connection(amqp_url)
