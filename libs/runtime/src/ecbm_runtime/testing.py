@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import grpc
 import pytest
@@ -135,6 +135,26 @@ def isolated_amqp_url(amqp_url: str) -> Iterator[str]:
         # A test that restarted the broker's app may leave it still starting: retry until
         # the node answers again (rabbitmqctl fails fast meanwhile).
         wait_until(lambda: _deleted_vhost(vhost), timeout=60, interval=0.5)
+
+
+@contextmanager
+def broker_outage(amqp_url: str) -> Iterator[None]:
+    """The broker is gone for ``amqp_url``'s virtual host until the block ends.
+
+    New connections are refused (a limit of zero connections) and open ones are closed, as
+    clients see a stopped broker; the node and every other virtual host keep running, so
+    an outage test never stops the broker other tests share. Only a test's own virtual
+    host (``isolated_amqp_url``).
+    """
+    vhost = unquote(urlsplit(amqp_url).path[1:])
+    if vhost in ("", "/"):
+        raise ValueError("an outage of a test's own virtual host only (isolated_amqp_url)")
+    _rabbitmqctl("set_vhost_limits", "--vhost", vhost, '{"max-connections": 0}')
+    try:
+        _rabbitmqctl("close_all_connections", "--vhost", vhost, "test: broker outage")
+        yield
+    finally:
+        _rabbitmqctl("set_vhost_limits", "--vhost", vhost, '{"max-connections": -1}')
 
 
 def _deleted_vhost(vhost: str) -> bool:
