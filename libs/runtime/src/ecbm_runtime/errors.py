@@ -37,6 +37,11 @@ class Unauthenticated(DomainError):
     """No credentials, or credentials that do not verify (UNAUTHENTICATED)."""
 
 
+class DeadlineExceeded(Exception):
+    """The caller's deadline passed before the work was done; nothing was committed
+    (DEADLINE_EXCEEDED). Not a ``DomainError``: no rule was broken, the caller gave up."""
+
+
 @dataclass(frozen=True)
 class FieldViolation:
     """One bad field: its path (``programme.countries[1]``) and what is allowed."""

@@ -312,6 +312,7 @@ class SqlUnitOfWork(UnitOfWork[V]):
 
     def commit(self) -> None:
         self.flush()
+        self.context.check_deadline()  # past the caller's deadline: roll back instead
         self._transaction.commit()
         self._read_after_commit()
         self._count_appended()

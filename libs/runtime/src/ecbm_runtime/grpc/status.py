@@ -37,6 +37,7 @@ _CODES: dict[type[BaseException], int] = {
     errors.PermissionDenied: code_pb2.PERMISSION_DENIED,
     errors.Unauthenticated: code_pb2.UNAUTHENTICATED,
     errors.DomainError: code_pb2.FAILED_PRECONDITION,
+    errors.DeadlineExceeded: code_pb2.DEADLINE_EXCEEDED,
 }
 
 
