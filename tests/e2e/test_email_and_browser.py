@@ -46,9 +46,9 @@ def sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpSink]:
 
 
 def test_a_registry_command_ends_as_an_email_and_a_live_browser_message(
-    slice_on: Start, sqlite_storage: dict[str, str], chromium: Browser, sink: SmtpSink
+    slice_on: Start, storage: dict[str, str], chromium: Browser, sink: SmtpSink
 ) -> None:
-    processes = slice_on(sqlite_storage)
+    processes = slice_on(storage)
     registry, _notify, _channels = stubs(processes)
     email = f"{uuid.uuid4().hex[:8]}@example.org"
     token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "contact", ["member"], 600, email)

@@ -46,9 +46,9 @@ def open_inbox(browser: Browser, notify: ServiceProcesses, token: str) -> Page:
 
 
 def test_a_registered_programme_appears_in_the_open_inbox_without_reload(
-    slice_on: Start, sqlite_storage: dict[str, str], browser: Browser
+    slice_on: Start, storage: dict[str, str], browser: Browser
 ) -> None:
-    processes = slice_on(sqlite_storage)
+    processes = slice_on(storage)
     registry, _notify, _channels = stubs(processes)
     email = f"{uuid.uuid4().hex[:8]}@example.org"
     token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "contact", ["member"], 600, email)
