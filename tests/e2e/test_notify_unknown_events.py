@@ -29,9 +29,9 @@ def _metric(port: int, name: str) -> float:
 
 
 def test_unknown_event_types_are_counted_and_malformed_ones_dead_lettered(
-    slice_on: Start, storage: dict[str, str], isolated_amqp_url: str
+    slice_on: Start, sqlite_storage: dict[str, str], isolated_amqp_url: str
 ) -> None:
-    processes = slice_on(storage)
+    processes = slice_on(sqlite_storage)
     notify = processes["notify"]
     with kombu.Connection(isolated_amqp_url) as connection:
         producer = connection.Producer(exchange=kombu.Exchange("registry.events", type="topic"))
