@@ -38,9 +38,9 @@ def _titles(notify: Any, recipient_name: str) -> list[str]:
 
 
 def test_an_approved_member_is_welcomed_and_forgetting_them_empties_notify(
-    slice_on: Start, sqlite_storage: dict[str, str]
+    slice_on: Start, storage: dict[str, str]
 ) -> None:
-    processes = slice_on(sqlite_storage)
+    processes = slice_on(storage)
     _registry, notify, channels = stubs(processes)
     people = people_pb2_grpc.PeopleServiceStub(channels[0])
     email = f"{uuid.uuid4().hex[:8]}@example.org"

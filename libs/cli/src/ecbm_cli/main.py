@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,10 @@ from ecbm_runtime.service import ServiceDefinition, load_service, load_services
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Inspect and replay dead-lettered messages.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+outbox_app = typer.Typer(
+    help="Inspect and release outbox rows the broker kept refusing.", no_args_is_help=True
+)
+app.add_typer(outbox_app, name="outbox")
 app.command("new-service")(new_service)
 
 ServiceArg = Annotated[
@@ -315,6 +320,49 @@ def dlq_replay(
     settings = load_service(service).load_settings()
     count = replay_dead_letters(settings.amqp_url, service, limit=limit, event_id=event_id)
     typer.echo(f"replayed {count} message(s) from {service}.dlq")
+
+
+@outbox_app.command("list")
+def outbox_list(service: ServiceArg, limit: int = 100) -> None:
+    """Show a service's parked outbox rows, why, and how many rows wait behind each."""
+    from ecbm_runtime.outbox_parking import parked_rows
+
+    with _service_engine(service) as engine:
+        rows = parked_rows(engine, limit=limit)
+    for row in rows:
+        typer.echo(str(row))
+    typer.echo(f"{len(rows)} parked outbox row(s) in {service}")
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    service: ServiceArg,
+    row_id: Annotated[
+        list[int] | None, typer.Option("--id", help="Only this row (repeatable).")
+    ] = None,
+    all_rows: Annotated[bool, typer.Option("--all", help="Every parked row.")] = False,
+) -> None:
+    """Release parked rows: the worker's next sweep publishes them, then the rows behind."""
+    from ecbm_runtime.outbox_parking import retry_parked
+
+    if bool(row_id) == all_rows:
+        raise typer.BadParameter("name rows with --id, or pass --all")
+    with _service_engine(service) as engine:
+        count = retry_parked(engine, None if all_rows else row_id)
+    typer.echo(f"released {count} parked outbox row(s) of {service}")
+
+
+@contextmanager
+def _service_engine(service: str) -> Iterator[Any]:
+    """An engine on ``service``'s database, from its settings (its database URL)."""
+    from ecbm_runtime.db import make_engine
+
+    settings = load_service(service).load_settings()
+    engine = make_engine(settings.effective_database_url(), pool_size=1)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @app.command()

@@ -58,6 +58,11 @@ class RateLimited(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class DeadlineExceeded(Exception):
+    """The caller's deadline passed before the work was done; nothing was committed
+    (DEADLINE_EXCEEDED). Not a ``DomainError``: no rule was broken, the caller gave up."""
+
+
 @dataclass(frozen=True)
 class FieldViolation:
     """One bad field: its path (``programme.countries[1]``) and what is allowed."""

@@ -195,6 +195,7 @@ class InMemoryUnitOfWork(UnitOfWork[V]):
 
     def commit(self) -> None:
         self.flush()
+        self.context.check_deadline()
         self._memory.commit()
         self._count_appended()
         self.committed = True

@@ -96,7 +96,9 @@ class MessageBus(Generic[D]):
         handler = self._handlers.get(type(message))
         if handler is None:
             raise UnknownMessage(f"no handler for {type(message).__name__}")
-        return handler(message, self.dependencies.within(context or MessageContext.at_edge()))
+        context = context or MessageContext.at_edge()
+        context.check_deadline()  # the caller has given up: start nothing
+        return handler(message, self.dependencies.within(context))
 
     def handles(self, message_class: type) -> bool:
         return message_class in self._handlers

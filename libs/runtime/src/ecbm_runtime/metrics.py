@@ -51,6 +51,14 @@ outbox_oldest_age_seconds = Gauge(
     "Age of the oldest unpublished outbox row (0 when none).",
     ("service",),
 )
+outbox_parked = Counter(
+    "ecbm_outbox_parked",
+    "Outbox rows parked after the broker refused them outbox_max_attempts times.",
+    ("service",),
+)
+outbox_parked_rows = Gauge(
+    "ecbm_outbox_parked_rows", "Outbox rows parked now (ecbm outbox list).", ("service",)
+)
 dead_lettered = Counter(
     "ecbm_dead_lettered", "Messages parked in a dead-letter queue.", ("service", "reason")
 )

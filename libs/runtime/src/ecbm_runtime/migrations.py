@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
 
 from ecbm_runtime.db import make_engine, normalise_url
 
 STORE_VERSIONS = Path(__file__).parent / "store_migrations"
+# The session-level advisory lock upgrades take on PostgreSQL (the event store's append
+# lock is another key, and a transaction-level one).
+MIGRATION_LOCK_KEY = 0x0ECB_3160
 
 
 def alembic_config(service_migrations: Path, url: str) -> Config:
@@ -27,8 +34,52 @@ def alembic_config(service_migrations: Path, url: str) -> Config:
 
 
 def upgrade(service_migrations: Path, url: str) -> None:
-    """Bring a service's database to the newest schema (store branch and service branch)."""
-    command.upgrade(alembic_config(service_migrations, url), "heads")
+    """Bring a service's database to the newest schema (store branch and service branch).
+
+    Upgrades of one database take turns: an api and a worker started at once on an empty
+    database (as a container platform starts them) would otherwise both create the same
+    tables and one would crash. The second waits for the lock, then finds nothing to do.
+    """
+    config = alembic_config(service_migrations, url)
+    with migration_lock(config.attributes["url"]) as connection:
+        if connection is not None:
+            config.attributes["connection"] = connection
+        command.upgrade(config, "heads")
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[Connection | None]:
+    """Hold the database's migration lock; on PostgreSQL, yields the connection holding it.
+
+    PostgreSQL: ``pg_advisory_lock`` on the connection the upgrade then runs on (the lock
+    goes with the session, whatever the migrations commit). SQLite: an exclusive ``flock``
+    on a file beside the database (a migration spans several transactions, so SQLite's own
+    write lock does not cover it). An in-memory database has no one to race with.
+    """
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if not database or database == ":memory:":
+            yield None
+            return
+        with open(f"{database}.migrate-lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+            yield None
+        return
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+            try:
+                yield connection
+            finally:
+                connection.rollback()  # a failed migration leaves its transaction aborted
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+                connection.commit()
+    finally:
+        engine.dispose()
 
 
 def run_migrations_in_env() -> None:

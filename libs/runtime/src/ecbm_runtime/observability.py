@@ -19,6 +19,8 @@ from pythonjsonlogger.json import JsonFormatter
 # parameters free to use the same names.
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 causation_id: ContextVar[str | None] = ContextVar("causation_id", default=None)
+# The current gRPC call's deadline (time.monotonic()), set by the interceptor per call.
+call_deadline: ContextVar[float | None] = ContextVar("call_deadline", default=None)
 _correlation_var = correlation_id
 _causation_var = causation_id
 

@@ -14,11 +14,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol, Self
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.common import maybe_declare
 from kombu.connection import Connection as AmqpConnection
 from kombu.entity import Exchange
+from kombu.exceptions import OperationalError
 from kombu.messaging import Producer
-from sqlalchemy import ColumnElement, Connection, Engine, bindparam, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+    update,
+)
 
 from ecbm_runtime import metrics
 from ecbm_runtime.db import is_postgresql
@@ -30,6 +42,12 @@ _log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_SECONDS = 2.0
 CONFIRM_TIMEOUT_SECONDS = 5.0
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.5, "interval_max": 0.5}
+# A row the broker refused this many times is parked (ServiceSettings.outbox_max_attempts).
+DEFAULT_MAX_ATTEMPTS = 5
+# How stale the fast path's view of held streams may be (one small query per period).
+HELD_STREAMS_TTL_SECONDS = 1.0
+# Errors that say the broker cannot be reached: not the row's fault, so never counted.
+BROKER_UNREACHABLE = (OSError, AmqpConnectionError, OperationalError)
 
 
 class OutboxRow(Protocol):
@@ -45,6 +63,8 @@ class OutboxRow(Protocol):
     def body(self) -> str: ...
     @property
     def headers(self) -> dict[str, Any]: ...
+    @property
+    def stream(self) -> str | None: ...
 
 
 class IntegrationEventLike(Protocol):
@@ -69,6 +89,7 @@ class OutboxEntry:
     body: str
     headers: dict[str, Any]
     subject: str | None = None
+    stream: str | None = None
 
     @classmethod
     def of(
@@ -76,8 +97,13 @@ class OutboxEntry:
         event: IntegrationEventLike,
         metadata: Mapping[str, Any],
         subject: str | None = None,
+        stream: str | None = None,
     ) -> OutboxEntry:
-        """The entry of ``event``; ``metadata`` carries the correlation and causation ids."""
+        """The entry of ``event``; ``metadata`` carries the correlation and causation ids.
+
+        ``stream`` is the event stream it was translated from: the relay publishes each
+        stream's rows in order (None: no order to keep).
+        """
         event_id = uuid.uuid4().hex
         correlation = metadata.get("correlation_id") or event_id
         return cls(
@@ -93,6 +119,7 @@ class OutboxEntry:
                 "source": event.source,
             },
             subject=subject,
+            stream=stream,
         )
 
     def values(self) -> dict[str, Any]:
@@ -104,6 +131,7 @@ class OutboxEntry:
             "body": self.body,
             "headers": self.headers,
             "subject": self.subject,
+            "stream": self.stream,
             "created_at": datetime.now(UTC),
         }
 
@@ -120,6 +148,7 @@ class OutboxMessage(int):
     routing_key: str
     body: str
     headers: dict[str, Any]
+    stream: str | None
 
     @classmethod
     def of(cls, id: int, row: dict[str, Any]) -> Self:
@@ -129,13 +158,22 @@ class OutboxMessage(int):
         message.routing_key = row["routing_key"]
         message.body = row["body"]
         message.headers = row["headers"]
+        message.stream = row.get("stream")
         return message
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A row the broker answered with an error (not an outage): counted, then parked."""
+
+    row: OutboxRow
+    error: str
+
+
+@dataclass
 class _Outcome:
     sent: list[int]
-    failed: int | None  # the row the broker refused; the rest of the batch waits for the sweep
+    refused: list[Refusal]
 
 
 class BrokerPublisher:
@@ -198,15 +236,32 @@ class OutboxRelay:
     """Publishes unpublished outbox rows of one service's database.
 
     ``publish(ids)`` is the api's fast path right after a commit; ``sweep`` is the worker's
-    timer for whatever the fast path missed (broker down, crash). Both publish in id order
-    and stop at the first failure, so a broker outage leaves rows pending, never lost.
+    timer for whatever the fast path missed (broker down, crash). Both publish in id order.
+    An unreachable broker stops the batch: rows stay pending, never lost, never counted.
+    A row the broker *refuses* (a channel error or a nack) gets an attempt counted and its
+    error kept; the batch goes on with other streams, while later rows of the same stream
+    wait behind it. After ``max_attempts`` refusals the row is parked (``ecbm outbox list``,
+    ``ecbm outbox retry``); the rows of its stream behind it keep waiting until it is retried
+    and published, so no consumer sees a stream out of order.
     """
 
-    def __init__(self, engine: Engine, amqp_url: str, service: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        amqp_url: str,
+        service: str,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> None:
         self._engine = engine
         self._service = service
         self._broker = BrokerPublisher(amqp_url)
         self._lock = threading.Lock()
+        self._max_attempts = max_attempts
+        self._held: set[str] = set()
+        self._held_read_at = float("-inf")
+        # Exported at zero from the start, so the first parked row is an increase to alert on.
+        metrics.outbox_parked.labels(service)
+        metrics.outbox_parked_rows.labels(service)
 
     def publish(self, ids: Sequence[int]) -> int:
         """Publish those of ``ids`` still unpublished; returns how many were confirmed."""
@@ -219,16 +274,17 @@ class OutboxRelay:
 
         No read and no row lock: a sweep racing this (only for rows older than its grace
         period) can publish one of them twice, which consumers' inboxes make harmless.
-        Stops at the first failure like ``publish``; the rest is left to the sweep.
+        Rows of a stream held behind a refused row are left to the sweep, which keeps
+        their order; which streams are held is read at most once a second.
         """
         if not messages:
             return 0
         with self._lock:
-            outcome = self._send(messages)
+            outcome = self._send(messages, self._held_streams())
         with self._engine.connect() as connection:
             if is_postgresql(self._engine):  # one statement: no BEGIN/COMMIT round trips
                 connection.execution_options(isolation_level="AUTOCOMMIT")
-            _mark(connection, outcome)
+            self._mark(connection, outcome)
             connection.commit()
         return len(outcome.sent)
 
@@ -257,14 +313,22 @@ class OutboxRelay:
         return int(deleted)
 
     def update_gauges(self) -> None:
-        """Set the pending count and the oldest pending row's age."""
-        query = select(func.count(), func.min(outbox.c.created_at)).where(
-            outbox.c.published_at.is_(None)
-        )
+        """Set the pending and parked counts and the oldest pending (unparked) row's age.
+
+        Parked rows are left out of the age: they have their own alert, and the age keeps
+        saying whether the broker takes the rest.
+        """
+        unparked = outbox.c.parked_at.is_(None)
+        query = select(
+            func.count(),
+            func.min(case((unparked, outbox.c.created_at))),
+            func.count(outbox.c.parked_at),
+        ).where(outbox.c.published_at.is_(None))
         with self._engine.connect() as connection:
-            count, oldest = connection.execute(query).one()
+            count, oldest, parked = connection.execute(query).one()
         metrics.outbox_pending.labels(self._service).set(count)
         metrics.outbox_oldest_age_seconds.labels(self._service).set(_age_seconds(oldest))
+        metrics.outbox_parked_rows.labels(self._service).set(parked)
 
     def close(self) -> None:
         with self._lock:
@@ -273,8 +337,9 @@ class OutboxRelay:
     def _relay(self, condition: ColumnElement[bool], limit: int) -> int:
         query = (
             select(outbox.c.id, outbox.c.exchange, outbox.c.routing_key)
-            .add_columns(outbox.c.body, outbox.c.headers)
-            .where(outbox.c.published_at.is_(None), condition)
+            .add_columns(outbox.c.body, outbox.c.headers, outbox.c.stream)
+            .where(outbox.c.published_at.is_(None), outbox.c.parked_at.is_(None), condition)
+            .where(~_BEHIND_TROUBLE)
             .order_by(outbox.c.id)
             .limit(limit)
         )
@@ -287,7 +352,7 @@ class OutboxRelay:
         """PostgreSQL: rows stay locked while publishing, so competing relays skip them."""
         with self._engine.begin() as connection:
             outcome = self._send(connection.execute(query).all())
-            _mark(connection, outcome)
+            self._mark(connection, outcome)
         return len(outcome.sent)
 
     def _relay_unlocked(self, query: Any) -> int:
@@ -304,22 +369,66 @@ class OutboxRelay:
             return 0
         outcome = self._send(rows)
         with self._engine.begin() as connection:
-            _mark(connection, outcome)
+            self._mark(connection, outcome)
         return len(outcome.sent)
 
-    def _send(self, rows: Iterable[OutboxRow]) -> _Outcome:
-        sent: list[int] = []
+    def _send(self, rows: Iterable[OutboxRow], held: Iterable[str] = ()) -> _Outcome:
+        """Publish ``rows`` in order, skipping streams in ``held`` and those refused now."""
+        outcome = _Outcome([], [])
+        waiting = set(held)
         for row in rows:
+            if row.stream is not None and row.stream in waiting:
+                continue
             started = time.perf_counter()
             try:
                 self._broker.publish(row)
+            except BROKER_UNREACHABLE as error:
+                _log.warning("broker unreachable; outbox row %s and later left pending: %s",
+                             row.id, error)  # fmt: skip
+                break
             except Exception as error:
-                _log.warning("outbox row %s not published, left pending: %s", row.id, error)
-                return _Outcome(sent, row.id)
+                _log.warning("broker refused outbox row %s: %r", row.id, error)
+                outcome.refused.append(Refusal(row, repr(error)))
+                if row.stream is not None:
+                    waiting.add(row.stream)
+                continue
             metrics.publish_seconds.labels(self._service).observe(time.perf_counter() - started)
             metrics.events_published.labels(self._service, row.routing_key).inc()
-            sent.append(row.id)
-        return _Outcome(sent, None)
+            outcome.sent.append(row.id)
+        return outcome
+
+    def _mark(self, connection: Connection, outcome: _Outcome) -> None:
+        """Mark the sent rows; count each refusal, parking a row at its last attempt."""
+        if outcome.sent:
+            connection.execute(_MARK_PUBLISHED, {"ids": outcome.sent, "now": datetime.now(UTC)})
+        for refusal in outcome.refused:
+            row = refusal.row
+            if row.stream is not None:
+                self._held.add(row.stream)
+            parked = connection.execute(
+                _COUNT_REFUSAL,
+                {"row_id": row.id, "error": refusal.error[:2000], "now": datetime.now(UTC),
+                 "max_attempts": self._max_attempts},
+            ).first()  # fmt: skip
+            if parked is not None and parked.parked_at is not None:
+                metrics.outbox_parked.labels(self._service).inc()
+                _log.error(
+                    "%s: outbox row %s (%s %s, stream %s) parked after %d refused attempts: %s",
+                    self._service, row.id, row.exchange, row.routing_key, row.stream,
+                    parked.attempts, refusal.error,
+                )  # fmt: skip
+
+    def _held_streams(self) -> set[str]:
+        """Streams with a refused or parked row still owed, re-read at most once a TTL."""
+        now = time.monotonic()
+        if now - self._held_read_at >= HELD_STREAMS_TTL_SECONDS:
+            try:
+                with self._engine.connect() as connection:
+                    self._held = set(connection.execute(_HELD_STREAMS).scalars())
+                self._held_read_at = now
+            except Exception:  # the fast path goes on; the sweep keeps the order
+                _log.warning("could not read the held outbox streams", exc_info=True)
+        return self._held
 
 
 # Built once: the api marks rows after every commit.
@@ -328,18 +437,37 @@ _MARK_PUBLISHED = (
     .where(outbox.c.id.in_(bindparam("ids", expanding=True)), outbox.c.published_at.is_(None))
     .values(published_at=bindparam("now"))
 )
-_COUNT_ATTEMPT = (
+_COUNT_REFUSAL = (
     update(outbox)
     .where(outbox.c.id == bindparam("row_id"))  # "id" is reserved: a column of the table
-    .values(attempts=outbox.c.attempts + 1)
+    .where(outbox.c.published_at.is_(None))
+    .values(
+        attempts=outbox.c.attempts + 1,
+        last_error=bindparam("error"),
+        parked_at=case(
+            (outbox.c.attempts + 1 >= bindparam("max_attempts"), bindparam("now")),
+            else_=outbox.c.parked_at,
+        ),
+    )
+    .returning(outbox.c.attempts, outbox.c.parked_at)
 )
-
-
-def _mark(connection: Connection, outcome: _Outcome) -> None:
-    if outcome.sent:
-        connection.execute(_MARK_PUBLISHED, {"ids": outcome.sent, "now": datetime.now(UTC)})
-    if outcome.failed is not None:
-        connection.execute(_COUNT_ATTEMPT, {"row_id": outcome.failed})
+# Rows that were refused at least once and are still owed (matches ix_outbox_troubled).
+_earlier = outbox.alias("earlier")
+_BEHIND_TROUBLE = (
+    select(_earlier.c.id)
+    .where(
+        _earlier.c.stream == outbox.c.stream,
+        _earlier.c.id < outbox.c.id,
+        _earlier.c.attempts > 0,
+        _earlier.c.published_at.is_(None),
+    )
+    .exists()
+)
+_HELD_STREAMS = (
+    select(outbox.c.stream)
+    .distinct()
+    .where(outbox.c.attempts > 0, outbox.c.published_at.is_(None), outbox.c.stream.is_not(None))
+)
 
 
 def _age_seconds(created_at: datetime | None) -> float:

@@ -120,6 +120,8 @@ class ServiceSettings(BaseSettings):
     # Published outbox rows are deleted after this long (kept a while to debug deliveries).
     outbox_retention_hours: float = 24.0
     outbox_purge_interval_seconds: float = 60.0
+    # Refusals by the broker (not outages) before an outbox row is parked (ecbm outbox list).
+    outbox_max_attempts: int = Field(default=5, ge=1)
     # Deliveries of one message before it is parked in the dead-letter queue.
     max_deliveries: int = 5
 

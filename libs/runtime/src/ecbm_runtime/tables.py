@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -50,9 +51,22 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     # Whom the message is about (a person id), so erasing a person finds their rows by key.
     Column("subject", String(64), nullable=True),
+    # The event stream the row was translated from: the relay keeps each stream in order.
+    Column("stream", String(200), nullable=True),
+    # Set when the broker refused the row ``outbox_max_attempts`` times (ecbm outbox list).
+    Column("parked_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
 )
 Index("ix_outbox_unpublished", outbox.c.published_at, outbox.c.id)
 Index("ix_outbox_subject", outbox.c.subject)
+_TROUBLED = text("attempts > 0 AND published_at IS NULL")
+Index(
+    "ix_outbox_troubled",
+    outbox.c.stream,
+    outbox.c.id,
+    postgresql_where=_TROUBLED,
+    sqlite_where=_TROUBLED,
+)
 
 inbox = Table(
     "inbox",

@@ -10,13 +10,15 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import grpc
 import pytest
@@ -137,12 +139,97 @@ def isolated_amqp_url(amqp_url: str) -> Iterator[str]:
         wait_until(lambda: _deleted_vhost(vhost), timeout=60, interval=0.5)
 
 
+@contextmanager
+def broker_outage(amqp_url: str) -> Iterator[None]:
+    """The broker is gone for ``amqp_url``'s virtual host until the block ends.
+
+    New connections are refused (a limit of zero connections) and open ones are closed, as
+    clients see a stopped broker; the node and every other virtual host keep running, so
+    an outage test never stops the broker other tests share. Only a test's own virtual
+    host (``isolated_amqp_url``).
+    """
+    vhost = unquote(urlsplit(amqp_url).path[1:])
+    if vhost in ("", "/"):
+        raise ValueError("an outage of a test's own virtual host only (isolated_amqp_url)")
+    _rabbitmqctl("set_vhost_limits", "--vhost", vhost, '{"max-connections": 0}')
+    try:
+        _rabbitmqctl("close_all_connections", "--vhost", vhost, "test: broker outage")
+        yield
+    finally:
+        _rabbitmqctl("set_vhost_limits", "--vhost", vhost, '{"max-connections": -1}')
+
+
 def _deleted_vhost(vhost: str) -> bool:
     try:
         _rabbitmqctl("delete_vhost", vhost)
     except subprocess.CalledProcessError:
         return False
     return True
+
+
+@dataclass
+class PrivatePostgres:
+    """A PostgreSQL cluster of one test's own (initdb, pg_ctl), to stop and start at will.
+
+    Never the shared server: tests that restart PostgreSQL would break everyone else's.
+    As root it runs as ``postgres`` (initdb refuses root) in a directory that user owns.
+    """
+
+    directory: Path
+    port: int
+    bin_dir: Path
+
+    @classmethod
+    def create(cls) -> PrivatePostgres:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not found:
+            pytest.skip("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin")
+        directory = Path(tempfile.mkdtemp(prefix="ecbm-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(directory, "postgres", "postgres")
+        cluster = cls(directory, free_port(), found[-1].parent)
+        cluster._run("initdb", "-D", str(cluster.data), "-A", "trust", "-U", "postgres", "-N")
+        cluster.start()
+        return cluster
+
+    @property
+    def data(self) -> Path:
+        return self.directory / "data"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1"
+        log = str(self.directory / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "-t", "120",
+                  "start")  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (``fast``: sessions are terminated, as in a restart)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "120", "stop")
+
+    def destroy(self) -> None:
+        with suppress(subprocess.CalledProcessError):  # not running
+            self.stop("immediate")
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.bin_dir / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=180)
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A running PostgreSQL cluster of this test's own (see ``PrivatePostgres``)."""
+    cluster = PrivatePostgres.create()
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()
 
 
 def fresh_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:

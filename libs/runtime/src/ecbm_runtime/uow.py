@@ -226,7 +226,9 @@ class UnitOfWork(ABC, Generic[V]):
             published = translate(event, record) if translate else None
             if published is not None:
                 subject = self.wiring.subject(published)
-                entries.append(OutboxEntry.of(published, record.metadata, subject))
+                entries.append(
+                    OutboxEntry.of(published, record.metadata, subject, record.stream_id)
+                )
         return entries
 
     @abstractmethod
@@ -331,6 +333,7 @@ class SqlUnitOfWork(UnitOfWork[V]):
 
     def commit(self) -> None:
         self.flush()
+        self.context.check_deadline()  # past the caller's deadline: roll back instead
         self._transaction.commit()
         self._read_after_commit()
         self._count_appended()

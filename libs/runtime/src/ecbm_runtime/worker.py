@@ -307,7 +307,12 @@ class OutboxSweep(DependencyProvider):
     def setup(self) -> None:
         settings = worker_settings(self.container.service_name)
         self.engine = make_engine(settings.effective_database_url(), pool_size=2)
-        self.relay = OutboxRelay(self.engine, settings.amqp_url, self.container.service_name)
+        self.relay = OutboxRelay(
+            self.engine,
+            settings.amqp_url,
+            self.container.service_name,
+            max_attempts=settings.outbox_max_attempts,
+        )
         self.grace = settings.outbox_sweep_grace_seconds
         self.retention = timedelta(hours=settings.outbox_retention_hours)
         self.purge_interval = settings.outbox_purge_interval_seconds

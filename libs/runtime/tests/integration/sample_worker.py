@@ -8,6 +8,7 @@ blocking handler waits for a file) and settings from ``ECBM_SAMPLE_*``.
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -42,7 +43,7 @@ class SampleRecorded(BaseModel):
     schema_version: ClassVar[int] = 1
 
     note: str
-    mode: Literal["ok", "fail", "block"] = "ok"
+    mode: Literal["ok", "fail", "block", "crash_after_commit"] = "ok"
 
     @classmethod
     def event_type(cls) -> str:
@@ -71,6 +72,15 @@ class SampleApp:
             if event.mode == "block":
                 self._wait_for_gate(event.note)
             uow.commit()
+        if event.mode == "crash_after_commit":
+            self._crash_once(event.note)
+
+    def _crash_once(self, note: str) -> None:
+        """Die by SIGKILL after the commit and before nameko acks (first delivery only)."""
+        marker = self.gate_dir / f"{note}.crashed"
+        if not marker.exists():
+            marker.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
 
     def _wait_for_gate(self, note: str) -> None:
         """Hold the transaction open until the test creates ``<note>.go``."""

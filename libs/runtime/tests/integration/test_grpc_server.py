@@ -361,6 +361,22 @@ def test_health_turns_serving_after_a_failing_readiness_check_recovers() -> None
         api.close()
 
 
+def test_health_follows_the_database_after_serving_once() -> None:
+    ready = threading.Event()
+    ready.set()
+    api = Api(ready)
+    serving, not_serving = (health_pb2.HealthCheckResponse.SERVING,
+                            health_pb2.HealthCheckResponse.NOT_SERVING)  # fmt: skip
+    try:
+        wait_for(lambda: api.health() == serving)
+        ready.clear()  # the database is lost
+        wait_for(lambda: api.health() == api.health(SERVICE) == not_serving)
+        ready.set()
+        wait_for(lambda: api.health() == api.health(SERVICE) == serving)
+    finally:
+        api.close()
+
+
 def test_graceful_stop_turns_health_off_and_lets_an_in_flight_call_finish(api: Api) -> None:
     future = api.unary("Slow").future(b"")
     assert api.servicer.slow_started.wait(10)

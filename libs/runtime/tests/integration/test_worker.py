@@ -139,6 +139,28 @@ def test_applies_an_event_once_when_the_worker_is_killed_mid_handler_and_restart
     assert effect_count(database_url, "interrupted") == 1
 
 
+def test_applies_an_event_once_when_the_worker_is_killed_after_commit_before_ack(
+    sample_service: MakeService, broker: Broker, database_url: str, tmp_path: Path
+) -> None:
+    service = sample_service(database_url)
+    first = service.start(broker)
+    service.publish(broker, {"note": "committed", "mode": "crash_after_commit"}, **headers())
+
+    assert first.wait(timeout=30) == -signal.SIGKILL  # killed itself after its commit
+    assert (tmp_path / "committed.crashed").exists()
+    assert effect_count(database_url, "committed") == 1
+    wait_until(lambda: broker.counts(service.queue)[0] == 1, 15, message="unacked, requeued")
+    service.start(broker)
+
+    wait_until(lambda: broker.counts(service.queue)[0] == 0, 15, message="redelivery acked")
+    wait_until(
+        lambda: any("already handled" in line["message"] for line in service.log_lines(1)),
+        15,
+        message="the redelivery refused by the inbox",
+    )
+    assert effect_count(database_url, "committed") == 1
+
+
 def test_sweeps_outbox_rows_the_api_left_behind(
     sample_service: MakeService, broker: Broker, tmp_path: Path
 ) -> None:

@@ -19,7 +19,12 @@ from prometheus_client import Counter
 
 from ecbm_runtime import auth, errors, metrics
 from ecbm_runtime.grpc.status import CORRELATION_HEADER, status_for
-from ecbm_runtime.observability import causation_id, correlation_id, new_correlation_id
+from ecbm_runtime.observability import (
+    call_deadline,
+    causation_id,
+    correlation_id,
+    new_correlation_id,
+)
 from ecbm_runtime.ratelimit import Rate, RateLimiter, peer_address
 
 if TYPE_CHECKING:
@@ -108,6 +113,7 @@ class _Call:
             self._context.invocation_metadata()
         )
         self._tokens = (correlation_id.set(self.cid), causation_id.set(causation), None)
+        call_deadline.set(_deadline(self._context))  # overwritten by every call
         self._context.set_trailing_metadata(((CORRELATION_HEADER, self.cid),))
         self._method.started.inc()
         return self
@@ -158,6 +164,17 @@ class _Call:
             correlation_id.reset(correlation_token)
         except ValueError:
             pass  # a stream abandoned by its client is closed from another context
+
+
+def _deadline(context: grpc.ServicerContext) -> float | None:
+    """The call's deadline on the monotonic clock; None when the caller set none."""
+    remaining = context.time_remaining()
+    if remaining is None or remaining > _NO_DEADLINE:
+        return None
+    return time.monotonic() + remaining
+
+
+_NO_DEADLINE = 10**8  # seconds: grpc reports "no deadline" as a remaining time far away
 
 
 def _aborted_by_servicer(exc: Exception, context: grpc.ServicerContext) -> bool:

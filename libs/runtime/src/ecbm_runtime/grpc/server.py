@@ -30,6 +30,7 @@ else:
 _log = logging.getLogger("ecbm.grpc")
 INFRASTRUCTURE_SERVICES = frozenset({health.SERVICE_NAME, reflection.SERVICE_NAME})
 _FIRST_RETRY_SECONDS, _MAX_RETRY_SECONDS = 0.05, 2.0
+_WATCH_SECONDS = 1.0  # how soon health notices a lost database (one SELECT 1 per period)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,12 @@ class ApiServer(grpc.Server):
 
 
 class _Readiness:
-    """Polls ``check`` with backoff until it says yes, then sets every name SERVING."""
+    """Keeps health in step with ``check`` (the database answers) for the process's life.
+
+    Until the first yes it retries with backoff; then it checks every ``_WATCH_SECONDS``:
+    NOT_SERVING while the database is lost (a restart, a failover), SERVING again once it
+    answers, so load balancers stop routing calls that could only fail UNAVAILABLE.
+    """
 
     def __init__(self, check: Callable[[], bool], health_servicer: health.HealthServicer,
                  names: Sequence[str]) -> None:  # fmt: skip
@@ -105,15 +111,27 @@ class _Readiness:
         self._stopped.set()
 
     def _run(self) -> None:
-        delay = _FIRST_RETRY_SECONDS
+        serving, delay = False, _FIRST_RETRY_SECONDS
         while not self._stopped.is_set():
-            if self._ready():
-                for name in self._names:
-                    self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
-                _log.info("ready: health SERVING")
-                return
-            self._stopped.wait(delay)
-            delay = min(delay * 2, _MAX_RETRY_SECONDS)
+            ready = self._ready()
+            if ready != serving and not self._stopped.is_set():
+                self._set(ready)
+                serving = ready
+            if ready:
+                delay = _FIRST_RETRY_SECONDS
+                self._stopped.wait(_WATCH_SECONDS)
+            else:
+                self._stopped.wait(delay)
+                delay = min(delay * 2, _MAX_RETRY_SECONDS)
+
+    def _set(self, ready: bool) -> None:
+        status = health_pb2.HealthCheckResponse
+        for name in self._names:
+            self._health.set(name, status.SERVING if ready else status.NOT_SERVING)
+        if ready:
+            _log.info("ready: health SERVING")
+        else:
+            _log.error("the database does not answer: health NOT_SERVING")
 
     def _ready(self) -> bool:
         try:
@@ -136,9 +154,9 @@ def create_server(
     Who may call what comes from the services' protos (`ecbm_runtime.grpc.access`): a
     method without a declaration stops the start. ``access_policy`` (keyed by method path)
     replaces that only for the runtime's own tests, whose services have no proto.
-    Health starts NOT_SERVING for ``""`` and each service, and turns SERVING once
-    ``readiness_check`` returns true after ``start()``. ``stop`` calls ``on_stopping``
-    before the grace period.
+    Health starts NOT_SERVING for ``""`` and each service, turns SERVING once
+    ``readiness_check`` returns true after ``start()``, and follows it from then on.
+    ``stop`` calls ``on_stopping`` before the grace period.
     """
     names = [r.service_full_name for r in registrations]
     rate_limits = {}

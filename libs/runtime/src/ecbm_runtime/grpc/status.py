@@ -1,7 +1,8 @@
 """Exceptions → gRPC status with google.rpc details (BadRequest, ResourceInfo, …).
 
-Anything that is not one of our errors becomes INTERNAL naming only the correlation id;
-a caller never sees a traceback and never UNKNOWN.
+Anything that is not one of our errors becomes INTERNAL naming only the correlation id,
+except a lost database: UNAVAILABLE, which clients retry. A caller never sees a traceback
+and never UNKNOWN.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from google.protobuf import any_pb2, duration_pb2
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
+from sqlalchemy import exc as sa_exc
 
 from ecbm_runtime import errors
 
@@ -37,6 +39,7 @@ _CODES: dict[type[BaseException], int] = {
     errors.Unauthenticated: code_pb2.UNAUTHENTICATED,
     errors.RateLimited: code_pb2.RESOURCE_EXHAUSTED,
     errors.DomainError: code_pb2.FAILED_PRECONDITION,
+    errors.DeadlineExceeded: code_pb2.DEADLINE_EXCEEDED,
 }
 
 
@@ -52,7 +55,11 @@ def status_for(exc: Exception, correlation: str) -> grpc.Status:
     logged under that id. Trailing metadata keeps the correlation id.
     """
     code = next((_CODES[c] for c in type(exc).__mro__ if c in _CODES), None)
-    if code is None:
+    if _database_unavailable(exc):
+        _log.warning("database unavailable: %s", type(exc).__name__, exc_info=exc)
+        code = code_pb2.UNAVAILABLE
+        message = f"the database is unavailable; retry later; correlation id {correlation}"
+    elif code is None:
         _log.error("internal error", exc_info=exc)
         code, message = code_pb2.INTERNAL, f"internal error; correlation id {correlation}"
     elif isinstance(exc, pydantic.ValidationError):
@@ -64,6 +71,18 @@ def status_for(exc: Exception, correlation: str) -> grpc.Status:
     status = rpc_status.to_status(proto)
     trailing = (*status.trailing_metadata, (CORRELATION_HEADER, correlation))
     return _Status(status.code, status.details, trailing)
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    """The database is down, restarting, unreachable or out of connections: worth a retry.
+
+    SQLAlchemy wraps the driver's connection errors (and lock or serialisation failures,
+    retryable too) as ``OperationalError``; a pool that ran dry raises its ``TimeoutError``.
+    The message names neither SQL nor parameters.
+    """
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
 
 
 def _details_for(exc: Exception) -> list[Message]:
