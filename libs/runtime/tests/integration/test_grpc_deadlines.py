@@ -72,7 +72,7 @@ def served(engine: Engine) -> Iterator[tuple[grpc.Channel, Recorder]]:
     server, port = create_server(
         ServiceSettings(service_name="test", grpc_port=0),
         registrations=[registration],
-        access_policy={"Record": auth.PUBLIC},
+        access_policy={f"/{SERVICE}/Record": auth.PUBLIC},
         readiness_check=lambda: True,
     )
     server.start()
