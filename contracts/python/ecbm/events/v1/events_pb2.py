@@ -22,15 +22,78 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x65\x63\x62m/events/v1/events.proto\x12\x0e\x65\x63\x62m.events.v12\x0f\n\rEventsServiceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x65\x63\x62m/events/v1/events.proto\x12\x0e\x65\x63\x62m.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x01\n\x07Session\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x12\n\nstart_time\x18\x03 \x01(\t\x12\x10\n\x08\x65nd_time\x18\x04 \x01(\t\x12\x0c\n\x04room\x18\x05 \x01(\t\x12\x0e\n\x06online\x18\x06 \x01(\x08\x12\x10\n\x08speakers\x18\x07 \x03(\t\x12\x10\n\x08\x61\x62stract\x18\x08 \x01(\t\"\xce\x04\n\x05\x45vent\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\'\n\x04kind\x18\x02 \x01(\x0e\x32\x19.ecbm.events.v1.EventKind\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\ttime_zone\x18\x05 \x01(\t\x12\x12\n\nstart_time\x18\x06 \x01(\t\x12\x10\n\x08\x65nd_time\x18\x07 \x01(\t\x12\r\n\x05venue\x18\x08 \x01(\t\x12\x16\n\x0eon_site_places\x18\t \x01(\x05\x12\x15\n\ronline_places\x18\n \x01(\x05\x12\x14\n\x0cwaiting_list\x18\x0b \x01(\x08\x12\x11\n\tmoderated\x18\x0c \x01(\x08\x12\x1f\n\x17registration_close_time\x18\r \x01(\t\x12\x0e\n\x06series\x18\x0e \x01(\t\x12\x12\n\nstream_url\x18\x0f \x01(\t\x12)\n\x05state\x18\x10 \x01(\x0e\x32\x1a.ecbm.events.v1.EventState\x12)\n\x08sessions\x18\x11 \x03(\x0b\x32\x17.ecbm.events.v1.Session\x12\x15\n\ron_site_taken\x18\x12 \x01(\x05\x12\x14\n\x0conline_taken\x18\x13 \x01(\x05\x12\x0f\n\x07waiting\x18\x14 \x01(\x05\x12\x0f\n\x07version\x18\x15 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xfa\x03\n\x0cRegistration\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x65vent\x18\x02 \x01(\t\x12\x0e\n\x06person\x18\x03 \x01(\t\x12/\n\x04mode\x18\x04 \x01(\x0e\x32!.ecbm.events.v1.ParticipationMode\x12\x30\n\x05state\x18\x05 \x01(\x0e\x32!.ecbm.events.v1.RegistrationState\x12:\n\x07\x61nswers\x18\x06 \x03(\x0b\x32).ecbm.events.v1.Registration.AnswersEntry\x12\x19\n\x11waitlist_position\x18\x07 \x01(\x05\x12\x35\n\x11offer_expire_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\t \x01(\t\x12\x19\n\x11\x61ttended_sessions\x18\n \x03(\t\x12\x0f\n\x07version\x18\x0b \x01(\x03\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a.\n\x0c\x41nswersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"e\n\x06Ticket\x12\x16\n\x0e\x63heck_in_token\x18\x01 \x01(\t\x12\x12\n\njoin_token\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"-\n\x08\x43\x61lendar\x12\x0b\n\x03ics\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\"N\n\x12\x43reateEventRequest\x12$\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x15.ecbm.events.v1.Event\x12\x12\n\nrequest_id\x18\x02 \x01(\t\":\n\x0fGetEventRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x19\n\x11\x64isplay_time_zone\x18\x02 \x01(\t\"\x8e\x01\n\x11ListEventsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\'\n\x04kind\x18\x03 \x01(\x0e\x32\x19.ecbm.events.v1.EventKind\x12\x0e\n\x06series\x18\x04 \x01(\t\x12\x19\n\x11\x64isplay_time_zone\x18\x05 \x01(\t\"h\n\x12ListEventsResponse\x12%\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x15.ecbm.events.v1.Event\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"#\n\x13PublishEventRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"L\n\x11\x41\x64\x64SessionRequest\x12\r\n\x05\x65vent\x18\x01 \x01(\t\x12(\n\x07session\x18\x02 \x01(\x0b\x32\x17.ecbm.events.v1.Session\"p\n\x17RegisterForEventRequest\x12\r\n\x05\x65vent\x18\x01 \x01(\t\x12\x32\n\x0cregistration\x18\x02 \x01(\x0b\x32\x1c.ecbm.events.v1.Registration\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"&\n\x16GetRegistrationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x83\x01\n\x18ListRegistrationsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x30\n\x05state\x18\x04 \x01(\x0e\x32!.ecbm.events.v1.RegistrationState\"}\n\x19ListRegistrationsResponse\x12\x33\n\rregistrations\x18\x01 \x03(\x0b\x32\x1c.ecbm.events.v1.Registration\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"*\n\x1a\x41pproveRegistrationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\":\n\x1a\x44\x65\x63lineRegistrationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"9\n\x19\x43\x61ncelRegistrationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\"\n\x12\x41\x63\x63\x65ptPlaceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\"\n\x12IssueTicketRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"3\n\x0e\x43heckInRequest\x12\r\n\x05token\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\"\"\n\x11JoinOnlineRequest\x12\r\n\x05token\x18\x01 \x01(\t\"7\n\x12JoinOnlineResponse\x12\r\n\x05\x65vent\x18\x01 \x01(\t\x12\x12\n\nstream_url\x18\x02 \x01(\t\"\'\n\x17GetEventCalendarRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x16\n\x14GetMyCalendarRequest*\xaa\x01\n\tEventKind\x12\x1a\n\x16\x45VENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45VENT_KIND_WEBINAR\x10\x01\x12\x16\n\x12\x45VENT_KIND_SEMINAR\x10\x02\x12\x1b\n\x17\x45VENT_KIND_SHORT_COURSE\x10\x03\x12\x15\n\x11\x45VENT_KIND_SUMMIT\x10\x04\x12\x1d\n\x19\x45VENT_KIND_MEET_AND_MATCH\x10\x05*[\n\nEventState\x12\x1b\n\x17\x45VENT_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45VENT_STATE_DRAFT\x10\x01\x12\x19\n\x15\x45VENT_STATE_PUBLISHED\x10\x02*v\n\x11ParticipationMode\x12\"\n\x1ePARTICIPATION_MODE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aPARTICIPATION_MODE_ON_SITE\x10\x01\x12\x1d\n\x19PARTICIPATION_MODE_ONLINE\x10\x02*\xc0\x02\n\x11RegistrationState\x12\"\n\x1eREGISTRATION_STATE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aREGISTRATION_STATE_PENDING\x10\x01\x12 \n\x1cREGISTRATION_STATE_CONFIRMED\x10\x02\x12!\n\x1dREGISTRATION_STATE_WAITLISTED\x10\x03\x12\x1e\n\x1aREGISTRATION_STATE_OFFERED\x10\x04\x12 \n\x1cREGISTRATION_STATE_CANCELLED\x10\x05\x12\x1f\n\x1bREGISTRATION_STATE_DECLINED\x10\x06\x12\x1f\n\x1bREGISTRATION_STATE_ATTENDED\x10\x07\x12\x1e\n\x1aREGISTRATION_STATE_NO_SHOW\x10\x08\x32\xa7\x0b\n\rEventsService\x12H\n\x0b\x43reateEvent\x12\".ecbm.events.v1.CreateEventRequest\x1a\x15.ecbm.events.v1.Event\x12\x42\n\x08GetEvent\x12\x1f.ecbm.events.v1.GetEventRequest\x1a\x15.ecbm.events.v1.Event\x12S\n\nListEvents\x12!.ecbm.events.v1.ListEventsRequest\x1a\".ecbm.events.v1.ListEventsResponse\x12J\n\x0cPublishEvent\x12#.ecbm.events.v1.PublishEventRequest\x1a\x15.ecbm.events.v1.Event\x12\x46\n\nAddSession\x12!.ecbm.events.v1.AddSessionRequest\x1a\x15.ecbm.events.v1.Event\x12Y\n\x10RegisterForEvent\x12\'.ecbm.events.v1.RegisterForEventRequest\x1a\x1c.ecbm.events.v1.Registration\x12W\n\x0fGetRegistration\x12&.ecbm.events.v1.GetRegistrationRequest\x1a\x1c.ecbm.events.v1.Registration\x12h\n\x11ListRegistrations\x12(.ecbm.events.v1.ListRegistrationsRequest\x1a).ecbm.events.v1.ListRegistrationsResponse\x12_\n\x13\x41pproveRegistration\x12*.ecbm.events.v1.ApproveRegistrationRequest\x1a\x1c.ecbm.events.v1.Registration\x12_\n\x13\x44\x65\x63lineRegistration\x12*.ecbm.events.v1.DeclineRegistrationRequest\x1a\x1c.ecbm.events.v1.Registration\x12]\n\x12\x43\x61ncelRegistration\x12).ecbm.events.v1.CancelRegistrationRequest\x1a\x1c.ecbm.events.v1.Registration\x12O\n\x0b\x41\x63\x63\x65ptPlace\x12\".ecbm.events.v1.AcceptPlaceRequest\x1a\x1c.ecbm.events.v1.Registration\x12I\n\x0bIssueTicket\x12\".ecbm.events.v1.IssueTicketRequest\x1a\x16.ecbm.events.v1.Ticket\x12G\n\x07\x43heckIn\x12\x1e.ecbm.events.v1.CheckInRequest\x1a\x1c.ecbm.events.v1.Registration\x12S\n\nJoinOnline\x12!.ecbm.events.v1.JoinOnlineRequest\x1a\".ecbm.events.v1.JoinOnlineResponse\x12U\n\x10GetEventCalendar\x12\'.ecbm.events.v1.GetEventCalendarRequest\x1a\x18.ecbm.events.v1.Calendar\x12O\n\rGetMyCalendar\x12$.ecbm.events.v1.GetMyCalendarRequest\x1a\x18.ecbm.events.v1.Calendarb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.events.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EVENTSSERVICE']._serialized_start=47
-  _globals['_EVENTSSERVICE']._serialized_end=62
+  _globals['_REGISTRATION_ANSWERSENTRY']._loaded_options = None
+  _globals['_REGISTRATION_ANSWERSENTRY']._serialized_options = b'8\001'
+  _globals['_EVENTKIND']._serialized_start=2843
+  _globals['_EVENTKIND']._serialized_end=3013
+  _globals['_EVENTSTATE']._serialized_start=3015
+  _globals['_EVENTSTATE']._serialized_end=3106
+  _globals['_PARTICIPATIONMODE']._serialized_start=3108
+  _globals['_PARTICIPATIONMODE']._serialized_end=3226
+  _globals['_REGISTRATIONSTATE']._serialized_start=3229
+  _globals['_REGISTRATIONSTATE']._serialized_end=3549
+  _globals['_SESSION']._serialized_start=81
+  _globals['_SESSION']._serialized_end=221
+  _globals['_EVENT']._serialized_start=224
+  _globals['_EVENT']._serialized_end=814
+  _globals['_REGISTRATION']._serialized_start=817
+  _globals['_REGISTRATION']._serialized_end=1323
+  _globals['_REGISTRATION_ANSWERSENTRY']._serialized_start=1277
+  _globals['_REGISTRATION_ANSWERSENTRY']._serialized_end=1323
+  _globals['_TICKET']._serialized_start=1325
+  _globals['_TICKET']._serialized_end=1426
+  _globals['_CALENDAR']._serialized_start=1428
+  _globals['_CALENDAR']._serialized_end=1473
+  _globals['_CREATEEVENTREQUEST']._serialized_start=1475
+  _globals['_CREATEEVENTREQUEST']._serialized_end=1553
+  _globals['_GETEVENTREQUEST']._serialized_start=1555
+  _globals['_GETEVENTREQUEST']._serialized_end=1613
+  _globals['_LISTEVENTSREQUEST']._serialized_start=1616
+  _globals['_LISTEVENTSREQUEST']._serialized_end=1758
+  _globals['_LISTEVENTSRESPONSE']._serialized_start=1760
+  _globals['_LISTEVENTSRESPONSE']._serialized_end=1864
+  _globals['_PUBLISHEVENTREQUEST']._serialized_start=1866
+  _globals['_PUBLISHEVENTREQUEST']._serialized_end=1901
+  _globals['_ADDSESSIONREQUEST']._serialized_start=1903
+  _globals['_ADDSESSIONREQUEST']._serialized_end=1979
+  _globals['_REGISTERFOREVENTREQUEST']._serialized_start=1981
+  _globals['_REGISTERFOREVENTREQUEST']._serialized_end=2093
+  _globals['_GETREGISTRATIONREQUEST']._serialized_start=2095
+  _globals['_GETREGISTRATIONREQUEST']._serialized_end=2133
+  _globals['_LISTREGISTRATIONSREQUEST']._serialized_start=2136
+  _globals['_LISTREGISTRATIONSREQUEST']._serialized_end=2267
+  _globals['_LISTREGISTRATIONSRESPONSE']._serialized_start=2269
+  _globals['_LISTREGISTRATIONSRESPONSE']._serialized_end=2394
+  _globals['_APPROVEREGISTRATIONREQUEST']._serialized_start=2396
+  _globals['_APPROVEREGISTRATIONREQUEST']._serialized_end=2438
+  _globals['_DECLINEREGISTRATIONREQUEST']._serialized_start=2440
+  _globals['_DECLINEREGISTRATIONREQUEST']._serialized_end=2498
+  _globals['_CANCELREGISTRATIONREQUEST']._serialized_start=2500
+  _globals['_CANCELREGISTRATIONREQUEST']._serialized_end=2557
+  _globals['_ACCEPTPLACEREQUEST']._serialized_start=2559
+  _globals['_ACCEPTPLACEREQUEST']._serialized_end=2593
+  _globals['_ISSUETICKETREQUEST']._serialized_start=2595
+  _globals['_ISSUETICKETREQUEST']._serialized_end=2629
+  _globals['_CHECKINREQUEST']._serialized_start=2631
+  _globals['_CHECKINREQUEST']._serialized_end=2682
+  _globals['_JOINONLINEREQUEST']._serialized_start=2684
+  _globals['_JOINONLINEREQUEST']._serialized_end=2718
+  _globals['_JOINONLINERESPONSE']._serialized_start=2720
+  _globals['_JOINONLINERESPONSE']._serialized_end=2775
+  _globals['_GETEVENTCALENDARREQUEST']._serialized_start=2777
+  _globals['_GETEVENTCALENDARREQUEST']._serialized_end=2816
+  _globals['_GETMYCALENDARREQUEST']._serialized_start=2818
+  _globals['_GETMYCALENDARREQUEST']._serialized_end=2840
+  _globals['_EVENTSSERVICE']._serialized_start=3552
+  _globals['_EVENTSSERVICE']._serialized_end=4999
 # @@protoc_insertion_point(module_scope)
