@@ -1,0 +1,26 @@
+"""``EventsDependencies``: what every handler of the events service may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ecbm_events.adapters.views import EventsViews
+from ecbm_events.application.registrations.tickets import TicketSigner
+from ecbm_runtime.messagebus import Dependencies
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventsDependencies(Dependencies[EventsViews]):
+    # Signs and checks check-in tokens and join links (its own key, never the JWT's).
+    tickets: TicketSigner
+    # How long a freed place is held for the next person waiting.
+    offer_hold: timedelta = timedelta(hours=48)
+    # Tickets stay valid this long after the event ends.
+    ticket_grace: timedelta = timedelta(hours=12)
+    clock: Callable[[], datetime] = field(default=utc_now)
