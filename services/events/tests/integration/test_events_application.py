@@ -1,0 +1,74 @@
+"""The events application on SQLite and PostgreSQL: read models, outbox rows, erasure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from events_fakes import EDITOR, delivered, member
+from sqlalchemy import select
+
+from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
+from ecbm_events.application.registrations import commands as reg
+from ecbm_events.application.registrations.queries import GetRegistration
+from ecbm_events.bootstrap import Events
+from ecbm_events.domain.event import Mode
+from ecbm_integration import registry
+from ecbm_runtime.tables import events as store, outbox
+
+START = datetime.now(UTC) + timedelta(days=20)
+
+
+def an_event(app: Events, places: int = 1) -> str:
+    command = CreateEvent(
+        actor=EDITOR,
+        kind="seminar",  # type: ignore[arg-type]
+        title="Mentoring refugees",
+        start_time=START,
+        end_time=START + timedelta(hours=2),
+        on_site_places=places,
+        waiting_list=True,
+    )
+    event_id: str = app.bus.handle(command)
+    app.bus.handle(PublishEvent(actor=EDITOR, event_id=event_id))
+    return event_id
+
+
+def test_registrations_are_projected_and_announced_through_the_outbox(events_app: Events) -> None:
+    event_id = an_event(events_app)
+    for person in ("ana", "ben"):
+        events_app.bus.handle(reg.RegisterForEvent(actor=member(person), event_id=event_id, mode=Mode.ON_SITE))
+
+    with events_app.engine.connect() as connection:
+        kinds = [row.routing_key for row in connection.execute(select(outbox).order_by(outbox.c.id))]
+        subjects = {row.subject for row in connection.execute(select(outbox))}
+    assert kinds == ["EventPublished", "RegistrationConfirmed", "RegistrationWaitlisted"]
+    assert {"ana", "ben"} <= subjects
+    with events_app.dependencies.read() as views:
+        occupancy = views.registrations.occupancy(event_id)
+    assert (occupancy.taken_of(Mode.ON_SITE), occupancy.waiting_of(Mode.ON_SITE)) == (1, 1)
+
+
+def test_person_forgotten_erases_their_registration_here_once(events_app: Events) -> None:
+    event_id = an_event(events_app, places=5)
+    ref = events_app.bus.handle(
+        reg.RegisterForEvent(actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE, answers={"diet": "vegan"})
+    )
+    forgotten = registry.PersonForgotten(person_id="ana", occurred_at=datetime.now(UTC))
+    context = delivered(forgotten)
+
+    assert events_app.bus.handle(forgotten, context) == 1
+
+    view = events_app.bus.handle(GetRegistration(actor=EDITOR, event_id=event_id, registration_id=ref.registration_id))
+    assert (view.person_id, view.answers, view.state.value) == ("", {}, "cancelled")
+    with events_app.engine.connect() as connection:
+        stored = connection.execute(select(store.c.data, store.c.metadata).where(store.c.stream_id == f"registration-{ref.registration_id}")).all()
+        unpublished = connection.execute(select(outbox).where(outbox.c.subject == "ana", outbox.c.published_at.is_(None))).all()
+    assert all("ana" not in str(data) and "vegan" not in str(data) for data, _ in stored)
+    assert all(meta.get("actor") is None for _, meta in stored)
+    assert unpublished == []
+    try:
+        events_app.bus.handle(forgotten, context)
+    except Exception as redelivered:
+        assert type(redelivered).__name__ == "DuplicateDelivery"
+    else:
+        raise AssertionError("a redelivery ran twice")
