@@ -85,7 +85,9 @@ class FakeProgramme:
                 )
         return sorted(views, key=lambda v: v.details.starts_at)
 
-    def page(self, *, drafts: bool, kind: EventKind | None, series: str, size: int, offset: int) -> EventPage:
+    def page(
+        self, *, drafts: bool, kind: EventKind | None, series: str, size: int, offset: int
+    ) -> EventPage:
         every = self.events(list(_streams(self._records, Event)))
         chosen = [e for e in every if (drafts or e.published) and kind in (None, e.details.kind)]
         rest = chosen[offset : offset + size]
@@ -154,17 +156,29 @@ class FakeRegistrations:
         return [
             r.id
             for r in self._all()
-            if r.state is RegistrationState.OFFERED and r.offer_expires_at and r.offer_expires_at <= now
+            if r.state is RegistrationState.OFFERED
+            and r.offer_expires_at
+            and r.offer_expires_at <= now
         ][:limit]
 
     def of_person(self, person_id: str, open_only: bool = False) -> list[RegistrationView]:
         return [r for r in self._all() if r.person_id == person_id and (_open(r) or not open_only)]
 
-    def page(self, *, event_id: str | None, person_id: str | None, state: RegistrationState | None, size: int, offset: int) -> RegistrationPage:
+    def page(
+        self,
+        *,
+        event_id: str | None,
+        person_id: str | None,
+        state: RegistrationState | None,
+        size: int,
+        offset: int,
+    ) -> RegistrationPage:
         chosen = [
             r
             for r in self._all()
-            if event_id in (None, r.event_id) and person_id in (None, r.person_id) and state in (None, r.state)
+            if event_id in (None, r.event_id)
+            and person_id in (None, r.person_id)
+            and state in (None, r.state)
         ]
         next_offset = offset + size if len(chosen) > offset + size else None
         return RegistrationPage(chosen[offset : offset + size], next_offset, len(chosen))

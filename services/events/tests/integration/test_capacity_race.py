@@ -9,11 +9,12 @@ from threading import Barrier
 
 import grpc
 import pytest
-from conftest import serve
 
 from ecbm.events.v1 import events_pb2 as pb
 from ecbm.events.v1.events_pb2_grpc import EventsServiceStub
 from ecbm_runtime.testing import bearer
+
+from conftest import serve
 
 CONTENDERS = 60
 PLACES = 5
@@ -43,7 +44,9 @@ def test_concurrent_registrations_never_overbook(postgres_url: str, waiting_list
             request = pb.RegisterForEventRequest(event=name, registration=registration)
             start.wait()
             try:
-                made = stub.RegisterForEvent(request, metadata=bearer("member", subject=f"p{person}"))
+                made = stub.RegisterForEvent(
+                    request, metadata=bearer("member", subject=f"p{person}")
+                )
             except grpc.RpcError as refused:
                 return str(refused.code().name)
             return str(pb.RegistrationState.Name(made.state))

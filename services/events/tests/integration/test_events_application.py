@@ -13,7 +13,8 @@ from ecbm_events.application.registrations.queries import GetRegistration
 from ecbm_events.bootstrap import Events
 from ecbm_events.domain.event import Mode
 from ecbm_integration import registry
-from ecbm_runtime.tables import events as store, outbox
+from ecbm_runtime.tables import events as store
+from ecbm_runtime.tables import outbox
 
 START = datetime.now(UTC) + timedelta(days=20)
 
@@ -36,10 +37,14 @@ def an_event(app: Events, places: int = 1) -> str:
 def test_registrations_are_projected_and_announced_through_the_outbox(events_app: Events) -> None:
     event_id = an_event(events_app)
     for person in ("ana", "ben"):
-        events_app.bus.handle(reg.RegisterForEvent(actor=member(person), event_id=event_id, mode=Mode.ON_SITE))
+        events_app.bus.handle(
+            reg.RegisterForEvent(actor=member(person), event_id=event_id, mode=Mode.ON_SITE)
+        )
 
     with events_app.engine.connect() as connection:
-        kinds = [row.routing_key for row in connection.execute(select(outbox).order_by(outbox.c.id))]
+        kinds = [
+            row.routing_key for row in connection.execute(select(outbox).order_by(outbox.c.id))
+        ]
         subjects = {row.subject for row in connection.execute(select(outbox))}
     assert kinds == ["EventPublished", "RegistrationConfirmed", "RegistrationWaitlisted"]
     assert {"ana", "ben"} <= subjects
@@ -51,18 +56,28 @@ def test_registrations_are_projected_and_announced_through_the_outbox(events_app
 def test_person_forgotten_erases_their_registration_here_once(events_app: Events) -> None:
     event_id = an_event(events_app, places=5)
     ref = events_app.bus.handle(
-        reg.RegisterForEvent(actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE, answers={"diet": "vegan"})
+        reg.RegisterForEvent(
+            actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE, answers={"diet": "vegan"}
+        )
     )
     forgotten = registry.PersonForgotten(person_id="ana", occurred_at=datetime.now(UTC))
     context = delivered(forgotten)
 
     assert events_app.bus.handle(forgotten, context) == 1
 
-    view = events_app.bus.handle(GetRegistration(actor=EDITOR, event_id=event_id, registration_id=ref.registration_id))
+    view = events_app.bus.handle(
+        GetRegistration(actor=EDITOR, event_id=event_id, registration_id=ref.registration_id)
+    )
     assert (view.person_id, view.answers, view.state.value) == ("", {}, "cancelled")
     with events_app.engine.connect() as connection:
-        stored = connection.execute(select(store.c.data, store.c.metadata).where(store.c.stream_id == f"registration-{ref.registration_id}")).all()
-        unpublished = connection.execute(select(outbox).where(outbox.c.subject == "ana", outbox.c.published_at.is_(None))).all()
+        stored = connection.execute(
+            select(store.c.data, store.c.metadata).where(
+                store.c.stream_id == f"registration-{ref.registration_id}"
+            )
+        ).all()
+        unpublished = connection.execute(
+            select(outbox).where(outbox.c.subject == "ana", outbox.c.published_at.is_(None))
+        ).all()
     assert all("ana" not in str(data) and "vegan" not in str(data) for data, _ in stored)
     assert all(meta.get("actor") is None for _, meta in stored)
     assert unpublished == []

@@ -23,7 +23,9 @@ def summit() -> EventView:
         venue="Square, Brussels",
         on_site_places=300,
     )
-    talk = Slot(id="s1", title="Opening", starts_at=START, ends_at=START + timedelta(hours=1), room="Silver")
+    talk = Slot(
+        id="s1", title="Opening", starts_at=START, ends_at=START + timedelta(hours=1), room="Silver"
+    )
     return EventView("e1", details, (talk,), "published", 2, START, START)
 
 

@@ -42,7 +42,13 @@ def details(**changes: object) -> EventDetails:
 
 def slot(id: str, start_hour: float, hours: float, room: str = "Atrium") -> Slot:
     starts = START + timedelta(hours=start_hour)
-    return Slot(id=id, title=f"Talk {id}", starts_at=starts, ends_at=starts + timedelta(hours=hours), room=room)
+    return Slot(
+        id=id,
+        title=f"Talk {id}",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        room=room,
+    )
 
 
 def published(**changes: object) -> Event:
@@ -62,7 +68,9 @@ def test_sessions_overlapping_in_one_room_are_refused_naming_both() -> None:
 
 
 def test_sessions_may_overlap_in_different_rooms_or_follow_each_other() -> None:
-    event = Event.schedule("e1", details(), (slot("a", 0, 2), slot("b", 1, 1, room="Loft"), slot("c", 2, 1)))
+    event = Event.schedule(
+        "e1", details(), (slot("a", 0, 2), slot("b", 1, 1, room="Loft"), slot("c", 2, 1))
+    )
     assert [s.id for s in event.sessions] == ["a", "b", "c"]
 
 
@@ -102,7 +110,9 @@ def test_no_registration_for_a_mode_without_places() -> None:
 
 def test_full_without_waiting_list_says_why() -> None:
     full = Occupancy(taken={Mode.ON_SITE: 2})
-    with pytest.raises(EventFull, match="all 2 on-site places are taken and this event keeps no waiting list"):
+    with pytest.raises(
+        EventFull, match="all 2 on-site places are taken and this event keeps no waiting list"
+    ):
         published().admit(Mode.ON_SITE, full, NOW)
 
 
@@ -122,7 +132,9 @@ def test_moderated_events_hold_registrations_pending() -> None:
 
 
 @given(places=st.integers(0, 50), taken=st.integers(0, 60), waiting_list=st.booleans())
-def test_a_place_is_confirmed_only_while_one_is_free(places: int, taken: int, waiting_list: bool) -> None:
+def test_a_place_is_confirmed_only_while_one_is_free(
+    places: int, taken: int, waiting_list: bool
+) -> None:
     event = published(on_site_places=max(places, 1), waiting_list=waiting_list)
     occupancy = Occupancy(taken={Mode.ON_SITE: taken})
     try:

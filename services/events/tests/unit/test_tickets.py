@@ -29,7 +29,9 @@ def test_an_expired_token_is_refused() -> None:
 
 
 def test_a_token_signed_with_another_key_is_refused() -> None:
-    forged = TicketSigner("someone-elses-key-0123456789abcdef").issue("check-in", "r1", "e1", NOW + timedelta(hours=1))
+    forged = TicketSigner("someone-elses-key-0123456789abcdef").issue(
+        "check-in", "r1", "e1", NOW + timedelta(hours=1)
+    )
     with pytest.raises(PermissionDenied):
         SIGNER.verify("check-in", forged, NOW)
 

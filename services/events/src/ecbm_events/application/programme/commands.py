@@ -47,7 +47,7 @@ class CreateEvent(BaseModel):
     series: str = Field(default="", max_length=200)
     stream_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
     sessions: tuple[SessionInput, ...] = Field(default=(), max_length=200)
-    request_id: RequestId
+    request_id: RequestId = ""
 
 
 class PublishEvent(BaseModel):

@@ -25,7 +25,7 @@ class RegisterForEvent(BaseModel):
     event_id: EntityId
     mode: Mode
     answers: dict[Question, Answer] = Field(default_factory=dict, max_length=20)
-    request_id: RequestId
+    request_id: RequestId = ""
 
 
 class RegistrationCommand(BaseModel):
