@@ -93,6 +93,12 @@ def worker_class() -> type:
     return EventsWorker
 
 
+def seed_demo(target: str, token: str) -> None:
+    from ecbm_events.entrypoints.demo import seed
+
+    seed(target, token)
+
+
 def _bootstrap_any(settings: ServiceSettings) -> Events:
     return bootstrap(_own(settings))
 
@@ -107,4 +113,5 @@ SERVICE = ServiceDefinition(
     build_api=build_api,
     worker_class=worker_class,
     replay=replayer(_bootstrap_any, AREA.read_model_tables),
+    seed_demo=seed_demo,
 )

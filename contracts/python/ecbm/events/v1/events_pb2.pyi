@@ -323,6 +323,12 @@ class CheckInRequest(_message.Message):
     session_id: str
     def __init__(self, token: _Optional[str] = ..., session_id: _Optional[str] = ...) -> None: ...
 
+class RecordNoShowRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
 class JoinOnlineRequest(_message.Message):
     __slots__ = ("token",)
     TOKEN_FIELD_NUMBER: _ClassVar[int]

@@ -105,6 +105,11 @@ class EventsServiceStub:
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.CheckInRequest.SerializeToString,
                 response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
                 _registered_method=True)
+        self.RecordNoShow = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/RecordNoShow',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
         self.JoinOnline = channel.unary_unary(
                 '/ecbm.events.v1.EventsService/JoinOnline',
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineRequest.SerializeToString,
@@ -242,6 +247,14 @@ class EventsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordNoShow(self, request, context):
+        """Records that a confirmed registrant did not come (editors, after the event).
+        FAILED_PRECONDITION unless confirmed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def JoinOnline(self, request, context):
         """Opens the online stream of a join link (anyone holding the link) and records the
         registrant's attendance. PERMISSION_DENIED for a forged, altered or expired link.
@@ -337,6 +350,11 @@ def add_EventsServiceServicer_to_server(servicer, server):
             'CheckIn': grpc.unary_unary_rpc_method_handler(
                     servicer.CheckIn,
                     request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.CheckInRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'RecordNoShow': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordNoShow,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.FromString,
                     response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
             ),
             'JoinOnline': grpc.unary_unary_rpc_method_handler(
@@ -733,6 +751,33 @@ class EventsService:
             target,
             '/ecbm.events.v1.EventsService/CheckIn',
             ecbm_dot_events_dot_v1_dot_events__pb2.CheckInRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordNoShow(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/RecordNoShow',
+            ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.SerializeToString,
             ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
             options,
             channel_credentials,

@@ -60,6 +60,7 @@ ACCESS: AccessPolicy = {
     "AcceptPlace": SIGNED_IN,
     "IssueTicket": SIGNED_IN,
     "CheckIn": EDITORS,
+    "RecordNoShow": EDITORS,
     "JoinOnline": PUBLIC,  # the signed join link is the credential
     "GetEventCalendar": PUBLIC,
     "GetMyCalendar": SIGNED_IN,
@@ -196,6 +197,11 @@ class EventsServicer(events_pb2_grpc.EventsServiceServicer):
     ) -> events_pb2.Registration:
         fields = {"actor": actor(), "token": request.token, "session_id": request.session_id}
         return self._registration(self.bus.handle(validated(reg.CheckIn, fields, {})))
+
+    def RecordNoShow(
+        self, request: events_pb2.RecordNoShowRequest, context: Context
+    ) -> events_pb2.Registration:
+        return self._on_registration(reg.RecordNoShow, request.name)
 
     def JoinOnline(
         self, request: events_pb2.JoinOnlineRequest, context: Context

@@ -32,6 +32,7 @@ AREA = Area(
         commands.AcceptPlace: handlers.accept_place,
         commands.IssueTicket: handlers.issue_ticket,
         commands.CheckIn: handlers.check_in,
+        commands.RecordNoShow: handlers.record_no_show,
         commands.JoinOnline: handlers.join_online,
         commands.LapseOffers: handlers.lapse_offers,
         queries.GetRegistration: handlers.get_registration,

@@ -58,6 +58,10 @@ class IssueTicket(RegistrationCommand):
     pass
 
 
+class RecordNoShow(RegistrationCommand):
+    pass
+
+
 class CheckIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

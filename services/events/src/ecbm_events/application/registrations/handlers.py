@@ -27,6 +27,7 @@ from ecbm_events.application.registrations.commands import (
     IssueTicket,
     JoinOnline,
     LapseOffers,
+    RecordNoShow,
     RegisterForEvent,
     RegistrationCommand,
 )
@@ -138,6 +139,13 @@ def accept_place(command: AcceptPlace, deps: EventsDependencies) -> Registration
         registration.accept_offer(now)
         event = _event(work, registration.event_id, command.actor)
         _announce(work, registration, event, now)
+        work.commit()
+    return _ref(command)
+
+
+def record_no_show(command: RecordNoShow, deps: EventsDependencies) -> RegistrationRef:
+    with deps.uow() as work:
+        _registration(work, command).record_no_show()
         work.commit()
     return _ref(command)
 
