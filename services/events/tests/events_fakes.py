@@ -134,6 +134,9 @@ class FakeRegistrations:
                 waiting[r.mode] = waiting.get(r.mode, 0) + 1
         return Occupancy(taken, waiting)
 
+    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy]:
+        return self.open_registration_of(event_id, person_id), self.occupancy(event_id)
+
     def open_registration_of(self, event_id: str, person_id: str) -> str | None:
         return next(
             (

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, select
+from sqlalchemy import Connection, Select, and_, case, func, select
 
 from ecbm_events.adapters.programme.views import aware
 from ecbm_events.adapters.registrations.tables import registrations
@@ -67,19 +67,36 @@ class RegistrationViews:
 
     def occupancy(self, event_id: str) -> Occupancy:
         """Places taken and people waiting per mode."""
+        return self.admission(event_id, "")[1]
+
+    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy]:
+        """The person's open registration for the event (if any) and the event's occupancy.
+
+        One statement: it runs while the store's append lock is held, where every round
+        trip lengthens the queue of registrations waiting for it.
+        """
+        mine = case(
+            (
+                and_(registrations.c.person_id == person_id, registrations.c.state.in_(_OPEN)),
+                registrations.c.id,
+            ),
+            else_=None,
+        )
         query = (
-            select(registrations.c.mode, registrations.c.state, func.count())
+            select(registrations.c.mode, registrations.c.state, func.count(), func.max(mine))
             .where(registrations.c.event_id == event_id)
             .group_by(registrations.c.mode, registrations.c.state)
         )
         taken: dict[Mode, int] = {}
         waiting: dict[Mode, int] = {}
-        for mode, state, count in self._connection.execute(query):
+        existing: str | None = None
+        for mode, state, count, own in self._connection.execute(query):
+            existing = existing or (own if person_id else None)
             if state in _HOLDING:
                 taken[Mode(mode)] = taken.get(Mode(mode), 0) + count
             elif state == RegistrationState.WAITLISTED.value:
                 waiting[Mode(mode)] = count
-        return Occupancy(taken, waiting)
+        return existing, Occupancy(taken, waiting)
 
     def open_registration_of(self, event_id: str, person_id: str) -> str | None:
         """The person's registration for the event that is not cancelled or declined."""

@@ -80,12 +80,12 @@ class Joined:
 def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
     person, now = command.actor.person(), deps.clock()
     with deps.uow() as work:
-        work.lock_appends()
         event = _event(work, command.event_id, command.actor)
-        existing = work.views.registrations.open_registration_of(event.id, person)
+        work.lock_appends()  # from the count to the commit: see the module's docstring
+        existing, occupancy = work.views.registrations.admission(event.id, person)
         if existing is not None:
             return RegistrationRef(event.id, existing)
-        admission = event.admit(command.mode, work.views.registrations.occupancy(event.id), now)
+        admission = event.admit(command.mode, occupancy, now)
         key = f"{event.id}:{person}:{command.request_id}" if command.request_id else ""
         registration = Registration.request(
             new_id("registration", key),
