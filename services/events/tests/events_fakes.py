@@ -17,9 +17,11 @@ from ecbm_events.adapters.registrations.views import RegistrationPage, Registrat
 from ecbm_events.adapters.views import EventsViews
 from ecbm_events.application.actor import Actor
 from ecbm_events.application.dependencies import EventsDependencies
+from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
+from ecbm_events.application.registrations.commands import RegisterForEvent
 from ecbm_events.application.registrations.tickets import TicketSigner
 from ecbm_events.bootstrap import AREA
-from ecbm_events.domain.event import Event, EventKind, Mode, Occupancy
+from ecbm_events.domain.event import Event, EventKind, Mode, Occupancy, Reminder
 from ecbm_events.domain.registration import HOLDS_PLACE, Registration, RegistrationState
 from ecbm_runtime.aggregate import Aggregate
 from ecbm_runtime.context import MessageContext
@@ -29,6 +31,7 @@ from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.messagebus import MessageBus
 
 KEY = "unit-test-ticket-key-0123456789abcdef"
+START = datetime(2030, 4, 1, 8, 0, tzinfo=UTC)
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 WIRING = AREA.event_wiring("events")
 EDITOR = Actor(subject="ed", roles=frozenset({"editor"}))
@@ -95,6 +98,30 @@ class FakeProgramme:
         return EventPage(rest, next_offset, len(chosen))
 
 
+class FakeProgrammeReminders(FakeProgramme):
+    def due_reminders(
+        self,
+        now: datetime,
+        days_before: timedelta,
+        hours_before: timedelta,
+        after_within: timedelta,
+    ) -> list[tuple[str, Reminder]]:
+        due: list[tuple[str, Reminder]] = []
+        for id, (event, _) in _streams(self._records, Event).items():
+            d = event.details
+            windows: dict[Reminder, bool] = {
+                "days_before": d.starts_at - days_before <= now < d.starts_at,
+                "hours_before": d.starts_at - hours_before <= now < d.starts_at,
+                "after": d.ends_at <= now < d.ends_at + after_within,
+            }
+            due += [
+                (id, reminder)
+                for reminder, open_ in windows.items()
+                if open_ and event.published and reminder not in event.reminded
+            ]
+        return due
+
+
 class FakeRegistrations:
     def __init__(self, records: InMemoryRecords) -> None:
         self._records = records
@@ -155,6 +182,13 @@ class FakeRegistrations:
         ]
         return queue[: max(limit, 0)]
 
+    def holders(self, event_id: str) -> list[tuple[str, str]]:
+        return [
+            (r.id, r.person_id)
+            for r in self._all()
+            if r.event_id == event_id and r.state in HOLDS_PLACE and r.person_id
+        ]
+
     def lapsed_offers(self, now: datetime, limit: int) -> list[str]:
         return [
             r.id
@@ -194,11 +228,11 @@ def _open(r: RegistrationView) -> bool:
 @dataclass
 class FakeViews:
     records: InMemoryRecords
-    programme: FakeProgramme = field(init=False)
+    programme: FakeProgrammeReminders = field(init=False)
     registrations: FakeRegistrations = field(init=False)
 
     def __post_init__(self) -> None:
-        self.programme = FakeProgramme(self.records)
+        self.programme = FakeProgrammeReminders(self.records)
         self.registrations = FakeRegistrations(self.records)
 
 
@@ -241,3 +275,23 @@ class InMemoryEvents:
 
     def registration(self, registration_id: str) -> Registration:
         return _streams(self.records, Registration)[registration_id][0]
+
+
+def an_event(app: InMemoryEvents, places: int = 1, start: datetime = START, **extra: object) -> str:
+    fields: dict[str, object] = {
+        "actor": EDITOR,
+        "kind": "seminar",
+        "title": "Mentoring refugees",
+        "start_time": start,
+        "end_time": start + timedelta(hours=3),
+        "on_site_places": places,
+        **extra,
+    }
+    event_id: str = app.handle(CreateEvent.model_validate(fields))
+    app.handle(PublishEvent(actor=EDITOR, event_id=event_id))
+    return event_id
+
+
+def register(app: InMemoryEvents, event_id: str, person: str, mode: Mode = Mode.ON_SITE) -> str:
+    ref = app.handle(RegisterForEvent(actor=member(person), event_id=event_id, mode=mode))
+    return str(ref.registration_id)

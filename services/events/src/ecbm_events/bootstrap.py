@@ -15,7 +15,7 @@ from typing import TypeAlias
 from sqlalchemy import Engine
 
 from ecbm_events.adapters.views import EventsViews
-from ecbm_events.application.dependencies import EventsDependencies, utc_now
+from ecbm_events.application.dependencies import EventsDependencies, ReminderTimes, utc_now
 from ecbm_events.application.programme.area import AREA as PROGRAMME
 from ecbm_events.application.registrations.area import AREA as REGISTRATIONS
 from ecbm_events.application.registrations.tickets import TicketSigner
@@ -51,6 +51,11 @@ def bootstrap(
         tickets=TicketSigner(settings.ticket_key()),
         offer_hold=timedelta(hours=settings.offer_hold_hours),
         ticket_grace=timedelta(hours=settings.ticket_grace_hours),
+        reminders=ReminderTimes(
+            days_before=timedelta(days=settings.reminder_days_before),
+            hours_before=timedelta(hours=settings.reminder_hours_before),
+            after_within=timedelta(days=settings.reminder_after_within_days),
+        ),
         clock=clock,
     )
     return Application(MessageBus(AREA.handlers, dependencies), engine, wiring)

@@ -36,6 +36,12 @@ class EventsSettings(ServiceSettings):
     offer_hold_hours: float = 48.0
     # How often the worker passes lapsed offers on to the next person waiting.
     offer_check_interval_seconds: float = 30.0
+    # Reminders (ReminderDue, for notify): this long before the start, and after the end
+    # (feedback survey, materials) for events that ended within reminder_after_within_days.
+    reminder_days_before: float = 7.0
+    reminder_hours_before: float = 2.0
+    reminder_after_within_days: float = 7.0
+    reminder_check_interval_seconds: float = 60.0
 
     def ticket_key(self) -> str:
         """``ticket_secret``; in development mode a derived key when it is not set."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from events_fakes import EDITOR, delivered, member
 from sqlalchemy import select
 
-from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
+from ecbm_events.application.programme.commands import (
+    CreateEvent,
+    PublishEvent,
+    SendDueReminders,
+)
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration
 from ecbm_events.bootstrap import Events
@@ -19,13 +24,13 @@ from ecbm_runtime.tables import outbox
 START = datetime.now(UTC) + timedelta(days=20)
 
 
-def an_event(app: Events, places: int = 1) -> str:
+def an_event(app: Events, places: int = 1, start: datetime = START) -> str:
     command = CreateEvent(
         actor=EDITOR,
         kind="seminar",  # type: ignore[arg-type]
         title="Mentoring refugees",
-        start_time=START,
-        end_time=START + timedelta(hours=2),
+        start_time=start,
+        end_time=start + timedelta(hours=2),
         on_site_places=places,
         waiting_list=True,
     )
@@ -87,3 +92,23 @@ def test_person_forgotten_erases_their_registration_here_once(events_app: Events
         assert type(redelivered).__name__ == "DuplicateDelivery"
     else:
         raise AssertionError("a redelivery ran twice")
+
+
+def test_due_reminders_go_out_once_per_event_and_reminder(events_app: Events) -> None:
+    soon = datetime.now(UTC) + timedelta(hours=1)  # both "days" and "hours before" are due
+    event_id = an_event(events_app, places=5, start=soon)
+    later = an_event(events_app, places=5)  # in 20 days: nothing due yet
+    for event in (event_id, later):
+        events_app.bus.handle(
+            reg.RegisterForEvent(actor=member("ana"), event_id=event, mode=Mode.ON_SITE)
+        )
+
+    assert events_app.bus.handle(SendDueReminders()) == 2
+    assert events_app.bus.handle(SendDueReminders()) == 0
+
+    with events_app.engine.connect() as connection:
+        rows = connection.execute(
+            select(outbox.c.body).where(outbox.c.routing_key == "ReminderDue")
+        )
+        reminders = sorted(json.loads(body)["reminder"] for (body,) in rows)
+    assert reminders == ["days_before", "hours_before"]

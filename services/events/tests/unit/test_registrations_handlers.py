@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from events_fakes import EDITOR, NOW, InMemoryEvents, delivered, member
+from events_fakes import EDITOR, NOW, START, InMemoryEvents, an_event, delivered, member, register
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration, ListRegistrations
 from ecbm_events.domain.event import EventFull, Mode, RegistrationClosed
@@ -24,28 +23,6 @@ from ecbm_events.domain.registration import (
 from ecbm_integration import registry
 from ecbm_runtime.errors import InvalidArgument, PermissionDenied
 from ecbm_runtime.inbox import DuplicateDelivery
-
-START = datetime(2030, 4, 1, 8, 0, tzinfo=UTC)
-
-
-def an_event(app: InMemoryEvents, places: int = 1, **extra: object) -> str:
-    fields: dict[str, object] = {
-        "actor": EDITOR,
-        "kind": "seminar",
-        "title": "Mentoring refugees",
-        "start_time": START,
-        "end_time": START + timedelta(hours=3),
-        "on_site_places": places,
-        **extra,
-    }
-    event_id: str = app.handle(CreateEvent.model_validate(fields))
-    app.handle(PublishEvent(actor=EDITOR, event_id=event_id))
-    return event_id
-
-
-def register(app: InMemoryEvents, event_id: str, person: str, mode: Mode = Mode.ON_SITE) -> str:
-    ref = app.handle(reg.RegisterForEvent(actor=member(person), event_id=event_id, mode=mode))
-    return str(ref.registration_id)
 
 
 def state(app: InMemoryEvents, registration_id: str) -> RegistrationState:

@@ -15,6 +15,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class ReminderTimes:
+    days_before: timedelta = timedelta(days=7)
+    hours_before: timedelta = timedelta(hours=2)
+    after_within: timedelta = timedelta(days=7)
+
+
 @dataclass(frozen=True, kw_only=True)
 class EventsDependencies(Dependencies[EventsViews]):
     # Signs and checks check-in tokens and join links (its own key, never the JWT's).
@@ -23,4 +30,6 @@ class EventsDependencies(Dependencies[EventsViews]):
     offer_hold: timedelta = timedelta(hours=48)
     # Tickets stay valid this long after the event ends.
     ticket_grace: timedelta = timedelta(hours=12)
+    # When reminders go out: before the start, and how late after the end.
+    reminders: ReminderTimes = field(default_factory=lambda: ReminderTimes())
     clock: Callable[[], datetime] = field(default=utc_now)

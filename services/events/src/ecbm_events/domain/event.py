@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import singledispatchmethod
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -92,6 +92,15 @@ class SessionAdded(DomainEvent):
     session: Slot
 
 
+Reminder = Literal["days_before", "hours_before", "after"]
+
+
+class RemindersSent(DomainEvent):
+    """Registrants were reminded (once per event and reminder)."""
+
+    reminder: Reminder
+
+
 class EventNotFound(NotFound):
     """No event has this id (or the caller may not see it)."""
 
@@ -143,6 +152,7 @@ class Event(Aggregate):
     details: EventDetails
     sessions: tuple[Slot, ...]
     published: bool
+    reminded: frozenset[str]
 
     @classmethod
     def schedule(cls, id: str, details: EventDetails, sessions: tuple[Slot, ...] = ()) -> Self:
@@ -200,6 +210,13 @@ class Event(Aggregate):
             "keeps no waiting list"
         )
 
+    def remind(self, reminder: Reminder) -> bool:
+        """Record that ``reminder`` goes out now; False if it went out already."""
+        if not self.published or reminder in self.reminded:
+            return False
+        self.record(RemindersSent(reminder=reminder))
+        return True
+
     def session(self, session_id: str) -> Slot | None:
         return next((s for s in self.sessions if s.id == session_id), None)
 
@@ -210,10 +227,15 @@ class Event(Aggregate):
     @apply.register
     def _(self, event: EventScheduled) -> None:
         self.details, self.sessions, self.published = event.details, event.sessions, False
+        self.reminded = frozenset()
 
     @apply.register
     def _(self, event: EventPublished) -> None:
         self.published = True
+
+    @apply.register
+    def _(self, event: RemindersSent) -> None:
+        self.reminded = self.reminded | {event.reminder}
 
     @apply.register
     def _(self, event: SessionAdded) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from nameko.timer import Timer
 
 from ecbm_events.application.dependencies import EventsDependencies
+from ecbm_events.application.programme.commands import SendDueReminders
 from ecbm_events.application.registrations.commands import LapseOffers
 from ecbm_events.bootstrap import bootstrap
 from ecbm_integration import registry
@@ -49,6 +50,13 @@ class EventsWorker(ServiceWorker):
         lapsed = self.app.bus.handle(LapseOffers())
         if lapsed:
             _log.info("offers lapsed", extra={"count": lapsed})
+
+    @SettingsTimer.decorator("reminder_check_interval_seconds")
+    def send_reminders(self) -> None:
+        """ReminderDue for every registrant, days and hours before an event and after it."""
+        sent = self.app.bus.handle(SendDueReminders())
+        if sent:
+            _log.info("reminders due", extra={"count": sent})
 
     @event_handler("registry", registry.PersonForgotten)
     def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, update
 
-from ecbm_events.adapters.programme.tables import event_listings, event_sessions
-from ecbm_events.domain.event import EventPublished, EventScheduled, SessionAdded, Slot
+from ecbm_events.adapters.programme.tables import event_listings, event_reminders, event_sessions
+from ecbm_events.domain.event import (
+    EventPublished,
+    EventScheduled,
+    RemindersSent,
+    SessionAdded,
+    Slot,
+)
 from ecbm_runtime.eventstore import StoredEvent
 
 
@@ -35,6 +41,17 @@ def project_event_published(
 
 def project_session_added(connection: Connection, event: SessionAdded, record: StoredEvent) -> None:
     _insert_session(connection, record.entity_id, event.session)
+    _touch(connection, record)
+
+
+def project_reminders_sent(
+    connection: Connection, event: RemindersSent, record: StoredEvent
+) -> None:
+    connection.execute(
+        insert(event_reminders).values(
+            event_id=record.entity_id, reminder=event.reminder, sent_at=record.recorded_at
+        )
+    )
     _touch(connection, record)
 
 

@@ -43,3 +43,11 @@ event_sessions = Table(
     Column("speakers", JSON, nullable=False),
     Column("abstract", Text, nullable=False),
 )
+
+event_reminders = Table(
+    "event_reminders",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("reminder", String(16), primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, and_, exists, func, select
 
-from ecbm_events.adapters.programme.tables import event_listings, event_sessions
-from ecbm_events.domain.event import EventDetails, EventKind, Slot
+from ecbm_events.adapters.programme.tables import event_listings, event_reminders, event_sessions
+from ecbm_events.domain.event import EventDetails, EventKind, Reminder, Slot
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,29 @@ class ProgrammeViews:
             return []
         query = select(event_listings).where(event_listings.c.id.in_(event_ids))
         return self._views(list(self._connection.execute(query.order_by(*_ORDER)).mappings()))
+
+    def due_reminders(
+        self,
+        now: datetime,
+        days_before: timedelta,
+        hours_before: timedelta,
+        after_within: timedelta,
+    ) -> list[tuple[str, Reminder]]:
+        """(event, reminder) pairs that are due now and have not gone out."""
+        e = event_listings.c
+        windows: list[tuple[Reminder, Any]] = [
+            ("days_before", and_(e.starts_at <= now + days_before, e.starts_at > now)),
+            ("hours_before", and_(e.starts_at <= now + hours_before, e.starts_at > now)),
+            ("after", and_(e.ends_at <= now, e.ends_at > now - after_within)),
+        ]
+        due: list[tuple[str, Reminder]] = []
+        for reminder, window in windows:
+            sent = exists().where(
+                event_reminders.c.event_id == e.id, event_reminders.c.reminder == reminder
+            )
+            query = select(e.id).where(e.state == "published", window, ~sent).order_by(e.starts_at)
+            due += [(event_id, reminder) for event_id in self._connection.execute(query).scalars()]
+        return due
 
     def page(
         self, *, drafts: bool, kind: EventKind | None, series: str, size: int, offset: int

@@ -124,6 +124,16 @@ class RegistrationViews:
         )
         return list(self._connection.execute(query).scalars())
 
+    def holders(self, event_id: str) -> list[tuple[str, str]]:
+        """(registration, person) of everyone holding a place, oldest first: who is reminded."""
+        query = (
+            select(registrations.c.id, registrations.c.person_id)
+            .where(registrations.c.event_id == event_id, registrations.c.state.in_(_HOLDING))
+            .where(registrations.c.person_id != "")
+            .order_by(registrations.c.create_time)
+        )
+        return [(row.id, row.person_id) for row in self._connection.execute(query)]
+
     def lapsed_offers(self, now: datetime, limit: int) -> list[str]:
         query = (
             select(registrations.c.id)

@@ -63,3 +63,9 @@ class AddSession(BaseModel):
     actor: Actor
     event_id: EntityId
     session: SessionInput
+
+
+class SendDueReminders(BaseModel):
+    """Timer: publish the reminders that fell due (each once per event)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")

@@ -13,6 +13,7 @@ from ecbm_events.application.programme.commands import (
     AddSession,
     CreateEvent,
     PublishEvent,
+    SendDueReminders,
     SessionInput,
 )
 from ecbm_events.application.programme.queries import GetEvent, GetEventCalendar, ListEvents
@@ -85,6 +86,28 @@ def add_session(command: AddSession, deps: EventsDependencies) -> str:
         event.add_session(_slot(event.id, len(event.sessions) + 1, command.session))
         work.commit()
     return command.event_id
+
+
+def send_due_reminders(command: SendDueReminders, deps: EventsDependencies) -> int:
+    """Each due reminder once per event, to everyone holding a place; how many went out."""
+    now, times = deps.clock(), deps.reminders
+    with deps.read() as views:
+        due = views.programme.due_reminders(
+            now, times.days_before, times.hours_before, times.after_within
+        )
+    sent = 0
+    for event_id, reminder in due:  # one unit of work each: the event's stream guards twice
+        with deps.uow() as work:
+            event = work.repository(Event).get(event_id)
+            if event.remind(reminder):
+                for registration_id, person_id in work.views.registrations.holders(event_id):
+                    message = integration.reminder_due(
+                        event, reminder, registration_id, person_id, now
+                    )
+                    work.publish(message, subject=person_id)
+                    sent += 1
+            work.commit()
+    return sent
 
 
 def get_event(query: GetEvent, deps: EventsDependencies) -> EventWithPlaces:

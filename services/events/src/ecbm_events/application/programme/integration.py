@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ecbm_events.domain.event import Event
+from ecbm_events.domain.event import Event, Reminder
 from ecbm_integration import events as published
 
 
@@ -19,5 +19,19 @@ def event_published(event: Event, at: datetime) -> published.EventPublished:
         time_zone=d.time_zone,
         on_site_places=d.on_site_places,
         online_places=d.online_places,
+        occurred_at=at,
+    )
+
+
+def reminder_due(
+    event: Event, reminder: Reminder, registration_id: str, person_id: str, at: datetime
+) -> published.ReminderDue:
+    return published.ReminderDue(
+        registration_id=registration_id,
+        event_id=event.id,
+        person_id=person_id,
+        title=event.details.title,
+        reminder=reminder,
+        starts_at=event.details.starts_at,
         occurred_at=at,
     )
