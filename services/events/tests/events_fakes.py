@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
+from ecbm_events.adapters.contributions.views import ContributionPage, ContributionView
 from ecbm_events.adapters.programme.views import EventPage, EventView
 from ecbm_events.adapters.registrations.views import RegistrationPage, RegistrationView
 from ecbm_events.adapters.views import EventsViews
@@ -21,6 +22,7 @@ from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
 from ecbm_events.application.registrations.commands import RegisterForEvent
 from ecbm_events.application.registrations.tickets import TicketSigner
 from ecbm_events.bootstrap import AREA
+from ecbm_events.domain.contribution import Contribution
 from ecbm_events.domain.event import Event, EventKind, Mode, Occupancy, Reminder
 from ecbm_events.domain.registration import HOLDS_PLACE, Registration, RegistrationState
 from ecbm_runtime.aggregate import Aggregate
@@ -221,6 +223,37 @@ class FakeRegistrations:
         return RegistrationPage(chosen[offset : offset + size], next_offset, len(chosen))
 
 
+class FakeContributions:
+    def __init__(self, records: InMemoryRecords) -> None:
+        self._records = records
+
+    def _all(self) -> list[ContributionView]:
+        return [
+            ContributionView(
+                id=id, event_id=c.event_id, person_id=c.person_id, title=c.title,
+                abstract=c.abstract, state=c.state, review_note="", session_id=c.session_id,
+                version=c.version, create_time=history[0].recorded_at,
+                update_time=history[-1].recorded_at,
+            )
+            for id, (c, history) in _streams(self._records, Contribution).items()
+        ]  # fmt: skip
+
+    def contribution(self, contribution_id: str) -> ContributionView | None:
+        return next((c for c in self._all() if c.id == contribution_id), None)
+
+    def of_person(self, person_id: str) -> list[str]:
+        return [c.id for c in self._all() if c.person_id == person_id]
+
+    def page(
+        self, *, event_id: str, person_id: str | None, size: int, offset: int
+    ) -> ContributionPage:
+        chosen = [
+            c for c in self._all() if c.event_id == event_id and person_id in (None, c.person_id)
+        ]
+        next_offset = offset + size if len(chosen) > offset + size else None
+        return ContributionPage(chosen[offset : offset + size], next_offset, len(chosen))
+
+
 def _open(r: RegistrationView) -> bool:
     return r.state not in (RegistrationState.CANCELLED, RegistrationState.DECLINED)
 
@@ -230,10 +263,12 @@ class FakeViews:
     records: InMemoryRecords
     programme: FakeProgrammeReminders = field(init=False)
     registrations: FakeRegistrations = field(init=False)
+    contributions: FakeContributions = field(init=False)
 
     def __post_init__(self) -> None:
         self.programme = FakeProgrammeReminders(self.records)
         self.registrations = FakeRegistrations(self.records)
+        self.contributions = FakeContributions(self.records)
 
 
 @dataclass
@@ -274,7 +309,11 @@ class InMemoryEvents:
         return [json.loads(entry.body) for entry in self.records.published(event_type)]
 
     def registration(self, registration_id: str) -> Registration:
-        return _streams(self.records, Registration)[registration_id][0]
+        return self.aggregate(Registration, registration_id)
+
+    def aggregate(self, cls: type[A], id: str) -> A:
+        """The aggregate as its committed events make it."""
+        return _streams(self.records, cls)[id][0]
 
 
 def an_event(app: InMemoryEvents, places: int = 1, start: datetime = START, **extra: object) -> str:

@@ -15,6 +15,7 @@ from typing import TypeAlias
 from sqlalchemy import Engine
 
 from ecbm_events.adapters.views import EventsViews
+from ecbm_events.application.contributions.area import AREA as CONTRIBUTIONS
 from ecbm_events.application.dependencies import EventsDependencies, ReminderTimes, utc_now
 from ecbm_events.application.programme.area import AREA as PROGRAMME
 from ecbm_events.application.registrations.area import AREA as REGISTRATIONS
@@ -28,7 +29,7 @@ from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import SqlUnitOfWork
 from ecbm_runtime.wiring import Application, merged
 
-AREA = merged([PROGRAMME, REGISTRATIONS])
+AREA = merged([PROGRAMME, REGISTRATIONS, CONTRIBUTIONS])
 Events: TypeAlias = Application[EventsDependencies]
 
 __all__ = ["AREA", "SERVICE", "EventsSettings", "bootstrap"]

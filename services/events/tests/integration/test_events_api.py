@@ -219,3 +219,31 @@ def test_calendars_of_an_event_and_of_a_person_parse_as_rfc_5545(stub: EventsSer
         assert str(vevent["summary"]) == "Mentoring refugees"
         assert len(vevent.walk("VALARM")) == 2
     assert Calendar.from_ical(bens.ics).walk("VEVENT") == []
+
+
+def test_an_accepted_contribution_is_a_session_and_others_cannot_see_it(
+    stub: EventsServiceStub,
+) -> None:
+    name = an_event(stub, on_site_places=50)
+    proposal = pb.Contribution(title="Peer mentoring in prisons", abstract="What works.")
+    made = stub.ProposeContribution(
+        pb.ProposeContributionRequest(parent=name, contribution=proposal), metadata=ANA
+    )
+    assert made.state == pb.CONTRIBUTION_STATE_PROPOSED and made.proposer == "people/ana"
+    with pytest.raises(grpc.RpcError) as hidden:
+        stub.GetContribution(pb.GetContributionRequest(name=made.name), metadata=BEN)
+    assert hidden.value.code() is grpc.StatusCode.NOT_FOUND
+
+    slot = pb.Session(
+        start_time=local(SOON), end_time=local(SOON + timedelta(hours=1)), room="Atrium"
+    )
+    accept = pb.ReviewContributionRequest(
+        name=made.name, decision=pb.REVIEW_DECISION_ACCEPT, session=slot
+    )
+    accepted = stub.ReviewContribution(accept, metadata=EDITOR)
+
+    assert accepted.state == pb.CONTRIBUTION_STATE_ACCEPTED
+    event = stub.GetEvent(pb.GetEventRequest(name=name))
+    assert [(s.id, s.title, list(s.speakers)) for s in event.sessions] == [
+        (accepted.session_id, "Peer mentoring in prisons", ["people/ana"])
+    ]

@@ -32,6 +32,11 @@ def test_the_demo_has_every_kind_and_every_registration_state_once(tmp_path: Pat
         first = census()
         seed_on(channel, token)
         events, states = census()
+        summit_name = next(e.name for e in events if e.kind == pb.EVENT_KIND_SUMMIT)
+        listed = stub.ListContributions(
+            pb.ListContributionsRequest(parent=summit_name), metadata=admin
+        )
+        called = {c.state for c in listed.contributions}
 
     assert (events, states) == first
     kinds = {e.kind for e in events}
@@ -39,4 +44,9 @@ def test_the_demo_has_every_kind_and_every_registration_state_once(tmp_path: Pat
     assert len(events) == 7  # 3 webinars, a seminar, the short course, summit, Meet & Match
     assert set(states) == set(pb.RegistrationState.values()) - {pb.REGISTRATION_STATE_UNSPECIFIED}
     summit = next(e for e in events if e.kind == pb.EVENT_KIND_SUMMIT)
-    assert len(summit.sessions) == 4
+    assert len(summit.sessions) == 5  # four planned, one accepted from the call
+    assert called == {
+        pb.CONTRIBUTION_STATE_ACCEPTED,
+        pb.CONTRIBUTION_STATE_CHANGES_REQUESTED,
+        pb.CONTRIBUTION_STATE_PROPOSED,
+    }

@@ -42,6 +42,21 @@ class RegistrationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REGISTRATION_STATE_DECLINED: _ClassVar[RegistrationState]
     REGISTRATION_STATE_ATTENDED: _ClassVar[RegistrationState]
     REGISTRATION_STATE_NO_SHOW: _ClassVar[RegistrationState]
+
+class ContributionState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONTRIBUTION_STATE_UNSPECIFIED: _ClassVar[ContributionState]
+    CONTRIBUTION_STATE_PROPOSED: _ClassVar[ContributionState]
+    CONTRIBUTION_STATE_CHANGES_REQUESTED: _ClassVar[ContributionState]
+    CONTRIBUTION_STATE_ACCEPTED: _ClassVar[ContributionState]
+    CONTRIBUTION_STATE_REJECTED: _ClassVar[ContributionState]
+
+class ReviewDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REVIEW_DECISION_UNSPECIFIED: _ClassVar[ReviewDecision]
+    REVIEW_DECISION_ACCEPT: _ClassVar[ReviewDecision]
+    REVIEW_DECISION_REJECT: _ClassVar[ReviewDecision]
+    REVIEW_DECISION_REQUEST_CHANGES: _ClassVar[ReviewDecision]
 EVENT_KIND_UNSPECIFIED: EventKind
 EVENT_KIND_WEBINAR: EventKind
 EVENT_KIND_SEMINAR: EventKind
@@ -63,6 +78,15 @@ REGISTRATION_STATE_CANCELLED: RegistrationState
 REGISTRATION_STATE_DECLINED: RegistrationState
 REGISTRATION_STATE_ATTENDED: RegistrationState
 REGISTRATION_STATE_NO_SHOW: RegistrationState
+CONTRIBUTION_STATE_UNSPECIFIED: ContributionState
+CONTRIBUTION_STATE_PROPOSED: ContributionState
+CONTRIBUTION_STATE_CHANGES_REQUESTED: ContributionState
+CONTRIBUTION_STATE_ACCEPTED: ContributionState
+CONTRIBUTION_STATE_REJECTED: ContributionState
+REVIEW_DECISION_UNSPECIFIED: ReviewDecision
+REVIEW_DECISION_ACCEPT: ReviewDecision
+REVIEW_DECISION_REJECT: ReviewDecision
+REVIEW_DECISION_REQUEST_CHANGES: ReviewDecision
 
 class Session(_message.Message):
     __slots__ = ("id", "title", "start_time", "end_time", "room", "online", "speakers", "abstract")
@@ -170,6 +194,30 @@ class Registration(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     def __init__(self, name: _Optional[str] = ..., event: _Optional[str] = ..., person: _Optional[str] = ..., mode: _Optional[_Union[ParticipationMode, str]] = ..., state: _Optional[_Union[RegistrationState, str]] = ..., answers: _Optional[_Mapping[str, str]] = ..., waitlist_position: _Optional[int] = ..., offer_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., attended_sessions: _Optional[_Iterable[str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Contribution(_message.Message):
+    __slots__ = ("name", "proposer", "title", "abstract", "state", "review_note", "session_id", "version", "create_time", "update_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PROPOSER_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    ABSTRACT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_NOTE_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    proposer: str
+    title: str
+    abstract: str
+    state: ContributionState
+    review_note: str
+    session_id: str
+    version: int
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., proposer: _Optional[str] = ..., title: _Optional[str] = ..., abstract: _Optional[str] = ..., state: _Optional[_Union[ContributionState, str]] = ..., review_note: _Optional[str] = ..., session_id: _Optional[str] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Ticket(_message.Message):
     __slots__ = ("check_in_token", "join_token", "expire_time")
@@ -342,6 +390,62 @@ class JoinOnlineResponse(_message.Message):
     event: str
     stream_url: str
     def __init__(self, event: _Optional[str] = ..., stream_url: _Optional[str] = ...) -> None: ...
+
+class ProposeContributionRequest(_message.Message):
+    __slots__ = ("parent", "contribution", "request_id")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    CONTRIBUTION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    contribution: Contribution
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., contribution: _Optional[_Union[Contribution, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetContributionRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListContributionsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListContributionsResponse(_message.Message):
+    __slots__ = ("contributions", "next_page_token", "total_size")
+    CONTRIBUTIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    contributions: _containers.RepeatedCompositeFieldContainer[Contribution]
+    next_page_token: str
+    total_size: int
+    def __init__(self, contributions: _Optional[_Iterable[_Union[Contribution, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class ReviewContributionRequest(_message.Message):
+    __slots__ = ("name", "decision", "note", "session")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    decision: ReviewDecision
+    note: str
+    session: Session
+    def __init__(self, name: _Optional[str] = ..., decision: _Optional[_Union[ReviewDecision, str]] = ..., note: _Optional[str] = ..., session: _Optional[_Union[Session, _Mapping]] = ...) -> None: ...
+
+class ReviseContributionRequest(_message.Message):
+    __slots__ = ("name", "contribution")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTRIBUTION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    contribution: Contribution
+    def __init__(self, name: _Optional[str] = ..., contribution: _Optional[_Union[Contribution, _Mapping]] = ...) -> None: ...
 
 class GetEventCalendarRequest(_message.Message):
     __slots__ = ("name",)

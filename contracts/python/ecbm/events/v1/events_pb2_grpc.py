@@ -115,6 +115,31 @@ class EventsServiceStub:
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineRequest.SerializeToString,
                 response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineResponse.FromString,
                 _registered_method=True)
+        self.ProposeContribution = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ProposeContribution',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ProposeContributionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+                _registered_method=True)
+        self.GetContribution = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/GetContribution',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetContributionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+                _registered_method=True)
+        self.ListContributions = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ListContributions',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsResponse.FromString,
+                _registered_method=True)
+        self.ReviewContribution = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ReviewContribution',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ReviewContributionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+                _registered_method=True)
+        self.ReviseContribution = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ReviseContribution',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ReviseContributionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+                _registered_method=True)
         self.GetEventCalendar = channel.unary_unary(
                 '/ecbm.events.v1.EventsService/GetEventCalendar',
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetEventCalendarRequest.SerializeToString,
@@ -263,6 +288,45 @@ class EventsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ProposeContribution(self, request, context):
+        """Proposes a contribution to an event (members): a talk, a workshop, a webinar from
+        their expertise. Idempotent on `request_id`. FAILED_PRECONDITION once the event started.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetContribution(self, request, context):
+        """Returns one contribution: its proposer or an editor; NOT_FOUND to anyone else.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListContributions(self, request, context):
+        """Lists an event's contributions, oldest first: editors all, members their own.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviewContribution(self, request, context):
+        """Reviews a proposed contribution (editors): accept it into the timetable (`session`
+        gives its time and room; INVALID_ARGUMENT if it overlaps a session in that room),
+        reject it, or ask for changes. FAILED_PRECONDITION unless it awaits review.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviseContribution(self, request, context):
+        """Revises a contribution after changes were asked for (its proposer): it awaits review
+        again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetEventCalendar(self, request, context):
         """One event and its sessions as an iCalendar file (RFC 5545) with alarms. Anyone, for a
         published event.
@@ -361,6 +425,31 @@ def add_EventsServiceServicer_to_server(servicer, server):
                     servicer.JoinOnline,
                     request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineRequest.FromString,
                     response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineResponse.SerializeToString,
+            ),
+            'ProposeContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProposeContribution,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ProposeContributionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.SerializeToString,
+            ),
+            'GetContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetContribution,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetContributionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.SerializeToString,
+            ),
+            'ListContributions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListContributions,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsResponse.SerializeToString,
+            ),
+            'ReviewContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviewContribution,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ReviewContributionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.SerializeToString,
+            ),
+            'ReviseContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviseContribution,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ReviseContributionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.SerializeToString,
             ),
             'GetEventCalendar': grpc.unary_unary_rpc_method_handler(
                     servicer.GetEventCalendar,
@@ -806,6 +895,141 @@ class EventsService:
             '/ecbm.events.v1.EventsService/JoinOnline',
             ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineRequest.SerializeToString,
             ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProposeContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ProposeContribution',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ProposeContributionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/GetContribution',
+            ecbm_dot_events_dot_v1_dot_events__pb2.GetContributionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListContributions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ListContributions',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviewContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ReviewContribution',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ReviewContributionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviseContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ReviseContribution',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ReviseContributionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
             options,
             channel_credentials,
             insecure,

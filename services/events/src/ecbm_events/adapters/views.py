@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from ecbm_events.adapters.contributions.views import ContributionViews
 from ecbm_events.adapters.programme.views import ProgrammeViews
 from ecbm_events.adapters.registrations.views import RegistrationViews
 
@@ -12,3 +13,4 @@ class EventsViews:
     def __init__(self, connection: Connection) -> None:
         self.programme = ProgrammeViews(connection)
         self.registrations = RegistrationViews(connection)
+        self.contributions = ContributionViews(connection)

@@ -171,6 +171,7 @@ class Demo:
         if not name:
             return
         made = [self.register(name, number) for number in range(30, 36)]
+        self.contributions(name)
         ticket = self.stub.IssueTicket(
             pb.IssueTicketRequest(name=made[0].name), metadata=member(30)
         )
@@ -179,6 +180,27 @@ class Demo:
         )
         if made[1].state == pb.REGISTRATION_STATE_CONFIRMED:
             self.stub.RecordNoShow(pb.RecordNoShowRequest(name=made[1].name), metadata=self.editor)
+
+    def contributions(self, summit: str) -> None:
+        """The summit's call for contributions: one accepted, one awaiting changes, one new."""
+        made = []
+        for number, title in (
+            (37, "Mentoring young carers"),
+            (38, "E-mentoring across borders"),
+            (39, "What mentors learn"),
+        ):
+            proposal = pb.Contribution(title=title, abstract=f"A talk by demo member {number}.")
+            request = pb.ProposeContributionRequest(parent=summit, contribution=proposal)
+            made.append(self.stub.ProposeContribution(request, metadata=member(number)))
+        slot = self.session("-", "Room A", 64, (9, 0), (10, 0))
+        accept = pb.ReviewContributionRequest(
+            name=made[0].name, decision=pb.REVIEW_DECISION_ACCEPT, session=slot, note="Welcome"
+        )
+        self.stub.ReviewContribution(accept, metadata=self.editor)
+        changes = pb.ReviewContributionRequest(
+            name=made[1].name, decision=pb.REVIEW_DECISION_REQUEST_CHANGES, note="Add evidence"
+        )
+        self.stub.ReviewContribution(changes, metadata=self.editor)
 
     def meet_and_match(self) -> None:
         start = self.at(91, 10)

@@ -8,6 +8,7 @@ import grpc
 
 from ecbm.events.v1 import events_pb2, events_pb2_grpc
 from ecbm_events.application.actor import Actor
+from ecbm_events.application.contributions import commands as contrib
 from ecbm_events.application.programme.commands import AddSession, CreateEvent, PublishEvent
 from ecbm_events.application.programme.handlers import CalendarFile
 from ecbm_events.application.programme.queries import (
@@ -24,6 +25,8 @@ from ecbm_events.application.registrations.queries import (
     ListRegistrations,
 )
 from ecbm_events.entrypoints.messages import (
+    child_name,
+    contribution_proto,
     enum_in,
     event_fields,
     event_id,
@@ -31,6 +34,7 @@ from ecbm_events.entrypoints.messages import (
     registration_name,
     registration_proto,
     session_fields,
+    slot_fields,
 )
 from ecbm_runtime.auth import ADMIN, EDITOR, MEMBER, PUBLIC, AccessPolicy, allow, current_principal
 from ecbm_runtime.grpc.convert import (
@@ -62,6 +66,11 @@ ACCESS: AccessPolicy = {
     "CheckIn": EDITORS,
     "RecordNoShow": EDITORS,
     "JoinOnline": PUBLIC,  # the signed join link is the credential
+    "ProposeContribution": SIGNED_IN,
+    "GetContribution": SIGNED_IN,
+    "ListContributions": SIGNED_IN,
+    "ReviewContribution": EDITORS,
+    "ReviseContribution": SIGNED_IN,
     "GetEventCalendar": PUBLIC,
     "GetMyCalendar": SIGNED_IN,
 }
@@ -211,6 +220,71 @@ class EventsServicer(events_pb2_grpc.EventsServiceServicer):
             event=f"events/{joined.event_id}", stream_url=joined.stream_url
         )
 
+    def ProposeContribution(
+        self, request: events_pb2.ProposeContributionRequest, context: Context
+    ) -> events_pb2.Contribution:
+        fields = {
+            "actor": actor(),
+            "event_id": event_id(request.parent, "parent"),
+            "title": request.contribution.title,
+            "abstract": request.contribution.abstract,
+            "request_id": request.request_id,
+        }
+        renamed = {"title": "contribution.title", "abstract": "contribution.abstract"}
+        command = validated(contrib.ProposeContribution, fields, renamed)
+        return self._contribution(command.event_id, self.bus.handle(command))
+
+    def GetContribution(
+        self, request: events_pb2.GetContributionRequest, context: Context
+    ) -> events_pb2.Contribution:
+        return self._contribution(*child_name(request.name, "contributions"))
+
+    def ListContributions(
+        self, request: events_pb2.ListContributionsRequest, context: Context
+    ) -> events_pb2.ListContributionsResponse:
+        fields = {
+            "actor": actor(),
+            "event_id": event_id(request.parent, "parent"),
+            "page_size": clamp_page_size(request.page_size),
+            "offset": decode_page_token(request.page_token).get("offset", 0),
+        }
+        page = self.bus.handle(validated(contrib.ListContributions, fields, {}))
+        return events_pb2.ListContributionsResponse(
+            contributions=[contribution_proto(c) for c in page.contributions],
+            next_page_token=_token(page.next_offset),
+            total_size=page.total_size,
+        )
+
+    def ReviewContribution(
+        self, request: events_pb2.ReviewContributionRequest, context: Context
+    ) -> events_pb2.Contribution:
+        event, contribution = child_name(request.name, "contributions")
+        fields = {
+            "actor": actor(),
+            "event_id": event,
+            "contribution_id": contribution,
+            "decision": enum_in(events_pb2.ReviewDecision, "REVIEW_DECISION_", request.decision),
+            "note": request.note,
+            "session": slot_fields(request.session) if request.HasField("session") else None,
+        }
+        self.bus.handle(validated(contrib.ReviewContribution, fields, {}))
+        return self._contribution(event, contribution)
+
+    def ReviseContribution(
+        self, request: events_pb2.ReviseContributionRequest, context: Context
+    ) -> events_pb2.Contribution:
+        event, contribution = child_name(request.name, "contributions")
+        fields = {
+            "actor": actor(),
+            "event_id": event,
+            "contribution_id": contribution,
+            "title": request.contribution.title,
+            "abstract": request.contribution.abstract,
+        }
+        renamed = {"title": "contribution.title", "abstract": "contribution.abstract"}
+        self.bus.handle(validated(contrib.ReviseContribution, fields, renamed))
+        return self._contribution(event, contribution)
+
     def GetEventCalendar(
         self, request: events_pb2.GetEventCalendarRequest, context: Context
     ) -> events_pb2.Calendar:
@@ -221,6 +295,10 @@ class EventsServicer(events_pb2_grpc.EventsServiceServicer):
         self, request: events_pb2.GetMyCalendarRequest, context: Context
     ) -> events_pb2.Calendar:
         return _calendar(self.bus.handle(GetMyCalendar(actor=actor())))
+
+    def _contribution(self, event: str, contribution: str) -> events_pb2.Contribution:
+        query = contrib.GetContribution(actor=actor(), event_id=event, contribution_id=contribution)
+        return contribution_proto(self.bus.handle(query))
 
     def _event(self, id: str, display_zone: str = "") -> events_pb2.Event:
         return event_proto(self.bus.handle(GetEvent(actor=actor(), event_id=id)), display_zone)

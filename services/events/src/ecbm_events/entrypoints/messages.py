@@ -7,6 +7,7 @@ from typing import Any
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 
 from ecbm.events.v1 import events_pb2
+from ecbm_events.adapters.contributions.views import ContributionView
 from ecbm_events.adapters.registrations.views import RegistrationView
 from ecbm_events.application.programme.handlers import EventWithPlaces
 from ecbm_events.domain.event import Mode
@@ -30,16 +31,34 @@ def enum_out(enum: EnumTypeWrapper, prefix: str, value: str) -> Any:
     return enum.Value(prefix + value.upper())
 
 
-def registration_name(name: str, field: str = "name") -> tuple[str, str]:
-    """(event id, registration id) of ``events/{event}/registrations/{registration}``."""
+def child_name(name: str, collection: str, field: str = "name") -> tuple[str, str]:
+    """(event id, child id) of ``events/{event}/{collection}/{id}``."""
     parts = name.split("/")
-    if len(parts) != 4 or parts[0] != "events" or parts[2] != "registrations" or not all(parts):
+    if len(parts) != 4 or parts[0] != "events" or parts[2] != collection or not all(parts):
         raise InvalidArgument(
-            FieldViolation(
-                field, f"expected 'events/{{event}}/registrations/{{registration}}', got {name!r}"
-            )
+            FieldViolation(field, f"expected 'events/{{event}}/{collection}/{{id}}', got {name!r}")
         )
     return parts[1], parts[3]
+
+
+def registration_name(name: str, field: str = "name") -> tuple[str, str]:
+    """(event id, registration id) of ``events/{event}/registrations/{registration}``."""
+    return child_name(name, "registrations", field)
+
+
+def contribution_proto(view: ContributionView) -> events_pb2.Contribution:
+    return events_pb2.Contribution(
+        name=f"events/{view.event_id}/contributions/{view.id}",
+        proposer=f"people/{view.person_id}" if view.person_id else "",
+        title=view.title,
+        abstract=view.abstract,
+        state=enum_out(events_pb2.ContributionState, "CONTRIBUTION_STATE_", view.state.value),
+        review_note=view.review_note,
+        session_id=view.session_id,
+        version=view.version,
+        create_time=timestamp(view.create_time),
+        update_time=timestamp(view.update_time),
+    )
 
 
 def event_id(name: str, field: str = "name") -> str:
@@ -55,6 +74,16 @@ def session_fields(session: events_pb2.Session) -> dict[str, Any]:
         "online": session.online,
         "speakers": tuple(session.speakers),
         "abstract": session.abstract,
+    }
+
+
+def slot_fields(session: events_pb2.Session) -> dict[str, Any]:
+    """When and where, for an accepted contribution."""
+    return {
+        "start_time": session.start_time,
+        "end_time": session.end_time,
+        "room": session.room,
+        "online": session.online,
     }
 
 

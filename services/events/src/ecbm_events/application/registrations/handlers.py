@@ -37,6 +37,7 @@ from ecbm_events.application.registrations.queries import (
     ListRegistrations,
 )
 from ecbm_events.application.registrations.tickets import InvalidTicket
+from ecbm_events.domain.contribution import Contribution, ContributionProposed
 from ecbm_events.domain.event import Event, EventNotFound, Mode
 from ecbm_events.domain.registration import (
     CANCELLABLE,
@@ -232,7 +233,7 @@ def lapse_offers(command: LapseOffers, deps: EventsDependencies) -> int:
 
 
 def on_person_forgotten(event: registry.PersonForgotten, deps: EventsDependencies) -> int:
-    """Erase the person's registrations here too: who registered and what they answered.
+    """Erase the person here too: who registered, what they answered, who proposed what.
 
     Open registrations are cancelled first (a place goes on to the next person waiting);
     the stored ``RegistrationRequested`` events are redacted and unpublished messages about
@@ -249,6 +250,14 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: EventsDependencie
             work.store.redact(
                 registration.stream_id,
                 {RegistrationRequested.__name__: {"person_id": "", "answers": {}}},
+                {"actor": None},
+            )
+        for contribution_id in work.views.contributions.of_person(event.person_id):
+            contribution = work.repository(Contribution).get(contribution_id)
+            contribution.erase()
+            work.store.redact(
+                contribution.stream_id,
+                {ContributionProposed.__name__: {"person_id": ""}},
                 {"actor": None},
             )
         work.forget_subject(event.person_id)
