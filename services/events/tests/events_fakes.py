@@ -14,7 +14,11 @@ from typing import Any, TypeVar, cast
 
 from ecbm_events.adapters.contributions.views import ContributionPage, ContributionView
 from ecbm_events.adapters.programme.views import EventPage, EventView
-from ecbm_events.adapters.registrations.views import RegistrationPage, RegistrationView
+from ecbm_events.adapters.registrations.views import (
+    CertificateRecord,
+    RegistrationPage,
+    RegistrationView,
+)
 from ecbm_events.adapters.views import EventsViews
 from ecbm_events.application.actor import Actor
 from ecbm_events.application.dependencies import EventsDependencies
@@ -183,6 +187,14 @@ class FakeRegistrations:
             if r.event_id == event_id and r.mode is mode and r.state is RegistrationState.WAITLISTED
         ]
         return queue[: max(limit, 0)]
+
+    def certificate(self, code: str) -> CertificateRecord | None:
+        for id, (r, history) in _streams(self._records, Registration).items():
+            issued = [e for e in history if e.type == "CertificateIssued"]
+            if r.certificate_code == code and issued and r.person_id:
+                name = str(issued[0].data["holder_name"])
+                return CertificateRecord(code, name, id, r.event_id, issued[0].recorded_at)
+        return None
 
     def holders(self, event_id: str) -> list[tuple[str, str]]:
         return [

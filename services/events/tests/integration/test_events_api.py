@@ -247,3 +247,27 @@ def test_an_accepted_contribution_is_a_session_and_others_cannot_see_it(
     assert [(s.id, s.title, list(s.speakers)) for s in event.sessions] == [
         (accepted.session_id, "Peer mentoring in prisons", ["people/ana"])
     ]
+
+
+def test_a_certificate_is_issued_for_attendance_and_verified_by_anyone(
+    stub: EventsServiceStub,
+) -> None:
+    name = an_event(stub, on_site_places=5)
+    ana = register(stub, name, ANA)
+    request = pb.IssueCertificateRequest(name=ana.name, holder_name="Ana Peeters")
+    with pytest.raises(grpc.RpcError) as early:
+        stub.IssueCertificate(request, metadata=ANA)
+    assert early.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    ticket = stub.IssueTicket(pb.IssueTicketRequest(name=ana.name), metadata=ANA)
+    stub.CheckIn(pb.CheckInRequest(token=ticket.check_in_token), metadata=EDITOR)
+
+    issued = stub.IssueCertificate(request, metadata=ANA)
+    verified = stub.VerifyCertificate(
+        pb.VerifyCertificateRequest(verification_code=issued.verification_code.lower())
+    )
+
+    assert issued.pdf.startswith(b"%PDF")
+    assert (verified.holder_name, verified.event, verified.pdf) == ("Ana Peeters", name, b"")
+    with pytest.raises(grpc.RpcError) as unknown:
+        stub.VerifyCertificate(pb.VerifyCertificateRequest(verification_code="AAAA-BBBB-CCCC"))
+    assert unknown.value.code() is grpc.StatusCode.NOT_FOUND

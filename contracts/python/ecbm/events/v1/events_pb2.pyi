@@ -229,6 +229,26 @@ class Ticket(_message.Message):
     expire_time: _timestamp_pb2.Timestamp
     def __init__(self, check_in_token: _Optional[str] = ..., join_token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class Certificate(_message.Message):
+    __slots__ = ("verification_code", "holder_name", "event", "event_title", "start_time", "end_time", "issue_time", "pdf")
+    VERIFICATION_CODE_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_NAME_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TITLE_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    ISSUE_TIME_FIELD_NUMBER: _ClassVar[int]
+    PDF_FIELD_NUMBER: _ClassVar[int]
+    verification_code: str
+    holder_name: str
+    event: str
+    event_title: str
+    start_time: str
+    end_time: str
+    issue_time: _timestamp_pb2.Timestamp
+    pdf: bytes
+    def __init__(self, verification_code: _Optional[str] = ..., holder_name: _Optional[str] = ..., event: _Optional[str] = ..., event_title: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., issue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pdf: _Optional[bytes] = ...) -> None: ...
+
 class Calendar(_message.Message):
     __slots__ = ("ics", "content_type")
     ICS_FIELD_NUMBER: _ClassVar[int]
@@ -376,6 +396,20 @@ class RecordNoShowRequest(_message.Message):
     NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class IssueCertificateRequest(_message.Message):
+    __slots__ = ("name", "holder_name")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    holder_name: str
+    def __init__(self, name: _Optional[str] = ..., holder_name: _Optional[str] = ...) -> None: ...
+
+class VerifyCertificateRequest(_message.Message):
+    __slots__ = ("verification_code",)
+    VERIFICATION_CODE_FIELD_NUMBER: _ClassVar[int]
+    verification_code: str
+    def __init__(self, verification_code: _Optional[str] = ...) -> None: ...
 
 class JoinOnlineRequest(_message.Message):
     __slots__ = ("token",)

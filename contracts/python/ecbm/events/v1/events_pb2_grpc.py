@@ -110,6 +110,16 @@ class EventsServiceStub:
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.SerializeToString,
                 response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
                 _registered_method=True)
+        self.IssueCertificate = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/IssueCertificate',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.IssueCertificateRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.FromString,
+                _registered_method=True)
+        self.VerifyCertificate = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/VerifyCertificate',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.VerifyCertificateRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.FromString,
+                _registered_method=True)
         self.JoinOnline = channel.unary_unary(
                 '/ecbm.events.v1.EventsService/JoinOnline',
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineRequest.SerializeToString,
@@ -280,6 +290,23 @@ class EventsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def IssueCertificate(self, request, context):
+        """Issues the caller's certificate of attendance (its person only), with the name to
+        print on it: a PDF and a verification code. Only for verified attendance (checked in
+        or joined online): FAILED_PRECONDITION otherwise. Issuing again returns the same code.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyCertificate(self, request, context):
+        """Looks a certificate up by its verification code (anyone): who attended what, when.
+        NOT_FOUND for an unknown code (or one whose holder was forgotten).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def JoinOnline(self, request, context):
         """Opens the online stream of a join link (anyone holding the link) and records the
         registrant's attendance. PERMISSION_DENIED for a forged, altered or expired link.
@@ -420,6 +447,16 @@ def add_EventsServiceServicer_to_server(servicer, server):
                     servicer.RecordNoShow,
                     request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.FromString,
                     response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'IssueCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueCertificate,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.IssueCertificateRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.SerializeToString,
+            ),
+            'VerifyCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyCertificate,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.VerifyCertificateRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.SerializeToString,
             ),
             'JoinOnline': grpc.unary_unary_rpc_method_handler(
                     servicer.JoinOnline,
@@ -868,6 +905,60 @@ class EventsService:
             '/ecbm.events.v1.EventsService/RecordNoShow',
             ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.SerializeToString,
             ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/IssueCertificate',
+            ecbm_dot_events_dot_v1_dot_events__pb2.IssueCertificateRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/VerifyCertificate',
+            ecbm_dot_events_dot_v1_dot_events__pb2.VerifyCertificateRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.FromString,
             options,
             channel_credentials,
             insecure,

@@ -93,6 +93,11 @@ class NoShowRecorded(DomainEvent):
     pass
 
 
+class CertificateIssued(DomainEvent):
+    code: str
+    holder_name: str
+
+
 class RegistrationErased(DomainEvent):
     """The person was forgotten: who registered and their answers are gone."""
 
@@ -117,6 +122,10 @@ class NotConfirmed(RuleViolation):
     """Tickets, check-in and joining need a confirmed registration."""
 
 
+class NotAttended(RuleViolation):
+    """Certificates are only for verified attendance."""
+
+
 class Registration(Aggregate):
     """One person's registration for one event.
 
@@ -135,6 +144,7 @@ class Registration(Aggregate):
     reason: str
     offer_expires_at: datetime | None
     attended: frozenset[str]
+    certificate_code: str
 
     @classmethod
     def request(
@@ -213,6 +223,17 @@ class Registration(Aggregate):
             raise NotConfirmed(f"registration {self.id!r} is {self.state}, not confirmed")
         self.record(NoShowRecorded())
 
+    def issue_certificate(self, code: str, holder_name: str) -> str:
+        """The certificate's code: ``code`` for a first one, the existing code after that."""
+        if self.state is not RegistrationState.ATTENDED:
+            raise NotAttended(
+                f"registration {self.id!r} is {self.state}: certificates are only for "
+                "verified attendance (checked in or joined online)"
+            )
+        if not self.certificate_code:
+            self.record(CertificateIssued(code=code, holder_name=holder_name))
+        return self.certificate_code
+
     def erase(self) -> None:
         if self.person_id:
             self.record(RegistrationErased())
@@ -232,6 +253,7 @@ class Registration(Aggregate):
         self.event_id, self.person_id, self.mode = event.event_id, event.person_id, event.mode
         self.answers, self.state = dict(event.answers), RegistrationState(event.admission)
         self.reason, self.offer_expires_at, self.attended = "", None, frozenset()
+        self.certificate_code = ""
 
     @apply.register
     def _(self, event: RegistrationApproved) -> None:
@@ -266,6 +288,10 @@ class Registration(Aggregate):
     @apply.register
     def _(self, event: NoShowRecorded) -> None:
         self.state = RegistrationState.NO_SHOW
+
+    @apply.register
+    def _(self, event: CertificateIssued) -> None:
+        self.certificate_code = event.code
 
     @apply.register
     def _(self, event: RegistrationErased) -> None:

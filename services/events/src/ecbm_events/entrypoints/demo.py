@@ -178,6 +178,8 @@ class Demo:
         self.stub.CheckIn(
             pb.CheckInRequest(token=ticket.check_in_token, session_id="s1"), metadata=self.editor
         )
+        certificate = pb.IssueCertificateRequest(name=made[0].name, holder_name="Demo Member 30")
+        self.stub.IssueCertificate(certificate, metadata=member(30))
         if made[1].state == pb.REGISTRATION_STATE_CONFIRMED:
             self.stub.RecordNoShow(pb.RecordNoShowRequest(name=made[1].name), metadata=self.editor)
 

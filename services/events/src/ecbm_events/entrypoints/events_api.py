@@ -25,6 +25,7 @@ from ecbm_events.application.registrations.queries import (
     ListRegistrations,
 )
 from ecbm_events.entrypoints.messages import (
+    certificate_proto,
     child_name,
     contribution_proto,
     enum_in,
@@ -65,6 +66,8 @@ ACCESS: AccessPolicy = {
     "IssueTicket": SIGNED_IN,
     "CheckIn": EDITORS,
     "RecordNoShow": EDITORS,
+    "IssueCertificate": SIGNED_IN,
+    "VerifyCertificate": PUBLIC,
     "JoinOnline": PUBLIC,  # the signed join link is the credential
     "ProposeContribution": SIGNED_IN,
     "GetContribution": SIGNED_IN,
@@ -211,6 +214,25 @@ class EventsServicer(events_pb2_grpc.EventsServiceServicer):
         self, request: events_pb2.RecordNoShowRequest, context: Context
     ) -> events_pb2.Registration:
         return self._on_registration(reg.RecordNoShow, request.name)
+
+    def IssueCertificate(
+        self, request: events_pb2.IssueCertificateRequest, context: Context
+    ) -> events_pb2.Certificate:
+        event, registration = registration_name(request.name)
+        fields = {
+            "actor": actor(),
+            "event_id": event,
+            "registration_id": registration,
+            "holder_name": request.holder_name,
+        }
+        return certificate_proto(self.bus.handle(validated(reg.IssueCertificate, fields, {})))
+
+    def VerifyCertificate(
+        self, request: events_pb2.VerifyCertificateRequest, context: Context
+    ) -> events_pb2.Certificate:
+        fields = {"code": request.verification_code}
+        query = validated(reg.VerifyCertificate, fields, {"code": "verification_code"})
+        return certificate_proto(self.bus.handle(query))
 
     def JoinOnline(
         self, request: events_pb2.JoinOnlineRequest, context: Context

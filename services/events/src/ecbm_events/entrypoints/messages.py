@@ -10,6 +10,7 @@ from ecbm.events.v1 import events_pb2
 from ecbm_events.adapters.contributions.views import ContributionView
 from ecbm_events.adapters.registrations.views import RegistrationView
 from ecbm_events.application.programme.handlers import EventWithPlaces
+from ecbm_events.application.registrations.handlers import CertificateFile
 from ecbm_events.domain.event import Mode
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE, shown
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
@@ -44,6 +45,19 @@ def child_name(name: str, collection: str, field: str = "name") -> tuple[str, st
 def registration_name(name: str, field: str = "name") -> tuple[str, str]:
     """(event id, registration id) of ``events/{event}/registrations/{registration}``."""
     return child_name(name, "registrations", field)
+
+
+def certificate_proto(found: CertificateFile) -> events_pb2.Certificate:
+    return events_pb2.Certificate(
+        verification_code=found.code,
+        holder_name=found.holder_name,
+        event=f"events/{found.event_id}",
+        event_title=found.event_title,
+        start_time=shown(found.starts_at, found.time_zone),
+        end_time=shown(found.ends_at, found.time_zone),
+        issue_time=timestamp(found.issued_at),
+        pdf=found.pdf,
+    )
 
 
 def contribution_proto(view: ContributionView) -> events_pb2.Contribution:

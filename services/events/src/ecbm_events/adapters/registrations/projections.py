@@ -11,6 +11,7 @@ from ecbm_events.adapters.registrations.tables import registrations
 from ecbm_events.domain.event import Admission
 from ecbm_events.domain.registration import (
     AttendanceRecorded,
+    CertificateIssued,
     NoShowRecorded,
     OfferAccepted,
     OfferLapsed,
@@ -69,7 +70,17 @@ _CHANGES: dict[type, Callable[[Any, StoredEvent], dict[str, Any]]] = {
         "reason": "the offered place was not taken in time",
     },
     NoShowRecorded: lambda e, r: {"state": "no_show"},
-    RegistrationErased: lambda e, r: {"person_id": "", "answers": {}},
+    CertificateIssued: lambda e, r: {
+        "certificate_code": e.code,
+        "certificate_name": e.holder_name,
+        "certificate_issued_at": r.recorded_at,
+    },
+    RegistrationErased: lambda e, r: {
+        "person_id": "",
+        "answers": {},
+        "certificate_code": None,
+        "certificate_name": None,
+    },
 }
 
 

@@ -43,6 +43,15 @@ class RegistrationView:
 
 
 @dataclass(frozen=True)
+class CertificateRecord:
+    code: str
+    holder_name: str
+    registration_id: str
+    event_id: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
 class RegistrationPage:
     registrations: list[RegistrationView]
     next_offset: int | None
@@ -64,6 +73,16 @@ class RegistrationViews:
             .first()
         )
         return self._view(row) if row else None
+
+    def certificate(self, code: str) -> CertificateRecord | None:
+        r = registrations.c
+        query = select(
+            r.certificate_code, r.certificate_name, r.id, r.event_id, r.certificate_issued_at
+        ).where(r.certificate_code == code)
+        row = self._connection.execute(query).first()
+        if row is None:
+            return None
+        return CertificateRecord(row[0], row[1], row[2], row[3], aware(row[4]))
 
     def occupancy(self, event_id: str) -> Occupancy:
         """Places taken and people waiting per mode."""

@@ -33,6 +33,8 @@ AREA = Area(
         commands.IssueTicket: handlers.issue_ticket,
         commands.CheckIn: handlers.check_in,
         commands.RecordNoShow: handlers.record_no_show,
+        commands.IssueCertificate: handlers.issue_certificate,
+        commands.VerifyCertificate: handlers.verify_certificate,
         commands.JoinOnline: handlers.join_online,
         commands.LapseOffers: handlers.lapse_offers,
         queries.GetRegistration: handlers.get_registration,

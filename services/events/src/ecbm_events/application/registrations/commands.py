@@ -62,6 +62,20 @@ class RecordNoShow(RegistrationCommand):
     pass
 
 
+class IssueCertificate(RegistrationCommand):
+    holder_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
+
+
+class VerifyCertificate(BaseModel):
+    """Anyone: the certificate a code names (case, spaces and dashes do not matter)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=32)]
+
+
 class CheckIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

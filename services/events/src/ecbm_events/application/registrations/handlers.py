@@ -8,28 +8,36 @@ lock; SQLite: the write lock every transaction takes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ecbm_events.adapters.calendar import calendar
+from ecbm_events.adapters.certificate_pdf import CertificateText, render
 from ecbm_events.adapters.registrations.views import RegistrationPage, RegistrationView
 from ecbm_events.adapters.views import EventsViews
 from ecbm_events.application.actor import Actor
 from ecbm_events.application.programme.handlers import CalendarFile
 from ecbm_events.application.registrations import integration
+from ecbm_events.application.registrations.certificates import (
+    CertificateNotFound,
+    new_certificate_code,
+    normalised_code,
+)
 from ecbm_events.application.registrations.commands import (
     AcceptPlace,
     ApproveRegistration,
     CancelRegistration,
     CheckIn,
     DeclineRegistration,
+    IssueCertificate,
     IssueTicket,
     JoinOnline,
     LapseOffers,
     RecordNoShow,
     RegisterForEvent,
     RegistrationCommand,
+    VerifyCertificate,
 )
 from ecbm_events.application.registrations.queries import (
     GetMyCalendar,
@@ -41,6 +49,7 @@ from ecbm_events.domain.contribution import Contribution, ContributionProposed
 from ecbm_events.domain.event import Event, EventNotFound, Mode
 from ecbm_events.domain.registration import (
     CANCELLABLE,
+    CertificateIssued,
     NotConfirmed,
     Registration,
     RegistrationNotFound,
@@ -70,6 +79,19 @@ class Ticket:
     check_in_token: str
     join_token: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CertificateFile:
+    code: str
+    holder_name: str
+    event_id: str
+    event_title: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    issued_at: datetime
+    pdf: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -176,6 +198,42 @@ def issue_ticket(command: IssueTicket, deps: EventsDependencies) -> Ticket:
     return Ticket(check_in, join, expires_at)
 
 
+def issue_certificate(command: IssueCertificate, deps: EventsDependencies) -> CertificateFile:
+    """The holder's certificate (a new code the first time) and its PDF."""
+    now = deps.clock()
+    with deps.uow() as work:
+        registration = _registration(work, command, editors_too=False)
+        code = registration.issue_certificate(new_certificate_code(), command.holder_name)
+        if registration.has_new_events:
+            issued = integration.certificate_issued(registration, code, now)
+            _publish(work, registration, issued)
+        work.commit()
+    return _certificate(deps, code, with_pdf=True)
+
+
+def verify_certificate(query: VerifyCertificate, deps: EventsDependencies) -> CertificateFile:
+    return _certificate(deps, normalised_code(query.code), with_pdf=False)
+
+
+def _certificate(deps: EventsDependencies, code: str, with_pdf: bool) -> CertificateFile:
+    with deps.read() as views:
+        record = views.registrations.certificate(code)
+        event = views.programme.event(record.event_id) if record else None
+    if record is None or event is None:
+        raise CertificateNotFound(f"no certificate has the code {code!r}")
+    d = event.details
+    found = CertificateFile(
+        record.code, record.holder_name, event.id, d.title, d.starts_at, d.ends_at, d.time_zone,
+        record.issued_at,
+    )  # fmt: skip
+    if not with_pdf:
+        return found
+    text = CertificateText(
+        found.holder_name, d.title, d.starts_at, d.ends_at, d.time_zone, found.code, found.issued_at
+    )
+    return replace(found, pdf=render(text))
+
+
 def check_in(command: CheckIn, deps: EventsDependencies) -> RegistrationRef:
     """Attendance from a scanned QR token (forged or expired: PERMISSION_DENIED)."""
     now = deps.clock()
@@ -249,7 +307,10 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: EventsDependencie
             registration.erase()
             work.store.redact(
                 registration.stream_id,
-                {RegistrationRequested.__name__: {"person_id": "", "answers": {}}},
+                {
+                    RegistrationRequested.__name__: {"person_id": "", "answers": {}},
+                    CertificateIssued.__name__: {"holder_name": ""},
+                },
                 {"actor": None},
             )
         for contribution_id in work.views.contributions.of_person(event.person_id):

@@ -63,3 +63,16 @@ def attendance_recorded(
         via=via,
         occurred_at=at,
     )
+
+
+def certificate_issued(
+    registration: Registration, code: str, at: datetime
+) -> published.CertificateIssued:
+    return published.CertificateIssued(
+        certificate_id=code,
+        registration_id=registration.id,
+        event_id=registration.event_id,
+        person_id=registration.person_id,
+        verification_code=code,
+        occurred_at=at,
+    )
