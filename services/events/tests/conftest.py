@@ -10,7 +10,7 @@ import pytest
 from ecbm.events.v1 import events_pb2_grpc
 from ecbm_events.bootstrap import SERVICE, Events, EventsSettings, bootstrap
 from ecbm_runtime.migrations import upgrade
-from ecbm_runtime.testing import api_in_process
+from ecbm_runtime.testing import api_in_process, free_port
 
 
 def events_settings(**overrides: Any) -> EventsSettings:
@@ -29,8 +29,16 @@ def events_app(database_url: str) -> Iterator[Events]:
 
 
 def serve(database_url: str) -> Any:
+    """The api in process: gRPC on a free port, the calendar feeds' HTTP on another."""
     upgrade(SERVICE.migrations, database_url)
-    return api_in_process(SERVICE, events_settings(database_url=database_url, grpc_port=0))
+    http_port = free_port()
+    settings = events_settings(
+        database_url=database_url,
+        grpc_port=0,
+        http_port=http_port,
+        public_base_url=f"http://127.0.0.1:{http_port}",
+    )
+    return api_in_process(SERVICE, settings)
 
 
 @pytest.fixture

@@ -16,7 +16,12 @@ from sqlalchemy import Engine
 
 from ecbm_events.adapters.views import EventsViews
 from ecbm_events.application.contributions.area import AREA as CONTRIBUTIONS
-from ecbm_events.application.dependencies import EventsDependencies, ReminderTimes, utc_now
+from ecbm_events.application.dependencies import (
+    EventsDependencies,
+    FeedLinks,
+    ReminderTimes,
+    utc_now,
+)
 from ecbm_events.application.programme.area import AREA as PROGRAMME
 from ecbm_events.application.registrations.area import AREA as REGISTRATIONS
 from ecbm_events.application.registrations.tickets import TicketSigner
@@ -52,6 +57,9 @@ def bootstrap(
         tickets=TicketSigner(settings.ticket_key()),
         offer_hold=timedelta(hours=settings.offer_hold_hours),
         ticket_grace=timedelta(hours=settings.ticket_grace_hours),
+        feeds=FeedLinks(
+            settings.public_base_url.rstrip("/"), timedelta(days=settings.calendar_feed_days)
+        ),
         reminders=ReminderTimes(
             days_before=timedelta(days=settings.reminder_days_before),
             hours_before=timedelta(hours=settings.reminder_hours_before),
@@ -71,6 +79,7 @@ def _own(settings: ServiceSettings) -> EventsSettings:
 def build_api(settings: ServiceSettings) -> ApiWiring:
     """Servicers on the bus; outbox rows are published right after each commit."""
     from ecbm.events.v1 import events_pb2, events_pb2_grpc
+    from ecbm_events.entrypoints.calendar_http import CalendarHttpServer
     from ecbm_events.entrypoints.events_api import ACCESS, EventsServicer
     from ecbm_runtime.grpc import ServiceRegistration
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
@@ -81,7 +90,11 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     full_name = events_pb2.DESCRIPTOR.services_by_name["EventsService"].full_name
     add = events_pb2_grpc.add_EventsServiceServicer_to_server
 
+    feeds = CalendarHttpServer(app.bus, _own(settings))
+    feeds.start()
+
     def stop() -> None:
+        feeds.stop()
         publisher.close()  # publishes what is queued first; the worker sweeps the rest
         app.close()
 

@@ -36,6 +36,13 @@ class EventsSettings(ServiceSettings):
     offer_hold_hours: float = 48.0
     # How often the worker passes lapsed offers on to the next person waiting.
     offer_check_interval_seconds: float = 30.0
+    # Calendar feeds over HTTP for calendar apps (GET /events/{id}.ics, /calendar.ics?token=);
+    # 0 picks a free port. public_base_url is where apps reach it.
+    http_host: str = "127.0.0.1"
+    http_port: int = 8103
+    public_base_url: str = "http://127.0.0.1:8103"
+    # A personal feed's address stays valid this long (re-fetch it to renew).
+    calendar_feed_days: float = 365.0
     # Reminders (ReminderDue, for notify): this long before the start, and after the end
     # (feedback survey, materials) for events that ended within reminder_after_within_days.
     reminder_days_before: float = 7.0

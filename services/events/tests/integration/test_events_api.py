@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -219,6 +221,18 @@ def test_calendars_of_an_event_and_of_a_person_parse_as_rfc_5545(stub: EventsSer
         assert str(vevent["summary"]) == "Mentoring refugees"
         assert len(vevent.walk("VALARM")) == 2
     assert Calendar.from_ical(bens.ics).walk("VEVENT") == []
+
+    # the same feeds over HTTP, for calendar apps
+    for url in (event_file.feed_url, mine.feed_url):
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            assert answer.headers["Content-Type"] == "text/calendar; charset=utf-8"
+            (vevent,) = Calendar.from_ical(answer.read()).walk("VEVENT")
+        assert str(vevent["summary"]) == "Mentoring refugees"
+    forged = mine.feed_url.rsplit("=", 1)[0] + "=" + "x" * 40
+    for url, status in ((forged, 403), (event_file.feed_url.replace(".ics", "0.ics"), 404)):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url, timeout=10)
+        assert refused.value.code == status
 
 
 def test_an_accepted_contribution_is_a_session_and_others_cannot_see_it(

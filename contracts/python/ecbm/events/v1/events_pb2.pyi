@@ -250,12 +250,14 @@ class Certificate(_message.Message):
     def __init__(self, verification_code: _Optional[str] = ..., holder_name: _Optional[str] = ..., event: _Optional[str] = ..., event_title: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., issue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pdf: _Optional[bytes] = ...) -> None: ...
 
 class Calendar(_message.Message):
-    __slots__ = ("ics", "content_type")
+    __slots__ = ("ics", "content_type", "feed_url")
     ICS_FIELD_NUMBER: _ClassVar[int]
     CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FEED_URL_FIELD_NUMBER: _ClassVar[int]
     ics: str
     content_type: str
-    def __init__(self, ics: _Optional[str] = ..., content_type: _Optional[str] = ...) -> None: ...
+    feed_url: str
+    def __init__(self, ics: _Optional[str] = ..., content_type: _Optional[str] = ..., feed_url: _Optional[str] = ...) -> None: ...
 
 class CreateEventRequest(_message.Message):
     __slots__ = ("event", "request_id")

@@ -115,7 +115,7 @@ def run(scale: Scale) -> dict[str, Any]:
     """Every phase, with everything started torn down whatever happens."""
     with databases() as dbs, private_vhost() as (amqp_url, isolated):
         urls = {name: dbs.create(name) for name in ("events", "baseline")}
-        grpc_port, metrics_port, worker_metrics_port = free_ports(3)
+        grpc_port, metrics_port, worker_metrics_port, http_port = free_ports(4)
         env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
         env |= {
             "ECBM_AMQP_URL": amqp_url,
@@ -127,6 +127,7 @@ def run(scale: Scale) -> dict[str, Any]:
             "ECBM_EVENTS_GRPC_PORT": str(grpc_port),
             "ECBM_EVENTS_METRICS_PORT": str(metrics_port),
             "ECBM_EVENTS_WORKER_METRICS_PORT": str(worker_metrics_port),
+            "ECBM_EVENTS_HTTP_PORT": str(http_port),
         }
         processes = Processes(env)
         ok = False

@@ -22,6 +22,14 @@ class ReminderTimes:
     after_within: timedelta = timedelta(days=7)
 
 
+@dataclass(frozen=True)
+class FeedLinks:
+    """Where calendar apps reach the HTTP feeds, and how long a personal feed's link lasts."""
+
+    base_url: str = "http://127.0.0.1:8103"
+    valid_for: timedelta = timedelta(days=365)
+
+
 @dataclass(frozen=True, kw_only=True)
 class EventsDependencies(Dependencies[EventsViews]):
     # Signs and checks check-in tokens and join links (its own key, never the JWT's).
@@ -32,4 +40,5 @@ class EventsDependencies(Dependencies[EventsViews]):
     ticket_grace: timedelta = timedelta(hours=12)
     # When reminders go out: before the start, and how late after the end.
     reminders: ReminderTimes = field(default_factory=lambda: ReminderTimes())
+    feeds: FeedLinks = field(default_factory=lambda: FeedLinks())
     clock: Callable[[], datetime] = field(default=utc_now)

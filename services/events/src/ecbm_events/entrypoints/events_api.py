@@ -340,7 +340,7 @@ class EventsServicer(events_pb2_grpc.EventsServiceServicer):
 
 
 def _calendar(file: CalendarFile) -> events_pb2.Calendar:
-    return events_pb2.Calendar(ics=file.ics, content_type=file.content_type)
+    return events_pb2.Calendar(ics=file.ics, content_type=file.content_type, feed_url=file.feed_url)
 
 
 def _token(next_offset: int | None) -> str:

@@ -36,6 +36,7 @@ class EventWithPlaces:
 @dataclass(frozen=True)
 class CalendarFile:
     ics: str
+    feed_url: str = ""
     content_type: str = CONTENT_TYPE
 
 
@@ -134,7 +135,8 @@ def list_events(
 def get_event_calendar(query: GetEventCalendar, deps: EventsDependencies) -> CalendarFile:
     with deps.read() as views:
         event = visible_event(views.programme.event(query.event_id), query.event_id, query.actor)
-    return CalendarFile(calendar(event.details.title, [event], deps.clock()))
+    feed = f"{deps.feeds.base_url}/events/{event.id}.ics"
+    return CalendarFile(calendar(event.details.title, [event], deps.clock()), feed)
 
 
 def visible_event(event: EventView | None, event_id: str, actor: Actor) -> EventView:

@@ -40,6 +40,7 @@ AREA = Area(
         queries.GetRegistration: handlers.get_registration,
         queries.ListRegistrations: handlers.list_registrations,
         queries.GetMyCalendar: handlers.get_my_calendar,
+        queries.GetCalendarFeed: handlers.get_calendar_feed,
         registry.PersonForgotten: handlers.on_person_forgotten,
     },
     read_model_tables=[registrations],

@@ -40,6 +40,7 @@ from ecbm_events.application.registrations.commands import (
     VerifyCertificate,
 )
 from ecbm_events.application.registrations.queries import (
+    GetCalendarFeed,
     GetMyCalendar,
     GetRegistration,
     ListRegistrations,
@@ -348,7 +349,20 @@ def list_registrations(query: ListRegistrations, deps: EventsDependencies) -> Re
 
 
 def get_my_calendar(query: GetMyCalendar, deps: EventsDependencies) -> CalendarFile:
-    person = query.actor.person()
+    """The caller's calendar, and the private address of the same feed for calendar apps."""
+    person, now = query.actor.person(), deps.clock()
+    token = deps.tickets.issue("calendar", person, "", now + deps.feeds.valid_for)
+    feed = f"{deps.feeds.base_url}/calendar.ics?token={token}"
+    return replace(_person_calendar(deps, person), feed_url=feed)
+
+
+def get_calendar_feed(query: GetCalendarFeed, deps: EventsDependencies) -> CalendarFile:
+    """A personal feed; a forged or expired token is PERMISSION_DENIED."""
+    claims = deps.tickets.verify("calendar", query.token, deps.clock())
+    return _person_calendar(deps, claims.registration_id)  # the token's subject: a person
+
+
+def _person_calendar(deps: EventsDependencies, person: str) -> CalendarFile:
     with deps.read() as views:
         mine = views.registrations.of_person(person, open_only=True)
         events = views.programme.events([r.event_id for r in mine])

@@ -33,3 +33,11 @@ class GetMyCalendar(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     actor: Actor
+
+
+class GetCalendarFeed(BaseModel):
+    """A personal feed fetched by a calendar app: the signed token says whose."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: str = Field(min_length=1, max_length=2000)

@@ -1,4 +1,5 @@
-"""Check-in tokens and join links: signed (HS256, the service's own ticket key), expiring.
+"""Check-in tokens, join links and personal calendar feeds: signed (HS256, the service's own
+ticket key), expiring.
 
 A token names its purpose, so a join link never checks anyone in at the door and a
 check-in token never opens the stream. Nothing is stored: checking one needs the key only.
@@ -14,7 +15,7 @@ import jwt
 
 from ecbm_runtime.errors import PermissionDenied
 
-Purpose = Literal["check-in", "join"]
+Purpose = Literal["check-in", "join", "calendar"]
 _ISSUER = "ecbm-events"
 
 
