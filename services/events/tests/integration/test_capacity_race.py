@@ -9,12 +9,11 @@ from threading import Barrier
 
 import grpc
 import pytest
+from events_serving import serve
 
 from ecbm.events.v1 import events_pb2 as pb
 from ecbm.events.v1.events_pb2_grpc import EventsServiceStub
 from ecbm_runtime.testing import bearer
-
-from conftest import serve
 
 CONTENDERS = 60
 PLACES = 5

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from events_serving import serve
+
 from ecbm.events.v1 import events_pb2 as pb
 from ecbm.events.v1.events_pb2_grpc import EventsServiceStub
 from ecbm_events.entrypoints.demo import seed_on
 from ecbm_runtime.testing import bearer
-
-from conftest import serve
 
 
 def test_the_demo_has_every_kind_and_every_registration_state_once(tmp_path: Path) -> None:

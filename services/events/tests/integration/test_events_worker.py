@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from events_fakes import EDITOR, member
+from events_serving import events_settings
 
 from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
 from ecbm_events.application.registrations import commands as reg
@@ -25,8 +26,6 @@ from ecbm_integration import registry
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
 from ecbm_runtime.testing import free_port, wait_until
-
-from conftest import events_settings
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 OFFER_SECONDS = 1.0
