@@ -196,6 +196,14 @@ class FakeRegistrations:
                 return CertificateRecord(code, name, id, r.event_id, issued[0].recorded_at)
         return None
 
+    def answers_to_erase(self, ended_before: datetime, limit: int) -> list[str]:
+        events = {id: e for id, (e, _) in _streams(self._records, Event).items()}
+        return [
+            r.id
+            for r in self._all()
+            if r.answers and events[r.event_id].details.ends_at < ended_before
+        ][:limit]
+
     def holders(self, event_id: str) -> list[tuple[str, str]]:
         return [
             (r.id, r.person_id)

@@ -60,6 +60,7 @@ def bootstrap(
         feeds=FeedLinks(
             settings.public_base_url.rstrip("/"), timedelta(days=settings.calendar_feed_days)
         ),
+        answers_retention=timedelta(days=settings.answers_retention_days),
         reminders=ReminderTimes(
             days_before=timedelta(days=settings.reminder_days_before),
             hours_before=timedelta(hours=settings.reminder_hours_before),

@@ -43,6 +43,9 @@ class EventsSettings(ServiceSettings):
     public_base_url: str = "http://127.0.0.1:8103"
     # A personal feed's address stays valid this long (re-fetch it to renew).
     calendar_feed_days: float = 365.0
+    # Registration form answers are deleted this long after the event ended.
+    answers_retention_days: float = 90.0
+    retention_check_interval_seconds: float = 3600.0
     # Reminders (ReminderDue, for notify): this long before the start, and after the end
     # (feedback survey, materials) for events that ended within reminder_after_within_days.
     reminder_days_before: float = 7.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from events_fakes import EDITOR, delivered, member
@@ -15,9 +16,10 @@ from ecbm_events.application.programme.commands import (
 )
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration
-from ecbm_events.bootstrap import Events
+from ecbm_events.bootstrap import AREA, Events
 from ecbm_events.domain.event import Mode
 from ecbm_integration import registry
+from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.tables import events as store
 from ecbm_runtime.tables import outbox
 
@@ -112,3 +114,25 @@ def test_due_reminders_go_out_once_per_event_and_reminder(events_app: Events) ->
         )
         reminders = sorted(json.loads(body)["reminder"] for (body,) in rows)
     assert reminders == ["days_before", "hours_before"]
+
+
+def test_answers_of_events_past_the_retention_are_erased(events_app: Events) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=200)
+    back_then = MessageBus(
+        AREA.handlers, replace(events_app.dependencies, clock=lambda: long_ago - timedelta(days=1))
+    )  # registration for an event long past was open before it: the clock set back
+    for bus, start in ((back_then, long_ago), (events_app.bus, START)):
+        event_id = an_event(events_app, places=5, start=start)
+        answers = {"diet": "vegan"}
+        bus.handle(
+            reg.RegisterForEvent(
+                actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE, answers=answers
+            )
+        )
+
+    assert events_app.bus.handle(reg.EraseExpiredAnswers()) == 1
+    assert events_app.bus.handle(reg.EraseExpiredAnswers()) == 0
+
+    with events_app.dependencies.read() as views:
+        kept = sorted((r.answers for r in views.registrations.of_person("ana")), key=len)
+    assert kept == [{}, {"diet": "vegan"}]

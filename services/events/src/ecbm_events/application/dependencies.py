@@ -41,4 +41,6 @@ class EventsDependencies(Dependencies[EventsViews]):
     # When reminders go out: before the start, and how late after the end.
     reminders: ReminderTimes = field(default_factory=lambda: ReminderTimes())
     feeds: FeedLinks = field(default_factory=lambda: FeedLinks())
+    # Registration answers are deleted this long after their event ended.
+    answers_retention: timedelta = timedelta(days=90)
     clock: Callable[[], datetime] = field(default=utc_now)

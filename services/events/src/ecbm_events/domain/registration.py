@@ -98,6 +98,10 @@ class CertificateIssued(DomainEvent):
     holder_name: str
 
 
+class AnswersErased(DomainEvent):
+    """The registration form's answers were deleted: the retention time after the event ran out."""
+
+
 class RegistrationErased(DomainEvent):
     """The person was forgotten: who registered and their answers are gone."""
 
@@ -234,6 +238,10 @@ class Registration(Aggregate):
             self.record(CertificateIssued(code=code, holder_name=holder_name))
         return self.certificate_code
 
+    def erase_answers(self) -> None:
+        if self.answers:
+            self.record(AnswersErased())
+
     def erase(self) -> None:
         if self.person_id:
             self.record(RegistrationErased())
@@ -292,6 +300,10 @@ class Registration(Aggregate):
     @apply.register
     def _(self, event: CertificateIssued) -> None:
         self.certificate_code = event.code
+
+    @apply.register
+    def _(self, event: AnswersErased) -> None:
+        self.answers = {}
 
     @apply.register
     def _(self, event: RegistrationErased) -> None:

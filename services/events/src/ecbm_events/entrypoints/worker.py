@@ -12,7 +12,7 @@ from nameko.timer import Timer
 
 from ecbm_events.application.dependencies import EventsDependencies
 from ecbm_events.application.programme.commands import SendDueReminders
-from ecbm_events.application.registrations.commands import LapseOffers
+from ecbm_events.application.registrations.commands import EraseExpiredAnswers, LapseOffers
 from ecbm_events.bootstrap import bootstrap
 from ecbm_integration import registry
 from ecbm_runtime.wiring import Application
@@ -57,6 +57,13 @@ class EventsWorker(ServiceWorker):
         sent = self.app.bus.handle(SendDueReminders())
         if sent:
             _log.info("reminders due", extra={"count": sent})
+
+    @SettingsTimer.decorator("retention_check_interval_seconds")
+    def erase_expired_answers(self) -> None:
+        """Registration answers go once their event ended longer ago than the retention."""
+        erased = self.app.bus.handle(EraseExpiredAnswers())
+        if erased:
+            _log.info("answers erased", extra={"count": erased})
 
     @event_handler("registry", registry.PersonForgotten)
     def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:

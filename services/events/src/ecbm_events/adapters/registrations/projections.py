@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 from ecbm_events.adapters.registrations.tables import registrations
 from ecbm_events.domain.event import Admission
 from ecbm_events.domain.registration import (
+    AnswersErased,
     AttendanceRecorded,
     CertificateIssued,
     NoShowRecorded,
@@ -70,6 +71,7 @@ _CHANGES: dict[type, Callable[[Any, StoredEvent], dict[str, Any]]] = {
         "reason": "the offered place was not taken in time",
     },
     NoShowRecorded: lambda e, r: {"state": "no_show"},
+    AnswersErased: lambda e, r: {"answers": {}},
     CertificateIssued: lambda e, r: {
         "certificate_code": e.code,
         "certificate_name": e.holder_name,

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, select
+from sqlalchemy import Connection, Select, String, and_, case, cast, func, select
 
+from ecbm_events.adapters.programme.tables import event_listings
 from ecbm_events.adapters.programme.views import aware
 from ecbm_events.adapters.registrations.tables import registrations
 from ecbm_events.domain.event import Mode, Occupancy
@@ -152,6 +153,19 @@ class RegistrationViews:
             .order_by(registrations.c.create_time)
         )
         return [(row.id, row.person_id) for row in self._connection.execute(query)]
+
+    def answers_to_erase(self, ended_before: datetime, limit: int) -> list[str]:
+        """Registrations still holding answers for events that ended before ``ended_before``."""
+        query = (
+            select(registrations.c.id)
+            .join(event_listings, event_listings.c.id == registrations.c.event_id)
+            .where(
+                event_listings.c.ends_at < ended_before,
+                cast(registrations.c.answers, String) != "{}",
+            )
+            .limit(limit)
+        )
+        return list(self._connection.execute(query).scalars())
 
     def lapsed_offers(self, now: datetime, limit: int) -> list[str]:
         query = (

@@ -37,6 +37,7 @@ AREA = Area(
         commands.VerifyCertificate: handlers.verify_certificate,
         commands.JoinOnline: handlers.join_online,
         commands.LapseOffers: handlers.lapse_offers,
+        commands.EraseExpiredAnswers: handlers.erase_expired_answers,
         queries.GetRegistration: handlers.get_registration,
         queries.ListRegistrations: handlers.list_registrations,
         queries.GetMyCalendar: handlers.get_my_calendar,

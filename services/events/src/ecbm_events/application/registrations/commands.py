@@ -96,3 +96,11 @@ class LapseOffers(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     limit: int = Field(default=100, ge=1)
+
+
+class EraseExpiredAnswers(BaseModel):
+    """Timer: delete the form answers of events that ended longer ago than the retention."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    limit: int = Field(default=500, ge=1)

@@ -30,6 +30,7 @@ from ecbm_events.application.registrations.commands import (
     CancelRegistration,
     CheckIn,
     DeclineRegistration,
+    EraseExpiredAnswers,
     IssueCertificate,
     IssueTicket,
     JoinOnline,
@@ -111,8 +112,11 @@ def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> R
             return RegistrationRef(event.id, existing)
         admission = event.admit(command.mode, occupancy, now)
         key = f"{event.id}:{person}:{command.request_id}" if command.request_id else ""
+        registration_id = new_id("registration", key)
+        if key and work.repository(Registration).exists(registration_id):
+            return RegistrationRef(event.id, registration_id)  # this request, cancelled since
         registration = Registration.request(
-            new_id("registration", key),
+            registration_id,
             event.id,
             person,
             command.mode,
@@ -289,6 +293,24 @@ def lapse_offers(command: LapseOffers, deps: EventsDependencies) -> int:
                 _offer_freed(work, deps, event, registration.mode, taken - 1)
             work.commit()
     return len(lapsed)
+
+
+def erase_expired_answers(command: EraseExpiredAnswers, deps: EventsDependencies) -> int:
+    """Delete the answers of registrations whose event ended before the retention; how many.
+
+    From the read model and from the stored ``RegistrationRequested`` events alike.
+    """
+    ended_before = deps.clock() - deps.answers_retention
+    with deps.uow() as work:
+        expired = work.views.registrations.answers_to_erase(ended_before, command.limit)
+        for registration_id in expired:
+            registration = work.repository(Registration).get(registration_id)
+            registration.erase_answers()
+            work.store.redact(
+                registration.stream_id, {RegistrationRequested.__name__: {"answers": {}}}
+            )
+        work.commit()
+    return len(expired)
 
 
 def on_person_forgotten(event: registry.PersonForgotten, deps: EventsDependencies) -> int:
