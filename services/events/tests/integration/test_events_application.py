@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from events_fakes import EDITOR, delivered, member
+from events_serving import events_settings
 from sqlalchemy import select
 
 from ecbm_events.application.programme.commands import (
@@ -16,7 +17,7 @@ from ecbm_events.application.programme.commands import (
 )
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration
-from ecbm_events.bootstrap import AREA, Events
+from ecbm_events.bootstrap import AREA, SERVICE, Events
 from ecbm_events.domain.event import Mode
 from ecbm_integration import registry
 from ecbm_runtime.messagebus import MessageBus
@@ -136,3 +137,34 @@ def test_answers_of_events_past_the_retention_are_erased(events_app: Events) -> 
     with events_app.dependencies.read() as views:
         kept = sorted((r.answers for r in views.registrations.of_person("ana")), key=len)
     assert kept == [{}, {"diet": "vegan"}]
+
+
+def test_replay_rebuilds_every_read_model_as_it_was(events_app: Events, database_url: str) -> None:
+    event_id = an_event(events_app, places=1)
+    ana = events_app.bus.handle(
+        reg.RegisterForEvent(actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE)
+    )
+    events_app.bus.handle(
+        reg.RegisterForEvent(actor=member("ben"), event_id=event_id, mode=Mode.ON_SITE)
+    )
+    events_app.bus.handle(
+        reg.CancelRegistration(
+            actor=member("ana"), event_id=event_id, registration_id=ana.registration_id
+        )
+    )  # ben is offered the place
+    tables = list(AREA.read_model_tables)
+
+    def snapshot() -> dict[str, list[tuple[object, ...]]]:
+        with events_app.engine.connect() as connection:
+            return {
+                t.name: sorted(map(tuple, connection.execute(select(t))), key=str) for t in tables
+            }
+
+    before = snapshot()
+    assert SERVICE.replay is not None
+    replayed = SERVICE.replay(events_settings(database_url=database_url))
+
+    with events_app.engine.connect() as connection:
+        stored = len(connection.execute(select(store.c.position)).all())
+    assert replayed == stored
+    assert snapshot() == before
