@@ -8,13 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ecbm_events.application.registrations import commands as reg
+from ecbm_events.application.registrations.attendance import CertificateFile
 from ecbm_events.application.registrations.certificates import (
     ALPHABET,
     CertificateNotFound,
     new_certificate_code,
     normalised_code,
 )
-from ecbm_events.application.registrations.handlers import CertificateFile
 from ecbm_events.domain.registration import NotAttended, RegistrationNotFound
 
 

@@ -10,7 +10,7 @@ from ecbm.events.v1 import events_pb2
 from ecbm_events.adapters.contributions.views import ContributionView
 from ecbm_events.adapters.registrations.views import RegistrationView
 from ecbm_events.application.programme.handlers import EventWithPlaces
-from ecbm_events.application.registrations.handlers import CertificateFile
+from ecbm_events.application.registrations.attendance import CertificateFile
 from ecbm_events.domain.event import Mode
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE, shown
 from ecbm_runtime.errors import FieldViolation, InvalidArgument

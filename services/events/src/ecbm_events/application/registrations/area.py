@@ -9,7 +9,7 @@ from ecbm_events.adapters.registrations.projections import (
     project_registration_requested,
 )
 from ecbm_events.adapters.registrations.tables import registrations
-from ecbm_events.application.registrations import commands, handlers, queries
+from ecbm_events.application.registrations import attendance, commands, handlers, privacy, queries
 from ecbm_events.domain.registration import AttendanceRecorded, RegistrationRequested
 from ecbm_integration import registry
 from ecbm_runtime.uow import Projection
@@ -30,19 +30,19 @@ AREA = Area(
         commands.DeclineRegistration: handlers.decline_registration,
         commands.CancelRegistration: handlers.cancel_registration,
         commands.AcceptPlace: handlers.accept_place,
-        commands.IssueTicket: handlers.issue_ticket,
-        commands.CheckIn: handlers.check_in,
-        commands.RecordNoShow: handlers.record_no_show,
-        commands.IssueCertificate: handlers.issue_certificate,
-        commands.VerifyCertificate: handlers.verify_certificate,
-        commands.JoinOnline: handlers.join_online,
+        commands.IssueTicket: attendance.issue_ticket,
+        commands.CheckIn: attendance.check_in,
+        commands.RecordNoShow: attendance.record_no_show,
+        commands.IssueCertificate: attendance.issue_certificate,
+        commands.VerifyCertificate: attendance.verify_certificate,
+        commands.JoinOnline: attendance.join_online,
         commands.LapseOffers: handlers.lapse_offers,
-        commands.EraseExpiredAnswers: handlers.erase_expired_answers,
+        commands.EraseExpiredAnswers: privacy.erase_expired_answers,
         queries.GetRegistration: handlers.get_registration,
         queries.ListRegistrations: handlers.list_registrations,
         queries.GetMyCalendar: handlers.get_my_calendar,
         queries.GetCalendarFeed: handlers.get_calendar_feed,
-        registry.PersonForgotten: handlers.on_person_forgotten,
+        registry.PersonForgotten: privacy.on_person_forgotten,
     },
     read_model_tables=[registrations],
 )
