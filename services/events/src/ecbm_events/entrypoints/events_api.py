@@ -7,8 +7,6 @@ from typing import Any
 import grpc
 
 from ecbm.events.v1 import events_pb2, events_pb2_grpc
-from ecbm_events.application.actor import Actor
-from ecbm_events.application.contributions import commands as contrib
 from ecbm_events.application.programme.commands import AddSession, CreateEvent, PublishEvent
 from ecbm_events.application.programme.handlers import CalendarFile
 from ecbm_events.application.programme.queries import (
@@ -24,10 +22,9 @@ from ecbm_events.application.registrations.queries import (
     GetRegistration,
     ListRegistrations,
 )
+from ecbm_events.entrypoints.contributions_api import ContributionsApi, actor
 from ecbm_events.entrypoints.messages import (
     certificate_proto,
-    child_name,
-    contribution_proto,
     enum_in,
     event_fields,
     event_id,
@@ -35,9 +32,8 @@ from ecbm_events.entrypoints.messages import (
     registration_name,
     registration_proto,
     session_fields,
-    slot_fields,
 )
-from ecbm_runtime.auth import ADMIN, EDITOR, MEMBER, PUBLIC, AccessPolicy, allow, current_principal
+from ecbm_runtime.auth import ADMIN, EDITOR, MEMBER, PUBLIC, AccessPolicy, allow
 from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
@@ -81,12 +77,9 @@ ACCESS: AccessPolicy = {
 Context = grpc.ServicerContext
 
 
-def actor() -> Actor:
-    """The caller of the current gRPC call (anonymous when it sent no token)."""
-    return Actor.of(current_principal())
+class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
+    """Every RPC of EventsService; the call for contributions' in ``ContributionsApi``."""
 
-
-class EventsServicer(events_pb2_grpc.EventsServiceServicer):
     def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
 
@@ -242,71 +235,6 @@ class EventsServicer(events_pb2_grpc.EventsServiceServicer):
             event=f"events/{joined.event_id}", stream_url=joined.stream_url
         )
 
-    def ProposeContribution(
-        self, request: events_pb2.ProposeContributionRequest, context: Context
-    ) -> events_pb2.Contribution:
-        fields = {
-            "actor": actor(),
-            "event_id": event_id(request.parent, "parent"),
-            "title": request.contribution.title,
-            "abstract": request.contribution.abstract,
-            "request_id": request.request_id,
-        }
-        renamed = {"title": "contribution.title", "abstract": "contribution.abstract"}
-        command = validated(contrib.ProposeContribution, fields, renamed)
-        return self._contribution(command.event_id, self.bus.handle(command))
-
-    def GetContribution(
-        self, request: events_pb2.GetContributionRequest, context: Context
-    ) -> events_pb2.Contribution:
-        return self._contribution(*child_name(request.name, "contributions"))
-
-    def ListContributions(
-        self, request: events_pb2.ListContributionsRequest, context: Context
-    ) -> events_pb2.ListContributionsResponse:
-        fields = {
-            "actor": actor(),
-            "event_id": event_id(request.parent, "parent"),
-            "page_size": clamp_page_size(request.page_size),
-            "offset": decode_page_token(request.page_token).get("offset", 0),
-        }
-        page = self.bus.handle(validated(contrib.ListContributions, fields, {}))
-        return events_pb2.ListContributionsResponse(
-            contributions=[contribution_proto(c) for c in page.contributions],
-            next_page_token=_token(page.next_offset),
-            total_size=page.total_size,
-        )
-
-    def ReviewContribution(
-        self, request: events_pb2.ReviewContributionRequest, context: Context
-    ) -> events_pb2.Contribution:
-        event, contribution = child_name(request.name, "contributions")
-        fields = {
-            "actor": actor(),
-            "event_id": event,
-            "contribution_id": contribution,
-            "decision": enum_in(events_pb2.ReviewDecision, "REVIEW_DECISION_", request.decision),
-            "note": request.note,
-            "session": slot_fields(request.session) if request.HasField("session") else None,
-        }
-        self.bus.handle(validated(contrib.ReviewContribution, fields, {}))
-        return self._contribution(event, contribution)
-
-    def ReviseContribution(
-        self, request: events_pb2.ReviseContributionRequest, context: Context
-    ) -> events_pb2.Contribution:
-        event, contribution = child_name(request.name, "contributions")
-        fields = {
-            "actor": actor(),
-            "event_id": event,
-            "contribution_id": contribution,
-            "title": request.contribution.title,
-            "abstract": request.contribution.abstract,
-        }
-        renamed = {"title": "contribution.title", "abstract": "contribution.abstract"}
-        self.bus.handle(validated(contrib.ReviseContribution, fields, renamed))
-        return self._contribution(event, contribution)
-
     def GetEventCalendar(
         self, request: events_pb2.GetEventCalendarRequest, context: Context
     ) -> events_pb2.Calendar:
@@ -317,10 +245,6 @@ class EventsServicer(events_pb2_grpc.EventsServiceServicer):
         self, request: events_pb2.GetMyCalendarRequest, context: Context
     ) -> events_pb2.Calendar:
         return _calendar(self.bus.handle(GetMyCalendar(actor=actor())))
-
-    def _contribution(self, event: str, contribution: str) -> events_pb2.Contribution:
-        query = contrib.GetContribution(actor=actor(), event_id=event, contribution_id=contribution)
-        return contribution_proto(self.bus.handle(query))
 
     def _event(self, id: str, display_zone: str = "") -> events_pb2.Event:
         return event_proto(self.bus.handle(GetEvent(actor=actor(), event_id=id)), display_zone)
