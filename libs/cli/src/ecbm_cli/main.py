@@ -289,7 +289,7 @@ def dlq_replay(
 
 @app.command()
 def bench(
-    suite: Annotated[str, typer.Argument(help="foundation, registry or notify")],
+    suite: Annotated[str, typer.Argument(help="foundation, registry, notify or events")],
     json_file: Annotated[
         Path | None,
         typer.Option("--json", help="Write the results here (default bench-results/SUITE.json)."),
