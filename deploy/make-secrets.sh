@@ -12,6 +12,7 @@ random() { openssl rand 24 | basenc --base64url | tr -d '='; }
 keep() { [ -s "$dir/$1" ] || { "${@:2}" > "$dir/$1"; echo "made $dir/$1"; }; }
 keep jwt_secret openssl rand -base64 48
 keep notify_unsubscribe_secret openssl rand -base64 48
+keep events_ticket_secret openssl rand -base64 48
 keep registry_personal_data_keys sh -c 'openssl rand 32 | basenc --base64url'
 keep postgres_password random
 for service in registry matching events quality alerts notify; do

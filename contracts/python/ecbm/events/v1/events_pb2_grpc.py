@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from ecbm.events.v1 import events_pb2 as ecbm_dot_events_dot_v1_dot_events__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -25,9 +26,7 @@ if _version_not_supported:
 
 
 class EventsServiceStub:
-    """EventsService has no methods yet: they arrive with the service's own issue.
-    It exists so the events service serves gRPC health and reflection under its own
-    name ("ecbm.events.v1.EventsService") from day one.
+    """Organises events and the registrations for them.
     """
 
     def __init__(self, channel):
@@ -36,17 +35,469 @@ class EventsServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.CreateEvent = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/CreateEvent',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.CreateEventRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+                _registered_method=True)
+        self.GetEvent = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/GetEvent',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetEventRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+                _registered_method=True)
+        self.ListEvents = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ListEvents',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListEventsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListEventsResponse.FromString,
+                _registered_method=True)
+        self.PublishEvent = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/PublishEvent',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.PublishEventRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+                _registered_method=True)
+        self.AddSession = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/AddSession',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.AddSessionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+                _registered_method=True)
+        self.RegisterForEvent = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/RegisterForEvent',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.RegisterForEventRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
+        self.GetRegistration = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/GetRegistration',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetRegistrationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
+        self.ListRegistrations = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ListRegistrations',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListRegistrationsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListRegistrationsResponse.FromString,
+                _registered_method=True)
+        self.ApproveRegistration = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ApproveRegistration',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ApproveRegistrationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
+        self.DeclineRegistration = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/DeclineRegistration',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.DeclineRegistrationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
+        self.CancelRegistration = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/CancelRegistration',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.CancelRegistrationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
+        self.AcceptPlace = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/AcceptPlace',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.AcceptPlaceRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
+        self.IssueTicket = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/IssueTicket',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.IssueTicketRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Ticket.FromString,
+                _registered_method=True)
+        self.CheckIn = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/CheckIn',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.CheckInRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
+        self.RecordNoShow = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/RecordNoShow',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+                _registered_method=True)
+        self.IssueCertificate = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/IssueCertificate',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.IssueCertificateRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.FromString,
+                _registered_method=True)
+        self.VerifyCertificate = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/VerifyCertificate',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.VerifyCertificateRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.FromString,
+                _registered_method=True)
+        self.JoinOnline = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/JoinOnline',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineResponse.FromString,
+                _registered_method=True)
+        self.ProposeContribution = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ProposeContribution',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ProposeContributionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+                _registered_method=True)
+        self.GetContribution = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/GetContribution',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetContributionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+                _registered_method=True)
+        self.ListContributions = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ListContributions',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsResponse.FromString,
+                _registered_method=True)
+        self.ReviewContribution = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ReviewContribution',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ReviewContributionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+                _registered_method=True)
+        self.ReviseContribution = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ReviseContribution',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ReviseContributionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+                _registered_method=True)
+        self.GetEventCalendar = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/GetEventCalendar',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetEventCalendarRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.FromString,
+                _registered_method=True)
+        self.GetMyCalendar = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/GetMyCalendar',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetMyCalendarRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.FromString,
+                _registered_method=True)
 
 
 class EventsServiceServicer:
-    """EventsService has no methods yet: they arrive with the service's own issue.
-    It exists so the events service serves gRPC health and reflection under its own
-    name ("ecbm.events.v1.EventsService") from day one.
+    """Organises events and the registrations for them.
     """
+
+    def CreateEvent(self, request, context):
+        """Creates an event as a draft (editors). Idempotent on `request_id`. INVALID_ARGUMENT for
+        times without an offset, an unknown time zone, an end before the start, or sessions of
+        `event.sessions` that overlap in one room (the violation names both).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetEvent(self, request, context):
+        """Returns one event. Anyone may read a published event; a draft is NOT_FOUND except to
+        editors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEvents(self, request, context):
+        """Lists events by start time, page by page. Anyone sees published events; editors also
+        drafts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishEvent(self, request, context):
+        """Publishes a draft (editors): it is then listed and open for registration.
+        FAILED_PRECONDITION if it is published already.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddSession(self, request, context):
+        """Adds a session to the timetable (editors). INVALID_ARGUMENT if it overlaps another
+        session in the same room (naming both) or lies outside the event.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RegisterForEvent(self, request, context):
+        """Registers the caller (members) for a published event, on site or online.
+        Confirmed while places of that kind are free; pending when the event is moderated;
+        waitlisted when full and the event keeps a waiting list. FAILED_PRECONDITION with the
+        reason after registration closed, when full without a waiting list, or when the event
+        has no places of that kind. Registering again returns the open registration.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRegistration(self, request, context):
+        """Returns one registration: its person or an editor; NOT_FOUND to anyone else.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRegistrations(self, request, context):
+        """Lists registrations page by page, in the order they were made. Editors see all of an
+        event's; members only their own (parent "events/-" lists theirs across events).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveRegistration(self, request, context):
+        """Approves a pending registration of a moderated event (editors): confirmed if a place
+        is free, else waitlisted. FAILED_PRECONDITION if not pending, or full without a
+        waiting list.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclineRegistration(self, request, context):
+        """Declines a pending registration of a moderated event (editors), saying why.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelRegistration(self, request, context):
+        """Cancels a registration (its person or an editor). A place it held is offered to the
+        next person waiting for that kind of place, for a limited time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptPlace(self, request, context):
+        """Takes the place offered to the caller (its person only) before the offer expires.
+        FAILED_PRECONDITION if no place is offered (any more).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueTicket(self, request, context):
+        """The caller's check-in token (for a QR code) and, for a confirmed online registration,
+        the join link (its person only). Both are signed and expire. FAILED_PRECONDITION
+        unless confirmed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckIn(self, request, context):
+        """Records attendance from a scanned check-in token (editors at the door).
+        PERMISSION_DENIED for a forged, altered or expired token.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordNoShow(self, request, context):
+        """Records that a confirmed registrant did not come (editors, after the event).
+        FAILED_PRECONDITION unless confirmed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueCertificate(self, request, context):
+        """Issues the caller's certificate of attendance (its person only), with the name to
+        print on it: a PDF and a verification code. Only for verified attendance (checked in
+        or joined online): FAILED_PRECONDITION otherwise. Issuing again returns the same code.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyCertificate(self, request, context):
+        """Looks a certificate up by its verification code (anyone): who attended what, when.
+        NOT_FOUND for an unknown code (or one whose holder was forgotten).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def JoinOnline(self, request, context):
+        """Opens the online stream of a join link (anyone holding the link) and records the
+        registrant's attendance. PERMISSION_DENIED for a forged, altered or expired link.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ProposeContribution(self, request, context):
+        """Proposes a contribution to an event (members): a talk, a workshop, a webinar from
+        their expertise. Idempotent on `request_id`. FAILED_PRECONDITION once the event started.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetContribution(self, request, context):
+        """Returns one contribution: its proposer or an editor; NOT_FOUND to anyone else.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListContributions(self, request, context):
+        """Lists an event's contributions, oldest first: editors all, members their own.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviewContribution(self, request, context):
+        """Reviews a proposed contribution (editors): accept it into the timetable (`session`
+        gives its time and room; INVALID_ARGUMENT if it overlaps a session in that room),
+        reject it, or ask for changes. FAILED_PRECONDITION unless it awaits review.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviseContribution(self, request, context):
+        """Revises a contribution after changes were asked for (its proposer): it awaits review
+        again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetEventCalendar(self, request, context):
+        """One event and its sessions as an iCalendar file (RFC 5545) with alarms. Anyone, for a
+        published event.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMyCalendar(self, request, context):
+        """The caller's registrations (confirmed, waitlisted, offered, pending) as one iCalendar
+        file with alarms (members, for themselves).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
 
 def add_EventsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'CreateEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateEvent,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.CreateEventRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.SerializeToString,
+            ),
+            'GetEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEvent,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetEventRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.SerializeToString,
+            ),
+            'ListEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEvents,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListEventsRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListEventsResponse.SerializeToString,
+            ),
+            'PublishEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishEvent,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.PublishEventRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.SerializeToString,
+            ),
+            'AddSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddSession,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.AddSessionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.SerializeToString,
+            ),
+            'RegisterForEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterForEvent,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.RegisterForEventRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'GetRegistration': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRegistration,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetRegistrationRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'ListRegistrations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRegistrations,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListRegistrationsRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListRegistrationsResponse.SerializeToString,
+            ),
+            'ApproveRegistration': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveRegistration,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ApproveRegistrationRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'DeclineRegistration': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclineRegistration,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.DeclineRegistrationRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'CancelRegistration': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelRegistration,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.CancelRegistrationRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'AcceptPlace': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptPlace,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.AcceptPlaceRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'IssueTicket': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueTicket,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.IssueTicketRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Ticket.SerializeToString,
+            ),
+            'CheckIn': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckIn,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.CheckInRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'RecordNoShow': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordNoShow,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Registration.SerializeToString,
+            ),
+            'IssueCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueCertificate,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.IssueCertificateRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.SerializeToString,
+            ),
+            'VerifyCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyCertificate,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.VerifyCertificateRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.SerializeToString,
+            ),
+            'JoinOnline': grpc.unary_unary_rpc_method_handler(
+                    servicer.JoinOnline,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineResponse.SerializeToString,
+            ),
+            'ProposeContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProposeContribution,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ProposeContributionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.SerializeToString,
+            ),
+            'GetContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetContribution,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetContributionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.SerializeToString,
+            ),
+            'ListContributions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListContributions,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsResponse.SerializeToString,
+            ),
+            'ReviewContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviewContribution,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ReviewContributionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.SerializeToString,
+            ),
+            'ReviseContribution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviseContribution,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ReviseContributionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.SerializeToString,
+            ),
+            'GetEventCalendar': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEventCalendar,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetEventCalendarRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.SerializeToString,
+            ),
+            'GetMyCalendar': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMyCalendar,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetMyCalendarRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'ecbm.events.v1.EventsService', rpc_method_handlers)
@@ -56,7 +507,680 @@ def add_EventsServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class EventsService:
-    """EventsService has no methods yet: they arrive with the service's own issue.
-    It exists so the events service serves gRPC health and reflection under its own
-    name ("ecbm.events.v1.EventsService") from day one.
+    """Organises events and the registrations for them.
     """
+
+    @staticmethod
+    def CreateEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/CreateEvent',
+            ecbm_dot_events_dot_v1_dot_events__pb2.CreateEventRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/GetEvent',
+            ecbm_dot_events_dot_v1_dot_events__pb2.GetEventRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ListEvents',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListEventsRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/PublishEvent',
+            ecbm_dot_events_dot_v1_dot_events__pb2.PublishEventRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/AddSession',
+            ecbm_dot_events_dot_v1_dot_events__pb2.AddSessionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterForEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/RegisterForEvent',
+            ecbm_dot_events_dot_v1_dot_events__pb2.RegisterForEventRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRegistration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/GetRegistration',
+            ecbm_dot_events_dot_v1_dot_events__pb2.GetRegistrationRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRegistrations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ListRegistrations',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListRegistrationsRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListRegistrationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveRegistration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ApproveRegistration',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ApproveRegistrationRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclineRegistration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/DeclineRegistration',
+            ecbm_dot_events_dot_v1_dot_events__pb2.DeclineRegistrationRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelRegistration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/CancelRegistration',
+            ecbm_dot_events_dot_v1_dot_events__pb2.CancelRegistrationRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptPlace(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/AcceptPlace',
+            ecbm_dot_events_dot_v1_dot_events__pb2.AcceptPlaceRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueTicket(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/IssueTicket',
+            ecbm_dot_events_dot_v1_dot_events__pb2.IssueTicketRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Ticket.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckIn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/CheckIn',
+            ecbm_dot_events_dot_v1_dot_events__pb2.CheckInRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordNoShow(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/RecordNoShow',
+            ecbm_dot_events_dot_v1_dot_events__pb2.RecordNoShowRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Registration.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/IssueCertificate',
+            ecbm_dot_events_dot_v1_dot_events__pb2.IssueCertificateRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/VerifyCertificate',
+            ecbm_dot_events_dot_v1_dot_events__pb2.VerifyCertificateRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Certificate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def JoinOnline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/JoinOnline',
+            ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.JoinOnlineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProposeContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ProposeContribution',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ProposeContributionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/GetContribution',
+            ecbm_dot_events_dot_v1_dot_events__pb2.GetContributionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListContributions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ListContributions',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListContributionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviewContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ReviewContribution',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ReviewContributionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviseContribution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ReviseContribution',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ReviseContributionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Contribution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEventCalendar(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/GetEventCalendar',
+            ecbm_dot_events_dot_v1_dot_events__pb2.GetEventCalendarRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMyCalendar(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/GetMyCalendar',
+            ecbm_dot_events_dot_v1_dot_events__pb2.GetMyCalendarRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -1,0 +1,1 @@
+"""Read models, views and outside formats (iCalendar) of the events service."""

@@ -1,0 +1,1 @@
+"""The events service's domain: events with their timetable, and registrations."""

@@ -1,0 +1,1 @@
+"""The edges: the gRPC servicer (api) and the worker's consumers and timers."""

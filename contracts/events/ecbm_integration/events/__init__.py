@@ -1,0 +1,36 @@
+"""Integration events published by the events service (exchange ``events.events``).
+
+Notify turns them into mail and inbox items. Matching learns a Meet & Match's
+participants from ``RegistrationConfirmed`` (``kind`` ``meet_and_match``) and its slots from
+``EventPublished``: matching pulls, the events service never calls matching.
+"""
+
+from ecbm_integration.events.base import EventsServiceEvent
+from ecbm_integration.events.programme import (
+    ContributionAccepted,
+    EventKind,
+    EventPublished,
+)
+from ecbm_integration.events.registrations import (
+    AttendanceRecorded,
+    CertificateIssued,
+    ParticipationMode,
+    PlaceOffered,
+    RegistrationConfirmed,
+    RegistrationWaitlisted,
+    ReminderDue,
+)
+
+__all__ = [
+    "AttendanceRecorded",
+    "CertificateIssued",
+    "ContributionAccepted",
+    "EventKind",
+    "EventPublished",
+    "EventsServiceEvent",
+    "ParticipationMode",
+    "PlaceOffered",
+    "RegistrationConfirmed",
+    "RegistrationWaitlisted",
+    "ReminderDue",
+]

@@ -1,0 +1,1 @@
+"""The events' read model: listings and their sessions."""

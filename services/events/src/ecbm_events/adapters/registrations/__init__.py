@@ -1,0 +1,1 @@
+"""The registrations' read model: states, waiting-list order, offers, attendance."""

@@ -1,0 +1,243 @@
+"""Reads of the registrations' read model: what a person sees, and the counts that decide.
+
+``occupancy`` and ``waiting`` are read inside a unit of work that holds the store's append
+lock: no other registration can commit between the count and the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, String, and_, case, cast, func, select
+
+from ecbm_events.adapters.programme.tables import event_listings
+from ecbm_events.adapters.programme.views import aware
+from ecbm_events.adapters.registrations.tables import registrations
+from ecbm_events.domain.event import Mode, Occupancy
+from ecbm_events.domain.registration import HOLDS_PLACE, RegistrationState
+
+_HOLDING = [state.value for state in HOLDS_PLACE]
+_OPEN = [
+    s.value
+    for s in RegistrationState
+    if s not in (RegistrationState.CANCELLED, RegistrationState.DECLINED)
+]
+
+
+@dataclass(frozen=True)
+class RegistrationView:
+    id: str
+    event_id: str
+    person_id: str
+    mode: Mode
+    state: RegistrationState
+    answers: dict[str, str]
+    waitlist_position: int
+    offer_expires_at: datetime | None
+    reason: str
+    attended_sessions: tuple[str, ...]
+    version: int
+    create_time: datetime
+    update_time: datetime
+
+
+@dataclass(frozen=True)
+class CertificateRecord:
+    code: str
+    holder_name: str
+    registration_id: str
+    event_id: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class RegistrationPage:
+    registrations: list[RegistrationView]
+    next_offset: int | None
+    total_size: int
+
+
+class RegistrationViews:
+    """The registrations' read model on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def registration(self, registration_id: str) -> RegistrationView | None:
+        row = (
+            self._connection.execute(
+                select(registrations).where(registrations.c.id == registration_id)
+            )
+            .mappings()
+            .first()
+        )
+        return self._view(row) if row else None
+
+    def certificate(self, code: str) -> CertificateRecord | None:
+        r = registrations.c
+        query = select(
+            r.certificate_code, r.certificate_name, r.id, r.event_id, r.certificate_issued_at
+        ).where(r.certificate_code == code)
+        row = self._connection.execute(query).first()
+        if row is None:
+            return None
+        return CertificateRecord(row[0], row[1], row[2], row[3], aware(row[4]))
+
+    def occupancy(self, event_id: str) -> Occupancy:
+        """Places taken and people waiting per mode."""
+        return self.admission(event_id, "")[1]
+
+    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy]:
+        """The person's open registration for the event (if any) and the event's occupancy.
+
+        One statement: it runs while the store's append lock is held, where every round
+        trip lengthens the queue of registrations waiting for it.
+        """
+        mine = case(
+            (
+                and_(registrations.c.person_id == person_id, registrations.c.state.in_(_OPEN)),
+                registrations.c.id,
+            ),
+            else_=None,
+        )
+        query = (
+            select(registrations.c.mode, registrations.c.state, func.count(), func.max(mine))
+            .where(registrations.c.event_id == event_id)
+            .group_by(registrations.c.mode, registrations.c.state)
+        )
+        taken: dict[Mode, int] = {}
+        waiting: dict[Mode, int] = {}
+        existing: str | None = None
+        for mode, state, count, own in self._connection.execute(query):
+            existing = existing or (own if person_id else None)
+            if state in _HOLDING:
+                taken[Mode(mode)] = taken.get(Mode(mode), 0) + count
+            elif state == RegistrationState.WAITLISTED.value:
+                waiting[Mode(mode)] = count
+        return existing, Occupancy(taken, waiting)
+
+    def open_registration_of(self, event_id: str, person_id: str) -> str | None:
+        """The person's registration for the event that is not cancelled or declined."""
+        return self._connection.execute(
+            select(registrations.c.id).where(
+                registrations.c.event_id == event_id,
+                registrations.c.person_id == person_id,
+                registrations.c.state.in_(_OPEN),
+            )
+        ).scalar()
+
+    def waiting(self, event_id: str, mode: Mode, limit: int) -> list[str]:
+        """The next ``limit`` people waiting for a place of ``mode``, first come first."""
+        if limit <= 0:
+            return []
+        query = (
+            select(registrations.c.id)
+            .where(
+                registrations.c.event_id == event_id,
+                registrations.c.mode == mode.value,
+                registrations.c.state == RegistrationState.WAITLISTED.value,
+            )
+            .order_by(registrations.c.queue_position)
+            .limit(limit)
+        )
+        return list(self._connection.execute(query).scalars())
+
+    def holders(self, event_id: str) -> list[tuple[str, str]]:
+        """(registration, person) of everyone holding a place, oldest first: who is reminded."""
+        query = (
+            select(registrations.c.id, registrations.c.person_id)
+            .where(registrations.c.event_id == event_id, registrations.c.state.in_(_HOLDING))
+            .where(registrations.c.person_id != "")
+            .order_by(registrations.c.create_time)
+        )
+        return [(row.id, row.person_id) for row in self._connection.execute(query)]
+
+    def answers_to_erase(self, ended_before: datetime, limit: int) -> list[str]:
+        """Registrations still holding answers for events that ended before ``ended_before``."""
+        query = (
+            select(registrations.c.id)
+            .join(event_listings, event_listings.c.id == registrations.c.event_id)
+            .where(
+                event_listings.c.ends_at < ended_before,
+                cast(registrations.c.answers, String) != "{}",
+            )
+            .limit(limit)
+        )
+        return list(self._connection.execute(query).scalars())
+
+    def lapsed_offers(self, now: datetime, limit: int) -> list[str]:
+        query = (
+            select(registrations.c.id)
+            .where(
+                registrations.c.state == RegistrationState.OFFERED.value,
+                registrations.c.offer_expires_at <= now,
+            )
+            .order_by(registrations.c.offer_expires_at)
+            .limit(limit)
+        )
+        return list(self._connection.execute(query).scalars())
+
+    def of_person(self, person_id: str, open_only: bool = False) -> list[RegistrationView]:
+        query = select(registrations).where(registrations.c.person_id == person_id)
+        if open_only:
+            query = query.where(registrations.c.state.in_(_OPEN))
+        rows = self._connection.execute(query.order_by(registrations.c.create_time)).mappings()
+        return [self._view(row) for row in rows]
+
+    def page(
+        self,
+        *,
+        event_id: str | None,
+        person_id: str | None,
+        state: RegistrationState | None,
+        size: int,
+        offset: int,
+    ) -> RegistrationPage:
+        query: Select[Any] = select(registrations)
+        if event_id is not None:
+            query = query.where(registrations.c.event_id == event_id)
+        if person_id is not None:
+            query = query.where(registrations.c.person_id == person_id)
+        if state is not None:
+            query = query.where(registrations.c.state == state.value)
+        total = self._connection.execute(
+            select(func.count()).select_from(query.subquery())
+        ).scalar_one()
+        ordered = query.order_by(registrations.c.create_time, registrations.c.id)
+        rows = list(self._connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
+        next_offset = offset + size if len(rows) > size else None
+        return RegistrationPage([self._view(r) for r in rows[:size]], next_offset, int(total))
+
+    def _view(self, row: Any) -> RegistrationView:
+        state = RegistrationState(row["state"])
+        offer = row["offer_expires_at"]
+        return RegistrationView(
+            id=row["id"],
+            event_id=row["event_id"],
+            person_id=row["person_id"],
+            mode=Mode(row["mode"]),
+            state=state,
+            answers=dict(row["answers"]),
+            waitlist_position=self._position(row) if state is RegistrationState.WAITLISTED else 0,
+            offer_expires_at=aware(offer) if offer else None,
+            reason=row["reason"],
+            attended_sessions=tuple(row["attended_sessions"]),
+            version=row["version"],
+            create_time=aware(row["create_time"]),
+            update_time=aware(row["update_time"]),
+        )
+
+    def _position(self, row: Any) -> int:
+        ahead = self._connection.execute(
+            select(func.count()).where(
+                and_(
+                    registrations.c.event_id == row["event_id"],
+                    registrations.c.mode == row["mode"],
+                    registrations.c.state == RegistrationState.WAITLISTED.value,
+                    registrations.c.queue_position <= row["queue_position"],
+                )
+            )
+        ).scalar_one()
+        return int(ahead)

@@ -1,0 +1,1 @@
+"""Calls for contributions: propose, review, revise; accepted ones join the timetable."""

@@ -1,0 +1,46 @@
+"""``EventsDependencies``: what every handler of the events service may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ecbm_events.adapters.views import EventsViews
+from ecbm_events.application.registrations.tickets import TicketSigner
+from ecbm_runtime.messagebus import Dependencies
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ReminderTimes:
+    days_before: timedelta = timedelta(days=7)
+    hours_before: timedelta = timedelta(hours=2)
+    after_within: timedelta = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """Where calendar apps reach the HTTP feeds, and how long a personal feed's link lasts."""
+
+    base_url: str = "http://127.0.0.1:8103"
+    valid_for: timedelta = timedelta(days=365)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventsDependencies(Dependencies[EventsViews]):
+    # Signs and checks check-in tokens and join links (its own key, never the JWT's).
+    tickets: TicketSigner
+    # How long a freed place is held for the next person waiting.
+    offer_hold: timedelta = timedelta(hours=48)
+    # Tickets stay valid this long after the event ends.
+    ticket_grace: timedelta = timedelta(hours=12)
+    # When reminders go out: before the start, and how late after the end.
+    reminders: ReminderTimes = field(default_factory=lambda: ReminderTimes())
+    feeds: FeedLinks = field(default_factory=lambda: FeedLinks())
+    # Registration answers are deleted this long after their event ended.
+    answers_retention: timedelta = timedelta(days=90)
+    clock: Callable[[], datetime] = field(default=utc_now)

@@ -1,0 +1,1 @@
+"""The programme: events, their timetable, publishing, calendars."""

@@ -1,0 +1,50 @@
+"""The programme area: everything it wires into the events service."""
+
+from __future__ import annotations
+
+from ecbm_events.adapters.programme.projections import (
+    project_event_published,
+    project_event_scheduled,
+    project_reminders_sent,
+    project_session_added,
+)
+from ecbm_events.adapters.programme.tables import (
+    event_listings,
+    event_reminders,
+    event_sessions,
+)
+from ecbm_events.application.programme import handlers
+from ecbm_events.application.programme.commands import (
+    AddSession,
+    CreateEvent,
+    PublishEvent,
+    SendDueReminders,
+)
+from ecbm_events.application.programme.queries import GetEvent, GetEventCalendar, ListEvents
+from ecbm_events.domain.event import (
+    EventPublished,
+    EventScheduled,
+    RemindersSent,
+    SessionAdded,
+)
+from ecbm_runtime.wiring import Area
+
+AREA = Area(
+    domain_events=[EventScheduled, EventPublished, SessionAdded, RemindersSent],
+    projections={
+        EventScheduled: [project_event_scheduled],
+        EventPublished: [project_event_published],
+        SessionAdded: [project_session_added],
+        RemindersSent: [project_reminders_sent],
+    },
+    handlers={
+        CreateEvent: handlers.create_event,
+        PublishEvent: handlers.publish_event,
+        AddSession: handlers.add_session,
+        SendDueReminders: handlers.send_due_reminders,
+        GetEvent: handlers.get_event,
+        ListEvents: handlers.list_events,
+        GetEventCalendar: handlers.get_event_calendar,
+    },
+    read_model_tables=[event_reminders, event_sessions, event_listings],
+)

@@ -1,0 +1,71 @@
+"""Commands of the programme area. Times must carry their offset: a naive time is refused."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from ecbm_events.application.actor import Actor
+from ecbm_events.application.shapes import EntityId, RequestId, TimeZoneName, Title
+from ecbm_events.domain.event import EventKind
+from ecbm_events.domain.times import DEFAULT_TIME_ZONE
+
+Speaker = Annotated[str, StringConstraints(pattern=r"^people/[A-Za-z0-9_-]{1,64}$")]
+
+
+class SessionInput(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Title
+    start_time: AwareDatetime
+    end_time: AwareDatetime
+    room: str = Field(default="", max_length=100)
+    online: bool = False
+    speakers: tuple[Speaker, ...] = Field(default=(), max_length=20)
+    abstract: str = Field(default="", max_length=5000)
+
+
+class CreateEvent(BaseModel):
+    """Create a draft event; the same ``request_id`` again answers with the first event."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    kind: EventKind
+    title: Title
+    description: str = Field(default="", max_length=10000)
+    time_zone: TimeZoneName = DEFAULT_TIME_ZONE
+    start_time: AwareDatetime
+    end_time: AwareDatetime
+    venue: str = Field(default="", max_length=500)
+    on_site_places: int = Field(default=0, ge=0, le=100_000)
+    online_places: int = Field(default=0, ge=0, le=100_000)
+    waiting_list: bool = False
+    moderated: bool = False
+    registration_close_time: AwareDatetime | None = None
+    series: str = Field(default="", max_length=200)
+    stream_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
+    sessions: tuple[SessionInput, ...] = Field(default=(), max_length=200)
+    request_id: RequestId = ""
+
+
+class PublishEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    event_id: EntityId
+
+
+class AddSession(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    event_id: EntityId
+    session: SessionInput
+
+
+class SendDueReminders(BaseModel):
+    """Timer: publish the reminders that fell due (each once per event)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,0 +1,37 @@
+"""The programme's integration events, built in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ecbm_events.domain.event import Event, Reminder
+from ecbm_integration import events as published
+
+
+def event_published(event: Event, at: datetime) -> published.EventPublished:
+    d = event.details
+    return published.EventPublished(
+        event_id=event.id,
+        kind=d.kind.value,
+        title=d.title,
+        starts_at=d.starts_at,
+        ends_at=d.ends_at,
+        time_zone=d.time_zone,
+        on_site_places=d.on_site_places,
+        online_places=d.online_places,
+        occurred_at=at,
+    )
+
+
+def reminder_due(
+    event: Event, reminder: Reminder, registration_id: str, person_id: str, at: datetime
+) -> published.ReminderDue:
+    return published.ReminderDue(
+        registration_id=registration_id,
+        event_id=event.id,
+        person_id=person_id,
+        title=event.details.title,
+        reminder=reminder,
+        starts_at=event.details.starts_at,
+        occurred_at=at,
+    )

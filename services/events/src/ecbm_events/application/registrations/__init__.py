@@ -1,0 +1,1 @@
+"""Registrations: register, moderate, cancel, the waiting list, tickets and attendance."""

@@ -1,0 +1,251 @@
+"""Handlers of the registrations area: ``handler(message, deps)``, one per use case.
+
+Never overbooked: every handler that can take or free a place holds the store's append
+lock (``work.lock_appends``) from before it counts the places until it commits, so no
+other registration commits between the count and the decision (PostgreSQL: an advisory
+lock; SQLite: the write lock every transaction takes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from ecbm_events.adapters.calendar import calendar
+from ecbm_events.adapters.registrations.views import RegistrationPage, RegistrationView
+from ecbm_events.adapters.views import EventsViews
+from ecbm_events.application.actor import Actor
+from ecbm_events.application.programme.handlers import CalendarFile
+from ecbm_events.application.registrations import integration
+from ecbm_events.application.registrations.commands import (
+    AcceptPlace,
+    ApproveRegistration,
+    CancelRegistration,
+    DeclineRegistration,
+    LapseOffers,
+    RegisterForEvent,
+    RegistrationCommand,
+)
+from ecbm_events.application.registrations.queries import (
+    GetCalendarFeed,
+    GetMyCalendar,
+    GetRegistration,
+    ListRegistrations,
+)
+from ecbm_events.domain.event import Event, EventNotFound, Mode
+from ecbm_events.domain.registration import (
+    Registration,
+    RegistrationNotFound,
+    RegistrationState,
+)
+from ecbm_runtime.ids import new_id
+from ecbm_runtime.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from ecbm_events.application.dependencies import EventsDependencies
+
+Work: TypeAlias = UnitOfWork[EventsViews]
+ATTENDING = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
+
+
+@dataclass(frozen=True)
+class RegistrationRef:
+    event_id: str
+    registration_id: str
+
+
+def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
+    person, now = command.actor.person(), deps.clock()
+    with deps.uow() as work:
+        event = event_for(work, command.event_id, command.actor)
+        work.lock_appends()  # from the count to the commit: see the module's docstring
+        existing, occupancy = work.views.registrations.admission(event.id, person)
+        if existing is not None:
+            return RegistrationRef(event.id, existing)
+        admission = event.admit(command.mode, occupancy, now)
+        key = f"{event.id}:{person}:{command.request_id}" if command.request_id else ""
+        registration_id = new_id("registration", key)
+        if key and work.repository(Registration).exists(registration_id):
+            return RegistrationRef(event.id, registration_id)  # this request, cancelled since
+        registration = Registration.request(
+            registration_id,
+            event.id,
+            person,
+            command.mode,
+            dict(command.answers),
+            admission,
+        )
+        work.repository(Registration).add(registration)
+        announce(work, registration, event, now)
+        work.commit()
+    return RegistrationRef(event.id, registration.id)
+
+
+def approve_registration(command: ApproveRegistration, deps: EventsDependencies) -> RegistrationRef:
+    now = deps.clock()
+    with deps.uow() as work:
+        work.lock_appends()
+        registration = registration_for(work, command)
+        event = event_for(work, registration.event_id, command.actor)
+        occupancy = work.views.registrations.occupancy(event.id)
+        registration.require_pending("approved")
+        registration.approve(event.place_for(registration.mode, occupancy))
+        announce(work, registration, event, now)
+        work.commit()
+    return ref_of(command)
+
+
+def decline_registration(command: DeclineRegistration, deps: EventsDependencies) -> RegistrationRef:
+    with deps.uow() as work:
+        registration_for(work, command).decline(command.reason)
+        work.commit()
+    return ref_of(command)
+
+
+def cancel_registration(command: CancelRegistration, deps: EventsDependencies) -> RegistrationRef:
+    """Cancel; a place it held goes to the next people waiting, for a limited time."""
+    with deps.uow() as work:
+        work.lock_appends()
+        registration = registration_for(work, command)
+        cancel_and_offer(work, deps, registration, command.reason or "cancelled")
+        work.commit()
+    return ref_of(command)
+
+
+def accept_place(command: AcceptPlace, deps: EventsDependencies) -> RegistrationRef:
+    now = deps.clock()
+    with deps.uow() as work:
+        registration = registration_for(work, command, editors_too=False)
+        registration.accept_offer(now)
+        event = event_for(work, registration.event_id, command.actor)
+        announce(work, registration, event, now)
+        work.commit()
+    return ref_of(command)
+
+
+def lapse_offers(command: LapseOffers, deps: EventsDependencies) -> int:
+    """Offers not taken in time move on to the next person waiting; how many lapsed."""
+    now = deps.clock()
+    with deps.read() as views:
+        lapsed = views.registrations.lapsed_offers(now, command.limit)
+    for registration_id in lapsed:  # one unit of work each: one bad row stops no other
+        with deps.uow() as work:
+            work.lock_appends()
+            registration = work.repository(Registration).get(registration_id)
+            event = work.repository(Event).get(registration.event_id)
+            taken = work.views.registrations.occupancy(event.id).taken_of(registration.mode)
+            registration.lapse_offer(now)
+            if registration.has_new_events:
+                offer_freed(work, deps, event, registration.mode, taken - 1)
+            work.commit()
+    return len(lapsed)
+
+
+def get_registration(query: GetRegistration, deps: EventsDependencies) -> RegistrationView:
+    with deps.read() as views:
+        found = views.registrations.registration(query.registration_id)
+    if found is None or found.event_id != query.event_id or not _sees(query.actor, found.person_id):
+        raise RegistrationNotFound(f"registration {query.registration_id!r} does not exist")
+    return found
+
+
+def list_registrations(query: ListRegistrations, deps: EventsDependencies) -> RegistrationPage:
+    """Editors: all of an event's. Members: their own only."""
+    everyone = query.event_id is not None and query.actor.is_editor
+    with deps.read() as views:
+        return views.registrations.page(
+            event_id=query.event_id,
+            person_id=None if everyone else query.actor.person(),
+            state=query.state,
+            size=query.page_size,
+            offset=query.offset,
+        )
+
+
+def get_my_calendar(query: GetMyCalendar, deps: EventsDependencies) -> CalendarFile:
+    """The caller's calendar, and the private address of the same feed for calendar apps."""
+    person, now = query.actor.person(), deps.clock()
+    token = deps.tickets.issue("calendar", person, "", now + deps.feeds.valid_for)
+    feed = f"{deps.feeds.base_url}/calendar.ics?token={token}"
+    return replace(_person_calendar(deps, person), feed_url=feed)
+
+
+def get_calendar_feed(query: GetCalendarFeed, deps: EventsDependencies) -> CalendarFile:
+    """A personal feed; a forged or expired token is PERMISSION_DENIED."""
+    claims = deps.tickets.verify("calendar", query.token, deps.clock())
+    return _person_calendar(deps, claims.registration_id)  # the token's subject: a person
+
+
+def _person_calendar(deps: EventsDependencies, person: str) -> CalendarFile:
+    with deps.read() as views:
+        mine = views.registrations.of_person(person, open_only=True)
+        events = views.programme.events([r.event_id for r in mine])
+    return CalendarFile(calendar("My events", events, deps.clock()))
+
+
+def cancel_and_offer(
+    work: Work, deps: EventsDependencies, registration: Registration, reason: str
+) -> None:
+    held = registration.holds_place
+    event = work.repository(Event).get(registration.event_id)
+    taken = work.views.registrations.occupancy(event.id).taken_of(registration.mode)
+    registration.cancel(reason)
+    if held:
+        offer_freed(work, deps, event, registration.mode, taken - 1)
+
+
+def offer_freed(work: Work, deps: EventsDependencies, event: Event, mode: Mode, taken: int) -> None:
+    """Offer each place of ``mode`` now free to the next person waiting, for a while."""
+    now = deps.clock()
+    expires_at = now + deps.offer_hold
+    for waiting_id in work.views.registrations.waiting(event.id, mode, event.places(mode) - taken):
+        waiting = work.repository(Registration).get(waiting_id)
+        waiting.offer(expires_at)
+        publish_about(work, waiting, integration.place_offered(waiting, expires_at, now))
+
+
+def announce(work: Work, registration: Registration, event: Event, now: datetime) -> None:
+    """RegistrationConfirmed or RegistrationWaitlisted for the state just reached."""
+    if registration.state is RegistrationState.CONFIRMED:
+        publish_about(work, registration, integration.confirmed(registration, event, now))
+    elif registration.state is RegistrationState.WAITLISTED:
+        publish_about(work, registration, integration.waitlisted(registration, now))
+
+
+def publish_about(work: Work, registration: Registration, message: Any) -> None:
+    work.publish(message, subject=registration.person_id)
+
+
+def event_for(work: Work, event_id: str, actor: Actor) -> Event:
+    """The event; a draft is NOT_FOUND except to editors."""
+    event = work.repository(Event).find(event_id)
+    if event is None or not (event.published or actor.is_editor):
+        raise EventNotFound(f"event {event_id!r} does not exist")
+    return event
+
+
+def registration_for(
+    work: Work, command: RegistrationCommand, editors_too: bool = True
+) -> Registration:
+    """The registration named by the command, if the caller may act on it.
+
+    Its person may; editors too unless ``editors_too`` is False. To anyone else it does
+    not exist (NOT_FOUND, so ids cannot be probed).
+    """
+    registration = work.repository(Registration).find(command.registration_id)
+    actor = command.actor
+    allowed = registration is not None and (
+        actor.owns(registration.person_id) or (editors_too and actor.is_editor)
+    )
+    if registration is None or registration.event_id != command.event_id or not allowed:
+        raise RegistrationNotFound(f"registration {command.registration_id!r} does not exist")
+    return registration
+
+
+def _sees(actor: Actor, person_id: str) -> bool:
+    return actor.is_editor or actor.owns(person_id)
+
+
+def ref_of(command: RegistrationCommand) -> RegistrationRef:
+    return RegistrationRef(command.event_id, command.registration_id)

@@ -1,0 +1,275 @@
+"""Events and their timetable; the admission rule that keeps every event from overbooking.
+
+Places are counted per mode (on site, online). The counts come from the registrations'
+read model, read under the store's append lock (see ``application.registrations``), so
+this aggregate's stream stays small: it holds the event, not one entry per registrant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from functools import singledispatchmethod
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict
+
+from ecbm_events.domain.times import shown
+from ecbm_runtime.aggregate import Aggregate, DomainEvent
+from ecbm_runtime.errors import FieldViolation, InvalidArgument, NotFound, RuleViolation
+
+
+class EventKind(StrEnum):
+    WEBINAR = "webinar"
+    SEMINAR = "seminar"
+    SHORT_COURSE = "short_course"
+    SUMMIT = "summit"
+    MEET_AND_MATCH = "meet_and_match"
+
+
+class Mode(StrEnum):
+    """How a registrant takes part; places of each mode are counted apart."""
+
+    ON_SITE = "on_site"
+    ONLINE = "online"
+
+
+class Admission(StrEnum):
+    """What a registration (or its approval) is admitted as."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+
+
+class Slot(BaseModel):
+    """One session of the timetable; ``room`` empty: online only."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str = ""
+    online: bool = False
+    speakers: tuple[str, ...] = ()
+    abstract: str = ""
+
+
+class EventDetails(BaseModel):
+    """What an organiser decides about an event; times are UTC."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: EventKind
+    title: str
+    description: str = ""
+    time_zone: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str = ""
+    on_site_places: int = 0
+    online_places: int = 0
+    waiting_list: bool = False
+    moderated: bool = False
+    registration_closes_at: datetime | None = None
+    series: str = ""
+    stream_url: str = ""
+
+
+class EventScheduled(DomainEvent):
+    details: EventDetails
+    sessions: tuple[Slot, ...] = ()
+
+
+class EventPublished(DomainEvent):
+    pass
+
+
+class SessionAdded(DomainEvent):
+    session: Slot
+
+
+Reminder = Literal["days_before", "hours_before", "after"]
+
+
+class RemindersSent(DomainEvent):
+    """Registrants were reminded (once per event and reminder)."""
+
+    reminder: Reminder
+
+
+class EventNotFound(NotFound):
+    """No event has this id (or the caller may not see it)."""
+
+
+class AlreadyPublished(RuleViolation):
+    """The event is published already."""
+
+
+class RegistrationNotOpen(RuleViolation):
+    """The event is not published, so nobody can register yet."""
+
+
+class RegistrationClosed(RuleViolation):
+    """Registration for the event has closed."""
+
+
+class NoPlacesOfThisMode(RuleViolation):
+    """The event has no places of the mode asked for (an online-only webinar on site)."""
+
+
+class EventFull(RuleViolation):
+    """Every place of the mode is taken and the event keeps no waiting list."""
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Places taken and people waiting, per mode, as the registrations' read model counts."""
+
+    taken: dict[Mode, int] = field(default_factory=dict)
+    waiting: dict[Mode, int] = field(default_factory=dict)
+
+    def taken_of(self, mode: Mode) -> int:
+        return self.taken.get(mode, 0)
+
+    def waiting_of(self, mode: Mode) -> int:
+        return self.waiting.get(mode, 0)
+
+
+class Event(Aggregate):
+    """An event with its timetable.
+
+    Invariants: it ends after it starts; sessions lie within it and never overlap in one
+    room; registrations are admitted only while published and open, and a place is
+    confirmed only while one of its mode is free (``admit``).
+    """
+
+    stream_prefix = "event"
+
+    details: EventDetails
+    sessions: tuple[Slot, ...]
+    published: bool
+    reminded: frozenset[str]
+
+    @classmethod
+    def schedule(cls, id: str, details: EventDetails, sessions: tuple[Slot, ...] = ()) -> Self:
+        if details.ends_at <= details.starts_at:
+            raise InvalidArgument(FieldViolation("event.end_time", "must be after the start"))
+        closes = details.registration_closes_at
+        if closes is not None and closes > details.ends_at:
+            raise InvalidArgument(
+                FieldViolation("event.registration_close_time", "must not be after the end")
+            )
+        for index, slot in enumerate(sessions):
+            _check_slot(details, sessions[:index], slot, f"event.sessions[{index}]")
+        event = cls(id)
+        event.record(EventScheduled(details=details, sessions=sessions))
+        return event
+
+    def publish(self) -> None:
+        if self.published:
+            raise AlreadyPublished(f"event {self.id!r} is published already")
+        self.record(EventPublished())
+
+    def add_session(self, slot: Slot) -> None:
+        _check_slot(self.details, self.sessions, slot, "session")
+        self.record(SessionAdded(session=slot))
+
+    def places(self, mode: Mode) -> int:
+        d = self.details
+        return d.on_site_places if mode is Mode.ON_SITE else d.online_places
+
+    @property
+    def closes_at(self) -> datetime:
+        return self.details.registration_closes_at or self.details.starts_at
+
+    def admit(self, mode: Mode, occupancy: Occupancy, now: datetime) -> Admission:
+        """How a new registration of ``mode`` is admitted now, or why it cannot be."""
+        if not self.published:
+            raise RegistrationNotOpen(f"event {self.id!r} is not open for registration yet")
+        if now >= self.closes_at:
+            closed = shown(self.closes_at, self.details.time_zone)
+            raise RegistrationClosed(f"registration for this event closed at {closed}")
+        if self.places(mode) == 0:
+            raise NoPlacesOfThisMode(f"this event has no {_mode_words(mode)} places")
+        if self.details.moderated:
+            return Admission.PENDING
+        return self.place_for(mode, occupancy)
+
+    def place_for(self, mode: Mode, occupancy: Occupancy) -> Admission:
+        """Confirmed while a place of ``mode`` is free; else waitlisted, or EventFull."""
+        if occupancy.taken_of(mode) < self.places(mode):
+            return Admission.CONFIRMED
+        if self.details.waiting_list:
+            return Admission.WAITLISTED
+        raise EventFull(
+            f"all {self.places(mode)} {_mode_words(mode)} places are taken and this event "
+            "keeps no waiting list"
+        )
+
+    def remind(self, reminder: Reminder) -> bool:
+        """Record that ``reminder`` goes out now; False if it went out already."""
+        if not self.published or reminder in self.reminded:
+            return False
+        self.record(RemindersSent(reminder=reminder))
+        return True
+
+    def session(self, session_id: str) -> Slot | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+    @singledispatchmethod
+    def apply(self, event: Any) -> None:
+        super().apply(event)
+
+    @apply.register
+    def _(self, event: EventScheduled) -> None:
+        self.details, self.sessions, self.published = event.details, event.sessions, False
+        self.reminded = frozenset()
+
+    @apply.register
+    def _(self, event: EventPublished) -> None:
+        self.published = True
+
+    @apply.register
+    def _(self, event: RemindersSent) -> None:
+        self.reminded = self.reminded | {event.reminder}
+
+    @apply.register
+    def _(self, event: SessionAdded) -> None:
+        self.sessions = tuple(sorted((*self.sessions, event.session), key=lambda s: s.starts_at))
+
+
+def _mode_words(mode: Mode) -> str:
+    return "on-site" if mode is Mode.ON_SITE else "online"
+
+
+def _check_slot(details: EventDetails, others: tuple[Slot, ...], slot: Slot, field: str) -> None:
+    """A session ends after it starts, lies within the event, and shares no room-time."""
+    zone = details.time_zone
+    if slot.ends_at <= slot.starts_at:
+        raise InvalidArgument(FieldViolation(f"{field}.end_time", "must be after the start"))
+    if slot.starts_at < details.starts_at or slot.ends_at > details.ends_at:
+        raise InvalidArgument(
+            FieldViolation(
+                field,
+                f"session {slot.title!r} lies outside the event "
+                f"({shown(details.starts_at, zone)} to {shown(details.ends_at, zone)})",
+            )
+        )
+    for other in others:
+        same_room = slot.room and other.room == slot.room
+        if same_room and slot.starts_at < other.ends_at and other.starts_at < slot.ends_at:
+            raise InvalidArgument(
+                FieldViolation(
+                    field,
+                    f"session {slot.title!r} ({_span(slot, zone)}) overlaps session "
+                    f"{other.title!r} ({_span(other, zone)}) in room {slot.room!r}",
+                )
+            )
+
+
+def _span(slot: Slot, zone: str) -> str:
+    return f"{shown(slot.starts_at, zone)} to {shown(slot.ends_at, zone)}"

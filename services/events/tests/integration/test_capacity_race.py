@@ -1,0 +1,63 @@
+"""Never overbooked: many members race for the last places through the real api on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from threading import Barrier
+
+import grpc
+import pytest
+from events_serving import serve
+
+from ecbm.events.v1 import events_pb2 as pb
+from ecbm.events.v1.events_pb2_grpc import EventsServiceStub
+from ecbm_runtime.testing import bearer
+
+CONTENDERS = 60
+PLACES = 5
+START = datetime.now(UTC) + timedelta(days=10)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("waiting_list", [False, True], ids=["no-waiting-list", "waiting-list"])
+def test_concurrent_registrations_never_overbook(postgres_url: str, waiting_list: bool) -> None:
+    with serve(postgres_url) as (channel, _server, _wiring):
+        stub = EventsServiceStub(channel)
+        editor = bearer("editor", subject="ed")
+        event = pb.Event(
+            kind=pb.EVENT_KIND_SUMMIT,
+            title="European Mentoring Summit",
+            start_time=START.isoformat(),
+            end_time=(START + timedelta(days=1)).isoformat(),
+            on_site_places=PLACES,
+            waiting_list=waiting_list,
+        )
+        name = stub.CreateEvent(pb.CreateEventRequest(event=event), metadata=editor).name
+        stub.PublishEvent(pb.PublishEventRequest(name=name), metadata=editor)
+        start = Barrier(CONTENDERS)
+
+        def race(person: int) -> str:
+            registration = pb.Registration(mode=pb.PARTICIPATION_MODE_ON_SITE)
+            request = pb.RegisterForEventRequest(event=name, registration=registration)
+            start.wait()
+            try:
+                made = stub.RegisterForEvent(
+                    request, metadata=bearer("member", subject=f"p{person}")
+                )
+            except grpc.RpcError as refused:
+                return str(refused.code().name)
+            return str(pb.RegistrationState.Name(made.state))
+
+        with ThreadPoolExecutor(CONTENDERS) as pool:
+            outcomes = Counter(pool.map(race, range(CONTENDERS)))
+
+        shown = stub.GetEvent(pb.GetEventRequest(name=name))
+        listed = stub.ListRegistrations(
+            pb.ListRegistrationsRequest(parent=name, state=pb.REGISTRATION_STATE_CONFIRMED),
+            metadata=editor,
+        )
+    others = "REGISTRATION_STATE_WAITLISTED" if waiting_list else "FAILED_PRECONDITION"
+    assert outcomes == {"REGISTRATION_STATE_CONFIRMED": PLACES, others: CONTENDERS - PLACES}
+    assert shown.on_site_taken == PLACES == listed.total_size

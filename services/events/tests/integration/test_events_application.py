@@ -1,0 +1,170 @@
+"""The events application on SQLite and PostgreSQL: read models, outbox rows, erasure."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from events_fakes import EDITOR, delivered, member
+from events_serving import events_settings
+from sqlalchemy import select
+
+from ecbm_events.application.programme.commands import (
+    CreateEvent,
+    PublishEvent,
+    SendDueReminders,
+)
+from ecbm_events.application.registrations import commands as reg
+from ecbm_events.application.registrations.queries import GetRegistration
+from ecbm_events.bootstrap import AREA, SERVICE, Events
+from ecbm_events.domain.event import Mode
+from ecbm_integration import registry
+from ecbm_runtime.messagebus import MessageBus
+from ecbm_runtime.tables import events as store
+from ecbm_runtime.tables import outbox
+
+START = datetime.now(UTC) + timedelta(days=20)
+
+
+def an_event(app: Events, places: int = 1, start: datetime = START) -> str:
+    command = CreateEvent(
+        actor=EDITOR,
+        kind="seminar",  # type: ignore[arg-type]
+        title="Mentoring refugees",
+        start_time=start,
+        end_time=start + timedelta(hours=2),
+        on_site_places=places,
+        waiting_list=True,
+    )
+    event_id: str = app.bus.handle(command)
+    app.bus.handle(PublishEvent(actor=EDITOR, event_id=event_id))
+    return event_id
+
+
+def test_registrations_are_projected_and_announced_through_the_outbox(events_app: Events) -> None:
+    event_id = an_event(events_app)
+    for person in ("ana", "ben"):
+        events_app.bus.handle(
+            reg.RegisterForEvent(actor=member(person), event_id=event_id, mode=Mode.ON_SITE)
+        )
+
+    with events_app.engine.connect() as connection:
+        kinds = [
+            row.routing_key for row in connection.execute(select(outbox).order_by(outbox.c.id))
+        ]
+        subjects = {row.subject for row in connection.execute(select(outbox))}
+    assert kinds == ["EventPublished", "RegistrationConfirmed", "RegistrationWaitlisted"]
+    assert {"ana", "ben"} <= subjects
+    with events_app.dependencies.read() as views:
+        occupancy = views.registrations.occupancy(event_id)
+    assert (occupancy.taken_of(Mode.ON_SITE), occupancy.waiting_of(Mode.ON_SITE)) == (1, 1)
+
+
+def test_person_forgotten_erases_their_registration_here_once(events_app: Events) -> None:
+    event_id = an_event(events_app, places=5)
+    ref = events_app.bus.handle(
+        reg.RegisterForEvent(
+            actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE, answers={"diet": "vegan"}
+        )
+    )
+    forgotten = registry.PersonForgotten(person_id="ana", occurred_at=datetime.now(UTC))
+    context = delivered(forgotten)
+
+    assert events_app.bus.handle(forgotten, context) == 1
+
+    view = events_app.bus.handle(
+        GetRegistration(actor=EDITOR, event_id=event_id, registration_id=ref.registration_id)
+    )
+    assert (view.person_id, view.answers, view.state.value) == ("", {}, "cancelled")
+    with events_app.engine.connect() as connection:
+        stored = connection.execute(
+            select(store.c.data, store.c.metadata).where(
+                store.c.stream_id == f"registration-{ref.registration_id}"
+            )
+        ).all()
+        unpublished = connection.execute(
+            select(outbox).where(outbox.c.subject == "ana", outbox.c.published_at.is_(None))
+        ).all()
+    assert all("ana" not in str(data) and "vegan" not in str(data) for data, _ in stored)
+    assert all(meta.get("actor") is None for _, meta in stored)
+    assert unpublished == []
+    try:
+        events_app.bus.handle(forgotten, context)
+    except Exception as redelivered:
+        assert type(redelivered).__name__ == "DuplicateDelivery"
+    else:
+        raise AssertionError("a redelivery ran twice")
+
+
+def test_due_reminders_go_out_once_per_event_and_reminder(events_app: Events) -> None:
+    soon = datetime.now(UTC) + timedelta(hours=1)  # both "days" and "hours before" are due
+    event_id = an_event(events_app, places=5, start=soon)
+    later = an_event(events_app, places=5)  # in 20 days: nothing due yet
+    for event in (event_id, later):
+        events_app.bus.handle(
+            reg.RegisterForEvent(actor=member("ana"), event_id=event, mode=Mode.ON_SITE)
+        )
+
+    assert events_app.bus.handle(SendDueReminders()) == 2
+    assert events_app.bus.handle(SendDueReminders()) == 0
+
+    with events_app.engine.connect() as connection:
+        rows = connection.execute(
+            select(outbox.c.body).where(outbox.c.routing_key == "ReminderDue")
+        )
+        reminders = sorted(json.loads(body)["reminder"] for (body,) in rows)
+    assert reminders == ["days_before", "hours_before"]
+
+
+def test_answers_of_events_past_the_retention_are_erased(events_app: Events) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=200)
+    back_then = MessageBus(
+        AREA.handlers, replace(events_app.dependencies, clock=lambda: long_ago - timedelta(days=1))
+    )  # registration for an event long past was open before it: the clock set back
+    for bus, start in ((back_then, long_ago), (events_app.bus, START)):
+        event_id = an_event(events_app, places=5, start=start)
+        answers = {"diet": "vegan"}
+        bus.handle(
+            reg.RegisterForEvent(
+                actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE, answers=answers
+            )
+        )
+
+    assert events_app.bus.handle(reg.EraseExpiredAnswers()) == 1
+    assert events_app.bus.handle(reg.EraseExpiredAnswers()) == 0
+
+    with events_app.dependencies.read() as views:
+        kept = sorted((r.answers for r in views.registrations.of_person("ana")), key=len)
+    assert kept == [{}, {"diet": "vegan"}]
+
+
+def test_replay_rebuilds_every_read_model_as_it_was(events_app: Events, database_url: str) -> None:
+    event_id = an_event(events_app, places=1)
+    ana = events_app.bus.handle(
+        reg.RegisterForEvent(actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE)
+    )
+    events_app.bus.handle(
+        reg.RegisterForEvent(actor=member("ben"), event_id=event_id, mode=Mode.ON_SITE)
+    )
+    events_app.bus.handle(
+        reg.CancelRegistration(
+            actor=member("ana"), event_id=event_id, registration_id=ana.registration_id
+        )
+    )  # ben is offered the place
+    tables = list(AREA.read_model_tables)
+
+    def snapshot() -> dict[str, list[tuple[object, ...]]]:
+        with events_app.engine.connect() as connection:
+            return {
+                t.name: sorted(map(tuple, connection.execute(select(t))), key=str) for t in tables
+            }
+
+    before = snapshot()
+    assert SERVICE.replay is not None
+    replayed = SERVICE.replay(events_settings(database_url=database_url))
+
+    with events_app.engine.connect() as connection:
+        stored = len(connection.execute(select(store.c.position)).all())
+    assert replayed == stored
+    assert snapshot() == before
