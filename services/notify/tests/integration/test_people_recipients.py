@@ -298,3 +298,15 @@ def test_a_person_reads_their_inbox_by_person_id_never_by_an_address(
     for principal in (by_address, someone_else):
         with acting_as(principal), pytest.raises(PermissionDenied):
             notify.bus.handle(inbox)
+
+
+def test_forgetting_a_person_keeps_parked_events_that_only_contain_their_name_in_a_word(
+    notify: Notify, registry_events: RegistryEvents
+) -> None:
+    registry_events.deliver(person(name="a", email="a@example.org"))
+    registry_events.programme("Mentoring a Future", organisation_id="org-late")  # parked
+
+    registry_events.deliver(forgotten("p1"))
+    registry_events.organisation("org-late")  # the parked programme is delivered now
+
+    assert contact_titles(notify, "org-late") == ["Mentoring a Future is now in the registry"]

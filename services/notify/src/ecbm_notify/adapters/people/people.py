@@ -137,13 +137,28 @@ class People:
         return str(row.id)
 
     def _delete_parked_mentioning(self, needles: list[str]) -> None:
-        """Parked organisation events are few; their JSON bodies are searched here, not in SQL."""
-        wanted = [needle.lower() for needle in needles]
+        """Parked organisation events that hold one of ``needles`` as a whole value.
+
+        They are few; their JSON bodies are searched here, not in SQL. Whole values, not
+        substrings: forgetting someone called "a" must not delete every parked event.
+        """
+        wanted = {needle.strip().casefold() for needle in needles if needle.strip()}
         rows = self.connection.execute(
             select(awaiting_organisation.c.id, awaiting_organisation.c.body)
         )
-        doomed = [row.id for row in rows if any(n in row.body.lower() for n in wanted)]
+        doomed = [row.id for row in rows if wanted & _values(json.loads(row.body))]
         if doomed:
             self.connection.execute(
                 delete(awaiting_organisation).where(awaiting_organisation.c.id.in_(doomed))
             )
+
+
+def _values(document: object) -> set[str]:
+    """Every string value in a JSON document, case-folded (keys are not values)."""
+    if isinstance(document, str):
+        return {document.strip().casefold()}
+    if isinstance(document, dict):
+        return set().union(*(_values(value) for value in document.values()))
+    if isinstance(document, list):
+        return set().union(*(_values(value) for value in document))
+    return set()
