@@ -186,7 +186,7 @@ def resources(definition: ServiceDefinition) -> list[dict[str, Any]]:
     ]
 
 
-class _Plain(yaml.SafeDumper):
+class _Plain(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML ships no stubs here
     """Writes shared label maps out in full (no YAML anchors), as people write manifests."""
 
     def ignore_aliases(self, data: Any) -> bool:
