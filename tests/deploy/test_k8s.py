@@ -6,11 +6,13 @@ and a worker with probes and resources, apis autoscale, every process has a disr
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -20,8 +22,9 @@ from ecbm_runtime.service import load_services
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy/k8s"
 KUBERNETES_VERSION = "1.33.0"  # the oldest version the manifests must fit
-# Operator resources: no schema in kubernetes-validate; checked below by hand.
+# Operator resources: no schema in kubernetes-validate; their CRDs' schemas are vendored.
 OPERATOR_KINDS = {"Cluster", "Database", "RabbitmqCluster"}
+CRD_SCHEMAS = Path(__file__).parent / "crd-schemas"
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +70,50 @@ def test_every_kubernetes_object_is_valid(rendered: list[dict[str, Any]]) -> Non
         checked += 1
 
     assert checked >= 40
+
+
+def crd_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """The vendored CRD schema of ``document``'s kind and version, unknown fields forbidden.
+
+    The API server rejects unknown fields of a custom resource under strict field validation
+    (kubectl's default since 1.27); JSON Schema needs ``additionalProperties: false`` for that.
+    """
+    group, _, version = document["apiVersion"].partition("/")
+    path = CRD_SCHEMAS / f"{document['kind'].lower()}-{group}-{version}.json"
+    schema: dict[str, Any] = _closed(json.loads(path.read_text()))
+    schema["properties"]["metadata"] = {"type": "object"}
+    return schema
+
+
+def _closed(node: Any) -> Any:
+    if isinstance(node, dict):
+        node = {key: _closed(value) for key, value in node.items()}
+        if (
+            "properties" in node
+            and "additionalProperties" not in node
+            and not node.get("x-kubernetes-preserve-unknown-fields")
+        ):
+            node["additionalProperties"] = False
+        return node
+    if isinstance(node, list):
+        return [_closed(value) for value in node]
+    return node
+
+
+def test_every_operator_resource_is_valid_against_its_crd(rendered: list[dict[str, Any]]) -> None:
+    operated = [document for document in rendered if document["kind"] in OPERATOR_KINDS]
+
+    for document in operated:
+        jsonschema.Draft7Validator(crd_schema(document)).validate(document)
+    assert {document["kind"] for document in operated} == OPERATOR_KINDS
+
+
+def test_the_crd_check_rejects_a_misspelt_field(rendered: list[dict[str, Any]]) -> None:
+    cluster = yaml.safe_load(yaml.safe_dump(named(rendered, "RabbitmqCluster")["ecbm-rabbitmq"]))
+    cluster["spec"]["replica"] = 3
+
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft7Validator(crd_schema(cluster)).validate(cluster)
 
 
 def test_the_validator_rejects_a_misplaced_field(rendered: list[dict[str, Any]]) -> None:
