@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_metrics import PROMETHEUS_OWN, RABBITMQ, exported_metric_names, metric_names
+from deploy_metrics import PROMETHEUS_OWN, THIRD_PARTY, exported_metric_names, metric_names
 
 from ecbm_runtime.service import load_services
 from ecbm_runtime.testing import free_port, wait_until
@@ -91,6 +91,7 @@ def test_the_alerts_the_operators_rely_on_exist() -> None:
     assert {
         "TargetDown", "GrpcErrorRatioHigh", "GrpcLatencyHigh", "OutboxLagging",
         "OutboxRelayStopped", "MessagesDeadLettered", "DeadLetterQueueNotEmpty", "SmtpBacklog",
+        "PostgresDown",
     } <= names  # fmt: skip
 
 
@@ -107,6 +108,7 @@ def test_every_process_of_the_platform_is_scraped() -> None:
             f"{definition.name}-worker:{definition.worker_metrics_port}" in (targets["ecbm-worker"])
         )
     assert targets["rabbitmq"] == {"rabbitmq:15692"}
+    assert targets["postgres"] == {"postgres-exporter:9187"}
 
 
 def test_every_metric_in_a_rule_is_exported_by_the_platform() -> None:
@@ -114,7 +116,7 @@ def test_every_metric_in_a_rule_is_exported_by_the_platform() -> None:
     used = {name for rule in rules() for name in metric_names(str(rule["expr"]))}
 
     assert {"ecbm_dead_lettered_total", "grpc_server_handled_total", "up"} <= used
-    assert used - exported - PROMETHEUS_OWN - RABBITMQ == set()
+    assert used - exported - PROMETHEUS_OWN - THIRD_PARTY == set()
 
 
 def test_the_metric_name_check_sees_a_misspelt_name() -> None:
