@@ -39,7 +39,7 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def test_the_red_and_bus_dashboards_are_provisioned() -> None:
-    assert {load(path)["uid"] for path in DASHBOARDS} >= {"ecbm-red", "ecbm-bus"}
+    assert {load(path)["uid"] for path in DASHBOARDS} >= {"ecbm-red", "ecbm-bus", "ecbm-business"}
     provider = yaml.safe_load((GRAFANA / "provisioning/dashboards/ecbm.yml").read_text())
     path = provider["providers"][0]["options"]["path"]
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -119,4 +119,30 @@ def test_every_dashboard_query_is_valid_promql(tmp_path: Path) -> None:
 
 
 def _filled(expr: str) -> str:
+    expr = expr.replace("$__range", "1d")
     return expr.replace("$__rate_interval", "5m").replace("$service", ".*").replace("$method", ".*")
+
+
+def test_the_business_dashboard_counts_domain_events_that_exist() -> None:
+    """Its panels filter on event class names: each must be a domain event of the registry."""
+    import re
+
+    from ecbm_registry.domain import membership, organisation, person, programme
+    from ecbm_runtime.aggregate import DomainEvent
+
+    assert membership and organisation and person and programme  # their events subclass it
+
+    dashboard = load(GRAFANA / "dashboards/ecbm-business.json")
+    named_types = {
+        match
+        for _where, expr in queries(dashboard)
+        for match in re.findall(r'type="([A-Za-z]+)"', expr)
+    }
+    known = {cls.__name__ for cls in _subclasses(DomainEvent)}
+
+    assert named_types and named_types <= known
+
+
+def _subclasses(cls: type) -> set[type]:
+    found: set[type] = set(cls.__subclasses__())
+    return found.union(*(_subclasses(sub) for sub in found)) if found else found
