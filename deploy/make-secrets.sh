@@ -15,6 +15,8 @@ keep notify_unsubscribe_secret openssl rand -base64 48
 keep events_ticket_secret openssl rand -base64 48
 keep registry_personal_data_keys sh -c 'openssl rand 32 | basenc --base64url'
 keep postgres_password random
+keep grafana_admin_password random
+keep postgres_monitoring_password random
 for service in registry matching events quality alerts notify; do
   keep "${service}_database_url" sh -c "echo postgresql://$service:\$(openssl rand 24 | basenc --base64url | tr -d =)@postgres/$service"
   keep "${service}_amqp_url" sh -c "echo amqp://$service:\$(openssl rand 24 | basenc --base64url | tr -d =)@rabbitmq:5672/%2F"

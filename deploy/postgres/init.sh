@@ -23,3 +23,13 @@ CREATE DATABASE :"database" OWNER :"role";
 REVOKE ALL ON DATABASE :"database" FROM PUBLIC;
 SQL
 done
+# The metrics exporter's login: pg_monitor only (statistics views, no table data), from the
+# secret postgres_monitoring_password when it exists (deploy/make-secrets.sh makes it).
+monitoring="$secrets/postgres_monitoring_password"
+if [ -e "$monitoring" ]; then
+  psql -v ON_ERROR_STOP=1 --no-psqlrc -q --username "${POSTGRES_USER:-${PGUSER:-postgres}}" \
+    --dbname postgres -v role="${ECBM_MONITORING_ROLE:-monitoring}" \
+    -v password="$(tr -d '[:space:]' < "$monitoring")" <<'SQL'
+CREATE ROLE :"role" LOGIN PASSWORD :'password' NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE pg_monitor;
+SQL
+fi

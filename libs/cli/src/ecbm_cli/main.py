@@ -381,6 +381,73 @@ def bench(
     run_suite(suite, json_file or Path(f"bench-results/{suite}.json"))
 
 
+# --- ecbm health: the containers' and probes' health check ---------------------------------
+
+
+@app.command()
+def health(
+    service: ServiceArg,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            help="host:port to ask (default: this host, the api's gRPC port or the "
+            "worker's metrics port)."
+        ),
+    ] = None,
+    worker: Annotated[
+        bool, typer.Option("--worker", help="Check the worker's /healthz instead of the api.")
+    ] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for an answer.")] = 3.0,
+) -> None:
+    """Exit 0 when the process serves, 1 otherwise (not SERVING, unreachable or too slow).
+
+    The api is asked through the gRPC health protocol (grpc.health.v1, the overall ""
+    service), the worker through its /healthz; one attempt, no retries: the caller (Docker's
+    HEALTHCHECK, a Kubernetes probe) counts failures itself.
+    """
+    settings = load_service(service).load_settings()
+    port = settings.worker_metrics_port if worker else settings.grpc_port
+    address = target or f"127.0.0.1:{port}"
+    check, where = (_worker_problem, "worker") if worker else (_api_problem, "api")
+    problem, where = check(address, timeout), f"{service} {where} at {address}"
+    if problem:
+        typer.echo(f"{where}: {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{where}: SERVING")
+
+
+def _api_problem(target: str, timeout: float) -> str | None:
+    """What keeps the api at ``target`` from serving; ``None`` when it says SERVING."""
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(target) as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=""), timeout=timeout
+            )
+        except grpc.RpcError as error:
+            code = error.code()  # type: ignore[attr-defined]
+            return f"{code.name if code else 'no answer'}: {error.details()}"  # type: ignore[attr-defined]
+    if reply.status != health_pb2.HealthCheckResponse.SERVING:
+        return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+    return None
+
+
+def _worker_problem(address: str, timeout: float) -> str | None:
+    """What keeps the worker from being healthy; ``None`` when its /healthz answers 200."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://{address}/healthz", timeout=timeout) as reply:
+            return None if reply.status == 200 else f"HTTP {reply.status}"
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code}"
+    except OSError as error:
+        return f"unreachable ({error})"
+
+
 def _mount_service_commands() -> None:
     for entry in entry_points(group="ecbm.cli"):
         commands = entry.load()

@@ -76,6 +76,20 @@ handler_seconds = Histogram(
 )
 
 CONSUME_OUTCOMES = frozenset({"handled", "duplicate", "failed", "dead_lettered", "ignored"})
+DEAD_LETTER_REASONS = ("malformed", "max_deliveries")
+
+
+def precreate_consumer_series(service: str, handler: str) -> None:
+    """Zero-valued series for what an event handler may count, created when it starts.
+
+    A labelled counter's series is otherwise born at its first increment, already at 1, and
+    ``increase()`` over a window that holds no earlier sample is empty: the first dead letter
+    after a start would never fire ``MessagesDeadLettered`` (deploy/prometheus/alerts.yml).
+    """
+    for outcome in CONSUME_OUTCOMES:
+        events_consumed.labels(service, handler, outcome)
+    for reason in DEAD_LETTER_REASONS:
+        dead_lettered.labels(service, reason)
 
 
 def start_metrics_server(port: int, host: str = "127.0.0.1") -> int:

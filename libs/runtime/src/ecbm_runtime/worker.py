@@ -105,6 +105,7 @@ class EventHandler(NamekoEventHandler):
         service = self.container.service_name
         self.service = service
         self.handler_name = f"{service}.{self.method_name}"
+        metrics.precreate_consumer_series(service, self.handler_name)
         self.max_deliveries = worker_settings(service).max_deliveries
         self.queue = self._handler_queue(service)
         with _amqp_connection() as connection:
