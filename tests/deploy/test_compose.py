@@ -132,7 +132,7 @@ def test_every_long_running_container_has_a_health_check(
     assert "rabbitmq-diagnostics -q ping" in services["rabbitmq"]["healthcheck"]["test"][1]
 
 
-def test_only_the_grpc_ports_and_notifys_http_inbox_are_published(
+def test_only_the_grpc_ports_and_the_public_http_ports_are_published(
     services: dict[str, dict[str, Any]],
 ) -> None:
     grpc_ports = {f"{d.name}-api": d.grpc_port for d in PLATFORM}
@@ -143,7 +143,8 @@ def test_only_the_grpc_ports_and_notifys_http_inbox_are_published(
     }
 
     expected = {name: [f"{port}:{port}"] for name, port in grpc_ports.items()}
-    expected["notify-api"].append("8106:8106")
+    expected["notify-api"].append("8106:8106")  # the web inbox and the links in e-mails
+    expected["events-api"].append("8103:8103")  # calendar feeds apps subscribe to
     assert published == expected
 
 
