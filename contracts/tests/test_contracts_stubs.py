@@ -11,6 +11,8 @@ PYTHON_ROOT = Path(__file__).resolve().parents[1] / "python"
 GRPC_MODULES = sorted(
     ".".join(path.relative_to(PYTHON_ROOT).with_suffix("").parts)
     for path in PYTHON_ROOT.glob("ecbm/*/v1/*_pb2_grpc.py")
+    # ecbm.access.v1 declares the access option every RPC carries: no service of its own.
+    if path.parts[-3] != "access"
 )
 
 
