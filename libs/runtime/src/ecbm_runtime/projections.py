@@ -37,7 +37,7 @@ def replay(
         store.lock_appends()  # the one definition of the store's append lock
         for table in reversed(read_model_tables):
             connection.execute(table.delete())
-        while records := store.read_all(after_position=position, limit=batch):
+        while records := store.scan(after_position=position, limit=batch):
             for record in records:
                 if record.type not in handled:
                     continue

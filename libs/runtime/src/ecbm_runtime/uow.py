@@ -160,9 +160,9 @@ class UnitOfWork(ABC, Generic[V]):
         if all(aggregate is not seen for seen in self._tracked):
             self._tracked.append(aggregate)
 
-    def lock_appends(self) -> None:
+    def lock_appends(self, exclusive: bool = True) -> None:
         """Hold the store's append lock to the end of the transaction (see EventStore)."""
-        self.store.lock_appends()
+        self.store.lock_appends(exclusive)
 
     def publish(self, event: IntegrationEventLike, subject: str | None = None) -> None:
         """Queue an integration event that no domain event translates to (see ``integration``)."""
