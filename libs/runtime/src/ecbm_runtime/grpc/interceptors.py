@@ -8,6 +8,7 @@ small functions and one `_Call` scope; the wrapped handler is built once per met
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import Token
@@ -63,11 +64,16 @@ def bearer_token(authorization: str) -> str:
 class _Method:
     """What is resolved once per method: names, access rule, metric children."""
 
-    __slots__ = ("_handled", "access", "labels", "name", "received", "seconds", "sent", "started")
+    __slots__ = (
+        "_handled", "access", "labels", "log_rate", "name", "received", "seconds", "sent",
+        "started",
+    )  # fmt: skip
 
-    def __init__(self, full_method: str, grpc_type: str, access: auth.Access | None) -> None:
+    def __init__(
+        self, full_method: str, grpc_type: str, access: auth.Access | None, log_rate: float = 1.0
+    ) -> None:
         service, _, self.name = full_method.lstrip("/").partition("/")
-        self.access = access
+        self.access, self.log_rate = access, log_rate
         self.labels = (grpc_type, service, self.name)
         self.started = metrics.grpc_server_started.labels(*self.labels)
         self.seconds = metrics.grpc_server_handling_seconds.labels(*self.labels)
@@ -135,7 +141,9 @@ class _Call:
         method = self._method
         method.handled(code).inc()
         method.seconds.observe(elapsed)
-        if _log.isEnabledFor(logging.INFO):
+        # Every failed call is logged; a successful one with probability ``log_rate``.
+        logged = code is not _OK or method.log_rate >= 1.0 or _sampled() < method.log_rate
+        if logged and _log.isEnabledFor(logging.INFO):
             _log.info("%s/%s %s", method.labels[1], method.name, code.name, extra={
                 "grpc_service": method.labels[1], "grpc_method": method.name,
                 "grpc_code": code.name, "duration_ms": round(elapsed * 1000, 3),
@@ -148,6 +156,9 @@ class _Call:
             correlation_id.reset(correlation_token)
         except ValueError:
             pass  # a stream abandoned by its client is closed from another context
+
+
+_sampled = random.random  # not for security: which successful calls the access log shows
 
 
 def _aborted_by_servicer(exc: Exception, context: grpc.ServicerContext) -> bool:
@@ -179,8 +190,11 @@ class ApiInterceptor(_Interceptor):
         access_policy: auth.AccessPolicy,
         verifier: auth.TokenVerifier,
         bypass: Iterable[str] = (),
+        log_sample_rate: float = 1.0,
     ) -> None:
+        """``log_sample_rate``: the share of successful calls the access log writes."""
         self._policy, self._verifier = access_policy, verifier
+        self._log_rate = log_sample_rate
         self._bypass = frozenset(bypass)
         self._wrapped: dict[str, tuple[Handler, Handler]] = {}
 
@@ -203,7 +217,7 @@ class ApiInterceptor(_Interceptor):
         if service in self._bypass:
             return handler
         kind = _KINDS[(handler.request_streaming, handler.response_streaming)]
-        method = _Method(full_method, kind.grpc_type, self._policy.get(name))
+        method = _Method(full_method, kind.grpc_type, self._policy.get(name), self._log_rate)
         behavior = kind.wrap(self._verifier, method, getattr(handler, kind.attribute))
         return kind.factory(
             behavior,

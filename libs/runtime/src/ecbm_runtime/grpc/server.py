@@ -129,21 +129,30 @@ def create_server(
     access_policy: auth.AccessPolicy,
     readiness_check: Callable[[], bool],
     on_stopping: Callable[[], None] = lambda: None,
+    reuse_port: bool = False,
 ) -> tuple[ApiServer, int]:
     """Build and bind (not start) the api server; returns it and the bound port.
 
     Health starts NOT_SERVING for ``""`` and each service, and turns SERVING once
     ``readiness_check`` returns true after ``start()``. ``stop`` calls ``on_stopping``
-    before the grace period.
+    before the grace period. ``reuse_port``: bind with SO_REUSEPORT, for one of several
+    api processes on the port (``api_main``).
     """
     names = [r.service_full_name for r in registrations]
     _check_policy(names, access_policy)
     verifier = auth.TokenVerifier.from_settings(settings)
     server = grpc.server(
         ThreadPoolExecutor(settings.grpc_max_workers, thread_name_prefix="grpc"),
-        interceptors=[ApiInterceptor(access_policy, verifier, INFRASTRUCTURE_SERVICES)],
-        # Without this a second process could bind the same port and steal half the calls.
-        options=[("grpc.so_reuseport", 0)],
+        interceptors=[
+            ApiInterceptor(
+                access_policy,
+                verifier,
+                INFRASTRUCTURE_SERVICES,
+                log_sample_rate=settings.access_log_sample_rate,
+            )
+        ],
+        # Off unless asked: else a second process could bind the port and steal half the calls.
+        options=[("grpc.so_reuseport", 1 if reuse_port else 0)],
     )
     for registration in registrations:
         registration.add_to_server(registration.servicer, server)
@@ -203,7 +212,9 @@ def serve_forever(server: ApiServer, grace_seconds: float = 5.0) -> None:
     _log.info("gRPC server stopped")
 
 
-def create_server_for(settings: ServiceSettings, wiring: ApiWiring) -> tuple[ApiServer, int]:
+def create_server_for(
+    settings: ServiceSettings, wiring: ApiWiring, reuse_port: bool = False
+) -> tuple[ApiServer, int]:
     """``create_server`` with what a service's ``build_api`` returned."""
     return create_server(
         settings,
@@ -211,4 +222,5 @@ def create_server_for(settings: ServiceSettings, wiring: ApiWiring) -> tuple[Api
         access_policy=wiring.access_policy,
         readiness_check=wiring.readiness_check,
         on_stopping=wiring.on_stopping,
+        reuse_port=reuse_port,
     )
