@@ -65,7 +65,9 @@ def serve(name: str, settings: ServiceSettings, reuse_port: bool, metrics: bool)
 
     wiring = load_service(name).build_api(settings)
     server, port = create_server_for(settings, wiring, reuse_port=reuse_port)
-    metrics_port = start_metrics_server(settings.metrics_port, settings.metrics_host) if metrics else 0
+    metrics_port = 0
+    if metrics:
+        metrics_port = start_metrics_server(settings.metrics_port, settings.metrics_host)
     _log.info(
         "%s api serving gRPC on %s:%d%s",
         name,
@@ -113,8 +115,7 @@ def serve_with_processes(name: str, settings: ServiceSettings) -> int:
         }
         command = [sys.executable, "-m", "ecbm_runtime.api_main", name]
         children = [
-            subprocess.Popen(command, env=env, preexec_fn=die_with_parent())  # noqa: PLW1509
-            for _ in range(count)
+            subprocess.Popen(command, env=env, preexec_fn=die_with_parent()) for _ in range(count)
         ]
         metrics_port = _serve_multiprocess_metrics(settings, metrics_dir)
         _log.info(
@@ -130,7 +131,7 @@ def _serve_multiprocess_metrics(settings: ServiceSettings, directory: str) -> in
     from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry, path=directory)
+    multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
     server, _thread = start_http_server(
         settings.metrics_port, addr=settings.metrics_host, registry=registry
     )

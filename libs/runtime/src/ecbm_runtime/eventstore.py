@@ -10,7 +10,6 @@ from typing import Any, ClassVar, NoReturn
 
 from sqlalchemy import (
     Connection,
-    TextClause,
     bindparam,
     delete,
     func,
