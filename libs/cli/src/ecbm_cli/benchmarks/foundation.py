@@ -239,7 +239,13 @@ def child_env(amqp_url: str, urls: dict[str, str], ports: dict[str, int]) -> dic
             prefix + "WORKER_METRICS_PORT": str(ports[f"{service}_worker_metrics"]),
         }
     env["ECBM_REGISTRY_API_PROCESSES"] = str(api_processes())
+    env["ECBM_ACCESS_LOG_SAMPLE_RATE"] = access_log_sample_rate()
     return env
+
+
+def access_log_sample_rate() -> str:
+    """The api's access log sampling (``ECBM_BENCH_ACCESS_LOG_SAMPLE_RATE``, default all)."""
+    return os.environ.get("ECBM_BENCH_ACCESS_LOG_SAMPLE_RATE", "1.0")
 
 
 def measure(stack: Stack, scale: Scale) -> dict[str, Any]:
@@ -265,7 +271,11 @@ def measure(stack: Stack, scale: Scale) -> dict[str, Any]:
         "propagation": propagation,
         "raw_roundtrip": raw_summary,
         "replay": replayed,
-        "environment": {"grpc_max_workers": workers, "api_processes": api_processes()},
+        "environment": {
+            "grpc_max_workers": workers,
+            "api_processes": api_processes(),
+            "access_log_sample_rate": float(access_log_sample_rate()),
+        },
     }
 
 
