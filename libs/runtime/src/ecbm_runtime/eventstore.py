@@ -66,30 +66,51 @@ _PG_APPEND = text(
 ).bindparams(bindparam("new_events", type_=JSONB), lock_key=STORE_LOCK_KEY)
 
 _EVENT_COLUMNS = "position, stream_id, version, type, data, metadata, recorded_at"
-# Commit order on PostgreSQL: (transaction_id, position), below the oldest transaction
-# still running (every row there is final: no transaction can commit below it any more).
+# Commit order on PostgreSQL is (transaction_id, position). A reader takes only rows below
+# the horizon: the oldest transaction still running when its snapshot was taken, leaving
+# out those known to run in another database of the server (they cannot write here, and a
+# replay or migration elsewhere must not hold this service's readers back). A transaction
+# that ended meanwhile is not known elsewhere, so it counts: the horizon errs early, never
+# late. Every row below it is final: no transaction can commit below it any more.
+_PG_HORIZON = """
+    snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS taken),
+    elsewhere AS MATERIALIZED (
+        SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+        WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
+    ),
+    horizon AS MATERIALIZED (
+        SELECT coalesce(
+            (SELECT min(running) FROM pg_snapshot_xip((SELECT taken FROM snapshot)) AS running
+             WHERE (running::text::numeric % 4294967296)::bigint
+                   NOT IN (SELECT xid FROM elsewhere)),
+            (SELECT pg_snapshot_xmax(taken) FROM snapshot)
+        ) AS xid
+    )
+"""
 # ``after`` names an event by its position; the cursor is that event's place in commit
 # order (a position no longer stored falls back to the nearest one before it).
 _PG_READ_COMMITTED = text(
     f"""
-    WITH after AS (
+    WITH {_PG_HORIZON},
+    after AS (
         SELECT coalesce((
             SELECT transaction_id FROM events WHERE position <= :after
             ORDER BY position DESC LIMIT 1
         ), '0'::xid8) AS transaction_id
     )
-    SELECT {_EVENT_COLUMNS} FROM events, after
-    WHERE events.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    SELECT {_EVENT_COLUMNS} FROM events, after, horizon
+    WHERE events.transaction_id < horizon.xid
       AND (events.transaction_id, events.position) > (after.transaction_id, :after)
     ORDER BY events.transaction_id, events.position
     LIMIT :limit
     """
 ).columns(*events.c)
 _PG_LAST_COMMITTED = text(
-    """
-    SELECT position FROM events
-    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-    ORDER BY transaction_id DESC, position DESC LIMIT 1
+    f"""
+    WITH {_PG_HORIZON}
+    SELECT position FROM events, horizon
+    WHERE events.transaction_id < horizon.xid
+    ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1
     """
 )
 # By position alone: only where no append can run meanwhile (``lock_appends`` held,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, text
 
-from ecbm_runtime.db import READ_ONLY, is_postgresql
+from ecbm_runtime.db import READ_ONLY, is_postgresql, make_engine
 from ecbm_runtime.errors import Conflict
 from ecbm_runtime.eventstore import (
     NewEvent,
@@ -303,17 +303,43 @@ def test_read_all_holds_back_an_event_committed_after_an_older_open_transaction(
     assert after == ["a", "b"]  # commit order: a's transaction began first
 
 
+def test_a_transaction_running_in_another_database_does_not_hold_read_all_back(
+    pg_engine: Engine,
+) -> None:
+    other = pg_engine.url.set(database="postgres")
+    with make_engine(other.render_as_string(hide_password=False)).connect() as elsewhere:
+        elsewhere.execute(text("SELECT pg_current_xact_id()"))  # now it holds a transaction id
+        append(pg_engine, "a", 0, ticks(1))
+
+        with pg_engine.connect() as reader:
+            seen = [e.stream_id for e in store_for(reader).read_all()]
+            last = store_for(reader).max_position()
+        elsewhere.rollback()
+
+    assert seen == ["a"] and last == 1
+
+
 def wait_for_older_transactions(engine: Engine) -> None:
-    """Until every PostgreSQL transaction older than now has ended (committed or not)."""
-    with engine.begin() as connection:
-        now = int(connection.execute(text("SELECT pg_current_xact_id()::text")).scalar_one())
-    oldest_running = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+    """Until read_all's horizon has passed every event committed so far (PostgreSQL)."""
+    newest_transaction = text(
+        "SELECT transaction_id::text FROM events ORDER BY transaction_id DESC LIMIT 1"
+    )
+    with engine.connect() as connection:
+        last = connection.execute(newest_transaction).scalar_one_or_none()
+        if last is None:
+            return
+        last_transaction = int(last)
+        with_last = text("SELECT transaction_id::text FROM events WHERE position = :p")
 
-    def older_ones_ended() -> bool:
+    def passed() -> bool:
         with engine.connect() as connection:
-            return int(connection.execute(oldest_running).scalar_one()) > now
+            newest = store_for(connection).max_position()
+            if not newest:
+                return False
+            found = connection.execute(with_last, {"p": newest}).scalar_one()
+            return int(found) >= last_transaction
 
-    wait_until(older_ones_ended, timeout=60)
+    wait_until(passed, timeout=60)
 
 
 @dataclass
