@@ -43,7 +43,8 @@ def _positive(value: object) -> bool:
 def test_tiny_foundation_suite_writes_every_figure(tmp_path: Path) -> None:
     results = tiny_run("foundation", tmp_path, (
         "query_ratio", "command_ratio", "propagation_p50_ms", "propagation_p99_ms",
-        "raw_roundtrip_p50_ms",
+        "raw_roundtrip_p50_ms", "command_peer_per_second", "command_vs_peer",
+        "replay_events_per_second", "replay_ratio",
     ))  # fmt: skip
 
     assert results["query"]["GetProgramme"]["per_second"] > 0
@@ -51,7 +52,12 @@ def test_tiny_foundation_suite_writes_every_figure(tmp_path: Path) -> None:
     assert results["command"]["RegisterProgramme"]["per_second"] > 0
     assert results["command"]["insert_commit"]["per_second"] > 0
     assert results["propagation"]["samples"] > 0 and results["raw_roundtrip"]["samples"] > 0
-    assert set(results["targets"]) >= {"query_ratio", "command_ratio", "propagation_p99_ms"}
+    assert results["command"]["eventsourcing"]["per_second"] > 0
+    assert results["replay"]["events"] == 2_000  # the tiny scale's store, every event replayed
+    assert set(results["targets"]) >= {
+        "query_ratio", "command_ratio", "command_vs_peer", "replay_events_per_second",
+        "propagation_p99_ms",
+    }  # fmt: skip
 
 
 @pytest.mark.timeout(180)

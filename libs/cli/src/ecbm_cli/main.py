@@ -372,13 +372,16 @@ def bench(
         Path | None,
         typer.Option("--json", help="Write the results here (default bench-results/SUITE.json)."),
     ] = None,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="The suite's quick scale, where it has one.")
+    ] = False,
 ) -> None:
     """Measure a suite against in-process baselines and write JSON results."""
     from ecbm_cli.bench import run_suite
 
     os.environ.setdefault("ECBM_MODE", "development")  # the benches sign development tokens
 
-    run_suite(suite, json_file or Path(f"bench-results/{suite}.json"))
+    run_suite(suite, json_file or Path(f"bench-results/{suite}.json"), "quick" if quick else None)
 
 
 # --- ecbm health: the containers' and probes' health check ---------------------------------

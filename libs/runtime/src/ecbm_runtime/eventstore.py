@@ -10,7 +10,6 @@ from typing import Any, ClassVar, NoReturn
 
 from sqlalchemy import (
     Connection,
-    TextClause,
     bindparam,
     delete,
     func,
@@ -29,26 +28,32 @@ from ecbm_runtime.inbox import Delivery, DuplicateDelivery
 from ecbm_runtime.outbox import OutboxEntry, OutboxMessage
 from ecbm_runtime.tables import events, inbox, outbox
 
-# One advisory lock key for the whole store: appends serialise, so positions become
-# visible in commit order and a reader tailing by position never skips one.
+# One advisory lock key for the whole store. PostgreSQL appends take it *shared*, so they
+# run concurrently; ``lock_appends`` takes it exclusive, so a replay or a rule checked
+# across aggregates sees no append start or finish meanwhile.
 STORE_LOCK_KEY = 0x0ECB_E5
 
 # PostgreSQL append in one round trip, for one stream or many (a unit of work saving
-# several aggregates): take the store lock, then insert the new events.
-# - The lock is taken inside the statement, before any row is produced, so every
-#   position (the column's nextval, evaluated per inserted row) is drawn under the lock
-#   and positions become visible in commit order (the tailing test has teeth for this).
+# several aggregates).
+# - The shared lock is taken inside the statement, before any row is produced; it only
+#   waits for an exclusive holder (``lock_appends``).
+# - Every row records its transaction (``transaction_id``, store migration 0003): commit
+#   order is (transaction_id, position), and ``read_all`` reads only below the oldest
+#   running transaction, so concurrent appends committing out of position order are
+#   never skipped by a tailing reader (the tailing test has teeth for this).
 # - ``ON CONFLICT DO NOTHING`` on (stream_id, version): a stream that moved on yields
 #   fewer rows instead of an aborted transaction, so the conflict can say what it found.
 #   It waits for a concurrent insert of the same version like the unique index does.
 # - An ``expected`` above 0 must exist already (else the stream is behind the caller and
-#   the append would leave a gap); versions are never removed, so the statement's
-#   snapshot, taken before the lock, is recent enough to check that.
-_PG_APPEND_SQL = """
-    {lock}INSERT INTO events (stream_id, version, type, data, metadata, recorded_at)
+#   the append would leave a gap); versions are never removed, and the caller read
+#   version ``expected`` committed, so the statement's snapshot is recent enough.
+_PG_APPEND = text(
+    """
+    WITH store_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(:lock_key))
+    INSERT INTO events (stream_id, version, type, data, metadata, recorded_at)
     SELECT new.value ->> 'stream_id', CAST(new.value ->> 'version' AS integer),
            new.value ->> 'type', new.value -> 'data', new.value -> 'metadata', :recorded_at
-    FROM {locked}jsonb_array_elements(:new_events) WITH ORDINALITY AS new(value, n)
+    FROM store_lock, jsonb_array_elements(:new_events) WITH ORDINALITY AS new(value, n)
     WHERE CAST(new.value ->> 'expected' AS integer) = 0 OR EXISTS (
         SELECT 1 FROM events
         WHERE stream_id = new.value ->> 'stream_id'
@@ -57,21 +62,62 @@ _PG_APPEND_SQL = """
     ORDER BY new.n
     ON CONFLICT (stream_id, version) DO NOTHING
     RETURNING position, stream_id, version
-"""
+    """
+).bindparams(bindparam("new_events", type_=JSONB), lock_key=STORE_LOCK_KEY)
 
-
-def _pg_append(locked: bool) -> TextClause:
-    sql = _PG_APPEND_SQL.format(
-        lock="WITH store_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(:lock_key))\n"
-        if locked
-        else "",
-        locked="store_lock, " if locked else "",
+_EVENT_COLUMNS = "position, stream_id, version, type, data, metadata, recorded_at"
+# Commit order on PostgreSQL is (transaction_id, position). A reader takes only rows below
+# the horizon: the oldest transaction still running when its snapshot was taken, leaving
+# out those known to run in another database of the server (they cannot write here, and a
+# replay or migration elsewhere must not hold this service's readers back). A transaction
+# that ended meanwhile is not known elsewhere, so it counts: the horizon errs early, never
+# late. Every row below it is final: no transaction can commit below it any more.
+_PG_HORIZON = """
+    snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS taken),
+    elsewhere AS MATERIALIZED (
+        SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+        WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
+    ),
+    horizon AS MATERIALIZED (
+        SELECT coalesce(
+            (SELECT min(running) FROM pg_snapshot_xip((SELECT taken FROM snapshot)) AS running
+             WHERE (running::text::numeric % 4294967296)::bigint
+                   NOT IN (SELECT xid FROM elsewhere)),
+            (SELECT pg_snapshot_xmax(taken) FROM snapshot)
+        ) AS xid
     )
-    statement = text(sql).bindparams(bindparam("new_events", type_=JSONB))
-    return statement.bindparams(lock_key=STORE_LOCK_KEY) if locked else statement
-
-
-_PG_APPEND = {True: _pg_append(locked=True), False: _pg_append(locked=False)}
+"""
+# ``after`` names an event by its position; the cursor is that event's place in commit
+# order (a position no longer stored falls back to the nearest one before it).
+_PG_READ_COMMITTED = text(
+    f"""
+    WITH {_PG_HORIZON},
+    after AS (
+        SELECT coalesce((
+            SELECT transaction_id FROM events WHERE position <= :after
+            ORDER BY position DESC LIMIT 1
+        ), '0'::xid8) AS transaction_id
+    )
+    SELECT {_EVENT_COLUMNS} FROM events, after, horizon
+    WHERE events.transaction_id < horizon.xid
+      AND (events.transaction_id, events.position) > (after.transaction_id, :after)
+    ORDER BY events.transaction_id, events.position
+    LIMIT :limit
+    """
+).columns(*events.c)
+_PG_LAST_COMMITTED = text(
+    f"""
+    WITH {_PG_HORIZON}
+    SELECT position FROM events, horizon
+    WHERE events.transaction_id < horizon.xid
+    ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1
+    """
+)
+# By position alone: only where no append can run meanwhile (``lock_appends`` held,
+# SQLite's single writer), or to show what the commit-order guard protects against.
+_READ_BY_POSITION = text(
+    f"SELECT {_EVENT_COLUMNS} FROM events WHERE position > :after ORDER BY position LIMIT :limit"
+).columns(*events.c)
 _CURRENT_VERSION = select(func.coalesce(func.max(events.c.version), 0)).where(
     events.c.stream_id == bindparam("stream_id")
 )
@@ -79,7 +125,10 @@ _LOAD = (
     select(events).where(events.c.stream_id == bindparam("stream_id")).order_by(events.c.version)
 )
 _INSERT = insert(events).returning(events.c.position, sort_by_parameter_order=True)
-_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_PG_LOCK = {
+    True: text("SELECT pg_advisory_xact_lock(:key)"),
+    False: text("SELECT pg_advisory_xact_lock_shared(:key)"),
+}
 # A multi-row INSERT ... RETURNING for every outbox row of a commit.
 _INSERT_OUTBOX = insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True)
 
@@ -135,8 +184,9 @@ class EventStore(ABC):
     being handled and the outbox rows to publish.
     """
 
-    # Only tests turn this off, to show what the store lock protects against.
-    serialise_appends: ClassVar[bool] = True
+    # Only tests turn this off: tail by position alone, to show what reading in commit
+    # order protects against now that appends run concurrently.
+    guard_reads: ClassVar[bool] = True
 
     def append(
         self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]
@@ -154,12 +204,15 @@ class EventStore(ABC):
         """
 
     @abstractmethod
-    def lock_appends(self) -> None:
+    def lock_appends(self, exclusive: bool = True) -> None:
         """Wait until no other transaction can append, and keep it so until commit.
 
         For callers that must exclude appends for a whole transaction (replay), or check a
         rule across aggregates that a concurrent append could break (read, then decide,
-        under the lock).
+        under the lock). ``exclusive=False`` only waits for and keeps out an exclusive
+        holder, letting other appends run: enough for the side of a rule whose
+        counterpart takes the lock exclusively (registering a programme vs withdrawing its
+        organisation).
         """
 
     @abstractmethod
@@ -170,10 +223,21 @@ class EventStore(ABC):
 
     @abstractmethod
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
-        """Events with a position above ``after_position``, in commit order."""
+        """Committed events after the one at ``after_position`` (0: from the start), in
+        commit order, and only those no running transaction can still precede.
+
+        Tail the store by passing the last position read. On SQLite commit order is
+        position order; on PostgreSQL appends run concurrently, so positions are unique but
+        may commit out of order (see ``_PG_READ_COMMITTED``).
+        """
 
     @abstractmethod
-    def max_position(self) -> int: ...
+    def max_position(self) -> int:
+        """The position of the last event in commit order (``read_all``'s), 0 when empty."""
+
+    def scan(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        """Events by position: the whole store when no append can run (``lock_appends``)."""
+        return self.read_all(after_position, limit)
 
     @abstractmethod
     def claim(self, delivery: Delivery) -> None:
@@ -263,13 +327,13 @@ class SqlEventStore(EventStore):
         return [_stored(row) for row in rows]
 
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
-        query = (
-            select(events)
-            .where(events.c.position > after_position)
-            .order_by(events.c.position)
-            .limit(limit)
-        )
-        return [_stored(row) for row in self.connection.execute(query).mappings()]
+        return self.scan(after_position, limit)
+
+    def scan(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        rows = self.connection.execute(
+            _READ_BY_POSITION, {"after": after_position, "limit": limit}
+        ).mappings()
+        return [_stored(row) for row in rows]
 
     def max_position(self) -> int:
         query = select(func.coalesce(func.max(events.c.position), 0))
@@ -326,7 +390,7 @@ class SqlEventStore(EventStore):
 
 
 class PostgresEventStore(SqlEventStore):
-    """Appends take the store's advisory lock inside their INSERT (see ``_PG_APPEND_SQL``)."""
+    """Appends run concurrently (shared lock); readers follow commit order (``_PG_APPEND``)."""
 
     _claim_statement = (
         postgresql.insert(inbox)
@@ -349,7 +413,7 @@ class PostgresEventStore(SqlEventStore):
             for row in rows
         ]
         inserted = self.connection.execute(
-            _PG_APPEND[self.serialise_appends],
+            _PG_APPEND,
             {"new_events": encoded, "recorded_at": rows[0]["recorded_at"]},
         ).all()
         if len(inserted) != len(rows):
@@ -363,8 +427,19 @@ class PostgresEventStore(SqlEventStore):
         by_key = {(stream_id, version): position for position, stream_id, version in inserted}
         return [by_key[(row["stream_id"], row["version"])] for row in rows]
 
-    def lock_appends(self) -> None:
-        self.connection.execute(_PG_LOCK, {"key": STORE_LOCK_KEY})
+    def lock_appends(self, exclusive: bool = True) -> None:
+        self.connection.execute(_PG_LOCK[exclusive], {"key": STORE_LOCK_KEY})
+
+    def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        if not self.guard_reads:
+            return self.scan(after_position, limit)
+        rows = self.connection.execute(
+            _PG_READ_COMMITTED, {"after": after_position, "limit": limit}
+        ).mappings()
+        return [_stored(row) for row in rows]
+
+    def max_position(self) -> int:
+        return int(self.connection.execute(_PG_LAST_COMMITTED).scalar() or 0)
 
 
 class SqliteEventStore(SqlEventStore):
@@ -397,7 +472,7 @@ class SqliteEventStore(SqlEventStore):
         except IntegrityError as error:  # only if something bypassed BEGIN IMMEDIATE
             self._raise_conflict(appends, error)
 
-    def lock_appends(self) -> None:
+    def lock_appends(self, exclusive: bool = True) -> None:
         """Nothing to do: the transaction began with the database's write lock."""
 
 

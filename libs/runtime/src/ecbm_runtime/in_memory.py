@@ -82,7 +82,7 @@ class InMemoryEventStore(EventStore):
             result.append(stored)
         return result
 
-    def lock_appends(self) -> None:
+    def lock_appends(self, exclusive: bool = True) -> None:
         """One thread, one transaction at a time: nothing to wait for."""
 
     def current_version(self, stream_id: str) -> int:

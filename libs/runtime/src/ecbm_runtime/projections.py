@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ecbm_runtime.eventstore import store_for
+from ecbm_runtime.eventstore import StoredEvent, store_for
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.tables import tracking
-from ecbm_runtime.uow import EventWiring
+from ecbm_runtime.uow import BatchProjection, EventWiring
 
 
 def replay(
@@ -28,6 +28,10 @@ def replay(
     project) an event that the replay would then project a second time. Commands wait
     meanwhile, so replay while the service is quiet; on SQLite a writer gives up after its
     30 s busy timeout. Reading goes in batches of ``batch`` events to bound memory.
+
+    Events are projected in store order; a run of consecutive events of one type, each of a
+    different aggregate, goes to a ``BatchProjection`` in one call (set-based statements, as
+    a bulk import's unit of work does), which is what makes a replay fast.
     """
     handled = {cls.__name__ for cls, projections in wiring.projections.items() if projections}
     replayed = position = 0
@@ -37,16 +41,40 @@ def replay(
         store.lock_appends()  # the one definition of the store's append lock
         for table in reversed(read_model_tables):
             connection.execute(table.delete())
-        while records := store.read_all(after_position=position, limit=batch):
-            for record in records:
-                if record.type not in handled:
-                    continue
-                event = codec.decode(record)
-                for project in wiring.projections.get(type(event), ()):
-                    project(connection, event, record)
+        while records := store.scan(after_position=position, limit=batch):
+            decoded = [(codec.decode(r), r) for r in records if r.type in handled]
+            for run in _runs(decoded):
+                _project_run(connection, wiring, run)
             position = records[-1].position
             replayed += len(records)
     return replayed
+
+
+Decoded = list[tuple[Any, StoredEvent]]
+
+
+def _runs(decoded: Decoded) -> Iterator[Decoded]:
+    """Consecutive events of one type, each of a different stream, in store order."""
+    run: Decoded = []
+    streams: set[str] = set()
+    for item in decoded:
+        record = item[1]
+        if run and (record.type != run[0][1].type or record.stream_id in streams):
+            yield run
+            run, streams = [], set()
+        run.append(item)
+        streams.add(record.stream_id)
+    if run:
+        yield run
+
+
+def _project_run(connection: Connection, wiring: EventWiring, run: Decoded) -> None:
+    for project in wiring.projections.get(type(run[0][0]), ()):
+        if isinstance(project, BatchProjection):
+            project.many(connection, run)
+        else:
+            for event, record in run:
+                project(connection, event, record)
 
 
 def advance_tracking(connection: Connection, name: str, position: int) -> bool:

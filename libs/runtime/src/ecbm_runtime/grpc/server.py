@@ -148,6 +148,7 @@ def create_server(
     readiness_check: Callable[[], bool],
     on_stopping: Callable[[], None] = lambda: None,
     access_policy: auth.AccessPolicy | None = None,
+    reuse_port: bool = False,
 ) -> tuple[ApiServer, int]:
     """Build and bind (not start) the api server; returns it and the bound port.
 
@@ -156,7 +157,8 @@ def create_server(
     replaces that only for the runtime's own tests, whose services have no proto.
     Health starts NOT_SERVING for ``""`` and each service, turns SERVING once
     ``readiness_check`` returns true after ``start()``, and follows it from then on.
-    ``stop`` calls ``on_stopping`` before the grace period.
+    ``stop`` calls ``on_stopping`` before the grace period. ``reuse_port``: bind with
+    SO_REUSEPORT, for one of several api processes on the port (``api_main``).
     """
     names = [r.service_full_name for r in registrations]
     rate_limits = {}
@@ -167,11 +169,17 @@ def create_server(
     server = grpc.server(
         ThreadPoolExecutor(settings.grpc_max_workers, thread_name_prefix="grpc"),
         interceptors=[
-            ApiInterceptor(access_policy, verifier, INFRASTRUCTURE_SERVICES, rate_limits)
+            ApiInterceptor(
+                access_policy,
+                verifier,
+                INFRASTRUCTURE_SERVICES,
+                rate_limits,
+                log_sample_rate=settings.access_log_sample_rate,
+            )
         ],
-        # Without this a second process could bind the same port and steal half the calls.
+        # Off unless asked: else a second process could bind the port and steal half the calls.
         options=[
-            ("grpc.so_reuseport", 0),
+            ("grpc.so_reuseport", 1 if reuse_port else 0),
             ("grpc.max_receive_message_length", settings.grpc_max_receive_bytes),
         ],
         maximum_concurrent_rpcs=settings.grpc_max_concurrent_rpcs,
@@ -245,11 +253,14 @@ def serve_forever(server: ApiServer, grace_seconds: float = 5.0) -> None:
     _log.info("gRPC server stopped")
 
 
-def create_server_for(settings: ServiceSettings, wiring: ApiWiring) -> tuple[ApiServer, int]:
+def create_server_for(
+    settings: ServiceSettings, wiring: ApiWiring, reuse_port: bool = False
+) -> tuple[ApiServer, int]:
     """``create_server`` with what a service's ``build_api`` returned."""
     return create_server(
         settings,
         registrations=wiring.registrations,
         readiness_check=wiring.readiness_check,
         on_stopping=wiring.on_stopping,
+        reuse_port=reuse_port,
     )

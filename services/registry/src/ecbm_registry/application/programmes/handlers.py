@@ -74,9 +74,10 @@ def register_programme(command: commands.RegisterProgramme, deps: RegistryDepend
         claim = work.claim_request("programme", command.request_id, command)
         if claim.repeated:
             return claim.resource_id
-        # Checked under the store's append lock, as withdraw_organisation counts: a
-        # programme never lands in an organisation withdrawn meanwhile.
-        work.lock_appends()
+        # Checked under the store's append lock, which withdraw_organisation takes
+        # exclusively to count: a programme never lands in an organisation withdrawn
+        # meanwhile. Shared: registrations do not wait for each other.
+        work.lock_appends(exclusive=False)
         organisation = work.views.programmes.organisation(command.organisation_id)
         if organisation is None:
             raise OrganisationNotFound(command.organisation_id)
