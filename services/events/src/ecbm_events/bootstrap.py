@@ -86,7 +86,10 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
     engine = make_engine(settings.effective_database_url())
-    publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
+    relay = OutboxRelay(
+        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts
+    )
+    publisher = BackgroundPublisher(relay)
     app = bootstrap(_own(settings), engine, after_commit=publisher.after_commit)
     full_name = events_pb2.DESCRIPTOR.services_by_name["EventsService"].full_name
     add = events_pb2_grpc.add_EventsServiceServicer_to_server

@@ -32,10 +32,11 @@ class NotifySettings(ServiceSettings):
     sse_max_streams: int = 1000
     # A browser that reads nothing for this long (a full send buffer) is cut off.
     sse_send_timeout_seconds: float = 30.0
-    # Rate limits of the public endpoints, per api process (docs/notify-newsletter.md): a
-    # token bucket per key, `burst` calls at once, then `per_minute`. JSON in the environment:
-    # ECBM_NOTIFY_SUBSCRIBE_PER_CLIENT='{"burst": 10, "per_minute": 2}'; per_minute 0: off.
-    subscribe_per_client: Rate = Rate(burst=10, per_minute=2)
+    # Rate limits of the public endpoints whose key is not just the client (per client, each
+    # RPC's proto declares its own: docs/roles.md), per api process
+    # (docs/notify-newsletter.md): a token bucket per key, `burst` calls at once, then
+    # `per_minute`. JSON in the environment:
+    # ECBM_NOTIFY_LINKS_PER_CLIENT='{"burst": 30, "per_minute": 30}'; per_minute 0: off.
     subscribe_per_address: Rate = Rate(burst=3, per_minute=1 / 30)  # then 2 an hour
     links_per_client: Rate = Rate(burst=30, per_minute=30)
     # How often the api tails the event store for changes to push to watchers.

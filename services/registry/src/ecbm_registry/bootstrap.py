@@ -154,7 +154,10 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     ]
     registry_settings = _registry_settings(settings)
     engine = make_engine(settings.effective_database_url())
-    publisher = BackgroundPublisher(OutboxRelay(engine, settings.amqp_url, settings.service_name))
+    relay = OutboxRelay(
+        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts
+    )
+    publisher = BackgroundPublisher(relay)
     registry = bootstrap(registry_settings, engine=engine, after_commit=publisher.after_commit)
     return ApiWiring(
         registrations=[module.registration(registry.bus) for module in servicer_modules],

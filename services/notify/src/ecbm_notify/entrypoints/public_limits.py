@@ -11,8 +11,7 @@ from ecbm_runtime.ratelimit import RateLimiter
 
 @dataclass(frozen=True)
 class PublicLimits:
-    # Subscribe: per client address, and per e-mail address asked for.
-    subscribe_per_client: RateLimiter
+    # Subscribe per e-mail address asked for (per client: its proto's declared limit).
     subscribe_per_address: RateLimiter
     # ConfirmSubscription, /unsubscribe and /newsletter/confirm: per client address.
     links_per_client: RateLimiter
@@ -20,7 +19,6 @@ class PublicLimits:
     @classmethod
     def from_settings(cls, settings: NotifySettings) -> PublicLimits:
         return cls(
-            subscribe_per_client=RateLimiter("subscribe per client", settings.subscribe_per_client),
             subscribe_per_address=RateLimiter(
                 "subscribe per address", settings.subscribe_per_address
             ),
