@@ -15,17 +15,16 @@ from typing import Any
 
 import grpc
 import pytest
-from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import MethodDescriptor
 from google.protobuf.message_factory import GetMessageClass
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+from served_api import served_api
 
 from ecbm_runtime import auth
 from ecbm_runtime.grpc.access import declared_access, method_path
-from ecbm_runtime.migrations import upgrade
-from ecbm_runtime.service import load_service, load_services
-from ecbm_runtime.testing import api_in_process, bearer
+from ecbm_runtime.service import load_services
+from ecbm_runtime.testing import bearer
 
 CALLERS: dict[str, tuple[tuple[str, str], ...]] = {
     "anonymous": (),
@@ -86,23 +85,8 @@ def _call(channel: grpc.Channel, method: MethodDescriptor, metadata: Any) -> grp
 def served(request: pytest.FixtureRequest, tmp_path: Path, isolated_amqp_url: str) -> Iterator[
     tuple[grpc.Channel, list[MethodDescriptor]]
 ]:  # fmt: skip
-    definition = load_service(request.param)
-    database_url = f"sqlite:///{tmp_path / 'service.db'}"
-    upgrade(definition.migrations, database_url)
-    ports = {"grpc_port": 0}
-    if "http_port" in definition.settings_class.model_fields:  # notify's web inbox
-        ports["http_port"] = 0
-    settings = definition.load_settings(
-        database_url=database_url, amqp_url=isolated_amqp_url, **ports
-    )
-    with api_in_process(definition, settings) as (channel, _server, wiring):
-        pool = descriptor_pool.Default()
-        methods = [
-            method
-            for registration in wiring.registrations
-            for method in pool.FindServiceByName(registration.service_full_name).methods
-        ]
-        yield channel, methods
+    with served_api(request.param, tmp_path, isolated_amqp_url) as api:
+        yield api
 
 
 def test_every_method_admits_exactly_the_declared_roles(

@@ -15,17 +15,16 @@ from typing import Any
 
 import grpc
 import pytest
-from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from served_api import served_api
 
 from ecbm_runtime.grpc.access import method_path
-from ecbm_runtime.migrations import upgrade
-from ecbm_runtime.service import load_service, load_services
-from ecbm_runtime.testing import api_in_process, bearer
+from ecbm_runtime.service import load_services
+from ecbm_runtime.testing import bearer
 
 ADMIN = bearer("admin", subject="fuzzer")
 EXAMPLES_PER_METHOD = 12
@@ -148,25 +147,10 @@ def _code(
 def served(request: pytest.FixtureRequest, tmp_path: Path, isolated_amqp_url: str) -> Iterator[
     tuple[grpc.Channel, list[MethodDescriptor]]
 ]:  # fmt: skip
-    definition = load_service(request.param)
-    database_url = f"sqlite:///{tmp_path / 'service.db'}"
-    upgrade(definition.migrations, database_url)
-    overrides: dict[str, Any] = {"grpc_port": 0, "grpc_max_receive_bytes": RECEIVE_LIMIT}
-    if "http_port" in definition.settings_class.model_fields:  # notify's web inbox
-        overrides["http_port"] = 0
-    service_settings = definition.load_settings(
-        database_url=database_url, amqp_url=isolated_amqp_url, **overrides
-    )
-    with api_in_process(definition, service_settings) as (channel, _server, wiring):
-        pool = descriptor_pool.Default()
-        yield (
-            channel,
-            [
-                method
-                for registration in wiring.registrations
-                for method in pool.FindServiceByName(registration.service_full_name).methods
-            ],
-        )
+    with served_api(
+        request.param, tmp_path, isolated_amqp_url, grpc_max_receive_bytes=RECEIVE_LIMIT
+    ) as api:
+        yield api
 
 
 def test_no_request_ends_in_unknown_or_internal(
