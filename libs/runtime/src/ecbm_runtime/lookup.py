@@ -5,6 +5,10 @@ prepared statement: SQLAlchemy's per-call work (cache key, parameter processing,
 ``CursorResult`` and ``RowMapping`` machinery) was most of a GetProgramme's handler time,
 and psycopg already returns JSON, arrays and aware timestamps as Python values. Elsewhere
 (SQLite, whose driver returns JSON as text) it runs through SQLAlchemy as before.
+
+A driver error is raised as SQLAlchemy would raise it (``OperationalError`` for a lost
+server, with the connection invalidated), so callers and the gRPC error mapping see one
+kind of database error whichever path ran.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import psycopg
 from psycopg.rows import dict_row
 from sqlalchemy import Connection, Select
+from sqlalchemy import exc as sa_exc
 
 
 class RowLookup:
@@ -32,7 +38,27 @@ class RowLookup:
             self._postgresql = str(self._statement.compile(dialect=connection.dialect))
         driver = connection.connection.driver_connection
         assert driver is not None
-        with driver.cursor(row_factory=dict_row) as cursor:
-            cursor.execute(self._postgresql, params, prepare=True)  # type: ignore[arg-type]
-            found: dict[str, Any] | None = cursor.fetchone()
+        try:
+            with driver.cursor(row_factory=dict_row) as cursor:
+                cursor.execute(self._postgresql, params, prepare=True)  # type: ignore[arg-type]
+                found: dict[str, Any] | None = cursor.fetchone()
+        except psycopg.Error as error:
+            raise self._as_sqlalchemy_error(connection, driver, error, params) from error
         return found
+
+    def _as_sqlalchemy_error(
+        self,
+        connection: Connection,
+        driver: psycopg.Connection[Any],
+        error: psycopg.Error,
+        params: Mapping[str, Any],
+    ) -> sa_exc.DBAPIError:
+        """``error`` wrapped as SQLAlchemy wraps driver errors; a broken connection is
+        invalidated so the pool never hands it out again."""
+        lost = driver.broken or driver.closed
+        if lost:
+            connection.invalidate(error)
+        return sa_exc.DBAPIError.instance(
+            self._postgresql, dict(params), error, psycopg.Error, hide_parameters=True,
+            connection_invalidated=lost, dialect=connection.dialect,
+        )  # fmt: skip

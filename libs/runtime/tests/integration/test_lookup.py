@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     select,
 )
+from sqlalchemy.exc import OperationalError
 
 from ecbm_runtime.db import make_engine, read_only_connection
 from ecbm_runtime.lookup import RowLookup
@@ -71,3 +72,24 @@ def test_a_lookup_in_a_transaction_sees_its_own_uncommitted_rows(engine: Engine)
 
     assert row is not None and row["size"] is None and row["tags"] == []
     assert gone is None
+
+
+def test_a_lookup_on_a_connection_the_server_ended_raises_sqlalchemys_error(
+    postgres_url: str,
+) -> None:
+    """The gRPC mapping turns SQLAlchemy's OperationalError into UNAVAILABLE; a raw driver
+    error would reach callers as INTERNAL (seen while PostgreSQL restarted under load)."""
+    engine = make_engine(postgres_url)
+    tables.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(things.insert().values(id="a", size=1, tags=[], made=MADE))
+    with engine.connect() as victim, engine.connect() as killer:
+        pid = victim.exec_driver_sql("select pg_backend_pid()").scalar_one()
+        killer.exec_driver_sql(f"select pg_terminate_backend({pid})")
+        with pytest.raises(OperationalError) as raised:
+            BY_ID.first(victim, id="a")
+        assert raised.value.connection_invalidated
+        assert victim.invalidated
+    with read_only_connection(engine) as connection:  # the pool hands out a live one
+        assert BY_ID.first(connection, id="a") is not None
+    engine.dispose()
