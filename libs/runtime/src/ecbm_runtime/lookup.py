@@ -52,7 +52,7 @@ class RowLookup:
         driver: psycopg.Connection[Any],
         error: psycopg.Error,
         params: Mapping[str, Any],
-    ) -> sa_exc.DBAPIError:
+    ) -> sa_exc.StatementError:
         """``error`` wrapped as SQLAlchemy wraps driver errors; a broken connection is
         invalidated so the pool never hands it out again."""
         lost = driver.broken or driver.closed
