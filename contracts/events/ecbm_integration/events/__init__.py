@@ -1,7 +1,8 @@
 """Integration events published by the events service (exchange ``events.events``).
 
 Notify turns them into mail and inbox items. Matching learns a Meet & Match's
-participants from ``RegistrationConfirmed`` (``kind`` ``meet_and_match``) and its slots from
+participants from ``RegistrationConfirmed`` and ``RegistrationCancelled`` (``kind``
+``meet_and_match``) and its slots from
 ``EventPublished``: matching pulls, the events service never calls matching.
 """
 
@@ -16,6 +17,7 @@ from ecbm_integration.events.registrations import (
     CertificateIssued,
     ParticipationMode,
     PlaceOffered,
+    RegistrationCancelled,
     RegistrationConfirmed,
     RegistrationWaitlisted,
     ReminderDue,
@@ -30,6 +32,7 @@ __all__ = [
     "EventsServiceEvent",
     "ParticipationMode",
     "PlaceOffered",
+    "RegistrationCancelled",
     "RegistrationConfirmed",
     "RegistrationWaitlisted",
     "ReminderDue",

@@ -32,6 +32,19 @@ class RegistrationConfirmed(EventsServiceEvent):
     occurred_at: OccurredAt = Field(description="When the place was confirmed.")
 
 
+class RegistrationCancelled(EventsServiceEvent):
+    """A registration was cancelled (by the registrant or an organiser): the place is free.
+
+    Matching drops the person from a Meet & Match's participants and schedule.
+    """
+
+    registration_id: ResourceId = Field(description="Id of the registration.")
+    event_id: ResourceId = Field(description="Id of the event: events/{event_id}.")
+    person_id: ResourceId = Field(description="Id of the registrant: people/{person_id}.")
+    kind: EventKind = Field(description="Kind of the event.", examples=["meet_and_match"])
+    occurred_at: OccurredAt = Field(description="When it was cancelled.")
+
+
 class RegistrationWaitlisted(EventsServiceEvent):
     """A registration joined the waiting list: the event is full for its mode."""
 
