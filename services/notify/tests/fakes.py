@@ -182,14 +182,17 @@ class FakeInbox:
     def unread_counts(self, recipient_ids: Iterable[str]) -> dict[str, int]:
         return {r: len(self.unread_ids(r)) for r in recipient_ids}
 
-    def store_position(self) -> int:
-        return max((e.position for e in self.records.events), default=0)
+    def newest_positions(self, recipient_id: str) -> set[int]:
+        return {v.created_position for v in self._views() if v.recipient_id == recipient_id}
 
-    def created_after(self, recipient_id: str, position: int) -> list[NotificationView]:
+    def created_since(
+        self, recipient_id: str, position: int
+    ) -> tuple[list[NotificationView], bool]:
         views = self._views()
-        return [
+        mine = [
             v for v in views if v.recipient_id == recipient_id and v.created_position > position
         ]
+        return mine, True
 
     def recipient_by_email(self, email: str) -> RecipientView | None:
         found = self.tables.recipient_by_email(email)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import insert
 from tests.fakes import contact_recipient, member, verify_address
 
+from ecbm_notify.adapters.inbox.views import InboxViews
+from ecbm_notify.adapters.read_models import notifications
 from ecbm_notify.application.inbox.commands import MarkAllRead, MarkRead
 from ecbm_notify.application.inbox.queries import GetNotification, ListNotifications, UnreadCount
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.notification import NotificationNotFound
 from ecbm_runtime.auth import Principal, acting_as
 from ecbm_runtime.errors import PermissionDenied
+from ecbm_runtime.eventstore import NewEvent, StreamAppend, store_for
 
 CONTACT = "an.peeters@example.org"  # conftest's RegistryEvents notify them
 # The contact's inbox is open to a person who verified the contact's address.
@@ -129,3 +134,42 @@ class TestUnreadCount:
     def test_a_member_cannot_count_another_persons_inbox(self, notify: Notify) -> None:
         with pytest.raises(PermissionDenied):  # not even with the contact's address in the token
             handle(notify, UnreadCount(recipient_id=contact_recipient(notify)), STRANGER)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_resume_finds_a_notification_committed_later_under_a_lower_position(
+    notify: Notify,
+) -> None:
+    """Positions are not commit order on PostgreSQL: transaction B takes position p, A then
+    takes p + 1 and commits first. A browser that saw A's notification (its last event id)
+    and reconnects must still get B's; reading "position > A's" would skip it forever."""
+
+    def create(connection: Any, notification_id: str) -> int:
+        append = StreamAppend(
+            f"notification-{notification_id}", 0, [NewEvent("NotificationCreated", {})]
+        )
+        [[stored]] = store_for(connection).append_streams([append])
+        connection.execute(
+            insert(notifications).values(
+                id=notification_id, created_position=stored.position, recipient_id="r1",
+                topic="programmes", title=notification_id, body="", link="",
+                source_event_type="Test", read=False, create_time=datetime.now(UTC),
+            )
+        )  # fmt: skip
+        return stored.position
+
+    with notify.engine.connect() as a, notify.engine.connect() as b:
+        a.begin()
+        a.exec_driver_sql("SELECT pg_current_xact_id()")  # A's transaction id comes first
+        b.begin()
+        b_position = create(b, "from-b")
+        a_position = create(a, "from-a")
+        a.commit()
+        b.commit()
+    assert b_position < a_position
+
+    with notify.engine.connect() as connection:
+        resumed, complete = InboxViews(connection).created_since("r1", a_position)
+
+    assert [view.id for view in resumed] == ["from-b"]
+    assert complete

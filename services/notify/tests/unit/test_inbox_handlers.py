@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from tests.fakes import InMemoryNotify, Recipient, in_memory_notify
 
+from ecbm_notify.adapters.live import InboxUpdate
 from ecbm_notify.application.inbox import commands, queries
 from ecbm_notify.domain.notification import Notification, NotificationCreated, NotificationNotFound
 from ecbm_runtime.auth import Principal, acting_as
@@ -98,3 +99,27 @@ def test_watch_starts_with_the_count_then_what_was_missed(notify: InMemoryNotify
     assert (first.change, first.unread_count) == ("unread_count", 2)
     assert (missed.change, missed.notification.title) == ("created", "two")
     assert notify.deps.fanout.watcher_count() == 0
+
+
+def test_watch_passes_on_a_change_it_lacks_even_below_the_store_position_on_subscribing(
+    notify: InMemoryNotify,
+) -> None:
+    """Positions are not commit order on PostgreSQL: a notification committed after the
+    watcher subscribed may carry a position below the store's newest one at that moment.
+    Only the notifications the watcher already has (counted on subscribing) are not sent
+    again when the tailer, still behind, reaches them."""
+    one, _ = notified(notify, "one", "two")
+    notify.handle(commands.MarkRead(recipient_id=INBOX, notification_id=one))
+    positions = sorted(e.position for e in notify.records.events)
+    watch = notify.handle(queries.WatchInbox(recipient_id=INBOX))
+    count = watch.next(0.01)
+    again = InboxUpdate("created", 1, position=positions[1])  # "two": the tailer was behind
+    late = InboxUpdate("created", 2, position=positions[2])  # committed after subscribing
+
+    notify.deps.fanout.publish(INBOX, again)
+    notify.deps.fanout.publish(INBOX, late)
+    received = watch.next(0.5)
+    watch.close()
+
+    assert (count.change, count.unread_count) == ("unread_count", 1)
+    assert received == late

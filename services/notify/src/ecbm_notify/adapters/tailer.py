@@ -1,10 +1,12 @@
 """Tails notify's event store and turns notification events into live inbox updates.
 
 Notifications are created by the worker process; watchers are connected to the api
-process. One thread per api process polls ``events`` by position (an index range scan
-that returns nothing most of the time) every ``interval`` seconds, whatever the number of
-watchers, and publishes to the `Fanout`. Positions become visible in commit order (the
-store's append lock), so tailing by position misses nothing. Polling works the same on
+process. One thread per api process polls ``events`` in commit order (the store's
+``read_all``: an index range scan that returns nothing most of the time) every
+``interval`` seconds, whatever the number of watchers, and publishes to the `Fanout`.
+On PostgreSQL commit order is not position order, so the tailer's cursor, a watcher's
+resume (``InboxViews.created_since``) and its "already have it" rule never compare
+positions as numbers. Polling works the same on
 SQLite and PostgreSQL; at 25 ms it adds ~13 ms on average, well inside the 100 ms budget,
 so PostgreSQL LISTEN/NOTIFY (a trigger on the store and a dedicated connection) is not
 worth its extra moving parts yet.

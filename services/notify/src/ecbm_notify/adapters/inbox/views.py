@@ -52,6 +52,10 @@ def _notification(row: object) -> NotificationView:
     return NotificationView(**values)
 
 
+# A resume further back than this many store events answers "list again" instead.
+RESUME_SCAN_LIMIT = 2000
+
+
 class InboxViews:
     """The web inbox's read model and its recipients, on one connection."""
 
@@ -106,24 +110,32 @@ class InboxViews:
         counts.update({row[0]: int(row[1]) for row in self.connection.execute(query)})
         return counts
 
-    def store_position(self) -> int:
-        """The position of the newest event in notify's store (0 when empty)."""
-        return store_for(self.connection).max_position()
-
-    def created_after(
-        self, recipient_id: str, position: int, limit: int = 100
-    ) -> list[NotificationView]:
-        """The recipient's notifications created after ``position``, oldest first (SSE resume)."""
+    def newest_positions(self, recipient_id: str, limit: int = 100) -> set[int]:
+        """Positions of the recipient's newest notifications: those a watcher subscribing
+        now already counts, and the store tailer may not have reached yet."""
         query = (
-            select(notifications)
-            .where(
-                notifications.c.recipient_id == recipient_id,
-                notifications.c.created_position > position,
-            )
-            .order_by(notifications.c.created_position)
+            select(notifications.c.created_position)
+            .where(notifications.c.recipient_id == recipient_id)
+            .order_by(notifications.c.created_position.desc())
             .limit(limit)
         )
-        return [_notification(row) for row in self.connection.execute(query).mappings()]
+        return set(self.connection.execute(query).scalars())
+
+    def created_since(
+        self, recipient_id: str, position: int, scan_limit: int = RESUME_SCAN_LIMIT
+    ) -> tuple[list[NotificationView], bool]:
+        """The recipient's notifications created after the event at ``position``, in commit
+        order (SSE resume), and whether that is all of them.
+
+        Read from the store in commit order, as the tailer read them: a notification whose
+        transaction committed after the one at ``position`` but took a lower position is
+        found too. More than ``scan_limit`` events since then: not all (list again).
+        """
+        records = store_for(self.connection).read_all(position, limit=scan_limit)
+        created = [r.entity_id for r in records if r.type == "NotificationCreated"]
+        found = self.notifications_by_id(created)
+        mine = [found[i] for i in created if i in found and found[i].recipient_id == recipient_id]
+        return mine, len(records) < scan_limit
 
     def recipient_by_email(self, email: str) -> RecipientView | None:
         """A recipient whose address (verified or waiting) this is; people before contacts.

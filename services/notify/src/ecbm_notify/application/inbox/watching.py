@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 
 from ecbm_notify.adapters.live import Fanout, InboxUpdate, Subscription, SubscriptionClosed
 from ecbm_notify.application.dependencies import NotifyDependencies
@@ -14,16 +14,20 @@ from ecbm_notify.application.inbox.handlers import check_owner
 class Watch:
     """One watcher's changes; `close` (or the fan-out closing) ends it.
 
-    Changes from store positions up to ``since`` were already in the first messages (the
-    count, the listed inbox), so they are skipped: the tailer may still be behind them.
+    The tailer may still be behind notifications the watcher already has (counted when it
+    subscribed, or sent in the backlog of a resume); those are not sent again as
+    "created". They are named by position, not skipped as "at or before the position read
+    when subscribing": positions are not commit order on PostgreSQL, and that rule would
+    drop a notification committed later under a lower position.
     """
 
     def __init__(
         self, fanout: Fanout, subscription: Subscription, first: Sequence[InboxUpdate],
-        since: int,
+        already_sent: Set[int],
     ) -> None:  # fmt: skip
         self._fanout, self._subscription = fanout, subscription
-        self._first, self._since = list(first), since
+        self._first = list(first)
+        self._sent = already_sent | {u.position for u in first if u.change == "created"}
 
     def next(self, timeout: float) -> InboxUpdate | None:
         """The next change, or None after ``timeout``; raises `SubscriptionClosed` at the end."""
@@ -32,7 +36,7 @@ class Watch:
         deadline = time.monotonic() + timeout
         while True:
             update = self._subscription.next(max(0.0, deadline - time.monotonic()))
-            if update is None or update.position > self._since or update.change == "resync":
+            if update is None or update.change != "created" or update.position not in self._sent:
                 return update
 
     def on_change(self, listener: Callable[[], None]) -> None:
@@ -55,24 +59,26 @@ class Watch:
 
 
 def watch_inbox(query: queries.WatchInbox, deps: NotifyDependencies) -> Watch:
-    """Subscribe, then note the store position, then count: nothing committed in between
-    is lost (at worst a change already counted is also sent; counts are absolute)."""
+    """Subscribe, then count and read the backlog: nothing committed in between is lost
+    (at worst a change already counted is also sent; counts are absolute)."""
     fanout = deps.fanout
     with deps.read() as views:
         recipient_id = check_owner(views, query.recipient_id)
     subscription = fanout.subscribe(recipient_id)
     try:
         with deps.read() as views:
-            since = views.inbox.store_position()
             count = views.inbox.unread_counts([recipient_id])[recipient_id]
-            missed = (
-                views.inbox.created_after(recipient_id, query.after_position)
+            known = views.inbox.newest_positions(recipient_id)
+            missed, complete = (
+                views.inbox.created_since(recipient_id, query.after_position)
                 if query.after_position
-                else []
+                else ([], True)
             )
     except BaseException:
         fanout.unsubscribe(subscription)
         raise
+    if not complete:  # too far behind to replay: the watcher lists the inbox again
+        return Watch(fanout, subscription, [InboxUpdate("resync", count)], known)
     first = [InboxUpdate("unread_count", count)]
     first += [InboxUpdate("created", count, view, view.created_position) for view in missed]
-    return Watch(fanout, subscription, first, since)
+    return Watch(fanout, subscription, first, known)
