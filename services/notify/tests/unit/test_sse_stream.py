@@ -10,7 +10,7 @@ from ecbm_notify.entrypoints import sse
 
 
 def watching(fanout: Fanout) -> Watch:
-    return Watch(fanout, fanout.subscribe("ann"), [InboxUpdate("unread_count", 2)], since=0)
+    return Watch(fanout, fanout.subscribe("ann"), [InboxUpdate("unread_count", 2)], set())
 
 
 async def collect(fanout: Fanout, heartbeat: float, until: bytes) -> bytes:
