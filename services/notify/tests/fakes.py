@@ -54,7 +54,7 @@ from ecbm_runtime.in_memory import InMemoryRecords, fixed_views, in_memory_units
 from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.messagebus import MessageBus
 
-KEY = b"unit-test-link-key"
+KEY = b"unit-test-link-key-of-32-bytes!!"
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)  # a Monday
 WIRING = NOTIFY.event_wiring("notify")
 A = TypeVar("A", bound=Aggregate)

@@ -113,8 +113,8 @@ def test_a_forged_or_expired_token_gets_a_400_page_and_changes_nothing(
         "jwt key": unsubscribe.issue(
             jwt_key, contact_recipient(notify), "registry", now, timedelta(days=1)
         ),
-        "expired": unsubscribe.sign(
-            key, contact_recipient(notify), "registry", now - timedelta(seconds=1)
+        "expired": unsubscribe.issue(
+            key, contact_recipient(notify), "registry", now, timedelta(seconds=-1)
         ),
         "tampered": unsubscribe.issue(
             key, contact_recipient(notify), "registry", now, timedelta(days=1)

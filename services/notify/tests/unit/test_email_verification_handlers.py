@@ -165,7 +165,7 @@ class TestLinks:
     def test_a_forged_or_other_purpose_link_is_refused(self, notify: InMemoryNotify) -> None:
         deliver(notify, joined("p1"))
         recipient_id = notify.tables.person("p1").id
-        forged = verification.issue(b"not-notify-key", recipient_id, SHARED, NOW,
+        forged = verification.issue(b"not-notify-key-but-32-bytes-long!", recipient_id, SHARED, NOW,
                                     timedelta(days=3))  # fmt: skip
         unsubscribe_token = unsubscribe.issue(KEY, recipient_id, "registry", NOW,
                                               timedelta(days=3))  # fmt: skip

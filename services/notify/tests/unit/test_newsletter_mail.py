@@ -15,7 +15,8 @@ from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import ContentBlock
 
 RENDERER = TemplateRenderer()
-LINKS = Links("https://ecbm.example", b"key", timedelta(days=60))
+KEY = b"newsletter-unit-test-key-32-bytes"
+LINKS = Links("https://ecbm.example", KEY, timedelta(days=60))
 BLOCKS = (
     ContentBlock(kind="heading", text="Été <2027>"),
     ContentBlock(kind="paragraph", text="Rendez-vous à Gand. " * 30),
@@ -53,7 +54,7 @@ def test_the_link_unsubscribes_this_recipient_from_the_newsletter() -> None:
     now = datetime.now(UTC)
     link = LINKS.unsubscribe_url("r42", now)
     token = link.split("token=")[1]
-    request = unsubscribe.verify(b"key", token, now)
+    request = unsubscribe.verify(KEY, token, now)
     assert (request.recipient_id, request.topic) == ("r42", "newsletter")
 
 
