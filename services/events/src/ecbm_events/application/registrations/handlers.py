@@ -108,7 +108,8 @@ def cancel_registration(command: CancelRegistration, deps: EventsDependencies) -
     with deps.uow() as work:
         work.lock_appends()
         registration = registration_for(work, command)
-        cancel_and_offer(work, deps, registration, command.reason or "cancelled")
+        event = cancel_and_offer(work, deps, registration, command.reason or "cancelled")
+        publish_about(work, registration, integration.cancelled(registration, event, deps.clock()))
         work.commit()
     return ref_of(command)
 
@@ -186,13 +187,15 @@ def _person_calendar(deps: EventsDependencies, person: str) -> CalendarFile:
 
 def cancel_and_offer(
     work: Work, deps: EventsDependencies, registration: Registration, reason: str
-) -> None:
+) -> Event:
+    """Cancel; a place it held goes on to the people waiting. The registration's event."""
     held = registration.holds_place
     event = work.repository(Event).get(registration.event_id)
     taken = work.views.registrations.occupancy(event.id).taken_of(registration.mode)
     registration.cancel(reason)
     if held:
         offer_freed(work, deps, event, registration.mode, taken - 1)
+    return event
 
 
 def offer_freed(work: Work, deps: EventsDependencies, event: Event, mode: Mode, taken: int) -> None:
@@ -202,7 +205,7 @@ def offer_freed(work: Work, deps: EventsDependencies, event: Event, mode: Mode, 
     for waiting_id in work.views.registrations.waiting(event.id, mode, event.places(mode) - taken):
         waiting = work.repository(Registration).get(waiting_id)
         waiting.offer(expires_at)
-        publish_about(work, waiting, integration.place_offered(waiting, expires_at, now))
+        publish_about(work, waiting, integration.place_offered(waiting, event, expires_at, now))
 
 
 def announce(work: Work, registration: Registration, event: Event, now: datetime) -> None:
@@ -210,7 +213,7 @@ def announce(work: Work, registration: Registration, event: Event, now: datetime
     if registration.state is RegistrationState.CONFIRMED:
         publish_about(work, registration, integration.confirmed(registration, event, now))
     elif registration.state is RegistrationState.WAITLISTED:
-        publish_about(work, registration, integration.waitlisted(registration, now))
+        publish_about(work, registration, integration.waitlisted(registration, event, now))
 
 
 def publish_about(work: Work, registration: Registration, message: Any) -> None:
