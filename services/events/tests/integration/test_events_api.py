@@ -128,6 +128,32 @@ def test_a_full_event_without_waiting_list_refuses_with_the_reason(stub: EventsS
     assert failure.violations[0].type == "EventFull"
 
 
+def test_a_full_quota_refuses_naming_it_and_the_event_shows_its_counts(
+    stub: EventsServiceStub,
+) -> None:
+    belgium = pb.Quota(name="Belgium", places=1, countries=["BE"])
+    name = an_event(stub, on_site_places=5, quotas=[belgium])
+
+    def as_belgian(who: tuple[tuple[str, str]]) -> pb.Registration:
+        registration = pb.Registration(mode=pb.PARTICIPATION_MODE_ON_SITE, country="BE")
+        request = pb.RegisterForEventRequest(event=name, registration=registration)
+        return stub.RegisterForEvent(request, metadata=who)
+
+    assert list(as_belgian(ANA).quotas) == ["Belgium"]
+    with pytest.raises(grpc.RpcError) as refused:
+        as_belgian(BEN)
+    assert refused.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    failure = status_detail(refused.value, error_details_pb2.PreconditionFailure)
+    assert failure.violations[0].type == "QuotaFull"
+    assert "quota 'Belgium' is full" in failure.violations[0].description
+    with pytest.raises(grpc.RpcError) as no_country:
+        register(stub, name, BEN)  # a country quota needs the country
+    assert "registration.country" in violations(no_country.value)
+    shown = stub.GetEvent(pb.GetEventRequest(name=name))
+    assert [(q.name, q.places, q.taken) for q in shown.quotas] == [("Belgium", 1, 1)]
+    assert shown.on_site_taken == 1
+
+
 def test_registration_after_close_is_refused(stub: EventsServiceStub) -> None:
     closed = datetime.now(UTC) - timedelta(minutes=1)
     name = an_event(

@@ -58,6 +58,39 @@ class Slot(BaseModel):
     abstract: str = ""
 
 
+class Applicant(BaseModel):
+    """What a registrant says about themselves that quotas are counted by."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ticket_type: str = ""
+    country: str = ""
+    role: str = ""
+
+
+class Quota(BaseModel):
+    """A share of the places (as pretix's quotas): at most ``places`` of the registrations
+    it covers hold a place. An empty filter covers everyone; a registration may fall under
+    several quotas and needs a free place in each (and in its mode)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    places: int
+    mode: Mode | None = None
+    ticket_types: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+    def covers(self, mode: Mode, applicant: Applicant) -> bool:
+        return (
+            self.mode in (None, mode)
+            and (not self.ticket_types or applicant.ticket_type in self.ticket_types)
+            and (not self.countries or applicant.country in self.countries)
+            and (not self.roles or applicant.role in self.roles)
+        )
+
+
 class EventDetails(BaseModel):
     """What an organiser decides about an event; times are UTC."""
 
@@ -77,6 +110,8 @@ class EventDetails(BaseModel):
     registration_closes_at: datetime | None = None
     series: str = ""
     stream_url: str = ""
+    ticket_types: tuple[str, ...] = ()
+    quotas: tuple[Quota, ...] = ()
 
 
 class EventScheduled(DomainEvent):
@@ -125,15 +160,29 @@ class EventFull(RuleViolation):
     """Every place of the mode is taken and the event keeps no waiting list."""
 
 
+class QuotaFull(RuleViolation):
+    """Every place of a quota the registration falls under is taken, and no waiting list."""
+
+
 @dataclass(frozen=True)
 class Occupancy:
     """Places taken and people waiting, per mode, as the registrations' read model counts."""
 
     taken: dict[Mode, int] = field(default_factory=dict)
     waiting: dict[Mode, int] = field(default_factory=dict)
+    quota_taken: dict[str, int] = field(default_factory=dict)
 
     def taken_of(self, mode: Mode) -> int:
         return self.taken.get(mode, 0)
+
+    def quota_taken_of(self, quota: str) -> int:
+        return self.quota_taken.get(quota, 0)
+
+    def moved(self, mode: Mode, quotas: tuple[str, ...], by: int) -> Occupancy:
+        """The occupancy after ``by`` places of ``mode`` under ``quotas`` are taken (or freed)."""
+        taken = {**self.taken, mode: self.taken_of(mode) + by}
+        by_quota = {**self.quota_taken, **{q: self.quota_taken_of(q) + by for q in quotas}}
+        return Occupancy(taken, self.waiting, by_quota)
 
     def waiting_of(self, mode: Mode) -> int:
         return self.waiting.get(mode, 0)
@@ -165,6 +214,7 @@ class Event(Aggregate):
             )
         for index, slot in enumerate(sessions):
             _check_slot(details, sessions[:index], slot, f"event.sessions[{index}]")
+        _check_quotas(details)
         event = cls(id)
         event.record(EventScheduled(details=details, sessions=sessions))
         return event
@@ -179,15 +229,35 @@ class Event(Aggregate):
         self.record(SessionAdded(session=slot))
 
     def places(self, mode: Mode) -> int:
-        d = self.details
-        return d.on_site_places if mode is Mode.ON_SITE else d.online_places
+        return _places(self.details, mode)
 
     @property
     def closes_at(self) -> datetime:
         return self.details.registration_closes_at or self.details.starts_at
 
-    def admit(self, mode: Mode, occupancy: Occupancy, now: datetime) -> Admission:
-        """How a new registration of ``mode`` is admitted now, or why it cannot be."""
+    def quotas_of(self, mode: Mode, applicant: Applicant) -> tuple[str, ...]:
+        """The quotas a registration falls under; its ticket type must be one on offer."""
+        offered = self.details.ticket_types
+        if offered and applicant.ticket_type not in offered:
+            raise InvalidArgument(
+                FieldViolation("registration.ticket_type", f"must be one of {', '.join(offered)}")
+            )
+        covering = [q for q in self.details.quotas if q.mode in (None, mode)]
+        needed = {
+            "country": any(q.countries for q in covering),
+            "role": any(q.roles for q in covering),
+        }
+        for name, is_needed in needed.items():
+            if is_needed and not getattr(applicant, name):
+                raise InvalidArgument(
+                    FieldViolation(f"registration.{name}", "required: this event's quotas count it")
+                )
+        return tuple(q.name for q in covering if q.covers(mode, applicant))
+
+    def admit(
+        self, mode: Mode, quotas: tuple[str, ...], occupancy: Occupancy, now: datetime
+    ) -> Admission:
+        """How a new registration of ``mode`` under ``quotas`` is admitted now, or why not."""
         if not self.published:
             raise RegistrationNotOpen(f"event {self.id!r} is not open for registration yet")
         if now >= self.closes_at:
@@ -197,17 +267,39 @@ class Event(Aggregate):
             raise NoPlacesOfThisMode(f"this event has no {_mode_words(mode)} places")
         if self.details.moderated:
             return Admission.PENDING
-        return self.place_for(mode, occupancy)
+        return self.place_for(mode, quotas, occupancy)
 
-    def place_for(self, mode: Mode, occupancy: Occupancy) -> Admission:
-        """Confirmed while a place of ``mode`` is free; else waitlisted, or EventFull."""
-        if occupancy.taken_of(mode) < self.places(mode):
+    def place_for(self, mode: Mode, quotas: tuple[str, ...], occupancy: Occupancy) -> Admission:
+        """Confirmed while a place of ``mode`` and of each quota is free; else waitlisted,
+        or EventFull / QuotaFull naming what is full."""
+        full = self.full_for(mode, quotas, occupancy)
+        if full is None:
             return Admission.CONFIRMED
         if self.details.waiting_list:
             return Admission.WAITLISTED
+        if isinstance(full, Quota):
+            raise QuotaFull(
+                f"quota {full.name!r} is full: all {full.places} places are taken and this "
+                "event keeps no waiting list"
+            )
         raise EventFull(
             f"all {self.places(mode)} {_mode_words(mode)} places are taken and this event "
             "keeps no waiting list"
+        )
+
+    def full_for(
+        self, mode: Mode, quotas: tuple[str, ...], occupancy: Occupancy
+    ) -> Mode | Quota | None:
+        """What has no place left for a registration of ``mode`` under ``quotas``, if any."""
+        if occupancy.taken_of(mode) >= self.places(mode):
+            return mode
+        return next(
+            (
+                q
+                for q in self.details.quotas
+                if q.name in quotas and occupancy.quota_taken_of(q.name) >= q.places
+            ),
+            None,
         )
 
     def remind(self, reminder: Reminder) -> bool:
@@ -244,6 +336,34 @@ class Event(Aggregate):
 
 def _mode_words(mode: Mode) -> str:
     return "on-site" if mode is Mode.ON_SITE else "online"
+
+
+def _check_quotas(details: EventDetails) -> None:
+    """Quota names are unique; a quota's ticket types and mode are ones the event offers."""
+    seen: set[str] = set()
+    for index, quota in enumerate(details.quotas):
+        field_name = f"event.quotas[{index}]"
+        if quota.name in seen:
+            raise InvalidArgument(FieldViolation(f"{field_name}.name", "must be unique"))
+        seen.add(quota.name)
+        unknown = set(quota.ticket_types) - set(details.ticket_types)
+        if unknown:
+            raise InvalidArgument(
+                FieldViolation(
+                    f"{field_name}.ticket_types",
+                    f"not ticket types of this event: {', '.join(sorted(unknown))}",
+                )
+            )
+        if quota.mode is not None and _places(details, quota.mode) == 0:
+            raise InvalidArgument(
+                FieldViolation(
+                    f"{field_name}.mode", f"this event has no {_mode_words(quota.mode)} places"
+                )
+            )
+
+
+def _places(details: EventDetails, mode: Mode) -> int:
+    return details.on_site_places if mode is Mode.ON_SITE else details.online_places
 
 
 def _check_slot(details: EventDetails, others: tuple[Slot, ...], slot: Slot, field: str) -> None:

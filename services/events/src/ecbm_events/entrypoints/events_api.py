@@ -105,9 +105,15 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
             "event_id": event_id(request.event, "event"),
             "mode": enum_in(events_pb2.ParticipationMode, "PARTICIPATION_MODE_", r.mode),
             "answers": dict(r.answers),
+            "ticket_type": r.ticket_type,
+            "country": r.country,
+            "role": r.role,
             "request_id": request.request_id,
         }
-        renamed = {"mode": "registration.mode", "answers": "registration.answers"}
+        renamed = {
+            field: f"registration.{field}"
+            for field in ("mode", "answers", "ticket_type", "country", "role")
+        }
         return self._registration(self.bus.handle(validated(reg.RegisterForEvent, fields, renamed)))
 
     def GetRegistration(

@@ -24,6 +24,8 @@ event_listings = Table(
     Column("registration_closes_at", DateTime(timezone=True), nullable=True),
     Column("series", String(200), nullable=False),
     Column("stream_url", String(500), nullable=False),
+    Column("ticket_types", JSON, nullable=False, server_default="[]"),
+    Column("quotas", JSON, nullable=False, server_default="[]"),
     Column("state", String(16), nullable=False),
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, exists, func, select
 
 from ecbm_events.adapters.programme.tables import event_listings, event_reminders, event_sessions
-from ecbm_events.domain.event import EventDetails, EventKind, Reminder, Slot
+from ecbm_events.domain.event import EventDetails, EventKind, Quota, Reminder, Slot
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,8 @@ def _view(row: Any, sessions: tuple[Slot, ...]) -> EventView:
         registration_closes_at=aware(closes) if closes else None,
         series=row["series"],
         stream_url=row["stream_url"],
+        ticket_types=tuple(row["ticket_types"]),
+        quotas=tuple(Quota.model_validate(q) for q in row["quotas"]),
     )
     return EventView(
         id=row["id"],

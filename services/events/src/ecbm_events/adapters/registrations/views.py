@@ -1,7 +1,7 @@
 """Reads of the registrations' read model: what a person sees, and the counts that decide.
 
-``occupancy`` and ``waiting`` are read inside a unit of work that holds the store's append
-lock: no other registration can commit between the count and the decision.
+``occupancy`` reads the places counters; a decision taken on counts that changed before
+it commits fails on their check constraint and is taken again (see the projections).
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, and_, case, cast, func, select
+from sqlalchemy import Connection, Select, String, and_, cast, func, select
 
 from ecbm_events.adapters.programme.tables import event_listings
 from ecbm_events.adapters.programme.views import aware
-from ecbm_events.adapters.registrations.tables import registrations
+from ecbm_events.adapters.registrations.tables import event_places, registrations
 from ecbm_events.domain.event import Mode, Occupancy
 from ecbm_events.domain.registration import HOLDS_PLACE, RegistrationState
 
@@ -34,6 +34,10 @@ class RegistrationView:
     mode: Mode
     state: RegistrationState
     answers: dict[str, str]
+    ticket_type: str
+    country: str
+    role: str
+    quotas: tuple[str, ...]
     waitlist_position: int
     offer_expires_at: datetime | None
     reason: str
@@ -86,37 +90,23 @@ class RegistrationViews:
         return CertificateRecord(row[0], row[1], row[2], row[3], aware(row[4]))
 
     def occupancy(self, event_id: str) -> Occupancy:
-        """Places taken and people waiting per mode."""
-        return self.admission(event_id, "")[1]
-
-    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy]:
-        """The person's open registration for the event (if any) and the event's occupancy.
-
-        One statement: it runs while the store's append lock is held, where every round
-        trip lengthens the queue of registrations waiting for it.
-        """
-        mine = case(
-            (
-                and_(registrations.c.person_id == person_id, registrations.c.state.in_(_OPEN)),
-                registrations.c.id,
-            ),
-            else_=None,
-        )
-        query = (
-            select(registrations.c.mode, registrations.c.state, func.count(), func.max(mine))
-            .where(registrations.c.event_id == event_id)
-            .group_by(registrations.c.mode, registrations.c.state)
-        )
+        """Places taken and people waiting per mode, places taken per quota: the counters."""
         taken: dict[Mode, int] = {}
         waiting: dict[Mode, int] = {}
-        existing: str | None = None
-        for mode, state, count, own in self._connection.execute(query):
-            existing = existing or (own if person_id else None)
-            if state in _HOLDING:
-                taken[Mode(mode)] = taken.get(Mode(mode), 0) + count
-            elif state == RegistrationState.WAITLISTED.value:
-                waiting[Mode(mode)] = count
-        return existing, Occupancy(taken, waiting)
+        by_quota: dict[str, int] = {}
+        p = event_places.c
+        query = select(p.pool, p.taken, p.waiting).where(p.event_id == event_id)
+        for pool, held, queued in self._connection.execute(query):
+            kind, _, name = pool.partition(":")
+            if kind == "mode":
+                taken[Mode(name)], waiting[Mode(name)] = held, queued
+            else:
+                by_quota[name] = held
+        return Occupancy(taken, waiting, by_quota)
+
+    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy]:
+        """The person's open registration for the event (if any) and the event's occupancy."""
+        return self.open_registration_of(event_id, person_id), self.occupancy(event_id)
 
     def open_registration_of(self, event_id: str, person_id: str) -> str | None:
         """The person's registration for the event that is not cancelled or declined."""
@@ -128,12 +118,12 @@ class RegistrationViews:
             )
         ).scalar()
 
-    def waiting(self, event_id: str, mode: Mode, limit: int) -> list[str]:
-        """The next ``limit`` people waiting for a place of ``mode``, first come first."""
-        if limit <= 0:
-            return []
+    def waiting(
+        self, event_id: str, mode: Mode, limit: int = 1000
+    ) -> list[tuple[str, tuple[str, ...]]]:
+        """The people waiting for a place of ``mode``, first come first: (id, quotas)."""
         query = (
-            select(registrations.c.id)
+            select(registrations.c.id, registrations.c.quotas)
             .where(
                 registrations.c.event_id == event_id,
                 registrations.c.mode == mode.value,
@@ -142,7 +132,7 @@ class RegistrationViews:
             .order_by(registrations.c.queue_position)
             .limit(limit)
         )
-        return list(self._connection.execute(query).scalars())
+        return [(row.id, tuple(row.quotas)) for row in self._connection.execute(query)]
 
     def holders(self, event_id: str) -> list[tuple[str, str]]:
         """(registration, person) of everyone holding a place, oldest first: who is reminded."""
@@ -220,6 +210,10 @@ class RegistrationViews:
             mode=Mode(row["mode"]),
             state=state,
             answers=dict(row["answers"]),
+            ticket_type=row["ticket_type"],
+            country=row["country"],
+            role=row["role"],
+            quotas=tuple(row["quotas"]),
             waitlist_position=self._position(row) if state is RegistrationState.WAITLISTED else 0,
             offer_expires_at=aware(offer) if offer else None,
             reason=row["reason"],

@@ -8,10 +8,25 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, RequestId, TimeZoneName, Title
-from ecbm_events.domain.event import EventKind
+from ecbm_events.domain.event import EventKind, Mode
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE
 
 Speaker = Annotated[str, StringConstraints(pattern=r"^people/[A-Za-z0-9_-]{1,64}$")]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class QuotaInput(BaseModel):
+    """A quota of places: per ticket type, country (ISO 3166 alpha-2) and/or role."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Label
+    places: int = Field(ge=0, le=100_000)
+    mode: Mode | None = None
+    ticket_types: tuple[Label, ...] = Field(default=(), max_length=20)
+    countries: tuple[Country, ...] = Field(default=(), max_length=60)
+    roles: tuple[Label, ...] = Field(default=(), max_length=20)
 
 
 class SessionInput(BaseModel):
@@ -47,6 +62,8 @@ class CreateEvent(BaseModel):
     series: str = Field(default="", max_length=200)
     stream_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
     sessions: tuple[SessionInput, ...] = Field(default=(), max_length=200)
+    ticket_types: tuple[Label, ...] = Field(default=(), max_length=20)
+    quotas: tuple[QuotaInput, ...] = Field(default=(), max_length=50)
     request_id: RequestId = ""
 
 
