@@ -28,6 +28,7 @@ from ecbm_events.application.registrations.tickets import TicketSigner
 from ecbm_events.bootstrap import AREA
 from ecbm_events.domain.contribution import Contribution
 from ecbm_events.domain.event import Event, EventKind, Mode, Occupancy, Reminder
+from ecbm_events.domain.materials import Material
 from ecbm_events.domain.registration import HOLDS_PLACE, Registration, RegistrationState
 from ecbm_runtime.aggregate import Aggregate
 from ecbm_runtime.context import MessageContext
@@ -105,6 +106,9 @@ class FakeProgramme:
 
 
 class FakeProgrammeReminders(FakeProgramme):
+    def materials(self, event_id: str) -> list[Material]:
+        return list(_streams(self._records, Event)[event_id][0].materials)
+
     def due_reminders(
         self,
         now: datetime,
@@ -212,6 +216,12 @@ class FakeRegistrations:
             for r in self._all()
             if r.answers and events[r.event_id].details.ends_at < ended_before
         ][:limit]
+
+    def holds_place(self, event_id: str, person_id: str) -> bool:
+        return any(
+            r.event_id == event_id and r.person_id == person_id and r.state in HOLDS_PLACE
+            for r in self._all()
+        )
 
     def holders(self, event_id: str) -> list[tuple[str, str]]:
         return [

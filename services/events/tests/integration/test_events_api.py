@@ -311,3 +311,38 @@ def test_a_certificate_is_issued_for_attendance_and_verified_by_anyone(
     with pytest.raises(grpc.RpcError) as unknown:
         stub.VerifyCertificate(pb.VerifyCertificateRequest(verification_code="AAAA-BBBB-CCCC"))
     assert unknown.value.code() is grpc.StatusCode.NOT_FOUND
+
+
+def test_materials_are_published_by_editors_and_seen_only_by_registrants(
+    stub: EventsServiceStub,
+) -> None:
+    name = an_event(stub)
+    register(stub, name, ANA)
+    material = pb.Material(
+        title="Slides", url="https://files.example/slides.pdf", kind=pb.MATERIAL_KIND_SLIDES,
+        file_name="slides.pdf", media_type="application/pdf", size_bytes=48_213,
+    )  # fmt: skip
+    with pytest.raises(grpc.RpcError) as not_editor:
+        stub.PublishMaterial(
+            pb.PublishMaterialRequest(parent=name, material=material), metadata=ANA
+        )
+    assert not_editor.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as plain_http:
+        insecure = pb.Material(title="Slides", url="http://x.example/s", kind=pb.MATERIAL_KIND_LINK)
+        stub.PublishMaterial(
+            pb.PublishMaterialRequest(parent=name, material=insecure), metadata=EDITOR
+        )
+    assert "material.url" in violations(plain_http.value)
+
+    made = stub.PublishMaterial(
+        pb.PublishMaterialRequest(parent=name, material=material), metadata=EDITOR
+    )
+
+    assert made.name.startswith(f"{name}/materials/")
+    seen = stub.ListMaterials(pb.ListMaterialsRequest(parent=name), metadata=ANA).materials
+    assert [(m.title, m.media_type, m.size_bytes) for m in seen] == [
+        ("Slides", "application/pdf", 48_213)
+    ]
+    with pytest.raises(grpc.RpcError) as stranger:
+        stub.ListMaterials(pb.ListMaterialsRequest(parent=name), metadata=BEN)
+    assert stranger.value.code() is grpc.StatusCode.PERMISSION_DENIED

@@ -11,6 +11,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class MaterialKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MATERIAL_KIND_UNSPECIFIED: _ClassVar[MaterialKind]
+    MATERIAL_KIND_RECORDING: _ClassVar[MaterialKind]
+    MATERIAL_KIND_SLIDES: _ClassVar[MaterialKind]
+    MATERIAL_KIND_DOCUMENT: _ClassVar[MaterialKind]
+    MATERIAL_KIND_LINK: _ClassVar[MaterialKind]
+
 class EventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     EVENT_KIND_UNSPECIFIED: _ClassVar[EventKind]
@@ -58,6 +66,11 @@ class ReviewDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REVIEW_DECISION_ACCEPT: _ClassVar[ReviewDecision]
     REVIEW_DECISION_REJECT: _ClassVar[ReviewDecision]
     REVIEW_DECISION_REQUEST_CHANGES: _ClassVar[ReviewDecision]
+MATERIAL_KIND_UNSPECIFIED: MaterialKind
+MATERIAL_KIND_RECORDING: MaterialKind
+MATERIAL_KIND_SLIDES: MaterialKind
+MATERIAL_KIND_DOCUMENT: MaterialKind
+MATERIAL_KIND_LINK: MaterialKind
 EVENT_KIND_UNSPECIFIED: EventKind
 EVENT_KIND_WEBINAR: EventKind
 EVENT_KIND_SEMINAR: EventKind
@@ -88,6 +101,48 @@ REVIEW_DECISION_UNSPECIFIED: ReviewDecision
 REVIEW_DECISION_ACCEPT: ReviewDecision
 REVIEW_DECISION_REJECT: ReviewDecision
 REVIEW_DECISION_REQUEST_CHANGES: ReviewDecision
+
+class Material(_message.Message):
+    __slots__ = ("name", "title", "url", "kind", "session_id", "file_name", "media_type", "size_bytes", "publish_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    title: str
+    url: str
+    kind: MaterialKind
+    session_id: str
+    file_name: str
+    media_type: str
+    size_bytes: int
+    publish_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., url: _Optional[str] = ..., kind: _Optional[_Union[MaterialKind, str]] = ..., session_id: _Optional[str] = ..., file_name: _Optional[str] = ..., media_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PublishMaterialRequest(_message.Message):
+    __slots__ = ("parent", "material")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    MATERIAL_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    material: Material
+    def __init__(self, parent: _Optional[str] = ..., material: _Optional[_Union[Material, _Mapping]] = ...) -> None: ...
+
+class ListMaterialsRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class ListMaterialsResponse(_message.Message):
+    __slots__ = ("materials",)
+    MATERIALS_FIELD_NUMBER: _ClassVar[int]
+    materials: _containers.RepeatedCompositeFieldContainer[Material]
+    def __init__(self, materials: _Optional[_Iterable[_Union[Material, _Mapping]]] = ...) -> None: ...
 
 class Session(_message.Message):
     __slots__ = ("id", "title", "start_time", "end_time", "room", "online", "speakers", "abstract")

@@ -15,6 +15,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
+from ecbm_events.domain.materials import Material, MaterialPublished
 from ecbm_events.domain.times import shown
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, NotFound, RuleViolation
@@ -202,6 +203,7 @@ class Event(Aggregate):
     sessions: tuple[Slot, ...]
     published: bool
     reminded: frozenset[str]
+    materials: tuple[Material, ...]
 
     @classmethod
     def schedule(cls, id: str, details: EventDetails, sessions: tuple[Slot, ...] = ()) -> Self:
@@ -312,6 +314,16 @@ class Event(Aggregate):
     def session(self, session_id: str) -> Slot | None:
         return next((s for s in self.sessions if s.id == session_id), None)
 
+    def publish_material(self, material: Material) -> None:
+        """A recording or material of the event, or of one of its sessions."""
+        if material.session_id and self.session(material.session_id) is None:
+            raise InvalidArgument(
+                FieldViolation(
+                    "material.session_id", f"this event has no session {material.session_id!r}"
+                )
+            )
+        self.record(MaterialPublished(material=material))
+
     @singledispatchmethod
     def apply(self, event: Any) -> None:
         super().apply(event)
@@ -319,7 +331,11 @@ class Event(Aggregate):
     @apply.register
     def _(self, event: EventScheduled) -> None:
         self.details, self.sessions, self.published = event.details, event.sessions, False
-        self.reminded = frozenset()
+        self.reminded, self.materials = frozenset(), ()
+
+    @apply.register
+    def _(self, event: MaterialPublished) -> None:
+        self.materials = (*self.materials, event.material)
 
     @apply.register
     def _(self, event: EventPublished) -> None:

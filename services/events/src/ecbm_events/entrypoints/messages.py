@@ -12,6 +12,7 @@ from ecbm_events.adapters.registrations.views import RegistrationView
 from ecbm_events.application.programme.handlers import EventWithPlaces
 from ecbm_events.application.registrations.attendance import CertificateFile
 from ecbm_events.domain.event import Mode, Quota
+from ecbm_events.domain.materials import Material
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE, shown
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import timestamp
@@ -211,4 +212,30 @@ def registration_proto(view: RegistrationView) -> events_pb2.Registration:
         version=view.version,
         create_time=timestamp(view.create_time),
         update_time=timestamp(view.update_time),
+    )
+
+
+def material_fields(material: events_pb2.Material) -> dict[str, Any]:
+    return {
+        "title": material.title,
+        "url": material.url,
+        "kind": enum_in(events_pb2.MaterialKind, "MATERIAL_KIND_", material.kind),
+        "session_id": material.session_id,
+        "file_name": material.file_name,
+        "media_type": material.media_type,
+        "size_bytes": material.size_bytes,
+    }
+
+
+def material_proto(event_id: str, material: Material) -> events_pb2.Material:
+    return events_pb2.Material(
+        name=f"events/{event_id}/materials/{material.id}",
+        title=material.title,
+        url=material.url,
+        kind=enum_out(events_pb2.MaterialKind, "MATERIAL_KIND_", material.kind.value),
+        session_id=material.session_id,
+        file_name=material.file_name,
+        media_type=material.media_type,
+        size_bytes=material.size_bytes,
+        publish_time=timestamp(material.published_at),
     )

@@ -118,6 +118,14 @@ class RegistrationViews:
             )
         ).scalar()
 
+    def holds_place(self, event_id: str, person_id: str) -> bool:
+        """Whether the person holds (or held, attending) a place at the event."""
+        r = registrations.c
+        query = select(r.id).where(
+            r.event_id == event_id, r.person_id == person_id, r.state.in_(_HOLDING)
+        )
+        return self._connection.execute(query.limit(1)).first() is not None
+
     def waiting(
         self, event_id: str, mode: Mode, limit: int = 1000
     ) -> list[tuple[str, tuple[str, ...]]]:

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, RequestId, TimeZoneName, Title
 from ecbm_events.domain.event import EventKind, Mode
+from ecbm_events.domain.materials import MaterialKind
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE
 
 Speaker = Annotated[str, StringConstraints(pattern=r"^people/[A-Za-z0-9_-]{1,64}$")]
@@ -86,3 +87,25 @@ class SendDueReminders(BaseModel):
     """Timer: publish the reminders that fell due (each once per event)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MaterialInput(BaseModel):
+    """A recording or material: a link, with the file's metadata when it is a file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Title
+    url: str = Field(min_length=1, max_length=2000, pattern=r"^https://\S+$")
+    kind: MaterialKind
+    session_id: str = Field(default="", max_length=64)
+    file_name: str = Field(default="", max_length=255)
+    media_type: str = Field(default="", max_length=127, pattern=r"^([\w.+-]+/[\w.+-]+)?$")
+    size_bytes: int = Field(default=0, ge=0)
+
+
+class PublishMaterial(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    event_id: EntityId
+    material: MaterialInput
