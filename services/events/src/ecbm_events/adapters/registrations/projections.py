@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Executable, insert, select, update
+from sqlalchemy import Connection, Executable, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecbm_events.adapters.registrations.tables import event_places, registrations
@@ -53,7 +53,7 @@ def project_registration_requested(
     connection: Connection, event: RegistrationRequested, record: StoredEvent
 ) -> None:
     waiting = event.admission is Admission.WAITLISTED
-    row = insert(registrations).values(
+    row = dict(
         id=record.entity_id,
         event_id=event.event_id,
         person_id=event.person_id,
@@ -72,7 +72,7 @@ def project_registration_requested(
         create_time=record.recorded_at,
         update_time=record.recorded_at,
     )
-    _raced_on(connection, row)  # the same person registering twice at once
+    _raced_on(connection, _INSERT, [row])  # the same person registering twice at once
     # The counters last: their row locks are held from here to the commit.
     _count(connection, event.event_id, event.mode, event.quotas, None, event.admission)
 
@@ -163,13 +163,10 @@ def _count(
     if not taken and not waiting:
         return
     pools = [f"mode:{mode.value}", *(f"quota:{q}" for q in quotas)]
-    p = event_places.c
-    change = (
-        update(event_places)
-        .where(p.event_id == event_id, p.pool.in_(pools))
-        .values(taken=p.taken + taken, waiting=p.waiting + waiting)
-    )
-    _raced_on(connection, change)
+    changes = [
+        {"event": event_id, "in_pool": pool, "taking": taken, "queueing": waiting} for pool in pools
+    ]
+    _raced_on(connection, _MOVE, changes)
 
 
 def _holds(state: str | None) -> int:
@@ -180,12 +177,25 @@ def _waits(state: str | None) -> int:
     return int(state == RegistrationState.WAITLISTED.value)
 
 
-def _raced_on(connection: Connection, statement: Executable) -> None:
+def _raced_on(connection: Connection, statement: Executable, rows: list[dict[str, Any]]) -> None:
     """Run ``statement``; a constraint it breaks means another registration came first."""
     try:
-        connection.execute(statement)
+        connection.execute(statement, rows)
     except IntegrityError as error:
         raise AdmissionRaced("another registration took the place first; try again") from error
 
+
+# Built once, as the registering path's reads (see views).
+_INSERT = insert(registrations)
+_MOVE = (
+    update(event_places)
+    .where(
+        event_places.c.event_id == bindparam("event"), event_places.c.pool == bindparam("in_pool")
+    )
+    .values(
+        taken=event_places.c.taken + bindparam("taking"),
+        waiting=event_places.c.waiting + bindparam("queueing"),
+    )
+)
 
 CHANGED_BY = tuple(_CHANGES)
