@@ -27,8 +27,9 @@ from ecbm_events.application.registrations.commands import RegisterForEvent
 from ecbm_events.application.registrations.tickets import TicketSigner
 from ecbm_events.bootstrap import AREA
 from ecbm_events.domain.contribution import Contribution
-from ecbm_events.domain.event import Event, EventKind, Mode, Occupancy, Reminder
+from ecbm_events.domain.event import Event, EventKind, Reminder
 from ecbm_events.domain.materials import Material
+from ecbm_events.domain.places import Mode, Occupancy
 from ecbm_events.domain.registration import HOLDS_PLACE, Registration, RegistrationState
 from ecbm_runtime.aggregate import Aggregate
 from ecbm_runtime.context import MessageContext

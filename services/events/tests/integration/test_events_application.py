@@ -18,7 +18,7 @@ from ecbm_events.application.programme.commands import (
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration
 from ecbm_events.bootstrap import AREA, SERVICE, Events
-from ecbm_events.domain.event import Mode
+from ecbm_events.domain.places import Mode
 from ecbm_integration import registry
 from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.tables import events as store

@@ -14,13 +14,12 @@ from ecbm_events.domain.event import (
     EventDetails,
     EventFull,
     EventKind,
-    Mode,
     NoPlacesOfThisMode,
-    Occupancy,
     RegistrationClosed,
     RegistrationNotOpen,
     Slot,
 )
+from ecbm_events.domain.places import Mode, Occupancy
 from ecbm_runtime.errors import InvalidArgument
 
 START = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)  # 10:00 in Brussels (CEST)

@@ -12,17 +12,8 @@ from hypothesis import strategies as st
 
 from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
 from ecbm_events.application.registrations import commands as reg
-from ecbm_events.domain.event import (
-    Admission,
-    Applicant,
-    Event,
-    EventDetails,
-    EventKind,
-    Mode,
-    Occupancy,
-    Quota,
-    QuotaFull,
-)
+from ecbm_events.domain.event import Admission, Event, EventDetails, EventKind
+from ecbm_events.domain.places import Applicant, Mode, Occupancy, Quota, QuotaFull
 from ecbm_events.domain.registration import HOLDS_PLACE, RegistrationState
 from ecbm_runtime.errors import InvalidArgument
 

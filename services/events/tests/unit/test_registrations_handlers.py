@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration, ListRegistrations
-from ecbm_events.domain.event import EventFull, Mode, RegistrationClosed
+from ecbm_events.domain.event import EventFull, RegistrationClosed
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import (
     HOLDS_PLACE,
     NoPlaceOffered,

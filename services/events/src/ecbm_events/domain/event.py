@@ -1,13 +1,13 @@
 """Events and their timetable; the admission rule that keeps every event from overbooking.
 
-Places are counted per mode (on site, online). The counts come from the registrations'
-read model, read under the store's append lock (see ``application.registrations``), so
-this aggregate's stream stays small: it holds the event, not one entry per registrant.
+Places are counted per mode (on site, online) and per quota (``places``). The counts come
+from the places counters, whose check constraint turns a decision raced by another
+registration into a retry (see ``application.registrations``), so this aggregate's
+stream stays small: it holds the event, not one entry per registrant.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import singledispatchmethod
@@ -16,6 +16,15 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict
 
 from ecbm_events.domain.materials import Material, MaterialPublished
+from ecbm_events.domain.places import (
+    Applicant,
+    Mode,
+    Occupancy,
+    Quota,
+    QuotaFull,
+    check_quotas,
+    mode_words,
+)
 from ecbm_events.domain.times import shown
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, NotFound, RuleViolation
@@ -27,13 +36,6 @@ class EventKind(StrEnum):
     SHORT_COURSE = "short_course"
     SUMMIT = "summit"
     MEET_AND_MATCH = "meet_and_match"
-
-
-class Mode(StrEnum):
-    """How a registrant takes part; places of each mode are counted apart."""
-
-    ON_SITE = "on_site"
-    ONLINE = "online"
 
 
 class Admission(StrEnum):
@@ -57,39 +59,6 @@ class Slot(BaseModel):
     online: bool = False
     speakers: tuple[str, ...] = ()
     abstract: str = ""
-
-
-class Applicant(BaseModel):
-    """What a registrant says about themselves that quotas are counted by."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    ticket_type: str = ""
-    country: str = ""
-    role: str = ""
-
-
-class Quota(BaseModel):
-    """A share of the places (as pretix's quotas): at most ``places`` of the registrations
-    it covers hold a place. An empty filter covers everyone; a registration may fall under
-    several quotas and needs a free place in each (and in its mode)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    places: int
-    mode: Mode | None = None
-    ticket_types: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ()
-
-    def covers(self, mode: Mode, applicant: Applicant) -> bool:
-        return (
-            self.mode in (None, mode)
-            and (not self.ticket_types or applicant.ticket_type in self.ticket_types)
-            and (not self.countries or applicant.country in self.countries)
-            and (not self.roles or applicant.role in self.roles)
-        )
 
 
 class EventDetails(BaseModel):
@@ -161,34 +130,6 @@ class EventFull(RuleViolation):
     """Every place of the mode is taken and the event keeps no waiting list."""
 
 
-class QuotaFull(RuleViolation):
-    """Every place of a quota the registration falls under is taken, and no waiting list."""
-
-
-@dataclass(frozen=True)
-class Occupancy:
-    """Places taken and people waiting, per mode, as the registrations' read model counts."""
-
-    taken: dict[Mode, int] = field(default_factory=dict)
-    waiting: dict[Mode, int] = field(default_factory=dict)
-    quota_taken: dict[str, int] = field(default_factory=dict)
-
-    def taken_of(self, mode: Mode) -> int:
-        return self.taken.get(mode, 0)
-
-    def quota_taken_of(self, quota: str) -> int:
-        return self.quota_taken.get(quota, 0)
-
-    def moved(self, mode: Mode, quotas: tuple[str, ...], by: int) -> Occupancy:
-        """The occupancy after ``by`` places of ``mode`` under ``quotas`` are taken (or freed)."""
-        taken = {**self.taken, mode: self.taken_of(mode) + by}
-        by_quota = {**self.quota_taken, **{q: self.quota_taken_of(q) + by for q in quotas}}
-        return Occupancy(taken, self.waiting, by_quota)
-
-    def waiting_of(self, mode: Mode) -> int:
-        return self.waiting.get(mode, 0)
-
-
 class Event(Aggregate):
     """An event with its timetable.
 
@@ -216,7 +157,7 @@ class Event(Aggregate):
             )
         for index, slot in enumerate(sessions):
             _check_slot(details, sessions[:index], slot, f"event.sessions[{index}]")
-        _check_quotas(details)
+        check_quotas(details.quotas, details.ticket_types, lambda mode: _places(details, mode))
         event = cls(id)
         event.record(EventScheduled(details=details, sessions=sessions))
         return event
@@ -266,7 +207,7 @@ class Event(Aggregate):
             closed = shown(self.closes_at, self.details.time_zone)
             raise RegistrationClosed(f"registration for this event closed at {closed}")
         if self.places(mode) == 0:
-            raise NoPlacesOfThisMode(f"this event has no {_mode_words(mode)} places")
+            raise NoPlacesOfThisMode(f"this event has no {mode_words(mode)} places")
         if self.details.moderated:
             return Admission.PENDING
         return self.place_for(mode, quotas, occupancy)
@@ -285,7 +226,7 @@ class Event(Aggregate):
                 "event keeps no waiting list"
             )
         raise EventFull(
-            f"all {self.places(mode)} {_mode_words(mode)} places are taken and this event "
+            f"all {self.places(mode)} {mode_words(mode)} places are taken and this event "
             "keeps no waiting list"
         )
 
@@ -348,34 +289,6 @@ class Event(Aggregate):
     @apply.register
     def _(self, event: SessionAdded) -> None:
         self.sessions = tuple(sorted((*self.sessions, event.session), key=lambda s: s.starts_at))
-
-
-def _mode_words(mode: Mode) -> str:
-    return "on-site" if mode is Mode.ON_SITE else "online"
-
-
-def _check_quotas(details: EventDetails) -> None:
-    """Quota names are unique; a quota's ticket types and mode are ones the event offers."""
-    seen: set[str] = set()
-    for index, quota in enumerate(details.quotas):
-        field_name = f"event.quotas[{index}]"
-        if quota.name in seen:
-            raise InvalidArgument(FieldViolation(f"{field_name}.name", "must be unique"))
-        seen.add(quota.name)
-        unknown = set(quota.ticket_types) - set(details.ticket_types)
-        if unknown:
-            raise InvalidArgument(
-                FieldViolation(
-                    f"{field_name}.ticket_types",
-                    f"not ticket types of this event: {', '.join(sorted(unknown))}",
-                )
-            )
-        if quota.mode is not None and _places(details, quota.mode) == 0:
-            raise InvalidArgument(
-                FieldViolation(
-                    f"{field_name}.mode", f"this event has no {_mode_words(quota.mode)} places"
-                )
-            )
 
 
 def _places(details: EventDetails, mode: Mode) -> int:

@@ -12,7 +12,8 @@ from enum import StrEnum
 from functools import singledispatchmethod
 from typing import Any, Literal, Self
 
-from ecbm_events.domain.event import Admission, Applicant, Mode
+from ecbm_events.domain.event import Admission
+from ecbm_events.domain.places import Applicant, Mode
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import Conflict, NotFound, RuleViolation
 

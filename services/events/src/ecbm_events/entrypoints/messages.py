@@ -11,8 +11,8 @@ from ecbm_events.adapters.contributions.views import ContributionView
 from ecbm_events.adapters.registrations.views import RegistrationView
 from ecbm_events.application.programme.handlers import EventWithPlaces
 from ecbm_events.application.registrations.attendance import CertificateFile
-from ecbm_events.domain.event import Mode, Quota
 from ecbm_events.domain.materials import Material
+from ecbm_events.domain.places import Mode, Quota
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE, shown
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import timestamp

@@ -14,8 +14,9 @@ from ecbm_events.adapters.programme.tables import (
     event_reminders,
     event_sessions,
 )
-from ecbm_events.domain.event import EventDetails, EventKind, Quota, Reminder, Slot
+from ecbm_events.domain.event import EventDetails, EventKind, Reminder, Slot
 from ecbm_events.domain.materials import Material
+from ecbm_events.domain.places import Quota
 
 
 @dataclass(frozen=True)

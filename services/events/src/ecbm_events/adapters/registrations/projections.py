@@ -14,7 +14,8 @@ from sqlalchemy import Connection, Executable, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecbm_events.adapters.registrations.tables import event_places, registrations
-from ecbm_events.domain.event import Admission, EventScheduled, Mode
+from ecbm_events.domain.event import Admission, EventScheduled
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import (
     HOLDS_PLACE,
     AdmissionRaced,

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Select, String, and_, bindparam, cast, func, 
 from ecbm_events.adapters.programme.tables import event_listings
 from ecbm_events.adapters.programme.views import aware
 from ecbm_events.adapters.registrations.tables import event_places, registrations
-from ecbm_events.domain.event import Mode, Occupancy
+from ecbm_events.domain.places import Mode, Occupancy
 from ecbm_events.domain.registration import HOLDS_PLACE, RegistrationState
 
 _HOLDING = [state.value for state in HOLDS_PLACE]

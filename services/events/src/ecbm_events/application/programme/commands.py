@@ -8,8 +8,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, RequestId, TimeZoneName, Title
-from ecbm_events.domain.event import EventKind, Mode
+from ecbm_events.domain.event import EventKind
 from ecbm_events.domain.materials import MaterialKind
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE
 
 Speaker = Annotated[str, StringConstraints(pattern=r"^people/[A-Za-z0-9_-]{1,64}$")]

@@ -31,7 +31,8 @@ from ecbm_events.application.registrations.handlers import (
     registration_for,
 )
 from ecbm_events.application.registrations.tickets import InvalidTicket
-from ecbm_events.domain.event import Event, EventNotFound, Mode
+from ecbm_events.domain.event import Event, EventNotFound
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import (
     NotConfirmed,
     Registration,

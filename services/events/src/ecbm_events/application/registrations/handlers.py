@@ -37,7 +37,8 @@ from ecbm_events.application.registrations.queries import (
     GetRegistration,
     ListRegistrations,
 )
-from ecbm_events.domain.event import Applicant, Event, EventNotFound, Mode, Occupancy
+from ecbm_events.domain.event import Event, EventNotFound
+from ecbm_events.domain.places import Applicant, Mode, Occupancy
 from ecbm_events.domain.registration import (
     AdmissionRaced,
     Registration,
