@@ -53,7 +53,8 @@ def inbox_titles(notify: Notify, person_id: str) -> list[str]:
 def test_notify_has_a_queue_on_the_events_exchange_for_each_registration_event() -> None:
     names = {queue.name for queue in handler_queues(SERVICE.worker_class(), max_deliveries=5)}
     for event_type in ("RegistrationConfirmed", "RegistrationWaitlisted", "PlaceOffered",
-                       "RegistrationCancelled", "ReminderDue", "CertificateIssued"):  # fmt: skip
+                       "RegistrationCancelled", "ReminderDue", "CertificateIssued",
+                       "ContributionAccepted"):  # fmt: skip
         assert any(f"evt-events-{event_type}--notify." in name for name in names), event_type
 
 

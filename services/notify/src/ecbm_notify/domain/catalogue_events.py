@@ -95,6 +95,15 @@ def _certificate(event: events.CertificateIssued) -> Message:
     )
 
 
+def _contribution(event: events.ContributionAccepted) -> Message:
+    return Message(
+        title=f"Your contribution {event.title} is accepted",
+        body=f"The editors accepted your contribution {event.title}: it is on the event's "
+        "timetable now.",
+        link=f"events/{event.event_id}/contributions/{event.contribution_id}",
+    )
+
+
 def _person(
     name: str,
     message: Callable[[Any], Message],
@@ -152,6 +161,12 @@ EVENTS_CATALOGUE: dict[type[BaseModel], NotificationType] = {
             "after": "yes",
             "materials": "Recording: https://ecbm.example/r/1",
         },
+    ),
+    events.ContributionAccepted: _person(
+        "contribution_accepted",
+        _contribution,
+        lambda e: {"contribution_title": e.title},
+        {"contribution_title": "Mentoring young carers"},
     ),
     events.CertificateIssued: _person(
         "certificate_issued",
