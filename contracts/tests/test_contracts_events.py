@@ -24,12 +24,16 @@ def aware_datetimes() -> st.SearchStrategy[datetime]:
     return st.datetimes(datetime(1900, 1, 1), datetime(2200, 1, 1), timezones=offsets)
 
 
-def value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+def value_strategy(
+    schema: dict[str, Any], definitions: dict[str, Any] | None = None
+) -> st.SearchStrategy[Any]:
     """Values valid for one JSON Schema property, as pydantic's model_json_schema states it."""
+    definitions = definitions or {}
+    schema = resolved(schema, definitions)
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     if "anyOf" in schema:
-        return st.one_of([value_strategy(option) for option in schema["anyOf"]])
+        return st.one_of([value_strategy(option, definitions) for option in schema["anyOf"]])
     if schema.get("type") == "null":
         return st.none()
     if schema.get("type") == "boolean":
@@ -40,7 +44,7 @@ def value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if schema.get("type") == "integer":
         return st.integers(schema.get("minimum", -(2**31)), schema.get("maximum", 2**31))
     if schema.get("type") == "array":
-        item = value_strategy(schema["items"])
+        item = value_strategy(schema["items"], definitions)
         return st.lists(item, min_size=schema.get("minItems", 0), max_size=5)
     if schema.get("format") == "date-time":
         return aware_datetimes()
@@ -50,6 +54,11 @@ def value_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
             text = st.from_regex(schema["pattern"], fullmatch=True)
             return text.filter(lambda value: low <= len(value) <= high)
         return st.text(min_size=low, max_size=high)
+    if schema.get("type") == "object" and "properties" in schema:  # a nested model
+        properties = schema["properties"].items()
+        return st.fixed_dictionaries(
+            {name: value_strategy(nested, definitions) for name, nested in properties}
+        )
     raise NotImplementedError(f"add a strategy for {schema}")
 
 
@@ -66,7 +75,7 @@ def event_strategy(event: type[IntegrationEvent]) -> st.SearchStrategy[Integrati
     schema = event.model_json_schema()
     definitions = schema.get("$defs", {})
     fields = {
-        name: value_strategy(resolved(property_, definitions))
+        name: value_strategy(property_, definitions)
         for name, property_ in schema["properties"].items()
     }
     return st.fixed_dictionaries(fields).map(event.model_validate)

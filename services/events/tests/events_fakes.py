@@ -27,7 +27,9 @@ from ecbm_events.application.registrations.commands import RegisterForEvent
 from ecbm_events.application.registrations.tickets import TicketSigner
 from ecbm_events.bootstrap import AREA
 from ecbm_events.domain.contribution import Contribution
-from ecbm_events.domain.event import Event, EventKind, Mode, Occupancy, Reminder
+from ecbm_events.domain.event import Event, EventKind, Reminder
+from ecbm_events.domain.materials import Material
+from ecbm_events.domain.places import Mode, Occupancy
 from ecbm_events.domain.registration import HOLDS_PLACE, Registration, RegistrationState
 from ecbm_runtime.aggregate import Aggregate
 from ecbm_runtime.context import MessageContext
@@ -105,6 +107,9 @@ class FakeProgramme:
 
 
 class FakeProgrammeReminders(FakeProgramme):
+    def materials(self, event_id: str) -> list[Material]:
+        return list(_streams(self._records, Event)[event_id][0].materials)
+
     def due_reminders(
         self,
         now: datetime,
@@ -143,6 +148,10 @@ class FakeRegistrations:
                     mode=r.mode,
                     state=r.state,
                     answers=dict(r.answers),
+                    ticket_type=r.applicant.ticket_type,
+                    country=r.applicant.country,
+                    role=r.applicant.role,
+                    quotas=r.quotas,
                     waitlist_position=0,
                     offer_expires_at=r.offer_expires_at,
                     reason=r.reason,
@@ -160,12 +169,15 @@ class FakeRegistrations:
     def occupancy(self, event_id: str) -> Occupancy:
         taken: dict[Mode, int] = {}
         waiting: dict[Mode, int] = {}
+        by_quota: dict[str, int] = {}
         for r in self._all():
             if r.event_id == event_id and r.state in HOLDS_PLACE:
                 taken[r.mode] = taken.get(r.mode, 0) + 1
+                for quota in r.quotas:
+                    by_quota[quota] = by_quota.get(quota, 0) + 1
             elif r.event_id == event_id and r.state is RegistrationState.WAITLISTED:
                 waiting[r.mode] = waiting.get(r.mode, 0) + 1
-        return Occupancy(taken, waiting)
+        return Occupancy(taken, waiting, by_quota)
 
     def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy]:
         return self.open_registration_of(event_id, person_id), self.occupancy(event_id)
@@ -180,13 +192,15 @@ class FakeRegistrations:
             None,
         )
 
-    def waiting(self, event_id: str, mode: Mode, limit: int) -> list[str]:
+    def waiting(
+        self, event_id: str, mode: Mode, limit: int = 1000
+    ) -> list[tuple[str, tuple[str, ...]]]:
         queue = [
-            r.id
+            (r.id, r.quotas)
             for r in self._all()
             if r.event_id == event_id and r.mode is mode and r.state is RegistrationState.WAITLISTED
         ]
-        return queue[: max(limit, 0)]
+        return queue[:limit]
 
     def certificate(self, code: str) -> CertificateRecord | None:
         for id, (r, history) in _streams(self._records, Registration).items():
@@ -203,6 +217,12 @@ class FakeRegistrations:
             for r in self._all()
             if r.answers and events[r.event_id].details.ends_at < ended_before
         ][:limit]
+
+    def holds_place(self, event_id: str, person_id: str) -> bool:
+        return any(
+            r.event_id == event_id and r.person_id == person_id and r.state in HOLDS_PLACE
+            for r in self._all()
+        )
 
     def holders(self, event_id: str) -> list[tuple[str, str]]:
         return [

@@ -15,6 +15,7 @@ from ecbm_integration.events.programme import (
 from ecbm_integration.events.registrations import (
     AttendanceRecorded,
     CertificateIssued,
+    Material,
     ParticipationMode,
     PlaceOffered,
     RegistrationCancelled,
@@ -30,6 +31,7 @@ __all__ = [
     "EventKind",
     "EventPublished",
     "EventsServiceEvent",
+    "Material",
     "ParticipationMode",
     "PlaceOffered",
     "RegistrationCancelled",

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ecbm_integration.events.base import EventsServiceEvent
 from ecbm_integration.events.programme import EventKind
 from ecbm_integration.fields import DisplayName, OccurredAt, ResourceId
 
 ParticipationMode = Literal["on_site", "online"]
+
+
+class Material(BaseModel):
+    """A recording or material published for an event or one of its sessions."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: DisplayName = Field(description="What it is, e.g. 'Recording' or 'Slides'.")
+    url: str = Field(min_length=1, max_length=2000, description="Where to find it.")
+    session_id: str = Field(default="", max_length=64, description="Its session; empty: the event.")
 
 
 class RegistrationConfirmed(EventsServiceEvent):
@@ -42,6 +52,9 @@ class RegistrationCancelled(EventsServiceEvent):
     event_id: ResourceId = Field(description="Id of the event: events/{event_id}.")
     person_id: ResourceId = Field(description="Id of the registrant: people/{person_id}.")
     kind: EventKind = Field(description="Kind of the event.", examples=["meet_and_match"])
+    title: str = Field(
+        default="", max_length=200, description="Title of the event (empty from older producers)."
+    )
     occurred_at: OccurredAt = Field(description="When it was cancelled.")
 
 
@@ -52,6 +65,9 @@ class RegistrationWaitlisted(EventsServiceEvent):
     event_id: ResourceId = Field(description="Id of the event: events/{event_id}.")
     person_id: ResourceId = Field(description="Id of the registrant: people/{person_id}.")
     mode: ParticipationMode = Field(description="On site or online.", examples=["on_site"])
+    title: str = Field(
+        default="", max_length=200, description="Title of the event (empty from older producers)."
+    )
     occurred_at: OccurredAt = Field(description="When it was waitlisted.")
 
 
@@ -63,6 +79,9 @@ class PlaceOffered(EventsServiceEvent):
     person_id: ResourceId = Field(description="Id of the registrant: people/{person_id}.")
     mode: ParticipationMode = Field(description="On site or online.", examples=["on_site"])
     expires_at: OccurredAt = Field(description="Until when the place is held.")
+    title: str = Field(
+        default="", max_length=200, description="Title of the event (empty from older producers)."
+    )
     occurred_at: OccurredAt = Field(description="When the place was offered.")
 
 
@@ -77,6 +96,11 @@ class ReminderDue(EventsServiceEvent):
         description="Which reminder: before the event, or the feedback survey after it."
     )
     starts_at: OccurredAt = Field(description="When the event starts.")
+    materials: list[Material] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Recordings and materials published for the event (the reminder after it).",
+    )
     occurred_at: OccurredAt = Field(description="When the reminder fell due.")
 
 
@@ -102,5 +126,8 @@ class CertificateIssued(EventsServiceEvent):
     person_id: ResourceId = Field(description="Id of the attendee: people/{person_id}.")
     verification_code: str = Field(
         min_length=8, max_length=32, description="Code anyone can look the certificate up by."
+    )
+    title: str = Field(
+        default="", max_length=200, description="Title of the event (empty from older producers)."
     )
     occurred_at: OccurredAt = Field(description="When it was issued.")

@@ -1,4 +1,5 @@
-"""Never overbooked: many members race for the last places through the real api on PostgreSQL."""
+"""Never overbooked: many members race for the last places through the real api on PostgreSQL
+(of the event, or of a quota within it)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,14 @@ START = datetime.now(UTC) + timedelta(days=10)
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("waiting_list", [False, True], ids=["no-waiting-list", "waiting-list"])
-def test_concurrent_registrations_never_overbook(postgres_url: str, waiting_list: bool) -> None:
+@pytest.mark.parametrize(
+    ("waiting_list", "quota"),
+    [(False, False), (True, False), (False, True)],
+    ids=["no-waiting-list", "waiting-list", "quota"],
+)
+def test_concurrent_registrations_never_overbook(
+    postgres_url: str, waiting_list: bool, quota: bool
+) -> None:
     with serve(postgres_url) as (channel, _server, _wiring):
         stub = EventsServiceStub(channel)
         editor = bearer("editor", subject="ed")
@@ -31,15 +38,18 @@ def test_concurrent_registrations_never_overbook(postgres_url: str, waiting_list
             title="European Mentoring Summit",
             start_time=START.isoformat(),
             end_time=(START + timedelta(days=1)).isoformat(),
-            on_site_places=PLACES,
+            on_site_places=PLACES * 4 if quota else PLACES,
             waiting_list=waiting_list,
+            ticket_types=["standard", "student"],
+            quotas=[pb.Quota(name="Students", places=PLACES, ticket_types=["student"])],
         )
         name = stub.CreateEvent(pb.CreateEventRequest(event=event), metadata=editor).name
         stub.PublishEvent(pb.PublishEventRequest(name=name), metadata=editor)
         start = Barrier(CONTENDERS)
 
         def race(person: int) -> str:
-            registration = pb.Registration(mode=pb.PARTICIPATION_MODE_ON_SITE)
+            ticket = "student" if quota else "standard"
+            registration = pb.Registration(mode=pb.PARTICIPATION_MODE_ON_SITE, ticket_type=ticket)
             request = pb.RegisterForEventRequest(event=name, registration=registration)
             start.wait()
             try:
@@ -61,3 +71,4 @@ def test_concurrent_registrations_never_overbook(postgres_url: str, waiting_list
     others = "REGISTRATION_STATE_WAITLISTED" if waiting_list else "FAILED_PRECONDITION"
     assert outcomes == {"REGISTRATION_STATE_CONFIRMED": PLACES, others: CONTENDERS - PLACES}
     assert shown.on_site_taken == PLACES == listed.total_size
+    assert shown.quotas[0].taken == (PLACES if quota else 0)

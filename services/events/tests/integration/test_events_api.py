@@ -128,6 +128,32 @@ def test_a_full_event_without_waiting_list_refuses_with_the_reason(stub: EventsS
     assert failure.violations[0].type == "EventFull"
 
 
+def test_a_full_quota_refuses_naming_it_and_the_event_shows_its_counts(
+    stub: EventsServiceStub,
+) -> None:
+    belgium = pb.Quota(name="Belgium", places=1, countries=["BE"])
+    name = an_event(stub, on_site_places=5, quotas=[belgium])
+
+    def as_belgian(who: tuple[tuple[str, str]]) -> pb.Registration:
+        registration = pb.Registration(mode=pb.PARTICIPATION_MODE_ON_SITE, country="BE")
+        request = pb.RegisterForEventRequest(event=name, registration=registration)
+        return stub.RegisterForEvent(request, metadata=who)
+
+    assert list(as_belgian(ANA).quotas) == ["Belgium"]
+    with pytest.raises(grpc.RpcError) as refused:
+        as_belgian(BEN)
+    assert refused.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    failure = status_detail(refused.value, error_details_pb2.PreconditionFailure)
+    assert failure.violations[0].type == "QuotaFull"
+    assert "quota 'Belgium' is full" in failure.violations[0].description
+    with pytest.raises(grpc.RpcError) as no_country:
+        register(stub, name, BEN)  # a country quota needs the country
+    assert "registration.country" in violations(no_country.value)
+    shown = stub.GetEvent(pb.GetEventRequest(name=name))
+    assert [(q.name, q.places, q.taken) for q in shown.quotas] == [("Belgium", 1, 1)]
+    assert shown.on_site_taken == 1
+
+
 def test_registration_after_close_is_refused(stub: EventsServiceStub) -> None:
     closed = datetime.now(UTC) - timedelta(minutes=1)
     name = an_event(
@@ -285,3 +311,38 @@ def test_a_certificate_is_issued_for_attendance_and_verified_by_anyone(
     with pytest.raises(grpc.RpcError) as unknown:
         stub.VerifyCertificate(pb.VerifyCertificateRequest(verification_code="AAAA-BBBB-CCCC"))
     assert unknown.value.code() is grpc.StatusCode.NOT_FOUND
+
+
+def test_materials_are_published_by_editors_and_seen_only_by_registrants(
+    stub: EventsServiceStub,
+) -> None:
+    name = an_event(stub)
+    register(stub, name, ANA)
+    material = pb.Material(
+        title="Slides", url="https://files.example/slides.pdf", kind=pb.MATERIAL_KIND_SLIDES,
+        file_name="slides.pdf", media_type="application/pdf", size_bytes=48_213,
+    )  # fmt: skip
+    with pytest.raises(grpc.RpcError) as not_editor:
+        stub.PublishMaterial(
+            pb.PublishMaterialRequest(parent=name, material=material), metadata=ANA
+        )
+    assert not_editor.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as plain_http:
+        insecure = pb.Material(title="Slides", url="http://x.example/s", kind=pb.MATERIAL_KIND_LINK)
+        stub.PublishMaterial(
+            pb.PublishMaterialRequest(parent=name, material=insecure), metadata=EDITOR
+        )
+    assert "material.url" in violations(plain_http.value)
+
+    made = stub.PublishMaterial(
+        pb.PublishMaterialRequest(parent=name, material=material), metadata=EDITOR
+    )
+
+    assert made.name.startswith(f"{name}/materials/")
+    seen = stub.ListMaterials(pb.ListMaterialsRequest(parent=name), metadata=ANA).materials
+    assert [(m.title, m.media_type, m.size_bytes) for m in seen] == [
+        ("Slides", "application/pdf", 48_213)
+    ]
+    with pytest.raises(grpc.RpcError) as stranger:
+        stub.ListMaterials(pb.ListMaterialsRequest(parent=name), metadata=BEN)
+    assert stranger.value.code() is grpc.StatusCode.PERMISSION_DENIED

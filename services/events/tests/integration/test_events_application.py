@@ -18,7 +18,7 @@ from ecbm_events.application.programme.commands import (
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration
 from ecbm_events.bootstrap import AREA, SERVICE, Events
-from ecbm_events.domain.event import Mode
+from ecbm_events.domain.places import Mode
 from ecbm_integration import registry
 from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.tables import events as store
@@ -65,7 +65,12 @@ def test_person_forgotten_erases_their_registration_here_once(events_app: Events
     event_id = an_event(events_app, places=5)
     ref = events_app.bus.handle(
         reg.RegisterForEvent(
-            actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE, answers={"diet": "vegan"}
+            actor=member("ana"),
+            event_id=event_id,
+            mode=Mode.ON_SITE,
+            answers={"diet": "vegan"},
+            country="RO",
+            role="practitioner",
         )
     )
     forgotten = registry.PersonForgotten(person_id="ana", occurred_at=datetime.now(UTC))
@@ -77,6 +82,7 @@ def test_person_forgotten_erases_their_registration_here_once(events_app: Events
         GetRegistration(actor=EDITOR, event_id=event_id, registration_id=ref.registration_id)
     )
     assert (view.person_id, view.answers, view.state.value) == ("", {}, "cancelled")
+    assert (view.country, view.role) == ("", "")
     with events_app.engine.connect() as connection:
         stored = connection.execute(
             select(store.c.data, store.c.metadata).where(
@@ -87,6 +93,7 @@ def test_person_forgotten_erases_their_registration_here_once(events_app: Events
             select(outbox).where(outbox.c.subject == "ana", outbox.c.published_at.is_(None))
         ).all()
     assert all("ana" not in str(data) and "vegan" not in str(data) for data, _ in stored)
+    assert all("practitioner" not in str(data) and "'RO'" not in str(data) for data, _ in stored)
     assert all(meta.get("actor") is None for _, meta in stored)
     assert unpublished == []
     try:

@@ -37,6 +37,7 @@ def test_the_demo_has_every_kind_and_every_registration_state_once(tmp_path: Pat
             pb.ListContributionsRequest(parent=summit_name), metadata=admin
         )
         called = {c.state for c in listed.contributions}
+        materials = stub.ListMaterials(pb.ListMaterialsRequest(parent=summit_name), metadata=admin)
 
     assert (events, states) == first
     kinds = {e.kind for e in events}
@@ -45,6 +46,9 @@ def test_the_demo_has_every_kind_and_every_registration_state_once(tmp_path: Pat
     assert set(states) == set(pb.RegistrationState.values()) - {pb.REGISTRATION_STATE_UNSPECIFIED}
     summit = next(e for e in events if e.kind == pb.EVENT_KIND_SUMMIT)
     assert len(summit.sessions) == 5  # four planned, one accepted from the call
+    assert [m.session_id for m in materials.materials] == ["s1"]
+    meet = next(e for e in events if e.kind == pb.EVENT_KIND_MEET_AND_MATCH)
+    assert [(q.name, q.taken) for q in meet.quotas] == [("EU staff", 1)]  # one approved
     assert called == {
         pb.CONTRIBUTION_STATE_ACCEPTED,
         pb.CONTRIBUTION_STATE_CHANGES_REQUESTED,

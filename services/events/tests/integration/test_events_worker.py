@@ -20,7 +20,7 @@ from events_serving import events_settings
 from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.bootstrap import SERVICE, Events, bootstrap
-from ecbm_events.domain.event import Mode
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import RegistrationState
 from ecbm_integration import registry
 from ecbm_runtime.migrations import upgrade

@@ -14,13 +14,12 @@ from ecbm_events.domain.event import (
     EventDetails,
     EventFull,
     EventKind,
-    Mode,
     NoPlacesOfThisMode,
-    Occupancy,
     RegistrationClosed,
     RegistrationNotOpen,
     Slot,
 )
+from ecbm_events.domain.places import Mode, Occupancy
 from ecbm_runtime.errors import InvalidArgument
 
 START = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)  # 10:00 in Brussels (CEST)
@@ -94,18 +93,18 @@ def test_an_event_ending_before_it_starts_is_refused() -> None:
 
 def test_no_registration_before_publishing() -> None:
     with pytest.raises(RegistrationNotOpen):
-        Event.schedule("e1", details()).admit(Mode.ON_SITE, Occupancy(), NOW)
+        Event.schedule("e1", details()).admit(Mode.ON_SITE, (), Occupancy(), NOW)
 
 
 def test_no_registration_after_close_says_when_it_closed() -> None:
     event = published(registration_closes_at=START - timedelta(days=1))
     with pytest.raises(RegistrationClosed, match="closed at 2030-05-05T10:00:00\\+02:00"):
-        event.admit(Mode.ON_SITE, Occupancy(), START - timedelta(hours=2))
+        event.admit(Mode.ON_SITE, (), Occupancy(), START - timedelta(hours=2))
 
 
 def test_no_registration_for_a_mode_without_places() -> None:
     with pytest.raises(NoPlacesOfThisMode, match="no online places"):
-        published().admit(Mode.ONLINE, Occupancy(), NOW)
+        published().admit(Mode.ONLINE, (), Occupancy(), NOW)
 
 
 def test_full_without_waiting_list_says_why() -> None:
@@ -113,22 +112,22 @@ def test_full_without_waiting_list_says_why() -> None:
     with pytest.raises(
         EventFull, match="all 2 on-site places are taken and this event keeps no waiting list"
     ):
-        published().admit(Mode.ON_SITE, full, NOW)
+        published().admit(Mode.ON_SITE, (), full, NOW)
 
 
 def test_full_with_waiting_list_waitlists() -> None:
     full = Occupancy(taken={Mode.ON_SITE: 2})
-    assert published(waiting_list=True).admit(Mode.ON_SITE, full, NOW) is Admission.WAITLISTED
+    assert published(waiting_list=True).admit(Mode.ON_SITE, (), full, NOW) is Admission.WAITLISTED
 
 
 def test_on_site_and_online_places_are_counted_apart() -> None:
     event = published(online_places=1)
     on_site_full = Occupancy(taken={Mode.ON_SITE: 2})
-    assert event.admit(Mode.ONLINE, on_site_full, NOW) is Admission.CONFIRMED
+    assert event.admit(Mode.ONLINE, (), on_site_full, NOW) is Admission.CONFIRMED
 
 
 def test_moderated_events_hold_registrations_pending() -> None:
-    assert published(moderated=True).admit(Mode.ON_SITE, Occupancy(), NOW) is Admission.PENDING
+    assert published(moderated=True).admit(Mode.ON_SITE, (), Occupancy(), NOW) is Admission.PENDING
 
 
 @given(places=st.integers(0, 50), taken=st.integers(0, 60), waiting_list=st.booleans())
@@ -138,7 +137,7 @@ def test_a_place_is_confirmed_only_while_one_is_free(
     event = published(on_site_places=max(places, 1), waiting_list=waiting_list)
     occupancy = Occupancy(taken={Mode.ON_SITE: taken})
     try:
-        admission = event.admit(Mode.ON_SITE, occupancy, NOW)
+        admission = event.admit(Mode.ON_SITE, (), occupancy, NOW)
     except EventFull:
         assert taken >= event.places(Mode.ON_SITE) and not waiting_list
         return

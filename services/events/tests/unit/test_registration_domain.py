@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ecbm_events.domain.event import Admission, Mode
+from ecbm_events.domain.event import Admission
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import (
     AttendanceRecorded,
     NoPlaceOffered,

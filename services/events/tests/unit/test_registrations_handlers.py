@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration, ListRegistrations
-from ecbm_events.domain.event import EventFull, Mode, RegistrationClosed
+from ecbm_events.domain.event import EventFull, RegistrationClosed
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import (
     HOLDS_PLACE,
     NoPlaceOffered,
@@ -73,8 +74,38 @@ def test_a_freed_place_is_offered_to_the_next_person_waiting() -> None:
     assert state(app, ben) is RegistrationState.OFFERED
     assert state(app, cleo) is RegistrationState.WAITLISTED
     (offer,) = app.published("PlaceOffered")
-    assert offer["person_id"] == "ben"
+    assert offer["person_id"] == "ben" and offer["title"] == "Mentoring refugees"
+    waitlisted = app.published("RegistrationWaitlisted")
+    assert [w["title"] for w in waitlisted] == ["Mentoring refugees"] * 2
     assert offer["expires_at"].startswith((NOW + timedelta(hours=48)).date().isoformat())
+
+
+@pytest.mark.parametrize("by", ["registrant", "organiser"])
+def test_a_cancellation_is_published_for_matching_and_notify(by: str) -> None:
+    app = InMemoryEvents()
+    event_id = an_event(app, kind="meet_and_match")
+    ana = register(app, event_id, "ana")
+    actor = member("ana") if by == "registrant" else EDITOR
+
+    app.handle(reg.CancelRegistration(actor=actor, event_id=event_id, registration_id=ana))
+
+    (cancelled,) = app.published("RegistrationCancelled")
+    assert cancelled["registration_id"] == ana and cancelled["person_id"] == "ana"
+    assert cancelled["kind"] == "meet_and_match" and cancelled["title"] == "Mentoring refugees"
+
+
+def test_a_lapsed_offer_or_a_refused_cancellation_publishes_no_cancellation() -> None:
+    app = InMemoryEvents()
+    event_id = an_event(app, waiting_list=True)
+    ana, ben = register(app, event_id, "ana"), register(app, event_id, "ben")
+    cancel = reg.CancelRegistration(actor=member("ana"), event_id=event_id, registration_id=ana)
+    app.handle(cancel)
+    app.clock.advance(hours=49)
+    app.handle(reg.LapseOffers())
+    assert state(app, ben) is RegistrationState.CANCELLED
+    with pytest.raises(NotCancellable):
+        app.handle(cancel)
+    assert [c["person_id"] for c in app.published("RegistrationCancelled")] == ["ana"]
 
 
 def test_an_offer_not_taken_in_time_moves_on_to_the_next_person() -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from events_fakes import START, InMemoryEvents, an_event, member
 
 from ecbm_events.application.registrations import commands as reg
-from ecbm_events.domain.event import Mode
+from ecbm_events.domain.places import Mode
 
 END = START + timedelta(hours=3)
 

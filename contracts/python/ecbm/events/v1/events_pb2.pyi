@@ -11,6 +11,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class MaterialKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MATERIAL_KIND_UNSPECIFIED: _ClassVar[MaterialKind]
+    MATERIAL_KIND_RECORDING: _ClassVar[MaterialKind]
+    MATERIAL_KIND_SLIDES: _ClassVar[MaterialKind]
+    MATERIAL_KIND_DOCUMENT: _ClassVar[MaterialKind]
+    MATERIAL_KIND_LINK: _ClassVar[MaterialKind]
+
 class EventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     EVENT_KIND_UNSPECIFIED: _ClassVar[EventKind]
@@ -58,6 +66,11 @@ class ReviewDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REVIEW_DECISION_ACCEPT: _ClassVar[ReviewDecision]
     REVIEW_DECISION_REJECT: _ClassVar[ReviewDecision]
     REVIEW_DECISION_REQUEST_CHANGES: _ClassVar[ReviewDecision]
+MATERIAL_KIND_UNSPECIFIED: MaterialKind
+MATERIAL_KIND_RECORDING: MaterialKind
+MATERIAL_KIND_SLIDES: MaterialKind
+MATERIAL_KIND_DOCUMENT: MaterialKind
+MATERIAL_KIND_LINK: MaterialKind
 EVENT_KIND_UNSPECIFIED: EventKind
 EVENT_KIND_WEBINAR: EventKind
 EVENT_KIND_SEMINAR: EventKind
@@ -89,6 +102,48 @@ REVIEW_DECISION_ACCEPT: ReviewDecision
 REVIEW_DECISION_REJECT: ReviewDecision
 REVIEW_DECISION_REQUEST_CHANGES: ReviewDecision
 
+class Material(_message.Message):
+    __slots__ = ("name", "title", "url", "kind", "session_id", "file_name", "media_type", "size_bytes", "publish_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    title: str
+    url: str
+    kind: MaterialKind
+    session_id: str
+    file_name: str
+    media_type: str
+    size_bytes: int
+    publish_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., url: _Optional[str] = ..., kind: _Optional[_Union[MaterialKind, str]] = ..., session_id: _Optional[str] = ..., file_name: _Optional[str] = ..., media_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PublishMaterialRequest(_message.Message):
+    __slots__ = ("parent", "material")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    MATERIAL_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    material: Material
+    def __init__(self, parent: _Optional[str] = ..., material: _Optional[_Union[Material, _Mapping]] = ...) -> None: ...
+
+class ListMaterialsRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class ListMaterialsResponse(_message.Message):
+    __slots__ = ("materials",)
+    MATERIALS_FIELD_NUMBER: _ClassVar[int]
+    materials: _containers.RepeatedCompositeFieldContainer[Material]
+    def __init__(self, materials: _Optional[_Iterable[_Union[Material, _Mapping]]] = ...) -> None: ...
+
 class Session(_message.Message):
     __slots__ = ("id", "title", "start_time", "end_time", "room", "online", "speakers", "abstract")
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -110,7 +165,7 @@ class Session(_message.Message):
     def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., room: _Optional[str] = ..., online: _Optional[bool] = ..., speakers: _Optional[_Iterable[str]] = ..., abstract: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("name", "kind", "title", "description", "time_zone", "start_time", "end_time", "venue", "on_site_places", "online_places", "waiting_list", "moderated", "registration_close_time", "series", "stream_url", "state", "sessions", "on_site_taken", "online_taken", "waiting", "version", "create_time", "update_time")
+    __slots__ = ("name", "kind", "title", "description", "time_zone", "start_time", "end_time", "venue", "on_site_places", "online_places", "waiting_list", "moderated", "registration_close_time", "series", "stream_url", "state", "sessions", "on_site_taken", "online_taken", "waiting", "version", "create_time", "update_time", "ticket_types", "quotas")
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -134,6 +189,8 @@ class Event(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    TICKET_TYPES_FIELD_NUMBER: _ClassVar[int]
+    QUOTAS_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: EventKind
     title: str
@@ -157,10 +214,30 @@ class Event(_message.Message):
     version: int
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., time_zone: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., venue: _Optional[str] = ..., on_site_places: _Optional[int] = ..., online_places: _Optional[int] = ..., waiting_list: _Optional[bool] = ..., moderated: _Optional[bool] = ..., registration_close_time: _Optional[str] = ..., series: _Optional[str] = ..., stream_url: _Optional[str] = ..., state: _Optional[_Union[EventState, str]] = ..., sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ..., on_site_taken: _Optional[int] = ..., online_taken: _Optional[int] = ..., waiting: _Optional[int] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    ticket_types: _containers.RepeatedScalarFieldContainer[str]
+    quotas: _containers.RepeatedCompositeFieldContainer[Quota]
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., time_zone: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., venue: _Optional[str] = ..., on_site_places: _Optional[int] = ..., online_places: _Optional[int] = ..., waiting_list: _Optional[bool] = ..., moderated: _Optional[bool] = ..., registration_close_time: _Optional[str] = ..., series: _Optional[str] = ..., stream_url: _Optional[str] = ..., state: _Optional[_Union[EventState, str]] = ..., sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ..., on_site_taken: _Optional[int] = ..., online_taken: _Optional[int] = ..., waiting: _Optional[int] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ticket_types: _Optional[_Iterable[str]] = ..., quotas: _Optional[_Iterable[_Union[Quota, _Mapping]]] = ...) -> None: ...
+
+class Quota(_message.Message):
+    __slots__ = ("name", "places", "mode", "ticket_types", "countries", "roles", "taken")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PLACES_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    TICKET_TYPES_FIELD_NUMBER: _ClassVar[int]
+    COUNTRIES_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    TAKEN_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    places: int
+    mode: ParticipationMode
+    ticket_types: _containers.RepeatedScalarFieldContainer[str]
+    countries: _containers.RepeatedScalarFieldContainer[str]
+    roles: _containers.RepeatedScalarFieldContainer[str]
+    taken: int
+    def __init__(self, name: _Optional[str] = ..., places: _Optional[int] = ..., mode: _Optional[_Union[ParticipationMode, str]] = ..., ticket_types: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., roles: _Optional[_Iterable[str]] = ..., taken: _Optional[int] = ...) -> None: ...
 
 class Registration(_message.Message):
-    __slots__ = ("name", "event", "person", "mode", "state", "answers", "waitlist_position", "offer_expire_time", "reason", "attended_sessions", "version", "create_time", "update_time")
+    __slots__ = ("name", "event", "person", "mode", "state", "answers", "waitlist_position", "offer_expire_time", "reason", "attended_sessions", "version", "create_time", "update_time", "ticket_type", "country", "role", "quotas")
     class AnswersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -181,6 +258,10 @@ class Registration(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    TICKET_TYPE_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    QUOTAS_FIELD_NUMBER: _ClassVar[int]
     name: str
     event: str
     person: str
@@ -194,7 +275,11 @@ class Registration(_message.Message):
     version: int
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., event: _Optional[str] = ..., person: _Optional[str] = ..., mode: _Optional[_Union[ParticipationMode, str]] = ..., state: _Optional[_Union[RegistrationState, str]] = ..., answers: _Optional[_Mapping[str, str]] = ..., waitlist_position: _Optional[int] = ..., offer_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., attended_sessions: _Optional[_Iterable[str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    ticket_type: str
+    country: str
+    role: str
+    quotas: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., event: _Optional[str] = ..., person: _Optional[str] = ..., mode: _Optional[_Union[ParticipationMode, str]] = ..., state: _Optional[_Union[RegistrationState, str]] = ..., answers: _Optional[_Mapping[str, str]] = ..., waitlist_position: _Optional[int] = ..., offer_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., attended_sessions: _Optional[_Iterable[str]] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ticket_type: _Optional[str] = ..., country: _Optional[str] = ..., role: _Optional[str] = ..., quotas: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Contribution(_message.Message):
     __slots__ = ("name", "proposer", "title", "abstract", "state", "review_note", "session_id", "version", "create_time", "update_time")

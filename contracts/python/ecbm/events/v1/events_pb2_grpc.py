@@ -160,6 +160,16 @@ class EventsServiceStub:
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetMyCalendarRequest.SerializeToString,
                 response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.FromString,
                 _registered_method=True)
+        self.PublishMaterial = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/PublishMaterial',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.PublishMaterialRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Material.FromString,
+                _registered_method=True)
+        self.ListMaterials = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ListMaterials',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.FromString,
+                _registered_method=True)
 
 
 class EventsServiceServicer:
@@ -370,6 +380,22 @@ class EventsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PublishMaterial(self, request, context):
+        """Publishes a recording or material (slides, a document, a link) of an event or one of
+        its sessions (editors); the reminder after the event names what is published by then.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMaterials(self, request, context):
+        """An event's recordings and materials: editors, and members holding a place at it
+        (confirmed, attended); PERMISSION_DENIED to other members.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EventsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -497,6 +523,16 @@ def add_EventsServiceServicer_to_server(servicer, server):
                     servicer.GetMyCalendar,
                     request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetMyCalendarRequest.FromString,
                     response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.SerializeToString,
+            ),
+            'PublishMaterial': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishMaterial,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.PublishMaterialRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Material.SerializeToString,
+            ),
+            'ListMaterials': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMaterials,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1175,6 +1211,60 @@ class EventsService:
             '/ecbm.events.v1.EventsService/GetMyCalendar',
             ecbm_dot_events_dot_v1_dot_events__pb2.GetMyCalendarRequest.SerializeToString,
             ecbm_dot_events_dot_v1_dot_events__pb2.Calendar.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishMaterial(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/PublishMaterial',
+            ecbm_dot_events_dot_v1_dot_events__pb2.PublishMaterialRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Material.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMaterials(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ListMaterials',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -3,8 +3,9 @@ against single-row INSERT+COMMIT transactions in the same run, and zero overbook
 
 16 closed-loop clients (one channel each) register distinct members for one event whose
 places run out early in the run, so both paths are measured: confirmed while places last,
-then waitlisted. Every registration takes the event store's append lock while it counts
-the places (see docs/events.md), which is what this suite puts under load. The baseline
+then waitlisted. Every confirmed registration updates the event's places counter, whose
+check constraint keeps it from overbooking (see docs/events.md); this suite puts that
+row under load. The baseline
 is the same number of threads doing ``INSERT`` one row + ``COMMIT`` on their own
 connections. Baseline and api rounds alternate, so drift on a noisy machine hits both.
 ``overbooked`` = confirmed registrations beyond the event's places, counted in the database

@@ -1,13 +1,13 @@
 """Events and their timetable; the admission rule that keeps every event from overbooking.
 
-Places are counted per mode (on site, online). The counts come from the registrations'
-read model, read under the store's append lock (see ``application.registrations``), so
-this aggregate's stream stays small: it holds the event, not one entry per registrant.
+Places are counted per mode (on site, online) and per quota (``places``). The counts come
+from the places counters, whose check constraint turns a decision raced by another
+registration into a retry (see ``application.registrations``), so this aggregate's
+stream stays small: it holds the event, not one entry per registrant.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import singledispatchmethod
@@ -15,6 +15,16 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
+from ecbm_events.domain.materials import Material, MaterialPublished
+from ecbm_events.domain.places import (
+    Applicant,
+    Mode,
+    Occupancy,
+    Quota,
+    QuotaFull,
+    check_quotas,
+    mode_words,
+)
 from ecbm_events.domain.times import shown
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, NotFound, RuleViolation
@@ -26,13 +36,6 @@ class EventKind(StrEnum):
     SHORT_COURSE = "short_course"
     SUMMIT = "summit"
     MEET_AND_MATCH = "meet_and_match"
-
-
-class Mode(StrEnum):
-    """How a registrant takes part; places of each mode are counted apart."""
-
-    ON_SITE = "on_site"
-    ONLINE = "online"
 
 
 class Admission(StrEnum):
@@ -77,6 +80,8 @@ class EventDetails(BaseModel):
     registration_closes_at: datetime | None = None
     series: str = ""
     stream_url: str = ""
+    ticket_types: tuple[str, ...] = ()
+    quotas: tuple[Quota, ...] = ()
 
 
 class EventScheduled(DomainEvent):
@@ -125,20 +130,6 @@ class EventFull(RuleViolation):
     """Every place of the mode is taken and the event keeps no waiting list."""
 
 
-@dataclass(frozen=True)
-class Occupancy:
-    """Places taken and people waiting, per mode, as the registrations' read model counts."""
-
-    taken: dict[Mode, int] = field(default_factory=dict)
-    waiting: dict[Mode, int] = field(default_factory=dict)
-
-    def taken_of(self, mode: Mode) -> int:
-        return self.taken.get(mode, 0)
-
-    def waiting_of(self, mode: Mode) -> int:
-        return self.waiting.get(mode, 0)
-
-
 class Event(Aggregate):
     """An event with its timetable.
 
@@ -153,6 +144,7 @@ class Event(Aggregate):
     sessions: tuple[Slot, ...]
     published: bool
     reminded: frozenset[str]
+    materials: tuple[Material, ...]
 
     @classmethod
     def schedule(cls, id: str, details: EventDetails, sessions: tuple[Slot, ...] = ()) -> Self:
@@ -165,6 +157,7 @@ class Event(Aggregate):
             )
         for index, slot in enumerate(sessions):
             _check_slot(details, sessions[:index], slot, f"event.sessions[{index}]")
+        check_quotas(details.quotas, details.ticket_types, lambda mode: _places(details, mode))
         event = cls(id)
         event.record(EventScheduled(details=details, sessions=sessions))
         return event
@@ -179,35 +172,77 @@ class Event(Aggregate):
         self.record(SessionAdded(session=slot))
 
     def places(self, mode: Mode) -> int:
-        d = self.details
-        return d.on_site_places if mode is Mode.ON_SITE else d.online_places
+        return _places(self.details, mode)
 
     @property
     def closes_at(self) -> datetime:
         return self.details.registration_closes_at or self.details.starts_at
 
-    def admit(self, mode: Mode, occupancy: Occupancy, now: datetime) -> Admission:
-        """How a new registration of ``mode`` is admitted now, or why it cannot be."""
+    def quotas_of(self, mode: Mode, applicant: Applicant) -> tuple[str, ...]:
+        """The quotas a registration falls under; its ticket type must be one on offer."""
+        offered = self.details.ticket_types
+        if offered and applicant.ticket_type not in offered:
+            raise InvalidArgument(
+                FieldViolation("registration.ticket_type", f"must be one of {', '.join(offered)}")
+            )
+        covering = [q for q in self.details.quotas if q.mode in (None, mode)]
+        needed = {
+            "country": any(q.countries for q in covering),
+            "role": any(q.roles for q in covering),
+        }
+        for name, is_needed in needed.items():
+            if is_needed and not getattr(applicant, name):
+                raise InvalidArgument(
+                    FieldViolation(f"registration.{name}", "required: this event's quotas count it")
+                )
+        return tuple(q.name for q in covering if q.covers(mode, applicant))
+
+    def admit(
+        self, mode: Mode, quotas: tuple[str, ...], occupancy: Occupancy, now: datetime
+    ) -> Admission:
+        """How a new registration of ``mode`` under ``quotas`` is admitted now, or why not."""
         if not self.published:
             raise RegistrationNotOpen(f"event {self.id!r} is not open for registration yet")
         if now >= self.closes_at:
             closed = shown(self.closes_at, self.details.time_zone)
             raise RegistrationClosed(f"registration for this event closed at {closed}")
         if self.places(mode) == 0:
-            raise NoPlacesOfThisMode(f"this event has no {_mode_words(mode)} places")
+            raise NoPlacesOfThisMode(f"this event has no {mode_words(mode)} places")
         if self.details.moderated:
             return Admission.PENDING
-        return self.place_for(mode, occupancy)
+        return self.place_for(mode, quotas, occupancy)
 
-    def place_for(self, mode: Mode, occupancy: Occupancy) -> Admission:
-        """Confirmed while a place of ``mode`` is free; else waitlisted, or EventFull."""
-        if occupancy.taken_of(mode) < self.places(mode):
+    def place_for(self, mode: Mode, quotas: tuple[str, ...], occupancy: Occupancy) -> Admission:
+        """Confirmed while a place of ``mode`` and of each quota is free; else waitlisted,
+        or EventFull / QuotaFull naming what is full."""
+        full = self.full_for(mode, quotas, occupancy)
+        if full is None:
             return Admission.CONFIRMED
         if self.details.waiting_list:
             return Admission.WAITLISTED
+        if isinstance(full, Quota):
+            raise QuotaFull(
+                f"quota {full.name!r} is full: all {full.places} places are taken and this "
+                "event keeps no waiting list"
+            )
         raise EventFull(
-            f"all {self.places(mode)} {_mode_words(mode)} places are taken and this event "
+            f"all {self.places(mode)} {mode_words(mode)} places are taken and this event "
             "keeps no waiting list"
+        )
+
+    def full_for(
+        self, mode: Mode, quotas: tuple[str, ...], occupancy: Occupancy
+    ) -> Mode | Quota | None:
+        """What has no place left for a registration of ``mode`` under ``quotas``, if any."""
+        if occupancy.taken_of(mode) >= self.places(mode):
+            return mode
+        return next(
+            (
+                q
+                for q in self.details.quotas
+                if q.name in quotas and occupancy.quota_taken_of(q.name) >= q.places
+            ),
+            None,
         )
 
     def remind(self, reminder: Reminder) -> bool:
@@ -220,6 +255,16 @@ class Event(Aggregate):
     def session(self, session_id: str) -> Slot | None:
         return next((s for s in self.sessions if s.id == session_id), None)
 
+    def publish_material(self, material: Material) -> None:
+        """A recording or material of the event, or of one of its sessions."""
+        if material.session_id and self.session(material.session_id) is None:
+            raise InvalidArgument(
+                FieldViolation(
+                    "material.session_id", f"this event has no session {material.session_id!r}"
+                )
+            )
+        self.record(MaterialPublished(material=material))
+
     @singledispatchmethod
     def apply(self, event: Any) -> None:
         super().apply(event)
@@ -227,7 +272,11 @@ class Event(Aggregate):
     @apply.register
     def _(self, event: EventScheduled) -> None:
         self.details, self.sessions, self.published = event.details, event.sessions, False
-        self.reminded = frozenset()
+        self.reminded, self.materials = frozenset(), ()
+
+    @apply.register
+    def _(self, event: MaterialPublished) -> None:
+        self.materials = (*self.materials, event.material)
 
     @apply.register
     def _(self, event: EventPublished) -> None:
@@ -242,8 +291,8 @@ class Event(Aggregate):
         self.sessions = tuple(sorted((*self.sessions, event.session), key=lambda s: s.starts_at))
 
 
-def _mode_words(mode: Mode) -> str:
-    return "on-site" if mode is Mode.ON_SITE else "online"
+def _places(details: EventDetails, mode: Mode) -> int:
+    return details.on_site_places if mode is Mode.ON_SITE else details.online_places
 
 
 def _check_slot(details: EventDetails, others: tuple[Slot, ...], slot: Slot, field: str) -> None:

@@ -12,9 +12,10 @@ from enum import StrEnum
 from functools import singledispatchmethod
 from typing import Any, Literal, Self
 
-from ecbm_events.domain.event import Admission, Mode
+from ecbm_events.domain.event import Admission
+from ecbm_events.domain.places import Applicant, Mode
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
-from ecbm_runtime.errors import NotFound, RuleViolation
+from ecbm_runtime.errors import Conflict, NotFound, RuleViolation
 
 
 class RegistrationState(StrEnum):
@@ -58,6 +59,8 @@ class RegistrationRequested(DomainEvent):
     mode: Mode
     answers: dict[str, str]
     admission: Admission
+    applicant: Applicant = Applicant()
+    quotas: tuple[str, ...] = ()
 
 
 class RegistrationApproved(DomainEvent):
@@ -110,6 +113,11 @@ class RegistrationNotFound(NotFound):
     """No registration has this id, or it is not the caller's."""
 
 
+class AdmissionRaced(Conflict):
+    """Another registration took the last place (or the same person registered) at the
+    same moment: the registration is decided again on fresh counts."""
+
+
 class NotPending(RuleViolation):
     """Only a pending registration can be approved or declined."""
 
@@ -144,6 +152,8 @@ class Registration(Aggregate):
     person_id: str
     mode: Mode
     answers: dict[str, str]
+    applicant: Applicant
+    quotas: tuple[str, ...]
     state: RegistrationState
     reason: str
     offer_expires_at: datetime | None
@@ -159,6 +169,8 @@ class Registration(Aggregate):
         mode: Mode,
         answers: dict[str, str],
         admission: Admission,
+        applicant: Applicant = Applicant(),
+        quotas: tuple[str, ...] = (),
     ) -> Self:
         registration = cls(id)
         registration.record(
@@ -168,6 +180,8 @@ class Registration(Aggregate):
                 mode=mode,
                 answers=answers,
                 admission=admission,
+                applicant=applicant,
+                quotas=quotas,
             )
         )
         return registration
@@ -260,6 +274,7 @@ class Registration(Aggregate):
     def _(self, event: RegistrationRequested) -> None:
         self.event_id, self.person_id, self.mode = event.event_id, event.person_id, event.mode
         self.answers, self.state = dict(event.answers), RegistrationState(event.admission)
+        self.applicant, self.quotas = event.applicant, event.quotas
         self.reason, self.offer_expires_at, self.attended = "", None, frozenset()
         self.certificate_code = ""
 
@@ -308,3 +323,4 @@ class Registration(Aggregate):
     @apply.register
     def _(self, event: RegistrationErased) -> None:
         self.person_id, self.answers = "", {}
+        self.applicant = Applicant(ticket_type=self.applicant.ticket_type)

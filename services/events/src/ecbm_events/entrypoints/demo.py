@@ -83,9 +83,11 @@ class Demo:
         self.stub.PublishEvent(pb.PublishEventRequest(name=made.name), metadata=self.editor)
         return str(made.name)
 
-    def register(self, event: str, number: int, mode: int = ON_SITE) -> pb.Registration:
+    def register(
+        self, event: str, number: int, mode: int = ON_SITE, role: str = ""
+    ) -> pb.Registration:
         registration = pb.Registration(
-            mode=mode, answers={"organisation": f"Demo organisation {number}"}
+            mode=mode, answers={"organisation": f"Demo organisation {number}"}, role=role
         )
         request = pb.RegisterForEventRequest(event=event, registration=registration)
         return self.stub.RegisterForEvent(request, metadata=member(number), timeout=10)
@@ -180,6 +182,13 @@ class Demo:
         )
         certificate = pb.IssueCertificateRequest(name=made[0].name, holder_name="Demo Member 30")
         self.stub.IssueCertificate(certificate, metadata=member(30))
+        slides = pb.Material(
+            title="Opening plenary: slides", url="https://ecbm.example/summit/opening.pdf",
+            kind=pb.MATERIAL_KIND_SLIDES, session_id="s1", file_name="opening.pdf",
+            media_type="application/pdf", size_bytes=2_400_000,
+        )  # fmt: skip
+        request = pb.PublishMaterialRequest(parent=name, material=slides)
+        self.stub.PublishMaterial(request, metadata=self.editor)
         if made[1].state == pb.REGISTRATION_STATE_CONFIRMED:
             self.stub.RecordNoShow(pb.RecordNoShowRequest(name=made[1].name), metadata=self.editor)
 
@@ -212,11 +221,13 @@ class Demo:
                 kind=pb.EVENT_KIND_MEET_AND_MATCH, title="Meet & Match Brussels",
                 start_time=start.isoformat(), end_time=self.at(91, 17).isoformat(),
                 venue="Berlaymont area, Brussels", on_site_places=60, moderated=True,
+                quotas=[pb.Quota(name="EU staff", places=20, roles=["eu_staff"])],
             ),
         )  # fmt: skip
         if not name:
             return
-        made = [self.register(name, number) for number in range(40, 44)]
+        roles = ("eu_staff", "practitioner")
+        made = [self.register(name, n, role=roles[n % 2]) for n in range(40, 44)]
         if made[0].state == pb.REGISTRATION_STATE_PENDING:
             self.stub.ApproveRegistration(
                 pb.ApproveRegistrationRequest(name=made[0].name), metadata=self.editor

@@ -7,13 +7,19 @@ from typing import Any
 import grpc
 
 from ecbm.events.v1 import events_pb2, events_pb2_grpc
-from ecbm_events.application.programme.commands import AddSession, CreateEvent, PublishEvent
+from ecbm_events.application.programme.commands import (
+    AddSession,
+    CreateEvent,
+    PublishEvent,
+    PublishMaterial,
+)
 from ecbm_events.application.programme.handlers import CalendarFile
 from ecbm_events.application.programme.queries import (
     DisplayIn,
     GetEvent,
     GetEventCalendar,
     ListEvents,
+    ListMaterials,
 )
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.handlers import RegistrationRef
@@ -29,6 +35,8 @@ from ecbm_events.entrypoints.messages import (
     event_fields,
     event_id,
     event_proto,
+    material_fields,
+    material_proto,
     registration_name,
     registration_proto,
     session_fields,
@@ -105,9 +113,15 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
             "event_id": event_id(request.event, "event"),
             "mode": enum_in(events_pb2.ParticipationMode, "PARTICIPATION_MODE_", r.mode),
             "answers": dict(r.answers),
+            "ticket_type": r.ticket_type,
+            "country": r.country,
+            "role": r.role,
             "request_id": request.request_id,
         }
-        renamed = {"mode": "registration.mode", "answers": "registration.answers"}
+        renamed = {
+            field: f"registration.{field}"
+            for field in ("mode", "answers", "ticket_type", "country", "role")
+        }
         return self._registration(self.bus.handle(validated(reg.RegisterForEvent, fields, renamed)))
 
     def GetRegistration(
@@ -213,6 +227,24 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
         self, request: events_pb2.GetMyCalendarRequest, context: Context
     ) -> events_pb2.Calendar:
         return _calendar(self.bus.handle(GetMyCalendar(actor=actor())))
+
+    def PublishMaterial(
+        self, request: events_pb2.PublishMaterialRequest, context: Context
+    ) -> events_pb2.Material:
+        event = event_id(request.parent, "parent")
+        fields = {
+            "actor": actor(),
+            "event_id": event,
+            "material": material_fields(request.material),
+        }
+        return material_proto(event, self.bus.handle(validated(PublishMaterial, fields, {})))
+
+    def ListMaterials(
+        self, request: events_pb2.ListMaterialsRequest, context: Context
+    ) -> events_pb2.ListMaterialsResponse:
+        event = event_id(request.parent, "parent")
+        found = self.bus.handle(ListMaterials(actor=actor(), event_id=event))
+        return events_pb2.ListMaterialsResponse(materials=[material_proto(event, m) for m in found])
 
     def _event(self, id: str, display_zone: str = "") -> events_pb2.Event:
         return event_proto(self.bus.handle(GetEvent(actor=actor(), event_id=id)), display_zone)

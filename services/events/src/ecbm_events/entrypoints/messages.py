@@ -11,7 +11,8 @@ from ecbm_events.adapters.contributions.views import ContributionView
 from ecbm_events.adapters.registrations.views import RegistrationView
 from ecbm_events.application.programme.handlers import EventWithPlaces
 from ecbm_events.application.registrations.attendance import CertificateFile
-from ecbm_events.domain.event import Mode
+from ecbm_events.domain.materials import Material
+from ecbm_events.domain.places import Mode, Quota
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE, shown
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import timestamp
@@ -118,7 +119,33 @@ def event_fields(event: events_pb2.Event) -> dict[str, Any]:
         "series": event.series,
         "stream_url": event.stream_url,
         "sessions": [session_fields(s) for s in event.sessions],
+        "ticket_types": tuple(event.ticket_types),
+        "quotas": [quota_fields(q) for q in event.quotas],
     }
+
+
+def quota_fields(quota: events_pb2.Quota) -> dict[str, Any]:
+    return {
+        "name": quota.name,
+        "places": quota.places,
+        "mode": enum_in(events_pb2.ParticipationMode, "PARTICIPATION_MODE_", quota.mode),
+        "ticket_types": tuple(quota.ticket_types),
+        "countries": tuple(quota.countries),
+        "roles": tuple(quota.roles),
+    }
+
+
+def quota_proto(quota: Quota, taken: int) -> events_pb2.Quota:
+    mode = quota.mode.value if quota.mode else "unspecified"
+    return events_pb2.Quota(
+        name=quota.name,
+        places=quota.places,
+        mode=enum_out(events_pb2.ParticipationMode, "PARTICIPATION_MODE_", mode),
+        ticket_types=list(quota.ticket_types),
+        countries=list(quota.countries),
+        roles=list(quota.roles),
+        taken=taken,
+    )
 
 
 def event_proto(item: EventWithPlaces, display_zone: str = "") -> events_pb2.Event:
@@ -158,6 +185,8 @@ def event_proto(item: EventWithPlaces, display_zone: str = "") -> events_pb2.Eve
         on_site_taken=occupancy.taken_of(Mode.ON_SITE),
         online_taken=occupancy.taken_of(Mode.ONLINE),
         waiting=occupancy.waiting_of(Mode.ON_SITE) + occupancy.waiting_of(Mode.ONLINE),
+        ticket_types=list(d.ticket_types),
+        quotas=[quota_proto(q, occupancy.quota_taken_of(q.name)) for q in d.quotas],
         version=view.version,
         create_time=timestamp(view.create_time),
         update_time=timestamp(view.update_time),
@@ -172,6 +201,10 @@ def registration_proto(view: RegistrationView) -> events_pb2.Registration:
         mode=enum_out(events_pb2.ParticipationMode, "PARTICIPATION_MODE_", view.mode.value),
         state=enum_out(events_pb2.RegistrationState, "REGISTRATION_STATE_", view.state.value),
         answers=view.answers,
+        ticket_type=view.ticket_type,
+        country=view.country,
+        role=view.role,
+        quotas=list(view.quotas),
         waitlist_position=view.waitlist_position,
         offer_expire_time=timestamp(view.offer_expires_at),
         reason=view.reason,
@@ -179,4 +212,30 @@ def registration_proto(view: RegistrationView) -> events_pb2.Registration:
         version=view.version,
         create_time=timestamp(view.create_time),
         update_time=timestamp(view.update_time),
+    )
+
+
+def material_fields(material: events_pb2.Material) -> dict[str, Any]:
+    return {
+        "title": material.title,
+        "url": material.url,
+        "kind": enum_in(events_pb2.MaterialKind, "MATERIAL_KIND_", material.kind),
+        "session_id": material.session_id,
+        "file_name": material.file_name,
+        "media_type": material.media_type,
+        "size_bytes": material.size_bytes,
+    }
+
+
+def material_proto(event_id: str, material: Material) -> events_pb2.Material:
+    return events_pb2.Material(
+        name=f"events/{event_id}/materials/{material.id}",
+        title=material.title,
+        url=material.url,
+        kind=enum_out(events_pb2.MaterialKind, "MATERIAL_KIND_", material.kind.value),
+        session_id=material.session_id,
+        file_name=material.file_name,
+        media_type=material.media_type,
+        size_bytes=material.size_bytes,
+        publish_time=timestamp(material.published_at),
     )

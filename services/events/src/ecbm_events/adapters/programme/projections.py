@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, update
 
-from ecbm_events.adapters.programme.tables import event_listings, event_reminders, event_sessions
+from ecbm_events.adapters.programme.tables import (
+    event_listings,
+    event_materials,
+    event_reminders,
+    event_sessions,
+)
 from ecbm_events.domain.event import (
     EventPublished,
     EventScheduled,
@@ -12,6 +17,7 @@ from ecbm_events.domain.event import (
     SessionAdded,
     Slot,
 )
+from ecbm_events.domain.materials import MaterialPublished
 from ecbm_runtime.eventstore import StoredEvent
 
 
@@ -52,6 +58,14 @@ def project_reminders_sent(
             event_id=record.entity_id, reminder=event.reminder, sent_at=record.recorded_at
         )
     )
+    _touch(connection, record)
+
+
+def project_material_published(
+    connection: Connection, event: MaterialPublished, record: StoredEvent
+) -> None:
+    values = event.material.model_dump()
+    connection.execute(insert(event_materials).values(event_id=record.entity_id, **values))
     _touch(connection, record)
 
 

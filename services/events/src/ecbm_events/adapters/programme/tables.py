@@ -1,8 +1,19 @@
-"""Tables of the events' read model (migration events_0001). ``events`` is the store's."""
+"""Tables of the events' read model (migrations events_0001, _0006). ``events`` is the store's."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -24,6 +35,8 @@ event_listings = Table(
     Column("registration_closes_at", DateTime(timezone=True), nullable=True),
     Column("series", String(200), nullable=False),
     Column("stream_url", String(500), nullable=False),
+    Column("ticket_types", JSON, nullable=False, server_default="[]"),
+    Column("quotas", JSON, nullable=False, server_default="[]"),
     Column("state", String(16), nullable=False),
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
@@ -50,4 +63,19 @@ event_reminders = Table(
     Column("event_id", String(64), primary_key=True),
     Column("reminder", String(16), primary_key=True),
     Column("sent_at", DateTime(timezone=True), nullable=False),
+)
+
+event_materials = Table(
+    "event_materials",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("session_id", String(64), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("media_type", String(127), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
 )

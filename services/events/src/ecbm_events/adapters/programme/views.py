@@ -8,8 +8,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, exists, func, select
 
-from ecbm_events.adapters.programme.tables import event_listings, event_reminders, event_sessions
+from ecbm_events.adapters.programme.tables import (
+    event_listings,
+    event_materials,
+    event_reminders,
+    event_sessions,
+)
 from ecbm_events.domain.event import EventDetails, EventKind, Reminder, Slot
+from ecbm_events.domain.materials import Material
+from ecbm_events.domain.places import Quota
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,13 @@ class ProgrammeViews:
             return []
         query = select(event_listings).where(event_listings.c.id.in_(event_ids))
         return self._views(list(self._connection.execute(query.order_by(*_ORDER)).mappings()))
+
+    def materials(self, event_id: str) -> list[Material]:
+        """The event's recordings and materials, in the order they were published."""
+        m = event_materials.c
+        query = select(event_materials).where(m.event_id == event_id)
+        rows = self._connection.execute(query.order_by(m.published_at, m.id)).mappings()
+        return [_material(row) for row in rows]
 
     def due_reminders(
         self,
@@ -140,6 +154,8 @@ def _view(row: Any, sessions: tuple[Slot, ...]) -> EventView:
         registration_closes_at=aware(closes) if closes else None,
         series=row["series"],
         stream_url=row["stream_url"],
+        ticket_types=tuple(row["ticket_types"]),
+        quotas=tuple(Quota.model_validate(q) for q in row["quotas"]),
     )
     return EventView(
         id=row["id"],
@@ -150,6 +166,11 @@ def _view(row: Any, sessions: tuple[Slot, ...]) -> EventView:
         create_time=aware(row["create_time"]),
         update_time=aware(row["update_time"]),
     )
+
+
+def _material(row: Any) -> Material:
+    fields = {key: value for key, value in row.items() if key != "event_id"}
+    return Material.model_validate({**fields, "published_at": aware(row["published_at"])})
 
 
 def aware(value: datetime) -> datetime:

@@ -1,15 +1,24 @@
-"""Projections of registrations' domain events to the registrations table."""
+"""Projections of registrations' domain events to the registrations table and the places
+counters (``event_places``).
+
+A counter that would pass its places fails the table's check constraint: the projection
+raises ``AdmissionRaced`` then, and the command is tried again on fresh counts.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Executable, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-from ecbm_events.adapters.registrations.tables import registrations
-from ecbm_events.domain.event import Admission
+from ecbm_events.adapters.registrations.tables import event_places, registrations
+from ecbm_events.domain.event import Admission, EventScheduled
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import (
+    HOLDS_PLACE,
+    AdmissionRaced,
     AnswersErased,
     AttendanceRecorded,
     CertificateIssued,
@@ -22,31 +31,51 @@ from ecbm_events.domain.registration import (
     RegistrationDeclined,
     RegistrationErased,
     RegistrationRequested,
+    RegistrationState,
 )
 from ecbm_runtime.eventstore import StoredEvent
+
+
+def project_event_places(
+    connection: Connection, event: EventScheduled, record: StoredEvent
+) -> None:
+    """An event's pools: its two modes and each quota, nothing taken yet."""
+    d = event.details
+    pools = {"mode:on_site": d.on_site_places, "mode:online": d.online_places}
+    pools.update({f"quota:{q.name}": q.places for q in d.quotas})
+    rows = [
+        {"event_id": record.entity_id, "pool": pool, "places": places, "taken": 0, "waiting": 0}
+        for pool, places in pools.items()
+    ]
+    connection.execute(insert(event_places), rows)
 
 
 def project_registration_requested(
     connection: Connection, event: RegistrationRequested, record: StoredEvent
 ) -> None:
     waiting = event.admission is Admission.WAITLISTED
-    connection.execute(
-        insert(registrations).values(
-            id=record.entity_id,
-            event_id=event.event_id,
-            person_id=event.person_id,
-            mode=event.mode.value,
-            state=event.admission.value,
-            answers=event.answers,
-            queue_position=record.position if waiting else None,
-            offer_expires_at=None,
-            reason="",
-            attended_sessions=[],
-            version=record.version,
-            create_time=record.recorded_at,
-            update_time=record.recorded_at,
-        )
+    row = dict(
+        id=record.entity_id,
+        event_id=event.event_id,
+        person_id=event.person_id,
+        mode=event.mode.value,
+        state=event.admission.value,
+        answers=event.answers,
+        ticket_type=event.applicant.ticket_type,
+        country=event.applicant.country,
+        role=event.applicant.role,
+        quotas=list(event.quotas),
+        queue_position=record.position if waiting else None,
+        offer_expires_at=None,
+        reason="",
+        attended_sessions=[],
+        version=record.version,
+        create_time=record.recorded_at,
+        update_time=record.recorded_at,
     )
+    _raced_on(connection, _INSERT, [row])  # the same person registering twice at once
+    # The counters last: their row locks are held from here to the commit.
+    _count(connection, event.event_id, event.mode, event.quotas, None, event.admission)
 
 
 def _approved(event: RegistrationApproved, record: StoredEvent) -> dict[str, Any]:
@@ -80,6 +109,8 @@ _CHANGES: dict[type, Callable[[Any, StoredEvent], dict[str, Any]]] = {
     RegistrationErased: lambda e, r: {
         "person_id": "",
         "answers": {},
+        "country": "",
+        "role": "",
         "certificate_code": None,
         "certificate_name": None,
     },
@@ -87,7 +118,10 @@ _CHANGES: dict[type, Callable[[Any, StoredEvent], dict[str, Any]]] = {
 
 
 def project_registration_changed(connection: Connection, event: Any, record: StoredEvent) -> None:
-    _update(connection, record, **_CHANGES[type(event)](event, record))
+    values = _CHANGES[type(event)](event, record)
+    if "state" in values:
+        _recount(connection, record.entity_id, RegistrationState(values["state"]))
+    _update(connection, record, **values)
 
 
 def project_attendance_recorded(
@@ -107,5 +141,62 @@ def _update(connection: Connection, record: StoredEvent, **values: Any) -> None:
         .values(version=record.version, update_time=record.recorded_at, **values)
     )
 
+
+def _recount(connection: Connection, registration_id: str, new: RegistrationState) -> None:
+    """Move the registration's place and waiting count from its state so far to ``new``."""
+    r = registrations.c
+    row = connection.execute(
+        select(r.event_id, r.mode, r.quotas, r.state).where(r.id == registration_id)
+    ).one()
+    _count(connection, row.event_id, Mode(row.mode), tuple(row.quotas), row.state, new)
+
+
+def _count(
+    connection: Connection,
+    event_id: str,
+    mode: Mode,
+    quotas: tuple[str, ...],
+    old: str | None,
+    new: str,
+) -> None:
+    taken = _holds(new) - _holds(old)
+    waiting = _waits(new) - _waits(old)
+    if not taken and not waiting:
+        return
+    pools = [f"mode:{mode.value}", *(f"quota:{q}" for q in quotas)]
+    changes = [
+        {"event": event_id, "in_pool": pool, "taking": taken, "queueing": waiting} for pool in pools
+    ]
+    _raced_on(connection, _MOVE, changes)
+
+
+def _holds(state: str | None) -> int:
+    return int(state is not None and RegistrationState(state) in HOLDS_PLACE)
+
+
+def _waits(state: str | None) -> int:
+    return int(state == RegistrationState.WAITLISTED.value)
+
+
+def _raced_on(connection: Connection, statement: Executable, rows: list[dict[str, Any]]) -> None:
+    """Run ``statement``; a constraint it breaks means another registration came first."""
+    try:
+        connection.execute(statement, rows)
+    except IntegrityError as error:
+        raise AdmissionRaced("another registration took the place first; try again") from error
+
+
+# Built once, as the registering path's reads (see views).
+_INSERT = insert(registrations)
+_MOVE = (
+    update(event_places)
+    .where(
+        event_places.c.event_id == bindparam("event"), event_places.c.pool == bindparam("in_pool")
+    )
+    .values(
+        taken=event_places.c.taken + bindparam("taking"),
+        waiting=event_places.c.waiting + bindparam("queueing"),
+    )
+)
 
 CHANGED_BY = tuple(_CHANGES)

@@ -9,9 +9,26 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, RequestId, TimeZoneName, Title
 from ecbm_events.domain.event import EventKind
+from ecbm_events.domain.materials import MaterialKind
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE
 
 Speaker = Annotated[str, StringConstraints(pattern=r"^people/[A-Za-z0-9_-]{1,64}$")]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class QuotaInput(BaseModel):
+    """A quota of places: per ticket type, country (ISO 3166 alpha-2) and/or role."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Label
+    places: int = Field(ge=0, le=100_000)
+    mode: Mode | None = None
+    ticket_types: tuple[Label, ...] = Field(default=(), max_length=20)
+    countries: tuple[Country, ...] = Field(default=(), max_length=60)
+    roles: tuple[Label, ...] = Field(default=(), max_length=20)
 
 
 class SessionInput(BaseModel):
@@ -47,6 +64,8 @@ class CreateEvent(BaseModel):
     series: str = Field(default="", max_length=200)
     stream_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
     sessions: tuple[SessionInput, ...] = Field(default=(), max_length=200)
+    ticket_types: tuple[Label, ...] = Field(default=(), max_length=20)
+    quotas: tuple[QuotaInput, ...] = Field(default=(), max_length=50)
     request_id: RequestId = ""
 
 
@@ -69,3 +88,25 @@ class SendDueReminders(BaseModel):
     """Timer: publish the reminders that fell due (each once per event)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MaterialInput(BaseModel):
+    """A recording or material: a link, with the file's metadata when it is a file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Title
+    url: str = Field(min_length=1, max_length=2000, pattern=r"^https://\S+$")
+    kind: MaterialKind
+    session_id: str = Field(default="", max_length=64)
+    file_name: str = Field(default="", max_length=255)
+    media_type: str = Field(default="", max_length=127, pattern=r"^([\w.+-]+/[\w.+-]+)?$")
+    size_bytes: int = Field(default=0, ge=0)
+
+
+class PublishMaterial(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    event_id: EntityId
+    material: MaterialInput

@@ -17,7 +17,8 @@ from ecbm_events.application.programme.commands import (
     SessionInput,
 )
 from ecbm_events.application.programme.queries import GetEvent, GetEventCalendar, ListEvents
-from ecbm_events.domain.event import Event, EventDetails, EventNotFound, Occupancy, Slot
+from ecbm_events.domain.event import Event, EventDetails, EventNotFound, Slot
+from ecbm_events.domain.places import Occupancy, Quota
 from ecbm_events.domain.times import utc
 from ecbm_runtime.ids import new_id
 
@@ -62,6 +63,8 @@ def create_event(command: CreateEvent, deps: EventsDependencies) -> str:
         ),
         series=command.series,
         stream_url=command.stream_url,
+        ticket_types=command.ticket_types,
+        quotas=tuple(Quota.model_validate(q.model_dump()) for q in command.quotas),
     )
     sessions = tuple(_slot(event_id, index, s) for index, s in enumerate(command.sessions, 1))
     with deps.uow() as work:

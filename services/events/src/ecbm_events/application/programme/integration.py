@@ -33,5 +33,11 @@ def reminder_due(
         title=event.details.title,
         reminder=reminder,
         starts_at=event.details.starts_at,
+        materials=[
+            published.Material(title=m.title, url=m.url, session_id=m.session_id)
+            for m in event.materials[-50:]  # the newest, as many as the contract carries
+        ]
+        if reminder == "after"
+        else [],
         occurred_at=at,
     )

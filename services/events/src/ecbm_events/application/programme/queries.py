@@ -39,3 +39,10 @@ class DisplayIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     display_time_zone: DisplayZone = ""
+
+
+class ListMaterials(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    event_id: EntityId

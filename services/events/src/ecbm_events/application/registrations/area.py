@@ -5,17 +5,20 @@ from __future__ import annotations
 from ecbm_events.adapters.registrations.projections import (
     CHANGED_BY,
     project_attendance_recorded,
+    project_event_places,
     project_registration_changed,
     project_registration_requested,
 )
-from ecbm_events.adapters.registrations.tables import registrations
+from ecbm_events.adapters.registrations.tables import event_places, registrations
 from ecbm_events.application.registrations import attendance, commands, handlers, privacy, queries
+from ecbm_events.domain.event import EventScheduled
 from ecbm_events.domain.registration import AttendanceRecorded, RegistrationRequested
 from ecbm_integration import registry
 from ecbm_runtime.uow import Projection
 from ecbm_runtime.wiring import Area
 
 _PROJECTIONS: dict[type, list[Projection]] = {
+    EventScheduled: [project_event_places],
     RegistrationRequested: [project_registration_requested],
     AttendanceRecorded: [project_attendance_recorded],
     **{changed: [project_registration_changed] for changed in CHANGED_BY},
@@ -44,5 +47,5 @@ AREA = Area(
         queries.GetCalendarFeed: handlers.get_calendar_feed,
         registry.PersonForgotten: privacy.on_person_forgotten,
     },
-    read_model_tables=[registrations],
+    read_model_tables=[registrations, event_places],
 )

@@ -31,7 +31,8 @@ from ecbm_events.application.registrations.handlers import (
     registration_for,
 )
 from ecbm_events.application.registrations.tickets import InvalidTicket
-from ecbm_events.domain.event import Event, EventNotFound, Mode
+from ecbm_events.domain.event import Event, EventNotFound
+from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import (
     NotConfirmed,
     Registration,
@@ -108,7 +109,8 @@ def issue_certificate(command: IssueCertificate, deps: EventsDependencies) -> Ce
         registration = registration_for(work, command, editors_too=False)
         code = registration.issue_certificate(new_certificate_code(), command.holder_name)
         if registration.has_new_events:
-            issued = integration.certificate_issued(registration, code, now)
+            event = work.repository(Event).get(registration.event_id)
+            issued = integration.certificate_issued(registration, event, code, now)
             publish_about(work, registration, issued)
         work.commit()
     return _certificate(deps, code, with_pdf=True)

@@ -8,11 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, RequestId
-from ecbm_events.domain.event import Mode
+from ecbm_events.domain.places import Mode
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Answer = Annotated[str, StringConstraints(max_length=2000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Token = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
@@ -25,6 +26,9 @@ class RegisterForEvent(BaseModel):
     event_id: EntityId
     mode: Mode
     answers: dict[Question, Answer] = Field(default_factory=dict, max_length=20)
+    ticket_type: Label = ""
+    country: Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})?$")] = ""
+    role: Label = ""
     request_id: RequestId = ""
 
 

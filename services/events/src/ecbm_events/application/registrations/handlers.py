@@ -1,13 +1,17 @@
 """Handlers of the registrations area: ``handler(message, deps)``, one per use case.
 
-Never overbooked: every handler that can take or free a place holds the store's append
-lock (``work.lock_appends``) from before it counts the places until it commits, so no
-other registration commits between the count and the decision (PostgreSQL: an advisory
-lock; SQLite: the write lock every transaction takes).
+Never overbooked: the places counters (``event_places``) cannot pass their places (a
+check constraint). Registering decides on the counts it read without a lock; if another
+registration took the place before it commits, the counter's update fails, the unit of
+work rolls back (``AdmissionRaced``) and the registration is decided again on fresh counts.
+The counters' row locks are held only from their update (last) to the commit. Handlers
+that free places (cancel, approve, lapse) still take the store's append lock, so a freed
+place is offered once.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -33,8 +37,10 @@ from ecbm_events.application.registrations.queries import (
     GetRegistration,
     ListRegistrations,
 )
-from ecbm_events.domain.event import Event, EventNotFound, Mode
+from ecbm_events.domain.event import Event, EventNotFound
+from ecbm_events.domain.places import Applicant, Mode, Occupancy
 from ecbm_events.domain.registration import (
+    AdmissionRaced,
     Registration,
     RegistrationNotFound,
     RegistrationState,
@@ -47,6 +53,9 @@ if TYPE_CHECKING:
 
 Work: TypeAlias = UnitOfWork[EventsViews]
 ATTENDING = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
+# A registration raced for the last place is decided again; each lost race means another
+# took the place, so after one retry the counts show it gone.
+ADMISSION_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -56,14 +65,25 @@ class RegistrationRef:
 
 
 def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
+    """Decided on the counts; again on fresh ones if another took the place first."""
+    for _ in range(ADMISSION_ATTEMPTS - 1):
+        with contextlib.suppress(AdmissionRaced):
+            return _register(command, deps)
+    return _register(command, deps)
+
+
+def _register(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
     person, now = command.actor.person(), deps.clock()
+    applicant = Applicant(
+        ticket_type=command.ticket_type, country=command.country, role=command.role
+    )
     with deps.uow() as work:
         event = event_for(work, command.event_id, command.actor)
-        work.lock_appends()  # from the count to the commit: see the module's docstring
         existing, occupancy = work.views.registrations.admission(event.id, person)
         if existing is not None:
             return RegistrationRef(event.id, existing)
-        admission = event.admit(command.mode, occupancy, now)
+        quotas = event.quotas_of(command.mode, applicant)
+        admission = event.admit(command.mode, quotas, occupancy, now)
         key = f"{event.id}:{person}:{command.request_id}" if command.request_id else ""
         registration_id = new_id("registration", key)
         if key and work.repository(Registration).exists(registration_id):
@@ -75,6 +95,8 @@ def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> R
             command.mode,
             dict(command.answers),
             admission,
+            applicant,
+            quotas,
         )
         work.repository(Registration).add(registration)
         announce(work, registration, event, now)
@@ -90,7 +112,7 @@ def approve_registration(command: ApproveRegistration, deps: EventsDependencies)
         event = event_for(work, registration.event_id, command.actor)
         occupancy = work.views.registrations.occupancy(event.id)
         registration.require_pending("approved")
-        registration.approve(event.place_for(registration.mode, occupancy))
+        registration.approve(event.place_for(registration.mode, registration.quotas, occupancy))
         announce(work, registration, event, now)
         work.commit()
     return ref_of(command)
@@ -108,7 +130,8 @@ def cancel_registration(command: CancelRegistration, deps: EventsDependencies) -
     with deps.uow() as work:
         work.lock_appends()
         registration = registration_for(work, command)
-        cancel_and_offer(work, deps, registration, command.reason or "cancelled")
+        event = cancel_and_offer(work, deps, registration, command.reason or "cancelled")
+        publish_about(work, registration, integration.cancelled(registration, event, deps.clock()))
         work.commit()
     return ref_of(command)
 
@@ -134,10 +157,11 @@ def lapse_offers(command: LapseOffers, deps: EventsDependencies) -> int:
             work.lock_appends()
             registration = work.repository(Registration).get(registration_id)
             event = work.repository(Event).get(registration.event_id)
-            taken = work.views.registrations.occupancy(event.id).taken_of(registration.mode)
+            occupancy = work.views.registrations.occupancy(event.id)
             registration.lapse_offer(now)
             if registration.has_new_events:
-                offer_freed(work, deps, event, registration.mode, taken - 1)
+                freed = occupancy.moved(registration.mode, registration.quotas, -1)
+                offer_freed(work, deps, event, registration.mode, freed)
             work.commit()
     return len(lapsed)
 
@@ -186,23 +210,33 @@ def _person_calendar(deps: EventsDependencies, person: str) -> CalendarFile:
 
 def cancel_and_offer(
     work: Work, deps: EventsDependencies, registration: Registration, reason: str
-) -> None:
+) -> Event:
+    """Cancel; a place it held goes on to the people waiting. The registration's event."""
     held = registration.holds_place
     event = work.repository(Event).get(registration.event_id)
-    taken = work.views.registrations.occupancy(event.id).taken_of(registration.mode)
+    occupancy = work.views.registrations.occupancy(event.id)
     registration.cancel(reason)
     if held:
-        offer_freed(work, deps, event, registration.mode, taken - 1)
+        freed = occupancy.moved(registration.mode, registration.quotas, -1)
+        offer_freed(work, deps, event, registration.mode, freed)
+    return event
 
 
-def offer_freed(work: Work, deps: EventsDependencies, event: Event, mode: Mode, taken: int) -> None:
-    """Offer each place of ``mode`` now free to the next person waiting, for a while."""
+def offer_freed(
+    work: Work, deps: EventsDependencies, event: Event, mode: Mode, occupancy: Occupancy
+) -> None:
+    """Offer the places of ``mode`` now free, for a while, to the people waiting: first come
+    first served among those whose quotas have a place too (the others wait on)."""
     now = deps.clock()
     expires_at = now + deps.offer_hold
-    for waiting_id in work.views.registrations.waiting(event.id, mode, event.places(mode) - taken):
-        waiting = work.repository(Registration).get(waiting_id)
-        waiting.offer(expires_at)
-        publish_about(work, waiting, integration.place_offered(waiting, expires_at, now))
+    for waiting_id, quotas in work.views.registrations.waiting(event.id, mode):
+        if occupancy.taken_of(mode) >= event.places(mode):
+            return
+        if event.full_for(mode, quotas, occupancy) is None:
+            waiting = work.repository(Registration).get(waiting_id)
+            waiting.offer(expires_at)
+            publish_about(work, waiting, integration.place_offered(waiting, event, expires_at, now))
+            occupancy = occupancy.moved(mode, quotas, +1)
 
 
 def announce(work: Work, registration: Registration, event: Event, now: datetime) -> None:
@@ -210,7 +244,7 @@ def announce(work: Work, registration: Registration, event: Event, now: datetime
     if registration.state is RegistrationState.CONFIRMED:
         publish_about(work, registration, integration.confirmed(registration, event, now))
     elif registration.state is RegistrationState.WAITLISTED:
-        publish_about(work, registration, integration.waitlisted(registration, now))
+        publish_about(work, registration, integration.waitlisted(registration, event, now))
 
 
 def publish_about(work: Work, registration: Registration, message: Any) -> None:

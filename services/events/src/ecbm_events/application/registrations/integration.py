@@ -29,18 +29,34 @@ def confirmed(
     )
 
 
-def waitlisted(registration: Registration, at: datetime) -> published.RegistrationWaitlisted:
+def waitlisted(
+    registration: Registration, event: Event, at: datetime
+) -> published.RegistrationWaitlisted:
     return published.RegistrationWaitlisted(
         registration_id=registration.id,
         event_id=registration.event_id,
         person_id=registration.person_id,
         mode=registration.mode.value,
+        title=event.details.title,
+        occurred_at=at,
+    )
+
+
+def cancelled(
+    registration: Registration, event: Event, at: datetime
+) -> published.RegistrationCancelled:
+    return published.RegistrationCancelled(
+        registration_id=registration.id,
+        event_id=registration.event_id,
+        person_id=registration.person_id,
+        kind=event.details.kind.value,
+        title=event.details.title,
         occurred_at=at,
     )
 
 
 def place_offered(
-    registration: Registration, expires_at: datetime, at: datetime
+    registration: Registration, event: Event, expires_at: datetime, at: datetime
 ) -> published.PlaceOffered:
     return published.PlaceOffered(
         registration_id=registration.id,
@@ -48,6 +64,7 @@ def place_offered(
         person_id=registration.person_id,
         mode=registration.mode.value,
         expires_at=expires_at,
+        title=event.details.title,
         occurred_at=at,
     )
 
@@ -66,7 +83,7 @@ def attendance_recorded(
 
 
 def certificate_issued(
-    registration: Registration, code: str, at: datetime
+    registration: Registration, event: Event, code: str, at: datetime
 ) -> published.CertificateIssued:
     return published.CertificateIssued(
         certificate_id=code,
@@ -74,5 +91,6 @@ def certificate_issued(
         event_id=registration.event_id,
         person_id=registration.person_id,
         verification_code=code,
+        title=event.details.title,
         occurred_at=at,
     )

@@ -59,7 +59,11 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: EventsDependencie
             work.store.redact(
                 registration.stream_id,
                 {
-                    RegistrationRequested.__name__: {"person_id": "", "answers": {}},
+                    RegistrationRequested.__name__: {
+                        "person_id": "",
+                        "answers": {},
+                        "applicant": registration.applicant.model_dump(),  # country, role gone
+                    },
                     CertificateIssued.__name__: {"holder_name": ""},
                 },
                 {"actor": None},
