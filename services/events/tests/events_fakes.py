@@ -20,7 +20,6 @@ from ecbm_events.adapters.registrations.views import (
     RegistrationView,
 )
 from ecbm_events.adapters.views import EventsViews
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.dependencies import EventsDependencies
 from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
 from ecbm_events.application.registrations.commands import RegisterForEvent
@@ -31,6 +30,7 @@ from ecbm_events.domain.event import Event, EventKind, Reminder
 from ecbm_events.domain.materials import Material
 from ecbm_events.domain.places import Mode, Occupancy
 from ecbm_events.domain.registration import HOLDS_PLACE, Registration, RegistrationState
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.aggregate import Aggregate
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.eventstore import StoredEvent

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.programme.commands import CreateEvent
+from ecbm_runtime.actor import Actor
 
 EDITOR = Actor(subject="ed", roles=frozenset({"editor"}))
 

@@ -18,12 +18,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pydantic
 
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.programme.handlers import CalendarFile
 from ecbm_events.application.programme.queries import GetEventCalendar
 from ecbm_events.application.registrations.queries import GetCalendarFeed
 from ecbm_events.settings import EventsSettings
 from ecbm_runtime import errors
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.messagebus import MessageBus
 
 _log = logging.getLogger("ecbm_events.http")

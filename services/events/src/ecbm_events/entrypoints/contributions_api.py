@@ -7,7 +7,6 @@ from typing import Any
 import grpc
 
 from ecbm.events.v1 import events_pb2
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.contributions import commands as contrib
 from ecbm_events.entrypoints.messages import (
     child_name,
@@ -16,17 +15,12 @@ from ecbm_events.entrypoints.messages import (
     event_id,
     slot_fields,
 )
-from ecbm_runtime.auth import current_principal
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.grpc.convert import clamp_page_size, decode_page_token, encode_page_token
 from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 Context = grpc.ServicerContext
-
-
-def actor() -> Actor:
-    """The caller of the current gRPC call (anonymous when it sent no token)."""
-    return Actor.of(current_principal())
 
 
 class ContributionsApi:
@@ -36,7 +30,7 @@ class ContributionsApi:
         self, request: events_pb2.ProposeContributionRequest, context: Context
     ) -> events_pb2.Contribution:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": event_id(request.parent, "parent"),
             "title": request.contribution.title,
             "abstract": request.contribution.abstract,
@@ -55,7 +49,7 @@ class ContributionsApi:
         self, request: events_pb2.ListContributionsRequest, context: Context
     ) -> events_pb2.ListContributionsResponse:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": event_id(request.parent, "parent"),
             "page_size": clamp_page_size(request.page_size),
             "offset": decode_page_token(request.page_token).get("offset", 0),
@@ -72,7 +66,7 @@ class ContributionsApi:
     ) -> events_pb2.Contribution:
         event, contribution = child_name(request.name, "contributions")
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": event,
             "contribution_id": contribution,
             "decision": enum_in(events_pb2.ReviewDecision, "REVIEW_DECISION_", request.decision),
@@ -87,7 +81,7 @@ class ContributionsApi:
     ) -> events_pb2.Contribution:
         event, contribution = child_name(request.name, "contributions")
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": event,
             "contribution_id": contribution,
             "title": request.contribution.title,
@@ -98,7 +92,9 @@ class ContributionsApi:
         return self._contribution(event, contribution)
 
     def _contribution(self, event: str, contribution: str) -> events_pb2.Contribution:
-        query = contrib.GetContribution(actor=actor(), event_id=event, contribution_id=contribution)
+        query = contrib.GetContribution(
+            actor=current_actor(), event_id=event, contribution_id=contribution
+        )
         return contribution_proto(self.bus.handle(query))
 
 

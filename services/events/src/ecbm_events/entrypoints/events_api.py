@@ -28,7 +28,7 @@ from ecbm_events.application.registrations.queries import (
     GetRegistration,
     ListRegistrations,
 )
-from ecbm_events.entrypoints.contributions_api import ContributionsApi, actor
+from ecbm_events.entrypoints.contributions_api import ContributionsApi
 from ecbm_events.entrypoints.messages import (
     certificate_proto,
     enum_in,
@@ -41,6 +41,7 @@ from ecbm_events.entrypoints.messages import (
     registration_proto,
     session_fields,
 )
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
@@ -62,7 +63,11 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
     def CreateEvent(
         self, request: events_pb2.CreateEventRequest, context: Context
     ) -> events_pb2.Event:
-        fields = {**event_fields(request.event), "actor": actor(), "request_id": request.request_id}
+        fields = {
+            **event_fields(request.event),
+            "actor": current_actor(),
+            "request_id": request.request_id,
+        }
         command = validated(CreateEvent, fields, {"request_id": "request_id", "": "event"})
         return self._event(self.bus.handle(command))
 
@@ -75,7 +80,7 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
     ) -> events_pb2.ListEventsResponse:
         zone = validated(DisplayIn, {"display_time_zone": request.display_time_zone}, {})
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "kind": enum_in(events_pb2.EventKind, "EVENT_KIND_", request.kind),
             "series": request.series,
             "page_size": clamp_page_size(request.page_size),
@@ -91,14 +96,14 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
     def PublishEvent(
         self, request: events_pb2.PublishEventRequest, context: Context
     ) -> events_pb2.Event:
-        command = PublishEvent(actor=actor(), event_id=event_id(request.name))
+        command = PublishEvent(actor=current_actor(), event_id=event_id(request.name))
         return self._event(self.bus.handle(command))
 
     def AddSession(
         self, request: events_pb2.AddSessionRequest, context: Context
     ) -> events_pb2.Event:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": event_id(request.event, "event"),
             "session": session_fields(request.session),
         }
@@ -109,7 +114,7 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
     ) -> events_pb2.Registration:
         r = request.registration
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": event_id(request.event, "event"),
             "mode": enum_in(events_pb2.ParticipationMode, "PARTICIPATION_MODE_", r.mode),
             "answers": dict(r.answers),
@@ -134,7 +139,7 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
     ) -> events_pb2.ListRegistrationsResponse:
         everywhere = request.parent == "events/-"
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": None if everywhere else event_id(request.parent, "parent"),
             "state": enum_in(events_pb2.RegistrationState, "REGISTRATION_STATE_", request.state),
             "page_size": clamp_page_size(request.page_size),
@@ -171,7 +176,9 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
         self, request: events_pb2.IssueTicketRequest, context: Context
     ) -> events_pb2.Ticket:
         event, registration = registration_name(request.name)
-        command = reg.IssueTicket(actor=actor(), event_id=event, registration_id=registration)
+        command = reg.IssueTicket(
+            actor=current_actor(), event_id=event, registration_id=registration
+        )
         ticket = self.bus.handle(command)
         return events_pb2.Ticket(
             check_in_token=ticket.check_in_token,
@@ -182,7 +189,11 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
     def CheckIn(
         self, request: events_pb2.CheckInRequest, context: Context
     ) -> events_pb2.Registration:
-        fields = {"actor": actor(), "token": request.token, "session_id": request.session_id}
+        fields = {
+            "actor": current_actor(),
+            "token": request.token,
+            "session_id": request.session_id,
+        }
         return self._registration(self.bus.handle(validated(reg.CheckIn, fields, {})))
 
     def RecordNoShow(
@@ -195,7 +206,7 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
     ) -> events_pb2.Certificate:
         event, registration = registration_name(request.name)
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": event,
             "registration_id": registration,
             "holder_name": request.holder_name,
@@ -220,20 +231,20 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
     def GetEventCalendar(
         self, request: events_pb2.GetEventCalendarRequest, context: Context
     ) -> events_pb2.Calendar:
-        query = GetEventCalendar(actor=actor(), event_id=event_id(request.name))
+        query = GetEventCalendar(actor=current_actor(), event_id=event_id(request.name))
         return _calendar(self.bus.handle(query))
 
     def GetMyCalendar(
         self, request: events_pb2.GetMyCalendarRequest, context: Context
     ) -> events_pb2.Calendar:
-        return _calendar(self.bus.handle(GetMyCalendar(actor=actor())))
+        return _calendar(self.bus.handle(GetMyCalendar(actor=current_actor())))
 
     def PublishMaterial(
         self, request: events_pb2.PublishMaterialRequest, context: Context
     ) -> events_pb2.Material:
         event = event_id(request.parent, "parent")
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "event_id": event,
             "material": material_fields(request.material),
         }
@@ -243,22 +254,29 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
         self, request: events_pb2.ListMaterialsRequest, context: Context
     ) -> events_pb2.ListMaterialsResponse:
         event = event_id(request.parent, "parent")
-        found = self.bus.handle(ListMaterials(actor=actor(), event_id=event))
+        found = self.bus.handle(ListMaterials(actor=current_actor(), event_id=event))
         return events_pb2.ListMaterialsResponse(materials=[material_proto(event, m) for m in found])
 
     def _event(self, id: str, display_zone: str = "") -> events_pb2.Event:
-        return event_proto(self.bus.handle(GetEvent(actor=actor(), event_id=id)), display_zone)
+        return event_proto(
+            self.bus.handle(GetEvent(actor=current_actor(), event_id=id)), display_zone
+        )
 
     def _on_registration(
         self, command: type[reg.RegistrationCommand], name: str, **extra: str
     ) -> events_pb2.Registration:
         event, registration = registration_name(name)
-        fields = {"actor": actor(), "event_id": event, "registration_id": registration, **extra}
+        fields = {
+            "actor": current_actor(),
+            "event_id": event,
+            "registration_id": registration,
+            **extra,
+        }
         return self._registration(self.bus.handle(validated(command, fields, {})))
 
     def _registration(self, ref: RegistrationRef) -> events_pb2.Registration:
         query = GetRegistration(
-            actor=actor(), event_id=ref.event_id, registration_id=ref.registration_id
+            actor=current_actor(), event_id=ref.event_id, registration_id=ref.registration_id
         )
         return registration_proto(self.bus.handle(query))
 

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, PageSize, RequestId, Title
+from ecbm_runtime.actor import Actor
 
 
 class ProposeContribution(BaseModel):

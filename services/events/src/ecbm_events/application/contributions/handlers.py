@@ -34,7 +34,7 @@ class CallClosed(RuleViolation):
 
 def propose_contribution(command: ProposeContribution, deps: EventsDependencies) -> str:
     """The new contribution's id; a retried ``request_id`` gets the first one's."""
-    person = command.actor.person()
+    person = command.actor.require_subject()
     key = f"{command.event_id}:{person}:{command.request_id}" if command.request_id else ""
     contribution_id = new_id("contribution", key)
     with deps.uow() as work:
@@ -90,7 +90,7 @@ def get_contribution(query: GetContribution, deps: EventsDependencies) -> Contri
 
 def list_contributions(query: ListContributions, deps: EventsDependencies) -> ContributionPage:
     """Editors: all of the event's. Members: their own."""
-    person = None if query.actor.is_editor else query.actor.person()
+    person = None if query.actor.is_editor else query.actor.require_subject()
     with deps.read() as views:
         return views.contributions.page(
             event_id=query.event_id, person_id=person, size=query.page_size, offset=query.offset

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, RequestId, TimeZoneName, Title
 from ecbm_events.domain.event import EventKind
 from ecbm_events.domain.materials import MaterialKind
 from ecbm_events.domain.places import Mode
 from ecbm_events.domain.times import DEFAULT_TIME_ZONE
+from ecbm_runtime.actor import Actor
 
 Speaker = Annotated[str, StringConstraints(pattern=r"^people/[A-Za-z0-9_-]{1,64}$")]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]

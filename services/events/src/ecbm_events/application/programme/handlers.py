@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from ecbm_events.adapters.calendar import CONTENT_TYPE, calendar
 from ecbm_events.adapters.programme.views import EventPage, EventView
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.programme import integration
 from ecbm_events.application.programme.commands import (
     AddSession,
@@ -20,6 +19,7 @@ from ecbm_events.application.programme.queries import GetEvent, GetEventCalendar
 from ecbm_events.domain.event import Event, EventDetails, EventNotFound, Slot
 from ecbm_events.domain.places import Occupancy, Quota
 from ecbm_events.domain.times import utc
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.ids import new_id
 
 if TYPE_CHECKING:

@@ -34,6 +34,9 @@ def list_materials(query: ListMaterials, deps: EventsDependencies) -> list[Mater
     actor = query.actor
     with deps.read() as views:
         visible_event(views.programme.event(query.event_id), query.event_id, actor)
-        if not (actor.is_editor or views.registrations.holds_place(query.event_id, actor.person())):
+        if not (
+            actor.is_editor
+            or views.registrations.holds_place(query.event_id, actor.require_subject())
+        ):
             raise NotARegistrant("an event's materials are for the people registered for it")
         return views.programme.materials(query.event_id)

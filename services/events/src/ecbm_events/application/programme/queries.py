@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import DisplayZone, EntityId, PageSize
 from ecbm_events.domain.event import EventKind
+from ecbm_runtime.actor import Actor
 
 
 class GetEvent(BaseModel):

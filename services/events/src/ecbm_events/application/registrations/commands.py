@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, RequestId
 from ecbm_events.domain.places import Mode
+from ecbm_runtime.actor import Actor
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Answer = Annotated[str, StringConstraints(max_length=2000)]

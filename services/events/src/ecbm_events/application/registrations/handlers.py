@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ecbm_events.adapters.calendar import calendar
 from ecbm_events.adapters.registrations.views import RegistrationPage, RegistrationView
 from ecbm_events.adapters.views import EventsViews
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.programme.handlers import CalendarFile
 from ecbm_events.application.registrations import integration
 from ecbm_events.application.registrations.commands import (
@@ -45,6 +44,7 @@ from ecbm_events.domain.registration import (
     RegistrationNotFound,
     RegistrationState,
 )
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
@@ -73,7 +73,7 @@ def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> R
 
 
 def _register(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
-    person, now = command.actor.person(), deps.clock()
+    person, now = command.actor.require_subject(), deps.clock()
     applicant = Applicant(
         ticket_type=command.ticket_type, country=command.country, role=command.role
     )
@@ -180,7 +180,7 @@ def list_registrations(query: ListRegistrations, deps: EventsDependencies) -> Re
     with deps.read() as views:
         return views.registrations.page(
             event_id=query.event_id,
-            person_id=None if everyone else query.actor.person(),
+            person_id=None if everyone else query.actor.require_subject(),
             state=query.state,
             size=query.page_size,
             offset=query.offset,
@@ -189,7 +189,7 @@ def list_registrations(query: ListRegistrations, deps: EventsDependencies) -> Re
 
 def get_my_calendar(query: GetMyCalendar, deps: EventsDependencies) -> CalendarFile:
     """The caller's calendar, and the private address of the same feed for calendar apps."""
-    person, now = query.actor.person(), deps.clock()
+    person, now = query.actor.require_subject(), deps.clock()
     token = deps.tickets.issue("calendar", person, "", now + deps.feeds.valid_for)
     feed = f"{deps.feeds.base_url}/calendar.ics?token={token}"
     return replace(_person_calendar(deps, person), feed_url=feed)

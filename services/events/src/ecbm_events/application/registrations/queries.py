@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecbm_events.application.actor import Actor
 from ecbm_events.application.shapes import EntityId, PageSize
 from ecbm_events.domain.registration import RegistrationState
+from ecbm_runtime.actor import Actor
 
 
 class GetRegistration(BaseModel):
