@@ -122,6 +122,12 @@ class ServiceSettings(BaseSettings):
     jwt_max_lifetime_seconds: int = Field(
         default_factory=lambda: int(_shared("JWT_MAX_LIFETIME_SECONDS", str(8 * 3600))), gt=0
     )
+    # Seal people's contact details on the bus (ecbm_runtime.sealing): Fernet keys,
+    # comma-separated, newest first; the registry seals, notify opens; required by both in
+    # production, shared by every service that holds them.
+    contact_sealing_keys: SecretStr = Field(
+        default_factory=lambda: _shared_secret("CONTACT_SEALING_KEYS", "")
+    )
     log_level: str = Field(default_factory=lambda: _shared("LOG_LEVEL", "INFO"))
     # Rows younger than this are left to the api's fast path by the worker's sweep.
     outbox_sweep_grace_seconds: float = 2.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -42,6 +43,10 @@ _log = logging.getLogger(__name__)
 SETTINGS_CONFIG_KEY = "ECBM_SETTINGS"
 
 F = TypeVar("F", bound=Callable[..., None])
+# Turns a body of an older ``schema_version`` (the message header) into the current shape:
+# (body as a dict, its version, the service's settings) -> body. Consumer-side, so it may
+# use what only the consumer holds (keys).
+Upcaster = Callable[[dict[str, Any], int, ServiceSettings], dict[str, Any]]
 
 
 def worker_settings(service_name: str) -> ServiceSettings:
@@ -96,8 +101,15 @@ class EventHandler(NamekoEventHandler):
     handler error requeues, and RabbitMQ parks the message after ``max_deliveries``.
     """
 
-    def __init__(self, source: str, event_class: type[BaseModel], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: str,
+        event_class: type[BaseModel],
+        upcast: Upcaster | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.event_class = event_class
+        self.upcast = upcast
         event_type = event_class.event_type()  # type: ignore[attr-defined]
         super().__init__(source, event_type, requeue_on_error=True, **kwargs)
 
@@ -106,7 +118,8 @@ class EventHandler(NamekoEventHandler):
         self.service = service
         self.handler_name = f"{service}.{self.method_name}"
         metrics.precreate_consumer_series(service, self.handler_name)
-        self.max_deliveries = worker_settings(service).max_deliveries
+        self.settings = worker_settings(service)
+        self.max_deliveries = self.settings.max_deliveries
         self.queue = self._handler_queue(service)
         with _amqp_connection() as connection:
             declare_dead_letter_queue(connection, service)
@@ -131,7 +144,7 @@ class EventHandler(NamekoEventHandler):
             self._dead_letter(message, "no event_id header")
             return None
         try:
-            event = _parse(self.event_class, body)
+            event = _parse(self.event_class, self._upcast(body, headers))
         except ValueError as error:  # pydantic's ValidationError and JSON errors alike
             self._dead_letter(message, f"invalid body: {_without_values(error)}")
             return None
@@ -141,6 +154,21 @@ class EventHandler(NamekoEventHandler):
             delivery=Delivery(handler=self.handler_name, event_id=event_id),
         )
         return Received(event, context, self.service)
+
+    def _upcast(self, body: Any, headers: dict[str, Any]) -> Any:
+        """An older version's body in the current shape (ValueError: none can be made)."""
+        current: int = getattr(self.event_class, "schema_version", 1)
+        version = int(headers.get("schema_version") or current)
+        if version >= current:
+            return body
+        if self.upcast is None:
+            raise ValueError(f"schema_version {version}; this handler reads {current}")
+        try:
+            decoded = json.loads(body) if isinstance(body, bytes | str) else dict(body)
+            return self.upcast(decoded, version, self.settings)
+        except (LookupError, TypeError, ValueError, AttributeError) as error:
+            # Named by type only: the message of a failed upcast may quote the body.
+            raise ValueError(f"version {version} not upcast: {type(error).__name__}") from None
 
     def _on_decode_error(self, message: Message, error: Exception) -> None:
         self._dead_letter(message, f"undecodable body: {type(error).__name__}")
@@ -261,15 +289,19 @@ def _handling(method: Callable[[Any, Any], None]) -> Callable[[Any, Received[Any
 
 
 def event_handler(
-    source: str, event_class: type[BaseModel], entrypoint: type[EventHandler] = EventHandler
+    source: str,
+    event_class: type[BaseModel],
+    entrypoint: type[EventHandler] = EventHandler,
+    upcast: Upcaster | None = None,
 ) -> Callable[[F], F]:
     """Decorate ``def on_x(self, received: Received[XEvent]) -> None`` to consume ``source``'s
     XEvent. The method hands ``received.event`` and ``received.context`` to its bus.
-    ``entrypoint``: a subclass of ``EventHandler`` that binds or parses differently."""
+    ``entrypoint``: a subclass of ``EventHandler`` that binds or parses differently;
+    ``upcast``: reads bodies of older schema versions (without one they are dead-lettered)."""
 
     def decorate(method: F) -> F:
         wrapped = _handling(method)
-        entrypoint.decorator(source, event_class)(wrapped)
+        entrypoint.decorator(source, event_class, upcast=upcast)(wrapped)
         return cast(F, wrapped)
 
     return decorate

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cryptography.fernet import Fernet
+
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,8 @@ def test_secrets_are_read_from_files_in_the_secrets_directory(
 ) -> None:
     (tmp_path / "ecbm_notify_unsubscribe_secret").write_text(LINK_SECRET + "\n")
     (tmp_path / "ECBM_NOTIFY_SMTP_PASSWORD").write_text("smtp-pass")
+    # Shared by the registry (seals) and notify (opens): one file serves both.
+    (tmp_path / "ecbm_contact_sealing_keys").write_text(Fernet.generate_key().decode() + "\n")
     monkeypatch.setenv("ECBM_SECRETS_DIR", str(tmp_path))
 
     settings = production()

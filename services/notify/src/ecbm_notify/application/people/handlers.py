@@ -17,6 +17,7 @@ from ecbm_notify.domain.catalogue import CATALOGUE
 from ecbm_notify.domain.notification import ERASED, Notification, NotificationCreated
 from ecbm_notify.domain.recipients import Addresses, link_needed
 from ecbm_runtime.ids import new_id
+from ecbm_runtime.sealing import Contact
 from ecbm_runtime.uow import UnitOfWork
 
 EVENTS_BY_NAME: dict[str, type[BaseModel]] = {cls.__name__: cls for cls in CATALOGUE}
@@ -57,8 +58,9 @@ def on_person_changed(
             known = people.recipient_of_person(event.person_id)
             before = people.addresses(known) if known else Addresses()
             had_consent = people.consent_of(known) if known else False
-            after = before.given(event.email)
-            recipient_id = people.remember_person(_details(event), after, new_id("recipient"))
+            details = _details(event, deps.contact_seal.open(event.person_id, event.sealed_contact))
+            after = before.given(details.email)
+            recipient_id = people.remember_person(details, after, new_id("recipient"))
             if link_needed(before, after, event.contact_by_email, had_consent):
                 assert after.pending is not None
                 queue_verification(work.views, recipient_id, after.pending, deps.clock())
@@ -67,11 +69,13 @@ def on_person_changed(
         work.commit()
 
 
-def _details(event: registry.PersonJoined | registry.PersonUpdated) -> PersonDetails:
+def _details(
+    event: registry.PersonJoined | registry.PersonUpdated, contact: Contact
+) -> PersonDetails:
     return PersonDetails(
         person_id=event.person_id,
-        email=event.email,
-        display_name=event.display_name,
+        email=contact.email,
+        display_name=contact.display_name,
         preferred_language=event.preferred_language,
         contact_by_email=event.contact_by_email,
     )
