@@ -114,7 +114,7 @@ def bootstrap(
 ) -> Registry:
     engine = engine or make_engine(settings.effective_database_url())
     # Seals people's personal fields with their own key (crypto-shredding); contact events
-    # in the outbox name their person, so forgetting them drops the unpublished ones.
+    # in the outbox name their person, so forgetting them drops those rows.
     codec = PersonalDataCodec(
         WIRED.domain_events, people_area.SEALED_FIELDS, settings.key_wrapping(),
         partial(read_only_connection, engine),
