@@ -465,6 +465,13 @@ class FakeCampaigns:
         found = aggregates(self.records, Subscriber)
         return next((id for id, sub in found.items() if sub.email == email), None)
 
+    def erase_subscriber(self, subscriber_id: str) -> None:
+        """Nothing to do: the subscriber views come from its (now redacted) events."""
+
+    def pending_subscribers(self, requested_before: datetime) -> list[str]:
+        found = aggregates(self.records, Subscriber)
+        return sorted(id for id, sub in found.items() if sub.state == "pending" and sub.email)
+
     def subscriber(self, subscriber_id: str) -> SubscriberView | None:
         found = aggregates(self.records, Subscriber).get(subscriber_id)
         if found is None:
@@ -585,6 +592,10 @@ class FakeSends:
 
     def remember_member(self, person_id: str, country: str | None, roles: Sequence[str]) -> None:
         self.tables.members[person_id] = (country, tuple(sorted(roles)))
+
+    def forget_recipient(self, recipient_id: str) -> None:
+        for key in [key for key in self.tables.sends if key[1] == recipient_id]:
+            del self.tables.sends[key]
 
     def forget_member(self, person_id: str) -> None:
         self.tables.members.pop(person_id, None)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from cryptography.fernet import Fernet
-
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 
 from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY, link_key
 from ecbm_notify.bootstrap import NotifySettings

@@ -72,6 +72,13 @@ class NotifyWorker(catalogue_handlers(), ServiceWorker):  # type: ignore[misc]
             if made:
                 _log.info("digests queued", extra={"frequency": frequency, "count": made})
 
+    @SettingsTimer.decorator("digest_check_interval_seconds")
+    def erase_unconfirmed_subscriptions(self) -> None:
+        """Subscriptions whose confirmation link ran out unfollowed: erased."""
+        erased = self.notify.bus.handle(newsletter.EraseUnconfirmedSubscriptions())
+        if erased:
+            _log.info("unconfirmed subscriptions erased", extra={"count": erased})
+
     @SettingsTimer.decorator("newsletter_send_interval_seconds")
     def send_newsletters(self) -> None:
         """Due campaigns, batch by batch; a long campaign continues over several ticks."""

@@ -12,6 +12,7 @@ from ecbm_notify.adapters.people.people import PersonDetails
 from ecbm_notify.adapters.views import NotifyViews
 from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.email.routing import route
+from ecbm_notify.application.newsletter.privacy import erase_subscription_of
 from ecbm_notify.application.people.verification import queue_verification
 from ecbm_notify.domain.catalogue import CATALOGUE
 from ecbm_notify.domain.notification import ERASED, Notification, NotificationCreated
@@ -94,13 +95,19 @@ def on_person_event(event: Any, deps: NotifyDependencies) -> None:
 
 
 def on_person_forgotten(event: registry.PersonForgotten, deps: NotifyDependencies) -> None:
-    """Nothing readable about the person stays: recipient, links, parked events, inbox.
+    """Nothing readable about the person stays: recipient, links, parked events, inbox,
+    and a newsletter subscription of their verified address.
 
     Notify's store is append-only except for this (GDPR art. 17): the personal fields of
     the person's ``NotificationCreated`` events are blanked, and who acted on them too.
     """
     with deps.uow() as work:
-        recipient_id = work.views.people.forget_person(event.person_id)
+        people = work.views.people
+        known = people.recipient_of_person(event.person_id)
+        verified = people.addresses(known).verified if known else None
+        recipient_id = people.forget_person(event.person_id)
+        if verified:  # their newsletter subscription too (not an unverified address's)
+            erase_subscription_of(work, verified)
         if recipient_id is not None:
             for notification_id in work.views.inbox.erase_inbox(recipient_id):
                 work.store.redact(
