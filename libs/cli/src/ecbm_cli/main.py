@@ -222,7 +222,10 @@ def _declare_queues(definition: ServiceDefinition) -> list[str]:
     from ecbm_runtime.worker import declare_queues
 
     settings = definition.load_settings()
-    return declare_queues(definition.worker_class(), settings.amqp_url, settings.max_deliveries)
+    return declare_queues(
+        definition.worker_class(), settings.amqp_url, settings.max_deliveries,
+        settings.dlq_ttl_hours,
+    )  # fmt: skip
 
 
 def _redacted(url: str) -> str:

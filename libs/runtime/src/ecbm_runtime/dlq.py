@@ -4,18 +4,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from amqp.exceptions import NotFound
+from amqp.exceptions import NotFound, PreconditionFailed
 from kombu.connection import Connection
 from kombu.entity import Exchange, Queue
 from kombu.message import Message
 from kombu.messaging import Producer
 
 PREVIEW_CHARS = 200
+_log = logging.getLogger(__name__)
 
 
 def dead_letter_exchange(service: str) -> Exchange:
@@ -23,23 +25,41 @@ def dead_letter_exchange(service: str) -> Exchange:
     return Exchange(f"{service}.dlx", type="fanout", durable=True)
 
 
-def dead_letter_queue(service: str) -> Queue:
-    """The one parking queue of ``service``; quorum so a cluster does not lose it."""
+def dead_letter_queue(service: str, ttl_hours: float = 0.0) -> Queue:
+    """The one parking queue of ``service``; quorum so a cluster does not lose it.
+
+    A parked message expires after ``ttl_hours`` (0: never): a message may hold personal
+    data (a forgotten person's), and the DLQ is no archive (docs/operations.md).
+    """
+    arguments: dict[str, Any] = {"x-queue-type": "quorum"}
+    if ttl_hours > 0:
+        arguments["x-message-ttl"] = max(int(ttl_hours * 3_600_000), 1)
     return Queue(
         f"{service}.dlq",
         exchange=dead_letter_exchange(service),
         durable=True,
-        queue_arguments={"x-queue-type": "quorum"},
+        queue_arguments=arguments,
     )
 
 
-def declare_dead_letter_queue(connection: Connection, service: str) -> None:
-    """Declare the service's DLX and DLQ (idempotent)."""
+def declare_dead_letter_queue(connection: Connection, service: str, ttl_hours: float = 0.0) -> None:
+    """Declare the service's DLX and DLQ (idempotent).
+
+    A DLQ declared before with another time-to-live keeps it (RabbitMQ refuses to change a
+    queue's arguments): a warning says how to apply the new one, and the worker starts.
+    """
     channel = connection.channel()
     try:
-        dead_letter_queue(service)(channel).declare()
+        dead_letter_queue(service, ttl_hours)(channel).declare()
+    except PreconditionFailed:
+        _log.warning(
+            "%s.dlq exists with another message TTL; it keeps the old one until it is "
+            "emptied and deleted, or a policy sets message-ttl (docs/operations.md)",
+            service,
+        )
     finally:
-        channel.close()
+        if channel.is_open:
+            channel.close()
 
 
 @dataclass(frozen=True)

@@ -383,9 +383,7 @@ class SqlEventStore(EventStore):
         return changed
 
     def forget_subject(self, subject: str) -> int:
-        forgotten = self.connection.execute(
-            delete(outbox).where(outbox.c.subject == subject)
-        )
+        forgotten = self.connection.execute(delete(outbox).where(outbox.c.subject == subject))
         return int(forgotten.rowcount or 0)
 
 

@@ -139,6 +139,12 @@ class ServiceSettings(BaseSettings):
     outbox_max_attempts: int = Field(default=5, ge=1)
     # Deliveries of one message before it is parked in the dead-letter queue.
     max_deliveries: int = 5
+    # How long a parked message stays in the dead-letter queue before RabbitMQ drops it
+    # (x-message-ttl): long enough to inspect and replay, bounded because a message may
+    # hold a forgotten person's data. 0: kept until replayed or purged.
+    dlq_ttl_hours: float = Field(
+        default_factory=lambda: float(_shared("DLQ_TTL_HOURS", str(7 * 24))), ge=0
+    )
 
     @classmethod
     def settings_customise_sources(

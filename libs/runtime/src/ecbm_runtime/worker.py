@@ -122,7 +122,7 @@ class EventHandler(NamekoEventHandler):
         self.max_deliveries = self.settings.max_deliveries
         self.queue = self._handler_queue(service)
         with _amqp_connection() as connection:
-            declare_dead_letter_queue(connection, service)
+            declare_dead_letter_queue(connection, service, self.settings.dlq_ttl_hours)
         self.consumer_options["on_decode_error"] = self._on_decode_error
         Consumer.setup(self)  # nameko's EventHandler.setup would rebuild a classic queue
 
@@ -227,7 +227,9 @@ def handler_queues(worker: type, max_deliveries: int) -> list[Queue]:
     ]
 
 
-def declare_queues(worker: type, amqp_url: str, max_deliveries: int) -> list[str]:
+def declare_queues(
+    worker: type, amqp_url: str, max_deliveries: int, dlq_ttl_hours: float = 0.0
+) -> list[str]:
     """Declare the queues (and the DLQ) of every event handler of ``worker``; their names.
 
     A queue that exists keeps the events published to it until its worker first starts, so
@@ -238,7 +240,8 @@ def declare_queues(worker: type, amqp_url: str, max_deliveries: int) -> list[str
 
     queues = handler_queues(worker, max_deliveries)
     with Connection(amqp_url, connect_timeout=5) as connection:
-        declare_dead_letter_queue(connection, worker.name)  # type: ignore[attr-defined]
+        service = worker.name  # type: ignore[attr-defined]
+        declare_dead_letter_queue(connection, service, dlq_ttl_hours)
         for queue in queues:
             queue(connection.default_channel).declare()
     return [queue.name for queue in queues]

@@ -71,7 +71,9 @@ def test_forgetting_a_member_erases_the_subscription_of_their_verified_address(
         line for line in everything.splitlines() if "maria" in line
     ]
     assert subscribers(notify) == [JAN]
-    replay(notify.engine, notify.wiring, NOTIFY.read_model_tables)  # the redacted request stays away
+    replay(
+        notify.engine, notify.wiring, NOTIFY.read_model_tables
+    )  # the redacted request stays away
     assert subscribers(notify) == [JAN] and "maria" not in every_table_as_text(notify)
     assert subscribe(notify, MARIA, "Maria again") != maria  # a new subscription, unlinked
 
