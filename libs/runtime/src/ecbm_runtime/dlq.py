@@ -16,6 +16,9 @@ from kombu.entity import Exchange, Queue
 from kombu.message import Message
 from kombu.messaging import Producer
 
+from ecbm_runtime.amqp import AmqpTls
+from ecbm_runtime.amqp import connection as amqp_connection
+
 PREVIEW_CHARS = 200
 _log = logging.getLogger(__name__)
 
@@ -76,19 +79,25 @@ class DeadLetter:
     body_preview: str
 
 
-def list_dead_letters(amqp_url: str, service: str, limit: int = 50) -> list[DeadLetter]:
+def list_dead_letters(
+    amqp_url: str, service: str, limit: int = 50, tls: AmqpTls | None = None
+) -> list[DeadLetter]:
     """Inspect up to ``limit`` parked messages without removing any.
 
     Messages are fetched unacknowledged and all returned at the end: rejecting each one
     right away would hand the same message back on the next get. A quorum queue makes
     returned messages ready again a moment later, so a call right after may see fewer.
     """
-    with _connect(amqp_url) as connection, _held(connection, service, limit) as messages:
+    with _connect(amqp_url, tls) as connection, _held(connection, service, limit) as messages:
         return [_describe(message) for message in messages]
 
 
 def replay_dead_letters(
-    amqp_url: str, service: str, limit: int | None = None, event_id: str | None = None
+    amqp_url: str,
+    service: str,
+    limit: int | None = None,
+    event_id: str | None = None,
+    tls: AmqpTls | None = None,
 ) -> int:
     """Send parked messages back to the queue they died in; returns how many.
 
@@ -98,7 +107,7 @@ def replay_dead_letters(
     are looked at, so one that fails again cannot loop.
     """
     replayed = 0
-    with _connect(amqp_url, confirm=True) as connection:
+    with _connect(amqp_url, tls, confirm=True) as connection:
         producer = Producer(connection.channel())
         # Filtering by event id means looking at everything parked; otherwise take only `limit`.
         with _held(connection, service, limit if event_id is None else None) as messages:
@@ -113,9 +122,9 @@ def replay_dead_letters(
 
 
 @contextmanager
-def _connect(amqp_url: str, confirm: bool = False) -> Iterator[Connection]:
+def _connect(amqp_url: str, tls: AmqpTls | None, confirm: bool = False) -> Iterator[Connection]:
     options = {"confirm_publish": True} if confirm else {}
-    connection = Connection(amqp_url, connect_timeout=5, transport_options=options)
+    connection = amqp_connection(amqp_url, tls, connect_timeout=5, transport_options=options)
     try:
         connection.ensure_connection(max_retries=1)
         yield connection

@@ -20,7 +20,12 @@ from typing import Any, Generic, TypeVar, cast
 from kombu.entity import Queue
 from kombu.message import Message
 from nameko import config
-from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    MAX_WORKERS_CONFIG_KEY,
+    PREFETCH_COUNT_CONFIG_KEY,
+)
 from nameko.events import EventHandler as NamekoEventHandler
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer
@@ -29,6 +34,8 @@ from nameko.timer import Timer
 from pydantic import BaseModel, ValidationError
 
 from ecbm_runtime import metrics
+from ecbm_runtime.amqp import AmqpTls, ssl_options
+from ecbm_runtime.amqp import connection as amqp_connection
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.dlq import dead_letter_exchange, declare_dead_letter_queue
@@ -41,6 +48,21 @@ _log = logging.getLogger(__name__)
 
 # worker_main puts the loaded settings here, next to AMQP_URI, for the extensions' setup().
 SETTINGS_CONFIG_KEY = "ECBM_SETTINGS"
+MAX_WORKERS = 10
+PREFETCH_COUNT = 10
+
+
+def nameko_config(settings: ServiceSettings) -> dict[str, Any]:
+    """nameko's configuration of a service's worker; its connections use AMQP_SSL."""
+    return {
+        AMQP_URI_CONFIG_KEY: settings.amqp_url,
+        # TLS for nameko's connections and ours (ecbm_runtime.amqp); False: amqp://
+        AMQP_SSL_CONFIG_KEY: ssl_options(settings.amqp_url, settings.amqp_tls()),
+        MAX_WORKERS_CONFIG_KEY: MAX_WORKERS,
+        PREFETCH_COUNT_CONFIG_KEY: PREFETCH_COUNT,
+        SETTINGS_CONFIG_KEY: settings,
+    }
+
 
 F = TypeVar("F", bound=Callable[..., None])
 # Turns a body of an older ``schema_version`` (the message header) into the current shape:
@@ -228,7 +250,11 @@ def handler_queues(worker: type, max_deliveries: int) -> list[Queue]:
 
 
 def declare_queues(
-    worker: type, amqp_url: str, max_deliveries: int, dlq_ttl_hours: float = 0.0
+    worker: type,
+    amqp_url: str,
+    max_deliveries: int,
+    dlq_ttl_hours: float = 0.0,
+    tls: AmqpTls | None = None,
 ) -> list[str]:
     """Declare the queues (and the DLQ) of every event handler of ``worker``; their names.
 
@@ -236,10 +262,8 @@ def declare_queues(
     deployments declare them with the schema (``ecbm migrate``), before any service publishes.
     Declaring is idempotent with the same arguments the worker uses.
     """
-    from kombu.connection import Connection
-
     queues = handler_queues(worker, max_deliveries)
-    with Connection(amqp_url, connect_timeout=5) as connection:
+    with amqp_connection(amqp_url, tls, connect_timeout=5) as connection:
         service = worker.name  # type: ignore[attr-defined]
         declare_dead_letter_queue(connection, service, dlq_ttl_hours)
         for queue in queues:
@@ -263,9 +287,11 @@ def _deliveries(message: Message) -> int:
 
 
 def _amqp_connection() -> Any:
+    """A connection like nameko's own (worker_main puts the URL and TLS in its config)."""
     from kombu.connection import Connection
 
-    return Connection(config[AMQP_URI_CONFIG_KEY], connect_timeout=5)
+    ssl = config.get(AMQP_SSL_CONFIG_KEY) or False
+    return Connection(config[AMQP_URI_CONFIG_KEY], ssl=ssl, connect_timeout=5)
 
 
 def _handling(method: Callable[[Any, Any], None]) -> Callable[[Any, Received[Any]], str]:
@@ -348,6 +374,7 @@ class OutboxSweep(DependencyProvider):
             settings.amqp_url,
             self.container.service_name,
             max_attempts=settings.outbox_max_attempts,
+            tls=settings.amqp_tls(),
         )
         self.grace = settings.outbox_sweep_grace_seconds
         self.retention = timedelta(hours=settings.outbox_retention_hours)

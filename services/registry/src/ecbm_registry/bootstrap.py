@@ -170,8 +170,9 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     registry_settings = _registry_settings(settings)
     engine = make_engine(settings.effective_database_url())
     relay = OutboxRelay(
-        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts
-    )
+        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts,
+        tls=settings.amqp_tls(),
+    )  # fmt: skip
     publisher = BackgroundPublisher(relay)
     registry = bootstrap(registry_settings, engine=engine, after_commit=publisher.after_commit)
     return ApiWiring(
