@@ -14,6 +14,7 @@ keep jwt_secret openssl rand -base64 48
 keep notify_unsubscribe_secret openssl rand -base64 48
 keep events_ticket_secret openssl rand -base64 48
 keep registry_personal_data_keys sh -c 'openssl rand 32 | basenc --base64url'
+keep contact_sealing_keys sh -c 'openssl rand 32 | basenc --base64url'
 keep postgres_password random
 keep grafana_admin_password random
 keep postgres_monitoring_password random

@@ -27,6 +27,17 @@ Email = Annotated[
     ),
 ]
 
+SealedContact = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2048, pattern=r"^[A-Za-z0-9_-]+=*$"),
+    Field(
+        description=(
+            "A person's name and e-mail address sealed with the contact-sealing keys "
+            "(a Fernet token; ecbm_runtime.sealing). Only services holding the keys open it."
+        )
+    ),
+]
+
 ResourceId = Annotated[
     str,
     StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"),

@@ -53,6 +53,7 @@ from ecbm_runtime.ids import new_id
 from ecbm_runtime.in_memory import InMemoryRecords, fixed_views, in_memory_units_of_work
 from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.messagebus import MessageBus
+from ecbm_runtime.sealing import Contact, development_seal
 
 KEY = b"unit-test-link-key-of-32-bytes!!"
 NOW = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)  # a Monday
@@ -467,6 +468,13 @@ class FakeCampaigns:
         found = aggregates(self.records, Subscriber)
         return next((id for id, sub in found.items() if sub.email == email), None)
 
+    def erase_subscriber(self, subscriber_id: str) -> None:
+        """Nothing to do: the subscriber views come from its (now redacted) events."""
+
+    def pending_subscribers(self, requested_before: datetime) -> list[str]:
+        found = aggregates(self.records, Subscriber)
+        return sorted(id for id, sub in found.items() if sub.state == "pending" and sub.email)
+
     def subscriber(self, subscriber_id: str) -> SubscriberView | None:
         found = aggregates(self.records, Subscriber).get(subscriber_id)
         if found is None:
@@ -588,6 +596,10 @@ class FakeSends:
     def remember_member(self, person_id: str, country: str | None, roles: Sequence[str]) -> None:
         self.tables.members[person_id] = (country, tuple(sorted(roles)))
 
+    def forget_recipient(self, recipient_id: str) -> None:
+        for key in [key for key in self.tables.sends if key[1] == recipient_id]:
+            del self.tables.sends[key]
+
     def forget_member(self, person_id: str) -> None:
         self.tables.members.pop(person_id, None)
 
@@ -659,6 +671,7 @@ def in_memory_notify(now: datetime = NOW, **changes: Any) -> InMemoryNotify:
             mailers=[mailer],
             links=Links("https://ecbm.test", KEY, timedelta(days=60)),
         ),
+        contact_seal=development_seal(),
         digests=DigestSchedule(),
         clock=lambda: now,
     )
@@ -680,13 +693,19 @@ def make_digests(app: Notify, frequency: Frequency, now: datetime, schedule: Dig
     return int(bus.handle(MakeDigests(frequency=frequency, now=now)))
 
 
+def sealed(person_id: str, name: str, email: str) -> str:
+    """A contact sealed as the registry seals it (the development contact-sealing key)."""
+    return development_seal().seal(person_id, Contact(display_name=name, email=email))
+
+
 def member(
     person_id: str, email: str, consent: bool = True, name: str = "Member"
 ) -> registry.PersonJoined:
     """A registry person who joined with ``email``."""
     return registry.PersonJoined(
-        person_id=person_id, display_name=name, email=email, preferred_language="en",
-        contact_by_email=consent, country="BE", roles=[], occurred_at=datetime.now(UTC),
+        person_id=person_id, sealed_contact=sealed(person_id, name, email),
+        preferred_language="en", contact_by_email=consent, country="BE", roles=[],
+        occurred_at=datetime.now(UTC),
     )  # fmt: skip
 
 

@@ -19,14 +19,14 @@ from ecbm_registry.adapters.people.views import PeopleViews
 from ecbm_registry.adapters.programmes.views import OrganisationView, ProgrammeViews
 from ecbm_registry.adapters.resources.views import ResourceViews
 from ecbm_registry.adapters.views import RegistryViews
-from ecbm_registry.application.people.area import contact_subject
-from ecbm_registry.bootstrap import WIRED, RegistryDependencies
+from ecbm_registry.bootstrap import WIRED, RegistryDependencies, registry_wiring
 from ecbm_registry.domain.organisation import normalised_name
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.eventstore import EventCodec, StoredEvent
 from ecbm_runtime.in_memory import InMemoryRecords, fixed_views, in_memory_units_of_work
 from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.outbox import OutboxEntry
+from ecbm_runtime.sealing import development_seal
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -161,9 +161,7 @@ class InMemoryRegistry:
 
     def __post_init__(self) -> None:
         # A plain codec: sealing personal data needs a key table (the integration tests').
-        wiring = WIRED.event_wiring(
-            "registry", EventCodec(WIRED.domain_events), subject=contact_subject
-        )
+        wiring = registry_wiring(EventCodec(WIRED.domain_events), development_seal())
         self.dependencies = RegistryDependencies(
             units_of_work=in_memory_units_of_work(self.records, wiring, self.views),
             read_views=fixed_views(self.views),

@@ -1,23 +1,23 @@
 """Registry integration events about people (members) and their membership.
 
-Personal data is kept to what consumers need to reach a person (name, e-mail, preferred
-language, on PersonJoined and PersonUpdated). On PersonForgotten every consumer deletes
-what it holds about the person.
+No personal data travels in clear: PersonJoined and PersonUpdated (version 2) carry the
+person's name and e-mail only sealed (``sealed_contact``), for the services holding the
+contact-sealing keys (notify); the other fields say nothing about who the person is. On
+PersonForgotten every consumer deletes what it holds about the person.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from ecbm_integration.fields import (
     CountryCode,
-    DisplayName,
-    Email,
     LanguageCode,
     OccurredAt,
     ResourceId,
+    SealedContact,
 )
 from ecbm_integration.registry.base import RegistryEvent
 
@@ -27,11 +27,15 @@ PersonRole = Literal[
 
 
 class PersonJoined(RegistryEvent):
-    """A person joined the network (resource people/{person_id})."""
+    """A person joined the network (resource people/{person_id}).
+
+    Version 2: the name and e-mail of version 1 are in ``sealed_contact``.
+    """
+
+    schema_version: ClassVar[int] = 2
 
     person_id: ResourceId = Field(description="Id of the person: people/{person_id}.")
-    display_name: DisplayName = Field(description="Full name, to address the person.")
-    email: Email = Field(description="E-mail address to reach the person.")
+    sealed_contact: SealedContact
     preferred_language: LanguageCode = Field(description="Language to write to them in.")
     contact_by_email: bool = Field(description="Whether the person agreed to be e-mailed.")
     country: CountryCode = Field(description="Country the person works in.")
@@ -40,11 +44,15 @@ class PersonJoined(RegistryEvent):
 
 
 class PersonUpdated(RegistryEvent):
-    """A person changed their profile; carries the current contact details."""
+    """A person changed their profile; carries the current contact details, sealed.
+
+    Version 2: the name and e-mail of version 1 are in ``sealed_contact``.
+    """
+
+    schema_version: ClassVar[int] = 2
 
     person_id: ResourceId = Field(description="Id of the person: people/{person_id}.")
-    display_name: DisplayName = Field(description="Full name, to address the person.")
-    email: Email = Field(description="E-mail address to reach the person.")
+    sealed_contact: SealedContact
     preferred_language: LanguageCode = Field(description="Language to write to them in.")
     contact_by_email: bool = Field(description="Whether the person agreed to be e-mailed.")
     country: CountryCode = Field(description="Country the person works in.")

@@ -222,7 +222,10 @@ def _declare_queues(definition: ServiceDefinition) -> list[str]:
     from ecbm_runtime.worker import declare_queues
 
     settings = definition.load_settings()
-    return declare_queues(definition.worker_class(), settings.amqp_url, settings.max_deliveries)
+    return declare_queues(
+        definition.worker_class(), settings.amqp_url, settings.max_deliveries,
+        settings.dlq_ttl_hours, settings.amqp_tls(),
+    )  # fmt: skip
 
 
 def _redacted(url: str) -> str:
@@ -302,7 +305,7 @@ def dlq_list(service: ServiceArg, limit: int = 50) -> None:
     from ecbm_runtime.dlq import list_dead_letters
 
     settings = load_service(service).load_settings()
-    letters = list_dead_letters(settings.amqp_url, service, limit=limit)
+    letters = list_dead_letters(settings.amqp_url, service, limit=limit, tls=settings.amqp_tls())
     for letter in letters:
         typer.echo(str(letter))
     typer.echo(f"{len(letters)} dead-lettered message(s) in {service}.dlq")
@@ -318,7 +321,9 @@ def dlq_replay(
     from ecbm_runtime.dlq import replay_dead_letters
 
     settings = load_service(service).load_settings()
-    count = replay_dead_letters(settings.amqp_url, service, limit=limit, event_id=event_id)
+    count = replay_dead_letters(
+        settings.amqp_url, service, limit=limit, event_id=event_id, tls=settings.amqp_tls()
+    )
     typer.echo(f"replayed {count} message(s) from {service}.dlq")
 
 

@@ -4,18 +4,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from amqp.exceptions import NotFound
+from amqp.exceptions import NotFound, PreconditionFailed
 from kombu.connection import Connection
 from kombu.entity import Exchange, Queue
 from kombu.message import Message
 from kombu.messaging import Producer
 
+from ecbm_runtime.amqp import AmqpTls
+from ecbm_runtime.amqp import connection as amqp_connection
+
 PREVIEW_CHARS = 200
+_log = logging.getLogger(__name__)
 
 
 def dead_letter_exchange(service: str) -> Exchange:
@@ -23,23 +28,41 @@ def dead_letter_exchange(service: str) -> Exchange:
     return Exchange(f"{service}.dlx", type="fanout", durable=True)
 
 
-def dead_letter_queue(service: str) -> Queue:
-    """The one parking queue of ``service``; quorum so a cluster does not lose it."""
+def dead_letter_queue(service: str, ttl_hours: float = 0.0) -> Queue:
+    """The one parking queue of ``service``; quorum so a cluster does not lose it.
+
+    A parked message expires after ``ttl_hours`` (0: never): a message may hold personal
+    data (a forgotten person's), and the DLQ is no archive (docs/operations.md).
+    """
+    arguments: dict[str, Any] = {"x-queue-type": "quorum"}
+    if ttl_hours > 0:
+        arguments["x-message-ttl"] = max(int(ttl_hours * 3_600_000), 1)
     return Queue(
         f"{service}.dlq",
         exchange=dead_letter_exchange(service),
         durable=True,
-        queue_arguments={"x-queue-type": "quorum"},
+        queue_arguments=arguments,
     )
 
 
-def declare_dead_letter_queue(connection: Connection, service: str) -> None:
-    """Declare the service's DLX and DLQ (idempotent)."""
+def declare_dead_letter_queue(connection: Connection, service: str, ttl_hours: float = 0.0) -> None:
+    """Declare the service's DLX and DLQ (idempotent).
+
+    A DLQ declared before with another time-to-live keeps it (RabbitMQ refuses to change a
+    queue's arguments): a warning says how to apply the new one, and the worker starts.
+    """
     channel = connection.channel()
     try:
-        dead_letter_queue(service)(channel).declare()
+        dead_letter_queue(service, ttl_hours)(channel).declare()
+    except PreconditionFailed:
+        _log.warning(
+            "%s.dlq exists with another message TTL; it keeps the old one until it is "
+            "emptied and deleted, or a policy sets message-ttl (docs/operations.md)",
+            service,
+        )
     finally:
-        channel.close()
+        if channel.is_open:
+            channel.close()
 
 
 @dataclass(frozen=True)
@@ -56,19 +79,25 @@ class DeadLetter:
     body_preview: str
 
 
-def list_dead_letters(amqp_url: str, service: str, limit: int = 50) -> list[DeadLetter]:
+def list_dead_letters(
+    amqp_url: str, service: str, limit: int = 50, tls: AmqpTls | None = None
+) -> list[DeadLetter]:
     """Inspect up to ``limit`` parked messages without removing any.
 
     Messages are fetched unacknowledged and all returned at the end: rejecting each one
     right away would hand the same message back on the next get. A quorum queue makes
     returned messages ready again a moment later, so a call right after may see fewer.
     """
-    with _connect(amqp_url) as connection, _held(connection, service, limit) as messages:
+    with _connect(amqp_url, tls) as connection, _held(connection, service, limit) as messages:
         return [_describe(message) for message in messages]
 
 
 def replay_dead_letters(
-    amqp_url: str, service: str, limit: int | None = None, event_id: str | None = None
+    amqp_url: str,
+    service: str,
+    limit: int | None = None,
+    event_id: str | None = None,
+    tls: AmqpTls | None = None,
 ) -> int:
     """Send parked messages back to the queue they died in; returns how many.
 
@@ -78,7 +107,7 @@ def replay_dead_letters(
     are looked at, so one that fails again cannot loop.
     """
     replayed = 0
-    with _connect(amqp_url, confirm=True) as connection:
+    with _connect(amqp_url, tls, confirm=True) as connection:
         producer = Producer(connection.channel())
         # Filtering by event id means looking at everything parked; otherwise take only `limit`.
         with _held(connection, service, limit if event_id is None else None) as messages:
@@ -93,9 +122,9 @@ def replay_dead_letters(
 
 
 @contextmanager
-def _connect(amqp_url: str, confirm: bool = False) -> Iterator[Connection]:
+def _connect(amqp_url: str, tls: AmqpTls | None, confirm: bool = False) -> Iterator[Connection]:
     options = {"confirm_publish": True} if confirm else {}
-    connection = Connection(amqp_url, connect_timeout=5, transport_options=options)
+    connection = amqp_connection(amqp_url, tls, connect_timeout=5, transport_options=options)
     try:
         connection.ensure_connection(max_retries=1)
         yield connection

@@ -267,10 +267,10 @@ class EventStore(ABC):
 
     @abstractmethod
     def forget_subject(self, subject: str) -> int:
-        """Delete unpublished outbox rows about ``subject`` (a person forgotten); how many.
+        """Delete the outbox rows about ``subject`` (a person forgotten); how many.
 
-        Published rows age out with the outbox's retention; an unpublished one about a
-        person now forgotten is better never sent.
+        An unpublished one about a person now forgotten is better never sent; a published
+        one, kept a while to debug deliveries, is not worth keeping their data for.
         """
 
 
@@ -383,9 +383,7 @@ class SqlEventStore(EventStore):
         return changed
 
     def forget_subject(self, subject: str) -> int:
-        forgotten = self.connection.execute(
-            delete(outbox).where(outbox.c.subject == subject, outbox.c.published_at.is_(None))
-        )
+        forgotten = self.connection.execute(delete(outbox).where(outbox.c.subject == subject))
         return int(forgotten.rowcount or 0)
 
 

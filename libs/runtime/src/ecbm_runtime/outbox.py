@@ -33,6 +33,8 @@ from sqlalchemy import (
 )
 
 from ecbm_runtime import metrics
+from ecbm_runtime.amqp import AmqpTls
+from ecbm_runtime.amqp import connection as amqp_connection
 from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.tables import outbox
 
@@ -182,8 +184,9 @@ class BrokerPublisher:
     Not thread-safe by itself; OutboxRelay serialises access with its lock.
     """
 
-    def __init__(self, amqp_url: str) -> None:
+    def __init__(self, amqp_url: str, tls: AmqpTls | None = None) -> None:
         self._url = amqp_url
+        self._tls = tls
         self._connection: AmqpConnection | None = None
         self._producer: Producer | None = None
 
@@ -212,8 +215,9 @@ class BrokerPublisher:
 
     def _open(self) -> Producer:
         if self._producer is None:
-            self._connection = AmqpConnection(
+            self._connection = amqp_connection(
                 self._url,
+                self._tls,
                 connect_timeout=CONNECT_TIMEOUT_SECONDS,
                 transport_options={"confirm_publish": True},
             )
@@ -251,10 +255,11 @@ class OutboxRelay:
         amqp_url: str,
         service: str,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        tls: AmqpTls | None = None,
     ) -> None:
         self._engine = engine
         self._service = service
-        self._broker = BrokerPublisher(amqp_url)
+        self._broker = BrokerPublisher(amqp_url, tls)
         self._lock = threading.Lock()
         self._max_attempts = max_attempts
         self._held: set[str] = set()

@@ -14,6 +14,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from ecbm_runtime.amqp import AmqpTls
+
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
 # Development signing key: `ecbm token` signs with it; production refuses to start with it.
 DEVELOPMENT_JWT_SECRET = "ecbm-development-key-not-for-production-use-0000"
@@ -101,6 +103,12 @@ class ServiceSettings(BaseSettings):
     access_log_sample_rate: float = Field(
         default_factory=lambda: float(_shared("ACCESS_LOG_SAMPLE_RATE", "1.0")), ge=0, le=1
     )
+    # TLS to the broker (ecbm_runtime.amqp): with an amqps:// URL the broker's certificate
+    # is checked against this CA (PEM; empty: the system's CAs); a client certificate and
+    # key are sent when set.
+    amqp_ca_file: str = Field(default_factory=lambda: _shared("AMQP_CA_FILE", ""))
+    amqp_cert_file: str = Field(default_factory=lambda: _shared("AMQP_CERT_FILE", ""))
+    amqp_key_file: str = Field(default_factory=lambda: _shared("AMQP_KEY_FILE", ""))
     metrics_port: int = 0
     # Where /metrics listens; 0.0.0.0 in containers so Prometheus can scrape it.
     metrics_host: str = "127.0.0.1"
@@ -122,6 +130,12 @@ class ServiceSettings(BaseSettings):
     jwt_max_lifetime_seconds: int = Field(
         default_factory=lambda: int(_shared("JWT_MAX_LIFETIME_SECONDS", str(8 * 3600))), gt=0
     )
+    # Seal people's contact details on the bus (ecbm_runtime.sealing): Fernet keys,
+    # comma-separated, newest first; the registry seals, notify opens; required by both in
+    # production, shared by every service that holds them.
+    contact_sealing_keys: SecretStr = Field(
+        default_factory=lambda: _shared_secret("CONTACT_SEALING_KEYS", "")
+    )
     log_level: str = Field(default_factory=lambda: _shared("LOG_LEVEL", "INFO"))
     # Rows younger than this are left to the api's fast path by the worker's sweep.
     outbox_sweep_grace_seconds: float = 2.0
@@ -133,6 +147,12 @@ class ServiceSettings(BaseSettings):
     outbox_max_attempts: int = Field(default=5, ge=1)
     # Deliveries of one message before it is parked in the dead-letter queue.
     max_deliveries: int = 5
+    # How long a parked message stays in the dead-letter queue before RabbitMQ drops it
+    # (x-message-ttl): long enough to inspect and replay, bounded because a message may
+    # hold a forgotten person's data. 0: kept until replayed or purged.
+    dlq_ttl_hours: float = Field(
+        default_factory=lambda: float(_shared("DLQ_TTL_HOURS", str(7 * 24))), ge=0
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -153,13 +173,16 @@ class ServiceSettings(BaseSettings):
     def development(self) -> bool:
         return self.mode == "development"
 
+    def amqp_tls(self) -> AmqpTls:
+        return AmqpTls(self.amqp_ca_file, self.amqp_cert_file, self.amqp_key_file)
+
     def audience(self) -> str:
         """The ``aud`` tokens for this service carry."""
         return self.jwt_audience or self.service_name
 
     def startup_problems(self) -> list[str]:
         """Why this process must not start; subclasses add their own secrets' checks."""
-        problems: list[str] = []
+        problems = self.amqp_tls().problems(self.amqp_url)
         if bool(self.grpc_tls_cert_file) != bool(self.grpc_tls_key_file):
             problems.append("gRPC TLS needs both ECBM_GRPC_TLS_CERT_FILE and _KEY_FILE")
         if self.grpc_tls_client_ca_file and not self.grpc_tls_cert_file:

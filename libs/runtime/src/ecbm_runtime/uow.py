@@ -187,7 +187,7 @@ class UnitOfWork(ABC, Generic[V]):
         self._entries.append(OutboxEntry.of(event, self._metadata, subject))
 
     def forget_subject(self, subject: str) -> int:
-        """Drop the unpublished outbox rows about ``subject``; how many (see EventStore)."""
+        """Drop the outbox rows about ``subject``; how many (see EventStore)."""
         return self.store.forget_subject(subject)
 
     def flush(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -19,7 +20,12 @@ from typing import Any, Generic, TypeVar, cast
 from kombu.entity import Queue
 from kombu.message import Message
 from nameko import config
-from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    MAX_WORKERS_CONFIG_KEY,
+    PREFETCH_COUNT_CONFIG_KEY,
+)
 from nameko.events import EventHandler as NamekoEventHandler
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.messaging import Consumer
@@ -28,6 +34,8 @@ from nameko.timer import Timer
 from pydantic import BaseModel, ValidationError
 
 from ecbm_runtime import metrics
+from ecbm_runtime.amqp import AmqpTls, ssl_options
+from ecbm_runtime.amqp import connection as amqp_connection
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.dlq import dead_letter_exchange, declare_dead_letter_queue
@@ -40,8 +48,27 @@ _log = logging.getLogger(__name__)
 
 # worker_main puts the loaded settings here, next to AMQP_URI, for the extensions' setup().
 SETTINGS_CONFIG_KEY = "ECBM_SETTINGS"
+MAX_WORKERS = 10
+PREFETCH_COUNT = 10
+
+
+def nameko_config(settings: ServiceSettings) -> dict[str, Any]:
+    """nameko's configuration of a service's worker; its connections use AMQP_SSL."""
+    return {
+        AMQP_URI_CONFIG_KEY: settings.amqp_url,
+        # TLS for nameko's connections and ours (ecbm_runtime.amqp); False: amqp://
+        AMQP_SSL_CONFIG_KEY: ssl_options(settings.amqp_url, settings.amqp_tls()),
+        MAX_WORKERS_CONFIG_KEY: MAX_WORKERS,
+        PREFETCH_COUNT_CONFIG_KEY: PREFETCH_COUNT,
+        SETTINGS_CONFIG_KEY: settings,
+    }
+
 
 F = TypeVar("F", bound=Callable[..., None])
+# Turns a body of an older ``schema_version`` (the message header) into the current shape:
+# (body as a dict, its version, the service's settings) -> body. Consumer-side, so it may
+# use what only the consumer holds (keys).
+Upcaster = Callable[[dict[str, Any], int, ServiceSettings], dict[str, Any]]
 
 
 def worker_settings(service_name: str) -> ServiceSettings:
@@ -96,8 +123,15 @@ class EventHandler(NamekoEventHandler):
     handler error requeues, and RabbitMQ parks the message after ``max_deliveries``.
     """
 
-    def __init__(self, source: str, event_class: type[BaseModel], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: str,
+        event_class: type[BaseModel],
+        upcast: Upcaster | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.event_class = event_class
+        self.upcast = upcast
         event_type = event_class.event_type()  # type: ignore[attr-defined]
         super().__init__(source, event_type, requeue_on_error=True, **kwargs)
 
@@ -106,10 +140,11 @@ class EventHandler(NamekoEventHandler):
         self.service = service
         self.handler_name = f"{service}.{self.method_name}"
         metrics.precreate_consumer_series(service, self.handler_name)
-        self.max_deliveries = worker_settings(service).max_deliveries
+        self.settings = worker_settings(service)
+        self.max_deliveries = self.settings.max_deliveries
         self.queue = self._handler_queue(service)
         with _amqp_connection() as connection:
-            declare_dead_letter_queue(connection, service)
+            declare_dead_letter_queue(connection, service, self.settings.dlq_ttl_hours)
         self.consumer_options["on_decode_error"] = self._on_decode_error
         Consumer.setup(self)  # nameko's EventHandler.setup would rebuild a classic queue
 
@@ -131,7 +166,7 @@ class EventHandler(NamekoEventHandler):
             self._dead_letter(message, "no event_id header")
             return None
         try:
-            event = _parse(self.event_class, body)
+            event = _parse(self.event_class, self._upcast(body, headers))
         except ValueError as error:  # pydantic's ValidationError and JSON errors alike
             self._dead_letter(message, f"invalid body: {_without_values(error)}")
             return None
@@ -141,6 +176,21 @@ class EventHandler(NamekoEventHandler):
             delivery=Delivery(handler=self.handler_name, event_id=event_id),
         )
         return Received(event, context, self.service)
+
+    def _upcast(self, body: Any, headers: dict[str, Any]) -> Any:
+        """An older version's body in the current shape (ValueError: none can be made)."""
+        current: int = getattr(self.event_class, "schema_version", 1)
+        version = int(headers.get("schema_version") or current)
+        if version >= current:
+            return body
+        if self.upcast is None:
+            raise ValueError(f"schema_version {version}; this handler reads {current}")
+        try:
+            decoded = json.loads(body) if isinstance(body, bytes | str) else dict(body)
+            return self.upcast(decoded, version, self.settings)
+        except (LookupError, TypeError, ValueError, AttributeError) as error:
+            # Named by type only: the message of a failed upcast may quote the body.
+            raise ValueError(f"version {version} not upcast: {type(error).__name__}") from None
 
     def _on_decode_error(self, message: Message, error: Exception) -> None:
         self._dead_letter(message, f"undecodable body: {type(error).__name__}")
@@ -199,18 +249,23 @@ def handler_queues(worker: type, max_deliveries: int) -> list[Queue]:
     ]
 
 
-def declare_queues(worker: type, amqp_url: str, max_deliveries: int) -> list[str]:
+def declare_queues(
+    worker: type,
+    amqp_url: str,
+    max_deliveries: int,
+    dlq_ttl_hours: float = 0.0,
+    tls: AmqpTls | None = None,
+) -> list[str]:
     """Declare the queues (and the DLQ) of every event handler of ``worker``; their names.
 
     A queue that exists keeps the events published to it until its worker first starts, so
     deployments declare them with the schema (``ecbm migrate``), before any service publishes.
     Declaring is idempotent with the same arguments the worker uses.
     """
-    from kombu.connection import Connection
-
     queues = handler_queues(worker, max_deliveries)
-    with Connection(amqp_url, connect_timeout=5) as connection:
-        declare_dead_letter_queue(connection, worker.name)  # type: ignore[attr-defined]
+    with amqp_connection(amqp_url, tls, connect_timeout=5) as connection:
+        service = worker.name  # type: ignore[attr-defined]
+        declare_dead_letter_queue(connection, service, dlq_ttl_hours)
         for queue in queues:
             queue(connection.default_channel).declare()
     return [queue.name for queue in queues]
@@ -232,9 +287,11 @@ def _deliveries(message: Message) -> int:
 
 
 def _amqp_connection() -> Any:
+    """A connection like nameko's own (worker_main puts the URL and TLS in its config)."""
     from kombu.connection import Connection
 
-    return Connection(config[AMQP_URI_CONFIG_KEY], connect_timeout=5)
+    ssl = config.get(AMQP_SSL_CONFIG_KEY) or False
+    return Connection(config[AMQP_URI_CONFIG_KEY], ssl=ssl, connect_timeout=5)
 
 
 def _handling(method: Callable[[Any, Any], None]) -> Callable[[Any, Received[Any]], str]:
@@ -261,15 +318,19 @@ def _handling(method: Callable[[Any, Any], None]) -> Callable[[Any, Received[Any
 
 
 def event_handler(
-    source: str, event_class: type[BaseModel], entrypoint: type[EventHandler] = EventHandler
+    source: str,
+    event_class: type[BaseModel],
+    entrypoint: type[EventHandler] = EventHandler,
+    upcast: Upcaster | None = None,
 ) -> Callable[[F], F]:
     """Decorate ``def on_x(self, received: Received[XEvent]) -> None`` to consume ``source``'s
     XEvent. The method hands ``received.event`` and ``received.context`` to its bus.
-    ``entrypoint``: a subclass of ``EventHandler`` that binds or parses differently."""
+    ``entrypoint``: a subclass of ``EventHandler`` that binds or parses differently;
+    ``upcast``: reads bodies of older schema versions (without one they are dead-lettered)."""
 
     def decorate(method: F) -> F:
         wrapped = _handling(method)
-        entrypoint.decorator(source, event_class)(wrapped)
+        entrypoint.decorator(source, event_class, upcast=upcast)(wrapped)
         return cast(F, wrapped)
 
     return decorate
@@ -313,6 +374,7 @@ class OutboxSweep(DependencyProvider):
             settings.amqp_url,
             self.container.service_name,
             max_attempts=settings.outbox_max_attempts,
+            tls=settings.amqp_tls(),
         )
         self.grace = settings.outbox_sweep_grace_seconds
         self.retention = timedelta(hours=settings.outbox_retention_hours)

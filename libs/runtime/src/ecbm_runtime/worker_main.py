@@ -24,7 +24,6 @@ from typing import Any
 
 from eventlet import wsgi
 from nameko import config
-from nameko.constants import AMQP_URI_CONFIG_KEY, MAX_WORKERS_CONFIG_KEY, PREFETCH_COUNT_CONFIG_KEY
 from nameko.runners import ServiceRunner
 from prometheus_client import make_wsgi_app
 from sqlalchemy import Engine, text
@@ -35,12 +34,9 @@ from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.observability import configure_logging
 from ecbm_runtime.service import ServiceDefinition, load_service
 from ecbm_runtime.settings import ServiceSettings, UnsafeSettings, check_can_start
-from ecbm_runtime.worker import SETTINGS_CONFIG_KEY
+from ecbm_runtime.worker import nameko_config
 
 _log = logging.getLogger("ecbm_runtime.worker")
-
-MAX_WORKERS = 10
-PREFETCH_COUNT = 10
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -108,14 +104,7 @@ def start(definition: ServiceDefinition) -> tuple[ServiceRunner, ServiceSettings
     check_can_start(settings)
     watch_supervisor()
     upgrade(definition.migrations, settings.effective_database_url())
-    config.setup(
-        {
-            AMQP_URI_CONFIG_KEY: settings.amqp_url,
-            MAX_WORKERS_CONFIG_KEY: MAX_WORKERS,
-            PREFETCH_COUNT_CONFIG_KEY: PREFETCH_COUNT,
-            SETTINGS_CONFIG_KEY: settings,
-        }
-    )
+    config.setup(nameko_config(settings))
     runner = ServiceRunner()
     runner.add_service(definition.worker_class())
     return runner, settings

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from kombu import Exchange, Queue
+from kombu import Exchange, Producer, Queue
 
 from ecbm_runtime.dlq import (
     dead_letter_exchange,
@@ -121,3 +121,33 @@ def test_a_service_without_a_dead_letter_queue_has_nothing_parked(
 
     assert list_dead_letters(amqp_url, service) == []
     assert replay_dead_letters(amqp_url, service) == 0
+
+
+def test_parked_messages_expire_after_the_dlq_time_to_live(
+    broker: Broker, unique_name: Callable[[str], str]
+) -> None:
+    """A parked message may hold a person's data: it is dropped after ECBM_DLQ_TTL_HOURS."""
+    expiring, keeping = unique_name("ttl"), unique_name("kept")
+    declare_dead_letter_queue(broker.connection, expiring, ttl_hours=0.5 / 3600)  # 0.5 s
+    declare_dead_letter_queue(broker.connection, keeping)  # 0: no time-to-live
+    for service in (expiring, keeping):
+        broker.forget(dead_letter_queue(service), dead_letter_exchange(service))
+        Producer(broker.connection.default_channel).publish(
+            '{"name": "Ana"}', exchange=dead_letter_exchange(service), routing_key=""
+        )
+
+    wait_until(lambda: broker.counts(f"{expiring}.dlq")[0] == 0, message="the message expired")
+    assert broker.counts(f"{keeping}.dlq")[0] == 1
+
+
+def test_a_dlq_declared_with_another_time_to_live_keeps_it_and_the_worker_starts(
+    broker: Broker, unique_name: Callable[[str], str], caplog: pytest.LogCaptureFixture
+) -> None:
+    service = unique_name("svc")
+    declare_dead_letter_queue(broker.connection, service)
+    broker.forget(dead_letter_queue(service), dead_letter_exchange(service))
+
+    declare_dead_letter_queue(broker.connection, service, ttl_hours=24)  # no error
+
+    assert "exists with another message TTL" in caplog.text
+    assert broker.counts(f"{service}.dlq") == (0, 0)  # the connection still works

@@ -436,3 +436,23 @@ def test_a_batch_projection_gets_every_aggregates_events_of_a_round_in_one_call(
         views = connection.execute(select(session_view).order_by(session_view.c.id)).all()
     assert [(v.id, v.booked) for v in views] == [("s1", 0), ("s2", 1), ("s3", 2)]
     assert counts(engine)["outbox"] == 3  # one SeatBooked each, published in stream order
+
+
+def test_forgetting_a_subject_deletes_its_outbox_rows_published_or_not(engine: Engine) -> None:
+    """A published row is kept a while to debug deliveries; not one about someone forgotten."""
+    for attendee in ("ana", "ana", "ben"):
+        with SqlUnitOfWork(engine, wiring(), no_views) as uow:
+            uow.publish(SeatBookedV1(session_id="s1", attendee=attendee), subject=attendee)
+            uow.commit()
+    with engine.begin() as connection:  # the first of Ana's rows went out already
+        first = select(func.min(outbox.c.id)).scalar_subquery()
+        connection.execute(
+            update(outbox).where(outbox.c.id == first).values(published_at=func.now())
+        )
+
+    with SqlUnitOfWork(engine, wiring(), no_views) as uow:
+        assert uow.forget_subject("ana") == 2
+        uow.commit()
+
+    with engine.connect() as connection:
+        assert connection.execute(select(outbox.c.subject)).scalars().all() == ["ben"]

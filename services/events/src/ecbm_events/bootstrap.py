@@ -87,8 +87,9 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
 
     engine = make_engine(settings.effective_database_url())
     relay = OutboxRelay(
-        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts
-    )
+        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts,
+        tls=settings.amqp_tls(),
+    )  # fmt: skip
     publisher = BackgroundPublisher(relay)
     app = bootstrap(_own(settings), engine, after_commit=publisher.after_commit)
     full_name = events_pb2.DESCRIPTOR.services_by_name["EventsService"].full_name

@@ -113,6 +113,7 @@ def bootstrap(
         outbound=outbound,
         keys=unsubscribe_keys(settings),
         newsletter=newsletter,
+        contact_seal=settings.contact_seal(),
         digests=DigestSchedule(settings.digest_hour, settings.weekly_digest_weekday),
         clock=clock,
     )

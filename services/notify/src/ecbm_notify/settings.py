@@ -10,6 +10,7 @@ from pydantic_settings import SettingsConfigDict
 from ecbm_notify.adapters.mailer import SmtpSettings
 from ecbm_notify.application.link_keys import link_key
 from ecbm_runtime.ratelimit import Rate
+from ecbm_runtime.sealing import ContactSeal, contact_seal, seal_problems
 from ecbm_runtime.settings import ServiceSettings, key_problems
 
 
@@ -93,10 +94,14 @@ class NotifySettings(ServiceSettings):
     def unsubscribe_key(self) -> bytes:
         return link_key(self)
 
+    def contact_seal(self) -> ContactSeal:
+        return contact_seal(self.contact_sealing_keys, self.development)
+
     def startup_problems(self) -> list[str]:
         problems = super().startup_problems()
         if self.development:
             return problems
+        problems += seal_problems(self.contact_sealing_keys)
         secret = self.unsubscribe_secret
         problems += key_problems("ECBM_NOTIFY_UNSUBSCRIBE_SECRET", secret)
         if secret.get_secret_value() == self.jwt_secret.get_secret_value():

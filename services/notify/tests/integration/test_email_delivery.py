@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
-from tests.fakes import contact_recipient, person_recipient, send_due, verify_address
+from tests.fakes import contact_recipient, person_recipient, sealed, send_due, verify_address
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.read_models import deliveries
@@ -60,7 +60,7 @@ def person(
     person_id: str = "p1", email: str = MARIA, language: str = "fr", consent: bool = True
 ) -> registry.PersonJoined:
     return registry.PersonJoined(
-        person_id=person_id, display_name="Maria Ionescu", email=email,
+        person_id=person_id, sealed_contact=sealed(person_id, "Maria Ionescu", email),
         preferred_language=language, contact_by_email=consent, country="RO",
         roles=["practitioner"], occurred_at=datetime.now(UTC),
     )  # fmt: skip

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
-from tests.fakes import verify_address
+from tests.fakes import sealed, verify_address
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.smtp_sink import SmtpSink
@@ -85,7 +85,7 @@ def publish(amqp_url: str, event: BaseModel) -> None:
         "routing_key": type(event).__name__,
         "body": event.model_dump_json(),
         "headers": {"event_id": event_id, "correlation_id": event_id, "causation_id": event_id,
-                    "schema_version": 1, "source": "registry"},
+                    "schema_version": getattr(event, "schema_version", 1), "source": "registry"},
     }  # fmt: skip
     publisher = BrokerPublisher(amqp_url)
     try:
@@ -96,7 +96,8 @@ def publish(amqp_url: str, event: BaseModel) -> None:
 
 def joined(person_id: str, country: str, roles: list[str]) -> registry.PersonJoined:
     return registry.PersonJoined(
-        person_id=person_id, display_name=person_id.title(), email=f"{person_id}@example.org",
+        person_id=person_id,
+        sealed_contact=sealed(person_id, person_id.title(), f"{person_id}@example.org"),
         preferred_language="en", contact_by_email=True, country=country,
         roles=roles, occurred_at=datetime.now(UTC),
     )  # type: ignore[arg-type]  # fmt: skip

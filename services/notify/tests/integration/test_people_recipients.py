@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import MetaData, select
-from tests.fakes import contact_recipient, delivered, person_recipient, verify_address
+from tests.fakes import contact_recipient, delivered, person_recipient, sealed, verify_address
 
 from ecbm_integration import registry
 from ecbm_notify.adapters.people.people import People
@@ -46,8 +46,7 @@ def person(
     event_class = registry.PersonUpdated if updated else registry.PersonJoined
     return event_class(
         person_id=person_id,
-        display_name=name,
-        email=email,
+        sealed_contact=sealed(person_id, name, email),
         preferred_language=language,
         contact_by_email=consent,
         country="RO",

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.fakes import KEY, NOW, InMemoryNotify, delivered, in_memory_notify
+from tests.fakes import KEY, NOW, InMemoryNotify, delivered, in_memory_notify, sealed
 
 from ecbm_integration import registry
 from ecbm_notify.application.email import commands as email_commands
@@ -31,7 +31,7 @@ def joined(
 ) -> registry.PersonJoined | registry.PersonUpdated:
     kind = registry.PersonUpdated if updated else registry.PersonJoined
     return kind(
-        person_id=person_id, display_name=f"Person {person_id}", email=email,
+        person_id=person_id, sealed_contact=sealed(person_id, f"Person {person_id}", email),
         preferred_language="en", contact_by_email=consent, country="RO", roles=[],
         occurred_at=NOW,
     )  # fmt: skip

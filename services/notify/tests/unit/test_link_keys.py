@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 
 from ecbm_notify.application.link_keys import DEVELOPMENT_LINK_KEY, link_key
 from ecbm_notify.bootstrap import NotifySettings
@@ -43,6 +44,8 @@ def test_secrets_are_read_from_files_in_the_secrets_directory(
 ) -> None:
     (tmp_path / "ecbm_notify_unsubscribe_secret").write_text(LINK_SECRET + "\n")
     (tmp_path / "ECBM_NOTIFY_SMTP_PASSWORD").write_text("smtp-pass")
+    # Shared by the registry (seals) and notify (opens): one file serves both.
+    (tmp_path / "ecbm_contact_sealing_keys").write_text(Fernet.generate_key().decode() + "\n")
     monkeypatch.setenv("ECBM_SECRETS_DIR", str(tmp_path))
 
     settings = production()

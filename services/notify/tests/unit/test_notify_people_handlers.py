@@ -12,6 +12,7 @@ from tests.fakes import (
     in_memory_notify,
     organisation_registered,
     programme_registered,
+    sealed,
 )
 
 from ecbm_integration import registry
@@ -22,11 +23,12 @@ ANA = "ana@example.org"
 WHEN = datetime(2030, 1, 1, tzinfo=UTC)
 
 
-def person(person_id: str = "p1", email: str = ANA, consent: bool = True) -> registry.PersonJoined:
+def person(
+    person_id: str = "p1", email: str = ANA, consent: bool = True, name: str = "Ana Silva"
+) -> registry.PersonJoined:
     return registry.PersonJoined(
         person_id=person_id,
-        email=email,
-        display_name="Ana Silva",
+        sealed_contact=sealed(person_id, name, email),
         preferred_language="pt",
         contact_by_email=consent,
         country="PT",
@@ -127,7 +129,7 @@ def test_no_email_without_consent(notify: InMemoryNotify) -> None:
 
 def test_person_updated_changes_the_recipient(notify: InMemoryNotify) -> None:
     deliver(notify, person())
-    updated = registry.PersonUpdated(**{**person().model_dump(), "display_name": "Ana S."})
+    updated = registry.PersonUpdated(**person(name="Ana S.").model_dump())
 
     deliver(notify, updated)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,15 +20,18 @@ from ecbm_registry.application.directory import area as directory_area
 from ecbm_registry.application.imports import area as imports_area
 from ecbm_registry.application.network import area as network_area
 from ecbm_registry.application.people import area as people_area
+from ecbm_registry.application.people.integration import contact_translations
 from ecbm_registry.application.programmes import area as programmes_area
 from ecbm_registry.application.resources import area as resources_area
 from ecbm_registry.application.taxonomy import area as taxonomy_area
 from ecbm_runtime.db import database_answers, make_engine, read_only_connection
+from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.messagebus import Dependencies, MessageBus, sql_views
 from ecbm_runtime.projections import replayer
+from ecbm_runtime.sealing import ContactSeal, contact_seal, seal_problems
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET, ServiceSettings
-from ecbm_runtime.uow import SqlUnitOfWork
+from ecbm_runtime.uow import EventWiring, SqlUnitOfWork
 from ecbm_runtime.wiring import Application, merged
 
 # Every area of the registry; adding one is one line here (and its servicer in build_api).
@@ -59,10 +62,14 @@ class RegistrySettings(ServiceSettings):
             keys = [DEVELOPMENT_PERSONAL_DATA_KEY]
         return KeyWrapping(keys)
 
+    def contact_seal(self) -> ContactSeal:
+        return contact_seal(self.contact_sealing_keys, self.development)
+
     def startup_problems(self) -> list[str]:
         problems = super().startup_problems()
         if self.development:
             return problems
+        problems += seal_problems(self.contact_sealing_keys)
         try:
             keys = [k.strip() for k in self.personal_data_keys.get_secret_value().split(",")]
             if not any(keys):
@@ -92,6 +99,14 @@ class RegistryDependencies(Dependencies[RegistryViews]):
 Registry = Application[RegistryDependencies]
 
 
+def registry_wiring(codec: EventCodec, seal: ContactSeal) -> EventWiring:
+    """The registry's events as stored (``codec``) and published (contacts sealed by ``seal``)."""
+    integration = {**WIRED.integration, **contact_translations(seal)}
+    return replace(WIRED, integration=integration).event_wiring(
+        "registry", codec, subject=people_area.contact_subject
+    )
+
+
 def bootstrap(
     settings: RegistrySettings,
     engine: Engine | None = None,
@@ -99,12 +114,12 @@ def bootstrap(
 ) -> Registry:
     engine = engine or make_engine(settings.effective_database_url())
     # Seals people's personal fields with their own key (crypto-shredding); contact events
-    # in the outbox name their person, so forgetting them drops the unpublished ones.
+    # in the outbox name their person, so forgetting them drops those rows.
     codec = PersonalDataCodec(
         WIRED.domain_events, people_area.SEALED_FIELDS, settings.key_wrapping(),
         partial(read_only_connection, engine),
     )  # fmt: skip
-    wiring = WIRED.event_wiring("registry", codec, subject=people_area.contact_subject)
+    wiring = registry_wiring(codec, settings.contact_seal())
 
     def views(connection: Connection) -> RegistryViews:
         return RegistryViews(connection, codec)
@@ -155,8 +170,9 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     registry_settings = _registry_settings(settings)
     engine = make_engine(settings.effective_database_url())
     relay = OutboxRelay(
-        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts
-    )
+        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts,
+        tls=settings.amqp_tls(),
+    )  # fmt: skip
     publisher = BackgroundPublisher(relay)
     registry = bootstrap(registry_settings, engine=engine, after_commit=publisher.after_commit)
     return ApiWiring(

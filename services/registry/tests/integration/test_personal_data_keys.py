@@ -124,11 +124,13 @@ def test_keys_stored_before_wrapping_stay_readable_until_rewrapped(open_registry
 def test_production_refuses_to_start_without_its_own_wrapping_keys() -> None:
     bare = load_settings(mode="production", jwt_secret=SecretStr("x" * 40))
     assert "ECBM_REGISTRY_PERSONAL_DATA_KEYS is not set" in bare.startup_problems()
+    assert "ECBM_CONTACT_SEALING_KEYS is not set" in bare.startup_problems()
     bad = load_settings(
         mode="production", jwt_secret=SecretStr("x" * 40), personal_data_keys=SecretStr("nope")
     )
     assert any("Fernet" in p for p in bad.startup_problems())
     good = load_settings(
-        mode="production", jwt_secret=SecretStr("x" * 40), personal_data_keys=SecretStr(NEW_KEK)
-    )
+        mode="production", jwt_secret=SecretStr("x" * 40), personal_data_keys=SecretStr(NEW_KEK),
+        contact_sealing_keys=SecretStr(OLD_KEK),
+    )  # fmt: skip
     assert good.startup_problems() == []

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from fakes import InMemoryRegistry
 
+from ecbm_integration import registry as registry_events
 from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people import commands
 from ecbm_registry.domain.people_errors import MembershipNotFound, PersonNotFound
 from ecbm_runtime.errors import PermissionDenied, RuleViolation, Unauthenticated
 from ecbm_runtime.eventstore import VersionConflict
+from ecbm_runtime.sealing import Contact, SealBroken, development_seal
 
 ANA = Actor(subject="ana", roles=frozenset({"member"}))
 BEN = Actor(subject="ben", roles=frozenset({"member"}))
@@ -33,7 +35,7 @@ def approved(registry: InMemoryRegistry, person_id: str) -> None:
     registry.handle(commands.ApproveMembership(actor=EDITOR, person_id=person_id))
 
 
-def test_a_member_joins_as_their_token_subject_and_is_published_with_their_contact(
+def test_a_member_joins_as_their_token_subject_and_is_published_with_their_contact_sealed(
     registry: InMemoryRegistry,
 ) -> None:
     person_id = registry.handle(commands.JoinNetwork(actor=ANA, person=DETAILS))
@@ -42,7 +44,12 @@ def test_a_member_joins_as_their_token_subject_and_is_published_with_their_conta
     assert registry.event_types("person-ana") == ["PersonJoined"]
     (joined,) = registry.published("PersonJoined")
     assert joined.subject == "ana"  # forgetting Ana finds this row
-    assert "ana@example.org" in joined.body
+    # Neither her address nor her name travels in clear; notify opens them with the keys.
+    assert "ana@example.org" not in joined.body and "Ana Silva" not in joined.body
+    sealed = registry_events.PersonJoined.read(joined.body).sealed_contact
+    assert development_seal().open("ana", sealed) == Contact("Ana Silva", "ana@example.org")
+    with pytest.raises(SealBroken):  # a seal copied into another person's event does not open
+        development_seal().open("ben", sealed)
 
 
 def test_joining_again_changes_nothing_and_joining_anonymously_is_refused(
@@ -70,6 +77,8 @@ def test_a_person_updates_their_profile(registry: InMemoryRegistry, ana: str) ->
     assert registry.event_types("person-ana")[-1] == "PersonProfileChanged"
     (updated,) = registry.published("PersonUpdated")
     assert updated.subject == "ana"
+    sealed = registry_events.PersonUpdated.read(updated.body).sealed_contact
+    assert development_seal().open("ana", sealed).display_name == "Ana S."
 
 
 def test_someone_else_or_a_stale_version_may_not_update_a_person(

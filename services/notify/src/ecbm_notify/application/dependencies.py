@@ -15,6 +15,7 @@ from ecbm_notify.application.email.outbound import DigestSchedule, Outbound, Uns
 from ecbm_notify.application.newsletter.context import Newsletter
 from ecbm_notify.application.ports import Clock, utc_now
 from ecbm_runtime.messagebus import Dependencies
+from ecbm_runtime.sealing import ContactSeal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,5 +27,7 @@ class NotifyDependencies(Dependencies[NotifyViews]):
     keys: UnsubscribeKeys
     # Campaigns: templates, their own SMTP connections, links, pacing.
     newsletter: Newsletter
+    # Opens the name and e-mail the registry seals into PersonJoined and PersonUpdated.
+    contact_seal: ContactSeal
     digests: DigestSchedule = field(default_factory=DigestSchedule)
     clock: Clock = utc_now

@@ -6,7 +6,7 @@ digests and the newsletter on timers. Every handler method hands a message to th
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from nameko.timer import Timer
 
@@ -17,6 +17,8 @@ from ecbm_notify.application.newsletter import commands as newsletter
 from ecbm_notify.bootstrap import bootstrap
 from ecbm_notify.domain.preferences import DIGESTS
 from ecbm_notify.entrypoints.catalogue_handlers import catalogue_handlers
+from ecbm_notify.settings import NotifySettings
+from ecbm_runtime.sealing import Contact
 from ecbm_runtime.wiring import Application
 from ecbm_runtime.worker import (
     Received,
@@ -27,6 +29,14 @@ from ecbm_runtime.worker import (
 )
 
 _log = logging.getLogger("ecbm_notify.worker")
+
+
+def sealed_v1_contact(body: dict[str, Any], version: int, settings: Any) -> dict[str, Any]:
+    """PersonJoined/PersonUpdated version 1 (name and e-mail in clear, still in a queue or
+    a DLQ from before the registry sealed them) as version 2: the contact sealed here."""
+    contact = Contact(display_name=body.pop("display_name"), email=body.pop("email"))
+    seal = cast(NotifySettings, settings).contact_seal()
+    return {**body, "sealed_contact": seal.seal(body["person_id"], contact)}
 
 
 class SettingsTimer(Timer):
@@ -62,17 +72,24 @@ class NotifyWorker(catalogue_handlers(), ServiceWorker):  # type: ignore[misc]
             if made:
                 _log.info("digests queued", extra={"frequency": frequency, "count": made})
 
+    @SettingsTimer.decorator("digest_check_interval_seconds")
+    def erase_unconfirmed_subscriptions(self) -> None:
+        """Subscriptions whose confirmation link ran out unfollowed: erased."""
+        erased = self.notify.bus.handle(newsletter.EraseUnconfirmedSubscriptions())
+        if erased:
+            _log.info("unconfirmed subscriptions erased", extra={"count": erased})
+
     @SettingsTimer.decorator("newsletter_send_interval_seconds")
     def send_newsletters(self) -> None:
         """Due campaigns, batch by batch; a long campaign continues over several ticks."""
         self.notify.bus.handle(newsletter.SendDueCampaigns(max_seconds=30.0))
 
     # The newsletter's audience filters on country and roles: its own queues of the events.
-    @event_handler("registry", registry.PersonJoined)
+    @event_handler("registry", registry.PersonJoined, upcast=sealed_v1_contact)
     def newsletter_member_joined(self, received: Received[registry.PersonJoined]) -> None:
         self._newsletter_member(received.event, received)
 
-    @event_handler("registry", registry.PersonUpdated)
+    @event_handler("registry", registry.PersonUpdated, upcast=sealed_v1_contact)
     def newsletter_member_updated(self, received: Received[registry.PersonUpdated]) -> None:
         self._newsletter_member(received.event, received)
 
@@ -95,11 +112,11 @@ class NotifyWorker(catalogue_handlers(), ServiceWorker):  # type: ignore[misc]
     ) -> None:
         self.notify.bus.handle(received.event, received.context)
 
-    @event_handler("registry", registry.PersonJoined)
+    @event_handler("registry", registry.PersonJoined, upcast=sealed_v1_contact)
     def on_person_joined(self, received: Received[registry.PersonJoined]) -> None:
         self.notify.bus.handle(received.event, received.context)
 
-    @event_handler("registry", registry.PersonUpdated)
+    @event_handler("registry", registry.PersonUpdated, upcast=sealed_v1_contact)
     def on_person_updated(self, received: Received[registry.PersonUpdated]) -> None:
         self.notify.bus.handle(received.event, received.context)
 

@@ -104,6 +104,8 @@ def on_completed(connection: Connection, event: CampaignCompleted, record: Store
 def on_subscription_requested(
     connection: Connection, event: SubscriptionRequested, record: StoredEvent
 ) -> None:
+    if not event.email:  # erased (application/newsletter/privacy.py): nothing to show
+        return
     values = {"email": event.email, **_interest_columns(event.interests), "state": "pending"}
     if record.version == 1:
         connection.execute(

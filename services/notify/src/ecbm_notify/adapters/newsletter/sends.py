@@ -347,6 +347,12 @@ class NewsletterSends:
                 insert(newsletter_member_profiles).values(person_id=person_id, **values)
             )
 
+    def forget_recipient(self, recipient_id: str) -> None:
+        """Every campaign's send row of an erased recipient (an external subscriber)."""
+        self.connection.execute(
+            delete(newsletter_sends).where(newsletter_sends.c.recipient_id == recipient_id)
+        )
+
     def forget_member(self, person_id: str) -> None:
         self.connection.execute(
             delete(newsletter_member_profiles).where(

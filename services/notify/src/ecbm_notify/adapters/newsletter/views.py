@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Exists, column, exists, func, select, table
+from sqlalchemy import Connection, Exists, column, delete, exists, func, select, table
 
 from ecbm_notify.adapters.newsletter.tables import (
     newsletter_campaign_counts,
@@ -236,6 +236,19 @@ class NewsletterViews:
         """The subscriber of this (normalised) address; subscribers are unique by address."""
         query = select(newsletter_subscribers.c.id).where(newsletter_subscribers.c.email == email)
         return self.connection.execute(query).scalar_one_or_none()
+
+    def erase_subscriber(self, subscriber_id: str) -> None:
+        self.connection.execute(
+            delete(newsletter_subscribers).where(newsletter_subscribers.c.id == subscriber_id)
+        )
+
+    def pending_subscribers(self, requested_before: datetime) -> list[str]:
+        """Subscribers whose latest request is older than ``requested_before``, unconfirmed."""
+        columns = newsletter_subscribers.c
+        query = select(columns.id).where(
+            columns.state == "pending", columns.update_time < requested_before
+        )
+        return list(self.connection.execute(query.order_by(columns.id)).scalars())
 
     def subscriber(self, subscriber_id: str) -> SubscriberView | None:
         query = _with_opt_out().where(newsletter_subscribers.c.id == subscriber_id)

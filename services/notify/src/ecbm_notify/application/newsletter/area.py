@@ -22,6 +22,7 @@ AREA = Area(
         commands.CancelCampaign: handlers.cancel_campaign,
         commands.Subscribe: handlers.subscribe,
         commands.ConfirmSubscription: handlers.confirm_subscription,
+        commands.EraseUnconfirmedSubscriptions: handlers.erase_unconfirmed_subscriptions,
         commands.RememberMemberProfile: handlers.remember_member_profile,
         commands.ForgetMemberProfile: handlers.forget_member_profile,
         commands.SendDueCampaigns: send_due_campaigns,

@@ -52,6 +52,12 @@ class Subscribe(Command):
     interests: Interests = Interests()
 
 
+class EraseUnconfirmedSubscriptions(Command):
+    """Erase subscriptions whose confirmation link ran out unfollowed (worker timer)."""
+
+    now: datetime | None = None
+
+
 class ConfirmSubscription(Command):
     token: str = Field(min_length=1, max_length=1000)
 

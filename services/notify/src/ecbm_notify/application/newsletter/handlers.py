@@ -6,6 +6,7 @@ Commands answer with an id or nothing; the servicer then asks a query for the vi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from ecbm_notify.adapters.email.deliveries import NewDelivery
@@ -19,6 +20,7 @@ from ecbm_notify.adapters.newsletter.views import CampaignView, Page, Subscriber
 from ecbm_notify.adapters.views import NotifyViews
 from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.newsletter import commands, queries
+from ecbm_notify.application.newsletter.privacy import erase_unconfirmed
 from ecbm_notify.domain import unsubscribe
 from ecbm_notify.domain.campaign import Campaign, CampaignNotFound, Draft
 from ecbm_notify.domain.preferences import DEFAULTS, Channel, Frequency, Topic
@@ -173,6 +175,23 @@ def subscribe(command: commands.Subscribe, deps: NotifyDependencies) -> None:
             request = subscriber.request_again(command.interests, turned_off)
         work.views.deliveries.enqueue(confirmation_mail(subscriber_id, request), deps.clock())
         work.commit()
+
+
+SENDING_MARGIN = timedelta(days=1)
+
+
+def erase_unconfirmed_subscriptions(
+    command: commands.EraseUnconfirmedSubscriptions, deps: NotifyDependencies
+) -> int:
+    """A request whose link expired can never count: nothing of it is kept (its address,
+    the name its requester typed, the confirmation mail). How many were erased."""
+    now = command.now or deps.clock()
+    # The link is signed when its mail goes out, after retries at most hours later.
+    cutoff = now - deps.newsletter.links.valid_for - SENDING_MARGIN
+    with deps.uow() as work:
+        erased = erase_unconfirmed(work, cutoff)
+        work.commit()
+    return erased
 
 
 def confirmation_mail(subscriber_id: str, request: int) -> NewDelivery:

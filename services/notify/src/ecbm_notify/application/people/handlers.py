@@ -12,11 +12,13 @@ from ecbm_notify.adapters.people.people import PersonDetails
 from ecbm_notify.adapters.views import NotifyViews
 from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.email.routing import route
+from ecbm_notify.application.newsletter.privacy import erase_subscription_of
 from ecbm_notify.application.people.verification import queue_verification
 from ecbm_notify.domain.catalogue import CATALOGUE
 from ecbm_notify.domain.notification import ERASED, Notification, NotificationCreated
 from ecbm_notify.domain.recipients import Addresses, link_needed
 from ecbm_runtime.ids import new_id
+from ecbm_runtime.sealing import Contact
 from ecbm_runtime.uow import UnitOfWork
 
 EVENTS_BY_NAME: dict[str, type[BaseModel]] = {cls.__name__: cls for cls in CATALOGUE}
@@ -57,8 +59,9 @@ def on_person_changed(
             known = people.recipient_of_person(event.person_id)
             before = people.addresses(known) if known else Addresses()
             had_consent = people.consent_of(known) if known else False
-            after = before.given(event.email)
-            recipient_id = people.remember_person(_details(event), after, new_id("recipient"))
+            details = _details(event, deps.contact_seal.open(event.person_id, event.sealed_contact))
+            after = before.given(details.email)
+            recipient_id = people.remember_person(details, after, new_id("recipient"))
             if link_needed(before, after, event.contact_by_email, had_consent):
                 assert after.pending is not None
                 queue_verification(work.views, recipient_id, after.pending, deps.clock())
@@ -67,11 +70,13 @@ def on_person_changed(
         work.commit()
 
 
-def _details(event: registry.PersonJoined | registry.PersonUpdated) -> PersonDetails:
+def _details(
+    event: registry.PersonJoined | registry.PersonUpdated, contact: Contact
+) -> PersonDetails:
     return PersonDetails(
         person_id=event.person_id,
-        email=event.email,
-        display_name=event.display_name,
+        email=contact.email,
+        display_name=contact.display_name,
         preferred_language=event.preferred_language,
         contact_by_email=event.contact_by_email,
     )
@@ -90,13 +95,19 @@ def on_person_event(event: Any, deps: NotifyDependencies) -> None:
 
 
 def on_person_forgotten(event: registry.PersonForgotten, deps: NotifyDependencies) -> None:
-    """Nothing readable about the person stays: recipient, links, parked events, inbox.
+    """Nothing readable about the person stays: recipient, links, parked events, inbox,
+    and a newsletter subscription of their verified address.
 
     Notify's store is append-only except for this (GDPR art. 17): the personal fields of
     the person's ``NotificationCreated`` events are blanked, and who acted on them too.
     """
     with deps.uow() as work:
-        recipient_id = work.views.people.forget_person(event.person_id)
+        people = work.views.people
+        known = people.recipient_of_person(event.person_id)
+        verified = people.addresses(known).verified if known else None
+        recipient_id = people.forget_person(event.person_id)
+        if verified:  # their newsletter subscription too (not an unverified address's)
+            erase_subscription_of(work, verified)
         if recipient_id is not None:
             for notification_id in work.views.inbox.erase_inbox(recipient_id):
                 work.store.redact(

@@ -128,7 +128,8 @@ def forget_person(command: commands.ForgetPerson, deps: RegistryDependencies) ->
     """Record the forgetting, end an approved membership, then shred the person's key.
 
     The key goes after the flush: the events written here are sealed with it first. The
-    unpublished outbox rows with their contact details go too (their subject is the person).
+    outbox rows with their (sealed) contact details go too, published or not (their
+    subject is the person).
     """
     command.actor.require_self_or_editor(command.person_id)
     with deps.uow() as work:
