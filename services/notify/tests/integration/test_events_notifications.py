@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.fakes import delivered, person_recipient, send_due, verify_address
+from tests.fakes import delivered, person_recipient, sealed, send_due, verify_address
 
 from ecbm_integration import events, registry
 from ecbm_notify.adapters.smtp_sink import SmtpSink
@@ -33,7 +33,7 @@ def outbound(smtp_sink: SmtpSink) -> Iterator[Outbound]:
 
 def joined(person_id: str, email: str, language: str) -> registry.PersonJoined:
     return registry.PersonJoined(
-        person_id=person_id, display_name="Maria Ionescu", email=email,
+        person_id=person_id, sealed_contact=sealed(person_id, "Maria Ionescu", email),
         preferred_language=language, contact_by_email=True, country="RO",
         roles=["practitioner"], occurred_at=datetime.now(UTC),
     )  # fmt: skip
