@@ -24,7 +24,6 @@ import pytest
 from kombu import Connection, Exchange, Queue
 from sqlalchemy import MetaData, create_engine, select, text
 
-from ecbm_events.application.actor import Actor as EventsActor
 from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
 from ecbm_events.application.registrations.commands import RegisterForEvent
 from ecbm_events.bootstrap import SERVICE as EVENTS
@@ -35,6 +34,7 @@ from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people import commands as people
 from ecbm_registry.bootstrap import SERVICE as REGISTRY
 from ecbm_registry.bootstrap import bootstrap as registry_bootstrap
+from ecbm_runtime.actor import Actor as EventsActor
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.outbox import OutboxRelay
 from ecbm_runtime.testing import fresh_postgres_database, wait_until
