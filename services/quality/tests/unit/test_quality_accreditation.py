@@ -147,9 +147,14 @@ def test_the_committee_not_an_auditor_decides_and_awards_only_what_scores_reach(
             CONTENT, Outcome.AWARD_WITH_CONDITIONS, "", "committee", NOW, "train mentors"
         )
     application.decide(
-        CONTENT, Outcome.AWARD_WITH_CONDITIONS, "close", "committee", NOW,
-        "train mentors twice a year", NOW + timedelta(days=180),
-    )  # fmt: skip
+        CONTENT,
+        Outcome.AWARD_WITH_CONDITIONS,
+        "close",
+        "committee",
+        NOW,
+        "train mentors twice a year",
+        NOW + timedelta(days=180),
+    )
     assert application.status is ApplicationStatus.DECIDED
 
 

@@ -128,18 +128,29 @@ class Application(Aggregate):
 
     @classmethod
     def open(
-        cls, id: str, programme_id: str, organisation_id: str, held: Step | None,
-        step: Step, criteria_set: str, by: str, at: datetime,
-    ) -> Self:  # fmt: skip
+        cls,
+        id: str,
+        programme_id: str,
+        organisation_id: str,
+        held: Step | None,
+        step: Step,
+        criteria_set: str,
+        by: str,
+        at: datetime,
+    ) -> Self:
         """Start applying for ``step``; the programme must hold the step just below."""
         require_next_step(held, step)
         application = cls(id)
         application.record(
             ApplicationOpened(
-                programme_id=programme_id, organisation_id=organisation_id, step=step,
-                criteria_set=criteria_set, by=by, at=at,
+                programme_id=programme_id,
+                organisation_id=organisation_id,
+                step=step,
+                criteria_set=criteria_set,
+                by=by,
+                at=at,
             )
-        )  # fmt: skip
+        )
         return application
 
     @property
@@ -186,8 +197,9 @@ class Application(Aggregate):
         auditors = {c.person_id: c.role for c in candidates}
         self.record(PanelAssigned(auditors=auditors, by=by, at=at))
 
-    def score(self, content: CriteriaContent, auditor: str, scores: Mapping[str, int],
-              at: datetime) -> None:  # fmt: skip
+    def score(
+        self, content: CriteriaContent, auditor: str, scores: Mapping[str, int], at: datetime
+    ) -> None:
         """An auditor's own scores, before the panel meets; each auditor scores once."""
         self._require(ApplicationStatus.UNDER_AUDIT, "scored")
         if auditor not in self.state.panel:
@@ -197,8 +209,9 @@ class Application(Aggregate):
         self._complete(content, scores)
         self.record(AuditorScored(auditor=auditor, scores=dict(scores), at=at))
 
-    def reconcile(self, content: CriteriaContent, scores: Mapping[str, int], by: str,
-                  at: datetime) -> None:  # fmt: skip
+    def reconcile(
+        self, content: CriteriaContent, scores: Mapping[str, int], by: str, at: datetime
+    ) -> None:
         """The panel's agreed scores, once every auditor has scored independently."""
         self._require(ApplicationStatus.UNDER_AUDIT, "reconciled")
         if by not in self.state.panel:
@@ -211,9 +224,15 @@ class Application(Aggregate):
 
     # -- the committee -----------------------------------------------------------------
     def decide(
-        self, content: CriteriaContent, outcome: Outcome, reasons: str, by: str, at: datetime,
-        improvement_plan: str = "", conditions_due: datetime | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        content: CriteriaContent,
+        outcome: Outcome,
+        reasons: str,
+        by: str,
+        at: datetime,
+        improvement_plan: str = "",
+        conditions_due: datetime | None = None,
+    ) -> None:
         self._require(ApplicationStatus.RECONCILED, "decided")
         if by in self.state.panel:
             raise PermissionDenied("an auditor of the application does not decide it")
@@ -222,10 +241,14 @@ class Application(Aggregate):
         self._check_outcome(content, outcome, reasons, at, improvement_plan, conditions_due)
         self.record(
             Decided(
-                outcome=outcome, reasons=reasons, improvement_plan=improvement_plan,
-                conditions_due=conditions_due, by=by, at=at,
+                outcome=outcome,
+                reasons=reasons,
+                improvement_plan=improvement_plan,
+                conditions_due=conditions_due,
+                by=by,
+                at=at,
             )
-        )  # fmt: skip
+        )
 
     def lodge_appeal(self, grounds: str, by: str, at: datetime) -> None:
         self._require(ApplicationStatus.DECIDED, "appealed")
@@ -269,9 +292,14 @@ class Application(Aggregate):
             )
 
     def _check_outcome(
-        self, content: CriteriaContent, outcome: Outcome, reasons: str, at: datetime,
-        improvement_plan: str, conditions_due: datetime | None,
-    ) -> None:  # fmt: skip
+        self,
+        content: CriteriaContent,
+        outcome: Outcome,
+        reasons: str,
+        at: datetime,
+        improvement_plan: str,
+        conditions_due: datetime | None,
+    ) -> None:
         """Award only on scores that reach the step; conditions need a plan and deadline."""
         step = self.state.step
         if outcome is Outcome.REFUSE:

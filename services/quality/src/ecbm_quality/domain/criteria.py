@@ -167,7 +167,7 @@ class _State:
 class CriteriaSet(Aggregate):
     """A version of the criteria; its id is ``v{version}``."""
 
-    stream_prefix = "criteria-set"
+    stream_prefix = "criteriaset"
 
     @classmethod
     def draft(cls, version: int, content: CriteriaContent, by: str, at: datetime) -> Self:

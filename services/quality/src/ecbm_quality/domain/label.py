@@ -101,19 +101,30 @@ class Label(Aggregate):
 
     @classmethod
     def award(
-        cls, code: str, programme_id: str, organisation_id: str, step: Step, criteria_set: str,
-        application_id: str, at: datetime, validity: timedelta = VALIDITY,
-    ) -> Self:  # fmt: skip
+        cls,
+        code: str,
+        programme_id: str,
+        organisation_id: str,
+        step: Step,
+        criteria_set: str,
+        application_id: str,
+        at: datetime,
+        validity: timedelta = VALIDITY,
+    ) -> Self:
         if not step.audited:
             raise RuleViolation("affiliation is not a label: it follows the membership")
         label = cls(code)
         label.record(
             LabelAwarded(
-                programme_id=programme_id, organisation_id=organisation_id, step=step,
-                criteria_set=criteria_set, application_id=application_id, valid_from=at,
+                programme_id=programme_id,
+                organisation_id=organisation_id,
+                step=step,
+                criteria_set=criteria_set,
+                application_id=application_id,
+                valid_from=at,
                 valid_until=at + validity,
             )
-        )  # fmt: skip
+        )
         return label
 
     @property
@@ -191,11 +202,15 @@ class Label(Aggregate):
     def _(self, event: LabelAwarded) -> None:
         s = self.state
         s.programme_id, s.organisation_id, s.step = (
-            event.programme_id, event.organisation_id, event.step,
-        )  # fmt: skip
+            event.programme_id,
+            event.organisation_id,
+            event.step,
+        )
         s.criteria_set, s.valid_from, s.valid_until = (
-            event.criteria_set, event.valid_from, event.valid_until,
-        )  # fmt: skip
+            event.criteria_set,
+            event.valid_from,
+            event.valid_until,
+        )
 
     @apply.register
     def _(self, event: RenewalReminded) -> None:
