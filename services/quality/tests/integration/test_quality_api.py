@@ -89,8 +89,8 @@ def awarded(stub: QualityServiceStub) -> str:
     )
     assert decided.state == "decided" and decided.outcome == "award"
     [label] = stub.ListLabels(pb.ListLabelsRequest(step=pb.STEP_ACCREDITED)).labels
-    code: str = label.code
-    return code
+    label_code: str = label.code
+    return label_code
 
 
 def test_an_awarded_label_verifies_over_grpc_and_http(
