@@ -1,5 +1,6 @@
 """A quality award end to end: registry's membership and editor → quality's affiliation;
-the committee's decision → QualityLabelAwarded → registry's directory facet."""
+the committee's decision → QualityLabelAwarded → registry's directory facet. Then, on the
+same processes (they take most of the time), the demo seeds every step through both apis."""
 
 from __future__ import annotations
 
@@ -18,12 +19,16 @@ from ecbm.registry.v1 import directory_pb2_grpc, people_pb2_grpc, registry_pb2_g
 from ecbm.registry.v1 import people_pb2 as ppb
 from ecbm.registry.v1 import registry_pb2 as rpb
 from ecbm_quality.domain.default_criteria import default_content
+from ecbm_quality.entrypoints import demo
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import bearer, wait_until
 
 from platform_processes import ServiceProcesses
 
 pytestmark = pytest.mark.e2e
 EDITOR = bearer("editor", subject="chair")
+ADMIN_TOKEN = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "admin", ["admin"], 3600)
 CODES = list(default_content().criteria_by_code())
 
 
@@ -118,6 +123,18 @@ def test_a_committee_award_shows_in_the_directorys_quality_facet(platform: Any) 
     wait_until(lambda: quality_levels(directory) == {"accredited": 1}, 30, message="facet")
     hit = directory.SearchProgrammes(dpb.SearchProgrammesRequest()).results[0]
     assert hit.quality_level == "accredited"
+
+    demo.seed_on(platform["registry"], platform["quality"], ADMIN_TOKEN)
+
+    register = quality.ListLabels(qpb.ListLabelsRequest(page_size=50)).labels
+    assert sorted(qpb.Step.Name(label.step) for label in register) == [
+        "STEP_ACCREDITED", "STEP_ACCREDITED", "STEP_DISTINCTION",
+    ]  # fmt: skip
+    suspended = quality.ListLabels(qpb.ListLabelsRequest(standing="suspended")).labels
+    assert [label.programme_display_name for label in suspended] == ["Mentoring Lisboa"]
+    wait_until(
+        lambda: quality_levels(directory).get("distinction") == 1, 30, message="demo in registry"
+    )
 
 
 def _assigned(quality: Any, name: str, seats: list[qpb.PanelSeat]) -> bool:

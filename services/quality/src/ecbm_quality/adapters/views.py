@@ -283,11 +283,16 @@ class QualityViews:
         if query:
             pattern = f"%{query.lower()}%"
             select_labels = select_labels.where(func.lower(programmes.c.display_name).like(pattern))
-        total = self._c.execute(
-            select(func.count()).select_from(select_labels.subquery())
-        ).scalar_one()
-        ordered = select_labels.order_by(programmes.c.display_name, labels.c.code)
+        # One statement: the page and, beside each row, how many match (a window count).
+        counted = select_labels.add_columns(func.count().over().label("matching"))
+        ordered = counted.order_by(programmes.c.display_name, labels.c.code)
         rows = self._c.execute(ordered.offset(offset).limit(size + 1)).all()
+        if rows:
+            total = rows[0].matching
+        else:  # past the end: count on its own
+            total = self._c.execute(
+                select(func.count()).select_from(select_labels.subquery())
+            ).scalar_one()
         next_offset = offset + size if len(rows) > size else None
         return LabelPage([_label(r, now) for r in rows[:size]], next_offset, int(total))
 

@@ -44,7 +44,7 @@ class VerifyHttpServer:
         limiter = RateLimiter("label verification", settings.verify_http_per_client)
         handler = type("Handler", (_VerifyHandler,), {"bus": bus, "limiter": limiter})
         address = (settings.verify_http_host, settings.verify_http_port)
-        self._server = ThreadingHTTPServer(address, handler)
+        self._server = _ReusePortServer(address, handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -58,6 +58,12 @@ class VerifyHttpServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class _ReusePortServer(ThreadingHTTPServer):
+    """Several api processes (``api_processes``) share the port, as they share gRPC's."""
+
+    allow_reuse_port = True
 
 
 class _VerifyHandler(BaseHTTPRequestHandler):
