@@ -210,3 +210,21 @@ def test_person_forgotten_leaves_nothing_of_them_here(quality_app: Quality, cloc
             ).all()
             assert held == [], table.name
     assert steps_told(quality_app) == ["affiliated", None]
+
+
+def test_a_declared_conflict_keeps_the_auditor_off_the_panel(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    piet = Actor(subject="piet", roles=frozenset({"auditor"}))
+    with pytest.raises(PermissionDenied):
+        quality_app.bus.handle(
+            c.DeclareConflict(actor=piet, person_id="ria", subject_id="org-1", reason="x")
+        )
+    quality_app.bus.handle(
+        c.DeclareConflict(actor=piet, subject_id="buddy", reason="my sister coordinates it")
+    )
+    with pytest.raises(RuleViolation, match="people/piet declared a conflict"):
+        accredit(quality_app.bus)

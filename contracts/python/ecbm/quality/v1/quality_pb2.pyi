@@ -222,6 +222,24 @@ class AssignPanelRequest(_message.Message):
     seats: _containers.RepeatedCompositeFieldContainer[PanelSeat]
     def __init__(self, name: _Optional[str] = ..., seats: _Optional[_Iterable[_Union[PanelSeat, _Mapping]]] = ...) -> None: ...
 
+class DeclareConflictRequest(_message.Message):
+    __slots__ = ("person", "subject", "reason")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    subject: str
+    reason: str
+    def __init__(self, person: _Optional[str] = ..., subject: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DeclareConflictResponse(_message.Message):
+    __slots__ = ("person", "subject")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    subject: str
+    def __init__(self, person: _Optional[str] = ..., subject: _Optional[str] = ...) -> None: ...
+
 class ScoreApplicationRequest(_message.Message):
     __slots__ = ("name", "scores")
     class ScoresEntry(_message.Message):

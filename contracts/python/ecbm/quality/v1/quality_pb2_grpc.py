@@ -80,6 +80,11 @@ class QualityServiceStub:
                 request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.AssignPanelRequest.SerializeToString,
                 response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
                 _registered_method=True)
+        self.DeclareConflict = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/DeclareConflict',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictResponse.FromString,
+                _registered_method=True)
         self.ScoreApplication = channel.unary_unary(
                 '/ecbm.quality.v1.QualityService/ScoreApplication',
                 request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ScoreApplicationRequest.SerializeToString,
@@ -206,6 +211,15 @@ class QualityServiceServicer:
         """Assigns the audit panel (editors): at least one researcher and one practitioner.
         FAILED_PRECONDITION naming each broken impartiality rule (same organisation, declared
         conflict, audited the programme in the previous cycle, not an auditor).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclareConflict(self, request, context):
+        """Declares a conflict of interest with an organisation or a programme: the person sits
+        on none of its audit panels. Auditors declare their own (`person` empty); editors may
+        declare anyone's; a member other than the person gets PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -341,6 +355,11 @@ def add_QualityServiceServicer_to_server(servicer, server):
                     servicer.AssignPanel,
                     request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.AssignPanelRequest.FromString,
                     response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'DeclareConflict': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclareConflict,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictResponse.SerializeToString,
             ),
             'ScoreApplication': grpc.unary_unary_rpc_method_handler(
                     servicer.ScoreApplication,
@@ -642,6 +661,33 @@ class QualityService:
             '/ecbm.quality.v1.QualityService/AssignPanel',
             ecbm_dot_quality_dot_v1_dot_quality__pb2.AssignPanelRequest.SerializeToString,
             ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclareConflict(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/DeclareConflict',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -160,8 +160,9 @@ def seed(conninfo: str, count: int) -> list[str]:
     for i, code in enumerate(codes):
         standing = ("suspended", "expired", "revoked")[i % 3] if i % 10 == 9 else "valid"
         start = now - timedelta(days=rng.randrange(900))
-        labels.append((code, f"p{i}", f"org{i % 997}", STEPS[i % 2], "v1", start,
-                       start + timedelta(days=3 * 365), standing, "", 0))  # fmt: skip
+        name, country = programmes[i][2], programmes[i][3]
+        labels.append((code, f"p{i}", name, country, f"org{i % 997}", STEPS[i % 2], "v1",
+                       start, start + timedelta(days=3 * 365), standing, "", 0))  # fmt: skip
     with psycopg.connect(conninfo) as connection, connection.cursor() as cursor:
         with cursor.copy(
             "COPY quality_programmes (programme_id, organisation_id, display_name, country,"
@@ -170,13 +171,13 @@ def seed(conninfo: str, count: int) -> list[str]:
             for row in programmes:
                 copy.write_row(row)
         with cursor.copy(
-            "COPY quality_labels (code, programme_id, organisation_id, step, criteria_set,"
-            " valid_from, valid_until, standing, reason, reminded) FROM STDIN"
+            "COPY quality_labels (code, programme_id, programme_name, country, organisation_id,"
+            " step, criteria_set, valid_from, valid_until, standing, reason, reminded) FROM STDIN"
         ) as copy:
             for label in labels:
                 copy.write_row(label)
         cursor.execute("ANALYZE quality_labels; ANALYZE quality_programmes")
-    return [code for code, *_rest, standing, _r, _m in labels if standing == "valid"]
+    return [label[0] for label in labels if label[9] == "valid"]
 
 
 def verify_phase(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, insert, select, update
 
 from ecbm_quality.adapters.tables import (
     applications,
@@ -13,6 +13,7 @@ from ecbm_quality.adapters.tables import (
     label_history,
     labels,
     panel_seats,
+    programmes,
 )
 from ecbm_quality.domain import application as app
 from ecbm_quality.domain import criteria as crit
@@ -36,8 +37,16 @@ def _history(connection: Connection, record: StoredEvent, programme: str, reason
 def project_label_awarded(
     connection: Connection, event: lab.LabelAwarded, record: StoredEvent
 ) -> None:
+    programme = connection.execute(
+        select(programmes.c.display_name, programmes.c.country).where(
+            programmes.c.programme_id == event.programme_id
+        )
+    ).first()
+    name, country = (programme.display_name, programme.country) if programme else ("", "")
     connection.execute(
         insert(labels).values(
+            programme_name=name,
+            country=country,
             code=record.entity_id,
             programme_id=event.programme_id,
             organisation_id=event.organisation_id,

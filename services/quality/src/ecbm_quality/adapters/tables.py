@@ -4,12 +4,12 @@
 (programmes and who runs them, memberships, people's roles): facts, not decisions.
 ``labels`` is the public register; ``label_history`` each label's changes; ``applications``
 and ``criteria_sets`` follow their aggregates; ``panel_seats`` keeps who audited what, for
-rotation between cycles.
+rotation between cycles; ``conflicts`` the conflicts of interest people declared.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -49,6 +49,10 @@ labels = Table(
     metadata,
     Column("code", String(32), primary_key=True),
     Column("programme_id", String(64), nullable=False, index=True),
+    # The programme's name and country as registry last said: the register sorts and
+    # filters on them without a join.
+    Column("programme_name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
     Column("organisation_id", String(64), nullable=False),
     Column("step", String(16), nullable=False),
     Column("criteria_set", String(16), nullable=False),
@@ -57,6 +61,7 @@ labels = Table(
     Column("standing", String(16), nullable=False, index=True),
     Column("reason", Text, nullable=False),
     Column("reminded", Integer, nullable=False),
+    Index("ix_quality_labels_register", "standing", "programme_name", "code"),
 )
 
 label_history = Table(
@@ -89,6 +94,15 @@ panel_seats = Table(
     Column("person_id", String(128), primary_key=True),
     Column("application_id", String(64), primary_key=True),
     Column("programme_id", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+conflicts = Table(
+    "quality_conflicts",
+    metadata,
+    Column("person_id", String(128), primary_key=True),
+    Column("subject_id", String(64), primary_key=True),  # an organisation or a programme
+    Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
 

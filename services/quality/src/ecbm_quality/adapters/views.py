@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 
 from ecbm_quality.adapters.tables import (
     applications,
+    conflicts,
     criteria_sets,
     editors,
     label_history,
@@ -73,9 +74,9 @@ class HistoryEntry:
 _LABEL_COLUMNS = (
     labels.c.code,
     labels.c.programme_id,
-    programmes.c.display_name,
+    labels.c.programme_name,
     labels.c.organisation_id,
-    programmes.c.country,
+    labels.c.country,
     labels.c.step,
     labels.c.criteria_set,
     labels.c.valid_from,
@@ -93,9 +94,9 @@ def _label(row: Any, now: datetime | None = None) -> LabelView:
     return LabelView(
         code=row.code,
         programme_id=row.programme_id,
-        programme_name=row.display_name or "",
+        programme_name=row.programme_name,
         organisation_id=row.organisation_id,
-        country=row.country or "",
+        country=row.country,
         step=Step(row.step),
         criteria_set=row.criteria_set,
         valid_from=aware(row.valid_from),
@@ -141,6 +142,11 @@ class QualityViews:
             {"organisation_id": organisation_id, "display_name": name, "country": country},
             {"published_step": ""},
         )
+        self._c.execute(
+            update(labels)
+            .where(labels.c.programme_id == programme_id)
+            .values(programme_name=name, country=country)
+        )
 
     def record_editor(self, organisation_id: str, person_id: str) -> None:
         self._upsert(editors, {"organisation_id": organisation_id, "person_id": person_id}, {})
@@ -154,8 +160,16 @@ class QualityViews:
     def record_roles(self, person_id: str, roles: list[str]) -> None:
         self._upsert(people, {"person_id": person_id}, {"roles": " ".join(sorted(roles))})
 
+    def declare_conflict(self, person_id: str, subject_id: str, reason: str, at: datetime) -> None:
+        self._upsert(conflicts, {"person_id": person_id, "subject_id": subject_id},
+                     {"reason": reason, "at": at})  # fmt: skip
+
+    def conflicts_of(self, person_id: str) -> frozenset[str]:
+        query = select(conflicts.c.subject_id).where(conflicts.c.person_id == person_id)
+        return frozenset(self._c.execute(query).scalars())
+
     def forget_person(self, person_id: str) -> None:
-        for table in (members, people, editors, panel_seats):
+        for table in (members, people, editors, panel_seats, conflicts):
             self._c.execute(delete(table).where(table.c.person_id == person_id))
 
     def set_published_step(self, programme_id: str, step: Step | None) -> None:
@@ -241,13 +255,7 @@ class QualityViews:
         return list(self._c.execute(query).scalars())
 
     def label(self, code: str, now: datetime) -> LabelView | None:
-        row = self._c.execute(
-            select(*_LABEL_COLUMNS)
-            .select_from(
-                labels.outerjoin(programmes, programmes.c.programme_id == labels.c.programme_id)
-            )
-            .where(labels.c.code == code)
-        ).first()
+        row = self._c.execute(select(*_LABEL_COLUMNS).where(labels.c.code == code)).first()
         return _label(row, now) if row else None
 
     def register(
@@ -261,8 +269,9 @@ class QualityViews:
         size: int,
         offset: int,
     ) -> LabelPage:
-        joined = labels.outerjoin(programmes, programmes.c.programme_id == labels.c.programme_id)
-        select_labels = select(*_LABEL_COLUMNS).select_from(joined)
+        """A page in the register's order (programme name, code; the index
+        ``ix_quality_labels_register`` walks it) and how many match, counted on its own."""
+        select_labels = select(*_LABEL_COLUMNS)
         if standing is Standing.VALID:
             select_labels = select_labels.where(
                 labels.c.standing == "valid", labels.c.valid_until > now
@@ -279,20 +288,15 @@ class QualityViews:
         if step is not None:
             select_labels = select_labels.where(labels.c.step == step.value)
         if country:
-            select_labels = select_labels.where(programmes.c.country == country.upper())
+            select_labels = select_labels.where(labels.c.country == country.upper())
         if query:
             pattern = f"%{query.lower()}%"
-            select_labels = select_labels.where(func.lower(programmes.c.display_name).like(pattern))
-        # One statement: the page and, beside each row, how many match (a window count).
-        counted = select_labels.add_columns(func.count().over().label("matching"))
-        ordered = counted.order_by(programmes.c.display_name, labels.c.code)
+            select_labels = select_labels.where(func.lower(labels.c.programme_name).like(pattern))
+        ordered = select_labels.order_by(labels.c.standing, labels.c.programme_name, labels.c.code)
         rows = self._c.execute(ordered.offset(offset).limit(size + 1)).all()
-        if rows:
-            total = rows[0].matching
-        else:  # past the end: count on its own
-            total = self._c.execute(
-                select(func.count()).select_from(select_labels.subquery())
-            ).scalar_one()
+        total = self._c.execute(
+            select(func.count()).select_from(select_labels.subquery())
+        ).scalar_one()
         next_offset = offset + size if len(rows) > size else None
         return LabelPage([_label(r, now) for r in rows[:size]], next_offset, int(total))
 

@@ -50,6 +50,7 @@ AREA = Area(
         c.AssessCriterion: h.assess_criterion,
         c.SubmitSelfAssessment: h.submit_self_assessment,
         c.AssignPanel: h.assign_panel,
+        c.DeclareConflict: h.declare_conflict,
         c.ScoreApplication: h.score_application,
         c.ReconcileScores: h.reconcile_scores,
         c.DecideApplication: h.decide_application,

@@ -89,6 +89,15 @@ class AssignPanel(_Command):
     seats: tuple[PanelSeat, ...]
 
 
+class DeclareConflict(_Command):
+    """A conflict of interest with an organisation or a programme: the person sits on none
+    of its panels. Auditors declare their own; the committee anyone's."""
+
+    person_id: Annotated[str, Field(max_length=128)] = ""  # empty: the caller
+    subject_id: EntityId
+    reason: Reason
+
+
 class ScoreApplication(_Command):
     application_id: EntityId
     scores: dict[str, int]

@@ -238,6 +238,7 @@ def assign_panel(command: c.AssignPanel, deps: QualityDependencies) -> str:
                 role=seat.role,
                 is_auditor=seat.role.value in views.roles_of(seat.person_id),
                 organisations=views.organisations_of(seat.person_id),
+                conflicts=views.conflicts_of(seat.person_id),
                 audited_last_cycle=views.audited_since(seat.person_id, now - deps.rotation),
             )
             for seat in command.seats
@@ -256,6 +257,16 @@ def assign_panel(command: c.AssignPanel, deps: QualityDependencies) -> str:
             )
         work.commit()
     return command.application_id
+
+
+def declare_conflict(command: c.DeclareConflict, deps: QualityDependencies) -> str:
+    person = command.person_id or command.actor.person()
+    if person != command.actor.subject:
+        command.actor.require_committee()
+    with deps.uow() as work:
+        work.views.declare_conflict(person, command.subject_id, command.reason, deps.clock())
+        work.commit()
+    return person
 
 
 def score_application(command: c.ScoreApplication, deps: QualityDependencies) -> str:

@@ -130,6 +130,19 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
         command = validated(c.AssignPanel, fields, {"seats": "seats"})
         return self._application(self.bus.handle(command))
 
+    def DeclareConflict(
+        self, request: pb.DeclareConflictRequest, context: Context
+    ) -> pb.DeclareConflictResponse:
+        person = resource_id(request.person, "people", "person") if request.person else ""
+        kind, _, subject = request.subject.partition("/")
+        if kind not in ("organisations", "programmes"):
+            subject = resource_id(request.subject, "organisations", "subject")
+        fields = {"actor": actor(), "person_id": person, "subject_id": subject,
+                  "reason": request.reason}  # fmt: skip
+        command = validated(c.DeclareConflict, fields, {"subject_id": "subject"})
+        declared = self.bus.handle(command)
+        return pb.DeclareConflictResponse(person=f"people/{declared}", subject=request.subject)
+
     def ScoreApplication(
         self, request: pb.ScoreApplicationRequest, context: Context
     ) -> pb.Application:

@@ -30,6 +30,13 @@ def upgrade() -> None:
         "ix_quality_applications_programme_id", "quality_applications", ["programme_id"]
     )
     op.create_table(
+        "quality_conflicts",
+        sa.Column("person_id", sa.String(128), primary_key=True),
+        sa.Column("subject_id", sa.String(64), primary_key=True),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
         "quality_criteria_sets",
         sa.Column("id", sa.String(16), primary_key=True),
         sa.Column("version", sa.Integer, nullable=False),
@@ -58,6 +65,8 @@ def upgrade() -> None:
         "quality_labels",
         sa.Column("code", sa.String(32), primary_key=True),
         sa.Column("programme_id", sa.String(64), nullable=False),
+        sa.Column("programme_name", sa.String(200), nullable=False),
+        sa.Column("country", sa.String(2), nullable=False),
         sa.Column("organisation_id", sa.String(64), nullable=False),
         sa.Column("step", sa.String(16), nullable=False),
         sa.Column("criteria_set", sa.String(16), nullable=False),
@@ -70,6 +79,9 @@ def upgrade() -> None:
     op.create_index("ix_quality_labels_programme_id", "quality_labels", ["programme_id"])
     op.create_index("ix_quality_labels_valid_until", "quality_labels", ["valid_until"])
     op.create_index("ix_quality_labels_standing", "quality_labels", ["standing"])
+    op.create_index(
+        "ix_quality_labels_register", "quality_labels", ["standing", "programme_name", "code"]
+    )
     op.create_table(
         "quality_members",
         sa.Column("person_id", sa.String(128), primary_key=True),
@@ -108,4 +120,5 @@ def downgrade() -> None:
     op.drop_table("quality_label_history")
     op.drop_table("quality_editors")
     op.drop_table("quality_criteria_sets")
+    op.drop_table("quality_conflicts")
     op.drop_table("quality_applications")
