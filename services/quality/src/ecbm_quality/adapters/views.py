@@ -99,7 +99,7 @@ _LABEL_COLUMNS = (
 )
 
 
-def _label(row: Mapping[str, Any], now: datetime | None = None) -> LabelView:
+def _label(row: Mapping[Any, Any], now: datetime | None = None) -> LabelView:
     until = aware(row["valid_until"])
     standing = Standing(row["standing"])
     if standing is Standing.VALID and now is not None and now >= until:
