@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 import grpc
@@ -27,6 +26,7 @@ from ecbm_runtime.grpc.convert import (
     decode_page_token,
     encode_page_token,
     enum_name,
+    from_timestamp,
 )
 from ecbm_runtime.grpc.names import resource_id
 from ecbm_runtime.grpc.status import validated
@@ -164,7 +164,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
     ) -> pb.Application:
         outcome = enum_name(pb.Outcome, request.outcome, "outcome").removeprefix("OUTCOME_")
         due = (
-            request.conditions_due.ToDatetime(tzinfo=UTC)
+            from_timestamp(request.conditions_due, "conditions_due")
             if request.HasField("conditions_due")
             else None
         )
