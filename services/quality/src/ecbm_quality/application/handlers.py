@@ -8,6 +8,7 @@ affiliated without one, nothing without membership.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from ecbm_integration import quality as published
@@ -25,6 +26,7 @@ from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
 Work = UnitOfWork[QualityViews]
+_log = logging.getLogger("ecbm_quality")
 
 
 # -- announcing the step -----------------------------------------------------------------
@@ -40,6 +42,10 @@ def _announce(work: Work, programme_id: str, now: datetime, reason: str = "") ->
     if step == facts.published_step:
         return
     views.set_published_step(programme_id, step)
+    _log.info(
+        "programme's step changed",
+        extra={"programme_id": programme_id, "step": step.value if step else "none"},
+    )
     if step is None:
         assert facts.published_step is not None
         work.publish(
