@@ -174,3 +174,33 @@ def test_verification_over_http_is_limited_per_client(database_url: str) -> None
         server.stop()
         app.close()
     assert answers == [404, 404, 429]
+
+
+def test_a_criteria_set_of_ones_own_round_trips_and_a_missing_language_is_named(
+    served: tuple[QualityServiceStub, int],
+) -> None:
+    stub, _ = served
+    texts = {"en": "Text", "fr": "Texte", "de": "Text", "nl": "Tekst"}
+    criterion = pb.Criterion(code="A-1", statement=texts, guidance=texts, evidence_expected=texts,
+                             weight=2, required_for=pb.STEP_ACCREDITED)  # fmt: skip
+    thresholds = [
+        pb.Threshold(step=pb.STEP_ACCREDITED, overall=50, minimum_per_standard=30),
+        pb.Threshold(step=pb.STEP_DISTINCTION, overall=75, minimum_per_standard=50),
+    ]
+    standard = pb.Standard(code="A", title=texts, criteria=[criterion])
+    own = pb.CriteriaSet(version=2, title=texts, thresholds=thresholds, standards=[standard])
+
+    created = stub.CreateCriteriaSet(pb.CreateCriteriaSetRequest(criteria_set=own), metadata=CHAIR)
+
+    assert (created.name, created.state) == ("criteriaSets/v2", "draft")
+    assert created.standards[0].criteria[0].required_for == pb.STEP_ACCREDITED
+    assert {t.step: t.overall for t in created.thresholds} == {
+        pb.STEP_ACCREDITED: 50, pb.STEP_DISTINCTION: 75,
+    }  # fmt: skip
+
+    del own.standards[0].criteria[0].statement["nl"]
+    own.version = 3
+    with pytest.raises(grpc.RpcError) as error:
+        stub.CreateCriteriaSet(pb.CreateCriteriaSetRequest(criteria_set=own), metadata=CHAIR)
+    assert error.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert "criteria_set.standards[0].criteria[0].statement" in violations(error.value)

@@ -21,6 +21,7 @@ from ecbm_quality.entrypoints.messages import (
     step_in,
 )
 from ecbm_runtime.auth import current_principal
+from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
@@ -58,8 +59,14 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
         given = request.criteria_set
         content = content_fields(given) if given.standards else default_content().model_dump()
         fields = {"actor": actor(), "version": given.version, "content": content}
-        command = validated(c.DraftCriteriaSet, fields, {"": "criteria_set"})
-        return self._criteria_set(self.bus.handle(command))
+        command = validated(c.DraftCriteriaSet, fields, {"content": "criteria_set"})
+        try:
+            drafted = self.bus.handle(command)
+        except InvalidArgument as error:  # the domain names fields inside the set
+            raise InvalidArgument(
+                [FieldViolation(f"criteria_set.{v.field}", v.description) for v in error.violations]
+            ) from error
+        return self._criteria_set(drafted)
 
     def GetCriteriaSet(self, request: pb.GetCriteriaSetRequest, context: Context) -> pb.CriteriaSet:
         return self._criteria_set(resource_id(request.name, "criteriaSets", "name"))
