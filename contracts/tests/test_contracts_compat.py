@@ -175,8 +175,8 @@ def test_a_changed_constraint_breaks_one_side() -> None:
 
 def test_documentation_and_the_end_of_additional_properties_false_break_nobody() -> None:
     old = event_schema(CATALOGUE[("quality", "QualityLabelAwarded")])
-    new = json.loads(json.dumps(old).replace("QualityLevel", "Grade"))  # a renamed $defs entry
-    new["properties"]["level"]["description"] = "Reworded."
+    new = json.loads(json.dumps(old).replace("QualityStep", "Grade"))  # a renamed $defs entry
+    new["properties"]["step"]["description"] = "Reworded."
     old["additionalProperties"] = False
     assert breaks(old, new) == []
 

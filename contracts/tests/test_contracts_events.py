@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from ecbm_integration import CATALOGUE, IntegrationEvent, OrganisationRegistered, resolve
 from ecbm_integration.export import asyncapi_document, event_schema
-from ecbm_integration.quality import QualityLabelAwarded
+from ecbm_integration.quality import QualityLabelAwarded, QualityLabelWithdrawn
 from ecbm_runtime.worker import _parse
 
 EVENTS = [CATALOGUE[key] for key in sorted(CATALOGUE)]
@@ -147,14 +147,37 @@ def test_old_consumer_parses_a_newer_producers_event_in_the_worker() -> None:
 
 
 def test_worker_still_rejects_a_body_missing_a_required_field() -> None:
-    body = {key: value for key, value in awarded().items() if key != "level"}
+    body = {key: value for key, value in awarded().items() if key != "step"}
     with pytest.raises(ValidationError) as error:
         _parse(QualityLabelAwarded, {**body, "auditor": "people/7"})
-    assert [e["loc"] for e in error.value.errors()] == [("level",)]
+    assert [e["loc"] for e in error.value.errors()] == [("step",)]
 
 
 def awarded() -> dict[str, Any]:
-    return {"programme_id": "p-1", "level": "level-2", "occurred_at": "2025-01-02T03:04:05Z"}
+    return {"programme_id": "p-1", "step": "distinction", "occurred_at": "2025-01-02T03:04:05Z"}
+
+
+V1_STEPS = {
+    "affiliated": "affiliated", "level-1": "accredited", "level-2": "distinction",
+    "level-3": "distinction",
+}  # fmt: skip
+
+
+@given(st.sampled_from(sorted(V1_STEPS)), st.sampled_from([str, bytes, dict]))
+def test_a_version_one_label_body_is_read_as_its_step(level: str, form: type) -> None:
+    v1 = {"programme_id": "p-1", "level": level, "occurred_at": "2025-01-02T03:04:05Z"}
+    body = json.dumps(v1) if form is str else json.dumps(v1).encode() if form is bytes else v1
+    for event_class in (QualityLabelAwarded, QualityLabelWithdrawn):
+        event = _parse(event_class, body)
+        assert event.step == V1_STEPS[level]  # type: ignore[attr-defined]
+        assert event_class.read(body) == event
+
+
+def test_a_version_one_body_with_an_unknown_level_is_still_rejected() -> None:
+    v1 = {"programme_id": "p-1", "level": "gold", "occurred_at": "2025-01-02T03:04:05Z"}
+    with pytest.raises(ValidationError) as error:
+        QualityLabelAwarded.read(v1)
+    assert [e["loc"] for e in error.value.errors()] == [("step",)]
 
 
 def test_event_schemas_allow_fields_they_do_not_list() -> None:
@@ -176,7 +199,7 @@ def references(value: Any) -> list[str]:
 def test_asyncapi_refs_point_into_the_document_and_schemas_into_components() -> None:
     document = asyncapi_document(EVENTS)
     refs = references(document)
-    assert "#/components/schemas/QualityLevel" in refs
+    assert "#/components/schemas/QualityStep" in refs
     for ref in refs:
         target: Any = document
         for part in ref.removeprefix("#/").split("/"):

@@ -145,6 +145,7 @@ def test_only_the_grpc_ports_and_the_public_http_ports_are_published(
     expected = {name: [f"{port}:{port}"] for name, port in grpc_ports.items()}
     expected["notify-api"].append("8106:8106")  # the web inbox and the links in e-mails
     expected["events-api"].append("8103:8103")  # calendar feeds apps subscribe to
+    expected["quality-api"].append("8104:8104")  # label badges on programmes' websites
     assert published == expected
 
 

@@ -27,6 +27,8 @@ def served_api(
     settings: dict[str, Any] = {"grpc_port": 0, **overrides}
     if "http_port" in definition.settings_class.model_fields:  # notify's and events' HTTP
         settings["http_port"] = 0
+    if "verify_http_port" in definition.settings_class.model_fields:  # quality's badges
+        settings["verify_http_port"] = 0
     service_settings = definition.load_settings(
         database_url=database_url, amqp_url=amqp_url, **settings
     )

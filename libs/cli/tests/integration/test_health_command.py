@@ -35,7 +35,9 @@ def quality_api(tmp_path: Path) -> Iterator[tuple[str, ApiServer]]:
     """quality's real api (migrated SQLite) served in this process: (target, ApiServer)."""
     url = f"sqlite:///{tmp_path / 'quality.db'}"
     upgrade(SERVICE.migrations, url)
-    settings = SERVICE.load_settings(database_url=url, grpc_port=0, mode="development")
+    settings = SERVICE.load_settings(
+        database_url=url, grpc_port=0, verify_http_port=0, mode="development"
+    )
     with api_in_process(SERVICE, settings) as (_channel, server, _wiring):
         yield f"127.0.0.1:{server.port}", server
 

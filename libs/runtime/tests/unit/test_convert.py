@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import string
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2
 from hypothesis import given
@@ -17,6 +19,7 @@ from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
     encode_page_token,
+    from_timestamp,
     message_to_dict,
 )
 
@@ -103,3 +106,10 @@ def test_negative_page_size_is_invalid_argument_on_page_size() -> None:
     with pytest.raises(InvalidArgument) as raised:
         clamp_page_size(-1)
     assert raised.value.violations[0].field == "page_size"
+
+
+def test_an_invalid_timestamp_is_invalid_argument_naming_the_field() -> None:
+    assert from_timestamp(Timestamp(seconds=86400), "due") == datetime(1970, 1, 2, tzinfo=UTC)
+    with pytest.raises(InvalidArgument) as error:
+        from_timestamp(Timestamp(seconds=1, nanos=-1), "due")
+    assert [v.field for v in error.value.violations] == ["due"]

@@ -118,7 +118,7 @@ def test_get_map_returns_geojson_for_leaflet_and_country_aggregates(
     [
         (pb.DirectoryFilter(countries=["ZZ"]), "filter.countries[0]", "ISO 3166-1"),
         (pb.DirectoryFilter(target_groups=["teens"]), "filter.target_groups[0]", "youth"),
-        (pb.DirectoryFilter(quality_levels=["gold"]), "filter.quality_levels[0]", "level-3"),
+        (pb.DirectoryFilter(quality_levels=["gold"]), "filter.quality_levels[0]", "distinction"),
         (
             pb.DirectoryFilter(status=registry_pb2.PROGRAMME_STATUS_WITHDRAWN),
             "filter.status",

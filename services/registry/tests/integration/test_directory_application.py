@@ -72,7 +72,7 @@ def deliver(registry: Registry, event: object, event_id: str | None = None) -> N
 
 def awarded(programme_id: str, level: str, at: datetime) -> quality.QualityLabelAwarded:
     return quality.QualityLabelAwarded(
-        programme_id=programme_id, level=quality.QualityLevel(level), occurred_at=at
+        programme_id=programme_id, step=quality.QualityStep(level), occurred_at=at
     )
 
 
@@ -171,14 +171,14 @@ def test_labelled_programmes_rank_first_highest_level_first(
 ) -> None:
     now = datetime.now(UTC)
     deliver(registry, awarded(europe["jobs"], "affiliated", now))
-    deliver(registry, awarded(europe["wien"], "level-2", now))
+    deliver(registry, awarded(europe["wien"], "distinction", now))
 
     result = search(registry)
 
     assert names(result) == ["Jugendförderung Wien", "Job Mentors", "Buddy Up Gent"]
-    assert [hit.quality_level for hit in result.hits] == ["level-2", "affiliated", "none"]
-    assert facet(result, "quality_levels") == {"level-2": 1, "affiliated": 1, "none": 1}
-    assert names(search(registry, quality_levels=["level-2", "level-3"])) == [
+    assert [hit.quality_level for hit in result.hits] == ["distinction", "affiliated", "none"]
+    assert facet(result, "quality_levels") == {"distinction": 1, "affiliated": 1, "none": 1}
+    assert names(search(registry, quality_levels=["accredited", "distinction"])) == [
         "Jugendförderung Wien"
     ]
 
@@ -187,13 +187,13 @@ def test_a_label_decision_older_than_the_one_held_changes_nothing(
     registry: Registry, europe: dict[str, str]
 ) -> None:
     now = datetime.now(UTC)
-    deliver(registry, awarded(europe["buddy"], "level-1", now))
+    deliver(registry, awarded(europe["buddy"], "accredited", now))
     late = quality.QualityLabelWithdrawn(
-        programme_id=europe["buddy"], level=quality.QualityLevel.AFFILIATED,
+        programme_id=europe["buddy"], step=quality.QualityStep.AFFILIATED,
         occurred_at=now - timedelta(days=1),
     )  # fmt: skip
     deliver(registry, late)
-    assert search(registry, "buddy").hits[0].quality_level == "level-1"
+    assert search(registry, "buddy").hits[0].quality_level == "accredited"
 
     withdrawn = late.model_copy(update={"occurred_at": now + timedelta(seconds=1)})
     deliver(registry, withdrawn)
@@ -204,18 +204,18 @@ def test_a_redelivered_label_event_is_applied_once(
     registry: Registry, europe: dict[str, str]
 ) -> None:
     now = datetime.now(UTC)
-    deliver(registry, awarded(europe["buddy"], "level-3", now), event_id="same")
-    deliver(registry, awarded(europe["buddy"], "level-1", now + timedelta(seconds=1)))
-    # The first event again: the inbox refuses it, so level-1 (the newer) stays.
+    deliver(registry, awarded(europe["buddy"], "distinction", now), event_id="same")
+    deliver(registry, awarded(europe["buddy"], "accredited", now + timedelta(seconds=1)))
+    # The first event again: the inbox refuses it, so accredited (the newer) stays.
     with pytest.raises(Exception, match="already handled"):
-        deliver(registry, awarded(europe["buddy"], "level-3", now), event_id="same")
-    assert search(registry, "buddy").hits[0].quality_level == "level-1"
+        deliver(registry, awarded(europe["buddy"], "distinction", now), event_id="same")
+    assert search(registry, "buddy").hits[0].quality_level == "accredited"
 
 
 def test_a_label_awarded_before_the_programme_is_registered_is_kept(
     registry: Registry,
 ) -> None:
-    deliver(registry, awarded("early-bird", "level-1", datetime.now(UTC)))
+    deliver(registry, awarded("early-bird", "accredited", datetime.now(UTC)))
     assert search(registry).total_size == 0  # nothing to show yet, and nothing failed
 
 
@@ -337,12 +337,12 @@ def test_the_map_has_a_feature_per_located_programme_and_counts_per_country(
 def test_replay_rebuilds_the_directory_and_keeps_the_labels(
     registry: Registry, europe: dict[str, str]
 ) -> None:
-    deliver(registry, awarded(europe["jobs"], "level-1", datetime.now(UTC)))
+    deliver(registry, awarded(europe["jobs"], "accredited", datetime.now(UTC)))
     before = search(registry, "company")
 
     replay(registry.engine, registry.wiring, WIRED.read_model_tables)
 
     after = search(registry, "company")
     assert names(after) == names(before) == ["Job Mentors"]
-    assert after.hits[0].quality_level == "level-1"
+    assert after.hits[0].quality_level == "accredited"
     assert search(registry, "jugendforderung").total_size == 1

@@ -1,11 +1,12 @@
-"""registry_directory_0001 rolls back and applies again on both databases, leaving the other
-branches alone, and the full text works after it; a database migrated with programmes in
-it keeps working until replay fills the directory."""
+"""registry_directory_0001 (and 0002 above it) rolls back and applies again on both
+databases, leaving the other branches alone, and the full text works after it; a database
+migrated with programmes in it keeps working until replay fills the directory; labels held in
+the four tiers move to the three steps."""
 
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import create_engine, delete, inspect
+from sqlalchemy import create_engine, delete, inspect, text
 
 from ecbm_registry.adapters.directory.read_models import programme_directory
 from ecbm_registry.application.actor import Actor
@@ -34,7 +35,7 @@ def _tables(database_url: str) -> set[str]:
 def test_the_directory_migration_rolls_back_and_applies_again(database_url: str) -> None:
     upgrade(SERVICE.migrations, database_url)
     command.downgrade(
-        alembic_config(SERVICE.migrations, database_url), "registry_directory_0001@-1"
+        alembic_config(SERVICE.migrations, database_url), "registry_directory_0002@-2"
     )
     left = _tables(database_url)
     assert not DIRECTORY_TABLES & left and "programme_directory_fts" not in left
@@ -99,3 +100,29 @@ def test_changing_a_programme_the_directory_does_not_hold_yet_succeeds(
         assert app.bus.handle(SearchProgrammes(query="maatjes")).total_size == 0
     finally:
         app.engine.dispose()
+
+
+def test_labels_held_in_the_four_tiers_move_to_the_three_steps(database_url: str) -> None:
+    config = alembic_config(SERVICE.migrations, database_url)
+    command.upgrade(config, "registry_directory_0001")
+    engine = create_engine(normalise_url(database_url))
+    try:
+        with engine.begin() as connection:
+            for programme, level in (("p1", "level-1"), ("p2", "level-3"), ("p3", "affiliated")):
+                connection.execute(
+                    text(
+                        "INSERT INTO programme_quality_labels (programme_id, level, occurred_at) "
+                        "VALUES (:p, :l, CURRENT_TIMESTAMP)"
+                    ),
+                    {"p": programme, "l": level},
+                )
+        upgrade(SERVICE.migrations, database_url)
+        with engine.connect() as connection:
+            held: dict[str, str] = dict(
+                connection.execute(text("SELECT programme_id, level FROM programme_quality_labels"))
+                .tuples()
+                .all()
+            )
+    finally:
+        engine.dispose()
+    assert held == {"p1": "accredited", "p2": "distinction", "p3": "affiliated"}

@@ -106,14 +106,14 @@ def test_label_events_from_the_broker_set_and_clear_the_quality_level(
     )  # fmt: skip
     now = datetime.now(UTC)
     award = quality.QualityLabelAwarded(
-        programme_id=programme.id, level=quality.QualityLevel.LEVEL_2, occurred_at=now
+        programme_id=programme.id, step=quality.QualityStep.DISTINCTION, occurred_at=now
     )
     same_id = uuid.uuid4().hex
     publish(isolated_amqp_url, award, same_id)
-    wait_until(lambda: level_of(registry, "buddy") == "level-2", 20, message="label awarded")
+    wait_until(lambda: level_of(registry, "buddy") == "distinction", 20, message="label awarded")
 
     withdrawal = quality.QualityLabelWithdrawn(
-        programme_id=programme.id, level=quality.QualityLevel.LEVEL_2,
+        programme_id=programme.id, step=quality.QualityStep.DISTINCTION,
         occurred_at=now + timedelta(seconds=1), reason="audit lapsed",
     )  # fmt: skip
     publish(isolated_amqp_url, withdrawal, uuid.uuid4().hex)
@@ -121,7 +121,7 @@ def test_label_events_from_the_broker_set_and_clear_the_quality_level(
 
     # The award delivered again (same event id) after a newer award: nothing changes.
     newer = award.model_copy(
-        update={"level": quality.QualityLevel.AFFILIATED, "occurred_at": now + timedelta(2)}
+        update={"step": quality.QualityStep.AFFILIATED, "occurred_at": now + timedelta(2)}
     )
     publish(isolated_amqp_url, award, same_id)
     publish(isolated_amqp_url, newer, uuid.uuid4().hex)

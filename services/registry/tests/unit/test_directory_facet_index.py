@@ -100,7 +100,7 @@ def test_status_sets_split_the_programmes() -> None:
     index = FacetIndex.of(
         [
             make(1, "BE", "youth"),
-            make(2, "BE NL", "youth women", "", "", "none", "level-1", status="paused"),
+            make(2, "BE NL", "youth women", "", "", "none", "accredited", status="paused"),
         ]
     )
 
@@ -109,7 +109,7 @@ def test_status_sets_split_the_programmes() -> None:
 
     assert active["countries"] == {"BE": 1} and active["target_groups"] == {}
     assert paused["target_groups"] == {"youth": 1, "women": 1}
-    assert paused["quality_levels"] == {"level-1": 1}
+    assert paused["quality_levels"] == {"accredited": 1}
 
 
 def test_the_map_counts_a_programme_in_each_of_its_countries_and_groups() -> None:

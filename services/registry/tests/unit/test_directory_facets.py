@@ -38,7 +38,7 @@ def test_values_come_most_frequent_first_and_selected_ones_stay() -> None:
 def test_labels_fall_back_to_english_for_other_languages() -> None:
     assert facets.value_label("countries", "BE", "xx") == "Belgium"
     assert facets.value_label("countries", "BE", "nl") == "België"
-    assert facets.value_label("quality_levels", "level-2", "fr") == "Niveau 2"
+    assert facets.value_label("quality_levels", "distinction", "fr") == "Accrédité avec distinction"
     assert facets.value_label("evidence_levels", "randomised", "pt") == "Randomised"
     assert facets.facet_label("quality_levels", "pt") == "Quality label"
 
@@ -64,7 +64,7 @@ def located(id: str, latitude: float | None = 50.0) -> mapping.MappedProgramme:
     return mapping.MappedProgramme(
         programme_id=id, display_name=f"P {id}", organisation_name="Lab", countries=("BE",),
         city="", latitude=latitude, longitude=4.0 if latitude is not None else None,
-        evidence_level="none", quality_level="level-1",
+        evidence_level="none", quality_level="accredited",
     )  # fmt: skip
 
 
@@ -76,7 +76,7 @@ def test_a_feature_is_a_geojson_point_of_a_programme_with_a_place() -> None:
     assert feature["type"] == "Feature"
     assert feature["geometry"] == {"type": "Point", "coordinates": [4.0, 50.0]}
     assert feature["properties"]["name"] == "programmes/a"
-    assert feature["properties"]["quality_level"] == "level-1"
+    assert feature["properties"]["quality_level"] == "accredited"
 
 
 @given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=5))

@@ -21,32 +21,41 @@ def delivered(event_id: str) -> MessageContext:
 
 def test_an_awarded_label_is_held_once_per_delivery() -> None:
     registry = InMemoryRegistry()
-    awarded = quality.QualityLabelAwarded(programme_id="p1", level="level-2", occurred_at=LATER)
+    awarded = quality.QualityLabelAwarded(programme_id="p1", step="distinction", occurred_at=LATER)
 
     registry.bus.handle(awarded, delivered("e1"))
     with pytest.raises(DuplicateDelivery):
         registry.bus.handle(awarded, delivered("e1"))
 
-    assert registry.views.directory.labels == {"p1": ("level-2", LATER)}
+    assert registry.views.directory.labels == {"p1": ("distinction", LATER)}
     assert registry.records.inbox == {("registry.on_label", "e1")}
 
 
 def test_a_withdrawn_label_older_than_the_held_decision_changes_nothing() -> None:
     registry = InMemoryRegistry()
     registry.bus.handle(
-        quality.QualityLabelAwarded(programme_id="p1", level="level-2", occurred_at=LATER),
+        quality.QualityLabelAwarded(programme_id="p1", step="distinction", occurred_at=LATER),
         delivered("e1"),
     )
 
     registry.bus.handle(
-        quality.QualityLabelWithdrawn(programme_id="p1", level="level-2", occurred_at=EARLIER),
+        quality.QualityLabelWithdrawn(programme_id="p1", step="distinction", occurred_at=EARLIER),
         delivered("e2"),
     )
     registry.bus.handle(
-        quality.QualityLabelWithdrawn(programme_id="p2", level="level-2", occurred_at=EARLIER),
+        quality.QualityLabelWithdrawn(programme_id="p2", step="distinction", occurred_at=EARLIER),
         delivered("e3"),
     )
 
-    assert registry.views.directory.labels["p1"] == ("level-2", LATER)
+    assert registry.views.directory.labels["p1"] == ("distinction", LATER)
     assert registry.views.directory.labels["p2"][0] == "none"
     assert len(registry.records.inbox) == 3
+
+
+def test_a_version_one_award_still_in_flight_lands_on_its_step() -> None:
+    registry = InMemoryRegistry()
+    body = {"programme_id": "p1", "level": "level-1", "occurred_at": LATER.isoformat()}
+
+    registry.bus.handle(quality.QualityLabelAwarded.read(body), delivered("e1"))
+
+    assert registry.views.directory.labels == {"p1": ("accredited", LATER)}

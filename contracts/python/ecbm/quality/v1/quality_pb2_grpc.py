@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from ecbm.quality.v1 import quality_pb2 as ecbm_dot_quality_dot_v1_dot_quality__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -25,9 +26,7 @@ if _version_not_supported:
 
 
 class QualityServiceStub:
-    """QualityService has no methods yet: they arrive with the service's own issue.
-    It exists so the quality service serves gRPC health and reflection under its own
-    name ("ecbm.quality.v1.QualityService") from day one.
+    """Runs the quality model: criteria, accreditation, labels and the public register.
     """
 
     def __init__(self, channel):
@@ -36,17 +35,387 @@ class QualityServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.CreateCriteriaSet = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/CreateCriteriaSet',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CreateCriteriaSetRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.FromString,
+                _registered_method=True)
+        self.GetCriteriaSet = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/GetCriteriaSet',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.GetCriteriaSetRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.FromString,
+                _registered_method=True)
+        self.PublishCriteriaSet = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/PublishCriteriaSet',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.PublishCriteriaSetRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.FromString,
+                _registered_method=True)
+        self.RetireCriteriaSet = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/RetireCriteriaSet',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.RetireCriteriaSetRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.FromString,
+                _registered_method=True)
+        self.CreateApplication = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/CreateApplication',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CreateApplicationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.GetApplication = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/GetApplication',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.GetApplicationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.AssessCriterion = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/AssessCriterion',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.AssessCriterionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.SubmitSelfAssessment = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/SubmitSelfAssessment',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.SubmitSelfAssessmentRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.AssignPanel = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/AssignPanel',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.AssignPanelRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.DeclareConflict = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/DeclareConflict',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictResponse.FromString,
+                _registered_method=True)
+        self.ScoreApplication = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/ScoreApplication',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ScoreApplicationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.ReconcileScores = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/ReconcileScores',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ReconcileScoresRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.DecideApplication = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/DecideApplication',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DecideApplicationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.LodgeAppeal = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/LodgeAppeal',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.LodgeAppealRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.DecideAppeal = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/DecideAppeal',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DecideAppealRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+                _registered_method=True)
+        self.SuspendLabel = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/SuspendLabel',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.SuspendLabelRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+                _registered_method=True)
+        self.ReinstateLabel = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/ReinstateLabel',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ReinstateLabelRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+                _registered_method=True)
+        self.RevokeLabel = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/RevokeLabel',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.RevokeLabelRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+                _registered_method=True)
+        self.VerifyLabel = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/VerifyLabel',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.VerifyLabelRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+                _registered_method=True)
+        self.ListLabels = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/ListLabels',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelsResponse.FromString,
+                _registered_method=True)
+        self.ListLabelHistory = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/ListLabelHistory',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelHistoryRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class QualityServiceServicer:
-    """QualityService has no methods yet: they arrive with the service's own issue.
-    It exists so the quality service serves gRPC health and reflection under its own
-    name ("ecbm.quality.v1.QualityService") from day one.
+    """Runs the quality model: criteria, accreditation, labels and the public register.
     """
+
+    def CreateCriteriaSet(self, request, context):
+        """Drafts a criteria set (editors). An empty `criteria_set.standards` drafts the Center's
+        default set. INVALID_ARGUMENT names texts missing in en/fr/de/nl, duplicate codes,
+        weights outside 1..5 and thresholds outside 0..100 or lower for distinction.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCriteriaSet(self, request, context):
+        """Returns a criteria set with its standards, criteria and thresholds.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishCriteriaSet(self, request, context):
+        """Publishes a draft (editors); from then on it never changes. FAILED_PRECONDITION if it
+        is not a draft.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetireCriteriaSet(self, request, context):
+        """Retires a published set (editors): new applications use a newer one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateApplication(self, request, context):
+        """Applies for the next step of a programme, against the newest published criteria set.
+        Idempotent on `request_id`. FAILED_PRECONDITION without affiliation or when skipping.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetApplication(self, request, context):
+        """Returns an application: to its organisation's editors, its panel and the committee.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssessCriterion(self, request, context):
+        """Records the programme's self-assessment of one criterion (score 0-4, evidence
+        references, action plan) while the application is being drafted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitSelfAssessment(self, request, context):
+        """Submits the self-assessment: every criterion assessed, required ones with evidence.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignPanel(self, request, context):
+        """Assigns the audit panel (editors): at least one researcher and one practitioner.
+        FAILED_PRECONDITION naming each broken impartiality rule (same organisation, declared
+        conflict, audited the programme in the previous cycle, not an auditor).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclareConflict(self, request, context):
+        """Declares a conflict of interest with an organisation or a programme: the person sits
+        on none of its audit panels. Auditors declare their own (`person` empty); editors may
+        declare anyone's; a member other than the person gets PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ScoreApplication(self, request, context):
+        """An auditor's own scores for every criterion, before the panel reconciles.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReconcileScores(self, request, context):
+        """The panel's agreed scores, once every auditor has scored.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideApplication(self, request, context):
+        """The committee's decision (editors, never an auditor of the application): award (the
+        reconciled scores must reach the step), award with conditions (an improvement plan and
+        a deadline) or refuse (with reasons). An award issues a label.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LodgeAppeal(self, request, context):
+        """Appeals a decision (the programme's editors), with grounds.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideAppeal(self, request, context):
+        """Decides an appeal (editors not involved in the audit nor the decision). Upheld: the
+        decision is quashed and taken again by others.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SuspendLabel(self, request, context):
+        """Suspends a valid label, with a reason (editors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReinstateLabel(self, request, context):
+        """Reinstates a suspended label, with a reason (editors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeLabel(self, request, context):
+        """Revokes a label for good, with a reason (editors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyLabel(self, request, context):
+        """Verifies a label by its code: valid, expired, suspended, revoked or superseded, with
+        its step and dates. NOT_FOUND for an unknown code. Also over plain HTTP:
+        GET /labels/{code}.json and /labels/{code}.svg (a badge).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLabels(self, request, context):
+        """The public register: current labels by programme name, filtered by step, country
+        and name; page by page.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLabelHistory(self, request, context):
+        """Every change of every label a programme held, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
 
 def add_QualityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'CreateCriteriaSet': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCriteriaSet,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CreateCriteriaSetRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.SerializeToString,
+            ),
+            'GetCriteriaSet': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCriteriaSet,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.GetCriteriaSetRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.SerializeToString,
+            ),
+            'PublishCriteriaSet': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishCriteriaSet,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.PublishCriteriaSetRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.SerializeToString,
+            ),
+            'RetireCriteriaSet': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetireCriteriaSet,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.RetireCriteriaSetRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.SerializeToString,
+            ),
+            'CreateApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateApplication,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.CreateApplicationRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'GetApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetApplication,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.GetApplicationRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'AssessCriterion': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssessCriterion,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.AssessCriterionRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'SubmitSelfAssessment': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitSelfAssessment,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.SubmitSelfAssessmentRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'AssignPanel': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignPanel,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.AssignPanelRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'DeclareConflict': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclareConflict,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictResponse.SerializeToString,
+            ),
+            'ScoreApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScoreApplication,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ScoreApplicationRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'ReconcileScores': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReconcileScores,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ReconcileScoresRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'DecideApplication': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideApplication,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DecideApplicationRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'LodgeAppeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.LodgeAppeal,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.LodgeAppealRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'DecideAppeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideAppeal,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DecideAppealRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
+            ),
+            'SuspendLabel': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuspendLabel,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.SuspendLabelRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.SerializeToString,
+            ),
+            'ReinstateLabel': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReinstateLabel,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ReinstateLabelRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.SerializeToString,
+            ),
+            'RevokeLabel': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeLabel,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.RevokeLabelRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.SerializeToString,
+            ),
+            'VerifyLabel': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyLabel,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.VerifyLabelRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.SerializeToString,
+            ),
+            'ListLabels': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLabels,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelsRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelsResponse.SerializeToString,
+            ),
+            'ListLabelHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLabelHistory,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelHistoryRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelHistoryResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'ecbm.quality.v1.QualityService', rpc_method_handlers)
@@ -56,7 +425,572 @@ def add_QualityServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class QualityService:
-    """QualityService has no methods yet: they arrive with the service's own issue.
-    It exists so the quality service serves gRPC health and reflection under its own
-    name ("ecbm.quality.v1.QualityService") from day one.
+    """Runs the quality model: criteria, accreditation, labels and the public register.
     """
+
+    @staticmethod
+    def CreateCriteriaSet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/CreateCriteriaSet',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.CreateCriteriaSetRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCriteriaSet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/GetCriteriaSet',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.GetCriteriaSetRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishCriteriaSet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/PublishCriteriaSet',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.PublishCriteriaSetRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetireCriteriaSet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/RetireCriteriaSet',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.RetireCriteriaSetRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.CriteriaSet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/CreateApplication',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.CreateApplicationRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/GetApplication',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.GetApplicationRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssessCriterion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/AssessCriterion',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.AssessCriterionRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitSelfAssessment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/SubmitSelfAssessment',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.SubmitSelfAssessmentRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignPanel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/AssignPanel',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.AssignPanelRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclareConflict(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/DeclareConflict',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.DeclareConflictResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScoreApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/ScoreApplication',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ScoreApplicationRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReconcileScores(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/ReconcileScores',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ReconcileScoresRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideApplication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/DecideApplication',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.DecideApplicationRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LodgeAppeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/LodgeAppeal',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.LodgeAppealRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideAppeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/DecideAppeal',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.DecideAppealRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuspendLabel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/SuspendLabel',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.SuspendLabelRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReinstateLabel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/ReinstateLabel',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ReinstateLabelRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeLabel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/RevokeLabel',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.RevokeLabelRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyLabel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/VerifyLabel',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.VerifyLabelRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLabels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/ListLabels',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelsRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLabelHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/ListLabelHistory',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelHistoryRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ListLabelHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -28,6 +28,15 @@ def timestamp(value: datetime | None) -> Timestamp | None:
     return stamp
 
 
+def from_timestamp(value: Timestamp, field: str) -> datetime:
+    """An aware UTC datetime; a Timestamp out of its range (negative nanos, year 0 or
+    10000) is INVALID_ARGUMENT on ``field``, not the ValueError protobuf raises."""
+    try:
+        return value.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError) as error:
+        raise InvalidArgument(FieldViolation(field, f"not a valid timestamp: {error}")) from error
+
+
 def message_to_dict(message: Message) -> dict[str, Any]:
     """The message as a dict for ``Model.model_validate``: proto field names, all fields.
 

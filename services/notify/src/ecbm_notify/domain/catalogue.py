@@ -98,6 +98,9 @@ CATALOGUE: dict[type[BaseModel], NotificationType] = {
         critical=True,  # a registration confirmation
     ),
 }
+from ecbm_notify.domain.catalogue_quality import QUALITY_CATALOGUE  # noqa: E402
+
+CATALOGUE |= QUALITY_CATALOGUE
 
 from ecbm_notify.domain.catalogue_events import EVENTS_CATALOGUE  # noqa: E402
 

@@ -130,7 +130,7 @@ def on_quality_label_awarded(
     """The quality service's decision, held in the directory (the delivery claimed once)."""
     with deps.uow() as work:
         work.views.directory.record_quality_level(
-            event.programme_id, event.level.value, event.occurred_at
+            event.programme_id, event.step.value, event.occurred_at
         )
         work.commit()
 

@@ -1,20 +1,20 @@
 """The levels the directory ranks and filters by, with their labels in the taxonomy languages.
 
-Quality levels follow the quality service's three-step model (see
-``ecbm_integration.quality``); "none" is the directory's word for a programme without a
-label. Evidence levels are the registry's evaluation designs, weakest first.
+Quality levels are the quality service's three steps (see ``ecbm_integration.quality``:
+affiliated, accredited, accredited with distinction); "none" is the directory's word for a
+programme without a label. Evidence levels are the registry's evaluation designs, weakest first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ecbm_integration.quality import QualityLevel
+from ecbm_integration.quality import QualityStep
 from ecbm_registry.domain.programme import EvaluationDesign
 
 NO_LABEL = "none"
 # Lowest first: a level's index is its rank (labelled programmes rank first, highest first).
-QUALITY_LEVELS: tuple[str, ...] = (NO_LABEL, *(level.value for level in QualityLevel))
+QUALITY_LEVELS: tuple[str, ...] = (NO_LABEL, *(step.value for step in QualityStep))
 EVIDENCE_LEVELS: tuple[str, ...] = tuple(design.value for design in EvaluationDesign)
 
 
@@ -29,9 +29,18 @@ def evidence_rank(level: str) -> int:
 _QUALITY_LABELS: Mapping[str, Mapping[str, str]] = {
     NO_LABEL: {"en": "No label", "fr": "Sans label", "de": "Ohne Label", "nl": "Geen label"},
     "affiliated": {"en": "Affiliated", "fr": "Affilié", "de": "Angeschlossen", "nl": "Aangesloten"},
-    "level-1": {"en": "Level 1", "fr": "Niveau 1", "de": "Stufe 1", "nl": "Niveau 1"},
-    "level-2": {"en": "Level 2", "fr": "Niveau 2", "de": "Stufe 2", "nl": "Niveau 2"},
-    "level-3": {"en": "Level 3", "fr": "Niveau 3", "de": "Stufe 3", "nl": "Niveau 3"},
+    "accredited": {
+        "en": "Accredited",
+        "fr": "Accrédité",
+        "de": "Akkreditiert",
+        "nl": "Geaccrediteerd",
+    },
+    "distinction": {
+        "en": "Accredited with distinction",
+        "fr": "Accrédité avec distinction",
+        "de": "Akkreditiert mit Auszeichnung",
+        "nl": "Geaccrediteerd met onderscheiding",
+    },
 }
 _EVIDENCE_LABELS: Mapping[str, Mapping[str, str]] = {
     "none": {

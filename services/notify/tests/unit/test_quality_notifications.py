@@ -1,0 +1,42 @@
+"""The quality service's events become notifications: who gets them, what they say, and a
+queue on the quality exchange for each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ecbm_integration import quality
+from ecbm_notify.bootstrap import SERVICE
+from ecbm_notify.domain.catalogue import CATALOGUE, FOR_ORGANISATION_CONTACT, FOR_PERSON
+from ecbm_runtime.worker import handler_queues
+
+AT = datetime(2026, 12, 7, 9, tzinfo=UTC)
+
+
+def test_the_organisation_hears_of_its_process_and_each_auditor_of_their_seat() -> None:
+    assert {
+        quality.SelfAssessmentSubmitted, quality.DecisionMade, quality.AppealLodged,
+        quality.RenewalDue,
+    } <= set(FOR_ORGANISATION_CONTACT)  # fmt: skip
+    assert quality.AuditAssigned in FOR_PERSON
+    assert CATALOGUE[quality.DecisionMade].critical
+
+
+def test_a_decision_with_conditions_says_the_outcome_and_the_deadline() -> None:
+    decided = quality.DecisionMade(
+        application_id="a1", programme_id="buddy", organisation_id="org-1", step="accredited",
+        outcome="award_with_conditions", reasons="Training plan thin.",
+        conditions_due=datetime(2027, 6, 1, tzinfo=UTC), occurred_at=AT,
+    )  # fmt: skip
+    kind = CATALOGUE[quality.DecisionMade]
+    message = kind.message(decided)
+    assert message.title == "Your application for accredited: awarded with conditions"
+    assert "Training plan thin." in message.body and "2027-06-01" in message.body
+    assert kind.context(decided) == {"outcome": "awarded with conditions"}
+
+
+def test_notify_has_a_queue_on_the_quality_exchange_for_each_event() -> None:
+    names = {queue.name for queue in handler_queues(SERVICE.worker_class(), max_deliveries=5)}
+    for event_type in ("SelfAssessmentSubmitted", "AuditAssigned", "DecisionMade",
+                       "AppealLodged", "RenewalDue"):  # fmt: skip
+        assert any(f"evt-quality-{event_type}--notify." in name for name in names), event_type

@@ -1,0 +1,166 @@
+"""Projections of the quality aggregates' events to the register and the read models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from ecbm_quality.adapters.tables import (
+    applications,
+    criteria_sets,
+    label_history,
+    labels,
+    panel_seats,
+    programmes,
+)
+from ecbm_quality.domain import application as app
+from ecbm_quality.domain import criteria as crit
+from ecbm_quality.domain import label as lab
+from ecbm_runtime.eventstore import StoredEvent
+
+
+def _history(connection: Connection, record: StoredEvent, programme: str, reason: str) -> None:
+    connection.execute(
+        insert(label_history).values(
+            code=record.entity_id,
+            version=record.version,
+            programme_id=programme,
+            change=record.type,
+            reason=reason,
+            at=record.recorded_at,
+        )
+    )
+
+
+def project_label_awarded(
+    connection: Connection, event: lab.LabelAwarded, record: StoredEvent
+) -> None:
+    programme = connection.execute(
+        select(programmes.c.display_name, programmes.c.country).where(
+            programmes.c.programme_id == event.programme_id
+        )
+    ).first()
+    name, country = (programme.display_name, programme.country) if programme else ("", "")
+    connection.execute(
+        insert(labels).values(
+            programme_name=name,
+            country=country,
+            code=record.entity_id,
+            programme_id=event.programme_id,
+            organisation_id=event.organisation_id,
+            step=event.step.value,
+            criteria_set=event.criteria_set,
+            valid_from=event.valid_from,
+            valid_until=event.valid_until,
+            standing=lab.Standing.VALID.value,
+            reason="",
+            reminded=0,
+        )
+    )
+    _history(connection, record, event.programme_id, "")
+
+
+_LABEL_CHANGES: dict[type, Callable[[Any], dict[str, Any]]] = {
+    lab.RenewalReminded: lambda e: {"reminded": 1},
+    lab.LabelSuspended: lambda e: {"standing": "suspended", "reason": e.reason},
+    lab.LabelReinstated: lambda e: {"standing": "valid", "reason": ""},
+    lab.LabelRevoked: lambda e: {"standing": "revoked", "reason": e.reason},
+    lab.LabelExpired: lambda e: {"standing": "expired"},
+    lab.LabelSuperseded: lambda e: {"standing": "superseded"},
+}
+LABEL_CHANGED_BY = tuple(_LABEL_CHANGES)
+
+
+def project_label_changed(connection: Connection, event: Any, record: StoredEvent) -> None:
+    code = record.entity_id
+    connection.execute(
+        update(labels).where(labels.c.code == code).values(**_LABEL_CHANGES[type(event)](event))
+    )
+    programme = connection.execute(
+        labels.select().with_only_columns(labels.c.programme_id).where(labels.c.code == code)
+    ).scalar_one()
+    _history(connection, record, programme, getattr(event, "reason", ""))
+
+
+def project_application_opened(
+    connection: Connection, event: app.ApplicationOpened, record: StoredEvent
+) -> None:
+    connection.execute(
+        insert(applications).values(
+            id=record.entity_id,
+            programme_id=event.programme_id,
+            organisation_id=event.organisation_id,
+            step=event.step.value,
+            criteria_set=event.criteria_set,
+            status=app.ApplicationStatus.DRAFTING.value,
+            panel={},
+            update_time=record.recorded_at,
+        )
+    )
+
+
+_STATUS_AFTER: dict[type, app.ApplicationStatus] = {
+    app.SelfAssessmentSubmitted: app.ApplicationStatus.SUBMITTED,
+    app.PanelAssigned: app.ApplicationStatus.UNDER_AUDIT,
+    app.ScoresReconciled: app.ApplicationStatus.RECONCILED,
+    app.Decided: app.ApplicationStatus.DECIDED,
+    app.AppealLodged: app.ApplicationStatus.APPEALED,
+}
+APPLICATION_CHANGED_BY = (*_STATUS_AFTER, app.AppealDecided)
+
+
+def project_application_changed(connection: Connection, event: Any, record: StoredEvent) -> None:
+    if isinstance(event, app.AppealDecided):
+        status = "reconciled" if event.upheld else app.ApplicationStatus.APPEAL_DECIDED.value
+    else:
+        status = _STATUS_AFTER[type(event)].value
+    values: dict[str, Any] = {"status": status, "update_time": record.recorded_at}
+    if isinstance(event, app.PanelAssigned):
+        values["panel"] = {person: role.value for person, role in event.auditors.items()}
+        programme = connection.execute(
+            applications.select()
+            .with_only_columns(applications.c.programme_id)
+            .where(applications.c.id == record.entity_id)
+        ).scalar_one()
+        for person in event.auditors:
+            connection.execute(
+                insert(panel_seats).values(
+                    person_id=person,
+                    application_id=record.entity_id,
+                    programme_id=programme,
+                    at=event.at,
+                )
+            )
+    connection.execute(
+        update(applications).where(applications.c.id == record.entity_id).values(**values)
+    )
+
+
+def project_criteria_set_drafted(
+    connection: Connection, event: crit.CriteriaSetDrafted, record: StoredEvent
+) -> None:
+    connection.execute(
+        insert(criteria_sets).values(
+            id=record.entity_id,
+            version=event.version,
+            status="draft",
+            content=event.content.model_dump(mode="json"),
+        )
+    )
+
+
+def project_criteria_set_changed(connection: Connection, event: Any, record: StoredEvent) -> None:
+    values: dict[str, Any]
+    if isinstance(event, crit.CriteriaSetRevised):
+        values = {"content": event.content.model_dump(mode="json")}
+    else:
+        status = "published" if isinstance(event, crit.CriteriaSetPublished) else "retired"
+        values = {"status": status}
+    connection.execute(
+        update(criteria_sets).where(criteria_sets.c.id == record.entity_id).values(**values)
+    )
+
+
+CRITERIA_CHANGED_BY = (crit.CriteriaSetRevised, crit.CriteriaSetPublished, crit.CriteriaSetRetired)

@@ -1,0 +1,25 @@
+"""``QualityDependencies``: what every handler of the quality service may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ecbm_quality.adapters.views import QualityViews
+from ecbm_quality.domain.label import RENEWAL_NOTICE, VALIDITY
+from ecbm_runtime.messagebus import Dependencies
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QualityDependencies(Dependencies[QualityViews]):
+    # How long a label is valid, and how long before expiry RenewalDue goes out.
+    validity: timedelta = VALIDITY
+    renewal_notice: timedelta = RENEWAL_NOTICE
+    # An auditor who sat on a programme's panel this recently may not audit it again.
+    rotation: timedelta = timedelta(days=3 * 365)
+    clock: Callable[[], datetime] = field(default=utc_now)

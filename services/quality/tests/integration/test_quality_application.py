@@ -1,0 +1,230 @@
+"""The quality application on SQLite and PostgreSQL: affiliation from registry's facts, the
+accreditation journey to a label, the register, reminders and expiry, object checks.
+
+The fixtures come from quality_fixtures (a conftest here would clash with registry's for mypy).
+"""
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from quality_fixtures import Clock, clock, quality_app  # noqa: F401  (fixtures)
+from quality_journey import (
+    COMMITTEE,
+    COORDINATOR,
+    accredit,
+    affiliate,
+    auditors,
+    deliver,
+    publish_default_criteria,
+)
+from sqlalchemy import select
+
+from ecbm_integration import registry
+from ecbm_quality.application import commands as c
+from ecbm_quality.application.actor import Actor
+from ecbm_quality.bootstrap import Quality
+from ecbm_quality.domain.label import Standing
+from ecbm_quality.domain.steps import Step
+from ecbm_runtime.errors import NotFound, PermissionDenied, RuleViolation
+from ecbm_runtime.tables import outbox
+
+
+def published(app: Quality) -> list[tuple[str, dict[str, Any]]]:
+    with app.engine.connect() as connection:
+        rows = connection.execute(select(outbox).order_by(outbox.c.id))
+        return [(row.routing_key, json.loads(row.body)) for row in rows]
+
+
+def steps_told(app: Quality, programme: str = "buddy") -> list[str | None]:
+    """What registry was told about the programme, in order (None: withdrawn)."""
+    return [
+        body["step"] if kind == "QualityLabelAwarded" else None
+        for kind, body in published(app)
+        if kind.startswith("QualityLabel") and body["programme_id"] == programme
+    ]
+
+
+def test_affiliation_follows_the_membership_of_an_editor(
+    quality_app: Quality, clock: Clock
+) -> None:
+    affiliate(quality_app.bus, clock.now)
+    assert steps_told(quality_app) == ["affiliated"]
+
+    deliver(
+        quality_app.bus,
+        registry.MembershipEnded(person_id="cora", lapsed=True, occurred_at=clock.now),
+    )
+
+    assert steps_told(quality_app) == ["affiliated", None]
+    withdrawn = published(quality_app)[-1][1]
+    assert withdrawn["reason"] == "the membership ended"
+
+
+def test_applying_without_affiliation_is_refused(quality_app: Quality, clock: Clock) -> None:
+    publish_default_criteria(quality_app.bus)
+    deliver(
+        quality_app.bus,
+        registry.ProgrammeRegistered(
+            programme_id="solo",
+            organisation_id="org-9",
+            display_name="Solo",
+            countries=["FR"],
+            languages=["fr"],
+            occurred_at=clock.now,
+        ),
+    )
+    with pytest.raises(RuleViolation, match="needs affiliation first"):
+        quality_app.bus.handle(
+            c.OpenApplication(actor=COMMITTEE, programme_id="solo", step=Step.ACCREDITED)
+        )
+
+
+def test_an_award_issues_a_label_registry_hears_of_and_the_register_shows(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+
+    accredit(quality_app.bus)
+
+    kinds = [kind for kind, _ in published(quality_app)]
+    assert kinds.count("AuditAssigned") == 2
+    assert {"SelfAssessmentSubmitted", "DecisionMade"} <= set(kinds)
+    assert steps_told(quality_app) == ["affiliated", "accredited"]
+    page = quality_app.bus.handle(c.ListLabels())
+    [label] = page.labels
+    assert (label.programme_id, label.step, label.standing) == (
+        "buddy",
+        Step.ACCREDITED,
+        Standing.VALID,
+    )
+    assert label.valid_until - label.valid_from == timedelta(days=3 * 365)
+    verified = quality_app.bus.handle(c.VerifyLabel(code=label.code.lower()))
+    assert verified.code == label.code and verified.programme_name == "Programme buddy"
+
+
+def test_suspension_withdraws_the_step_and_the_history_keeps_it(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    accredit(quality_app.bus)
+    code = quality_app.bus.handle(c.ListLabels()).labels[0].code
+
+    with pytest.raises(PermissionDenied):
+        quality_app.bus.handle(c.SuspendLabel(actor=COORDINATOR, code=code, reason="no"))
+    quality_app.bus.handle(c.SuspendLabel(actor=COMMITTEE, code=code, reason="complaint"))
+
+    assert steps_told(quality_app) == ["affiliated", "accredited", "affiliated"]
+    assert quality_app.bus.handle(c.VerifyLabel(code=code)).standing is Standing.SUSPENDED
+    assert quality_app.bus.handle(c.ListLabels()).total_size == 0
+    history = quality_app.bus.handle(c.ListLabelHistory(programme_id="buddy"))
+    assert [(h.change, h.reason) for h in history] == [
+        ("LabelAwarded", ""),
+        ("LabelSuspended", "complaint"),
+    ]
+
+
+def test_reminders_go_once_before_expiry_and_expiry_is_announced(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    accredit(quality_app.bus)
+    start = clock.now
+
+    clock.now = start + timedelta(days=3 * 365 - 30)
+    assert quality_app.bus.handle(c.SendRenewalReminders()) == 1
+    assert quality_app.bus.handle(c.SendRenewalReminders()) == 0
+    clock.now = start + timedelta(days=3 * 365 + 1)
+    quality_app.bus.handle(c.SendRenewalReminders())
+
+    kinds = [kind for kind, _ in published(quality_app)]
+    assert kinds.count("RenewalDue") == 1
+    assert steps_told(quality_app)[-1] == "affiliated"
+
+
+def test_another_organisations_coordinator_cannot_see_or_change_an_application(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    affiliate(quality_app.bus, clock.now, programme="jobs", org="org-2", coordinator="otto")
+    application = quality_app.bus.handle(
+        c.OpenApplication(actor=COORDINATOR, programme_id="buddy", step=Step.ACCREDITED)
+    )
+    otto = Actor(subject="otto", roles=frozenset({"member"}))
+    with pytest.raises(NotFound):
+        quality_app.bus.handle(c.SubmitSelfAssessment(actor=otto, application_id=application))
+    with pytest.raises(NotFound):
+        quality_app.bus.handle(c.GetApplication(actor=otto, application_id=application))
+    with pytest.raises(NotFound):
+        quality_app.bus.handle(
+            c.OpenApplication(actor=otto, programme_id="buddy", step=Step.ACCREDITED)
+        )
+
+
+def test_an_auditor_from_the_organisation_is_refused_with_the_reason(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    deliver(
+        quality_app.bus,
+        registry.OrganisationEditorAdded(
+            organisation_id="org-1", person_id="ria", occurred_at=clock.now
+        ),
+    )
+    with pytest.raises(RuleViolation, match="people/ria belongs to the organisation"):
+        accredit(quality_app.bus)
+
+
+def test_a_published_criteria_set_cannot_be_published_again(quality_app: Quality) -> None:
+    criteria_set = publish_default_criteria(quality_app.bus)
+    with pytest.raises(RuleViolation, match="published"):
+        quality_app.bus.handle(c.PublishCriteriaSet(actor=COMMITTEE, criteria_set=criteria_set))
+    status, content = quality_app.bus.handle(c.GetCriteriaSet(criteria_set=criteria_set))
+    assert status == "published" and len(content.standards) == 8
+
+
+def test_person_forgotten_leaves_nothing_of_them_here(quality_app: Quality, clock: Clock) -> None:
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    for person in ("cora", "ria"):
+        deliver(quality_app.bus, registry.PersonForgotten(person_id=person, occurred_at=clock.now))
+    from ecbm_quality.adapters.tables import editors, members, panel_seats, people
+
+    with quality_app.engine.connect() as connection:
+        for table in (editors, members, people, panel_seats):
+            held = connection.execute(
+                select(table.c.person_id).where(table.c.person_id.in_(["cora", "ria"]))
+            ).all()
+            assert held == [], table.name
+    assert steps_told(quality_app) == ["affiliated", None]
+
+
+def test_a_declared_conflict_keeps_the_auditor_off_the_panel(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    piet = Actor(subject="piet", roles=frozenset({"auditor"}))
+    with pytest.raises(PermissionDenied):
+        quality_app.bus.handle(
+            c.DeclareConflict(actor=piet, person_id="ria", subject_id="org-1", reason="x")
+        )
+    quality_app.bus.handle(
+        c.DeclareConflict(actor=piet, subject_id="buddy", reason="my sister coordinates it")
+    )
+    with pytest.raises(RuleViolation, match="people/piet declared a conflict"):
+        accredit(quality_app.bus)
