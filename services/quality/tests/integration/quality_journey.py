@@ -9,11 +9,11 @@ from typing import Any
 
 from ecbm_integration import registry
 from ecbm_quality.application import commands as c
-from ecbm_quality.application.actor import Actor
 from ecbm_quality.domain.application import Outcome
 from ecbm_quality.domain.default_criteria import default_content
 from ecbm_quality.domain.panel import PanelRole
 from ecbm_quality.domain.steps import Step
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.sealing import Contact, development_seal

@@ -26,10 +26,10 @@ from sqlalchemy import select
 
 from ecbm_integration import registry
 from ecbm_quality.application import commands as c
-from ecbm_quality.application.actor import Actor
 from ecbm_quality.bootstrap import Quality
 from ecbm_quality.domain.label import Standing
 from ecbm_quality.domain.steps import Step
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import NotFound, PermissionDenied, RuleViolation
 from ecbm_runtime.tables import outbox
 

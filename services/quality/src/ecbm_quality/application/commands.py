@@ -14,12 +14,12 @@ from pydantic import (
     StringConstraints,
 )
 
-from ecbm_quality.application.actor import Actor
 from ecbm_quality.domain.application import Outcome
 from ecbm_quality.domain.criteria import CriteriaContent
 from ecbm_quality.domain.label import Standing
 from ecbm_quality.domain.panel import PanelRole
 from ecbm_quality.domain.steps import Step
+from ecbm_runtime.actor import Actor
 
 EntityId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")

@@ -121,7 +121,7 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: QualityDependenci
 
 # -- criteria sets -----------------------------------------------------------------------
 def draft_criteria_set(command: c.DraftCriteriaSet, deps: QualityDependencies) -> str:
-    command.actor.require_committee()
+    command.actor.require_editor("act for the quality committee")
     with deps.uow() as work:
         sets = work.repository(CriteriaSet)
         if sets.exists(f"v{command.version}"):
@@ -135,7 +135,7 @@ def draft_criteria_set(command: c.DraftCriteriaSet, deps: QualityDependencies) -
 
 
 def publish_criteria_set(command: c.PublishCriteriaSet, deps: QualityDependencies) -> str:
-    command.actor.require_committee()
+    command.actor.require_editor("act for the quality committee")
     with deps.uow() as work:
         _criteria_set(work, command.criteria_set).publish(command.actor.subject, deps.clock())
         work.commit()
@@ -143,7 +143,7 @@ def publish_criteria_set(command: c.PublishCriteriaSet, deps: QualityDependencie
 
 
 def retire_criteria_set(command: c.RetireCriteriaSet, deps: QualityDependencies) -> str:
-    command.actor.require_committee()
+    command.actor.require_editor("act for the quality committee")
     with deps.uow() as work:
         _criteria_set(work, command.criteria_set).retire(command.actor.subject, deps.clock())
         work.commit()
@@ -170,13 +170,13 @@ def _criteria_set(work: Work, id: str) -> CriteriaSet:
 # -- applications ------------------------------------------------------------------------
 def open_application(command: c.OpenApplication, deps: QualityDependencies) -> str:
     """A coordinator (an editor of the organisation) applies for the next step."""
-    person = command.actor.person()
+    person = command.actor.require_subject()
     key = f"{command.programme_id}:{person}:{command.request_id}" if command.request_id else ""
     application_id = new_id("application", key)
     with deps.uow() as work:
         facts = work.views.programme(command.programme_id)
         if facts is None or not (
-            command.actor.is_committee or work.views.edits(person, facts.organisation_id)
+            command.actor.is_editor or work.views.edits(person, facts.organisation_id)
         ):
             raise NotFound(f"programme {command.programme_id!r} does not exist")
         repository = work.repository(Application)
@@ -233,7 +233,7 @@ def submit_self_assessment(command: c.SubmitSelfAssessment, deps: QualityDepende
 
 def assign_panel(command: c.AssignPanel, deps: QualityDependencies) -> str:
     """The committee proposes auditors; any impartiality rule broken refuses them all."""
-    command.actor.require_committee()
+    command.actor.require_editor("act for the quality committee")
     now = deps.clock()
     with deps.uow() as work:
         application = _application(work, command.application_id)
@@ -266,9 +266,9 @@ def assign_panel(command: c.AssignPanel, deps: QualityDependencies) -> str:
 
 
 def declare_conflict(command: c.DeclareConflict, deps: QualityDependencies) -> str:
-    person = command.person_id or command.actor.person()
+    person = command.person_id or command.actor.require_subject()
     if person != command.actor.subject:
-        command.actor.require_committee()
+        command.actor.require_editor("act for the quality committee")
     with deps.uow() as work:
         work.views.declare_conflict(person, command.subject_id, command.reason, deps.clock())
         work.commit()
@@ -279,7 +279,7 @@ def score_application(command: c.ScoreApplication, deps: QualityDependencies) ->
     with deps.uow() as work:
         application = _application(work, command.application_id)
         content = _content(work, application)
-        application.score(content, command.actor.person(), command.scores, deps.clock())
+        application.score(content, command.actor.require_subject(), command.scores, deps.clock())
         work.commit()
     return command.application_id
 
@@ -288,14 +288,16 @@ def reconcile_scores(command: c.ReconcileScores, deps: QualityDependencies) -> s
     with deps.uow() as work:
         application = _application(work, command.application_id)
         content = _content(work, application)
-        application.reconcile(content, command.scores, command.actor.person(), deps.clock())
+        application.reconcile(
+            content, command.scores, command.actor.require_subject(), deps.clock()
+        )
         work.commit()
     return command.application_id
 
 
 def decide_application(command: c.DecideApplication, deps: QualityDependencies) -> str:
     """The committee's decision; an award issues a label replacing the programme's others."""
-    command.actor.require_committee()
+    command.actor.require_editor("act for the quality committee")
     now = deps.clock()
     with deps.uow() as work:
         application = _application(work, command.application_id)
@@ -378,7 +380,7 @@ def lodge_appeal(command: c.LodgeAppeal, deps: QualityDependencies) -> str:
 
 
 def decide_appeal(command: c.DecideAppeal, deps: QualityDependencies) -> str:
-    command.actor.require_committee()
+    command.actor.require_editor("act for the quality committee")
     with deps.uow() as work:
         application = _application(work, command.application_id)
         application.decide_appeal(
@@ -393,7 +395,7 @@ def get_application(query: c.GetApplication, deps: QualityDependencies) -> Appli
         application = _application(work, query.application_id)
         actor = query.actor
         allowed = (
-            actor.is_committee
+            actor.is_editor
             or actor.subject in application.state.panel
             or work.views.edits(actor.subject, application.state.organisation_id)
         )
@@ -420,7 +422,7 @@ def _as_applicant(
 ) -> tuple[Application, CriteriaContent]:
     """The application if the caller edits its organisation; NOT_FOUND otherwise."""
     found = work.repository(Application).find(command.application_id)
-    person = command.actor.person()
+    person = command.actor.require_subject()
     if found is None or not work.views.edits(person, found.state.organisation_id):
         raise NotFound(f"application {command.application_id!r} does not exist")
     return found, _content(work, found)
@@ -444,7 +446,7 @@ def _change_label(
     deps: QualityDependencies,
     change: str,
 ) -> str:
-    command.actor.require_committee()
+    command.actor.require_editor("act for the quality committee")
     now = deps.clock()
     with deps.uow() as work:
         label = work.repository(Label).find(command.code)

@@ -9,7 +9,6 @@ import grpc
 from ecbm.quality.v1 import quality_pb2 as pb
 from ecbm.quality.v1 import quality_pb2_grpc
 from ecbm_quality.application import commands as c
-from ecbm_quality.application.actor import Actor
 from ecbm_quality.domain.default_criteria import default_content
 from ecbm_quality.domain.label import Standing
 from ecbm_quality.entrypoints.messages import (
@@ -20,7 +19,7 @@ from ecbm_quality.entrypoints.messages import (
     label_proto,
     step_in,
 )
-from ecbm_runtime.auth import current_principal
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import (
     clamp_page_size,
@@ -34,10 +33,6 @@ from ecbm_runtime.grpc.status import validated
 from ecbm_runtime.messagebus import MessageBus
 
 Context = grpc.ServicerContext
-
-
-def actor() -> Actor:
-    return Actor.of(current_principal())
 
 
 def _application(name: str) -> str:
@@ -58,7 +53,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
     ) -> pb.CriteriaSet:
         given = request.criteria_set
         content = content_fields(given) if given.standards else default_content().model_dump()
-        fields = {"actor": actor(), "version": given.version, "content": content}
+        fields = {"actor": current_actor(), "version": given.version, "content": content}
         command = validated(c.DraftCriteriaSet, fields, {"content": "criteria_set"})
         try:
             drafted = self.bus.handle(command)
@@ -76,7 +71,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
     ) -> pb.CriteriaSet:
         id = resource_id(request.name, "criteriaSets", "name")
         return self._criteria_set(
-            self.bus.handle(c.PublishCriteriaSet(actor=actor(), criteria_set=id))
+            self.bus.handle(c.PublishCriteriaSet(actor=current_actor(), criteria_set=id))
         )
 
     def RetireCriteriaSet(
@@ -84,7 +79,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
     ) -> pb.CriteriaSet:
         id = resource_id(request.name, "criteriaSets", "name")
         return self._criteria_set(
-            self.bus.handle(c.RetireCriteriaSet(actor=actor(), criteria_set=id))
+            self.bus.handle(c.RetireCriteriaSet(actor=current_actor(), criteria_set=id))
         )
 
     def _criteria_set(self, id: str) -> pb.CriteriaSet:
@@ -96,7 +91,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
         self, request: pb.CreateApplicationRequest, context: Context
     ) -> pb.Application:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "programme_id": resource_id(request.programme, "programmes", "programme"),
             "step": step_in(request.step, "step"),
             "request_id": request.request_id,
@@ -112,7 +107,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
     ) -> pb.Application:
         a = request.assessment
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "application_id": _application(request.name),
             "code": a.code,
             "score": a.score,
@@ -125,7 +120,9 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
     def SubmitSelfAssessment(
         self, request: pb.SubmitSelfAssessmentRequest, context: Context
     ) -> pb.Application:
-        command = c.SubmitSelfAssessment(actor=actor(), application_id=_application(request.name))
+        command = c.SubmitSelfAssessment(
+            actor=current_actor(), application_id=_application(request.name)
+        )
         return self._application(self.bus.handle(command))
 
     def AssignPanel(self, request: pb.AssignPanelRequest, context: Context) -> pb.Application:
@@ -133,7 +130,11 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
             {"person_id": resource_id(s.person, "people", f"seats[{i}].person"), "role": s.role}
             for i, s in enumerate(request.seats)
         ]
-        fields = {"actor": actor(), "application_id": _application(request.name), "seats": seats}
+        fields = {
+            "actor": current_actor(),
+            "application_id": _application(request.name),
+            "seats": seats,
+        }
         command = validated(c.AssignPanel, fields, {"seats": "seats"})
         return self._application(self.bus.handle(command))
 
@@ -144,7 +145,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
         kind, _, subject = request.subject.partition("/")
         if kind not in ("organisations", "programmes"):
             subject = resource_id(request.subject, "organisations", "subject")
-        fields = {"actor": actor(), "person_id": person, "subject_id": subject,
+        fields = {"actor": current_actor(), "person_id": person, "subject_id": subject,
                   "reason": request.reason}  # fmt: skip
         command = validated(c.DeclareConflict, fields, {"subject_id": "subject"})
         declared = self.bus.handle(command)
@@ -154,7 +155,9 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
         self, request: pb.ScoreApplicationRequest, context: Context
     ) -> pb.Application:
         command = c.ScoreApplication(
-            actor=actor(), application_id=_application(request.name), scores=dict(request.scores)
+            actor=current_actor(),
+            application_id=_application(request.name),
+            scores=dict(request.scores),
         )
         return self._application(self.bus.handle(command))
 
@@ -162,7 +165,9 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
         self, request: pb.ReconcileScoresRequest, context: Context
     ) -> pb.Application:
         command = c.ReconcileScores(
-            actor=actor(), application_id=_application(request.name), scores=dict(request.scores)
+            actor=current_actor(),
+            application_id=_application(request.name),
+            scores=dict(request.scores),
         )
         return self._application(self.bus.handle(command))
 
@@ -176,7 +181,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
             else None
         )
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "application_id": _application(request.name),
             "outcome": outcome.lower(),
             "reasons": request.reasons,
@@ -188,7 +193,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
 
     def LodgeAppeal(self, request: pb.LodgeAppealRequest, context: Context) -> pb.Application:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "application_id": _application(request.name),
             "grounds": request.grounds,
         }
@@ -196,7 +201,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
 
     def DecideAppeal(self, request: pb.DecideAppealRequest, context: Context) -> pb.Application:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "application_id": _application(request.name),
             "upheld": request.upheld,
             "reasons": request.reasons,
@@ -205,7 +210,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
 
     def _application(self, id: str) -> pb.Application:
         return application_proto(
-            self.bus.handle(c.GetApplication(actor=actor(), application_id=id))
+            self.bus.handle(c.GetApplication(actor=current_actor(), application_id=id))
         )
 
     # -- labels --------------------------------------------------------------------------
@@ -221,7 +226,7 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
     def _change(
         self, command: type[c.SuspendLabel | c.ReinstateLabel | c.RevokeLabel], request: Any
     ) -> pb.Label:
-        fields = {"actor": actor(), "code": _label(request.name), "reason": request.reason}
+        fields = {"actor": current_actor(), "code": _label(request.name), "reason": request.reason}
         code = self.bus.handle(validated(command, fields, {"code": "name"}))
         return label_proto(self.bus.handle(c.VerifyLabel(code=code)))
 
