@@ -30,11 +30,10 @@ from ecbm_events.bootstrap import SERVICE as EVENTS
 from ecbm_events.bootstrap import bootstrap as events_bootstrap
 from ecbm_events.domain.event import Mode
 from ecbm_notify.bootstrap import SERVICE as NOTIFY
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people import commands as people
 from ecbm_registry.bootstrap import SERVICE as REGISTRY
 from ecbm_registry.bootstrap import bootstrap as registry_bootstrap
-from ecbm_runtime.actor import Actor as EventsActor
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.outbox import OutboxRelay
 from ecbm_runtime.testing import fresh_postgres_database, wait_until
@@ -181,7 +180,7 @@ def test_after_forgetting_no_database_queue_or_log_holds_the_persons_name_or_add
             registry.bus.handle(people.ApplyForMembership(actor=member, person_id=person))
             registry.bus.handle(people.ApproveMembership(actor=EDITOR, person_id=person))
             start = datetime.now(UTC) + timedelta(days=10)
-            editor = EventsActor(subject="editor-1", roles=frozenset({"editor"}))
+            editor = Actor(subject="editor-1", roles=frozenset({"editor"}))
             event_id = events.bus.handle(
                 CreateEvent(
                     actor=editor, kind="seminar", title="Mentoring summit",  # type: ignore[arg-type]
@@ -189,7 +188,7 @@ def test_after_forgetting_no_database_queue_or_log_holds_the_persons_name_or_add
                 )
             )  # fmt: skip
             events.bus.handle(PublishEvent(actor=editor, event_id=event_id))
-            attendee = EventsActor(subject=person, roles=frozenset({"member"}))
+            attendee = Actor(subject=person, roles=frozenset({"member"}))
             answers = {"Name on your badge": NAME, "Where to send the slides": email}
             events.bus.handle(
                 RegisterForEvent(

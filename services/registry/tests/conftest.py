@@ -11,7 +11,6 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.network import commands as network_commands
 from ecbm_registry.application.network import queries as network_queries
 from ecbm_registry.application.people import commands as people_commands
@@ -27,7 +26,7 @@ from ecbm_registry.bootstrap import (
     bootstrap,
     load_settings,
 )
-from ecbm_registry.entrypoints.caller import actor
+from ecbm_runtime.actor import Actor, current_actor
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.migrations import upgrade
@@ -90,7 +89,7 @@ class ServicerBus(MessageBus[RegistryDependencies]):
             and "actor" in type(message).model_fields
             and "actor" not in message.model_fields_set
         ):
-            message = message.model_copy(update={"actor": actor()})
+            message = message.model_copy(update={"actor": current_actor()})
         result = super().handle(message, context)
         read_back = READ_BACK.get(type(message))
         return super().handle(read_back(message, result)) if read_back else result

@@ -10,9 +10,9 @@ import pytest
 
 from ecbm.registry.v1 import directory_pb2 as pb
 from ecbm.registry.v1 import directory_pb2_grpc, registry_pb2
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.testing import violations
 
 CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))

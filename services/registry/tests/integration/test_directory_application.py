@@ -11,11 +11,11 @@ import pydantic
 import pytest
 
 from ecbm_integration import quality
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.directory.queries import GetMap, SearchProgrammes
 from ecbm_registry.application.directory.results import SearchResult
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import WIRED, Registry
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import InvalidArgument
 from ecbm_runtime.inbox import Delivery

@@ -9,10 +9,10 @@ from alembic import command
 from sqlalchemy import create_engine, delete, inspect, text
 
 from ecbm_registry.adapters.directory.read_models import programme_directory
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.directory.queries import SearchProgrammes
 from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import SERVICE, bootstrap, load_settings
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.db import normalise_url
 from ecbm_runtime.migrations import alembic_config, upgrade
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from ecbm_integration import quality
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.directory.queries import SearchProgrammes
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
 from ecbm_runtime.testing import free_port, wait_until
 

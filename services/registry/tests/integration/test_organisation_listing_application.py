@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecbm_registry.adapters.programmes.views import OrganisationView
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome
 from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import Registry
 from ecbm_registry.domain.organisation import OrganisationHasProgrammes, OrganisationIsWithdrawn
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import PermissionDenied
 
 Published = Callable[[str], list[dict[str, object]]]

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap, load_settings
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import DomainError
 from ecbm_runtime.eventstore import store_for
 from ecbm_runtime.migrations import upgrade

@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlalchemy import Engine, MetaData, select
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people import commands, queries
 from ecbm_registry.bootstrap import WIRED, Registry
 from ecbm_registry.domain.people_errors import PersonNotFound
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.projections import replay
 from ecbm_runtime.tables import events, outbox
 

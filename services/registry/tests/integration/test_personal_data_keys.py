@@ -12,9 +12,9 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, insert, select
 
 from ecbm_registry.adapters.people.personal_data import person_keys, rewrap_all
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people import commands, queries
 from ecbm_registry.bootstrap import SERVICE, Registry, bootstrap, load_settings
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import events
 

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import Registry
 from ecbm_registry.domain.programme import ProgrammeIsWithdrawn
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.eventstore import VersionConflict
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ecbm_integration import registry as contract
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
+from ecbm_runtime.actor import Actor
 
 Published = Callable[[str], list[dict[str, object]]]
 CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))

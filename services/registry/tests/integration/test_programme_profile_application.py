@@ -6,9 +6,9 @@ import json
 
 from sqlalchemy import select
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import Registry
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.tables import outbox
 
 CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))

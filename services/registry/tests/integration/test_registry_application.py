@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from ecbm_registry.adapters.programmes.read_models import programmes
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.bootstrap import SERVICE, Registry
 from ecbm_registry.domain.errors import OrganisationAlreadyRegistered, OrganisationNotFound
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.tables import outbox
 
 CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))

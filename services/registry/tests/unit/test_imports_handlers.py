@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from fakes import InMemoryRegistry
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, Outcome
+from ecbm_runtime.actor import Actor
 
 INTEGRATOR = Actor(subject="importer", roles=frozenset({"integrator"}))
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from fakes import InMemoryRegistry
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.network import commands
 from ecbm_registry.application.network.handlers import PolicyContactNotFound, StaleVersion
 from ecbm_registry.domain.interaction import NotAParticipant
 from ecbm_registry.domain.policy_contact import ContactWithdrawn, StanceUnchanged
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import Unauthenticated
 
 EDITOR = Actor(subject="ed", roles=frozenset({"editor"}))

@@ -6,9 +6,9 @@ import pytest
 from fakes import InMemoryRegistry
 
 from ecbm_integration import registry as registry_events
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people import commands
 from ecbm_registry.domain.people_errors import MembershipNotFound, PersonNotFound
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import PermissionDenied, RuleViolation, Unauthenticated
 from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.sealing import Contact, SealBroken, development_seal

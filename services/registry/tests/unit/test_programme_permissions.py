@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.organisation import (
     Organisation,
     OrganisationEditorAdded,
     OrganisationKind,
     OrganisationRegistered,
 )
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import PermissionDenied, Unauthenticated
 
 

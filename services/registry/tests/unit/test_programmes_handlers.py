@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from fakes import InMemoryRegistry
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.domain.errors import (
     ExternalIdTaken,
@@ -14,6 +13,7 @@ from ecbm_registry.domain.errors import (
     ProgrammeNotFound,
 )
 from ecbm_registry.domain.organisation import OrganisationHasProgrammes, OrganisationIsWithdrawn
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import PermissionDenied, Unauthenticated
 from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.idempotency import RequestIdReused

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fakes import InMemoryRegistry
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.resources import commands
 from ecbm_registry.application.resources.handlers import ResourceNotFound
 from ecbm_registry.domain.resource import NotTheAuthor, StepOutOfOrder
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import PermissionDenied
 
 ANA = Actor(subject="ana", roles=frozenset({"member"}))

@@ -15,7 +15,7 @@ from ecbm.registry.v1 import import_pb2_grpc
 from ecbm_registry.adapters.imports.client import row_fields
 from ecbm_registry.application.imports.commands import ImportProgrammes, ProgrammeRowInput
 from ecbm_registry.application.imports.handlers import ImportedBatch, RowOutcome
-from ecbm_registry.entrypoints.caller import actor
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.messagebus import MessageBus
@@ -47,7 +47,7 @@ class ImportServicer(import_pb2_grpc.ImportServiceServicer):
         first = next(requests, None)
         if first is None or first.WhichOneof("item") != "header":
             raise InvalidArgument(FieldViolation("header", "send the header first, then rows"))
-        header, caller = first.header, actor()
+        header, caller = first.header, current_actor()
         started, totals, organisations, done = time.perf_counter(), Counter[str](), 0, 0
         for rows in _batches(requests):
             command = ImportProgrammes(actor=caller, dry_run=header.dry_run, rows=rows)

@@ -15,13 +15,13 @@ from ecbm_registry.adapters.network.views import (
 )
 from ecbm_registry.adapters.paging import Page
 from ecbm_registry.application.network import commands, queries
-from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import (
     domain_value,
     page_fields,
     page_token,
     proto_value,
 )
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import (
@@ -56,7 +56,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         self, request: pb.CreatePolicyContactRequest, context: grpc.ServicerContext
     ) -> pb.PolicyContact:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "request_id": request.request_id,
             **_contact_fields(request.policy_contact),
         }
@@ -84,7 +84,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         self, request: pb.WithdrawPolicyContactRequest, context: grpc.ServicerContext
     ) -> pb.PolicyContact:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "contact_id": resource_id(request.name, CONTACTS, "name"),
             "reason": request.reason,
             "expected_version": request.version,
@@ -107,7 +107,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         self, request: pb.ChangeStanceRequest, context: grpc.ServicerContext
     ) -> pb.PolicyContact:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "contact_id": resource_id(request.name, CONTACTS, "name"),
             "stance": domain_value(pb.Stance, request.stance, STANCE, "stance"),
             "reason": request.reason,
@@ -180,7 +180,7 @@ def _update_command(request: pb.UpdatePolicyContactRequest) -> commands.UpdatePo
     contact = request.policy_contact
     changes = {path: value for path, value in _contact_fields(contact).items() if path in paths}
     fields = {
-        "actor": actor(),
+        "actor": current_actor(),
         "contact_id": resource_id(contact.name, CONTACTS, "policy_contact.name"),
         "expected_version": contact.version, "changes": changes,
     }  # fmt: skip
@@ -205,7 +205,7 @@ def _list_contacts_fields(request: pb.ListPolicyContactsRequest) -> dict[str, An
 def _interaction_fields(request: pb.LogInteractionRequest) -> dict[str, Any]:
     interaction = request.interaction
     return {
-        "actor": actor(),
+        "actor": current_actor(),
         "request_id": request.request_id,
         "contact_id": resource_id(request.parent, CONTACTS, "parent"),
         "kind": domain_value(pb.InteractionKind, interaction.kind, INTERACTION, "interaction.kind"),

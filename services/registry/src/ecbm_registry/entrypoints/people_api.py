@@ -12,8 +12,8 @@ from ecbm_registry.application.people import commands, queries
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.entrypoints import people_messages as msg
-from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import enum_value
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import (
@@ -52,12 +52,12 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
     def CreatePerson(self, request: pb.CreatePersonRequest, context: Any) -> pb.Person:
         command = commands.JoinNetwork.model_validate(
             {"request_id": request.request_id, "person": msg.person_fields(request.person)}
-            | {"actor": actor()}
+            | {"actor": current_actor()}
         )
         return self._person(command)
 
     def GetPerson(self, request: pb.GetPersonRequest, context: Any) -> pb.Person:
-        query = queries.GetPerson(actor=actor(), person_id=msg.person_id(request.name))
+        query = queries.GetPerson(actor=current_actor(), person_id=msg.person_id(request.name))
         return msg.person_to_proto(self.bus.handle(query))
 
     def UpdatePerson(self, request: pb.UpdatePersonRequest, context: Any) -> pb.Person:
@@ -79,7 +79,7 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
 
     def WithdrawExpertise(self, request: pb.WithdrawExpertiseRequest, context: Any) -> pb.Person:
         command = commands.WithdrawExpertise(
-            actor=actor(), person_id=msg.person_id(request.name), topic=request.topic
+            actor=current_actor(), person_id=msg.person_id(request.name), topic=request.topic
         )
         return self._person(command)
 
@@ -89,7 +89,11 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
         goal = {"topic": request.learning_goal.topic}
         goal["description"] = request.learning_goal.description
         command = commands.DeclareLearningGoal.model_validate(
-            {"actor": actor(), "person_id": msg.person_id(request.name), "learning_goal": goal}
+            {
+                "actor": current_actor(),
+                "person_id": msg.person_id(request.name),
+                "learning_goal": goal,
+            }
         )
         return self._person(command)
 
@@ -97,18 +101,20 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
         self, request: pb.WithdrawLearningGoalRequest, context: Any
     ) -> pb.Person:
         command = commands.WithdrawLearningGoal(
-            actor=actor(), person_id=msg.person_id(request.name), topic=request.topic
+            actor=current_actor(), person_id=msg.person_id(request.name), topic=request.topic
         )
         return self._person(command)
 
     def ForgetPerson(self, request: pb.ForgetPersonRequest, context: Any) -> Empty:
-        self.bus.handle(commands.ForgetPerson(actor=actor(), person_id=msg.person_id(request.name)))
+        self.bus.handle(
+            commands.ForgetPerson(actor=current_actor(), person_id=msg.person_id(request.name))
+        )
         return Empty()
 
     def ExportPerson(
         self, request: pb.ExportPersonRequest, context: Any
     ) -> pb.ExportPersonResponse:
-        query = queries.ExportPerson(actor=actor(), person_id=msg.person_id(request.name))
+        query = queries.ExportPerson(actor=current_actor(), person_id=msg.person_id(request.name))
         return pb.ExportPersonResponse(json=self.bus.handle(query))
 
     def ApplyForMembership(
@@ -116,7 +122,7 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
     ) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
         command = commands.ApplyForMembership.model_validate(
-            {"actor": actor(), "person_id": person_id, "motivation": request.motivation}
+            {"actor": current_actor(), "person_id": person_id, "motivation": request.motivation}
         )
         return self._membership(command)
 
@@ -124,7 +130,7 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
         self, request: pb.ApproveMembershipRequest, context: Any
     ) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
-        command = commands.ApproveMembership(actor=actor(), person_id=person_id)
+        command = commands.ApproveMembership(actor=current_actor(), person_id=person_id)
         return self._membership(command)
 
     def DeclineMembership(
@@ -132,21 +138,21 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
     ) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
         command = commands.DeclineMembership.model_validate(
-            {"actor": actor(), "person_id": person_id, "reason": request.reason}
+            {"actor": current_actor(), "person_id": person_id, "reason": request.reason}
         )
         return self._membership(command)
 
     def EndMembership(self, request: pb.EndMembershipRequest, context: Any) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
         command = commands.EndMembership.model_validate(
-            {"actor": actor(), "person_id": person_id}
+            {"actor": current_actor(), "person_id": person_id}
             | {"reason": request.reason, "lapsed": request.lapsed}
         )
         return self._membership(command)
 
     def GetMembership(self, request: pb.GetMembershipRequest, context: Any) -> pb.Membership:
         person_id = msg.membership_person_id(request.name)
-        query = queries.GetMembership(actor=actor(), person_id=person_id)
+        query = queries.GetMembership(actor=current_actor(), person_id=person_id)
         return msg.membership_to_proto(self.bus.handle(query))
 
     def ListMemberships(
@@ -164,7 +170,7 @@ class PeopleServicer(people_pb2_grpc.PeopleServiceServicer):
 
 def _update_fields(request: pb.UpdatePersonRequest) -> dict[str, Any]:
     return {
-        "actor": actor(),
+        "actor": current_actor(),
         "person_id": msg.person_id(request.person.name, "person.name"),
         "expected_version": request.person.version,
         "person": msg.masked_person_fields(request),
@@ -174,7 +180,7 @@ def _update_fields(request: pb.UpdatePersonRequest) -> dict[str, Any]:
 def _expertise_fields(request: pb.DeclareExpertiseRequest) -> dict[str, Any]:
     level = enum_name(pb.ExpertiseLevel, request.expertise.level, "expertise.level")
     return {
-        "actor": actor(),
+        "actor": current_actor(),
         "person_id": msg.person_id(request.name),
         "expertise": {
             "topic": request.expertise.topic,
@@ -185,7 +191,10 @@ def _expertise_fields(request: pb.DeclareExpertiseRequest) -> dict[str, Any]:
 
 
 def _list_people_fields(request: pb.ListPeopleRequest) -> dict[str, Any]:
-    fields: dict[str, Any] = {"actor": actor(), "page_size": clamp_page_size(request.page_size)}
+    fields: dict[str, Any] = {
+        "actor": current_actor(),
+        "page_size": clamp_page_size(request.page_size),
+    }
     fields["order_by"] = request.order_by or "joined"
     position = decode_page_token(request.page_token)
     if position:
@@ -210,7 +219,10 @@ def _people_token(next_after: tuple[str, str] | None, order_by: str) -> str:
 
 
 def _memberships_fields(request: pb.ListMembershipsRequest) -> dict[str, Any]:
-    fields: dict[str, Any] = {"actor": actor(), "page_size": clamp_page_size(request.page_size)}
+    fields: dict[str, Any] = {
+        "actor": current_actor(),
+        "page_size": clamp_page_size(request.page_size),
+    }
     fields["after"] = str(decode_page_token(request.page_token).get("after", ""))
     if request.status:
         status = enum_name(pb.MembershipStatus, request.status, "status")

@@ -14,8 +14,8 @@ from ecbm_registry.adapters.programmes.views import (
 )
 from ecbm_registry.domain.organisation import OrganisationKind, OrganisationStatus
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
-from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import enum_value
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.auth import current_principal
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import (
@@ -47,7 +47,7 @@ ORGANISATION_MASK: dict[str, tuple[str, ...]] = {
 def evaluation_fields(request: pb.AddEvaluationRequest) -> dict[str, Any]:
     e = request.evaluation
     return {
-        "actor": actor(),
+        "actor": current_actor(),
         "programme_id": resource_id(request.name, "programmes", "name"),
         "evaluation": {
             "design": _design(e.design) or "unspecified",
@@ -122,7 +122,7 @@ def programme_update_fields(request: pb.UpdateProgrammeRequest) -> dict[str, Any
         "derive_location": not p.HasField("location"),
     }
     return {
-        "actor": actor(),
+        "actor": current_actor(),
         "programme_id": resource_id(p.name, "programmes", "programme.name"),
         "expected_version": p.version,
         "programme": _masked(request.update_mask.paths, PROGRAMME_MASK, fields),
@@ -143,7 +143,7 @@ def organisation_update_fields(request: pb.UpdateOrganisationRequest) -> dict[st
         "description": o.description,
     }
     return {
-        "actor": actor(),
+        "actor": current_actor(),
         "organisation_id": resource_id(o.name, "organisations", "organisation.name"),
         "expected_version": o.version,
         "organisation": _masked(request.update_mask.paths, ORGANISATION_MASK, fields),

@@ -9,7 +9,6 @@ import grpc
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_registry.application.programmes import commands, queries
-from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.programme_messages import (
     evaluation_fields,
     history_fields,
@@ -24,6 +23,7 @@ from ecbm_registry.entrypoints.programme_messages import (
     programme_to_proto,
     programme_update_fields,
 )
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import encode_page_token
 from ecbm_runtime.grpc.names import resource_id
@@ -56,7 +56,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def RegisterOrganisation(
         self, request: pb.RegisterOrganisationRequest, context: grpc.ServicerContext
     ) -> pb.Organisation:
-        fields = {**organisation_fields(request), "actor": actor()}
+        fields = {**organisation_fields(request), "actor": current_actor()}
         command = commands.RegisterOrganisation.model_validate(fields)
         return self._organisation(command)
 
@@ -86,7 +86,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.WithdrawOrganisationRequest, context: grpc.ServicerContext
     ) -> pb.Organisation:
         command = commands.WithdrawOrganisation(
-            actor=actor(),
+            actor=current_actor(),
             organisation_id=resource_id(request.name, "organisations", "name"),
             reason=request.reason,
         )
@@ -95,7 +95,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def RegisterProgramme(
         self, request: pb.RegisterProgrammeRequest, context: grpc.ServicerContext
     ) -> pb.Programme:
-        fields = {**programme_fields(request), "actor": actor()}
+        fields = {**programme_fields(request), "actor": current_actor()}
         command = commands.RegisterProgramme.model_validate(fields)
         return self._programme(command)
 
@@ -133,7 +133,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     ) -> pb.Programme:
         goal = request.learning_goal
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "programme_id": resource_id(request.name, "programmes", "name"),
             "learning_goal": {"topic": goal.topic, "description": goal.description},
         }
@@ -143,7 +143,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def GetProgrammeHistory(
         self, request: pb.GetProgrammeHistoryRequest, context: grpc.ServicerContext
     ) -> pb.GetProgrammeHistoryResponse:
-        fields = {**history_fields(request), "actor": actor()}
+        fields = {**history_fields(request), "actor": current_actor()}
         query = queries.GetProgrammeHistory.model_validate(fields)
         return history_to_proto(self.bus.handle(query))
 
@@ -151,7 +151,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.WithdrawProgrammeRequest, context: grpc.ServicerContext
     ) -> pb.Programme:
         command = commands.WithdrawProgramme(
-            actor=actor(),
+            actor=current_actor(),
             programme_id=resource_id(request.name, "programmes", "name"),
             reason=request.reason,
         )
@@ -167,7 +167,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.AddOrganisationEditorRequest, context: grpc.ServicerContext
     ) -> pb.Organisation:
         command = commands.AddOrganisationEditor(
-            actor=actor(),
+            actor=current_actor(),
             organisation_id=resource_id(request.name, "organisations", "name"),
             person_id=resource_id(request.editor, "people", "editor"),
         )

@@ -11,13 +11,13 @@ from ecbm.registry.v1 import resources_pb2_grpc
 from ecbm_registry.adapters.paging import Page
 from ecbm_registry.adapters.resources.views import ResourceView
 from ecbm_registry.application.resources import commands, queries
-from ecbm_registry.entrypoints.caller import actor
 from ecbm_registry.entrypoints.proto_fields import (
     domain_value,
     page_fields,
     page_token,
     proto_value,
 )
+from ecbm_runtime.actor import current_actor
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc import ServiceRegistration
 from ecbm_runtime.grpc.convert import apply_field_mask, timestamp
@@ -52,7 +52,7 @@ class ResourcesServicer(resources_pb2_grpc.ResourcesServiceServicer):
         self, request: pb.CreateResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
         fields = {
-            "actor": actor(),
+            "actor": current_actor(),
             "request_id": request.request_id,
             **_content_fields(request.resource),
         }
@@ -66,7 +66,7 @@ class ResourcesServicer(resources_pb2_grpc.ResourcesServiceServicer):
         self, request: pb.GetResourceRequest, context: grpc.ServicerContext
     ) -> pb.Resource:
         query = queries.GetResource(
-            actor=actor(), resource_id=resource_id(request.name, "resources", "name")
+            actor=current_actor(), resource_id=resource_id(request.name, "resources", "name")
         )
         return resource_to_proto(self.bus.handle(query))
 
@@ -130,7 +130,7 @@ def _update_command(request: pb.UpdateResourceRequest) -> commands.UpdateResourc
         raise InvalidArgument(FieldViolation("update_mask", "name the fields to change, or '*'"))
     resource = request.resource
     fields = {
-        "actor": actor(),
+        "actor": current_actor(),
         "resource_id": resource_id(resource.name, "resources", "resource.name"),
         "expected_version": resource.version,
         "changes": {k: v for k, v in _content_fields(resource).items() if k in paths},
@@ -141,7 +141,7 @@ def _update_command(request: pb.UpdateResourceRequest) -> commands.UpdateResourc
 
 def _step(command: type[commands.Step], request: Any, **more: Any) -> commands.Step:
     fields = {
-        "actor": actor(),
+        "actor": current_actor(),
         "resource_id": resource_id(request.name, "resources", "name"),
         **more,
     }
@@ -151,7 +151,7 @@ def _step(command: type[commands.Step], request: Any, **more: Any) -> commands.S
 def _list_fields(request: pb.ListResourcesRequest) -> dict[str, Any]:
     author = resource_id(request.author, "people", "author") if request.author else None
     return {
-        **page_fields(request.page_size, request.page_token), "actor": actor(),
+        **page_fields(request.page_size, request.page_token), "actor": current_actor(),
         "kind": domain_value(pb.ResourceKind, request.kind, KIND, "kind"),
         "status": domain_value(pb.ResourceStatus, request.status, STATUS, "status"),
         "author": author, "language": request.language or None, "order_by": request.order_by,

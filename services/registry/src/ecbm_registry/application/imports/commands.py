@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecbm_registry.application.actor import Actor
+from ecbm_runtime.actor import Actor
 
 
 class ProgrammeRowInput(BaseModel):

@@ -7,11 +7,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.interaction import InteractionKind
 from ecbm_registry.domain.policy_contact import ContactKind, Stance
 from ecbm_registry.domain.taxonomy import FocusArea
 from ecbm_registry.domain.vocabulary import CountryCode
+from ecbm_runtime.actor import Actor
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Short = Field(default="", max_length=200)

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.person import ExpertiseLevel, Role
 from ecbm_registry.domain.taxonomy import ExpertiseTopic
 from ecbm_registry.domain.vocabulary import CountryCode, LanguageCode
+from ecbm_runtime.actor import Actor
 
 PERSON_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PersonId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]

@@ -19,11 +19,11 @@ from ecbm_registry.adapters.people.views import (
     PersonView,
 )
 from ecbm_registry.adapters.views import RegistryViews
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people import commands, queries
 from ecbm_registry.domain.membership import Membership, MembershipStatus
 from ecbm_registry.domain.people_errors import MembershipNotFound, PersonNotFound
 from ecbm_registry.domain.person import Person, Profile
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, Unauthenticated
 from ecbm_runtime.eventstore import StoredEvent, VersionConflict
@@ -167,7 +167,7 @@ def apply_for_membership(command: commands.ApplyForMembership, deps: RegistryDep
 
 
 def approve_membership(command: commands.ApproveMembership, deps: RegistryDependencies) -> str:
-    command.actor.require_editor()
+    command.actor.require_editor("decide on memberships")
     with deps.uow() as work:
         _membership(work, command.person_id).approve(command.actor.subject)
         work.commit()
@@ -175,7 +175,7 @@ def approve_membership(command: commands.ApproveMembership, deps: RegistryDepend
 
 
 def decline_membership(command: commands.DeclineMembership, deps: RegistryDependencies) -> str:
-    command.actor.require_editor()
+    command.actor.require_editor("decide on memberships")
     with deps.uow() as work:
         _membership(work, command.person_id).decline(command.actor.subject, command.reason)
         work.commit()
@@ -185,7 +185,7 @@ def decline_membership(command: commands.DeclineMembership, deps: RegistryDepend
 def end_membership(command: commands.EndMembership, deps: RegistryDependencies) -> str:
     """A member may end their own membership; only an editor records that it lapsed."""
     if command.lapsed:
-        command.actor.require_editor()
+        command.actor.require_editor("decide on memberships")
     command.actor.require_self_or_editor(command.person_id)
     with deps.uow() as work:
         membership = _membership(work, command.person_id)
@@ -229,7 +229,7 @@ def get_membership(query: queries.GetMembership, deps: RegistryDependencies) -> 
 
 
 def list_memberships(query: queries.ListMemberships, deps: RegistryDependencies) -> MembershipPage:
-    query.actor.require_editor()
+    query.actor.require_editor("decide on memberships")
     with deps.read() as read:
         return read.people.list_memberships(query)
 

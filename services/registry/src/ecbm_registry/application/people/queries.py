@@ -6,12 +6,12 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.people.commands import PersonId
 from ecbm_registry.domain.membership import MembershipStatus
 from ecbm_registry.domain.person import Role
 from ecbm_registry.domain.taxonomy import ExpertiseTopic
 from ecbm_registry.domain.vocabulary import CountryCode
+from ecbm_runtime.actor import Actor
 
 
 class Query(BaseModel):

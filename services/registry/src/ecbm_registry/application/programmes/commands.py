@@ -14,11 +14,11 @@ from pydantic import (
     field_validator,
 )
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.domain.organisation import OrganisationKind
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_registry.domain.taxonomy import ExpertiseTopic, FocusArea, Format, TargetGroup
 from ecbm_registry.domain.vocabulary import CountryCode, LanguageCode
+from ecbm_runtime.actor import Actor
 
 Name = Field(min_length=1, max_length=200)
 YearlyCount = Annotated[int, Field(ge=0, le=10_000_000)]

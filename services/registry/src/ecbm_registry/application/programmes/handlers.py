@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ecbm_registry.adapters.places import locate
 from ecbm_registry.adapters.programmes import views
 from ecbm_registry.adapters.views import RegistryViews
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.programmes import commands, queries
 from ecbm_registry.domain.errors import (
     ExternalIdTaken,
@@ -27,6 +26,7 @@ from ecbm_registry.domain.organisation import (
     normalised_name,
 )
 from ecbm_registry.domain.programme import Location, Programme, ProgrammeRegistered
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.eventstore import VersionConflict
 from ecbm_runtime.uow import UnitOfWork
 

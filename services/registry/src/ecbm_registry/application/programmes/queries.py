@@ -6,11 +6,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.ordering import OrderBy, parse_order_by
 from ecbm_registry.domain.organisation import OrganisationKind, OrganisationStatus
 from ecbm_registry.domain.programme import EvaluationDesign, ProgrammeStatus
 from ecbm_registry.domain.vocabulary import CountryCode
+from ecbm_runtime.actor import Actor
 
 
 class Query(BaseModel):

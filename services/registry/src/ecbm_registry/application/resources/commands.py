@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.network.commands import Id
 from ecbm_registry.domain.resource import ResourceKind
 from ecbm_registry.domain.taxonomy import FocusArea
 from ecbm_registry.domain.vocabulary import CountryCode, LanguageCode
+from ecbm_runtime.actor import Actor
 
 
 class Command(BaseModel):

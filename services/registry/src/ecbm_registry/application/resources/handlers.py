@@ -11,10 +11,10 @@ from ecbm_registry.adapters.paging import Page
 from ecbm_registry.adapters.resources import views
 from ecbm_registry.adapters.resources.atom_feed import CONTENT_TYPE, FeedEntry, FeedHead, build_feed
 from ecbm_registry.adapters.views import RegistryViews
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.network.handlers import StaleVersion
 from ecbm_registry.application.resources import commands, queries
 from ecbm_registry.domain.resource import Resource, ResourceContent
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.auth import EDITOR
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.uow import UnitOfWork

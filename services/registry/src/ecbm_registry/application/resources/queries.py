@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ecbm_registry.application.actor import Actor
 from ecbm_registry.application.network.commands import Id
 from ecbm_registry.application.ordering import OrderBy, parse_order_by
 from ecbm_registry.domain.resource import ResourceKind, ResourceStatus
 from ecbm_registry.domain.vocabulary import LanguageCode
+from ecbm_runtime.actor import Actor
 
 RESOURCE_ORDER_FIELDS = ("create_time", "update_time", "publish_time", "title")
 NEWEST_FIRST: OrderBy = (("create_time", True),)
