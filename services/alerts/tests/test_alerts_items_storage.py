@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from alerts_feeds import FeedServer, fixture
@@ -46,7 +47,7 @@ def subscribe(app: Alerts, person: str, **terms: object) -> str:
     return subscription_id
 
 
-def published(app: Alerts, kind: str) -> list[tuple[dict[str, object], str | None]]:
+def published(app: Alerts, kind: str) -> list[tuple[dict[str, Any], str | None]]:
     with app.engine.connect() as connection:
         rows = connection.execute(
             select(outbox.c.body, outbox.c.subject)
