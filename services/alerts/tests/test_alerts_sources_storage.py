@@ -31,7 +31,7 @@ def test_a_url_that_is_not_a_feed_or_points_inside_is_refused_at_creation(
         with pytest.raises(InvalidArgument) as refused:
             add(alerts_app, url)
         [violation] = refused.value.violations
-        assert violation.field == "url" and reason in violation.description
+        assert violation.field == "source.url" and reason in violation.description
     with alerts_app.dependencies.read() as views:
         assert views.sources() == []
 

@@ -48,9 +48,9 @@ def add_source(command: AddSource, deps: AlertsDependencies) -> str:
         fetched = deps.fetcher.fetch(command.url, post_json=_body(command.kind, command.query))
         parse(command.kind, fetched.body, command.item_kind)
     except AddressRefused as refused:
-        raise InvalidArgument(FieldViolation("url", str(refused))) from refused
+        raise InvalidArgument(FieldViolation("source.url", str(refused))) from refused
     except (FetchFailed, NotAFeed) as error:
-        raise InvalidArgument(FieldViolation("url", f"not a readable feed: {error}")) from error
+        raise InvalidArgument(FieldViolation("source.url", f"not a readable feed: {error}")) from error
     key = f"{editor}:{command.request_id}" if command.request_id else ""
     source_id = new_id("source", key)
     with deps.uow() as work:
