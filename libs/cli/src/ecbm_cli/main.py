@@ -367,7 +367,7 @@ def _service_engine(service: str) -> Iterator[Any]:
 
 @app.command()
 def bench(
-    suite: Annotated[str, typer.Argument(help="foundation, registry, notify or events")],
+    suite: Annotated[str, typer.Argument(help="foundation, registry, notify, events or alerts")],
     json_file: Annotated[
         Path | None,
         typer.Option("--json", help="Write the results here (default bench-results/SUITE.json)."),

@@ -50,7 +50,9 @@ def add_source(command: AddSource, deps: AlertsDependencies) -> str:
     except AddressRefused as refused:
         raise InvalidArgument(FieldViolation("source.url", str(refused))) from refused
     except (FetchFailed, NotAFeed) as error:
-        raise InvalidArgument(FieldViolation("source.url", f"not a readable feed: {error}")) from error
+        raise InvalidArgument(
+            FieldViolation("source.url", f"not a readable feed: {error}")
+        ) from error
     key = f"{editor}:{command.request_id}" if command.request_id else ""
     source_id = new_id("source", key)
     with deps.uow() as work:
