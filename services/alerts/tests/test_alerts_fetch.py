@@ -67,3 +67,11 @@ def test_a_server_error_is_a_failure(feeds: FeedServer) -> None:
     url = feeds.serve("/broken", b"oops", status=500)
     with pytest.raises(FetchFailed, match="HTTP 500"):
         feeds.fetcher().fetch(url)
+
+
+def test_a_url_that_is_not_http_or_not_valid_is_a_failure() -> None:
+    fetcher = HttpFetcher(FetchLimits())
+    for url in ("ftp://example.org/feed", "http://example.org:99999/feed", "http://[::1/feed",
+                "file:///etc/passwd", "no url at all"):  # fmt: skip
+        with pytest.raises(FetchFailed):
+            fetcher.fetch(url)

@@ -62,10 +62,13 @@ def refused_address(address: str) -> bool:
 
 def check_url(url: str, limits: FetchLimits) -> tuple[str, int, str]:
     """(scheme, port, address to connect to) of an allowed http(s) URL; FetchFailed if not."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:  # a bad port or an unclosed IPv6 bracket
+        raise FetchFailed(f"not a valid URL: {error}") from error
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchFailed(f"not an http(s) URL: {url!r}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
