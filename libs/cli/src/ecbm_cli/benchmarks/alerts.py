@@ -17,21 +17,31 @@ SCALES: dict[str, Any] = {
 # The speed targets of the alerts issue.
 TARGETS = {
     "ingest_ratio": Target(">=", 0.25),
+    "ingest_ratio_postgresql": Target(">=", 0.25),
     "match_s": Target("<", 10.0, "s"),
 }
 
 
 def run(scale: dict[str, Any]) -> dict[str, Any]:
+    """Ingest on SQLite (the embedded default) and on PostgreSQL, then matching."""
     from ecbm_alerts.entrypoints.bench import Scale, measure_ingest, measure_match
+    from ecbm_cli.benchmarks.environment import databases
 
     chosen = Scale(**scale)
-    return {"ingest": measure_ingest(chosen), "match": measure_match(chosen)}
+    with databases() as created:
+        on_postgres = measure_ingest(chosen, created.create("alerts"))
+    return {
+        "ingest": measure_ingest(chosen),
+        "ingest_postgresql": on_postgres,
+        "match": measure_match(chosen),
+    }
 
 
 def headline(measured: dict[str, Any]) -> dict[str, float]:
     ingest, match = measured["ingest"], measured["match"]
     return {
         "ingest_ratio": ingest["ratio"],
+        "ingest_ratio_postgresql": measured["ingest_postgresql"]["ratio"],
         "ingest_items_per_second": ingest["items_per_second"],
         "feedparser_s": ingest["feedparser_s"],
         "ingest_s": ingest["ingest_s"],
@@ -49,6 +59,7 @@ def table(results: dict[str, Any]) -> str:
             ("feedparser_s", ingest["feedparser_s"], f"parse {ingest['items']} items"),
             ("ingest_s", ingest["ingest_s"], f"parse+store, {ingest['database']}"),
             ("ingest_ratio", ingest["ratio"], "feedparser / ingest"),
+            ("ingest_ratio_postgresql", results["ingest_postgresql"]["ratio"], "on PostgreSQL"),
             ("match_s", match["match_s"], f"{match['items']} items x {match['searches']} searches"),
             ("matches", float(match["matches"]), "search-item pairs"),
         ],
