@@ -93,3 +93,23 @@ def test_a_paused_source_is_not_polled_until_resumed(alerts_app: Alerts, feeds: 
     assert alerts_app.bus.handle(c.PollSources()) == 0
     alerts_app.bus.handle(c.ResumeSource(actor=EDITOR, source_id=source))
     assert alerts_app.bus.handle(c.PollSources()) == 1
+
+
+def test_the_migration_makes_exactly_the_tables_the_code_reads(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ecbm_alerts.adapters.tables import metadata
+    from ecbm_alerts.bootstrap import SERVICE
+    from ecbm_runtime.db import make_engine
+    from ecbm_runtime.migrations import upgrade
+
+    upgrade(SERVICE.migrations, database_url)
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            ours = {"include_name": lambda name, kind, _: kind != "table" or "alert_" in name}
+            diff = compare_metadata(MigrationContext.configure(connection, opts=ours), metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
