@@ -27,7 +27,7 @@ from ecbm_alerts.domain.source import SourceKind
 from ecbm_alerts.domain.subscription import SubscriptionNotFound
 from ecbm_integration import registry
 from ecbm_runtime.context import MessageContext
-from ecbm_runtime.inbox import Delivery
+from ecbm_runtime.inbox import Delivery, DuplicateDelivery
 from ecbm_runtime.tables import events as store
 from ecbm_runtime.tables import outbox
 
@@ -193,6 +193,8 @@ def test_a_forgotten_persons_subscriptions_and_pending_alerts_are_erased(
     )
     delivery = Delivery(handler="alerts.PersonForgotten", event_id="e-forget")
     alerts_app.bus.handle(forgotten, MessageContext(delivery=delivery))
+    with pytest.raises(DuplicateDelivery):  # redelivered: claimed in the inbox already
+        alerts_app.bus.handle(forgotten, MessageContext(delivery=delivery))
 
     assert alerts_app.bus.handle(c.ListSubscriptions(actor=member("ana"))) == []
     assert published(alerts_app, "AlertMatched") == []
