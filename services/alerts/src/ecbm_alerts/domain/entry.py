@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
@@ -76,6 +77,7 @@ _LANGUAGE_SEGMENT = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def canonical_url(url: str) -> str:
     """One spelling of a document's address for all its copies and language versions.
 
@@ -96,12 +98,14 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, path.rstrip("/") or "/", urlencode(query), ""))
 
 
+@lru_cache(maxsize=4096)
 def normalised_title(title: str) -> str:
     """Case, accents, punctuation and spacing removed: the form titles are compared in."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().casefold()
     return " ".join(re.findall(r"[a-z0-9]+", plain))
 
 
+@lru_cache(maxsize=4096)
 def title_block(title: str) -> str:
     """The two longest words of a normalised title, sorted: fuzzy comparison only happens
     among titles sharing it (10,000 titles compared pairwise would be 50 million calls)."""

@@ -83,20 +83,31 @@ def plain(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
-def _pattern(stems: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(sorted({re.escape(plain(s)) for s in stems}, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})")
+def _stems(stems: Iterable[str]) -> list[str]:
+    return sorted({plain(s) for s in stems}, key=len, reverse=True)
 
 
-_CORE = _pattern(CORE)
-_TOPICS = {topic: _pattern(stems) for topic, stems in TOPICS.items()}
+# One pass over the text: every stem of the core and of each topic in one alternation;
+# a match is looked up in _MEANING (a stem may mean several topics).
+_MEANING: dict[str, set[str]] = {}
+for _stem in _stems(CORE):
+    _MEANING.setdefault(_stem, set()).add("")
+for _topic, _topic_stems in TOPICS.items():
+    for _stem in _stems(_topic_stems):
+        _MEANING.setdefault(_stem, set()).add(_topic)
+_ANY = re.compile(
+    rf"\b(?:{'|'.join(re.escape(s) for s in sorted(_MEANING, key=len, reverse=True))})"
+)
 
 
 def relevance(text: str) -> Relevance:
     """Mentoring words weigh most (0.5 for the first, 0.1 for each further, up to 0.7);
     each focus area found adds 0.15 (up to 0.45). Deterministic, bounded in [0, 1]."""
-    lowered = plain(text)
-    core = len(_CORE.findall(lowered))
-    topics = tuple(topic for topic, pattern in _TOPICS.items() if pattern.search(lowered))
+    core, found = 0, set()
+    for stem in _ANY.findall(plain(text)):
+        meaning = _MEANING[stem]
+        core += "" in meaning
+        found |= meaning
+    topics = tuple(topic for topic in TOPICS if topic in found)
     score = (min(0.5 + 0.1 * (core - 1), 0.7) if core else 0.0) + min(0.15 * len(topics), 0.45)
     return Relevance(round(min(score, 1.0), 3), topics)
