@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from ecbm_integration.base import IntegrationEvent
 from ecbm_integration.fields import OccurredAt, ResourceId
 
+IsoDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    Field(description="A day, ISO 8601 (2027-03-12).", examples=["2027-03-12"]),
+]
+# A day or nothing: "" when a call has no deadline (yet).
+IsoDateOrNone = Annotated[str, StringConstraints(pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
 ItemKind = Literal["policy_document", "procedure", "network", "event", "funding_call"]
 Url = str
 
@@ -35,7 +41,9 @@ class AlertMatched(AlertsEvent):
     title: str = Field(min_length=1, max_length=500, description="Title of the item.")
     url: Url = Field(max_length=2000, description="Where to read it.")
     relevance: float = Field(ge=0, le=1, description="Relevance to mentoring, 0 to 1.")
-    deadline: date | None = Field(default=None, description="Next deadline of a call.")
+    deadline: IsoDateOrNone = Field(
+        default="", description="Next deadline of a call, ISO 8601; empty: none."
+    )
     occurred_at: OccurredAt = Field(description="When it matched.")
 
 
@@ -48,7 +56,7 @@ class DeadlineApproaching(AlertsEvent):
     identifier: str = Field(max_length=200, description="The call topic's identifier.")
     title: str = Field(min_length=1, max_length=500, description="Title of the call.")
     url: Url = Field(max_length=2000, description="The call's page.")
-    deadline: date = Field(description="The deadline.")
+    deadline: IsoDate = Field(description="The deadline, ISO 8601.")
     days_before: int = Field(ge=0, description="Days left (30 or 7 by default).")
     occurred_at: OccurredAt = Field(description="When the reminder was due.")
 
@@ -63,7 +71,7 @@ class ItemChanged(AlertsEvent):
     changes: list[Literal["deadline_moved", "status_changed", "stage_changed"]] = Field(
         min_length=1, description="What changed."
     )
-    deadlines: list[date] = Field(default_factory=list, description="Deadlines now.")
+    deadlines: list[IsoDate] = Field(default_factory=list, description="Deadlines now.")
     status: str = Field(default="", max_length=32, description="Call status now.")
     stage: str = Field(default="", max_length=200, description="Procedure stage now.")
     occurred_at: OccurredAt = Field(description="When the change was seen.")
@@ -92,7 +100,9 @@ class PartnerSearchRequested(AlertsEvent):
     identifier: str = Field(max_length=200, description="The call topic's identifier.")
     title: str = Field(min_length=1, max_length=500, description="Title of the call.")
     programme: str = Field(max_length=200, description="Funding programme.")
-    deadline: date | None = Field(description="The call's next deadline, if known.")
+    deadline: IsoDateOrNone = Field(
+        description="The call's next deadline, ISO 8601; empty if unknown."
+    )
     url: Url = Field(max_length=2000, description="The call's page.")
     message: str = Field(max_length=2000, description="What the member looks for.")
     occurred_at: OccurredAt = Field(description="When it was asked.")

@@ -4,7 +4,7 @@ subscriber, on SQLite and PostgreSQL (alerts mail comes in the weekly digest by 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from tests.fakes import delivered, make_digests, person_recipient, send_due, verify_address
@@ -47,12 +47,12 @@ def test_a_match_and_a_deadline_reach_the_subscribers_inbox_and_digest(
     deliver(notify, alerts.AlertMatched(
         subscription_id="s1", person_id="p1", subscription_name="Funding for mentoring",
         rhythm="weekly", item_id="i1", kind="funding_call", title=CALL,
-        url="https://ec.europa.eu/call", relevance=0.8, deadline=date(2027, 3, 12),
+        url="https://ec.europa.eu/call", relevance=0.8, deadline="2027-03-12",
         occurred_at=AT,
     ))  # fmt: skip
     deliver(notify, alerts.DeadlineApproaching(
         subscription_id="s1", person_id="p1", item_id="i1", identifier="ERASMUS-1",
-        title=CALL, url="https://ec.europa.eu/call", deadline=date(2027, 3, 12),
+        title=CALL, url="https://ec.europa.eu/call", deadline="2027-03-12",
         days_before=30, occurred_at=AT,
     ))  # fmt: skip
 

@@ -22,9 +22,13 @@ def alert_matched(item: Item, search: SavedSearch, at: datetime) -> published.Al
         title=item.facts.title,
         url=item.facts.url,
         relevance=item.relevance,
-        deadline=item.facts.next_deadline,
+        deadline=_day(item.facts.next_deadline),
         occurred_at=at,
     )
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def deadline_approaching(
@@ -37,7 +41,7 @@ def deadline_approaching(
         identifier=item.key.split(":", 1)[-1],
         title=item.facts.title,
         url=item.facts.url,
-        deadline=deadline,
+        deadline=deadline.isoformat(),
         days_before=days,
         occurred_at=at,
     )
@@ -53,7 +57,7 @@ def partner_search_requested(
         identifier=item.key.split(":", 1)[-1],
         title=item.facts.title,
         programme=item.facts.programme,
-        deadline=item.facts.next_deadline,
+        deadline=_day(item.facts.next_deadline),
         url=item.facts.url,
         message=message,
         occurred_at=at,
@@ -67,7 +71,7 @@ def _item_changed(event: ItemRevised, record: StoredEvent) -> published.ItemChan
         kind=event.kind.value,
         title=facts.title,
         changes=list(event.changes),  # type: ignore[arg-type]
-        deadlines=list(facts.deadlines),
+        deadlines=[d.isoformat() for d in facts.deadlines],
         status=facts.status.value if facts.status else "",
         stage=facts.stage[:200],
         occurred_at=record.recorded_at,

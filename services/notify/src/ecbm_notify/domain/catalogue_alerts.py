@@ -30,8 +30,7 @@ def _matched_context(event: alerts.AlertMatched) -> dict[str, str]:
 def _deadline_message(event: alerts.DeadlineApproaching) -> Message:
     return Message(
         title=f"{event.days_before} days left: {event.title}",
-        body=f"The funding call {event.title} ({event.identifier}) closes on "
-        f"{event.deadline.isoformat()}.",
+        body=f"The funding call {event.title} ({event.identifier}) closes on {event.deadline}.",
         link=f"items/{event.item_id}",
     )
 
@@ -40,7 +39,7 @@ def _deadline_context(event: alerts.DeadlineApproaching) -> dict[str, str]:
     return {
         "item_title": event.title,
         "item_url": event.url,
-        "deadline": event.deadline.isoformat(),
+        "deadline": event.deadline,
         "days_before": str(event.days_before),
     }
 
