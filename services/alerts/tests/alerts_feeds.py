@@ -28,6 +28,7 @@ class Route:
     etag: str = ""
     location: str = ""
     delay: float = 0.0
+    declare_length: bool = True  # False: the body simply ends when the connection closes
 
 
 @dataclass
@@ -74,7 +75,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 return
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(route.body)))
+            if route.declare_length:
+                self.send_header("Content-Length", str(len(route.body)))
             if route.etag:
                 self.send_header("ETag", route.etag)
             self.end_headers()

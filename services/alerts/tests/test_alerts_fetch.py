@@ -51,10 +51,14 @@ def test_redirects_are_followed_up_to_the_limit(feeds: FeedServer) -> None:
     assert feeds.hits["/loop"] == 4
 
 
-def test_a_huge_document_is_cut_off(feeds: FeedServer) -> None:
-    url = feeds.serve("/huge", b"<rss>" + b"x" * 200_000)
-    with pytest.raises(FetchFailed, match="larger than"):
-        feeds.fetcher(max_bytes=100_000).fetch(url)
+def test_a_huge_document_is_cut_off_whether_or_not_it_declares_its_length(
+    feeds: FeedServer,
+) -> None:
+    declared = feeds.serve("/huge", b"<rss>" + b"x" * 200_000)
+    undeclared = feeds.serve("/endless", b"<rss>" + b"x" * 200_000, declare_length=False)
+    for url in (declared, undeclared):
+        with pytest.raises(FetchFailed, match="larger than"):
+            feeds.fetcher(max_bytes=100_000).fetch(url)
 
 
 def test_a_slow_server_times_out(feeds: FeedServer) -> None:
