@@ -372,7 +372,9 @@ def _service_engine(service: str) -> Iterator[Any]:
 
 @app.command()
 def bench(
-    suite: Annotated[str, typer.Argument(help="foundation, registry, notify, events or quality")],
+    suite: Annotated[
+        str, typer.Argument(help="foundation, registry, notify, events, quality or alerts")
+    ],
     json_file: Annotated[
         Path | None,
         typer.Option("--json", help="Write the results here (default bench-results/SUITE.json)."),

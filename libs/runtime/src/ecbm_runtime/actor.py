@@ -55,9 +55,11 @@ class Actor(BaseModel):
             raise Unauthenticated("this needs a bearer token")
         return self.subject
 
-    def require_editor(self, doing: str = "do this") -> None:
+    def require_editor(self, doing: str = "do this") -> str:
+        """The editor's subject (empty for a service token without one)."""
         if not self.is_editor:
             raise PermissionDenied(f"only an editor may {doing}")
+        return self.subject
 
     def require_role(self, role: str) -> str:
         """The subject of a caller holding ``role`` (admin always does)."""

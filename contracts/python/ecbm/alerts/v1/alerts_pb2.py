@@ -22,15 +22,119 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x65\x63\x62m/alerts/v1/alerts.proto\x12\x0e\x65\x63\x62m.alerts.v12\x0f\n\rAlertsServiceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x65\x63\x62m/alerts/v1/alerts.proto\x12\x0e\x65\x63\x62m.alerts.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe6\x02\n\x06Source\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12(\n\x04kind\x18\x03 \x01(\x0e\x32\x1a.ecbm.alerts.v1.SourceKind\x12\x0b\n\x03url\x18\x04 \x01(\t\x12+\n\titem_kind\x18\x05 \x01(\x0e\x32\x18.ecbm.alerts.v1.ItemKind\x12\r\n\x05query\x18\x06 \x01(\t\x12\x18\n\x10interval_minutes\x18\x07 \x01(\x05\x12\r\n\x05state\x18\x08 \x01(\t\x12\x0e\n\x06health\x18\t \x01(\t\x12\x10\n\x08\x66\x61ilures\x18\n \x01(\x05\x12\x12\n\nlast_error\x18\x0b \x01(\t\x12\x35\n\x11last_success_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Q\n\x13\x43reateSourceRequest\x12&\n\x06source\x18\x01 \x01(\x0b\x32\x16.ecbm.alerts.v1.Source\x12\x12\n\nrequest_id\x18\x02 \x01(\t\" \n\x10GetSourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x14\n\x12ListSourcesRequest\">\n\x13ListSourcesResponse\x12\'\n\x07sources\x18\x01 \x03(\x0b\x32\x16.ecbm.alerts.v1.Source\"\"\n\x12PauseSourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"#\n\x13ResumeSourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"#\n\x13\x44\x65leteSourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x16\n\x14\x44\x65leteSourceResponse\"!\n\x11PollSourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"e\n\x12PollSourceResponse\x12&\n\x06source\x18\x01 \x01(\x0b\x32\x16.ecbm.alerts.v1.Source\x12\x11\n\tnew_items\x18\x02 \x01(\x05\x12\x14\n\x0cmerged_items\x18\x03 \x01(\x05\"7\n\nRapporteur\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\r\n\x05group\x18\x03 \x01(\t\"\xbc\x05\n\x04Item\x12\x0c\n\x04name\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.ecbm.alerts.v1.ItemKind\x12\x12\n\nidentifier\x18\x03 \x01(\t\x12\r\n\x05title\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x0f\n\x07summary\x18\x06 \x01(\t\x12\x10\n\x08language\x18\x07 \x01(\t\x12\x30\n\x0cpublish_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tprogramme\x18\t \x01(\t\x12\x0e\n\x06status\x18\n \x01(\t\x12\x14\n\x0copening_date\x18\x0b \x01(\t\x12\x11\n\tdeadlines\x18\x0c \x03(\t\x12\x12\n\nbudget_eur\x18\r \x01(\x03\x12\x10\n\x08keywords\x18\x0e \x03(\t\x12\x11\n\toj_series\x18\x0f \x01(\t\x12\r\n\x05stage\x18\x10 \x01(\t\x12\x11\n\tcommittee\x18\x11 \x01(\t\x12/\n\x0brapporteurs\x18\x12 \x03(\x0b\x32\x1a.ecbm.alerts.v1.Rapporteur\x12\x11\n\tcountries\x18\x13 \x03(\t\x12\x11\n\trelevance\x18\x14 \x01(\x01\x12\x0e\n\x06topics\x18\x15 \x03(\t\x12\x0e\n\x06pinned\x18\x16 \x01(\x08\x12\x0e\n\x06hidden\x18\x17 \x01(\x08\x12\x0c\n\x04note\x18\x18 \x01(\t\x12\x1d\n\x15picked_for_newsletter\x18\x19 \x01(\x08\x12\x0f\n\x07sources\x18\x1a \x03(\t\x12+\n\x07\x63hanges\x18\x1b \x03(\x0b\x32\x1a.ecbm.alerts.v1.ItemChange\x12/\n\x0b\x63reate_time\x18\x1c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x1d \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"G\n\nItemChange\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63hanges\x18\x02 \x03(\t\"7\n\x11\x43reateItemRequest\x12\"\n\x04item\x18\x01 \x01(\x0b\x32\x14.ecbm.alerts.v1.Item\"\x1e\n\x0eGetItemRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x93\x01\n\x10ListItemsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\'\n\x05kinds\x18\x02 \x03(\x0e\x32\x18.ecbm.alerts.v1.ItemKind\x12\r\n\x05topic\x18\x03 \x01(\t\x12\x11\n\tbest_only\x18\x04 \x01(\x08\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"e\n\x11ListItemsResponse\x12#\n\x05items\x18\x01 \x03(\x0b\x32\x14.ecbm.alerts.v1.Item\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"O\n\x11\x43urateItemRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06pinned\x18\x02 \x01(\x08\x12\x0e\n\x06hidden\x18\x03 \x01(\x08\x12\x0c\n\x04note\x18\x04 \x01(\t\",\n\x1cPickItemForNewsletterRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"4\n\x13\x46indPartnersRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\"*\n\x14\x46indPartnersResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\"\xaa\x02\n\x0cSubscription\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\x12\'\n\x05kinds\x18\x04 \x03(\x0e\x32\x18.ecbm.alerts.v1.ItemKind\x12\x0e\n\x06topics\x18\x05 \x03(\t\x12\x11\n\tcountries\x18\x06 \x03(\t\x12&\n\x06rhythm\x18\x07 \x01(\x0e\x32\x16.ecbm.alerts.v1.Rhythm\x12\x11\n\tbest_only\x18\x08 \x01(\x08\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"c\n\x19\x43reateSubscriptionRequest\x12\x32\n\x0csubscription\x18\x01 \x01(\x0b\x32\x1c.ecbm.alerts.v1.Subscription\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"&\n\x16GetSubscriptionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x1a\n\x18ListSubscriptionsRequest\"P\n\x19ListSubscriptionsResponse\x12\x33\n\rsubscriptions\x18\x01 \x03(\x0b\x32\x1c.ecbm.alerts.v1.Subscription\"O\n\x19UpdateSubscriptionRequest\x12\x32\n\x0csubscription\x18\x01 \x01(\x0b\x32\x1c.ecbm.alerts.v1.Subscription\")\n\x19\x44\x65leteSubscriptionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x1c\n\x1a\x44\x65leteSubscriptionResponse*\x86\x01\n\nSourceKind\x12\x1b\n\x17SOURCE_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10SOURCE_KIND_FEED\x10\x01\x12\x16\n\x12SOURCE_KIND_EURLEX\x10\x02\x12\x14\n\x10SOURCE_KIND_OEIL\x10\x03\x12\x17\n\x13SOURCE_KIND_FUNDING\x10\x04*\xa5\x01\n\x08ItemKind\x12\x19\n\x15ITEM_KIND_UNSPECIFIED\x10\x00\x12\x1d\n\x19ITEM_KIND_POLICY_DOCUMENT\x10\x01\x12\x17\n\x13ITEM_KIND_PROCEDURE\x10\x02\x12\x15\n\x11ITEM_KIND_NETWORK\x10\x03\x12\x13\n\x0fITEM_KIND_EVENT\x10\x04\x12\x1a\n\x16ITEM_KIND_FUNDING_CALL\x10\x05*]\n\x06Rhythm\x12\x16\n\x12RHYTHM_UNSPECIFIED\x10\x00\x12\x16\n\x12RHYTHM_IMMEDIATELY\x10\x01\x12\x10\n\x0cRHYTHM_DAILY\x10\x02\x12\x11\n\rRHYTHM_WEEKLY\x10\x03\x32\xd0\r\n\rAlertsService\x12Z\n\x0c\x43reateSource\x12#.ecbm.alerts.v1.CreateSourceRequest\x1a\x16.ecbm.alerts.v1.Source\"\r\xa2\xbb\x18\t\x12\x01\x02\x1a\x04\x08\n\x10\x1e\x12N\n\tGetSource\x12 .ecbm.alerts.v1.GetSourceRequest\x1a\x16.ecbm.alerts.v1.Source\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12_\n\x0bListSources\x12\".ecbm.alerts.v1.ListSourcesRequest\x1a#.ecbm.alerts.v1.ListSourcesResponse\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12R\n\x0bPauseSource\x12\".ecbm.alerts.v1.PauseSourceRequest\x1a\x16.ecbm.alerts.v1.Source\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12T\n\x0cResumeSource\x12#.ecbm.alerts.v1.ResumeSourceRequest\x1a\x16.ecbm.alerts.v1.Source\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12\x62\n\x0c\x44\x65leteSource\x12#.ecbm.alerts.v1.DeleteSourceRequest\x1a$.ecbm.alerts.v1.DeleteSourceResponse\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12\x62\n\nPollSource\x12!.ecbm.alerts.v1.PollSourceRequest\x1a\".ecbm.alerts.v1.PollSourceResponse\"\r\xa2\xbb\x18\t\x12\x01\x02\x1a\x04\x08\n\x10\x1e\x12N\n\nCreateItem\x12!.ecbm.alerts.v1.CreateItemRequest\x1a\x14.ecbm.alerts.v1.Item\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12N\n\x07GetItem\x12\x1e.ecbm.alerts.v1.GetItemRequest\x1a\x14.ecbm.alerts.v1.Item\"\r\xa2\xbb\x18\t\x08\x01\x1a\x05\x08x\x10\xb0\t\x12_\n\tListItems\x12 .ecbm.alerts.v1.ListItemsRequest\x1a!.ecbm.alerts.v1.ListItemsResponse\"\r\xa2\xbb\x18\t\x08\x01\x1a\x05\x08<\x10\xac\x02\x12N\n\nCurateItem\x12!.ecbm.alerts.v1.CurateItemRequest\x1a\x14.ecbm.alerts.v1.Item\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12\x64\n\x15PickItemForNewsletter\x12,.ecbm.alerts.v1.PickItemForNewsletterRequest\x1a\x14.ecbm.alerts.v1.Item\"\x07\xa2\xbb\x18\x03\x12\x01\x02\x12i\n\x0c\x46indPartners\x12#.ecbm.alerts.v1.FindPartnersRequest\x1a$.ecbm.alerts.v1.FindPartnersResponse\"\x0e\xa2\xbb\x18\n\x12\x02\x01\x02\x1a\x04\x08\n\x10\x14\x12g\n\x12\x43reateSubscription\x12).ecbm.alerts.v1.CreateSubscriptionRequest\x1a\x1c.ecbm.alerts.v1.Subscription\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12\x61\n\x0fGetSubscription\x12&.ecbm.alerts.v1.GetSubscriptionRequest\x1a\x1c.ecbm.alerts.v1.Subscription\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12r\n\x11ListSubscriptions\x12(.ecbm.alerts.v1.ListSubscriptionsRequest\x1a).ecbm.alerts.v1.ListSubscriptionsResponse\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12g\n\x12UpdateSubscription\x12).ecbm.alerts.v1.UpdateSubscriptionRequest\x1a\x1c.ecbm.alerts.v1.Subscription\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x12u\n\x12\x44\x65leteSubscription\x12).ecbm.alerts.v1.DeleteSubscriptionRequest\x1a*.ecbm.alerts.v1.DeleteSubscriptionResponse\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.alerts.v1.alerts_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ALERTSSERVICE']._serialized_start=47
-  _globals['_ALERTSSERVICE']._serialized_end=62
+  _globals['_ALERTSSERVICE'].methods_by_name['CreateSource']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['CreateSource']._serialized_options = b'\242\273\030\t\022\001\002\032\004\010\n\020\036'
+  _globals['_ALERTSSERVICE'].methods_by_name['GetSource']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['GetSource']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['ListSources']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['ListSources']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['PauseSource']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['PauseSource']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['ResumeSource']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['ResumeSource']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['DeleteSource']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['DeleteSource']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['PollSource']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['PollSource']._serialized_options = b'\242\273\030\t\022\001\002\032\004\010\n\020\036'
+  _globals['_ALERTSSERVICE'].methods_by_name['CreateItem']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['CreateItem']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['GetItem']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['GetItem']._serialized_options = b'\242\273\030\t\010\001\032\005\010x\020\260\t'
+  _globals['_ALERTSSERVICE'].methods_by_name['ListItems']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['ListItems']._serialized_options = b'\242\273\030\t\010\001\032\005\010<\020\254\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['CurateItem']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['CurateItem']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['PickItemForNewsletter']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['PickItemForNewsletter']._serialized_options = b'\242\273\030\003\022\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['FindPartners']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['FindPartners']._serialized_options = b'\242\273\030\n\022\002\001\002\032\004\010\n\020\024'
+  _globals['_ALERTSSERVICE'].methods_by_name['CreateSubscription']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['CreateSubscription']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['GetSubscription']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['GetSubscription']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['ListSubscriptions']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['ListSubscriptions']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['UpdateSubscription']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['UpdateSubscription']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_ALERTSSERVICE'].methods_by_name['DeleteSubscription']._loaded_options = None
+  _globals['_ALERTSSERVICE'].methods_by_name['DeleteSubscription']._serialized_options = b'\242\273\030\004\022\002\001\002'
+  _globals['_SOURCEKIND']._serialized_start=3052
+  _globals['_SOURCEKIND']._serialized_end=3186
+  _globals['_ITEMKIND']._serialized_start=3189
+  _globals['_ITEMKIND']._serialized_end=3354
+  _globals['_RHYTHM']._serialized_start=3356
+  _globals['_RHYTHM']._serialized_end=3449
+  _globals['_SOURCE']._serialized_start=110
+  _globals['_SOURCE']._serialized_end=468
+  _globals['_CREATESOURCEREQUEST']._serialized_start=470
+  _globals['_CREATESOURCEREQUEST']._serialized_end=551
+  _globals['_GETSOURCEREQUEST']._serialized_start=553
+  _globals['_GETSOURCEREQUEST']._serialized_end=585
+  _globals['_LISTSOURCESREQUEST']._serialized_start=587
+  _globals['_LISTSOURCESREQUEST']._serialized_end=607
+  _globals['_LISTSOURCESRESPONSE']._serialized_start=609
+  _globals['_LISTSOURCESRESPONSE']._serialized_end=671
+  _globals['_PAUSESOURCEREQUEST']._serialized_start=673
+  _globals['_PAUSESOURCEREQUEST']._serialized_end=707
+  _globals['_RESUMESOURCEREQUEST']._serialized_start=709
+  _globals['_RESUMESOURCEREQUEST']._serialized_end=744
+  _globals['_DELETESOURCEREQUEST']._serialized_start=746
+  _globals['_DELETESOURCEREQUEST']._serialized_end=781
+  _globals['_DELETESOURCERESPONSE']._serialized_start=783
+  _globals['_DELETESOURCERESPONSE']._serialized_end=805
+  _globals['_POLLSOURCEREQUEST']._serialized_start=807
+  _globals['_POLLSOURCEREQUEST']._serialized_end=840
+  _globals['_POLLSOURCERESPONSE']._serialized_start=842
+  _globals['_POLLSOURCERESPONSE']._serialized_end=943
+  _globals['_RAPPORTEUR']._serialized_start=945
+  _globals['_RAPPORTEUR']._serialized_end=1000
+  _globals['_ITEM']._serialized_start=1003
+  _globals['_ITEM']._serialized_end=1703
+  _globals['_ITEMCHANGE']._serialized_start=1705
+  _globals['_ITEMCHANGE']._serialized_end=1776
+  _globals['_CREATEITEMREQUEST']._serialized_start=1778
+  _globals['_CREATEITEMREQUEST']._serialized_end=1833
+  _globals['_GETITEMREQUEST']._serialized_start=1835
+  _globals['_GETITEMREQUEST']._serialized_end=1865
+  _globals['_LISTITEMSREQUEST']._serialized_start=1868
+  _globals['_LISTITEMSREQUEST']._serialized_end=2015
+  _globals['_LISTITEMSRESPONSE']._serialized_start=2017
+  _globals['_LISTITEMSRESPONSE']._serialized_end=2118
+  _globals['_CURATEITEMREQUEST']._serialized_start=2120
+  _globals['_CURATEITEMREQUEST']._serialized_end=2199
+  _globals['_PICKITEMFORNEWSLETTERREQUEST']._serialized_start=2201
+  _globals['_PICKITEMFORNEWSLETTERREQUEST']._serialized_end=2245
+  _globals['_FINDPARTNERSREQUEST']._serialized_start=2247
+  _globals['_FINDPARTNERSREQUEST']._serialized_end=2299
+  _globals['_FINDPARTNERSRESPONSE']._serialized_start=2301
+  _globals['_FINDPARTNERSRESPONSE']._serialized_end=2343
+  _globals['_SUBSCRIPTION']._serialized_start=2346
+  _globals['_SUBSCRIPTION']._serialized_end=2644
+  _globals['_CREATESUBSCRIPTIONREQUEST']._serialized_start=2646
+  _globals['_CREATESUBSCRIPTIONREQUEST']._serialized_end=2745
+  _globals['_GETSUBSCRIPTIONREQUEST']._serialized_start=2747
+  _globals['_GETSUBSCRIPTIONREQUEST']._serialized_end=2785
+  _globals['_LISTSUBSCRIPTIONSREQUEST']._serialized_start=2787
+  _globals['_LISTSUBSCRIPTIONSREQUEST']._serialized_end=2813
+  _globals['_LISTSUBSCRIPTIONSRESPONSE']._serialized_start=2815
+  _globals['_LISTSUBSCRIPTIONSRESPONSE']._serialized_end=2895
+  _globals['_UPDATESUBSCRIPTIONREQUEST']._serialized_start=2897
+  _globals['_UPDATESUBSCRIPTIONREQUEST']._serialized_end=2976
+  _globals['_DELETESUBSCRIPTIONREQUEST']._serialized_start=2978
+  _globals['_DELETESUBSCRIPTIONREQUEST']._serialized_end=3019
+  _globals['_DELETESUBSCRIPTIONRESPONSE']._serialized_start=3021
+  _globals['_DELETESUBSCRIPTIONRESPONSE']._serialized_end=3049
+  _globals['_ALERTSSERVICE']._serialized_start=3452
+  _globals['_ALERTSSERVICE']._serialized_end=5196
 # @@protoc_insertion_point(module_scope)

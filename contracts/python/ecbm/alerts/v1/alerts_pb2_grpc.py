@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from ecbm.alerts.v1 import alerts_pb2 as ecbm_dot_alerts_dot_v1_dot_alerts__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -25,9 +26,7 @@ if _version_not_supported:
 
 
 class AlertsServiceStub:
-    """AlertsService has no methods yet: they arrive with the service's own issue.
-    It exists so the alerts service serves gRPC health and reflection under its own
-    name ("ecbm.alerts.v1.AlertsService") from day one.
+    """Watches sources, collects items, matches saved searches.
     """
 
     def __init__(self, channel):
@@ -36,17 +35,327 @@ class AlertsServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.CreateSource = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/CreateSource',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateSourceRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.FromString,
+                _registered_method=True)
+        self.GetSource = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/GetSource',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetSourceRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.FromString,
+                _registered_method=True)
+        self.ListSources = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/ListSources',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSourcesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSourcesResponse.FromString,
+                _registered_method=True)
+        self.PauseSource = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/PauseSource',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PauseSourceRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.FromString,
+                _registered_method=True)
+        self.ResumeSource = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/ResumeSource',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ResumeSourceRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.FromString,
+                _registered_method=True)
+        self.DeleteSource = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/DeleteSource',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSourceRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSourceResponse.FromString,
+                _registered_method=True)
+        self.PollSource = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/PollSource',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PollSourceRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PollSourceResponse.FromString,
+                _registered_method=True)
+        self.CreateItem = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/CreateItem',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateItemRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.FromString,
+                _registered_method=True)
+        self.GetItem = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/GetItem',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetItemRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.FromString,
+                _registered_method=True)
+        self.ListItems = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/ListItems',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListItemsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListItemsResponse.FromString,
+                _registered_method=True)
+        self.CurateItem = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/CurateItem',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CurateItemRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.FromString,
+                _registered_method=True)
+        self.PickItemForNewsletter = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/PickItemForNewsletter',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PickItemForNewsletterRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.FromString,
+                _registered_method=True)
+        self.FindPartners = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/FindPartners',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.FindPartnersRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.FindPartnersResponse.FromString,
+                _registered_method=True)
+        self.CreateSubscription = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/CreateSubscription',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateSubscriptionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.GetSubscription = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/GetSubscription',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetSubscriptionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.ListSubscriptions = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/ListSubscriptions',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSubscriptionsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSubscriptionsResponse.FromString,
+                _registered_method=True)
+        self.UpdateSubscription = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/UpdateSubscription',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.UpdateSubscriptionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.DeleteSubscription = channel.unary_unary(
+                '/ecbm.alerts.v1.AlertsService/DeleteSubscription',
+                request_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSubscriptionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSubscriptionResponse.FromString,
+                _registered_method=True)
 
 
 class AlertsServiceServicer:
-    """AlertsService has no methods yet: they arrive with the service's own issue.
-    It exists so the alerts service serves gRPC health and reflection under its own
-    name ("ecbm.alerts.v1.AlertsService") from day one.
+    """Watches sources, collects items, matches saved searches.
     """
+
+    def CreateSource(self, request, context):
+        """Adds a source (editors). The URL is fetched once: INVALID_ARGUMENT on `source.url` when
+        it is not a feed of the source's kind, cannot be read, or points at a private or
+        loopback address (outside development mode). Idempotent on `request_id`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSource(self, request, context):
+        """Returns a source with its health (editors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSources(self, request, context):
+        """Lists the sources (editors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PauseSource(self, request, context):
+        """Stops polling a source (editors). FAILED_PRECONDITION unless it is active.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeSource(self, request, context):
+        """Polls a paused source again (editors). FAILED_PRECONDITION unless it is paused.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSource(self, request, context):
+        """Removes a source (editors); its items stay.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PollSource(self, request, context):
+        """Polls a source now (editors), whatever its schedule; answers with the source's health.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateItem(self, request, context):
+        """Adds an item by hand (editors): a network meeting, a consultation. One that duplicates
+        a collected item merges into it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetItem(self, request, context):
+        """Returns an item. Hidden items are NOT_FOUND except to editors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListItems(self, request, context):
+        """Lists items, pinned first, then by relevance. Without a token or as a member: items
+        that are not hidden and not noise (`best_only`: only the best); editors see all.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CurateItem(self, request, context):
+        """Pins, hides or annotates an item (editors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PickItemForNewsletter(self, request, context):
+        """Picks an item for the next newsletter (editors): NewsletterItemPicked for notify.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FindPartners(self, request, context):
+        """Asks for partners to apply to a funding call: PartnerSearchRequested for matching,
+        with the call's deadline. FAILED_PRECONDITION for an item that is not a funding call.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateSubscription(self, request, context):
+        """Saves a search for the caller. Idempotent on `request_id`. INVALID_ARGUMENT for an
+        unknown topic or country.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSubscription(self, request, context):
+        """Returns one of the caller's subscriptions.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSubscriptions(self, request, context):
+        """Lists the caller's subscriptions.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateSubscription(self, request, context):
+        """Changes one of the caller's subscriptions.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSubscription(self, request, context):
+        """Deletes one of the caller's subscriptions.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
 
 def add_AlertsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'CreateSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSource,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateSourceRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.SerializeToString,
+            ),
+            'GetSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSource,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetSourceRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.SerializeToString,
+            ),
+            'ListSources': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSources,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSourcesRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSourcesResponse.SerializeToString,
+            ),
+            'PauseSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.PauseSource,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PauseSourceRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.SerializeToString,
+            ),
+            'ResumeSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeSource,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ResumeSourceRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.SerializeToString,
+            ),
+            'DeleteSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSource,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSourceRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSourceResponse.SerializeToString,
+            ),
+            'PollSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.PollSource,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PollSourceRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PollSourceResponse.SerializeToString,
+            ),
+            'CreateItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateItem,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateItemRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.SerializeToString,
+            ),
+            'GetItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetItem,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetItemRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.SerializeToString,
+            ),
+            'ListItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListItems,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListItemsRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListItemsResponse.SerializeToString,
+            ),
+            'CurateItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.CurateItem,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CurateItemRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.SerializeToString,
+            ),
+            'PickItemForNewsletter': grpc.unary_unary_rpc_method_handler(
+                    servicer.PickItemForNewsletter,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PickItemForNewsletterRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.SerializeToString,
+            ),
+            'FindPartners': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindPartners,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.FindPartnersRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.FindPartnersResponse.SerializeToString,
+            ),
+            'CreateSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSubscription,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateSubscriptionRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.SerializeToString,
+            ),
+            'GetSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSubscription,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetSubscriptionRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.SerializeToString,
+            ),
+            'ListSubscriptions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSubscriptions,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSubscriptionsRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSubscriptionsResponse.SerializeToString,
+            ),
+            'UpdateSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateSubscription,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.UpdateSubscriptionRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.SerializeToString,
+            ),
+            'DeleteSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSubscription,
+                    request_deserializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSubscriptionRequest.FromString,
+                    response_serializer=ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSubscriptionResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'ecbm.alerts.v1.AlertsService', rpc_method_handlers)
@@ -56,7 +365,491 @@ def add_AlertsServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class AlertsService:
-    """AlertsService has no methods yet: they arrive with the service's own issue.
-    It exists so the alerts service serves gRPC health and reflection under its own
-    name ("ecbm.alerts.v1.AlertsService") from day one.
+    """Watches sources, collects items, matches saved searches.
     """
+
+    @staticmethod
+    def CreateSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/CreateSource',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateSourceRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/GetSource',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetSourceRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSources(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/ListSources',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSourcesRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSourcesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PauseSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/PauseSource',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PauseSourceRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/ResumeSource',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ResumeSourceRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Source.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/DeleteSource',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSourceRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PollSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/PollSource',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PollSourceRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PollSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/CreateItem',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateItemRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/GetItem',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetItemRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/ListItems',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListItemsRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CurateItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/CurateItem',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CurateItemRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PickItemForNewsletter(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/PickItemForNewsletter',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.PickItemForNewsletterRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Item.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindPartners(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/FindPartners',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.FindPartnersRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.FindPartnersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/CreateSubscription',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.CreateSubscriptionRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/GetSubscription',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.GetSubscriptionRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSubscriptions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/ListSubscriptions',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSubscriptionsRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.ListSubscriptionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/UpdateSubscription',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.UpdateSubscriptionRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.alerts.v1.AlertsService/DeleteSubscription',
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSubscriptionRequest.SerializeToString,
+            ecbm_dot_alerts_dot_v1_dot_alerts__pb2.DeleteSubscriptionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -106,6 +106,10 @@ from ecbm_notify.domain.catalogue_events import EVENTS_CATALOGUE  # noqa: E402
 
 CATALOGUE |= EVENTS_CATALOGUE
 
+from ecbm_notify.domain.catalogue_alerts import ALERTS_CATALOGUE  # noqa: E402
+
+CATALOGUE |= ALERTS_CATALOGUE
+
 FOR_ORGANISATION_CONTACT = {
     event: kind
     for event, kind in CATALOGUE.items()

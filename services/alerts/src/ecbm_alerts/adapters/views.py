@@ -1,0 +1,249 @@
+"""Reads of the alerts' read models: what ``work.views`` and ``deps.read()`` give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Connection, func, or_, select
+
+from ecbm_alerts.adapters.tables import item_changes, item_matches, items, sources, subscriptions
+from ecbm_alerts.domain.item import ItemFacts
+from ecbm_alerts.domain.relevance import BEST, NOISE
+from ecbm_alerts.domain.subscription import SavedSearch, SearchTerms
+
+T = TypeVar("T")
+
+
+def aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SourceView:
+    id: str
+    name: str
+    kind: str
+    url: str
+    item_kind: str
+    query: str
+    interval_minutes: int
+    state: str
+    health: str
+    failures: int
+    last_error: str
+    etag: str
+    last_modified: str
+    last_success_time: datetime | None
+    create_time: datetime
+    update_time: datetime
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    kind: str
+    identifier: str
+    facts: ItemFacts
+    relevance: float
+    topics: tuple[str, ...]
+    pinned: bool
+    hidden: bool
+    note: str
+    picked: bool
+    sources: tuple[str, ...]
+    changes: tuple[tuple[datetime, tuple[str, ...]], ...]
+    create_time: datetime
+    update_time: datetime
+
+
+@dataclass(frozen=True)
+class Known:
+    """An item as deduplication sees it."""
+
+    id: str
+    kind: str
+    key: str
+    canonical_url: str
+    title_block: str
+    normalised_title: str
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    id: str
+    person_id: str
+    terms: SearchTerms
+    create_time: datetime
+    update_time: datetime
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    rows: list[T]
+    next_offset: int | None
+    total_size: int
+
+
+class AlertsViews:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    # --- sources
+    def source(self, source_id: str) -> SourceView | None:
+        row = self._c.execute(select(sources).where(sources.c.id == source_id)).mappings().first()
+        return _source(row) if row and row["state"] != "removed" else None
+
+    def sources(self) -> list[SourceView]:
+        query = select(sources).where(sources.c.state != "removed").order_by(sources.c.create_time)
+        return [_source(r) for r in self._c.execute(query).mappings()]
+
+    # --- items
+    def item(self, item_id: str) -> ItemView | None:
+        row = self._c.execute(select(items).where(items.c.id == item_id)).mappings().first()
+        if row is None:
+            return None
+        history = self._c.execute(
+            select(item_changes.c.recorded_at, item_changes.c.changes)
+            .where(item_changes.c.item_id == item_id)
+            .order_by(item_changes.c.version)
+        )
+        return _item(row, tuple((aware(at), tuple(c)) for at, c in history))
+
+    def known(self, keys: list[str], urls: list[str]) -> list[Known]:
+        """Items already stored under one of these keys or canonical URLs."""
+        return self._known(items.c.key, keys) + self._known(items.c.canonical_url, urls)
+
+    def in_blocks(self, blocks: list[str]) -> list[Known]:
+        """Items whose titles share one of ``blocks`` (see ``title_block``)."""
+        return self._known(items.c.title_block, blocks)
+
+    def _known(self, column: Any, values: list[str]) -> list[Known]:
+        cols = (
+            items.c.id,
+            items.c.kind,
+            items.c.key,
+            items.c.canonical_url,
+            items.c.title_block,
+            items.c.normalised_title,
+        )
+        wanted = sorted({v for v in values if v})
+        found: list[Known] = []
+        for start in range(0, len(wanted), 500):
+            query = select(*cols).where(column.in_(wanted[start : start + 500]))
+            found += [Known(*row) for row in self._c.execute(query)]
+        return found
+
+    def page(
+        self,
+        *,
+        query_words: frozenset[str],
+        kinds: list[str],
+        topic: str,
+        best_only: bool,
+        editor: bool,
+        size: int,
+        offset: int,
+    ) -> Page[ItemView]:
+        chosen = select(items)
+        if not editor:  # editors see noise and hidden items too
+            floor = BEST if best_only else NOISE
+            chosen = chosen.where(~items.c.hidden, or_(items.c.pinned, items.c.relevance >= floor))
+        elif best_only:
+            chosen = chosen.where(or_(items.c.pinned, items.c.relevance >= BEST))
+        if kinds:
+            chosen = chosen.where(items.c.kind.in_(kinds))
+        for word in query_words:
+            chosen = chosen.where(items.c.normalised_title.contains(word, autoescape=True))
+        rows = list(self._c.execute(chosen).mappings())
+        if topic:
+            rows = [r for r in rows if topic in r["topics"]]
+        rows.sort(key=lambda r: (not r["pinned"], -r["relevance"], r["id"]))
+        window = rows[offset : offset + size]
+        next_offset = offset + size if len(rows) > offset + size else None
+        return Page([_item(r, ()) for r in window], next_offset, len(rows))
+
+    def calls_due(self, on: date) -> list[str]:
+        """Funding calls with a deadline on ``on``."""
+        query = select(items.c.id).where(
+            items.c.kind == "funding_call", items.c.next_deadline == on
+        )
+        return list(self._c.execute(query).scalars())
+
+    def matched_subscriptions(self, item_id: str) -> list[SubscriptionView]:
+        query = (
+            select(subscriptions)
+            .join(item_matches, item_matches.c.subscription_id == subscriptions.c.id)
+            .where(item_matches.c.item_id == item_id)
+        )
+        return [_subscription(r) for r in self._c.execute(query).mappings()]
+
+    # --- subscriptions
+    def subscription(self, subscription_id: str) -> SubscriptionView | None:
+        query = select(subscriptions).where(subscriptions.c.id == subscription_id)
+        row = self._c.execute(query).mappings().first()
+        return _subscription(row) if row else None
+
+    def subscriptions_of(self, person_id: str) -> list[SubscriptionView]:
+        query = select(subscriptions).where(subscriptions.c.person_id == person_id)
+        return [
+            _subscription(r) for r in self._c.execute(query.order_by(subscriptions.c.id)).mappings()
+        ]
+
+    def saved_searches(self) -> list[SavedSearch]:
+        rows = self._c.execute(
+            select(subscriptions.c.id, subscriptions.c.person_id, subscriptions.c.terms)
+        )
+        return [
+            SavedSearch.of(id, person, SearchTerms.model_validate(terms))
+            for id, person, terms in rows
+        ]
+
+    def count_items(self) -> int:
+        return int(self._c.execute(select(func.count()).select_from(items)).scalar_one())
+
+
+def _source(row: Any) -> SourceView:
+    last = row["last_success_time"]
+    return SourceView(
+        **{k: row[k] for k in _SOURCE_COLUMNS},
+        last_success_time=aware(last) if last else None,
+        create_time=aware(row["create_time"]),
+        update_time=aware(row["update_time"]),
+    )
+
+
+_SOURCE_COLUMNS = (
+    "id", "name", "kind", "url", "item_kind", "query", "interval_minutes", "state", "health",
+    "failures", "last_error", "etag", "last_modified",
+)  # fmt: skip
+
+
+def _item(row: Any, changes: tuple[tuple[datetime, tuple[str, ...]], ...]) -> ItemView:
+    return ItemView(
+        id=row["id"],
+        kind=row["kind"],
+        identifier=row["identifier"],
+        facts=ItemFacts.model_validate(row["facts"]),
+        relevance=row["relevance"],
+        topics=tuple(row["topics"]),
+        pinned=row["pinned"],
+        hidden=row["hidden"],
+        note=row["note"],
+        picked=row["picked"],
+        sources=tuple(row["sources"]),
+        changes=changes,
+        create_time=aware(row["create_time"]),
+        update_time=aware(row["update_time"]),
+    )
+
+
+def _subscription(row: Any) -> SubscriptionView:
+    return SubscriptionView(
+        id=row["id"],
+        person_id=row["person_id"],
+        terms=SearchTerms.model_validate(row["terms"]),
+        create_time=aware(row["create_time"]),
+        update_time=aware(row["update_time"]),
+    )
