@@ -89,8 +89,14 @@ def test_explanation_names_the_factors() -> None:
     )
     best, second = CandidatePool([other, expert]).rank(need, Weights())
     assert best.candidate_id == "ana" and best.score > second.score
-    for words in ("both work on labour market", "speaks fr", "another country (FR)",
-                  "evidence level quasi-experimental", "rated 4.5/5 by 2", "migrants"):
+    for words in (
+        "both work on labour market",
+        "speaks fr",
+        "another country (FR)",
+        "evidence level quasi-experimental",
+        "rated 4.5/5 by 2",
+        "migrants",
+    ):
         assert words in best.explanation
 
 
@@ -147,7 +153,10 @@ meeting_lists = st.lists(
 )
 @settings(max_examples=40, deadline=None)
 def test_schedule_never_double_books_or_uses_an_unavailable_slot(
-    raw: list[tuple[str, str, bool]], slots: int, tables: int, unavailable: dict[str, frozenset[int]]
+    raw: list[tuple[str, str, bool]],
+    slots: int,
+    tables: int,
+    unavailable: dict[str, frozenset[int]],
 ) -> None:
     meetings = [Meeting(f"m{i}", a, b, mutual) for i, (a, b, mutual) in enumerate(raw)]
     result = schedule(meetings, slots, tables, unavailable, seconds=2)

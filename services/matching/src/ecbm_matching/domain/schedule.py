@@ -98,7 +98,8 @@ def schedule(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 7
     status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solved = solver.status_name(status)
+    if solved not in ("OPTIMAL", "FEASIBLE"):
         return Schedule([], 0, False)
     placed: dict[int, list[str]] = defaultdict(list)
     for (i, s), var in sorted(chosen.items()):
@@ -109,7 +110,7 @@ def schedule(
         for slot in sorted(placed)
         for table, meeting_id in enumerate(placed[slot])
     ]
-    return Schedule(placements, int(solver.objective_value), status == cp_model.OPTIMAL)
+    return Schedule(placements, int(solver.objective_value), solved == "OPTIMAL")
 
 
 def upper_bound(
@@ -137,7 +138,9 @@ def upper_bound(
         constraint(("person", (meetings[i].b, s)), col)
         constraint(("slot", s), col)
     bounds = np.array([tables if kind == "slot" else 1 for kind, _ in row_of], dtype=float)
-    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(row_of), len(variables)))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(row_of), len(variables))
+    )
     weights = np.array([_weight(meetings[i]) for i, _ in variables], dtype=float)
     result = linprog(-weights, A_ub=matrix, b_ub=bounds, bounds=(0, 1), method="highs")
     if not result.success:

@@ -31,9 +31,48 @@ LEVELS = {"aware": 0.4, "practising": 0.7, "expert": 1.0}
 EVIDENCE_DESIGNS = ("NONE", "DESCRIPTIVE", "PRE_POST", "QUASI_EXPERIMENTAL", "RANDOMISED")
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _STOP = frozenset(
-    "and the for with from that this are was were have has into their our not but who "
-    "how what which about also more its they them than can will all any des les une pour "
-    "und der die das".split()
+    [
+        "and",
+        "the",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "are",
+        "was",
+        "were",
+        "have",
+        "has",
+        "into",
+        "their",
+        "our",
+        "not",
+        "but",
+        "who",
+        "how",
+        "what",
+        "which",
+        "about",
+        "also",
+        "more",
+        "its",
+        "they",
+        "them",
+        "than",
+        "can",
+        "will",
+        "all",
+        "any",
+        "des",
+        "les",
+        "une",
+        "pour",
+        "und",
+        "der",
+        "die",
+        "das",
+    ]
 )
 
 
@@ -109,7 +148,8 @@ class Weights:
         values = np.array([getattr(self, name) for name in FACTORS], dtype=np.float64)
         if (values < 0).any() or not np.isfinite(values).all() or values.sum() <= 0:
             raise ValueError("weights must be finite, non-negative and not all zero")
-        return values / values.sum()
+        normalised: npt.NDArray[np.float64] = values / values.sum()
+        return normalised
 
 
 @dataclass(frozen=True)
@@ -247,7 +287,8 @@ class CandidatePool:
         return ok
 
     def scores(self, need: Need, weights: Weights) -> npt.NDArray[np.float64]:
-        return np.clip(self.factor_matrix(need) @ weights.vector(), 0.0, 1.0)
+        scores: npt.NDArray[np.float64] = self.factor_matrix(need) @ weights.vector()
+        return np.clip(scores, 0.0, 1.0)
 
     def rank(
         self, need: Need, weights: Weights, blocks: Blocks = Blocks(), k: int = 20

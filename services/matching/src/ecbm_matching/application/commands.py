@@ -1,0 +1,111 @@
+"""Commands and queries of matching's requests and recommendations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from ecbm_matching.application.actor import Actor
+from ecbm_matching.domain.request import Details, RequestKind, Side
+
+EntityId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
+TopicId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")]
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+Country = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})?$")]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RequestTerms(_Message):
+    title: Title
+    description: str = Field(default="", max_length=5000)
+    topics: tuple[TopicId, ...] = Field(default=(), max_length=20)
+    languages: tuple[Language, ...] = Field(default=(), max_length=10)
+    country: Country = ""
+    country_preference: Literal["any", "near", "cross"] = "any"
+    exclude_same_organisation: bool = False
+    details: Details = Details()
+    deadline: AwareDatetime | None = None
+
+
+class OpenRequest(_Message):
+    actor: Actor
+    kind: RequestKind
+    side: Side = Side.SEEKING
+    organisation_id: str = Field(default="", max_length=64)
+    terms: RequestTerms
+    request_id: str = Field(default="", max_length=64)
+
+
+class RequestCommand(_Message):
+    actor: Actor
+    id: EntityId
+
+
+class EditRequest(RequestCommand):
+    terms: RequestTerms
+
+
+class ChangeState(RequestCommand):
+    action: Literal["pause", "resume", "close"]
+    reason: str = Field(default="", max_length=2000)
+
+
+class GetRequest(RequestCommand):
+    pass
+
+
+class BrowseRequests(_Message):
+    actor: Actor
+    kind: RequestKind | None = None
+    topic: str = Field(default="", max_length=64)
+    country: Country = ""
+    deadline_before: datetime | None = None
+    text: str = Field(default="", max_length=200)
+    mine: bool = False
+    page_size: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0)
+
+
+class Recommend(RequestCommand):
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class MarkCandidate(RequestCommand):
+    candidate_id: EntityId
+    mark: Literal["favourite", "dismissed", ""]
+
+
+class FactorWeights(_Message):
+    topics: float = Field(ge=0, le=100)
+    text: float = Field(ge=0, le=100)
+    languages: float = Field(ge=0, le=100)
+    country: float = Field(ge=0, le=100)
+    evidence: float = Field(ge=0, le=100)
+    capacity: float = Field(ge=0, le=100)
+    feedback: float = Field(ge=0, le=100)
+
+
+class SetWeights(_Message):
+    actor: Actor
+    kind: RequestKind
+    weights: FactorWeights
+    note: str = Field(default="", max_length=2000)
+
+
+class WeightHistory(_Message):
+    actor: Actor
+    kind: RequestKind
+
+
+class ExpireRequests(_Message):
+    """Timer: requests past their deadline expire."""
+
+    limit: int = 200

@@ -1,0 +1,167 @@
+"""Registry's (and quality's) events about people and programmes: matching's own copy of
+what it ranks on. PersonForgotten erases the person here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecbm_integration import quality, registry
+from ecbm_matching.application.dependencies import MatchingDependencies
+from ecbm_matching.domain.request import MatchRequest, RequestOpened
+from ecbm_matching.domain.scoring import EVIDENCE_DESIGNS
+
+
+def on_person_changed(
+    event: registry.PersonJoined | registry.PersonUpdated, deps: MatchingDependencies
+) -> None:
+    with deps.uow() as work:
+        work.views.profiles.upsert(
+            event.person_id,
+            deps.clock(),
+            kind="person",
+            display_name=event.display_name,
+            country=event.country,
+            countries=[event.country],
+            languages=[event.preferred_language],
+            roles=list(event.roles),
+        )
+        work.commit()
+
+
+def on_expertise_declared(event: registry.ExpertiseDeclared, deps: MatchingDependencies) -> None:
+    with deps.uow() as work:
+        work.views.profiles.upsert(event.person_id, deps.clock())
+        work.views.profiles.set_topic(event.person_id, "expertise", event.topic, event.level)
+        work.commit()
+
+
+def on_learning_goal_declared(
+    event: registry.LearningGoalDeclared | registry.ProgrammeLearningGoalDeclared,
+    deps: MatchingDependencies,
+) -> None:
+    owner = (
+        event.person_id if isinstance(event, registry.LearningGoalDeclared) else event.programme_id
+    )
+    description = getattr(event, "description", "")
+    with deps.uow() as work:
+        if isinstance(event, registry.LearningGoalDeclared):
+            work.views.profiles.upsert(owner, deps.clock())
+        work.views.profiles.set_topic(owner, "goal", event.topic, "", description)
+        work.commit()
+
+
+def _programme_values(event: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if event.display_name is not None:
+        values["display_name"] = event.display_name
+    if event.countries is not None:
+        values["countries"] = list(event.countries)
+        values["country"] = event.countries[0] if event.countries else ""
+    if event.languages is not None:
+        values["languages"] = list(event.languages)
+    return values
+
+
+def on_programme_registered(
+    event: registry.ProgrammeRegistered, deps: MatchingDependencies
+) -> None:
+    with deps.uow() as work:
+        work.views.profiles.upsert(
+            event.programme_id,
+            deps.clock(),
+            kind="programme",
+            organisation_id=event.organisation_id,
+            **_programme_values(event),
+        )
+        work.views.profiles.replace_topics(
+            event.programme_id, "focus", [*event.focus_areas, *event.target_groups]
+        )
+        work.commit()
+
+
+def on_programme_updated(event: registry.ProgrammeUpdated, deps: MatchingDependencies) -> None:
+    values = _programme_values(event)
+    if event.status is not None:
+        values["active"] = event.status.upper() == "ACTIVE"
+    with deps.uow() as work:
+        work.views.profiles.upsert(event.programme_id, deps.clock(), kind="programme", **values)
+        if event.focus_areas is not None or event.target_groups is not None:
+            topics = [*(event.focus_areas or []), *(event.target_groups or [])]
+            work.views.profiles.replace_topics(event.programme_id, "focus", topics)
+        work.commit()
+
+
+def on_programme_withdrawn(event: registry.ProgrammeWithdrawn, deps: MatchingDependencies) -> None:
+    with deps.uow() as work:
+        if work.views.profiles.exists(event.programme_id):
+            work.views.profiles.upsert(event.programme_id, deps.clock(), active=False)
+        work.commit()
+
+
+def on_evidence_changed(
+    event: registry.ProgrammeEvidenceLevelChanged, deps: MatchingDependencies
+) -> None:
+    with deps.uow() as work:
+        work.views.profiles.upsert(
+            event.programme_id,
+            deps.clock(),
+            kind="programme",
+            evidence=EVIDENCE_DESIGNS.index(event.level),
+        )
+        work.commit()
+
+
+def on_quality_label(
+    event: quality.QualityLabelAwarded | quality.QualityLabelWithdrawn,
+    deps: MatchingDependencies,
+) -> None:
+    with deps.uow() as work:
+        found = work.views.profiles.profile(event.programme_id)
+        labels = set(found["quality_labels"]) if found else set()
+        if isinstance(event, quality.QualityLabelAwarded):
+            labels.add(str(event.level))
+        else:
+            labels.discard(str(event.level))
+        work.views.profiles.upsert(
+            event.programme_id, deps.clock(), kind="programme", quality_labels=sorted(labels)
+        )
+        work.commit()
+
+
+def on_person_forgotten(event: registry.PersonForgotten, deps: MatchingDependencies) -> int:
+    """Erase the person: profile, topics, their requests' texts (stored events redacted
+    too), marks naming them, weights they set; unpublished messages about them dropped."""
+    person = event.person_id
+    with deps.uow() as work:
+        work.lock_appends()
+        work.views.profiles.forget(person)
+        owned = work.views.requests.of_owner(person)
+        for request_id in owned:
+            request = work.repository(MatchRequest).get(request_id)
+            request.erase()
+            work.store.redact(
+                request.stream_id,
+                {
+                    RequestOpened.__name__: {
+                        "owner_id": "",
+                        "terms": {
+                            **request.terms.model_dump(mode="json"),
+                            "title": "(erased)",
+                            "description": "",
+                        },
+                    },
+                    "RequestEdited": {
+                        "terms": {
+                            **request.terms.model_dump(mode="json"),
+                            "title": "(erased)",
+                            "description": "",
+                        },
+                    },
+                },
+                {"actor": None},
+            )
+        work.views.requests.forget_candidate(person)
+        work.views.weights.forget_setter(person)
+        work.forget_subject(person)
+        work.commit()
+    return len(owned)
