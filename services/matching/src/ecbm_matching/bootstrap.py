@@ -18,10 +18,10 @@ from sqlalchemy import Engine
 from ecbm_matching.adapters.views import MatchingViews
 from ecbm_matching.application.area import AREA
 from ecbm_matching.application.dependencies import MatchingDependencies, utc_now
-from ecbm_runtime.db import make_engine
+from ecbm_runtime.db import database_answers, make_engine
 from ecbm_runtime.messagebus import MessageBus, sql_views
 from ecbm_runtime.projections import replayer
-from ecbm_runtime.service import ApiWiring, ServiceDefinition, skeleton_api
+from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import SqlUnitOfWork
 from ecbm_runtime.wiring import Application
@@ -58,14 +58,29 @@ def bootstrap(
 
 
 def build_api(settings: ServiceSettings) -> ApiWiring:
+    """Servicers on the bus; outbox rows are published right after each commit."""
     from ecbm.matching.v1 import matching_pb2, matching_pb2_grpc
+    from ecbm_matching.entrypoints.matching_api import MatchingServicer
+    from ecbm_runtime.grpc import ServiceRegistration
+    from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
+    engine = make_engine(settings.effective_database_url())
+    relay = OutboxRelay(
+        engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts
+    )
+    publisher = BackgroundPublisher(relay)
+    app = bootstrap(settings, engine, after_commit=publisher.after_commit)
     full_name = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
-    return skeleton_api(
-        settings,
-        matching_pb2_grpc.add_MatchingServiceServicer_to_server,
-        matching_pb2_grpc.MatchingServiceServicer(),
-        full_name,
+    add = matching_pb2_grpc.add_MatchingServiceServicer_to_server
+
+    def stop() -> None:
+        publisher.close()  # publishes what is queued first; the worker sweeps the rest
+        app.close()
+
+    return ApiWiring(
+        registrations=[ServiceRegistration(add, MatchingServicer(app.bus), full_name)],
+        readiness_check=partial(database_answers, engine),
+        on_stop=stop,
     )
 
 

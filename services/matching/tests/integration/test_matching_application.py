@@ -90,7 +90,7 @@ def test_recommendations_rank_registry_profiles_and_dismissed_never_return(
     person(matching_app, "cy", "BE", "en", {"youth": "expert"})
     request_id = exchange(matching_app, "cy", languages=("fr",))
 
-    ranked = matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id))
+    ranked = matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id)).items
     assert [r.candidate_id for r in ranked] == ["ana", "ben"]  # never the owner
     assert "both work on labour market" in ranked[0].explanation
     assert "speaks fr" in ranked[0].explanation
@@ -101,7 +101,7 @@ def test_recommendations_rank_registry_profiles_and_dismissed_never_return(
     matching_app.bus.handle(
         c.MarkCandidate(actor=member("cy"), id=request_id, candidate_id="ana", mark="dismissed")
     )
-    ranked = matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id))
+    ranked = matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id)).items
     assert [r.candidate_id for r in ranked] == ["ben"]
 
 
@@ -223,12 +223,12 @@ def test_programmes_and_quality_labels_feed_partner_search(matching_app: Matchin
         ),
     )
     request_id = matching_app.bus.handle(partners)
-    (best,) = matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id))
+    (best,) = matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id)).items
     assert best.candidate_id == "prog1"
     assert "evidence level quasi-experimental" in best.explanation
     assert "1 quality label(s)" in best.explanation
     deliver(matching_app, registry.ProgrammeWithdrawn(programme_id="prog1", occurred_at=NOW))
-    assert matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id)) == []
+    assert matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id)).items == []
 
 
 def test_a_forgotten_person_leaves_nothing_readable(matching_app: Matching) -> None:

@@ -22,15 +22,81 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from ecbm.access.v1 import access_pb2 as ecbm_dot_access_dot_v1_dot_access__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x65\x63\x62m/matching/v1/matching.proto\x12\x10\x65\x63\x62m.matching.v12\x11\n\x0fMatchingServiceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x65\x63\x62m/matching/v1/matching.proto\x12\x10\x65\x63\x62m.matching.v1\x1a\x1b\x65\x63\x62m/access/v1/access.proto\x1a\x1fgoogle/protobuf/timestamp.proto\".\n\x06Output\x12\r\n\x05title\x18\x01 \x01(\t\x12\x15\n\rcontributions\x18\x02 \x03(\t\"\xf8\x04\n\x07Request\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x04kind\x18\x02 \x01(\x0e\x32\x1d.ecbm.matching.v1.RequestKind\x12\x0c\n\x04side\x18\x03 \x01(\t\x12-\n\x05state\x18\x04 \x01(\x0e\x32\x1e.ecbm.matching.v1.RequestState\x12\r\n\x05title\x18\x05 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x06 \x01(\t\x12\x0e\n\x06topics\x18\x07 \x03(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12\x0f\n\x07\x63ountry\x18\t \x01(\t\x12\x1a\n\x12\x63ountry_preference\x18\n \x01(\t\x12!\n\x19\x65xclude_same_organisation\x18\x0b \x01(\x08\x12\x14\n\x0corganisation\x18\x0c \x01(\t\x12\r\n\x05owner\x18\r \x01(\t\x12)\n\x07outputs\x18\x0e \x03(\x0b\x32\x18.ecbm.matching.v1.Output\x12\x14\n\x0c\x66unding_call\x18\x0f \x01(\t\x12\x14\n\x0cperiod_start\x18\x10 \x01(\t\x12\x12\n\nperiod_end\x18\x11 \x01(\t\x12\x15\n\rstudent_level\x18\x12 \x01(\t\x12\x15\n\rreviewed_item\x18\x13 \x01(\t\x12\x10\n\x08\x63\x61pacity\x18\x14 \x01(\x05\x12,\n\x08\x64\x65\x61\x64line\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"V\n\x14\x43reateRequestRequest\x12*\n\x07request\x18\x01 \x01(\x0b\x32\x19.ecbm.matching.v1.Request\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"!\n\x11GetRequestRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\xda\x01\n\x13ListRequestsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12+\n\x04kind\x18\x03 \x01(\x0e\x32\x1d.ecbm.matching.v1.RequestKind\x12\r\n\x05topic\x18\x04 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x05 \x01(\t\x12\x33\n\x0f\x64\x65\x61\x64line_before\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04text\x18\x07 \x01(\t\x12\x0c\n\x04mine\x18\x08 \x01(\x08\"*\n\nFacetCount\x12\r\n\x05value\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"D\n\x05\x46\x61\x63\x65t\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12,\n\x06\x63ounts\x18\x02 \x03(\x0b\x32\x1c.ecbm.matching.v1.FacetCount\"\x99\x01\n\x14ListRequestsResponse\x12+\n\x08requests\x18\x01 \x03(\x0b\x32\x19.ecbm.matching.v1.Request\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x12\'\n\x06\x66\x61\x63\x65ts\x18\x04 \x03(\x0b\x32\x17.ecbm.matching.v1.Facet\"B\n\x14UpdateRequestRequest\x12*\n\x07request\x18\x01 \x01(\x0b\x32\x19.ecbm.matching.v1.Request\"I\n\x19\x43hangeRequestStateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xb7\x01\n\x0eRecommendation\x12\x11\n\tcandidate\x18\x01 \x01(\t\x12\r\n\x05score\x18\x02 \x01(\x01\x12>\n\x07\x66\x61\x63tors\x18\x03 \x03(\x0b\x32-.ecbm.matching.v1.Recommendation.FactorsEntry\x12\x13\n\x0b\x65xplanation\x18\x04 \x01(\t\x1a.\n\x0c\x46\x61\x63torsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"?\n\x1aListRecommendationsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\"X\n\x1bListRecommendationsResponse\x12\x39\n\x0frecommendations\x18\x01 \x03(\x0b\x32 .ecbm.matching.v1.Recommendation\"G\n\x14MarkCandidateRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tcandidate\x18\x02 \x01(\t\x12\x0c\n\x04mark\x18\x03 \x01(\t\"\x17\n\x15MarkCandidateResponse\"\xcb\x01\n\x07Weights\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06topics\x18\x02 \x01(\x01\x12\x0c\n\x04text\x18\x03 \x01(\x01\x12\x11\n\tlanguages\x18\x04 \x01(\x01\x12\x0f\n\x07\x63ountry\x18\x05 \x01(\x01\x12\x10\n\x08\x65vidence\x18\x06 \x01(\x01\x12\x10\n\x08\x63\x61pacity\x18\x07 \x01(\x01\x12\x10\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x08 \x01(\x01\x12\x0c\n\x04note\x18\t \x01(\t\x12,\n\x08set_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"B\n\x14UpdateWeightsRequest\x12*\n\x07weights\x18\x01 \x01(\x0b\x32\x19.ecbm.matching.v1.Weights\"(\n\x18ListWeightHistoryRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"G\n\x19ListWeightHistoryResponse\x12*\n\x07weights\x18\x01 \x03(\x0b\x32\x19.ecbm.matching.v1.Weights*\xd1\x01\n\x0bRequestKind\x12\x1c\n\x18REQUEST_KIND_UNSPECIFIED\x10\x00\x12#\n\x1fREQUEST_KIND_KNOWLEDGE_EXCHANGE\x10\x01\x12\x1f\n\x1bREQUEST_KIND_PARTNER_SEARCH\x10\x02\x12#\n\x1fREQUEST_KIND_VISITING_PROFESSOR\x10\x03\x12\x1b\n\x17REQUEST_KIND_INTERNSHIP\x10\x04\x12\x1c\n\x18REQUEST_KIND_PEER_REVIEW\x10\x05*\xaf\x01\n\x0cRequestState\x12\x1d\n\x19REQUEST_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12REQUEST_STATE_OPEN\x10\x01\x12\x18\n\x14REQUEST_STATE_PAUSED\x10\x02\x12\x19\n\x15REQUEST_STATE_MATCHED\x10\x03\x12\x18\n\x14REQUEST_STATE_CLOSED\x10\x04\x12\x19\n\x15REQUEST_STATE_EXPIRED\x10\x05\x32\xc5\x07\n\x0fMatchingService\x12\\\n\rCreateRequest\x12&.ecbm.matching.v1.CreateRequestRequest\x1a\x19.ecbm.matching.v1.Request\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x05\x12[\n\nGetRequest\x12#.ecbm.matching.v1.GetRequestRequest\x1a\x19.ecbm.matching.v1.Request\"\r\xa2\xbb\x18\t\x08\x01\x1a\x05\x08x\x10\xb0\t\x12l\n\x0cListRequests\x12%.ecbm.matching.v1.ListRequestsRequest\x1a&.ecbm.matching.v1.ListRequestsResponse\"\r\xa2\xbb\x18\t\x08\x01\x1a\x05\x08<\x10\xac\x02\x12\\\n\rUpdateRequest\x12&.ecbm.matching.v1.UpdateRequestRequest\x1a\x19.ecbm.matching.v1.Request\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x05\x12\x66\n\x12\x43hangeRequestState\x12+.ecbm.matching.v1.ChangeRequestStateRequest\x1a\x19.ecbm.matching.v1.Request\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x05\x12\x82\x01\n\x13ListRecommendations\x12,.ecbm.matching.v1.ListRecommendationsRequest\x1a-.ecbm.matching.v1.ListRecommendationsResponse\"\x0e\xa2\xbb\x18\n\x12\x02\x01\x05\x1a\x04\x08\x1e\x10x\x12j\n\rMarkCandidate\x12&.ecbm.matching.v1.MarkCandidateRequest\x1a\'.ecbm.matching.v1.MarkCandidateResponse\"\x08\xa2\xbb\x18\x04\x12\x02\x01\x05\x12[\n\rUpdateWeights\x12&.ecbm.matching.v1.UpdateWeightsRequest\x1a\x19.ecbm.matching.v1.Weights\"\x07\xa2\xbb\x18\x03\x12\x01\x05\x12u\n\x11ListWeightHistory\x12*.ecbm.matching.v1.ListWeightHistoryRequest\x1a+.ecbm.matching.v1.ListWeightHistoryResponse\"\x07\xa2\xbb\x18\x03\x12\x01\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ecbm.matching.v1.matching_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MATCHINGSERVICE']._serialized_start=53
-  _globals['_MATCHINGSERVICE']._serialized_end=70
+  _globals['_RECOMMENDATION_FACTORSENTRY']._loaded_options = None
+  _globals['_RECOMMENDATION_FACTORSENTRY']._serialized_options = b'8\001'
+  _globals['_MATCHINGSERVICE'].methods_by_name['CreateRequest']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['CreateRequest']._serialized_options = b'\242\273\030\004\022\002\001\005'
+  _globals['_MATCHINGSERVICE'].methods_by_name['GetRequest']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['GetRequest']._serialized_options = b'\242\273\030\t\010\001\032\005\010x\020\260\t'
+  _globals['_MATCHINGSERVICE'].methods_by_name['ListRequests']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['ListRequests']._serialized_options = b'\242\273\030\t\010\001\032\005\010<\020\254\002'
+  _globals['_MATCHINGSERVICE'].methods_by_name['UpdateRequest']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['UpdateRequest']._serialized_options = b'\242\273\030\004\022\002\001\005'
+  _globals['_MATCHINGSERVICE'].methods_by_name['ChangeRequestState']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['ChangeRequestState']._serialized_options = b'\242\273\030\004\022\002\001\005'
+  _globals['_MATCHINGSERVICE'].methods_by_name['ListRecommendations']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['ListRecommendations']._serialized_options = b'\242\273\030\n\022\002\001\005\032\004\010\036\020x'
+  _globals['_MATCHINGSERVICE'].methods_by_name['MarkCandidate']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['MarkCandidate']._serialized_options = b'\242\273\030\004\022\002\001\005'
+  _globals['_MATCHINGSERVICE'].methods_by_name['UpdateWeights']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['UpdateWeights']._serialized_options = b'\242\273\030\003\022\001\005'
+  _globals['_MATCHINGSERVICE'].methods_by_name['ListWeightHistory']._loaded_options = None
+  _globals['_MATCHINGSERVICE'].methods_by_name['ListWeightHistory']._serialized_options = b'\242\273\030\003\022\001\005'
+  _globals['_REQUESTKIND']._serialized_start=2384
+  _globals['_REQUESTKIND']._serialized_end=2593
+  _globals['_REQUESTSTATE']._serialized_start=2596
+  _globals['_REQUESTSTATE']._serialized_end=2771
+  _globals['_OUTPUT']._serialized_start=115
+  _globals['_OUTPUT']._serialized_end=161
+  _globals['_REQUEST']._serialized_start=164
+  _globals['_REQUEST']._serialized_end=796
+  _globals['_CREATEREQUESTREQUEST']._serialized_start=798
+  _globals['_CREATEREQUESTREQUEST']._serialized_end=884
+  _globals['_GETREQUESTREQUEST']._serialized_start=886
+  _globals['_GETREQUESTREQUEST']._serialized_end=919
+  _globals['_LISTREQUESTSREQUEST']._serialized_start=922
+  _globals['_LISTREQUESTSREQUEST']._serialized_end=1140
+  _globals['_FACETCOUNT']._serialized_start=1142
+  _globals['_FACETCOUNT']._serialized_end=1184
+  _globals['_FACET']._serialized_start=1186
+  _globals['_FACET']._serialized_end=1254
+  _globals['_LISTREQUESTSRESPONSE']._serialized_start=1257
+  _globals['_LISTREQUESTSRESPONSE']._serialized_end=1410
+  _globals['_UPDATEREQUESTREQUEST']._serialized_start=1412
+  _globals['_UPDATEREQUESTREQUEST']._serialized_end=1478
+  _globals['_CHANGEREQUESTSTATEREQUEST']._serialized_start=1480
+  _globals['_CHANGEREQUESTSTATEREQUEST']._serialized_end=1553
+  _globals['_RECOMMENDATION']._serialized_start=1556
+  _globals['_RECOMMENDATION']._serialized_end=1739
+  _globals['_RECOMMENDATION_FACTORSENTRY']._serialized_start=1693
+  _globals['_RECOMMENDATION_FACTORSENTRY']._serialized_end=1739
+  _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_start=1741
+  _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_end=1804
+  _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_start=1806
+  _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_end=1894
+  _globals['_MARKCANDIDATEREQUEST']._serialized_start=1896
+  _globals['_MARKCANDIDATEREQUEST']._serialized_end=1967
+  _globals['_MARKCANDIDATERESPONSE']._serialized_start=1969
+  _globals['_MARKCANDIDATERESPONSE']._serialized_end=1992
+  _globals['_WEIGHTS']._serialized_start=1995
+  _globals['_WEIGHTS']._serialized_end=2198
+  _globals['_UPDATEWEIGHTSREQUEST']._serialized_start=2200
+  _globals['_UPDATEWEIGHTSREQUEST']._serialized_end=2266
+  _globals['_LISTWEIGHTHISTORYREQUEST']._serialized_start=2268
+  _globals['_LISTWEIGHTHISTORYREQUEST']._serialized_end=2308
+  _globals['_LISTWEIGHTHISTORYRESPONSE']._serialized_start=2310
+  _globals['_LISTWEIGHTHISTORYRESPONSE']._serialized_end=2381
+  _globals['_MATCHINGSERVICE']._serialized_start=2774
+  _globals['_MATCHINGSERVICE']._serialized_end=3739
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from ecbm.matching.v1 import matching_pb2 as ecbm_dot_matching_dot_v1_dot_matching__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -25,9 +26,7 @@ if _version_not_supported:
 
 
 class MatchingServiceStub:
-    """MatchingService has no methods yet: they arrive with the service's own issue.
-    It exists so the matching service serves gRPC health and reflection under its own
-    name ("ecbm.matching.v1.MatchingService") from day one.
+    """Requests, offers and recommendations.
     """
 
     def __init__(self, channel):
@@ -36,17 +35,182 @@ class MatchingServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.CreateRequest = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/CreateRequest',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRequestRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+                _registered_method=True)
+        self.GetRequest = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetRequest',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRequestRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+                _registered_method=True)
+        self.ListRequests = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListRequests',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsResponse.FromString,
+                _registered_method=True)
+        self.UpdateRequest = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/UpdateRequest',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateRequestRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+                _registered_method=True)
+        self.ChangeRequestState = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ChangeRequestState',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ChangeRequestStateRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+                _registered_method=True)
+        self.ListRecommendations = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListRecommendations',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsResponse.FromString,
+                _registered_method=True)
+        self.MarkCandidate = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/MarkCandidate',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.FromString,
+                _registered_method=True)
+        self.UpdateWeights = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/UpdateWeights',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateWeightsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Weights.FromString,
+                _registered_method=True)
+        self.ListWeightHistory = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListWeightHistory',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class MatchingServiceServicer:
-    """MatchingService has no methods yet: they arrive with the service's own issue.
-    It exists so the matching service serves gRPC health and reflection under its own
-    name ("ecbm.matching.v1.MatchingService") from day one.
+    """Requests, offers and recommendations.
     """
+
+    def CreateRequest(self, request, context):
+        """Opens a request or offer (members). Idempotent on `request_id`. INVALID_ARGUMENT naming
+        what to fill when there is nothing to match on (no topic and no description), a partner
+        search without outputs, an internship without the student's level, a peer review
+        without what is reviewed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRequest(self, request, context):
+        """Returns one request: anyone while it is open; otherwise its owner or an admin
+        (NOT_FOUND to anyone else).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRequests(self, request, context):
+        """Browses open requests and offers, newest first, with facets (kind, topic, country) and
+        filters (kind, topic, country, deadline, text). `mine` lists the caller's own in any
+        state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateRequest(self, request, context):
+        """Replaces the terms of the caller's own request (same checks as CreateRequest).
+        FAILED_PRECONDITION once it is closed or expired.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeRequestState(self, request, context):
+        """Pauses, resumes or closes the caller's own request. Pausing a paused request or closing
+        a closed one changes nothing; FAILED_PRECONDITION for any other change of a closed or
+        expired request.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRecommendations(self, request, context):
+        """Ranked candidates for the caller's own open request, each with a score in [0, 1], the
+        factors and an explanation in plain words. Never the owner, a dismissed candidate,
+        someone at capacity or (when asked) the owner's organisation. FAILED_PRECONDITION when
+        the request is not open.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkCandidate(self, request, context):
+        """Marks a candidate of the caller's own request as favourite or dismissed (a dismissed
+        candidate never returns), or clears the mark.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateWeights(self, request, context):
+        """Sets the weights of a request kind (admins); the change is kept in the history.
+        INVALID_ARGUMENT when all weights are zero.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListWeightHistory(self, request, context):
+        """The weights of a kind, newest first (admins): the first is in force.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
 
 def add_MatchingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'CreateRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRequest,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRequestRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.SerializeToString,
+            ),
+            'GetRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRequest,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRequestRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.SerializeToString,
+            ),
+            'ListRequests': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRequests,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsResponse.SerializeToString,
+            ),
+            'UpdateRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateRequest,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateRequestRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.SerializeToString,
+            ),
+            'ChangeRequestState': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeRequestState,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ChangeRequestStateRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.SerializeToString,
+            ),
+            'ListRecommendations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecommendations,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsResponse.SerializeToString,
+            ),
+            'MarkCandidate': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkCandidate,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.SerializeToString,
+            ),
+            'UpdateWeights': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateWeights,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateWeightsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Weights.SerializeToString,
+            ),
+            'ListWeightHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWeightHistory,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'ecbm.matching.v1.MatchingService', rpc_method_handlers)
@@ -56,7 +220,248 @@ def add_MatchingServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class MatchingService:
-    """MatchingService has no methods yet: they arrive with the service's own issue.
-    It exists so the matching service serves gRPC health and reflection under its own
-    name ("ecbm.matching.v1.MatchingService") from day one.
+    """Requests, offers and recommendations.
     """
+
+    @staticmethod
+    def CreateRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/CreateRequest',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRequestRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetRequest',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRequestRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRequests(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListRequests',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/UpdateRequest',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateRequestRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeRequestState(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ChangeRequestState',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ChangeRequestStateRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecommendations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListRecommendations',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkCandidate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/MarkCandidate',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateWeights(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/UpdateWeights',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateWeightsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Weights.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWeightHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListWeightHistory',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ecbm_matching.adapters.requests import Browse, RequestPage, RequestView
@@ -136,7 +137,13 @@ def browse_requests(query: c.BrowseRequests, deps: MatchingDependencies) -> Requ
         return views.requests.page(browse, query.page_size, query.offset)
 
 
-def recommend(query: c.Recommend, deps: MatchingDependencies) -> list[Recommendation]:
+@dataclass(frozen=True)
+class Recommended:
+    collection: str  # people or programmes: what the candidates' ids name
+    items: list[Recommendation]
+
+
+def recommend(query: c.Recommend, deps: MatchingDependencies) -> Recommended:
     """Ranked candidates for the owner's open request; dismissed ones never return."""
     with deps.read() as views:
         request = _owned(views.requests.request(query.id), query)
@@ -149,7 +156,8 @@ def recommend(query: c.Recommend, deps: MatchingDependencies) -> list[Recommenda
         ]
     need = need_of(request)
     blocks = Blocks(frozenset((request.id, cid) for cid in dismissed))
-    return pool.rank(need, weights, blocks, k=query.limit)
+    collection = "people" if CANDIDATE_KIND[request.kind] == "person" else "programmes"
+    return Recommended(collection, pool.rank(need, weights, blocks, k=query.limit))
 
 
 def need_of(request: RequestView) -> Need:

@@ -1,0 +1,256 @@
+"""The matching servicer: proto request -> message -> bus -> proto (who may call: the proto)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+import grpc
+
+from ecbm.matching.v1 import matching_pb2 as pb
+from ecbm.matching.v1 import matching_pb2_grpc
+from ecbm_matching.adapters.requests import RequestView
+from ecbm_matching.adapters.weights import WeightChange
+from ecbm_matching.application import commands as c
+from ecbm_matching.application.actor import Actor
+from ecbm_runtime.auth import current_principal
+from ecbm_runtime.grpc.convert import (
+    clamp_page_size,
+    decode_page_token,
+    encode_page_token,
+    timestamp,
+)
+from ecbm_runtime.grpc.names import resource_id
+from ecbm_runtime.grpc.status import validated
+from ecbm_runtime.messagebus import MessageBus
+
+Context = grpc.ServicerContext
+_KIND = "REQUEST_KIND_"
+
+
+def actor() -> Actor:
+    """The caller of the current gRPC call (anonymous when it sent no token)."""
+    return Actor.of(current_principal())
+
+
+def _kind_in(value: int) -> str | None:
+    if value == 0:
+        return None
+    try:
+        name: str = pb.RequestKind.Name(value)  # type: ignore[arg-type]
+        return name.removeprefix(_KIND).lower()
+    except ValueError:
+        return f"unknown value {value}"
+
+
+def timestamp_in(message: Any, field: str) -> Any:
+    """The aware datetime of a Timestamp field, or None when it is not set."""
+    return getattr(message, field).ToDatetime(tzinfo=UTC) if message.HasField(field) else None
+
+
+def _terms(request: pb.Request) -> dict[str, Any]:
+    return {
+        "title": request.title,
+        "description": request.description,
+        "topics": tuple(request.topics),
+        "languages": tuple(request.languages),
+        "country": request.country,
+        "country_preference": request.country_preference or "any",
+        "exclude_same_organisation": request.exclude_same_organisation,
+        "details": {
+            "outputs": [
+                {"title": o.title, "contributions": tuple(o.contributions)} for o in request.outputs
+            ],
+            "funding_call": request.funding_call,
+            "period_start": request.period_start,
+            "period_end": request.period_end,
+            "student_level": request.student_level,
+            "reviewed_item": request.reviewed_item,
+            "capacity": request.capacity or 1,
+        },
+        "deadline": timestamp_in(request, "deadline"),
+    }
+
+
+def request_proto(view: RequestView) -> pb.Request:
+    details = view.details
+    return pb.Request(
+        name=f"requests/{view.id}",
+        kind=pb.RequestKind.Value(_KIND + view.kind.value.upper()),  # type: ignore[arg-type]
+        side=view.side.value,
+        state=pb.RequestState.Value("REQUEST_STATE_" + view.state.value.upper()),  # type: ignore[arg-type]
+        title=view.title,
+        description=view.description,
+        topics=view.topics,
+        languages=view.languages,
+        country=view.country,
+        country_preference=view.country_preference,
+        exclude_same_organisation=view.exclude_same_organisation,
+        organisation=f"organisations/{view.organisation_id}" if view.organisation_id else "",
+        owner=f"people/{view.owner_id}" if view.owner_id else "",
+        outputs=[
+            pb.Output(title=o["title"], contributions=o["contributions"])
+            for o in details.get("outputs", [])
+        ],
+        funding_call=details.get("funding_call", ""),
+        period_start=details.get("period_start", ""),
+        period_end=details.get("period_end", ""),
+        student_level=details.get("student_level", ""),
+        reviewed_item=details.get("reviewed_item", ""),
+        capacity=details.get("capacity", 1),
+        deadline=timestamp(view.deadline),
+        create_time=timestamp(view.create_time),
+        update_time=timestamp(view.update_time),
+    )
+
+
+def _weights_proto(change: WeightChange) -> pb.Weights:
+    w = change.weights
+    return pb.Weights(
+        name=f"weights/{change.kind}",
+        topics=w.topics,
+        text=w.text,
+        languages=w.languages,
+        country=w.country,
+        evidence=w.evidence,
+        capacity=w.capacity,
+        feedback=w.feedback,
+        note=change.note,
+        set_time=timestamp(change.set_time),
+    )
+
+
+class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
+    def __init__(self, bus: MessageBus[Any]) -> None:
+        self.bus = bus
+
+    def CreateRequest(self, request: pb.CreateRequestRequest, context: Context) -> pb.Request:
+        fields = {
+            "actor": actor(),
+            "kind": _kind_in(request.request.kind),
+            "side": request.request.side or "seeking",
+            "organisation_id": request.request.organisation.removeprefix("organisations/"),
+            "terms": _terms(request.request),
+            "request_id": request.request_id,
+        }
+        renamed = {"terms.details": "request", "terms": "request", "": "request"}
+        command = validated(c.OpenRequest, fields, {**renamed, "request_id": "request_id"})
+        return self._request(self.bus.handle(command))
+
+    def GetRequest(self, request: pb.GetRequestRequest, context: Context) -> pb.Request:
+        return self._request(resource_id(request.name, "requests", "name"))
+
+    def ListRequests(
+        self, request: pb.ListRequestsRequest, context: Context
+    ) -> pb.ListRequestsResponse:
+        fields = {
+            "actor": actor(),
+            "kind": _kind_in(request.kind),
+            "topic": request.topic,
+            "country": request.country,
+            "deadline_before": timestamp_in(request, "deadline_before"),
+            "text": request.text,
+            "mine": request.mine,
+            "page_size": clamp_page_size(request.page_size, default=20, maximum=100),
+            "offset": decode_page_token(request.page_token).get("offset", 0),
+        }
+        page = self.bus.handle(validated(c.BrowseRequests, fields, {}))
+        return pb.ListRequestsResponse(
+            requests=[request_proto(r) for r in page.requests],
+            next_page_token=encode_page_token({"offset": page.next_offset})
+            if page.next_offset is not None
+            else "",
+            total_size=page.total_size,
+            facets=[
+                pb.Facet(
+                    field=name, counts=[pb.FacetCount(value=f.value, count=f.count) for f in facets]
+                )
+                for name, facets in page.facets.items()
+            ],
+        )
+
+    def UpdateRequest(self, request: pb.UpdateRequestRequest, context: Context) -> pb.Request:
+        request_id = resource_id(request.request.name, "requests", "request.name")
+        fields = {"actor": actor(), "id": request_id, "terms": _terms(request.request)}
+        renamed = {"terms.details": "request", "terms": "request"}
+        self.bus.handle(validated(c.EditRequest, fields, renamed))
+        return self._request(request_id)
+
+    def ChangeRequestState(
+        self, request: pb.ChangeRequestStateRequest, context: Context
+    ) -> pb.Request:
+        request_id = resource_id(request.name, "requests", "name")
+        fields = {
+            "actor": actor(),
+            "id": request_id,
+            "action": request.action,
+            "reason": request.reason,
+        }
+        self.bus.handle(validated(c.ChangeState, fields, {}))
+        return self._request(request_id)
+
+    def ListRecommendations(
+        self, request: pb.ListRecommendationsRequest, context: Context
+    ) -> pb.ListRecommendationsResponse:
+        fields = {
+            "actor": actor(),
+            "id": resource_id(request.parent, "requests", "parent"),
+            "limit": clamp_page_size(request.page_size, default=20, maximum=100),
+        }
+        ranked = self.bus.handle(validated(c.Recommend, fields, {}))
+        return pb.ListRecommendationsResponse(
+            recommendations=[
+                pb.Recommendation(
+                    candidate=f"{ranked.collection}/{r.candidate_id}",
+                    score=r.score,
+                    factors=r.factors,
+                    explanation=r.explanation,
+                )
+                for r in ranked.items
+            ]
+        )
+
+    def MarkCandidate(
+        self, request: pb.MarkCandidateRequest, context: Context
+    ) -> pb.MarkCandidateResponse:
+        fields = {
+            "actor": actor(),
+            "id": resource_id(request.parent, "requests", "parent"),
+            "candidate_id": request.candidate.split("/")[-1],
+            "mark": request.mark,
+        }
+        self.bus.handle(validated(c.MarkCandidate, fields, {"candidate_id": "candidate"}))
+        return pb.MarkCandidateResponse()
+
+    def UpdateWeights(self, request: pb.UpdateWeightsRequest, context: Context) -> pb.Weights:
+        w = request.weights
+        fields = {
+            "actor": actor(),
+            "kind": w.name.removeprefix("weights/"),
+            "weights": {
+                name: getattr(w, name)
+                for name in (
+                    "topics",
+                    "text",
+                    "languages",
+                    "country",
+                    "evidence",
+                    "capacity",
+                    "feedback",
+                )
+            },
+            "note": w.note,
+        }
+        self.bus.handle(validated(c.SetWeights, fields, {"kind": "weights.name", "": "weights"}))
+        history = self.bus.handle(c.WeightHistory(actor=fields["actor"], kind=fields["kind"]))
+        return _weights_proto(history[0])
+
+    def ListWeightHistory(
+        self, request: pb.ListWeightHistoryRequest, context: Context
+    ) -> pb.ListWeightHistoryResponse:
+        fields = {"actor": actor(), "kind": request.name.removeprefix("weights/")}
+        history = self.bus.handle(validated(c.WeightHistory, fields, {"kind": "name"}))
+        return pb.ListWeightHistoryResponse(weights=[_weights_proto(h) for h in history])
+
+    def _request(self, request_id: str) -> pb.Request:
+        return request_proto(self.bus.handle(c.GetRequest(actor=actor(), id=request_id)))

@@ -1,0 +1,87 @@
+"""The matching api over gRPC (the real servicer and interceptors) on each database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import grpc
+import pytest
+
+from ecbm.matching.v1 import matching_pb2 as pb
+from ecbm.matching.v1.matching_pb2_grpc import MatchingServiceStub
+from ecbm_matching.bootstrap import SERVICE
+from ecbm_runtime.migrations import upgrade
+from ecbm_runtime.testing import api_in_process, bearer, violations
+
+ANA = bearer("member", subject="ana")
+BEN = bearer("member", subject="ben")
+ADMIN = bearer("admin", subject="root")
+
+
+@pytest.fixture
+def stub(database_url: str) -> Iterator[MatchingServiceStub]:
+    upgrade(SERVICE.migrations, database_url)
+    settings = SERVICE.load_settings(database_url=database_url, grpc_port=0)
+    with api_in_process(SERVICE, settings) as (channel, _server, _wiring):
+        yield MatchingServiceStub(channel)
+
+
+def test_requests_over_grpc_with_object_checks_errors_and_browse(stub: MatchingServiceStub) -> None:
+    partners = pb.Request(
+        kind=pb.REQUEST_KIND_PARTNER_SEARCH,
+        title="ESF project on mentoring migrants",
+        topics=["labour-market"],
+        country="BE",
+        outputs=[pb.Output(title="Toolkit", contributions=["co_creation", "peer_review"])],
+    )
+    created = stub.CreateRequest(pb.CreateRequestRequest(request=partners), metadata=ANA)
+    assert created.state == pb.REQUEST_STATE_OPEN and created.owner == "people/ana"
+    assert list(created.outputs[0].contributions) == ["co_creation", "peer_review"]
+
+    with pytest.raises(grpc.RpcError) as empty:
+        stub.CreateRequest(
+            pb.CreateRequestRequest(request=pb.Request(kind=pb.REQUEST_KIND_INTERNSHIP, title="x")),
+            metadata=ANA,
+        )
+    assert empty.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert {"terms.topics", "terms.details.student_level"} <= violations(empty.value).keys()
+
+    close = pb.ChangeRequestStateRequest(name=created.name, action="close")
+    with pytest.raises(grpc.RpcError) as other:
+        stub.ChangeRequestState(close, metadata=BEN)
+    assert other.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.RpcError) as anonymous:
+        stub.ChangeRequestState(close, metadata=())
+    assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+    page = stub.ListRequests(pb.ListRequestsRequest(topic="labour-market"))
+    assert [r.name for r in page.requests] == [created.name]
+    assert {f.field: [(x.value, x.count) for x in f.counts] for f in page.facets}["country"] == [
+        ("BE", 1)
+    ]
+    recommendations = stub.ListRecommendations(
+        pb.ListRecommendationsRequest(parent=created.name), metadata=ANA
+    )
+    assert list(recommendations.recommendations) == []
+
+    assert stub.ChangeRequestState(close, metadata=ANA).state == pb.REQUEST_STATE_CLOSED
+    assert stub.ChangeRequestState(close, metadata=ANA).state == pb.REQUEST_STATE_CLOSED
+    resume = pb.ChangeRequestStateRequest(name=created.name, action="resume")
+    with pytest.raises(grpc.RpcError) as closed:
+        stub.ChangeRequestState(resume, metadata=ANA)
+    assert closed.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    with pytest.raises(grpc.RpcError) as hidden:
+        stub.GetRequest(pb.GetRequestRequest(name=created.name))
+    assert hidden.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_weights_only_for_admins_with_history(stub: MatchingServiceStub) -> None:
+    weights = pb.Weights(name="weights/internship", topics=2, languages=1, note="more topics")
+    with pytest.raises(grpc.RpcError) as member:
+        stub.UpdateWeights(pb.UpdateWeightsRequest(weights=weights), metadata=ANA)
+    assert member.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert stub.UpdateWeights(pb.UpdateWeightsRequest(weights=weights), metadata=ADMIN).topics == 2
+    history = stub.ListWeightHistory(
+        pb.ListWeightHistoryRequest(name="weights/internship"), metadata=ADMIN
+    )
+    assert [w.note for w in history.weights] == ["more topics"]
