@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ecbm_integration import events, quality, registry  # noqa: F401  (define the services' events)
+from ecbm_integration import events, matching, quality, registry  # noqa: F401  (define the services' events)
 from ecbm_integration.base import IntegrationEvent
 
 

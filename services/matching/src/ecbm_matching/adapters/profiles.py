@@ -8,8 +8,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from ecbm_matching.adapters.introductions import History
 from ecbm_matching.adapters.tables import profile_topics, profiles
 from ecbm_matching.domain.scoring import Candidate
+
+# How many open introductions a person or programme takes at once.
+CAPACITY = 3
 
 
 class ProfileViews:
@@ -92,10 +96,10 @@ class ProfileViews:
         )
         self._connection.execute(delete(profiles).where(profiles.c.id == profile_id))
 
-    def candidates(self, kind: str, loads: dict[str, int] | None = None) -> list[Candidate]:
-        """Active profiles of ``kind`` as candidates: what they know (expertise, focus) and
-        the text of their descriptions."""
-        loads = loads or {}
+    def candidates(self, kind: str, history: History | None = None) -> list[Candidate]:
+        """Active profiles of ``kind`` as candidates: what they know (expertise, focus), the
+        text of their descriptions, and what past introductions say of them."""
+        history = history or History({}, {}, {}, frozenset())
         rows = list(
             self._connection.execute(
                 select(profiles)
@@ -121,8 +125,10 @@ class ProfileViews:
                 text=" ".join(texts[r["id"]]),
                 evidence=r["evidence"],
                 quality_labels=len(r["quality_labels"]),
-                capacity=3,
-                load=loads.get(r["id"], 0),
+                capacity=CAPACITY,
+                load=history.loads.get(r["id"], 0),
+                ratings=history.ratings.get(r["id"], ()),
+                no_shows=history.no_shows.get(r["id"], 0),
             )
             for r in rows
         ]

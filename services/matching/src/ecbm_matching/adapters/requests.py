@@ -242,6 +242,18 @@ class RequestViews:
         out["topic"] = [Facet(str(v), int(n)) for v, n in self._connection.execute(by_topic)]
         return out
 
+    def open_of_kind(self, kind: str) -> list[RequestView]:
+        c = match_requests.c
+        query = select(match_requests).where(c.kind == kind, c.state == "open").order_by(c.id)
+        return [_view(r) for r in self._connection.execute(query).mappings()]
+
+    def dismissed_pairs(self) -> frozenset[tuple[str, str]]:
+        """(request, candidate) of every dismissed candidate."""
+        query = select(candidate_marks.c.request_id, candidate_marks.c.candidate_id).where(
+            candidate_marks.c.mark == "dismissed"
+        )
+        return frozenset((r, cand) for r, cand in self._connection.execute(query))
+
     def marks(self, request_id: str) -> dict[str, str]:
         query = select(candidate_marks).where(candidate_marks.c.request_id == request_id)
         return {r["candidate_id"]: r["mark"] for r in self._connection.execute(query).mappings()}

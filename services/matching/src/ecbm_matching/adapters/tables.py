@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Integer,
     MetaData,
     String,
@@ -97,4 +98,37 @@ weight_history = Table(
     Column("set_by", String(64), nullable=False),
     Column("note", Text, nullable=False),
     Column("set_time", DateTime(timezone=True), nullable=False),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(16), nullable=False),  # proposed | published
+    Column("pairs", JSON, nullable=False),
+    Column("assign_total", Float, nullable=False),
+    Column("greedy_total", Float, nullable=False),
+    Column("create_time", DateTime(timezone=True), nullable=False),
+    Column("update_time", DateTime(timezone=True), nullable=False),
+)
+
+introductions = Table(
+    "introductions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("round_id", String(64), nullable=False),
+    Column("request_id", String(64), nullable=False, index=True),
+    Column("request_title", String(200), nullable=False),
+    Column("requester_id", String(64), nullable=False, index=True),
+    Column("candidate_id", String(64), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("accepted", JSON, nullable=False),
+    Column("requester_rating", Integer, nullable=True),  # the requester's rating of the candidate
+    Column("candidate_rating", Integer, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("create_time", DateTime(timezone=True), nullable=False),
+    Column("update_time", DateTime(timezone=True), nullable=False),
 )

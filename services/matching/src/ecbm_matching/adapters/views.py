@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from ecbm_matching.adapters.introductions import IntroductionViews
 from ecbm_matching.adapters.profiles import ProfileViews
 from ecbm_matching.adapters.requests import RequestViews
 from ecbm_matching.adapters.weights import WeightViews
@@ -14,3 +15,4 @@ class MatchingViews:
         self.profiles = ProfileViews(connection)
         self.requests = RequestViews(connection)
         self.weights = WeightViews(connection)
+        self.introductions = IntroductionViews(connection)

@@ -4,15 +4,29 @@ recommendations."""
 from __future__ import annotations
 
 from ecbm_integration import quality, registry
+from ecbm_matching.adapters.introductions import (
+    INTRODUCTION_CHANGES,
+    project_introduction_changed,
+    project_introduction_opened,
+    project_round_proposed,
+    project_round_published,
+)
 from ecbm_matching.adapters.requests import (
     CHANGED_BY,
     project_request_changed,
     project_request_opened,
 )
-from ecbm_matching.adapters.tables import match_requests, request_topics
+from ecbm_matching.adapters.tables import (
+    introductions,
+    match_requests,
+    request_topics,
+    rounds,
+)
 from ecbm_matching.application import commands as c
 from ecbm_matching.application import profiles as p
 from ecbm_matching.application import requests as r
+from ecbm_matching.application import rounds as rd
+from ecbm_matching.domain.introduction import IntroductionOpened, RoundProposed, RoundPublished
 from ecbm_matching.domain.request import RequestOpened
 from ecbm_runtime.uow import Projection
 from ecbm_runtime.wiring import Area
@@ -20,10 +34,21 @@ from ecbm_runtime.wiring import Area
 _PROJECTIONS: dict[type, list[Projection]] = {
     RequestOpened: [project_request_opened],
     **{changed: [project_request_changed] for changed in CHANGED_BY},
+    RoundProposed: [project_round_proposed],
+    RoundPublished: [project_round_published],
+    IntroductionOpened: [project_introduction_opened],
+    **{changed: [project_introduction_changed] for changed in INTRODUCTION_CHANGES},
 }
 
 AREA = Area(
-    domain_events=[RequestOpened, *CHANGED_BY],
+    domain_events=[
+        RequestOpened,
+        *CHANGED_BY,
+        RoundProposed,
+        RoundPublished,
+        IntroductionOpened,
+        *INTRODUCTION_CHANGES,
+    ],
     projections=_PROJECTIONS,
     handlers={
         registry.PersonJoined: p.on_person_changed,
@@ -48,7 +73,15 @@ AREA = Area(
         c.SetWeights: r.set_weights,
         c.WeightHistory: r.weight_history,
         c.ExpireRequests: r.expire_requests,
+        c.ProposeRound: rd.propose_round,
+        c.PublishRound: rd.publish_round,
+        c.GetRound: rd.get_round,
+        c.RespondToIntroduction: rd.respond,
+        c.RecordMeeting: rd.record_meeting,
+        c.GiveFeedback: rd.give_feedback,
+        c.GetIntroduction: rd.get_introduction,
+        c.ListMyIntroductions: rd.my_introductions,
     },
     # Profiles and marks are not projections of matching's own events: replay keeps them.
-    read_model_tables=[match_requests, request_topics],
+    read_model_tables=[match_requests, request_topics, rounds, introductions],
 )

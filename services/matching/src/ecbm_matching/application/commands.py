@@ -109,3 +109,48 @@ class ExpireRequests(_Message):
     """Timer: requests past their deadline expire."""
 
     limit: int = 200
+
+
+class ProposeRound(_Message):
+    """Admins: the whole-pool assignment of every open request of ``kind``."""
+
+    actor: Actor
+    kind: RequestKind
+
+
+class PublishRound(_Message):
+    actor: Actor
+    id: EntityId
+
+
+class GetRound(_Message):
+    actor: Actor
+    id: EntityId
+
+
+class IntroductionCommand(_Message):
+    actor: Actor
+    id: EntityId
+
+
+class RespondToIntroduction(IntroductionCommand):
+    accept: bool
+    reason: str = Field(default="", max_length=2000)
+
+
+class RecordMeeting(IntroductionCommand):
+    held: bool
+
+
+class GiveFeedback(IntroductionCommand):
+    rating: int = Field(ge=1, le=5)
+    outcome: Literal["useful", "somewhat", "not_useful"]
+    text: str = Field(default="", max_length=5000)
+
+
+class GetIntroduction(IntroductionCommand):
+    pass
+
+
+class ListMyIntroductions(_Message):
+    actor: Actor

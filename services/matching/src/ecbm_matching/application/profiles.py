@@ -7,8 +7,16 @@ from typing import Any
 
 from ecbm_integration import quality, registry
 from ecbm_matching.application.dependencies import MatchingDependencies
+from ecbm_matching.domain.introduction import (
+    FeedbackGiven,
+    Introduction,
+    IntroductionOpened,
+    Round,
+    RoundProposed,
+)
 from ecbm_matching.domain.request import MatchRequest, RequestOpened
 from ecbm_matching.domain.scoring import EVIDENCE_DESIGNS
+from ecbm_runtime.uow import UnitOfWork
 
 
 def on_person_changed(
@@ -160,8 +168,45 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: MatchingDependenc
                 },
                 {"actor": None},
             )
+        for introduction in work.views.introductions.of_person(person):
+            found = work.repository(Introduction).get(introduction.id)
+            party = found.party_of(person)
+            if party is not None:
+                found.erase(party)
+                _redact_introduction(work, found, person)
+        _redact_rounds(work, person)
         work.views.requests.forget_candidate(person)
         work.views.weights.forget_setter(person)
         work.forget_subject(person)
         work.commit()
     return len(owned)
+
+
+def _without(pair: dict[str, Any], person: str) -> dict[str, Any]:
+    if person not in (pair["requester_id"], pair["candidate_id"]):
+        return pair
+    erased = {k: "" if v == person else v for k, v in pair.items()}
+    return {**erased, "explanation": ""}
+
+
+def _redact_introduction(work: UnitOfWork[Any], introduction: Introduction, person: str) -> None:
+    """The person's id, the explanation and their feedback text leave the stored events."""
+    work.store.redact(
+        introduction.stream_id,
+        {
+            IntroductionOpened.__name__: {"pair": _without(introduction.pair.model_dump(), person)},
+            FeedbackGiven.__name__: {"text": ""},
+        },
+        {"actor": None},
+    )
+
+
+def _redact_rounds(work: UnitOfWork[Any], person: str) -> None:
+    """Rounds name both sides of every pair: the person leaves them, stored and read."""
+    for round_id in work.views.introductions.rounds_naming(person):
+        stream = Round.stream_id_for(round_id)
+        for stored in work.store.load(stream):
+            if stored.type == RoundProposed.__name__:
+                pairs = [_without(p, person) for p in stored.data["pairs"]]
+                work.store.redact(stream, {RoundProposed.__name__: {"pairs": pairs}})
+                work.views.introductions.replace_pairs(round_id, pairs)

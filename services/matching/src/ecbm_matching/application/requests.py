@@ -149,13 +149,14 @@ def recommend(query: c.Recommend, deps: MatchingDependencies) -> Recommended:
         request = _owned(views.requests.request(query.id), query)
         if request.state is not RequestState.OPEN:
             raise NotRecommendable(f"request {query.id!r} is {request.state}, not open")
-        pool = CandidatePool(views.profiles.candidates(CANDIDATE_KIND[request.kind]))
+        history = views.introductions.history()
+        pool = CandidatePool(views.profiles.candidates(CANDIDATE_KIND[request.kind], history))
         weights = views.weights.current(request.kind.value)
         dismissed = [
             cid for cid, mark in views.requests.marks(query.id).items() if mark == "dismissed"
         ]
     need = need_of(request)
-    blocks = Blocks(frozenset((request.id, cid) for cid in dismissed))
+    blocks = Blocks(frozenset((request.id, cid) for cid in dismissed) | history.declined)
     collection = "people" if CANDIDATE_KIND[request.kind] == "person" else "programmes"
     return Recommended(collection, pool.rank(need, weights, blocks, k=query.limit))
 
