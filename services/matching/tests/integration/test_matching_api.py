@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
+from matching_feeds import expert
 
 from ecbm.matching.v1 import matching_pb2 as pb
 from ecbm.matching.v1.matching_pb2_grpc import MatchingServiceStub
-from ecbm_matching.bootstrap import SERVICE
+from ecbm_matching.bootstrap import SERVICE, bootstrap
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.testing import api_in_process, bearer, violations
 
@@ -85,3 +86,36 @@ def test_weights_only_for_admins_with_history(stub: MatchingServiceStub) -> None
         pb.ListWeightHistoryRequest(name="weights/internship"), metadata=ADMIN
     )
     assert [w.note for w in history.weights] == ["more topics"]
+
+
+def test_a_round_over_grpc_and_introductions_answered_by_their_sides(
+    stub: MatchingServiceStub, database_url: str
+) -> None:
+    worker = bootstrap(SERVICE.load_settings(database_url=database_url))
+    try:
+        expert(worker, "eva", "youth")
+    finally:
+        worker.close()
+    request = pb.Request(kind=pb.REQUEST_KIND_KNOWLEDGE_EXCHANGE, title="Youth", topics=["youth"])
+    stub.CreateRequest(pb.CreateRequestRequest(request=request), metadata=ANA)
+    kind = pb.CreateRoundRequest(kind=pb.REQUEST_KIND_KNOWLEDGE_EXCHANGE)
+    with pytest.raises(grpc.RpcError) as member:
+        stub.CreateRound(kind, metadata=ANA)
+    assert member.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    proposed = stub.CreateRound(kind, metadata=ADMIN)
+    assert proposed.state == "proposed" and proposed.assign_total >= proposed.greedy_total
+    assert [(p.requester, p.candidate) for p in proposed.pairs] == [("people/ana", "eva")]
+    stub.PublishRound(pb.PublishRoundRequest(name=proposed.name), metadata=ADMIN)
+
+    (intro,) = stub.ListIntroductions(pb.ListIntroductionsRequest(), metadata=ANA).introductions
+    accept = pb.AnswerIntroductionRequest(name=intro.name, accept=True)
+    with pytest.raises(grpc.RpcError) as other:
+        stub.AnswerIntroduction(accept, metadata=BEN)
+    assert other.value.code() == grpc.StatusCode.NOT_FOUND
+    first = stub.AnswerIntroduction(accept, metadata=ANA)
+    again = stub.AnswerIntroduction(accept, metadata=ANA)
+    assert list(first.accepted_by) == list(again.accepted_by) == ["requester"]
+    meeting = pb.RecordMeetingRequest(name=intro.name, held=True)
+    with pytest.raises(grpc.RpcError) as early:
+        stub.RecordMeeting(meeting, metadata=ANA)
+    assert early.value.code() == grpc.StatusCode.FAILED_PRECONDITION

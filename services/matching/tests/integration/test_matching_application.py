@@ -3,11 +3,11 @@ weights, and a forgotten person erased."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from matching_feeds import ADMIN, NOW, deliver, member, person
 from sqlalchemy import select, text
 
 from ecbm_integration import quality, registry
@@ -15,15 +15,9 @@ from ecbm_matching.application import commands as c
 from ecbm_matching.application.actor import Actor
 from ecbm_matching.bootstrap import SERVICE, Matching, bootstrap
 from ecbm_matching.domain.request import Details, Output, RequestFinished, RequestNotFound
-from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import InvalidArgument, PermissionDenied
-from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import events as store
-
-NOW = datetime(2026, 12, 1, tzinfo=UTC)
-ADMIN = Actor(subject="root", roles=frozenset({"admin"}))
-_ids = itertools.count(1)
 
 
 @pytest.fixture
@@ -33,42 +27,6 @@ def matching_app(database_url: str) -> Iterator[Matching]:
     app = bootstrap(SERVICE.load_settings(database_url=database_url))
     yield app
     app.close()
-
-
-def member(person: str) -> Actor:
-    return Actor(subject=person, roles=frozenset({"member"}))
-
-
-def deliver(app: Matching, event: object) -> None:
-    n = f"e{next(_ids)}"
-    delivery = Delivery(handler=f"matching.{type(event).__name__}", event_id=n)
-    app.bus.handle(event, MessageContext(correlation_id=n, causation_id=n, delivery=delivery))
-
-
-def person(app: Matching, pid: str, country: str, language: str, topics: dict[str, str]) -> None:
-    deliver(
-        app,
-        registry.PersonJoined(
-            person_id=pid,
-            display_name=f"Person {pid}",
-            email=f"{pid}@example.org",
-            preferred_language=language,
-            contact_by_email=True,
-            country=country,
-            roles=["practitioner"],
-            occurred_at=NOW,
-        ),
-    )
-    for topic, level in topics.items():
-        deliver(
-            app,
-            registry.ExpertiseDeclared(
-                person_id=pid,
-                topic=topic,
-                level=level,
-                occurred_at=NOW,  # type: ignore[arg-type]
-            ),
-        )
 
 
 def exchange(app: Matching, owner: str, **terms: object) -> str:

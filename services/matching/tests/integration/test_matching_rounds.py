@@ -3,29 +3,22 @@ both sides' answers, meetings, feedback fed back into scores, outbox rows for no
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
+from matching_feeds import ADMIN, NOW, deliver, expert, member
 from sqlalchemy import select, text
 
 from ecbm_integration import registry
 from ecbm_matching.application import commands as c
-from ecbm_matching.application.actor import Actor
 from ecbm_matching.bootstrap import SERVICE, Matching, bootstrap
 from ecbm_matching.domain.introduction import AlreadyPublished, IntroductionNotFound, NotMet
-from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import PermissionDenied
-from ecbm_runtime.inbox import Delivery
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import events as store
 from ecbm_runtime.tables import outbox
 
-NOW = datetime(2026, 12, 1, tzinfo=UTC)
-ADMIN = Actor(subject="root", roles=frozenset({"admin"}))
 KIND = "knowledge_exchange"
-_ids = itertools.count(1)
 
 
 @pytest.fixture
@@ -34,35 +27,6 @@ def app(database_url: str) -> Iterator[Matching]:
     matching = bootstrap(SERVICE.load_settings(database_url=database_url))
     yield matching
     matching.close()
-
-
-def member(person: str) -> Actor:
-    return Actor(subject=person, roles=frozenset({"member"}))
-
-
-def deliver(app: Matching, event: object) -> None:
-    n = f"r{next(_ids)}"
-    delivery = Delivery(handler=f"matching.{type(event).__name__}", event_id=n)
-    app.bus.handle(event, MessageContext(correlation_id=n, causation_id=n, delivery=delivery))
-
-
-def expert(app: Matching, pid: str, topic: str) -> None:
-    deliver(
-        app,
-        registry.PersonJoined(
-            person_id=pid,
-            display_name=f"Person {pid}",
-            email=f"{pid}@example.org",
-            preferred_language="en",
-            contact_by_email=True,
-            country="BE",
-            roles=["researcher"],
-            occurred_at=NOW,
-        ),
-    )
-    deliver(
-        app, registry.ExpertiseDeclared(person_id=pid, topic=topic, level="expert", occurred_at=NOW)
-    )
 
 
 def need(app: Matching, owner: str, topic: str) -> str:

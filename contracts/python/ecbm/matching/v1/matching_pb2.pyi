@@ -265,3 +265,123 @@ class ListWeightHistoryResponse(_message.Message):
     WEIGHTS_FIELD_NUMBER: _ClassVar[int]
     weights: _containers.RepeatedCompositeFieldContainer[Weights]
     def __init__(self, weights: _Optional[_Iterable[_Union[Weights, _Mapping]]] = ...) -> None: ...
+
+class Pair(_message.Message):
+    __slots__ = ("request", "requester", "candidate", "score", "explanation")
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    request: str
+    requester: str
+    candidate: str
+    score: float
+    explanation: str
+    def __init__(self, request: _Optional[str] = ..., requester: _Optional[str] = ..., candidate: _Optional[str] = ..., score: _Optional[float] = ..., explanation: _Optional[str] = ...) -> None: ...
+
+class Round(_message.Message):
+    __slots__ = ("name", "kind", "state", "pairs", "assign_total", "greedy_total", "create_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PAIRS_FIELD_NUMBER: _ClassVar[int]
+    ASSIGN_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    GREEDY_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    kind: RequestKind
+    state: str
+    pairs: _containers.RepeatedCompositeFieldContainer[Pair]
+    assign_total: float
+    greedy_total: float
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[RequestKind, str]] = ..., state: _Optional[str] = ..., pairs: _Optional[_Iterable[_Union[Pair, _Mapping]]] = ..., assign_total: _Optional[float] = ..., greedy_total: _Optional[float] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateRoundRequest(_message.Message):
+    __slots__ = ("kind",)
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    kind: RequestKind
+    def __init__(self, kind: _Optional[_Union[RequestKind, str]] = ...) -> None: ...
+
+class GetRoundRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class PublishRoundRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class Introduction(_message.Message):
+    __slots__ = ("name", "round", "request", "request_title", "requester", "candidate", "score", "explanation", "state", "accepted_by", "requester_rating", "candidate_rating", "update_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ROUND_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_TITLE_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTED_BY_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_RATING_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_RATING_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    round: str
+    request: str
+    request_title: str
+    requester: str
+    candidate: str
+    score: float
+    explanation: str
+    state: str
+    accepted_by: _containers.RepeatedScalarFieldContainer[str]
+    requester_rating: int
+    candidate_rating: int
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., round: _Optional[str] = ..., request: _Optional[str] = ..., request_title: _Optional[str] = ..., requester: _Optional[str] = ..., candidate: _Optional[str] = ..., score: _Optional[float] = ..., explanation: _Optional[str] = ..., state: _Optional[str] = ..., accepted_by: _Optional[_Iterable[str]] = ..., requester_rating: _Optional[int] = ..., candidate_rating: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListIntroductionsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListIntroductionsResponse(_message.Message):
+    __slots__ = ("introductions",)
+    INTRODUCTIONS_FIELD_NUMBER: _ClassVar[int]
+    introductions: _containers.RepeatedCompositeFieldContainer[Introduction]
+    def __init__(self, introductions: _Optional[_Iterable[_Union[Introduction, _Mapping]]] = ...) -> None: ...
+
+class AnswerIntroductionRequest(_message.Message):
+    __slots__ = ("name", "accept", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ACCEPT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    accept: bool
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., accept: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RecordMeetingRequest(_message.Message):
+    __slots__ = ("name", "held")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HELD_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    held: bool
+    def __init__(self, name: _Optional[str] = ..., held: _Optional[bool] = ...) -> None: ...
+
+class GiveFeedbackRequest(_message.Message):
+    __slots__ = ("name", "rating", "outcome", "text")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    rating: int
+    outcome: str
+    text: str
+    def __init__(self, name: _Optional[str] = ..., rating: _Optional[int] = ..., outcome: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...

@@ -80,6 +80,41 @@ class MatchingServiceStub:
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.SerializeToString,
                 response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.FromString,
                 _registered_method=True)
+        self.CreateRound = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/CreateRound',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRoundRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+                _registered_method=True)
+        self.GetRound = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetRound',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRoundRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+                _registered_method=True)
+        self.PublishRound = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/PublishRound',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishRoundRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+                _registered_method=True)
+        self.ListIntroductions = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListIntroductions',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsResponse.FromString,
+                _registered_method=True)
+        self.AnswerIntroduction = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/AnswerIntroduction',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerIntroductionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+                _registered_method=True)
+        self.RecordMeeting = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/RecordMeeting',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.RecordMeetingRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+                _registered_method=True)
+        self.GiveFeedback = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GiveFeedback',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+                _registered_method=True)
 
 
 class MatchingServiceServicer:
@@ -163,6 +198,62 @@ class MatchingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateRound(self, request, context):
+        """Proposes a round for a request kind (admins): the whole-pool assignment of every open
+        request seeking a match against every candidate with capacity left, maximising the total
+        score (min-cost flow) under capacities and block rules, with greedy's total beside it.
+        Nothing is sent until the round is published.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRound(self, request, context):
+        """Returns a round with its pairs (admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishRound(self, request, context):
+        """Publishes a reviewed round (admins): one introduction per pair, both sides told.
+        FAILED_PRECONDITION when it is published already.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListIntroductions(self, request, context):
+        """The caller's introductions, newest first (members: either side).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerIntroduction(self, request, context):
+        """Accepts or declines an introduction as one of its sides (NOT_FOUND to anyone else).
+        Accepting twice changes nothing and is OK; FAILED_PRECONDITION once it was declined or
+        met.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordMeeting(self, request, context):
+        """Records whether the two met (either side); a meeting held asks both for feedback, a
+        missed one counts against the candidate's score. FAILED_PRECONDITION unless accepted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GiveFeedback(self, request, context):
+        """Rates a meeting that took place (each side once; again changes nothing).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MatchingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -210,6 +301,41 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.ListWeightHistory,
                     request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.FromString,
                     response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.SerializeToString,
+            ),
+            'CreateRound': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRound,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRoundRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.SerializeToString,
+            ),
+            'GetRound': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRound,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRoundRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.SerializeToString,
+            ),
+            'PublishRound': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishRound,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishRoundRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.SerializeToString,
+            ),
+            'ListIntroductions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListIntroductions,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsResponse.SerializeToString,
+            ),
+            'AnswerIntroduction': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerIntroduction,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerIntroductionRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.SerializeToString,
+            ),
+            'RecordMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordMeeting,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.RecordMeetingRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.SerializeToString,
+            ),
+            'GiveFeedback': grpc.unary_unary_rpc_method_handler(
+                    servicer.GiveFeedback,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -456,6 +582,195 @@ class MatchingService:
             '/ecbm.matching.v1.MatchingService/ListWeightHistory',
             ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.SerializeToString,
             ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateRound(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/CreateRound',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRoundRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRound(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetRound',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRoundRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishRound(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/PublishRound',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishRoundRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListIntroductions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListIntroductions',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerIntroduction(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/AnswerIntroduction',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerIntroductionRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/RecordMeeting',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.RecordMeetingRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GiveFeedback(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GiveFeedback',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
             options,
             channel_credentials,
             insecure,

@@ -9,6 +9,7 @@ import grpc
 
 from ecbm.matching.v1 import matching_pb2 as pb
 from ecbm.matching.v1 import matching_pb2_grpc
+from ecbm_matching.adapters.introductions import IntroductionView, RoundView
 from ecbm_matching.adapters.requests import RequestView
 from ecbm_matching.adapters.weights import WeightChange
 from ecbm_matching.application import commands as c
@@ -117,6 +118,49 @@ def _weights_proto(change: WeightChange) -> pb.Weights:
         feedback=w.feedback,
         note=change.note,
         set_time=timestamp(change.set_time),
+    )
+
+
+def _person(person_id: str) -> str:
+    return f"people/{person_id}" if person_id else ""
+
+
+def round_proto(view: RoundView) -> pb.Round:
+    return pb.Round(
+        name=f"rounds/{view.id}",
+        kind=pb.RequestKind.Value(_KIND + view.kind.upper()),  # type: ignore[arg-type]
+        state=view.state,
+        pairs=[
+            pb.Pair(
+                request=f"requests/{p['request_id']}",
+                requester=_person(p["requester_id"]),
+                candidate=p["candidate_id"],
+                score=p["score"],
+                explanation=p["explanation"],
+            )
+            for p in view.pairs
+        ],
+        assign_total=view.assign_total,
+        greedy_total=view.greedy_total,
+        create_time=timestamp(view.create_time),
+    )
+
+
+def introduction_proto(view: IntroductionView) -> pb.Introduction:
+    return pb.Introduction(
+        name=f"introductions/{view.id}",
+        round=f"rounds/{view.round_id}",
+        request=f"requests/{view.request_id}",
+        request_title=view.request_title,
+        requester=_person(view.requester_id),
+        candidate=view.candidate_id,
+        score=view.score,
+        explanation=view.explanation,
+        state=view.state,
+        accepted_by=view.accepted,
+        requester_rating=view.requester_rating or 0,
+        candidate_rating=view.candidate_rating or 0,
+        update_time=timestamp(view.update_time),
     )
 
 
@@ -251,6 +295,61 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         fields = {"actor": actor(), "kind": request.name.removeprefix("weights/")}
         history = self.bus.handle(validated(c.WeightHistory, fields, {"kind": "name"}))
         return pb.ListWeightHistoryResponse(weights=[_weights_proto(h) for h in history])
+
+    def CreateRound(self, request: pb.CreateRoundRequest, context: Context) -> pb.Round:
+        fields = {"actor": actor(), "kind": _kind_in(request.kind)}
+        proposal = self.bus.handle(validated(c.ProposeRound, fields, {}))
+        return self._round(proposal.round_id)
+
+    def GetRound(self, request: pb.GetRoundRequest, context: Context) -> pb.Round:
+        return self._round(resource_id(request.name, "rounds", "name"))
+
+    def PublishRound(self, request: pb.PublishRoundRequest, context: Context) -> pb.Round:
+        round_id = resource_id(request.name, "rounds", "name")
+        self.bus.handle(c.PublishRound(actor=actor(), id=round_id))
+        return self._round(round_id)
+
+    def ListIntroductions(
+        self, request: pb.ListIntroductionsRequest, context: Context
+    ) -> pb.ListIntroductionsResponse:
+        found = self.bus.handle(c.ListMyIntroductions(actor=actor()))
+        return pb.ListIntroductionsResponse(introductions=[introduction_proto(i) for i in found])
+
+    def AnswerIntroduction(
+        self, request: pb.AnswerIntroductionRequest, context: Context
+    ) -> pb.Introduction:
+        fields = {
+            "actor": actor(),
+            "id": resource_id(request.name, "introductions", "name"),
+            "accept": request.accept,
+            "reason": request.reason,
+        }
+        return self._introduction(self.bus.handle(validated(c.RespondToIntroduction, fields, {})))
+
+    def RecordMeeting(self, request: pb.RecordMeetingRequest, context: Context) -> pb.Introduction:
+        fields = {
+            "actor": actor(),
+            "id": resource_id(request.name, "introductions", "name"),
+            "held": request.held,
+        }
+        return self._introduction(self.bus.handle(validated(c.RecordMeeting, fields, {})))
+
+    def GiveFeedback(self, request: pb.GiveFeedbackRequest, context: Context) -> pb.Introduction:
+        fields = {
+            "actor": actor(),
+            "id": resource_id(request.name, "introductions", "name"),
+            "rating": request.rating,
+            "outcome": request.outcome,
+            "text": request.text,
+        }
+        return self._introduction(self.bus.handle(validated(c.GiveFeedback, fields, {})))
+
+    def _round(self, round_id: str) -> pb.Round:
+        return round_proto(self.bus.handle(c.GetRound(actor=actor(), id=round_id)))
+
+    def _introduction(self, introduction_id: str) -> pb.Introduction:
+        found = self.bus.handle(c.GetIntroduction(actor=actor(), id=introduction_id))
+        return introduction_proto(found)
 
     def _request(self, request_id: str) -> pb.Request:
         return request_proto(self.bus.handle(c.GetRequest(actor=actor(), id=request_id)))
