@@ -99,6 +99,10 @@ CATALOGUE: dict[type[BaseModel], NotificationType] = {
     ),
 }
 
+from ecbm_notify.domain.catalogue_matching import MATCHING_CATALOGUE  # noqa: E402
+
+CATALOGUE |= MATCHING_CATALOGUE
+
 FOR_ORGANISATION_CONTACT = {
     event: kind
     for event, kind in CATALOGUE.items()
