@@ -119,3 +119,28 @@ def test_a_round_over_grpc_and_introductions_answered_by_their_sides(
     with pytest.raises(grpc.RpcError) as early:
         stub.RecordMeeting(meeting, metadata=ANA)
     assert early.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_messages_over_grpc_size_limit_and_blocked_sender(
+    stub: MatchingServiceStub, database_url: str
+) -> None:
+    worker = bootstrap(SERVICE.load_settings(database_url=database_url))
+    try:
+        expert(worker, "ana", "youth")
+    finally:
+        worker.close()
+    send = pb.SendMessageRequest(to="people/ana", subject="Hi", body="Hello Ana")
+    thread = stub.SendMessage(send, metadata=BEN)
+    assert [m.author for m in thread.messages] == ["people/ben"]
+    with pytest.raises(grpc.RpcError) as other:
+        stub.GetThread(pb.GetThreadRequest(name=thread.name), metadata=ADMIN)
+    assert other.value.code() == grpc.StatusCode.NOT_FOUND
+    too_long = pb.SendMessageRequest(thread=thread.name, body="x" * 5001)
+    with pytest.raises(grpc.RpcError) as big:
+        stub.SendMessage(too_long, metadata=BEN)
+    assert big.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "body" in violations(big.value)
+    stub.BlockSender(pb.BlockSenderRequest(sender="people/ben", blocked=True), metadata=ANA)
+    with pytest.raises(grpc.RpcError) as blocked:
+        stub.SendMessage(pb.SendMessageRequest(thread=thread.name, body="again"), metadata=BEN)
+    assert blocked.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert len(stub.GetThread(pb.GetThreadRequest(name=thread.name), metadata=ANA).messages) == 1

@@ -385,3 +385,71 @@ class GiveFeedbackRequest(_message.Message):
     outcome: str
     text: str
     def __init__(self, name: _Optional[str] = ..., rating: _Optional[int] = ..., outcome: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+
+class ThreadMessage(_message.Message):
+    __slots__ = ("author", "body", "send_time")
+    AUTHOR_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    SEND_TIME_FIELD_NUMBER: _ClassVar[int]
+    author: str
+    body: str
+    send_time: _timestamp_pb2.Timestamp
+    def __init__(self, author: _Optional[str] = ..., body: _Optional[str] = ..., send_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Thread(_message.Message):
+    __slots__ = ("name", "subject", "starter", "recipient", "request", "messages", "update_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    STARTER_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    subject: str
+    starter: str
+    recipient: str
+    request: str
+    messages: _containers.RepeatedCompositeFieldContainer[ThreadMessage]
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., subject: _Optional[str] = ..., starter: _Optional[str] = ..., recipient: _Optional[str] = ..., request: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ThreadMessage, _Mapping]]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SendMessageRequest(_message.Message):
+    __slots__ = ("to", "thread", "subject", "body")
+    TO_FIELD_NUMBER: _ClassVar[int]
+    THREAD_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    to: str
+    thread: str
+    subject: str
+    body: str
+    def __init__(self, to: _Optional[str] = ..., thread: _Optional[str] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ...) -> None: ...
+
+class ListThreadsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListThreadsResponse(_message.Message):
+    __slots__ = ("threads",)
+    THREADS_FIELD_NUMBER: _ClassVar[int]
+    threads: _containers.RepeatedCompositeFieldContainer[Thread]
+    def __init__(self, threads: _Optional[_Iterable[_Union[Thread, _Mapping]]] = ...) -> None: ...
+
+class GetThreadRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class BlockSenderRequest(_message.Message):
+    __slots__ = ("sender", "blocked")
+    SENDER_FIELD_NUMBER: _ClassVar[int]
+    BLOCKED_FIELD_NUMBER: _ClassVar[int]
+    sender: str
+    blocked: bool
+    def __init__(self, sender: _Optional[str] = ..., blocked: _Optional[bool] = ...) -> None: ...
+
+class BlockSenderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

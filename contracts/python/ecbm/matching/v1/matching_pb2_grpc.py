@@ -115,6 +115,26 @@ class MatchingServiceStub:
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.SerializeToString,
                 response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
                 _registered_method=True)
+        self.SendMessage = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/SendMessage',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SendMessageRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.FromString,
+                _registered_method=True)
+        self.ListThreads = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListThreads',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsResponse.FromString,
+                _registered_method=True)
+        self.GetThread = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetThread',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetThreadRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.FromString,
+                _registered_method=True)
+        self.BlockSender = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/BlockSender',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.FromString,
+                _registered_method=True)
 
 
 class MatchingServiceServicer:
@@ -254,6 +274,37 @@ class MatchingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SendMessage(self, request, context):
+        """Writes to a person (`to`: people/{person}) or to the owner of an open request (`to`:
+        requests/{request}), or replies in a thread (`thread`). The recipient is told through
+        notify; neither side sees the other's address. INVALID_ARGUMENT over 5,000 characters,
+        PERMISSION_DENIED when the recipient blocked the sender; nothing is sent then.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListThreads(self, request, context):
+        """The caller's threads, most recent first (without their messages).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetThread(self, request, context):
+        """One thread with its messages: only its two people (NOT_FOUND to anyone else).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BlockSender(self, request, context):
+        """Refuses (or accepts again) messages from a person.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MatchingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -336,6 +387,26 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.GiveFeedback,
                     request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.FromString,
                     response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.SerializeToString,
+            ),
+            'SendMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendMessage,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SendMessageRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.SerializeToString,
+            ),
+            'ListThreads': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListThreads,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsResponse.SerializeToString,
+            ),
+            'GetThread': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetThread,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetThreadRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.SerializeToString,
+            ),
+            'BlockSender': grpc.unary_unary_rpc_method_handler(
+                    servicer.BlockSender,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -771,6 +842,114 @@ class MatchingService:
             '/ecbm.matching.v1.MatchingService/GiveFeedback',
             ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.SerializeToString,
             ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/SendMessage',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.SendMessageRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListThreads(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListThreads',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetThread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetThread',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetThreadRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BlockSender(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/BlockSender',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -132,3 +132,32 @@ introductions = Table(
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
 )
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("starter_id", String(64), nullable=False, index=True),
+    Column("recipient_id", String(64), nullable=False, index=True),
+    Column("about_request", String(64), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("update_time", DateTime(timezone=True), nullable=False),
+)
+
+thread_messages = Table(
+    "thread_messages",
+    metadata,
+    Column("thread_id", String(64), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("author_id", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("send_time", DateTime(timezone=True), nullable=False),
+)
+
+# Who refuses messages from whom.
+blocked_senders = Table(
+    "blocked_senders",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("sender_id", String(64), primary_key=True),
+)

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 from ecbm_matching.adapters.introductions import IntroductionViews
 from ecbm_matching.adapters.profiles import ProfileViews
 from ecbm_matching.adapters.requests import RequestViews
+from ecbm_matching.adapters.threads import ThreadViews
 from ecbm_matching.adapters.weights import WeightViews
 
 
@@ -16,3 +17,4 @@ class MatchingViews:
         self.requests = RequestViews(connection)
         self.weights = WeightViews(connection)
         self.introductions = IntroductionViews(connection)
+        self.threads = ThreadViews(connection)

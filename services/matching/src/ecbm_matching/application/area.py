@@ -21,13 +21,22 @@ from ecbm_matching.adapters.tables import (
     match_requests,
     request_topics,
     rounds,
+    thread_messages,
+    threads,
+)
+from ecbm_matching.adapters.threads import (
+    project_message_posted,
+    project_thread_erased,
+    project_thread_started,
 )
 from ecbm_matching.application import commands as c
+from ecbm_matching.application import messages as m
 from ecbm_matching.application import profiles as p
 from ecbm_matching.application import requests as r
 from ecbm_matching.application import rounds as rd
 from ecbm_matching.domain.introduction import IntroductionOpened, RoundProposed, RoundPublished
 from ecbm_matching.domain.request import RequestOpened
+from ecbm_matching.domain.thread import MessagePosted, ThreadErased, ThreadStarted
 from ecbm_runtime.uow import Projection
 from ecbm_runtime.wiring import Area
 
@@ -38,6 +47,9 @@ _PROJECTIONS: dict[type, list[Projection]] = {
     RoundPublished: [project_round_published],
     IntroductionOpened: [project_introduction_opened],
     **{changed: [project_introduction_changed] for changed in INTRODUCTION_CHANGES},
+    ThreadStarted: [project_thread_started],
+    MessagePosted: [project_message_posted],
+    ThreadErased: [project_thread_erased],
 }
 
 AREA = Area(
@@ -48,6 +60,9 @@ AREA = Area(
         RoundPublished,
         IntroductionOpened,
         *INTRODUCTION_CHANGES,
+        ThreadStarted,
+        MessagePosted,
+        ThreadErased,
     ],
     projections=_PROJECTIONS,
     handlers={
@@ -81,7 +96,18 @@ AREA = Area(
         c.GiveFeedback: rd.give_feedback,
         c.GetIntroduction: rd.get_introduction,
         c.ListMyIntroductions: rd.my_introductions,
+        c.SendMessage: m.send_message,
+        c.GetThread: m.get_thread,
+        c.ListThreads: m.list_threads,
+        c.BlockSender: m.block_sender,
     },
     # Profiles and marks are not projections of matching's own events: replay keeps them.
-    read_model_tables=[match_requests, request_topics, rounds, introductions],
+    read_model_tables=[
+        match_requests,
+        request_topics,
+        rounds,
+        introductions,
+        threads,
+        thread_messages,
+    ],
 )

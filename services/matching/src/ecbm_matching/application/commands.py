@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from ecbm_matching.application.actor import Actor
 from ecbm_matching.domain.request import Details, RequestKind, Side
+from ecbm_matching.domain.thread import MAX_MESSAGE
 
 EntityId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
@@ -154,3 +155,32 @@ class GetIntroduction(IntroductionCommand):
 
 class ListMyIntroductions(_Message):
     actor: Actor
+
+
+class SendMessage(_Message):
+    """To a person (``to_person``) or to the owner of a request (``about_request``); into
+    ``thread_id`` to reply."""
+
+    actor: Actor
+    to_person: str = Field(default="", max_length=64)
+    about_request: str = Field(default="", max_length=64)
+    thread_id: str = Field(default="", max_length=64)
+    subject: str = Field(default="", max_length=200)
+    body: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE)
+    ]
+
+
+class GetThread(_Message):
+    actor: Actor
+    id: EntityId
+
+
+class ListThreads(_Message):
+    actor: Actor
+
+
+class BlockSender(_Message):
+    actor: Actor
+    sender_id: EntityId
+    blocked: bool = True

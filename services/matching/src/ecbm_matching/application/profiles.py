@@ -16,6 +16,7 @@ from ecbm_matching.domain.introduction import (
 )
 from ecbm_matching.domain.request import MatchRequest, RequestOpened
 from ecbm_matching.domain.scoring import EVIDENCE_DESIGNS
+from ecbm_matching.domain.thread import MessagePosted, Thread, ThreadStarted
 from ecbm_runtime.uow import UnitOfWork
 
 
@@ -175,6 +176,11 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: MatchingDependenc
                 found.erase(party)
                 _redact_introduction(work, found, person)
         _redact_rounds(work, person)
+        for thread_view in work.views.threads.of_person(person):
+            thread = work.repository(Thread).get(thread_view.id)
+            thread.erase(person)
+            _redact_thread(work, thread, person)
+        work.views.threads.forget_blocks(person)
         work.views.requests.forget_candidate(person)
         work.views.weights.forget_setter(person)
         work.forget_subject(person)
@@ -210,3 +216,14 @@ def _redact_rounds(work: UnitOfWork[Any], person: str) -> None:
                 pairs = [_without(p, person) for p in stored.data["pairs"]]
                 work.store.redact(stream, {RoundProposed.__name__: {"pairs": pairs}})
                 work.views.introductions.replace_pairs(round_id, pairs)
+
+
+def _redact_thread(work: UnitOfWork[Any], thread: Thread, person: str) -> None:
+    """The person's id and the thread's messages leave its stored events."""
+    stream = thread.stream_id
+    for stored in work.store.load(stream):
+        if stored.type == ThreadStarted.__name__:
+            erased = {k: "" if v == person else v for k, v in stored.data.items()}
+            work.store.redact(stream, {ThreadStarted.__name__: erased}, {"actor": None})
+    # The conversation goes with the person (their words quote each other).
+    work.store.redact(stream, {MessagePosted.__name__: {"author_id": "", "body": ""}})

@@ -11,6 +11,7 @@ from ecbm.matching.v1 import matching_pb2 as pb
 from ecbm.matching.v1 import matching_pb2_grpc
 from ecbm_matching.adapters.introductions import IntroductionView, RoundView
 from ecbm_matching.adapters.requests import RequestView
+from ecbm_matching.adapters.threads import ThreadView
 from ecbm_matching.adapters.weights import WeightChange
 from ecbm_matching.application import commands as c
 from ecbm_matching.application.actor import Actor
@@ -160,6 +161,23 @@ def introduction_proto(view: IntroductionView) -> pb.Introduction:
         accepted_by=view.accepted,
         requester_rating=view.requester_rating or 0,
         candidate_rating=view.candidate_rating or 0,
+        update_time=timestamp(view.update_time),
+    )
+
+
+def thread_proto(view: ThreadView) -> pb.Thread:
+    return pb.Thread(
+        name=f"threads/{view.id}",
+        subject=view.subject,
+        starter=_person(view.starter_id),
+        recipient=_person(view.recipient_id),
+        request=f"requests/{view.about_request}" if view.about_request else "",
+        messages=[
+            pb.ThreadMessage(
+                author=_person(m.author_id), body=m.body, send_time=timestamp(m.send_time)
+            )
+            for m in view.messages
+        ],
         update_time=timestamp(view.update_time),
     )
 
@@ -343,6 +361,43 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
             "text": request.text,
         }
         return self._introduction(self.bus.handle(validated(c.GiveFeedback, fields, {})))
+
+    def SendMessage(self, request: pb.SendMessageRequest, context: Context) -> pb.Thread:
+        to = request.to
+        fields = {
+            "actor": actor(),
+            "to_person": to.removeprefix("people/") if to.startswith("people/") else "",
+            "about_request": to.removeprefix("requests/") if to.startswith("requests/") else "",
+            "thread_id": request.thread.removeprefix("threads/"),
+            "subject": request.subject,
+            "body": request.body,
+        }
+        renamed = {"to_person": "to", "about_request": "to", "thread_id": "thread"}
+        thread_id = self.bus.handle(validated(c.SendMessage, fields, renamed))
+        return self._thread(thread_id)
+
+    def ListThreads(
+        self, request: pb.ListThreadsRequest, context: Context
+    ) -> pb.ListThreadsResponse:
+        found = self.bus.handle(c.ListThreads(actor=actor()))
+        return pb.ListThreadsResponse(threads=[thread_proto(t) for t in found])
+
+    def GetThread(self, request: pb.GetThreadRequest, context: Context) -> pb.Thread:
+        return self._thread(resource_id(request.name, "threads", "name"))
+
+    def BlockSender(
+        self, request: pb.BlockSenderRequest, context: Context
+    ) -> pb.BlockSenderResponse:
+        fields = {
+            "actor": actor(),
+            "sender_id": resource_id(request.sender, "people", "sender"),
+            "blocked": request.blocked,
+        }
+        self.bus.handle(validated(c.BlockSender, fields, {"sender_id": "sender"}))
+        return pb.BlockSenderResponse()
+
+    def _thread(self, thread_id: str) -> pb.Thread:
+        return thread_proto(self.bus.handle(c.GetThread(actor=actor(), id=thread_id)))
 
     def _round(self, round_id: str) -> pb.Round:
         return round_proto(self.bus.handle(c.GetRound(actor=actor(), id=round_id)))
