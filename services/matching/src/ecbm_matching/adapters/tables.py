@@ -161,3 +161,38 @@ blocked_senders = Table(
     Column("person_id", String(64), primary_key=True),
     Column("sender_id", String(64), primary_key=True),
 )
+
+mm_events = Table(
+    "mm_events",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("slots", JSON, nullable=False),  # [{"starts_at", "ends_at"}] ISO times
+    Column("tables", JSON, nullable=False),
+    Column("state", String(16), nullable=False),  # open | scheduled | published
+    Column("placed", Integer, nullable=False),
+    Column("bound", Float, nullable=False),
+)
+
+# Participants as the events service registers them, with the slots they cannot attend.
+mm_participants = Table(
+    "mm_participants",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("person_id", String(64), primary_key=True, index=True),
+    Column("unavailable", JSON, nullable=False),
+)
+
+mm_meetings = Table(
+    "mm_meetings",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("event_id", String(64), nullable=False, index=True),
+    Column("from_id", String(64), nullable=False, index=True),
+    Column("to_id", String(64), nullable=False, index=True),
+    Column("message", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("slot", Integer, nullable=True),
+    Column("table_number", Integer, nullable=True),
+)

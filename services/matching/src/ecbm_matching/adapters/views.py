@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from ecbm_matching.adapters.introductions import IntroductionViews
+from ecbm_matching.adapters.meet_and_match import MeetAndMatchViews
 from ecbm_matching.adapters.profiles import ProfileViews
 from ecbm_matching.adapters.requests import RequestViews
 from ecbm_matching.adapters.threads import ThreadViews
@@ -18,3 +19,4 @@ class MatchingViews:
         self.weights = WeightViews(connection)
         self.introductions = IntroductionViews(connection)
         self.threads = ThreadViews(connection)
+        self.meet_and_match = MeetAndMatchViews(connection)

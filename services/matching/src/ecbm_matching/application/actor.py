@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ecbm_runtime.auth import ADMIN, Principal
+from ecbm_runtime.auth import ADMIN, EDITOR, Principal
 from ecbm_runtime.errors import PermissionDenied, Unauthenticated
 
 
@@ -25,6 +25,15 @@ class Actor(BaseModel):
     @property
     def is_admin(self) -> bool:
         return ADMIN in self.roles
+
+    @property
+    def is_organiser(self) -> bool:
+        """Editors and admins organise events (Meet & Match slots, tables, schedules)."""
+        return ADMIN in self.roles or EDITOR in self.roles
+
+    def require_organiser(self) -> None:
+        if not self.is_organiser:
+            raise PermissionDenied("only an organiser (editor or admin) may do this")
 
     def person(self) -> str:
         if not self.subject:

@@ -3,6 +3,7 @@ recommendations."""
 
 from __future__ import annotations
 
+from ecbm_integration import events as from_events
 from ecbm_integration import quality, registry
 from ecbm_matching.adapters.introductions import (
     INTRODUCTION_CHANGES,
@@ -10,6 +11,14 @@ from ecbm_matching.adapters.introductions import (
     project_introduction_opened,
     project_round_proposed,
     project_round_published,
+)
+from ecbm_matching.adapters.meet_and_match import (
+    EVENT_CHANGES,
+    MEETING_CHANGES,
+    project_event_changed,
+    project_meeting_changed,
+    project_meeting_requested,
+    project_opened,
 )
 from ecbm_matching.adapters.requests import (
     CHANGED_BY,
@@ -19,6 +28,8 @@ from ecbm_matching.adapters.requests import (
 from ecbm_matching.adapters.tables import (
     introductions,
     match_requests,
+    mm_events,
+    mm_meetings,
     request_topics,
     rounds,
     thread_messages,
@@ -30,11 +41,13 @@ from ecbm_matching.adapters.threads import (
     project_thread_started,
 )
 from ecbm_matching.application import commands as c
+from ecbm_matching.application import meet_and_match as mm
 from ecbm_matching.application import messages as m
 from ecbm_matching.application import profiles as p
 from ecbm_matching.application import requests as r
 from ecbm_matching.application import rounds as rd
 from ecbm_matching.domain.introduction import IntroductionOpened, RoundProposed, RoundPublished
+from ecbm_matching.domain.meet_and_match import MeetAndMatchOpened, MeetingRequested
 from ecbm_matching.domain.request import RequestOpened
 from ecbm_matching.domain.thread import MessagePosted, ThreadErased, ThreadStarted
 from ecbm_runtime.uow import Projection
@@ -50,6 +63,10 @@ _PROJECTIONS: dict[type, list[Projection]] = {
     ThreadStarted: [project_thread_started],
     MessagePosted: [project_message_posted],
     ThreadErased: [project_thread_erased],
+    MeetAndMatchOpened: [project_opened],
+    **{changed: [project_event_changed] for changed in EVENT_CHANGES},
+    MeetingRequested: [project_meeting_requested],
+    **{changed: [project_meeting_changed] for changed in MEETING_CHANGES},
 }
 
 AREA = Area(
@@ -63,6 +80,10 @@ AREA = Area(
         ThreadStarted,
         MessagePosted,
         ThreadErased,
+        MeetAndMatchOpened,
+        *EVENT_CHANGES,
+        MeetingRequested,
+        *MEETING_CHANGES,
     ],
     projections=_PROJECTIONS,
     handlers={
@@ -100,6 +121,16 @@ AREA = Area(
         c.GetThread: m.get_thread,
         c.ListThreads: m.list_threads,
         c.BlockSender: m.block_sender,
+        from_events.EventPublished: mm.on_event_published,
+        from_events.RegistrationConfirmed: mm.on_registration_confirmed,
+        from_events.RegistrationCancelled: mm.on_registration_cancelled,
+        c.ConfigureMeetAndMatch: mm.configure,
+        c.SetAvailability: mm.set_availability,
+        c.RequestMeeting: mm.request_meeting,
+        c.AnswerMeeting: mm.answer_meeting,
+        c.ScheduleMeetAndMatch: mm.schedule_meetings,
+        c.PublishSchedule: mm.publish_schedule,
+        c.GetAgenda: mm.agenda,
     },
     # Profiles and marks are not projections of matching's own events: replay keeps them.
     read_model_tables=[
@@ -109,5 +140,7 @@ AREA = Area(
         introductions,
         threads,
         thread_messages,
+        mm_events,
+        mm_meetings,
     ],
 )

@@ -184,3 +184,57 @@ class BlockSender(_Message):
     actor: Actor
     sender_id: EntityId
     blocked: bool = True
+
+
+class SlotInput(_Message):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
+class ConfigureMeetAndMatch(_Message):
+    """Organisers: the time slots and the tables (or online rooms)."""
+
+    actor: Actor
+    event_id: EntityId
+    slots: tuple[SlotInput, ...] = Field(min_length=1, max_length=48)
+    tables: tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], ...] = Field(
+        min_length=1, max_length=500
+    )
+
+
+class SetAvailability(_Message):
+    actor: Actor
+    event_id: EntityId
+    unavailable: tuple[int, ...] = Field(default=(), max_length=48)
+
+
+class RequestMeeting(_Message):
+    actor: Actor
+    event_id: EntityId
+    to_person: EntityId
+    message: str = Field(default="", max_length=1000)
+
+
+class AnswerMeeting(_Message):
+    actor: Actor
+    event_id: EntityId
+    meeting_id: EntityId
+    accept: bool
+
+
+class ScheduleMeetAndMatch(_Message):
+    actor: Actor
+    event_id: EntityId
+    seconds: float = Field(default=4.0, gt=0, le=30)
+
+
+class PublishSchedule(_Message):
+    actor: Actor
+    event_id: EntityId
+
+
+class GetAgenda(_Message):
+    """The caller's meetings with their slots and tables, and an iCalendar of them."""
+
+    actor: Actor
+    event_id: EntityId

@@ -14,6 +14,7 @@ from ecbm_matching.domain.introduction import (
     Round,
     RoundProposed,
 )
+from ecbm_matching.domain.meet_and_match import MeetingRequest, MeetingRequested
 from ecbm_matching.domain.request import MatchRequest, RequestOpened
 from ecbm_matching.domain.scoring import EVIDENCE_DESIGNS
 from ecbm_matching.domain.thread import MessagePosted, Thread, ThreadStarted
@@ -181,6 +182,18 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: MatchingDependenc
             thread.erase(person)
             _redact_thread(work, thread, person)
         work.views.threads.forget_blocks(person)
+        events, meetings = work.views.meet_and_match.of_person(person)
+        for event_id in events:
+            work.views.meet_and_match.leave(event_id, person)
+        for meeting_id in meetings:
+            meeting = work.repository(MeetingRequest).get(meeting_id)
+            side = "from_id" if meeting.from_id == person else "to_id"
+            meeting.erase(person)
+            work.store.redact(
+                meeting.stream_id,
+                {MeetingRequested.__name__: {side: "", "message": ""}},
+                {"actor": None},
+            )
         work.views.requests.forget_candidate(person)
         work.views.weights.forget_setter(person)
         work.forget_subject(person)

@@ -4,6 +4,7 @@ propose: accepted or declined by each side, met, rated."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -123,7 +124,7 @@ def publish_round(command: c.PublishRound, deps: MatchingDependencies) -> int:
 
 
 def _introduction(
-    work: UnitOfWork[object], command: c.IntroductionCommand
+    work: UnitOfWork[Any], command: c.IntroductionCommand
 ) -> tuple[Introduction, Party]:
     found = work.repository(Introduction).find(command.id)
     party = found.party_of(command.actor.subject) if found else None
@@ -141,7 +142,7 @@ def respond(command: c.RespondToIntroduction, deps: MatchingDependencies) -> str
     """Accept (twice: no change) or decline; both accepted matches the request."""
     now = deps.clock()
     with deps.uow() as work:
-        introduction, party = _introduction(work, command)  # type: ignore[arg-type]
+        introduction, party = _introduction(work, command)
         title = introduction.request_title
         if command.accept:
             if introduction.accept(party):
@@ -180,7 +181,7 @@ def record_meeting(command: c.RecordMeeting, deps: MatchingDependencies) -> str:
     """Either side says whether they met; a meeting held asks both for feedback."""
     now = deps.clock()
     with deps.uow() as work:
-        introduction, _party = _introduction(work, command)  # type: ignore[arg-type]
+        introduction, _party = _introduction(work, command)
         introduction.record_meeting(command.held)
         if command.held:
             for person in (introduction.pair.requester_id, introduction.pair.candidate_id):
@@ -199,7 +200,7 @@ def record_meeting(command: c.RecordMeeting, deps: MatchingDependencies) -> str:
 
 def give_feedback(command: c.GiveFeedback, deps: MatchingDependencies) -> str:
     with deps.uow() as work:
-        introduction, party = _introduction(work, command)  # type: ignore[arg-type]
+        introduction, party = _introduction(work, command)
         introduction.give_feedback(party, command.rating, command.outcome, command.text)
         work.commit()
     return command.id
