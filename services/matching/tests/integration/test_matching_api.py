@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 from matching_feeds import expert
 
 from ecbm.matching.v1 import matching_pb2 as pb
@@ -144,3 +145,40 @@ def test_messages_over_grpc_size_limit_and_blocked_sender(
         stub.SendMessage(pb.SendMessageRequest(thread=thread.name, body="again"), metadata=BEN)
     assert blocked.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert len(stub.GetThread(pb.GetThreadRequest(name=thread.name), metadata=ANA).messages) == 1
+
+
+def test_meet_and_match_over_grpc(stub: MatchingServiceStub, database_url: str) -> None:
+    from test_matching_meet_and_match import EVENT, registered
+
+    worker = bootstrap(SERVICE.load_settings(database_url=database_url))
+    try:
+        for person in ("ana", "ben"):
+            registered(worker, person)
+    finally:
+        worker.close()
+    name = f"meetAndMatches/{EVENT}"
+    start = Timestamp(seconds=1_900_000_000)
+    slot = pb.Slot(start_time=start, end_time=Timestamp(seconds=start.seconds + 900))
+    configure = pb.ConfigureMeetAndMatchRequest(name=name, slots=[slot], tables=["T1"])
+    with pytest.raises(grpc.RpcError) as member:
+        stub.ConfigureMeetAndMatch(configure, metadata=ANA)
+    assert member.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    stub.ConfigureMeetAndMatch(configure, metadata=ADMIN)
+    asked = stub.RequestMeeting(
+        pb.RequestMeetingRequest(parent=name, recipient="people/ben", message="Coffee?"),
+        metadata=ANA,
+    )
+    answer = pb.AnswerMeetingRequest(name=asked.name, accept=True)
+    with pytest.raises(grpc.RpcError) as requester:
+        stub.AnswerMeeting(answer, metadata=ANA)
+    assert requester.value.code() == grpc.StatusCode.NOT_FOUND
+    assert stub.AnswerMeeting(answer, metadata=BEN).state == "accepted"
+    scheduled = stub.ScheduleMeetAndMatch(pb.ScheduleMeetAndMatchRequest(name=name), metadata=ADMIN)
+    assert (scheduled.state, scheduled.placed) == ("scheduled", 1)
+    stub.PublishSchedule(pb.PublishScheduleRequest(name=name), metadata=ADMIN)
+    with pytest.raises(grpc.RpcError) as locked:
+        stub.ScheduleMeetAndMatch(pb.ScheduleMeetAndMatchRequest(name=name), metadata=ADMIN)
+    assert locked.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    agenda = stub.GetAgenda(pb.GetAgendaRequest(name=name), metadata=BEN)
+    assert [(m.table, m.slot) for m in agenda.meetings] == [("T1", 0)]
+    assert "BEGIN:VEVENT" in agenda.icalendar and "CONFIRMED" in agenda.icalendar

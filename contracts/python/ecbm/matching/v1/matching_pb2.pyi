@@ -453,3 +453,115 @@ class BlockSenderRequest(_message.Message):
 class BlockSenderResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class Slot(_message.Message):
+    __slots__ = ("start_time", "end_time")
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class MeetAndMatch(_message.Message):
+    __slots__ = ("name", "title", "slots", "tables", "state", "placed", "bound")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    SLOTS_FIELD_NUMBER: _ClassVar[int]
+    TABLES_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PLACED_FIELD_NUMBER: _ClassVar[int]
+    BOUND_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    title: str
+    slots: _containers.RepeatedCompositeFieldContainer[Slot]
+    tables: _containers.RepeatedScalarFieldContainer[str]
+    state: str
+    placed: int
+    bound: float
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ..., tables: _Optional[_Iterable[str]] = ..., state: _Optional[str] = ..., placed: _Optional[int] = ..., bound: _Optional[float] = ...) -> None: ...
+
+class ConfigureMeetAndMatchRequest(_message.Message):
+    __slots__ = ("name", "slots", "tables")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SLOTS_FIELD_NUMBER: _ClassVar[int]
+    TABLES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    slots: _containers.RepeatedCompositeFieldContainer[Slot]
+    tables: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ..., tables: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetMeetAndMatchRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class SetAvailabilityRequest(_message.Message):
+    __slots__ = ("name", "unavailable_slots")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    UNAVAILABLE_SLOTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    unavailable_slots: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, name: _Optional[str] = ..., unavailable_slots: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class Meeting(_message.Message):
+    __slots__ = ("name", "requester", "recipient", "message", "state", "slot", "table")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    SLOT_FIELD_NUMBER: _ClassVar[int]
+    TABLE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    requester: str
+    recipient: str
+    message: str
+    state: str
+    slot: int
+    table: str
+    def __init__(self, name: _Optional[str] = ..., requester: _Optional[str] = ..., recipient: _Optional[str] = ..., message: _Optional[str] = ..., state: _Optional[str] = ..., slot: _Optional[int] = ..., table: _Optional[str] = ...) -> None: ...
+
+class RequestMeetingRequest(_message.Message):
+    __slots__ = ("parent", "recipient", "message")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    recipient: str
+    message: str
+    def __init__(self, parent: _Optional[str] = ..., recipient: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class AnswerMeetingRequest(_message.Message):
+    __slots__ = ("name", "accept")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ACCEPT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    accept: bool
+    def __init__(self, name: _Optional[str] = ..., accept: _Optional[bool] = ...) -> None: ...
+
+class ScheduleMeetAndMatchRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class PublishScheduleRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetAgendaRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class Agenda(_message.Message):
+    __slots__ = ("meetings", "icalendar")
+    MEETINGS_FIELD_NUMBER: _ClassVar[int]
+    ICALENDAR_FIELD_NUMBER: _ClassVar[int]
+    meetings: _containers.RepeatedCompositeFieldContainer[Meeting]
+    icalendar: str
+    def __init__(self, meetings: _Optional[_Iterable[_Union[Meeting, _Mapping]]] = ..., icalendar: _Optional[str] = ...) -> None: ...

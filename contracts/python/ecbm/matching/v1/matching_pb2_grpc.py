@@ -135,6 +135,46 @@ class MatchingServiceStub:
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.SerializeToString,
                 response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.FromString,
                 _registered_method=True)
+        self.ConfigureMeetAndMatch = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ConfigureMeetAndMatch',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ConfigureMeetAndMatchRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.GetMeetAndMatch = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetMeetAndMatch',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetMeetAndMatchRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.SetAvailability = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/SetAvailability',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetAvailabilityRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.RequestMeeting = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/RequestMeeting',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.RequestMeetingRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+                _registered_method=True)
+        self.AnswerMeeting = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/AnswerMeeting',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerMeetingRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+                _registered_method=True)
+        self.ScheduleMeetAndMatch = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ScheduleMeetAndMatch',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ScheduleMeetAndMatchRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.PublishSchedule = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/PublishSchedule',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishScheduleRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.GetAgenda = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetAgenda',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.FromString,
+                _registered_method=True)
 
 
 class MatchingServiceServicer:
@@ -305,6 +345,67 @@ class MatchingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ConfigureMeetAndMatch(self, request, context):
+        """Defines a Meet & Match's time slots and tables or online rooms (organisers: editors,
+        admins). The event and its participants come from the events service.
+        FAILED_PRECONDITION once its schedule is published.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMeetAndMatch(self, request, context):
+        """Returns a Meet & Match: slots, tables, schedule state, meetings placed and the bound.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetAvailability(self, request, context):
+        """Says which slots the caller (a registered participant) cannot attend.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestMeeting(self, request, context):
+        """Asks another participant for a meeting, with a message (at most 20 requests a person).
+        FAILED_PRECONDITION when either is not registered or the cap is reached.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerMeeting(self, request, context):
+        """Accepts or declines a meeting request (its recipient only; NOT_FOUND to anyone else).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ScheduleMeetAndMatch(self, request, context):
+        """Places accepted meetings into slots and tables (organisers): most meetings held, mutual
+        requests first, nobody and no table twice in a slot, availability respected. A
+        preliminary agenda until published; FAILED_PRECONDITION once published (locked).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishSchedule(self, request, context):
+        """Publishes and locks the schedule (organisers).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAgenda(self, request, context):
+        """The caller's meetings with slot and table, and the same as iCalendar.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MatchingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -407,6 +508,46 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.BlockSender,
                     request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.FromString,
                     response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.SerializeToString,
+            ),
+            'ConfigureMeetAndMatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfigureMeetAndMatch,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ConfigureMeetAndMatchRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'GetMeetAndMatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMeetAndMatch,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetMeetAndMatchRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'SetAvailability': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetAvailability,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetAvailabilityRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'RequestMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestMeeting,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.RequestMeetingRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.SerializeToString,
+            ),
+            'AnswerMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerMeeting,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerMeetingRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.SerializeToString,
+            ),
+            'ScheduleMeetAndMatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScheduleMeetAndMatch,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ScheduleMeetAndMatchRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'PublishSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishSchedule,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishScheduleRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'GetAgenda': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAgenda,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -950,6 +1091,222 @@ class MatchingService:
             '/ecbm.matching.v1.MatchingService/BlockSender',
             ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.SerializeToString,
             ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfigureMeetAndMatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ConfigureMeetAndMatch',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ConfigureMeetAndMatchRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMeetAndMatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetMeetAndMatch',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetMeetAndMatchRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetAvailability(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/SetAvailability',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.SetAvailabilityRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/RequestMeeting',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.RequestMeetingRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/AnswerMeeting',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerMeetingRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScheduleMeetAndMatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ScheduleMeetAndMatch',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ScheduleMeetAndMatchRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/PublishSchedule',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishScheduleRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAgenda(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetAgenda',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.FromString,
             options,
             channel_credentials,
             insecure,

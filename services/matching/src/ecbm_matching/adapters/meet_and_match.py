@@ -185,6 +185,14 @@ class MeetAndMatchViews:
         query = select(func.count()).where(m.event_id == event_id, m.from_id == person_id)
         return int(self._connection.execute(query).scalar_one())
 
+    def meeting(self, meeting_id: str) -> MeetingView | None:
+        found = (
+            self._connection.execute(select(mm_meetings).where(mm_meetings.c.id == meeting_id))
+            .mappings()
+            .first()
+        )
+        return _meeting(found) if found else None
+
     def meetings(self, event_id: str, person_id: str = "", state: str = "") -> list[MeetingView]:
         m = mm_meetings.c
         query = select(mm_meetings).where(m.event_id == event_id)
@@ -215,3 +223,16 @@ class MeetAndMatchViews:
             select(m.id).where(or_(m.from_id == person_id, m.to_id == person_id))
         )
         return list(events.scalars()), list(meetings.scalars())
+
+
+def _meeting(r: Any) -> MeetingView:
+    return MeetingView(
+        r["id"],
+        r["event_id"],
+        r["from_id"],
+        r["to_id"],
+        r["message"],
+        r["state"],
+        r["slot"],
+        r["table_number"],
+    )

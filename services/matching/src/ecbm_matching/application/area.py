@@ -131,6 +131,8 @@ AREA = Area(
         c.ScheduleMeetAndMatch: mm.schedule_meetings,
         c.PublishSchedule: mm.publish_schedule,
         c.GetAgenda: mm.agenda,
+        c.GetMeetAndMatch: mm.get_meet_and_match,
+        c.GetMeeting: mm.get_meeting,
     },
     # Profiles and marks are not projections of matching's own events: replay keeps them.
     read_model_tables=[

@@ -238,3 +238,16 @@ class GetAgenda(_Message):
 
     actor: Actor
     event_id: EntityId
+
+
+class GetMeetAndMatch(_Message):
+    actor: Actor
+    event_id: EntityId
+
+
+class GetMeeting(_Message):
+    """Its two people and organisers."""
+
+    actor: Actor
+    event_id: EntityId
+    meeting_id: EntityId

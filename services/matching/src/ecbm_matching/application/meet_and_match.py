@@ -11,7 +11,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from ecbm_integration import events as from_events
-from ecbm_matching.adapters.meet_and_match import MeetingView
+from ecbm_matching.adapters.meet_and_match import MeetAndMatchView, MeetingView
 from ecbm_matching.application import commands as c
 from ecbm_matching.application.dependencies import MatchingDependencies
 from ecbm_matching.domain import schedule as scheduler
@@ -220,3 +220,23 @@ def agenda(query: c.GetAgenda, deps: MatchingDependencies) -> Agenda:
         item.add("status", "CONFIRMED" if event.state == "published" else "TENTATIVE")
         calendar.add_component(item)
     return Agenda(mine, calendar.to_ical().decode())
+
+
+def get_meet_and_match(query: c.GetMeetAndMatch, deps: MatchingDependencies) -> MeetAndMatchView:
+    with deps.read() as views:
+        found = views.meet_and_match.event(query.event_id)
+    if found is None:
+        raise MeetAndMatchNotFound(f"Meet & Match {query.event_id!r} does not exist")
+    return found
+
+
+def get_meeting(query: c.GetMeeting, deps: MatchingDependencies) -> MeetingView:
+    with deps.read() as views:
+        found = views.meet_and_match.meeting(query.meeting_id)
+    actor = query.actor
+    visible = found is not None and (
+        actor.is_organiser or (actor.subject and actor.subject in (found.from_id, found.to_id))
+    )
+    if found is None or not visible or found.event_id != query.event_id:
+        raise MeetingNotFound(f"meeting {query.meeting_id!r} does not exist")
+    return found

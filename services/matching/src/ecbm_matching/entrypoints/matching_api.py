@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import grpc
@@ -10,12 +10,14 @@ import grpc
 from ecbm.matching.v1 import matching_pb2 as pb
 from ecbm.matching.v1 import matching_pb2_grpc
 from ecbm_matching.adapters.introductions import IntroductionView, RoundView
+from ecbm_matching.adapters.meet_and_match import MeetingView
 from ecbm_matching.adapters.requests import RequestView
 from ecbm_matching.adapters.threads import ThreadView
 from ecbm_matching.adapters.weights import WeightChange
 from ecbm_matching.application import commands as c
 from ecbm_matching.application.actor import Actor
 from ecbm_runtime.auth import current_principal
+from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.grpc.convert import (
     clamp_page_size,
     decode_page_token,
@@ -179,6 +181,33 @@ def thread_proto(view: ThreadView) -> pb.Thread:
             for m in view.messages
         ],
         update_time=timestamp(view.update_time),
+    )
+
+
+MEET_AND_MATCHES = "meetAndMatches"
+
+
+def _meeting_name(name: str) -> tuple[str, str]:
+    """(event id, meeting id) of ``meetAndMatches/{event}/meetings/{meeting}``."""
+    parts = name.split("/")
+    if len(parts) != 4 or parts[0] != MEET_AND_MATCHES or parts[2] != "meetings" or not all(parts):
+        raise InvalidArgument(
+            FieldViolation(
+                "name", f"expected 'meetAndMatches/{{event}}/meetings/{{id}}', got {name!r}"
+            )
+        )
+    return parts[1], parts[3]
+
+
+def meeting_proto(view: MeetingView, tables: list[str]) -> pb.Meeting:
+    return pb.Meeting(
+        name=f"{MEET_AND_MATCHES}/{view.event_id}/meetings/{view.id}",
+        requester=_person(view.from_id),
+        recipient=_person(view.to_id),
+        message=view.message,
+        state=view.state,
+        slot=view.slot if view.slot is not None else -1,
+        table=tables[view.table] if view.table is not None else "",
     )
 
 
@@ -395,6 +424,117 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         }
         self.bus.handle(validated(c.BlockSender, fields, {"sender_id": "sender"}))
         return pb.BlockSenderResponse()
+
+    def ConfigureMeetAndMatch(
+        self, request: pb.ConfigureMeetAndMatchRequest, context: Context
+    ) -> pb.MeetAndMatch:
+        event_id = resource_id(request.name, MEET_AND_MATCHES, "name")
+        fields = {
+            "actor": actor(),
+            "event_id": event_id,
+            "slots": [
+                {
+                    "starts_at": timestamp_in(slot, "start_time"),
+                    "ends_at": timestamp_in(slot, "end_time"),
+                }
+                for slot in request.slots
+            ],
+            "tables": tuple(request.tables),
+        }
+        self.bus.handle(validated(c.ConfigureMeetAndMatch, fields, {}))
+        return self._meet_and_match(event_id)
+
+    def GetMeetAndMatch(
+        self, request: pb.GetMeetAndMatchRequest, context: Context
+    ) -> pb.MeetAndMatch:
+        return self._meet_and_match(resource_id(request.name, MEET_AND_MATCHES, "name"))
+
+    def SetAvailability(
+        self, request: pb.SetAvailabilityRequest, context: Context
+    ) -> pb.MeetAndMatch:
+        event_id = resource_id(request.name, MEET_AND_MATCHES, "name")
+        fields = {
+            "actor": actor(),
+            "event_id": event_id,
+            "unavailable": tuple(request.unavailable_slots),
+        }
+        self.bus.handle(validated(c.SetAvailability, fields, {"unavailable": "unavailable_slots"}))
+        return self._meet_and_match(event_id)
+
+    def RequestMeeting(self, request: pb.RequestMeetingRequest, context: Context) -> pb.Meeting:
+        event_id = resource_id(request.parent, MEET_AND_MATCHES, "parent")
+        fields = {
+            "actor": actor(),
+            "event_id": event_id,
+            "to_person": resource_id(request.recipient, "people", "recipient"),
+            "message": request.message,
+        }
+        meeting_id = self.bus.handle(
+            validated(c.RequestMeeting, fields, {"to_person": "recipient"})
+        )
+        return self._meeting(event_id, meeting_id)
+
+    def AnswerMeeting(self, request: pb.AnswerMeetingRequest, context: Context) -> pb.Meeting:
+        event_id, meeting_id = _meeting_name(request.name)
+        fields = {
+            "actor": actor(),
+            "event_id": event_id,
+            "meeting_id": meeting_id,
+            "accept": request.accept,
+        }
+        self.bus.handle(validated(c.AnswerMeeting, fields, {}))
+        return self._meeting(event_id, meeting_id)
+
+    def ScheduleMeetAndMatch(
+        self, request: pb.ScheduleMeetAndMatchRequest, context: Context
+    ) -> pb.MeetAndMatch:
+        event_id = resource_id(request.name, MEET_AND_MATCHES, "name")
+        self.bus.handle(
+            validated(c.ScheduleMeetAndMatch, {"actor": actor(), "event_id": event_id}, {})
+        )
+        return self._meet_and_match(event_id)
+
+    def PublishSchedule(
+        self, request: pb.PublishScheduleRequest, context: Context
+    ) -> pb.MeetAndMatch:
+        event_id = resource_id(request.name, MEET_AND_MATCHES, "name")
+        self.bus.handle(c.PublishSchedule(actor=actor(), event_id=event_id))
+        return self._meet_and_match(event_id)
+
+    def GetAgenda(self, request: pb.GetAgendaRequest, context: Context) -> pb.Agenda:
+        event_id = resource_id(request.name, MEET_AND_MATCHES, "name")
+        found = self.bus.handle(
+            validated(c.GetAgenda, {"actor": actor(), "event_id": event_id}, {})
+        )
+        event = self.bus.handle(c.GetMeetAndMatch(actor=actor(), event_id=event_id))
+        return pb.Agenda(
+            meetings=[meeting_proto(m, event.tables) for m in found.meetings],
+            icalendar=found.calendar,
+        )
+
+    def _meet_and_match(self, event_id: str) -> pb.MeetAndMatch:
+        found = self.bus.handle(c.GetMeetAndMatch(actor=actor(), event_id=event_id))
+        return pb.MeetAndMatch(
+            name=f"{MEET_AND_MATCHES}/{found.id}",
+            title=found.title,
+            slots=[
+                pb.Slot(
+                    start_time=timestamp(datetime.fromisoformat(s["starts_at"])),
+                    end_time=timestamp(datetime.fromisoformat(s["ends_at"])),
+                )
+                for s in found.slots
+            ],
+            tables=found.tables,
+            state=found.state,
+            placed=found.placed,
+            bound=found.bound,
+        )
+
+    def _meeting(self, event_id: str, meeting_id: str) -> pb.Meeting:
+        query = c.GetMeeting(actor=actor(), event_id=event_id, meeting_id=meeting_id)
+        found = self.bus.handle(query)
+        event = self.bus.handle(c.GetMeetAndMatch(actor=actor(), event_id=event_id))
+        return meeting_proto(found, event.tables)
 
     def _thread(self, thread_id: str) -> pb.Thread:
         return thread_proto(self.bus.handle(c.GetThread(actor=actor(), id=thread_id)))

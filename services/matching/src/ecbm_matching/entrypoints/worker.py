@@ -1,5 +1,6 @@
 """The matching worker: registry's and quality's events about people and programmes in,
-requests expired by a timer, the outbox relayed (ServiceWorker)."""
+the events service's Meet & Match registrations in, requests expired by a timer, the
+outbox relayed (ServiceWorker)."""
 # nameko ships no annotations.
 # mypy: disable-error-code="no-untyped-call,misc,untyped-decorator"
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from nameko.timer import Timer
 
-from ecbm_integration import quality, registry
+from ecbm_integration import events, quality, registry
 from ecbm_matching.application.commands import ExpireRequests
 from ecbm_matching.application.dependencies import MatchingDependencies
 from ecbm_matching.bootstrap import MatchingSettings, bootstrap
@@ -98,4 +99,16 @@ class MatchingWorker(ServiceWorker):
 
     @event_handler("registry", registry.PersonForgotten)
     def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:
+        self._handle(received)
+
+    @event_handler("events", events.EventPublished)
+    def on_event_published(self, received: Received[events.EventPublished]) -> None:
+        self._handle(received)
+
+    @event_handler("events", events.RegistrationConfirmed)
+    def on_registration_confirmed(self, received: Received[events.RegistrationConfirmed]) -> None:
+        self._handle(received)
+
+    @event_handler("events", events.RegistrationCancelled)
+    def on_registration_cancelled(self, received: Received[events.RegistrationCancelled]) -> None:
         self._handle(received)
