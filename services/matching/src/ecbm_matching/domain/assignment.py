@@ -33,18 +33,50 @@ def greedy(
     allowed: npt.NDArray[np.bool_],
     capacities: npt.NDArray[np.int64],
 ) -> Assignment:
-    """Best pair first (ties by row, column) while capacity lasts: the baseline."""
-    rows, cols = np.nonzero(allowed & (scores > 0))
-    order = np.lexsort((cols, rows, -scores[rows, cols]))
+    """Best pair first (ties by row, column) while capacity lasts: the baseline.
+
+    Sorts only the best ``window`` pairs overall (argpartition), widening it while the
+    pairs run out before every need is served: the same picks as sorting them all."""
+    usable = (allowed & (scores > 0)).ravel()
+    flat = np.where(usable, scores.ravel(), -np.inf)
+    eligible = int(usable.sum())
+    window = min(eligible, 64 * scores.shape[0])
+    while True:
+        pairs, exhausted = _greedy_over(flat, window, scores.shape, capacities)
+        if not exhausted or window >= eligible:
+            return Assignment(sorted(pairs), total_of(scores, pairs))
+        window = min(eligible, window * 4)
+
+
+def _greedy_over(
+    flat: npt.NDArray[np.float64],
+    window: int,
+    shape: tuple[int, ...],
+    capacities: npt.NDArray[np.int64],
+) -> tuple[list[tuple[int, int]], bool]:
+    """Greedy over the ``window`` best pairs; whether it used them all up (then a pair
+    outside the window might still have been picked)."""
+    if window == 0:
+        return [], False
+    best = (
+        np.argpartition(-flat, window - 1)[:window] if window < len(flat) else np.arange(len(flat))
+    )
+    threshold = flat[best].min()
+    # every pair scoring the threshold joins, so ties are broken as a full sort would
+    best = np.flatnonzero(flat >= threshold)
+    order = best[np.lexsort((best, -flat[best]))]
     left = np.array(capacities, dtype=np.int64).copy()
-    taken = np.zeros(scores.shape[0], dtype=bool)
+    taken = np.zeros(shape[0], dtype=bool)
     pairs: list[tuple[int, int]] = []
-    for r, c in zip(rows[order], cols[order], strict=True):
+    for index in order:
+        r, c = divmod(int(index), shape[1])
         if not taken[r] and left[c] > 0:
             taken[r] = True
             left[c] -= 1
-            pairs.append((int(r), int(c)))
-    return Assignment(sorted(pairs), total_of(scores, pairs))
+            pairs.append((r, c))
+            if len(pairs) == shape[0]:
+                return pairs, False
+    return pairs, True
 
 
 def optimal(

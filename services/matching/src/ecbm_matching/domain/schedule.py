@@ -63,6 +63,24 @@ def _weight(meeting: Meeting) -> int:
     return MUTUAL_WEIGHT if meeting.mutual else 1
 
 
+def first_fit(
+    meetings: Sequence[Meeting], options: Sequence[Sequence[int]], tables: int
+) -> list[tuple[int, int]]:
+    """(meeting, slot) placed greedily, mutual first: the solver's starting point."""
+    busy: set[tuple[str, int]] = set()
+    used: dict[int, int] = defaultdict(int)
+    placed: list[tuple[int, int]] = []
+    for i in sorted(range(len(meetings)), key=lambda i: (-_weight(meetings[i]), i)):
+        m = meetings[i]
+        for s in options[i]:
+            if used[s] < tables and (m.a, s) not in busy and (m.b, s) not in busy:
+                busy.update({(m.a, s), (m.b, s)})
+                used[s] += 1
+                placed.append((i, s))
+                break
+    return placed
+
+
 def schedule(
     meetings: Sequence[Meeting],
     slots: int,
@@ -70,7 +88,8 @@ def schedule(
     unavailable: Mapping[str, frozenset[int]] | None = None,
     seconds: float = 4.0,
 ) -> Schedule:
-    """Place what fits; deterministic for the same input (one search worker, fixed seed)."""
+    """Place what fits, starting from first fit; deterministic for the same input (one
+    search worker, fixed seed; a time limit may stop it early, at a valid schedule)."""
     unavailable = unavailable or {}
     options = _options(meetings, slots, unavailable)
     model = cp_model.CpModel()
@@ -91,26 +110,37 @@ def schedule(
             model.add_at_most_one(group)
     for group in by_slot.values():
         if len(group) > tables:
-            model.add(sum(group) <= tables)
-    model.maximize(sum(_weight(meetings[i]) * var for (i, _), var in chosen.items()))
+            model.add(cp_model.LinearExpr.sum(group) <= tables)
+    start = first_fit(meetings, options, tables)
+    for i, s in start:
+        model.add_hint(chosen[i, s], 1)
+    model.maximize(
+        cp_model.LinearExpr.weighted_sum(
+            list(chosen.values()), [_weight(meetings[i]) for i, _ in chosen]
+        )
+    )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 7
     status = solver.solve(model)
     solved = solver.status_name(status)
-    if solved not in ("OPTIMAL", "FEASIBLE"):
-        return Schedule([], 0, False)
     placed: dict[int, list[str]] = defaultdict(list)
-    for (i, s), var in sorted(chosen.items()):
-        if solver.value(var):
+    if solved in ("OPTIMAL", "FEASIBLE"):
+        for (i, s), var in sorted(chosen.items()):
+            if solver.value(var):
+                placed[s].append(meetings[i].id)
+        objective = int(solver.objective_value)
+    else:  # no solution in time: the greedy start is valid
+        for i, s in sorted(start):
             placed[s].append(meetings[i].id)
+        objective = sum(_weight(meetings[i]) for i, _ in start)
     placements = [
         Placement(meeting_id, slot, table)
         for slot in sorted(placed)
         for table, meeting_id in enumerate(placed[slot])
     ]
-    return Schedule(placements, int(solver.objective_value), solved == "OPTIMAL")
+    return Schedule(placements, objective, solved == "OPTIMAL")
 
 
 def upper_bound(
@@ -118,8 +148,10 @@ def upper_bound(
     slots: int,
     tables: int,
     unavailable: Mapping[str, frozenset[int]] | None = None,
+    weighted: bool = True,
 ) -> float:
-    """The LP relaxation's optimum of the same model (weighted): nothing can place more."""
+    """The LP relaxation's optimum of the same model: no schedule scores (``weighted``) or
+    places (unweighted) more."""
     options = _options(meetings, slots, unavailable or {})
     variables = [(i, s) for i, slots_of in enumerate(options) for s in slots_of]
     if not variables:
@@ -141,7 +173,7 @@ def upper_bound(
     matrix = sparse.csr_matrix(
         (np.ones(len(rows)), (rows, cols)), shape=(len(row_of), len(variables))
     )
-    weights = np.array([_weight(meetings[i]) for i, _ in variables], dtype=float)
+    weights = np.array([_weight(meetings[i]) if weighted else 1 for i, _ in variables], dtype=float)
     result = linprog(-weights, A_ub=matrix, b_ub=bounds, bounds=(0, 1), method="highs")
     if not result.success:
         raise RuntimeError(f"LP relaxation failed: {result.message}")
