@@ -90,6 +90,12 @@ def worker_class() -> type:
     return MatchingWorker
 
 
+def seed_demo(target: str, token: str) -> None:
+    from ecbm_matching.entrypoints.demo import seed
+
+    seed(target, token)
+
+
 SERVICE = ServiceDefinition(
     name="matching",
     grpc_port=50052,
@@ -100,4 +106,5 @@ SERVICE = ServiceDefinition(
     build_api=build_api,
     worker_class=worker_class,
     replay=replayer(bootstrap, AREA.read_model_tables),
+    seed_demo=seed_demo,
 )
