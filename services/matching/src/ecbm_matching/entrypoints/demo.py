@@ -135,7 +135,8 @@ class Demo:
 
     def first_request(self) -> str:
         mine = self.stub.ListRequests(pb.ListRequestsRequest(mine=True), metadata=member(1))
-        return mine.requests[0].name.removeprefix("requests/")
+        name: str = mine.requests[0].name
+        return name.removeprefix("requests/")
 
     def round(self) -> None:
         """A published round, then introductions in every state."""
