@@ -134,13 +134,13 @@ def _topk(scale: Scale, rng: np.random.Generator) -> dict[str, Any]:
         for code in need.languages:
             if code in pool.language_ids:
                 lang[pool.language_ids[code]] = 1.0
-        q = pool.text.vector(need.text).toarray().ravel().astype(np.float32)
+        q = pool.text.vector(need.text).astype(np.float32)
         dense = np.stack(
             [
                 topics @ t,
                 text @ q,
                 (languages @ lang > 0).astype(np.float32),
-                (pool.countries == need.country).astype(np.float32),
+                (pool.country_of == pool.country_codes.get(need.country, -2)).astype(np.float32),
                 pool.evidence,
                 pool.capacity,
                 pool.feedback,

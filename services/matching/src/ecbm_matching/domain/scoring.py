@@ -188,14 +188,14 @@ class TextIndex:
         )
         self.matrix = _normalised(matrix @ sparse.diags(self.idf))
 
-    def vector(self, text: str) -> sparse.csr_matrix:
-        count = Counter(w for w in words(text) if w in self.vocabulary)
-        cols = [self.vocabulary[w] for w in count]
-        vals = [(1.0 + math.log(n)) * self.idf[self.vocabulary[w]] for w, n in count.items()]
-        row = sparse.csr_matrix(
-            (vals, ([0] * len(cols), cols)), shape=(1, len(self.vocabulary)), dtype=np.float64
-        )
-        return _normalised(row)
+    def vector(self, text: str) -> npt.NDArray[np.float64]:
+        """The text's TF-IDF vector (dense, L2-normalised) in this index's vocabulary."""
+        query = np.zeros(len(self.vocabulary))
+        for word, n in Counter(w for w in words(text) if w in self.vocabulary).items():
+            column = self.vocabulary[word]
+            query[column] = (1.0 + math.log(n)) * self.idf[column]
+        norm = float(np.linalg.norm(query))
+        return query / norm if norm else query
 
 
 def _normalised(matrix: sparse.spmatrix) -> sparse.csr_matrix:
@@ -220,7 +220,7 @@ class CandidatePool:
                 rows.append(row)
                 cols.append(self.topic_ids.setdefault(topic, len(self.topic_ids)))
                 vals.append(LEVELS.get(level, LEVELS["aware"]))
-        self.topics = sparse.csc_matrix(
+        self.topics = sparse.csr_matrix(
             (vals, (rows, cols)), shape=(n, len(self.topic_ids)), dtype=np.float64
         )
         self.languages = [c.languages for c in self.candidates]
@@ -230,11 +230,15 @@ class CandidatePool:
             for lang in sorted(langs):
                 lang_rows.append(row)
                 lang_cols.append(self.language_ids.setdefault(lang, len(self.language_ids)))
-        self.language_matrix = sparse.csc_matrix(
+        self.language_matrix = sparse.csr_matrix(
             (np.ones(len(lang_rows)), (lang_rows, lang_cols)),
             shape=(n, len(self.language_ids)),
         )
-        self.countries = np.array([c.country for c in self.candidates], dtype=object)
+        self.country_codes: dict[str, int] = {"": -1}
+        self.country_of = np.array(
+            [self.country_codes.setdefault(c.country, len(self.country_codes)) for c in candidates],
+            dtype=np.int32,
+        )
         self.organisations = np.array([c.organisation_id for c in self.candidates], dtype=object)
         evidence = np.array([c.evidence for c in self.candidates], dtype=np.float64)
         labels = np.array([c.quality_labels for c in self.candidates], dtype=np.float64)
@@ -254,20 +258,23 @@ class CandidatePool:
         """Every candidate's factors for ``need``: shape (candidates, len(FACTORS))."""
         n = len(self.candidates)
         out = np.zeros((n, len(FACTORS)))
-        cols = sorted({self.topic_ids[t] for t in need.topics if t in self.topic_ids})
-        if need.topics and cols:
-            out[:, 0] = np.asarray(self.topics[:, cols].sum(axis=1)).ravel() / len(need.topics)
+        known = [self.topic_ids[t] for t in need.topics if t in self.topic_ids]
+        if known:
+            wanted = np.zeros(len(self.topic_ids))
+            wanted[known] = 1.0 / len(need.topics)
+            out[:, 0] = self.topics @ wanted
         if need.text and self.text.vocabulary:
-            out[:, 1] = np.clip((self.text.matrix @ self.text.vector(need.text).T).toarray(), 0, 1)[
-                :, 0
-            ]
-        langs = sorted({self.language_ids[lg] for lg in need.languages if lg in self.language_ids})
+            out[:, 1] = self.text.matrix @ self.text.vector(need.text)
+        langs = [self.language_ids[lg] for lg in need.languages if lg in self.language_ids]
         if langs:
-            out[:, 2] = (np.asarray(self.language_matrix[:, langs].sum(axis=1)).ravel() > 0) * 1.0
+            spoken = np.zeros(len(self.language_ids))
+            spoken[langs] = 1.0
+            out[:, 2] = (self.language_matrix @ spoken) > 0
         if need.country and need.country_preference is not CountryPreference.ANY:
-            same = self.countries == need.country
+            code = self.country_codes.get(need.country, -2)
+            same = self.country_of == code
             near = need.country_preference is CountryPreference.NEAR
-            out[:, 3] = (same if near else ~same & (self.countries != "")) * 1.0
+            out[:, 3] = same if near else ~same & (self.country_of != -1)
         out[:, 4] = self.evidence
         out[:, 5] = self.capacity
         out[:, 6] = self.feedback
