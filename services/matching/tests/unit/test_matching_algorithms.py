@@ -151,7 +151,7 @@ meeting_lists = st.lists(
     st.integers(1, 3),
     st.dictionaries(st.sampled_from(people), st.frozensets(st.integers(0, 3))),
 )
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 def test_schedule_never_double_books_or_uses_an_unavailable_slot(
     raw: list[tuple[str, str, bool]],
     slots: int,
