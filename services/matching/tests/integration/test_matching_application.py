@@ -212,3 +212,21 @@ def test_a_forgotten_person_leaves_nothing_readable(matching_app: Matching) -> N
     assert secret not in stored and "'ana'" not in stored and '"ana"' not in stored
     view = matching_app.bus.handle(c.GetRequest(actor=ADMIN, id=request_id))
     assert view.state == "closed" and view.owner_id == ""
+
+
+def test_requests_past_their_deadline_expire(database_url: str) -> None:
+    later = NOW + timedelta(days=31)
+    upgrade(SERVICE.migrations, database_url)
+    app = bootstrap(SERVICE.load_settings(database_url=database_url), clock=lambda: later)
+    try:
+        due = exchange(app, "ana", deadline=NOW + timedelta(days=30))
+        open_ended = exchange(app, "ana")
+        assert app.bus.handle(c.ExpireRequests()) == 1
+        assert app.bus.handle(c.ExpireRequests()) == 0
+        states = {
+            rid: app.bus.handle(c.GetRequest(actor=member("ana"), id=rid)).state
+            for rid in (due, open_ended)
+        }
+    finally:
+        app.close()
+    assert states == {due: "expired", open_ended: "open"}

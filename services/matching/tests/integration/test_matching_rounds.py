@@ -101,9 +101,15 @@ def test_a_declined_pair_never_returns_and_forgetting_erases_rounds(app: Matchin
     pairs = app.bus.handle(c.GetRound(actor=ADMIN, id=again.round_id)).pairs
     assert ("ben", "fred") not in {(p["requester_id"], p["candidate_id"]) for p in pairs}
 
+    (ana_eva,) = intros
+    for side in ("ana", "eva"):
+        app.bus.handle(c.RespondToIntroduction(actor=member(side), id=ana_eva, accept=True))
+    app.bus.handle(c.RecordMeeting(actor=member("ana"), id=ana_eva, held=False))
+    best, *_ = app.bus.handle(c.Recommend(actor=member("cy"), id=need(app, "cy", "youth"))).items
+    assert best.candidate_id == "eva" and "1 missed meeting(s)" in best.explanation
+
     deliver(app, registry.PersonForgotten(person_id="eva", occurred_at=NOW))
     with app.engine.connect() as connection:
         for table in ("rounds", "introductions", "profiles", "profile_topics"):
             assert "eva" not in str(list(connection.execute(text(f"SELECT * FROM {table}")))), table
         assert "eva" not in str(list(connection.execute(select(store.c.data, store.c.metadata))))
-    assert intros
