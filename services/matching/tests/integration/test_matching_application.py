@@ -61,6 +61,8 @@ def test_recommendations_rank_registry_profiles_and_dismissed_never_return(
     )
     ranked = matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id)).items
     assert [r.candidate_id for r in ranked] == ["ben"]
+    matching_app.bus.handle(c.DeclareConflict(actor=member("ben"), other_id="cy"))  # either way
+    assert matching_app.bus.handle(c.Recommend(actor=member("cy"), id=request_id)).items == []
 
 
 def test_owner_edits_pauses_and_closes_and_a_second_user_cannot(matching_app: Matching) -> None:

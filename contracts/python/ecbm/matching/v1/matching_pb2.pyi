@@ -565,3 +565,15 @@ class Agenda(_message.Message):
     meetings: _containers.RepeatedCompositeFieldContainer[Meeting]
     icalendar: str
     def __init__(self, meetings: _Optional[_Iterable[_Union[Meeting, _Mapping]]] = ..., icalendar: _Optional[str] = ...) -> None: ...
+
+class DeclareConflictRequest(_message.Message):
+    __slots__ = ("other", "declared")
+    OTHER_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_FIELD_NUMBER: _ClassVar[int]
+    other: str
+    declared: bool
+    def __init__(self, other: _Optional[str] = ..., declared: _Optional[bool] = ...) -> None: ...
+
+class DeclareConflictResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

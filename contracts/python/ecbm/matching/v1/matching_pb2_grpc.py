@@ -70,6 +70,11 @@ class MatchingServiceStub:
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.SerializeToString,
                 response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.FromString,
                 _registered_method=True)
+        self.DeclareConflict = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/DeclareConflict',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictResponse.FromString,
+                _registered_method=True)
         self.UpdateWeights = channel.unary_unary(
                 '/ecbm.matching.v1.MatchingService/UpdateWeights',
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateWeightsRequest.SerializeToString,
@@ -238,6 +243,15 @@ class MatchingServiceServicer:
     def MarkCandidate(self, request, context):
         """Marks a candidate of the caller's own request as favourite or dismissed (a dismissed
         candidate never returns), or clears the mark.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclareConflict(self, request, context):
+        """Declares (or withdraws) a conflict of interest of the caller with a person or
+        programme (`other`: people/{id} or programmes/{id}): the two are never proposed to each
+        other, either way.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -443,6 +457,11 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.MarkCandidate,
                     request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.FromString,
                     response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.SerializeToString,
+            ),
+            'DeclareConflict': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclareConflict,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictResponse.SerializeToString,
             ),
             'UpdateWeights': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateWeights,
@@ -740,6 +759,33 @@ class MatchingService:
             '/ecbm.matching.v1.MatchingService/MarkCandidate',
             ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.SerializeToString,
             ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclareConflict(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/DeclareConflict',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictResponse.FromString,
             options,
             channel_credentials,
             insecure,

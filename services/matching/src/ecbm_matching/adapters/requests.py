@@ -9,7 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from ecbm_matching.adapters.tables import candidate_marks, match_requests, request_topics
+from ecbm_matching.adapters.tables import (
+    candidate_marks,
+    conflicts,
+    match_requests,
+    request_topics,
+)
 from ecbm_matching.domain.request import (
     RequestClosed,
     RequestEdited,
@@ -272,7 +277,26 @@ class RequestViews:
                 )
             )
 
+    def declare_conflict(self, person_id: str, other_id: str, declared: bool) -> None:
+        c = conflicts.c
+        self._connection.execute(
+            delete(conflicts).where(c.person_id == person_id, c.other_id == other_id)
+        )
+        if declared:
+            self._connection.execute(
+                insert(conflicts).values(person_id=person_id, other_id=other_id)
+            )
+
+    def conflict_pairs(self) -> frozenset[tuple[str, str]]:
+        """(person, other) both ways for every declared conflict."""
+        rows = list(self._connection.execute(select(conflicts.c.person_id, conflicts.c.other_id)))
+        return frozenset((a, b) for a, b in rows) | frozenset((b, a) for a, b in rows)
+
     def forget_candidate(self, candidate_id: str) -> None:
+        c = conflicts.c
+        self._connection.execute(
+            delete(conflicts).where((c.person_id == candidate_id) | (c.other_id == candidate_id))
+        )
         self._connection.execute(
             delete(candidate_marks).where(candidate_marks.c.candidate_id == candidate_id)
         )

@@ -196,3 +196,11 @@ mm_meetings = Table(
     Column("slot", Integer, nullable=True),
     Column("table_number", Integer, nullable=True),
 )
+
+# Declared conflicts of interest: never proposed to each other, either way.
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("other_id", String(64), primary_key=True, index=True),
+)

@@ -109,6 +109,7 @@ AREA = Area(
         c.SetWeights: r.set_weights,
         c.WeightHistory: r.weight_history,
         c.ExpireRequests: r.expire_requests,
+        c.DeclareConflict: r.declare_conflict,
         c.ProposeRound: rd.propose_round,
         c.PublishRound: rd.publish_round,
         c.GetRound: rd.get_round,

@@ -251,3 +251,11 @@ class GetMeeting(_Message):
     actor: Actor
     event_id: EntityId
     meeting_id: EntityId
+
+
+class DeclareConflict(_Message):
+    """A conflict of interest with a person or organisation's programme (``other_id``)."""
+
+    actor: Actor
+    other_id: EntityId
+    declared: bool = True

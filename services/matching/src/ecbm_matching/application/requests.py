@@ -150,13 +150,16 @@ def recommend(query: c.Recommend, deps: MatchingDependencies) -> Recommended:
         if request.state is not RequestState.OPEN:
             raise NotRecommendable(f"request {query.id!r} is {request.state}, not open")
         history = views.introductions.history()
+        conflicting = views.requests.conflict_pairs()
         pool = CandidatePool(views.profiles.candidates(CANDIDATE_KIND[request.kind], history))
         weights = views.weights.current(request.kind.value)
         dismissed = [
             cid for cid, mark in views.requests.marks(query.id).items() if mark == "dismissed"
         ]
     need = need_of(request)
-    blocks = Blocks(frozenset((request.id, cid) for cid in dismissed) | history.declined)
+    blocks = Blocks(
+        frozenset((request.id, cid) for cid in dismissed) | history.declined | conflicting
+    )
     collection = "people" if CANDIDATE_KIND[request.kind] == "person" else "programmes"
     return Recommended(collection, pool.rank(need, weights, blocks, k=query.limit))
 
@@ -215,3 +218,14 @@ def expire_requests(command: c.ExpireRequests, deps: MatchingDependencies) -> in
             work.repository(MatchRequest).get(request_id).expire(now)
         work.commit()
     return len(due)
+
+
+def declare_conflict(command: c.DeclareConflict, deps: MatchingDependencies) -> str:
+    """The caller and ``other_id`` are never proposed to each other (or again may be)."""
+    person = command.actor.person()
+    if person == command.other_id:
+        raise InvalidArgument(FieldViolation("other", "a conflict is with someone else"))
+    with deps.uow() as work:
+        work.views.requests.declare_conflict(person, command.other_id, command.declared)
+        work.commit()
+    return command.other_id

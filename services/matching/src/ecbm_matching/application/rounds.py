@@ -52,7 +52,7 @@ def propose_round(command: c.ProposeRound, deps: MatchingDependencies) -> RoundP
         dismissed = views.requests.dismissed_pairs()
         pool = CandidatePool(candidates)
         needs = [need_of(r) for r in needs_views]
-        blocks = Blocks(dismissed | history.declined)
+        blocks = Blocks(dismissed | history.declined | views.requests.conflict_pairs())
         scores, allowed = score_matrix(pool, needs, weights, blocks)
         capacities = np.array([cand.capacity_left for cand in candidates], dtype=np.int64)
         best = optimal(scores, allowed, capacities, keep_best=KEEP_BEST)

@@ -313,6 +313,17 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         self.bus.handle(validated(c.MarkCandidate, fields, {"candidate_id": "candidate"}))
         return pb.MarkCandidateResponse()
 
+    def DeclareConflict(
+        self, request: pb.DeclareConflictRequest, context: Context
+    ) -> pb.DeclareConflictResponse:
+        fields = {
+            "actor": actor(),
+            "other_id": request.other.split("/")[-1],
+            "declared": request.declared,
+        }
+        self.bus.handle(validated(c.DeclareConflict, fields, {"other_id": "other"}))
+        return pb.DeclareConflictResponse()
+
     def UpdateWeights(self, request: pb.UpdateWeightsRequest, context: Context) -> pb.Weights:
         w = request.weights
         fields = {

@@ -1,5 +1,6 @@
 """Matching read models: profiles (registry's copy), requests, candidate marks, weight
-history, rounds, introductions, threads, blocked senders, Meet & Match.
+history, declared conflicts, rounds, introductions, threads, blocked senders, Meet &
+Match.
 
 Revision ID: matching_0001
 """
@@ -27,6 +28,11 @@ def upgrade() -> None:
         sa.Column("candidate_id", sa.String(64), primary_key=True),
         sa.Column("mark", sa.String(16), nullable=False),
         sa.Column("update_time", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "conflicts",
+        sa.Column("person_id", sa.String(64), primary_key=True),
+        sa.Column("other_id", sa.String(64), primary_key=True, index=True),
     )
     op.create_table(
         "introductions",
@@ -176,6 +182,7 @@ def downgrade() -> None:
         "mm_events",
         "match_requests",
         "introductions",
+        "conflicts",
         "candidate_marks",
         "blocked_senders",
     ):
