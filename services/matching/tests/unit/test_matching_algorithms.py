@@ -137,6 +137,8 @@ def test_assignment_respects_capacities_and_blocks_and_beats_greedy(
         used = np.bincount([c for _, c in result.pairs], minlength=shape[1])
         assert (used <= capacities).all()
     assert best.total >= base.total - 1e-6 * shape[0]
+    if keep_best is not None:  # walking each need's best pairs picks what walking all does
+        assert greedy(scores, allowed, capacities, keep_best) == base
 
 
 people = [f"p{i}" for i in range(8)]

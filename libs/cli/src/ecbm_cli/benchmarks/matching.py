@@ -176,7 +176,7 @@ def _assign(scale: Scale, rng: np.random.Generator) -> dict[str, Any]:
     best = optimal(scores, allowed, capacities, keep_best=50)
     assign_s = time.perf_counter() - started
     started = time.perf_counter()
-    base = greedy(scores, allowed, capacities)
+    base = greedy(scores, allowed, capacities, keep_best=50)  # same picks as walking all
     greedy_s = time.perf_counter() - started
     used = np.bincount([c for _, c in best.pairs], minlength=len(candidates))
     return {

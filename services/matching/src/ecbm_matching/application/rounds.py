@@ -64,7 +64,7 @@ def propose_round(command: c.ProposeRound, deps: MatchingDependencies) -> RoundP
                 requester_id=needs[row].owner_id,
                 candidate_id=pool.ids[col],
                 score=round(float(scores[row, col]), 6),
-                explanation=explain(needs[row], candidates[col], factors[row][col]),
+                explanation=explain(needs[row], candidates[col], factors[row][:, col]),
             )
             for row, col in best.pairs
         )

@@ -32,51 +32,56 @@ def greedy(
     scores: npt.NDArray[np.float64],
     allowed: npt.NDArray[np.bool_],
     capacities: npt.NDArray[np.int64],
+    keep_best: int | None = None,
 ) -> Assignment:
     """Best pair first (ties by row, column) while capacity lasts: the baseline.
 
-    Sorts only the best ``window`` pairs overall (argpartition), widening it while the
-    pairs run out before every need is served: the same picks as sorting them all."""
-    usable = (allowed & (scores > 0)).ravel()
-    flat = np.where(usable, scores.ravel(), -np.inf)
-    eligible = int(usable.sum())
-    window = min(eligible, 64 * scores.shape[0])
-    while True:
-        pairs, exhausted = _greedy_over(flat, window, scores.shape, capacities)
-        if not exhausted or window >= eligible:
+    With ``keep_best`` it walks only each need's best pairs (ties at the edge included),
+    and walks them all when a need ran out of its best before being served: the picks are
+    the same as walking every pair."""
+    usable = allowed & (scores > 0) & (np.asarray(capacities) > 0)[None, :]
+    if keep_best is not None and keep_best < scores.shape[1]:
+        kept = best_per_need(scores, usable, keep_best)
+        pairs = _walk(scores, kept, capacities)
+        served = np.zeros(scores.shape[0], dtype=bool)
+        served[[r for r, _ in pairs]] = True
+        # an unserved need with pairs left out would go on to them: walk everything then
+        if not (~served & (kept.sum(axis=1) < usable.sum(axis=1))).any():
             return Assignment(sorted(pairs), total_of(scores, pairs))
-        window = min(eligible, window * 4)
+    pairs = _walk(scores, usable, capacities)
+    return Assignment(sorted(pairs), total_of(scores, pairs))
 
 
-def _greedy_over(
-    flat: npt.NDArray[np.float64],
-    window: int,
-    shape: tuple[int, ...],
+def best_per_need(
+    scores: npt.NDArray[np.float64], usable: npt.NDArray[np.bool_], keep_best: int
+) -> npt.NDArray[np.bool_]:
+    """Each need's ``keep_best`` highest usable pairs, and any tied with the lowest of them."""
+    masked = np.where(usable, scores, -1.0)
+    best = np.argpartition(-masked, keep_best - 1, axis=1)[:, :keep_best]
+    edge = np.take_along_axis(masked, best, axis=1).min(axis=1)
+    kept: npt.NDArray[np.bool_] = usable & (masked >= edge[:, None])
+    return kept
+
+
+def _walk(
+    scores: npt.NDArray[np.float64],
+    usable: npt.NDArray[np.bool_],
     capacities: npt.NDArray[np.int64],
-) -> tuple[list[tuple[int, int]], bool]:
-    """Greedy over the ``window`` best pairs; whether it used them all up (then a pair
-    outside the window might still have been picked)."""
-    if window == 0:
-        return [], False
-    best = (
-        np.argpartition(-flat, window - 1)[:window] if window < len(flat) else np.arange(len(flat))
-    )
-    threshold = flat[best].min()
-    # every pair scoring the threshold joins, so ties are broken as a full sort would
-    best = np.flatnonzero(flat >= threshold)
-    order = best[np.lexsort((best, -flat[best]))]
+) -> list[tuple[int, int]]:
+    """Greedy over the usable pairs, best first, ties by (row, column)."""
+    rows, cols = np.nonzero(usable)
+    order = np.lexsort((cols, rows, -scores[rows, cols]))
     left = np.array(capacities, dtype=np.int64).copy()
-    taken = np.zeros(shape[0], dtype=bool)
+    taken = np.zeros(scores.shape[0], dtype=bool)
     pairs: list[tuple[int, int]] = []
-    for index in order:
-        r, c = divmod(int(index), shape[1])
+    for r, c in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
         if not taken[r] and left[c] > 0:
             taken[r] = True
             left[c] -= 1
             pairs.append((r, c))
-            if len(pairs) == shape[0]:
-                return pairs, False
-    return pairs, True
+            if len(pairs) == scores.shape[0]:
+                break
+    return pairs
 
 
 def optimal(
@@ -89,11 +94,8 @@ def optimal(
     n_needs, n_candidates = scores.shape
     usable = allowed & (scores > 0) & (np.asarray(capacities) > 0)[None, :]
     if keep_best is not None and keep_best < n_candidates:
-        masked = np.where(usable, scores, -1.0)
-        best = np.argpartition(-masked, keep_best - 1, axis=1)[:, :keep_best]
-        keep = np.zeros_like(usable)
-        np.put_along_axis(keep, best, True, axis=1)
-        for r, c in greedy(scores, allowed, capacities).pairs:
+        keep = best_per_need(scores, usable, keep_best)
+        for r, c in greedy(scores, allowed, capacities, keep_best).pairs:
             keep[r, c] = True
         usable &= keep
     rows, cols = np.nonzero(usable)

@@ -255,30 +255,31 @@ class CandidatePool:
         return len(self.candidates)
 
     def factor_matrix(self, need: Need) -> npt.NDArray[np.float64]:
-        """Every candidate's factors for ``need``: shape (candidates, len(FACTORS))."""
+        """Every candidate's factors for ``need``: shape (len(FACTORS), candidates), one
+        contiguous row per factor, each in [0, 1] by construction."""
         n = len(self.candidates)
-        out = np.zeros((n, len(FACTORS)))
+        out = np.zeros((len(FACTORS), n))
         known = [self.topic_ids[t] for t in need.topics if t in self.topic_ids]
         if known:
             wanted = np.zeros(len(self.topic_ids))
             wanted[known] = 1.0 / len(need.topics)
-            out[:, 0] = self.topics @ wanted
+            out[0] = self.topics @ wanted
         if need.text and self.text.vocabulary:
-            out[:, 1] = self.text.matrix @ self.text.vector(need.text)
+            out[1] = self.text.matrix @ self.text.vector(need.text)
         langs = [self.language_ids[lg] for lg in need.languages if lg in self.language_ids]
         if langs:
             spoken = np.zeros(len(self.language_ids))
             spoken[langs] = 1.0
-            out[:, 2] = (self.language_matrix @ spoken) > 0
+            out[2] = (self.language_matrix @ spoken) > 0
         if need.country and need.country_preference is not CountryPreference.ANY:
             code = self.country_codes.get(need.country, -2)
             same = self.country_of == code
             near = need.country_preference is CountryPreference.NEAR
-            out[:, 3] = same if near else ~same & (self.country_of != -1)
-        out[:, 4] = self.evidence
-        out[:, 5] = self.capacity
-        out[:, 6] = self.feedback
-        return np.clip(out, 0.0, 1.0)
+            out[3] = same if near else ~same & (self.country_of != -1)
+        out[4] = self.evidence
+        out[5] = self.capacity
+        out[6] = self.feedback
+        return out
 
     def allowed(self, need: Need, blocks: Blocks) -> npt.NDArray[np.bool_]:
         """Who may be proposed for ``need``: not the owner, not blocked, not at capacity."""
@@ -294,7 +295,7 @@ class CandidatePool:
         return ok
 
     def scores(self, need: Need, weights: Weights) -> npt.NDArray[np.float64]:
-        scores: npt.NDArray[np.float64] = self.factor_matrix(need) @ weights.vector()
+        scores: npt.NDArray[np.float64] = weights.vector() @ self.factor_matrix(need)
         return np.clip(scores, 0.0, 1.0)
 
     def rank(
@@ -302,7 +303,7 @@ class CandidatePool:
     ) -> list[Recommendation]:
         """The ``k`` best allowed candidates, best first (ties by id), each explained."""
         factors = self.factor_matrix(need)
-        scores = np.clip(factors @ weights.vector(), 0.0, 1.0)
+        scores = np.clip(weights.vector() @ factors, 0.0, 1.0)
         allowed = np.flatnonzero(self.allowed(need, blocks))
         if not len(allowed) or k <= 0:
             return []
@@ -312,8 +313,8 @@ class CandidatePool:
             Recommendation(
                 self.ids[i],
                 round(float(scores[i]), 6),
-                {name: round(float(factors[i, j]), 4) for j, name in enumerate(FACTORS)},
-                explain(need, self.candidates[i], factors[i]),
+                {name: round(float(factors[j, i]), 4) for j, name in enumerate(FACTORS)},
+                explain(need, self.candidates[i], factors[:, i]),
             )
             for i in sorted(picked, key=lambda i: (-round(float(scores[i]), 6), self.ids[i]))
         ]
