@@ -47,9 +47,16 @@ def _kind_in(value: int) -> str | None:
         return f"unknown value {value}"
 
 
-def timestamp_in(message: Any, field: str) -> Any:
-    """The aware datetime of a Timestamp field, or None when it is not set."""
-    return getattr(message, field).ToDatetime(tzinfo=UTC) if message.HasField(field) else None
+def timestamp_in(message: Any, field: str, path: str = "") -> datetime | None:
+    """The aware datetime of a Timestamp field, None when it is not set; INVALID_ARGUMENT
+    naming ``path`` (or ``field``) when it is out of range."""
+    if not message.HasField(field):
+        return None
+    try:
+        value: datetime = getattr(message, field).ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InvalidArgument(FieldViolation(path or field, "not a valid time")) from None
+    return value
 
 
 def _terms(request: pb.Request) -> dict[str, Any]:
@@ -72,7 +79,7 @@ def _terms(request: pb.Request) -> dict[str, Any]:
             "reviewed_item": request.reviewed_item,
             "capacity": request.capacity or 1,
         },
-        "deadline": timestamp_in(request, "deadline"),
+        "deadline": timestamp_in(request, "deadline", "request.deadline"),
     }
 
 
@@ -445,10 +452,10 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
             "event_id": event_id,
             "slots": [
                 {
-                    "starts_at": timestamp_in(slot, "start_time"),
-                    "ends_at": timestamp_in(slot, "end_time"),
+                    "starts_at": timestamp_in(slot, "start_time", f"slots[{i}].start_time"),
+                    "ends_at": timestamp_in(slot, "end_time", f"slots[{i}].end_time"),
                 }
-                for slot in request.slots
+                for i, slot in enumerate(request.slots)
             ],
             "tables": tuple(request.tables),
         }
