@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from ortools.graph.python import min_cost_flow
 
 _SCALE = 1_000_000  # scores are integers of micro-points for the flow
 
@@ -91,6 +90,8 @@ def optimal(
     keep_best: int | None = None,
 ) -> Assignment:
     """The maximum-score assignment (over each need's ``keep_best`` edges plus greedy's)."""
+    from ortools.graph.python import min_cost_flow  # imported when a round is made
+
     n_needs, n_candidates = scores.shape
     usable = allowed & (scores > 0) & (np.asarray(capacities) > 0)[None, :]
     if keep_best is not None and keep_best < n_candidates:

@@ -14,9 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.sat.python import cp_model
 from scipy import sparse
-from scipy.optimize import linprog
 
 MUTUAL_WEIGHT = 2
 
@@ -90,6 +88,8 @@ def schedule(
 ) -> Schedule:
     """Place what fits, starting from first fit; deterministic for the same input (one
     search worker, fixed seed; a time limit may stop it early, at a valid schedule)."""
+    from ortools.sat.python import cp_model  # imported when scheduling: it loads pandas
+
     unavailable = unavailable or {}
     options = _options(meetings, slots, unavailable)
     model = cp_model.CpModel()
@@ -152,6 +152,8 @@ def upper_bound(
 ) -> float:
     """The LP relaxation's optimum of the same model: no schedule scores (``weighted``) or
     places (unweighted) more."""
+    from scipy.optimize import linprog
+
     options = _options(meetings, slots, unavailable or {})
     variables = [(i, s) for i, slots_of in enumerate(options) for s in slots_of]
     if not variables:
