@@ -9,6 +9,7 @@ from ecbm_integration.matching.introductions import (
     IntroductionProposed,
     MessageReceived,
 )
+from ecbm_integration.matching.meet_and_match import MeetingCancelled
 
 __all__ = [
     "FeedbackRequested",
@@ -16,5 +17,6 @@ __all__ = [
     "IntroductionDeclined",
     "IntroductionProposed",
     "MatchingEvent",
+    "MeetingCancelled",
     "MessageReceived",
 ]

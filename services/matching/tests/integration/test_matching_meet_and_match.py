@@ -18,6 +18,7 @@ from ecbm_matching.domain.meet_and_match import MeetingNotFound, NotAParticipant
 from ecbm_runtime.errors import PermissionDenied
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.tables import events as store
+from ecbm_runtime.tables import outbox
 
 EVENT = "brussels-2027"
 PEOPLE = ("ana", "ben", "cy", "dan")
@@ -140,6 +141,9 @@ def test_accepted_meetings_are_scheduled_without_clashes_then_locked(app: Matchi
         ),
     )
     assert app.bus.handle(c.GetAgenda(actor=member("dan"), event_id=EVENT)).meetings == []
+    with app.engine.connect() as connection:  # a published schedule changed: dan is told
+        told = [(r.routing_key, r.subject) for r in connection.execute(select(outbox))]
+    assert told == [("MeetingCancelled", "dan")]
 
     deliver(app, registry.PersonForgotten(person_id="ana", occurred_at=NOW))
     with app.engine.connect() as connection:

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from ecbm_integration import events as from_events
+from ecbm_integration import matching as to_matching
 from ecbm_matching.adapters.meet_and_match import MeetAndMatchView, MeetingView
 from ecbm_matching.application import commands as c
 from ecbm_matching.application.dependencies import MatchingDependencies
@@ -53,13 +54,27 @@ def on_registration_confirmed(
 def on_registration_cancelled(
     event: from_events.RegistrationCancelled, deps: MatchingDependencies
 ) -> None:
-    """The person leaves: their meetings are cancelled (and leave the schedule)."""
+    """The person leaves: their meetings are cancelled (and leave the schedule); once the
+    schedule is published, the other side of each placed meeting is told."""
     with deps.uow() as work:
         if event.kind == KIND:
             views = work.views.meet_and_match
             views.leave(event.event_id, event.person_id)
+            published = views.event(event.event_id)
             for meeting in views.meetings(event.event_id, event.person_id):
                 work.repository(MeetingRequest).get(meeting.id).cancel()
+                other = meeting.to_id if meeting.from_id == event.person_id else meeting.from_id
+                if published and published.state == "published" and meeting.slot is not None:
+                    work.publish(
+                        to_matching.MeetingCancelled(
+                            meeting_id=meeting.id,
+                            event_id=event.event_id,
+                            person_id=other,
+                            title=published.title,
+                            occurred_at=deps.clock(),
+                        ),
+                        subject=other,
+                    )
         work.commit()
 
 

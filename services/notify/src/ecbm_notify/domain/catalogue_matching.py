@@ -1,4 +1,5 @@
-"""Matching's notifications: introductions and messages, each to the person it names."""
+"""Matching's notifications: introductions, messages and Meet & Match changes, each to the
+person it names."""
 
 from __future__ import annotations
 
@@ -49,6 +50,14 @@ def _message(event: matching.MessageReceived) -> Message:
     )
 
 
+def _cancelled(event: matching.MeetingCancelled) -> Message:
+    return Message(
+        title=f"Meeting cancelled: {event.title}",
+        body="The other participant cancelled; your agenda is updated.",
+        link=f"meetAndMatches/{event.event_id}",
+    )
+
+
 _TITLE = {"request_title": "Mentoring migrants into jobs"}
 
 MATCHING_CATALOGUE: dict[type[BaseModel], NotificationType] = {
@@ -91,5 +100,13 @@ MATCHING_CATALOGUE: dict[type[BaseModel], NotificationType] = {
         message=_message,
         context=lambda e: {"subject": e.subject, "preview": e.preview},
         sample={"subject": "Your partner search", "preview": "Hello, we run a similar project."},
+    ),
+    matching.MeetingCancelled: NotificationType(
+        name="meeting_cancelled",
+        topic=Topic.MATCHING,
+        audience=Audience.PERSON,
+        message=_cancelled,
+        context=lambda e: {"event_title": e.title},
+        sample={"event_title": "Meet & Match Brussels"},
     ),
 }
