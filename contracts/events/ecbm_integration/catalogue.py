@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ecbm_integration import alerts, events, quality, registry  # noqa: F401  (define the services' events)
+from ecbm_integration import (  # noqa: F401  (define the services' events)
+    alerts,
+    events,
+    matching,
+    quality,
+    registry,
+)
 from ecbm_integration.base import IntegrationEvent
 
 

@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from ecbm_cli.benchmarks import Suite, Target
 
-SUITES = ("foundation", "registry", "notify", "events", "quality", "alerts")
+SUITES = ("foundation", "registry", "notify", "events", "quality", "alerts", "matching")
 
 
 def load_suite(name: str) -> Suite:

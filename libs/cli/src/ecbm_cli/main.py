@@ -373,7 +373,8 @@ def _service_engine(service: str) -> Iterator[Any]:
 @app.command()
 def bench(
     suite: Annotated[
-        str, typer.Argument(help="foundation, registry, notify, events, quality or alerts")
+        str,
+        typer.Argument(help="foundation, registry, notify, events, quality, alerts or matching"),
     ],
     json_file: Annotated[
         Path | None,

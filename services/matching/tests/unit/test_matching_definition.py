@@ -1,4 +1,4 @@
-"""The matching skeleton is a complete service definition the runners can start."""
+"""Matching is a complete service definition the runners can start."""
 
 from ecbm_runtime.service import load_service
 

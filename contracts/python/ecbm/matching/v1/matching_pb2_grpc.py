@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from ecbm.matching.v1 import matching_pb2 as ecbm_dot_matching_dot_v1_dot_matching__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -25,9 +26,7 @@ if _version_not_supported:
 
 
 class MatchingServiceStub:
-    """MatchingService has no methods yet: they arrive with the service's own issue.
-    It exists so the matching service serves gRPC health and reflection under its own
-    name ("ecbm.matching.v1.MatchingService") from day one.
+    """Requests, offers and recommendations.
     """
 
     def __init__(self, channel):
@@ -36,17 +35,539 @@ class MatchingServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.CreateRequest = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/CreateRequest',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRequestRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+                _registered_method=True)
+        self.GetRequest = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetRequest',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRequestRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+                _registered_method=True)
+        self.ListRequests = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListRequests',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsResponse.FromString,
+                _registered_method=True)
+        self.UpdateRequest = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/UpdateRequest',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateRequestRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+                _registered_method=True)
+        self.ChangeRequestState = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ChangeRequestState',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ChangeRequestStateRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+                _registered_method=True)
+        self.ListRecommendations = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListRecommendations',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsResponse.FromString,
+                _registered_method=True)
+        self.MarkCandidate = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/MarkCandidate',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.FromString,
+                _registered_method=True)
+        self.DeclareConflict = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/DeclareConflict',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictResponse.FromString,
+                _registered_method=True)
+        self.UpdateWeights = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/UpdateWeights',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateWeightsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Weights.FromString,
+                _registered_method=True)
+        self.ListWeightHistory = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListWeightHistory',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.FromString,
+                _registered_method=True)
+        self.CreateRound = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/CreateRound',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRoundRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+                _registered_method=True)
+        self.GetRound = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetRound',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRoundRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+                _registered_method=True)
+        self.PublishRound = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/PublishRound',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishRoundRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+                _registered_method=True)
+        self.ListIntroductions = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListIntroductions',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsResponse.FromString,
+                _registered_method=True)
+        self.AnswerIntroduction = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/AnswerIntroduction',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerIntroductionRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+                _registered_method=True)
+        self.RecordMeeting = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/RecordMeeting',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.RecordMeetingRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+                _registered_method=True)
+        self.GiveFeedback = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GiveFeedback',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+                _registered_method=True)
+        self.SendMessage = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/SendMessage',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SendMessageRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.FromString,
+                _registered_method=True)
+        self.ListThreads = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListThreads',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsResponse.FromString,
+                _registered_method=True)
+        self.GetThread = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetThread',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetThreadRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.FromString,
+                _registered_method=True)
+        self.BlockSender = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/BlockSender',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.FromString,
+                _registered_method=True)
+        self.ConfigureMeetAndMatch = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ConfigureMeetAndMatch',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ConfigureMeetAndMatchRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.GetMeetAndMatch = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetMeetAndMatch',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetMeetAndMatchRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.SetAvailability = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/SetAvailability',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetAvailabilityRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.RequestMeeting = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/RequestMeeting',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.RequestMeetingRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+                _registered_method=True)
+        self.AnswerMeeting = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/AnswerMeeting',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerMeetingRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+                _registered_method=True)
+        self.ScheduleMeetAndMatch = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ScheduleMeetAndMatch',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ScheduleMeetAndMatchRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.PublishSchedule = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/PublishSchedule',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishScheduleRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+                _registered_method=True)
+        self.GetAgenda = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/GetAgenda',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.FromString,
+                _registered_method=True)
 
 
 class MatchingServiceServicer:
-    """MatchingService has no methods yet: they arrive with the service's own issue.
-    It exists so the matching service serves gRPC health and reflection under its own
-    name ("ecbm.matching.v1.MatchingService") from day one.
+    """Requests, offers and recommendations.
     """
+
+    def CreateRequest(self, request, context):
+        """Opens a request or offer (members). Idempotent on `request_id`. INVALID_ARGUMENT naming
+        what to fill when there is nothing to match on (no topic and no description), a partner
+        search without outputs, an internship without the student's level, a peer review
+        without what is reviewed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRequest(self, request, context):
+        """Returns one request: anyone while it is open; otherwise its owner or an admin
+        (NOT_FOUND to anyone else).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRequests(self, request, context):
+        """Browses open requests and offers, newest first, with facets (kind, topic, country) and
+        filters (kind, topic, country, deadline, text). `mine` lists the caller's own in any
+        state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateRequest(self, request, context):
+        """Replaces the terms of the caller's own request (same checks as CreateRequest).
+        FAILED_PRECONDITION once it is closed or expired.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeRequestState(self, request, context):
+        """Pauses, resumes or closes the caller's own request. Pausing a paused request or closing
+        a closed one changes nothing; FAILED_PRECONDITION for any other change of a closed or
+        expired request.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRecommendations(self, request, context):
+        """Ranked candidates for the caller's own open request, each with a score in [0, 1], the
+        factors and an explanation in plain words. Never the owner, a dismissed candidate,
+        someone at capacity or (when asked) the owner's organisation. FAILED_PRECONDITION when
+        the request is not open.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkCandidate(self, request, context):
+        """Marks a candidate of the caller's own request as favourite or dismissed (a dismissed
+        candidate never returns), or clears the mark.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclareConflict(self, request, context):
+        """Declares (or withdraws) a conflict of interest of the caller with a person or
+        programme (`other`: people/{id} or programmes/{id}): the two are never proposed to each
+        other, either way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateWeights(self, request, context):
+        """Sets the weights of a request kind (admins); the change is kept in the history.
+        INVALID_ARGUMENT when all weights are zero.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListWeightHistory(self, request, context):
+        """The weights of a kind, newest first (admins): the first is in force.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateRound(self, request, context):
+        """Proposes a round for a request kind (admins): the whole-pool assignment of every open
+        request seeking a match against every candidate with capacity left, maximising the total
+        score (min-cost flow) under capacities and block rules, with greedy's total beside it.
+        Nothing is sent until the round is published.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRound(self, request, context):
+        """Returns a round with its pairs (admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishRound(self, request, context):
+        """Publishes a reviewed round (admins): one introduction per pair, both sides told.
+        FAILED_PRECONDITION when it is published already.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListIntroductions(self, request, context):
+        """The caller's introductions, newest first (members: either side).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerIntroduction(self, request, context):
+        """Accepts or declines an introduction as one of its sides (NOT_FOUND to anyone else).
+        Accepting twice changes nothing and is OK; FAILED_PRECONDITION once it was declined or
+        met.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordMeeting(self, request, context):
+        """Records whether the two met (either side); a meeting held asks both for feedback, a
+        missed one counts against the candidate's score. FAILED_PRECONDITION unless accepted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GiveFeedback(self, request, context):
+        """Rates a meeting that took place (each side once; again changes nothing).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SendMessage(self, request, context):
+        """Writes to a person (`to`: people/{person}) or to the owner of an open request (`to`:
+        requests/{request}), or replies in a thread (`thread`). The recipient is told through
+        notify; neither side sees the other's address. INVALID_ARGUMENT over 5,000 characters,
+        PERMISSION_DENIED when the recipient blocked the sender; nothing is sent then.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListThreads(self, request, context):
+        """The caller's threads, most recent first (without their messages).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetThread(self, request, context):
+        """One thread with its messages: only its two people (NOT_FOUND to anyone else).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BlockSender(self, request, context):
+        """Refuses (or accepts again) messages from a person.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfigureMeetAndMatch(self, request, context):
+        """Defines a Meet & Match's time slots and tables or online rooms (organisers: editors,
+        admins). The event and its participants come from the events service.
+        FAILED_PRECONDITION once its schedule is published.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMeetAndMatch(self, request, context):
+        """Returns a Meet & Match: slots, tables, schedule state, meetings placed and the bound.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetAvailability(self, request, context):
+        """Says which slots the caller (a registered participant) cannot attend.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestMeeting(self, request, context):
+        """Asks another participant for a meeting, with a message (at most 20 requests a person).
+        FAILED_PRECONDITION when either is not registered or the cap is reached.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerMeeting(self, request, context):
+        """Accepts or declines a meeting request (its recipient only; NOT_FOUND to anyone else).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ScheduleMeetAndMatch(self, request, context):
+        """Places accepted meetings into slots and tables (organisers): most meetings held, mutual
+        requests first, nobody and no table twice in a slot, availability respected. A
+        preliminary agenda until published; FAILED_PRECONDITION once published (locked).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishSchedule(self, request, context):
+        """Publishes and locks the schedule (organisers).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAgenda(self, request, context):
+        """The caller's meetings with slot and table, and the same as iCalendar.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
 
 def add_MatchingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'CreateRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRequest,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRequestRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.SerializeToString,
+            ),
+            'GetRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRequest,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRequestRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.SerializeToString,
+            ),
+            'ListRequests': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRequests,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsResponse.SerializeToString,
+            ),
+            'UpdateRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateRequest,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateRequestRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.SerializeToString,
+            ),
+            'ChangeRequestState': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeRequestState,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ChangeRequestStateRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.SerializeToString,
+            ),
+            'ListRecommendations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecommendations,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsResponse.SerializeToString,
+            ),
+            'MarkCandidate': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkCandidate,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.SerializeToString,
+            ),
+            'DeclareConflict': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclareConflict,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictResponse.SerializeToString,
+            ),
+            'UpdateWeights': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateWeights,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateWeightsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Weights.SerializeToString,
+            ),
+            'ListWeightHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWeightHistory,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.SerializeToString,
+            ),
+            'CreateRound': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRound,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRoundRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.SerializeToString,
+            ),
+            'GetRound': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRound,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRoundRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.SerializeToString,
+            ),
+            'PublishRound': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishRound,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishRoundRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.SerializeToString,
+            ),
+            'ListIntroductions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListIntroductions,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsResponse.SerializeToString,
+            ),
+            'AnswerIntroduction': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerIntroduction,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerIntroductionRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.SerializeToString,
+            ),
+            'RecordMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordMeeting,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.RecordMeetingRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.SerializeToString,
+            ),
+            'GiveFeedback': grpc.unary_unary_rpc_method_handler(
+                    servicer.GiveFeedback,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.SerializeToString,
+            ),
+            'SendMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendMessage,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SendMessageRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.SerializeToString,
+            ),
+            'ListThreads': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListThreads,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsResponse.SerializeToString,
+            ),
+            'GetThread': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetThread,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetThreadRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.SerializeToString,
+            ),
+            'BlockSender': grpc.unary_unary_rpc_method_handler(
+                    servicer.BlockSender,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.SerializeToString,
+            ),
+            'ConfigureMeetAndMatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfigureMeetAndMatch,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ConfigureMeetAndMatchRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'GetMeetAndMatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMeetAndMatch,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetMeetAndMatchRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'SetAvailability': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetAvailability,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetAvailabilityRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'RequestMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestMeeting,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.RequestMeetingRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.SerializeToString,
+            ),
+            'AnswerMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerMeeting,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerMeetingRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.SerializeToString,
+            ),
+            'ScheduleMeetAndMatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScheduleMeetAndMatch,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ScheduleMeetAndMatchRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'PublishSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishSchedule,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishScheduleRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.SerializeToString,
+            ),
+            'GetAgenda': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAgenda,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'ecbm.matching.v1.MatchingService', rpc_method_handlers)
@@ -56,7 +577,788 @@ def add_MatchingServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class MatchingService:
-    """MatchingService has no methods yet: they arrive with the service's own issue.
-    It exists so the matching service serves gRPC health and reflection under its own
-    name ("ecbm.matching.v1.MatchingService") from day one.
+    """Requests, offers and recommendations.
     """
+
+    @staticmethod
+    def CreateRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/CreateRequest',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRequestRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetRequest',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRequestRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRequests(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListRequests',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRequestsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/UpdateRequest',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateRequestRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeRequestState(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ChangeRequestState',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ChangeRequestStateRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Request.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecommendations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListRecommendations',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListRecommendationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkCandidate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/MarkCandidate',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MarkCandidateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclareConflict(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/DeclareConflict',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.DeclareConflictResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateWeights(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/UpdateWeights',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.UpdateWeightsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Weights.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWeightHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListWeightHistory',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListWeightHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateRound(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/CreateRound',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.CreateRoundRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRound(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetRound',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetRoundRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishRound(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/PublishRound',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishRoundRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Round.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListIntroductions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListIntroductions',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListIntroductionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerIntroduction(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/AnswerIntroduction',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerIntroductionRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/RecordMeeting',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.RecordMeetingRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GiveFeedback(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GiveFeedback',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GiveFeedbackRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Introduction.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/SendMessage',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.SendMessageRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListThreads(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListThreads',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListThreadsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetThread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetThread',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetThreadRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Thread.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BlockSender(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/BlockSender',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.BlockSenderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfigureMeetAndMatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ConfigureMeetAndMatch',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ConfigureMeetAndMatchRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMeetAndMatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetMeetAndMatch',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetMeetAndMatchRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetAvailability(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/SetAvailability',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.SetAvailabilityRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/RequestMeeting',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.RequestMeetingRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/AnswerMeeting',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.AnswerMeetingRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScheduleMeetAndMatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ScheduleMeetAndMatch',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ScheduleMeetAndMatchRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/PublishSchedule',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.PublishScheduleRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.MeetAndMatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAgenda(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/GetAgenda',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

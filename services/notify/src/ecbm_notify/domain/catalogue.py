@@ -110,6 +110,10 @@ from ecbm_notify.domain.catalogue_alerts import ALERTS_CATALOGUE  # noqa: E402
 
 CATALOGUE |= ALERTS_CATALOGUE
 
+from ecbm_notify.domain.catalogue_matching import MATCHING_CATALOGUE  # noqa: E402
+
+CATALOGUE |= MATCHING_CATALOGUE
+
 FOR_ORGANISATION_CONTACT = {
     event: kind
     for event, kind in CATALOGUE.items()

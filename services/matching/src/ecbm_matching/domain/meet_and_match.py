@@ -1,0 +1,225 @@
+"""A Meet & Match: time slots and tables, meeting requests, and the schedule.
+
+Participants come from the events service (RegistrationConfirmed / RegistrationCancelled
+of kind ``meet_and_match``); matching keeps them, with their availability, as a read model.
+A meeting request is its own aggregate (requested → accepted / declined by the other side;
+cancelled when either leaves), so forgetting a person touches only their streams. The
+event's aggregate names no one: its slots, tables and placements (meeting ids). The
+schedule is proposed (preliminary) any number of times, then published, which locks it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from functools import singledispatchmethod
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict
+
+from ecbm_runtime.aggregate import Aggregate, DomainEvent
+from ecbm_runtime.errors import NotFound, RuleViolation
+
+# Meeting requests one person may send for one Meet & Match.
+REQUEST_CAP = 20
+
+
+class SlotTime(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    starts_at: datetime
+    ends_at: datetime
+
+
+class Placed(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    meeting_id: str
+    slot: int
+    table: int
+
+
+class MeetAndMatchOpened(DomainEvent):
+    title: str
+    starts_at: datetime
+
+
+class SlotsConfigured(DomainEvent):
+    slots: tuple[SlotTime, ...]
+    tables: tuple[str, ...]
+
+
+class ScheduleProposed(DomainEvent):
+    placements: tuple[Placed, ...]
+    bound: float
+
+
+class SchedulePublished(DomainEvent):
+    pass
+
+
+class MeetAndMatchNotFound(NotFound):
+    """No Meet & Match has this id."""
+
+
+class ScheduleLocked(RuleViolation):
+    """A published schedule is locked: it is not scheduled again."""
+
+
+class NoSlots(RuleViolation):
+    """The organisers have not defined slots and tables yet."""
+
+
+class MeetAndMatch(Aggregate):
+    """Invariant: a locked schedule never changes."""
+
+    stream_prefix = "meetandmatch"
+
+    title: str
+    starts_at: datetime
+    slots: tuple[SlotTime, ...]
+    tables: tuple[str, ...]
+    placements: tuple[Placed, ...]
+    locked: bool
+
+    @classmethod
+    def open(cls, id: str, title: str, starts_at: datetime) -> Self:
+        event = cls(id)
+        event.record(MeetAndMatchOpened(title=title, starts_at=starts_at))
+        return event
+
+    def configure(self, slots: tuple[SlotTime, ...], tables: tuple[str, ...]) -> None:
+        self._require_unlocked()
+        self.record(SlotsConfigured(slots=slots, tables=tables))
+
+    def propose_schedule(self, placements: tuple[Placed, ...], bound: float) -> None:
+        self._require_unlocked()
+        if not self.slots or not self.tables:
+            raise NoSlots(f"Meet & Match {self.id!r} has no slots or tables yet")
+        self.record(ScheduleProposed(placements=placements, bound=bound))
+
+    def publish_schedule(self) -> None:
+        self._require_unlocked()
+        self.record(SchedulePublished())
+
+    def _require_unlocked(self) -> None:
+        if self.locked:
+            raise ScheduleLocked(f"the schedule of {self.id!r} is published and locked")
+
+    @singledispatchmethod
+    def apply(self, event: Any) -> None:
+        super().apply(event)
+
+    @apply.register
+    def _(self, event: MeetAndMatchOpened) -> None:
+        self.title, self.starts_at = event.title, event.starts_at
+        self.slots, self.tables, self.placements, self.locked = (), (), (), False
+
+    @apply.register
+    def _(self, event: SlotsConfigured) -> None:
+        self.slots, self.tables = event.slots, event.tables
+
+    @apply.register
+    def _(self, event: ScheduleProposed) -> None:
+        self.placements = event.placements
+
+    @apply.register
+    def _(self, event: SchedulePublished) -> None:
+        self.locked = True
+
+
+class MeetingState(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class MeetingRequested(DomainEvent):
+    event_id: str
+    from_id: str
+    to_id: str
+    message: str
+
+
+class MeetingAnswered(DomainEvent):
+    accepted: bool
+
+
+class MeetingCancelled(DomainEvent):
+    pass
+
+
+class MeetingErased(DomainEvent):
+    """One side was forgotten: their id and the message go."""
+
+    side: Literal["from", "to"]
+
+
+class MeetingNotFound(NotFound):
+    """No meeting request has this id, or the caller is not its recipient."""
+
+
+class NotAParticipant(RuleViolation):
+    """Only registered participants request and hold meetings."""
+
+
+class CapReached(RuleViolation):
+    """The person sent as many meeting requests as allowed."""
+
+
+class MeetingRequest(Aggregate):
+    stream_prefix = "meeting"
+
+    event_id: str
+    from_id: str
+    to_id: str
+    state: MeetingState
+
+    @classmethod
+    def request(cls, id: str, event_id: str, from_id: str, to_id: str, message: str) -> Self:
+        meeting = cls(id)
+        meeting.record(
+            MeetingRequested(event_id=event_id, from_id=from_id, to_id=to_id, message=message)
+        )
+        return meeting
+
+    def answer(self, person_id: str, accepted: bool) -> None:
+        """By the recipient; answering the same way again changes nothing."""
+        if not person_id or person_id != self.to_id or self.state is MeetingState.CANCELLED:
+            raise MeetingNotFound(f"meeting {self.id!r} does not exist")
+        wanted = MeetingState.ACCEPTED if accepted else MeetingState.DECLINED
+        if self.state is not wanted:
+            self.record(MeetingAnswered(accepted=accepted))
+
+    def cancel(self) -> None:
+        if self.state is not MeetingState.CANCELLED:
+            self.record(MeetingCancelled())
+
+    def erase(self, person_id: str) -> None:
+        self.record(MeetingErased(side="from" if person_id == self.from_id else "to"))
+
+    @singledispatchmethod
+    def apply(self, event: Any) -> None:
+        super().apply(event)
+
+    @apply.register
+    def _(self, event: MeetingRequested) -> None:
+        self.event_id, self.from_id, self.to_id = event.event_id, event.from_id, event.to_id
+        self.state = MeetingState.REQUESTED
+
+    @apply.register
+    def _(self, event: MeetingAnswered) -> None:
+        self.state = MeetingState.ACCEPTED if event.accepted else MeetingState.DECLINED
+
+    @apply.register
+    def _(self, event: MeetingCancelled) -> None:
+        self.state = MeetingState.CANCELLED
+
+    @apply.register
+    def _(self, event: MeetingErased) -> None:
+        if event.side == "from":
+            self.from_id = ""
+        else:
+            self.to_id = ""
+        self.state = MeetingState.CANCELLED
