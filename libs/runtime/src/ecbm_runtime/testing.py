@@ -282,8 +282,28 @@ def unique_name() -> Callable[[str], str]:
     return make
 
 
+def xdist_worker() -> tuple[int, int]:
+    """(index, count) of this pytest-xdist worker; (0, 1) when the run is not parallel."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return (int(name.removeprefix("gw")), count) if name.startswith("gw") else (0, 1)
+
+
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
+    # Embedded databases a test (or a process it starts) opens by default land in this
+    # worker's own directory, never in the checkout's var/ that parallel workers would share.
+    if "ECBM_VAR_DIR" not in os.environ:
+        index, _count = xdist_worker()
+        os.environ["ECBM_VAR_DIR"] = tempfile.mkdtemp(prefix=f"ecbm-var-gw{index}-")
+        config.add_cleanup(lambda: shutil.rmtree(os.environ["ECBM_VAR_DIR"], ignore_errors=True))
+    # Examples that take long on a loaded machine (parallel workers on shared cores) are no
+    # failure: what a property test checks is the property, not its speed.
+    with suppress(ImportError):  # a development dependency
+        from hypothesis import settings as hypothesis_settings
+
+        hypothesis_settings.register_profile("ecbm", deadline=None)
+        hypothesis_settings.load_profile("ecbm")
     # Tests sign with the development key, as `ecbm up` does; the processes they start
     # inherit this. Tests of production mode say so in their settings or environment.
     os.environ.setdefault("ECBM_MODE", "development")
@@ -292,11 +312,25 @@ def pytest_configure(config: Any) -> None:
     os.environ.setdefault("ECBM_GRPC_RATE_LIMIT_SCALE", "0")
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port on 127.0.0.1 that nothing listens on right now.
+
+    Parallel workers (pytest-xdist) each take ports from their own share, so two workers
+    never hand out the same port before its process binds it; nor does one worker twice.
+    """
+    index, count = xdist_worker()
+    for _ in range(1000):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        # Linux hands out even ports to bind(0): share them out by port // 2.
+        if (port // 2) % count == index and port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"no free port for worker {index} of {count}")
 
 
 # Test modules build their tokens at import (collection); a slow suite reaches the last test
