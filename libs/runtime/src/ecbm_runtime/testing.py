@@ -155,12 +155,9 @@ def _vhost_janitor() -> Iterator[_VhostJanitor]:
     janitor.finish()
 
 
-@pytest.fixture
-def isolated_amqp_url(amqp_url: str, _vhost_janitor: _VhostJanitor) -> Iterator[str]:
-    """The broker, in a virtual host of this test's own: no other consumer sees its queues.
-
-    Needs ``rabbitmqctl`` (the local broker); a testcontainers broker is private anyway.
-    """
+@contextmanager
+def own_vhost(amqp_url: str, janitor: _VhostJanitor) -> Iterator[str]:
+    """``amqp_url`` in a new virtual host, deleted (in the background) after the block."""
     if shutil.which("rabbitmqctl") is None or urlsplit(amqp_url).hostname not in LOCAL_HOSTS:
         yield amqp_url
         return
@@ -175,7 +172,26 @@ def isolated_amqp_url(amqp_url: str, _vhost_janitor: _VhostJanitor) -> Iterator[
     try:
         yield urlunsplit(urlsplit(amqp_url)._replace(path=f"/{vhost}"))
     finally:
-        _vhost_janitor.delete(vhost)
+        janitor.delete(vhost)
+
+
+@pytest.fixture
+def isolated_amqp_url(amqp_url: str, _vhost_janitor: _VhostJanitor) -> Iterator[str]:
+    """The broker, in a virtual host of this test's own: no other consumer sees its queues.
+
+    Needs ``rabbitmqctl`` (the local broker); a testcontainers broker is private anyway.
+    """
+    with own_vhost(amqp_url, _vhost_janitor) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_amqp_url(amqp_url: str, _vhost_janitor: _VhostJanitor) -> Iterator[str]:
+    """A virtual host the tests of one module share: for processes started once per module
+    or class (pytest-xdist keeps no two tests of it apart from their module-scoped fixtures).
+    """
+    with own_vhost(amqp_url, _vhost_janitor) as url:
+        yield url
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from broker_helpers import Broker, Happened, SampleService
 from sqlalchemy import Engine, func, select
 
 from ecbm_runtime.db import make_engine
@@ -21,7 +22,6 @@ from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
 from ecbm_runtime.worker import ServiceWorker, declare_queues, event_handler
 
-from conftest import Broker, Happened, SampleService
 from sample_worker import SampleRecorded, effects
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
