@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -144,7 +145,7 @@ class _VhostJanitor:
                 process.kill()
                 failed = True
             if failed:  # e.g. the broker's app was restarting: retry until the node answers
-                wait_until(lambda v=vhost: _deleted_vhost(v), timeout=60, interval=0.5)
+                wait_until(partial(_deleted_vhost, vhost), timeout=60, interval=0.5)
         self.pending.clear()
 
 
