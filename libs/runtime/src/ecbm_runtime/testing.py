@@ -349,10 +349,12 @@ def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
     # Embedded databases a test (or a process it starts) opens by default land in this
     # worker's own directory, never in the checkout's var/ that parallel workers would share.
-    if "ECBM_VAR_DIR" not in os.environ:
-        index, _count = xdist_worker()
-        os.environ["ECBM_VAR_DIR"] = tempfile.mkdtemp(prefix=f"ecbm-var-gw{index}-")
-        config.add_cleanup(lambda: shutil.rmtree(os.environ["ECBM_VAR_DIR"], ignore_errors=True))
+    # (Workers inherit the environment of the process that started them: a directory made
+    # here, marked so, is replaced by each worker's own.)
+    if "ECBM_VAR_DIR" not in os.environ or os.environ.get("ECBM_TEST_VAR_DIR") == "made":
+        directory = tempfile.mkdtemp(prefix=f"ecbm-var-{os.getpid()}-")
+        os.environ.update(ECBM_VAR_DIR=directory, ECBM_TEST_VAR_DIR="made")
+        config.add_cleanup(lambda: shutil.rmtree(directory, ignore_errors=True))
     # Examples that take long on a loaded machine (parallel workers on shared cores) are no
     # failure: what a property test checks is the property, not its speed.
     with suppress(ImportError):  # a development dependency
