@@ -115,9 +115,10 @@ class SampleService:
             stderr=subprocess.STDOUT,
         )
         self.processes.append(process)
+        # A start-up, not a speed: generous, for a machine busy with parallel workers.
         wait_until(
             lambda: process.poll() is None and broker.counts(self.queue)[1] > 0,
-            30,
+            120,
             message=f"sample worker consuming (log: {log.name})",
         )
         return process
