@@ -56,24 +56,26 @@ class Platform:
 
 @pytest.fixture
 def platform(tmp_path: Path, isolated_amqp_url: str) -> Iterator[Platform]:
-    services = sorted(load_services())
     env = {
         **os.environ,
         "ECBM_MODE": "development",
         "ECBM_VAR_DIR": str(tmp_path / "var"),
         "ECBM_AMQP_URL": isolated_amqp_url,
-        "ECBM_NOTIFY_SMTP_PORT": str(free_port()),  # up's own mail sink, not 8025
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
     grpc_targets, metrics = {}, {}
-    for service in services:
-        prefix = f"ECBM_{service.upper()}_"
-        port = free_port()
-        env[f"{prefix}GRPC_PORT"], grpc_targets[service] = str(port), f"127.0.0.1:{port}"
-        for kind, setting in (("api", "METRICS_PORT"), ("worker", "WORKER_METRICS_PORT")):
-            metrics[service, kind] = free_port()
-            env[prefix + setting] = str(metrics[service, kind])
-        env[f"{prefix}HTTP_PORT"] = str(free_port())  # notify's inbox, events' calendar feeds
+    for name, definition in sorted(load_services().items()):
+        # Every port a service has (gRPC, metrics, HTTP servers, notify's SMTP that up's own
+        # mail sink serves) one of this test's own, never a default another test may hold.
+        fields = definition.settings_class.model_fields
+        ports = {field: free_port() for field in fields if field.endswith("_port")}
+        prefix = str(definition.settings_class.model_config.get("env_prefix"))
+        env.update({prefix + field.upper(): str(port) for field, port in ports.items()})
+        grpc_targets[name] = f"127.0.0.1:{ports['grpc_port']}"
+        metrics[name, "api"], metrics[name, "worker"] = (
+            ports["metrics_port"],
+            ports["worker_metrics_port"],
+        )
     with (tmp_path / "up.log").open("wb") as log:
         up = subprocess.Popen(
             [sys.executable, "-m", "ecbm_cli.main", "up"], env=env, stdout=log, stderr=log
