@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
 
-from ecbm.notify.v1 import notify_pb2_grpc
-from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_runtime.testing import fresh_postgres_database
 
 from platform_processes import ServiceProcesses
@@ -34,6 +31,8 @@ def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str
 
 @pytest.fixture
 def sqlite_storage(tmp_path: Path) -> dict[str, str]:
+    """One kind only, for what storage plays no part in (access rules, browsers, the broker):
+    both kinds are for flows through the outbox, the inbox and erasure."""
     return {name: f"sqlite:///{tmp_path / (name + '.db')}" for name in ("registry", "notify")}
 
 
@@ -67,13 +66,3 @@ def slice_on(isolated_amqp_url: str, tmp_path: Path) -> Iterator[object]:
     yield start
     for service in started:
         service.stop()
-
-
-def stubs(processes: dict[str, ServiceProcesses]) -> tuple[object, object, list[grpc.Channel]]:
-    registry_channel = grpc.insecure_channel(processes["registry"].target)
-    notify_channel = grpc.insecure_channel(processes["notify"].target)
-    return (
-        registry_pb2_grpc.RegistryServiceStub(registry_channel),
-        notify_pb2_grpc.NotifyServiceStub(notify_channel),
-        [registry_channel, notify_channel],
-    )

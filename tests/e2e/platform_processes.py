@@ -13,6 +13,8 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from ecbm.notify.v1 import notify_pb2_grpc
+from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_runtime.testing import free_port, wait_until
 
 
@@ -97,3 +99,13 @@ class ServiceProcesses:
                 process.kill()
                 process.wait()
         self.running.clear()
+
+
+def stubs(processes: dict[str, ServiceProcesses]) -> tuple[object, object, list[grpc.Channel]]:
+    registry_channel = grpc.insecure_channel(processes["registry"].target)
+    notify_channel = grpc.insecure_channel(processes["notify"].target)
+    return (
+        registry_pb2_grpc.RegistryServiceStub(registry_channel),
+        notify_pb2_grpc.NotifyServiceStub(notify_channel),
+        [registry_channel, notify_channel],
+    )

@@ -22,8 +22,7 @@ from test_first_slice import inbox, organisation_request, programme_request
 from ecbm_runtime.broker_users import definitions
 from ecbm_runtime.testing import bearer, wait_until
 
-from conftest import stubs
-from platform_processes import ServiceProcesses
+from platform_processes import ServiceProcesses, stubs
 
 pytestmark = pytest.mark.e2e
 SERVICES = ("registry", "notify")

@@ -78,6 +78,7 @@ def test_up_starts_every_process_and_stops_them_all_on_sigterm(
     tmp_path: Path, isolated_amqp_url: str
 ) -> None:
     env = {**os.environ, "ECBM_VAR_DIR": str(tmp_path), "ECBM_AMQP_URL": isolated_amqp_url}
+    env["ECBM_NOTIFY_SMTP_PORT"] = str(free_port())  # up's own mail sink, not the default 8025
     ports, worker_ports = {}, {}
     for name in ("registry", "notify"):
         ports[name], worker_ports[name] = free_port(), free_port()

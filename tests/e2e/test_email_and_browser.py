@@ -26,8 +26,7 @@ from test_live_inbox_browser import (
 from ecbm_notify.adapters.smtp_sink import SmtpSink
 from ecbm_runtime.testing import free_port, wait_until
 
-from conftest import stubs
-from platform_processes import ServiceProcesses
+from platform_processes import ServiceProcesses, stubs
 
 pytestmark = pytest.mark.e2e
 Start = Callable[[dict[str, str]], dict[str, ServiceProcesses]]
@@ -53,9 +52,9 @@ def sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpSink]:
 
 
 def test_a_verified_member_gets_mail_and_live_messages_and_can_unsubscribe_in_one_click(
-    slice_on: Start, storage: dict[str, str], chromium: Browser, sink: SmtpSink
+    slice_on: Start, sqlite_storage: dict[str, str], chromium: Browser, sink: SmtpSink
 ) -> None:
-    processes = slice_on(storage)
+    processes = slice_on(sqlite_storage)
     registry, _notify, channels = stubs(processes)
     email = f"{uuid.uuid4().hex[:8]}@example.org"
     notify_http = f"http://127.0.0.1:{processes['notify'].http_port}"

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import grpc
@@ -17,11 +17,11 @@ from google.rpc import error_details_pb2
 
 from ecbm.notify.v1 import notify_pb2 as npb
 from ecbm.registry.v1 import registry_pb2 as rpb
+from ecbm.registry.v1 import registry_pb2_grpc as rpb_grpc
 from ecbm_runtime.dlq import list_dead_letters
 from ecbm_runtime.testing import bearer, broker_outage, status_detail, wait_until
 
-from conftest import stubs
-from platform_processes import ServiceProcesses
+from platform_processes import ServiceProcesses, stubs
 
 pytestmark = pytest.mark.e2e
 EDITOR = bearer("editor")
@@ -105,9 +105,9 @@ def _all_of(notes: list[npb.Notification], count: int) -> list[npb.Notification]
 
 
 def test_malformed_messages_are_dead_lettered_and_the_worker_keeps_consuming(
-    slice_on: Start, storage: dict[str, str], isolated_amqp_url: str
+    slice_on: Start, sqlite_storage: dict[str, str], isolated_amqp_url: str
 ) -> None:
-    registry, notify, _ = stubs(slice_on(storage))
+    registry, notify, _ = stubs(slice_on(sqlite_storage))
     email = f"{uuid.uuid4().hex[:8]}@example.org"
     with kombu.Connection(isolated_amqp_url) as connection:
         producer = connection.Producer(exchange=kombu.Exchange("registry.events", type="topic"))
@@ -144,13 +144,26 @@ def _at_least(items: list[Any], count: int) -> list[Any] | None:
     return items if len(items) >= count else None
 
 
+@pytest.mark.xdist_group("registry-errors")  # one worker, so one registry for them all
 class TestErrors:
     """What a caller sees when something is wrong: a status code and field details."""
 
-    @pytest.fixture
-    def registry(self, slice_on: Start, sqlite_storage: dict[str, str]) -> Any:
-        registry, _notify, _ = stubs(slice_on(sqlite_storage))
-        return registry
+    @pytest.fixture(scope="class")
+    def registry(
+        self, module_amqp_url: str, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[Any]:
+        """One registry (api and worker) for every test here: each asks for its own names."""
+        directory = tmp_path_factory.mktemp("registry")
+        database = {"ECBM_REGISTRY_DATABASE_URL": f"sqlite:///{directory / 'registry.db'}"}
+        service = ServiceProcesses("registry", {"ECBM_AMQP_URL": module_amqp_url, **database},
+                                   directory)  # fmt: skip
+        try:
+            service.start("api")
+            service.start("worker")
+            with grpc.insecure_channel(service.target) as channel:
+                yield rpb_grpc.RegistryServiceStub(channel)
+        finally:
+            service.stop()
 
     def test_unknown_country_is_invalid_argument_naming_the_field(self, registry: Any) -> None:
         organisation = registry.RegisterOrganisation(

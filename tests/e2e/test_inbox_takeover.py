@@ -16,8 +16,7 @@ from ecbm.registry.v1 import people_pb2 as ppb
 from ecbm.registry.v1 import people_pb2_grpc
 from ecbm_runtime.testing import bearer, wait_until
 
-from conftest import stubs
-from platform_processes import ServiceProcesses
+from platform_processes import ServiceProcesses, stubs
 
 pytestmark = pytest.mark.e2e
 EDITOR = bearer("editor")
@@ -50,9 +49,9 @@ def _refused(call: Callable[[], Any]) -> grpc.StatusCode:
 
 
 def test_a_member_giving_the_victims_address_gets_nothing_of_the_victims_inbox(
-    slice_on: Start, storage: dict[str, str]
+    slice_on: Start, sqlite_storage: dict[str, str]
 ) -> None:
-    processes = slice_on(storage)
+    processes = slice_on(sqlite_storage)
     _registry, notify, channels = stubs(processes)
     people = people_pb2_grpc.PeopleServiceStub(channels[0])
     shared = f"{uuid.uuid4().hex[:8]}@example.org"

@@ -19,8 +19,7 @@ from ecbm_runtime.auth import issue_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 from ecbm_runtime.testing import bearer, wait_until
 
-from conftest import stubs
-from platform_processes import ServiceProcesses
+from platform_processes import ServiceProcesses, stubs
 
 pytestmark = pytest.mark.e2e
 EDITOR = bearer("editor")
@@ -51,9 +50,9 @@ def open_inbox(browser: Browser, notify: ServiceProcesses, token: str) -> Page:
 
 
 def test_an_approval_appears_in_the_members_open_inbox_without_reload(
-    slice_on: Start, storage: dict[str, str], browser: Browser
+    slice_on: Start, sqlite_storage: dict[str, str], browser: Browser
 ) -> None:
-    processes = slice_on(storage)
+    processes = slice_on(sqlite_storage)
     _registry, notify, channels = stubs(processes)
     email = f"{uuid.uuid4().hex[:8]}@example.org"
     token, membership = join_as_member(channels[0], notify, email)

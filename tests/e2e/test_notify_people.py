@@ -14,8 +14,7 @@ from ecbm.registry.v1 import people_pb2 as ppb
 from ecbm.registry.v1 import people_pb2_grpc
 from ecbm_runtime.testing import bearer, wait_until
 
-from conftest import stubs
-from platform_processes import ServiceProcesses
+from platform_processes import ServiceProcesses, stubs
 
 pytestmark = pytest.mark.e2e
 EDITOR = bearer("editor")

@@ -6,6 +6,7 @@ else the local servers at 127.0.0.1, else testcontainers where a Docker engine r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -113,30 +115,84 @@ def amqp_url() -> Iterator[str]:
         yield f"amqp://guest:guest@{params.host}:{params.port}//"
 
 
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+def _rabbitmqctl(*args: str, stdin: bytes | None = None) -> None:
+    subprocess.run(
+        ["rabbitmqctl", "-q", *args], input=stdin, check=True, capture_output=True, timeout=60
+    )
 
 
-@pytest.fixture
-def isolated_amqp_url(amqp_url: str) -> Iterator[str]:
-    """The broker, in a virtual host of this test's own: no other consumer sees its queues.
+class _VhostJanitor:
+    """Deletes test virtual hosts in the background; the session waits for them at its end.
 
-    Needs ``rabbitmqctl`` (the local broker); a testcontainers broker is private anyway.
+    Each rabbitmqctl call starts an Erlang VM (about a second of CPU): a test should not
+    wait for its vhost to go, only the run for all of them.
     """
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def delete(self, vhost: str) -> None:
+        self.pending = [(v, p) for v, p in self.pending if p.poll() != 0]  # reap the done
+        command = ["rabbitmqctl", "-q", "delete_vhost", vhost]
+        quiet = subprocess.DEVNULL
+        self.pending.append((vhost, subprocess.Popen(command, stdout=quiet, stderr=quiet)))
+
+    def finish(self) -> None:
+        for vhost, process in self.pending:
+            try:
+                failed = process.wait(timeout=60) != 0
+            except subprocess.TimeoutExpired:
+                process.kill()
+                failed = True
+            if failed:  # e.g. the broker's app was restarting: retry until the node answers
+                wait_until(partial(_deleted_vhost, vhost), timeout=60, interval=0.5)
+        self.pending.clear()
+
+
+@pytest.fixture(scope="session")
+def _vhost_janitor() -> Iterator[_VhostJanitor]:
+    janitor = _VhostJanitor()
+    yield janitor
+    janitor.finish()
+
+
+@contextmanager
+def own_vhost(amqp_url: str, janitor: _VhostJanitor) -> Iterator[str]:
+    """``amqp_url`` in a new virtual host, deleted (in the background) after the block."""
     if shutil.which("rabbitmqctl") is None or urlsplit(amqp_url).hostname not in LOCAL_HOSTS:
         yield amqp_url
         return
     vhost = f"ecbm-test-{uuid.uuid4().hex[:10]}"
-    _rabbitmqctl("add_vhost", vhost)
+    user = urlsplit(amqp_url).username or "guest"
+    everything = {"configure": ".*", "write": ".*", "read": ".*"}
+    definitions = {  # the vhost and the user's rights on it in one rabbitmqctl call
+        "vhosts": [{"name": vhost}],
+        "permissions": [{"user": user, "vhost": vhost, **everything}],
+    }
+    _rabbitmqctl("import_definitions", "--format", "json", stdin=json.dumps(definitions).encode())
     try:
-        _rabbitmqctl(
-            "set_permissions", "-p", vhost, urlsplit(amqp_url).username or "guest", ".*", ".*", ".*"
-        )
         yield urlunsplit(urlsplit(amqp_url)._replace(path=f"/{vhost}"))
     finally:
-        # A test that restarted the broker's app may leave it still starting: retry until
-        # the node answers again (rabbitmqctl fails fast meanwhile).
-        wait_until(lambda: _deleted_vhost(vhost), timeout=60, interval=0.5)
+        janitor.delete(vhost)
+
+
+@pytest.fixture
+def isolated_amqp_url(amqp_url: str, _vhost_janitor: _VhostJanitor) -> Iterator[str]:
+    """The broker, in a virtual host of this test's own: no other consumer sees its queues.
+
+    Needs ``rabbitmqctl`` (the local broker); a testcontainers broker is private anyway.
+    """
+    with own_vhost(amqp_url, _vhost_janitor) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_amqp_url(amqp_url: str, _vhost_janitor: _VhostJanitor) -> Iterator[str]:
+    """A virtual host the tests of one module share: for processes started once per module
+    or class (pytest-xdist keeps no two tests of it apart from their module-scoped fixtures).
+    """
+    with own_vhost(amqp_url, _vhost_janitor) as url:
+        yield url
 
 
 @contextmanager
@@ -282,8 +338,30 @@ def unique_name() -> Callable[[str], str]:
     return make
 
 
+def xdist_worker() -> tuple[int, int]:
+    """(index, count) of this pytest-xdist worker; (0, 1) when the run is not parallel."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return (int(name.removeprefix("gw")), count) if name.startswith("gw") else (0, 1)
+
+
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
+    # Embedded databases a test (or a process it starts) opens by default land in this
+    # worker's own directory, never in the checkout's var/ that parallel workers would share.
+    # (Workers inherit the environment of the process that started them: a directory made
+    # here, marked so, is replaced by each worker's own.)
+    if "ECBM_VAR_DIR" not in os.environ or os.environ.get("ECBM_TEST_VAR_DIR") == "made":
+        directory = tempfile.mkdtemp(prefix=f"ecbm-var-{os.getpid()}-")
+        os.environ.update(ECBM_VAR_DIR=directory, ECBM_TEST_VAR_DIR="made")
+        config.add_cleanup(lambda: shutil.rmtree(directory, ignore_errors=True))
+    # Examples that take long on a loaded machine (parallel workers on shared cores) are no
+    # failure: what a property test checks is the property, not its speed.
+    with suppress(ImportError):  # a development dependency
+        from hypothesis import settings as hypothesis_settings
+
+        hypothesis_settings.register_profile("ecbm", deadline=None)
+        hypothesis_settings.load_profile("ecbm")
     # Tests sign with the development key, as `ecbm up` does; the processes they start
     # inherit this. Tests of production mode say so in their settings or environment.
     os.environ.setdefault("ECBM_MODE", "development")
@@ -292,11 +370,25 @@ def pytest_configure(config: Any) -> None:
     os.environ.setdefault("ECBM_GRPC_RATE_LIMIT_SCALE", "0")
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port on 127.0.0.1 that nothing listens on right now.
+
+    Parallel workers (pytest-xdist) each take ports from their own share, so two workers
+    never hand out the same port before its process binds it; nor does one worker twice.
+    """
+    index, count = xdist_worker()
+    for _ in range(1000):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        # Linux hands out even ports to bind(0): share them out by port // 2.
+        if (port // 2) % count == index and port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"no free port for worker {index} of {count}")
 
 
 # Test modules build their tokens at import (collection); a slow suite reaches the last test

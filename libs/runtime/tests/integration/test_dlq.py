@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from broker_helpers import Broker
 from kombu import Exchange, Producer, Queue
 
 from ecbm_runtime.dlq import (
@@ -17,8 +18,6 @@ from ecbm_runtime.dlq import (
     replay_dead_letters,
 )
 from ecbm_runtime.testing import wait_until
-
-from conftest import Broker
 
 pytestmark = pytest.mark.rabbitmq
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
+from broker_helpers import Happened
 from sqlalchemy import Connection, Engine, func, select, text
 
 from ecbm_runtime import auth, errors
@@ -22,8 +23,6 @@ from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.tables import outbox, store_metadata
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
-
-from conftest import Happened
 
 SERVICE = "ecbm.test.v1.DeadlineService"
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from broker_helpers import Broker, Happened
 from kombu import Connection, Queue
 from sqlalchemy import Engine, select, update
 
@@ -19,8 +20,6 @@ from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 from ecbm_runtime.tables import outbox, store_metadata
 from ecbm_runtime.testing import broker_outage, wait_until
 from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
-
-from conftest import Broker, Happened
 
 pytestmark = pytest.mark.rabbitmq
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 
 import pytest
+from broker_helpers import Broker, Happened
 from kombu import Exchange, Queue
 from sqlalchemy import Engine, select
 
@@ -24,8 +25,6 @@ from ecbm_runtime.outbox_parking import parked_rows, retry_parked
 from ecbm_runtime.tables import outbox, store_metadata
 from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
-
-from conftest import Broker, Happened
 
 pytestmark = pytest.mark.rabbitmq
 

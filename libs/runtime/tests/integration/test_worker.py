@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from broker_helpers import Broker, Happened, SampleService
 from sqlalchemy import Engine, func, select
 
 from ecbm_runtime.db import make_engine
@@ -21,7 +22,6 @@ from ecbm_runtime.testing import wait_until
 from ecbm_runtime.uow import EventWiring, SqlUnitOfWork, no_views
 from ecbm_runtime.worker import ServiceWorker, declare_queues, event_handler
 
-from conftest import Broker, Happened, SampleService
 from sample_worker import SampleRecorded, effects
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
@@ -208,6 +208,11 @@ def outbox_rows(engine: Engine) -> int:
         return int(connection.execute(select(func.count()).select_from(outbox)).scalar_one())
 
 
+def _status(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return int(response.status)
+
+
 def test_serves_health_and_stops_cleanly_on_sigterm(
     sample_service: MakeService, broker: Broker, tmp_path: Path
 ) -> None:
@@ -217,8 +222,8 @@ def test_serves_health_and_stops_cleanly_on_sigterm(
     metrics_url = started[0]["message"].split()[-1]
     health_url = metrics_url.replace("/metrics", "/healthz")
 
-    with urllib.request.urlopen(health_url, timeout=5) as response:
-        assert response.status == 200
+    # Consuming comes a moment before healthy (every consumer up): 503 until then.
+    wait_until(lambda: _status(health_url) == 200, 30, message="healthz answers 200")
     with urllib.request.urlopen(metrics_url, timeout=5) as response:
         assert b"ecbm_events_consumed" in response.read()
     assert service.stop(process) == 0

@@ -64,7 +64,7 @@ def worker(
     try:
         wait_until(
             lambda: process.poll() is None and _healthy(port),
-            60,
+            120,  # a start-up, on a machine busy with parallel workers
             message=f"notify worker healthy (log: {log})",
         )
         yield log

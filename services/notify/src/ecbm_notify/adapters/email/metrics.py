@@ -9,6 +9,9 @@ deliveries = Counter(
     "E-mail deliveries reaching a status (sent, failed, retrying, given_up).",
     ("channel", "status"),
 )
+# At 0 from the start, so rate() and the dashboards see the first e-mail (as dead letters).
+for _status in ("sent", "failed", "retrying", "given_up"):
+    deliveries.labels("email", _status)
 send_seconds = Histogram(
     "ecbm_notify_send_seconds",
     "Time to hand one e-mail to the SMTP server.",

@@ -33,6 +33,8 @@ from ecbm_runtime.uow import UnitOfWork
 
 _log = logging.getLogger("ecbm_notify.newsletter")
 messages = Counter("ecbm_newsletter_messages", "Newsletter messages by outcome.", ("outcome",))
+for _outcome in ("sent", "failed", "skipped", "deferred"):  # at 0 from the start
+    messages.labels(_outcome)
 
 
 def send_due_campaigns(command: commands.SendDueCampaigns, deps: NotifyDependencies) -> int:
