@@ -10,7 +10,7 @@ import pytest
 from matching_feeds import ADMIN, NOW, deliver, member, person
 from sqlalchemy import select, text
 
-from ecbm_integration import quality, registry
+from ecbm_integration import alerts, quality, registry
 from ecbm_matching.application import commands as c
 from ecbm_matching.bootstrap import SERVICE, Matching, bootstrap
 from ecbm_matching.domain.request import Details, Output, RequestFinished, RequestNotFound
@@ -232,3 +232,26 @@ def test_requests_past_their_deadline_expire(database_url: str) -> None:
     finally:
         app.close()
     assert states == {due: "expired", open_ended: "open"}
+
+
+def test_a_partner_search_asked_for_in_alerts_opens_here_once_for_its_member(
+    matching_app: Matching,
+) -> None:
+    asked = alerts.PartnerSearchRequested(
+        request_id="ps1", person_id="ana", item_id="call1", identifier="ESF-2027-MIG",
+        title="Mentoring migrants into work", programme="ESF+", deadline="2027-03-12",
+        url="https://ec.europa.eu/call", message="Two partners for peer review",
+        occurred_at=NOW,
+    )  # fmt: skip
+
+    deliver(matching_app, asked)
+    deliver(matching_app, asked)  # a redelivery opens nothing new
+
+    browse = c.BrowseRequests(actor=member("ana"), kind="partner_search", mine=True)  # type: ignore[arg-type]
+    mine = matching_app.bus.handle(browse)
+    [opened] = mine.requests
+    assert (opened.owner_id, opened.title) == ("ana", "Partners for Mentoring migrants into work")
+    assert opened.details["funding_call"] == "ESF-2027-MIG Mentoring migrants into work"
+    assert opened.deadline is not None and opened.deadline.date().isoformat() == "2027-03-12"
+    with pytest.raises(RequestNotFound):  # another member cannot change it
+        matching_app.bus.handle(c.ChangeState(actor=member("ben"), id=opened.id, action="close"))

@@ -3,8 +3,8 @@ recommendations."""
 
 from __future__ import annotations
 
+from ecbm_integration import alerts, quality, registry
 from ecbm_integration import events as from_events
-from ecbm_integration import quality, registry
 from ecbm_matching.adapters.introductions import (
     INTRODUCTION_CHANGES,
     project_introduction_changed,
@@ -100,6 +100,7 @@ AREA = Area(
         quality.QualityLabelWithdrawn: p.on_quality_label,
         registry.PersonForgotten: p.on_person_forgotten,
         c.OpenRequest: r.open_request,
+        alerts.PartnerSearchRequested: r.on_partner_search_requested,
         c.EditRequest: r.edit_request,
         c.ChangeState: r.change_state,
         c.GetRequest: r.get_request,

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ecbm_integration import alerts
 from ecbm_matching.adapters.requests import Browse, RequestPage, RequestView
 from ecbm_matching.adapters.weights import WeightChange
 from ecbm_matching.application import commands as c
 from ecbm_matching.application.dependencies import MatchingDependencies
 from ecbm_matching.domain.request import (
     FINAL,
+    Details,
     MatchRequest,
+    Output,
     RequestKind,
     RequestNotFound,
     RequestState,
@@ -25,6 +28,7 @@ from ecbm_matching.domain.scoring import (
     Recommendation,
     Weights,
 )
+from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, RuleViolation
 from ecbm_runtime.ids import new_id
 
@@ -229,3 +233,29 @@ def declare_conflict(command: c.DeclareConflict, deps: MatchingDependencies) -> 
         work.views.requests.declare_conflict(person, command.other_id, command.declared)
         work.commit()
     return command.other_id
+
+
+def on_partner_search_requested(
+    event: alerts.PartnerSearchRequested, deps: MatchingDependencies
+) -> str:
+    """A member asked, from a funding call in alerts, for partners: their partner search
+    opens here, owned by them, closing with the call's deadline. Alerts checked who asked;
+    the request id it sends makes a redelivery open nothing new."""
+    deadline = (
+        datetime.fromisoformat(event.deadline).replace(hour=23, minute=59, tzinfo=UTC)
+        if event.deadline
+        else None
+    )
+    call = " ".join(part for part in (event.identifier, event.title) if part)[:300]
+    command = c.OpenRequest(
+        actor=Actor(subject=event.person_id),
+        kind=RequestKind.PARTNER_SEARCH,
+        request_id=f"alerts-{event.request_id}",
+        terms=c.RequestTerms(
+            title=f"Partners for {event.title}"[:200],
+            description=event.message or f"Looking for partners to apply to {event.title}.",
+            deadline=deadline,
+            details=Details(outputs=(Output(title="Application to the call"),), funding_call=call),
+        ),
+    )
+    return open_request(command, deps)

@@ -11,7 +11,7 @@ from typing import Any
 
 from nameko.timer import Timer
 
-from ecbm_integration import events, quality, registry
+from ecbm_integration import alerts, events, quality, registry
 from ecbm_matching.application.commands import ExpireRequests
 from ecbm_matching.application.dependencies import MatchingDependencies
 from ecbm_matching.bootstrap import MatchingSettings, bootstrap
@@ -99,6 +99,12 @@ class MatchingWorker(ServiceWorker):
 
     @event_handler("registry", registry.PersonForgotten)
     def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:
+        self._handle(received)
+
+    @event_handler("alerts", alerts.PartnerSearchRequested)
+    def on_partner_search_requested(
+        self, received: Received[alerts.PartnerSearchRequested]
+    ) -> None:
         self._handle(received)
 
     @event_handler("events", events.EventPublished)
