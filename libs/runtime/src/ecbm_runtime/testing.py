@@ -305,6 +305,28 @@ def fresh_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
     return url, drop
 
 
+def publish_as_source(
+    amqp_url: str, source: str, event: Any, event_id: str = "", schema_version: int = 0
+) -> str:
+    """``event`` published as ``source``'s outbox would publish it, for a worker under test:
+    JSON body; event id (new unless given), correlation, the event's schema version (or
+    ``schema_version``, to send an older one) and the source in the headers. Returns the id."""
+    from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
+
+    event_id = event_id or uuid.uuid4().hex
+    version = schema_version or getattr(event, "schema_version", 1)
+    headers = {"event_id": event_id, "correlation_id": event_id, "causation_id": event_id,
+               "schema_version": version, "source": source}  # fmt: skip
+    row = {"exchange": f"{source}.events", "routing_key": type(event).__name__,
+           "body": event.model_dump_json(), "headers": headers}  # fmt: skip
+    publisher = BrokerPublisher(amqp_url)
+    try:
+        publisher.publish(OutboxMessage.of(0, row))
+    finally:
+        publisher.close()
+    return event_id
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each supported kind: the same test runs on both."""

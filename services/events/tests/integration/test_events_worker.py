@@ -8,7 +8,6 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,8 +23,7 @@ from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import RegistrationState
 from ecbm_integration import registry
 from ecbm_runtime.migrations import upgrade
-from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, publish_as_source, wait_until
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 OFFER_SECONDS = 1.0
@@ -82,23 +80,6 @@ def worker(
             process.wait()
 
 
-def publish(amqp_url: str, event: registry.PersonForgotten) -> None:
-    """As the registry's outbox would: JSON body, event id and source in the headers."""
-    event_id = uuid.uuid4().hex
-    row = {
-        "exchange": "registry.events",
-        "routing_key": type(event).__name__,
-        "body": event.model_dump_json(),
-        "headers": {"event_id": event_id, "correlation_id": event_id, "causation_id": event_id,
-                    "schema_version": 1, "source": "registry"},
-    }  # fmt: skip
-    publisher = BrokerPublisher(amqp_url)
-    try:
-        publisher.publish(OutboxMessage.of(0, row))
-    finally:
-        publisher.close()
-
-
 def state(app: Events, registration_id: str) -> tuple[RegistrationState, str]:
     with app.dependencies.read() as views:
         found = views.registrations.registration(registration_id)
@@ -125,8 +106,10 @@ def test_forgetting_and_lapsed_offers_run_in_the_worker(
         for p in ("ana", "ben", "cleo")
     )
 
-    publish(
-        isolated_amqp_url, registry.PersonForgotten(person_id="ana", occurred_at=datetime.now(UTC))
+    publish_as_source(
+        isolated_amqp_url,
+        "registry",
+        registry.PersonForgotten(person_id="ana", occurred_at=datetime.now(UTC)),
     )
 
     wait_until(

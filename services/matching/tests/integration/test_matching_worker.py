@@ -8,7 +8,6 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,12 +15,10 @@ import pytest
 from matching_feeds import NOW
 
 from ecbm_integration import events, registry
-from ecbm_integration.base import IntegrationEvent
 from ecbm_matching.bootstrap import SERVICE, Matching, bootstrap
 from ecbm_runtime.migrations import upgrade
-from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
 from ecbm_runtime.sealing import Contact, development_seal
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, publish_as_source, wait_until
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 
@@ -74,32 +71,15 @@ def worker(
             process.wait()
 
 
-def publish(amqp_url: str, source: str, event: IntegrationEvent) -> None:
-    """As the source's outbox would: JSON body, event id and source in the headers."""
-    event_id = uuid.uuid4().hex
-    row = {
-        "exchange": f"{source}.events",
-        "routing_key": type(event).__name__,
-        "body": event.model_dump_json(),
-        "headers": {"event_id": event_id, "correlation_id": event_id, "causation_id": event_id,
-                    "schema_version": 1, "source": source},
-    }  # fmt: skip
-    publisher = BrokerPublisher(amqp_url)
-    try:
-        publisher.publish(OutboxMessage.of(0, row))
-    finally:
-        publisher.close()
-
-
 def test_profiles_and_participants_arrive_and_forgetting_erases(
     app: Matching, worker: Path, isolated_amqp_url: str
 ) -> None:
-    publish(isolated_amqp_url, "registry", registry.PersonJoined(
+    publish_as_source(isolated_amqp_url, "registry", registry.PersonJoined(
         person_id="ana", preferred_language="fr",
         sealed_contact=development_seal().seal("ana", Contact("Ana", "ana@example.org")),
         contact_by_email=True, country="BE", roles=["researcher"], occurred_at=NOW,
     ))  # fmt: skip
-    publish(isolated_amqp_url, "events", events.RegistrationConfirmed(
+    publish_as_source(isolated_amqp_url, "events", events.RegistrationConfirmed(
         registration_id="r1", event_id="mm1", person_id="ana", kind="meet_and_match",
         title="Meet & Match", mode="on_site", starts_at=NOW, occurred_at=NOW,
     ))  # fmt: skip
@@ -112,7 +92,7 @@ def test_profiles_and_participants_arrive_and_forgetting_erases(
             )
 
     wait_until(lambda: known() == (True, True), 30, message=f"ana arrived ({worker})")
-    publish(
+    publish_as_source(
         isolated_amqp_url, "registry", registry.PersonForgotten(person_id="ana", occurred_at=NOW)
     )
     wait_until(lambda: known() == (False, False), 30, message=f"ana erased ({worker})")

@@ -9,13 +9,11 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 from tests.fakes import sealed, verify_address
 
 from ecbm_integration import registry
@@ -24,8 +22,7 @@ from ecbm_notify.application.newsletter import commands, queries
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.campaign import Draft
 from ecbm_runtime.auth import Principal, acting_as
-from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, publish_as_source, wait_until
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
@@ -77,23 +74,6 @@ def worker(
             process.wait()
 
 
-def publish(amqp_url: str, event: BaseModel) -> None:
-    """As the registry's outbox would: JSON body, event id and source in the headers."""
-    event_id = uuid.uuid4().hex
-    row = {
-        "exchange": "registry.events",
-        "routing_key": type(event).__name__,
-        "body": event.model_dump_json(),
-        "headers": {"event_id": event_id, "correlation_id": event_id, "causation_id": event_id,
-                    "schema_version": getattr(event, "schema_version", 1), "source": "registry"},
-    }  # fmt: skip
-    publisher = BrokerPublisher(amqp_url)
-    try:
-        publisher.publish(OutboxMessage.of(0, row))
-    finally:
-        publisher.close()
-
-
 def joined(person_id: str, country: str, roles: list[str]) -> registry.PersonJoined:
     return registry.PersonJoined(
         person_id=person_id,
@@ -122,10 +102,10 @@ def test_the_worker_sends_a_due_campaign_to_the_members_the_audience_admits(
         joined("cy", "BE", ["student"]),
         joined("di", "BE", ["researcher", "student"]),
     ):
-        publish(isolated_amqp_url, event)
+        publish_as_source(isolated_amqp_url, "registry", event)
     wait_until(lambda: known(notify) == (4, 4), 30, message=f"four members (log: {worker})")
     forgotten = registry.PersonForgotten(person_id="di", occurred_at=datetime.now(UTC))
-    publish(isolated_amqp_url, forgotten)
+    publish_as_source(isolated_amqp_url, "registry", forgotten)
     wait_until(lambda: known(notify) == (3, 3), 30, message=f"di forgotten (log: {worker})")
     verify_address(notify, "ana")  # the others never followed their link: no newsletter
     draft = Draft.model_validate({

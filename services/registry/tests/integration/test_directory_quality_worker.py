@@ -20,8 +20,7 @@ from ecbm_registry.application.directory.queries import SearchProgrammes
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.actor import Actor
-from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, publish_as_source, wait_until
 
 CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
@@ -68,22 +67,6 @@ def worker(database_url: str, isolated_amqp_url: str, tmp_path: Path) -> Iterato
             process.wait()
 
 
-def publish(amqp_url: str, event: quality.QualityEvent, event_id: str) -> None:
-    """Publish as the quality service's outbox would: JSON body, event id in the headers."""
-    headers = {"event_id": event_id, "correlation_id": event_id, "causation_id": event_id}
-    row = {
-        "exchange": "quality.events",
-        "routing_key": event.event_type(),
-        "body": event.model_dump_json(),
-        "headers": {**headers, "schema_version": 1, "source": "quality"},
-    }
-    publisher = BrokerPublisher(amqp_url)
-    try:
-        publisher.publish(OutboxMessage.of(0, row))
-    finally:
-        publisher.close()
-
-
 def level_of(registry: Registry, name: str) -> str:
     hits = registry.bus.handle(SearchProgrammes(query=name)).hits
     return str(hits[0].quality_level) if hits else "(not found)"
@@ -109,22 +92,22 @@ def test_label_events_from_the_broker_set_and_clear_the_quality_level(
         programme_id=programme.id, step=quality.QualityStep.DISTINCTION, occurred_at=now
     )
     same_id = uuid.uuid4().hex
-    publish(isolated_amqp_url, award, same_id)
+    publish_as_source(isolated_amqp_url, "quality", award, same_id)
     wait_until(lambda: level_of(registry, "buddy") == "distinction", 20, message="label awarded")
 
     withdrawal = quality.QualityLabelWithdrawn(
         programme_id=programme.id, step=quality.QualityStep.DISTINCTION,
         occurred_at=now + timedelta(seconds=1), reason="audit lapsed",
     )  # fmt: skip
-    publish(isolated_amqp_url, withdrawal, uuid.uuid4().hex)
+    publish_as_source(isolated_amqp_url, "quality", withdrawal, uuid.uuid4().hex)
     wait_until(lambda: level_of(registry, "buddy") == "none", 20, message="label withdrawn")
 
     # The award delivered again (same event id) after a newer award: nothing changes.
     newer = award.model_copy(
         update={"step": quality.QualityStep.AFFILIATED, "occurred_at": now + timedelta(2)}
     )
-    publish(isolated_amqp_url, award, same_id)
-    publish(isolated_amqp_url, newer, uuid.uuid4().hex)
+    publish_as_source(isolated_amqp_url, "quality", award, same_id)
+    publish_as_source(isolated_amqp_url, "quality", newer, uuid.uuid4().hex)
     wait_until(lambda: level_of(registry, "buddy") == "affiliated", 20, message="newer award")
     wait_until(
         lambda: "already handled" in worker.read_text(), 20, message="duplicate acknowledged"
