@@ -11,10 +11,13 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
@@ -303,6 +306,51 @@ def fresh_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
         admin.dispose()
 
     return url, drop
+
+
+@contextmanager
+def worker_process(
+    service: str, environment: Mapping[str, str], directory: Path, start_seconds: float = 120
+) -> Iterator[Path]:
+    """The service's worker process (``worker_main``) with ``environment`` added to this
+    one's, healthy (its queues declared) before the body runs; yields its log file.
+
+    It gets its own metrics port and var directory. Started with time to spare: parallel
+    test workers keep a 2-core machine busy.
+    """
+    port = free_port()
+    log = directory / f"{service}-worker.log"
+    settings = {
+        **os.environ, **environment,
+        f"ECBM_{service.upper()}_WORKER_METRICS_PORT": str(port),
+        "ECBM_VAR_DIR": str(directory),
+    }  # fmt: skip
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ecbm_runtime.worker_main", service],
+            env=settings, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_until(
+            lambda: process.poll() is None and _healthy(port), start_seconds,
+            message=f"{service} worker healthy (log: {log})",
+        )  # fmt: skip
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
 
 
 def publish_as_source(

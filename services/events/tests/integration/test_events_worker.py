@@ -3,11 +3,6 @@ PersonForgotten erases a registration, and the timer passes a lapsed offer on.""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,18 +18,10 @@ from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import RegistrationState
 from ecbm_integration import registry
 from ecbm_runtime.migrations import upgrade
-from ecbm_runtime.testing import free_port, publish_as_source, wait_until
+from ecbm_runtime.testing import publish_as_source, wait_until, worker_process
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 OFFER_SECONDS = 1.0
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture
@@ -50,34 +37,14 @@ def app(postgres_url: str) -> Iterator[Events]:
 def worker(
     app: Events, postgres_url: str, isolated_amqp_url: str, tmp_path: Path
 ) -> Iterator[Path]:
-    port = free_port()
-    log = tmp_path / "events-worker.log"
     environment = {
-        **os.environ,
         "ECBM_EVENTS_DATABASE_URL": postgres_url,
         "ECBM_AMQP_URL": isolated_amqp_url,
-        "ECBM_EVENTS_WORKER_METRICS_PORT": str(port),
         "ECBM_EVENTS_OFFER_CHECK_INTERVAL_SECONDS": "0.2",
         "ECBM_EVENTS_OFFER_HOLD_HOURS": str(OFFER_SECONDS / 3600),
-        "ECBM_VAR_DIR": str(tmp_path),
     }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ecbm_runtime.worker_main", "events"],
-            env=environment, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        wait_until(
-            lambda: process.poll() is None and _healthy(port), 60, message=f"worker up ({log})"
-        )
+    with worker_process("events", environment, tmp_path) as log:
         yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def state(app: Events, registration_id: str) -> tuple[RegistrationState, str]:

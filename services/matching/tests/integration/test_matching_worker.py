@@ -3,11 +3,6 @@ people and the events service's Meet & Match registrations come in; PersonForgot
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,17 +13,9 @@ from ecbm_integration import events, registry
 from ecbm_matching.bootstrap import SERVICE, Matching, bootstrap
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.sealing import Contact, development_seal
-from ecbm_runtime.testing import free_port, publish_as_source, wait_until
+from ecbm_runtime.testing import publish_as_source, wait_until, worker_process
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture
@@ -43,32 +30,12 @@ def app(postgres_url: str) -> Iterator[Matching]:
 def worker(
     app: Matching, postgres_url: str, isolated_amqp_url: str, tmp_path: Path
 ) -> Iterator[Path]:
-    port = free_port()
-    log = tmp_path / "matching-worker.log"
     environment = {
-        **os.environ,
         "ECBM_MATCHING_DATABASE_URL": postgres_url,
         "ECBM_AMQP_URL": isolated_amqp_url,
-        "ECBM_MATCHING_WORKER_METRICS_PORT": str(port),
-        "ECBM_VAR_DIR": str(tmp_path),
     }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ecbm_runtime.worker_main", "matching"],
-            env=environment, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        wait_until(
-            lambda: process.poll() is None and _healthy(port), 60, message=f"worker up ({log})"
-        )
+    with worker_process("matching", environment, tmp_path) as log:
         yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_profiles_and_participants_arrive_and_forgetting_erases(

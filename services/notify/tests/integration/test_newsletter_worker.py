@@ -4,11 +4,6 @@ campaign to those the audience admits, and a forgotten member is left out."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,56 +17,24 @@ from ecbm_notify.application.newsletter import commands, queries
 from ecbm_notify.bootstrap import Notify
 from ecbm_notify.domain.campaign import Draft
 from ecbm_runtime.auth import Principal, acting_as
-from ecbm_runtime.testing import free_port, publish_as_source, wait_until
+from ecbm_runtime.testing import publish_as_source, wait_until, worker_process
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 EDITOR = Principal(subject="editor-1", roles=frozenset({"editor"}))
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture
 def worker(
     notify: Notify, database_url: str, isolated_amqp_url: str, smtp_sink: SmtpSink, tmp_path: Path
 ) -> Iterator[Path]:
-    port = free_port()
-    log = tmp_path / "notify-worker.log"
     environment = {
-        **os.environ,
         "ECBM_NOTIFY_DATABASE_URL": database_url,
         "ECBM_AMQP_URL": isolated_amqp_url,
-        "ECBM_NOTIFY_WORKER_METRICS_PORT": str(port),
         "ECBM_NOTIFY_SMTP_PORT": str(smtp_sink.port),
         "ECBM_NOTIFY_NEWSLETTER_SEND_INTERVAL_SECONDS": "0.2",
-        "ECBM_VAR_DIR": str(tmp_path),
     }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ecbm_runtime.worker_main", "notify"],
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until(
-            lambda: process.poll() is None and _healthy(port),
-            120,  # a start-up, on a machine busy with parallel workers
-            message=f"notify worker healthy (log: {log})",
-        )
+    with worker_process("notify", environment, tmp_path) as log:
         yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def joined(person_id: str, country: str, roles: list[str]) -> registry.PersonJoined:

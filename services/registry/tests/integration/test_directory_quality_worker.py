@@ -3,11 +3,6 @@ in the directory once, even when a message is delivered twice."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,51 +15,22 @@ from ecbm_registry.application.directory.queries import SearchProgrammes
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.actor import Actor
-from ecbm_runtime.testing import free_port, publish_as_source, wait_until
+from ecbm_runtime.testing import publish_as_source, wait_until, worker_process
 
 CENTER_EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 
 
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture
 def worker(database_url: str, isolated_amqp_url: str, tmp_path: Path) -> Iterator[Path]:
     """The registry's worker process (worker_main), healthy: its queues are declared."""
-    port = free_port()
-    log = tmp_path / "registry-worker.log"
     environment = {
-        **os.environ,
         "ECBM_REGISTRY_DATABASE_URL": database_url,
         "ECBM_AMQP_URL": isolated_amqp_url,
-        "ECBM_REGISTRY_WORKER_METRICS_PORT": str(port),
-        "ECBM_VAR_DIR": str(tmp_path),
     }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ecbm_runtime.worker_main", "registry"],
-            env=environment, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        wait_until(
-            lambda: process.poll() is None and _healthy(port), 60,
-            message=f"registry worker healthy (log: {log})",
-        )  # fmt: skip
+    with worker_process("registry", environment, tmp_path) as log:
         yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def level_of(registry: Registry, name: str) -> str:
