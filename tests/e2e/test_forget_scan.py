@@ -1,7 +1,8 @@
 """After ForgetPerson nothing anywhere holds the person's name or e-mail in clear.
 
-Registry and events run in this process on PostgreSQL, notify's and events' workers as
-processes on the test's own virtual host; a queue bound to every registry event stands
+Registry and events run in this process on PostgreSQL, the workers of every service that
+consumes registry's events (notify, events, matching, quality, alerts) as processes on the
+test's own virtual host; a queue bound to every registry event stands
 for a consumer that is down (its messages wait). Once the forgetting has gone round,
 every table of every service database (event stores, outboxes, inboxes, read models),
 every message in every queue and dead-letter queue of the vhost, and every log line (the
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -29,13 +31,13 @@ from ecbm_events.application.registrations.commands import RegisterForEvent
 from ecbm_events.bootstrap import SERVICE as EVENTS
 from ecbm_events.bootstrap import bootstrap as events_bootstrap
 from ecbm_events.domain.event import Mode
-from ecbm_notify.bootstrap import SERVICE as NOTIFY
 from ecbm_registry.application.people import commands as people
 from ecbm_registry.bootstrap import SERVICE as REGISTRY
 from ecbm_registry.bootstrap import bootstrap as registry_bootstrap
 from ecbm_runtime.actor import Actor
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.outbox import OutboxRelay
+from ecbm_runtime.service import load_service
 from ecbm_runtime.testing import fresh_postgres_database, wait_until
 
 from platform_processes import ServiceProcesses
@@ -45,14 +47,15 @@ NAME = "Maria Scanfield"
 EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
 
 
+# Every service that learns about people from the registry's events, as a worker process.
+CONSUMERS = ("notify", "events", "matching", "quality", "alerts")
+
+
 @pytest.fixture
 def databases(postgres_server_url: str) -> Iterator[dict[str, str]]:
-    made = {
-        name: fresh_postgres_database(postgres_server_url)
-        for name in ("registry", "notify", "events")
-    }
-    for definition in (REGISTRY, NOTIFY, EVENTS):
-        upgrade(definition.migrations, made[definition.name][0])
+    made = {name: fresh_postgres_database(postgres_server_url) for name in ("registry", *CONSUMERS)}
+    for name, (url, _drop) in made.items():
+        upgrade(load_service(name).migrations, url)
     try:
         yield {name: url for name, (url, _drop) in made.items()}
     finally:
@@ -161,14 +164,14 @@ def test_after_forgetting_no_database_queue_or_log_holds_the_persons_name_or_add
             "absent-consumer", Exchange("registry.events", "topic", durable=True), "#", durable=True
         )(connection.channel()).declare()
     workers = []
-    for name in ("notify", "events"):
+    for name in CONSUMERS:
         env = {
             "ECBM_AMQP_URL": isolated_amqp_url,
             f"ECBM_{name.upper()}_DATABASE_URL": databases[name],
         }
         workers.append(ServiceProcesses(name, env, tmp_path))
     try:
-        with ThreadPoolExecutor(len(workers)) as starting:  # both start at once
+        with ThreadPoolExecutor(len(workers)) as starting:  # all start at once
             list(starting.map(lambda worker: worker.start("worker"), workers))
         registry = registry_bootstrap(REGISTRY.load_settings(database_url=databases["registry"]))
         events = events_bootstrap(EVENTS.load_settings(database_url=databases["events"]))
@@ -208,7 +211,9 @@ def test_after_forgetting_no_database_queue_or_log_holds_the_persons_name_or_add
 
             registry.bus.handle(people.ForgetPerson(actor=member, person_id=person))
             relay.sweep(0)
-            wait_until(lambda: _inbox_has(databases["events"], "events.on_person_forgotten"), 20)
+            for name in CONSUMERS[1:]:
+                url, handler = databases[name], f"{name}.on_person_forgotten"
+                wait_until(partial(_inbox_has, url, handler), 30, message=handler)
             wait_until(lambda: not _recipient_known(databases["notify"], person), 20)
         finally:
             relay.close()
@@ -219,5 +224,6 @@ def test_after_forgetting_no_database_queue_or_log_holds_the_persons_name_or_add
             worker.stop()
 
     places = _scanned(databases, isolated_amqp_url, tmp_path, caplog)
-    assert len(places) >= 6  # three databases, the queues, two workers' logs, this process
+    # six databases, the queues, five workers' logs, this process
+    assert len(places) >= 13
     assert _holding(places, NAME, email) == {}
