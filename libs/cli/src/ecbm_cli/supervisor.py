@@ -73,7 +73,10 @@ class Supervisor:
         self._preexec = die_with_parent(signal.SIGTERM)
         self.children: list[Child] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
+        # Set by the signal handler, read by `wait`'s loop. A plain attribute, not an Event:
+        # a second signal arriving while the handler holds an Event's lock (Ctrl-C reaches
+        # the process from the terminal and again from `uv run`) deadlocked on it.
+        self._signalled: int | None = None
 
     def start(
         self, services: Iterable[ServiceDefinition], kinds: Sequence[str] = ("api", "worker")
@@ -114,21 +117,25 @@ class Supervisor:
     def wait(self) -> int:
         """Block until a signal or until a child dies; then stop everything."""
         previous = {
-            sig: signal.signal(sig, lambda *_: self._stopping.set())
-            for sig in (signal.SIGINT, signal.SIGTERM)
+            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
-            while not self._stopping.wait(0.2):
+            while self._signalled is None:
                 dead = [c for c in self.children if c.process.poll() is not None]
                 if dead:
                     child = dead[0]
                     self.say(f"{child.label} exited with {child.process.returncode}; stopping all")
                     break
+                time.sleep(0.2)
         finally:
             self.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        return 0 if self._stopping.is_set() else 1
+        return 0 if self._signalled is not None else 1
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        """Only records the signal: anything that takes a lock here can deadlock."""
+        self._signalled = signum
 
     def stop(self, timeout: float = 15.0) -> None:
         for child in self.children:

@@ -1,4 +1,5 @@
-"""``ecbm up`` killed with SIGKILL leaves no api or worker running and no port held."""
+"""``ecbm up`` killed with SIGKILL, or stopped by a burst of signals, leaves no api or
+worker running and no port held."""
 
 from __future__ import annotations
 
@@ -68,14 +69,13 @@ def healthy(port: int) -> bool:
         return bool(reply.status == 200)
 
 
-def test_every_child_ends_and_frees_its_port_when_up_is_killed(
-    tmp_path: Path, isolated_amqp_url: str
-) -> None:
+def start_up(tmp_path: Path, amqp_url: str) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
+    """``ecbm up --only alerts``, its api SERVING and its worker healthy."""
     ports = {"GRPC": free_port(), "METRICS": free_port(), "WORKER_METRICS": free_port()}
     env = {
         **os.environ,
         "ECBM_VAR_DIR": str(tmp_path),
-        "ECBM_AMQP_URL": isolated_amqp_url,
+        "ECBM_AMQP_URL": amqp_url,
         **{f"ECBM_ALERTS_{name}_PORT": str(port) for name, port in ports.items()},
     }
     with (tmp_path / "up.log").open("w") as log:
@@ -85,10 +85,47 @@ def test_every_child_ends_and_frees_its_port_when_up_is_killed(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    children: list[int] = []
     try:
         wait_until(lambda: serving(ports["GRPC"]), timeout=90, message="alerts api SERVING")
         wait_until(lambda: healthy(ports["WORKER_METRICS"]), timeout=90, message="worker healthy")
+    except BaseException:
+        up.kill()
+        up.wait(10)
+        raise
+    return up, ports
+
+
+def test_a_burst_of_signals_stops_up_and_every_child(
+    tmp_path: Path, isolated_amqp_url: str
+) -> None:
+    """Ctrl-C reaches ``ecbm up`` from the terminal and again from ``uv run``. A signal
+    arriving while the handler of the first held an Event's lock once deadlocked the
+    supervisor (seen under ``timeout`` plus ``pkill``); the handler now only records it.
+    That interleaving is too narrow to hit on demand: this test holds the outcome (exit 0,
+    every child gone, every port free) for a burst of both signals."""
+    up, ports = start_up(tmp_path, isolated_amqp_url)
+    children = children_of(up.pid)
+    try:
+        for sig in [signal.SIGINT, signal.SIGTERM] * 10:
+            up.send_signal(sig)
+
+        assert up.wait(60) == 0, (tmp_path / "up.log").read_text()
+        wait_until(lambda: all(map(gone, children)), timeout=30, message=f"{children} gone")
+        wait_until(lambda: all(map(free, ports.values())), timeout=10, message=f"{ports} free")
+    finally:
+        up.kill()
+        up.wait(10)
+        for pid in children:
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_every_child_ends_and_frees_its_port_when_up_is_killed(
+    tmp_path: Path, isolated_amqp_url: str
+) -> None:
+    up, ports = start_up(tmp_path, isolated_amqp_url)
+    children: list[int] = []
+    try:
         children = children_of(up.pid)
         assert len(children) == 2, (tmp_path / "up.log").read_text()
 
