@@ -80,7 +80,7 @@ def _own(settings: ServiceSettings) -> EventsSettings:
 def build_api(settings: ServiceSettings) -> ApiWiring:
     """Servicers on the bus; outbox rows are published right after each commit."""
     from ecbm.events.v1 import events_pb2, events_pb2_grpc
-    from ecbm_events.entrypoints.calendar_http import CalendarHttpServer
+    from ecbm_events.entrypoints.calendar_http import calendar_http_server
     from ecbm_events.entrypoints.events_api import EventsServicer
     from ecbm_runtime.grpc import ServiceRegistration
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
@@ -95,7 +95,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     full_name = events_pb2.DESCRIPTOR.services_by_name["EventsService"].full_name
     add = events_pb2_grpc.add_EventsServiceServicer_to_server
 
-    feeds = CalendarHttpServer(app.bus, _own(settings))
+    feeds = calendar_http_server(app.bus, _own(settings))
     feeds.start()
 
     def stop() -> None:

@@ -63,7 +63,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     published right after each commit."""
     from ecbm.quality.v1 import quality_pb2, quality_pb2_grpc
     from ecbm_quality.entrypoints.quality_api import QualityServicer
-    from ecbm_quality.entrypoints.verify_http import VerifyHttpServer
+    from ecbm_quality.entrypoints.verify_http import verify_http_server
     from ecbm_runtime.grpc import ServiceRegistration
     from ecbm_runtime.outbox import BackgroundPublisher, OutboxRelay
 
@@ -75,7 +75,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     app = bootstrap(_own(settings), engine, after_commit=publisher.after_commit)
     full_name = quality_pb2.DESCRIPTOR.services_by_name["QualityService"].full_name
     add = quality_pb2_grpc.add_QualityServiceServicer_to_server
-    verify = VerifyHttpServer(app.bus, _own(settings))
+    verify = verify_http_server(app.bus, _own(settings))
     verify.start()
 
     def stop() -> None:

@@ -19,7 +19,7 @@ from ecbm.quality.v1 import quality_pb2 as pb
 from ecbm.quality.v1.quality_pb2_grpc import QualityServiceStub
 from ecbm_quality.bootstrap import SERVICE, QualitySettings, bootstrap
 from ecbm_quality.domain.default_criteria import default_content
-from ecbm_quality.entrypoints.verify_http import VerifyHttpServer
+from ecbm_quality.entrypoints.verify_http import verify_http_server
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.testing import api_in_process, bearer, free_port, violations
 
@@ -166,7 +166,7 @@ def test_verification_over_http_is_limited_per_client(database_url: str) -> None
     )  # fmt: skip
     assert isinstance(settings, QualitySettings)
     app = bootstrap(settings)
-    server = VerifyHttpServer(app.bus, settings)
+    server = verify_http_server(app.bus, settings)
     server.start()
     try:
         answers = [http_get(server.port, "/labels/Q-AAAA-BBBB.json")[0] for _ in range(3)]
