@@ -1,60 +1,27 @@
 """Which integration events become which notifications, for whom, saying what.
 
-Adding a notification type is one entry in `CATALOGUE` and one template folder
-``templates/<name>/`` (subject.txt, body.txt, body.html); the web inbox text comes from
+Adding a notification type is one entry in `CATALOGUE` (the registry's, here) or in its
+source's ``catalogue_<source>.py``, and one template folder ``templates/<name>/``
+(subject.txt, body.txt, body.html); the web inbox text comes from
 ``message`` and the e-mail's variables from ``context``. ``sample`` holds example variables:
 every template is rendered with them, in every language, at startup and in a test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
 from ecbm_integration import registry
+from ecbm_notify.domain.catalogue_alerts import ALERTS_CATALOGUE
+from ecbm_notify.domain.catalogue_events import EVENTS_CATALOGUE
+from ecbm_notify.domain.catalogue_matching import MATCHING_CATALOGUE
+from ecbm_notify.domain.catalogue_quality import QUALITY_CATALOGUE
+from ecbm_notify.domain.notification_type import Audience, Message, NotificationType
 from ecbm_notify.domain.preferences import Topic
 from ecbm_notify.domain.verification import VERIFICATION_SAMPLE, VERIFICATION_TYPE
-
-
-@dataclass(frozen=True)
-class Message:
-    """What the web inbox shows (English, plain text)."""
-
-    title: str
-    body: str
-    link: str
-
-
-class Audience(StrEnum):
-    # The contact person of the event's ``organisation_id``.
-    ORGANISATION_CONTACT = "organisation_contact"
-    # The person the event is about (its ``person_id``).
-    PERSON = "person"
-
-
-@dataclass(frozen=True)
-class NotificationType:
-    name: str
-    topic: Topic
-    audience: Audience
-    message: Callable[[Any], Message]
-    context: Callable[[Any], dict[str, str]]
-    sample: Mapping[str, str]
-    # Critical messages ignore "off" (registration confirmations, security, audit decisions).
-    critical: bool = False
-
-    def sample_context(self) -> dict[str, str]:
-        """``sample`` plus what every template gets at send time."""
-        return {
-            "recipient_name": "An Peeters",
-            "link": "https://ecbm.example/inbox",
-            "unsubscribe_url": "https://ecbm.example/unsubscribe?token=t",
-            **self.sample,
-        }
 
 
 def _programme_message(event: registry.ProgrammeRegistered) -> Message:
@@ -97,22 +64,11 @@ CATALOGUE: dict[type[BaseModel], NotificationType] = {
         sample={},
         critical=True,  # a registration confirmation
     ),
+    **QUALITY_CATALOGUE,
+    **EVENTS_CATALOGUE,
+    **ALERTS_CATALOGUE,
+    **MATCHING_CATALOGUE,
 }
-from ecbm_notify.domain.catalogue_quality import QUALITY_CATALOGUE  # noqa: E402
-
-CATALOGUE |= QUALITY_CATALOGUE
-
-from ecbm_notify.domain.catalogue_events import EVENTS_CATALOGUE  # noqa: E402
-
-CATALOGUE |= EVENTS_CATALOGUE
-
-from ecbm_notify.domain.catalogue_alerts import ALERTS_CATALOGUE  # noqa: E402
-
-CATALOGUE |= ALERTS_CATALOGUE
-
-from ecbm_notify.domain.catalogue_matching import MATCHING_CATALOGUE  # noqa: E402
-
-CATALOGUE |= MATCHING_CATALOGUE
 
 FOR_ORGANISATION_CONTACT = {
     event: kind

@@ -7,7 +7,7 @@ preference for it decides the channel and whether they come at once or in a dige
 from __future__ import annotations
 
 from ecbm_integration import alerts
-from ecbm_notify.domain.catalogue import Audience, Message, NotificationType
+from ecbm_notify.domain.notification_type import Audience, Message, NotificationType
 from ecbm_notify.domain.preferences import Topic
 
 

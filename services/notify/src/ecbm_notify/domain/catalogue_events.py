@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ecbm_integration import events
-from ecbm_notify.domain.catalogue import Audience, Message, NotificationType
+from ecbm_notify.domain.notification_type import Audience, Message, NotificationType
 from ecbm_notify.domain.preferences import Topic
 
 SAMPLE_TITLE = "Mentoring refugees: what works"

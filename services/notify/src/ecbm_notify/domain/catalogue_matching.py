@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from ecbm_integration import matching
-from ecbm_notify.domain.catalogue import Audience, Message, NotificationType
+from ecbm_notify.domain.notification_type import Audience, Message, NotificationType
 from ecbm_notify.domain.preferences import Topic
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from ecbm_integration import quality
-from ecbm_notify.domain.catalogue import Audience, Message, NotificationType
+from ecbm_notify.domain.notification_type import Audience, Message, NotificationType
 from ecbm_notify.domain.preferences import Topic
 
 _OUTCOMES = {

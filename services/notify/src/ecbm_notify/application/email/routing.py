@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 from ecbm_notify.adapters.email import metrics
 from ecbm_notify.adapters.email.deliveries import Deliveries, NewDelivery
-from ecbm_notify.domain.catalogue import Message, NotificationType
 from ecbm_notify.domain.delivery import DeliveryStatus
+from ecbm_notify.domain.notification_type import Message, NotificationType
 from ecbm_notify.domain.preferences import Channel, Frequency, decide
 
 
