@@ -66,6 +66,7 @@ class ContactSeal:
 
 
 def parse_keys(value: SecretStr) -> list[bytes]:
+    """Fernet keys from a setting: comma-separated, newest first, blanks ignored."""
     return [k.strip().encode() for k in value.get_secret_value().split(",") if k.strip()]
 
 

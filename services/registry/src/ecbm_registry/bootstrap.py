@@ -28,7 +28,7 @@ from ecbm_runtime.db import database_answers, make_engine, read_only_connection
 from ecbm_runtime.eventstore import EventCodec
 from ecbm_runtime.messagebus import Dependencies, MessageBus, sql_views
 from ecbm_runtime.projections import replayer
-from ecbm_runtime.sealing import ContactSeal, contact_seal, seal_problems
+from ecbm_runtime.sealing import ContactSeal, contact_seal, parse_keys, seal_problems
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET, ServiceSettings
 from ecbm_runtime.uow import EventWiring, SqlUnitOfWork
@@ -56,8 +56,7 @@ class RegistrySettings(ServiceSettings):
     personal_data_keys: SecretStr = SecretStr("")
 
     def key_wrapping(self) -> KeyWrapping:
-        keys = [k.strip().encode() for k in self.personal_data_keys.get_secret_value().split(",")]
-        keys = [k for k in keys if k]
+        keys = parse_keys(self.personal_data_keys)
         if not keys and self.development:
             keys = [DEVELOPMENT_PERSONAL_DATA_KEY]
         return KeyWrapping(keys)
@@ -71,10 +70,10 @@ class RegistrySettings(ServiceSettings):
             return problems
         problems += seal_problems(self.contact_sealing_keys)
         try:
-            keys = [k.strip() for k in self.personal_data_keys.get_secret_value().split(",")]
-            if not any(keys):
+            keys = parse_keys(self.personal_data_keys)
+            if not keys:
                 problems.append("ECBM_REGISTRY_PERSONAL_DATA_KEYS is not set")
-            elif DEVELOPMENT_PERSONAL_DATA_KEY.decode() in keys:
+            elif DEVELOPMENT_PERSONAL_DATA_KEY in keys:
                 problems.append("ECBM_REGISTRY_PERSONAL_DATA_KEYS holds the development key")
             else:
                 self.key_wrapping()
