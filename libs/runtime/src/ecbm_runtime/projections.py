@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ecbm_runtime.db import run_after_commit, take_after_commit
 from ecbm_runtime.eventstore import StoredEvent, store_for
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.tables import tracking
@@ -47,6 +48,8 @@ def replay(
                 _project_run(connection, wiring, run)
             position = records[-1].position
             replayed += len(records)
+        waiting = take_after_commit(connection)
+    run_after_commit(engine, waiting)
     return replayed
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 from ecbm_runtime import idempotency, metrics
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.context import MessageContext
+from ecbm_runtime.db import run_after_commit, take_after_commit
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent, StreamAppend, store_for
 from ecbm_runtime.idempotency import IdempotentRequest, RequestClaim
@@ -334,8 +335,10 @@ class SqlUnitOfWork(UnitOfWork[V]):
     def commit(self) -> None:
         self.flush()
         self.context.check_deadline()  # past the caller's deadline: roll back instead
+        waiting = take_after_commit(self.connection)
         self._transaction.commit()
         self._read_after_commit()
+        run_after_commit(self._engine, waiting)
         self._count_appended()
         outbox_ids, self._outbox_ids = self._outbox_ids, []
         self.committed_outbox_ids = outbox_ids
