@@ -12,7 +12,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ecbm_registry.adapters.directory.read_models import (
@@ -85,24 +96,22 @@ def on_organisation_updated(
 def register_programmes(
     connection: Connection, registered: Sequence[tuple[ProgrammeRegistered, StoredEvent]]
 ) -> None:
-    """Four statements however many programmes (a bulk import registers hundreds at once)."""
+    """Three statements however many programmes (a bulk import registers hundreds at once)."""
     organisations, labels = directory_organisations, programme_quality_labels
     organisation_ids = {event.organisation_id for event, _ in registered}
-    organisation_names = dict(
-        connection.execute(
-            select(organisations.c.organisation_id, organisations.c.display_name).where(
-                organisations.c.organisation_id.in_(organisation_ids)
-            )
-        ).all()
-    )
     programme_ids = [record.entity_id for _, record in registered]
-    held_labels = dict(
-        connection.execute(
-            select(labels.c.programme_id, labels.c.level).where(
-                labels.c.programme_id.in_(programme_ids)
-            )
-        ).all()
-    )
+    # The organisations' names and any labels held before registration, in one round trip.
+    o = organisations.c
+    known = union_all(
+        select(literal("organisation"), o.organisation_id, o.display_name)
+        .where(o.organisation_id.in_(organisation_ids)),
+        select(literal("label"), labels.c.programme_id, labels.c.level)
+        .where(labels.c.programme_id.in_(programme_ids)),
+    )  # fmt: skip
+    found: dict[str, dict[str, str]] = {"organisation": {}, "label": {}}
+    for kind, key, value in connection.execute(known):
+        found[kind][key] = value
+    organisation_names, held_labels = found["organisation"], found["label"]
     rows = [
         _directory_row(
             event,
