@@ -1,8 +1,8 @@
 """``ecbm bench <suite>``: run a benchmark suite, write its figures as JSON, print a table.
 
 ``ECBM_BENCH_SCALE=tiny`` (or ``scale="tiny"``) runs the same code in seconds, for the
-smoke test; the figures it prints then mean nothing. The suites live in
-``ecbm_cli.benchmarks`` (see its docstring for what a suite provides).
+smoke test; the figures it prints then mean nothing. What a suite provides is in
+``ecbm_runtime.bench``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from ecbm_cli.benchmarks import Suite, Target
+from ecbm_runtime.bench import Suite, Target
 
 SUITES = ("foundation", "registry", "notify", "events", "quality", "alerts", "matching")
 

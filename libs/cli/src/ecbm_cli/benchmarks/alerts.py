@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecbm_cli.benchmarks import Target, figures_table
+from ecbm_runtime.bench import Target, figures_table
 
 SCALES: dict[str, Any] = {
     "full": {"name": "full", "items": 10_000, "per_document": 100, "searches": 5_000},
@@ -25,7 +25,7 @@ TARGETS = {
 def run(scale: dict[str, Any]) -> dict[str, Any]:
     """Ingest on SQLite (the embedded default) and on PostgreSQL, then matching."""
     from ecbm_alerts.entrypoints.bench import Scale, measure_ingest, measure_match
-    from ecbm_cli.benchmarks.environment import databases
+    from ecbm_runtime.bench.environment import databases
 
     chosen = Scale(**scale)
     with databases() as created:

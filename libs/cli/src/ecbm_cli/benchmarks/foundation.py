@@ -15,8 +15,9 @@ from typing import Any
 import psycopg
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm_cli.benchmarks import Target, figures_table, messaging, registry_flow, replay
-from ecbm_cli.benchmarks.environment import (
+from ecbm_cli.benchmarks import registry_flow, replay
+from ecbm_runtime.bench import Target, figures_table, messaging
+from ecbm_runtime.bench.environment import (
     Processes,
     databases,
     free_ports,
@@ -27,7 +28,7 @@ from ecbm_cli.benchmarks.environment import (
     wait_grpc_serving,
     wait_http_ok,
 )
-from ecbm_cli.benchmarks.load import (
+from ecbm_runtime.bench.load import (
     ECHO_METHOD,
     CallerFactory,
     LoadResult,

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ecbm_cli.benchmarks import Target, figures_table
-from ecbm_cli.benchmarks.environment import say
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import say
 
 
 @dataclass(frozen=True)

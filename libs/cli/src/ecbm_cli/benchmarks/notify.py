@@ -37,8 +37,10 @@ import psycopg
 
 from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
-from ecbm_cli.benchmarks import Target, figures_table
-from ecbm_cli.benchmarks.environment import (
+from ecbm_integration import registry
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import (
     Processes,
     databases,
     free_ports,
@@ -49,9 +51,7 @@ from ecbm_cli.benchmarks.environment import (
     wait_grpc_serving,
     wait_http_ok,
 )
-from ecbm_cli.benchmarks.load import percentile
-from ecbm_integration import registry
-from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench.load import percentile
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
 from ecbm_runtime.service import load_service
@@ -402,7 +402,7 @@ def publish(publisher: BrokerPublisher, event: Any) -> None:
 
 
 def sse_phase(stack: Stack, scale: Scale) -> dict[str, Any]:
-    from ecbm_cli.benchmarks import messaging
+    from ecbm_runtime.bench import messaging
 
     alive = stack.processes.check_alive
     for queue in (

@@ -23,8 +23,9 @@ import psycopg
 
 from ecbm.quality.v1 import quality_pb2 as pb
 from ecbm.quality.v1.quality_pb2_grpc import QualityServiceStub
-from ecbm_cli.benchmarks import Target, figures_table, foundation
-from ecbm_cli.benchmarks.environment import (
+from ecbm_cli.benchmarks import foundation
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import (
     Processes,
     databases,
     free_ports,
@@ -34,8 +35,7 @@ from ecbm_cli.benchmarks.environment import (
     wait_for,
     wait_grpc_serving,
 )
-from ecbm_cli.benchmarks.load import ECHO_METHOD, grpc_caller
-from ecbm_cli.benchmarks.registry import _timed
+from ecbm_runtime.bench.load import ECHO_METHOD, grpc_caller, timed
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import load_service
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
@@ -218,5 +218,5 @@ def register_phase(target: str, scale: Scale) -> dict[str, Any]:
                                              page_token=first.next_page_token))  # fmt: skip
         say(f"ListLabels: {scale.listings} calls over {first.total_size:,} accredited labels")
         calls = list(itertools.islice(itertools.cycle(requests), scale.listings))
-        return _timed(lambda r: stub.ListLabels(r, timeout=10), [(r,) for r in calls],
+        return timed(lambda r: stub.ListLabels(r, timeout=10), [(r,) for r in calls],
                       warmup=len(requests), budget=120.0)  # fmt: skip

@@ -26,8 +26,9 @@ from typing import Any
 import grpc
 import psycopg
 
-from ecbm_cli.benchmarks import Target, figures_table
-from ecbm_cli.benchmarks.environment import (
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import (
     Processes,
     databases,
     free_ports,
@@ -36,8 +37,7 @@ from ecbm_cli.benchmarks.environment import (
     say,
     wait_grpc_serving,
 )
-from ecbm_cli.benchmarks.load import percentile
-from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench.load import timed
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import load_service
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
@@ -238,9 +238,9 @@ def search_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
             )
             totals.append(stub.SearchProgrammes(request, timeout=CALL_TIMEOUT_SECONDS).total_size)
 
-        api = _timed(search, filters, scale.warmup_calls, scale.budget_seconds)
+        api = timed(search, filters, scale.warmup_calls, scale.budget_seconds)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        sql = _timed(
+        sql = timed(
             lambda c, g: connection.execute(_SEARCH_SQL, (c, g)).fetchall(),
             filters,
             scale.warmup_calls,
@@ -267,9 +267,9 @@ def map_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
             return stub.GetMap(dpb.GetMapRequest(), timeout=CALL_TIMEOUT_SECONDS)
 
         features = len(json.loads(get_map().geojson)["features"])
-        api = _timed(get_map, calls, scale.warmup_calls, scale.budget_seconds)
+        api = timed(get_map, calls, scale.warmup_calls, scale.budget_seconds)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        sql = _timed(
+        sql = timed(
             lambda: connection.execute(_MAP_SQL).fetchall(),
             calls,
             scale.warmup_calls,
@@ -280,26 +280,4 @@ def map_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
         "sql": sql,
         "ratio_p95": round(api["p95_ms"] / sql["p95_ms"], 3),
         "features": features,
-    }
-
-
-def _timed(call: Any, arguments: list[Any], warmup: int, budget: float) -> dict[str, Any]:
-    """Latency of ``call(*args)`` for each of ``arguments``, after ``warmup`` unmeasured calls.
-
-    Stops early, with the samples taken, once ``budget`` seconds are spent.
-    """
-    deadline = time.monotonic() + budget
-    for args in arguments[:warmup]:
-        call(*args)
-    samples: list[float] = []
-    for args in arguments:
-        started = time.perf_counter()
-        call(*args)
-        samples.append((time.perf_counter() - started) * 1000)
-        if time.monotonic() > deadline:
-            break
-    return {
-        "samples": len(samples),
-        **{f"p{p}_ms": round(percentile(samples, p), 3) for p in (50, 95, 99)},
-        "max_ms": round(max(samples), 3),
     }

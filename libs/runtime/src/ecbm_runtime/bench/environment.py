@@ -35,7 +35,7 @@ T = TypeVar("T")
 
 def say(text_: str) -> None:
     """One progress line, flushed at once: long phases must show they are alive."""
-    print(f"[bench] {text_}", flush=True)
+    print(f"[bench] {text_}", flush=True)  # noqa: T201
 
 
 def free_ports(count: int) -> list[int]:
