@@ -1,5 +1,6 @@
-"""The ``notify`` suite: a newsletter to N recipients against a bare smtplib loop, notify's
-peak memory while sending, and event → web inbox (SSE) latency.
+"""``ecbm bench notify`` (the ``ecbm.benchmarks`` entry point): a newsletter to N recipients
+against a bare smtplib loop, notify's peak memory while sending, and event → web inbox (SSE)
+latency.
 
 In one run, against one SMTP sink in its own process (aiosmtpd that counts and discards, so
 the sink costs both sides alike and never competes for the measured client's GIL):
@@ -15,7 +16,7 @@ the sink costs both sides alike and never competes for the measured client's GIL
    ``ProgrammeRegistered`` is published to ``registry.events`` as the registry's outbox
    would, one at a time; latency = publish (confirmed) → the SSE ``notification`` event read.
 
-``python -m ecbm_cli.benchmarks.notify sink PORT COUNT_FILE`` is the sink's process.
+``python -m ecbm_notify.entrypoints.bench sink PORT COUNT_FILE`` is the sink's process.
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ import psycopg
 from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
 from ecbm_integration import registry
+from ecbm_notify.adapters.newsletter.mail import CampaignMail, Links, render_campaign
+from ecbm_notify.adapters.templates import TemplateRenderer
+from ecbm_notify.domain.campaign import ContentBlock
 from ecbm_runtime.auth import issue_token
-from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench import Target, figures_table, messaging
 from ecbm_runtime.bench.environment import (
     Processes,
     databases,
@@ -191,7 +195,7 @@ def measure(stack: Stack, scale: Scale) -> dict[str, Any]:
         "sink",
         [
             "-m",
-            "ecbm_cli.benchmarks.notify",
+            "ecbm_notify.entrypoints.bench",
             "sink",
             str(stack.ports["smtp"]),
             str(stack.count_file),
@@ -215,9 +219,6 @@ def _smtp_answers(port: int) -> bool:
 
 def prerendered(count: int) -> list[bytes]:
     """Messages as the campaign renders them, flattened to SMTP's bytes beforehand."""
-    from ecbm_notify.adapters.newsletter.mail import CampaignMail, Links, render_campaign
-    from ecbm_notify.adapters.templates import TemplateRenderer
-
     renderer, blocks = TemplateRenderer(), campaign_blocks()
     mail = CampaignMail(
         render_campaign(renderer, "newsletter", "en", "Mentoring news", blocks),
@@ -238,8 +239,6 @@ def prerendered(count: int) -> list[bytes]:
 
 
 def campaign_blocks() -> list[Any]:
-    from ecbm_notify.domain.campaign import ContentBlock
-
     return [
         ContentBlock(kind="heading", text="The summit in Ghent"),
         ContentBlock(kind="paragraph", text="Mentoring programmes from 27 countries meet. " * 8),
@@ -402,8 +401,6 @@ def publish(publisher: BrokerPublisher, event: Any) -> None:
 
 
 def sse_phase(stack: Stack, scale: Scale) -> dict[str, Any]:
-    from ecbm_runtime.bench import messaging
-
     alive = stack.processes.check_alive
     for queue in (
         "evt-registry-OrganisationRegistered--notify.on_organisation_registered",
@@ -546,4 +543,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "sink":
         serve_sink(int(sys.argv[2]), Path(sys.argv[3]))
     else:
-        raise SystemExit("usage: python -m ecbm_cli.benchmarks.notify sink PORT COUNT_FILE")
+        raise SystemExit("usage: python -m ecbm_notify.entrypoints.bench sink PORT COUNT_FILE")

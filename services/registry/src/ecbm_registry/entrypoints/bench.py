@@ -1,4 +1,5 @@
-"""The ``registry`` suite: bulk import, directory search and the map of Europe on PostgreSQL.
+"""``ecbm bench registry`` (the ``ecbm.benchmarks`` entry point): bulk import, directory search
+and the map of Europe on PostgreSQL.
 
 - import: the demo's programme generator writes N rows as a CSV; ``ecbm registry import``'s
   own code (``import_file``) parses and streams it to a registry api process. Baseline: COPY
@@ -26,6 +27,11 @@ from typing import Any
 import grpc
 import psycopg
 
+from ecbm.registry.v1 import directory_pb2 as dpb
+from ecbm.registry.v1 import directory_pb2_grpc
+from ecbm_registry.adapters.imports.programme_csv import write_csv
+from ecbm_registry.entrypoints.cli import import_file
+from ecbm_registry.entrypoints.demo import COUNTRIES, programme_rows
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.bench import Target, figures_table
 from ecbm_runtime.bench.environment import (
@@ -157,10 +163,6 @@ def _child_env(amqp_url: str, database_url: str, ports: dict[str, int]) -> dict[
 
 
 def import_phase(target: str, baseline: str, scale: Scale) -> dict[str, Any]:
-    from ecbm_registry.adapters.imports.programme_csv import write_csv
-    from ecbm_registry.entrypoints.cli import import_file
-    from ecbm_registry.entrypoints.demo import programme_rows
-
     rows = programme_rows(scale.programmes)
     token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "bench", ["admin"], 3600)
     with tempfile.TemporaryDirectory(prefix="ecbm-bench-") as folder:
@@ -221,10 +223,6 @@ FROM programme_directory WHERE status = 'active' AND latitude IS NOT NULL
 
 
 def search_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
-    from ecbm.registry.v1 import directory_pb2 as dpb
-    from ecbm.registry.v1 import directory_pb2_grpc
-    from ecbm_registry.entrypoints.demo import COUNTRIES
-
     rng = random.Random(7)
     filters = [(rng.choice(COUNTRIES), rng.choice(TARGET_GROUPS)) for _ in range(scale.calls)]
     say(f"phase search: SearchProgrammes with a country and a target group, {scale.calls} calls")
@@ -255,9 +253,6 @@ def search_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
 
 
 def map_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
-    from ecbm.registry.v1 import directory_pb2 as dpb
-    from ecbm.registry.v1 import directory_pb2_grpc
-
     say(f"phase map: GetMap of all of Europe, {scale.calls} calls")
     calls: list[tuple[()]] = [()] * scale.calls
     with grpc.insecure_channel(target, options=[("grpc.max_receive_message_length", 2**28)]) as ch:
