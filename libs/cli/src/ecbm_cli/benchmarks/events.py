@@ -139,11 +139,7 @@ def run(scale: Scale) -> dict[str, Any]:
             return results
         finally:
             say("stopping processes, dropping databases")
-            processes.stop_all()
-            if ok:
-                processes.remove_logs()
-            else:
-                say(f"process logs kept in {processes.log_dir}")
+            processes.finish(ok)
 
 
 def measure(

@@ -22,7 +22,6 @@ the sink costs both sides alike and never competes for the measured client's GIL
 from __future__ import annotations
 
 import http.client
-import os
 import smtplib
 import sys
 import time
@@ -46,11 +45,13 @@ from ecbm_runtime.auth import issue_token
 from ecbm_runtime.bench import Target, figures_table, messaging
 from ecbm_runtime.bench.environment import (
     Processes,
+    child_env,
     databases,
     free_ports,
     libpq_url,
     private_vhost,
     say,
+    service_env,
     wait_for,
     wait_grpc_serving,
     wait_http_ok,
@@ -150,7 +151,7 @@ def run(scale: Scale) -> dict[str, Any]:
         url = dbs.create("notify")
         names = ("smtp", "grpc", "http", "metrics", "worker_metrics")
         ports = dict(zip(names, free_ports(len(names)), strict=True))
-        processes = Processes(child_env(amqp_url, url, ports))
+        processes = Processes(child_env(amqp_url, notify_env(url, ports)))
         stack = Stack(processes, url, amqp_url, ports, processes.log_dir / "sink.count")
         ok = False
         try:
@@ -160,28 +161,13 @@ def run(scale: Scale) -> dict[str, Any]:
             return results
         finally:
             say("stopping processes, dropping the database")
-            processes.stop_all()
-            if ok:
-                processes.remove_logs()
-            else:
-                say(f"process logs kept in {processes.log_dir}")
+            processes.finish(ok)
 
 
-def child_env(amqp_url: str, url: str, ports: dict[str, int]) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
+def notify_env(url: str, ports: dict[str, int]) -> dict[str, str]:
     prefix = "ECBM_NOTIFY_"
-    return env | {
-        "ECBM_AMQP_URL": amqp_url,
-        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",  # measure the server, not the per-client limits
-        "ECBM_MODE": "development",
-        "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
-        "ECBM_LOG_LEVEL": "INFO",
-        prefix + "DATABASE_URL": url,
-        prefix + "GRPC_HOST": "127.0.0.1",
-        prefix + "GRPC_PORT": str(ports["grpc"]),
+    return service_env("notify", url, ports["grpc"], ports["metrics"], ports["worker_metrics"]) | {
         prefix + "HTTP_PORT": str(ports["http"]),
-        prefix + "METRICS_PORT": str(ports["metrics"]),
-        prefix + "WORKER_METRICS_PORT": str(ports["worker_metrics"]),
         prefix + "SMTP_PORT": str(ports["smtp"]),
         prefix + "NEWSLETTER_SEND_INTERVAL_SECONDS": "0.2",
         prefix + "LIVE_POLL_INTERVAL_SECONDS": "0.01",

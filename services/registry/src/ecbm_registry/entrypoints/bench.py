@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import tempfile
 import time
@@ -36,11 +35,13 @@ from ecbm_runtime.auth import issue_token
 from ecbm_runtime.bench import Target, figures_table
 from ecbm_runtime.bench.environment import (
     Processes,
+    child_env,
     databases,
     free_ports,
     libpq_url,
     private_vhost,
     say,
+    service_env,
     wait_grpc_serving,
 )
 from ecbm_runtime.bench.load import timed
@@ -109,7 +110,10 @@ def run(scale: Scale) -> dict[str, Any]:
     with databases() as dbs, private_vhost() as (amqp_url, _isolated):
         urls = {name: dbs.create(name) for name in ("registry", "baseline")}
         ports = dict(zip(("api", "metrics", "worker"), free_ports(3), strict=True))
-        processes = Processes(_child_env(amqp_url, urls["registry"], ports))
+        registry = service_env(
+            "registry", urls["registry"], ports["api"], ports["metrics"], ports["worker"]
+        )
+        processes = Processes(child_env(amqp_url, registry, log_level="WARNING"))
         ok = False
         try:
             upgrade(load_service("registry").migrations, urls["registry"])
@@ -126,11 +130,7 @@ def run(scale: Scale) -> dict[str, Any]:
             return results
         finally:
             say("stopping the registry api, dropping databases")
-            processes.stop_all()
-            if ok:
-                processes.remove_logs()
-            else:
-                say(f"process logs kept in {processes.log_dir}")
+            processes.finish(ok)
 
 
 def _reported(phase: Any, target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
@@ -144,22 +144,6 @@ def _reported(phase: Any, target: str, conninfo: str, scale: Scale) -> dict[str,
         failure = f"{error.code()}: {error.details()}"  # type: ignore[attr-defined]
         return {"error": failure, "api": missing, "sql": missing, "ratio_p95": math.nan,
                 "mean_total_size": math.nan, "features": 0}  # fmt: skip
-
-
-def _child_env(amqp_url: str, database_url: str, ports: dict[str, int]) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
-    return env | {
-        "ECBM_AMQP_URL": amqp_url,
-        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",  # measure the server, not the per-client limits
-        "ECBM_MODE": "development",
-        "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
-        "ECBM_LOG_LEVEL": "WARNING",
-        "ECBM_REGISTRY_DATABASE_URL": database_url,
-        "ECBM_REGISTRY_GRPC_HOST": "127.0.0.1",
-        "ECBM_REGISTRY_GRPC_PORT": str(ports["api"]),
-        "ECBM_REGISTRY_METRICS_PORT": str(ports["metrics"]),
-        "ECBM_REGISTRY_WORKER_METRICS_PORT": str(ports["worker"]),
-    }
 
 
 def import_phase(target: str, baseline: str, scale: Scale) -> dict[str, Any]:
