@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ecbm_cli.bench import suite_names
 from ecbm_cli.new_service import new_service
 from ecbm_runtime.service import ServiceDefinition, load_service, load_services
 
@@ -374,7 +375,7 @@ def _service_engine(service: str) -> Iterator[Any]:
 def bench(
     suite: Annotated[
         str,
-        typer.Argument(help="foundation, registry, notify, events, quality, alerts or matching"),
+        typer.Argument(help=f"One of: {', '.join(suite_names())}."),
     ],
     json_file: Annotated[
         Path | None,

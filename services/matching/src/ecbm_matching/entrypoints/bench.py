@@ -1,4 +1,5 @@
-"""The ``matching`` suite: matching's algorithms on synthetic data, in process.
+"""``ecbm bench matching`` (the ``ecbm.benchmarks`` entry point): matching's algorithms on
+synthetic data, in process.
 
 - ``topk``: top-20 recommendations for one request over N synthetic profiles (the ranking
   the api runs: sparse topic and TF-IDF vectors, argpartition), p95 over many requests,
@@ -22,8 +23,19 @@ from typing import Any
 
 import numpy as np
 
-from ecbm_cli.benchmarks import Target, figures_table
-from ecbm_cli.benchmarks.environment import say
+from ecbm_matching.domain.assignment import greedy, optimal
+from ecbm_matching.domain.schedule import Meeting, check, schedule, upper_bound
+from ecbm_matching.domain.scoring import (
+    FACTORS,
+    Candidate,
+    CandidatePool,
+    CountryPreference,
+    Need,
+    Weights,
+    score_matrix,
+)
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import say
 
 
 @dataclass(frozen=True)
@@ -61,8 +73,6 @@ _COUNTRIES = ["BE", "FR", "DE", "NL", "ES", "IT", "PL", "PT", "AT", "SE"]
 
 
 def _profiles(n: int, rng: np.random.Generator) -> list[Any]:
-    from ecbm_matching.domain.scoring import Candidate
-
     levels = ("aware", "practising", "expert")
     return [
         Candidate(
@@ -85,8 +95,6 @@ def _profiles(n: int, rng: np.random.Generator) -> list[Any]:
 
 
 def _needs(n: int, rng: np.random.Generator) -> list[Any]:
-    from ecbm_matching.domain.scoring import CountryPreference, Need
-
     return [
         Need(
             id=f"r{i}",
@@ -106,8 +114,6 @@ def _p95(samples: list[float]) -> float:
 
 
 def _topk(scale: Scale, rng: np.random.Generator) -> dict[str, Any]:
-    from ecbm_matching.domain.scoring import FACTORS, CandidatePool, Weights
-
     say(f"topk: building {scale.profiles:,} profiles")
     started = time.perf_counter()
     pool = CandidatePool(_profiles(scale.profiles, rng))
@@ -162,9 +168,6 @@ def _topk(scale: Scale, rng: np.random.Generator) -> dict[str, Any]:
 
 
 def _assign(scale: Scale, rng: np.random.Generator) -> dict[str, Any]:
-    from ecbm_matching.domain.assignment import greedy, optimal
-    from ecbm_matching.domain.scoring import CandidatePool, Weights, score_matrix
-
     say(f"assign: {scale.needs:,} requests x {scale.candidates:,} candidates")
     candidates = _profiles(scale.candidates, rng)
     pool = CandidatePool(candidates)
@@ -196,8 +199,6 @@ def _assign(scale: Scale, rng: np.random.Generator) -> dict[str, Any]:
 
 
 def _schedule(scale: Scale, rng: np.random.Generator) -> dict[str, Any]:
-    from ecbm_matching.domain.schedule import Meeting, check, schedule, upper_bound
-
     say(f"schedule: {scale.participants} people, {scale.slots} slots, {scale.tables} tables")
     people = [f"p{i}" for i in range(scale.participants)]
     seen: set[frozenset[str]] = set()
