@@ -47,6 +47,8 @@ def bootstrap(
         read_views=sql_views(engine, QualityViews),
         validity=timedelta(days=settings.label_validity_days),
         renewal_notice=timedelta(days=settings.renewal_notice_days),
+        conditions_notice=timedelta(days=settings.conditions_notice_days),
+        collaboration=timedelta(days=round(settings.collaboration_months * 365 / 12)),
         clock=clock,
     )
     return Application(MessageBus(AREA.handlers, dependencies), engine, wiring)
