@@ -89,7 +89,8 @@ def decided(stub: QualityServiceStub, outcome: int = pb.OUTCOME_AWARD) -> str:
         metadata=CHAIR,
     )
     assert decision.state == "decided"
-    return name
+    decided_name: str = decision.name
+    return decided_name
 
 
 def awarded(stub: QualityServiceStub) -> str:
