@@ -26,3 +26,6 @@ class QualitySettings(ServiceSettings):
     verify_http_host: str = "127.0.0.1"
     verify_http_port: int = 8104
     verify_http_per_client: Rate = Rate(burst=120, per_minute=1200)
+    # A verified label is answered from this process's memory for so many seconds (0: every
+    # verification reads the database); changes made through the process show at once.
+    verify_cache_seconds: float = 5.0

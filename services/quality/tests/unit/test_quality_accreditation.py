@@ -261,3 +261,22 @@ def test_a_programme_is_affiliated_while_an_editor_of_its_organisation_is_a_memb
     after = affiliated_programmes(programmes, editors, {"bo"})
     assert before == {"buddy"}
     assert changed(before, after) == ({"jobs"}, {"buddy"})
+
+
+def test_a_verified_label_is_kept_seconds_unless_forgotten_and_expiry_is_never_stale() -> None:
+    from ecbm_quality.adapters.recent import RecentLabels
+    from ecbm_quality.adapters.views import LabelView, as_of
+
+    ticks = [0.0]
+    recent = RecentLabels(5, size=2, clock=lambda: ticks[0])
+    label = LabelView("Q-AAAA-BBBB", "buddy", "Buddy", "org-1", "BE", Step.ACCREDITED, "v1",
+                      NOW, NOW + timedelta(days=1), Standing.VALID, "")  # fmt: skip
+    recent.put(label)
+    assert recent.get(label.code) is label
+    ticks[0] = 5.0
+    assert recent.get(label.code) is None
+    recent.put(label)
+    recent.forget(label.code)
+    assert recent.get(label.code) is None
+    assert as_of(label, NOW + timedelta(days=1)).standing is Standing.EXPIRED
+    RecentLabels(0).put(label)  # off: keeps nothing

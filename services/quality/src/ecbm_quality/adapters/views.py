@@ -4,7 +4,7 @@ them: they are what registry said)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -126,6 +126,13 @@ _LABEL_COLUMNS = (
     labels.c.standing,
     labels.c.reason,
 )
+
+
+def as_of(label: LabelView, now: datetime) -> LabelView:
+    """The label as verified at ``now``: expiry shows before the worker records it."""
+    if label.standing is Standing.VALID and now >= label.valid_until:
+        return replace(label, standing=Standing.EXPIRED)
+    return label
 
 
 def _label(row: Mapping[Any, Any], now: datetime | None = None) -> LabelView:
@@ -324,7 +331,8 @@ class QualityViews:
         )
         return list(self._c.execute(query).scalars())
 
-    def label(self, code: str, now: datetime) -> LabelView | None:
+    def label(self, code: str, now: datetime | None = None) -> LabelView | None:
+        """The label by its code; its standing as stored unless ``now`` is given."""
         row = _LABEL_LOOKUP.first(self._c, code=code)
         return _label(row, now) if row else None
 

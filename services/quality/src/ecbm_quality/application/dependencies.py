@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from ecbm_quality.adapters.recent import RecentLabels
 from ecbm_quality.adapters.views import QualityViews
 from ecbm_quality.domain.label import CONDITIONS_NOTICE, RENEWAL_NOTICE, VALIDITY
 from ecbm_runtime.messagebus import Dependencies
@@ -28,3 +29,5 @@ class QualityDependencies(Dependencies[QualityViews]):
     # How long before the deadline of open conditions ConditionsDue goes out.
     conditions_notice: timedelta = CONDITIONS_NOTICE
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Labels verified in the last seconds (this process): the badge path's cache.
+    recent_labels: RecentLabels = field(default_factory=lambda: RecentLabels(0))

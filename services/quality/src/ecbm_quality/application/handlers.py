@@ -23,6 +23,7 @@ from ecbm_quality.adapters.views import (
     LabelPage,
     LabelView,
     QualityViews,
+    as_of,
 )
 from ecbm_quality.application import commands as c
 from ecbm_quality.application.dependencies import QualityDependencies
@@ -338,8 +339,10 @@ def decide_application(command: c.DecideApplication, deps: QualityDependencies) 
             command.improvement_plan,
             command.conditions_due,
         )
-        _after_decision(work, application, command, now, deps)
+        superseded = _after_decision(work, application, command, now, deps)
         work.commit()
+    for code in superseded:
+        deps.recent_labels.forget(code)
     return command.application_id
 
 
@@ -349,13 +352,16 @@ def _after_decision(
     command: c.DecideApplication,
     now: datetime,
     deps: QualityDependencies,
-) -> None:
+) -> list[str]:
+    """Issue the label of an award, superseding the programme's others (their codes)."""
     outcome, reasons, conditions_due = command.outcome, command.reasons, command.conditions_due
     s = application.state
+    superseded: list[str] = []
     if outcome is not Outcome.REFUSE:
         code = new_code()
         labels = work.repository(Label)
-        for old in work.views.live_labels(s.programme_id):
+        superseded = work.views.live_labels(s.programme_id)
+        for old in superseded:
             labels.get(old).supersede(code, now)
         labels.add(
             Label.award(
@@ -387,6 +393,7 @@ def _after_decision(
         )
     )
     _announce(work, s.programme_id, now)
+    return superseded
 
 
 def lodge_appeal(command: c.LodgeAppeal, deps: QualityDependencies) -> str:
@@ -537,6 +544,7 @@ def _change_label(
             )
         _announce(work, label.state.programme_id, now, command.reason)
         work.commit()
+    deps.recent_labels.forget(label.id)
     return command.code
 
 
@@ -577,6 +585,7 @@ def record_surveillance(command: c.RecordSurveillance, deps: QualityDependencies
             _tell_suspended(work, label, label.state.reason, now)
             _announce(work, label.state.programme_id, now, label.state.reason)
         work.commit()
+    deps.recent_labels.forget(label.id)
     return command.code
 
 
@@ -593,11 +602,15 @@ def meet_conditions(command: c.MeetConditions, deps: QualityDependencies) -> str
 
 
 def verify_label(query: c.VerifyLabel, deps: QualityDependencies) -> LabelView:
-    with deps.read() as views:
-        found = views.label(query.code, deps.clock())
+    """From the labels verified in the last seconds, or one lookup (adapters.recent)."""
+    found = deps.recent_labels.get(query.code)
     if found is None:
-        raise NotFound(f"label {query.code!r} does not exist")
-    return found
+        with deps.read() as views:
+            found = views.label(query.code)
+        if found is None:
+            raise NotFound(f"label {query.code!r} does not exist")
+        deps.recent_labels.put(found)
+    return as_of(found, deps.clock())
 
 
 def list_labels(query: c.ListLabels, deps: QualityDependencies) -> LabelPage:
@@ -645,6 +658,7 @@ def _follow_up(deps: QualityDependencies, code: str, step: Callable[[Work, Label
     with deps.uow() as work:
         changed = step(work, work.repository(Label).get(code))
         work.commit()
+    deps.recent_labels.forget(code)
     return int(changed)
 
 
