@@ -404,12 +404,16 @@ class QualityViews:
         )
         return list(self._c.execute(query).scalars())
 
-    def conditions_due(self, before: datetime) -> list[str]:
-        """Valid labels with open conditions due before ``before`` (reminder or deadline)."""
+    def conditions_due(self, now: datetime, notice: timedelta) -> list[str]:
+        """Valid labels with open conditions: due within ``notice`` and not reminded yet,
+        or past their deadline."""
         query = select(labels.c.code).where(
             labels.c.standing == "valid",
             labels.c.conditions_due.is_not(None),
-            labels.c.conditions_due <= before,
+            or_(
+                and_(labels.c.conditions_reminded == 0, labels.c.conditions_due <= now + notice),
+                labels.c.conditions_due <= now,
+            ),
         )
         return list(self._c.execute(query).scalars())
 

@@ -641,7 +641,7 @@ def follow_up_labels(command: c.FollowUpLabels, deps: QualityDependencies) -> in
         lapsed = views.lapsed(now)
         renewals = views.due_for_reminder(now, deps.renewal_notice)
         surveillance = views.due_for_surveillance(now)
-        conditions = views.conditions_due(now + deps.conditions_notice)
+        conditions = views.conditions_due(now, deps.conditions_notice)
     done = 0
     for code in lapsed:
         done += _follow_up(deps, code, partial(_expire, now=now))
