@@ -4,8 +4,9 @@ Registry gets what affiliation needs (coordinators with approved memberships, ed
 organisations' programmes; a researcher and a practitioner); once quality's worker has taken
 those in, quality gets a published criteria set and programmes at every step: affiliated,
 accredited (with conditions), accredited with distinction, an audit in progress, a
-suspended label and a refusal under appeal. Registry's creates are idempotent on their ``request_id`` and an
-application that exists is not made again, so seeding twice changes nothing.
+suspended label and a refusal under appeal. Registry's creates are idempotent on their
+``request_id`` and an application that exists is not made again, so seeding twice changes
+nothing.
 """
 
 from __future__ import annotations
