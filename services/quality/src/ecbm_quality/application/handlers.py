@@ -131,9 +131,7 @@ def on_introduction_accepted(
     """Each side of an accepted introduction comes as its own event with the same id: the
     pair is who collaborated (ids only; impartiality's recent-collaboration rule)."""
     with deps.uow() as work:
-        work.views.record_introduction(
-            event.introduction_id, event.person_id.removeprefix("people/"), event.occurred_at
-        )
+        work.views.record_introduction(event.introduction_id, event.person_id, event.occurred_at)
         work.commit()
 
 
