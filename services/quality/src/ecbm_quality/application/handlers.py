@@ -528,9 +528,7 @@ def _change_label(
     command.actor.require_editor("act for the quality committee")
     now = deps.clock()
     with deps.uow() as work:
-        label = work.repository(Label).find(command.code)
-        if label is None:
-            raise NotFound(f"label {command.code!r} does not exist")
+        label = _label_to_follow(work, command.code)
         getattr(label, change)(command.reason, command.actor.subject, now)
         if change == "suspend":
             _tell_suspended(work, label, command.reason, now)
