@@ -330,10 +330,12 @@ class CandidatePool:
         factors = self.factor_rows(need)
         scores = weighted(weights, factors)
         allowed = self.allowed(need, blocks)
-        if k <= 0 or not allowed.any():
+        count = int(np.count_nonzero(allowed))
+        if k <= 0 or not count:
             return []
-        scores[~allowed] = -np.inf  # scores is ours: weighted() made it
-        picked = self._best(scores, k)
+        if count < len(allowed):
+            scores[~allowed] = -np.inf  # scores is ours: weighted() made it
+        picked = self._best(scores, min(k, count))
         return [
             Recommendation(
                 self.ids[i],
@@ -345,14 +347,11 @@ class CandidatePool:
         ]
 
     def _best(self, scores: npt.NDArray[np.float64], k: int) -> list[int]:
-        """Indices of the ``k`` best finite scores by (score rounded to 6 places, highest
-        first; then id), in that order. Only the candidates that can tie with the k-th
-        best (within the rounding) are sorted; the rest never leave numpy."""
-        finite = int(np.count_nonzero(scores > -np.inf))
-        k = min(k, finite)
-        if k == 0:
-            return []
-        kth = -np.partition(-scores, k - 1)[k - 1]
+        """Indices of the ``k`` best scores (1 <= k <= finite scores) by (score rounded to
+        6 places, highest first; then id), in that order. Only the candidates that can tie
+        with the k-th best (within the rounding) are sorted; the rest never leave numpy."""
+        n = len(scores)
+        kth = np.partition(scores, n - k)[n - k]
         near = np.flatnonzero(scores >= kth - 1e-6)
         if len(near) > 4 * k + 64:  # many ties: order them in numpy first
             order = np.lexsort((self._id_rank[near], -np.round(scores[near], 6)))
