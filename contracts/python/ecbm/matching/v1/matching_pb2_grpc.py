@@ -329,24 +329,28 @@ class MatchingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SendMessage(self, request, context):
-        """Writes to a person (`to`: people/{person}) or to the owner of an open request (`to`:
-        requests/{request}), or replies in a thread (`thread`). The recipient is told through
-        notify; neither side sees the other's address. INVALID_ARGUMENT over 5,000 characters,
-        PERMISSION_DENIED when the recipient blocked the sender; nothing is sent then.
+        """Writes to a person (`to`: people/{person}), to the owner of an open request (`to`:
+        requests/{request}) or to a programme's contacts (`to`: programmes/{programme}), or
+        replies in a thread (`thread`). The recipient is told through notify; neither side sees
+        the other's address. INVALID_ARGUMENT over 5,000 characters, PERMISSION_DENIED when the
+        recipient (every contact of a programme) blocked the sender; nothing is sent then.
+        FAILED_PRECONDITION when nobody speaks for the programme yet.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListThreads(self, request, context):
-        """The caller's threads, most recent first (without their messages).
+        """The caller's threads and those of the programmes they speak for, most recent first
+        (without their messages).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetThread(self, request, context):
-        """One thread with its messages: only its two people (NOT_FOUND to anyone else).
+        """One thread with its messages: only its two sides (a programme's side: its contacts);
+        NOT_FOUND to anyone else.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

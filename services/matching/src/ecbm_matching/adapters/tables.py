@@ -1,4 +1,4 @@
-"""Matching's read models (migration matching_0001): its copy of registry's profiles,
+"""Matching's read models (migrations matching_0001, _0002): its copy of registry's profiles,
 the requests, and what owners and admins decided about candidates and weights."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -142,6 +143,8 @@ threads = Table(
     Column("about_request", String(64), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
+    # recipient_id is a programme: its contacts (its organisation's editors) take part.
+    Column("to_programme", Boolean, nullable=False, server_default=false()),
 )
 
 thread_messages = Table(
@@ -155,6 +158,14 @@ thread_messages = Table(
 )
 
 # Who refuses messages from whom.
+# Who speaks for an organisation's programmes (registry's editors): person ids only.
+organisation_editors = Table(
+    "organisation_editors",
+    metadata,
+    Column("organisation_id", String(64), primary_key=True),
+    Column("person_id", String(64), primary_key=True, index=True),
+)
+
 blocked_senders = Table(
     "blocked_senders",
     metadata,

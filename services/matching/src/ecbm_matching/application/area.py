@@ -96,6 +96,8 @@ AREA = Area(
         registry.ProgrammeUpdated: p.on_programme_updated,
         registry.ProgrammeWithdrawn: p.on_programme_withdrawn,
         registry.ProgrammeEvidenceLevelChanged: p.on_evidence_changed,
+        registry.OrganisationRegistered: p.on_organisation_editors,
+        registry.OrganisationEditorAdded: p.on_organisation_editors,
         quality.QualityLabelAwarded: p.on_quality_label,
         quality.QualityLabelWithdrawn: p.on_quality_label,
         registry.PersonForgotten: p.on_person_forgotten,

@@ -158,11 +158,12 @@ class ListMyIntroductions(_Message):
 
 
 class SendMessage(_Message):
-    """To a person (``to_person``) or to the owner of a request (``about_request``); into
-    ``thread_id`` to reply."""
+    """To a person (``to_person``), to the owner of a request (``about_request``) or to a
+    programme's contacts (``to_programme``); into ``thread_id`` to reply."""
 
     actor: Actor
     to_person: str = Field(default="", max_length=64)
+    to_programme: str = Field(default="", max_length=64)
     about_request: str = Field(default="", max_length=64)
     thread_id: str = Field(default="", max_length=64)
     subject: str = Field(default="", max_length=200)

@@ -168,12 +168,17 @@ def introduction_proto(view: IntroductionView) -> pb.Introduction:
     )
 
 
+PROGRAMMES = "programmes/"
+
+
 def thread_proto(view: ThreadView) -> pb.Thread:
     return pb.Thread(
         name=f"threads/{view.id}",
         subject=view.subject,
         starter=_person(view.starter_id),
-        recipient=_person(view.recipient_id),
+        recipient=f"{PROGRAMMES}{view.recipient_id}"
+        if view.to_programme and view.recipient_id
+        else _person(view.recipient_id),
         request=f"requests/{view.about_request}" if view.about_request else "",
         messages=[
             pb.ThreadMessage(
@@ -409,11 +414,17 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
             "actor": current_actor(),
             "to_person": to.removeprefix("people/") if to.startswith("people/") else "",
             "about_request": to.removeprefix("requests/") if to.startswith("requests/") else "",
+            "to_programme": to.removeprefix(PROGRAMMES) if to.startswith(PROGRAMMES) else "",
             "thread_id": request.thread.removeprefix("threads/"),
             "subject": request.subject,
             "body": request.body,
         }
-        renamed = {"to_person": "to", "about_request": "to", "thread_id": "thread"}
+        renamed = {
+            "to_person": "to",
+            "about_request": "to",
+            "to_programme": "to",
+            "thread_id": "thread",
+        }
         thread_id = self.bus.handle(validated(c.SendMessage, fields, renamed))
         return self._thread(thread_id)
 

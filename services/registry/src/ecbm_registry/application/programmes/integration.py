@@ -38,6 +38,7 @@ def organisation_registered(
         contact_name=event.contact_name,
         contact_email=event.contact_email,
         occurred_at=record.recorded_at,
+        editors=list(event.editors),
     )
 
 
