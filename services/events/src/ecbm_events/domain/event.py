@@ -20,8 +20,10 @@ from ecbm_events.domain.places import (
     Applicant,
     Mode,
     Occupancy,
+    PlacesTaken,
     Quota,
     QuotaFull,
+    below_taken,
     check_quotas,
     mode_words,
 )
@@ -95,6 +97,14 @@ class EventPublished(DomainEvent):
 
 class SessionAdded(DomainEvent):
     session: Slot
+
+
+class PlacesChanged(DomainEvent):
+    """The organisers changed the places on site, online and of quotas (all as now)."""
+
+    on_site_places: int
+    online_places: int
+    quota_places: dict[str, int] = {}
 
 
 Reminder = Literal["days_before", "hours_before", "after"]
@@ -245,6 +255,49 @@ class Event(Aggregate):
             None,
         )
 
+    def change_places(
+        self,
+        on_site: int | None,
+        online: int | None,
+        quotas: tuple[tuple[str, int], ...],
+        occupancy: Occupancy,
+    ) -> bool:
+        """New limits (None: as they are; quotas by name); False if nothing changes.
+
+        Never below what ``occupancy`` has taken (``PlacesTaken`` naming each field): no
+        confirmed place is taken away. The places counters' check constraint refuses it
+        too, if a registration took a place after ``occupancy`` was read.
+        """
+        d = self.details
+        known = {q.name for q in d.quotas}
+        for index, (name, _) in enumerate(quotas):
+            if name not in known:
+                raise InvalidArgument(
+                    FieldViolation(f"quotas[{index}].name", f"this event has no quota {name!r}")
+                )
+        sizes = {q.name: q.places for q in d.quotas} | dict(quotas)
+        changed = d.model_copy(
+            update={
+                "on_site_places": d.on_site_places if on_site is None else on_site,
+                "online_places": d.online_places if online is None else online,
+                "quotas": tuple(q.model_copy(update={"places": sizes[q.name]}) for q in d.quotas),
+            }
+        )
+        check_quotas(changed.quotas, changed.ticket_types, lambda mode: _places(changed, mode))
+        short = below_taken(changed.on_site_places, changed.online_places, quotas, occupancy)
+        if short:
+            raise PlacesTaken("; ".join(f"{v.field}: {v.description}" for v in short), fields=short)
+        if changed == d:
+            return False
+        self.record(
+            PlacesChanged(
+                on_site_places=changed.on_site_places,
+                online_places=changed.online_places,
+                quota_places=sizes,
+            )
+        )
+        return True
+
     def remind(self, reminder: Reminder) -> bool:
         """Record that ``reminder`` goes out now; False if it went out already."""
         if not self.published or reminder in self.reminded:
@@ -277,6 +330,18 @@ class Event(Aggregate):
     @apply.register
     def _(self, event: MaterialPublished) -> None:
         self.materials = (*self.materials, event.material)
+
+    @apply.register
+    def _(self, event: PlacesChanged) -> None:
+        sizes = event.quota_places
+        quotas = tuple(q.model_copy(update={"places": sizes.get(q.name, q.places)}) for q in self.details.quotas)
+        self.details = self.details.model_copy(
+            update={
+                "on_site_places": event.on_site_places,
+                "online_places": event.online_places,
+                "quotas": quotas,
+            }
+        )
 
     @apply.register
     def _(self, event: EventPublished) -> None:
