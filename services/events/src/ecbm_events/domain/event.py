@@ -334,7 +334,10 @@ class Event(Aggregate):
     @apply.register
     def _(self, event: PlacesChanged) -> None:
         sizes = event.quota_places
-        quotas = tuple(q.model_copy(update={"places": sizes.get(q.name, q.places)}) for q in self.details.quotas)
+        quotas = tuple(
+            q.model_copy(update={"places": sizes.get(q.name, q.places)})
+            for q in self.details.quotas
+        )
         self.details = self.details.model_copy(
             update={
                 "on_site_places": event.on_site_places,

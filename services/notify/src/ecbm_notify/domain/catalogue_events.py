@@ -90,8 +90,7 @@ def _reminder(event: events.ReminderDue) -> Message:
 def _new_materials(event: events.MaterialsPublished) -> Message:
     return Message(
         title=f"{event.title}: new recordings and materials",
-        body=f"New recordings and materials of {event.title} are published:\n"
-        f"{_materials(event)}",
+        body=f"New recordings and materials of {event.title} are published:\n{_materials(event)}",
         link=_link(event),
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ecbm_events.adapters.programme.projections import (
     project_event_published,
     project_event_scheduled,
-    project_places_changed_listing,
     project_material_published,
+    project_places_changed_listing,
     project_reminders_sent,
     project_session_added,
 )

@@ -80,9 +80,7 @@ def _register(command: RegisterForEvent, deps: EventsDependencies) -> Registrati
         ticket_type=command.ticket_type, country=command.country, role=command.role
     )
     with deps.uow() as work:
-        existing, occupancy, version = work.views.registrations.admission(
-            command.event_id, person
-        )
+        existing, occupancy, version = work.views.registrations.admission(command.event_id, person)
         event = seen_event(work, deps, command.event_id, version, command.actor)
         if existing is not None:
             return RegistrationRef(event.id, existing)
