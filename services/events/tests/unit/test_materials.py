@@ -21,8 +21,8 @@ from ecbm_runtime.errors import InvalidArgument
 START = NOW + timedelta(days=10)
 
 
-def with_session(app: InMemoryEvents, **extra: object) -> str:
-    event_id = an_event(app, start=START, **extra)
+def with_session(app: InMemoryEvents, waiting_list: bool = False) -> str:
+    event_id = an_event(app, start=START, waiting_list=waiting_list)
     session = SessionInput(
         title="Opening", start_time=START, end_time=START + timedelta(hours=1), room="Atrium"
     )

@@ -26,8 +26,10 @@ from ecbm_events.domain.places import (
     below_taken,
     check_quotas,
     mode_words,
+    unknown_quotas,
 )
 from ecbm_events.domain.times import shown
+from ecbm_events.domain.timetable import Slot, check_slot
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, NotFound, RuleViolation
 
@@ -46,21 +48,6 @@ class Admission(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
-
-
-class Slot(BaseModel):
-    """One session of the timetable; ``room`` empty: online only."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    room: str = ""
-    online: bool = False
-    speakers: tuple[str, ...] = ()
-    abstract: str = ""
 
 
 class EventDetails(BaseModel):
@@ -166,7 +153,7 @@ class Event(Aggregate):
                 FieldViolation("event.registration_close_time", "must not be after the end")
             )
         for index, slot in enumerate(sessions):
-            _check_slot(details, sessions[:index], slot, f"event.sessions[{index}]")
+            check_slot(details, sessions[:index], slot, f"event.sessions[{index}]")
         check_quotas(details.quotas, details.ticket_types, lambda mode: _places(details, mode))
         event = cls(id)
         event.record(EventScheduled(details=details, sessions=sessions))
@@ -178,7 +165,7 @@ class Event(Aggregate):
         self.record(EventPublished())
 
     def add_session(self, slot: Slot) -> None:
-        _check_slot(self.details, self.sessions, slot, "session")
+        check_slot(self.details, self.sessions, slot, "session")
         self.record(SessionAdded(session=slot))
 
     def places(self, mode: Mode) -> int:
@@ -269,20 +256,10 @@ class Event(Aggregate):
         too, if a registration took a place after ``occupancy`` was read.
         """
         d = self.details
-        known = {q.name for q in d.quotas}
-        for index, (name, _) in enumerate(quotas):
-            if name not in known:
-                raise InvalidArgument(
-                    FieldViolation(f"quotas[{index}].name", f"this event has no quota {name!r}")
-                )
+        unknown_quotas(d.quotas, quotas)
         sizes = {q.name: q.places for q in d.quotas} | dict(quotas)
-        changed = d.model_copy(
-            update={
-                "on_site_places": d.on_site_places if on_site is None else on_site,
-                "online_places": d.online_places if online is None else online,
-                "quotas": tuple(q.model_copy(update={"places": sizes[q.name]}) for q in d.quotas),
-            }
-        )
+        on_site = d.on_site_places if on_site is None else on_site
+        changed = _with_places(d, on_site, d.online_places if online is None else online, sizes)
         check_quotas(changed.quotas, changed.ticket_types, lambda mode: _places(changed, mode))
         short = below_taken(changed.on_site_places, changed.online_places, quotas, occupancy)
         if short:
@@ -333,17 +310,8 @@ class Event(Aggregate):
 
     @apply.register
     def _(self, event: PlacesChanged) -> None:
-        sizes = event.quota_places
-        quotas = tuple(
-            q.model_copy(update={"places": sizes.get(q.name, q.places)})
-            for q in self.details.quotas
-        )
-        self.details = self.details.model_copy(
-            update={
-                "on_site_places": event.on_site_places,
-                "online_places": event.online_places,
-                "quotas": quotas,
-            }
+        self.details = _with_places(
+            self.details, event.on_site_places, event.online_places, event.quota_places
         )
 
     @apply.register
@@ -359,34 +327,15 @@ class Event(Aggregate):
         self.sessions = tuple(sorted((*self.sessions, event.session), key=lambda s: s.starts_at))
 
 
+def _with_places(
+    details: EventDetails, on_site: int, online: int, quota_places: dict[str, int]
+) -> EventDetails:
+    quotas = tuple(
+        q.model_copy(update={"places": quota_places.get(q.name, q.places)}) for q in details.quotas
+    )
+    update = {"on_site_places": on_site, "online_places": online, "quotas": quotas}
+    return details.model_copy(update=update)
+
+
 def _places(details: EventDetails, mode: Mode) -> int:
     return details.on_site_places if mode is Mode.ON_SITE else details.online_places
-
-
-def _check_slot(details: EventDetails, others: tuple[Slot, ...], slot: Slot, field: str) -> None:
-    """A session ends after it starts, lies within the event, and shares no room-time."""
-    zone = details.time_zone
-    if slot.ends_at <= slot.starts_at:
-        raise InvalidArgument(FieldViolation(f"{field}.end_time", "must be after the start"))
-    if slot.starts_at < details.starts_at or slot.ends_at > details.ends_at:
-        raise InvalidArgument(
-            FieldViolation(
-                field,
-                f"session {slot.title!r} lies outside the event "
-                f"({shown(details.starts_at, zone)} to {shown(details.ends_at, zone)})",
-            )
-        )
-    for other in others:
-        same_room = slot.room and other.room == slot.room
-        if same_room and slot.starts_at < other.ends_at and other.starts_at < slot.ends_at:
-            raise InvalidArgument(
-                FieldViolation(
-                    field,
-                    f"session {slot.title!r} ({_span(slot, zone)}) overlaps session "
-                    f"{other.title!r} ({_span(other, zone)}) in room {slot.room!r}",
-                )
-            )
-
-
-def _span(slot: Slot, zone: str) -> str:
-    return f"{shown(slot.starts_at, zone)} to {shown(slot.ends_at, zone)}"

@@ -59,6 +59,16 @@ class PlacesTaken(RuleViolation):
     """Fewer places than are taken already: lowering never takes a confirmed place away."""
 
 
+def unknown_quotas(quotas: tuple[Quota, ...], changes: tuple[tuple[str, int], ...]) -> None:
+    """Changes name only quotas the event has (INVALID_ARGUMENT on the first other)."""
+    known = {q.name for q in quotas}
+    for index, (name, _) in enumerate(changes):
+        if name not in known:
+            raise InvalidArgument(
+                FieldViolation(f"quotas[{index}].name", f"this event has no quota {name!r}")
+            )
+
+
 def below_taken(
     on_site: int, online: int, quotas: tuple[tuple[str, int], ...], occupancy: Occupancy
 ) -> list[FieldViolation]:

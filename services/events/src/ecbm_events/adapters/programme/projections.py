@@ -16,9 +16,9 @@ from ecbm_events.domain.event import (
     PlacesChanged,
     RemindersSent,
     SessionAdded,
-    Slot,
 )
 from ecbm_events.domain.materials import MaterialPublished
+from ecbm_events.domain.timetable import Slot
 from ecbm_runtime.eventstore import StoredEvent
 
 
