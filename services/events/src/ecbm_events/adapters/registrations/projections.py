@@ -182,6 +182,16 @@ def _count(
         {"event": event_id, "in_pool": pool, "taking": taken, "queueing": waiting} for pool in pools
     ]
     _raced_on(connection, _MOVE, changes)
+    if waiting > 0 and not taken and not _any_full(connection, event_id, pools):
+        # Decided on counts read before a limit was raised: a place is free now.
+        raise AdmissionRaced("a place was freed before this registration joined the list")
+
+
+def _any_full(connection: Connection, event_id: str, pools: list[str]) -> bool:
+    """Whether one of ``pools`` has no place left: nobody joins the waiting list while
+    their mode and each of their quotas have a place."""
+    full = connection.execute(_FULL, {"event": event_id, "pools": pools}).scalar()
+    return full is not None
 
 
 def _holds(state: str | None) -> int:
@@ -213,6 +223,15 @@ _MOVE = (
     )
 )
 
+_FULL = (
+    select(event_places.c.pool)
+    .where(
+        event_places.c.event_id == bindparam("event"),
+        event_places.c.pool.in_(bindparam("pools", expanding=True)),
+        event_places.c.taken >= event_places.c.places,
+    )
+    .limit(1)
+)
 _RESIZE = (
     update(event_places)
     .where(
