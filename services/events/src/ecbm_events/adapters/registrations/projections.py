@@ -181,17 +181,12 @@ def _count(
     changes = [
         {"event": event_id, "in_pool": pool, "taking": taken, "queueing": waiting} for pool in pools
     ]
-    _raced_on(connection, _MOVE, changes)
-    if waiting > 0 and not taken and not _any_full(connection, event_id, pools):
-        # Decided on counts read before a limit was raised: a place is free now.
+    if taken or waiting < 0:
+        _raced_on(connection, _MOVE, changes)
+    elif not any([connection.execute(_QUEUE, change).scalar_one() for change in changes]):
+        # Decided waitlisted on counts read before a limit was raised or a place freed:
+        # nobody waits while their mode and each of their quotas have a place.
         raise AdmissionRaced("a place was freed before this registration joined the list")
-
-
-def _any_full(connection: Connection, event_id: str, pools: list[str]) -> bool:
-    """Whether one of ``pools`` has no place left: nobody joins the waiting list while
-    their mode and each of their quotas have a place."""
-    full = connection.execute(_FULL, {"event": event_id, "pools": pools}).scalar()
-    return full is not None
 
 
 def _holds(state: str | None) -> int:
@@ -223,15 +218,8 @@ _MOVE = (
     )
 )
 
-_FULL = (
-    select(event_places.c.pool)
-    .where(
-        event_places.c.event_id == bindparam("event"),
-        event_places.c.pool.in_(bindparam("pools", expanding=True)),
-        event_places.c.taken >= event_places.c.places,
-    )
-    .limit(1)
-)
+# Joining a waiting list: the counters' update tells whether the pool is full.
+_QUEUE = _MOVE.returning(event_places.c.taken >= event_places.c.places)
 _RESIZE = (
     update(event_places)
     .where(
