@@ -224,6 +224,24 @@ def test_an_auditor_from_the_organisation_is_refused_with_the_reason(
         accredit(quality_app.bus)
 
 
+def test_whoever_registered_the_organisation_is_one_of_it_and_refused_as_auditor(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    deliver(
+        quality_app.bus,
+        registry.OrganisationRegistered(
+            organisation_id="org-1", display_name="Mentoring Lab", kind="MENTORING_ORGANISATION",
+            country="BE", contact_name="Ria", contact_email="ria@example.org",
+            occurred_at=clock.now, editors=["ria"],
+        ),
+    )  # fmt: skip
+    with pytest.raises(RuleViolation, match="people/ria belongs to the organisation"):
+        accredit(quality_app.bus)
+
+
 def test_a_published_criteria_set_cannot_be_published_again(quality_app: Quality) -> None:
     criteria_set = publish_default_criteria(quality_app.bus)
     with pytest.raises(RuleViolation, match="published"):

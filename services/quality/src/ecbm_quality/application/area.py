@@ -40,6 +40,7 @@ AREA = Area(
     projections=_PROJECTIONS,
     handlers={
         registry.ProgrammeRegistered: h.on_programme_registered,
+        registry.OrganisationRegistered: h.on_organisation_registered,
         registry.OrganisationEditorAdded: h.on_editor_added,
         registry.MembershipApproved: h.on_membership_approved,
         registry.MembershipEnded: h.on_membership_ended,

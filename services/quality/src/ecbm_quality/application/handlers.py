@@ -94,6 +94,16 @@ def on_programme_registered(event: registry.ProgrammeRegistered, deps: QualityDe
         work.commit()
 
 
+def on_organisation_registered(
+    event: registry.OrganisationRegistered, deps: QualityDependencies
+) -> None:
+    """Its first editors (whoever registered it): later ones come as OrganisationEditorAdded."""
+    with deps.uow() as work:
+        for person in event.editors:
+            work.views.record_editor(event.organisation_id, person.removeprefix("people/"))
+        work.commit()
+
+
 def on_editor_added(event: registry.OrganisationEditorAdded, deps: QualityDependencies) -> None:
     with deps.uow() as work:
         work.views.record_editor(event.organisation_id, event.person_id.removeprefix("people/"))

@@ -55,6 +55,12 @@ class QualityWorker(ServiceWorker):
     def on_programme_registered(self, received: Received[registry.ProgrammeRegistered]) -> None:
         self.app.bus.handle(received.event, received.context)
 
+    @event_handler("registry", registry.OrganisationRegistered)
+    def on_organisation_registered(
+        self, received: Received[registry.OrganisationRegistered]
+    ) -> None:
+        self.app.bus.handle(received.event, received.context)
+
     @event_handler("registry", registry.OrganisationEditorAdded)
     def on_editor_added(self, received: Received[registry.OrganisationEditorAdded]) -> None:
         self.app.bus.handle(received.event, received.context)
