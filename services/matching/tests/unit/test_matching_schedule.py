@@ -111,13 +111,14 @@ def test_a_delegation_is_busy_as_a_whole_and_walks_between_buildings() -> None:
 def test_suggestions_put_own_country_meps_and_relevant_commission_staff_first() -> None:
     contacts = [
         Contact("mep-be", "MEP", "BE", "OPEN", ("migrant-integration",), "EMPL"),
-        Contact("mep-fr", "MEP", "FR", "CHAMPION", (), "CULT"),
+        Contact("mep-fr", "MEP", "FR", "CHAMPION", (), "CULT, FEMM"),
+        Contact("mep-it", "MEP", "IT", "OPEN", (), "CULT, EMPL"),
         Contact("dg-empl", "COMMISSION_STAFF", "IT", "UNKNOWN", ("migrant-integration",), "EMPL"),
         Contact("lobby", "LOBBYIST", "BE", "CHAMPION", ("tax",)),
         Contact("nlo-be", "NATIONAL_LIAISON_OFFICE", "BE", "SCEPTICAL", ()),
     ]
     found = suggest("BE", ["migrant-integration", "mentor-training"], contacts, ["EMPL"])
-    assert [s.contact_id for s in found] == ["mep-be", "dg-empl", "nlo-be"]
+    assert [s.contact_id for s in found] == ["mep-be", "dg-empl", "mep-it", "nlo-be"]
     assert found[0].explanation == (
         "an MEP from BE; in EMPL, which handles your topics; works on migrant-integration; "
         "open to mentoring"

@@ -463,7 +463,7 @@ class Slot(_message.Message):
     def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class MeetAndMatch(_message.Message):
-    __slots__ = ("name", "title", "slots", "tables", "state", "placed", "bound", "buildings", "travel", "version", "withdrawn_slots", "withdrawn_tables")
+    __slots__ = ("name", "title", "slots", "tables", "state", "placed", "bound", "buildings", "travel", "version", "withdrawn_slots", "withdrawn_tables", "participants", "start_time")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     SLOTS_FIELD_NUMBER: _ClassVar[int]
@@ -476,6 +476,8 @@ class MeetAndMatch(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     WITHDRAWN_SLOTS_FIELD_NUMBER: _ClassVar[int]
     WITHDRAWN_TABLES_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANTS_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     slots: _containers.RepeatedCompositeFieldContainer[Slot]
@@ -488,7 +490,9 @@ class MeetAndMatch(_message.Message):
     version: int
     withdrawn_slots: _containers.RepeatedScalarFieldContainer[int]
     withdrawn_tables: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ..., tables: _Optional[_Iterable[str]] = ..., state: _Optional[str] = ..., placed: _Optional[int] = ..., bound: _Optional[float] = ..., buildings: _Optional[_Iterable[str]] = ..., travel: _Optional[_Iterable[_Union[Travel, _Mapping]]] = ..., version: _Optional[int] = ..., withdrawn_slots: _Optional[_Iterable[int]] = ..., withdrawn_tables: _Optional[_Iterable[int]] = ...) -> None: ...
+    participants: int
+    start_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ..., tables: _Optional[_Iterable[str]] = ..., state: _Optional[str] = ..., placed: _Optional[int] = ..., bound: _Optional[float] = ..., buildings: _Optional[_Iterable[str]] = ..., travel: _Optional[_Iterable[_Union[Travel, _Mapping]]] = ..., version: _Optional[int] = ..., withdrawn_slots: _Optional[_Iterable[int]] = ..., withdrawn_tables: _Optional[_Iterable[int]] = ..., participants: _Optional[int] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ConfigureMeetAndMatchRequest(_message.Message):
     __slots__ = ("name", "slots", "tables", "buildings", "travel")
@@ -679,6 +683,16 @@ class BookVisitRequest(_message.Message):
     delegation: str
     contact: str
     def __init__(self, delegation: _Optional[str] = ..., contact: _Optional[str] = ...) -> None: ...
+
+class ListMeetAndMatchesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListMeetAndMatchesResponse(_message.Message):
+    __slots__ = ("meet_and_matches",)
+    MEET_AND_MATCHES_FIELD_NUMBER: _ClassVar[int]
+    meet_and_matches: _containers.RepeatedCompositeFieldContainer[MeetAndMatch]
+    def __init__(self, meet_and_matches: _Optional[_Iterable[_Union[MeetAndMatch, _Mapping]]] = ...) -> None: ...
 
 class SuggestContactsRequest(_message.Message):
     __slots__ = ("delegation", "page_size")

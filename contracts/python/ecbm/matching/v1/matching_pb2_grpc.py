@@ -205,6 +205,11 @@ class MatchingServiceStub:
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BookVisitRequest.SerializeToString,
                 response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
                 _registered_method=True)
+        self.ListMeetAndMatches = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListMeetAndMatches',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesResponse.FromString,
+                _registered_method=True)
         self.SuggestContacts = channel.unary_unary(
                 '/ecbm.matching.v1.MatchingService/SuggestContacts',
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SuggestContactsRequest.SerializeToString,
@@ -494,6 +499,14 @@ class MatchingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMeetAndMatches(self, request, context):
+        """The Meet & Matches matching knows (from the events service), soonest first: organisers
+        find the one to configure.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SuggestContacts(self, request, context):
         """Which policy contacts a delegation should ask for (country, committee, stance,
         topics), with the reasons in plain words: its members and organisers (NOT_FOUND to
@@ -675,6 +688,11 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.BookVisit,
                     request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BookVisitRequest.FromString,
                     response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.SerializeToString,
+            ),
+            'ListMeetAndMatches': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMeetAndMatches,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesResponse.SerializeToString,
             ),
             'SuggestContacts': grpc.unary_unary_rpc_method_handler(
                     servicer.SuggestContacts,
@@ -1601,6 +1619,33 @@ class MatchingService:
             '/ecbm.matching.v1.MatchingService/BookVisit',
             ecbm_dot_matching_dot_v1_dot_matching__pb2.BookVisitRequest.SerializeToString,
             ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMeetAndMatches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListMeetAndMatches',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -152,6 +152,7 @@ class MeetAndMatchView:
     version: int
     withdrawn_slots: list[int]
     withdrawn_tables: list[int]
+    participants: int = 0
 
 
 @dataclass(frozen=True)
@@ -180,28 +181,40 @@ class MeetAndMatchViews:
         self._connection = connection
 
     def event(self, event_id: str) -> MeetAndMatchView | None:
-        row = (
-            self._connection.execute(select(mm_events).where(mm_events.c.id == event_id))
-            .mappings()
-            .first()
+        found = self.events(event_id)
+        return found[0] if found else None
+
+    def events(self, event_id: str = "") -> list[MeetAndMatchView]:
+        """One or every Meet & Match, soonest first, with their participants counted."""
+        p = mm_participants.c
+        counted = (
+            select(p.event_id, func.count().label("participants")).group_by(p.event_id).subquery()
         )
-        if row is None:
-            return None
-        return MeetAndMatchView(
-            row["id"],
-            row["title"],
-            aware(row["starts_at"]) or row["starts_at"],
-            list(row["slots"]),
-            list(row["tables"]),
-            row["state"],
-            row["placed"],
-            row["bound"],
-            list(row["buildings"]),
-            list(row["travel"]),
-            row["version"],
-            list(row["withdrawn_slots"]),
-            list(row["withdrawn_tables"]),
+        query = select(mm_events, counted.c.participants).outerjoin(
+            counted, counted.c.event_id == mm_events.c.id
         )
+        if event_id:
+            query = query.where(mm_events.c.id == event_id)
+        rows = self._connection.execute(query.order_by(mm_events.c.starts_at, mm_events.c.id))
+        return [
+            MeetAndMatchView(
+                row["id"],
+                row["title"],
+                aware(row["starts_at"]) or row["starts_at"],
+                list(row["slots"]),
+                list(row["tables"]),
+                row["state"],
+                row["placed"],
+                row["bound"],
+                list(row["buildings"]),
+                list(row["travel"]),
+                row["version"],
+                list(row["withdrawn_slots"]),
+                list(row["withdrawn_tables"]),
+                row["participants"] or 0,
+            )
+            for row in rows.mappings()
+        ]
 
     def join(self, event_id: str, person_id: str) -> None:
         if not self.takes_part(event_id, person_id):

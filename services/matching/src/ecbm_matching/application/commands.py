@@ -299,6 +299,10 @@ class BookVisit(_Message):
     contact_id: EntityId
 
 
+class ListMeetAndMatches(_Message):
+    actor: Actor
+
+
 class SuggestContacts(_Message):
     """Which policy contacts a delegation should ask for: its members and organisers."""
 

@@ -449,6 +449,15 @@ def get_meet_and_match(query: c.GetMeetAndMatch, deps: MatchingDependencies) -> 
     return found
 
 
+def list_meet_and_matches(
+    query: c.ListMeetAndMatches, deps: MatchingDependencies
+) -> list[MeetAndMatchView]:
+    query.actor.require_editor("organise a Meet & Match")
+    with deps.read() as views:
+        found: list[MeetAndMatchView] = views.meet_and_match.events()
+    return found
+
+
 def get_meeting(query: c.GetMeeting, deps: MatchingDependencies) -> MeetingView:
     with deps.read() as views:
         found = views.meet_and_match.meeting(query.meeting_id)

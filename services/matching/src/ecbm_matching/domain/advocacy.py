@@ -9,6 +9,7 @@ order (ties by contact id).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ class Contact:
     country: str
     stance: str
     topics: tuple[str, ...]
-    committee: str = ""
+    committee: str = ""  # one or more, e.g. "EMPL, CULT"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def suggest(
     for contact in contacts:
         shared = sorted(wanted & set(contact.topics))
         same_country = contact.country == country
-        in_committee = bool(contact.committee) and contact.committee.upper() in relevant
+        sits_in = sorted(set(re.split(r"[,;\s]+", contact.committee.upper())) & relevant)
+        in_committee = bool(sits_in)
         score, reasons = 0.0, []
         if contact.kind == "MEP" and same_country:
             score, reasons = 3.0, [f"an MEP from {country}"]
@@ -67,7 +69,7 @@ def suggest(
             continue
         if in_committee:
             score += 1.5
-            reasons.append(f"in {contact.committee}, which handles your topics")
+            reasons.append(f"in {', '.join(sits_in)}, which handles your topics")
         if shared:
             score += 2.0 * len(shared) / max(len(wanted), 1)
             reasons.append(f"works on {', '.join(shared)}")

@@ -10,7 +10,7 @@ import grpc
 from ecbm.matching.v1 import matching_pb2 as pb
 from ecbm.matching.v1 import matching_pb2_grpc
 from ecbm_matching.adapters.introductions import IntroductionView, RoundView
-from ecbm_matching.adapters.meet_and_match import MeetingView
+from ecbm_matching.adapters.meet_and_match import MeetAndMatchView, MeetingView
 from ecbm_matching.adapters.requests import RequestView
 from ecbm_matching.adapters.threads import ThreadView
 from ecbm_matching.adapters.weights import WeightChange
@@ -212,6 +212,24 @@ def meeting_proto(view: MeetingView, tables: list[str]) -> pb.Meeting:
         slot=view.slot if view.slot is not None else -1,
         table=tables[view.table] if view.table is not None else "",
         visit=view.visit,
+    )
+
+
+def _mm_proto(found: MeetAndMatchView) -> pb.MeetAndMatch:
+    return pb.MeetAndMatch(
+        name=f"{MEET_AND_MATCHES}/{found.id}",
+        title=found.title,
+        slots=[_slot(s["starts_at"], s["ends_at"]) for s in found.slots],
+        tables=found.tables,
+        state=found.state,
+        placed=found.placed,
+        bound=found.bound,
+        buildings=found.buildings,
+        travel=[pb.Travel(**t) for t in found.travel],
+        version=found.version,
+        withdrawn_slots=found.withdrawn_slots,
+        withdrawn_tables=found.withdrawn_tables,
+        participants=found.participants,
     )
 
 
@@ -651,22 +669,15 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
             ]
         )
 
+    def ListMeetAndMatches(
+        self, request: pb.ListMeetAndMatchesRequest, context: Context
+    ) -> pb.ListMeetAndMatchesResponse:
+        found = self.bus.handle(c.ListMeetAndMatches(actor=current_actor()))
+        return pb.ListMeetAndMatchesResponse(meet_and_matches=[_mm_proto(f) for f in found])
+
     def _meet_and_match(self, event_id: str) -> pb.MeetAndMatch:
         found = self.bus.handle(c.GetMeetAndMatch(actor=current_actor(), event_id=event_id))
-        return pb.MeetAndMatch(
-            name=f"{MEET_AND_MATCHES}/{found.id}",
-            title=found.title,
-            slots=[_slot(s["starts_at"], s["ends_at"]) for s in found.slots],
-            tables=found.tables,
-            state=found.state,
-            placed=found.placed,
-            bound=found.bound,
-            buildings=found.buildings,
-            travel=[pb.Travel(**t) for t in found.travel],
-            version=found.version,
-            withdrawn_slots=found.withdrawn_slots,
-            withdrawn_tables=found.withdrawn_tables,
-        )
+        return _mm_proto(found)
 
     def _meeting(self, event_id: str, meeting_id: str) -> pb.Meeting:
         query = c.GetMeeting(actor=current_actor(), event_id=event_id, meeting_id=meeting_id)
