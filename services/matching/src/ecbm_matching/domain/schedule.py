@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, cast
 
 import numpy as np
@@ -87,6 +88,41 @@ def _venue(tables: int, venue: Venue | None) -> Venue:
     return found
 
 
+def _sites(venue: Venue) -> Venue:
+    """The venue with buildings close enough for the shortest gap between two slots made
+    one site (the first building's name): the model then chooses among fewer places. Travel
+    between two sites is the longest walk between their buildings, so a schedule valid for
+    sites is valid for buildings (it may rarely forgo a pair of buildings close enough)."""
+    names = list(dict.fromkeys(venue.buildings))
+    if len(names) < 2 or not venue.times:
+        return venue
+    ordered = sorted(venue.times)
+    gaps = [b[0] - a[1] for a, b in pairwise(ordered)]
+    shortest = min(gaps, default=0.0)
+    sites: list[list[str]] = []
+    for name in names:
+        site = next((g for g in sites if all(venue.minutes(name, o) <= shortest for o in g)), None)
+        if site is None:
+            sites.append([name])
+        else:
+            site.append(name)
+    if len(sites) == len(names):
+        return venue
+    site_of = {name: site[0] for site in sites for name in site}
+    travel = {
+        frozenset((a[0], b[0])): max(venue.minutes(x, y) for x in a for y in b)
+        for i, a in enumerate(sites)
+        for b in sites[i + 1 :]
+    }
+    return Venue(
+        tuple(site_of[b] for b in venue.buildings),
+        venue.times,
+        travel,
+        venue.closed_slots,
+        venue.closed_tables,
+    )
+
+
 def _capacity(slots: int, venue: Venue) -> dict[tuple[int, str], int]:
     """Open tables per (slot, building)."""
     capacity: dict[tuple[int, str], int] = defaultdict(int)
@@ -108,6 +144,7 @@ def _options(
     venue: Venue,
 ) -> list[list[tuple[int, str]]]:
     none: frozenset[int] = frozenset()
+    places = sorted(capacity)
     options: list[list[tuple[int, str]]] = []
     for m in meetings:
         if m.id in fixed:
@@ -116,13 +153,8 @@ def _options(
         elif m.a == m.b:
             options.append([])
         else:
-            options.append(
-                [
-                    (s, b)
-                    for (s, b) in sorted(capacity)
-                    if not any(s in unavailable.get(p, none) for p in m.people)
-                ]
-            )
+            blocked = none.union(*(unavailable.get(p, none) for p in m.people))
+            options.append([o for o in places if o[0] not in blocked] if blocked else places)
     return options
 
 
@@ -180,41 +212,47 @@ def schedule(
 
     unavailable = unavailable or {}
     fixed = fixed or {}
-    venue = _venue(tables, venue)
+    venue = _sites(_venue(tables, venue))
     capacity = _capacity(slots, venue)
     options = _options(meetings, slots, unavailable, capacity, fixed, venue)
     model = cp_model.CpModel()
-    chosen: dict[tuple[int, tuple[int, str]], cp_model.IntVar] = {}
-    by_person_slot: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    by_person_place: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(list)
-    by_place: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+    # Written straight into the model's proto: the wrapper's checks per call cost more
+    # than the search on the benchmark's 50,000 variables. Literals are variable indexes.
+    proto = model.proto
+    chosen: dict[tuple[int, tuple[int, str]], int] = {}
+    by_person_slot: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_person_place: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+    by_place: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, meeting in enumerate(meetings):
-        for s, b in options[i]:
-            var = model.new_bool_var(f"m{i}s{s}b{b}")
-            chosen[i, (s, b)] = var
-            for person in meeting.people:
+        people = meeting.people
+        for o in options[i]:
+            var = _new_bool(proto)
+            chosen[i, o] = var
+            s, b = o
+            for person in people:
                 by_person_slot[person, s].append(var)
                 by_person_place[person, s, b].append(var)
-            by_place[s, b].append(var)
-        if options[i]:
-            model.add_at_most_one(chosen[i, o] for o in options[i])
+            by_place[o].append(var)
+        if len(options[i]) > 1:
+            _at_most_one(proto, [chosen[i, o] for o in options[i]])
         if meeting.id in fixed and options[i]:
-            model.add(chosen[i, options[i][0]] == 1)
+            proto.variables[chosen[i, options[i][0]]].domain[:] = [1, 1]
     for group in by_person_slot.values():
         if len(group) > 1:
-            model.add_at_most_one(group)
+            _at_most_one(proto, group)
     for place, group in by_place.items():
         if len(group) > capacity.get(place, 0):
-            model.add(cp_model.LinearExpr.sum(group) <= capacity.get(place, 0))
-    _travel(model, by_person_place, venue)
+            linear = proto.constraints.add().linear
+            linear.vars.extend(group)
+            linear.coeffs.extend([1] * len(group))
+            linear.domain.extend([0, capacity.get(place, 0)])
+    _travel(proto, by_person_place, venue)
     start = first_fit(meetings, options, capacity, venue, fixed)
-    for i, o in start:
-        model.add_hint(chosen[i, o], 1)
-    model.maximize(
-        cp_model.LinearExpr.weighted_sum(
-            list(chosen.values()), [_weight(meetings[i]) for i, _ in chosen]
-        )
-    )
+    proto.solution_hint.vars.extend(chosen[i, o] for i, o in start)
+    proto.solution_hint.values.extend([1] * len(start))
+    proto.objective.vars.extend(chosen.values())  # maximised: minimise the negation
+    proto.objective.coeffs.extend(-_weight(meetings[i]) for i, _ in chosen)
+    proto.objective.scaling_factor = -1
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
@@ -222,34 +260,62 @@ def schedule(
     status = solver.solve(model)
     solved = solver.status_name(status)
     if solved in ("OPTIMAL", "FEASIBLE"):
-        picked = [(i, o) for (i, o), var in sorted(chosen.items()) if solver.value(var)]
-        objective = int(solver.objective_value)
+        values = solver.response_proto.solution
+        picked = [(i, o) for (i, o), var in sorted(chosen.items()) if values[var]]
+        objective = round(solver.objective_value)
     else:  # no solution in time: the greedy start is valid
         picked = sorted(start)
         objective = sum(_weight(meetings[i]) for i, _ in start)
     return Schedule(_deal_tables(meetings, picked, venue, fixed), objective, solved == "OPTIMAL")
 
 
+def _new_bool(proto: Any) -> int:
+    proto.variables.add().domain.extend((0, 1))
+    return len(proto.variables) - 1
+
+
+def _at_most_one(proto: Any, literals: Sequence[int]) -> None:
+    proto.constraints.add().at_most_one.literals.extend(literals)
+
+
 def _travel(
-    model: object,
-    by_person_place: Mapping[tuple[str, int, str], list[Any]],
+    proto: Any,
+    by_person_place: Mapping[tuple[str, int, str], list[int]],
     venue: Venue,
 ) -> None:
-    """Nobody in two buildings too far apart for the time between the two slots."""
+    """Nobody in two buildings too far apart for the time between the two slots: one
+    boolean per person, slot and building, implied by each of their meetings there, and at
+    most one of each pair too far apart (the boolean may only be 0 when no meeting is
+    there, so implications suffice)."""
     if len(set(venue.buildings)) < 2 or not venue.times:
         return
-    from ortools.sat.python import cp_model
-
-    assert isinstance(model, cp_model.CpModel)
     places: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for person, s, b in by_person_place:
         places[person].append((s, b))
+    there_var: dict[tuple[str, int, str], int] = {}
+
+    def there(person: str, s: int, b: str) -> int:
+        key = (person, s, b)
+        if key not in there_var:
+            group = by_person_place[key]
+            if len(group) == 1:
+                there_var[key] = group[0]
+            else:
+                var = _new_bool(proto)
+                for chosen in group:  # chosen → var
+                    proto.constraints.add().bool_or.literals.extend((-chosen - 1, var))
+                there_var[key] = var
+        return there_var[key]
+
     for person, held in places.items():
+        if len({s for s, _ in held}) < 2:
+            continue  # one slot only: never travels
+        held.sort()
         for x, (s, b) in enumerate(held):
-            for t, there in held[x + 1 :]:
-                if venue.too_far(s, b, t, there):
-                    group = by_person_place[person, s, b] + by_person_place[person, t, there]
-                    model.add(cp_model.LinearExpr.sum(group) <= 1)  # type: ignore[arg-type]
+            for t, other in held[x + 1 :]:
+                if venue.too_far(s, b, t, other):
+                    here, away = there(person, s, b), there(person, t, other)
+                    proto.constraints.add().bool_or.literals.extend((-here - 1, -away - 1))
 
 
 def _deal_tables(
