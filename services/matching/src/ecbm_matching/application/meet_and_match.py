@@ -3,6 +3,7 @@ meeting requests, the scheduler, personal agendas (iCalendar)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
 KIND = "meet_and_match"
+_log = logging.getLogger("ecbm_matching.meet_and_match")
 
 
 def on_event_published(event: from_events.EventPublished, deps: MatchingDependencies) -> None:
@@ -332,9 +334,11 @@ def replan_schedule(command: c.ReplanSchedule, deps: MatchingDependencies) -> Re
                 )
         work.commit()
     kept = sum(1 for m, where in after.items() if before.get(m) == where)
-    return ReplanResult(
+    result = ReplanResult(
         event.schedule_version, kept, counts["MOVED"], counts["ADDED"], counts["DROPPED"], told
     )
+    _log.info("schedule re-planned", extra={"event_id": event.id, **vars(result)})
+    return result
 
 
 def cancel_meeting(command: c.CancelMeeting, deps: MatchingDependencies) -> str:
