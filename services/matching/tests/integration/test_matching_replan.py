@@ -230,3 +230,8 @@ def test_delegations_visit_policy_contacts_in_their_windows(app: Matching) -> No
     assert "Delegation visit at Room" in ben.calendar
     dan = app.bus.handle(c.GetAgenda(actor=member("dan"), event_id=EVENT))
     assert dan.meetings == []  # another participant sees nothing of it
+
+    deliver(app, registry.PersonForgotten(person_id="ben", occurred_at=NOW))
+    with app.dependencies.read() as views:
+        (delegation,) = views.meet_and_match.delegations(EVENT)
+    assert delegation.members == ["ana"]  # a forgotten member leaves the delegation
