@@ -334,11 +334,11 @@ def replan_schedule(command: c.ReplanSchedule, deps: MatchingDependencies) -> Re
                 )
         work.commit()
     kept = sum(1 for m, where in after.items() if before.get(m) == where)
-    result = ReplanResult(
+    outcome = ReplanResult(
         event.schedule_version, kept, counts["MOVED"], counts["ADDED"], counts["DROPPED"], told
     )
-    _log.info("schedule re-planned", extra={"event_id": event.id, **vars(result)})
-    return result
+    _log.info("schedule re-planned", extra={"event_id": event.id, **vars(outcome)})
+    return outcome
 
 
 def cancel_meeting(command: c.CancelMeeting, deps: MatchingDependencies) -> str:
