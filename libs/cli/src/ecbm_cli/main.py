@@ -101,7 +101,9 @@ def _start_mail_sink(supervisor: Any, settings: Any) -> None:
 
 
 def _seed_when_ready(services: list[ServiceDefinition], say: Callable[[str], object]) -> None:
-    for definition in services:
+    from ecbm_runtime.service import in_seed_order
+
+    for definition in in_seed_order(services):
         if definition.seed_demo is None:
             continue
         target = _target(definition)

@@ -184,6 +184,13 @@ mm_events = Table(
     Column("state", String(16), nullable=False),  # open | scheduled | published
     Column("placed", Integer, nullable=False),
     Column("bound", Float, nullable=False),
+    # matching_0002: buildings per table, travel minutes, the published version, and the
+    # slots and tables withdrawn by re-planning.
+    Column("buildings", JSON, nullable=False, server_default="[]"),
+    Column("travel", JSON, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False, server_default="0"),
+    Column("withdrawn_slots", JSON, nullable=False, server_default="[]"),
+    Column("withdrawn_tables", JSON, nullable=False, server_default="[]"),
 )
 
 # Participants as the events service registers them, with the slots they cannot attend.
@@ -206,6 +213,44 @@ mm_meetings = Table(
     Column("state", String(16), nullable=False),
     Column("slot", Integer, nullable=True),
     Column("table_number", Integer, nullable=True),
+    # matching_0002: a delegation (from_id) visits a policy contact (to_id).
+    Column("visit", Boolean, nullable=False, server_default="false"),
+)
+
+# matching_0002: national delegations of a Meet & Match (organisers define them; members
+# are registered participants) with the topics they advocate for.
+mm_delegations = Table(
+    "mm_delegations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("event_id", String(64), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("topics", JSON, nullable=False),
+    Column("committees", JSON, nullable=False),
+    Column("members", JSON, nullable=False),
+)
+
+# matching_0002: registry's Brussels policy contacts, ids and what suggestions rank on only.
+policy_contacts = Table(
+    "policy_contacts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("stance", String(16), nullable=False),
+    Column("topics", JSON, nullable=False),
+    Column("committee", String(200), nullable=False, server_default=""),
+    Column("withdrawn", Boolean, nullable=False, server_default="false"),
+)
+
+# matching_0002: when a policy contact can receive visits during a Meet & Match.
+mm_contact_windows = Table(
+    "mm_contact_windows",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("contact_id", String(64), primary_key=True),
+    Column("windows", JSON, nullable=False),  # [{"starts_at", "ends_at"}] ISO times
 )
 
 # Declared conflicts of interest: never proposed to each other, either way.

@@ -111,6 +111,14 @@ class MatchingWorker(ServiceWorker):
     def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:
         self._handle(received)
 
+    @event_handler("registry", registry.PolicyContactAdded)
+    def on_policy_contact_added(self, received: Received[registry.PolicyContactAdded]) -> None:
+        self._handle(received)
+
+    @event_handler("registry", registry.PolicyContactUpdated)
+    def on_policy_contact_updated(self, received: Received[registry.PolicyContactUpdated]) -> None:
+        self._handle(received)
+
     @event_handler("alerts", alerts.PartnerSearchRequested)
     def on_partner_search_requested(
         self, received: Received[alerts.PartnerSearchRequested]

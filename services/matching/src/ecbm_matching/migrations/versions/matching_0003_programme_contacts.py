@@ -1,6 +1,6 @@
 """Matching: messages to a programme reach its contacts (its organisation's editors).
 
-Revision ID: matching_0002
+Revision ID: matching_0003
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "matching_0002"
-down_revision = "matching_0001"
+revision = "matching_0003"
+down_revision = "matching_0002"
 branch_labels = None
 depends_on = None
 
