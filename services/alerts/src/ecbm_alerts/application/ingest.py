@@ -92,8 +92,9 @@ def ingest(
     """Store ``entries`` in ``work`` (the caller commits); what became of them."""
     keys = [item_key(e) for e in entries]
     views = work.views
-    known = views.known(keys, [canonical_url(e.url) for e in entries])
-    known += views.in_blocks([title_block(e.title) for e in entries])
+    known = views.known(
+        keys, [canonical_url(e.url) for e in entries], [title_block(e.title) for e in entries]
+    )
     dedupe = Deduplicator(known, threshold)
     index = index or SearchIndex(views.saved_searches())
     loaded: dict[str, Item] = {}
