@@ -96,6 +96,8 @@ subscriptions = Table(
     Column("id", String(64), primary_key=True),
     Column("person_id", String(64), nullable=False, index=True),
     Column("terms", JSON, nullable=False),
+    # The subscriber's organisation (joined to alert_organisations for its kind).
+    Column("organisation_id", String(64), nullable=False, server_default=""),
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),

@@ -63,6 +63,8 @@ class ItemView:
     picked: bool
     sources: tuple[str, ...]
     changes: tuple[tuple[datetime, tuple[str, ...]], ...]
+    # (rapporteur's name, role) -> policy contact id (registry's RapporteurLinked).
+    contacts: dict[tuple[str, str], str]
     create_time: datetime
     update_time: datetime
 
@@ -227,12 +229,18 @@ class AlertsViews:
         ]
 
     def saved_searches(self) -> list[SavedSearch]:
+        """Every live search, with its subscriber's organisation kind (one statement)."""
         rows = self._c.execute(
-            select(subscriptions.c.id, subscriptions.c.person_id, subscriptions.c.terms)
+            select(
+                subscriptions.c.id,
+                subscriptions.c.person_id,
+                subscriptions.c.terms,
+                organisations.c.kind,
+            ).outerjoin(organisations, organisations.c.id == subscriptions.c.organisation_id)
         )
         return [
-            SavedSearch.of(id, person, SearchTerms.model_validate(terms))
-            for id, person, terms in rows
+            SavedSearch.of(id, person, SearchTerms.model_validate(terms), kind or "")
+            for id, person, terms, kind in rows
         ]
 
     def count_items(self) -> int:
@@ -287,6 +295,7 @@ def _item(row: Any, changes: tuple[tuple[datetime, tuple[str, ...]], ...]) -> It
         picked=row["picked"],
         sources=tuple(row["sources"]),
         changes=changes,
+        contacts={(c["rapporteur"], c["role"]): c["policy_contact_id"] for c in row["contacts"]},
         create_time=aware(row["create_time"]),
         update_time=aware(row["update_time"]),
     )

@@ -138,4 +138,5 @@ def _candidate(item: Item) -> Candidate:
         countries=frozenset(facts.countries),
         relevance=item.relevance,
         pinned=item.pinned,
+        audiences=frozenset(item.audiences),
     )

@@ -21,6 +21,7 @@ from ecbm_alerts.application.ingest import ingest
 from ecbm_alerts.domain.entry import Entry, item_id, item_key
 from ecbm_alerts.domain.item import Item, ItemNotFound
 from ecbm_alerts.domain.subscription import words
+from ecbm_integration import registry
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
@@ -130,3 +131,16 @@ def _item(work: UnitOfWork[AlertsViews], id: str) -> Item:
     if found is None:
         raise ItemNotFound(f"item {id!r} does not exist")
     return found
+
+
+def on_rapporteur_linked(event: registry.RapporteurLinked, deps: AlertsDependencies) -> bool:
+    """Registry's answer to ``RapporteursNamed``: the rapporteur is one of its contacts.
+    An unknown item (or a rapporteur the procedure no longer names) is ignored."""
+    with deps.uow() as work:
+        item = work.repository(Item).find(event.item_id)
+        if item is None or not item.link_contact(
+            event.rapporteur, event.role, event.policy_contact_id
+        ):
+            return False
+        work.commit()
+    return True

@@ -1,5 +1,5 @@
-"""The poll schedule that survives a restart, organisations' kinds (from registry), and
-rapporteurs linked to policy contacts on items.
+"""The poll schedule that survives a restart, organisations' kinds (from registry) and
+subscribers' organisations, and rapporteurs linked to policy contacts on items.
 
 Revision ID: alerts_0002
 """
@@ -28,9 +28,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("alert_items") as batch:
         batch.add_column(sa.Column("contacts", sa.JSON, nullable=False, server_default="[]"))
+    with op.batch_alter_table("alert_subscriptions") as batch:
+        batch.add_column(
+            sa.Column("organisation_id", sa.String(64), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("alert_subscriptions") as batch:
+        batch.drop_column("organisation_id")
     with op.batch_alter_table("alert_items") as batch:
         batch.drop_column("contacts")
     op.drop_table("alert_organisations")
