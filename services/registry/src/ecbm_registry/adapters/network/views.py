@@ -189,3 +189,11 @@ class NetworkViews:
         for row in self.connection.execute(query).mappings():
             summary.setdefault(row["country"], {})[row["stance"]] = int(row["contacts"])
         return [CountrySupport(code, summary[code]) for code in sorted(summary)]
+
+    def meps(self) -> list[tuple[str, str]]:
+        """(id, display name) of every MEP in the network not withdrawn: whom a procedure's
+        rapporteurs are matched against (``application/network/rapporteurs.py``)."""
+        query = select(policy_contacts.c.id, policy_contacts.c.display_name).where(
+            policy_contacts.c.withdrawn.is_(False), policy_contacts.c.kind == "mep"
+        )
+        return [(id, name) for id, name in self.connection.execute(query)]

@@ -1,0 +1,77 @@
+"""A procedure's rapporteurs linked to the policy contacts of the Brussels network.
+
+Alerts publishes the rapporteurs of each procedure it collects by their public names
+(``RapporteursNamed``: the Legislative Observatory publishes them). Registry is the one
+that holds its contacts' names, so it does the matching and answers with ids only
+(``RapporteurLinked``): no contact's name leaves registry. Names are compared normalised
+(accents, case, punctuation and word order ignored: the Observatory writes "FERREIRA Ana")
+with rapidfuzz; a rapporteur is linked to the one best MEP at or above ``THRESHOLD``, and to
+nobody when two contacts tie.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from ecbm_integration import alerts, registry
+from ecbm_runtime.wiring import Area
+
+if TYPE_CHECKING:
+    from ecbm_registry.bootstrap import RegistryDependencies
+
+# token_sort_ratio of the normalised names: 90 lets "Katrin Weber" meet "Weber, Katrin"
+# and a missing accent or hyphen, not "Katrin Weber" and "Karin Weber" (89).
+THRESHOLD = 90.0
+_NOT_A_LETTER = re.compile(r"[^a-z0-9]+")
+
+
+def normalised_name(name: str) -> str:
+    """Lower case, no accents or punctuation, words in alphabetical order."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return " ".join(sorted(_NOT_A_LETTER.sub(" ", plain).split()))
+
+
+def best_contact(name: str, contacts: Sequence[tuple[str, str]]) -> str | None:
+    """The id of the one contact whose name is ``name``'s, or None (none close, or a tie)."""
+    wanted = normalised_name(name)
+    if not wanted:
+        return None
+    choices = {id: normalised_name(display) for id, display in contacts}
+    found = process.extract(
+        wanted, choices, scorer=fuzz.token_sort_ratio, score_cutoff=THRESHOLD, limit=2
+    )
+    if not found or (len(found) == 2 and found[0][1] == found[1][1]):
+        return None
+    return str(found[0][2])
+
+
+def link_rapporteurs(event: alerts.RapporteursNamed, deps: RegistryDependencies) -> int:
+    """``RapporteurLinked`` for each rapporteur who is an MEP of the network; how many."""
+    linked = 0
+    with deps.uow() as work:
+        meps = work.views.network.meps()
+        for rapporteur in event.rapporteurs:
+            contact = best_contact(rapporteur.name, meps)
+            if contact is None:
+                continue
+            work.publish(
+                registry.RapporteurLinked(
+                    item_id=event.item_id,
+                    reference=event.reference,
+                    policy_contact_id=contact,
+                    role=rapporteur.role,
+                    rapporteur=rapporteur.name,
+                    occurred_at=event.occurred_at,
+                )
+            )
+            linked += 1
+        work.commit()
+    return linked
+
+
+AREA = Area(handlers={alerts.RapporteursNamed: link_rapporteurs})
