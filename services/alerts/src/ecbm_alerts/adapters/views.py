@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ARRAY, Connection, String, any_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    String,
+    and_,
+    any_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from ecbm_alerts.adapters.tables import (
     item_changes,
@@ -154,19 +166,28 @@ class AlertsViews:
         return _item(row, tuple((aware(at), tuple(c)) for at, c in history))
 
     def known(
-        self, keys: Sequence[str], urls: Sequence[str], blocks: Sequence[str] = ()
+        self,
+        keys: Sequence[str],
+        urls: Sequence[str],
+        blocks: Sequence[str] = (),
+        kinds: Sequence[str] = (),
     ) -> list[Known]:
-        """Items already stored under one of these keys or canonical URLs, or whose titles
-        share one of ``blocks`` (see ``title_block``): one statement, one round trip."""
-        wanted = [
-            (column, sorted({v for v in values if v}))
-            for column, values in (
-                (items.c.key, keys),
-                (items.c.canonical_url, urls),
-                (items.c.title_block, blocks),
-            )
+        """Items already stored under one of these keys or canonical URLs, or of one of
+        ``kinds`` whose titles share one of ``blocks`` (see ``title_block``): one
+        statement, one round trip, each condition on an index."""
+        keys, urls, blocks = (sorted({v for v in vs if v}) for vs in (keys, urls, blocks))
+        conditions = [
+            _among(self._c, column, values)
+            for column, values in ((items.c.key, keys), (items.c.canonical_url, urls))
+            if values
         ]
-        conditions = [_among(self._c, column, values) for column, values in wanted if values]
+        if blocks and kinds:  # (kind, title_block) is the index
+            conditions.append(
+                and_(
+                    _among(self._c, items.c.kind, sorted(set(kinds))),
+                    _among(self._c, items.c.title_block, blocks),
+                )
+            )
         if not conditions:
             return []
         query = select(*_KNOWN_COLUMNS).where(or_(*conditions))

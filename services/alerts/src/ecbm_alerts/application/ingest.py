@@ -93,7 +93,10 @@ def ingest(
     keys = [item_key(e) for e in entries]
     views = work.views
     known = views.known(
-        keys, [canonical_url(e.url) for e in entries], [title_block(e.title) for e in entries]
+        keys,
+        [canonical_url(e.url) for e in entries],
+        [title_block(e.title) for e in entries],
+        [e.kind.value for e in entries],
     )
     dedupe = Deduplicator(known, threshold)
     index = index or SearchIndex(views.saved_searches())
