@@ -14,6 +14,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    false,
     func,
     insert,
     or_,
@@ -79,6 +80,10 @@ class ItemView:
     contacts: dict[tuple[str, str], str]
     create_time: datetime
     update_time: datetime
+
+
+# The saved searches as they stand: how many, and when the latest was saved or changed.
+SearchesVersion = tuple[int, datetime | None]
 
 
 @dataclass(frozen=True)
@@ -165,16 +170,22 @@ class AlertsViews:
         )
         return _item(row, tuple((aware(at), tuple(c)) for at, c in history))
 
-    def known(
+    def known(self, keys: Sequence[str], urls: Sequence[str]) -> list[Known]:
+        """Items already stored under one of these keys or canonical URLs."""
+        return self.candidates(keys, urls, (), ())[0]
+
+    def candidates(
         self,
         keys: Sequence[str],
         urls: Sequence[str],
-        blocks: Sequence[str] = (),
-        kinds: Sequence[str] = (),
-    ) -> list[Known]:
-        """Items already stored under one of these keys or canonical URLs, or of one of
-        ``kinds`` whose titles share one of ``blocks`` (see ``title_block``): one
-        statement, one round trip, each condition on an index."""
+        blocks: Sequence[str],
+        kinds: Sequence[str],
+    ) -> tuple[list[Known], SearchesVersion]:
+        """What deduplication compares entries with: items stored under one of these keys or
+        canonical URLs, or of one of ``kinds`` whose titles share one of ``blocks`` (see
+        ``title_block``); and the saved searches' version (how many, their latest
+        change), so a cached index is reused while they stay as they were. One statement,
+        one round trip; each condition on an index."""
         keys, urls, blocks = (sorted({v for v in vs if v}) for vs in (keys, urls, blocks))
         conditions = [
             _among(self._c, column, values)
@@ -188,10 +199,18 @@ class AlertsViews:
                     _among(self._c, items.c.title_block, blocks),
                 )
             )
-        if not conditions:
-            return []
-        query = select(*_KNOWN_COLUMNS).where(or_(*conditions))
-        return [Known(*row) for row in self._c.execute(query)]
+        version = (
+            select(func.count().label("n"), func.max(subscriptions.c.update_time).label("at"))
+            .select_from(subscriptions)
+            .subquery()
+        )
+        query = select(version.c.n, version.c.at, *_KNOWN_COLUMNS).select_from(
+            version.outerjoin(items, or_(*conditions) if conditions else false())
+        )
+        rows = list(self._c.execute(query))
+        found = [Known(*row[2:]) for row in rows if row[2] is not None]
+        count, latest = rows[0][0], rows[0][1]
+        return found, (int(count), aware(latest) if latest else None)
 
     def page(
         self,

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from ecbm_alerts.adapters.fetch import Fetched
 from ecbm_alerts.adapters.views import AlertsViews
+from ecbm_alerts.application.ingest import SearchCache
 from ecbm_runtime.messagebus import Dependencies
 
 
@@ -29,6 +30,8 @@ class Fetcher(Protocol):
 @dataclass(frozen=True, kw_only=True)
 class AlertsDependencies(Dependencies[AlertsViews]):
     fetcher: Fetcher
+    # The saved searches' index, reloaded only when they changed (application/ingest.py).
+    searches: SearchCache = field(default_factory=SearchCache)
     # Days before a call's deadline at which its subscribers are reminded.
     reminder_days: tuple[int, ...] = (30, 7)
     # A title at least this similar (rapidfuzz token_sort_ratio) to a stored one of the

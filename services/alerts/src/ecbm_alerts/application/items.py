@@ -39,7 +39,10 @@ def create_item(command: CreateItem, deps: AlertsDependencies) -> str:
         **command.model_dump(exclude={"actor"}, exclude_none=True),
     )
     with deps.uow() as work:
-        result = ingest(work, [entry], MANUAL, deps.clock(), deps.fuzzy_title_threshold)
+        result = ingest(
+            work, [entry], MANUAL, deps.clock(), deps.fuzzy_title_threshold,
+            searches=deps.searches,
+        )  # fmt: skip
         work.commit()
     return result.item_ids[0] if result.item_ids else _existing(entry, deps)
 

@@ -155,7 +155,10 @@ def poll(source: SourceView, deps: AlertsDependencies) -> Ingested:
         if error:
             found.failed(error)
         elif entries is not None:
-            result = ingest(work, entries, source.id, now, deps.fuzzy_title_threshold)
+            result = ingest(
+                work, entries, source.id, now, deps.fuzzy_title_threshold,
+                searches=deps.searches,
+            )  # fmt: skip
             found.fetched(etag, last_modified, len(entries), result.new)
         work.views.schedule_poll(source.id, now + found.wait_before_next_poll())
         work.commit()

@@ -200,7 +200,10 @@ def matches(search: SavedSearch, item: Candidate) -> bool:
         and (not search.countries or not item.countries or bool(search.countries & item.countries))
     ):
         return False
-    return item.pinned or relevance_for(search, item) >= (BEST if search.best_only else NOISE)
+    floor = BEST if search.best_only else NOISE
+    if item.pinned or (item.relevance >= floor + KIND_WEIGHT):
+        return True  # whatever the organisation's kind (the index meets millions of pairs)
+    return relevance_for(search, item) >= floor
 
 
 class SearchIndex:
