@@ -141,9 +141,8 @@ def on_rapporteur_linked(event: registry.RapporteurLinked, deps: AlertsDependenc
     An unknown item (or a rapporteur the procedure no longer names) is ignored."""
     with deps.uow() as work:
         item = work.repository(Item).find(event.item_id)
-        if item is None or not item.link_contact(
+        linked = item is not None and item.link_contact(
             event.rapporteur, event.role, event.policy_contact_id
-        ):
-            return False
-        work.commit()
-    return True
+        )
+        work.commit()  # also when nothing changed: the delivery is claimed
+    return linked
