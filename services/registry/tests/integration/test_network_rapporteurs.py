@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ecbm_integration import alerts
+from ecbm_integration import registry as registry_events
 from ecbm_registry.application.network import commands
 from ecbm_registry.bootstrap import Registry
 from ecbm_runtime.auth import Principal, acting_as
@@ -65,3 +66,11 @@ def test_rapporteurs_who_are_meps_of_the_network_are_linked_by_id_only(
         (jan, "shadow", "Jan de Vries"),
     ]
     assert {b["item_id"] for b in links} == {"item-1"}
+
+    # An MEP who joins the network later is linked when registry's worker hears of them.
+    later = contact(registry, "Someone ELSE")
+    [added] = [b for b in published("PolicyContactAdded") if b["policy_contact_id"] == later]
+    assert registry.bus.handle(registry_events.PolicyContactAdded.read(added)) == 1
+    assert [(b["policy_contact_id"], b["role"]) for b in published("RapporteurLinked")][-1] == (
+        later, "shadow",
+    )  # fmt: skip

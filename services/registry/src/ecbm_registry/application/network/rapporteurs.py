@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -56,27 +57,64 @@ def best_contact(name: str, contacts: Sequence[tuple[str, str]]) -> str | None:
 
 
 def link_rapporteurs(event: alerts.RapporteursNamed, deps: RegistryDependencies) -> int:
-    """``RapporteurLinked`` for each rapporteur who is an MEP of the network; how many."""
+    """``RapporteurLinked`` for each rapporteur who is an MEP of the network; how many. The
+    names are kept, so that an MEP added later is linked too (``link_new_contact``)."""
     linked = 0
     with deps.uow() as work:
-        meps = work.views.network.meps()
+        network = work.views.network
+        network.remember_rapporteurs(
+            event.item_id, event.reference, [(r.name, r.role) for r in event.rapporteurs]
+        )
+        meps = network.meps()
         for rapporteur in event.rapporteurs:
             contact = best_contact(rapporteur.name, meps)
-            if contact is None:
-                continue
-            work.publish(
-                registry.RapporteurLinked(
-                    item_id=event.item_id,
-                    reference=event.reference,
-                    policy_contact_id=contact,
-                    role=rapporteur.role,
-                    rapporteur=rapporteur.name,
-                    occurred_at=event.occurred_at,
-                )
-            )
-            linked += 1
+            if contact is not None:
+                found = (contact, rapporteur.role, rapporteur.name)
+                work.publish(_linked(event.item_id, event.reference, *found, event.occurred_at))
+                linked += 1
         work.commit()
     return linked
 
 
-AREA = Area(handlers={alerts.RapporteursNamed: link_rapporteurs})
+def link_new_contact(
+    event: registry.PolicyContactAdded | registry.PolicyContactUpdated,
+    deps: RegistryDependencies,
+) -> int:
+    """An MEP joined the network (or their details changed): link them to the procedures
+    already named whose rapporteur they are, by the same rule (the one best contact)."""
+    if isinstance(event, registry.PolicyContactUpdated) and event.change != "DETAILS":
+        return 0
+    linked = 0
+    with deps.uow() as work:
+        network = work.views.network
+        meps = network.meps()
+        if event.policy_contact_id in {id for id, _ in meps}:
+            for item_id, reference, name, role in network.procedure_rapporteurs():
+                if best_contact(name, meps) == event.policy_contact_id:
+                    work.publish(_linked(item_id, reference, event.policy_contact_id, role,
+                                         name, event.occurred_at))  # fmt: skip
+                    linked += 1
+        work.commit()
+    return linked
+
+
+def _linked(
+    item_id: str, reference: str, contact: str, role: str, name: str, at: datetime
+) -> registry.RapporteurLinked:
+    return registry.RapporteurLinked(
+        item_id=item_id,
+        reference=reference,
+        policy_contact_id=contact,
+        role="shadow" if role == "shadow" else "rapporteur",
+        rapporteur=name,
+        occurred_at=at,
+    )
+
+
+AREA = Area(
+    handlers={
+        alerts.RapporteursNamed: link_rapporteurs,
+        registry.PolicyContactAdded: link_new_contact,
+        registry.PolicyContactUpdated: link_new_contact,
+    }
+)
