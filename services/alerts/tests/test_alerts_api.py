@@ -89,11 +89,19 @@ def test_members_keep_their_own_subscriptions(stub: AlertsServiceStub) -> None:
     assert theirs.value.code() is grpc.StatusCode.NOT_FOUND
     assert stub.ListSubscriptions(pb.ListSubscriptionsRequest(), metadata=BEN).subscriptions == []
 
-    bad = pb.Subscription(display_name="x", topics=["astrology"], countries=["pt"])
+    bad = pb.Subscription(
+        display_name="x", topics=["astrology"], countries=["pt"], organisation="organisations/a b"
+    )
     with pytest.raises(grpc.RpcError) as invalid:
         stub.CreateSubscription(pb.CreateSubscriptionRequest(subscription=bad), metadata=ANA)
     fields = violations(invalid.value)
-    assert set(fields) == {"subscription.topics", "subscription.countries[0]"}
+    assert set(fields) == {
+        "subscription.topics", "subscription.countries[0]", "subscription.organisation"
+    }  # fmt: skip
+    unknown = pb.Subscription(display_name="x", organisation="organisations/nowhere")
+    with pytest.raises(grpc.RpcError) as invalid:
+        stub.CreateSubscription(pb.CreateSubscriptionRequest(subscription=unknown), metadata=ANA)
+    assert set(violations(invalid.value)) == {"subscription.organisation"}
 
 
 def test_partners_are_sought_for_a_call_with_its_deadline(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -106,6 +107,7 @@ searches = st.builds(
     countries=st.frozensets(st.sampled_from(["BE", "PT"]), max_size=1),
     rhythm=st.just(Rhythm.DAILY),
     best_only=st.booleans(),
+    organisation_kind=st.sampled_from(["", "PUBLIC_BODY", "RESEARCH_INSTITUTION"]),
 )
 candidates = st.builds(
     Candidate,
@@ -114,6 +116,7 @@ candidates = st.builds(
     topics=st.frozensets(st.sampled_from(["education", "health"]), max_size=2),
     countries=st.frozensets(st.sampled_from(["BE", "PT", "NL"]), max_size=1),
     relevance=st.floats(0, 1),
+    audiences=st.frozensets(st.sampled_from(["PUBLIC_BODY", "FUNDER"]), max_size=2),
 )
 
 
@@ -124,3 +127,21 @@ def test_the_index_finds_exactly_the_searches_that_match(
 ) -> None:
     expected = {s.id for s in saved if matches(s, item)}
     assert {s.id for s in SearchIndex(saved).matching(item)} == expected
+
+
+def test_an_item_for_the_subscribers_kind_of_organisation_weighs_more_for_them() -> None:
+    item = Candidate(kind="funding_call", words=frozenset(), topics=frozenset(),
+                     countries=frozenset(), relevance=0.5,
+                     audiences=frozenset({"RESEARCH_INSTITUTION"}))  # fmt: skip
+    search = SavedSearch(id="s", person_id="p", name="n", words=frozenset(), kinds=frozenset(),
+                         topics=frozenset(), countries=frozenset(), rhythm=Rhythm.DAILY,
+                         best_only=True)  # fmt: skip
+    by_kind = {
+        kind: matches(replace(search, organisation_kind=kind), item)
+        for kind in ("", "RESEARCH_INSTITUTION", "MENTORING_ORGANISATION")
+    }
+    assert by_kind == {"": False, "RESEARCH_INSTITUTION": True, "MENTORING_ORGANISATION": False}
+    noise = replace(item, relevance=0.3)
+    everything = replace(search, best_only=False, organisation_kind="MENTORING_ORGANISATION")
+    assert not matches(everything, noise)  # 0.3 - 0.15: noise for an NGO
+    assert matches(replace(everything, organisation_kind=""), noise)

@@ -25,8 +25,10 @@ from ecbm_alerts.domain.entry import ItemKind
 from ecbm_alerts.domain.item import ItemNotFound, NotAFundingCall
 from ecbm_alerts.domain.source import SourceKind
 from ecbm_alerts.domain.subscription import SubscriptionNotFound
+from ecbm_alerts.entrypoints.messages import item_proto
 from ecbm_integration import registry
 from ecbm_runtime.context import MessageContext
+from ecbm_runtime.errors import InvalidArgument
 from ecbm_runtime.inbox import Delivery, DuplicateDelivery
 from ecbm_runtime.tables import events as store
 from ecbm_runtime.tables import outbox
@@ -201,3 +203,70 @@ def test_a_forgotten_persons_subscriptions_and_pending_alerts_are_erased(
     with alerts_app.engine.connect() as connection:
         stored = [json.dumps(row.data) for row in connection.execute(select(store))]
     assert not [s for s in stored if "ana" in s.lower() or "secret" in s]
+
+
+def test_rapporteurs_go_to_registry_and_come_back_linked_to_policy_contacts(
+    alerts_app: Alerts, feeds: FeedServer
+) -> None:
+    source = poll(alerts_app, feeds, "/oeil.json", fixture("oeil.json"), SourceKind.OEIL)
+    named = {b["reference"]: b for b, _ in published(alerts_app, "RapporteursNamed")}
+    year = named["2026/0142(COD)"]
+    assert [(r["name"], r["role"]) for r in year["rapporteurs"]] == [
+        ("Ana Ferreira", "rapporteur"), ("Jan de Vries", "shadow"),
+    ]  # fmt: skip
+
+    def linked(name: str, role: str, contact: str) -> None:
+        alerts_app.bus.handle(
+            registry.RapporteurLinked(
+                item_id=year["item_id"], reference=year["reference"], policy_contact_id=contact,
+                role=role, rapporteur=name, occurred_at=datetime(2027, 1, 10, tzinfo=UTC),
+            )
+        )  # fmt: skip
+
+    linked("Ana Ferreira", "rapporteur", "pc-ana")
+    linked("Ana Ferreira", "rapporteur", "pc-ana")  # again: nothing new
+    linked("Jan de Vries", "rapporteur", "pc-jan")  # not his role here: ignored
+    view = alerts_app.bus.handle(c.GetItem(actor=member("ana"), item_id=year["item_id"]))
+    shown = [(r.name, r.policy_contact) for r in item_proto(view).rapporteurs]
+    assert shown == [("Ana Ferreira", "policyContacts/pc-ana"), ("Jan de Vries", "")]
+
+    # New rapporteurs: registry hears of them again, and the old links are void.
+    feeds.serve("/oeil.json", fixture("oeil.json").replace(b"Jan de Vries", b"Eva Novak"))
+    alerts_app.bus.handle(c.PollSource(actor=EDITOR, source_id=source))
+    again = [b for b, _ in published(alerts_app, "RapporteursNamed")][-1]
+    assert again["item_id"] == year["item_id"] and "Eva Novak" in str(again["rapporteurs"])
+    view = alerts_app.bus.handle(c.GetItem(actor=member("ana"), item_id=year["item_id"]))
+    assert view.contacts == {}
+
+
+def test_a_subscribers_kind_of_organisation_weighs_in_what_they_hear_of(
+    alerts_app: Alerts,
+) -> None:
+    for organisation, kind in (("uni-1", "RESEARCH_INSTITUTION"), ("ngo-1", "NETWORK")):
+        alerts_app.bus.handle(
+            registry.OrganisationRegistered(
+                organisation_id=organisation, display_name="Org", kind=kind, country="BE",
+                contact_name="An", contact_email="an@example.org",
+                occurred_at=datetime(2027, 1, 1, tzinfo=UTC),
+            )
+        )  # fmt: skip
+    alerts_app.bus.handle(  # the saved searches' index is cached, then searches change
+        c.CreateItem(actor=EDITOR, kind=ItemKind.EVENT, title="Fisheries quotas in 2027")
+    )
+    with pytest.raises(InvalidArgument) as unknown:
+        subscribe(alerts_app, "ana", organisation_id="nowhere")
+    assert unknown.value.violations[0].field == "subscription.organisation"
+    researcher = subscribe(alerts_app, "ana", organisation_id="uni-1", best_only=True)
+    subscribe(alerts_app, "ben", organisation_id="ngo-1", best_only=True)
+    subscribe(alerts_app, "cas", best_only=True)
+
+    alerts_app.bus.handle(
+        c.CreateItem(actor=EDITOR, kind=ItemKind.FUNDING_CALL,
+                     title="Mentoring doctoral candidates: a call for universities")
+    )  # fmt: skip
+
+    matched = published(alerts_app, "AlertMatched")
+    assert [(b["subscription_id"], s) for b, s in matched] == [(researcher, "ana")]
+    with alerts_app.engine.connect() as connection:
+        stored = [json.dumps(row.data) for row in connection.execute(select(store))]
+    assert not [s for s in stored if "an@example.org" in s]  # ids and kinds only

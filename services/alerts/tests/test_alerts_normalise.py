@@ -93,3 +93,18 @@ def test_identifiers_are_never_merged_by_title() -> None:
 
 def _block(title: str) -> str:
     return title_block(title)
+
+
+def test_whom_an_item_addresses_is_read_in_every_language() -> None:
+    for text in (
+        "Mentoring programmes of universities and research organisations",
+        "Appel aux universités : le mentorat des doctorants",
+        "Mentoring an Hochschulen und Forschungseinrichtungen",
+        "Mentoring aan universiteiten en hogescholen",
+    ):
+        assert relevance(text).audiences == ("RESEARCH_INSTITUTION",), text
+    assert relevance("Kommunen und Vereine im Mentoring").audiences == (
+        "MENTORING_ORGANISATION",
+        "PUBLIC_BODY",
+    )
+    assert relevance("Youth mentoring for early school leavers").audiences == ()

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pytest
 from alerts_feeds import FeedServer, fixture
-from alerts_fixtures import EDITOR, Clock, alerts_app_fixture, clock_fixture, feeds_fixture  # noqa: F401
+from alerts_fixtures import (  # noqa: F401
+    EDITOR,
+    Clock,
+    alerts_app_fixture,
+    alerts_settings,
+    clock_fixture,
+    feeds_fixture,
+)
 from sqlalchemy import func, select
 
 from ecbm_alerts.application import commands as c
-from ecbm_alerts.bootstrap import Alerts
+from ecbm_alerts.bootstrap import Alerts, bootstrap
 from ecbm_alerts.domain.entry import ItemKind
 from ecbm_alerts.domain.source import SourceKind
 from ecbm_runtime.errors import InvalidArgument
@@ -68,7 +75,7 @@ def test_one_bad_feed_degrades_its_source_and_leaves_the_others_untouched(
 
 
 def test_sources_are_polled_on_their_own_schedule_with_conditional_get(
-    alerts_app: Alerts, feeds: FeedServer, clock: Clock
+    alerts_app: Alerts, feeds: FeedServer, clock: Clock, database_url: str
 ) -> None:
     add(alerts_app, feeds.serve("/policy.rss", fixture("policy.rss"), etag='"1"'))
     add(alerts_app, feeds.serve("/daily.atom", fixture("network.atom")), interval_minutes=1440,
@@ -85,6 +92,20 @@ def test_sources_are_polled_on_their_own_schedule_with_conditional_get(
     with alerts_app.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(store)).scalar_one() == stored
     assert feeds.hits == {"/policy.rss": 3, "/daily.atom": 2}
+
+    # A restarted worker (a new application over the same database) keeps the schedule:
+    # nothing is polled early, and the daily source is polled when its day has passed.
+    alerts_app.close()
+    settings = alerts_settings(database_url=database_url)
+    restarted = bootstrap(settings, clock=clock, fetcher=feeds.fetcher(timeout_seconds=1.0))
+    try:
+        clock.advance(minutes=30)
+        assert restarted.bus.handle(c.PollSources()) == 0
+        clock.advance(minutes=1440 - 91)
+        assert restarted.bus.handle(c.PollSources()) == 2
+    finally:
+        restarted.close()
+    assert feeds.hits == {"/policy.rss": 4, "/daily.atom": 3}
 
 
 def test_a_paused_source_is_not_polled_until_resumed(alerts_app: Alerts, feeds: FeedServer) -> None:

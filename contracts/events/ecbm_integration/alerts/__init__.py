@@ -5,6 +5,8 @@ each person's preferences and digests; ``rhythm`` says how soon the subscriber w
 and may draft its next newsletter from ``NewsletterItemPicked``. Matching opens a project
 partner search on ``PartnerSearchRequested``. ``ItemChanged`` tells anyone following an
 item that a deadline moved, a call's status or a procedure's stage changed.
+``RapporteursNamed`` hands a procedure's rapporteurs (public names) to registry, which links
+them to its policy contacts.
 """
 
 from ecbm_integration.alerts.events import (
@@ -13,8 +15,10 @@ from ecbm_integration.alerts.events import (
     DeadlineApproaching,
     ItemChanged,
     ItemKind,
+    NamedRapporteur,
     NewsletterItemPicked,
     PartnerSearchRequested,
+    RapporteursNamed,
 )
 
 __all__ = [
@@ -23,6 +27,8 @@ __all__ = [
     "DeadlineApproaching",
     "ItemChanged",
     "ItemKind",
+    "NamedRapporteur",
     "NewsletterItemPicked",
     "PartnerSearchRequested",
+    "RapporteursNamed",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ecbm_integration.base import IntegrationEvent
 from ecbm_integration.fields import OccurredAt, ResourceId
@@ -106,3 +106,34 @@ class PartnerSearchRequested(AlertsEvent):
     url: Url = Field(max_length=2000, description="The call's page.")
     message: str = Field(max_length=2000, description="What the member looks for.")
     occurred_at: OccurredAt = Field(description="When it was asked.")
+
+
+class NamedRapporteur(BaseModel):
+    """A rapporteur or shadow rapporteur as the Legislative Observatory names them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description="The MEP's name, as published.")
+    role: Literal["rapporteur", "shadow"] = Field(description="Rapporteur or shadow rapporteur.")
+    group: str = Field(default="", max_length=100, description="Political group, e.g. 'EPP'.")
+
+
+class RapporteursNamed(AlertsEvent):
+    """A procedure file names its rapporteur and shadow rapporteurs (when it is collected,
+    and again when they change). Their names are public data of the European Parliament's
+    Legislative Observatory; registry links them to the policy contacts of its Brussels
+    network and answers with ``RapporteurLinked`` (ids only)."""
+
+    item_id: ResourceId = Field(description="Id of the procedure: items/{item_id}.")
+    reference: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Procedure reference.",
+        examples=["2024/0123(COD)"],
+    )
+    title: str = Field(min_length=1, max_length=500, description="Title of the procedure.")
+    committee: str = Field(default="", max_length=200, description="Committee responsible.")
+    rapporteurs: list[NamedRapporteur] = Field(
+        min_length=1, max_length=50, description="Rapporteur and shadow rapporteurs."
+    )
+    occurred_at: OccurredAt = Field(description="When they were seen.")

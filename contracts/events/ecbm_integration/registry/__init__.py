@@ -30,6 +30,7 @@ from ecbm_integration.registry.programmes import (
     ProgrammeUpdated,
     ProgrammeWithdrawn,
 )
+from ecbm_integration.registry.rapporteurs import RapporteurLinked
 from ecbm_integration.registry.resources import ResourcePublished
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "ProgrammeRegistered",
     "ProgrammeUpdated",
     "ProgrammeWithdrawn",
+    "RapporteurLinked",
     "RegistryEvent",
     "ResourcePublished",
 ]

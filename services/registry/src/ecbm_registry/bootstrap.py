@@ -19,6 +19,7 @@ from ecbm_registry.adapters.views import RegistryViews
 from ecbm_registry.application.directory import area as directory_area
 from ecbm_registry.application.imports import area as imports_area
 from ecbm_registry.application.network import area as network_area
+from ecbm_registry.application.network import rapporteurs
 from ecbm_registry.application.people import area as people_area
 from ecbm_registry.application.people.integration import contact_translations
 from ecbm_registry.application.programmes import area as programmes_area
@@ -44,6 +45,7 @@ WIRED = merged(
         people_area.AREA,
         imports_area.AREA,
         directory_area.AREA,
+        rapporteurs.AREA,
     ]
 )
 

@@ -143,14 +143,16 @@ class PollSourceResponse(_message.Message):
     def __init__(self, source: _Optional[_Union[Source, _Mapping]] = ..., new_items: _Optional[int] = ..., merged_items: _Optional[int] = ...) -> None: ...
 
 class Rapporteur(_message.Message):
-    __slots__ = ("name", "role", "group")
+    __slots__ = ("name", "role", "group", "policy_contact")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     GROUP_FIELD_NUMBER: _ClassVar[int]
+    POLICY_CONTACT_FIELD_NUMBER: _ClassVar[int]
     name: str
     role: str
     group: str
-    def __init__(self, name: _Optional[str] = ..., role: _Optional[str] = ..., group: _Optional[str] = ...) -> None: ...
+    policy_contact: str
+    def __init__(self, name: _Optional[str] = ..., role: _Optional[str] = ..., group: _Optional[str] = ..., policy_contact: _Optional[str] = ...) -> None: ...
 
 class Item(_message.Message):
     __slots__ = ("name", "kind", "identifier", "title", "url", "summary", "language", "publish_time", "programme", "status", "opening_date", "deadlines", "budget_eur", "keywords", "oj_series", "stage", "committee", "rapporteurs", "countries", "relevance", "topics", "pinned", "hidden", "note", "picked_for_newsletter", "sources", "changes", "create_time", "update_time")
@@ -293,7 +295,7 @@ class FindPartnersResponse(_message.Message):
     def __init__(self, request_id: _Optional[str] = ...) -> None: ...
 
 class Subscription(_message.Message):
-    __slots__ = ("name", "display_name", "query", "kinds", "topics", "countries", "rhythm", "best_only", "create_time", "update_time")
+    __slots__ = ("name", "display_name", "query", "kinds", "topics", "countries", "rhythm", "best_only", "create_time", "update_time", "organisation")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
@@ -304,6 +306,7 @@ class Subscription(_message.Message):
     BEST_ONLY_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     query: str
@@ -314,7 +317,8 @@ class Subscription(_message.Message):
     best_only: bool
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., query: _Optional[str] = ..., kinds: _Optional[_Iterable[_Union[ItemKind, str]]] = ..., topics: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., rhythm: _Optional[_Union[Rhythm, str]] = ..., best_only: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    organisation: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., query: _Optional[str] = ..., kinds: _Optional[_Iterable[_Union[ItemKind, str]]] = ..., topics: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., rhythm: _Optional[_Union[Rhythm, str]] = ..., best_only: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., organisation: _Optional[str] = ...) -> None: ...
 
 class CreateSubscriptionRequest(_message.Message):
     __slots__ = ("subscription", "request_id")

@@ -129,7 +129,7 @@ def oeil_entries(body: bytes, item_kind: ItemKind) -> list[Entry]:
             rapporteurs=tuple(
                 Rapporteur(
                     str(r.get("name", "")),
-                    str(r.get("role", "rapporteur")),
+                    "shadow" if "shadow" in str(r.get("role", "")).lower() else "rapporteur",
                     str(r.get("group", "")),
                 )
                 for r in p.get("rapporteurs", [])

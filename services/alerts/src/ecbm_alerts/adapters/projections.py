@@ -40,6 +40,7 @@ def _item_row(event: it.ItemCollected, record: StoredEvent) -> dict[str, Any]:
         "note": "",
         "picked": False,
         "sources": [event.source_id],
+        "contacts": [],
         "version": record.version,
         "create_time": record.recorded_at,
         "update_time": record.recorded_at,
@@ -98,6 +99,28 @@ def project_item_curated(
 ) -> None:
     values = {"pinned": event.pinned, "hidden": event.hidden, "note": event.note}
     _item_changed(values)(connection, event, record)
+
+
+def project_rapporteurs_changed(
+    connection: Connection, event: it.RapporteursChanged, record: StoredEvent
+) -> None:
+    _item_changed({"facts": _facts(event.facts), "contacts": []})(connection, event, record)
+
+
+def project_contact_linked(
+    connection: Connection, event: it.ContactLinked, record: StoredEvent
+) -> None:
+    known = connection.execute(select(items.c.contacts).where(items.c.id == record.entity_id))
+    links = [
+        link
+        for link in known.scalar_one()
+        if (link["rapporteur"], link["role"]) != (event.rapporteur, event.role)
+    ]
+    links.append(
+        {"rapporteur": event.rapporteur, "role": event.role,
+         "policy_contact_id": event.policy_contact_id}
+    )  # fmt: skip
+    _item_changed({"contacts": links})(connection, event, record)
 
 
 def _items_matched(connection: Connection, batch: Projected) -> None:
@@ -176,6 +199,7 @@ def project_subscription_saved(
             id=record.entity_id,
             person_id=event.person_id,
             terms=event.terms.model_dump(mode="json"),
+            organisation_id=event.terms.organisation_id,
             version=record.version,
             create_time=record.recorded_at,
             update_time=record.recorded_at,
@@ -191,6 +215,7 @@ def project_subscription_changed(
         .where(subscriptions.c.id == record.entity_id)
         .values(
             terms=event.terms.model_dump(mode="json"),
+            organisation_id=event.terms.organisation_id,
             version=record.version,
             update_time=record.recorded_at,
         )
@@ -211,6 +236,8 @@ PROJECTIONS: dict[type, list[Projection]] = {
     it.ItemCurated: [project_item_curated],
     it.ItemPickedForNewsletter: [_item_changed({"picked": True})],
     it.ItemMatched: [BatchProjection(_items_matched)],
+    it.RapporteursChanged: [project_rapporteurs_changed],
+    it.ContactLinked: [project_contact_linked],
     it.DeadlineReminded: [_versioned],
     so.SourceAdded: [project_source_added],
     **{changed: [project_source_changed] for changed in SOURCE_CHANGED_BY},

@@ -62,6 +62,8 @@ items = Table(
     Column("note", Text, nullable=False),
     Column("picked", Boolean, nullable=False),
     Column("sources", JSON, nullable=False),
+    # Rapporteurs linked to registry's policy contacts: [{reference, policy_contact_id, role}].
+    Column("contacts", JSON, nullable=False, server_default="[]"),
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
@@ -94,9 +96,27 @@ subscriptions = Table(
     Column("id", String(64), primary_key=True),
     Column("person_id", String(64), nullable=False, index=True),
     Column("terms", JSON, nullable=False),
+    # The subscriber's organisation (joined to alert_organisations for its kind).
+    Column("organisation_id", String(64), nullable=False, server_default=""),
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
+)
+
+# Not read models (a replay of the store leaves them): the worker's schedule and what alerts
+# learnt from registry's events (migration alerts_0002).
+poll_schedule = Table(
+    "alert_poll_schedule",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("next_poll_time", DateTime(timezone=True), nullable=False),
+)
+
+organisations = Table(
+    "alert_organisations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(64), nullable=False),
 )
 
 READ_MODELS = [sources, items, item_changes, item_matches, subscriptions]

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    String,
+    and_,
+    any_,
+    bindparam,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
-from ecbm_alerts.adapters.tables import item_changes, item_matches, items, sources, subscriptions
+from ecbm_alerts.adapters.tables import (
+    item_changes,
+    item_matches,
+    items,
+    organisations,
+    poll_schedule,
+    sources,
+    subscriptions,
+)
 from ecbm_alerts.domain.item import ItemFacts
 from ecbm_alerts.domain.relevance import BEST, NOISE
 from ecbm_alerts.domain.subscription import SavedSearch, SearchTerms
@@ -54,8 +76,14 @@ class ItemView:
     picked: bool
     sources: tuple[str, ...]
     changes: tuple[tuple[datetime, tuple[str, ...]], ...]
+    # (rapporteur's name, role) -> policy contact id (registry's RapporteurLinked).
+    contacts: dict[tuple[str, str], str]
     create_time: datetime
     update_time: datetime
+
+
+# The saved searches as they stand: how many, and when the latest was saved or changed.
+SearchesVersion = tuple[int, datetime | None]
 
 
 @dataclass(frozen=True)
@@ -99,6 +127,37 @@ class AlertsViews:
         query = select(sources).where(sources.c.state != "removed").order_by(sources.c.create_time)
         return [_source(r) for r in self._c.execute(query).mappings()]
 
+    def poll_schedule(self) -> dict[str, datetime]:
+        """When each source is due next (a source without a row is due now)."""
+        rows = self._c.execute(select(poll_schedule.c.source_id, poll_schedule.c.next_poll_time))
+        return {source_id: aware(at) for source_id, at in rows}
+
+    def schedule_poll(self, source_id: str, at: datetime) -> None:
+        """Written in the poll's transaction: the schedule is the worker's, kept in the
+        database so that a restarted (or another) worker neither polls early nor forgets."""
+        updated = self._c.execute(
+            update(poll_schedule)
+            .where(poll_schedule.c.source_id == source_id)
+            .values(next_poll_time=at)
+        )
+        if not updated.rowcount:
+            self._c.execute(insert(poll_schedule).values(source_id=source_id, next_poll_time=at))
+
+    # --- organisations (registry's OrganisationRegistered: ids and kinds only)
+    def organisation_kind(self, organisation_id: str) -> str | None:
+        query = select(organisations.c.kind).where(organisations.c.id == organisation_id)
+        return self._c.execute(query).scalar_one_or_none()
+
+    def organisation_kinds(self) -> dict[str, str]:
+        return dict(self._c.execute(select(organisations.c.id, organisations.c.kind)).all())
+
+    def remember_organisation(self, organisation_id: str, kind: str) -> None:
+        updated = self._c.execute(
+            update(organisations).where(organisations.c.id == organisation_id).values(kind=kind)
+        )
+        if not updated.rowcount:
+            self._c.execute(insert(organisations).values(id=organisation_id, kind=kind))
+
     # --- items
     def item(self, item_id: str) -> ItemView | None:
         row = self._c.execute(select(items).where(items.c.id == item_id)).mappings().first()
@@ -111,29 +170,47 @@ class AlertsViews:
         )
         return _item(row, tuple((aware(at), tuple(c)) for at, c in history))
 
-    def known(self, keys: list[str], urls: list[str]) -> list[Known]:
+    def known(self, keys: Sequence[str], urls: Sequence[str]) -> list[Known]:
         """Items already stored under one of these keys or canonical URLs."""
-        return self._known(items.c.key, keys) + self._known(items.c.canonical_url, urls)
+        return self.candidates(keys, urls, (), ())[0]
 
-    def in_blocks(self, blocks: list[str]) -> list[Known]:
-        """Items whose titles share one of ``blocks`` (see ``title_block``)."""
-        return self._known(items.c.title_block, blocks)
-
-    def _known(self, column: Any, values: list[str]) -> list[Known]:
-        cols = (
-            items.c.id,
-            items.c.kind,
-            items.c.key,
-            items.c.canonical_url,
-            items.c.title_block,
-            items.c.normalised_title,
+    def candidates(
+        self,
+        keys: Sequence[str],
+        urls: Sequence[str],
+        blocks: Sequence[str],
+        kinds: Sequence[str],
+    ) -> tuple[list[Known], SearchesVersion]:
+        """What deduplication compares entries with: items stored under one of these keys or
+        canonical URLs, or of one of ``kinds`` whose titles share one of ``blocks`` (see
+        ``title_block``); and the saved searches' version (how many, their latest
+        change), so a cached index is reused while they stay as they were. One statement,
+        one round trip; each condition on an index."""
+        keys, urls, blocks = (sorted({v for v in vs if v}) for vs in (keys, urls, blocks))
+        conditions = [
+            _among(self._c, column, values)
+            for column, values in ((items.c.key, keys), (items.c.canonical_url, urls))
+            if values
+        ]
+        if blocks and kinds:  # (kind, title_block) is the index
+            conditions.append(
+                and_(
+                    _among(self._c, items.c.kind, sorted(set(kinds))),
+                    _among(self._c, items.c.title_block, blocks),
+                )
+            )
+        version = (
+            select(func.count().label("n"), func.max(subscriptions.c.update_time).label("at"))
+            .select_from(subscriptions)
+            .subquery()
         )
-        wanted = sorted({v for v in values if v})
-        found: list[Known] = []
-        for start in range(0, len(wanted), 500):
-            query = select(*cols).where(column.in_(wanted[start : start + 500]))
-            found += [Known(*row) for row in self._c.execute(query)]
-        return found
+        query = select(version.c.n, version.c.at, *_KNOWN_COLUMNS).select_from(
+            version.outerjoin(items, or_(*conditions) if conditions else false())
+        )
+        rows = list(self._c.execute(query))
+        found = [Known(*row[2:]) for row in rows if row[2] is not None]
+        count, latest = rows[0][0], rows[0][1]
+        return found, (int(count), aware(latest) if latest else None)
 
     def page(
         self,
@@ -192,16 +269,40 @@ class AlertsViews:
         ]
 
     def saved_searches(self) -> list[SavedSearch]:
+        """Every live search, with its subscriber's organisation kind (one statement)."""
         rows = self._c.execute(
-            select(subscriptions.c.id, subscriptions.c.person_id, subscriptions.c.terms)
+            select(
+                subscriptions.c.id,
+                subscriptions.c.person_id,
+                subscriptions.c.terms,
+                organisations.c.kind,
+            ).outerjoin(organisations, organisations.c.id == subscriptions.c.organisation_id)
         )
         return [
-            SavedSearch.of(id, person, SearchTerms.model_validate(terms))
-            for id, person, terms in rows
+            SavedSearch.of(id, person, SearchTerms.model_validate(terms), kind or "")
+            for id, person, terms, kind in rows
         ]
 
     def count_items(self) -> int:
         return int(self._c.execute(select(func.count()).select_from(items)).scalar_one())
+
+
+_KNOWN_COLUMNS = (
+    items.c.id,
+    items.c.kind,
+    items.c.key,
+    items.c.canonical_url,
+    items.c.title_block,
+    items.c.normalised_title,
+)
+
+
+def _among(connection: Connection, column: Any, values: list[str]) -> Any:
+    """``column IN values``; on PostgreSQL ``= ANY(array)``, one parameter whatever the
+    number of values, so the statement's text (and its prepared plan) stays the same."""
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _source(row: Any) -> SourceView:
@@ -234,6 +335,7 @@ def _item(row: Any, changes: tuple[tuple[datetime, tuple[str, ...]], ...]) -> It
         picked=row["picked"],
         sources=tuple(row["sources"]),
         changes=changes,
+        contacts={(c["rapporteur"], c["role"]): c["policy_contact_id"] for c in row["contacts"]},
         create_time=aware(row["create_time"]),
         update_time=aware(row["update_time"]),
     )

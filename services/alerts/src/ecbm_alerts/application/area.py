@@ -19,6 +19,8 @@ AREA = Area(
         item.ItemCurated,
         item.ItemPickedForNewsletter,
         item.ItemMatched,
+        item.RapporteursChanged,
+        item.ContactLinked,
         item.DeadlineReminded,
         source.SourceAdded,
         source.SourcePaused,
@@ -55,6 +57,8 @@ AREA = Area(
         c.GetSubscription: subscriptions.get_subscription,
         c.ListSubscriptions: subscriptions.list_subscriptions,
         registry.PersonForgotten: subscriptions.on_person_forgotten,
+        registry.RapporteurLinked: items.on_rapporteur_linked,
+        registry.OrganisationRegistered: subscriptions.on_organisation_registered,
     },
     read_model_tables=READ_MODELS,
 )

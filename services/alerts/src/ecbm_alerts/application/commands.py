@@ -150,6 +150,7 @@ class Terms(Message):
     countries: tuple[Country, ...] = ()
     rhythm: Rhythm = Rhythm.DAILY
     best_only: bool = True
+    organisation_id: str = Field(default="", max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
 
     @field_validator("topics")
     @classmethod

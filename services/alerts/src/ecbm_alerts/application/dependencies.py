@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,6 +9,7 @@ from typing import Any, Protocol
 
 from ecbm_alerts.adapters.fetch import Fetched
 from ecbm_alerts.adapters.views import AlertsViews
+from ecbm_alerts.application.ingest import SearchCache
 from ecbm_runtime.messagebus import Dependencies
 
 
@@ -27,29 +27,11 @@ class Fetcher(Protocol):
     ) -> Fetched: ...
 
 
-@dataclass
-class PollTimes:
-    """When each source was last polled, in this worker: a 304 is not worth an event.
-
-    A restarted worker polls every source once, then keeps each one's schedule.
-    """
-
-    last: dict[str, datetime] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def polled(self, source_id: str, at: datetime) -> None:
-        with self.lock:
-            self.last[source_id] = at
-
-    def get(self, source_id: str) -> datetime | None:
-        with self.lock:
-            return self.last.get(source_id)
-
-
 @dataclass(frozen=True, kw_only=True)
 class AlertsDependencies(Dependencies[AlertsViews]):
     fetcher: Fetcher
-    poll_times: PollTimes = field(default_factory=PollTimes)
+    # The saved searches' index, reloaded only when they changed (application/ingest.py).
+    searches: SearchCache = field(default_factory=SearchCache)
     # Days before a call's deadline at which its subscribers are reminded.
     reminder_days: tuple[int, ...] = (30, 7)
     # A title at least this similar (rapidfuzz token_sort_ratio) to a stored one of the

@@ -9,14 +9,15 @@ records what changed (deadline, status, stage).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from ecbm_alerts.adapters.views import Known
+from ecbm_alerts.adapters.views import Known, SearchesVersion
 from ecbm_alerts.application import integration
 from ecbm_alerts.domain.entry import (
     Entry,
@@ -28,7 +29,7 @@ from ecbm_alerts.domain.entry import (
 )
 from ecbm_alerts.domain.item import Item
 from ecbm_alerts.domain.relevance import relevance
-from ecbm_alerts.domain.subscription import Candidate, SearchIndex, words
+from ecbm_alerts.domain.subscription import Candidate, SavedSearch, SearchIndex, words
 from ecbm_runtime.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -81,6 +82,25 @@ class Deduplicator:
         return titles[best[0]] if best else None
 
 
+class SearchCache:
+    """The index of the saved searches, kept while they stay as they were: each ingest reads
+    their version (count, latest change) with its dedupe candidates, in the same statement,
+    and loads them again (5,000 searches, validated) only when it moved."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: tuple[SearchesVersion, SearchIndex] | None = None
+
+    def index(self, version: SearchesVersion, load: Callable[[], list[SavedSearch]]) -> SearchIndex:
+        with self._lock:
+            if self._kept is not None and self._kept[0] == version:
+                return self._kept[1]
+        fresh = SearchIndex(load())
+        with self._lock:
+            self._kept = (version, fresh)
+        return fresh
+
+
 def ingest(
     work: UnitOfWork[AlertsViews],
     entries: Sequence[Entry],
@@ -88,14 +108,20 @@ def ingest(
     now: datetime,
     threshold: float,
     index: SearchIndex | None = None,
+    searches: SearchCache | None = None,
 ) -> Ingested:
-    """Store ``entries`` in ``work`` (the caller commits); what became of them."""
+    """Store ``entries`` in ``work`` (the caller commits); what became of them. ``searches``
+    keeps the saved searches' index between calls while they do not change."""
     keys = [item_key(e) for e in entries]
     views = work.views
-    known = views.known(keys, [canonical_url(e.url) for e in entries])
-    known += views.in_blocks([title_block(e.title) for e in entries])
+    known, searches_version = views.candidates(
+        keys,
+        [canonical_url(e.url) for e in entries],
+        [title_block(e.title) for e in entries],
+        [e.kind.value for e in entries],
+    )
     dedupe = Deduplicator(known, threshold)
-    index = index or SearchIndex(views.saved_searches())
+    index = index or (searches or SearchCache()).index(searches_version, views.saved_searches)
     loaded: dict[str, Item] = {}
     result = Ingested()
     for entry, key in zip(entries, keys, strict=True):
@@ -137,4 +163,5 @@ def _candidate(item: Item) -> Candidate:
         countries=frozenset(facts.countries),
         relevance=item.relevance,
         pinned=item.pinned,
+        audiences=frozenset(item.audiences),
     )

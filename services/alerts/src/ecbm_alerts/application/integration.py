@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ecbm_alerts.domain.item import Item, ItemPickedForNewsletter, ItemRevised
+from ecbm_alerts.domain.entry import ItemKind
+from ecbm_alerts.domain.item import (
+    Item,
+    ItemCollected,
+    ItemFacts,
+    ItemPickedForNewsletter,
+    ItemRevised,
+    RapporteursChanged,
+)
 from ecbm_alerts.domain.subscription import SavedSearch
 from ecbm_integration import alerts as published
 from ecbm_runtime.eventstore import StoredEvent
@@ -91,7 +99,43 @@ def _picked(event: ItemPickedForNewsletter, record: StoredEvent) -> published.Ne
     )
 
 
+def _rapporteurs_named(
+    identifier: str, facts: ItemFacts, record: StoredEvent
+) -> published.RapporteursNamed:
+    return published.RapporteursNamed(
+        item_id=record.entity_id,
+        reference=identifier[:200],
+        title=facts.title,
+        committee=facts.committee[:200],
+        rapporteurs=[
+            published.NamedRapporteur(
+                name=r.name[:200],
+                role="shadow" if r.role == "shadow" else "rapporteur",  # type: ignore[arg-type]
+                group=r.group[:100],
+            )
+            for r in facts.rapporteurs[:50]
+            if r.name
+        ],
+        occurred_at=record.recorded_at,
+    )
+
+
+def _collected(event: ItemCollected, record: StoredEvent) -> published.RapporteursNamed | None:
+    """A new procedure naming rapporteurs: registry may know them."""
+    if event.kind is not ItemKind.PROCEDURE or not any(r.name for r in event.facts.rapporteurs):
+        return None
+    return _rapporteurs_named(event.identifier, event.facts, record)
+
+
+def _renamed(event: RapporteursChanged, record: StoredEvent) -> published.RapporteursNamed | None:
+    if not event.identifier or not any(r.name for r in event.facts.rapporteurs):
+        return None
+    return _rapporteurs_named(event.identifier, event.facts, record)
+
+
 TRANSLATIONS: dict[type, Translation] = {
+    ItemCollected: _collected,
+    RapporteursChanged: _renamed,
     ItemRevised: _item_changed,
     ItemPickedForNewsletter: _picked,
 }

@@ -21,6 +21,7 @@ from ecbm_alerts.application.ingest import ingest
 from ecbm_alerts.domain.entry import Entry, item_id, item_key
 from ecbm_alerts.domain.item import Item, ItemNotFound
 from ecbm_alerts.domain.subscription import words
+from ecbm_integration import registry
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
@@ -38,7 +39,10 @@ def create_item(command: CreateItem, deps: AlertsDependencies) -> str:
         **command.model_dump(exclude={"actor"}, exclude_none=True),
     )
     with deps.uow() as work:
-        result = ingest(work, [entry], MANUAL, deps.clock(), deps.fuzzy_title_threshold)
+        result = ingest(
+            work, [entry], MANUAL, deps.clock(), deps.fuzzy_title_threshold,
+            searches=deps.searches,
+        )  # fmt: skip
         work.commit()
     return result.item_ids[0] if result.item_ids else _existing(entry, deps)
 
@@ -130,3 +134,15 @@ def _item(work: UnitOfWork[AlertsViews], id: str) -> Item:
     if found is None:
         raise ItemNotFound(f"item {id!r} does not exist")
     return found
+
+
+def on_rapporteur_linked(event: registry.RapporteurLinked, deps: AlertsDependencies) -> bool:
+    """Registry's answer to ``RapporteursNamed``: the rapporteur is one of its contacts.
+    An unknown item (or a rapporteur the procedure no longer names) is ignored."""
+    with deps.uow() as work:
+        item = work.repository(Item).find(event.item_id)
+        linked = item is not None and item.link_contact(
+            event.rapporteur, event.role, event.policy_contact_id
+        )
+        work.commit()  # also when nothing changed: the delivery is claimed
+    return linked

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ecbm_alerts.adapters import metrics
@@ -29,7 +28,6 @@ from ecbm_alerts.domain.source import (
     SourceNotFound,
     SourceState,
     is_due,
-    next_poll_after,
 )
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.ids import new_id
@@ -117,11 +115,11 @@ def poll_sources(command: PollSources, deps: AlertsDependencies) -> int:
     how many were polled. One source's failure never stops the others."""
     now = deps.clock()
     with deps.read() as views:
+        schedule = views.poll_schedule()
         due = [
             s
             for s in views.sources()
-            if s.state == SourceState.ACTIVE.value
-            and is_due(deps.poll_times.get(s.id), _wait(s), now)
+            if s.state == SourceState.ACTIVE.value and is_due(schedule.get(s.id), now)
         ]
     for source in due:
         poll(source, deps)
@@ -157,18 +155,17 @@ def poll(source: SourceView, deps: AlertsDependencies) -> Ingested:
         if error:
             found.failed(error)
         elif entries is not None:
-            result = ingest(work, entries, source.id, now, deps.fuzzy_title_threshold)
+            result = ingest(
+                work, entries, source.id, now, deps.fuzzy_title_threshold,
+                searches=deps.searches,
+            )  # fmt: skip
             found.fetched(etag, last_modified, len(entries), result.new)
+        work.views.schedule_poll(source.id, now + found.wait_before_next_poll())
         work.commit()
-    deps.poll_times.polled(source.id, now)
     metrics.polled(source.id, error, result.new)
     if error:
         _log.warning("source %s degraded: %s", source.id, error)
     return result
-
-
-def _wait(source: SourceView) -> timedelta:
-    return next_poll_after(timedelta(minutes=source.interval_minutes), source.failures)
 
 
 def _item_kind(source: SourceView) -> ItemKind:

@@ -23,6 +23,7 @@ from ecbm_alerts.domain.subscription import (
     SubscriptionSaved,
 )
 from ecbm_integration import registry
+from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
@@ -31,7 +32,12 @@ if TYPE_CHECKING:
     from ecbm_alerts.application.dependencies import AlertsDependencies
 
 
-def _terms(terms: Terms) -> SearchTerms:
+def _terms(terms: Terms, work: UnitOfWork[AlertsViews]) -> SearchTerms:
+    """The saved search; its organisation must be one registry announced (ids only)."""
+    if terms.organisation_id and work.views.organisation_kind(terms.organisation_id) is None:
+        raise InvalidArgument(
+            FieldViolation("subscription.organisation", "no such organisation in registry")
+        )
     return SearchTerms.model_validate(terms.model_dump())
 
 
@@ -42,14 +48,15 @@ def create_subscription(command: CreateSubscription, deps: AlertsDependencies) -
     with deps.uow() as work:
         repository = work.repository(Subscription)
         if not repository.exists(subscription_id):
-            repository.add(Subscription.save(subscription_id, person, _terms(command.terms)))
+            terms = _terms(command.terms, work)
+            repository.add(Subscription.save(subscription_id, person, terms))
             work.commit()
     return subscription_id
 
 
 def update_subscription(command: UpdateSubscription, deps: AlertsDependencies) -> str:
     with deps.uow() as work:
-        _own(work, command).change(_terms(command.terms))
+        _own(work, command).change(_terms(command.terms, work))
         work.commit()
     return command.subscription_id
 
@@ -100,6 +107,15 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: AlertsDependencie
 _ERASED = SearchTerms(
     name="(erased)", query="", kinds=(), topics=(), countries=(), rhythm="daily", best_only=True
 ).model_dump(mode="json")
+
+
+def on_organisation_registered(
+    event: registry.OrganisationRegistered, deps: AlertsDependencies
+) -> None:
+    """Keep the organisation's kind (its id and kind only: no name, no contact)."""
+    with deps.uow() as work:
+        work.views.remember_organisation(event.organisation_id, event.kind)
+        work.commit()
 
 
 def _own(work: UnitOfWork[AlertsViews], command: SubscriptionCommand) -> Subscription:

@@ -99,6 +99,7 @@ class ItemCollected(DomainEvent):
     title_block: str
     relevance: float
     topics: tuple[str, ...]
+    audiences: tuple[str, ...] = ()  # organisation kinds it addresses (relevance.AUDIENCES)
 
 
 class ItemRevised(DomainEvent):
@@ -132,6 +133,21 @@ class ItemPickedForNewsletter(DomainEvent):
     note: str
 
 
+class RapporteursChanged(DomainEvent):
+    """A later sighting of a procedure names other rapporteurs: earlier links are void."""
+
+    identifier: str
+    facts: ItemFacts
+
+
+class ContactLinked(DomainEvent):
+    """Registry found this rapporteur among its policy contacts (``RapporteurLinked``)."""
+
+    rapporteur: str
+    role: str
+    policy_contact_id: str
+
+
 class ItemMatched(DomainEvent):
     """Saved searches this item matched when it was collected (ids only: no person here)."""
 
@@ -162,11 +178,14 @@ class Item(Aggregate):
     facts: ItemFacts
     relevance: float
     topics: tuple[str, ...]
+    audiences: tuple[str, ...]
     sightings: set[tuple[str, str]]
     pinned: bool
     hidden: bool
     note: str
     reminded: set[tuple[date, int]]
+    # (rapporteur's name, role) -> policy contact id, as registry linked them.
+    contacts: dict[tuple[str, str], str]
 
     @classmethod
     def collect(cls, id: str, key: str, entry: Entry, source_id: str, relevance: Relevance) -> Self:
@@ -183,6 +202,7 @@ class Item(Aggregate):
                 title_block=title_block(entry.title),
                 relevance=relevance.score,
                 topics=relevance.topics,
+                audiences=relevance.audiences,
             )
         )
         return item
@@ -200,6 +220,9 @@ class Item(Aggregate):
             self.record(
                 ItemRevised(kind=self.kind, source_id=source_id, facts=kept, changes=changes)
             )
+        if facts.rapporteurs and facts.rapporteurs != self.facts.rapporteurs:
+            named = self.facts.model_copy(update={"rapporteurs": facts.rapporteurs})
+            self.record(RapporteursChanged(identifier=entry.identifier, facts=named))
         sighting = (source_id, canonical_url(entry.url))
         if sighting not in self.sightings:
             self.record(ItemSighted(source_id=source_id, url=entry.url))
@@ -215,6 +238,19 @@ class Item(Aggregate):
                 picked_by=editor, kind=self.kind, facts=self.facts, note=self.note
             )
         )
+
+    def link_contact(self, rapporteur: str, role: str, policy_contact_id: str) -> bool:
+        """Link one of the procedure's current rapporteurs to a policy contact; a link for
+        a rapporteur it no longer names, or one already made, changes nothing."""
+        named = {(r.name, r.role) for r in self.facts.rapporteurs}
+        if (rapporteur, role) not in named or self.contacts.get((rapporteur, role)) == (
+            policy_contact_id
+        ):
+            return False
+        self.record(
+            ContactLinked(rapporteur=rapporteur, role=role, policy_contact_id=policy_contact_id)
+        )
+        return True
 
     def matched(self, subscription_ids: list[str]) -> None:
         if subscription_ids:
@@ -240,10 +276,20 @@ class Item(Aggregate):
     def _(self, event: ItemCollected) -> None:
         self.kind, self.key, self.facts = event.kind, event.key, event.facts
         self.relevance, self.topics = event.relevance, event.topics
+        self.audiences = event.audiences
         self.sightings = {(event.source_id, event.canonical_url)}
         self.pinned = self.hidden = False
         self.note = ""
         self.reminded = set()
+        self.contacts = {}
+
+    @apply.register
+    def _(self, event: RapporteursChanged) -> None:
+        self.facts, self.contacts = event.facts, {}
+
+    @apply.register
+    def _(self, event: ContactLinked) -> None:
+        self.contacts[(event.rapporteur, event.role)] = event.policy_contact_id
 
     @apply.register
     def _(self, event: ItemRevised) -> None:

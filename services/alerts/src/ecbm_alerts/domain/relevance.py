@@ -1,4 +1,5 @@
-"""Relevance: how much an item is about mentoring, and about which focus areas.
+"""Relevance: how much an item is about mentoring, about which focus areas, and whom it
+addresses (kinds of organisation).
 
 Topic ids are the registry's ``focus-areas`` vocabulary (the same ids subscribers pick and
 policy contacts carry); keywords are in the four languages of the network (en, fr, de, nl).
@@ -58,6 +59,32 @@ TOPICS: Mapping[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# Whom an item addresses, by registry's organisation kinds (OrganisationRegistered.kind):
+# a call "for universities and research organisations", a consultation "of local
+# authorities". A subscriber's kind weighs in their own relevance (subscription.py).
+AUDIENCES: Mapping[str, tuple[str, ...]] = {
+    "MENTORING_ORGANISATION": (
+        "ngo", "non-profit", "nonprofit", "civil society", "charit", "social enterprise",
+        "youth organisation", "ong", "association", "societe civile", "verein",
+        "gemeinnutzig", "zivilgesellschaft", "vereniging", "stichting", "maatschappelijk",
+    ),
+    "RESEARCH_INSTITUTION": (
+        "universit", "research", "higher education", "academi", "recherche",
+        "enseignement superieur", "hochschul", "forschung", "universiteit", "hogeschool",
+        "onderzoek",
+    ),
+    "PUBLIC_BODY": (
+        "public authorit", "public bod", "municipal", "local authorit", "ministr",
+        "autorites publiques", "collectivites", "municipalit", "behorde", "kommune",
+        "gemeinde", "gemeente", "overheid", "provincie",
+    ),
+    "FUNDER": ("foundation", "philanthrop", "donor", "fondation", "stiftung", "filantrop"),
+    "NETWORK": (
+        "network", "umbrella", "federation", "reseau", "netzwerk", "dachverband", "netwerk",
+        "koepel",
+    ),
+}  # fmt: skip
+
 # An item at or above this score is "best"; below NOISE it is filtered out of listings
 # unless an editor pins it. Measured on the fixture feeds: policy noise scores 0.0-0.2.
 BEST = 0.6
@@ -68,6 +95,7 @@ NOISE = 0.25
 class Relevance:
     score: float  # 0.0 - 1.0
     topics: tuple[str, ...]
+    audiences: tuple[str, ...] = ()  # organisation kinds addressed
 
     @property
     def noise(self) -> bool:
@@ -87,12 +115,12 @@ def _stems(stems: Iterable[str]) -> list[str]:
     return sorted({plain(s) for s in stems}, key=len, reverse=True)
 
 
-# One pass over the text: every stem of the core and of each topic in one alternation;
-# a match is looked up in _MEANING (a stem may mean several topics).
+# One pass over the text: every stem of the core, of each topic and of each audience in
+# one alternation; a match is looked up in _MEANING (a stem may mean several topics).
 _MEANING: dict[str, set[str]] = {}
 for _stem in _stems(CORE):
     _MEANING.setdefault(_stem, set()).add("")
-for _topic, _topic_stems in TOPICS.items():
+for _topic, _topic_stems in (*TOPICS.items(), *AUDIENCES.items()):
     for _stem in _stems(_topic_stems):
         _MEANING.setdefault(_stem, set()).add(_topic)
 _ANY = re.compile(
@@ -109,5 +137,6 @@ def relevance(text: str) -> Relevance:
         core += "" in meaning
         found |= meaning
     topics = tuple(topic for topic in TOPICS if topic in found)
+    audiences = tuple(kind for kind in AUDIENCES if kind in found)
     score = (min(0.5 + 0.1 * (core - 1), 0.7) if core else 0.0) + min(0.15 * len(topics), 0.45)
-    return Relevance(round(min(score, 1.0), 3), topics)
+    return Relevance(round(min(score, 1.0), 3), topics, audiences)

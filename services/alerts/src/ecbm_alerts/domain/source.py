@@ -204,5 +204,6 @@ class Source(Aggregate):
         self.failures, self.last_error = event.failures, event.error
 
 
-def is_due(last_polled: datetime | None, wait: timedelta, now: datetime) -> bool:
-    return last_polled is None or now - last_polled >= wait
+def is_due(next_poll: datetime | None, now: datetime) -> bool:
+    """A source never polled (no time) is due at once."""
+    return next_poll is None or now >= next_poll

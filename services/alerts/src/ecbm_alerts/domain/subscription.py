@@ -18,7 +18,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict
 
 from ecbm_alerts.domain.entry import ItemKind
-from ecbm_alerts.domain.relevance import BEST, plain
+from ecbm_alerts.domain.relevance import BEST, NOISE, plain
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import NotFound
 
@@ -41,6 +41,8 @@ class SearchTerms(BaseModel):
     countries: tuple[str, ...]
     rhythm: Rhythm
     best_only: bool
+    # The subscriber's organisation in registry (its kind weighs in, see ``relevance_for``).
+    organisation_id: str = ""
 
 
 class SubscriptionSaved(DomainEvent):
@@ -137,9 +139,12 @@ class SavedSearch:
     countries: frozenset[str]
     rhythm: Rhythm
     best_only: bool
+    organisation_kind: str = ""  # registry's OrganisationKind, e.g. RESEARCH_INSTITUTION
 
     @classmethod
-    def of(cls, id: str, person_id: str, terms: SearchTerms) -> SavedSearch:
+    def of(
+        cls, id: str, person_id: str, terms: SearchTerms, organisation_kind: str = ""
+    ) -> SavedSearch:
         return cls(
             id=id,
             person_id=person_id,
@@ -150,6 +155,7 @@ class SavedSearch:
             countries=frozenset(terms.countries),
             rhythm=terms.rhythm,
             best_only=terms.best_only,
+            organisation_kind=organisation_kind,
         )
 
 
@@ -163,16 +169,41 @@ class Candidate:
     countries: frozenset[str]
     relevance: float
     pinned: bool = False
+    # Organisation kinds the item addresses (universities, NGOs, ...); empty: anyone.
+    audiences: frozenset[str] = frozenset()
+
+
+# How much an item addressed to the subscriber's kind of organisation gains (and one
+# addressed only to other kinds loses) for that subscriber.
+KIND_WEIGHT = 0.15
+
+
+def relevance_for(search: SavedSearch, item: Candidate) -> float:
+    """The item's relevance to mentoring, for this subscriber: up when it addresses their
+    kind of organisation, down when it addresses only others; unchanged when either side
+    says nothing."""
+    if not search.organisation_kind or not item.audiences:
+        return item.relevance
+    if search.organisation_kind in item.audiences:
+        return item.relevance + KIND_WEIGHT
+    return item.relevance - KIND_WEIGHT
 
 
 def matches(search: SavedSearch, item: Candidate) -> bool:
-    return (
+    """Query words, kinds, topics and countries filter; relevance for the subscriber
+    decides: the best (0.6) for "best only", else anything not noise (0.25). Pinned items
+    pass either way."""
+    if not (
         search.words <= item.words
         and (not search.kinds or item.kind in search.kinds)
         and (not search.topics or bool(search.topics & item.topics))
         and (not search.countries or not item.countries or bool(search.countries & item.countries))
-        and (not search.best_only or item.relevance >= BEST or item.pinned)
-    )
+    ):
+        return False
+    floor = BEST if search.best_only else NOISE
+    if item.pinned or (item.relevance >= floor + KIND_WEIGHT):
+        return True  # whatever the organisation's kind (the index meets millions of pairs)
+    return relevance_for(search, item) >= floor
 
 
 class SearchIndex:

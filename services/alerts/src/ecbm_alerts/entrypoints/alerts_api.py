@@ -27,7 +27,11 @@ from ecbm_runtime.messagebus import MessageBus
 
 Context = grpc.ServicerContext
 _SOURCE = {"": "source", "name": "source.display_name"}
-_SUBSCRIPTION = {"terms.name": "subscription.display_name", "terms": "subscription"}
+_SUBSCRIPTION = {
+    "terms.name": "subscription.display_name",
+    "terms.organisation_id": "subscription.organisation",
+    "terms": "subscription",
+}
 
 
 class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):

@@ -139,7 +139,10 @@ def measure_ingest(scale: Scale, database_url: str | None = None) -> dict[str, A
                 started = time.perf_counter()
                 entries = parse(SourceKind.FEED, doc, ItemKind.POLICY_DOCUMENT)
                 with deps.uow() as work:
-                    result = ingest(work, entries, "bench", now, deps.fuzzy_title_threshold)
+                    result = ingest(
+                        work, entries, "bench", now, deps.fuzzy_title_threshold,
+                        searches=deps.searches,
+                    )  # fmt: skip
                     work.commit()
                 ingest_s += time.perf_counter() - started
                 stored += result.new

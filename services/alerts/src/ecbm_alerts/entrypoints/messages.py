@@ -82,7 +82,15 @@ def item_proto(i: ItemView) -> pb.Item:
         oj_series=f.oj_series,
         stage=f.stage,
         committee=f.committee,
-        rapporteurs=[pb.Rapporteur(name=r.name, role=r.role, group=r.group) for r in f.rapporteurs],
+        rapporteurs=[
+            pb.Rapporteur(
+                name=r.name,
+                role=r.role,
+                group=r.group,
+                policy_contact=_contact(i.contacts.get((r.name, r.role), "")),
+            )
+            for r in f.rapporteurs
+        ],
         countries=list(f.countries),
         relevance=i.relevance,
         topics=list(i.topics),
@@ -97,6 +105,10 @@ def item_proto(i: ItemView) -> pb.Item:
     )
 
 
+def _contact(policy_contact_id: str) -> str:
+    return f"policyContacts/{policy_contact_id}" if policy_contact_id else ""
+
+
 def subscription_proto(s: SubscriptionView) -> pb.Subscription:
     t = s.terms
     return pb.Subscription(
@@ -108,6 +120,7 @@ def subscription_proto(s: SubscriptionView) -> pb.Subscription:
         countries=list(t.countries),
         rhythm=enum_out(pb.Rhythm, "RHYTHM_", t.rhythm.value),
         best_only=t.best_only,
+        organisation=f"organisations/{t.organisation_id}" if t.organisation_id else "",
         create_time=timestamp(s.create_time),
         update_time=timestamp(s.update_time),
     )
@@ -123,4 +136,5 @@ def terms_fields(s: pb.Subscription) -> dict[str, Any]:
         "countries": list(s.countries),
         **({"rhythm": rhythm} if rhythm else {}),
         "best_only": s.best_only,
+        "organisation_id": s.organisation.removeprefix("organisations/"),
     }

@@ -60,3 +60,13 @@ class AlertsWorker(ServiceWorker):
     @event_handler("registry", registry.PersonForgotten)
     def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:
         self.app.bus.handle(received.event, received.context)
+
+    @event_handler("registry", registry.RapporteurLinked)
+    def on_rapporteur_linked(self, received: Received[registry.RapporteurLinked]) -> None:
+        self.app.bus.handle(received.event, received.context)
+
+    @event_handler("registry", registry.OrganisationRegistered)
+    def on_organisation_registered(
+        self, received: Received[registry.OrganisationRegistered]
+    ) -> None:
+        self.app.bus.handle(received.event, received.context)

@@ -33,6 +33,7 @@ PersonRole = Literal[
 ]
 LANGUAGES = ("en", "fr", "de", "nl")
 NEWSLETTER_TEMPLATES = ("newsletter",)
+MAX_BLOCKS = 100
 _TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 
@@ -120,7 +121,7 @@ class Draft(BaseModel):
     subject: str = Field(min_length=1, max_length=200)
     language: Literal["en", "fr", "de", "nl"] = "en"
     template: str = "newsletter"
-    blocks: tuple[ContentBlock, ...] = Field(min_length=1, max_length=100)
+    blocks: tuple[ContentBlock, ...] = Field(min_length=1, max_length=MAX_BLOCKS)
     audience: Audience = Audience()
 
     @model_validator(mode="after")
@@ -130,6 +131,23 @@ class Draft(BaseModel):
         if "\n" in self.subject or "\r" in self.subject:
             raise ValueError("the subject is one line")
         return self
+
+
+# The draft notify opens for picked items when editors have none going.
+NEXT_ISSUE = {"title": "Next newsletter", "subject": "News from the mentoring network"}
+
+
+def picked_blocks(title: str, url: str, text: str) -> tuple[ContentBlock, ...]:
+    """An item editors picked in alerts, as draft content: its title linking to it (a
+    heading when it has no web address), then their note or its summary."""
+    title = title.strip()[:500] or url
+    first = (
+        ContentBlock(kind="link", text=title, url=url)
+        if _URL.fullmatch(url)
+        else ContentBlock(kind="heading", text=title)
+    )
+    text = text.strip()
+    return (first, ContentBlock(kind="paragraph", text=text[:10_000])) if text else (first,)
 
 
 class CampaignDrafted(DomainEvent):
@@ -187,6 +205,17 @@ class Campaign(Aggregate):
             raise CampaignNotEditable(f"a {self.state} campaign cannot be edited")
         if draft != self.draft:
             self.record(CampaignRevised(draft=draft))
+
+    def add_picked(self, blocks: tuple[ContentBlock, ...]) -> bool:
+        """Append an item picked for the newsletter to this draft; False when the draft has
+        no room left for it."""
+        if self.state != "draft":
+            raise CampaignNotEditable(f"a {self.state} campaign cannot be edited")
+        if len(self.draft.blocks) + len(blocks) > MAX_BLOCKS:
+            return False
+        grown = self.draft.model_copy(update={"blocks": self.draft.blocks + blocks})
+        self.record(CampaignRevised(draft=grown))
+        return True
 
     def schedule(self, send_at: datetime, now: datetime) -> None:
         """Send at ``send_at`` (now or later); the content must have rendered (see use case)."""

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from nameko.timer import Timer
 
-from ecbm_integration import registry
+from ecbm_integration import alerts, registry
 from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.email.commands import MakeDigests, SendDueMail
 from ecbm_notify.application.newsletter import commands as newsletter
@@ -83,6 +83,11 @@ class NotifyWorker(catalogue_handlers(), ServiceWorker):  # type: ignore[misc]
     def send_newsletters(self) -> None:
         """Due campaigns, batch by batch; a long campaign continues over several ticks."""
         self.notify.bus.handle(newsletter.SendDueCampaigns(max_seconds=30.0))
+
+    @event_handler("alerts", alerts.NewsletterItemPicked)
+    def newsletter_item_picked(self, received: Received[alerts.NewsletterItemPicked]) -> None:
+        """Editors picked an alerts item: draft content of the next campaign."""
+        self.notify.bus.handle(received.event, received.context)
 
     # The newsletter's audience filters on country and roles: its own queues of the events.
     @event_handler("registry", registry.PersonJoined, upcast=sealed_v1_contact)

@@ -174,6 +174,16 @@ class NewsletterViews:
         items = [_campaign(row, found[row["id"]]) for row in rows[:size]]
         return Page(items, offset + size if len(rows) > size else None, int(total))
 
+    def newest_draft(self) -> str | None:
+        """The campaign editors are writing next (the newest draft), if any."""
+        query = (
+            select(newsletter_campaigns.c.id)
+            .where(newsletter_campaigns.c.state == "draft")
+            .order_by(newsletter_campaigns.c.create_time.desc(), newsletter_campaigns.c.id.desc())
+            .limit(1)
+        )
+        return self.connection.execute(query).scalar_one_or_none()
+
     def counts(self, campaign_ids: Iterable[str]) -> dict[str, CampaignCounts]:
         """Per-recipient outcomes (the sender's counters); ``unsubscribed``: mailed, then turned
         the newsletter off (driven from the few opt-outs, not the many sends)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ecbm_integration import alerts
 from ecbm_notify.adapters.newsletter.projections import NEWSLETTER_PROJECTIONS
 from ecbm_notify.adapters.newsletter.tables import NEWSLETTER_READ_MODEL_TABLES
 from ecbm_notify.application.newsletter import commands, handlers, queries
@@ -26,6 +27,7 @@ AREA = Area(
         commands.RememberMemberProfile: handlers.remember_member_profile,
         commands.ForgetMemberProfile: handlers.forget_member_profile,
         commands.SendDueCampaigns: send_due_campaigns,
+        alerts.NewsletterItemPicked: handlers.on_newsletter_item_picked,
         queries.GetCampaign: handlers.get_campaign,
         queries.ListCampaigns: handlers.list_campaigns,
         queries.PreviewCampaign: handlers.preview_campaign,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from ecbm_integration import alerts
 from ecbm_notify.adapters.email.deliveries import NewDelivery
 from ecbm_notify.adapters.newsletter.mail import (
     NAME,
@@ -22,7 +23,13 @@ from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.newsletter import commands, queries
 from ecbm_notify.application.newsletter.privacy import erase_unconfirmed
 from ecbm_notify.domain import unsubscribe
-from ecbm_notify.domain.campaign import Campaign, CampaignNotFound, Draft
+from ecbm_notify.domain.campaign import (
+    NEXT_ISSUE,
+    Campaign,
+    CampaignNotFound,
+    Draft,
+    picked_blocks,
+)
 from ecbm_notify.domain.preferences import DEFAULTS, Channel, Frequency, Topic
 from ecbm_notify.domain.subscriber import (
     CONFIRMATION_TYPE,
@@ -61,6 +68,24 @@ def create_campaign(command: commands.CreateCampaign, deps: NotifyDependencies) 
         work.repository(Campaign).add(Campaign.create(claim.resource_id, command.draft, creator))
         work.commit()
     return claim.resource_id
+
+
+def on_newsletter_item_picked(event: alerts.NewsletterItemPicked, deps: NotifyDependencies) -> str:
+    """An item editors picked in alerts becomes draft content of the next campaign: the
+    newest draft (the issue editors are writing), or a new one when there is none or it
+    is full. The same item twice in one draft is added once. Answers the campaign's id."""
+    blocks = picked_blocks(event.title, event.url, event.note or event.summary)
+    with deps.uow() as work:
+        work.lock_appends()  # picks handled at once must not each open a draft
+        newest = work.views.campaigns.newest_draft()
+        campaign = _load(work, newest) if newest else None
+        picked_again = campaign is not None and blocks[0] in campaign.draft.blocks
+        if campaign is None or not (picked_again or campaign.add_picked(blocks)):
+            draft = Draft.model_validate({**NEXT_ISSUE, "blocks": blocks})
+            campaign = Campaign.create(new_id("campaign"), draft, "alerts")
+            work.repository(Campaign).add(campaign)
+        work.commit()  # also when picked again: the delivery is claimed
+    return campaign.id
 
 
 def update_campaign(command: commands.UpdateCampaign, deps: NotifyDependencies) -> None:

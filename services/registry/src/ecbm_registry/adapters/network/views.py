@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, delete, func, insert, select
 
+from ecbm_registry.adapters.network.procedure_rapporteurs import procedure_rapporteurs
 from ecbm_registry.adapters.network.read_models import (
     interaction_participants,
     interactions,
@@ -189,3 +190,30 @@ class NetworkViews:
         for row in self.connection.execute(query).mappings():
             summary.setdefault(row["country"], {})[row["stance"]] = int(row["contacts"])
         return [CountrySupport(code, summary[code]) for code in sorted(summary)]
+
+    def meps(self) -> list[tuple[str, str]]:
+        """(id, display name) of every MEP in the network not withdrawn: whom a procedure's
+        rapporteurs are matched against (``application/network/rapporteurs.py``)."""
+        query = select(policy_contacts.c.id, policy_contacts.c.display_name).where(
+            policy_contacts.c.withdrawn.is_(False), policy_contacts.c.kind == "mep"
+        )
+        return [(id, name) for id, name in self.connection.execute(query)]
+
+    def remember_rapporteurs(
+        self, item_id: str, reference: str, rapporteurs: Sequence[tuple[str, str]]
+    ) -> None:
+        """A procedure's (name, role) pairs as alerts last named them."""
+        table = procedure_rapporteurs
+        self.connection.execute(delete(table).where(table.c.item_id == item_id))
+        rows = [
+            {"item_id": item_id, "name": name, "role": role, "reference": reference}
+            for name, role in dict.fromkeys(rapporteurs)
+        ]
+        if rows:
+            self.connection.execute(insert(table), rows)
+
+    def procedure_rapporteurs(self) -> list[tuple[str, str, str, str]]:
+        """(item id, reference, name, role) of every procedure's rapporteurs."""
+        table = procedure_rapporteurs
+        query = select(table.c.item_id, table.c.reference, table.c.name, table.c.role)
+        return [tuple(row) for row in self.connection.execute(query)]  # type: ignore[misc]
