@@ -33,6 +33,7 @@ from ecbm_registry.domain.programme import (
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.eventstore import StoredEvent
+from ecbm_runtime.projections import RowProjection, Rows
 from ecbm_runtime.uow import BatchProjection, Projection
 
 _log = logging.getLogger("ecbm.registry.directory")
@@ -42,14 +43,15 @@ TERM_FIELDS = ("countries", "target_groups", "formats", "focus_areas")
 d = programme_directory
 
 
-def on_organisation_registered(
-    connection: Connection, event: OrganisationRegistered, record: StoredEvent
-) -> None:
-    connection.execute(
-        insert(directory_organisations).values(
-            organisation_id=record.entity_id, display_name=event.display_name
-        )
-    )
+def register_organisations(
+    connection: Connection, registered: Sequence[tuple[OrganisationRegistered, StoredEvent]]
+) -> Rows:
+    return {
+        directory_organisations: [
+            {"organisation_id": record.entity_id, "display_name": event.display_name}
+            for event, record in registered
+        ]
+    }
 
 
 def on_organisation_updated(
@@ -83,8 +85,9 @@ def on_organisation_updated(
 
 def register_programmes(
     connection: Connection, registered: Sequence[tuple[ProgrammeRegistered, StoredEvent]]
-) -> None:
-    """Four statements however many programmes (a bulk import registers hundreds at once)."""
+) -> Rows:
+    """Two reads and rows of two tables however many programmes (a bulk import registers
+    hundreds at once). Reads ``directory_organisations``: see ``DIRECTORY_PROJECTIONS``."""
     organisations, labels = directory_organisations, programme_quality_labels
     organisation_ids = {event.organisation_id for event, _ in registered}
     organisation_names = dict(
@@ -111,15 +114,13 @@ def register_programmes(
         )
         for event, record in registered
     ]
-    connection.execute(insert(d), rows)
     terms = [
         term
         for event, record in registered
         for term in _term_rows(record.entity_id, {f: getattr(event, f) for f in TERM_FIELDS})
     ]
-    if terms:
-        connection.execute(insert(programme_directory_terms), terms)
     _moved(connection)
+    return {d: rows, programme_directory_terms: terms}
 
 
 def _directory_row(
@@ -356,9 +357,9 @@ def _term_rows(programme_id: str, terms: dict[str, Iterable[str]]) -> list[dict[
 
 
 DIRECTORY_PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
-    OrganisationRegistered: [on_organisation_registered],
+    OrganisationRegistered: [RowProjection(register_organisations)],
     OrganisationUpdated: [on_organisation_updated],
-    ProgrammeRegistered: [BatchProjection(register_programmes)],
+    ProgrammeRegistered: [RowProjection(register_programmes, reads=(directory_organisations,))],
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
     EvidenceLevelChanged: [BatchProjection(change_evidence_levels)],
