@@ -23,7 +23,16 @@ from typing import Any, cast
 
 from ecbm_cli.benchmarks import Suite, Target
 
-SUITES = ("foundation", "registry", "notify", "events", "quality", "alerts", "matching")
+SUITES = (
+    "foundation",
+    "replay",
+    "registry",
+    "notify",
+    "events",
+    "quality",
+    "alerts",
+    "matching",
+)
 
 
 def load_suite(name: str) -> Suite:

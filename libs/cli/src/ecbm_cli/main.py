@@ -374,7 +374,9 @@ def _service_engine(service: str) -> Iterator[Any]:
 def bench(
     suite: Annotated[
         str,
-        typer.Argument(help="foundation, registry, notify, events, quality, alerts or matching"),
+        typer.Argument(
+            help="foundation, replay, registry, notify, events, quality, alerts or matching"
+        ),
     ],
     json_file: Annotated[
         Path | None,

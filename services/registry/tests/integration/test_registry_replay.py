@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from ecbm_registry.adapters.directory.projections import record_quality_level
 from ecbm_registry.application.programmes import commands
 from ecbm_registry.bootstrap import WIRED, Registry
 from ecbm_runtime.actor import Actor
@@ -65,7 +67,9 @@ def history(registry: Registry) -> None:
             display_name=f"Wave {number}", languages=("en",), countries=("DE",),
             target_groups=("youth",),
         ))  # fmt: skip
-    handle(commands.WithdrawProgramme(actor=EDITOR, programme_id=profiled.id))
+    handle(commands.WithdrawProgramme(actor=EDITOR, programme_id=plain.id))
+    with registry.engine.begin() as connection:  # from the quality service; replay keeps it
+        record_quality_level(connection, profiled.id, "distinction", datetime.now(UTC))
 
 
 def test_replay_writes_the_rows_the_live_projections_wrote(registry: Registry) -> None:
@@ -84,5 +88,6 @@ def test_replay_writes_the_rows_the_live_projections_wrote(registry: Registry) -
             rebuilt = {table.name: contents(connection, table) for table in tables}
         assert replayed >= 15
         assert live["programme_directory"] and live["programmes"] and live["organisations"]
+        assert "distinction" in {row["quality_level"] for row in live["programme_directory"]}
         for name, rows in live.items():
             assert rebuilt[name] == rows, (name, pending_rows)

@@ -5,15 +5,25 @@ events under new stream ids (each a new programme of the same organisation), the
 service's own ``replay`` (what ``ecbm replay registry`` runs: decode, upcast, every
 projection, one transaction) rebuilds every read model; the baseline reads the same rows
 with one psycopg server-side cursor, decoding their JSON, and does nothing with them.
+
+It is a phase of the ``foundation`` suite, and a suite of its own (``ecbm bench replay``,
+``--quick``; ``ECBM_BENCH_REPLAY_EVENTS`` sets the store's size in both): a fresh
+database, one organisation and one programme registered through the registry's own bus,
+then grown; no other process runs.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
+from ecbm_cli.benchmarks import Target, figures_table
+from ecbm_cli.benchmarks.environment import databases, libpq_url, say
+from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import load_service
 
 _GROW = """
@@ -76,3 +86,70 @@ def replay_phase(database_url: str, conninfo: str, events: int) -> dict[str, Any
         "scan_events_per_second": round(scan_rate, 1),
         "ratio": round(replay_rate / scan_rate, 4),
     }
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    events: int
+
+
+SCALES = {
+    "full": Scale("full", 200_000),
+    "quick": Scale("quick", 50_000),
+    "tiny": Scale("tiny", 2_000),
+}
+TARGETS = {"replay_events_per_second": Target(">=", 20_000.0, "/s")}
+
+
+def run(scale: Scale) -> dict[str, Any]:
+    """The replay phase on a database of its own: seeded, grown, measured, dropped."""
+    from ecbm_registry.application.programmes import commands
+    from ecbm_registry.bootstrap import bootstrap
+    from ecbm_runtime.actor import Actor
+
+    events = int(os.environ.get("ECBM_BENCH_REPLAY_EVENTS", scale.events))
+    with databases() as dbs:
+        url = dbs.create("replay")
+        definition = load_service("registry")
+        upgrade(definition.migrations, url)
+        registry = bootstrap(definition.settings_class(database_url=url))
+        try:
+            organisation = registry.bus.handle(
+                commands.RegisterOrganisation(
+                    display_name="Benchmark mentoring network", kind="mentoring_organisation",
+                    country="BE", city="Brussels", contact_name="Bench Contact",
+                    contact_email="bench@example.org",
+                )
+            )  # fmt: skip
+            registry.bus.handle(
+                commands.RegisterProgramme(
+                    actor=Actor(subject="ecbm-bench", roles=frozenset({"admin"})),
+                    organisation_id=organisation, display_name="Benchmark programme",
+                    description="Peer mentoring for first-generation university students.",
+                    languages=("en", "fr"), countries=("BE", "NL"),
+                )
+            )  # fmt: skip
+        finally:
+            registry.close()
+        say(f"phase replay: registry's replay over {events:,} events vs a raw scan")
+        return {"replay": replay_phase(url, libpq_url(url), events)}
+
+
+def headline(measured: dict[str, Any]) -> dict[str, float]:
+    replayed = measured["replay"]
+    return {
+        "replay_events_per_second": replayed["replay_events_per_second"],
+        "replay_ratio": replayed["ratio"],
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    replayed = results["replay"]
+    note = (
+        f"{replayed['events']:,} events; raw scan {replayed['scan_events_per_second']:,.0f}/s "
+        f"(replay_ratio {results['replay_ratio']:.3f})"
+    )
+    return figures_table(
+        "replay", results, [("replay_events_per_second", results["replay_events_per_second"], note)]
+    )

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, String, any_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ecbm_registry.adapters.directory.read_models import (
     directory_organisations,
@@ -98,12 +99,12 @@ def register_programmes(
         ).all()
     )
     programme_ids = [record.entity_id for _, record in registered]
+    if is_postgresql(connection):  # one array parameter: a replay asks for 5,000 at once
+        held = labels.c.programme_id == any_(bindparam("ids", programme_ids, ARRAY(String)))
+    else:
+        held = labels.c.programme_id.in_(programme_ids)
     held_labels = dict(
-        connection.execute(
-            select(labels.c.programme_id, labels.c.level).where(
-                labels.c.programme_id.in_(programme_ids)
-            )
-        ).all()
+        connection.execute(select(labels.c.programme_id, labels.c.level).where(held)).all()
     )
     rows = [
         _directory_row(
@@ -337,6 +338,8 @@ def _moved(connection: Connection) -> None:
 
 
 def _joined(values: Iterable[str]) -> str:
+    if isinstance(values, tuple) and len(values) < 2:  # most: one value or none
+        return values[0] if values else ""
     return " ".join(dict.fromkeys(values))
 
 
