@@ -108,7 +108,7 @@ TARGETS = {"replay_events_per_second": Target(">=", 20_000.0, "/s")}
 def run(scale: Scale) -> dict[str, Any]:
     """The replay phase on a database of its own: seeded, grown, measured, dropped."""
     from ecbm_registry.application.programmes import commands
-    from ecbm_registry.bootstrap import bootstrap
+    from ecbm_registry.bootstrap import bootstrap, load_settings
     from ecbm_runtime.actor import Actor
 
     events = int(os.environ.get("ECBM_BENCH_REPLAY_EVENTS", scale.events))
@@ -116,7 +116,7 @@ def run(scale: Scale) -> dict[str, Any]:
         url = dbs.create("replay")
         definition = load_service("registry")
         upgrade(definition.migrations, url)
-        registry = bootstrap(definition.settings_class(database_url=url))
+        registry = bootstrap(load_settings(database_url=url))
         try:
             organisation = registry.bus.handle(
                 commands.RegisterOrganisation(
