@@ -21,7 +21,7 @@ import yaml
 from deploy_metrics import PROMETHEUS_OWN, THIRD_PARTY, exported_metric_names, metric_names
 
 from ecbm_runtime.service import load_services
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, wait_until, worker_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS = ROOT / "deploy/prometheus"
@@ -146,7 +146,7 @@ def test_a_started_worker_exports_zero_valued_dead_letter_series(
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        wait_until(lambda: _get(port, "/healthz"), timeout=120, message="notify worker healthy")
+        wait_until(lambda: worker_healthy(port), timeout=120, message="notify worker healthy")
         scraped = _get(port, "/metrics") or ""
     finally:
         worker.terminate()

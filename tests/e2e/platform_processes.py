@@ -6,16 +6,14 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from ecbm.notify.v1 import notify_pb2_grpc
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, grpc_serving, wait_until, worker_healthy
 
 
 @dataclass
@@ -63,17 +61,11 @@ class ServiceProcesses:
 
     def _serving(self) -> bool:
         self._check_alive()
-        with grpc.insecure_channel(self.target) as channel:
-            response = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(service=""), timeout=1
-            )
-        return response.status == health_pb2.HealthCheckResponse.SERVING
+        return grpc_serving(self.target)
 
     def _worker_healthy(self) -> bool:
         self._check_alive()
-        url = f"http://127.0.0.1:{self.worker_metrics_port}/healthz"
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return bool(response.status == 200)
+        return worker_healthy(self.worker_metrics_port)
 
     def _check_alive(self) -> None:
         for kind, process in self.running.items():

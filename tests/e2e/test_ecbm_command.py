@@ -6,16 +6,14 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from ecbm_runtime.auth import verify_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, grpc_serving, wait_until, worker_healthy
 
 pytestmark = pytest.mark.e2e
 ECBM = [sys.executable, "-m", "ecbm_cli.main"]
@@ -61,19 +59,6 @@ def test_token_refuses_a_role_the_platform_does_not_have() -> None:
     assert "unknown roles" in result.stderr + result.stdout
 
 
-def _serving(target: str) -> bool:
-    with grpc.insecure_channel(target) as channel:
-        reply = health_pb2_grpc.HealthStub(channel).Check(
-            health_pb2.HealthCheckRequest(), timeout=1
-        )
-    return reply.status == health_pb2.HealthCheckResponse.SERVING
-
-
-def _healthy(port: int) -> bool:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
-        return bool(reply.status == 200)
-
-
 def test_up_starts_every_process_and_stops_them_all_on_sigterm(
     tmp_path: Path, isolated_amqp_url: str
 ) -> None:
@@ -92,9 +77,9 @@ def test_up_starts_every_process_and_stops_them_all_on_sigterm(
     )
     try:
         for port in ports.values():
-            wait_until(lambda p=port: _serving(f"127.0.0.1:{p}"), timeout=90)
+            wait_until(lambda p=port: grpc_serving(f"127.0.0.1:{p}"), timeout=90)
         for port in worker_ports.values():
-            wait_until(lambda p=port: _healthy(p), timeout=90)
+            wait_until(lambda p=port: worker_healthy(p), timeout=90)
     finally:
         up.send_signal(signal.SIGTERM)
         code = up.wait(60)
@@ -105,4 +90,4 @@ def test_up_starts_every_process_and_stops_them_all_on_sigterm(
     assert "registry.worker " in output and "notify.api " in output
     for port in ports.values():
         with pytest.raises(grpc.RpcError):
-            _serving(f"127.0.0.1:{port}")
+            grpc_serving(f"127.0.0.1:{port}")

@@ -179,8 +179,8 @@ class FakeRegistrations:
                 waiting[r.mode] = waiting.get(r.mode, 0) + 1
         return Occupancy(taken, waiting, by_quota)
 
-    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy]:
-        return self.open_registration_of(event_id, person_id), self.occupancy(event_id)
+    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy, int | None]:
+        return self.open_registration_of(event_id, person_id), self.occupancy(event_id), None
 
     def open_registration_of(self, event_id: str, person_id: str) -> str | None:
         return next(

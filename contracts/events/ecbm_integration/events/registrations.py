@@ -104,6 +104,20 @@ class ReminderDue(EventsServiceEvent):
     occurred_at: OccurredAt = Field(description="When the reminder fell due.")
 
 
+class MaterialsPublished(EventsServiceEvent):
+    """Recordings or materials published after the reminder after the event went out (which
+    listed those published by then): one per person holding a place, once per material."""
+
+    registration_id: ResourceId = Field(description="Id of the registration.")
+    event_id: ResourceId = Field(description="Id of the event: events/{event_id}.")
+    person_id: ResourceId = Field(description="Id of the registrant: people/{person_id}.")
+    title: DisplayName = Field(description="Title of the event.")
+    materials: list[Material] = Field(
+        min_length=1, max_length=50, description="The recordings and materials just published."
+    )
+    occurred_at: OccurredAt = Field(description="When they were published.")
+
+
 class AttendanceRecorded(EventsServiceEvent):
     """A registrant attended: checked in at the door or joined online."""
 

@@ -9,7 +9,7 @@ from ecbm_integration.matching.introductions import (
     IntroductionProposed,
     MessageReceived,
 )
-from ecbm_integration.matching.meet_and_match import MeetingCancelled
+from ecbm_integration.matching.meet_and_match import MeetingCancelled, MeetingRescheduled
 
 __all__ = [
     "FeedbackRequested",
@@ -18,5 +18,6 @@ __all__ = [
     "IntroductionProposed",
     "MatchingEvent",
     "MeetingCancelled",
+    "MeetingRescheduled",
     "MessageReceived",
 ]

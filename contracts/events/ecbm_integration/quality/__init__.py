@@ -3,9 +3,14 @@
 from ecbm_integration.quality.accreditation import (
     AppealLodged,
     AuditAssigned,
+    ConditionsDue,
     DecisionMade,
+    QualityLabelExpired,
+    QualityLabelRevoked,
+    QualityLabelSuspended,
     RenewalDue,
     SelfAssessmentSubmitted,
+    SurveillanceDue,
 )
 from ecbm_integration.quality.base import QualityEvent
 from ecbm_integration.quality.labels import (
@@ -18,12 +23,17 @@ from ecbm_integration.quality.labels import (
 __all__ = [
     "AppealLodged",
     "AuditAssigned",
+    "ConditionsDue",
     "DecisionMade",
     "QualityEvent",
     "QualityLabelAwarded",
+    "QualityLabelExpired",
+    "QualityLabelRevoked",
+    "QualityLabelSuspended",
     "QualityLabelWithdrawn",
     "QualityStep",
     "RenewalDue",
     "SelfAssessmentSubmitted",
+    "SurveillanceDue",
     "upcast_v1",
 ]

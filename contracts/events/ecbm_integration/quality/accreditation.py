@@ -1,6 +1,7 @@
 """The accreditation process as others see it: submissions, audit assignments, committee
-decisions, appeals and renewal reminders. Each names the organisation running the programme
-(notify writes to its contact) or the person concerned (an auditor)."""
+decisions, appeals, and what happens to a label afterwards (renewal, surveillance and
+conditions reminders; suspension, revocation, expiry). Each names the organisation running
+the programme (notify writes to its contact) or the person concerned (an auditor)."""
 
 from __future__ import annotations
 
@@ -70,4 +71,48 @@ class RenewalDue(QualityEvent):
     organisation_id: ResourceId = Field(description="Id of the organisation running it.")
     step: QualityStep = Field(description="The step the label holds.")
     valid_until: datetime = Field(description="When the label expires unless renewed.")
+    occurred_at: OccurredAt = Field(description="When the reminder was sent.")
+
+
+class _LabelFact(QualityEvent):
+    label_code: str = Field(min_length=1, max_length=32, description="The label's public code.")
+    programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    organisation_id: ResourceId = Field(description="Id of the organisation running it.")
+    step: QualityStep = Field(description="The step the label holds.")
+
+
+class QualityLabelSuspended(_LabelFact):
+    """A label was suspended (by the committee, after surveillance, or because the conditions
+    of its award were not met in time); it may be reinstated."""
+
+    reason: str = Field(max_length=2000, description="Why, in plain text.")
+    occurred_at: OccurredAt = Field(description="When it was suspended.")
+
+
+class QualityLabelRevoked(_LabelFact):
+    """A label was revoked for good."""
+
+    reason: str = Field(max_length=2000, description="Why, in plain text.")
+    occurred_at: OccurredAt = Field(description="When it was revoked.")
+
+
+class QualityLabelExpired(_LabelFact):
+    """A label reached the end of its validity without being renewed."""
+
+    occurred_at: OccurredAt = Field(description="When the worker recorded the expiry.")
+
+
+class SurveillanceDue(_LabelFact):
+    """The label's mid-term surveillance check falls due: the committee reviews the
+    programme's evidence and records the outcome (passed, findings, suspension)."""
+
+    due: datetime = Field(description="The mid-term date: halfway through the validity.")
+    occurred_at: OccurredAt = Field(description="When the reminder was sent.")
+
+
+class ConditionsDue(_LabelFact):
+    """The conditions of an award (its improvement plan) are due soon and not yet met; the
+    label is suspended if they are not met by the deadline."""
+
+    conditions_due: datetime = Field(description="The improvement plan's deadline.")
     occurred_at: OccurredAt = Field(description="When the reminder was sent.")

@@ -12,6 +12,11 @@ Schema version 2 (2026.12) replaced version 1's four tiers (``level``: affiliate
 level-1, level-2, level-3) by the three steps (``step``). Consumers read either body:
 :func:`upcast_v1` turns a version-1 body into version 2 before validation (level-1 became
 accredited; level-2 and level-3 both became accredited with distinction).
+
+``organisation_id`` (optional, 2026.12) names the organisation running the programme, so
+a consumer can reach its coordinators without a lookup; empty in bodies published before.
+What happened to one label (suspended, revoked, expired) is told by the label events of
+``ecbm_integration.quality.accreditation``: these two only follow the step.
 """
 
 from __future__ import annotations
@@ -64,6 +69,9 @@ class QualityLabelAwarded(_LabelEvent):
     """A programme was awarded a step of the quality model (replacing any label it held)."""
 
     programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    organisation_id: str = Field(
+        default="", max_length=64, description="Id of the organisation running it; may be empty."
+    )
     step: QualityStep = Field(description="The step awarded.", examples=["accredited"])
     label_code: str = Field(
         default="",
@@ -81,6 +89,9 @@ class QualityLabelWithdrawn(_LabelEvent):
     ended); it holds none now."""
 
     programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    organisation_id: str = Field(
+        default="", max_length=64, description="Id of the organisation running it; may be empty."
+    )
     step: QualityStep = Field(description="The step it held.", examples=["accredited"])
     reason: str = Field(default="", max_length=2000, description="Why, in plain text.")
     occurred_at: OccurredAt = Field(description="When the label was withdrawn.")

@@ -1,6 +1,6 @@
 """Registry integration events about the Brussels network of policy contacts.
 
-Personal data is kept to ids: consumers that need a contact's name or committee ask
+Personal data is kept to ids: consumers that need a contact's name or address ask
 NetworkService (callers with the right role), so nothing personal spreads over the bus.
 Enumerations are upper-case strings constrained by a pattern, like OrganisationRegistered.kind.
 """
@@ -39,13 +39,20 @@ class PolicyContactAdded(RegistryEvent):
         examples=["OPEN"],
     )
     topics: list[Topic] = Field(description="Focus-area term ids the contact works on.")
+    committee: str = Field(
+        default="",
+        max_length=200,
+        description="Parliament committee (MEPs) or Commission directorate-general (staff), "
+        "e.g. EMPL; empty when unknown.",
+        examples=["EMPL"],
+    )
     occurred_at: OccurredAt = Field(description="When the contact was added.")
 
 
 class PolicyContactUpdated(RegistryEvent):
     """A policy contact changed: its details, its stance, or it was withdrawn.
 
-    Only the fields of the change are meaningful: kind, country and topics for DETAILS;
+    Only the fields of the change are meaningful: kind, country, topics and committee for DETAILS;
     stance and previous_stance for STANCE. A consumer keeps the rest from earlier events.
     """
 
@@ -66,6 +73,13 @@ class PolicyContactUpdated(RegistryEvent):
         description="Country after a DETAILS change; else empty.",
     )
     topics: list[Topic] = Field(default_factory=list, description="Topics after DETAILS.")
+    committee: str = Field(
+        default="",
+        max_length=200,
+        description="Parliament committee (MEPs) or Commission directorate-general (staff), "
+        "e.g. EMPL; empty when unknown or not a DETAILS change.",
+        examples=["EMPL"],
+    )
     stance: StanceOrNone = Field(default="", description="New stance, when STANCE; else empty.")
     previous_stance: StanceOrNone = Field(
         default="", description="Stance before the change, when STANCE; else empty."

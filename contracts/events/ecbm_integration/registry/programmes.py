@@ -36,6 +36,11 @@ class OrganisationRegistered(RegistryEvent):
     contact_name: DisplayName = Field(description="Full name of the main contact person.")
     contact_email: Email = Field(description="E-mail address of the main contact person.")
     occurred_at: OccurredAt = Field(description="When the organisation was registered.")
+    # Added 2026.12, optional: later editors come as OrganisationEditorAdded.
+    editors: list[str] = Field(
+        default_factory=list,
+        description="Its first editors (whoever registered it): person ids, never addresses.",
+    )
 
 
 class ProgrammeRegistered(RegistryEvent):

@@ -1,8 +1,8 @@
 """``ecbm bench <suite>``: run a benchmark suite, write its figures as JSON, print a table.
 
 ``ECBM_BENCH_SCALE=tiny`` (or ``scale="tiny"``) runs the same code in seconds, for the
-smoke test; the figures it prints then mean nothing. The suites live in
-``ecbm_cli.benchmarks`` (see its docstring for what a suite provides).
+smoke test; the figures it prints then mean nothing. What a suite provides is in
+``ecbm_runtime.bench``.
 """
 
 from __future__ import annotations
@@ -18,27 +18,30 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, cast
 
-from ecbm_cli.benchmarks import Suite, Target
+from ecbm_runtime.bench import Suite, Target
 
-SUITES = (
-    "foundation",
-    "replay",
-    "registry",
-    "notify",
-    "events",
-    "quality",
-    "alerts",
-    "matching",
-)
+# The CLI's own suites; every other one is a service's, named in its ``ecbm.benchmarks`` entry
+# point, so the command never imports a service.
+BUILT_IN = ("foundation", "replay", "events", "quality")
+ENTRY_POINT_GROUP = "ecbm.benchmarks"
+
+
+def suite_names() -> list[str]:
+    """The CLI's suites, then the installed services' in entry-point order."""
+    contributed = [entry.name for entry in entry_points(group=ENTRY_POINT_GROUP)]
+    return [*BUILT_IN, *(name for name in contributed if name not in BUILT_IN)]
 
 
 def load_suite(name: str) -> Suite:
-    if name not in SUITES:
-        raise SystemExit(f"unknown suite {name!r}; known: {', '.join(SUITES)}")
-    return cast(Suite, importlib.import_module(f"ecbm_cli.benchmarks.{name}"))
+    if name in BUILT_IN:
+        return cast(Suite, importlib.import_module(f"ecbm_cli.benchmarks.{name}"))
+    for entry in entry_points(group=ENTRY_POINT_GROUP, name=name):
+        return cast(Suite, entry.load())
+    raise SystemExit(f"unknown suite {name!r}; known: {', '.join(suite_names())}")
 
 
 def run_suite(suite: str, json_file: Path, scale: str | None = None) -> None:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ecbm_cli.bench import suite_names
 from ecbm_cli.new_service import new_service
 from ecbm_runtime.service import ServiceDefinition, load_service, load_services
 
@@ -100,7 +101,9 @@ def _start_mail_sink(supervisor: Any, settings: Any) -> None:
 
 
 def _seed_when_ready(services: list[ServiceDefinition], say: Callable[[str], object]) -> None:
-    for definition in services:
+    from ecbm_runtime.service import in_seed_order
+
+    for definition in in_seed_order(services):
         if definition.seed_demo is None:
             continue
         target = _target(definition)
@@ -374,9 +377,7 @@ def _service_engine(service: str) -> Iterator[Any]:
 def bench(
     suite: Annotated[
         str,
-        typer.Argument(
-            help="foundation, replay, registry, notify, events, quality, alerts or matching"
-        ),
+        typer.Argument(help=f"One of: {', '.join(suite_names())}."),
     ],
     json_file: Annotated[
         Path | None,

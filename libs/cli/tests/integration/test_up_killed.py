@@ -8,14 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
-import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, grpc_serving, wait_until, worker_healthy
 
 pytestmark = [
     pytest.mark.e2e,
@@ -56,19 +53,6 @@ def free(port: int) -> bool:
     return True
 
 
-def serving(port: int) -> bool:
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        reply = health_pb2_grpc.HealthStub(channel).Check(
-            health_pb2.HealthCheckRequest(), timeout=1
-        )
-    return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
-
-
-def healthy(port: int) -> bool:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
-        return bool(reply.status == 200)
-
-
 def start_up(tmp_path: Path, amqp_url: str) -> tuple[subprocess.Popen[bytes], dict[str, int]]:
     """``ecbm up --only alerts``, its api SERVING and its worker healthy."""
     ports = {"GRPC": free_port(), "METRICS": free_port(), "WORKER_METRICS": free_port()}
@@ -86,8 +70,14 @@ def start_up(tmp_path: Path, amqp_url: str) -> tuple[subprocess.Popen[bytes], di
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_until(lambda: serving(ports["GRPC"]), timeout=90, message="alerts api SERVING")
-        wait_until(lambda: healthy(ports["WORKER_METRICS"]), timeout=90, message="worker healthy")
+        wait_until(
+            lambda: grpc_serving(f"127.0.0.1:{ports['GRPC']}"),
+            timeout=90,
+            message="alerts api SERVING",
+        )
+        wait_until(
+            lambda: worker_healthy(ports["WORKER_METRICS"]), timeout=90, message="worker healthy"
+        )
     except BaseException:
         up.kill()
         up.wait(10)

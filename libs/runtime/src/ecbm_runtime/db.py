@@ -2,13 +2,61 @@
 
 from __future__ import annotations
 
+import logging
 import select
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 
+_log = logging.getLogger(__name__)
+
 # Marks a connection whose transactions only read, so SQLite need not take the write lock.
 READ_ONLY = {"ecbm_read_only": True}
+
+
+# connection.info key of the callbacks waiting for the current transaction's commit.
+_AFTER_COMMIT = "ecbm_after_commit"
+AfterCommit = Callable[[Engine], None]
+
+
+def after_commit(connection: Connection, key: str, callback: AfterCommit) -> None:
+    """Run ``callback(engine)`` once the current transaction has committed; once per ``key``.
+
+    For a write that must be seen only after the data it announces, and must not hold a
+    lock to the end of the transaction (a version counter: updated inside the transaction,
+    its row would serialise every writer from the update to the COMMIT). Dropped on
+    rollback. Whoever commits runs them: ``SqlUnitOfWork.commit`` and ``replay`` do.
+    """
+    transaction = connection.get_transaction()
+    if transaction is None:
+        raise RuntimeError("after_commit needs an open transaction")
+    kept: tuple[object, dict[str, AfterCommit]] | None = connection.info.get(_AFTER_COMMIT)
+    if kept is None or kept[0] is not transaction:  # left over from an earlier transaction
+        kept = (transaction, {})
+        connection.info[_AFTER_COMMIT] = kept
+    kept[1].setdefault(key, callback)
+
+
+def take_after_commit(connection: Connection) -> list[AfterCommit]:
+    """The callbacks of the current transaction, taken off: call before its commit."""
+    kept = connection.info.pop(_AFTER_COMMIT, None)
+    if kept is None or kept[0] is not connection.get_transaction():
+        return []
+    return list(kept[1].values())
+
+
+def run_after_commit(engine: Engine, callbacks: list[AfterCommit]) -> None:
+    """Run what ``take_after_commit`` took, once the commit is done.
+
+    The transaction is committed whatever happens here: a failing callback is logged
+    and the others still run.
+    """
+    for callback in callbacks:
+        try:
+            callback(engine)
+        except Exception:
+            _log.exception("an after-commit callback failed: %r", callback)
 
 
 def normalise_url(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -26,7 +27,16 @@ class Conflict(DomainError):
 
 
 class RuleViolation(DomainError):
-    """The request is well formed but a business rule forbids it now (FAILED_PRECONDITION)."""
+    """The request is well formed but a business rule forbids it now (FAILED_PRECONDITION).
+
+    ``fields`` names the request's fields the rule is about (each becomes a
+    ``PreconditionFailure`` violation with that field as its subject, and a ``BadRequest``
+    field violation), e.g. a limit lowered below what is taken already.
+    """
+
+    def __init__(self, *args: object, fields: Sequence[FieldViolation] = ()) -> None:
+        super().__init__(*args)
+        self.fields = tuple(fields)
 
 
 class PermissionDenied(DomainError):

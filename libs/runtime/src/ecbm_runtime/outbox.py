@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol, Self
 
+from amqp import Message
 from amqp.exceptions import ConnectionError as AmqpConnectionError
-from kombu.common import maybe_declare
 from kombu.connection import Connection as AmqpConnection
-from kombu.entity import Exchange
 from kombu.exceptions import OperationalError
-from kombu.messaging import Producer
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -43,7 +41,6 @@ _log = logging.getLogger(__name__)
 # A broker outage must fail a publish in a few seconds, never hang a gRPC call or a timer.
 CONNECT_TIMEOUT_SECONDS = 2.0
 CONFIRM_TIMEOUT_SECONDS = 5.0
-RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.5, "interval_max": 0.5}
 # A row the broker refused this many times is parked (ServiceSettings.outbox_max_attempts).
 DEFAULT_MAX_ATTEMPTS = 5
 # How stale the fast path's view of held streams may be (one small query per period).
@@ -179,7 +176,14 @@ class _Outcome:
 
 
 class BrokerPublisher:
-    """One confirming connection and producer, reopened after any error.
+    """One confirming channel, reopened after any error; publishes rows in batches.
+
+    ``declare`` declares the exchanges a batch needs (once per connection), so a refusal
+    there (an exchange that exists with another type) is known per exchange before anything
+    is sent; ``publish_confirmed`` then sends every row and waits once for the broker's
+    confirms of all of them (RabbitMQ acknowledges runs of them with one frame). Before,
+    kombu's producer waited for each row's confirm in turn and built its message and
+    exchange objects per row: 24 % of the events api's CPU per registration.
 
     Not thread-safe by itself; OutboxRelay serialises access with its lock.
     """
@@ -188,47 +192,108 @@ class BrokerPublisher:
         self._url = amqp_url
         self._tls = tls
         self._connection: AmqpConnection | None = None
-        self._producer: Producer | None = None
+        self._channel: Any = None
+        self._declared: set[str] = set()
+        self._tag = 0  # delivery tag of the last publish on this channel
+        self._unconfirmed: set[int] = set()
+        self._nacked: set[int] = set()
+
+    @property
+    def is_open(self) -> bool:
+        return self._channel is not None
 
     def publish(self, row: OutboxRow) -> None:
         """Publish one outbox row and wait for the broker's confirm; raises on failure."""
+        error = self.declare({row.exchange}).get(row.exchange)
+        if error is not None:
+            raise RuntimeError(f"the broker refused exchange {row.exchange}: {error}")
+        if self.publish_confirmed([row]):
+            raise RuntimeError(f"the broker refused (nacked) outbox row {row.id}")
+
+    def declare(self, exchanges: Iterable[str]) -> dict[str, str]:
+        """Declare those of ``exchanges`` not declared on this connection yet; returns the
+        error of each one the broker refused. Raises when the broker cannot be reached."""
+        refused: dict[str, str] = {}
+        for exchange in sorted(set(exchanges) - self._declared):
+            channel = self._open()
+            try:
+                channel.exchange_declare(exchange, "topic", durable=True, auto_delete=False)
+            except BROKER_UNREACHABLE:
+                self.close()
+                raise
+            except Exception as error:  # a channel error: this channel is closed now
+                self.close()
+                refused[exchange] = repr(error)
+            else:
+                self._declared.add(exchange)
+        return refused
+
+    def publish_confirmed(self, rows: Sequence[OutboxRow]) -> list[OutboxRow]:
+        """Send ``rows`` (their exchanges declared), then wait for all their confirms.
+
+        Returns the rows the broker nacked. Raises, having closed the connection, when a
+        confirm does not come in time or the channel or connection fails: which rows got
+        through is then unknown (the caller sends them again; consumers drop duplicates).
+        """
+        if not rows:
+            return []
         try:
-            producer = self._open()
-            exchange = Exchange(row.exchange, type="topic", durable=True, delivery_mode=2)
-            maybe_declare(exchange, producer.channel)  # cached per connection by kombu
-            producer.publish(
-                row.body,
-                exchange=exchange,
-                routing_key=row.routing_key,
-                headers=dict(row.headers),
-                content_type="application/json",
-                content_encoding="utf-8",
-                delivery_mode=2,
-                retry=True,
-                retry_policy=RETRY_POLICY,
-                timeout=CONFIRM_TIMEOUT_SECONDS,
-                confirm_timeout=CONFIRM_TIMEOUT_SECONDS,
-            )
+            channel = self._open()
+            sent: dict[int, OutboxRow] = {}
+            for row in rows:
+                message = Message(
+                    row.body.encode(), content_type="application/json",
+                    content_encoding="utf-8", application_headers=dict(row.headers),
+                    delivery_mode=2,
+                )  # fmt: skip
+                channel.basic_publish(message, exchange=row.exchange, routing_key=row.routing_key)
+                self._tag += 1
+                self._unconfirmed.add(self._tag)
+                sent[self._tag] = row
+            deadline = time.monotonic() + CONFIRM_TIMEOUT_SECONDS
+            while self._unconfirmed & sent.keys():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("the broker did not confirm in time")
+                assert self._connection is not None
+                self._connection.drain_events(timeout=remaining)
         except Exception:
             self.close()
             raise
+        nacked = [row for tag, row in sent.items() if tag in self._nacked]
+        self._nacked -= sent.keys()
+        return nacked
 
-    def _open(self) -> Producer:
-        if self._producer is None:
-            self._connection = amqp_connection(
-                self._url,
-                self._tls,
-                connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                transport_options={"confirm_publish": True},
+    def _open(self) -> Any:
+        if self._channel is None:
+            connection = amqp_connection(
+                self._url, self._tls, connect_timeout=CONNECT_TIMEOUT_SECONDS
             )
-            self._connection.ensure_connection(
+            self._connection = connection
+            connection.ensure_connection(
                 max_retries=1, interval_start=0.1, interval_step=0.2, interval_max=0.2
             )
-            self._producer = Producer(self._connection.channel())
-        return self._producer
+            channel = connection.connection.channel()  # py-amqp's own: no kombu per message
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            self._channel, self._tag = channel, 0
+        return self._channel
+
+    def _on_ack(self, tag: int, multiple: bool) -> None:
+        self._confirmed(tag, multiple)
+
+    def _on_nack(self, tag: int, multiple: bool) -> None:
+        self._nacked |= self._confirmed(tag, multiple)
+
+    def _confirmed(self, tag: int, multiple: bool) -> set[int]:
+        done = {t for t in self._unconfirmed if t <= tag} if multiple else {tag}
+        self._unconfirmed -= done
+        return done
 
     def close(self) -> None:
-        connection, self._connection, self._producer = self._connection, None, None
+        connection, self._connection, self._channel = self._connection, None, None
+        self._declared, self._unconfirmed, self._nacked = set(), set(), set()
         if connection is not None:
             try:
                 connection.release()
@@ -378,29 +443,79 @@ class OutboxRelay:
         return len(outcome.sent)
 
     def _send(self, rows: Iterable[OutboxRow], held: Iterable[str] = ()) -> _Outcome:
-        """Publish ``rows`` in order, skipping streams in ``held`` and those refused now."""
+        """Publish ``rows`` in order, skipping streams in ``held`` and those refused now.
+
+        One batch: the exchanges are declared first, so a refused one holds its streams
+        back before anything is sent; the rest go out together and their confirms are
+        awaited once. A row the broker nacks is refused; rows of its stream sent in the
+        same batch have gone out already (a nack is the broker's internal error, rare).
+        When the batch fails otherwise (a channel error while sending), its rows go again
+        one at a time, so that a row the broker keeps refusing is counted and parked.
+        """
         outcome = _Outcome([], [])
-        waiting = set(held)
+        rows = list(rows)
+        reused = self._broker.is_open  # a connection idle for long may be gone: retry once
+        try:
+            refused_exchanges = self._broker.declare({row.exchange for row in rows})
+        except BROKER_UNREACHABLE as error:
+            _log.warning("broker unreachable; %d outbox row(s) left pending: %s", len(rows), error)
+            return outcome
+        waiting, batch = set(held), []
         for row in rows:
             if row.stream is not None and row.stream in waiting:
                 continue
-            started = time.perf_counter()
+            refusal = refused_exchanges.get(row.exchange)
+            if refusal is None:
+                batch.append(row)
+                continue
+            _log.warning("broker refused outbox row %s: %s", row.id, refusal)
+            outcome.refused.append(Refusal(row, refusal))
+            if row.stream is not None:
+                waiting.add(row.stream)
+        try:
             try:
-                self._broker.publish(row)
+                self._publish_batch(batch, outcome)
+            except BROKER_UNREACHABLE:
+                if not reused:
+                    raise
+                self._publish_batch(batch, outcome)  # on a new connection
+        except BROKER_UNREACHABLE as error:
+            _log.warning("broker unreachable; %d outbox row(s) left pending: %s", len(batch), error)
+        except Exception as error:
+            _log.warning("a batch of %d outbox rows failed (%r); sending them one at a time",
+                         len(batch), error)  # fmt: skip
+            self._send_one_by_one(batch, outcome)
+        return outcome
+
+    def _publish_batch(self, batch: list[OutboxRow], outcome: _Outcome) -> None:
+        started = time.perf_counter()
+        nacked = {row.id for row in self._broker.publish_confirmed(batch)}
+        elapsed = time.perf_counter() - started
+        for row in batch:
+            if row.id in nacked:
+                _log.warning("broker nacked outbox row %s", row.id)
+                outcome.refused.append(Refusal(row, "nacked by the broker"))
+                continue
+            metrics.publish_seconds.labels(self._service).observe(elapsed)
+            metrics.events_published.labels(self._service, row.routing_key).inc()
+            outcome.sent.append(row.id)
+
+    def _send_one_by_one(self, rows: list[OutboxRow], outcome: _Outcome) -> None:
+        waiting: set[str] = set()
+        for row in rows:
+            if row.stream is not None and row.stream in waiting:
+                continue
+            try:
+                self._publish_batch([row], outcome)
             except BROKER_UNREACHABLE as error:
                 _log.warning("broker unreachable; outbox row %s and later left pending: %s",
                              row.id, error)  # fmt: skip
-                break
+                return
             except Exception as error:
                 _log.warning("broker refused outbox row %s: %r", row.id, error)
                 outcome.refused.append(Refusal(row, repr(error)))
-                if row.stream is not None:
-                    waiting.add(row.stream)
-                continue
-            metrics.publish_seconds.labels(self._service).observe(time.perf_counter() - started)
-            metrics.events_published.labels(self._service, row.routing_key).inc()
-            outcome.sent.append(row.id)
-        return outcome
+            if outcome.refused and outcome.refused[-1].row is row and row.stream is not None:
+                waiting.add(row.stream)
 
     def _mark(self, connection: Connection, outcome: _Outcome) -> None:
         """Mark the sent rows; count each refusal, parking a row at its last attempt."""

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ecbm_runtime import bulk
+from ecbm_runtime.db import run_after_commit, take_after_commit
 from ecbm_runtime.eventstore import StoredEvent, store_for
 from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.tables import tracking
@@ -88,6 +89,8 @@ def replay(
                 _project_run(connection, wiring, run, pending)
             replayed += len(records)
         pending.write()
+        waiting = take_after_commit(connection)
+    run_after_commit(engine, waiting)
     return replayed
 
 

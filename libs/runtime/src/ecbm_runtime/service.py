@@ -45,6 +45,8 @@ class ServiceDefinition:
     build_api: Callable[[Any], ApiWiring]
     worker_class: Callable[[], type]
     seed_demo: Callable[[str, str], None] | None = None  # (grpc target, token) -> None
+    # Services whose demo data this one's seed builds on (seeded first when both run).
+    seed_after: tuple[str, ...] = ()
     replay: Callable[[Any], int] | None = None  # rebuild read models -> events replayed
     extras: Mapping[str, Any] = field(default_factory=dict)
 
@@ -68,6 +70,21 @@ def _in_order(names: Iterable[str]) -> list[str]:
     """The platform's canonical order, then any other service alphabetically."""
     found = set(names)
     return [n for n in SERVICE_ORDER if n in found] + sorted(found - set(SERVICE_ORDER))
+
+
+def in_seed_order(services: Iterable[ServiceDefinition]) -> list[ServiceDefinition]:
+    """``services`` in their order, each moved after the ``seed_after`` services listed."""
+    waiting, done, ordered = list(services), set[str](), []
+    present = {s.name for s in waiting}
+    while waiting:
+        ready = next(
+            (s for s in waiting if all(n in done or n not in present for n in s.seed_after)),
+            waiting[0],  # a cycle: keep the canonical order
+        )
+        waiting.remove(ready)
+        done.add(ready.name)
+        ordered.append(ready)
+    return ordered
 
 
 def load_services() -> dict[str, ServiceDefinition]:

@@ -29,6 +29,7 @@ import grpc
 import pytest
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 from sqlalchemy import create_engine, text
 
@@ -332,7 +333,7 @@ def worker_process(
         )  # fmt: skip
     try:
         wait_until(
-            lambda: process.poll() is None and _healthy(port), start_seconds,
+            lambda: process.poll() is None and worker_healthy(port), start_seconds,
             message=f"{service} worker healthy (log: {log})",
         )  # fmt: skip
         yield log
@@ -345,12 +346,21 @@ def worker_process(
             process.wait()
 
 
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
+def worker_healthy(port: int) -> bool:
+    """A worker's ``/healthz`` on ``port`` answers 200; raises while nothing answers, so
+    ``wait_until`` reports the last error."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+        return bool(answer.status == 200)
+
+
+def grpc_serving(target: str) -> bool:
+    """The api at ``target`` reports its overall gRPC health SERVING; raises
+    ``grpc.RpcError`` while nothing answers."""
+    with grpc.insecure_channel(target) as channel:
+        answer = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service=""), timeout=2
+        )
+    return bool(answer.status == health_pb2.HealthCheckResponse.SERVING)
 
 
 def publish_as_source(

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 from ecbm_runtime import idempotency, metrics
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.context import MessageContext
+from ecbm_runtime.db import run_after_commit, take_after_commit
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.eventstore import EventCodec, EventStore, StoredEvent, StreamAppend, store_for
 from ecbm_runtime.idempotency import IdempotentRequest, RequestClaim
@@ -191,11 +192,14 @@ class UnitOfWork(ABC, Generic[V]):
         return self.store.forget_subject(subject)
 
     def flush(self) -> None:
-        """Store new events, run projections, queue outbox rows; the transaction stays open.
+        """Store new events, queue outbox rows, run projections; the transaction stays open.
 
-        Every tracked aggregate's events go to the store in one append.
+        Every tracked aggregate's events go to the store in one append. Projections run
+        last: a projection that updates a contended row (a counter of places) then holds
+        its lock only until the COMMIT that follows, not across the outbox insert too.
         """
         pending = [(a, new) for a in self._tracked if (new := a.collect_new_events())]
+        saved: Saved = []
         if pending:
             stored = self.store.append_streams(
                 [
@@ -212,11 +216,12 @@ class UnitOfWork(ABC, Generic[V]):
                 for (_, new), records in zip(pending, stored, strict=True)
             ]
             self._appended += [record.type for records in stored for record in records]
-            self._project(saved)
             self._entries += self._translated(saved)
         if self._entries:
             entries, self._entries = self._entries, []
             self._queued(self.store.add_to_outbox(entries))
+        if saved:
+            self._project(saved)
 
     def _translated(self, saved: Saved) -> list[OutboxEntry]:
         """The integration events of the saved events, in each aggregate's order."""
@@ -334,8 +339,10 @@ class SqlUnitOfWork(UnitOfWork[V]):
     def commit(self) -> None:
         self.flush()
         self.context.check_deadline()  # past the caller's deadline: roll back instead
+        waiting = take_after_commit(self.connection)
         self._transaction.commit()
         self._read_after_commit()
+        run_after_commit(self._engine, waiting)
         self._count_appended()
         outbox_ids, self._outbox_ids = self._outbox_ids, []
         self.committed_outbox_ids = outbox_ids

@@ -14,7 +14,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from ecbm_runtime.testing import free_port, wait_until
+from ecbm_runtime.testing import free_port, grpc_serving, wait_until
 
 LISTEN, ESTABLISHED = "0A", "01"
 
@@ -58,17 +58,6 @@ def owners(inodes: set[str], pids: list[int]) -> dict[int, int]:
     return counts
 
 
-def serving(target: str) -> bool:
-    with grpc.insecure_channel(target) as channel:
-        try:
-            answer = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(), timeout=2
-            )
-        except grpc.RpcError:
-            return False
-    return answer.status == health_pb2.HealthCheckResponse.SERVING
-
-
 @pytest.fixture
 def two_api_processes(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, int]]:
     port, metrics_port = free_port(), free_port()
@@ -102,7 +91,7 @@ def test_two_api_processes_listen_on_one_port_and_both_take_connections(
 ) -> None:
     parent, port, metrics_port = two_api_processes
     target = f"127.0.0.1:{port}"
-    wait_until(lambda: serving(target), timeout=90, message="matching api serving")
+    wait_until(lambda: grpc_serving(target), timeout=90, message="matching api serving")
     children = children_of(parent.pid)
     wait_until(lambda: len(sockets_on(port, LISTEN)) == 2, timeout=60)
 
@@ -131,7 +120,9 @@ def test_stopping_the_parent_stops_every_api_process(
     two_api_processes: tuple[subprocess.Popen[bytes], int, int],
 ) -> None:
     parent, port, _ = two_api_processes
-    wait_until(lambda: serving(f"127.0.0.1:{port}"), timeout=90, message="matching api serving")
+    wait_until(
+        lambda: grpc_serving(f"127.0.0.1:{port}"), timeout=90, message="matching api serving"
+    )
     children = children_of(parent.pid)
 
     parent.send_signal(signal.SIGTERM)

@@ -105,6 +105,21 @@ def test_fast_path_publishes_each_row_once_with_its_headers(
     assert unpublished(engine) == []
 
 
+def test_a_batch_of_many_rows_goes_out_once_in_order_with_their_confirms(
+    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
+) -> None:
+    whats = [f"event-{n}" for n in range(200)]
+    ids = commit_events(engine, source, *whats)
+    published = metrics.events_published.labels(source, "ThingHappened")
+    before = published._value.get()
+
+    assert relay.publish(ids) == 200  # one batch: sent together, confirms awaited once
+    assert bodies(broker, received, 200) == whats
+    assert unpublished(engine) == []
+    assert published._value.get() - before == 200
+    assert broker.drain(received) == []  # nothing twice
+
+
 def test_background_publisher_publishes_after_commit_without_blocking(
     engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
 ) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.context import MessageContext
-from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.db import after_commit, is_postgresql
 from ecbm_runtime.errors import NotFound
 from ecbm_runtime.eventstore import EventCodec, StoredEvent, VersionConflict
 from ecbm_runtime.inbox import Delivery, DuplicateDelivery
@@ -224,6 +224,30 @@ def test_a_view_read_after_commit_sees_the_committed_projection(
         after = uow.connection.execute(select(session_view.c.booked)).scalar_one()
 
     assert after == 1 == booked(engine)
+
+
+def test_after_commit_callbacks_run_once_after_the_commit_and_never_after_a_rollback(
+    engine: Engine, opened: str
+) -> None:
+    seen: list[int] = []
+
+    def count_booked(engine_: Engine) -> None:
+        seen.append(booked(engine_))  # a connection of its own sees only committed rows
+
+    def projection(connection: Connection, event: SeatBooked, record: StoredEvent) -> None:
+        after_commit(connection, "count", count_booked)  # twice per unit: runs once
+
+    with pytest.raises(ValueError), SqlUnitOfWork(engine, wiring(projection), no_views) as uow:
+        uow.repository(Session).get("s1").book("ana")
+        uow.flush()
+        raise ValueError("rolled back")
+    with SqlUnitOfWork(engine, wiring(projection), no_views) as uow:
+        session = uow.repository(Session).get("s1")
+        session.book("ana")
+        session.book("ben")
+        uow.commit()
+
+    assert seen == [2]
 
 
 def test_an_exception_before_commit_leaves_no_events_rows_or_outbox_rows(

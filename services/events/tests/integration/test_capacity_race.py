@@ -72,3 +72,53 @@ def test_concurrent_registrations_never_overbook(
     assert outcomes == {"REGISTRATION_STATE_CONFIRMED": PLACES, others: CONTENDERS - PLACES}
     assert shown.on_site_taken == PLACES == listed.total_size
     assert shown.quotas[0].taken == (PLACES if quota else 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("new_places", [4, 16], ids=["lowered", "raised"])
+def test_a_change_of_places_racing_registrations_never_overbooks(
+    postgres_url: str, new_places: int
+) -> None:
+    with serve(postgres_url) as (channel, _server, _wiring):
+        stub = EventsServiceStub(channel)
+        editor = bearer("editor", subject="ed")
+        event = pb.Event(
+            kind=pb.EVENT_KIND_SEMINAR,
+            title="Mentoring refugees",
+            start_time=START.isoformat(),
+            end_time=(START + timedelta(hours=3)).isoformat(),
+            on_site_places=8,
+            waiting_list=True,
+        )
+        name = stub.CreateEvent(pb.CreateEventRequest(event=event), metadata=editor).name
+        stub.PublishEvent(pb.PublishEventRequest(name=name), metadata=editor)
+        start = Barrier(CONTENDERS // 2 + 1)
+
+        def race(person: int) -> str:
+            start.wait()
+            if person < 0:
+                change = pb.ChangePlacesRequest(name=name, on_site_places=new_places)
+                try:
+                    stub.ChangePlaces(change, metadata=editor)
+                except grpc.RpcError as refused:  # lowered below what was taken by then
+                    return str(refused.code().name)
+                return "changed"
+            registration = pb.Registration(mode=pb.PARTICIPATION_MODE_ON_SITE)
+            request = pb.RegisterForEventRequest(event=name, registration=registration)
+            made = stub.RegisterForEvent(request, metadata=bearer("member", subject=f"p{person}"))
+            return str(pb.RegistrationState.Name(made.state))
+
+        with ThreadPoolExecutor(CONTENDERS // 2 + 1) as pool:
+            outcomes = Counter(pool.map(race, range(-1, CONTENDERS // 2)))
+        shown = stub.GetEvent(pb.GetEventRequest(name=name))
+        holding = sum(
+            stub.ListRegistrations(
+                pb.ListRegistrationsRequest(parent=name, state=state), metadata=editor
+            ).total_size
+            for state in (pb.REGISTRATION_STATE_CONFIRMED, pb.REGISTRATION_STATE_OFFERED)
+        )
+    assert outcomes["changed"] + outcomes["FAILED_PRECONDITION"] == 1
+    assert shown.on_site_places == (new_places if outcomes["changed"] else 8)
+    # More contenders than places: every place is taken (nobody waits beside a free
+    # place, also when decided just before a raise), none twice.
+    assert holding == shown.on_site_taken == shown.on_site_places

@@ -154,6 +154,33 @@ def test_a_full_quota_refuses_naming_it_and_the_event_shows_its_counts(
     assert shown.on_site_taken == 1
 
 
+def test_organisers_change_places_offering_raised_ones_and_never_below_taken(
+    stub: EventsServiceStub,
+) -> None:
+    name = an_event(stub, on_site_places=1, waiting_list=True)
+    register(stub, name, ANA)
+    ben = register(stub, name, BEN)
+    assert ben.state == pb.REGISTRATION_STATE_WAITLISTED
+
+    with pytest.raises(grpc.RpcError) as not_organiser:  # a registrant is no organiser
+        stub.ChangePlaces(pb.ChangePlacesRequest(name=name, on_site_places=5), metadata=ANA)
+    assert not_organiser.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.RpcError) as refused:
+        stub.ChangePlaces(pb.ChangePlacesRequest(name=name, on_site_places=0), metadata=EDITOR)
+    assert refused.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    failure = status_detail(refused.value, error_details_pb2.PreconditionFailure)
+    assert [(v.type, v.subject) for v in failure.violations] == [("PlacesTaken", "on_site_places")]
+    assert "1 on-site places are taken" in violations(refused.value)["on_site_places"]
+
+    raised = stub.ChangePlaces(pb.ChangePlacesRequest(name=name, on_site_places=2), metadata=EDITOR)
+
+    assert (raised.on_site_places, raised.on_site_taken, raised.waiting) == (2, 2, 0)
+    offered = stub.GetRegistration(pb.GetRegistrationRequest(name=ben.name), metadata=BEN)
+    assert offered.state == pb.REGISTRATION_STATE_OFFERED
+    kept = stub.ChangePlaces(pb.ChangePlacesRequest(name=name, online_places=3), metadata=EDITOR)
+    assert (kept.on_site_places, kept.online_places) == (2, 3)  # unset: unchanged
+
+
 def test_registration_after_close_is_refused(stub: EventsServiceStub) -> None:
     closed = datetime.now(UTC) - timedelta(minutes=1)
     name = an_event(

@@ -6,10 +6,12 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from events_fakes import EDITOR, delivered, member
 from events_serving import events_settings
 from sqlalchemy import select
 
+from ecbm_events.adapters.registrations.views import RegistrationViews
 from ecbm_events.application.programme.commands import (
     CreateEvent,
     PublishEvent,
@@ -18,7 +20,8 @@ from ecbm_events.application.programme.commands import (
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.application.registrations.queries import GetRegistration
 from ecbm_events.bootstrap import AREA, SERVICE, Events
-from ecbm_events.domain.places import Mode
+from ecbm_events.domain.places import Mode, Occupancy
+from ecbm_events.domain.registration import RegistrationState
 from ecbm_integration import registry
 from ecbm_runtime.messagebus import MessageBus
 from ecbm_runtime.tables import events as store
@@ -175,3 +178,29 @@ def test_replay_rebuilds_every_read_model_as_it_was(events_app: Events, database
         stored = len(connection.execute(select(store.c.position)).all())
     assert replayed == stored
     assert snapshot() == before
+
+
+def test_a_registration_decided_waitlisted_on_counts_read_before_a_raise_is_decided_again(
+    events_app: Events, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ana holds the one place; the limit is raised to 2. Ben's counts were read before
+    (both places taken, as they were for the old limit plus an offer): he would wait beside
+    a free place. Joining the list finds no pool full, so he is decided again: confirmed."""
+    event_id = an_event(events_app)
+    events_app.bus.handle(
+        reg.RegisterForEvent(actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE)
+    )
+    events_app.bus.handle(reg.ChangePlaces(actor=EDITOR, event_id=event_id, on_site_places=2))
+    stale = iter([(None, Occupancy(taken={Mode.ON_SITE: 2}), None)])
+    fresh = RegistrationViews.admission
+
+    def admission(views: RegistrationViews, *args: str) -> object:
+        return next(stale, None) or fresh(views, *args)
+
+    monkeypatch.setattr(RegistrationViews, "admission", admission)
+
+    ref = events_app.bus.handle(
+        reg.RegisterForEvent(actor=member("ben"), event_id=event_id, mode=Mode.ON_SITE)
+    )
+
+    assert ref.view.state is RegistrationState.CONFIRMED

@@ -8,7 +8,8 @@ from icalendar import Calendar
 
 from ecbm_events.adapters.calendar import calendar
 from ecbm_events.adapters.programme.views import EventView
-from ecbm_events.domain.event import EventDetails, EventKind, Slot
+from ecbm_events.domain.event import EventDetails, EventKind
+from ecbm_events.domain.timetable import Slot
 
 START = datetime(2030, 1, 14, 9, 0, tzinfo=UTC)  # 10:00 in Brussels (CET)
 

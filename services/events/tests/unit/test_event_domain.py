@@ -17,9 +17,9 @@ from ecbm_events.domain.event import (
     NoPlacesOfThisMode,
     RegistrationClosed,
     RegistrationNotOpen,
-    Slot,
 )
 from ecbm_events.domain.places import Mode, Occupancy
+from ecbm_events.domain.timetable import Slot
 from ecbm_runtime.errors import InvalidArgument
 
 START = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)  # 10:00 in Brussels (CEST)

@@ -21,8 +21,8 @@ from ecbm_runtime.errors import InvalidArgument
 START = NOW + timedelta(days=10)
 
 
-def with_session(app: InMemoryEvents) -> str:
-    event_id = an_event(app, start=START)
+def with_session(app: InMemoryEvents, waiting_list: bool = False) -> str:
+    event_id = an_event(app, start=START, waiting_list=waiting_list)
     session = SessionInput(
         title="Opening", start_time=START, end_time=START + timedelta(hours=1), room="Atrium"
     )
@@ -30,7 +30,9 @@ def with_session(app: InMemoryEvents) -> str:
     return event_id
 
 
-def publish(app: InMemoryEvents, event_id: str, session_id: str = "s1") -> Material:
+def publish(
+    app: InMemoryEvents, event_id: str, session_id: str = "s1", request_id: str = ""
+) -> Material:
     command = PublishMaterial.model_validate(
         {
             "actor": EDITOR,
@@ -41,6 +43,7 @@ def publish(app: InMemoryEvents, event_id: str, session_id: str = "s1") -> Mater
                 "kind": "recording",
                 "session_id": session_id,
             },
+            "request_id": request_id,
         }
     )
     published: Material = app.handle(command)
@@ -84,3 +87,22 @@ def test_the_reminder_after_the_event_names_its_materials() -> None:
         {"title": "Recording of the opening", "url": "https://video.example/opening",
          "session_id": "s1"}
     ]  # fmt: skip
+
+
+def test_a_material_published_after_the_reminder_after_the_event_is_announced_once() -> None:
+    app = InMemoryEvents()
+    event_id = with_session(app, waiting_list=True)
+    ana, _ = register(app, event_id, "ana"), register(app, event_id, "ben")  # ben waits
+    publish(app, event_id)  # before the reminder: the reminder names it, nothing else
+    assert app.published("MaterialsPublished") == []
+    app.clock.now = START + timedelta(hours=4)
+    app.handle(SendDueReminders())
+
+    first = publish(app, event_id, request_id="slides-1")
+    again = publish(app, event_id, request_id="slides-1")  # a retry: the same, not again
+
+    assert again == first
+    [announced] = app.published("MaterialsPublished")
+    assert announced["registration_id"] == ana and announced["person_id"] == "ana"
+    assert announced["materials"] == [{"title": first.title, "url": first.url, "session_id": "s1"}]
+    assert len(app.handle(ListMaterials(actor=EDITOR, event_id=event_id))) == 2

@@ -13,9 +13,16 @@ from hypothesis import strategies as st
 from ecbm_events.application.programme.commands import CreateEvent, PublishEvent
 from ecbm_events.application.registrations import commands as reg
 from ecbm_events.domain.event import Admission, Event, EventDetails, EventKind
-from ecbm_events.domain.places import Applicant, Mode, Occupancy, Quota, QuotaFull
+from ecbm_events.domain.places import (
+    Applicant,
+    Mode,
+    Occupancy,
+    PlacesTaken,
+    Quota,
+    QuotaFull,
+)
 from ecbm_events.domain.registration import HOLDS_PLACE, RegistrationState
-from ecbm_runtime.errors import InvalidArgument
+from ecbm_runtime.errors import InvalidArgument, PermissionDenied
 
 START = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
 NOW = START - timedelta(days=10)
@@ -165,3 +172,29 @@ def test_neither_a_quota_nor_the_event_is_ever_overbooked(steps: list[tuple[bool
             made.append((f"p{number}", register(app, event_id, f"p{number}", ticket), ticket))
         holding = [t for _, r, t in made if app.registration(r).state in HOLDS_PLACE]
         assert len(holding) <= 2 and holding.count("student") <= 1
+
+
+def change(app: InMemoryEvents, event_id: str, **limits: object) -> None:
+    app.handle(reg.ChangePlaces.model_validate({"actor": EDITOR, "event_id": event_id, **limits}))
+
+
+def test_raising_a_quota_offers_its_places_and_lowering_below_taken_is_refused() -> None:
+    app = InMemoryEvents()
+    app.clock.now = NOW
+    event_id = quota_event(app)
+    register(app, event_id, "ana", "student")
+    ben = register(app, event_id, "ben", "student")  # the students' quota is full
+
+    with pytest.raises(PlacesTaken) as refused:
+        change(app, event_id, on_site_places=0, quotas=[{"name": "Students", "places": 0}])
+    assert [f.field for f in refused.value.fields] == ["on_site_places", "quotas[0].places"]
+    with pytest.raises(InvalidArgument) as unknown:
+        change(app, event_id, quotas=[{"name": "Staff", "places": 3}])
+    assert unknown.value.violations[0].field == "quotas[0].name"
+    with pytest.raises(PermissionDenied):
+        app.handle(reg.ChangePlaces(actor=member("ana"), event_id=event_id, on_site_places=9))
+
+    change(app, event_id, quotas=[{"name": "Students", "places": 2}])
+    assert app.registration(ben).state is RegistrationState.OFFERED
+    change(app, event_id, on_site_places=2)  # down to the places taken: allowed
+    assert [o["person_id"] for o in app.published("PlaceOffered")] == ["ben"]

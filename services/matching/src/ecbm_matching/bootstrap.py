@@ -107,4 +107,6 @@ SERVICE = ServiceDefinition(
     worker_class=worker_class,
     replay=replayer(bootstrap, AREA.read_model_tables),
     seed_demo=seed_demo,
+    # The demo Meet & Match is the events service's; its participants reach matching then.
+    seed_after=("events",),
 )

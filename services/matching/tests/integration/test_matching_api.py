@@ -7,10 +7,11 @@ from collections.abc import Iterator
 import grpc
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
-from matching_feeds import expert
+from matching_feeds import NOW, deliver, expert
 
 from ecbm.matching.v1 import matching_pb2 as pb
 from ecbm.matching.v1.matching_pb2_grpc import MatchingServiceStub
+from ecbm_integration import registry
 from ecbm_matching.bootstrap import SERVICE, bootstrap
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.testing import api_in_process, bearer, violations
@@ -128,8 +129,32 @@ def test_messages_over_grpc_size_limit_and_blocked_sender(
     worker = bootstrap(SERVICE.load_settings(database_url=database_url))
     try:
         expert(worker, "ana", "youth")
+        deliver(
+            worker,
+            registry.OrganisationEditorAdded(
+                organisation_id="org1", person_id="people/ana", occurred_at=NOW
+            ),
+        )
+        deliver(
+            worker,
+            registry.ProgrammeRegistered(
+                programme_id="prog1",
+                organisation_id="org1",
+                display_name="Mentor Migrants",
+                countries=["BE"],
+                languages=["nl"],
+                occurred_at=NOW,
+            ),
+        )
     finally:
-        worker.close()
+        worker.close()  # fmt: skip
+    to_programme = pb.SendMessageRequest(to="programmes/prog1", subject="Visit", body="Hello")
+    thread = stub.SendMessage(to_programme, metadata=BEN)
+    assert (thread.starter, thread.recipient) == ("people/ben", "programmes/prog1")
+    assert stub.GetThread(pb.GetThreadRequest(name=thread.name), metadata=ANA).subject == "Visit"
+    with pytest.raises(grpc.RpcError) as unknown:
+        stub.SendMessage(pb.SendMessageRequest(to="programmes/nope", body="Hi"), metadata=BEN)
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
     send = pb.SendMessageRequest(to="people/ana", subject="Hi", body="Hello Ana")
     thread = stub.SendMessage(send, metadata=BEN)
     assert [m.author for m in thread.messages] == ["people/ben"]

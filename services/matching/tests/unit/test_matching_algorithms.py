@@ -67,6 +67,30 @@ def test_scores_lie_in_unit_interval_are_deterministic_and_blocked_never_appear(
     assert [r.score for r in first] == sorted((r.score for r in first), reverse=True)
 
 
+@given(pools, needs, st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_top_k_is_the_brute_force_ranking_ties_by_id(
+    pool: list[Candidate], need: Need, k: int
+) -> None:
+    """The inverted-index ranking picks what sorting every allowed candidate's score
+    (the factor matrix times the weights) by (score, highest first; id) picks."""
+    built = CandidatePool(pool)
+    weights = Weights(topics=1.0, text=0.0, languages=1.0, country=1.0, evidence=0.0)
+    scores = np.clip(weights.vector() @ built.factor_matrix(need), 0.0, 1.0)
+    allowed = np.flatnonzero(built.allowed(need, Blocks()))
+    expected = sorted(allowed, key=lambda i: (-round(float(scores[i]), 6), built.ids[i]))[:k]
+    ranked = built.rank(need, weights, k=k)
+    assert [r.candidate_id for r in ranked] == [built.ids[i] for i in expected]
+    assert [r.score for r in ranked] == [round(float(scores[i]), 6) for i in expected]
+
+
+def test_among_many_equal_scores_the_first_ids_are_ranked() -> None:
+    ids = [f"p{i:03d}" for i in range(300)]
+    pool = CandidatePool([Candidate(id=i, topics={"youth": "expert"}) for i in reversed(ids)])
+    ranked = pool.rank(Need(id="r", owner_id="me", topics=frozenset({"youth"})), Weights(), k=3)
+    assert [r.candidate_id for r in ranked] == ids[:3]
+
+
 def test_explanation_names_the_factors() -> None:
     expert = Candidate(
         id="ana",

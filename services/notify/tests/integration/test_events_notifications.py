@@ -15,6 +15,7 @@ from ecbm_notify.application.email.outbound import Outbound
 from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.bootstrap import SERVICE, Notify, NotifySettings, outbound_for
 from ecbm_runtime.auth import Principal, acting_as
+from ecbm_runtime.inbox import DuplicateDelivery
 from ecbm_runtime.worker import handler_queues
 
 MARIA = "maria.ionescu@example.org"
@@ -54,7 +55,7 @@ def test_notify_has_a_queue_on_the_events_exchange_for_each_registration_event()
     names = {queue.name for queue in handler_queues(SERVICE.worker_class(), max_deliveries=5)}
     for event_type in ("RegistrationConfirmed", "RegistrationWaitlisted", "PlaceOffered",
                        "RegistrationCancelled", "ReminderDue", "CertificateIssued",
-                       "ContributionAccepted"):  # fmt: skip
+                       "ContributionAccepted", "MaterialsPublished"):  # fmt: skip
         assert any(f"evt-events-{event_type}--notify." in name for name in names), event_type
 
 
@@ -97,3 +98,25 @@ def test_the_reminder_after_an_event_names_its_recordings_and_materials(
     assert mail.message["Subject"] == "Mentoring refugees: feedback and materials"
     assert "Recording: https://video.example/r/1" in mail.part("plain")
     assert "<li>Recording: https://video.example/r/1</li>" in mail.part("html")
+
+
+def test_materials_published_after_the_reminder_reach_the_registrant_once_in_their_language(
+    notify: Notify, outbound: Outbound, smtp_sink: SmtpSink
+) -> None:
+    deliver(notify, joined("p1", MARIA, "de"))
+    verify_address(notify, "p1")
+    slides = events.Material(title="Slides", url="https://slides.example/s/1")
+    published = events.MaterialsPublished(
+        registration_id="r1", event_id="e1", person_id="p1", title="Mentoring refugees",
+        materials=[slides], occurred_at=STARTS + timedelta(days=2),
+    )  # fmt: skip
+    notify.bus.handle(published, delivered(published, event_id="m1"))
+    with pytest.raises(DuplicateDelivery):  # redelivered: the worker acks it, nothing more
+        notify.bus.handle(published, delivered(published, event_id="m1"))
+
+    send_due(notify, outbound, NOW)
+
+    [mail] = smtp_sink.to(MARIA)
+    assert mail.message["Subject"] == "Mentoring refugees: neue Aufzeichnungen und Unterlagen"
+    assert "Slides: https://slides.example/s/1" in mail.part("plain")
+    assert inbox_titles(notify, "p1") == ["Mentoring refugees: new recordings and materials"]

@@ -16,7 +16,8 @@ AT = datetime(2026, 12, 7, 9, tzinfo=UTC)
 def test_the_organisation_hears_of_its_process_and_each_auditor_of_their_seat() -> None:
     assert {
         quality.SelfAssessmentSubmitted, quality.DecisionMade, quality.AppealLodged,
-        quality.RenewalDue,
+        quality.RenewalDue, quality.QualityLabelSuspended, quality.QualityLabelRevoked,
+        quality.QualityLabelExpired, quality.SurveillanceDue, quality.ConditionsDue,
     } <= set(FOR_ORGANISATION_CONTACT)  # fmt: skip
     assert quality.AuditAssigned in FOR_PERSON
     assert CATALOGUE[quality.DecisionMade].critical
@@ -35,8 +36,20 @@ def test_a_decision_with_conditions_says_the_outcome_and_the_deadline() -> None:
     assert kind.context(decided) == {"outcome": "awarded with conditions"}
 
 
+def test_a_suspension_reaches_the_organisation_with_the_reason_as_a_sentence() -> None:
+    suspended = quality.QualityLabelSuspended(
+        label_code="Q-7KD9-M2XF", programme_id="buddy", organisation_id="org-1",
+        step="accredited", reason="the conditions were not met by 2027-06-01", occurred_at=AT,
+    )  # fmt: skip
+    kind = CATALOGUE[quality.QualityLabelSuspended]
+    assert kind.critical and "not met by 2027-06-01. It does not" in kind.message(suspended).body
+    assert kind.context(suspended)["reason"].endswith("2027-06-01.")
+
+
 def test_notify_has_a_queue_on_the_quality_exchange_for_each_event() -> None:
     names = {queue.name for queue in handler_queues(SERVICE.worker_class(), max_deliveries=5)}
     for event_type in ("SelfAssessmentSubmitted", "AuditAssigned", "DecisionMade",
-                       "AppealLodged", "RenewalDue"):  # fmt: skip
+                       "AppealLodged", "RenewalDue", "QualityLabelSuspended",
+                       "QualityLabelRevoked", "QualityLabelExpired", "SurveillanceDue",
+                       "ConditionsDue"):  # fmt: skip
         assert any(f"evt-quality-{event_type}--notify." in name for name in names), event_type

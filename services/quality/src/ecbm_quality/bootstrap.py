@@ -14,6 +14,7 @@ from typing import TypeAlias
 
 from sqlalchemy import Engine
 
+from ecbm_quality.adapters.recent import RecentLabels
 from ecbm_quality.adapters.views import QualityViews
 from ecbm_quality.application.area import AREA
 from ecbm_quality.application.dependencies import QualityDependencies, utc_now
@@ -47,7 +48,10 @@ def bootstrap(
         read_views=sql_views(engine, QualityViews),
         validity=timedelta(days=settings.label_validity_days),
         renewal_notice=timedelta(days=settings.renewal_notice_days),
+        conditions_notice=timedelta(days=settings.conditions_notice_days),
+        collaboration=timedelta(days=round(settings.collaboration_months * 365 / 12)),
         clock=clock,
+        recent_labels=RecentLabels(settings.verify_cache_seconds),
     )
     return Application(MessageBus(AREA.handlers, dependencies), engine, wiring)
 

@@ -86,8 +86,10 @@ def accredit(
     score: int = 3,
     coordinator: Actor = COORDINATOR,
     step: Step = Step.ACCREDITED,
+    conditions_due: datetime | None = None,
 ) -> str:
-    """Apply, self-assess, audit, reconcile and award: the application's id."""
+    """Apply, self-assess, audit, reconcile and award (with conditions when they are due):
+    the application's id."""
     application: str = bus.handle(
         c.OpenApplication(actor=coordinator, programme_id=programme, step=step)
     )
@@ -121,8 +123,10 @@ def accredit(
         c.DecideApplication(
             actor=COMMITTEE,
             application_id=application,
-            outcome=Outcome.AWARD,
+            outcome=Outcome.AWARD_WITH_CONDITIONS if conditions_due else Outcome.AWARD,
             reasons="meets all",
+            improvement_plan="train mentors twice a year" if conditions_due else "",
+            conditions_due=conditions_due,
         )
     )
     return application

@@ -59,8 +59,9 @@ def http_get(port: int, path: str) -> tuple[int, str, bytes]:
         return error.code, error.headers["Content-Type"], error.read()
 
 
-def awarded(stub: QualityServiceStub) -> str:
-    """Through every step of an accreditation over gRPC; the label's code."""
+def decided(stub: QualityServiceStub, outcome: int = pb.OUTCOME_AWARD) -> str:
+    """Through every step of an accreditation over gRPC to the committee's decision; the
+    application's name."""
     created = stub.CreateCriteriaSet(
         pb.CreateCriteriaSetRequest(criteria_set=pb.CriteriaSet(version=1)), metadata=CHAIR
     )
@@ -83,11 +84,18 @@ def awarded(stub: QualityServiceStub) -> str:
         stub.ScoreApplication(pb.ScoreApplicationRequest(name=name, scores=scores),
                               metadata=auditor)  # fmt: skip
     stub.ReconcileScores(pb.ReconcileScoresRequest(name=name, scores=scores), metadata=RIA)
-    decided = stub.DecideApplication(
-        pb.DecideApplicationRequest(name=name, outcome=pb.OUTCOME_AWARD, reasons="meets all"),
+    decision = stub.DecideApplication(
+        pb.DecideApplicationRequest(name=name, outcome=outcome, reasons="meets all"),
         metadata=CHAIR,
     )
-    assert decided.state == "decided" and decided.outcome == "award"
+    assert decision.state == "decided"
+    decided_name: str = decision.name
+    return decided_name
+
+
+def awarded(stub: QualityServiceStub) -> str:
+    """An accreditation awarded over gRPC; the label's code."""
+    decided(stub)
     [label] = stub.ListLabels(pb.ListLabelsRequest(step=pb.STEP_ACCREDITED)).labels
     label_code: str = label.code
     return label_code
@@ -204,3 +212,44 @@ def test_a_criteria_set_of_ones_own_round_trips_and_a_missing_language_is_named(
         stub.CreateCriteriaSet(pb.CreateCriteriaSetRequest(criteria_set=own), metadata=CHAIR)
     assert error.value.code() is grpc.StatusCode.INVALID_ARGUMENT
     assert "criteria_set.standards[0].criteria[0].statement" in violations(error.value)
+
+
+DORA = bearer("editor", subject="dora")  # on the committee, not involved in the audit
+
+
+def test_an_appeal_is_a_resource_its_organisation_and_the_committee_see(
+    served: tuple[QualityServiceStub, int],
+) -> None:
+    stub, _ = served
+    application = decided(stub, pb.OUTCOME_REFUSE)
+    stub.LodgeAppeal(pb.LodgeAppealRequest(name=application, grounds="evidence overlooked"),
+                     metadata=CORA)  # fmt: skip
+    [appeal] = stub.ListAppeals(pb.ListAppealsRequest(), metadata=CORA).appeals
+    assert (appeal.application, appeal.state) == (application, pb.APPEAL_STATE_LODGED)
+    assert appeal.name.startswith("appeals/")
+
+    # Another organisation's coordinator: nothing to see.
+    assert list(stub.ListAppeals(pb.ListAppealsRequest(), metadata=OTTO).appeals) == []
+    with pytest.raises(grpc.RpcError) as hidden:
+        stub.GetAppeal(pb.GetAppealRequest(name=appeal.name), metadata=OTTO)
+    assert hidden.value.code() is grpc.StatusCode.NOT_FOUND
+    # The chair decided the application: not the one to review its appeal.
+    with pytest.raises(grpc.RpcError) as involved:
+        stub.ReviewAppeal(pb.ReviewAppealRequest(name=appeal.name), metadata=CHAIR)
+    assert involved.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+    reviewed = stub.ReviewAppeal(pb.ReviewAppealRequest(name=appeal.name), metadata=DORA)
+    assert (reviewed.state, reviewed.reviewer) == (pb.APPEAL_STATE_UNDER_REVIEW, "people/dora")
+    dismiss = pb.DecideAppealRequest(
+        name=appeal.name, upheld=False, reasons="the evidence was read"
+    )
+    stub.DecideAppeal(dismiss, metadata=DORA)
+    dismissed = stub.ListAppeals(
+        pb.ListAppealsRequest(state=pb.APPEAL_STATE_DISMISSED, programme="programmes/buddy",
+                              page_size=1), metadata=CHAIR,
+    )  # fmt: skip
+    assert [a.reasons for a in dismissed.appeals] == ["the evidence was read"]
+    assert not dismissed.next_page_token
+    assert not stub.ListAppeals(
+        pb.ListAppealsRequest(state=pb.APPEAL_STATE_LODGED), metadata=CHAIR
+    ).appeals

@@ -8,7 +8,7 @@ The fixtures come from quality_fixtures (a conftest here would clash with regist
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,10 +24,10 @@ from quality_journey import (
 )
 from sqlalchemy import select
 
-from ecbm_integration import registry
+from ecbm_integration import matching, registry
 from ecbm_quality.application import commands as c
 from ecbm_quality.bootstrap import Quality
-from ecbm_quality.domain.label import Standing
+from ecbm_quality.domain.label import Standing, SurveillanceOutcome
 from ecbm_quality.domain.steps import Step
 from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import NotFound, PermissionDenied, RuleViolation
@@ -40,12 +40,15 @@ def published(app: Quality) -> list[tuple[str, dict[str, Any]]]:
         return [(row.routing_key, json.loads(row.body)) for row in rows]
 
 
+STEP_EVENTS = ("QualityLabelAwarded", "QualityLabelWithdrawn")
+
+
 def steps_told(app: Quality, programme: str = "buddy") -> list[str | None]:
     """What registry was told about the programme, in order (None: withdrawn)."""
     return [
         body["step"] if kind == "QualityLabelAwarded" else None
         for kind, body in published(app)
-        if kind.startswith("QualityLabel") and body["programme_id"] == programme
+        if kind in STEP_EVENTS and body["programme_id"] == programme
     ]
 
 
@@ -130,26 +133,59 @@ def test_suspension_withdraws_the_step_and_the_history_keeps_it(
         ("LabelAwarded", ""),
         ("LabelSuspended", "complaint"),
     ]
+    quality_app.bus.handle(c.RevokeLabel(actor=COMMITTEE, code=code, reason="no screening"))
+    told = {kind: body for kind, body in published(quality_app)}
+    assert (told["QualityLabelSuspended"]["reason"], told["QualityLabelRevoked"]["reason"]) == (
+        "complaint", "no screening",
+    )  # fmt: skip
+    assert told["QualityLabelRevoked"]["organisation_id"] == "org-1"
+    assert told["QualityLabelAwarded"]["organisation_id"] == "org-1"
 
 
-def test_reminders_go_once_before_expiry_and_expiry_is_announced(
+def test_a_label_is_followed_up_conditions_surveillance_renewal_expiry(
     quality_app: Quality, clock: Clock
 ) -> None:
+    """The worker's timer over a label's life; each reminder goes once, each names the
+    organisation (notify's recipient)."""
     publish_default_criteria(quality_app.bus)
     affiliate(quality_app.bus, clock.now)
     auditors(quality_app.bus, clock.now)
-    accredit(quality_app.bus)
     start = clock.now
+    accredit(quality_app.bus, conditions_due=start + timedelta(days=180))
+    code = quality_app.bus.handle(c.ListLabels()).labels[0].code
 
-    clock.now = start + timedelta(days=3 * 365 - 30)
-    assert quality_app.bus.handle(c.SendRenewalReminders()) == 1
-    assert quality_app.bus.handle(c.SendRenewalReminders()) == 0
-    clock.now = start + timedelta(days=3 * 365 + 1)
-    quality_app.bus.handle(c.SendRenewalReminders())
+    def tick(days: float) -> int:
+        clock.now = start + timedelta(days=days)
+        done: int = quality_app.bus.handle(c.FollowUpLabels())
+        return done
 
-    kinds = [kind for kind, _ in published(quality_app)]
-    assert kinds.count("RenewalDue") == 1
+    assert (tick(140), tick(151), tick(152)) == (0, 1, 0)  # ConditionsDue 30 days before
+    assert tick(180) == 1  # unmet at the deadline: suspended
     assert steps_told(quality_app)[-1] == "affiliated"
+    quality_app.bus.handle(c.MeetConditions(actor=COMMITTEE, code=code, note="log shown"))
+    quality_app.bus.handle(c.ReinstateLabel(actor=COMMITTEE, code=code, reason="met"))
+    assert (tick(547), tick(548), tick(549)) == (0, 1, 0)  # SurveillanceDue at mid-term
+    quality_app.bus.handle(
+        c.RecordSurveillance(actor=COMMITTEE, code=code, outcome=SurveillanceOutcome.PASSED)
+    )
+    assert (tick(3 * 365 - 30), tick(3 * 365 - 29)) == (1, 0)  # RenewalDue
+    assert tick(3 * 365 + 1) == 1  # expired
+
+    events = [
+        (k, body)
+        for k, body in published(quality_app)
+        if "label_code" in body and k not in STEP_EVENTS
+    ]
+    assert [kind for kind, _ in events] == [
+        "ConditionsDue", "QualityLabelSuspended", "SurveillanceDue", "RenewalDue",
+        "QualityLabelExpired",
+    ]  # fmt: skip
+    assert all(body["organisation_id"] == "org-1" for _, body in events)
+    assert "not met by" in events[1][1]["reason"]
+    assert steps_told(quality_app)[-1] == "affiliated"
+    history = quality_app.bus.handle(c.ListLabelHistory(programme_id="buddy"))
+    assert [h.change for h in history][-3:] == ["SurveillanceRecorded", "RenewalReminded",
+                                                "LabelExpired"]  # fmt: skip
 
 
 def test_another_organisations_coordinator_cannot_see_or_change_an_application(
@@ -188,6 +224,24 @@ def test_an_auditor_from_the_organisation_is_refused_with_the_reason(
         accredit(quality_app.bus)
 
 
+def test_whoever_registered_the_organisation_is_one_of_it_and_refused_as_auditor(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    deliver(
+        quality_app.bus,
+        registry.OrganisationRegistered(
+            organisation_id="org-1", display_name="Mentoring Lab", kind="MENTORING_ORGANISATION",
+            country="BE", contact_name="Ria", contact_email="ria@example.org",
+            occurred_at=clock.now, editors=["ria"],
+        ),
+    )  # fmt: skip
+    with pytest.raises(RuleViolation, match="people/ria belongs to the organisation"):
+        accredit(quality_app.bus)
+
+
 def test_a_published_criteria_set_cannot_be_published_again(quality_app: Quality) -> None:
     criteria_set = publish_default_criteria(quality_app.bus)
     with pytest.raises(RuleViolation, match="published"):
@@ -199,12 +253,13 @@ def test_a_published_criteria_set_cannot_be_published_again(quality_app: Quality
 def test_person_forgotten_leaves_nothing_of_them_here(quality_app: Quality, clock: Clock) -> None:
     affiliate(quality_app.bus, clock.now)
     auditors(quality_app.bus, clock.now)
+    introduced(quality_app, "ria", "cora", clock.now)
     for person in ("cora", "ria"):
         deliver(quality_app.bus, registry.PersonForgotten(person_id=person, occurred_at=clock.now))
-    from ecbm_quality.adapters.tables import editors, members, panel_seats, people
+    from ecbm_quality.adapters.tables import editors, introductions, members, panel_seats, people
 
     with quality_app.engine.connect() as connection:
-        for table in (editors, members, people, panel_seats):
+        for table in (editors, members, people, panel_seats, introductions):
             held = connection.execute(
                 select(table.c.person_id).where(table.c.person_id.in_(["cora", "ria"]))
             ).all()
@@ -228,3 +283,28 @@ def test_a_declared_conflict_keeps_the_auditor_off_the_panel(
     )
     with pytest.raises(RuleViolation, match="people/piet declared a conflict"):
         accredit(quality_app.bus)
+
+
+def introduced(app: Quality, one: str, other: str, at: datetime) -> None:
+    """Matching's accepted introduction: one event per side, the same introduction id."""
+    introduction = f"intro-{one}-{other}-{at:%Y%m%d}"
+    for person in (one, other):
+        deliver(app.bus, matching.IntroductionAccepted(
+            introduction_id=introduction, person_id=person, request_title="Peer exchange",
+            occurred_at=at,
+        ))  # fmt: skip
+
+
+def test_an_auditor_introduced_recently_to_the_organisations_people_is_refused(
+    quality_app: Quality, clock: Clock
+) -> None:
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    introduced(quality_app, "ria", "cora", clock.now - timedelta(days=300))
+    introduced(quality_app, "piet", "cora", clock.now - timedelta(days=25 * 31))  # > 24 months
+
+    with pytest.raises(RuleViolation) as refused:
+        accredit(quality_app.bus)
+    assert "people/ria collaborated recently" in str(refused.value)
+    assert "people/piet" not in str(refused.value)

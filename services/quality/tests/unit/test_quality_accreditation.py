@@ -12,12 +12,13 @@ from quality_samples import CODES, CONTENT, NOW, all_scored, practitioner, resea
 
 from ecbm_quality.domain.affiliation import affiliated_programmes, changed
 from ecbm_quality.domain.application import (
+    AppealState,
     Application,
     ApplicationStatus,
     Outcome,
     SelfAssessment,
 )
-from ecbm_quality.domain.label import Label, Standing, new_code
+from ecbm_quality.domain.label import Label, Standing, SurveillanceOutcome, new_code
 from ecbm_quality.domain.panel import Audited, Candidate, PanelRole, check_panel
 from ecbm_quality.domain.steps import Step
 from ecbm_runtime.errors import InvalidArgument, PermissionDenied, RuleViolation
@@ -162,14 +163,20 @@ def test_an_appeal_is_decided_by_someone_not_involved_and_may_quash_the_decision
     application = reconciled()
     application.decide(CONTENT, Outcome.REFUSE, "evidence thin", "committee", NOW)
     with pytest.raises(InvalidArgument, match="grounds"):
-        application.lodge_appeal(" ", "coordinator", NOW)
-    application.lodge_appeal("the handbook was overlooked", "coordinator", NOW)
+        application.lodge_appeal("ap1", " ", "coordinator", NOW)
+    application.lodge_appeal("ap1", "the handbook was overlooked", "coordinator", NOW)
+    assert application.state.appeal_state is AppealState.LODGED
     for involved in ("ria", "piet", "committee"):
+        with pytest.raises(PermissionDenied, match="not involved before"):
+            application.review_appeal(involved, NOW)
         with pytest.raises(PermissionDenied, match="not involved before"):
             application.decide_appeal(True, "overlooked evidence", involved, NOW)
 
     application.decide_appeal(True, "the handbook answers SCR-1", "appeals-board", NOW)
 
+    assert (application.state.appeal_state, application.state.reviewer) == (
+        AppealState.UPHELD, "appeals-board",
+    )  # fmt: skip
     assert application.status is ApplicationStatus.RECONCILED
     with pytest.raises(PermissionDenied, match="taken by others"):
         application.decide(CONTENT, Outcome.AWARD, "", "committee", NOW)
@@ -204,6 +211,43 @@ def test_suspension_and_revocation_need_a_reason_and_follow_the_standing() -> No
         label.reinstate("no", "committee", NOW)
 
 
+def test_surveillance_reminds_once_at_mid_term_and_findings_open_conditions() -> None:
+    label = Label.award("Q-AAAA-BBBB", "buddy", "org-1", Step.ACCREDITED, "v1", "a1", NOW)
+    mid = label.surveillance_due()
+    assert not label.remind_surveillance(mid - timedelta(days=1))
+    assert label.remind_surveillance(mid) and not label.remind_surveillance(mid)
+    with pytest.raises(InvalidArgument, match="conditions_due"):
+        label.record_surveillance(SurveillanceOutcome.FINDINGS, "no training log", "c", mid)
+    due = mid + timedelta(days=60)
+    label.record_surveillance(SurveillanceOutcome.FINDINGS, "no training log", "c", mid, due)
+    assert label.state.conditions_due == due and label.state.conditions == "no training log"
+
+
+def test_unmet_conditions_are_reminded_once_then_suspend_the_label_at_the_deadline() -> None:
+    due = NOW + timedelta(days=180)
+    label = Label.award("Q-AAAA-BBBB", "buddy", "org-1", Step.ACCREDITED, "v1", "a1", NOW,
+                        improvement_plan="train twice a year", conditions_due=due)  # fmt: skip
+    assert not label.remind_conditions(due - timedelta(days=31))
+    assert label.remind_conditions(due - timedelta(days=29))
+    assert not label.remind_conditions(due - timedelta(days=1))
+    assert not label.enforce_conditions(due - timedelta(seconds=1))
+    assert label.enforce_conditions(due) and not label.enforce_conditions(due)
+    assert label.standing_at(due) is Standing.SUSPENDED
+    assert "not met by" in label.state.reason
+    label.meet_conditions("training log shown", "committee", due)
+    label.reinstate("conditions met", "committee", due)
+    assert not label.enforce_conditions(due + timedelta(days=1))
+    with pytest.raises(RuleViolation, match="no open conditions"):
+        label.meet_conditions("again", "committee", due)
+
+
+def test_a_surveillance_suspension_suspends_with_the_findings() -> None:
+    label = Label.award("Q-AAAA-BBBB", "buddy", "org-1", Step.ACCREDITED, "v1", "a1", NOW)
+    label.record_surveillance(SurveillanceOutcome.SUSPENDED, "no screening", "c", NOW)
+    assert label.standing_at(NOW) is Standing.SUSPENDED
+    assert label.state.reason == "surveillance: no screening"
+
+
 def test_label_codes_are_distinct_and_readable() -> None:
     codes = {new_code() for _ in range(200)}
     assert len(codes) == 200
@@ -217,3 +261,22 @@ def test_a_programme_is_affiliated_while_an_editor_of_its_organisation_is_a_memb
     after = affiliated_programmes(programmes, editors, {"bo"})
     assert before == {"buddy"}
     assert changed(before, after) == ({"jobs"}, {"buddy"})
+
+
+def test_a_verified_label_is_kept_seconds_unless_forgotten_and_expiry_is_never_stale() -> None:
+    from ecbm_quality.adapters.recent import RecentLabels
+    from ecbm_quality.adapters.views import LabelView, as_of
+
+    ticks = [0.0]
+    recent = RecentLabels(5, size=2, clock=lambda: ticks[0])
+    label = LabelView("Q-AAAA-BBBB", "buddy", "Buddy", "org-1", "BE", Step.ACCREDITED, "v1",
+                      NOW, NOW + timedelta(days=1), Standing.VALID, "")  # fmt: skip
+    recent.put(label)
+    assert recent.get(label.code) is label
+    ticks[0] = 5.0
+    assert recent.get(label.code) is None
+    recent.put(label)
+    recent.forget(label.code)
+    assert recent.get(label.code) is None
+    assert as_of(label, NOW + timedelta(days=1)).standing is Standing.EXPIRED
+    RecentLabels(0).put(label)  # off: keeps nothing

@@ -1,4 +1,4 @@
-"""registry_directory_0001 (and 0002 above it) rolls back and applies again on both
+"""registry_directory_0001 (and 0002, 0003 above it) rolls back and applies again on both
 databases, leaving the other branches alone, and the full text works after it; a database
 migrated with programmes in it keeps working until replay fills the directory; labels held in
 the four tiers move to the three steps."""
@@ -35,7 +35,7 @@ def _tables(database_url: str) -> set[str]:
 def test_the_directory_migration_rolls_back_and_applies_again(database_url: str) -> None:
     upgrade(SERVICE.migrations, database_url)
     command.downgrade(
-        alembic_config(SERVICE.migrations, database_url), "registry_directory_0002@-2"
+        alembic_config(SERVICE.migrations, database_url), "registry_directory_0003@-3"
     )
     left = _tables(database_url)
     assert not DIRECTORY_TABLES & left and "programme_directory_fts" not in left

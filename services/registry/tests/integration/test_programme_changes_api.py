@@ -3,48 +3,14 @@
 from __future__ import annotations
 
 import grpc
-import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
+from programme_calls import code_of, registered, stub
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_runtime.testing import bearer
 
 MEMBER = bearer("member", subject="member-1")
 EDITOR = bearer("editor", subject="editor-1")
-
-
-def stub(channel: grpc.Channel) -> registry_pb2_grpc.RegistryServiceStub:
-    return registry_pb2_grpc.RegistryServiceStub(channel)
-
-
-def registered(channel: grpc.Channel) -> pb.Programme:
-    organisation = stub(channel).RegisterOrganisation(
-        pb.RegisterOrganisationRequest(
-            organisation=pb.Organisation(
-                display_name="Mentoring Lab", kind=pb.ORGANISATION_KIND_MENTORING_ORGANISATION,
-                country="BE", contact=pb.Contact(display_name="An", email="an@example.org"),
-            )
-        ),
-        metadata=MEMBER,
-    )  # fmt: skip
-    made: pb.Programme = stub(channel).RegisterProgramme(
-        pb.RegisterProgrammeRequest(
-            programme=pb.Programme(
-                organisation=organisation.name, display_name="Buddy Up",
-                languages=["nl"], countries=["BE"],
-            )
-        ),
-        metadata=MEMBER,
-    )  # fmt: skip
-    return made
-
-
-def code_of(call: object) -> grpc.StatusCode:
-    with pytest.raises(grpc.RpcError) as caught:
-        call()  # type: ignore[operator]
-    code: grpc.StatusCode = caught.value.code()
-    return code
 
 
 def renamed(programme: pb.Programme, paths: list[str], version: int) -> pb.UpdateProgrammeRequest:
@@ -56,7 +22,7 @@ def renamed(programme: pb.Programme, paths: list[str], version: int) -> pb.Updat
 
 
 def test_an_editor_updates_the_masked_fields_only(registry_channel: grpc.Channel) -> None:
-    made = registered(registry_channel)
+    made = registered(registry_channel, MEMBER, organisation="Mentoring Lab")
 
     updated = stub(registry_channel).UpdateProgramme(
         renamed(made, ["display_name", "ages", "city"], made.version), metadata=EDITOR
@@ -68,7 +34,7 @@ def test_an_editor_updates_the_masked_fields_only(registry_channel: grpc.Channel
 
 
 def test_a_stale_version_is_aborted(registry_channel: grpc.Channel) -> None:
-    made = registered(registry_channel)
+    made = registered(registry_channel, MEMBER, organisation="Mentoring Lab")
     stub(registry_channel).UpdateProgramme(renamed(made, ["city"], 1), metadata=EDITOR)
 
     request = renamed(made, ["display_name"], 1)
@@ -78,7 +44,7 @@ def test_a_stale_version_is_aborted(registry_channel: grpc.Channel) -> None:
 
 
 def test_an_unknown_mask_path_is_invalid_argument(registry_channel: grpc.Channel) -> None:
-    made = registered(registry_channel)
+    made = registered(registry_channel, MEMBER, organisation="Mentoring Lab")
     request = renamed(made, ["organisation"], made.version)
 
     code = code_of(lambda: stub(registry_channel).UpdateProgramme(request, metadata=EDITOR))
@@ -87,7 +53,7 @@ def test_an_unknown_mask_path_is_invalid_argument(registry_channel: grpc.Channel
 
 
 def test_withdrawing_twice_is_a_failed_precondition(registry_channel: grpc.Channel) -> None:
-    made = registered(registry_channel)
+    made = registered(registry_channel, MEMBER, organisation="Mentoring Lab")
     request = pb.WithdrawProgrammeRequest(name=made.name, reason="funding ended")
     withdrawn = stub(registry_channel).WithdrawProgramme(request, metadata=EDITOR)
 
@@ -98,7 +64,7 @@ def test_withdrawing_twice_is_a_failed_precondition(registry_channel: grpc.Chann
 
 
 def test_an_editor_updates_an_organisations_contact(registry_channel: grpc.Channel) -> None:
-    made = registered(registry_channel)
+    made = registered(registry_channel, MEMBER, organisation="Mentoring Lab")
     organisation = stub(registry_channel).GetOrganisation(
         pb.GetOrganisationRequest(name=made.organisation)
     )

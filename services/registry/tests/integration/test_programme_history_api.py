@@ -5,38 +5,17 @@ from __future__ import annotations
 import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
+from programme_calls import registered, stub
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_runtime.testing import bearer
 
 ANA = bearer("member", subject="ana")
 EDITOR = bearer("editor", subject="editor-1")
 
 
-def stub(channel: grpc.Channel) -> registry_pb2_grpc.RegistryServiceStub:
-    return registry_pb2_grpc.RegistryServiceStub(channel)
-
-
 def changed_three_times(channel: grpc.Channel) -> pb.Programme:
-    organisation = stub(channel).RegisterOrganisation(
-        pb.RegisterOrganisationRequest(
-            organisation=pb.Organisation(
-                display_name="Lab", kind=pb.ORGANISATION_KIND_MENTORING_ORGANISATION,
-                country="BE", contact=pb.Contact(display_name="An", email="an@example.org"),
-            )
-        ),
-        metadata=ANA,
-    )  # fmt: skip
-    made: pb.Programme = stub(channel).RegisterProgramme(
-        pb.RegisterProgrammeRequest(
-            programme=pb.Programme(
-                organisation=organisation.name, display_name="Buddy Up",
-                languages=["nl"], countries=["BE"],
-            )
-        ),
-        metadata=ANA,
-    )  # fmt: skip
+    made = registered(channel, ANA)
     changes = pb.Programme(name=made.name, version=1, city="Ghent")
     stub(channel).UpdateProgramme(
         pb.UpdateProgrammeRequest(programme=changes, update_mask=FieldMask(paths=["city"])),

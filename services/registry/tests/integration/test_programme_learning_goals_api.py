@@ -4,38 +4,12 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from programme_calls import registered, stub
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_runtime.testing import bearer
 
 ANA = bearer("member", subject="ana")
-
-
-def stub(channel: grpc.Channel) -> registry_pb2_grpc.RegistryServiceStub:
-    return registry_pb2_grpc.RegistryServiceStub(channel)
-
-
-def registered(channel: grpc.Channel) -> pb.Programme:
-    organisation = stub(channel).RegisterOrganisation(
-        pb.RegisterOrganisationRequest(
-            organisation=pb.Organisation(
-                display_name="Lab", kind=pb.ORGANISATION_KIND_MENTORING_ORGANISATION,
-                country="BE", contact=pb.Contact(display_name="An", email="an@example.org"),
-            )
-        ),
-        metadata=ANA,
-    )  # fmt: skip
-    made: pb.Programme = stub(channel).RegisterProgramme(
-        pb.RegisterProgrammeRequest(
-            programme=pb.Programme(
-                organisation=organisation.name, display_name="Buddy Up",
-                languages=["nl"], countries=["BE"],
-            )
-        ),
-        metadata=ANA,
-    )  # fmt: skip
-    return made
 
 
 def goal(name: str, topic: str, description: str = "") -> pb.DeclareProgrammeLearningGoalRequest:
@@ -46,7 +20,7 @@ def goal(name: str, topic: str, description: str = "") -> pb.DeclareProgrammeLea
 def test_a_declared_goal_is_shown_and_redeclaring_replaces_its_description(
     registry_channel: grpc.Channel,
 ) -> None:
-    made = registered(registry_channel)
+    made = registered(registry_channel, ANA)
     stub(registry_channel).DeclareProgrammeLearningGoal(
         goal(made.name, "mentor-training", "online"), metadata=ANA
     )
@@ -61,7 +35,7 @@ def test_a_declared_goal_is_shown_and_redeclaring_replaces_its_description(
 
 
 def test_an_unknown_topic_is_invalid_argument(registry_channel: grpc.Channel) -> None:
-    made = registered(registry_channel)
+    made = registered(registry_channel, ANA)
 
     with pytest.raises(grpc.RpcError) as caught:
         stub(registry_channel).DeclareProgrammeLearningGoal(

@@ -7,42 +7,14 @@ from collections.abc import Callable
 import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
+from programme_calls import code_of, registered, stub
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm.registry.v1 import registry_pb2_grpc
 from ecbm_runtime.testing import bearer
 
 ANA = bearer("member", subject="ana")
 BRAM = bearer("member", subject="bram")
 EDITOR = bearer("editor", subject="editor-1")
-
-
-def stub(channel: grpc.Channel) -> registry_pb2_grpc.RegistryServiceStub:
-    return registry_pb2_grpc.RegistryServiceStub(channel)
-
-
-def registered_by(
-    channel: grpc.Channel, metadata: tuple[tuple[str, str]], name: str
-) -> pb.Programme:
-    organisation = stub(channel).RegisterOrganisation(
-        pb.RegisterOrganisationRequest(
-            organisation=pb.Organisation(
-                display_name=name, kind=pb.ORGANISATION_KIND_MENTORING_ORGANISATION,
-                country="BE", contact=pb.Contact(display_name="An", email="an@example.org"),
-            )
-        ),
-        metadata=metadata,
-    )  # fmt: skip
-    made: pb.Programme = stub(channel).RegisterProgramme(
-        pb.RegisterProgrammeRequest(
-            programme=pb.Programme(
-                organisation=organisation.name, display_name=f"{name} Buddies",
-                languages=["nl"], countries=["BE"],
-            )
-        ),
-        metadata=metadata,
-    )  # fmt: skip
-    return made
 
 
 def rename(programme: pb.Programme) -> pb.UpdateProgrammeRequest:
@@ -52,17 +24,10 @@ def rename(programme: pb.Programme) -> pb.UpdateProgrammeRequest:
     )
 
 
-def code_of(call: object) -> grpc.StatusCode:
-    with pytest.raises(grpc.RpcError) as caught:
-        call()  # type: ignore[operator]
-    code: grpc.StatusCode = caught.value.code()
-    return code
-
-
 def test_the_registering_member_is_the_organisations_first_editor(
     registry_channel: grpc.Channel,
 ) -> None:
-    made = registered_by(registry_channel, ANA, "Lab A")
+    made = registered(registry_channel, ANA, "Lab A Buddies", "Lab A")
 
     organisation = stub(registry_channel).GetOrganisation(
         pb.GetOrganisationRequest(name=made.organisation)
@@ -75,8 +40,8 @@ def test_the_registering_member_is_the_organisations_first_editor(
 def test_an_editor_of_another_organisation_is_permission_denied(
     registry_channel: grpc.Channel,
 ) -> None:
-    made = registered_by(registry_channel, ANA, "Lab A")
-    registered_by(registry_channel, BRAM, "Lab B")
+    made = registered(registry_channel, ANA, "Lab A Buddies", "Lab A")
+    registered(registry_channel, BRAM, "Lab B Buddies", "Lab B")
     withdraw = pb.WithdrawProgrammeRequest(name=made.name)
 
     assert (
@@ -89,7 +54,7 @@ def test_an_editor_of_another_organisation_is_permission_denied(
 
 
 def test_a_center_editor_changes_any_programme(registry_channel: grpc.Channel) -> None:
-    made = registered_by(registry_channel, ANA, "Lab A")
+    made = registered(registry_channel, ANA, "Lab A Buddies", "Lab A")
 
     updated = stub(registry_channel).UpdateProgramme(rename(made), metadata=EDITOR)
 
@@ -99,7 +64,7 @@ def test_a_center_editor_changes_any_programme(registry_channel: grpc.Channel) -
 def test_an_added_editor_may_change_the_organisations_programmes(
     registry_channel: grpc.Channel,
 ) -> None:
-    made = registered_by(registry_channel, ANA, "Lab A")
+    made = registered(registry_channel, ANA, "Lab A Buddies", "Lab A")
     stub(registry_channel).AddOrganisationEditor(
         pb.AddOrganisationEditorRequest(name=made.organisation, editor="people/bram"),
         metadata=ANA,
@@ -111,7 +76,7 @@ def test_an_added_editor_may_change_the_organisations_programmes(
 
 
 def test_a_non_editor_cannot_add_editors(registry_channel: grpc.Channel) -> None:
-    made = registered_by(registry_channel, ANA, "Lab A")
+    made = registered(registry_channel, ANA, "Lab A Buddies", "Lab A")
     request = pb.AddOrganisationEditorRequest(name=made.organisation, editor="people/bram")
 
     code = code_of(lambda: stub(registry_channel).AddOrganisationEditor(request, metadata=BRAM))
@@ -127,8 +92,8 @@ def programmes_of(channel: grpc.Channel, organisation: str) -> list[str]:
 def test_a_member_cannot_register_a_programme_in_an_organisation_they_do_not_edit(
     registry_channel: grpc.Channel,
 ) -> None:
-    made = registered_by(registry_channel, ANA, "Lab A")
-    registered_by(registry_channel, BRAM, "Lab B")
+    made = registered(registry_channel, ANA, "Lab A Buddies", "Lab A")
+    registered(registry_channel, BRAM, "Lab B Buddies", "Lab B")
     planted = pb.RegisterProgrammeRequest(
         programme=pb.Programme(
             organisation=made.organisation, display_name="Planted", languages=["nl"],
@@ -197,8 +162,8 @@ def read_history(channel: grpc.Channel, made: pb.Programme) -> Callable[[Metadat
 def test_an_editor_of_another_organisation_is_refused_and_the_owner_is_not(
     registry_channel: grpc.Channel, change: Change
 ) -> None:
-    made = registered_by(registry_channel, ANA, "Lab A")
-    registered_by(registry_channel, BRAM, "Lab B")
+    made = registered(registry_channel, ANA, "Lab A Buddies", "Lab A")
+    registered(registry_channel, BRAM, "Lab B Buddies", "Lab B")
     call = change(registry_channel, made)
 
     refused = code_of(lambda: call(BRAM))
@@ -208,7 +173,7 @@ def test_an_editor_of_another_organisation_is_refused_and_the_owner_is_not(
 
 
 def test_a_programmes_history_shows_its_owner_every_change(registry_channel: grpc.Channel) -> None:
-    made = registered_by(registry_channel, ANA, "Lab A")
+    made = registered(registry_channel, ANA, "Lab A Buddies", "Lab A")
     stub(registry_channel).UpdateProgramme(rename(made), metadata=ANA)
 
     history = stub(registry_channel).GetProgrammeHistory(

@@ -125,12 +125,34 @@ class Material(_message.Message):
     def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., url: _Optional[str] = ..., kind: _Optional[_Union[MaterialKind, str]] = ..., session_id: _Optional[str] = ..., file_name: _Optional[str] = ..., media_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PublishMaterialRequest(_message.Message):
-    __slots__ = ("parent", "material")
+    __slots__ = ("parent", "material", "request_id")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     MATERIAL_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     parent: str
     material: Material
-    def __init__(self, parent: _Optional[str] = ..., material: _Optional[_Union[Material, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., material: _Optional[_Union[Material, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ChangePlacesRequest(_message.Message):
+    __slots__ = ("name", "on_site_places", "online_places", "quotas")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ON_SITE_PLACES_FIELD_NUMBER: _ClassVar[int]
+    ONLINE_PLACES_FIELD_NUMBER: _ClassVar[int]
+    QUOTAS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    on_site_places: int
+    online_places: int
+    quotas: _containers.RepeatedCompositeFieldContainer[QuotaPlaces]
+    def __init__(self, name: _Optional[str] = ..., on_site_places: _Optional[int] = ..., online_places: _Optional[int] = ..., quotas: _Optional[_Iterable[_Union[QuotaPlaces, _Mapping]]] = ...) -> None: ...
+
+class QuotaPlaces(_message.Message):
+    __slots__ = ("name", "places")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PLACES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    places: int
+    def __init__(self, name: _Optional[str] = ..., places: _Optional[int] = ...) -> None: ...
 
 class ListMaterialsRequest(_message.Message):
     __slots__ = ("parent",)

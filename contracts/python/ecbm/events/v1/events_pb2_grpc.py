@@ -60,6 +60,11 @@ class EventsServiceStub:
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.AddSessionRequest.SerializeToString,
                 response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
                 _registered_method=True)
+        self.ChangePlaces = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ChangePlaces',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ChangePlacesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+                _registered_method=True)
         self.RegisterForEvent = channel.unary_unary(
                 '/ecbm.events.v1.EventsService/RegisterForEvent',
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.RegisterForEventRequest.SerializeToString,
@@ -212,6 +217,17 @@ class EventsServiceServicer:
     def AddSession(self, request, context):
         """Adds a session to the timetable (editors). INVALID_ARGUMENT if it overlaps another
         session in the same room (naming both) or lies outside the event.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangePlaces(self, request, context):
+        """Changes an event's places after it is created (editors, who organise events): on site,
+        online, and the size of quotas named. Raised limits offer the freed places to the people
+        waiting, as a cancellation does. A limit below the places already taken is
+        FAILED_PRECONDITION (PlacesTaken) with a violation per such field (`on_site_places`,
+        `quotas[0].places`): nobody loses a confirmed place; down to the count taken is allowed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -382,7 +398,9 @@ class EventsServiceServicer:
 
     def PublishMaterial(self, request, context):
         """Publishes a recording or material (slides, a document, a link) of an event or one of
-        its sessions (editors); the reminder after the event names what is published by then.
+        its sessions (editors); the reminder after the event names what is published by then,
+        and one published after that reminder went out is announced to the people holding a
+        place (MaterialsPublished). Idempotent on `request_id`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -422,6 +440,11 @@ def add_EventsServiceServicer_to_server(servicer, server):
             'AddSession': grpc.unary_unary_rpc_method_handler(
                     servicer.AddSession,
                     request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.AddSessionRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.SerializeToString,
+            ),
+            'ChangePlaces': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePlaces,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ChangePlacesRequest.FromString,
                     response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.SerializeToString,
             ),
             'RegisterForEvent': grpc.unary_unary_rpc_method_handler(
@@ -670,6 +693,33 @@ class EventsService:
             target,
             '/ecbm.events.v1.EventsService/AddSession',
             ecbm_dot_events_dot_v1_dot_events__pb2.AddSessionRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangePlaces(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ChangePlaces',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ChangePlacesRequest.SerializeToString,
             ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
             options,
             channel_credentials,

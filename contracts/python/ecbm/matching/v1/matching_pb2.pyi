@@ -463,7 +463,7 @@ class Slot(_message.Message):
     def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class MeetAndMatch(_message.Message):
-    __slots__ = ("name", "title", "slots", "tables", "state", "placed", "bound")
+    __slots__ = ("name", "title", "slots", "tables", "state", "placed", "bound", "buildings", "travel", "version", "withdrawn_slots", "withdrawn_tables", "participants", "start_time")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     SLOTS_FIELD_NUMBER: _ClassVar[int]
@@ -471,6 +471,13 @@ class MeetAndMatch(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     PLACED_FIELD_NUMBER: _ClassVar[int]
     BOUND_FIELD_NUMBER: _ClassVar[int]
+    BUILDINGS_FIELD_NUMBER: _ClassVar[int]
+    TRAVEL_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_SLOTS_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_TABLES_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANTS_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     slots: _containers.RepeatedCompositeFieldContainer[Slot]
@@ -478,17 +485,28 @@ class MeetAndMatch(_message.Message):
     state: str
     placed: int
     bound: float
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ..., tables: _Optional[_Iterable[str]] = ..., state: _Optional[str] = ..., placed: _Optional[int] = ..., bound: _Optional[float] = ...) -> None: ...
+    buildings: _containers.RepeatedScalarFieldContainer[str]
+    travel: _containers.RepeatedCompositeFieldContainer[Travel]
+    version: int
+    withdrawn_slots: _containers.RepeatedScalarFieldContainer[int]
+    withdrawn_tables: _containers.RepeatedScalarFieldContainer[int]
+    participants: int
+    start_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ..., tables: _Optional[_Iterable[str]] = ..., state: _Optional[str] = ..., placed: _Optional[int] = ..., bound: _Optional[float] = ..., buildings: _Optional[_Iterable[str]] = ..., travel: _Optional[_Iterable[_Union[Travel, _Mapping]]] = ..., version: _Optional[int] = ..., withdrawn_slots: _Optional[_Iterable[int]] = ..., withdrawn_tables: _Optional[_Iterable[int]] = ..., participants: _Optional[int] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ConfigureMeetAndMatchRequest(_message.Message):
-    __slots__ = ("name", "slots", "tables")
+    __slots__ = ("name", "slots", "tables", "buildings", "travel")
     NAME_FIELD_NUMBER: _ClassVar[int]
     SLOTS_FIELD_NUMBER: _ClassVar[int]
     TABLES_FIELD_NUMBER: _ClassVar[int]
+    BUILDINGS_FIELD_NUMBER: _ClassVar[int]
+    TRAVEL_FIELD_NUMBER: _ClassVar[int]
     name: str
     slots: _containers.RepeatedCompositeFieldContainer[Slot]
     tables: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ..., tables: _Optional[_Iterable[str]] = ...) -> None: ...
+    buildings: _containers.RepeatedScalarFieldContainer[str]
+    travel: _containers.RepeatedCompositeFieldContainer[Travel]
+    def __init__(self, name: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ..., tables: _Optional[_Iterable[str]] = ..., buildings: _Optional[_Iterable[str]] = ..., travel: _Optional[_Iterable[_Union[Travel, _Mapping]]] = ...) -> None: ...
 
 class GetMeetAndMatchRequest(_message.Message):
     __slots__ = ("name",)
@@ -505,7 +523,7 @@ class SetAvailabilityRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., unavailable_slots: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class Meeting(_message.Message):
-    __slots__ = ("name", "requester", "recipient", "message", "state", "slot", "table")
+    __slots__ = ("name", "requester", "recipient", "message", "state", "slot", "table", "visit")
     NAME_FIELD_NUMBER: _ClassVar[int]
     REQUESTER_FIELD_NUMBER: _ClassVar[int]
     RECIPIENT_FIELD_NUMBER: _ClassVar[int]
@@ -513,6 +531,7 @@ class Meeting(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     SLOT_FIELD_NUMBER: _ClassVar[int]
     TABLE_FIELD_NUMBER: _ClassVar[int]
+    VISIT_FIELD_NUMBER: _ClassVar[int]
     name: str
     requester: str
     recipient: str
@@ -520,7 +539,8 @@ class Meeting(_message.Message):
     state: str
     slot: int
     table: str
-    def __init__(self, name: _Optional[str] = ..., requester: _Optional[str] = ..., recipient: _Optional[str] = ..., message: _Optional[str] = ..., state: _Optional[str] = ..., slot: _Optional[int] = ..., table: _Optional[str] = ...) -> None: ...
+    visit: bool
+    def __init__(self, name: _Optional[str] = ..., requester: _Optional[str] = ..., recipient: _Optional[str] = ..., message: _Optional[str] = ..., state: _Optional[str] = ..., slot: _Optional[int] = ..., table: _Optional[str] = ..., visit: _Optional[bool] = ...) -> None: ...
 
 class RequestMeetingRequest(_message.Message):
     __slots__ = ("parent", "recipient", "message")
@@ -577,3 +597,123 @@ class DeclareConflictRequest(_message.Message):
 class DeclareConflictResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class Travel(_message.Message):
+    __slots__ = ("here", "there", "minutes")
+    HERE_FIELD_NUMBER: _ClassVar[int]
+    THERE_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    here: str
+    there: str
+    minutes: float
+    def __init__(self, here: _Optional[str] = ..., there: _Optional[str] = ..., minutes: _Optional[float] = ...) -> None: ...
+
+class ReplanScheduleRequest(_message.Message):
+    __slots__ = ("name", "withdrawn_slots", "withdrawn_tables")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_SLOTS_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_TABLES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    withdrawn_slots: _containers.RepeatedScalarFieldContainer[int]
+    withdrawn_tables: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, name: _Optional[str] = ..., withdrawn_slots: _Optional[_Iterable[int]] = ..., withdrawn_tables: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class ReplanScheduleResponse(_message.Message):
+    __slots__ = ("meet_and_match", "kept", "moved", "added", "dropped", "told")
+    MEET_AND_MATCH_FIELD_NUMBER: _ClassVar[int]
+    KEPT_FIELD_NUMBER: _ClassVar[int]
+    MOVED_FIELD_NUMBER: _ClassVar[int]
+    ADDED_FIELD_NUMBER: _ClassVar[int]
+    DROPPED_FIELD_NUMBER: _ClassVar[int]
+    TOLD_FIELD_NUMBER: _ClassVar[int]
+    meet_and_match: MeetAndMatch
+    kept: int
+    moved: int
+    added: int
+    dropped: int
+    told: int
+    def __init__(self, meet_and_match: _Optional[_Union[MeetAndMatch, _Mapping]] = ..., kept: _Optional[int] = ..., moved: _Optional[int] = ..., added: _Optional[int] = ..., dropped: _Optional[int] = ..., told: _Optional[int] = ...) -> None: ...
+
+class CancelMeetingRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class Delegation(_message.Message):
+    __slots__ = ("name", "display_name", "country", "topics", "committees", "members")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    TOPICS_FIELD_NUMBER: _ClassVar[int]
+    COMMITTEES_FIELD_NUMBER: _ClassVar[int]
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    display_name: str
+    country: str
+    topics: _containers.RepeatedScalarFieldContainer[str]
+    committees: _containers.RepeatedScalarFieldContainer[str]
+    members: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., country: _Optional[str] = ..., topics: _Optional[_Iterable[str]] = ..., committees: _Optional[_Iterable[str]] = ..., members: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DefineDelegationRequest(_message.Message):
+    __slots__ = ("delegation",)
+    DELEGATION_FIELD_NUMBER: _ClassVar[int]
+    delegation: Delegation
+    def __init__(self, delegation: _Optional[_Union[Delegation, _Mapping]] = ...) -> None: ...
+
+class SetContactWindowsRequest(_message.Message):
+    __slots__ = ("parent", "contact", "windows")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    WINDOWS_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    contact: str
+    windows: _containers.RepeatedCompositeFieldContainer[Slot]
+    def __init__(self, parent: _Optional[str] = ..., contact: _Optional[str] = ..., windows: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ...) -> None: ...
+
+class SetContactWindowsResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class BookVisitRequest(_message.Message):
+    __slots__ = ("delegation", "contact")
+    DELEGATION_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    delegation: str
+    contact: str
+    def __init__(self, delegation: _Optional[str] = ..., contact: _Optional[str] = ...) -> None: ...
+
+class ListMeetAndMatchesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListMeetAndMatchesResponse(_message.Message):
+    __slots__ = ("meet_and_matches",)
+    MEET_AND_MATCHES_FIELD_NUMBER: _ClassVar[int]
+    meet_and_matches: _containers.RepeatedCompositeFieldContainer[MeetAndMatch]
+    def __init__(self, meet_and_matches: _Optional[_Iterable[_Union[MeetAndMatch, _Mapping]]] = ...) -> None: ...
+
+class SuggestContactsRequest(_message.Message):
+    __slots__ = ("delegation", "page_size")
+    DELEGATION_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    delegation: str
+    page_size: int
+    def __init__(self, delegation: _Optional[str] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ContactSuggestion(_message.Message):
+    __slots__ = ("contact", "score", "explanation")
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    contact: str
+    score: float
+    explanation: str
+    def __init__(self, contact: _Optional[str] = ..., score: _Optional[float] = ..., explanation: _Optional[str] = ...) -> None: ...
+
+class SuggestContactsResponse(_message.Message):
+    __slots__ = ("suggestions",)
+    SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
+    suggestions: _containers.RepeatedCompositeFieldContainer[ContactSuggestion]
+    def __init__(self, suggestions: _Optional[_Iterable[_Union[ContactSuggestion, _Mapping]]] = ...) -> None: ...

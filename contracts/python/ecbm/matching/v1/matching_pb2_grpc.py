@@ -180,6 +180,41 @@ class MatchingServiceStub:
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.SerializeToString,
                 response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.FromString,
                 _registered_method=True)
+        self.ReplanSchedule = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ReplanSchedule',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ReplanScheduleRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ReplanScheduleResponse.FromString,
+                _registered_method=True)
+        self.CancelMeeting = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/CancelMeeting',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CancelMeetingRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+                _registered_method=True)
+        self.DefineDelegation = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/DefineDelegation',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DefineDelegationRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Delegation.FromString,
+                _registered_method=True)
+        self.SetContactWindows = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/SetContactWindows',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetContactWindowsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetContactWindowsResponse.FromString,
+                _registered_method=True)
+        self.BookVisit = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/BookVisit',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BookVisitRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+                _registered_method=True)
+        self.ListMeetAndMatches = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListMeetAndMatches',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesResponse.FromString,
+                _registered_method=True)
+        self.SuggestContacts = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/SuggestContacts',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SuggestContactsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SuggestContactsResponse.FromString,
+                _registered_method=True)
 
 
 class MatchingServiceServicer:
@@ -329,24 +364,28 @@ class MatchingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SendMessage(self, request, context):
-        """Writes to a person (`to`: people/{person}) or to the owner of an open request (`to`:
-        requests/{request}), or replies in a thread (`thread`). The recipient is told through
-        notify; neither side sees the other's address. INVALID_ARGUMENT over 5,000 characters,
-        PERMISSION_DENIED when the recipient blocked the sender; nothing is sent then.
+        """Writes to a person (`to`: people/{person}), to the owner of an open request (`to`:
+        requests/{request}) or to a programme's contacts (`to`: programmes/{programme}), or
+        replies in a thread (`thread`). The recipient is told through notify; neither side sees
+        the other's address. INVALID_ARGUMENT over 5,000 characters, PERMISSION_DENIED when the
+        recipient (every contact of a programme) blocked the sender; nothing is sent then.
+        FAILED_PRECONDITION when nobody speaks for the programme yet.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListThreads(self, request, context):
-        """The caller's threads, most recent first (without their messages).
+        """The caller's threads and those of the programmes they speak for, most recent first
+        (without their messages).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetThread(self, request, context):
-        """One thread with its messages: only its two people (NOT_FOUND to anyone else).
+        """One thread with its messages: only its two sides (a programme's side: its contacts);
+        NOT_FOUND to anyone else.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -415,6 +454,67 @@ class MatchingServiceServicer:
 
     def GetAgenda(self, request, context):
         """The caller's meetings with slot and table, and the same as iCalendar.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReplanSchedule(self, request, context):
+        """--- Meet & Match after publishing, and the Brussels advocacy programme ---
+
+        Re-plans a published schedule after changes (meetings cancelled or accepted since,
+        participants gone, slots or tables withdrawn) and publishes the new version at once:
+        every meeting still possible keeps its slot and table; exactly the participants whose
+        meeting moved, was added or dropped are told (MeetingRescheduled). Organisers.
+        FAILED_PRECONDITION before the schedule is published.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelMeeting(self, request, context):
+        """Cancels a meeting: either of its two people (organisers for a delegation's visit);
+        NOT_FOUND to anyone else. Once published, the other side of a placed meeting is told.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DefineDelegation(self, request, context):
+        """Defines (or replaces) a national delegation: registered participants acting as one
+        group; a delegation's visit keeps every member busy. Organisers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetContactWindows(self, request, context):
+        """When a policy contact receives visits during the event (none: any slot). Organisers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BookVisit(self, request, context):
+        """Books a delegation's visit to a policy contact, agreed with the contact's office
+        (accepted; placed by the scheduler). Organisers; booking it again changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMeetAndMatches(self, request, context):
+        """The Meet & Matches matching knows (from the events service), soonest first: organisers
+        find the one to configure.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SuggestContacts(self, request, context):
+        """Which policy contacts a delegation should ask for (country, committee, stance,
+        topics), with the reasons in plain words: its members and organisers (NOT_FOUND to
+        anyone else).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -567,6 +667,41 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.GetAgenda,
                     request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.FromString,
                     response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.SerializeToString,
+            ),
+            'ReplanSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReplanSchedule,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ReplanScheduleRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ReplanScheduleResponse.SerializeToString,
+            ),
+            'CancelMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelMeeting,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.CancelMeetingRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.SerializeToString,
+            ),
+            'DefineDelegation': grpc.unary_unary_rpc_method_handler(
+                    servicer.DefineDelegation,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DefineDelegationRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Delegation.SerializeToString,
+            ),
+            'SetContactWindows': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetContactWindows,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetContactWindowsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetContactWindowsResponse.SerializeToString,
+            ),
+            'BookVisit': grpc.unary_unary_rpc_method_handler(
+                    servicer.BookVisit,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.BookVisitRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.SerializeToString,
+            ),
+            'ListMeetAndMatches': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMeetAndMatches,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesResponse.SerializeToString,
+            ),
+            'SuggestContacts': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuggestContacts,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SuggestContactsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SuggestContactsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1353,6 +1488,195 @@ class MatchingService:
             '/ecbm.matching.v1.MatchingService/GetAgenda',
             ecbm_dot_matching_dot_v1_dot_matching__pb2.GetAgendaRequest.SerializeToString,
             ecbm_dot_matching_dot_v1_dot_matching__pb2.Agenda.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReplanSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ReplanSchedule',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ReplanScheduleRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ReplanScheduleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/CancelMeeting',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.CancelMeetingRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DefineDelegation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/DefineDelegation',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.DefineDelegationRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Delegation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetContactWindows(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/SetContactWindows',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.SetContactWindowsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.SetContactWindowsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BookVisit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/BookVisit',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.BookVisitRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.Meeting.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMeetAndMatches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListMeetAndMatches',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListMeetAndMatchesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuggestContacts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/SuggestContacts',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.SuggestContactsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.SuggestContactsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -24,6 +24,21 @@ class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OUTCOME_AWARD: _ClassVar[Outcome]
     OUTCOME_AWARD_WITH_CONDITIONS: _ClassVar[Outcome]
     OUTCOME_REFUSE: _ClassVar[Outcome]
+
+class AppealState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    APPEAL_STATE_UNSPECIFIED: _ClassVar[AppealState]
+    APPEAL_STATE_LODGED: _ClassVar[AppealState]
+    APPEAL_STATE_UNDER_REVIEW: _ClassVar[AppealState]
+    APPEAL_STATE_UPHELD: _ClassVar[AppealState]
+    APPEAL_STATE_DISMISSED: _ClassVar[AppealState]
+
+class SurveillanceOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SURVEILLANCE_OUTCOME_UNSPECIFIED: _ClassVar[SurveillanceOutcome]
+    SURVEILLANCE_OUTCOME_PASSED: _ClassVar[SurveillanceOutcome]
+    SURVEILLANCE_OUTCOME_FINDINGS: _ClassVar[SurveillanceOutcome]
+    SURVEILLANCE_OUTCOME_SUSPENDED: _ClassVar[SurveillanceOutcome]
 STEP_UNSPECIFIED: Step
 STEP_AFFILIATED: Step
 STEP_ACCREDITED: Step
@@ -32,6 +47,15 @@ OUTCOME_UNSPECIFIED: Outcome
 OUTCOME_AWARD: Outcome
 OUTCOME_AWARD_WITH_CONDITIONS: Outcome
 OUTCOME_REFUSE: Outcome
+APPEAL_STATE_UNSPECIFIED: AppealState
+APPEAL_STATE_LODGED: AppealState
+APPEAL_STATE_UNDER_REVIEW: AppealState
+APPEAL_STATE_UPHELD: AppealState
+APPEAL_STATE_DISMISSED: AppealState
+SURVEILLANCE_OUTCOME_UNSPECIFIED: SurveillanceOutcome
+SURVEILLANCE_OUTCOME_PASSED: SurveillanceOutcome
+SURVEILLANCE_OUTCOME_FINDINGS: SurveillanceOutcome
+SURVEILLANCE_OUTCOME_SUSPENDED: SurveillanceOutcome
 
 class Criterion(_message.Message):
     __slots__ = ("code", "statement", "guidance", "evidence_expected", "weight", "required_for")
@@ -301,6 +325,80 @@ class DecideAppealRequest(_message.Message):
     upheld: bool
     reasons: str
     def __init__(self, name: _Optional[str] = ..., upheld: _Optional[bool] = ..., reasons: _Optional[str] = ...) -> None: ...
+
+class Appeal(_message.Message):
+    __slots__ = ("name", "application", "programme", "state", "grounds", "reviewer", "reasons", "lodge_time", "update_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    APPLICATION_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    GROUNDS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    LODGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    application: str
+    programme: str
+    state: AppealState
+    grounds: str
+    reviewer: str
+    reasons: str
+    lodge_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., application: _Optional[str] = ..., programme: _Optional[str] = ..., state: _Optional[_Union[AppealState, str]] = ..., grounds: _Optional[str] = ..., reviewer: _Optional[str] = ..., reasons: _Optional[str] = ..., lodge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ReviewAppealRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetAppealRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListAppealsRequest(_message.Message):
+    __slots__ = ("state", "programme", "page_size", "page_token")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PROGRAMME_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    state: AppealState
+    programme: str
+    page_size: int
+    page_token: str
+    def __init__(self, state: _Optional[_Union[AppealState, str]] = ..., programme: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListAppealsResponse(_message.Message):
+    __slots__ = ("appeals", "next_page_token")
+    APPEALS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    appeals: _containers.RepeatedCompositeFieldContainer[Appeal]
+    next_page_token: str
+    def __init__(self, appeals: _Optional[_Iterable[_Union[Appeal, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class RecordSurveillanceRequest(_message.Message):
+    __slots__ = ("name", "outcome", "findings", "conditions_due")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    CONDITIONS_DUE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    outcome: SurveillanceOutcome
+    findings: str
+    conditions_due: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., outcome: _Optional[_Union[SurveillanceOutcome, str]] = ..., findings: _Optional[str] = ..., conditions_due: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class MarkConditionsMetRequest(_message.Message):
+    __slots__ = ("name", "note")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    note: str
+    def __init__(self, name: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Label(_message.Message):
     __slots__ = ("name", "code", "programme", "programme_display_name", "step", "criteria_set", "valid_from", "valid_until", "standing", "reason", "country")

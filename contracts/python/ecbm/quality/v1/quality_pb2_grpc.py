@@ -110,6 +110,21 @@ class QualityServiceStub:
                 request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DecideAppealRequest.SerializeToString,
                 response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.FromString,
                 _registered_method=True)
+        self.ReviewAppeal = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/ReviewAppeal',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ReviewAppealRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Appeal.FromString,
+                _registered_method=True)
+        self.GetAppeal = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/GetAppeal',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.GetAppealRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Appeal.FromString,
+                _registered_method=True)
+        self.ListAppeals = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/ListAppeals',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListAppealsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListAppealsResponse.FromString,
+                _registered_method=True)
         self.SuspendLabel = channel.unary_unary(
                 '/ecbm.quality.v1.QualityService/SuspendLabel',
                 request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.SuspendLabelRequest.SerializeToString,
@@ -123,6 +138,16 @@ class QualityServiceStub:
         self.RevokeLabel = channel.unary_unary(
                 '/ecbm.quality.v1.QualityService/RevokeLabel',
                 request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.RevokeLabelRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+                _registered_method=True)
+        self.RecordSurveillance = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/RecordSurveillance',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.RecordSurveillanceRequest.SerializeToString,
+                response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+                _registered_method=True)
+        self.MarkConditionsMet = channel.unary_unary(
+                '/ecbm.quality.v1.QualityService/MarkConditionsMet',
+                request_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.MarkConditionsMetRequest.SerializeToString,
                 response_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
                 _registered_method=True)
         self.VerifyLabel = channel.unary_unary(
@@ -257,7 +282,32 @@ class QualityServiceServicer:
 
     def DecideAppeal(self, request, context):
         """Decides an appeal (editors not involved in the audit nor the decision). Upheld: the
-        decision is quashed and taken again by others.
+        decision is quashed and taken again by others. A lodged appeal goes under review by the
+        one deciding it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviewAppeal(self, request, context):
+        """Takes a lodged appeal up for review (editors not involved in the audit nor the
+        decision): lodged → under review. PERMISSION_DENIED for someone involved before.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAppeal(self, request, context):
+        """Returns an appeal: to the committee and the editors of the programme's organisation;
+        NOT_FOUND to anyone else.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAppeals(self, request, context):
+        """Lists appeals, newest first, filtered by state and programme: every appeal to the
+        committee, those of the organisations they edit to a member.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -279,6 +329,23 @@ class QualityServiceServicer:
 
     def RevokeLabel(self, request, context):
         """Revokes a label for good, with a reason (editors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordSurveillance(self, request, context):
+        """Records the outcome of a valid label's mid-term surveillance check (editors): passed,
+        findings (conditions: an improvement plan with a deadline, followed up like an award's)
+        or suspension. INVALID_ARGUMENT without findings, or findings without a future deadline.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkConditionsMet(self, request, context):
+        """Marks a label's open conditions met (editors). Unmet conditions suspend the label at
+        their deadline; once met, a suspended label may be reinstated.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -386,6 +453,21 @@ def add_QualityServiceServicer_to_server(servicer, server):
                     request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.DecideAppealRequest.FromString,
                     response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Application.SerializeToString,
             ),
+            'ReviewAppeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviewAppeal,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ReviewAppealRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Appeal.SerializeToString,
+            ),
+            'GetAppeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAppeal,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.GetAppealRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Appeal.SerializeToString,
+            ),
+            'ListAppeals': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAppeals,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListAppealsRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.ListAppealsResponse.SerializeToString,
+            ),
             'SuspendLabel': grpc.unary_unary_rpc_method_handler(
                     servicer.SuspendLabel,
                     request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.SuspendLabelRequest.FromString,
@@ -399,6 +481,16 @@ def add_QualityServiceServicer_to_server(servicer, server):
             'RevokeLabel': grpc.unary_unary_rpc_method_handler(
                     servicer.RevokeLabel,
                     request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.RevokeLabelRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.SerializeToString,
+            ),
+            'RecordSurveillance': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordSurveillance,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.RecordSurveillanceRequest.FromString,
+                    response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.SerializeToString,
+            ),
+            'MarkConditionsMet': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkConditionsMet,
+                    request_deserializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.MarkConditionsMetRequest.FromString,
                     response_serializer=ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.SerializeToString,
             ),
             'VerifyLabel': grpc.unary_unary_rpc_method_handler(
@@ -834,6 +926,87 @@ class QualityService:
             _registered_method=True)
 
     @staticmethod
+    def ReviewAppeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/ReviewAppeal',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ReviewAppealRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Appeal.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAppeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/GetAppeal',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.GetAppealRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Appeal.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAppeals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/ListAppeals',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ListAppealsRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.ListAppealsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def SuspendLabel(request,
             target,
             options=(),
@@ -903,6 +1076,60 @@ class QualityService:
             target,
             '/ecbm.quality.v1.QualityService/RevokeLabel',
             ecbm_dot_quality_dot_v1_dot_quality__pb2.RevokeLabelRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordSurveillance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/RecordSurveillance',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.RecordSurveillanceRequest.SerializeToString,
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkConditionsMet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.quality.v1.QualityService/MarkConditionsMet',
+            ecbm_dot_quality_dot_v1_dot_quality__pb2.MarkConditionsMetRequest.SerializeToString,
             ecbm_dot_quality_dot_v1_dot_quality__pb2.Label.FromString,
             options,
             channel_credentials,

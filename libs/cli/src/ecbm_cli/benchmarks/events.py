@@ -28,8 +28,9 @@ import psycopg
 
 from ecbm.events.v1 import events_pb2 as pb
 from ecbm.events.v1.events_pb2_grpc import EventsServiceStub
-from ecbm_cli.benchmarks import Target, figures_table
-from ecbm_cli.benchmarks.environment import (
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import (
     Processes,
     databases,
     free_ports,
@@ -38,7 +39,7 @@ from ecbm_cli.benchmarks.environment import (
     say,
     wait_grpc_serving,
 )
-from ecbm_cli.benchmarks.load import (
+from ecbm_runtime.bench.load import (
     CALL_TIMEOUT_SECONDS,
     Call,
     CallerFactory,
@@ -46,7 +47,6 @@ from ecbm_cli.benchmarks.load import (
     drive,
     insert_caller,
 )
-from ecbm_runtime.auth import issue_token
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import load_service
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
@@ -139,11 +139,7 @@ def run(scale: Scale) -> dict[str, Any]:
             return results
         finally:
             say("stopping processes, dropping databases")
-            processes.stop_all()
-            if ok:
-                processes.remove_logs()
-            else:
-                say(f"process logs kept in {processes.log_dir}")
+            processes.finish(ok)
 
 
 def measure(

@@ -15,19 +15,22 @@ from typing import Any
 import psycopg
 
 from ecbm.registry.v1 import registry_pb2 as pb
-from ecbm_cli.benchmarks import Target, figures_table, messaging, registry_flow, replay
-from ecbm_cli.benchmarks.environment import (
+from ecbm_cli.benchmarks import registry_flow, replay
+from ecbm_runtime.bench import Target, figures_table, messaging
+from ecbm_runtime.bench.environment import (
     Processes,
+    child_env,
     databases,
     free_ports,
     libpq_url,
     private_vhost,
     say,
+    service_env,
     wait_for,
     wait_grpc_serving,
     wait_http_ok,
 )
-from ecbm_cli.benchmarks.load import (
+from ecbm_runtime.bench.load import (
     ECHO_METHOD,
     CallerFactory,
     LoadResult,
@@ -38,7 +41,6 @@ from ecbm_cli.benchmarks.load import (
 )
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import load_service
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 
 REGISTRY_METHOD = "/ecbm.registry.v1.RegistryService/"
 NOTIFY_QUEUES = (
@@ -203,7 +205,7 @@ def run(scale: Scale) -> dict[str, Any]:
             "notify_worker_metrics",
         )
         ports = dict(zip(names, free_ports(len(names)), strict=True))
-        processes = Processes(child_env(amqp_url, urls, ports))
+        processes = Processes(services_env(amqp_url, urls, ports))
         stack = Stack(processes, urls, amqp_url, ports)
         ok = False
         try:
@@ -213,35 +215,25 @@ def run(scale: Scale) -> dict[str, Any]:
             return results
         finally:
             say("stopping processes, dropping databases")
-            processes.stop_all()
-            if ok:
-                processes.remove_logs()
-            else:
-                say(f"process logs kept in {processes.log_dir}")
+            processes.finish(ok)
 
 
-def child_env(amqp_url: str, urls: dict[str, str], ports: dict[str, int]) -> dict[str, str]:
-    """The services' settings, and nothing inherited that could change what is measured."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
-    env |= {
-        "ECBM_AMQP_URL": amqp_url,
-        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",  # measure the server, not the per-client limits
-        "ECBM_MODE": "development",
-        "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
-        "ECBM_LOG_LEVEL": "INFO",
+def services_env(amqp_url: str, urls: dict[str, str], ports: dict[str, int]) -> dict[str, str]:
+    """The registry's and notify's settings, and nothing inherited that could change what is
+    measured."""
+    settings = {
+        "ECBM_REGISTRY_API_PROCESSES": str(api_processes()),
+        "ECBM_ACCESS_LOG_SAMPLE_RATE": access_log_sample_rate(),
     }
     for service in ("registry", "notify"):
-        prefix = f"ECBM_{service.upper()}_"
-        env |= {
-            prefix + "DATABASE_URL": urls[service],
-            prefix + "GRPC_HOST": "127.0.0.1",
-            prefix + "GRPC_PORT": str(ports[service]),
-            prefix + "METRICS_PORT": str(ports[f"{service}_metrics"]),
-            prefix + "WORKER_METRICS_PORT": str(ports[f"{service}_worker_metrics"]),
-        }
-    env["ECBM_REGISTRY_API_PROCESSES"] = str(api_processes())
-    env["ECBM_ACCESS_LOG_SAMPLE_RATE"] = access_log_sample_rate()
-    return env
+        settings |= service_env(
+            service,
+            urls[service],
+            ports[service],
+            ports[f"{service}_metrics"],
+            ports[f"{service}_worker_metrics"],
+        )
+    return child_env(amqp_url, settings)
 
 
 def access_log_sample_rate() -> str:

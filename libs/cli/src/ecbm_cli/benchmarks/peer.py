@@ -17,7 +17,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from sqlalchemy.engine import make_url
 
-from ecbm_cli.benchmarks.load import Call, CallerFactory
+from ecbm_runtime.bench.load import Call, CallerFactory
 
 
 class PeerProgramme(Aggregate):

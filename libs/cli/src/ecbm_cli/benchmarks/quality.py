@@ -13,7 +13,6 @@ name, a later page), after a warm-up.
 from __future__ import annotations
 
 import itertools
-import os
 import random
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -23,22 +22,23 @@ import psycopg
 
 from ecbm.quality.v1 import quality_pb2 as pb
 from ecbm.quality.v1.quality_pb2_grpc import QualityServiceStub
-from ecbm_cli.benchmarks import Target, figures_table, foundation
-from ecbm_cli.benchmarks.environment import (
+from ecbm_cli.benchmarks import foundation
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import (
     Processes,
+    child_env,
     databases,
     free_ports,
     libpq_url,
     private_vhost,
     say,
+    service_env,
     wait_for,
     wait_grpc_serving,
 )
-from ecbm_cli.benchmarks.load import ECHO_METHOD, grpc_caller
-from ecbm_cli.benchmarks.registry import _timed
+from ecbm_runtime.bench.load import ECHO_METHOD, grpc_caller, timed
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import load_service
-from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 
 START_TIMEOUT_SECONDS = 90.0
 VERIFY = "/ecbm.quality.v1.QualityService/VerifyLabel"
@@ -120,29 +120,20 @@ def run(scale: Scale) -> dict[str, Any]:
             return results
         finally:
             say("stopping the quality api and the echo server, dropping databases")
-            processes.stop_all()
-            if ok:
-                processes.remove_logs()
-            else:
-                say(f"process logs kept in {processes.log_dir}")
+            processes.finish(ok)
 
 
 def _child_env(amqp_url: str, database_url: str, ports: dict[str, int]) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
-    return env | {
-        "ECBM_AMQP_URL": amqp_url,
-        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",  # measure the server, not the per-client limits
-        "ECBM_MODE": "development",
-        "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
-        "ECBM_LOG_LEVEL": "WARNING",
-        "ECBM_QUALITY_DATABASE_URL": database_url,
-        "ECBM_QUALITY_GRPC_HOST": "127.0.0.1",
-        "ECBM_QUALITY_GRPC_PORT": str(ports["api"]),
-        "ECBM_QUALITY_METRICS_PORT": str(ports["metrics"]),
-        "ECBM_QUALITY_WORKER_METRICS_PORT": str(ports["worker"]),
-        "ECBM_QUALITY_VERIFY_HTTP_PORT": str(ports["http"]),
-        "ECBM_QUALITY_API_PROCESSES": str(foundation.api_processes()),
-    }
+    quality = service_env("quality", database_url, ports["api"], ports["metrics"], ports["worker"])
+    return child_env(
+        amqp_url,
+        quality
+        | {
+            "ECBM_QUALITY_VERIFY_HTTP_PORT": str(ports["http"]),
+            "ECBM_QUALITY_API_PROCESSES": str(foundation.api_processes()),
+        },
+        log_level="WARNING",
+    )
 
 
 def seed(conninfo: str, count: int) -> list[str]:
@@ -218,5 +209,5 @@ def register_phase(target: str, scale: Scale) -> dict[str, Any]:
                                              page_token=first.next_page_token))  # fmt: skip
         say(f"ListLabels: {scale.listings} calls over {first.total_size:,} accredited labels")
         calls = list(itertools.islice(itertools.cycle(requests), scale.listings))
-        return _timed(lambda r: stub.ListLabels(r, timeout=10), [(r,) for r in calls],
+        return timed(lambda r: stub.ListLabels(r, timeout=10), [(r,) for r in calls],
                       warmup=len(requests), budget=120.0)  # fmt: skip

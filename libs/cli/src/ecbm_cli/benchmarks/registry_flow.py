@@ -19,8 +19,8 @@ import psycopg
 
 from ecbm.registry.v1 import registry_pb2 as pb
 from ecbm.registry.v1 import registry_pb2_grpc
-from ecbm_cli.benchmarks.environment import say, wait_for
 from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench.environment import say, wait_for
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 
 NOTIFY_HANDLER = "notify.on_programme_registered"

@@ -8,8 +8,8 @@ with one psycopg server-side cursor, decoding their JSON, and does nothing with 
 
 It is a phase of the ``foundation`` suite, and a suite of its own (``ecbm bench replay``,
 ``--quick``; ``ECBM_BENCH_REPLAY_EVENTS`` sets the store's size in both): a fresh
-database, one organisation and one programme registered through the registry's own bus,
-then grown; no other process runs.
+database, one organisation and one programme registered through a registry api process
+that is stopped before the store is grown; nothing else runs in the database.
 """
 
 from __future__ import annotations
@@ -21,8 +21,19 @@ from typing import Any
 
 import psycopg
 
-from ecbm_cli.benchmarks import Target, figures_table
-from ecbm_cli.benchmarks.environment import databases, libpq_url, say
+from ecbm_cli.benchmarks import registry_flow
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import (
+    Processes,
+    child_env,
+    databases,
+    free_ports,
+    libpq_url,
+    private_vhost,
+    say,
+    service_env,
+    wait_grpc_serving,
+)
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import load_service
 
@@ -103,40 +114,40 @@ SCALES = {
     "tiny": Scale("tiny", 2_000),
 }
 TARGETS = {"replay_events_per_second": Target(">=", 20_000.0, "/s")}
+START_TIMEOUT_SECONDS = 90.0
 
 
 def run(scale: Scale) -> dict[str, Any]:
-    """The replay phase on a database of its own: seeded, grown, measured, dropped."""
-    from ecbm_registry.application.programmes import commands
-    from ecbm_registry.bootstrap import bootstrap, load_settings
-    from ecbm_runtime.actor import Actor
+    """The replay phase on a database of its own: seeded, grown, measured, dropped.
 
+    The seed (one organisation, one programme) goes through a registry api process of its
+    own, stopped before the replay: the CLI drives services from outside only.
+    """
     events = int(os.environ.get("ECBM_BENCH_REPLAY_EVENTS", scale.events))
-    with databases() as dbs:
+    with databases() as dbs, private_vhost() as (amqp_url, _isolated):
         url = dbs.create("replay")
-        definition = load_service("registry")
-        upgrade(definition.migrations, url)
-        registry = bootstrap(load_settings(database_url=url))
-        try:
-            organisation = registry.bus.handle(
-                commands.RegisterOrganisation(
-                    display_name="Benchmark mentoring network", kind="mentoring_organisation",
-                    country="BE", city="Brussels", contact_name="Bench Contact",
-                    contact_email="bench@example.org",
-                )
-            )  # fmt: skip
-            registry.bus.handle(
-                commands.RegisterProgramme(
-                    actor=Actor(subject="ecbm-bench", roles=frozenset({"admin"})),
-                    organisation_id=organisation, display_name="Benchmark programme",
-                    description="Peer mentoring for first-generation university students.",
-                    languages=("en", "fr"), countries=("BE", "NL"),
-                )
-            )  # fmt: skip
-        finally:
-            registry.close()
+        upgrade(load_service("registry").migrations, url)
+        seed(url, amqp_url)
         say(f"phase replay: registry's replay over {events:,} events vs a raw scan")
         return {"replay": replay_phase(url, libpq_url(url), events)}
+
+
+def seed(database_url: str, amqp_url: str) -> None:
+    """One organisation and one programme, registered through a registry api process."""
+    grpc_port, metrics_port, worker_metrics_port = free_ports(3)
+    settings = service_env("registry", database_url, grpc_port, metrics_port, worker_metrics_port)
+    processes = Processes(child_env(amqp_url, settings))
+    ok = False
+    try:
+        processes.start("registry.api", ["-m", "ecbm_runtime.api_main", "registry"])
+        target = f"127.0.0.1:{grpc_port}"
+        wait_grpc_serving(target, START_TIMEOUT_SECONDS, processes.check_alive)
+        metadata = registry_flow.admin_metadata()
+        organisation = registry_flow.register_organisation(target, metadata)
+        registry_flow.register_programme(target, organisation, metadata)
+        ok = True
+    finally:
+        processes.finish(ok)
 
 
 def headline(measured: dict[str, Any]) -> dict[str, float]:

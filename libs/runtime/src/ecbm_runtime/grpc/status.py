@@ -105,10 +105,15 @@ def _details_for(exc: Exception) -> list[Message]:
         delay.FromNanoseconds(max(1, math.ceil(exc.retry_after_seconds * 1e9)))
         return [error_details_pb2.RetryInfo(retry_delay=delay)]
     if isinstance(exc, errors.RuleViolation):
-        violation = error_details_pb2.PreconditionFailure.Violation(
-            type=type(exc).__name__, description=str(exc)
-        )
-        return [error_details_pb2.PreconditionFailure(violations=[violation])]
+        kind, fields = type(exc).__name__, getattr(exc, "fields", ())
+        violations = [
+            error_details_pb2.PreconditionFailure.Violation(
+                type=kind, subject=v.field, description=v.description
+            )
+            for v in fields
+        ] or [error_details_pb2.PreconditionFailure.Violation(type=kind, description=str(exc))]
+        failure = error_details_pb2.PreconditionFailure(violations=violations)
+        return [failure, _bad_request(fields)] if fields else [failure]
     return []
 
 

@@ -1,4 +1,5 @@
-"""What ``ecbm bench alerts`` measures, in process.
+"""What ``ecbm bench alerts`` measures, in process; the suite itself (the ``ecbm.benchmarks``
+entry point) is at the end.
 
 - ``ingest``: documents of RSS items parsed, normalised, deduplicated, scored and stored
   (events, read models) in one commit per document, on SQLite (the embedded default) or the
@@ -30,6 +31,8 @@ from ecbm_alerts.domain.entry import ItemKind
 from ecbm_alerts.domain.relevance import TOPICS
 from ecbm_alerts.domain.source import SourceKind
 from ecbm_alerts.domain.subscription import Candidate, Rhythm, SavedSearch, SearchIndex, words
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import databases
 
 WORDS = (
     "mentoring",
@@ -194,3 +197,58 @@ def measure_match(scale: Scale) -> dict[str, Any]:
         "matches": matched,
         "match_s": round(match_s, 3),
     }
+
+
+# --- the suite of ``ecbm bench alerts`` (see ecbm_runtime.bench) ----------------------------
+
+SCALES = {
+    "full": Scale("full", items=10_000, per_document=100, searches=5_000),
+    "tiny": Scale("tiny", items=400, per_document=100, searches=200),
+}
+
+# The speed targets of the alerts issue.
+TARGETS = {
+    "ingest_ratio": Target(">=", 0.25),
+    "ingest_ratio_postgresql": Target(">=", 0.25),
+    "match_s": Target("<", 10.0, "s"),
+}
+
+
+def run(scale: Scale) -> dict[str, Any]:
+    """Ingest on SQLite (the embedded default) and on PostgreSQL, then matching."""
+    with databases() as created:
+        on_postgres = measure_ingest(scale, created.create("alerts"))
+    return {
+        "ingest": measure_ingest(scale),
+        "ingest_postgresql": on_postgres,
+        "match": measure_match(scale),
+    }
+
+
+def headline(measured: dict[str, Any]) -> dict[str, float]:
+    ingest, match = measured["ingest"], measured["match"]
+    return {
+        "ingest_ratio": ingest["ratio"],
+        "ingest_ratio_postgresql": measured["ingest_postgresql"]["ratio"],
+        "ingest_items_per_second": ingest["items_per_second"],
+        "feedparser_s": ingest["feedparser_s"],
+        "ingest_s": ingest["ingest_s"],
+        "match_s": match["match_s"],
+        "matches": float(match["matches"]),
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    ingest, match = results["ingest"], results["match"]
+    return figures_table(
+        "alerts",
+        results,
+        [
+            ("feedparser_s", ingest["feedparser_s"], f"parse {ingest['items']} items"),
+            ("ingest_s", ingest["ingest_s"], f"parse+store, {ingest['database']}"),
+            ("ingest_ratio", ingest["ratio"], "feedparser / ingest"),
+            ("ingest_ratio_postgresql", results["ingest_postgresql"]["ratio"], "on PostgreSQL"),
+            ("match_s", match["match_s"], f"{match['items']} items x {match['searches']} searches"),
+            ("matches", float(match["matches"]), "search-item pairs"),
+        ],
+    )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from ecbm_events.adapters.views import EventsViews
 from ecbm_events.application.registrations.tickets import TicketSigner
+from ecbm_events.domain.event import Event
 from ecbm_runtime.messagebus import Dependencies
 
 
@@ -30,6 +31,27 @@ class FeedLinks:
     valid_for: timedelta = timedelta(days=365)
 
 
+class SeenEvents:
+    """Events as the registering path loaded them, reused while the read model holds the
+    same version (one column of the admission statement) instead of loading the event's
+    stream on every registration. Exact, not a time-based cache: every event of an event's
+    stream updates its listing's version (programme projections). Read only: registering
+    never changes the event. Thread-safe as dict reads and writes are."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._events: dict[str, Event] = {}
+
+    def get(self, event_id: str, version: int | None) -> Event | None:
+        found = self._events.get(event_id)
+        return found if found is not None and found.version == version else None
+
+    def keep(self, event: Event) -> None:
+        if len(self._events) >= self._size:
+            self._events.clear()
+        self._events[event.id] = event
+
+
 @dataclass(frozen=True, kw_only=True)
 class EventsDependencies(Dependencies[EventsViews]):
     # Signs and checks check-in tokens and join links (its own key, never the JWT's).
@@ -44,3 +66,4 @@ class EventsDependencies(Dependencies[EventsViews]):
     # Registration answers are deleted this long after their event ended.
     answers_retention: timedelta = timedelta(days=90)
     clock: Callable[[], datetime] = field(default=utc_now)
+    seen_events: SeenEvents = field(default_factory=SeenEvents)

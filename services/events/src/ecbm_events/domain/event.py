@@ -20,12 +20,16 @@ from ecbm_events.domain.places import (
     Applicant,
     Mode,
     Occupancy,
+    PlacesTaken,
     Quota,
     QuotaFull,
+    below_taken,
     check_quotas,
     mode_words,
+    unknown_quotas,
 )
 from ecbm_events.domain.times import shown
+from ecbm_events.domain.timetable import Slot, check_slot
 from ecbm_runtime.aggregate import Aggregate, DomainEvent
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, NotFound, RuleViolation
 
@@ -44,21 +48,6 @@ class Admission(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
-
-
-class Slot(BaseModel):
-    """One session of the timetable; ``room`` empty: online only."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    room: str = ""
-    online: bool = False
-    speakers: tuple[str, ...] = ()
-    abstract: str = ""
 
 
 class EventDetails(BaseModel):
@@ -95,6 +84,14 @@ class EventPublished(DomainEvent):
 
 class SessionAdded(DomainEvent):
     session: Slot
+
+
+class PlacesChanged(DomainEvent):
+    """The organisers changed the places on site, online and of quotas (all as now)."""
+
+    on_site_places: int
+    online_places: int
+    quota_places: dict[str, int] = {}
 
 
 Reminder = Literal["days_before", "hours_before", "after"]
@@ -156,7 +153,7 @@ class Event(Aggregate):
                 FieldViolation("event.registration_close_time", "must not be after the end")
             )
         for index, slot in enumerate(sessions):
-            _check_slot(details, sessions[:index], slot, f"event.sessions[{index}]")
+            check_slot(details, sessions[:index], slot, f"event.sessions[{index}]")
         check_quotas(details.quotas, details.ticket_types, lambda mode: _places(details, mode))
         event = cls(id)
         event.record(EventScheduled(details=details, sessions=sessions))
@@ -168,7 +165,7 @@ class Event(Aggregate):
         self.record(EventPublished())
 
     def add_session(self, slot: Slot) -> None:
-        _check_slot(self.details, self.sessions, slot, "session")
+        check_slot(self.details, self.sessions, slot, "session")
         self.record(SessionAdded(session=slot))
 
     def places(self, mode: Mode) -> int:
@@ -245,6 +242,39 @@ class Event(Aggregate):
             None,
         )
 
+    def change_places(
+        self,
+        on_site: int | None,
+        online: int | None,
+        quotas: tuple[tuple[str, int], ...],
+        occupancy: Occupancy,
+    ) -> bool:
+        """New limits (None: as they are; quotas by name); False if nothing changes.
+
+        Never below what ``occupancy`` has taken (``PlacesTaken`` naming each field): no
+        confirmed place is taken away. The places counters' check constraint refuses it
+        too, if a registration took a place after ``occupancy`` was read.
+        """
+        d = self.details
+        unknown_quotas(d.quotas, quotas)
+        sizes = {q.name: q.places for q in d.quotas} | dict(quotas)
+        on_site = d.on_site_places if on_site is None else on_site
+        changed = _with_places(d, on_site, d.online_places if online is None else online, sizes)
+        check_quotas(changed.quotas, changed.ticket_types, lambda mode: _places(changed, mode))
+        short = below_taken(changed.on_site_places, changed.online_places, quotas, occupancy)
+        if short:
+            raise PlacesTaken("; ".join(f"{v.field}: {v.description}" for v in short), fields=short)
+        if changed == d:
+            return False
+        self.record(
+            PlacesChanged(
+                on_site_places=changed.on_site_places,
+                online_places=changed.online_places,
+                quota_places=sizes,
+            )
+        )
+        return True
+
     def remind(self, reminder: Reminder) -> bool:
         """Record that ``reminder`` goes out now; False if it went out already."""
         if not self.published or reminder in self.reminded:
@@ -279,6 +309,12 @@ class Event(Aggregate):
         self.materials = (*self.materials, event.material)
 
     @apply.register
+    def _(self, event: PlacesChanged) -> None:
+        self.details = _with_places(
+            self.details, event.on_site_places, event.online_places, event.quota_places
+        )
+
+    @apply.register
     def _(self, event: EventPublished) -> None:
         self.published = True
 
@@ -291,34 +327,15 @@ class Event(Aggregate):
         self.sessions = tuple(sorted((*self.sessions, event.session), key=lambda s: s.starts_at))
 
 
+def _with_places(
+    details: EventDetails, on_site: int, online: int, quota_places: dict[str, int]
+) -> EventDetails:
+    quotas = tuple(
+        q.model_copy(update={"places": quota_places.get(q.name, q.places)}) for q in details.quotas
+    )
+    update = {"on_site_places": on_site, "online_places": online, "quotas": quotas}
+    return details.model_copy(update=update)
+
+
 def _places(details: EventDetails, mode: Mode) -> int:
     return details.on_site_places if mode is Mode.ON_SITE else details.online_places
-
-
-def _check_slot(details: EventDetails, others: tuple[Slot, ...], slot: Slot, field: str) -> None:
-    """A session ends after it starts, lies within the event, and shares no room-time."""
-    zone = details.time_zone
-    if slot.ends_at <= slot.starts_at:
-        raise InvalidArgument(FieldViolation(f"{field}.end_time", "must be after the start"))
-    if slot.starts_at < details.starts_at or slot.ends_at > details.ends_at:
-        raise InvalidArgument(
-            FieldViolation(
-                field,
-                f"session {slot.title!r} lies outside the event "
-                f"({shown(details.starts_at, zone)} to {shown(details.ends_at, zone)})",
-            )
-        )
-    for other in others:
-        same_room = slot.room and other.room == slot.room
-        if same_room and slot.starts_at < other.ends_at and other.starts_at < slot.ends_at:
-            raise InvalidArgument(
-                FieldViolation(
-                    field,
-                    f"session {slot.title!r} ({_span(slot, zone)}) overlaps session "
-                    f"{other.title!r} ({_span(other, zone)}) in room {slot.room!r}",
-                )
-            )
-
-
-def _span(slot: Slot, zone: str) -> str:
-    return f"{shown(slot.starts_at, zone)} to {shown(slot.ends_at, zone)}"

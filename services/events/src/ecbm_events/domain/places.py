@@ -55,6 +55,46 @@ class QuotaFull(RuleViolation):
     """Every place of a quota the registration falls under is taken, and no waiting list."""
 
 
+class PlacesTaken(RuleViolation):
+    """Fewer places than are taken already: lowering never takes a confirmed place away."""
+
+
+def unknown_quotas(quotas: tuple[Quota, ...], changes: tuple[tuple[str, int], ...]) -> None:
+    """Changes name only quotas the event has (INVALID_ARGUMENT on the first other)."""
+    known = {q.name for q in quotas}
+    for index, (name, _) in enumerate(changes):
+        if name not in known:
+            raise InvalidArgument(
+                FieldViolation(f"quotas[{index}].name", f"this event has no quota {name!r}")
+            )
+
+
+def below_taken(
+    on_site: int, online: int, quotas: tuple[tuple[str, int], ...], occupancy: Occupancy
+) -> list[FieldViolation]:
+    """The limits of a change that fall below the places taken; ``quotas`` (name, places)
+    in the request's order."""
+    found = [
+        FieldViolation(
+            f"{mode.value}_places",
+            f"{occupancy.taken_of(mode)} {mode_words(mode)} places are taken: "
+            f"at least {occupancy.taken_of(mode)}",
+        )
+        for mode, places in ((Mode.ON_SITE, on_site), (Mode.ONLINE, online))
+        if places < occupancy.taken_of(mode)
+    ]
+    found += [
+        FieldViolation(
+            f"quotas[{index}].places",
+            f"{occupancy.quota_taken_of(name)} places of quota {name!r} are taken: "
+            f"at least {occupancy.quota_taken_of(name)}",
+        )
+        for index, (name, places) in enumerate(quotas)
+        if places < occupancy.quota_taken_of(name)
+    ]
+    return found
+
+
 @dataclass(frozen=True)
 class Occupancy:
     """Places taken and people waiting, per mode, as the registrations' read model counts."""

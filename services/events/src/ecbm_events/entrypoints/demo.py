@@ -237,3 +237,8 @@ class Demo:
                 name=made[1].name, reason="Places are for EU staff first"
             )
             self.stub.DeclineRegistration(decline, metadata=self.editor)
+        for n in range(60, 68):  # practitioners matching's demo schedules meetings for
+            joined = self.register(name, n, role="practitioner")
+            if joined.state == pb.REGISTRATION_STATE_PENDING:
+                approve = pb.ApproveRegistrationRequest(name=joined.name)
+                self.stub.ApproveRegistration(approve, metadata=self.editor)

@@ -109,6 +109,20 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
         }
         return self._event(self.bus.handle(validated(AddSession, fields, {})))
 
+    def ChangePlaces(
+        self, request: events_pb2.ChangePlacesRequest, context: Context
+    ) -> events_pb2.Event:
+        fields = {
+            "actor": current_actor(),
+            "event_id": event_id(request.name),
+            "on_site_places": (
+                request.on_site_places if request.HasField("on_site_places") else None
+            ),
+            "online_places": request.online_places if request.HasField("online_places") else None,
+            "quotas": [{"name": q.name, "places": q.places} for q in request.quotas],
+        }
+        return self._event(self.bus.handle(validated(reg.ChangePlaces, fields, {})))
+
     def RegisterForEvent(
         self, request: events_pb2.RegisterForEventRequest, context: Context
     ) -> events_pb2.Registration:
@@ -247,6 +261,7 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
             "actor": current_actor(),
             "event_id": event,
             "material": material_fields(request.material),
+            "request_id": request.request_id,
         }
         return material_proto(event, self.bus.handle(validated(PublishMaterial, fields, {})))
 
@@ -275,6 +290,8 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
         return self._registration(self.bus.handle(validated(command, fields, {})))
 
     def _registration(self, ref: RegistrationRef) -> events_pb2.Registration:
+        if ref.view is not None:  # the handler read it after its commit: no second read
+            return registration_proto(ref.view)
         query = GetRegistration(
             actor=current_actor(), event_id=ref.event_id, registration_id=ref.registration_id
         )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from ecbm_matching.adapters.introductions import History
-from ecbm_matching.adapters.tables import profile_topics, profiles
+from ecbm_matching.adapters.tables import organisation_editors, profile_topics, profiles
 from ecbm_matching.domain.scoring import Candidate
 
 # How many open introductions a person or programme takes at once.
@@ -95,6 +95,44 @@ class ProfileViews:
             delete(profile_topics).where(profile_topics.c.profile_id == profile_id)
         )
         self._connection.execute(delete(profiles).where(profiles.c.id == profile_id))
+        self._connection.execute(
+            delete(organisation_editors).where(organisation_editors.c.person_id == profile_id)
+        )
+
+    def add_editor(self, organisation_id: str, person_id: str) -> None:
+        """The person speaks for the organisation's programmes (registry's editors)."""
+        e = organisation_editors.c
+        query = select(e.person_id).where(
+            e.organisation_id == organisation_id, e.person_id == person_id
+        )
+        if self._connection.execute(query).first() is None:
+            self._connection.execute(
+                insert(organisation_editors).values(
+                    organisation_id=organisation_id, person_id=person_id
+                )
+            )
+
+    def contacts(self, programme_id: str) -> list[str]:
+        """The people a message to the programme reaches: its organisation's editors."""
+        e, p = organisation_editors.c, profiles.c
+        query = (
+            select(e.person_id)
+            .join(profiles, p.organisation_id == e.organisation_id)
+            .where(p.id == programme_id, p.kind == "programme", p.organisation_id != "")
+            .order_by(e.person_id)
+        )
+        return list(self._connection.execute(query).scalars())
+
+    def programmes_of_contact(self, person_id: str) -> list[str]:
+        """The programmes the person speaks for."""
+        e, p = organisation_editors.c, profiles.c
+        query = (
+            select(p.id)
+            .join(organisation_editors, e.organisation_id == p.organisation_id)
+            .where(e.person_id == person_id, p.kind == "programme")
+            .order_by(p.id)
+        )
+        return list(self._connection.execute(query).scalars())
 
     def candidates(self, kind: str, history: History | None = None) -> list[Candidate]:
         """Active profiles of ``kind`` as candidates: what they know (expertise, focus), the

@@ -1,4 +1,4 @@
-"""Matching's read models (migration matching_0001): its copy of registry's profiles,
+"""Matching's read models (migrations matching_0001, _0002): its copy of registry's profiles,
 the requests, and what owners and admins decided about candidates and weights."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -142,6 +143,8 @@ threads = Table(
     Column("about_request", String(64), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
+    # recipient_id is a programme: its contacts (its organisation's editors) take part.
+    Column("to_programme", Boolean, nullable=False, server_default=false()),
 )
 
 thread_messages = Table(
@@ -155,6 +158,14 @@ thread_messages = Table(
 )
 
 # Who refuses messages from whom.
+# Who speaks for an organisation's programmes (registry's editors): person ids only.
+organisation_editors = Table(
+    "organisation_editors",
+    metadata,
+    Column("organisation_id", String(64), primary_key=True),
+    Column("person_id", String(64), primary_key=True, index=True),
+)
+
 blocked_senders = Table(
     "blocked_senders",
     metadata,
@@ -173,6 +184,13 @@ mm_events = Table(
     Column("state", String(16), nullable=False),  # open | scheduled | published
     Column("placed", Integer, nullable=False),
     Column("bound", Float, nullable=False),
+    # matching_0002: buildings per table, travel minutes, the published version, and the
+    # slots and tables withdrawn by re-planning.
+    Column("buildings", JSON, nullable=False, server_default="[]"),
+    Column("travel", JSON, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False, server_default="0"),
+    Column("withdrawn_slots", JSON, nullable=False, server_default="[]"),
+    Column("withdrawn_tables", JSON, nullable=False, server_default="[]"),
 )
 
 # Participants as the events service registers them, with the slots they cannot attend.
@@ -195,6 +213,44 @@ mm_meetings = Table(
     Column("state", String(16), nullable=False),
     Column("slot", Integer, nullable=True),
     Column("table_number", Integer, nullable=True),
+    # matching_0002: a delegation (from_id) visits a policy contact (to_id).
+    Column("visit", Boolean, nullable=False, server_default="false"),
+)
+
+# matching_0002: national delegations of a Meet & Match (organisers define them; members
+# are registered participants) with the topics they advocate for.
+mm_delegations = Table(
+    "mm_delegations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("event_id", String(64), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("topics", JSON, nullable=False),
+    Column("committees", JSON, nullable=False),
+    Column("members", JSON, nullable=False),
+)
+
+# matching_0002: registry's Brussels policy contacts, ids and what suggestions rank on only.
+policy_contacts = Table(
+    "policy_contacts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("stance", String(16), nullable=False),
+    Column("topics", JSON, nullable=False),
+    Column("committee", String(200), nullable=False, server_default=""),
+    Column("withdrawn", Boolean, nullable=False, server_default="false"),
+)
+
+# matching_0002: when a policy contact can receive visits during a Meet & Match.
+mm_contact_windows = Table(
+    "mm_contact_windows",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("contact_id", String(64), primary_key=True),
+    Column("windows", JSON, nullable=False),  # [{"starts_at", "ends_at"}] ISO times
 )
 
 # Declared conflicts of interest: never proposed to each other, either way.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from ecbm_matching.adapters.requests import aware
 from ecbm_matching.adapters.tables import blocked_senders, thread_messages, threads
@@ -25,6 +26,7 @@ def project_thread_started(
             about_request=event.about_request,
             subject=event.subject,
             update_time=record.recorded_at,
+            to_programme=event.to_programme,
         )
     )
 
@@ -74,6 +76,7 @@ class ThreadView:
     subject: str
     update_time: datetime
     messages: list[PostedMessage]
+    to_programme: bool = False
 
 
 class ThreadViews:
@@ -88,13 +91,16 @@ class ThreadViews:
         )
         return self._view(row, with_messages=True) if row else None
 
-    def of_person(self, person_id: str) -> list[ThreadView]:
+    def of_person(self, person_id: str, programmes: Collection[str] = ()) -> list[ThreadView]:
+        """Threads the person started or receives, and those to ``programmes`` (the ones
+        they speak for)."""
         c = threads.c
-        query = (
-            select(threads)
-            .where(or_(c.starter_id == person_id, c.recipient_id == person_id))
-            .order_by(c.update_time.desc(), c.id)
+        theirs = or_(
+            c.starter_id == person_id,
+            and_(c.recipient_id == person_id, c.to_programme.is_(False)),
+            and_(c.recipient_id.in_(list(programmes)), c.to_programme.is_(True)),
         )
+        query = select(threads).where(theirs).order_by(c.update_time.desc(), c.id)
         return [
             self._view(r, with_messages=False) for r in self._connection.execute(query).mappings()
         ]
@@ -116,7 +122,20 @@ class ThreadViews:
             row["subject"],
             aware(row["update_time"]) or row["update_time"],
             messages,
+            row["to_programme"],
         )
+
+    def written_in(self, person_id: str) -> list[str]:
+        """Threads to a programme in which the person wrote (as one of its contacts)."""
+        m, c = thread_messages.c, threads.c
+        query = (
+            select(c.id)
+            .distinct()
+            .join(thread_messages, m.thread_id == c.id)
+            .where(c.to_programme.is_(True), m.author_id == person_id, c.starter_id != person_id)
+            .order_by(c.id)
+        )
+        return list(self._connection.execute(query).scalars())
 
     def blocks(self, person_id: str, sender_id: str) -> bool:
         b = blocked_senders.c

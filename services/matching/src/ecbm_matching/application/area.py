@@ -40,6 +40,7 @@ from ecbm_matching.adapters.threads import (
     project_thread_erased,
     project_thread_started,
 )
+from ecbm_matching.application import advocacy as adv
 from ecbm_matching.application import commands as c
 from ecbm_matching.application import meet_and_match as mm
 from ecbm_matching.application import messages as m
@@ -96,6 +97,8 @@ AREA = Area(
         registry.ProgrammeUpdated: p.on_programme_updated,
         registry.ProgrammeWithdrawn: p.on_programme_withdrawn,
         registry.ProgrammeEvidenceLevelChanged: p.on_evidence_changed,
+        registry.OrganisationRegistered: p.on_organisation_editors,
+        registry.OrganisationEditorAdded: p.on_organisation_editors,
         quality.QualityLabelAwarded: p.on_quality_label,
         quality.QualityLabelWithdrawn: p.on_quality_label,
         registry.PersonForgotten: p.on_person_forgotten,
@@ -132,6 +135,15 @@ AREA = Area(
         c.AnswerMeeting: mm.answer_meeting,
         c.ScheduleMeetAndMatch: mm.schedule_meetings,
         c.PublishSchedule: mm.publish_schedule,
+        c.ReplanSchedule: mm.replan_schedule,
+        c.CancelMeeting: mm.cancel_meeting,
+        registry.PolicyContactAdded: adv.on_policy_contact_added,
+        registry.PolicyContactUpdated: adv.on_policy_contact_updated,
+        c.DefineDelegation: adv.define_delegation,
+        c.SetContactWindows: adv.set_contact_windows,
+        c.BookVisit: adv.book_visit,
+        c.SuggestContacts: adv.suggest_contacts,
+        c.ListMeetAndMatches: mm.list_meet_and_matches,
         c.GetAgenda: mm.agenda,
         c.GetMeetAndMatch: mm.get_meet_and_match,
         c.GetMeeting: mm.get_meeting,

@@ -158,11 +158,12 @@ class ListMyIntroductions(_Message):
 
 
 class SendMessage(_Message):
-    """To a person (``to_person``) or to the owner of a request (``about_request``); into
-    ``thread_id`` to reply."""
+    """To a person (``to_person``), to the owner of a request (``about_request``) or to a
+    programme's contacts (``to_programme``); into ``thread_id`` to reply."""
 
     actor: Actor
     to_person: str = Field(default="", max_length=64)
+    to_programme: str = Field(default="", max_length=64)
     about_request: str = Field(default="", max_length=64)
     thread_id: str = Field(default="", max_length=64)
     subject: str = Field(default="", max_length=200)
@@ -191,8 +192,18 @@ class SlotInput(_Message):
     ends_at: AwareDatetime
 
 
+Building = Annotated[str, StringConstraints(max_length=100)]
+
+
+class TravelInput(_Message):
+    here: Building
+    there: Building
+    minutes: float = Field(ge=0, le=240)
+
+
 class ConfigureMeetAndMatch(_Message):
-    """Organisers: the time slots and the tables (or online rooms)."""
+    """Organisers: the time slots and the tables (or online rooms), optionally each table's
+    building and the walking minutes between buildings."""
 
     actor: Actor
     event_id: EntityId
@@ -200,6 +211,8 @@ class ConfigureMeetAndMatch(_Message):
     tables: tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], ...] = Field(
         min_length=1, max_length=500
     )
+    buildings: tuple[Building, ...] = Field(default=(), max_length=500)
+    travel: tuple[TravelInput, ...] = Field(default=(), max_length=200)
 
 
 class SetAvailability(_Message):
@@ -231,6 +244,73 @@ class ScheduleMeetAndMatch(_Message):
 class PublishSchedule(_Message):
     actor: Actor
     event_id: EntityId
+
+
+class ReplanSchedule(_Message):
+    """Organisers: re-plan a published schedule after changes, withdrawing slots or tables."""
+
+    actor: Actor
+    event_id: EntityId
+    withdrawn_slots: tuple[int, ...] = Field(default=(), max_length=48)
+    withdrawn_tables: tuple[int, ...] = Field(default=(), max_length=500)
+    seconds: float = Field(default=4.0, gt=0, le=30)
+
+
+class CancelMeeting(_Message):
+    """Either side of a meeting (organisers for a delegation's visit)."""
+
+    actor: Actor
+    event_id: EntityId
+    meeting_id: EntityId
+
+
+class DefineDelegation(_Message):
+    """Organisers: a national delegation (registered participants) and its topics."""
+
+    actor: Actor
+    event_id: EntityId
+    delegation_id: EntityId
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    topics: tuple[Annotated[str, StringConstraints(min_length=1, max_length=64)], ...] = Field(
+        default=(), max_length=20
+    )
+    # Parliament committees or Commission directorates-general handling them, e.g. EMPL.
+    committees: tuple[Annotated[str, StringConstraints(min_length=1, max_length=200)], ...] = Field(
+        default=(), max_length=10
+    )
+    members: tuple[EntityId, ...] = Field(min_length=1, max_length=30)
+
+
+class SetContactWindows(_Message):
+    """Organisers: when a policy contact receives visits (none given: any slot)."""
+
+    actor: Actor
+    event_id: EntityId
+    contact_id: EntityId
+    windows: tuple[SlotInput, ...] = Field(default=(), max_length=20)
+
+
+class BookVisit(_Message):
+    """Organisers: a delegation visits a policy contact (agreed with the contact's office)."""
+
+    actor: Actor
+    event_id: EntityId
+    delegation_id: EntityId
+    contact_id: EntityId
+
+
+class ListMeetAndMatches(_Message):
+    actor: Actor
+
+
+class SuggestContacts(_Message):
+    """Which policy contacts a delegation should ask for: its members and organisers."""
+
+    actor: Actor
+    event_id: EntityId
+    delegation_id: EntityId
+    limit: int = Field(default=10, ge=1, le=50)
 
 
 class GetAgenda(_Message):

@@ -109,6 +109,21 @@ def on_programme_withdrawn(event: registry.ProgrammeWithdrawn, deps: MatchingDep
         work.commit()
 
 
+def on_organisation_editors(
+    event: registry.OrganisationRegistered | registry.OrganisationEditorAdded,
+    deps: MatchingDependencies,
+) -> None:
+    """Who speaks for the organisation's programmes: messages to them reach these people."""
+    if isinstance(event, registry.OrganisationRegistered):
+        editors = event.editors
+    else:
+        editors = [event.person_id]
+    with deps.uow() as work:
+        for editor in editors:
+            work.views.profiles.add_editor(event.organisation_id, editor.removeprefix("people/"))
+        work.commit()
+
+
 def on_evidence_changed(
     event: registry.ProgrammeEvidenceLevelChanged, deps: MatchingDependencies
 ) -> None:
@@ -175,8 +190,9 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: MatchingDependenc
                 found.erase(party)
                 _redact_introduction(work, found, person)
         _redact_rounds(work, person)
-        for thread_view in work.views.threads.of_person(person):
-            thread = work.repository(Thread).get(thread_view.id)
+        spoken_in = work.views.threads.written_in(person)  # as a programme's contact
+        for thread_id in [t.id for t in work.views.threads.of_person(person)] + spoken_in:
+            thread = work.repository(Thread).get(thread_id)
             thread.erase(person)
             _redact_thread(work, thread, person)
         work.views.threads.forget_blocks(person)

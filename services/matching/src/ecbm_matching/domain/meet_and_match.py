@@ -6,6 +6,8 @@ A meeting request is its own aggregate (requested → accepted / declined by the
 cancelled when either leaves), so forgetting a person touches only their streams. The
 event's aggregate names no one: its slots, tables and placements (meeting ids). The
 schedule is proposed (preliminary) any number of times, then published, which locks it.
+A published schedule is only changed by re-planning: a new version, published at once,
+that keeps every meeting still possible where it was.
 """
 
 from __future__ import annotations
@@ -44,9 +46,22 @@ class MeetAndMatchOpened(DomainEvent):
     starts_at: datetime
 
 
+class Travel(BaseModel):
+    """Minutes to walk between two buildings (either way)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    here: str
+    there: str
+    minutes: float
+
+
 class SlotsConfigured(DomainEvent):
     slots: tuple[SlotTime, ...]
     tables: tuple[str, ...]
+    # Per table its building ("" for all: one place); travel between buildings.
+    buildings: tuple[str, ...] = ()
+    travel: tuple[Travel, ...] = ()
 
 
 class ScheduleProposed(DomainEvent):
@@ -56,6 +71,17 @@ class ScheduleProposed(DomainEvent):
 
 class SchedulePublished(DomainEvent):
     pass
+
+
+class ScheduleReplanned(DomainEvent):
+    """A new version of a published schedule, published at once; slots and tables withdrawn
+    keep their indexes (so placements keep meaning) and are never used again."""
+
+    placements: tuple[Placed, ...]
+    bound: float
+    version: int
+    withdrawn_slots: tuple[int, ...]
+    withdrawn_tables: tuple[int, ...]
 
 
 class MeetAndMatchNotFound(NotFound):
@@ -70,8 +96,12 @@ class NoSlots(RuleViolation):
     """The organisers have not defined slots and tables yet."""
 
 
+class NotPublished(RuleViolation):
+    """Only a published schedule is re-planned (before that, schedule it again)."""
+
+
 class MeetAndMatch(Aggregate):
-    """Invariant: a locked schedule never changes."""
+    """Invariant: a locked schedule changes only by re-planning, one version at a time."""
 
     stream_prefix = "meetandmatch"
 
@@ -79,8 +109,13 @@ class MeetAndMatch(Aggregate):
     starts_at: datetime
     slots: tuple[SlotTime, ...]
     tables: tuple[str, ...]
+    buildings: tuple[str, ...]
+    travel: tuple[Travel, ...]
     placements: tuple[Placed, ...]
     locked: bool
+    schedule_version: int
+    withdrawn_slots: tuple[int, ...]
+    withdrawn_tables: tuple[int, ...]
 
     @classmethod
     def open(cls, id: str, title: str, starts_at: datetime) -> Self:
@@ -88,9 +123,15 @@ class MeetAndMatch(Aggregate):
         event.record(MeetAndMatchOpened(title=title, starts_at=starts_at))
         return event
 
-    def configure(self, slots: tuple[SlotTime, ...], tables: tuple[str, ...]) -> None:
+    def configure(
+        self,
+        slots: tuple[SlotTime, ...],
+        tables: tuple[str, ...],
+        buildings: tuple[str, ...] = (),
+        travel: tuple[Travel, ...] = (),
+    ) -> None:
         self._require_unlocked()
-        self.record(SlotsConfigured(slots=slots, tables=tables))
+        self.record(SlotsConfigured(slots=slots, tables=tables, buildings=buildings, travel=travel))
 
     def propose_schedule(self, placements: tuple[Placed, ...], bound: float) -> None:
         self._require_unlocked()
@@ -101,6 +142,28 @@ class MeetAndMatch(Aggregate):
     def publish_schedule(self) -> None:
         self._require_unlocked()
         self.record(SchedulePublished())
+
+    def replan(
+        self,
+        placements: tuple[Placed, ...],
+        bound: float,
+        withdrawn_slots: tuple[int, ...],
+        withdrawn_tables: tuple[int, ...],
+    ) -> None:
+        if not self.locked:
+            raise NotPublished(f"the schedule of {self.id!r} is not published: schedule it")
+        self.record(
+            ScheduleReplanned(
+                placements=placements,
+                bound=bound,
+                version=self.schedule_version + 1,
+                withdrawn_slots=tuple(sorted(set(withdrawn_slots))),
+                withdrawn_tables=tuple(sorted(set(withdrawn_tables))),
+            )
+        )
+
+    def building(self, table: int) -> str:
+        return self.buildings[table] if self.buildings else ""
 
     def _require_unlocked(self) -> None:
         if self.locked:
@@ -114,10 +177,13 @@ class MeetAndMatch(Aggregate):
     def _(self, event: MeetAndMatchOpened) -> None:
         self.title, self.starts_at = event.title, event.starts_at
         self.slots, self.tables, self.placements, self.locked = (), (), (), False
+        self.buildings, self.travel, self.schedule_version = (), (), 0
+        self.withdrawn_slots, self.withdrawn_tables = (), ()
 
     @apply.register
     def _(self, event: SlotsConfigured) -> None:
         self.slots, self.tables = event.slots, event.tables
+        self.buildings, self.travel = event.buildings, event.travel
 
     @apply.register
     def _(self, event: ScheduleProposed) -> None:
@@ -125,7 +191,12 @@ class MeetAndMatch(Aggregate):
 
     @apply.register
     def _(self, event: SchedulePublished) -> None:
-        self.locked = True
+        self.locked, self.schedule_version = True, 1
+
+    @apply.register
+    def _(self, event: ScheduleReplanned) -> None:
+        self.placements, self.schedule_version = event.placements, event.version
+        self.withdrawn_slots, self.withdrawn_tables = event.withdrawn_slots, event.withdrawn_tables
 
 
 class MeetingState(StrEnum):
@@ -140,6 +211,8 @@ class MeetingRequested(DomainEvent):
     from_id: str
     to_id: str
     message: str
+    # A delegation's visit to a policy contact: from_id is the delegation, to_id the contact.
+    visit: bool = False
 
 
 class MeetingAnswered(DomainEvent):
@@ -175,6 +248,7 @@ class MeetingRequest(Aggregate):
     from_id: str
     to_id: str
     state: MeetingState
+    visit: bool
 
     @classmethod
     def request(cls, id: str, event_id: str, from_id: str, to_id: str, message: str) -> Self:
@@ -182,6 +256,18 @@ class MeetingRequest(Aggregate):
         meeting.record(
             MeetingRequested(event_id=event_id, from_id=from_id, to_id=to_id, message=message)
         )
+        return meeting
+
+    @classmethod
+    def book_visit(cls, id: str, event_id: str, delegation_id: str, contact_id: str) -> Self:
+        """Organisers book it with the contact's office: accepted from the start."""
+        meeting = cls(id)
+        meeting.record(
+            MeetingRequested(
+                event_id=event_id, from_id=delegation_id, to_id=contact_id, message="", visit=True
+            )
+        )
+        meeting.record(MeetingAnswered(accepted=True))
         return meeting
 
     def answer(self, person_id: str, accepted: bool) -> None:
@@ -206,7 +292,7 @@ class MeetingRequest(Aggregate):
     @apply.register
     def _(self, event: MeetingRequested) -> None:
         self.event_id, self.from_id, self.to_id = event.event_id, event.from_id, event.to_id
-        self.state = MeetingState.REQUESTED
+        self.state, self.visit = MeetingState.REQUESTED, event.visit
 
     @apply.register
     def _(self, event: MeetingAnswered) -> None:

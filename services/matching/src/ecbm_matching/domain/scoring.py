@@ -239,7 +239,6 @@ class CandidatePool:
             [self.country_codes.setdefault(c.country, len(self.country_codes)) for c in candidates],
             dtype=np.int32,
         )
-        self.organisations = np.array([c.organisation_id for c in self.candidates], dtype=object)
         evidence = np.array([c.evidence for c in self.candidates], dtype=np.float64)
         labels = np.array([c.quality_labels for c in self.candidates], dtype=np.float64)
         self.evidence = np.clip(
@@ -250,42 +249,69 @@ class CandidatePool:
         self.capacity_left = left
         self.capacity = np.divide(left, capacity, out=np.zeros(n), where=capacity > 0)
         self.feedback = np.array([feedback_factor(c) for c in self.candidates])
+        # The inverted index: per topic, word and language, the candidates that have it.
+        self._topic_index = sparse.csc_matrix(self.topics)
+        self._text_index = sparse.csc_matrix(self.text.matrix)
+        self._language_index = sparse.csc_matrix(self.language_matrix)
+        self._has_capacity = left > 0
+        self._organisation_codes: dict[str, int] = {}
+        self._organisation_of = np.array(
+            [
+                self._organisation_codes.setdefault(
+                    c.organisation_id, len(self._organisation_codes)
+                )
+                for c in self.candidates
+            ],
+            dtype=np.int64,
+        )
+        self._id_rank = np.empty(n, dtype=np.int64)
+        self._id_rank[sorted(range(n), key=self.ids.__getitem__)] = np.arange(n)
 
     def __len__(self) -> int:
         return len(self.candidates)
 
-    def factor_matrix(self, need: Need) -> npt.NDArray[np.float64]:
-        """Every candidate's factors for ``need``: shape (len(FACTORS), candidates), one
-        contiguous row per factor, each in [0, 1] by construction."""
+    def factor_rows(self, need: Need) -> list[npt.NDArray[np.float64]]:
+        """Every candidate's factors for ``need``, one array per factor (in FACTORS order),
+        each in [0, 1] by construction.
+
+        Topics, text and languages are summed from the inverted index (the candidates of
+        each of the need's terms, in column order: the products a sparse matrix-vector
+        product adds, in the same order), so only candidates sharing a term are touched."""
         n = len(self.candidates)
-        out = np.zeros((len(FACTORS), n))
-        known = [self.topic_ids[t] for t in need.topics if t in self.topic_ids]
+        topics = np.zeros(n)
+        known = sorted(self.topic_ids[t] for t in need.topics if t in self.topic_ids)
         if known:
-            wanted = np.zeros(len(self.topic_ids))
-            wanted[known] = 1.0 / len(need.topics)
-            out[0] = self.topics @ wanted
+            _accumulate(topics, self._topic_index, known, 1.0 / len(need.topics))
+        text = np.zeros(n)
         if need.text and self.text.vocabulary:
-            out[1] = self.text.matrix @ self.text.vector(need.text)
-        langs = [self.language_ids[lg] for lg in need.languages if lg in self.language_ids]
-        if langs:
-            spoken = np.zeros(len(self.language_ids))
-            spoken[langs] = 1.0
-            out[2] = (self.language_matrix @ spoken) > 0
+            query = self.text.vector(need.text)
+            columns = np.flatnonzero(query)
+            _accumulate(text, self._text_index, columns, query[columns])
+        languages = np.zeros(n)
+        for lang in sorted(need.languages):
+            if lang in self.language_ids:
+                column = self.language_ids[lang]
+                index = self._language_index
+                languages[index.indices[index.indptr[column] : index.indptr[column + 1]]] = 1.0
+        country = np.zeros(n)
         if need.country and need.country_preference is not CountryPreference.ANY:
-            code = self.country_codes.get(need.country, -2)
-            same = self.country_of == code
-            near = need.country_preference is CountryPreference.NEAR
-            out[3] = same if near else ~same & (self.country_of != -1)
-        out[4] = self.evidence
-        out[5] = self.capacity
-        out[6] = self.feedback
-        return out
+            same = self.country_of == self.country_codes.get(need.country, -2)
+            if need.country_preference is CountryPreference.CROSS:
+                same = ~same & (self.country_of != -1)
+            country = same.astype(np.float64)
+        return [topics, text, languages, country, self.evidence, self.capacity, self.feedback]
+
+    def factor_matrix(self, need: Need) -> npt.NDArray[np.float64]:
+        """Every candidate's factors for ``need``: shape (len(FACTORS), candidates)."""
+        return np.stack(self.factor_rows(need))
 
     def allowed(self, need: Need, blocks: Blocks) -> npt.NDArray[np.bool_]:
         """Who may be proposed for ``need``: not the owner, not blocked, not at capacity."""
-        ok = self.capacity_left > 0
+        ok = self._has_capacity.copy()
         if need.exclude_same_organisation and need.organisation_id:
-            ok &= self.organisations != need.organisation_id
+            code = self._organisation_codes.get(need.organisation_id)
+            if code is not None:
+                ok &= self._organisation_of != code
         for i in (self.index_of.get(need.owner_id),):
             if i is not None:
                 ok[i] = False
@@ -295,36 +321,72 @@ class CandidatePool:
         return ok
 
     def scores(self, need: Need, weights: Weights) -> npt.NDArray[np.float64]:
-        scores: npt.NDArray[np.float64] = weights.vector() @ self.factor_matrix(need)
-        return np.clip(scores, 0.0, 1.0)
+        return weighted(weights, self.factor_rows(need))
 
     def rank(
         self, need: Need, weights: Weights, blocks: Blocks = Blocks(), k: int = 20
     ) -> list[Recommendation]:
         """The ``k`` best allowed candidates, best first (ties by id), each explained."""
-        factors = self.factor_matrix(need)
-        scores = np.clip(weights.vector() @ factors, 0.0, 1.0)
-        allowed = np.flatnonzero(self.allowed(need, blocks))
-        if not len(allowed) or k <= 0:
+        factors = self.factor_rows(need)
+        scores = weighted(weights, factors)
+        allowed = self.allowed(need, blocks)
+        count = int(np.count_nonzero(allowed))
+        if k <= 0 or not count:
             return []
-        best = top_k(scores[allowed], k)
-        picked = allowed[best]
+        if count < len(allowed):
+            scores[~allowed] = -np.inf  # scores is ours: weighted() made it
+        picked = self._best(scores, min(k, count))
         return [
             Recommendation(
                 self.ids[i],
                 round(float(scores[i]), 6),
-                {name: round(float(factors[j, i]), 4) for j, name in enumerate(FACTORS)},
-                explain(need, self.candidates[i], factors[:, i]),
+                {name: round(float(row[i]), 4) for name, row in zip(FACTORS, factors, strict=True)},
+                explain(need, self.candidates[i], [float(row[i]) for row in factors]),
             )
-            for i in sorted(picked, key=lambda i: (-round(float(scores[i]), 6), self.ids[i]))
+            for i in picked
         ]
 
+    def _best(self, scores: npt.NDArray[np.float64], k: int) -> list[int]:
+        """Indices of the ``k`` best scores (1 <= k <= finite scores) by (score rounded to
+        6 places, highest first; then id), in that order. Only the candidates that can tie
+        with the k-th best (within the rounding) are sorted; the rest never leave numpy."""
+        n = len(scores)
+        kth = np.partition(scores, n - k)[n - k]
+        near = np.flatnonzero(scores >= kth - 1e-6)
+        if len(near) > 4 * k + 64:  # many ties: order them in numpy first
+            order = np.lexsort((self._id_rank[near], -np.round(scores[near], 6)))
+            near = near[order[: 4 * k + 64]]
+        ranked = sorted(near.tolist(), key=lambda i: (-round(float(scores[i]), 6), self.ids[i]))
+        return ranked[:k]
 
-def top_k(scores: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.intp]:
-    """Indices of the ``k`` highest scores (unordered), in O(n)."""
-    if k >= len(scores):
-        return np.arange(len(scores))
-    return np.argpartition(-scores, k - 1)[:k]
+
+def weighted(
+    weights: Weights, factors: Sequence[npt.NDArray[np.float64]]
+) -> npt.NDArray[np.float64]:
+    """The score: the factors' weighted mean in [0, 1], summed factor by factor in FACTORS
+    order (the same arithmetic for one request's top-k and a round's matrix)."""
+    w = weights.vector()
+    score = factors[0] * w[0]
+    buffer = np.empty_like(score)
+    for weight, row in zip(w[1:], factors[1:], strict=True):
+        np.multiply(row, weight, out=buffer)
+        score += buffer
+    clipped: npt.NDArray[np.float64] = np.clip(score, 0.0, 1.0, out=score)
+    return clipped
+
+
+def _accumulate(
+    out: npt.NDArray[np.float64],
+    index: sparse.csc_matrix,
+    columns: Sequence[int] | npt.NDArray[np.intp],
+    values: float | npt.NDArray[np.float64],
+) -> None:
+    """``out += index[:, columns] @ values``, one posting list after another (columns in
+    increasing order), touching only the rows in those lists."""
+    weights = np.broadcast_to(np.asarray(values, dtype=np.float64), (len(columns),))
+    for column, value in zip(columns, weights, strict=True):
+        start, end = index.indptr[column], index.indptr[column + 1]
+        out[index.indices[start:end]] += index.data[start:end] * value
 
 
 def feedback_factor(candidate: Candidate) -> float:

@@ -6,15 +6,20 @@ matching through its worker, a published round with introductions in every state
 are idempotent on their ``request_id`` and the round is made once (when the first demo
 member has no introduction yet), so seeding twice changes nothing.
 
-Not seeded: the Meet & Match (its event and participants come from the events service's demo
-after this seed runs; organisers configure and schedule it through the API).
+The Meet & Match is the events service's demo event (this seed runs after the events seed:
+``seed_after``); once its participants have reached matching, organisers' slots and tables in
+two buildings, meeting requests in every state, a Belgian delegation visiting the policy
+contacts matching suggests (registry's demo network), a published schedule, then a change
+after publishing (a meeting cancelled, one added) and its re-planned version 2.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from ecbm.matching.v1 import matching_pb2 as pb
 from ecbm.matching.v1.matching_pb2_grpc import MatchingServiceStub
@@ -22,8 +27,13 @@ from ecbm_runtime.auth import issue_token
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 
 Metadata = tuple[tuple[str, str], ...]
-# How long the seed waits for registry's demo people to reach matching.
+# How long the seed waits for registry's demo people (and the events service's Meet & Match
+# participants) to reach matching.
 PROFILES_WAIT_SECONDS = 30.0
+MEET_AND_MATCH = "Meet & Match Brussels"
+# The events demo's confirmed participants: member 40 and the practitioners 60-67.
+PARTICIPANTS = (40, *range(60, 68))
+PARLIAMENT = "Parliament (Altiero Spinelli)"
 
 
 def seed(target: str, token: str) -> None:
@@ -103,6 +113,7 @@ class Demo:
             made = pb.CreateRequestRequest(request=request, request_id=f"demo-{number}")
             self.stub.CreateRequest(made, metadata=member(number), timeout=10)
         self.weights()
+        self.meet_and_match(wait_seconds)
         first = member(1)
         if self.stub.ListIntroductions(pb.ListIntroductionsRequest(), metadata=first).introductions:
             return  # seeded before
@@ -171,3 +182,106 @@ class Demo:
     ) -> None:
         accept = pb.AnswerIntroductionRequest(name=intro.name, accept=True)
         self.stub.AnswerIntroduction(accept, metadata=requester)
+
+    def meet_and_match(self, wait_seconds: float) -> None:
+        """The events demo's Meet & Match with a published (and re-planned) schedule; once."""
+        found = self.demo_meet_and_match(wait_seconds)
+        if found is None or found.state == "published":
+            return  # not there (events not seeded) or seeded before
+        name = found.name
+        start = found.start_time.ToDatetime()
+        slots = [
+            pb.Slot(start_time=_at(start + timedelta(minutes=30 * i)),
+                    end_time=_at(start + timedelta(minutes=30 * i + 20)))
+            for i in range(6)
+        ]  # fmt: skip
+        configure = pb.ConfigureMeetAndMatchRequest(
+            name=name, slots=slots,
+            tables=["Table 1", "Table 2", "Table 3", "Table 4", "ASP 5G305"],
+            buildings=["Berlaymont"] * 4 + [PARLIAMENT],
+            travel=[pb.Travel(here="Berlaymont", there=PARLIAMENT, minutes=15)],
+        )  # fmt: skip
+        self.stub.ConfigureMeetAndMatch(configure, metadata=self.admin)
+        self.stub.SetAvailability(
+            pb.SetAvailabilityRequest(name=name, unavailable_slots=[0]), metadata=member(63)
+        )
+        asked = {
+            (a, b): self.ask(name, a, b)
+            for a, b in [(60, 61), (61, 60), (62, 63), (64, 65), (66, 67), (60, 62), (63, 64),
+                         (65, 66), (67, 40), (40, 61), (62, 67), (64, 60)]
+        }  # fmt: skip
+        for (a, b), meeting in asked.items():
+            if (a, b) == (64, 60):
+                continue  # left unanswered
+            answer = pb.AnswerMeetingRequest(name=meeting.name, accept=(a, b) != (62, 67))
+            self.stub.AnswerMeeting(answer, metadata=member(b))
+        self.delegation(name)
+        self.stub.ScheduleMeetAndMatch(
+            pb.ScheduleMeetAndMatchRequest(name=name), metadata=self.admin
+        )
+        self.stub.PublishSchedule(pb.PublishScheduleRequest(name=name), metadata=self.admin)
+        # after publishing: 66 cancels with 67, 63 and 66 agree to meet; version 2
+        cancel = pb.CancelMeetingRequest(name=asked[66, 67].name)
+        self.stub.CancelMeeting(cancel, metadata=member(66))
+        added = self.ask(name, 63, 66)
+        accept = pb.AnswerMeetingRequest(name=added.name, accept=True)
+        self.stub.AnswerMeeting(accept, metadata=member(66))
+        self.stub.ReplanSchedule(pb.ReplanScheduleRequest(name=name), metadata=self.admin)
+
+    def demo_meet_and_match(self, wait_seconds: float) -> pb.MeetAndMatch | None:
+        """The events demo's Meet & Match once all its participants reached matching."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            listed = self.stub.ListMeetAndMatches(
+                pb.ListMeetAndMatchesRequest(), metadata=self.admin
+            ).meet_and_matches
+            found = next((m for m in listed if m.title == MEET_AND_MATCH), None)
+            ready = found is not None and found.participants >= len(PARTICIPANTS)
+            if ready or time.monotonic() >= deadline:
+                return found if ready else None
+            time.sleep(1.0)
+
+    def ask(self, name: str, a: int, b: int) -> pb.Meeting:
+        request = pb.RequestMeetingRequest(
+            parent=name, recipient=f"people/demo-member-{b:02d}",
+            message=f"Hello from demo member {a}: shall we compare our mentoring programmes?",
+        )  # fmt: skip
+        meeting: pb.Meeting = self.stub.RequestMeeting(request, metadata=member(a))
+        return meeting
+
+    def delegation(self, name: str) -> None:
+        """A Belgian delegation (members 60-62) visits the two contacts matching suggests;
+        the first receives in the afternoon only."""
+        delegation = pb.Delegation(
+            name=f"{name}/delegations/be", display_name="Belgian delegation", country="BE",
+            topics=["labour-market-integration", "social-inclusion"], committees=["EMPL"],
+            members=[f"people/demo-member-{n}" for n in (60, 61, 62)],
+        )  # fmt: skip
+        self.stub.DefineDelegation(
+            pb.DefineDelegationRequest(delegation=delegation), metadata=self.admin
+        )
+        suggested = self.stub.SuggestContacts(
+            pb.SuggestContactsRequest(delegation=delegation.name, page_size=2), metadata=self.admin
+        ).suggestions
+        for i, suggestion in enumerate(suggested):
+            if i == 0:
+                meet = self.stub.GetMeetAndMatch(
+                    pb.GetMeetAndMatchRequest(name=name), metadata=self.admin
+                )
+                afternoon = pb.Slot(
+                    start_time=meet.slots[3].start_time, end_time=meet.slots[-1].end_time
+                )
+                self.stub.SetContactWindows(
+                    pb.SetContactWindowsRequest(
+                        parent=name, contact=suggestion.contact, windows=[afternoon]
+                    ),
+                    metadata=self.admin,
+                )
+            book = pb.BookVisitRequest(delegation=delegation.name, contact=suggestion.contact)
+            self.stub.BookVisit(book, metadata=self.admin)
+
+
+def _at(when: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(when)
+    return stamp

@@ -10,7 +10,7 @@ import grpc
 from ecbm.matching.v1 import matching_pb2 as pb
 from ecbm.matching.v1 import matching_pb2_grpc
 from ecbm_matching.adapters.introductions import IntroductionView, RoundView
-from ecbm_matching.adapters.meet_and_match import MeetingView
+from ecbm_matching.adapters.meet_and_match import MeetAndMatchView, MeetingView
 from ecbm_matching.adapters.requests import RequestView
 from ecbm_matching.adapters.threads import ThreadView
 from ecbm_matching.adapters.weights import WeightChange
@@ -168,12 +168,17 @@ def introduction_proto(view: IntroductionView) -> pb.Introduction:
     )
 
 
+PROGRAMMES = "programmes/"
+
+
 def thread_proto(view: ThreadView) -> pb.Thread:
     return pb.Thread(
         name=f"threads/{view.id}",
         subject=view.subject,
         starter=_person(view.starter_id),
-        recipient=_person(view.recipient_id),
+        recipient=f"{PROGRAMMES}{view.recipient_id}"
+        if view.to_programme and view.recipient_id
+        else _person(view.recipient_id),
         request=f"requests/{view.about_request}" if view.about_request else "",
         messages=[
             pb.ThreadMessage(
@@ -188,28 +193,66 @@ def thread_proto(view: ThreadView) -> pb.Thread:
 MEET_AND_MATCHES = "meetAndMatches"
 
 
-def _meeting_name(name: str) -> tuple[str, str]:
-    """(event id, meeting id) of ``meetAndMatches/{event}/meetings/{meeting}``."""
+def _meeting_name(name: str, collection: str = "meetings", field: str = "name") -> tuple[str, str]:
+    """(event id, meeting id) of ``meetAndMatches/{event}/meetings/{meeting}`` (or another
+    ``collection`` of the event)."""
     parts = name.split("/")
-    if len(parts) != 4 or parts[0] != MEET_AND_MATCHES or parts[2] != "meetings" or not all(parts):
+    if len(parts) != 4 or parts[0] != MEET_AND_MATCHES or parts[2] != collection or not all(parts):
         raise InvalidArgument(
             FieldViolation(
-                "name", f"expected 'meetAndMatches/{{event}}/meetings/{{id}}', got {name!r}"
+                field, f"expected 'meetAndMatches/{{event}}/{collection}/{{id}}', got {name!r}"
             )
         )
     return parts[1], parts[3]
 
 
 def meeting_proto(view: MeetingView, tables: list[str]) -> pb.Meeting:
+    visit = f"{MEET_AND_MATCHES}/{view.event_id}/delegations/{view.from_id}"
     return pb.Meeting(
         name=f"{MEET_AND_MATCHES}/{view.event_id}/meetings/{view.id}",
-        requester=_person(view.from_id),
-        recipient=_person(view.to_id),
+        requester=visit if view.visit else _person(view.from_id),
+        recipient=f"policyContacts/{view.to_id}" if view.visit else _person(view.to_id),
         message=view.message,
         state=view.state,
         slot=view.slot if view.slot is not None else -1,
         table=tables[view.table] if view.table is not None else "",
+        visit=view.visit,
     )
+
+
+def _mm_proto(found: MeetAndMatchView) -> pb.MeetAndMatch:
+    return pb.MeetAndMatch(
+        name=f"{MEET_AND_MATCHES}/{found.id}",
+        title=found.title,
+        slots=[_slot(s["starts_at"], s["ends_at"]) for s in found.slots],
+        tables=found.tables,
+        state=found.state,
+        placed=found.placed,
+        bound=found.bound,
+        buildings=found.buildings,
+        travel=[pb.Travel(**t) for t in found.travel],
+        version=found.version,
+        withdrawn_slots=found.withdrawn_slots,
+        withdrawn_tables=found.withdrawn_tables,
+        participants=found.participants,
+    )
+
+
+def _slot(starts_at: str, ends_at: str) -> pb.Slot:
+    return pb.Slot(
+        start_time=timestamp(datetime.fromisoformat(starts_at)),
+        end_time=timestamp(datetime.fromisoformat(ends_at)),
+    )
+
+
+def _slots_in(slots: Any, field: str) -> list[dict[str, datetime | None]]:
+    return [
+        {
+            "starts_at": timestamp_in(slot, "start_time", f"{field}[{i}].start_time"),
+            "ends_at": timestamp_in(slot, "end_time", f"{field}[{i}].end_time"),
+        }
+        for i, slot in enumerate(slots)
+    ]
 
 
 class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
@@ -409,11 +452,17 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
             "actor": current_actor(),
             "to_person": to.removeprefix("people/") if to.startswith("people/") else "",
             "about_request": to.removeprefix("requests/") if to.startswith("requests/") else "",
+            "to_programme": to.removeprefix(PROGRAMMES) if to.startswith(PROGRAMMES) else "",
             "thread_id": request.thread.removeprefix("threads/"),
             "subject": request.subject,
             "body": request.body,
         }
-        renamed = {"to_person": "to", "about_request": "to", "thread_id": "thread"}
+        renamed = {
+            "to_person": "to",
+            "about_request": "to",
+            "to_programme": "to",
+            "thread_id": "thread",
+        }
         thread_id = self.bus.handle(validated(c.SendMessage, fields, renamed))
         return self._thread(thread_id)
 
@@ -444,14 +493,12 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
         fields = {
             "actor": current_actor(),
             "event_id": event_id,
-            "slots": [
-                {
-                    "starts_at": timestamp_in(slot, "start_time", f"slots[{i}].start_time"),
-                    "ends_at": timestamp_in(slot, "end_time", f"slots[{i}].end_time"),
-                }
-                for i, slot in enumerate(request.slots)
-            ],
+            "slots": _slots_in(request.slots, "slots"),
             "tables": tuple(request.tables),
+            "buildings": tuple(request.buildings),
+            "travel": [
+                {"here": t.here, "there": t.there, "minutes": t.minutes} for t in request.travel
+            ],
         }
         self.bus.handle(validated(c.ConfigureMeetAndMatch, fields, {}))
         return self._meet_and_match(event_id)
@@ -524,23 +571,124 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
             icalendar=found.calendar,
         )
 
+    def ReplanSchedule(
+        self, request: pb.ReplanScheduleRequest, context: Context
+    ) -> pb.ReplanScheduleResponse:
+        event_id = resource_id(request.name, MEET_AND_MATCHES, "name")
+        fields = {
+            "actor": current_actor(),
+            "event_id": event_id,
+            "withdrawn_slots": tuple(request.withdrawn_slots),
+            "withdrawn_tables": tuple(request.withdrawn_tables),
+        }
+        done = self.bus.handle(validated(c.ReplanSchedule, fields, {}))
+        return pb.ReplanScheduleResponse(
+            meet_and_match=self._meet_and_match(event_id),
+            kept=done.kept,
+            moved=done.moved,
+            added=done.added,
+            dropped=done.dropped,
+            told=done.told,
+        )
+
+    def CancelMeeting(self, request: pb.CancelMeetingRequest, context: Context) -> pb.Meeting:
+        event_id, meeting_id = _meeting_name(request.name)
+        fields = {"actor": current_actor(), "event_id": event_id, "meeting_id": meeting_id}
+        self.bus.handle(validated(c.CancelMeeting, fields, {}))
+        return self._meeting(event_id, meeting_id)
+
+    def DefineDelegation(
+        self, request: pb.DefineDelegationRequest, context: Context
+    ) -> pb.Delegation:
+        given = request.delegation
+        event_id, delegation_id = _meeting_name(given.name, "delegations", "delegation.name")
+        fields = {
+            "actor": current_actor(),
+            "event_id": event_id,
+            "delegation_id": delegation_id,
+            "name": given.display_name,
+            "country": given.country,
+            "topics": tuple(given.topics),
+            "committees": tuple(given.committees),
+            "members": tuple(
+                resource_id(m, "people", f"delegation.members[{i}]")
+                for i, m in enumerate(given.members)
+            ),
+        }
+        renamed = {
+            "name": "delegation.display_name",
+            **{f: f"delegation.{f}" for f in ("country", "topics", "committees", "members")},
+        }
+        self.bus.handle(validated(c.DefineDelegation, fields, renamed))
+        return pb.Delegation(
+            name=given.name,
+            display_name=given.display_name,
+            country=given.country,
+            topics=list(given.topics),
+            committees=list(given.committees),
+            members=list(dict.fromkeys(given.members)),
+        )
+
+    def SetContactWindows(
+        self, request: pb.SetContactWindowsRequest, context: Context
+    ) -> pb.SetContactWindowsResponse:
+        fields = {
+            "actor": current_actor(),
+            "event_id": resource_id(request.parent, MEET_AND_MATCHES, "parent"),
+            "contact_id": resource_id(request.contact, "policyContacts", "contact"),
+            "windows": _slots_in(request.windows, "windows"),
+        }
+        self.bus.handle(validated(c.SetContactWindows, fields, {"contact_id": "contact"}))
+        return pb.SetContactWindowsResponse()
+
+    def BookVisit(self, request: pb.BookVisitRequest, context: Context) -> pb.Meeting:
+        event_id, delegation_id = _meeting_name(request.delegation, "delegations", "delegation")
+        fields = {
+            "actor": current_actor(),
+            "event_id": event_id,
+            "delegation_id": delegation_id,
+            "contact_id": resource_id(request.contact, "policyContacts", "contact"),
+        }
+        meeting_id = self.bus.handle(
+            validated(c.BookVisit, fields, {"delegation_id": "delegation", "contact_id": "contact"})
+        )
+        return self._meeting(event_id, meeting_id)
+
+    def SuggestContacts(
+        self, request: pb.SuggestContactsRequest, context: Context
+    ) -> pb.SuggestContactsResponse:
+        event_id, delegation_id = _meeting_name(request.delegation, "delegations", "delegation")
+        fields = {
+            "actor": current_actor(),
+            "event_id": event_id,
+            "delegation_id": delegation_id,
+            "limit": request.page_size or 10,
+        }
+        found = self.bus.handle(
+            validated(
+                c.SuggestContacts, fields, {"delegation_id": "delegation", "limit": "page_size"}
+            )
+        )
+        return pb.SuggestContactsResponse(
+            suggestions=[
+                pb.ContactSuggestion(
+                    contact=f"policyContacts/{s.contact_id}",
+                    score=s.score,
+                    explanation=s.explanation,
+                )
+                for s in found
+            ]
+        )
+
+    def ListMeetAndMatches(
+        self, request: pb.ListMeetAndMatchesRequest, context: Context
+    ) -> pb.ListMeetAndMatchesResponse:
+        found = self.bus.handle(c.ListMeetAndMatches(actor=current_actor()))
+        return pb.ListMeetAndMatchesResponse(meet_and_matches=[_mm_proto(f) for f in found])
+
     def _meet_and_match(self, event_id: str) -> pb.MeetAndMatch:
         found = self.bus.handle(c.GetMeetAndMatch(actor=current_actor(), event_id=event_id))
-        return pb.MeetAndMatch(
-            name=f"{MEET_AND_MATCHES}/{found.id}",
-            title=found.title,
-            slots=[
-                pb.Slot(
-                    start_time=timestamp(datetime.fromisoformat(s["starts_at"])),
-                    end_time=timestamp(datetime.fromisoformat(s["ends_at"])),
-                )
-                for s in found.slots
-            ],
-            tables=found.tables,
-            state=found.state,
-            placed=found.placed,
-            bound=found.bound,
-        )
+        return _mm_proto(found)
 
     def _meeting(self, event_id: str, meeting_id: str) -> pb.Meeting:
         query = c.GetMeeting(actor=current_actor(), event_id=event_id, meeting_id=meeting_id)

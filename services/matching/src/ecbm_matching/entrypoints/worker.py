@@ -89,6 +89,16 @@ class MatchingWorker(ServiceWorker):
     def on_evidence(self, received: Received[registry.ProgrammeEvidenceLevelChanged]) -> None:
         self._handle(received)
 
+    @event_handler("registry", registry.OrganisationRegistered)
+    def on_organisation_registered(
+        self, received: Received[registry.OrganisationRegistered]
+    ) -> None:
+        self._handle(received)
+
+    @event_handler("registry", registry.OrganisationEditorAdded)
+    def on_editor_added(self, received: Received[registry.OrganisationEditorAdded]) -> None:
+        self._handle(received)
+
     @event_handler("quality", quality.QualityLabelAwarded)
     def on_label_awarded(self, received: Received[quality.QualityLabelAwarded]) -> None:
         self._handle(received)
@@ -99,6 +109,14 @@ class MatchingWorker(ServiceWorker):
 
     @event_handler("registry", registry.PersonForgotten)
     def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:
+        self._handle(received)
+
+    @event_handler("registry", registry.PolicyContactAdded)
+    def on_policy_contact_added(self, received: Received[registry.PolicyContactAdded]) -> None:
+        self._handle(received)
+
+    @event_handler("registry", registry.PolicyContactUpdated)
+    def on_policy_contact_updated(self, received: Received[registry.PolicyContactUpdated]) -> None:
         self._handle(received)
 
     @event_handler("alerts", alerts.PartnerSearchRequested)

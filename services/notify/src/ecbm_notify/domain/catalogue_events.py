@@ -1,4 +1,5 @@
-"""The events service's notifications: registrations, offers, reminders, certificates.
+"""The events service's notifications: registrations, offers, reminders, materials
+published after the reminder after the event, certificates.
 
 Each goes to the registrant (``person_id``). Confirmations, cancellations and offered
 places are critical: the person must know whether they have a place, and an offer lapses.
@@ -69,7 +70,7 @@ def _cancelled(event: events.RegistrationCancelled) -> Message:
     )
 
 
-def _materials(event: events.ReminderDue) -> str:
+def _materials(event: events.ReminderDue | events.MaterialsPublished) -> str:
     return "\n".join(f"{m.title}: {m.url}" for m in event.materials)
 
 
@@ -82,6 +83,14 @@ def _reminder(event: events.ReminderDue) -> Message:
     return Message(
         title=f"Reminder: {event.title}",
         body=f"{event.title} starts on {_when(event.starts_at)}.",
+        link=_link(event),
+    )
+
+
+def _new_materials(event: events.MaterialsPublished) -> Message:
+    return Message(
+        title=f"{event.title}: new recordings and materials",
+        body=f"New recordings and materials of {event.title} are published:\n{_materials(event)}",
         link=_link(event),
     )
 
@@ -161,6 +170,12 @@ EVENTS_CATALOGUE: dict[type[BaseModel], NotificationType] = {
             "after": "yes",
             "materials": "Recording: https://ecbm.example/r/1",
         },
+    ),
+    events.MaterialsPublished: _person(
+        "materials_published",
+        _new_materials,
+        lambda e: {"event_title": e.title, "materials": _materials(e)},
+        {"materials": "Recording: https://ecbm.example/r/1"},
     ),
     events.ContributionAccepted: _person(
         "contribution_accepted",

@@ -3,6 +3,8 @@ person it names."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel
 
 from ecbm_integration import matching
@@ -58,6 +60,24 @@ def _cancelled(event: matching.MeetingCancelled) -> Message:
     )
 
 
+def _when(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
+
+
+def _rescheduled(event: matching.MeetingRescheduled) -> Message:
+    where = f"{_when(event.new_start_time)}, {event.new_location}"
+    body = {
+        "DROPPED": "One of your meetings no longer fits the new schedule: it is off your agenda.",
+        "ADDED": f"A meeting was added to your agenda: {where}.",
+        "MOVED": f"One of your meetings moved: it is now at {where}.",
+    }[event.change]
+    return Message(
+        title=f"Your agenda changed: {event.title}",
+        body=body,
+        link=f"meetAndMatches/{event.event_id}",
+    )
+
+
 _TITLE = {"request_title": "Mentoring migrants into jobs"}
 
 MATCHING_CATALOGUE: dict[type[BaseModel], NotificationType] = {
@@ -108,5 +128,23 @@ MATCHING_CATALOGUE: dict[type[BaseModel], NotificationType] = {
         message=_cancelled,
         context=lambda e: {"event_title": e.title},
         sample={"event_title": "Meet & Match Brussels"},
+    ),
+    matching.MeetingRescheduled: NotificationType(
+        name="meeting_rescheduled",
+        topic=Topic.MATCHING,
+        audience=Audience.PERSON,
+        message=_rescheduled,
+        context=lambda e: {
+            "event_title": e.title,
+            "change": e.change,
+            "starts_at": _when(e.new_start_time),
+            "location": e.new_location,
+        },
+        sample={
+            "event_title": "Meet & Match Brussels",
+            "change": "MOVED",
+            "starts_at": "2027-03-04 10:20 UTC",
+            "location": "Table 4, Berlaymont",
+        },
     ),
 }

@@ -1,8 +1,10 @@
 """The quality service's notifications: the accreditation process as the people in it see it.
 
 The organisation's contact hears of its submission, the committee's decision (critical: a
-decision can be appealed, and conditions have a deadline), its appeal and the renewal due;
-each auditor hears of their assignment.
+decision can be appealed, and conditions have a deadline), its appeal, and what happens to
+its label afterwards: renewal due, the mid-term surveillance check, conditions due soon,
+suspension and revocation (critical: the badge on its website stops showing valid) and
+expiry. Each auditor hears of their assignment.
 """
 
 from __future__ import annotations
@@ -69,6 +71,61 @@ def _renewal(event: quality.RenewalDue) -> Message:
     )
 
 
+def _sentence(text: str) -> str:
+    """The reason as a sentence the template continues after."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _label_link(event: quality.QualityLabelSuspended | quality.QualityLabelRevoked) -> str:
+    return f"labels/{event.label_code}"
+
+
+def _suspended(event: quality.QualityLabelSuspended) -> Message:
+    return Message(
+        title="Your quality label is suspended",
+        body=f"Label {event.label_code} ({event.step.value}) is suspended: "
+        f"{_sentence(event.reason)} It does not show as valid until the committee reinstates it.",
+        link=_label_link(event),
+    )
+
+
+def _revoked(event: quality.QualityLabelRevoked) -> Message:
+    return Message(
+        title="Your quality label is revoked",
+        body=f"Label {event.label_code} ({event.step.value}) was revoked: "
+        f"{_sentence(event.reason)} The programme may apply again.",
+        link=_label_link(event),
+    )
+
+
+def _expired(event: quality.QualityLabelExpired) -> Message:
+    return Message(
+        title="Your quality label has expired",
+        body=f"Label {event.label_code} ({event.step.value}) reached the end of its validity. "
+        "Apply again to hold the step once more.",
+        link=f"labels/{event.label_code}",
+    )
+
+
+def _surveillance(event: quality.SurveillanceDue) -> Message:
+    return Message(
+        title="Mid-term check of your quality label",
+        body=f"Label {event.label_code} ({event.step.value}) is halfway through its validity: "
+        "the quality committee will check that the programme still meets its step.",
+        link=f"labels/{event.label_code}",
+    )
+
+
+def _conditions(event: quality.ConditionsDue) -> Message:
+    return Message(
+        title="The conditions of your quality label are due soon",
+        body=f"The conditions of label {event.label_code} are due by "
+        f"{event.conditions_due:%Y-%m-%d}; unmet, the label is suspended then.",
+        link=f"labels/{event.label_code}",
+    )
+
+
 QUALITY_CATALOGUE: dict[type[BaseModel], NotificationType] = {
     quality.SelfAssessmentSubmitted: NotificationType(
         name="quality_self_assessment_submitted",
@@ -113,5 +170,51 @@ QUALITY_CATALOGUE: dict[type[BaseModel], NotificationType] = {
             "valid_until": f"{event.valid_until:%Y-%m-%d}",
         },
         sample={"label_code": "Q-7KD9-M2XF", "valid_until": "2029-12-07"},
+    ),
+    quality.QualityLabelSuspended: NotificationType(
+        name="quality_label_suspended",
+        topic=Topic.QUALITY,
+        audience=Audience.ORGANISATION_CONTACT,
+        message=_suspended,
+        context=lambda event: {"label_code": event.label_code, "reason": _sentence(event.reason)},
+        sample={"label_code": "Q-7KD9-M2XF", "reason": "A complaint is being investigated."},
+        critical=True,  # the badge on the programme's website stops showing valid
+    ),
+    quality.QualityLabelRevoked: NotificationType(
+        name="quality_label_revoked",
+        topic=Topic.QUALITY,
+        audience=Audience.ORGANISATION_CONTACT,
+        message=_revoked,
+        context=lambda event: {"label_code": event.label_code, "reason": _sentence(event.reason)},
+        sample={"label_code": "Q-7KD9-M2XF", "reason": "Screening was not done."},
+        critical=True,
+    ),
+    quality.QualityLabelExpired: NotificationType(
+        name="quality_label_expired",
+        topic=Topic.QUALITY,
+        audience=Audience.ORGANISATION_CONTACT,
+        message=_expired,
+        context=lambda event: {"label_code": event.label_code},
+        sample={"label_code": "Q-7KD9-M2XF"},
+    ),
+    quality.SurveillanceDue: NotificationType(
+        name="quality_surveillance_due",
+        topic=Topic.QUALITY,
+        audience=Audience.ORGANISATION_CONTACT,
+        message=_surveillance,
+        context=lambda event: {"label_code": event.label_code, "due": f"{event.due:%Y-%m-%d}"},
+        sample={"label_code": "Q-7KD9-M2XF", "due": "2028-06-07"},
+    ),
+    quality.ConditionsDue: NotificationType(
+        name="quality_conditions_due",
+        topic=Topic.QUALITY,
+        audience=Audience.ORGANISATION_CONTACT,
+        message=_conditions,
+        context=lambda event: {
+            "label_code": event.label_code,
+            "conditions_due": f"{event.conditions_due:%Y-%m-%d}",
+        },
+        sample={"label_code": "Q-7KD9-M2XF", "conditions_due": "2027-06-01"},
+        critical=True,  # unmet, the label is suspended at the deadline
     ),
 }

@@ -58,6 +58,16 @@ def registration(bus: MessageBus[Any], limits: PublicLimits) -> ServiceRegistrat
     )
 
 
+# The commands on one campaign, each answered with the campaign as it now is.
+CampaignChange = (
+    commands.UpdateCampaign
+    | commands.ScheduleCampaign
+    | commands.PauseCampaign
+    | commands.ResumeCampaign
+    | commands.CancelCampaign
+)
+
+
 class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
     def __init__(self, bus: MessageBus[Any], limits: PublicLimits) -> None:
         self.bus = bus
@@ -66,6 +76,11 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
     def _campaign(self, campaign_id: str) -> pb.Campaign:
         """The campaign as it is now: what every campaign command answers with."""
         return campaign_to_proto(self.bus.handle(queries.GetCampaign(campaign_id=campaign_id)))
+
+    def _changed(self, command: CampaignChange) -> pb.Campaign:
+        """Handle a command on one campaign and answer with the campaign as it now is."""
+        self.bus.handle(command)
+        return self._campaign(command.campaign_id)
 
     def CreateCampaign(
         self, request: pb.CreateCampaignRequest, context: grpc.ServicerContext
@@ -87,9 +102,7 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
             "changes": {k: v for k, v in _draft_fields(campaign).items() if k in paths},
         }
         renamed = {"changes": "campaign", "expected_version": "campaign.version"}
-        command = validated(commands.UpdateCampaign, fields, renamed)
-        self.bus.handle(command)
-        return self._campaign(command.campaign_id)
+        return self._changed(validated(commands.UpdateCampaign, fields, renamed))
 
     def GetCampaign(
         self, request: pb.GetCampaignRequest, context: grpc.ServicerContext
@@ -125,40 +138,32 @@ class NewsletterServicer(newsletter_pb2_grpc.NewsletterServiceServicer):
     ) -> pb.Campaign:
         if not request.HasField("send_time"):
             raise InvalidArgument(FieldViolation("send_time", "required; SendCampaign sends now"))
-        command = commands.ScheduleCampaign(
-            campaign_id=_campaign_id(request.name),
-            send_at=request.send_time.ToDatetime(tzinfo=UTC),
+        return self._changed(
+            commands.ScheduleCampaign(
+                campaign_id=_campaign_id(request.name),
+                send_at=request.send_time.ToDatetime(tzinfo=UTC),
+            )
         )
-        self.bus.handle(command)
-        return self._campaign(command.campaign_id)
 
     def SendCampaign(
         self, request: pb.SendCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
-        command = commands.ScheduleCampaign(campaign_id=_campaign_id(request.name))
-        self.bus.handle(command)
-        return self._campaign(command.campaign_id)
+        return self._changed(commands.ScheduleCampaign(campaign_id=_campaign_id(request.name)))
 
     def PauseCampaign(
         self, request: pb.PauseCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
-        command = commands.PauseCampaign(campaign_id=_campaign_id(request.name))
-        self.bus.handle(command)
-        return self._campaign(command.campaign_id)
+        return self._changed(commands.PauseCampaign(campaign_id=_campaign_id(request.name)))
 
     def ResumeCampaign(
         self, request: pb.ResumeCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
-        command = commands.ResumeCampaign(campaign_id=_campaign_id(request.name))
-        self.bus.handle(command)
-        return self._campaign(command.campaign_id)
+        return self._changed(commands.ResumeCampaign(campaign_id=_campaign_id(request.name)))
 
     def CancelCampaign(
         self, request: pb.CancelCampaignRequest, context: grpc.ServicerContext
     ) -> pb.Campaign:
-        command = commands.CancelCampaign(campaign_id=_campaign_id(request.name))
-        self.bus.handle(command)
-        return self._campaign(command.campaign_id)
+        return self._changed(commands.CancelCampaign(campaign_id=_campaign_id(request.name)))
 
     def Subscribe(
         self, request: pb.SubscribeRequest, context: grpc.ServicerContext

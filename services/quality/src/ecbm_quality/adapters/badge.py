@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from ecbm_quality.adapters.views import LabelView
@@ -35,8 +36,10 @@ def label_json(label: LabelView, now: datetime) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def label_svg(label: LabelView) -> str:
-    """A flat two-part badge: the Center's name, then the step (or why it does not hold)."""
+    """A flat two-part badge: the Center's name, then the step (or why it does not hold).
+    Rendered once per label as verified (the view is frozen: a change is another key)."""
     right = _STEP_TEXT[label.step]
     if label.standing is Standing.VALID:
         right += f" · until {label.valid_until.date().isoformat()}"

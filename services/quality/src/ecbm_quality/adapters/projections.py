@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from ecbm_quality.adapters.tables import (
+    appeals,
     applications,
     criteria_sets,
     label_history,
@@ -57,6 +58,10 @@ def project_label_awarded(
             standing=lab.Standing.VALID.value,
             reason="",
             reminded=0,
+            surveillance_due=event.valid_from + (event.valid_until - event.valid_from) / 2,
+            surveillance_reminded=0,
+            conditions_due=event.conditions_due,
+            conditions_reminded=0,
         )
     )
     _history(connection, record, event.programme_id, "")
@@ -69,6 +74,17 @@ _LABEL_CHANGES: dict[type, Callable[[Any], dict[str, Any]]] = {
     lab.LabelRevoked: lambda e: {"standing": "revoked", "reason": e.reason},
     lab.LabelExpired: lambda e: {"standing": "expired"},
     lab.LabelSuperseded: lambda e: {"standing": "superseded"},
+    lab.SurveillanceReminded: lambda e: {"surveillance_reminded": 1},
+    lab.SurveillanceRecorded: lambda e: {
+        "surveillance_reminded": 1,
+        **(
+            {"conditions_due": e.conditions_due, "conditions_reminded": 0}
+            if e.conditions_due
+            else {}
+        ),
+    },
+    lab.ConditionsReminded: lambda e: {"conditions_reminded": 1},
+    lab.ConditionsMet: lambda e: {"conditions_due": None, "conditions_reminded": 0},
 }
 LABEL_CHANGED_BY = tuple(_LABEL_CHANGES)
 
@@ -81,7 +97,10 @@ def project_label_changed(connection: Connection, event: Any, record: StoredEven
     programme = connection.execute(
         labels.select().with_only_columns(labels.c.programme_id).where(labels.c.code == code)
     ).scalar_one()
-    _history(connection, record, programme, getattr(event, "reason", ""))
+    said = (
+        getattr(event, "reason", "") or getattr(event, "findings", "") or getattr(event, "note", "")
+    )
+    _history(connection, record, programme, said)
 
 
 def project_application_opened(
@@ -109,6 +128,48 @@ _STATUS_AFTER: dict[type, app.ApplicationStatus] = {
     app.AppealLodged: app.ApplicationStatus.APPEALED,
 }
 APPLICATION_CHANGED_BY = (*_STATUS_AFTER, app.AppealDecided)
+APPEAL_CHANGED_BY = (app.AppealLodged, app.AppealReviewStarted, app.AppealDecided)
+
+
+def project_appeal(connection: Connection, event: Any, record: StoredEvent) -> None:
+    """``quality_appeals``: the open appeal of an application is its newest row."""
+    if isinstance(event, app.AppealLodged):
+        application = connection.execute(
+            select(applications.c.programme_id, applications.c.organisation_id).where(
+                applications.c.id == record.entity_id
+            )
+        ).one()
+        connection.execute(
+            insert(appeals).values(
+                appeal_id=event.appeal_id or record.entity_id,
+                application_id=record.entity_id,
+                programme_id=application.programme_id,
+                organisation_id=application.organisation_id,
+                state=app.AppealState.LODGED.value,
+                grounds=event.grounds,
+                lodged_by=event.by,
+                reviewer="",
+                reasons="",
+                lodge_time=event.at,
+                update_time=event.at,
+            )
+        )
+        return
+    open_appeal = (
+        select(appeals.c.appeal_id)
+        .where(
+            appeals.c.application_id == record.entity_id,
+            appeals.c.state.in_([app.AppealState.LODGED.value, app.AppealState.UNDER_REVIEW.value]),
+        )
+        .scalar_subquery()
+    )
+    values: dict[str, Any] = {"update_time": event.at}
+    if isinstance(event, app.AppealReviewStarted):
+        values |= {"state": app.AppealState.UNDER_REVIEW.value, "reviewer": event.by}
+    else:
+        state = app.AppealState.UPHELD if event.upheld else app.AppealState.DISMISSED
+        values |= {"state": state.value, "reasons": event.reasons, "reviewer": event.by}
+    connection.execute(update(appeals).where(appeals.c.appeal_id == open_appeal).values(**values))
 
 
 def project_application_changed(connection: Connection, event: Any, record: StoredEvent) -> None:

@@ -5,6 +5,9 @@
 ``labels`` is the public register; ``label_history`` each label's changes; ``applications``
 and ``criteria_sets`` follow their aggregates; ``panel_seats`` keeps who audited what, for
 rotation between cycles; ``conflicts`` the conflicts of interest people declared.
+Migration quality_0002 added the labels' follow-up columns (surveillance, conditions),
+``appeals`` (appeals as a resource) and ``introductions`` (matching's accepted
+introductions: recent collaboration, for impartiality).
 """
 
 from __future__ import annotations
@@ -61,6 +64,12 @@ labels = Table(
     Column("standing", String(16), nullable=False, index=True),
     Column("reason", Text, nullable=False),
     Column("reminded", Integer, nullable=False),
+    # Follow-up on the worker's timer: the mid-term surveillance date and whether its
+    # reminder went out; open conditions' deadline (none when met) and their reminder.
+    Column("surveillance_due", DateTime(timezone=True), nullable=True),
+    Column("surveillance_reminded", Integer, nullable=False, server_default="0"),
+    Column("conditions_due", DateTime(timezone=True), nullable=True),
+    Column("conditions_reminded", Integer, nullable=False, server_default="0"),
     Index("ix_quality_labels_register", "standing", "programme_name", "code"),
 )
 
@@ -106,6 +115,30 @@ conflicts = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+appeals = Table(
+    "quality_appeals",
+    metadata,
+    Column("appeal_id", String(64), primary_key=True),
+    Column("application_id", String(64), nullable=False, index=True),
+    Column("programme_id", String(64), nullable=False, index=True),
+    Column("organisation_id", String(64), nullable=False, index=True),
+    Column("state", String(16), nullable=False),  # lodged, under_review, upheld, dismissed
+    Column("grounds", Text, nullable=False),
+    Column("lodged_by", String(128), nullable=False),
+    Column("reviewer", String(128), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("lodge_time", DateTime(timezone=True), nullable=False),
+    Column("update_time", DateTime(timezone=True), nullable=False),
+)
+
+introductions = Table(
+    "quality_introductions",
+    metadata,
+    Column("introduction_id", String(64), primary_key=True),
+    Column("person_id", String(128), primary_key=True, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 criteria_sets = Table(
     "quality_criteria_sets",
     metadata,
@@ -115,4 +148,4 @@ criteria_sets = Table(
     Column("content", JSON, nullable=False),
 )
 
-READ_MODELS = (labels, label_history, applications, panel_seats, criteria_sets)
+READ_MODELS = (labels, label_history, applications, panel_seats, appeals, criteria_sets)

@@ -4,7 +4,7 @@ them: they are what registry said)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,10 +22,12 @@ from sqlalchemy import (
 )
 
 from ecbm_quality.adapters.tables import (
+    appeals,
     applications,
     conflicts,
     criteria_sets,
     editors,
+    introductions,
     label_history,
     labels,
     members,
@@ -77,6 +79,33 @@ class LabelPage:
 
 
 @dataclass(frozen=True)
+class AppealView:
+    appeal_id: str
+    application_id: str
+    programme_id: str
+    organisation_id: str
+    state: str
+    grounds: str
+    reviewer: str
+    reasons: str
+    lodge_time: datetime
+    update_time: datetime
+
+
+@dataclass(frozen=True)
+class AppealPage:
+    appeals: list[AppealView]
+    next_offset: int | None
+
+
+def _appeal(row: Any) -> AppealView:
+    return AppealView(
+        row.appeal_id, row.application_id, row.programme_id, row.organisation_id, row.state,
+        row.grounds, row.reviewer, row.reasons, aware(row.lodge_time), aware(row.update_time),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     code: str
     change: str
@@ -97,6 +126,13 @@ _LABEL_COLUMNS = (
     labels.c.standing,
     labels.c.reason,
 )
+
+
+def as_of(label: LabelView, now: datetime) -> LabelView:
+    """The label as verified at ``now``: expiry shows before the worker records it."""
+    if label.standing is Standing.VALID and now >= label.valid_until:
+        return replace(label, standing=Standing.EXPIRED)
+    return label
 
 
 def _label(row: Mapping[Any, Any], now: datetime | None = None) -> LabelView:
@@ -186,8 +222,31 @@ class QualityViews:
         query = select(conflicts.c.subject_id).where(conflicts.c.person_id == person_id)
         return frozenset(self._c.execute(query).scalars())
 
+    def record_introduction(self, introduction_id: str, person_id: str, at: datetime) -> None:
+        self._upsert(
+            introductions, {"introduction_id": introduction_id, "person_id": person_id}, {"at": at}
+        )
+
+    def collaborated_with(self, person_id: str, since: datetime) -> frozenset[str]:
+        """Organisations with an editor the person was introduced to (matching) since
+        ``since``: the recent-collaboration rule of impartiality."""
+        mine, theirs = introductions.alias("mine"), introductions.alias("theirs")
+        query = (
+            select(editors.c.organisation_id)
+            .distinct()
+            .select_from(mine)
+            .join(theirs, theirs.c.introduction_id == mine.c.introduction_id)
+            .join(editors, editors.c.person_id == theirs.c.person_id)
+            .where(
+                mine.c.person_id == person_id,
+                theirs.c.person_id != person_id,
+                mine.c.at >= since,
+            )
+        )
+        return frozenset(self._c.execute(query).scalars())
+
     def forget_person(self, person_id: str) -> None:
-        for table in (members, people, editors, panel_seats, conflicts):
+        for table in (members, people, editors, panel_seats, conflicts, introductions):
             self._c.execute(delete(table).where(table.c.person_id == person_id))
 
     def set_published_step(self, programme_id: str, step: Step | None) -> None:
@@ -272,7 +331,8 @@ class QualityViews:
         )
         return list(self._c.execute(query).scalars())
 
-    def label(self, code: str, now: datetime) -> LabelView | None:
+    def label(self, code: str, now: datetime | None = None) -> LabelView | None:
+        """The label by its code; its standing as stored unless ``now`` is given."""
         row = _LABEL_LOOKUP.first(self._c, code=code)
         return _label(row, now) if row else None
 
@@ -336,11 +396,57 @@ class QualityViews:
         )
         return list(self._c.execute(query).scalars())
 
+    def due_for_surveillance(self, now: datetime) -> list[str]:
+        query = select(labels.c.code).where(
+            labels.c.standing == "valid",
+            labels.c.surveillance_reminded == 0,
+            labels.c.surveillance_due <= now,
+        )
+        return list(self._c.execute(query).scalars())
+
+    def conditions_due(self, now: datetime, notice: timedelta) -> list[str]:
+        """Valid labels with open conditions: due within ``notice`` and not reminded yet,
+        or past their deadline."""
+        query = select(labels.c.code).where(
+            labels.c.standing == "valid",
+            labels.c.conditions_due.is_not(None),
+            or_(
+                and_(labels.c.conditions_reminded == 0, labels.c.conditions_due <= now + notice),
+                labels.c.conditions_due <= now,
+            ),
+        )
+        return list(self._c.execute(query).scalars())
+
     def lapsed(self, now: datetime) -> list[str]:
         query = select(labels.c.code).where(
             labels.c.standing == "valid", labels.c.valid_until <= now
         )
         return list(self._c.execute(query).scalars())
+
+    # -- appeals ---------------------------------------------------------------------------
+    def appeal(self, appeal_id: str) -> AppealView | None:
+        row = self._c.execute(select(appeals).where(appeals.c.appeal_id == appeal_id)).first()
+        return _appeal(row) if row else None
+
+    def appeals(
+        self, *, state: str | None, programme_id: str, editor: str | None, size: int, offset: int
+    ) -> AppealPage:
+        """Newest first; ``editor``: only the organisations that person edits."""
+        query = select(appeals)
+        if state:
+            query = query.where(appeals.c.state == state)
+        if programme_id:
+            query = query.where(appeals.c.programme_id == programme_id)
+        if editor is not None:
+            query = query.where(
+                appeals.c.organisation_id.in_(
+                    select(editors.c.organisation_id).where(editors.c.person_id == editor)
+                )
+            )
+        ordered = query.order_by(appeals.c.lodge_time.desc(), appeals.c.appeal_id)
+        rows = self._c.execute(ordered.offset(offset).limit(size + 1)).all()
+        next_offset = offset + size if len(rows) > size else None
+        return AppealPage([_appeal(r) for r in rows[:size]], next_offset)
 
     # -- applications and criteria --------------------------------------------------------
     def application_panel(self, application_id: str) -> dict[str, str] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecbm_integration import registry
+from ecbm_integration import matching, registry
 from ecbm_quality.adapters import projections as p
 from ecbm_quality.adapters.tables import READ_MODELS
 from ecbm_quality.application import commands as c
@@ -18,6 +18,9 @@ _PROJECTIONS: dict[type, list[Projection]] = {
     **{changed: [p.project_label_changed] for changed in p.LABEL_CHANGED_BY},
     app.ApplicationOpened: [p.project_application_opened],
     **{changed: [p.project_application_changed] for changed in p.APPLICATION_CHANGED_BY},
+    app.AppealLodged: [p.project_application_changed, p.project_appeal],
+    app.AppealReviewStarted: [p.project_appeal],
+    app.AppealDecided: [p.project_application_changed, p.project_appeal],
     crit.CriteriaSetDrafted: [p.project_criteria_set_drafted],
     **{changed: [p.project_criteria_set_changed] for changed in p.CRITERIA_CHANGED_BY},
 }
@@ -30,18 +33,21 @@ AREA = Area(
         app.CriterionSelfAssessed,
         app.AuditorScored,
         *p.APPLICATION_CHANGED_BY,
+        app.AppealReviewStarted,
         crit.CriteriaSetDrafted,
         *p.CRITERIA_CHANGED_BY,
     ],
     projections=_PROJECTIONS,
     handlers={
         registry.ProgrammeRegistered: h.on_programme_registered,
+        registry.OrganisationRegistered: h.on_organisation_registered,
         registry.OrganisationEditorAdded: h.on_editor_added,
         registry.MembershipApproved: h.on_membership_approved,
         registry.MembershipEnded: h.on_membership_ended,
         registry.PersonJoined: h.on_person_joined,
         registry.PersonUpdated: h.on_person_joined,
         registry.PersonForgotten: h.on_person_forgotten,
+        matching.IntroductionAccepted: h.on_introduction_accepted,
         c.DraftCriteriaSet: h.draft_criteria_set,
         c.PublishCriteriaSet: h.publish_criteria_set,
         c.RetireCriteriaSet: h.retire_criteria_set,
@@ -55,7 +61,10 @@ AREA = Area(
         c.ReconcileScores: h.reconcile_scores,
         c.DecideApplication: h.decide_application,
         c.LodgeAppeal: h.lodge_appeal,
+        c.ReviewAppeal: h.review_appeal,
         c.DecideAppeal: h.decide_appeal,
+        c.GetAppeal: h.get_appeal,
+        c.ListAppeals: h.list_appeals,
         c.GetApplication: h.get_application,
         c.SuspendLabel: h.suspend_label,
         c.ReinstateLabel: h.reinstate_label,
@@ -63,7 +72,9 @@ AREA = Area(
         c.VerifyLabel: h.verify_label,
         c.ListLabels: h.list_labels,
         c.ListLabelHistory: h.list_label_history,
-        c.SendRenewalReminders: h.send_renewal_reminders,
+        c.RecordSurveillance: h.record_surveillance,
+        c.MeetConditions: h.meet_conditions,
+        c.FollowUpLabels: h.follow_up_labels,
     },
     read_model_tables=list(READ_MODELS),
 )

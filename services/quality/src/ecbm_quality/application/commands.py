@@ -14,9 +14,9 @@ from pydantic import (
     StringConstraints,
 )
 
-from ecbm_quality.domain.application import Outcome
+from ecbm_quality.domain.application import AppealState, Outcome
 from ecbm_quality.domain.criteria import CriteriaContent
-from ecbm_quality.domain.label import Standing
+from ecbm_quality.domain.label import Standing, SurveillanceOutcome
 from ecbm_quality.domain.panel import PanelRole
 from ecbm_quality.domain.steps import Step
 from ecbm_runtime.actor import Actor
@@ -121,10 +121,28 @@ class LodgeAppeal(_Command):
     grounds: str = Field(max_length=4000)
 
 
+class ReviewAppeal(_Command):
+    appeal_id: EntityId
+
+
 class DecideAppeal(_Command):
-    application_id: EntityId
+    """By the appeal's id, or the application's (its open appeal)."""
+
+    application_id: Annotated[str, Field(max_length=64)] = ""
+    appeal_id: Annotated[str, Field(max_length=64)] = ""
     upheld: bool
     reasons: str = Field(max_length=4000)
+
+
+class GetAppeal(_Command):
+    appeal_id: EntityId
+
+
+class ListAppeals(_Command):
+    state: AppealState | None = None
+    programme_id: Annotated[str, Field(max_length=64)] = ""
+    page_size: PageSize = 50
+    offset: int = Field(default=0, ge=0)
 
 
 class GetApplication(_Command):
@@ -166,7 +184,19 @@ class ListLabelHistory(_Message):
     programme_id: EntityId
 
 
-class SendRenewalReminders(_Message):
-    """The worker's timer: RenewalDue for labels expiring soon; expiry of lapsed ones."""
+class RecordSurveillance(_Command):
+    code: LabelCode
+    outcome: SurveillanceOutcome
+    findings: str = Field(default="", max_length=4000)
+    conditions_due: AwareDatetime | None = None
+
+
+class MeetConditions(_Command):
+    code: LabelCode
+    note: str = Field(default="", max_length=2000)
+
+
+class FollowUpLabels(_Message):
+    """The worker's timer: expiry, renewal and surveillance reminders, conditions."""
 
     now: datetime | None = None

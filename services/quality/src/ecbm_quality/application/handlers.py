@@ -9,16 +9,27 @@ affiliated without one, nothing without membership.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
+from typing import Any
 
+from ecbm_integration import matching, registry
 from ecbm_integration import quality as published
-from ecbm_integration import registry
-from ecbm_quality.adapters.views import HistoryEntry, LabelPage, LabelView, QualityViews
+from ecbm_quality.adapters.views import (
+    AppealPage,
+    AppealView,
+    HistoryEntry,
+    LabelPage,
+    LabelView,
+    QualityViews,
+    as_of,
+)
 from ecbm_quality.application import commands as c
 from ecbm_quality.application.dependencies import QualityDependencies
 from ecbm_quality.domain.application import Application, Outcome, SelfAssessment
 from ecbm_quality.domain.criteria import CriteriaContent, CriteriaSet
-from ecbm_quality.domain.label import Label, new_code
+from ecbm_quality.domain.label import Label, SurveillanceOutcome, new_code
 from ecbm_quality.domain.panel import Candidate
 from ecbm_quality.domain.steps import Step
 from ecbm_runtime.errors import NotFound, RuleViolation
@@ -51,6 +62,7 @@ def _announce(work: Work, programme_id: str, now: datetime, reason: str = "") ->
         work.publish(
             published.QualityLabelWithdrawn(
                 programme_id=programme_id,
+                organisation_id=facts.organisation_id,
                 step=published.QualityStep(facts.published_step),
                 reason=reason,
                 occurred_at=now,
@@ -59,7 +71,10 @@ def _announce(work: Work, programme_id: str, now: datetime, reason: str = "") ->
     else:
         work.publish(
             published.QualityLabelAwarded(
-                programme_id=programme_id, step=published.QualityStep(step), occurred_at=now
+                programme_id=programme_id,
+                organisation_id=facts.organisation_id,
+                step=published.QualityStep(step),
+                occurred_at=now,
             )
         )
 
@@ -76,6 +91,16 @@ def on_programme_registered(event: registry.ProgrammeRegistered, deps: QualityDe
             event.programme_id, event.organisation_id, event.display_name, event.countries[0]
         )
         _announce(work, event.programme_id, event.occurred_at)
+        work.commit()
+
+
+def on_organisation_registered(
+    event: registry.OrganisationRegistered, deps: QualityDependencies
+) -> None:
+    """Its first editors (whoever registered it): later ones come as OrganisationEditorAdded."""
+    with deps.uow() as work:
+        for person in event.editors:
+            work.views.record_editor(event.organisation_id, person.removeprefix("people/"))
         work.commit()
 
 
@@ -107,6 +132,16 @@ def on_person_joined(
 ) -> None:
     with deps.uow() as work:
         work.views.record_roles(event.person_id, list(event.roles))
+        work.commit()
+
+
+def on_introduction_accepted(
+    event: matching.IntroductionAccepted, deps: QualityDependencies
+) -> None:
+    """Each side of an accepted introduction comes as its own event with the same id: the
+    pair is who collaborated (ids only; impartiality's recent-collaboration rule)."""
+    with deps.uow() as work:
+        work.views.record_introduction(event.introduction_id, event.person_id, event.occurred_at)
         work.commit()
 
 
@@ -246,6 +281,7 @@ def assign_panel(command: c.AssignPanel, deps: QualityDependencies) -> str:
                 organisations=views.organisations_of(seat.person_id),
                 conflicts=views.conflicts_of(seat.person_id),
                 audited_last_cycle=views.audited_since(seat.person_id, now - deps.rotation),
+                collaborated_with=views.collaborated_with(seat.person_id, now - deps.collaboration),
             )
             for seat in command.seats
         ]
@@ -311,27 +347,29 @@ def decide_application(command: c.DecideApplication, deps: QualityDependencies) 
             command.improvement_plan,
             command.conditions_due,
         )
-        _after_decision(
-            work, application, command.outcome, command.reasons, now, deps, command.conditions_due
-        )
+        superseded = _after_decision(work, application, command, now, deps)
         work.commit()
+    for code in superseded:
+        deps.recent_labels.forget(code)
     return command.application_id
 
 
 def _after_decision(
     work: Work,
     application: Application,
-    outcome: Outcome,
-    reasons: str,
+    command: c.DecideApplication,
     now: datetime,
     deps: QualityDependencies,
-    conditions_due: datetime | None = None,
-) -> None:
+) -> list[str]:
+    """Issue the label of an award, superseding the programme's others (their codes)."""
+    outcome, reasons, conditions_due = command.outcome, command.reasons, command.conditions_due
     s = application.state
+    superseded: list[str] = []
     if outcome is not Outcome.REFUSE:
         code = new_code()
         labels = work.repository(Label)
-        for old in work.views.live_labels(s.programme_id):
+        superseded = work.views.live_labels(s.programme_id)
+        for old in superseded:
             labels.get(old).supersede(code, now)
         labels.add(
             Label.award(
@@ -343,6 +381,11 @@ def _after_decision(
                 application.id,
                 now,
                 deps.validity,
+                *(
+                    (command.improvement_plan, conditions_due)
+                    if outcome is Outcome.AWARD_WITH_CONDITIONS
+                    else ("", None)
+                ),
             )
         )
     work.publish(
@@ -358,17 +401,18 @@ def _after_decision(
         )
     )
     _announce(work, s.programme_id, now)
+    return superseded
 
 
 def lodge_appeal(command: c.LodgeAppeal, deps: QualityDependencies) -> str:
     now = deps.clock()
     with deps.uow() as work:
         application, _ = _as_applicant(work, command)
-        application.lodge_appeal(command.grounds, command.actor.subject, now)
+        application.lodge_appeal(new_id("appeal"), command.grounds, command.actor.subject, now)
         s = application.state
         work.publish(
             published.AppealLodged(
-                appeal_id=application.id,
+                appeal_id=s.appeal_id,
                 application_id=application.id,
                 programme_id=s.programme_id,
                 organisation_id=s.organisation_id,
@@ -379,15 +423,60 @@ def lodge_appeal(command: c.LodgeAppeal, deps: QualityDependencies) -> str:
     return command.application_id
 
 
+def review_appeal(command: c.ReviewAppeal, deps: QualityDependencies) -> str:
+    """Someone not involved before takes a lodged appeal up: lodged → under review."""
+    command.actor.require_editor("act for the quality committee")
+    with deps.uow() as work:
+        application = _application(work, _appealed_application(work, command.appeal_id))
+        application.review_appeal(command.actor.subject, deps.clock())
+        work.commit()
+    return command.appeal_id
+
+
 def decide_appeal(command: c.DecideAppeal, deps: QualityDependencies) -> str:
     command.actor.require_editor("act for the quality committee")
     with deps.uow() as work:
-        application = _application(work, command.application_id)
+        application_id = command.application_id or _appealed_application(work, command.appeal_id)
+        application = _application(work, application_id)
+        if command.appeal_id and application.state.appeal_id != command.appeal_id:
+            raise RuleViolation(f"appeal {command.appeal_id} is decided already")
         application.decide_appeal(
             command.upheld, command.reasons, command.actor.subject, deps.clock()
         )
         work.commit()
-    return command.application_id
+    return application_id
+
+
+def _appealed_application(work: Work, appeal_id: str) -> str:
+    found = work.views.appeal(appeal_id)
+    if found is None:
+        raise NotFound(f"appeal {appeal_id!r} does not exist")
+    return found.application_id
+
+
+def get_appeal(query: c.GetAppeal, deps: QualityDependencies) -> AppealView:
+    """To the committee and the editors of the programme's organisation; NOT_FOUND else."""
+    with deps.read() as views:
+        found = views.appeal(query.appeal_id)
+        actor = query.actor
+        if found is None or not (
+            actor.is_editor or views.edits(actor.subject, found.organisation_id)
+        ):
+            raise NotFound(f"appeal {query.appeal_id!r} does not exist")
+        return found
+
+
+def list_appeals(query: c.ListAppeals, deps: QualityDependencies) -> AppealPage:
+    """The committee sees every appeal; a member those of the organisations they edit."""
+    actor = query.actor
+    with deps.read() as views:
+        return views.appeals(
+            state=query.state,
+            programme_id=query.programme_id,
+            editor=None if actor.is_editor else actor.require_subject(),
+            size=query.page_size,
+            offset=query.offset,
+        )
 
 
 def get_application(query: c.GetApplication, deps: QualityDependencies) -> Application:
@@ -449,21 +538,85 @@ def _change_label(
     command.actor.require_editor("act for the quality committee")
     now = deps.clock()
     with deps.uow() as work:
-        label = work.repository(Label).find(command.code)
-        if label is None:
-            raise NotFound(f"label {command.code!r} does not exist")
+        label = _label_to_follow(work, command.code)
         getattr(label, change)(command.reason, command.actor.subject, now)
+        if change == "suspend":
+            _tell_suspended(work, label, command.reason, now)
+        elif change == "revoke":
+            work.publish(
+                published.QualityLabelRevoked(
+                    **_label_fact(label), reason=command.reason, occurred_at=now
+                )
+            )
         _announce(work, label.state.programme_id, now, command.reason)
+        work.commit()
+    deps.recent_labels.forget(label.id)
+    return command.code
+
+
+def _label_fact(label: Label) -> dict[str, Any]:
+    """What every event about one label names: code, programme, organisation, step."""
+    s = label.state
+    return {
+        "label_code": label.id,
+        "programme_id": s.programme_id,
+        "organisation_id": s.organisation_id,
+        "step": published.QualityStep(s.step),
+    }
+
+
+def _tell_suspended(work: Work, label: Label, reason: str, now: datetime) -> None:
+    work.publish(
+        published.QualityLabelSuspended(**_label_fact(label), reason=reason, occurred_at=now)
+    )
+
+
+def _label_to_follow(work: Work, code: str) -> Label:
+    label = work.repository(Label).find(code)
+    if label is None:
+        raise NotFound(f"label {code!r} does not exist")
+    return label
+
+
+def record_surveillance(command: c.RecordSurveillance, deps: QualityDependencies) -> str:
+    """The committee's mid-term check: passed, findings (conditions) or suspension."""
+    command.actor.require_editor("act for the quality committee")
+    now = deps.clock()
+    with deps.uow() as work:
+        label = _label_to_follow(work, command.code)
+        label.record_surveillance(
+            command.outcome, command.findings, command.actor.subject, now, command.conditions_due
+        )
+        if command.outcome is SurveillanceOutcome.SUSPENDED:
+            _tell_suspended(work, label, label.state.reason, now)
+            _announce(work, label.state.programme_id, now, label.state.reason)
+        work.commit()
+    deps.recent_labels.forget(label.id)
+    return command.code
+
+
+def meet_conditions(command: c.MeetConditions, deps: QualityDependencies) -> str:
+    """The committee marks a label's conditions met (a suspended label may then be
+    reinstated)."""
+    command.actor.require_editor("act for the quality committee")
+    with deps.uow() as work:
+        _label_to_follow(work, command.code).meet_conditions(
+            command.note, command.actor.subject, deps.clock()
+        )
         work.commit()
     return command.code
 
 
 def verify_label(query: c.VerifyLabel, deps: QualityDependencies) -> LabelView:
-    with deps.read() as views:
-        found = views.label(query.code, deps.clock())
+    """From the labels verified in the last seconds, or one lookup (adapters.recent)."""
+    found = deps.recent_labels.get(query.code)
     if found is None:
-        raise NotFound(f"label {query.code!r} does not exist")
-    return found
+        with deps.read() as views:
+            found = views.label(query.code)
+        if found is None:
+            raise NotFound(f"label {query.code!r} does not exist")
+        deps.recent_labels.put(found)
+    return as_of(found, deps.clock())
 
 
 def list_labels(query: c.ListLabels, deps: QualityDependencies) -> LabelPage:
@@ -484,34 +637,78 @@ def list_label_history(query: c.ListLabelHistory, deps: QualityDependencies) -> 
         return views.history(query.programme_id)
 
 
-def send_renewal_reminders(command: c.SendRenewalReminders, deps: QualityDependencies) -> int:
-    """RenewalDue once per label expiring within the notice; lapsed labels expire."""
+def follow_up_labels(command: c.FollowUpLabels, deps: QualityDependencies) -> int:
+    """The worker's timer, each step recorded once per label so a tick may repeat: lapsed
+    labels expire; RenewalDue within the notice; SurveillanceDue at the mid-term date;
+    ConditionsDue within the conditions' notice; unmet conditions past their deadline
+    suspend the label. Returns how many reminders and changes it made."""
     now = command.now or deps.clock()
     with deps.read() as views:
-        due, lapsed = views.due_for_reminder(now, deps.renewal_notice), views.lapsed(now)
+        lapsed = views.lapsed(now)
+        renewals = views.due_for_reminder(now, deps.renewal_notice)
+        surveillance = views.due_for_surveillance(now)
+        conditions = views.conditions_due(now, deps.conditions_notice)
+    done = 0
     for code in lapsed:
-        with deps.uow() as work:
-            label = work.repository(Label).get(code)
-            if label.expire(now):
-                _announce(work, label.state.programme_id, now, "the label expired")
-            work.commit()
-    reminded = 0
-    for code in due:
-        with deps.uow() as work:
-            label = work.repository(Label).get(code)
-            if label.remind_renewal(now, deps.renewal_notice):
-                s = label.state
-                assert s.valid_until is not None
-                work.publish(
-                    published.RenewalDue(
-                        label_code=code,
-                        programme_id=s.programme_id,
-                        organisation_id=s.organisation_id,
-                        step=published.QualityStep(s.step),
-                        valid_until=s.valid_until,
-                        occurred_at=now,
-                    )
-                )
-                reminded += 1
-            work.commit()
-    return reminded
+        done += _follow_up(deps, code, partial(_expire, now=now))
+    for code in renewals:
+        done += _follow_up(deps, code, partial(_remind_renewal, now=now, deps=deps))
+    for code in surveillance:
+        done += _follow_up(deps, code, partial(_remind_surveillance, now=now))
+    for code in conditions:
+        done += _follow_up(deps, code, partial(_follow_conditions, now=now, deps=deps))
+    return done
+
+
+def _follow_up(deps: QualityDependencies, code: str, step: Callable[[Work, Label], bool]) -> int:
+    with deps.uow() as work:
+        changed = step(work, work.repository(Label).get(code))
+        work.commit()
+    deps.recent_labels.forget(code)
+    return int(changed)
+
+
+def _expire(work: Work, label: Label, now: datetime) -> bool:
+    if not label.expire(now):
+        return False
+    work.publish(published.QualityLabelExpired(**_label_fact(label), occurred_at=now))
+    _announce(work, label.state.programme_id, now, "the label expired")
+    return True
+
+
+def _remind_renewal(work: Work, label: Label, now: datetime, deps: QualityDependencies) -> bool:
+    if not label.remind_renewal(now, deps.renewal_notice):
+        return False
+    assert label.state.valid_until is not None
+    work.publish(
+        published.RenewalDue(
+            **_label_fact(label), valid_until=label.state.valid_until, occurred_at=now
+        )
+    )
+    return True
+
+
+def _remind_surveillance(work: Work, label: Label, now: datetime) -> bool:
+    if not label.remind_surveillance(now):
+        return False
+    work.publish(
+        published.SurveillanceDue(
+            **_label_fact(label), due=label.surveillance_due(), occurred_at=now
+        )
+    )
+    return True
+
+
+def _follow_conditions(work: Work, label: Label, now: datetime, deps: QualityDependencies) -> bool:
+    due = label.state.conditions_due
+    if label.enforce_conditions(now):
+        _tell_suspended(work, label, label.state.reason, now)
+        _announce(work, label.state.programme_id, now, label.state.reason)
+        return True
+    if label.remind_conditions(now, deps.conditions_notice):
+        assert due is not None
+        work.publish(
+            published.ConditionsDue(**_label_fact(label), conditions_due=due, occurred_at=now)
+        )
+        return True
+    return False

@@ -2,8 +2,8 @@
 
 Registry's membership is a person's; an organisation counts as a member while at least one
 of its editors holds an approved membership. The worker keeps these facts from registry's
-events (ProgrammeRegistered, OrganisationEditorAdded, MembershipApproved, MembershipEnded)
-and asks this rule which programmes' affiliation changed.
+events (ProgrammeRegistered, OrganisationRegistered and OrganisationEditorAdded for editors,
+MembershipApproved, MembershipEnded) and asks this rule which programmes' affiliation changed.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 drafting → submitted → under audit (panel assigned; auditors score independently) →
 reconciled (the panel agrees on one set of scores) → decided (by the committee, never by an
 auditor) → appealed → appeal decided (by people not involved before).
+
+An appeal has its own id (``appeals/{id}``) and states: lodged → under review (by someone
+not involved before) → upheld (the decision is quashed and taken again by others) or
+dismissed. An application may be appealed again after a new decision.
 """
 
 from __future__ import annotations
@@ -95,8 +99,22 @@ class Decided(DomainEvent):
     at: datetime
 
 
+class AppealState(StrEnum):
+    LODGED = "lodged"
+    UNDER_REVIEW = "under_review"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+
 class AppealLodged(DomainEvent):
     grounds: str
+    by: str
+    at: datetime
+    appeal_id: str = ""  # empty in events recorded before appeals had ids: the application's
+
+
+class AppealReviewStarted(DomainEvent):
+    appeal_id: str
     by: str
     at: datetime
 
@@ -121,6 +139,9 @@ class _State:
     reconciled: dict[str, int] = field(default_factory=dict)
     outcome: Outcome | None = None
     deciders: set[str] = field(default_factory=set)
+    appeal_id: str = ""  # the open appeal
+    appeal_state: AppealState | None = None
+    reviewer: str = ""
 
 
 class Application(Aggregate):
@@ -250,20 +271,32 @@ class Application(Aggregate):
             )
         )
 
-    def lodge_appeal(self, grounds: str, by: str, at: datetime) -> None:
+    def lodge_appeal(self, appeal_id: str, grounds: str, by: str, at: datetime) -> None:
         self._require(ApplicationStatus.DECIDED, "appealed")
         if not grounds.strip():
             raise InvalidArgument(FieldViolation("grounds", "say why the decision is wrong"))
-        self.record(AppealLodged(grounds=grounds, by=by, at=at))
+        self.record(AppealLodged(appeal_id=appeal_id, grounds=grounds, by=by, at=at))
+
+    def review_appeal(self, by: str, at: datetime) -> None:
+        """Someone not involved before takes the lodged appeal up (once)."""
+        self._require(ApplicationStatus.APPEALED, "reviewed on appeal")
+        if self.state.appeal_state is not AppealState.LODGED:
+            raise RuleViolation(f"appeal {self.state.appeal_id} is under review already")
+        if by in self.involved:
+            raise PermissionDenied("an appeal is decided by people not involved before")
+        self.record(AppealReviewStarted(appeal_id=self.state.appeal_id, by=by, at=at))
 
     def decide_appeal(self, upheld: bool, reasons: str, by: str, at: datetime) -> None:
         """Decided by someone involved neither in the audit nor in the decision. An upheld
-        appeal quashes the decision: the committee decides again, without earlier deciders."""
+        appeal quashes the decision: the committee decides again, without earlier deciders.
+        A lodged appeal goes under review by the one deciding it first."""
         self._require(ApplicationStatus.APPEALED, "decided on appeal")
         if by in self.involved:
             raise PermissionDenied("an appeal is decided by people not involved before")
         if not reasons.strip():
             raise InvalidArgument(FieldViolation("reasons", "an appeal decision gives reasons"))
+        if self.state.appeal_state is AppealState.LODGED:
+            self.review_appeal(by, at)
         self.record(AppealDecided(upheld=upheld, reasons=reasons, by=by, at=at))
 
     # -- reading -----------------------------------------------------------------------
@@ -363,10 +396,17 @@ class Application(Aggregate):
     @apply.register
     def _(self, event: AppealLodged) -> None:
         self.state.status = ApplicationStatus.APPEALED
+        self.state.appeal_id = event.appeal_id or self.id
+        self.state.appeal_state, self.state.reviewer = AppealState.LODGED, ""
+
+    @apply.register
+    def _(self, event: AppealReviewStarted) -> None:
+        self.state.appeal_state, self.state.reviewer = AppealState.UNDER_REVIEW, event.by
 
     @apply.register
     def _(self, event: AppealDecided) -> None:
         self.state.deciders.add(event.by)
+        self.state.appeal_state = AppealState.UPHELD if event.upheld else AppealState.DISMISSED
         if event.upheld:
             self.state.outcome = None
             self.state.status = ApplicationStatus.RECONCILED

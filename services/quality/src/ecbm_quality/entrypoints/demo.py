@@ -3,15 +3,17 @@
 Registry gets what affiliation needs (coordinators with approved memberships, editing their
 organisations' programmes; a researcher and a practitioner); once quality's worker has taken
 those in, quality gets a published criteria set and programmes at every step: affiliated,
-accredited, accredited with distinction, an audit in progress, a suspended label and a
-refusal under appeal. Registry's creates are idempotent on their ``request_id`` and an
-application that exists is not made again, so seeding twice changes nothing.
+accredited (with conditions), accredited with distinction, an audit in progress, a
+suspended label and a refusal under appeal. Registry's creates are idempotent on their
+``request_id`` and an application that exists is not made again, so seeding twice changes
+nothing.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import grpc
@@ -102,7 +104,7 @@ class Demo:
             pb.ListLabelsRequest(standing="valid", page_size=500)).labels}  # fmt: skip
         if any(name in existing for name, _ in programmes.values()):
             return  # seeded before
-        self.accredit(*programmes["accredited"])
+        self.accredit(*programmes["accredited"], conditions=True)
         self.accredit(*programmes["distinction"])
         self.auditors = self.panels[1]
         self.accredit(*programmes["distinction"], step=pb.STEP_DISTINCTION)
@@ -212,14 +214,27 @@ class Demo:
             self.quality.ScoreApplication(pb.ScoreApplicationRequest(
                 name=name, scores=scores), metadata=token(person, "auditor"))  # fmt: skip
 
-    def accredit(self, programme: str, coordinator: str, step: int = pb.STEP_ACCREDITED) -> str:
+    def accredit(
+        self,
+        programme: str,
+        coordinator: str,
+        step: int = pb.STEP_ACCREDITED,
+        conditions: bool = False,
+    ) -> str:
+        """Awarded; with ``conditions``, an improvement plan due in six months (followed up
+        by the worker: reminded 30 days before, the label suspended if unmet)."""
         score = 4 if step == pb.STEP_DISTINCTION else 3
         name = self.submitted(programme, coordinator, step, score)
         self.scored(name, score)
         self.reconcile(name, score)
-        self.quality.DecideApplication(pb.DecideApplicationRequest(
-            name=name, outcome=pb.OUTCOME_AWARD, reasons="Meets the criteria.",
-        ), metadata=self.admin)  # fmt: skip
+        decision = pb.DecideApplicationRequest(
+            name=name, outcome=pb.OUTCOME_AWARD, reasons="Meets the criteria."
+        )
+        if conditions:
+            decision.outcome = pb.OUTCOME_AWARD_WITH_CONDITIONS
+            decision.improvement_plan = "Write down how matches are followed up each month."
+            decision.conditions_due.FromDatetime(datetime.now(UTC) + timedelta(days=182))
+        self.quality.DecideApplication(decision, metadata=self.admin)  # fmt: skip
         labels = self.quality.ListLabels(pb.ListLabelsRequest(page_size=500)).labels
         return str(next(label.code for label in labels if label.programme == programme))
 

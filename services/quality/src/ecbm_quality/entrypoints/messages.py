@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecbm.quality.v1 import quality_pb2 as pb
-from ecbm_quality.adapters.views import HistoryEntry, LabelView
+from ecbm_quality.adapters.views import AppealView, HistoryEntry, LabelView
 from ecbm_quality.domain.application import Application
 from ecbm_quality.domain.criteria import CriteriaContent
 from ecbm_quality.domain.steps import Step
@@ -138,4 +138,25 @@ def change_proto(entry: HistoryEntry) -> pb.LabelChange:
         change=entry.change,
         reason=entry.reason,
         time=timestamp(entry.at),
+    )
+
+
+def appeal_proto(appeal: AppealView) -> pb.Appeal:
+    return pb.Appeal(
+        name=f"appeals/{appeal.appeal_id}",
+        application=f"applications/{appeal.application_id}",
+        programme=f"programmes/{appeal.programme_id}",
+        state=pb.AppealState.Value(f"APPEAL_STATE_{appeal.state.upper()}"),
+        grounds=appeal.grounds,
+        reviewer=f"people/{appeal.reviewer}" if appeal.reviewer else "",
+        reasons=appeal.reasons,
+        lodge_time=timestamp(appeal.lodge_time),
+        update_time=timestamp(appeal.update_time),
+    )
+
+
+def appeal_state_in(number: int, field: str) -> str | None:
+    name = enum_name(pb.AppealState, number, field)
+    return (
+        None if name == "APPEAL_STATE_UNSPECIFIED" else name.removeprefix("APPEAL_STATE_").lower()
     )

@@ -12,6 +12,8 @@ from ecbm_quality.application import commands as c
 from ecbm_quality.domain.default_criteria import default_content
 from ecbm_quality.domain.label import Standing
 from ecbm_quality.entrypoints.messages import (
+    appeal_proto,
+    appeal_state_in,
     application_proto,
     change_proto,
     content_fields,
@@ -37,6 +39,10 @@ Context = grpc.ServicerContext
 
 def _application(name: str) -> str:
     return resource_id(name, "applications", "name")
+
+
+def _appeal(name: str) -> str:
+    return resource_id(name, "appeals", "name")
 
 
 def _label(name: str) -> str:
@@ -200,13 +206,47 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
         return self._application(self.bus.handle(validated(c.LodgeAppeal, fields, {})))
 
     def DecideAppeal(self, request: pb.DecideAppealRequest, context: Context) -> pb.Application:
-        fields = {
+        fields: dict[str, Any] = {
             "actor": current_actor(),
-            "application_id": _application(request.name),
             "upheld": request.upheld,
             "reasons": request.reasons,
         }
-        return self._application(self.bus.handle(validated(c.DecideAppeal, fields, {})))
+        if request.name.startswith("appeals/"):
+            fields["appeal_id"] = _appeal(request.name)
+        else:
+            fields["application_id"] = _application(request.name)
+        renamed = {"appeal_id": "name", "application_id": "name"}
+        return self._application(self.bus.handle(validated(c.DecideAppeal, fields, renamed)))
+
+    def ReviewAppeal(self, request: pb.ReviewAppealRequest, context: Context) -> pb.Appeal:
+        id = _appeal(request.name)
+        self.bus.handle(c.ReviewAppeal(actor=current_actor(), appeal_id=id))
+        return self._appeal(id)
+
+    def GetAppeal(self, request: pb.GetAppealRequest, context: Context) -> pb.Appeal:
+        return self._appeal(_appeal(request.name))
+
+    def ListAppeals(
+        self, request: pb.ListAppealsRequest, context: Context
+    ) -> pb.ListAppealsResponse:
+        programme = (
+            resource_id(request.programme, "programmes", "programme") if request.programme else ""
+        )
+        fields = {
+            "actor": current_actor(),
+            "state": appeal_state_in(request.state, "state"),
+            "programme_id": programme,
+            "page_size": clamp_page_size(request.page_size),
+            "offset": decode_page_token(request.page_token).get("offset", 0),
+        }
+        page = self.bus.handle(validated(c.ListAppeals, fields, {"programme_id": "programme"}))
+        token = encode_page_token({"offset": page.next_offset}) if page.next_offset else ""
+        return pb.ListAppealsResponse(
+            appeals=[appeal_proto(appeal) for appeal in page.appeals], next_page_token=token
+        )
+
+    def _appeal(self, id: str) -> pb.Appeal:
+        return appeal_proto(self.bus.handle(c.GetAppeal(actor=current_actor(), appeal_id=id)))
 
     def _application(self, id: str) -> pb.Application:
         return application_proto(
@@ -222,6 +262,32 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
 
     def RevokeLabel(self, request: pb.RevokeLabelRequest, context: Context) -> pb.Label:
         return self._change(c.RevokeLabel, request)
+
+    def RecordSurveillance(
+        self, request: pb.RecordSurveillanceRequest, context: Context
+    ) -> pb.Label:
+        outcome = enum_name(pb.SurveillanceOutcome, request.outcome, "outcome")
+        if outcome == "SURVEILLANCE_OUTCOME_UNSPECIFIED":
+            raise InvalidArgument(FieldViolation("outcome", "say what the check found"))
+        due = (
+            from_timestamp(request.conditions_due, "conditions_due")
+            if request.HasField("conditions_due")
+            else None
+        )
+        fields = {
+            "actor": current_actor(),
+            "code": _label(request.name),
+            "outcome": outcome.removeprefix("SURVEILLANCE_OUTCOME_").lower(),
+            "findings": request.findings,
+            "conditions_due": due,
+        }
+        code = self.bus.handle(validated(c.RecordSurveillance, fields, {"code": "name"}))
+        return label_proto(self.bus.handle(c.VerifyLabel(code=code)))
+
+    def MarkConditionsMet(self, request: pb.MarkConditionsMetRequest, context: Context) -> pb.Label:
+        fields = {"actor": current_actor(), "code": _label(request.name), "note": request.note}
+        code = self.bus.handle(validated(c.MeetConditions, fields, {"code": "name"}))
+        return label_proto(self.bus.handle(c.VerifyLabel(code=code)))
 
     def _change(
         self, command: type[c.SuspendLabel | c.ReinstateLabel | c.RevokeLabel], request: Any

@@ -1,5 +1,6 @@
 """The quality worker: registry's programmes, editors, memberships and people in (step one,
-affiliation, and who may audit), renewal reminders and expiry on a timer, the outbox relayed."""
+affiliation, and who may audit), matching's accepted introductions (recent collaboration),
+labels followed up on a timer (expiry, renewal, surveillance, conditions), the outbox relayed."""
 # nameko ships no annotations.
 # mypy: disable-error-code="no-untyped-call,misc,untyped-decorator"
 
@@ -10,8 +11,8 @@ from typing import Any
 
 from nameko.timer import Timer
 
-from ecbm_integration import registry
-from ecbm_quality.application.commands import SendRenewalReminders
+from ecbm_integration import matching, registry
+from ecbm_quality.application.commands import FollowUpLabels
 from ecbm_quality.application.dependencies import QualityDependencies
 from ecbm_quality.bootstrap import bootstrap
 from ecbm_runtime.wiring import Application
@@ -26,7 +27,7 @@ from ecbm_runtime.worker import (
 _log = logging.getLogger("ecbm_quality.worker")
 
 
-class RenewalTimer(Timer):
+class FollowUpTimer(Timer):
     """Fires every ``renewal_check_interval_seconds`` of the quality settings."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -42,15 +43,22 @@ class QualityWorker(ServiceWorker):
 
     app: Application[QualityDependencies] = ServiceBus(bootstrap)  # type: ignore[assignment]
 
-    @RenewalTimer.decorator
-    def send_renewal_reminders(self) -> None:
-        """RenewalDue for labels expiring soon; lapsed labels expire (and registry hears)."""
-        sent = self.app.bus.handle(SendRenewalReminders())
-        if sent:
-            _log.info("renewal reminders due", extra={"count": sent})
+    @FollowUpTimer.decorator
+    def follow_up_labels(self) -> None:
+        """Lapsed labels expire; renewal, surveillance and conditions reminders; unmet
+        conditions past their deadline suspend the label."""
+        done = self.app.bus.handle(FollowUpLabels())
+        if done:
+            _log.info("labels followed up", extra={"count": done})
 
     @event_handler("registry", registry.ProgrammeRegistered)
     def on_programme_registered(self, received: Received[registry.ProgrammeRegistered]) -> None:
+        self.app.bus.handle(received.event, received.context)
+
+    @event_handler("registry", registry.OrganisationRegistered)
+    def on_organisation_registered(
+        self, received: Received[registry.OrganisationRegistered]
+    ) -> None:
         self.app.bus.handle(received.event, received.context)
 
     @event_handler("registry", registry.OrganisationEditorAdded)
@@ -75,4 +83,8 @@ class QualityWorker(ServiceWorker):
 
     @event_handler("registry", registry.PersonForgotten)
     def on_person_forgotten(self, received: Received[registry.PersonForgotten]) -> None:
+        self.app.bus.handle(received.event, received.context)
+
+    @event_handler("matching", matching.IntroductionAccepted)
+    def on_introduction_accepted(self, received: Received[matching.IntroductionAccepted]) -> None:
         self.app.bus.handle(received.event, received.context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, insert, select, update
 
 from ecbm_events.adapters.programme.tables import (
     event_listings,
@@ -13,11 +13,12 @@ from ecbm_events.adapters.programme.tables import (
 from ecbm_events.domain.event import (
     EventPublished,
     EventScheduled,
+    PlacesChanged,
     RemindersSent,
     SessionAdded,
-    Slot,
 )
 from ecbm_events.domain.materials import MaterialPublished
+from ecbm_events.domain.timetable import Slot
 from ecbm_runtime.eventstore import StoredEvent
 
 
@@ -48,6 +49,23 @@ def project_event_published(
 def project_session_added(connection: Connection, event: SessionAdded, record: StoredEvent) -> None:
     _insert_session(connection, record.entity_id, event.session)
     _touch(connection, record)
+
+
+def project_places_changed_listing(
+    connection: Connection, event: PlacesChanged, record: StoredEvent
+) -> None:
+    listed = connection.execute(
+        select(event_listings.c.quotas).where(event_listings.c.id == record.entity_id)
+    ).scalar_one()
+    sizes = event.quota_places
+    quotas = [{**q, "places": sizes.get(q["name"], q["places"])} for q in listed]
+    _touch(
+        connection,
+        record,
+        on_site_places=event.on_site_places,
+        online_places=event.online_places,
+        quotas=quotas,
+    )
 
 
 def project_reminders_sent(

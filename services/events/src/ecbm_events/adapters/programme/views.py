@@ -14,9 +14,10 @@ from ecbm_events.adapters.programme.tables import (
     event_reminders,
     event_sessions,
 )
-from ecbm_events.domain.event import EventDetails, EventKind, Reminder, Slot
+from ecbm_events.domain.event import EventDetails, EventKind, Reminder
 from ecbm_events.domain.materials import Material
 from ecbm_events.domain.places import Quota
+from ecbm_events.domain.timetable import Slot
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Executable, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecbm_events.adapters.registrations.tables import event_places, registrations
-from ecbm_events.domain.event import Admission, EventScheduled
+from ecbm_events.domain.event import Admission, EventScheduled, PlacesChanged
 from ecbm_events.domain.places import Mode
 from ecbm_events.domain.registration import (
     HOLDS_PLACE,
@@ -48,6 +48,20 @@ def project_event_places(
         for pool, places in pools.items()
     ]
     connection.execute(insert(event_places), rows)
+
+
+def project_places_changed(
+    connection: Connection, event: PlacesChanged, record: StoredEvent
+) -> None:
+    """New limits of the pools; one below what is taken by now breaks the check constraint
+    (a registration took a place after the change counted them): decided again."""
+    pools = {"mode:on_site": event.on_site_places, "mode:online": event.online_places}
+    pools.update({f"quota:{name}": places for name, places in event.quota_places.items()})
+    rows = [
+        {"event": record.entity_id, "in_pool": pool, "limit": places}
+        for pool, places in pools.items()
+    ]
+    _raced_on(connection, _RESIZE, rows)
 
 
 def project_registration_requested(
@@ -167,7 +181,12 @@ def _count(
     changes = [
         {"event": event_id, "in_pool": pool, "taking": taken, "queueing": waiting} for pool in pools
     ]
-    _raced_on(connection, _MOVE, changes)
+    if taken or waiting < 0:
+        _raced_on(connection, _MOVE, changes)
+    elif not any([connection.execute(_QUEUE, change).scalar_one() for change in changes]):
+        # Decided waitlisted on counts read before a limit was raised or a place freed:
+        # nobody waits while their mode and each of their quotas have a place.
+        raise AdmissionRaced("a place was freed before this registration joined the list")
 
 
 def _holds(state: str | None) -> int:
@@ -197,6 +216,16 @@ _MOVE = (
         taken=event_places.c.taken + bindparam("taking"),
         waiting=event_places.c.waiting + bindparam("queueing"),
     )
+)
+
+# Joining a waiting list: the counters' update tells whether the pool is full.
+_QUEUE = _MOVE.returning(event_places.c.taken >= event_places.c.places)
+_RESIZE = (
+    update(event_places)
+    .where(
+        event_places.c.event_id == bindparam("event"), event_places.c.pool == bindparam("in_pool")
+    )
+    .values(places=bindparam("limit"))
 )
 
 CHANGED_BY = tuple(_CHANGES)

@@ -87,8 +87,9 @@ class RegistrationViews:
         """Places taken and people waiting per mode, places taken per quota: the counters."""
         return self.admission(event_id, "")[1]
 
-    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy]:
-        """The person's open registration for the event (if any) and the event's occupancy.
+    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy, int | None]:
+        """The person's open registration for the event (if any), the event's occupancy,
+        and the version of the event the read model holds (None: no such event).
 
         One prepared statement: registering runs it on every call (see ``_ADMISSION``).
         """
@@ -96,15 +97,16 @@ class RegistrationViews:
         waiting: dict[Mode, int] = {}
         by_quota: dict[str, int] = {}
         existing: str | None = None
+        version: int | None = None
         params = {"event": event_id, "person": person_id}
-        for pool, held, queued, mine in self._connection.execute(_ADMISSION, params):
-            existing = existing or mine
+        for pool, held, queued, mine, listed in self._connection.execute(_ADMISSION, params):
+            existing, version = existing or mine, listed
             kind, _, name = pool.partition(":")
             if kind == "mode":
                 taken[Mode(name)], waiting[Mode(name)] = held, queued
             else:
                 by_quota[name] = held
-        return existing, Occupancy(taken, waiting, by_quota)
+        return existing, Occupancy(taken, waiting, by_quota), version
 
     def open_registration_of(self, event_id: str, person_id: str) -> str | None:
         """The person's registration for the event that is not cancelled or declined."""
@@ -226,6 +228,10 @@ class RegistrationViews:
         )
 
     def _position(self, row: Any) -> int:
+        """Place on the waiting list: the column ``_REGISTRATION`` counts with the row, else
+        one more query."""
+        if "ahead" in row:
+            return int(row["ahead"])
         params = {"event": row["event_id"], "mode": row["mode"], "at": row["queue_position"]}
         return int(self._connection.execute(_AHEAD, params).scalar_one())
 
@@ -241,10 +247,27 @@ _OPEN_REGISTRATION = (
     .where(_r.event_id == bindparam("event"), _r.person_id == bindparam("person"), _IS_OPEN)
     .limit(1)
 )
-_ADMISSION = select(_p.pool, _p.taken, _p.waiting, _OPEN_REGISTRATION.scalar_subquery()).where(
-    _p.event_id == bindparam("event")
-)
-_REGISTRATION = select(registrations).where(_r.id == bindparam("id"))
+_LISTED_VERSION = select(event_listings.c.version).where(event_listings.c.id == bindparam("event"))
+_ADMISSION = select(
+    _p.pool,
+    _p.taken,
+    _p.waiting,
+    _OPEN_REGISTRATION.scalar_subquery(),
+    _LISTED_VERSION.scalar_subquery(),
+).where(_p.event_id == bindparam("event"))
+_w = registrations.alias("ahead_of").c
+_REGISTRATION = select(
+    registrations,
+    select(func.count())
+    .where(
+        _w.event_id == _r.event_id,
+        _w.mode == _r.mode,
+        _w.state == RegistrationState.WAITLISTED.value,
+        _w.queue_position <= _r.queue_position,
+    )
+    .scalar_subquery()
+    .label("ahead"),
+).where(_r.id == bindparam("id"))
 _AHEAD = select(func.count()).where(
     _r.event_id == bindparam("event"),
     _r.mode == bindparam("mode"),

@@ -16,8 +16,9 @@ from ecbm_events.application.contributions.commands import (
     SlotInput,
 )
 from ecbm_events.domain.contribution import Contribution, ContributionNotFound
-from ecbm_events.domain.event import Event, EventNotFound, Slot
+from ecbm_events.domain.event import Event, EventNotFound
 from ecbm_events.domain.times import utc
+from ecbm_events.domain.timetable import Slot
 from ecbm_integration import events as published
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, RuleViolation
 from ecbm_runtime.ids import new_id

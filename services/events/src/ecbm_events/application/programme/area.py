@@ -6,6 +6,7 @@ from ecbm_events.adapters.programme.projections import (
     project_event_published,
     project_event_scheduled,
     project_material_published,
+    project_places_changed_listing,
     project_reminders_sent,
     project_session_added,
 )
@@ -32,6 +33,7 @@ from ecbm_events.application.programme.queries import (
 from ecbm_events.domain.event import (
     EventPublished,
     EventScheduled,
+    PlacesChanged,
     RemindersSent,
     SessionAdded,
 )
@@ -39,13 +41,21 @@ from ecbm_events.domain.materials import MaterialPublished
 from ecbm_runtime.wiring import Area
 
 AREA = Area(
-    domain_events=[EventScheduled, EventPublished, SessionAdded, RemindersSent, MaterialPublished],
+    domain_events=[
+        EventScheduled,
+        EventPublished,
+        SessionAdded,
+        RemindersSent,
+        MaterialPublished,
+        PlacesChanged,
+    ],
     projections={
         EventScheduled: [project_event_scheduled],
         EventPublished: [project_event_published],
         SessionAdded: [project_session_added],
         RemindersSent: [project_reminders_sent],
         MaterialPublished: [project_material_published],
+        PlacesChanged: [project_places_changed_listing],
     },
     handlers={
         CreateEvent: handlers.create_event,

@@ -110,3 +110,4 @@ class PublishMaterial(BaseModel):
     actor: Actor
     event_id: EntityId
     material: MaterialInput
+    request_id: RequestId = ""

@@ -16,9 +16,10 @@ from ecbm_events.application.programme.commands import (
     SessionInput,
 )
 from ecbm_events.application.programme.queries import GetEvent, GetEventCalendar, ListEvents
-from ecbm_events.domain.event import Event, EventDetails, EventNotFound, Slot
+from ecbm_events.domain.event import Event, EventDetails, EventNotFound
 from ecbm_events.domain.places import Occupancy, Quota
 from ecbm_events.domain.times import utc
+from ecbm_events.domain.timetable import Slot
 from ecbm_runtime.actor import Actor
 from ecbm_runtime.ids import new_id
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ecbm_events.domain.event import Event, Reminder
+from ecbm_events.domain.materials import Material
 from ecbm_integration import events as published
 
 
@@ -33,11 +34,27 @@ def reminder_due(
         title=event.details.title,
         reminder=reminder,
         starts_at=event.details.starts_at,
-        materials=[
-            published.Material(title=m.title, url=m.url, session_id=m.session_id)
-            for m in event.materials[-50:]  # the newest, as many as the contract carries
-        ]
-        if reminder == "after"
-        else [],
+        materials=_listed(event.materials) if reminder == "after" else [],
         occurred_at=at,
     )
+
+
+def materials_published(
+    event: Event, materials: list[Material], registration_id: str, person_id: str, at: datetime
+) -> published.MaterialsPublished:
+    return published.MaterialsPublished(
+        registration_id=registration_id,
+        event_id=event.id,
+        person_id=person_id,
+        title=event.details.title,
+        materials=_listed(materials),
+        occurred_at=at,
+    )
+
+
+def _listed(materials: tuple[Material, ...] | list[Material]) -> list[published.Material]:
+    """The newest, as many as the contract carries."""
+    return [
+        published.Material(title=m.title, url=m.url, session_id=m.session_id)
+        for m in materials[-50:]
+    ]

@@ -6,12 +6,20 @@ from ecbm_events.adapters.registrations.projections import (
     CHANGED_BY,
     project_attendance_recorded,
     project_event_places,
+    project_places_changed,
     project_registration_changed,
     project_registration_requested,
 )
 from ecbm_events.adapters.registrations.tables import event_places, registrations
-from ecbm_events.application.registrations import attendance, commands, handlers, privacy, queries
-from ecbm_events.domain.event import EventScheduled
+from ecbm_events.application.registrations import (
+    attendance,
+    commands,
+    handlers,
+    places,
+    privacy,
+    queries,
+)
+from ecbm_events.domain.event import EventScheduled, PlacesChanged
 from ecbm_events.domain.registration import AttendanceRecorded, RegistrationRequested
 from ecbm_integration import registry
 from ecbm_runtime.uow import Projection
@@ -19,6 +27,7 @@ from ecbm_runtime.wiring import Area
 
 _PROJECTIONS: dict[type, list[Projection]] = {
     EventScheduled: [project_event_places],
+    PlacesChanged: [project_places_changed],
     RegistrationRequested: [project_registration_requested],
     AttendanceRecorded: [project_attendance_recorded],
     **{changed: [project_registration_changed] for changed in CHANGED_BY},
@@ -40,6 +49,7 @@ AREA = Area(
         commands.VerifyCertificate: attendance.verify_certificate,
         commands.JoinOnline: attendance.join_online,
         commands.LapseOffers: handlers.lapse_offers,
+        commands.ChangePlaces: places.change_places,
         commands.EraseExpiredAnswers: privacy.erase_expired_answers,
         queries.GetRegistration: handlers.get_registration,
         queries.ListRegistrations: handlers.list_registrations,

@@ -108,3 +108,22 @@ class EraseExpiredAnswers(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     limit: int = Field(default=500, ge=1)
+
+
+class QuotaPlaces(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Label
+    places: int = Field(ge=0, le=100_000)
+
+
+class ChangePlaces(BaseModel):
+    """New limits of an event's places (None: unchanged) and of quotas named."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    event_id: EntityId
+    on_site_places: int | None = Field(default=None, ge=0, le=100_000)
+    online_places: int | None = Field(default=None, ge=0, le=100_000)
+    quotas: tuple[QuotaPlaces, ...] = Field(default=(), max_length=50)

@@ -12,7 +12,7 @@ place is offered once.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -62,6 +62,8 @@ ADMISSION_ATTEMPTS = 5
 class RegistrationRef:
     event_id: str
     registration_id: str
+    # The registration as read right after the commit, when the handler read it.
+    view: RegistrationView | None = field(default=None, compare=False)
 
 
 def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
@@ -78,8 +80,8 @@ def _register(command: RegisterForEvent, deps: EventsDependencies) -> Registrati
         ticket_type=command.ticket_type, country=command.country, role=command.role
     )
     with deps.uow() as work:
-        event = event_for(work, command.event_id, command.actor)
-        existing, occupancy = work.views.registrations.admission(event.id, person)
+        existing, occupancy, version = work.views.registrations.admission(command.event_id, person)
+        event = seen_event(work, deps, command.event_id, version, command.actor)
         if existing is not None:
             return RegistrationRef(event.id, existing)
         quotas = event.quotas_of(command.mode, applicant)
@@ -101,7 +103,9 @@ def _register(command: RegisterForEvent, deps: EventsDependencies) -> Registrati
         work.repository(Registration).add(registration)
         announce(work, registration, event, now)
         work.commit()
-    return RegistrationRef(event.id, registration.id)
+        # Read on the same connection, outside the counters' locks: no second checkout.
+        view = work.views.registrations.registration(registration.id)
+    return RegistrationRef(event.id, registration.id, view)
 
 
 def approve_registration(command: ApproveRegistration, deps: EventsDependencies) -> RegistrationRef:
@@ -224,19 +228,21 @@ def cancel_and_offer(
 
 def offer_freed(
     work: Work, deps: EventsDependencies, event: Event, mode: Mode, occupancy: Occupancy
-) -> None:
+) -> Occupancy:
     """Offer the places of ``mode`` now free, for a while, to the people waiting: first come
-    first served among those whose quotas have a place too (the others wait on)."""
+    first served among those whose quotas have a place too (the others wait on). The
+    occupancy after the offers."""
     now = deps.clock()
     expires_at = now + deps.offer_hold
     for waiting_id, quotas in work.views.registrations.waiting(event.id, mode):
         if occupancy.taken_of(mode) >= event.places(mode):
-            return
+            break
         if event.full_for(mode, quotas, occupancy) is None:
             waiting = work.repository(Registration).get(waiting_id)
             waiting.offer(expires_at)
             publish_about(work, waiting, integration.place_offered(waiting, event, expires_at, now))
             occupancy = occupancy.moved(mode, quotas, +1)
+    return occupancy
 
 
 def announce(work: Work, registration: Registration, event: Event, now: datetime) -> None:
@@ -249,6 +255,18 @@ def announce(work: Work, registration: Registration, event: Event, now: datetime
 
 def publish_about(work: Work, registration: Registration, message: Any) -> None:
     work.publish(message, subject=registration.person_id)
+
+
+def seen_event(
+    work: Work, deps: EventsDependencies, event_id: str, version: int | None, actor: Actor
+) -> Event:
+    """The event as ``event_for`` finds it, without loading its stream again while the read
+    model's ``version`` is the one loaded last (``SeenEvents``)."""
+    event = deps.seen_events.get(event_id, version)
+    if event is None or not (event.published or actor.is_editor):
+        event = event_for(work, event_id, actor)
+        deps.seen_events.keep(event)
+    return event
 
 
 def event_for(work: Work, event_id: str, actor: Actor) -> Event:

@@ -100,6 +100,10 @@ directory_state = Table(
     Column("version", BigInteger, nullable=False),
 )
 
+# PostgreSQL: the version is this sequence, moved after each commit that changed the
+# directory (see projections._moved); directory_state keeps the epoch.
+DIRECTORY_VERSION_SEQUENCE = "directory_version"
+
 # Rebuilt by `ecbm replay registry`, parents first; programme_quality_labels is not one.
 DIRECTORY_READ_MODEL_TABLES = (
     directory_organisations,

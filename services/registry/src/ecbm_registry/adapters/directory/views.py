@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Connection, Float, func, literal_column, s
 
 from ecbm_registry.adapters.directory.projections import record_quality_level
 from ecbm_registry.adapters.directory.read_models import (
+    DIRECTORY_VERSION_SEQUENCE,
     FTS_TABLE,
     directory_state,
     programme_directory,
@@ -68,12 +69,13 @@ class DirectoryViews:
 
     def state(self) -> tuple[str, int]:
         """(epoch, version) of the directory: any change of it moves the version."""
+        version: ColumnElement[int] = directory_state.c.version
+        if is_postgresql(self.connection):
+            version = literal_column(f"(SELECT last_value FROM {DIRECTORY_VERSION_SEQUENCE})")
         row = self.connection.execute(
-            select(directory_state.c.epoch, directory_state.c.version).where(
-                directory_state.c.id == 1
-            )
+            select(directory_state.c.epoch, version).where(directory_state.c.id == 1)
         ).one()
-        return str(row.epoch), int(row.version)
+        return str(row[0]), int(row[1])
 
     def indexed_rows(self) -> Sequence[Any]:
         """What the index is built from: every listed programme, by position."""

@@ -1,6 +1,7 @@
 """The network's published language: its domain events → integration events, in one place.
 
-Events carry ids, kind, country and stance only (no names or addresses): see the contract.
+Events carry ids, kind, country, stance, topics and committee only (no names or addresses):
+see the contract.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 from ecbm_integration.registry import network as published
 from ecbm_registry.domain.interaction import InteractionLogged
 from ecbm_registry.domain.policy_contact import (
+    ContactDetails,
     PolicyContactAdded,
     PolicyContactDetailsChanged,
     PolicyContactWithdrawn,
@@ -23,6 +25,11 @@ def _upper(value: Any) -> Any:
     return str(value.value).upper()
 
 
+def _committee(details: ContactDetails) -> str:
+    """The committee of an MEP, else the directorate-general of Commission staff."""
+    return details.committee or details.directorate_general
+
+
 def policy_contact_added(
     event: PolicyContactAdded, record: StoredEvent
 ) -> published.PolicyContactAdded:
@@ -32,6 +39,7 @@ def policy_contact_added(
         country=event.details.country,
         stance=_upper(event.stance),
         topics=list(event.details.topics),
+        committee=_committee(event.details),
         occurred_at=record.recorded_at,
     )
 
@@ -51,7 +59,7 @@ def details_changed(
     details = event.details
     return _updated(
         record, "DETAILS", kind=_upper(details.kind), country=details.country,
-        topics=list(details.topics),
+        topics=list(details.topics), committee=_committee(details),
     )  # fmt: skip
 
 

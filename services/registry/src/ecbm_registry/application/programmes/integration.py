@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ecbm_integration import registry as published
 from ecbm_registry.domain.organisation import (
     OrganisationEditorAdded,
@@ -21,6 +23,9 @@ from ecbm_registry.domain.programme import (
 from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.uow import Translation
 
+# Keyword arguments of a published programme event; the event's model checks them.
+Profile = dict[str, Any]
+
 
 def organisation_registered(
     event: OrganisationRegistered, record: StoredEvent
@@ -33,6 +38,7 @@ def organisation_registered(
         contact_name=event.contact_name,
         contact_email=event.contact_email,
         occurred_at=record.recorded_at,
+        editors=list(event.editors),
     )
 
 
@@ -42,19 +48,8 @@ def programme_registered(
     return published.ProgrammeRegistered(
         programme_id=record.entity_id,
         organisation_id=event.organisation_id,
-        display_name=event.display_name,
-        countries=list(event.countries),
-        languages=list(event.languages),
         occurred_at=record.recorded_at,
-        target_groups=list(event.target_groups),
-        formats=list(event.formats),
-        focus_areas=list(event.focus_areas),
-        age_min=event.age_min,
-        age_max=event.age_max,
-        start_year=event.start_year,
-        regions=list(event.regions),
-        latitude=event.location.latitude if event.location else None,
-        longitude=event.location.longitude if event.location else None,
+        **_profile(event, event.location),
     )
 
 
@@ -63,25 +58,32 @@ def programme_updated(event: ProgrammeUpdated, record: StoredEvent) -> published
     return published.ProgrammeUpdated(
         programme_id=record.entity_id,
         updated_fields=list(event.fields),
-        display_name=event.display_name,
-        countries=_listed(event.countries),
-        languages=_listed(event.languages),
         status=event.status.name if event.status is not None else None,
         occurred_at=record.recorded_at,
-        target_groups=_listed(event.target_groups),
-        formats=_listed(event.formats),
-        focus_areas=_listed(event.focus_areas),
-        age_min=event.age_min,
-        age_max=event.age_max,
-        start_year=event.start_year,
-        regions=_listed(event.regions),
-        latitude=location.latitude if location else None,
-        longitude=location.longitude if location else None,
+        **_profile(event, location),
     )
 
 
+def _profile(event: ProgrammeRegistered | ProgrammeUpdated, location: Location | None) -> Profile:
+    """The profile fields both events publish, in one place so the two cannot drift apart."""
+    return {
+        "display_name": event.display_name,
+        "countries": _listed(event.countries),
+        "languages": _listed(event.languages),
+        "target_groups": _listed(event.target_groups),
+        "formats": _listed(event.formats),
+        "focus_areas": _listed(event.focus_areas),
+        "age_min": event.age_min,
+        "age_max": event.age_max,
+        "start_year": event.start_year,
+        "regions": _listed(event.regions),
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+    }
+
+
 def _listed(values: tuple[str, ...] | None) -> list[str] | None:
-    """None (unchanged) stays None; a changed tuple becomes a list, even an empty one."""
+    """None (an update's unchanged field) stays None; a tuple becomes a list, even an empty one."""
     return list(values) if values is not None else None
 
 

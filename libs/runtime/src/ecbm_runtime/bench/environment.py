@@ -26,6 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 from sqlalchemy import create_engine, text
 
 from ecbm_runtime.db import normalise_url
+from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672//"
@@ -35,7 +36,7 @@ T = TypeVar("T")
 
 def say(text_: str) -> None:
     """One progress line, flushed at once: long phases must show they are alive."""
-    print(f"[bench] {text_}", flush=True)
+    print(f"[bench] {text_}", flush=True)  # noqa: T201
 
 
 def free_ports(count: int) -> list[int]:
@@ -227,6 +228,46 @@ class Processes:
 
     def remove_logs(self) -> None:
         shutil.rmtree(self.log_dir, ignore_errors=True)
+
+    def finish(self, succeeded: bool) -> None:
+        """Stop every child; drop the logs after a success, keep them (and say where) after a
+        failure, when they are what explains it."""
+        self.stop_all()
+        if succeeded:
+            self.remove_logs()
+        else:
+            say(f"process logs kept in {self.log_dir}")
+
+
+def child_env(
+    amqp_url: str, settings: Mapping[str, str], log_level: str = "INFO"
+) -> dict[str, str]:
+    """A run's service processes' environment: this one's without any inherited ``ECBM_*`` (that
+    could change what is measured), development mode and token key, no per-client rate limits
+    (the server is measured, not the limits), then ``settings``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
+    return env | {
+        "ECBM_AMQP_URL": amqp_url,
+        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",
+        "ECBM_MODE": "development",
+        "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
+        "ECBM_LOG_LEVEL": log_level,
+        **settings,
+    }
+
+
+def service_env(
+    service: str, database_url: str, grpc_port: int, metrics_port: int, worker_metrics_port: int
+) -> dict[str, str]:
+    """``ECBM_<SERVICE>_*``: the service's own database, its api on 127.0.0.1 and its ports."""
+    prefix = f"ECBM_{service.upper()}_"
+    return {
+        prefix + "DATABASE_URL": database_url,
+        prefix + "GRPC_HOST": "127.0.0.1",
+        prefix + "GRPC_PORT": str(grpc_port),
+        prefix + "METRICS_PORT": str(metrics_port),
+        prefix + "WORKER_METRICS_PORT": str(worker_metrics_port),
+    }
 
 
 def tail(path: Path, lines: int = 30) -> str:

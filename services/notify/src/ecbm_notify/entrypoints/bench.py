@@ -1,5 +1,6 @@
-"""The ``notify`` suite: a newsletter to N recipients against a bare smtplib loop, notify's
-peak memory while sending, and event → web inbox (SSE) latency.
+"""``ecbm bench notify`` (the ``ecbm.benchmarks`` entry point): a newsletter to N recipients
+against a bare smtplib loop, notify's peak memory while sending, and event → web inbox (SSE)
+latency.
 
 In one run, against one SMTP sink in its own process (aiosmtpd that counts and discards, so
 the sink costs both sides alike and never competes for the measured client's GIL):
@@ -15,13 +16,12 @@ the sink costs both sides alike and never competes for the measured client's GIL
    ``ProgrammeRegistered`` is published to ``registry.events`` as the registry's outbox
    would, one at a time; latency = publish (confirmed) → the SSE ``notification`` event read.
 
-``python -m ecbm_cli.benchmarks.notify sink PORT COUNT_FILE`` is the sink's process.
+``python -m ecbm_notify.entrypoints.bench sink PORT COUNT_FILE`` is the sink's process.
 """
 
 from __future__ import annotations
 
 import http.client
-import os
 import smtplib
 import sys
 import time
@@ -37,21 +37,26 @@ import psycopg
 
 from ecbm.notify.v1 import newsletter_pb2 as pb
 from ecbm.notify.v1 import newsletter_pb2_grpc
-from ecbm_cli.benchmarks import Target, figures_table
-from ecbm_cli.benchmarks.environment import (
+from ecbm_integration import registry
+from ecbm_notify.adapters.newsletter.mail import CampaignMail, Links, render_campaign
+from ecbm_notify.adapters.templates import TemplateRenderer
+from ecbm_notify.domain.campaign import ContentBlock
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench import Target, figures_table, messaging
+from ecbm_runtime.bench.environment import (
     Processes,
+    child_env,
     databases,
     free_ports,
     libpq_url,
     private_vhost,
     say,
+    service_env,
     wait_for,
     wait_grpc_serving,
     wait_http_ok,
 )
-from ecbm_cli.benchmarks.load import percentile
-from ecbm_integration import registry
-from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench.load import percentile
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.outbox import BrokerPublisher, OutboxMessage
 from ecbm_runtime.service import load_service
@@ -146,7 +151,7 @@ def run(scale: Scale) -> dict[str, Any]:
         url = dbs.create("notify")
         names = ("smtp", "grpc", "http", "metrics", "worker_metrics")
         ports = dict(zip(names, free_ports(len(names)), strict=True))
-        processes = Processes(child_env(amqp_url, url, ports))
+        processes = Processes(child_env(amqp_url, notify_env(url, ports)))
         stack = Stack(processes, url, amqp_url, ports, processes.log_dir / "sink.count")
         ok = False
         try:
@@ -156,28 +161,13 @@ def run(scale: Scale) -> dict[str, Any]:
             return results
         finally:
             say("stopping processes, dropping the database")
-            processes.stop_all()
-            if ok:
-                processes.remove_logs()
-            else:
-                say(f"process logs kept in {processes.log_dir}")
+            processes.finish(ok)
 
 
-def child_env(amqp_url: str, url: str, ports: dict[str, int]) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
+def notify_env(url: str, ports: dict[str, int]) -> dict[str, str]:
     prefix = "ECBM_NOTIFY_"
-    return env | {
-        "ECBM_AMQP_URL": amqp_url,
-        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",  # measure the server, not the per-client limits
-        "ECBM_MODE": "development",
-        "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
-        "ECBM_LOG_LEVEL": "INFO",
-        prefix + "DATABASE_URL": url,
-        prefix + "GRPC_HOST": "127.0.0.1",
-        prefix + "GRPC_PORT": str(ports["grpc"]),
+    return service_env("notify", url, ports["grpc"], ports["metrics"], ports["worker_metrics"]) | {
         prefix + "HTTP_PORT": str(ports["http"]),
-        prefix + "METRICS_PORT": str(ports["metrics"]),
-        prefix + "WORKER_METRICS_PORT": str(ports["worker_metrics"]),
         prefix + "SMTP_PORT": str(ports["smtp"]),
         prefix + "NEWSLETTER_SEND_INTERVAL_SECONDS": "0.2",
         prefix + "LIVE_POLL_INTERVAL_SECONDS": "0.01",
@@ -191,7 +181,7 @@ def measure(stack: Stack, scale: Scale) -> dict[str, Any]:
         "sink",
         [
             "-m",
-            "ecbm_cli.benchmarks.notify",
+            "ecbm_notify.entrypoints.bench",
             "sink",
             str(stack.ports["smtp"]),
             str(stack.count_file),
@@ -215,9 +205,6 @@ def _smtp_answers(port: int) -> bool:
 
 def prerendered(count: int) -> list[bytes]:
     """Messages as the campaign renders them, flattened to SMTP's bytes beforehand."""
-    from ecbm_notify.adapters.newsletter.mail import CampaignMail, Links, render_campaign
-    from ecbm_notify.adapters.templates import TemplateRenderer
-
     renderer, blocks = TemplateRenderer(), campaign_blocks()
     mail = CampaignMail(
         render_campaign(renderer, "newsletter", "en", "Mentoring news", blocks),
@@ -238,8 +225,6 @@ def prerendered(count: int) -> list[bytes]:
 
 
 def campaign_blocks() -> list[Any]:
-    from ecbm_notify.domain.campaign import ContentBlock
-
     return [
         ContentBlock(kind="heading", text="The summit in Ghent"),
         ContentBlock(kind="paragraph", text="Mentoring programmes from 27 countries meet. " * 8),
@@ -402,8 +387,6 @@ def publish(publisher: BrokerPublisher, event: Any) -> None:
 
 
 def sse_phase(stack: Stack, scale: Scale) -> dict[str, Any]:
-    from ecbm_cli.benchmarks import messaging
-
     alive = stack.processes.check_alive
     for queue in (
         "evt-registry-OrganisationRegistered--notify.on_organisation_registered",
@@ -546,4 +529,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "sink":
         serve_sink(int(sys.argv[2]), Path(sys.argv[3]))
     else:
-        raise SystemExit("usage: python -m ecbm_cli.benchmarks.notify sink PORT COUNT_FILE")
+        raise SystemExit("usage: python -m ecbm_notify.entrypoints.bench sink PORT COUNT_FILE")

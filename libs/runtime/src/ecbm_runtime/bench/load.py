@@ -58,6 +58,28 @@ def percentile(values: list[float], pct: float) -> float:
     return float(ordered[int(rank) - 1])
 
 
+def timed(call: Any, arguments: list[Any], warmup: int, budget: float) -> dict[str, Any]:
+    """Latency of ``call(*args)`` for each of ``arguments``, after ``warmup`` unmeasured calls.
+
+    Stops early, with the samples taken, once ``budget`` seconds are spent.
+    """
+    deadline = time.monotonic() + budget
+    for args in arguments[:warmup]:
+        call(*args)
+    samples: list[float] = []
+    for args in arguments:
+        started = time.perf_counter()
+        call(*args)
+        samples.append((time.perf_counter() - started) * 1000)
+        if time.monotonic() > deadline:
+            break
+    return {
+        "samples": len(samples),
+        **{f"p{p}_ms": round(percentile(samples, p), 3) for p in (50, 95, 99)},
+        "max_ms": round(max(samples), 3),
+    }
+
+
 @dataclass
 class _Worker:
     calls: int = 0

@@ -1,4 +1,5 @@
-"""The ``registry`` suite: bulk import, directory search and the map of Europe on PostgreSQL.
+"""``ecbm bench registry`` (the ``ecbm.benchmarks`` entry point): bulk import, directory search
+and the map of Europe on PostgreSQL.
 
 - import: the demo's programme generator writes N rows as a CSV; ``ecbm registry import``'s
   own code (``import_file``) parses and streams it to a registry api process. Baseline: COPY
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import tempfile
 import time
@@ -26,18 +26,25 @@ from typing import Any
 import grpc
 import psycopg
 
-from ecbm_cli.benchmarks import Target, figures_table
-from ecbm_cli.benchmarks.environment import (
+from ecbm.registry.v1 import directory_pb2 as dpb
+from ecbm.registry.v1 import directory_pb2_grpc
+from ecbm_registry.adapters.imports.programme_csv import write_csv
+from ecbm_registry.entrypoints.cli import import_file
+from ecbm_registry.entrypoints.demo import COUNTRIES, programme_rows
+from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench import Target, figures_table
+from ecbm_runtime.bench.environment import (
     Processes,
+    child_env,
     databases,
     free_ports,
     libpq_url,
     private_vhost,
     say,
+    service_env,
     wait_grpc_serving,
 )
-from ecbm_cli.benchmarks.load import percentile
-from ecbm_runtime.auth import issue_token
+from ecbm_runtime.bench.load import timed
 from ecbm_runtime.migrations import upgrade
 from ecbm_runtime.service import load_service
 from ecbm_runtime.settings import DEVELOPMENT_JWT_SECRET
@@ -103,7 +110,10 @@ def run(scale: Scale) -> dict[str, Any]:
     with databases() as dbs, private_vhost() as (amqp_url, _isolated):
         urls = {name: dbs.create(name) for name in ("registry", "baseline")}
         ports = dict(zip(("api", "metrics", "worker"), free_ports(3), strict=True))
-        processes = Processes(_child_env(amqp_url, urls["registry"], ports))
+        registry = service_env(
+            "registry", urls["registry"], ports["api"], ports["metrics"], ports["worker"]
+        )
+        processes = Processes(child_env(amqp_url, registry, log_level="WARNING"))
         ok = False
         try:
             upgrade(load_service("registry").migrations, urls["registry"])
@@ -120,11 +130,7 @@ def run(scale: Scale) -> dict[str, Any]:
             return results
         finally:
             say("stopping the registry api, dropping databases")
-            processes.stop_all()
-            if ok:
-                processes.remove_logs()
-            else:
-                say(f"process logs kept in {processes.log_dir}")
+            processes.finish(ok)
 
 
 def _reported(phase: Any, target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
@@ -140,27 +146,7 @@ def _reported(phase: Any, target: str, conninfo: str, scale: Scale) -> dict[str,
                 "mean_total_size": math.nan, "features": 0}  # fmt: skip
 
 
-def _child_env(amqp_url: str, database_url: str, ports: dict[str, int]) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
-    return env | {
-        "ECBM_AMQP_URL": amqp_url,
-        "ECBM_GRPC_RATE_LIMIT_SCALE": "0",  # measure the server, not the per-client limits
-        "ECBM_MODE": "development",
-        "ECBM_JWT_SECRET": DEVELOPMENT_JWT_SECRET,
-        "ECBM_LOG_LEVEL": "WARNING",
-        "ECBM_REGISTRY_DATABASE_URL": database_url,
-        "ECBM_REGISTRY_GRPC_HOST": "127.0.0.1",
-        "ECBM_REGISTRY_GRPC_PORT": str(ports["api"]),
-        "ECBM_REGISTRY_METRICS_PORT": str(ports["metrics"]),
-        "ECBM_REGISTRY_WORKER_METRICS_PORT": str(ports["worker"]),
-    }
-
-
 def import_phase(target: str, baseline: str, scale: Scale) -> dict[str, Any]:
-    from ecbm_registry.adapters.imports.programme_csv import write_csv
-    from ecbm_registry.entrypoints.cli import import_file
-    from ecbm_registry.entrypoints.demo import programme_rows
-
     rows = programme_rows(scale.programmes)
     token = issue_token(DEVELOPMENT_JWT_SECRET, "HS256", "ecbm", "bench", ["admin"], 3600)
     with tempfile.TemporaryDirectory(prefix="ecbm-bench-") as folder:
@@ -221,10 +207,6 @@ FROM programme_directory WHERE status = 'active' AND latitude IS NOT NULL
 
 
 def search_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
-    from ecbm.registry.v1 import directory_pb2 as dpb
-    from ecbm.registry.v1 import directory_pb2_grpc
-    from ecbm_registry.entrypoints.demo import COUNTRIES
-
     rng = random.Random(7)
     filters = [(rng.choice(COUNTRIES), rng.choice(TARGET_GROUPS)) for _ in range(scale.calls)]
     say(f"phase search: SearchProgrammes with a country and a target group, {scale.calls} calls")
@@ -238,9 +220,9 @@ def search_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
             )
             totals.append(stub.SearchProgrammes(request, timeout=CALL_TIMEOUT_SECONDS).total_size)
 
-        api = _timed(search, filters, scale.warmup_calls, scale.budget_seconds)
+        api = timed(search, filters, scale.warmup_calls, scale.budget_seconds)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        sql = _timed(
+        sql = timed(
             lambda c, g: connection.execute(_SEARCH_SQL, (c, g)).fetchall(),
             filters,
             scale.warmup_calls,
@@ -255,9 +237,6 @@ def search_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
 
 
 def map_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
-    from ecbm.registry.v1 import directory_pb2 as dpb
-    from ecbm.registry.v1 import directory_pb2_grpc
-
     say(f"phase map: GetMap of all of Europe, {scale.calls} calls")
     calls: list[tuple[()]] = [()] * scale.calls
     with grpc.insecure_channel(target, options=[("grpc.max_receive_message_length", 2**28)]) as ch:
@@ -267,9 +246,9 @@ def map_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
             return stub.GetMap(dpb.GetMapRequest(), timeout=CALL_TIMEOUT_SECONDS)
 
         features = len(json.loads(get_map().geojson)["features"])
-        api = _timed(get_map, calls, scale.warmup_calls, scale.budget_seconds)
+        api = timed(get_map, calls, scale.warmup_calls, scale.budget_seconds)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        sql = _timed(
+        sql = timed(
             lambda: connection.execute(_MAP_SQL).fetchall(),
             calls,
             scale.warmup_calls,
@@ -280,26 +259,4 @@ def map_phase(target: str, conninfo: str, scale: Scale) -> dict[str, Any]:
         "sql": sql,
         "ratio_p95": round(api["p95_ms"] / sql["p95_ms"], 3),
         "features": features,
-    }
-
-
-def _timed(call: Any, arguments: list[Any], warmup: int, budget: float) -> dict[str, Any]:
-    """Latency of ``call(*args)`` for each of ``arguments``, after ``warmup`` unmeasured calls.
-
-    Stops early, with the samples taken, once ``budget`` seconds are spent.
-    """
-    deadline = time.monotonic() + budget
-    for args in arguments[:warmup]:
-        call(*args)
-    samples: list[float] = []
-    for args in arguments:
-        started = time.perf_counter()
-        call(*args)
-        samples.append((time.perf_counter() - started) * 1000)
-        if time.monotonic() > deadline:
-            break
-    return {
-        "samples": len(samples),
-        **{f"p{p}_ms": round(percentile(samples, p), 3) for p in (50, 95, 99)},
-        "max_ms": round(max(samples), 3),
     }
