@@ -14,6 +14,8 @@ from ecbm_runtime.actor import Actor
 from ecbm_runtime.projections import replay
 
 EDITOR = Actor(subject="editor-1", roles=frozenset({"editor"}))
+# What COPY's text format must escape: tab, newline, backslash, its NULL marker.
+COPY_SPECIALS = 'Mentorat\tà distance\n\\N, \\\\ et "citations"'
 
 
 def contents(connection: Connection, table: Table) -> list[dict[str, Any]]:
@@ -38,7 +40,7 @@ def history(registry: Registry) -> None:
     ))  # fmt: skip
     profiled = handle(commands.RegisterProgramme(
         actor=EDITOR, organisation_id=second.id, display_name="Pairs Éloignés",
-        description="Mentorat à distance", languages=("fr",), countries=("FR", "BE"),
+        description=COPY_SPECIALS, languages=("fr",), countries=("FR", "BE"),
         target_groups=("youth", "students"), formats=("group",), focus_areas=("education",),
         age_min=14, age_max=25, mentors_per_year=40, start_year=2019, regions=("Rhône",),
         city="Lyon", latitude=45.76, longitude=4.84, external_id="import-7",
