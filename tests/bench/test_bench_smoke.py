@@ -60,6 +60,14 @@ def test_tiny_foundation_suite_writes_every_figure(tmp_path: Path) -> None:
     }  # fmt: skip
 
 
+@pytest.mark.timeout(60)
+def test_tiny_replay_suite_replays_every_event(tmp_path: Path) -> None:
+    results = tiny_run("replay", tmp_path, ("replay_events_per_second", "replay_ratio"))
+
+    assert results["replay"]["events"] == 2_000
+    assert results["replay"]["replay_events_per_cpu_second"] > 0
+
+
 @pytest.mark.timeout(180)
 def test_tiny_registry_suite_imports_every_row_and_writes_every_figure(tmp_path: Path) -> None:
     results = tiny_run("registry", tmp_path, (

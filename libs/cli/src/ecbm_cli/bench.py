@@ -26,7 +26,7 @@ from ecbm_runtime.bench import Suite, Target
 
 # The CLI's own suites; every other one is a service's, named in its ``ecbm.benchmarks`` entry
 # point, so the command never imports a service.
-BUILT_IN = ("foundation", "events", "quality")
+BUILT_IN = ("foundation", "replay", "events", "quality")
 ENTRY_POINT_GROUP = "ecbm.benchmarks"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +13,13 @@ from ecbm_registry.application.directory import text
 
 def test_folding_drops_case_and_accents() -> None:
     assert text.fold("Jugendförderung ÉCOLE Straße") == "jugendforderung ecole strasse"
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=200))
+def test_ascii_text_folds_as_the_full_unicode_folding_would(value: str) -> None:
+    # fold's shortcut for ASCII text, against the folding it stands for
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", value).casefold())
+    assert text.fold(value) == "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def test_query_words_are_distinct_folded_words_without_punctuation() -> None:

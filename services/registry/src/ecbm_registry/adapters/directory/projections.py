@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    String,
+    any_,
     bindparam,
     delete,
     func,
@@ -25,6 +27,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ecbm_registry.adapters.directory.read_models import (
     DIRECTORY_VERSION_SEQUENCE,
@@ -45,6 +48,7 @@ from ecbm_registry.domain.programme import (
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.db import after_commit, is_postgresql
 from ecbm_runtime.eventstore import StoredEvent
+from ecbm_runtime.projections import RowProjection, Rows
 from ecbm_runtime.uow import BatchProjection, Projection
 
 _log = logging.getLogger("ecbm.registry.directory")
@@ -54,14 +58,15 @@ TERM_FIELDS = ("countries", "target_groups", "formats", "focus_areas")
 d = programme_directory
 
 
-def on_organisation_registered(
-    connection: Connection, event: OrganisationRegistered, record: StoredEvent
-) -> None:
-    connection.execute(
-        insert(directory_organisations).values(
-            organisation_id=record.entity_id, display_name=event.display_name
-        )
-    )
+def register_organisations(
+    connection: Connection, registered: Sequence[tuple[OrganisationRegistered, StoredEvent]]
+) -> Rows:
+    return {
+        directory_organisations: [
+            {"organisation_id": record.entity_id, "display_name": event.display_name}
+            for event, record in registered
+        ]
+    }
 
 
 def on_organisation_updated(
@@ -95,18 +100,22 @@ def on_organisation_updated(
 
 def register_programmes(
     connection: Connection, registered: Sequence[tuple[ProgrammeRegistered, StoredEvent]]
-) -> None:
-    """Three statements however many programmes (a bulk import registers hundreds at once)."""
+) -> Rows:
+    """One read and rows of two tables however many programmes (a bulk import registers
+    hundreds at once). Reads ``directory_organisations``: see ``DIRECTORY_PROJECTIONS``."""
     organisations, labels = directory_organisations, programme_quality_labels
     organisation_ids = {event.organisation_id for event, _ in registered}
     programme_ids = [record.entity_id for _, record in registered]
+    if is_postgresql(connection):  # one array parameter: a replay asks for 5,000 at once
+        held = labels.c.programme_id == any_(bindparam("ids", programme_ids, ARRAY(String)))
+    else:
+        held = labels.c.programme_id.in_(programme_ids)
     # The organisations' names and any labels held before registration, in one round trip.
     o = organisations.c
     known = union_all(
         select(literal("organisation"), o.organisation_id, o.display_name)
         .where(o.organisation_id.in_(organisation_ids)),
-        select(literal("label"), labels.c.programme_id, labels.c.level)
-        .where(labels.c.programme_id.in_(programme_ids)),
+        select(literal("label"), labels.c.programme_id, labels.c.level).where(held),
     )  # fmt: skip
     found: dict[str, dict[str, str]] = {"organisation": {}, "label": {}}
     for kind, key, value in connection.execute(known):
@@ -121,15 +130,13 @@ def register_programmes(
         )
         for event, record in registered
     ]
-    connection.execute(insert(d), rows)
     terms = [
         term
         for event, record in registered
         for term in _term_rows(record.entity_id, {f: getattr(event, f) for f in TERM_FIELDS})
     ]
-    if terms:
-        connection.execute(insert(programme_directory_terms), terms)
     _moved(connection)
+    return {d: rows, programme_directory_terms: terms}
 
 
 def _directory_row(
@@ -361,6 +368,8 @@ def _move_version_sequence(engine: Engine) -> None:
 
 
 def _joined(values: Iterable[str]) -> str:
+    if isinstance(values, tuple) and len(values) < 2:  # most: one value or none
+        return values[0] if values else ""
     return " ".join(dict.fromkeys(values))
 
 
@@ -381,9 +390,9 @@ def _term_rows(programme_id: str, terms: dict[str, Iterable[str]]) -> list[dict[
 
 
 DIRECTORY_PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
-    OrganisationRegistered: [on_organisation_registered],
+    OrganisationRegistered: [RowProjection(register_organisations)],
     OrganisationUpdated: [on_organisation_updated],
-    ProgrammeRegistered: [BatchProjection(register_programmes)],
+    ProgrammeRegistered: [RowProjection(register_programmes, reads=(directory_organisations,))],
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
     EvidenceLevelChanged: [BatchProjection(change_evidence_levels)],

@@ -29,15 +29,15 @@ from ecbm_registry.domain.programme import (
 )
 from ecbm_runtime.aggregate import DomainEvent
 from ecbm_runtime.eventstore import StoredEvent
+from ecbm_runtime.projections import RowProjection, Rows
 from ecbm_runtime.uow import BatchProjection, Projection
 
 
 def register_organisations(
     connection: Connection, registered: Sequence[tuple[OrganisationRegistered, StoredEvent]]
-) -> None:
-    connection.execute(
-        insert(organisations),
-        [
+) -> Rows:
+    return {
+        organisations: [
             {
                 "id": record.entity_id,
                 "display_name": event.display_name,
@@ -55,17 +55,16 @@ def register_organisations(
                 "update_time": record.recorded_at,
             }
             for event, record in registered
-        ],
-    )
+        ]
+    }
 
 
 def register_programmes(
     connection: Connection, registered: Sequence[tuple[ProgrammeRegistered, StoredEvent]]
-) -> None:
-    """Two statements however many programmes: a bulk import registers hundreds at once."""
-    connection.execute(
-        insert(programmes),
-        [
+) -> Rows:
+    """Rows of two tables however many programmes: a bulk import registers hundreds at once."""
+    return {
+        programmes: [
             {
                 "id": record.entity_id,
                 "registered_position": record.position,
@@ -83,15 +82,12 @@ def register_programmes(
             }
             for event, record in registered
         ],
-    )
-    connection.execute(
-        insert(programme_countries),
-        [
+        programme_countries: [
             {"programme_id": record.entity_id, "country": country}
             for event, record in registered
             for country in dict.fromkeys(event.countries)
         ],
-    )
+    }
 
 
 def _profile(event: ProgrammeRegistered) -> dict[str, Any]:
@@ -279,8 +275,8 @@ def on_organisation_withdrawn(
 
 
 PROJECTIONS: dict[type[DomainEvent], list[Projection]] = {
-    OrganisationRegistered: [BatchProjection(register_organisations)],
-    ProgrammeRegistered: [BatchProjection(register_programmes)],
+    OrganisationRegistered: [RowProjection(register_organisations)],
+    ProgrammeRegistered: [RowProjection(register_programmes)],
     ProgrammeUpdated: [on_programme_updated],
     ProgrammeWithdrawn: [on_programme_withdrawn],
     EvaluationAdded: [BatchProjection(add_evaluations)],

@@ -19,6 +19,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 def fold(text: str) -> str:
     """Lower case without accents: the form both the index and the queries use."""
+    if text.isascii():  # no compatibility forms, case folding is lower(), no marks
+        return text.lower()
     # Compatibility forms first ("℠" → "SM"), then case, then once more: case folding
     # may produce new combining marks ("İ" → "i" + dot above).
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
