@@ -1,4 +1,4 @@
-"""Meet & Match changes people must hear about once the schedule is published."""
+"""Meet & Match changes people must hear about: a cancelled meeting, a re-planned schedule."""
 
 from __future__ import annotations
 
@@ -9,13 +9,21 @@ from ecbm_integration.matching.base import MatchingEvent
 
 
 class MeetingCancelled(MatchingEvent):
-    """A meeting of a published Meet & Match schedule was cancelled (the other side left)."""
+    """An accepted Meet & Match meeting was cancelled by the other side (or they left the
+    event; a delegation's visit: by the organisers). One event per person told."""
 
     meeting_id: ResourceId = Field(description="Id of the meeting request.")
     event_id: ResourceId = Field(description="Id of the event: events/{event_id}.")
     person_id: ResourceId = Field(description="Who is told: people/{person_id}.")
     title: DisplayName = Field(description="Title of the Meet & Match.")
     occurred_at: OccurredAt = Field(description="When it was cancelled.")
+    scheduled: bool = Field(
+        default=True,
+        description=(
+            "True when the meeting was on the person's published agenda; false when it was"
+            " accepted but not (yet) on it: the schedule not published, or no room for it."
+        ),
+    )
 
 
 class MeetingRescheduled(MatchingEvent):

@@ -113,3 +113,53 @@ def test_advocacy_and_replanning_over_grpc(stub: MatchingServiceStub) -> None:
     assert (done.meet_and_match.version, done.dropped, done.told) == (2, 1, 2)
     assert list(done.meet_and_match.withdrawn_tables) == [0]
     assert stub.GetAgenda(pb.GetAgendaRequest(name=name), metadata=ANA).meetings == []
+
+
+def test_delegations_are_listed_to_organisers_and_to_their_own_members(
+    stub: MatchingServiceStub,
+) -> None:
+    name = f"meetAndMatches/{EVENT}"
+    for code_, members in (("be", ["ana"]), ("fr", ["cy"]), ("nl", ["ben"])):
+        delegation = pb.Delegation(
+            name=f"{name}/delegations/{code_}",
+            display_name=code_.upper(),
+            country=code_.upper(),
+            members=[f"people/{m}" for m in members],
+        )
+        stub.DefineDelegation(pb.DefineDelegationRequest(delegation=delegation), metadata=ADMIN)
+
+    def listed(
+        token: tuple[tuple[str, str]], country: str = "", page_size: int = 0, page_token: str = ""
+    ) -> list[str]:
+        request = pb.ListDelegationsRequest(
+            parent=name, country=country, page_size=page_size, page_token=page_token
+        )
+        found = stub.ListDelegations(request, metadata=token)
+        return [d.name.rsplit("/", 1)[1] for d in found.delegations]
+
+    first = stub.ListDelegations(
+        pb.ListDelegationsRequest(parent=name, page_size=2), metadata=ADMIN
+    )
+    assert ([d.display_name for d in first.delegations], first.total_size) == (["BE", "FR"], 3)
+    assert list(first.delegations[0].members) == ["people/ana"]
+    assert listed(ADMIN, page_size=2, page_token=first.next_page_token) == ["nl"]
+    assert listed(ADMIN, country="FR") == ["fr"]
+    # a member sees their own delegation only; someone in none sees an empty list
+    assert (listed(ANA), listed(CY), listed(ANA, country="FR")) == (["be"], ["fr"], [])
+    assert listed(bearer("member", subject="zoe")) == []
+
+    assert "country" in violations(
+        _failed(stub.ListDelegations, pb.ListDelegationsRequest(parent=name, country="fr"))
+    )
+    assert "page_token" in violations(
+        _failed(stub.ListDelegations, pb.ListDelegationsRequest(parent=name, page_token="x"))
+    )
+    unknown = pb.ListDelegationsRequest(parent="meetAndMatches/nowhere")
+    assert code(stub.ListDelegations, unknown, metadata=ANA) == grpc.StatusCode.NOT_FOUND
+
+
+def _failed(call: object, request: object) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as failed:
+        call(request, metadata=ADMIN)  # type: ignore[operator]
+    assert failed.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    return failed.value

@@ -152,3 +152,35 @@ def test_accepted_meetings_are_scheduled_without_clashes_then_locked(app: Matchi
             assert "'ana'" not in dump and "ana here" not in dump, table
         stored = str(list(connection.execute(select(store.c.data, store.c.metadata))))
     assert "'ana'" not in stored and "ana here" not in stored
+
+
+def test_before_publishing_the_other_side_of_an_accepted_meeting_is_told(app: Matching) -> None:
+    for person in PEOPLE:
+        registered(app, person)
+    accepted = meeting(app, "ana", "ben")
+    pending = app.bus.handle(c.RequestMeeting(actor=member("ana"), event_id=EVENT, to_person="cy"))
+    meeting(app, "cy", "dan")
+
+    cancel = c.CancelMeeting(actor=member("ben"), event_id=EVENT, meeting_id=accepted)
+    app.bus.handle(cancel)
+    app.bus.handle(cancel)  # again: nothing new
+    app.bus.handle(c.CancelMeeting(actor=member("ana"), event_id=EVENT, meeting_id=pending))
+    deliver(  # cy leaves: dan counted on their accepted meeting
+        app,
+        events.RegistrationCancelled(
+            registration_id="reg-cy",
+            event_id=EVENT,
+            person_id="cy",
+            kind="meet_and_match",
+            occurred_at=NOW,
+        ),
+    )
+    with app.engine.connect() as connection:
+        told = [(r.routing_key, r.subject, r.body) for r in connection.execute(select(outbox))]
+    # exactly the other side of each accepted meeting; the unanswered request tells no one
+    assert [(kind, subject) for kind, subject, _ in told] == [
+        ("MeetingCancelled", "ana"),
+        ("MeetingCancelled", "dan"),
+    ]
+    for _, _, body in told:  # not on a published agenda: notify says it will not be scheduled
+        assert '"scheduled": false' in body or '"scheduled":false' in body

@@ -662,6 +662,28 @@ class DefineDelegationRequest(_message.Message):
     delegation: Delegation
     def __init__(self, delegation: _Optional[_Union[Delegation, _Mapping]] = ...) -> None: ...
 
+class ListDelegationsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token", "country")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    country: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., country: _Optional[str] = ...) -> None: ...
+
+class ListDelegationsResponse(_message.Message):
+    __slots__ = ("delegations", "next_page_token", "total_size")
+    DELEGATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    delegations: _containers.RepeatedCompositeFieldContainer[Delegation]
+    next_page_token: str
+    total_size: int
+    def __init__(self, delegations: _Optional[_Iterable[_Union[Delegation, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
 class SetContactWindowsRequest(_message.Message):
     __slots__ = ("parent", "contact", "windows")
     PARENT_FIELD_NUMBER: _ClassVar[int]

@@ -195,6 +195,11 @@ class MatchingServiceStub:
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DefineDelegationRequest.SerializeToString,
                 response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Delegation.FromString,
                 _registered_method=True)
+        self.ListDelegations = channel.unary_unary(
+                '/ecbm.matching.v1.MatchingService/ListDelegations',
+                request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListDelegationsRequest.SerializeToString,
+                response_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListDelegationsResponse.FromString,
+                _registered_method=True)
         self.SetContactWindows = channel.unary_unary(
                 '/ecbm.matching.v1.MatchingService/SetContactWindows',
                 request_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.SetContactWindowsRequest.SerializeToString,
@@ -488,6 +493,15 @@ class MatchingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListDelegations(self, request, context):
+        """The delegations of a Meet & Match, by id, optionally of one country: organisers see
+        every delegation, a participant the ones they are a member of (none: an empty list).
+        NOT_FOUND for an unknown Meet & Match.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SetContactWindows(self, request, context):
         """When a policy contact receives visits during the event (none: any slot). Organisers.
         """
@@ -682,6 +696,11 @@ def add_MatchingServiceServicer_to_server(servicer, server):
                     servicer.DefineDelegation,
                     request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.DefineDelegationRequest.FromString,
                     response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.Delegation.SerializeToString,
+            ),
+            'ListDelegations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDelegations,
+                    request_deserializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListDelegationsRequest.FromString,
+                    response_serializer=ecbm_dot_matching_dot_v1_dot_matching__pb2.ListDelegationsResponse.SerializeToString,
             ),
             'SetContactWindows': grpc.unary_unary_rpc_method_handler(
                     servicer.SetContactWindows,
@@ -1569,6 +1588,33 @@ class MatchingService:
             '/ecbm.matching.v1.MatchingService/DefineDelegation',
             ecbm_dot_matching_dot_v1_dot_matching__pb2.DefineDelegationRequest.SerializeToString,
             ecbm_dot_matching_dot_v1_dot_matching__pb2.Delegation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDelegations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.matching.v1.MatchingService/ListDelegations',
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListDelegationsRequest.SerializeToString,
+            ecbm_dot_matching_dot_v1_dot_matching__pb2.ListDelegationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

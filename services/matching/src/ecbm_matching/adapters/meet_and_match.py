@@ -259,11 +259,15 @@ class MeetAndMatchViews:
             )
         )
 
-    def delegations(self, event_id: str, member: str = "") -> list[DelegationView]:
+    def delegations(
+        self, event_id: str, member: str = "", country: str = ""
+    ) -> list[DelegationView]:
+        """By id; ``member``: only those the person is in; ``country``: only that country's."""
         d = mm_delegations.c
-        rows = self._connection.execute(
-            select(mm_delegations).where(d.event_id == event_id).order_by(d.id)
-        ).mappings()
+        query = select(mm_delegations).where(d.event_id == event_id)
+        if country:
+            query = query.where(d.country == country)
+        rows = self._connection.execute(query.order_by(d.id)).mappings()
         found = [
             DelegationView(
                 r["id"],

@@ -4,13 +4,19 @@ time windows, delegations' visits, and which contacts each delegation should ask
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ecbm_integration import registry
 from ecbm_matching.adapters.meet_and_match import ContactView, DelegationView
 from ecbm_matching.application import commands as c
 from ecbm_matching.application.dependencies import MatchingDependencies
 from ecbm_matching.application.meet_and_match import _found
 from ecbm_matching.domain import advocacy
-from ecbm_matching.domain.meet_and_match import MeetingRequest, NotAParticipant
+from ecbm_matching.domain.meet_and_match import (
+    MeetAndMatchNotFound,
+    MeetingRequest,
+    NotAParticipant,
+)
 from ecbm_runtime.errors import FieldViolation, InvalidArgument, NotFound
 from ecbm_runtime.ids import new_id
 
@@ -148,6 +154,30 @@ def book_visit(command: c.BookVisit, deps: MatchingDependencies) -> str:
         )
         work.commit()
     return meeting_id
+
+
+@dataclass(frozen=True)
+class DelegationPage:
+    delegations: list[DelegationView]
+    next_offset: int | None
+    total_size: int
+
+
+def list_delegations(query: c.ListDelegations, deps: MatchingDependencies) -> DelegationPage:
+    """Organisers see every delegation; anyone else the ones they are a member of (an empty
+    list when none: whether others exist is not theirs to know). An unknown Meet & Match is
+    NOT_FOUND, as for `GetMeetAndMatch`."""
+    actor = query.actor
+    with deps.read() as views:
+        if views.meet_and_match.event(query.event_id) is None:
+            raise MeetAndMatchNotFound(f"Meet & Match {query.event_id!r} does not exist")
+        if not actor.is_editor and not actor.subject:
+            return DelegationPage([], None, 0)
+        found = views.meet_and_match.delegations(
+            query.event_id, "" if actor.is_editor else actor.subject, query.country
+        )
+    end = query.offset + query.page_size
+    return DelegationPage(found[query.offset : end], end if end < len(found) else None, len(found))
 
 
 def suggest_contacts(

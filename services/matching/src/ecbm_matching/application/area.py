@@ -143,6 +143,7 @@ AREA = Area(
         c.SetContactWindows: adv.set_contact_windows,
         c.BookVisit: adv.book_visit,
         c.SuggestContacts: adv.suggest_contacts,
+        c.ListDelegations: adv.list_delegations,
         c.ListMeetAndMatches: mm.list_meet_and_matches,
         c.GetAgenda: mm.agenda,
         c.GetMeetAndMatch: mm.get_meet_and_match,

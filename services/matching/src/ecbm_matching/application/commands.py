@@ -304,6 +304,16 @@ class ListMeetAndMatches(_Message):
     actor: Actor
 
 
+class ListDelegations(_Message):
+    """A Meet & Match's delegations: organisers all, a participant their own."""
+
+    actor: Actor
+    event_id: EntityId
+    country: Country = ""
+    page_size: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0)
+
+
 class SuggestContacts(_Message):
     """Which policy contacts a delegation should ask for: its members and organisers."""
 

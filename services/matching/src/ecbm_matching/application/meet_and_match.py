@@ -58,28 +58,48 @@ def on_registration_confirmed(
 def on_registration_cancelled(
     event: from_events.RegistrationCancelled, deps: MatchingDependencies
 ) -> None:
-    """The person leaves: their meetings are cancelled (and leave the schedule); once the
-    schedule is published, the other side of each placed meeting is told."""
+    """The person leaves: their meetings are cancelled (and leave the schedule); the other
+    side of each accepted one is told."""
     with deps.uow() as work:
         if event.kind == KIND:
             views = work.views.meet_and_match
             views.leave(event.event_id, event.person_id)
-            published = views.event(event.event_id)
+            found = views.event(event.event_id)
             for meeting in views.meetings(event.event_id, event.person_id):
                 work.repository(MeetingRequest).get(meeting.id).cancel()
                 other = meeting.to_id if meeting.from_id == event.person_id else meeting.from_id
-                if published and published.state == "published" and meeting.slot is not None:
-                    work.publish(
-                        to_matching.MeetingCancelled(
-                            meeting_id=meeting.id,
-                            event_id=event.event_id,
-                            person_id=other,
-                            title=published.title,
-                            occurred_at=deps.clock(),
-                        ),
-                        subject=other,
-                    )
+                if found is not None:
+                    _tell_cancelled(work, deps, found, meeting, (other,))
         work.commit()
+
+
+def _tell_cancelled(
+    work: UnitOfWork[Any],
+    deps: MatchingDependencies,
+    event: MeetAndMatchView,
+    meeting: MeetingView,
+    others: tuple[str, ...],
+) -> None:
+    """Everyone in ``others`` hears that ``meeting`` (as it was before cancelling) is off,
+    when it had been accepted: before the schedule is published too, since they counted on
+    it. A request never accepted tells no one (its recipient may still see it as cancelled).
+    ``scheduled``: whether it was on their published agenda."""
+    if meeting.state != "accepted":
+        return
+    scheduled = event.state == "published" and meeting.slot is not None
+    for other in others:
+        if other:  # "" once the other side was forgotten
+            work.publish(
+                to_matching.MeetingCancelled(
+                    meeting_id=meeting.id,
+                    event_id=event.id,
+                    person_id=other,
+                    title=event.title,
+                    occurred_at=deps.clock(),
+                    scheduled=scheduled,
+                ),
+                subject=other,
+            )
 
 
 def _event(work: UnitOfWork[Any], event_id: str, title: str, starts_at: datetime) -> None:
@@ -343,7 +363,7 @@ def replan_schedule(command: c.ReplanSchedule, deps: MatchingDependencies) -> Re
 
 def cancel_meeting(command: c.CancelMeeting, deps: MatchingDependencies) -> str:
     """Either side cancels an accepted or pending meeting (organisers a delegation's visit);
-    once the schedule is published, the other side of a placed meeting is told."""
+    the other side of an accepted one is told, published or not (`_tell_cancelled`)."""
     actor = command.actor
     with deps.uow() as work:
         views = work.views.meet_and_match
@@ -358,28 +378,17 @@ def cancel_meeting(command: c.CancelMeeting, deps: MatchingDependencies) -> str:
             return found.id
         meeting.cancel()
         event = views.event(command.event_id)
-        if event and event.state == "published" and found.slot is not None:
-            if found.visit:
-                others = tuple(
-                    m
-                    for d in views.delegations(command.event_id)
-                    if d.id == found.from_id
-                    for m in d.members
-                )
-            else:
-                others = tuple(p for p in (found.from_id, found.to_id) if p != actor.subject)
-            for other in others:
-                if other:
-                    work.publish(
-                        to_matching.MeetingCancelled(
-                            meeting_id=found.id,
-                            event_id=command.event_id,
-                            person_id=other,
-                            title=event.title,
-                            occurred_at=deps.clock(),
-                        ),
-                        subject=other,
-                    )
+        if found.visit:
+            others = tuple(
+                m
+                for d in views.delegations(command.event_id)
+                if d.id == found.from_id
+                for m in d.members
+            )
+        else:
+            others = tuple(p for p in (found.from_id, found.to_id) if p != actor.subject)
+        if event is not None:
+            _tell_cancelled(work, deps, event, found, others)
         work.commit()
     return found.id
 

@@ -680,6 +680,35 @@ class MatchingServicer(matching_pb2_grpc.MatchingServiceServicer):
             ]
         )
 
+    def ListDelegations(
+        self, request: pb.ListDelegationsRequest, context: Context
+    ) -> pb.ListDelegationsResponse:
+        fields = {
+            "actor": current_actor(),
+            "event_id": resource_id(request.parent, MEET_AND_MATCHES, "parent"),
+            "country": request.country,
+            "page_size": clamp_page_size(request.page_size, default=20, maximum=100),
+            "offset": decode_page_token(request.page_token).get("offset", 0),
+        }
+        page = self.bus.handle(validated(c.ListDelegations, fields, {"offset": "page_token"}))
+        return pb.ListDelegationsResponse(
+            delegations=[
+                pb.Delegation(
+                    name=f"{MEET_AND_MATCHES}/{d.event_id}/delegations/{d.id}",
+                    display_name=d.name,
+                    country=d.country,
+                    topics=d.topics,
+                    committees=d.committees,
+                    members=[_person(m) for m in d.members],
+                )
+                for d in page.delegations
+            ],
+            next_page_token=encode_page_token({"offset": page.next_offset})
+            if page.next_offset is not None
+            else "",
+            total_size=page.total_size,
+        )
+
     def ListMeetAndMatches(
         self, request: pb.ListMeetAndMatchesRequest, context: Context
     ) -> pb.ListMeetAndMatchesResponse:

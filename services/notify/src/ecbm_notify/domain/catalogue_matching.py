@@ -55,7 +55,9 @@ def _message(event: matching.MessageReceived) -> Message:
 def _cancelled(event: matching.MeetingCancelled) -> Message:
     return Message(
         title=f"Meeting cancelled: {event.title}",
-        body="The other participant cancelled; your agenda is updated.",
+        body="The other participant cancelled; your agenda is updated."
+        if event.scheduled
+        else "The other participant cancelled a meeting you had agreed; it will not be scheduled.",
         link=f"meetAndMatches/{event.event_id}",
     )
 
@@ -126,8 +128,8 @@ MATCHING_CATALOGUE: dict[type[BaseModel], NotificationType] = {
         topic=Topic.MATCHING,
         audience=Audience.PERSON,
         message=_cancelled,
-        context=lambda e: {"event_title": e.title},
-        sample={"event_title": "Meet & Match Brussels"},
+        context=lambda e: {"event_title": e.title, "scheduled": e.scheduled},
+        sample={"event_title": "Meet & Match Brussels", "scheduled": False},
     ),
     matching.MeetingRescheduled: NotificationType(
         name="meeting_rescheduled",
