@@ -479,7 +479,7 @@ class MatchingServiceServicer:
 
     def CancelMeeting(self, request, context):
         """Cancels a meeting: either of its two people (organisers for a delegation's visit);
-        NOT_FOUND to anyone else. Once published, the other side of a placed meeting is told.
+        NOT_FOUND to anyone else. The other side of an accepted meeting is told (published or not).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -128,8 +128,8 @@ MATCHING_CATALOGUE: dict[type[BaseModel], NotificationType] = {
         topic=Topic.MATCHING,
         audience=Audience.PERSON,
         message=_cancelled,
-        context=lambda e: {"event_title": e.title, "scheduled": e.scheduled},
-        sample={"event_title": "Meet & Match Brussels", "scheduled": False},
+        context=lambda e: {"event_title": e.title, "scheduled": "yes" if e.scheduled else ""},
+        sample={"event_title": "Meet & Match Brussels", "scheduled": ""},
     ),
     matching.MeetingRescheduled: NotificationType(
         name="meeting_rescheduled",
