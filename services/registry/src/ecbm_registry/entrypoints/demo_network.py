@@ -3,7 +3,9 @@
 Stable request_ids make creates idempotent, and every workflow step or stance change is
 taken only when the resource is not there yet, so seeding twice changes nothing.
 Participants are the demo people of demo_people (their ids follow from their request_ids
-and the seeding token's subject, the scope of a request_id).
+and the seeding token's subject, the scope of a request_id). Besides the drawn contacts,
+the network holds the MEPs who are the rapporteurs of alerts' demo Legislative Observatory
+procedures (``RAPPORTEURS``), so that the demo shows those procedures' rapporteurs linked.
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ TOPICS = ["education", "labour-market-integration", "social-inclusion", "civic-p
 STANCES = [npb.STANCE_CHAMPION, npb.STANCE_OPEN, npb.STANCE_OPEN, npb.STANCE_UNKNOWN,
            npb.STANCE_UNKNOWN, npb.STANCE_SCEPTICAL]  # fmt: skip
 CONTACTS, ADVOCATES, RESOURCES = 80, 40, 30
+# The rapporteurs of alerts' demo procedures (ecbm_alerts/entrypoints/feeds/oeil.json) as MEPs
+# of the network: (name, country, committee, stance, topics). Their names are none of the
+# drawn contacts' (FIRST x LAST), since a tie would link nobody; a unit test checks that
+# every demo rapporteur finds one of them (test_network_demo_rapporteurs.py).
+RAPPORTEURS = [
+    ("Ana Ferreira", "PT", "CULT", npb.STANCE_CHAMPION, ["education", "civic-participation"]),
+    ("Jan de Vries", "NL", "CULT, EMPL", npb.STANCE_OPEN, ["civic-participation"]),
+    ("Katrin Weber", "DE", "EMPL", npb.STANCE_UNKNOWN, ["labour-market-integration"]),
+]
 Metadata = tuple[tuple[str, str], ...]
 
 
@@ -59,6 +70,27 @@ def _contact(rng: random.Random, index: int) -> npb.PolicyContact:
     return contact
 
 
+def _rapporteur(
+    name: str, country: str, committee: str, stance: npb.Stance.ValueType, topics: list[str]
+) -> npb.PolicyContact:
+    return npb.PolicyContact(
+        display_name=name, kind=npb.POLICY_CONTACT_KIND_MEP, country=country,
+        institution="European Parliament", committee=committee, topics=topics, stance=stance,
+    )  # fmt: skip
+
+
+def policy_contacts() -> list[tuple[str, npb.PolicyContact]]:
+    """(request_id, contact) of every demo policy contact, as ``seed`` creates them."""
+    drawn = [(f"demo-policy-contact-{i}", _contact(_rng(i), i)) for i in range(CONTACTS)]
+    named = [(f"demo-rapporteur-{n}", _rapporteur(*r)) for n, r in enumerate(RAPPORTEURS)]
+    return drawn + named
+
+
+def _rng(index: int) -> random.Random:
+    # One generator per contact: a step skipped on a second run shifts no other contact.
+    return random.Random(f"demo-policy-contact-{index}")
+
+
 def _advocate(rng: random.Random, seeder: str) -> str:
     """One of the demo people demo_people created as ``seeder``."""
     person_id = scoped_id("person", f"demo-person-{rng.randrange(ADVOCATES)}", seeder)
@@ -68,8 +100,7 @@ def _advocate(rng: random.Random, seeder: str) -> str:
 def _seed_contact(
     stub: network_pb2_grpc.NetworkServiceStub, index: int, metadata: Metadata, seeder: str
 ) -> None:
-    # One generator per contact: a step skipped on a second run shifts no other contact.
-    rng = random.Random(f"demo-policy-contact-{index}")
+    rng = _rng(index)
     request = npb.CreatePolicyContactRequest(
         request_id=f"demo-policy-contact-{index}", policy_contact=_contact(rng, index)
     )
@@ -155,6 +186,10 @@ def seed(channel: grpc.Channel, token: str) -> None:
     network = network_pb2_grpc.NetworkServiceStub(channel)
     for index in range(CONTACTS):
         _seed_contact(network, index, metadata, seeder)
+    for request_id, contact in policy_contacts()[CONTACTS:]:
+        # Created with their stance: a second run is the same request, which changes nothing.
+        request = npb.CreatePolicyContactRequest(request_id=request_id, policy_contact=contact)
+        network.CreatePolicyContact(request, metadata=metadata, timeout=10)
     resources = resources_pb2_grpc.ResourcesServiceStub(channel)
     for index in range(RESOURCES):
         _seed_resource(resources, index, metadata)
