@@ -142,6 +142,30 @@ def test_suspension_withdraws_the_step_and_the_history_keeps_it(
     assert told["QualityLabelAwarded"]["organisation_id"] == "org-1"
 
 
+def test_an_appeals_outcome_is_told_to_the_organisation(quality_app: Quality, clock: Clock) -> None:
+    """AppealDecided names the appeal and the organisation (notify's recipient), ids only."""
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    application = accredit(quality_app.bus)
+    quality_app.bus.handle(
+        c.LodgeAppeal(actor=COORDINATOR, application_id=application, grounds="overlooked")
+    )
+    [appeal] = quality_app.bus.handle(c.ListAppeals(actor=COMMITTEE)).appeals
+    dora = Actor(subject="dora", roles=frozenset({"editor"}))
+    quality_app.bus.handle(
+        c.DecideAppeal(actor=dora, appeal_id=appeal.appeal_id, upheld=False, reasons="read")
+    )
+
+    [told] = [body for kind, body in published(quality_app) if kind == "AppealDecided"]
+    assert {key: told[key] for key in ("appeal_id", "application_id", "programme_id",
+                                       "organisation_id", "outcome", "reasons")} == {
+        "appeal_id": appeal.appeal_id, "application_id": application, "programme_id": "buddy",
+        "organisation_id": "org-1", "outcome": "dismissed", "reasons": "read",
+    }  # fmt: skip
+    assert "dora" not in json.dumps(told)
+
+
 def test_a_label_is_followed_up_conditions_surveillance_renewal_expiry(
     quality_app: Quality, clock: Clock
 ) -> None:
