@@ -212,6 +212,41 @@ def test_a_label_is_followed_up_conditions_surveillance_renewal_expiry(
                                                 "LabelExpired"]  # fmt: skip
 
 
+def test_the_committee_lists_labels_with_open_conditions_due_before_a_date(
+    quality_app: Quality, clock: Clock
+) -> None:
+    """Conditions' deadline and whether met on the label; the filter pages as the register."""
+    publish_default_criteria(quality_app.bus)
+    auditors(quality_app.bus, clock.now)
+    start = clock.now
+    for programme, org, person, days in (
+        ("buddy", "org-1", "cora", 180),
+        ("kite", "org-2", "kim", 90),
+        ("solo", "org-3", "sam", None),
+    ):
+        affiliate(quality_app.bus, start, programme, org, person)
+        due = start + timedelta(days=days) if days else None
+        accredit(quality_app.bus, programme, coordinator=Actor(subject=person, roles=frozenset({
+            "member"})), conditions_due=due)  # fmt: skip
+
+    def listed(**filters: Any) -> list[str]:
+        page = quality_app.bus.handle(c.ListLabels(**filters))
+        return [label.programme_id for label in page.labels]
+
+    assert listed(open_conditions=True) == ["buddy", "kite"]
+    first = quality_app.bus.handle(c.ListLabels(open_conditions=True, page_size=1))
+    assert (len(first.labels), first.next_offset, first.total_size) == (1, 1, 2)
+    assert listed(conditions_due_before=start + timedelta(days=100)) == ["kite"]
+    kite = quality_app.bus.handle(c.ListLabels(query="kite")).labels[0]
+    assert (kite.conditions_due, kite.conditions_met) == (start + timedelta(days=90), False)
+    assert quality_app.bus.handle(c.ListLabels(query="solo")).labels[0].conditions_due is None
+
+    quality_app.bus.handle(c.MeetConditions(actor=COMMITTEE, code=kite.code, note="shown"))
+    assert listed(open_conditions=True) == ["buddy"]
+    met = quality_app.bus.handle(c.VerifyLabel(code=kite.code))
+    assert (met.conditions_due, met.conditions_met) == (start + timedelta(days=90), True)
+
+
 def test_another_organisations_coordinator_cannot_see_or_change_an_application(
     quality_app: Quality, clock: Clock
 ) -> None:

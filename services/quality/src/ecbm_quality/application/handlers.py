@@ -617,6 +617,7 @@ def meet_conditions(command: c.MeetConditions, deps: QualityDependencies) -> str
             command.note, command.actor.subject, deps.clock()
         )
         work.commit()
+    deps.recent_labels.forget(command.code)  # the label view says whether they are met
     return command.code
 
 
@@ -642,6 +643,8 @@ def list_labels(query: c.ListLabels, deps: QualityDependencies) -> LabelPage:
             now=deps.clock(),
             size=query.page_size,
             offset=query.offset,
+            open_conditions=query.open_conditions,
+            conditions_due_before=query.conditions_due_before,
         )
 
 
