@@ -1,6 +1,7 @@
 """Integration events published by the quality service (exchange ``quality.events``)."""
 
 from ecbm_integration.quality.accreditation import (
+    AppealDecided,
     AppealLodged,
     AuditAssigned,
     ConditionsDue,
@@ -21,6 +22,7 @@ from ecbm_integration.quality.labels import (
 )
 
 __all__ = [
+    "AppealDecided",
     "AppealLodged",
     "AuditAssigned",
     "ConditionsDue",

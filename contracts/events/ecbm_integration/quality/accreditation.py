@@ -16,6 +16,7 @@ from ecbm_integration.quality.labels import QualityStep
 
 Outcome = Literal["award", "award_with_conditions", "refuse"]
 AuditorRole = Literal["researcher", "practitioner"]
+AppealOutcome = Literal["upheld", "dismissed"]
 
 
 class SelfAssessmentSubmitted(QualityEvent):
@@ -61,6 +62,24 @@ class AppealLodged(QualityEvent):
     programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
     organisation_id: ResourceId = Field(description="Id of the organisation running it.")
     occurred_at: OccurredAt = Field(description="When the appeal was lodged.")
+
+
+class AppealDecided(QualityEvent):
+    """An appeal was decided by people not involved before: upheld (the decision is quashed
+    and the committee decides the application again) or dismissed (the decision stands)."""
+
+    appeal_id: ResourceId = Field(description="Id of the appeal: appeals/{appeal_id}.")
+    application_id: ResourceId = Field(description="The application whose decision was appealed.")
+    programme_id: ResourceId = Field(description="Id of the programme: programmes/{programme_id}.")
+    organisation_id: ResourceId = Field(description="Id of the organisation running it.")
+    outcome: AppealOutcome = Field(description="Upheld or dismissed.")
+    reasons: str = Field(
+        default="",
+        max_length=4000,
+        description="Why, in plain text: the committee's reasons, about the decision and the "
+        "evidence, naming no one.",
+    )
+    occurred_at: OccurredAt = Field(description="When the appeal was decided.")
 
 
 class RenewalDue(QualityEvent):

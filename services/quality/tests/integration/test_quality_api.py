@@ -111,6 +111,8 @@ def test_an_awarded_label_verifies_over_grpc_and_http(
     assert (label.step, label.standing, label.programme) == (
         pb.STEP_ACCREDITED, "valid", "programmes/buddy",
     )  # fmt: skip
+    assert not label.HasField("conditions_due") and not label.conditions_met
+    assert not stub.ListLabels(pb.ListLabelsRequest(open_conditions=True)).labels
     status, kind, body = http_get(port, f"/labels/{code}.json")
     assert status == 200 and kind.startswith("application/json")
     assert json.loads(body)["step"] == "accredited" and json.loads(body)["valid"] is True

@@ -142,6 +142,30 @@ def test_suspension_withdraws_the_step_and_the_history_keeps_it(
     assert told["QualityLabelAwarded"]["organisation_id"] == "org-1"
 
 
+def test_an_appeals_outcome_is_told_to_the_organisation(quality_app: Quality, clock: Clock) -> None:
+    """AppealDecided names the appeal and the organisation (notify's recipient), ids only."""
+    publish_default_criteria(quality_app.bus)
+    affiliate(quality_app.bus, clock.now)
+    auditors(quality_app.bus, clock.now)
+    application = accredit(quality_app.bus)
+    quality_app.bus.handle(
+        c.LodgeAppeal(actor=COORDINATOR, application_id=application, grounds="overlooked")
+    )
+    [appeal] = quality_app.bus.handle(c.ListAppeals(actor=COMMITTEE)).appeals
+    dora = Actor(subject="dora", roles=frozenset({"editor"}))
+    quality_app.bus.handle(
+        c.DecideAppeal(actor=dora, appeal_id=appeal.appeal_id, upheld=False, reasons="read")
+    )
+
+    [told] = [body for kind, body in published(quality_app) if kind == "AppealDecided"]
+    assert {key: told[key] for key in ("appeal_id", "application_id", "programme_id",
+                                       "organisation_id", "outcome", "reasons")} == {
+        "appeal_id": appeal.appeal_id, "application_id": application, "programme_id": "buddy",
+        "organisation_id": "org-1", "outcome": "dismissed", "reasons": "read",
+    }  # fmt: skip
+    assert "dora" not in json.dumps(told)
+
+
 def test_a_label_is_followed_up_conditions_surveillance_renewal_expiry(
     quality_app: Quality, clock: Clock
 ) -> None:
@@ -186,6 +210,41 @@ def test_a_label_is_followed_up_conditions_surveillance_renewal_expiry(
     history = quality_app.bus.handle(c.ListLabelHistory(programme_id="buddy"))
     assert [h.change for h in history][-3:] == ["SurveillanceRecorded", "RenewalReminded",
                                                 "LabelExpired"]  # fmt: skip
+
+
+def test_the_committee_lists_labels_with_open_conditions_due_before_a_date(
+    quality_app: Quality, clock: Clock
+) -> None:
+    """Conditions' deadline and whether met on the label; the filter pages as the register."""
+    publish_default_criteria(quality_app.bus)
+    auditors(quality_app.bus, clock.now)
+    start = clock.now
+    for programme, org, person, days in (
+        ("buddy", "org-1", "cora", 180),
+        ("kite", "org-2", "kim", 90),
+        ("solo", "org-3", "sam", None),
+    ):
+        affiliate(quality_app.bus, start, programme, org, person)
+        due = start + timedelta(days=days) if days else None
+        accredit(quality_app.bus, programme, coordinator=Actor(subject=person, roles=frozenset({
+            "member"})), conditions_due=due)  # fmt: skip
+
+    def listed(**filters: Any) -> list[str]:
+        page = quality_app.bus.handle(c.ListLabels(**filters))
+        return [label.programme_id for label in page.labels]
+
+    assert listed(open_conditions=True) == ["buddy", "kite"]
+    first = quality_app.bus.handle(c.ListLabels(open_conditions=True, page_size=1))
+    assert (len(first.labels), first.next_offset, first.total_size) == (1, 1, 2)
+    assert listed(conditions_due_before=start + timedelta(days=100)) == ["kite"]
+    kite = quality_app.bus.handle(c.ListLabels(query="kite")).labels[0]
+    assert (kite.conditions_due, kite.conditions_met) == (start + timedelta(days=90), False)
+    assert quality_app.bus.handle(c.ListLabels(query="solo")).labels[0].conditions_due is None
+
+    quality_app.bus.handle(c.MeetConditions(actor=COMMITTEE, code=kite.code, note="shown"))
+    assert listed(open_conditions=True) == ["buddy"]
+    met = quality_app.bus.handle(c.VerifyLabel(code=kite.code))
+    assert (met.conditions_due, met.conditions_met) == (start + timedelta(days=90), True)
 
 
 def test_another_organisations_coordinator_cannot_see_or_change_an_application(

@@ -401,7 +401,7 @@ class MarkConditionsMetRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Label(_message.Message):
-    __slots__ = ("name", "code", "programme", "programme_display_name", "step", "criteria_set", "valid_from", "valid_until", "standing", "reason", "country")
+    __slots__ = ("name", "code", "programme", "programme_display_name", "step", "criteria_set", "valid_from", "valid_until", "standing", "reason", "country", "conditions_due", "conditions_met")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     PROGRAMME_FIELD_NUMBER: _ClassVar[int]
@@ -413,6 +413,8 @@ class Label(_message.Message):
     STANDING_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    CONDITIONS_DUE_FIELD_NUMBER: _ClassVar[int]
+    CONDITIONS_MET_FIELD_NUMBER: _ClassVar[int]
     name: str
     code: str
     programme: str
@@ -424,7 +426,9 @@ class Label(_message.Message):
     standing: str
     reason: str
     country: str
-    def __init__(self, name: _Optional[str] = ..., code: _Optional[str] = ..., programme: _Optional[str] = ..., programme_display_name: _Optional[str] = ..., step: _Optional[_Union[Step, str]] = ..., criteria_set: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., standing: _Optional[str] = ..., reason: _Optional[str] = ..., country: _Optional[str] = ...) -> None: ...
+    conditions_due: _timestamp_pb2.Timestamp
+    conditions_met: bool
+    def __init__(self, name: _Optional[str] = ..., code: _Optional[str] = ..., programme: _Optional[str] = ..., programme_display_name: _Optional[str] = ..., step: _Optional[_Union[Step, str]] = ..., criteria_set: _Optional[str] = ..., valid_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., standing: _Optional[str] = ..., reason: _Optional[str] = ..., country: _Optional[str] = ..., conditions_due: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., conditions_met: _Optional[bool] = ...) -> None: ...
 
 class SuspendLabelRequest(_message.Message):
     __slots__ = ("name", "reason")
@@ -457,20 +461,24 @@ class VerifyLabelRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ListLabelsRequest(_message.Message):
-    __slots__ = ("step", "country", "query", "standing", "page_size", "page_token")
+    __slots__ = ("step", "country", "query", "standing", "page_size", "page_token", "open_conditions", "conditions_due_before")
     STEP_FIELD_NUMBER: _ClassVar[int]
     COUNTRY_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
     STANDING_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    OPEN_CONDITIONS_FIELD_NUMBER: _ClassVar[int]
+    CONDITIONS_DUE_BEFORE_FIELD_NUMBER: _ClassVar[int]
     step: Step
     country: str
     query: str
     standing: str
     page_size: int
     page_token: str
-    def __init__(self, step: _Optional[_Union[Step, str]] = ..., country: _Optional[str] = ..., query: _Optional[str] = ..., standing: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    open_conditions: bool
+    conditions_due_before: _timestamp_pb2.Timestamp
+    def __init__(self, step: _Optional[_Union[Step, str]] = ..., country: _Optional[str] = ..., query: _Optional[str] = ..., standing: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., open_conditions: _Optional[bool] = ..., conditions_due_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListLabelsResponse(_message.Message):
     __slots__ = ("labels", "next_page_token", "total_size")

@@ -361,8 +361,8 @@ class QualityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListLabels(self, request, context):
-        """The public register: current labels by programme name, filtered by step, country
-        and name; page by page.
+        """The public register: current labels by programme name, filtered by step, country,
+        name and open conditions (due before a date); page by page.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -7,7 +7,9 @@ reads them): what is measured is the read, not the accreditation that precedes i
 VerifyLabel is public: no token, per-client limits off (``ECBM_GRPC_RATE_LIMIT_SCALE=0``).
 The echo server gets the same request bytes and the api's thread pool; rounds alternate.
 ListLabels is called one at a time, cycling through filters (none, a step, a country, a
-name, a later page), after a warm-up.
+name, a later page), after a warm-up. The committee's follow-up list (labels with open
+conditions, due before a date; ``conditions_p95_ms``) is timed on its own: one label in 20
+has conditions, half of them met.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def headline(measured: dict[str, Any]) -> dict[str, float]:
         "verify_per_second": verify["VerifyLabel"]["per_second"],
         "echo_per_second": verify["echo"]["per_second"],
         "register_p95_ms": register["p95_ms"],
+        "conditions_p95_ms": measured["conditions"]["p95_ms"],
         "labels": float(measured["labels"]),
     }
 
@@ -91,6 +94,9 @@ def table(results: dict[str, Any]) -> str:
         ("register_p95_ms", results["register_p95_ms"],
          f"ListLabels over {results['labels']:,} labels; p50 {register['p50_ms']} ms, "
          f"p99 {register['p99_ms']} ms"),
+        ("conditions_p95_ms", results["conditions_p95_ms"],
+         f"ListLabels with open conditions (due before a date, a second page); p50 "
+         f"{results['conditions']['p50_ms']} ms"),
     ]  # fmt: skip
     return figures_table("quality", results, rows)
 
@@ -115,6 +121,7 @@ def run(scale: Scale) -> dict[str, Any]:
                 "api_processes": foundation.api_processes(),
                 "verify": verify_phase(target, echo_target, codes, scale, processes),
                 "register": register_phase(target, scale),
+                "conditions": conditions_phase(target, scale),
             }
             ok = True
             return results
@@ -152,8 +159,11 @@ def seed(conninfo: str, count: int) -> list[str]:
         standing = ("suspended", "expired", "revoked")[i % 3] if i % 10 == 9 else "valid"
         start = now - timedelta(days=rng.randrange(900))
         name, country = programmes[i][2], programmes[i][3]
+        deadline = now + timedelta(days=rng.randrange(1, 365)) if i % 20 == 3 else None
+        due = deadline if i % 40 == 3 else None  # the other half: met
         labels.append((code, f"p{i}", name, country, f"org{i % 997}", STEPS[i % 2], "v1",
-                       start, start + timedelta(days=3 * 365), standing, "", 0))  # fmt: skip
+                       start, start + timedelta(days=3 * 365), standing, "", 0, due,
+                       deadline))  # fmt: skip
     with psycopg.connect(conninfo) as connection, connection.cursor() as cursor:
         with cursor.copy(
             "COPY quality_programmes (programme_id, organisation_id, display_name, country,"
@@ -163,7 +173,8 @@ def seed(conninfo: str, count: int) -> list[str]:
                 copy.write_row(row)
         with cursor.copy(
             "COPY quality_labels (code, programme_id, programme_name, country, organisation_id,"
-            " step, criteria_set, valid_from, valid_until, standing, reason, reminded) FROM STDIN"
+            " step, criteria_set, valid_from, valid_until, standing, reason, reminded,"
+            " conditions_due, conditions_deadline) FROM STDIN"
         ) as copy:
             for label in labels:
                 copy.write_row(label)
@@ -211,3 +222,26 @@ def register_phase(target: str, scale: Scale) -> dict[str, Any]:
         calls = list(itertools.islice(itertools.cycle(requests), scale.listings))
         return timed(lambda r: stub.ListLabels(r, timeout=10), [(r,) for r in calls],
                       warmup=len(requests), budget=120.0)  # fmt: skip
+
+
+def conditions_phase(target: str, scale: Scale) -> dict[str, Any]:
+    """The committee's follow-up list: open conditions, due within 90 days, a second page."""
+    import grpc
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    before = Timestamp()
+    before.FromDatetime(datetime.now(UTC) + timedelta(days=90))
+    requests = [
+        pb.ListLabelsRequest(open_conditions=True),
+        pb.ListLabelsRequest(conditions_due_before=before),
+        pb.ListLabelsRequest(open_conditions=True, page_size=100),
+    ]
+    with grpc.insecure_channel(target) as channel:
+        stub = QualityServiceStub(channel)
+        first = stub.ListLabels(requests[-1])
+        requests.append(pb.ListLabelsRequest(open_conditions=True, page_size=100,
+                                             page_token=first.next_page_token))  # fmt: skip
+        say(f"ListLabels: {first.total_size:,} labels with open conditions")
+        calls = list(itertools.islice(itertools.cycle(requests), scale.listings // 4))
+        return timed(lambda r: stub.ListLabels(r, timeout=10), [(r,) for r in calls],
+                      warmup=len(requests), budget=60.0)  # fmt: skip

@@ -1,10 +1,11 @@
 """The quality service's notifications: the accreditation process as the people in it see it.
 
 The organisation's contact hears of its submission, the committee's decision (critical: a
-decision can be appealed, and conditions have a deadline), its appeal, and what happens to
-its label afterwards: renewal due, the mid-term surveillance check, conditions due soon,
-suspension and revocation (critical: the badge on its website stops showing valid) and
-expiry. Each auditor hears of their assignment.
+decision can be appealed, and conditions have a deadline), its appeal and the appeal's
+outcome (critical: upheld, the application is decided again; dismissed, it is final), and
+what happens to its label afterwards: renewal due, the mid-term surveillance check,
+conditions due soon, suspension and revocation (critical: the badge on its website stops
+showing valid) and expiry. Each auditor hears of their assignment.
 """
 
 from __future__ import annotations
@@ -60,6 +61,26 @@ def _appealed(event: quality.AppealLodged) -> Message:
         body="It will be decided by people who were not involved in the audit or the decision.",
         link=f"applications/{event.application_id}",
     )
+
+
+def _appeal_decided(event: quality.AppealDecided) -> Message:
+    if event.outcome == "upheld":
+        title = "Your appeal was upheld"
+        then = "The decision is quashed: the quality committee decides your application again."
+    else:
+        title = "Your appeal was dismissed"
+        then = "The decision stands."
+    reasons = f" {_sentence(event.reasons)}" if event.reasons.strip() else ""
+    return Message(
+        title=title,
+        body=f"{then}{reasons}",
+        link=f"appeals/{event.appeal_id}",
+    )
+
+
+def _appeal_context(event: quality.AppealDecided) -> dict[str, str]:
+    reasons = _sentence(event.reasons) if event.reasons.strip() else ""
+    return {"upheld": "yes" if event.outcome == "upheld" else "", "reasons": reasons}
 
 
 def _renewal(event: quality.RenewalDue) -> Message:
@@ -159,6 +180,15 @@ QUALITY_CATALOGUE: dict[type[BaseModel], NotificationType] = {
         message=_appealed,
         context=lambda event: {},
         sample={},
+    ),
+    quality.AppealDecided: NotificationType(
+        name="quality_appeal_decided",
+        topic=Topic.QUALITY,
+        audience=Audience.ORGANISATION_CONTACT,
+        message=_appeal_decided,
+        context=_appeal_context,
+        sample={"upheld": "yes", "reasons": "The evidence on training was overlooked."},
+        critical=True,  # upheld: the application is decided again; dismissed: it is final
     ),
     quality.RenewalDue: NotificationType(
         name="quality_renewal_due",

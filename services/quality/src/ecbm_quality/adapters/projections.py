@@ -62,6 +62,7 @@ def project_label_awarded(
             surveillance_reminded=0,
             conditions_due=event.conditions_due,
             conditions_reminded=0,
+            conditions_deadline=event.conditions_due,
         )
     )
     _history(connection, record, event.programme_id, "")
@@ -78,12 +79,17 @@ _LABEL_CHANGES: dict[type, Callable[[Any], dict[str, Any]]] = {
     lab.SurveillanceRecorded: lambda e: {
         "surveillance_reminded": 1,
         **(
-            {"conditions_due": e.conditions_due, "conditions_reminded": 0}
+            {
+                "conditions_due": e.conditions_due,
+                "conditions_reminded": 0,
+                "conditions_deadline": e.conditions_due,
+            }
             if e.conditions_due
             else {}
         ),
     },
     lab.ConditionsReminded: lambda e: {"conditions_reminded": 1},
+    # Met: no longer open (the worker stops following them); the deadline stays on show.
     lab.ConditionsMet: lambda e: {"conditions_due": None, "conditions_reminded": 0},
 }
 LABEL_CHANGED_BY = tuple(_LABEL_CHANGES)

@@ -7,7 +7,8 @@ and ``criteria_sets`` follow their aggregates; ``panel_seats`` keeps who audited
 rotation between cycles; ``conflicts`` the conflicts of interest people declared.
 Migration quality_0002 added the labels' follow-up columns (surveillance, conditions),
 ``appeals`` (appeals as a resource) and ``introductions`` (matching's accepted
-introductions: recent collaboration, for impartiality).
+introductions: recent collaboration, for impartiality); quality_0003 the labels'
+``conditions_deadline`` (kept once met) and an index on ``conditions_due``.
 """
 
 from __future__ import annotations
@@ -65,11 +66,13 @@ labels = Table(
     Column("reason", Text, nullable=False),
     Column("reminded", Integer, nullable=False),
     # Follow-up on the worker's timer: the mid-term surveillance date and whether its
-    # reminder went out; open conditions' deadline (none when met) and their reminder.
+    # reminder went out; open conditions' deadline (none when met) and their reminder;
+    # the latest conditions' deadline, kept once they are met (quality_0003).
     Column("surveillance_due", DateTime(timezone=True), nullable=True),
     Column("surveillance_reminded", Integer, nullable=False, server_default="0"),
-    Column("conditions_due", DateTime(timezone=True), nullable=True),
+    Column("conditions_due", DateTime(timezone=True), nullable=True, index=True),
     Column("conditions_reminded", Integer, nullable=False, server_default="0"),
+    Column("conditions_deadline", DateTime(timezone=True), nullable=True),
     Index("ix_quality_labels_register", "standing", "programme_name", "code"),
 )
 

@@ -69,6 +69,10 @@ class LabelView:
     valid_until: datetime
     standing: Standing
     reason: str
+    # The latest conditions' deadline (an award with conditions, surveillance findings);
+    # none without conditions. Met: marked met by the committee (MarkConditionsMet).
+    conditions_due: datetime | None = None
+    conditions_met: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ _LABEL_COLUMNS = (
     labels.c.valid_until,
     labels.c.standing,
     labels.c.reason,
+    labels.c.conditions_due,
+    labels.c.conditions_deadline,
 )
 
 
@@ -152,6 +158,8 @@ def _label(row: Mapping[Any, Any], now: datetime | None = None) -> LabelView:
         valid_until=until,
         standing=standing,
         reason=row["reason"],
+        conditions_due=aware(row["conditions_deadline"]) if row["conditions_deadline"] else None,
+        conditions_met=row["conditions_deadline"] is not None and row["conditions_due"] is None,
     )
 
 
@@ -346,9 +354,13 @@ class QualityViews:
         now: datetime,
         size: int,
         offset: int,
+        open_conditions: bool = False,
+        conditions_due_before: datetime | None = None,
     ) -> LabelPage:
         """A page in the register's order (programme name, code; the index
-        ``ix_quality_labels_register`` walks it) and how many match, counted on its own."""
+        ``ix_quality_labels_register`` walks it) and how many match, counted on its own.
+        ``open_conditions``: only labels whose conditions are not met yet;
+        ``conditions_due_before``: only those due before then (open ones, implied)."""
         select_labels = select(*_LABEL_COLUMNS)
         if standing is Standing.VALID:
             select_labels = select_labels.where(
@@ -367,6 +379,10 @@ class QualityViews:
             select_labels = select_labels.where(labels.c.step == step.value)
         if country:
             select_labels = select_labels.where(labels.c.country == country.upper())
+        if open_conditions or conditions_due_before is not None:
+            select_labels = select_labels.where(labels.c.conditions_due.is_not(None))
+        if conditions_due_before is not None:
+            select_labels = select_labels.where(labels.c.conditions_due < conditions_due_before)
         if query:
             pattern = f"%{query.lower()}%"
             select_labels = select_labels.where(func.lower(labels.c.programme_name).like(pattern))

@@ -176,6 +176,9 @@ class ListLabels(_Message):
     country: str = Field(default="", max_length=2)
     query: str = Field(default="", max_length=200)
     standing: Standing = Standing.VALID
+    # The committee's follow-up: labels whose conditions are not met yet (and due before).
+    open_conditions: bool = False
+    conditions_due_before: AwareDatetime | None = None
     page_size: PageSize = 50
     offset: int = Field(default=0, ge=0)
 

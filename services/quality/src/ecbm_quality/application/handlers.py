@@ -434,14 +434,27 @@ def review_appeal(command: c.ReviewAppeal, deps: QualityDependencies) -> str:
 
 
 def decide_appeal(command: c.DecideAppeal, deps: QualityDependencies) -> str:
+    """The appellant hears the outcome (AppealDecided): the reasons go to the organisation,
+    the deciders' ids do not."""
     command.actor.require_editor("act for the quality committee")
     with deps.uow() as work:
         application_id = command.application_id or _appealed_application(work, command.appeal_id)
         application = _application(work, application_id)
         if command.appeal_id and application.state.appeal_id != command.appeal_id:
             raise RuleViolation(f"appeal {command.appeal_id} is decided already")
-        application.decide_appeal(
-            command.upheld, command.reasons, command.actor.subject, deps.clock()
+        now = deps.clock()
+        application.decide_appeal(command.upheld, command.reasons, command.actor.subject, now)
+        s = application.state
+        work.publish(
+            published.AppealDecided(
+                appeal_id=s.appeal_id,
+                application_id=application.id,
+                programme_id=s.programme_id,
+                organisation_id=s.organisation_id,
+                outcome="upheld" if command.upheld else "dismissed",
+                reasons=command.reasons,
+                occurred_at=now,
+            )
         )
         work.commit()
     return application_id
@@ -604,6 +617,7 @@ def meet_conditions(command: c.MeetConditions, deps: QualityDependencies) -> str
             command.note, command.actor.subject, deps.clock()
         )
         work.commit()
+    deps.recent_labels.forget(command.code)  # the label view says whether they are met
     return command.code
 
 
@@ -629,6 +643,8 @@ def list_labels(query: c.ListLabels, deps: QualityDependencies) -> LabelPage:
             now=deps.clock(),
             size=query.page_size,
             offset=query.offset,
+            open_conditions=query.open_conditions,
+            conditions_due_before=query.conditions_due_before,
         )
 
 

@@ -129,6 +129,8 @@ def label_proto(label: LabelView) -> pb.Label:
         standing=label.standing.value,
         reason=label.reason,
         country=label.country,
+        conditions_due=timestamp(label.conditions_due),
+        conditions_met=label.conditions_met,
     )
 
 

@@ -306,6 +306,12 @@ class QualityServicer(quality_pb2_grpc.QualityServiceServicer):
             "country": request.country,
             "query": request.query,
             "standing": request.standing or Standing.VALID.value,
+            "open_conditions": request.open_conditions,
+            "conditions_due_before": (
+                from_timestamp(request.conditions_due_before, "conditions_due_before")
+                if request.HasField("conditions_due_before")
+                else None
+            ),
             "page_size": clamp_page_size(request.page_size),
             "offset": decode_page_token(request.page_token).get("offset", 0),
         }
