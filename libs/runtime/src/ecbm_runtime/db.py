@@ -17,16 +17,17 @@ READ_ONLY = {"ecbm_read_only": True}
 
 # connection.info key of the callbacks waiting for the current transaction's commit.
 _AFTER_COMMIT = "ecbm_after_commit"
-AfterCommit = Callable[[Engine], None]
+AfterCommit = Callable[[Connection], None]
 
 
 def after_commit(connection: Connection, key: str, callback: AfterCommit) -> None:
-    """Run ``callback(engine)`` once the current transaction has committed; once per ``key``.
+    """Run ``callback(connection)`` once the current transaction has committed; once per ``key``.
 
     For a write that must be seen only after the data it announces, and must not hold a
     lock to the end of the transaction (a version counter: updated inside the transaction,
     its row would serialise every writer from the update to the COMMIT). Dropped on
-    rollback. Whoever commits runs them: ``SqlUnitOfWork.commit`` and ``replay`` do.
+    rollback. Whoever commits runs them (``run_after_commit``): ``SqlUnitOfWork.commit``
+    and ``replay`` do.
     """
     transaction = connection.get_transaction()
     if transaction is None:
@@ -46,15 +47,29 @@ def take_after_commit(connection: Connection) -> list[AfterCommit]:
     return list(kept[1].values())
 
 
-def run_after_commit(engine: Engine, callbacks: list[AfterCommit]) -> None:
+def run_after_commit(
+    engine: Engine, callbacks: list[AfterCommit], committed: Connection | None = None
+) -> None:
     """Run what ``take_after_commit`` took, once the commit is done.
 
-    The transaction is committed whatever happens here: a failing callback is logged
-    and the others still run.
+    On PostgreSQL ``committed`` (the connection that committed, now in autocommit) serves
+    them, with no second pool checkout; otherwise they share a transaction of their own.
+    The data is committed whatever happens here: a failing callback is logged, the others
+    still run.
     """
+    if not callbacks:
+        return
+    if committed is not None and is_postgresql(engine):
+        _run_each(committed, callbacks)
+        return
+    with engine.begin() as connection:
+        _run_each(connection, callbacks)
+
+
+def _run_each(connection: Connection, callbacks: list[AfterCommit]) -> None:
     for callback in callbacks:
         try:
-            callback(engine)
+            callback(connection)
         except Exception:
             _log.exception("an after-commit callback failed: %r", callback)
 

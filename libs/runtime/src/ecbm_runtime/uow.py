@@ -342,7 +342,7 @@ class SqlUnitOfWork(UnitOfWork[V]):
         waiting = take_after_commit(self.connection)
         self._transaction.commit()
         self._read_after_commit()
-        run_after_commit(self._engine, waiting)
+        run_after_commit(self._engine, waiting, self.connection)
         self._count_appended()
         outbox_ids, self._outbox_ids = self._outbox_ids, []
         self.committed_outbox_ids = outbox_ids

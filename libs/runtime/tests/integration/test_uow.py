@@ -231,8 +231,8 @@ def test_after_commit_callbacks_run_once_after_the_commit_and_never_after_a_roll
 ) -> None:
     seen: list[int] = []
 
-    def count_booked(engine_: Engine) -> None:
-        seen.append(booked(engine_))  # a connection of its own sees only committed rows
+    def count_booked(connection: Connection) -> None:
+        seen.append(connection.execute(select(session_view.c.booked)).scalar_one())
 
     def projection(connection: Connection, event: SeatBooked, record: StoredEvent) -> None:
         after_commit(connection, "count", count_booked)  # twice per unit: runs once

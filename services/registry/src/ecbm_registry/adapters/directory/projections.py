@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Engine,
     String,
     any_,
     bindparam,
@@ -361,10 +360,8 @@ def _moved(connection: Connection) -> None:
     connection.info[_MOVED] = transaction
 
 
-def _move_version_sequence(engine: Engine) -> None:
-    with engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-        connection.execute(select(func.nextval(DIRECTORY_VERSION_SEQUENCE)))
+def _move_version_sequence(connection: Connection) -> None:
+    connection.execute(select(func.nextval(DIRECTORY_VERSION_SEQUENCE)))
 
 
 def _joined(values: Iterable[str]) -> str:
