@@ -229,9 +229,12 @@ def test_a_view_read_after_commit_sees_the_committed_projection(
 def test_after_commit_callbacks_run_once_after_the_commit_and_never_after_a_rollback(
     engine: Engine, opened: str
 ) -> None:
+
     seen: list[int] = []
+    open_when_run: list[bool] = []
 
     def count_booked(connection: Connection) -> None:
+        open_when_run.append(uow.connection.in_transaction())
         seen.append(connection.execute(select(session_view.c.booked)).scalar_one())
 
     def projection(connection: Connection, event: SeatBooked, record: StoredEvent) -> None:
@@ -248,6 +251,7 @@ def test_after_commit_callbacks_run_once_after_the_commit_and_never_after_a_roll
         uow.commit()
 
     assert seen == [2]
+    assert open_when_run == [False]
 
 
 def test_an_exception_before_commit_leaves_no_events_rows_or_outbox_rows(
