@@ -107,27 +107,3 @@ def load_service(name: str) -> ServiceDefinition:
     if not isinstance(definition, ServiceDefinition):
         raise SystemExit(f"entry point {selected[0].value} is not a ServiceDefinition")
     return definition
-
-
-def skeleton_api(
-    settings: ServiceSettings,
-    add_to_server: Callable[[Any, Any], None],
-    servicer: object,
-    full_name: str,
-) -> ApiWiring:
-    """The api of a service whose methods are not built yet: health, reflection, nothing else.
-
-    Every method of its proto answers UNIMPLEMENTED (the generated base servicer), which is
-    the truth; health turns SERVING once its database answers.
-    """
-    from functools import partial
-
-    from ecbm_runtime.db import database_answers, make_engine
-    from ecbm_runtime.grpc import ServiceRegistration
-
-    engine = make_engine(settings.effective_database_url(), pool_size=1)
-    return ApiWiring(
-        registrations=[ServiceRegistration(add_to_server, servicer, full_name)],
-        readiness_check=partial(database_answers, engine),
-        on_stop=engine.dispose,
-    )
