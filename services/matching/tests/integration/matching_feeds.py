@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
-from ecbm_integration import registry
+from ecbm_integration import events, registry
 from ecbm_matching.bootstrap import Matching
 from ecbm_runtime.actor import Actor
 from ecbm_runtime.context import MessageContext
@@ -19,6 +19,19 @@ _ids = itertools.count(1)
 
 def member(person: str) -> Actor:
     return Actor(subject=person, roles=frozenset({"member"}))
+
+
+def registered(app: Matching, event_id: str, *people: str) -> None:
+    """Each of ``people`` confirmed on site for the Meet & Match ``event_id`` (events' event)."""
+    for person in people:
+        deliver(
+            app,
+            events.RegistrationConfirmed(
+                registration_id=f"reg-{person}", event_id=event_id, person_id=person,
+                kind="meet_and_match", title="Meet & Match Brussels", mode="on_site",
+                starts_at=NOW, occurred_at=NOW,
+            ),
+        )  # fmt: skip
 
 
 def deliver(app: Matching, event: object) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import matching_feeds as feeds
 import pytest
 from icalendar import Calendar
 from matching_feeds import ADMIN, NOW, deliver, member
@@ -33,19 +34,7 @@ def app(database_url: str) -> Iterator[Matching]:
 
 
 def registered(app: Matching, person: str) -> None:
-    deliver(
-        app,
-        events.RegistrationConfirmed(
-            registration_id=f"reg-{person}",
-            event_id=EVENT,
-            person_id=person,
-            kind="meet_and_match",
-            title="Meet & Match Brussels",
-            mode="on_site",
-            starts_at=NOW,
-            occurred_at=NOW,
-        ),
-    )
+    feeds.registered(app, EVENT, person)
 
 
 def meeting(app: Matching, a: str, b: str, accept: bool = True) -> str:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import matching_feeds as feeds
 import pytest
 from matching_feeds import ADMIN, NOW, deliver, member
 from sqlalchemy import select
 
-from ecbm_integration import events, registry
+from ecbm_integration import registry
 from ecbm_matching.application import commands as c
 from ecbm_matching.application.advocacy import DelegationNotFound
 from ecbm_matching.bootstrap import SERVICE, Matching, bootstrap
@@ -33,20 +34,7 @@ def app(database_url: str) -> Iterator[Matching]:
 
 
 def registered(app: Matching, *people: str) -> None:
-    for person in people:
-        deliver(
-            app,
-            events.RegistrationConfirmed(
-                registration_id=f"reg-{person}",
-                event_id=EVENT,
-                person_id=person,
-                kind="meet_and_match",
-                title="Meet & Match Brussels",
-                mode="on_site",
-                starts_at=NOW,
-                occurred_at=NOW,
-            ),
-        )
+    feeds.registered(app, EVENT, *people)
 
 
 def slots(count: int) -> tuple[c.SlotInput, ...]:
