@@ -68,6 +68,8 @@ class EventDetails(BaseModel):
     moderated: bool = False
     registration_closes_at: datetime | None = None
     series: str = ""
+    # The series resource (``Series``) it belongs to; "" for none.
+    series_id: str = ""
     stream_url: str = ""
     ticket_types: tuple[str, ...] = ()
     quotas: tuple[Quota, ...] = ()

@@ -18,9 +18,11 @@ from ecbm_events.application.programme.commands import (
 from ecbm_events.application.programme.queries import GetEvent, GetEventCalendar, ListEvents
 from ecbm_events.domain.event import Event, EventDetails, EventNotFound
 from ecbm_events.domain.places import Occupancy, Quota
+from ecbm_events.domain.series import Series
 from ecbm_events.domain.times import utc
 from ecbm_events.domain.timetable import Slot
 from ecbm_runtime.actor import Actor
+from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.ids import new_id
 
 if TYPE_CHECKING:
@@ -63,6 +65,7 @@ def create_event(command: CreateEvent, deps: EventsDependencies) -> str:
             utc(command.registration_close_time) if command.registration_close_time else None
         ),
         series=command.series,
+        series_id=command.series_id,
         stream_url=command.stream_url,
         ticket_types=command.ticket_types,
         quotas=tuple(Quota.model_validate(q.model_dump()) for q in command.quotas),
@@ -71,6 +74,8 @@ def create_event(command: CreateEvent, deps: EventsDependencies) -> str:
     with deps.uow() as work:
         events = work.repository(Event)
         if not events.exists(event_id):
+            if details.series_id:
+                details = in_series(work.repository(Series).find(details.series_id), details)
             events.add(Event.schedule(event_id, details, sessions))
             work.commit()
     return event_id
@@ -129,6 +134,7 @@ def list_events(
             drafts=query.actor.is_editor,
             kind=query.kind,
             series=query.series,
+            series_id=query.series_id,
             size=query.page_size,
             offset=query.offset,
         )
@@ -148,6 +154,18 @@ def visible_event(event: EventView | None, event_id: str, actor: Actor) -> Event
     if event is None or not (event.published or actor.is_editor):
         raise EventNotFound(f"event {event_id!r} does not exist")
     return event
+
+
+def in_series(series: Series | None, details: EventDetails) -> EventDetails:
+    """The details naming an existing series of the event's kind (its title the label when
+    none is given); ``series`` is what ``details.series_id`` names, None if nothing."""
+    if series is None:
+        raise InvalidArgument(FieldViolation("event.series_name", "no such series"))
+    if series.kind is not details.kind:
+        raise InvalidArgument(
+            FieldViolation("event.series_name", f"the series is of {series.kind} events")
+        )
+    return details.model_copy(update={"series": details.series or series.title})
 
 
 def _event(event: Event | None, event_id: str) -> Event:
