@@ -404,3 +404,14 @@ def test_a_series_groups_its_events_and_only_editors_create_it(stub: EventsServi
     page = stub.ListSeries(pb.ListSeriesRequest(kind=pb.EVENT_KIND_WEBINAR, page_size=1))
     assert [(s.title, s.published) for s in page.series] == [("Evidence Fridays", True)]
     assert not stub.ListSeries(pb.ListSeriesRequest(kind=pb.EVENT_KIND_SUMMIT)).series
+    moved = stub.SetEventSeries(pb.SetEventSeriesRequest(name=first), metadata=EDITOR)
+    assert (moved.series_name, moved.series) == ("", "")
+    with pytest.raises(grpc.RpcError) as not_editor:
+        stub.SetEventSeries(
+            pb.SetEventSeriesRequest(name=first, series_name=series.name), metadata=ANA
+        )
+    assert not_editor.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    back = stub.SetEventSeries(
+        pb.SetEventSeriesRequest(name=first, series_name=series.name), metadata=EDITOR
+    )
+    assert (back.series_name, back.series) == (series.name, "Evidence Fridays")

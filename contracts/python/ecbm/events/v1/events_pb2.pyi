@@ -664,3 +664,11 @@ class ListSeriesResponse(_message.Message):
     next_page_token: str
     total_size: int
     def __init__(self, series: _Optional[_Iterable[_Union[Series, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class SetEventSeriesRequest(_message.Message):
+    __slots__ = ("name", "series_name")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIES_NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    series_name: str
+    def __init__(self, name: _Optional[str] = ..., series_name: _Optional[str] = ...) -> None: ...

@@ -175,6 +175,11 @@ class EventsServiceStub:
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.SerializeToString,
                 response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.FromString,
                 _registered_method=True)
+        self.SetEventSeries = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/SetEventSeries',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.SetEventSeriesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+                _registered_method=True)
         self.CreateSeries = channel.unary_unary(
                 '/ecbm.events.v1.EventsService/CreateSeries',
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.CreateSeriesRequest.SerializeToString,
@@ -434,6 +439,15 @@ class EventsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetEventSeries(self, request, context):
+        """Puts an event in a series, or takes it out of its series with an empty `series_name`
+        (editors). The series' title becomes the event's `series` label. INVALID_ARGUMENT on
+        `series_name` for an unknown series or one of another kind.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateSeries(self, request, context):
         """Creates a series of events (editors), e.g. "Evidence Fridays": a draft unless
         `series.published`. Idempotent on `request_id`.
@@ -606,6 +620,11 @@ def add_EventsServiceServicer_to_server(servicer, server):
                     servicer.ListMaterials,
                     request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.FromString,
                     response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.SerializeToString,
+            ),
+            'SetEventSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetEventSeries,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.SetEventSeriesRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.SerializeToString,
             ),
             'CreateSeries': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateSeries,
@@ -1385,6 +1404,33 @@ class EventsService:
             '/ecbm.events.v1.EventsService/ListMaterials',
             ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.SerializeToString,
             ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetEventSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/SetEventSeries',
+            ecbm_dot_events_dot_v1_dot_events__pb2.SetEventSeriesRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
             options,
             channel_credentials,
             insecure,

@@ -12,6 +12,7 @@ from ecbm_events.application.programme.commands import (
     CreateEvent,
     PublishEvent,
     PublishMaterial,
+    SetEventSeries,
 )
 from ecbm_events.application.programme.handlers import CalendarFile
 from ecbm_events.application.programme.queries import (
@@ -112,6 +113,16 @@ class EventsServicer(ContributionsApi, SeriesApi, events_pb2_grpc.EventsServiceS
             "session": session_fields(request.session),
         }
         return self._event(self.bus.handle(validated(AddSession, fields, {})))
+
+    def SetEventSeries(
+        self, request: events_pb2.SetEventSeriesRequest, context: Context
+    ) -> events_pb2.Event:
+        fields = {
+            "actor": current_actor(),
+            "event_id": event_id(request.name),
+            "series_id": series_id(request.series_name, "series_name"),
+        }
+        return self._event(self.bus.handle(validated(SetEventSeries, fields, {})))
 
     def ChangePlaces(
         self, request: events_pb2.ChangePlacesRequest, context: Context

@@ -118,3 +118,13 @@ class PublishMaterial(BaseModel):
     event_id: EntityId
     material: MaterialInput
     request_id: RequestId = ""
+
+
+class SetEventSeries(BaseModel):
+    """Puts an event in a series, or takes it out of its series (``series_id`` "")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    event_id: EntityId
+    series_id: OptionalId = ""

@@ -14,6 +14,7 @@ from ecbm_events.application.programme.commands import (
     PublishEvent,
     SendDueReminders,
     SessionInput,
+    SetEventSeries,
 )
 from ecbm_events.application.programme.queries import GetEvent, GetEventCalendar, ListEvents
 from ecbm_events.domain.event import Event, EventDetails, EventNotFound
@@ -98,6 +99,20 @@ def add_session(command: AddSession, deps: EventsDependencies) -> str:
     return command.event_id
 
 
+def set_event_series(command: SetEventSeries, deps: EventsDependencies) -> str:
+    """The series' title becomes the event's label; leaving a series clears both."""
+    with deps.uow() as work:
+        event = _event(work.repository(Event).find(command.event_id), command.event_id)
+        label = ""
+        if command.series_id:
+            moved = event.details.model_copy(update={"series_id": command.series_id, "series": ""})
+            found = work.repository(Series).find(command.series_id)
+            label = in_series(found, moved, "series_name").series
+        event.choose_series(command.series_id, label)
+        work.commit()
+    return command.event_id
+
+
 def send_due_reminders(command: SendDueReminders, deps: EventsDependencies) -> int:
     """Each due reminder once per event, to everyone holding a place; how many went out."""
     now, times = deps.clock(), deps.reminders
@@ -156,15 +171,15 @@ def visible_event(event: EventView | None, event_id: str, actor: Actor) -> Event
     return event
 
 
-def in_series(series: Series | None, details: EventDetails) -> EventDetails:
+def in_series(
+    series: Series | None, details: EventDetails, field: str = "event.series_name"
+) -> EventDetails:
     """The details naming an existing series of the event's kind (its title the label when
     none is given); ``series`` is what ``details.series_id`` names, None if nothing."""
     if series is None:
-        raise InvalidArgument(FieldViolation("event.series_name", "no such series"))
+        raise InvalidArgument(FieldViolation(field, "no such series"))
     if series.kind is not details.kind:
-        raise InvalidArgument(
-            FieldViolation("event.series_name", f"the series is of {series.kind} events")
-        )
+        raise InvalidArgument(FieldViolation(field, f"the series is of {series.kind} events"))
     return details.model_copy(update={"series": details.series or series.title})
 
 
