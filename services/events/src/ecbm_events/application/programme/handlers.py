@@ -25,8 +25,10 @@ from ecbm_events.domain.timetable import Slot
 from ecbm_runtime.actor import Actor
 from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.ids import new_id
+from ecbm_runtime.uow import UnitOfWork
 
 if TYPE_CHECKING:
+    from ecbm_events.adapters.views import EventsViews
     from ecbm_events.application.dependencies import EventsDependencies
 
 
@@ -87,6 +89,7 @@ def publish_event(command: PublishEvent, deps: EventsDependencies) -> str:
         event = _event(work.repository(Event).find(command.event_id), command.event_id)
         event.publish()
         work.publish(integration.event_published(event, deps.clock()))
+        _hand_slots_over(work, event, deps)
         work.commit()
     return command.event_id
 
@@ -95,6 +98,7 @@ def add_session(command: AddSession, deps: EventsDependencies) -> str:
     with deps.uow() as work:
         event = _event(work.repository(Event).find(command.event_id), command.event_id)
         event.add_session(_slot(event.id, len(event.sessions) + 1, command.session))
+        _hand_slots_over(work, event, deps)
         work.commit()
     return command.event_id
 
@@ -181,6 +185,13 @@ def in_series(
     if series.kind is not details.kind:
         raise InvalidArgument(FieldViolation(field, f"the series is of {series.kind} events"))
     return details.model_copy(update={"series": details.series or series.title})
+
+
+def _hand_slots_over(work: UnitOfWork[EventsViews], event: Event, deps: EventsDependencies) -> None:
+    """A published Meet & Match's whole timetable goes to matching as its meeting slots."""
+    planned = integration.slots_planned(event, deps.clock())
+    if planned is not None:
+        work.publish(planned)
 
 
 def _event(event: Event | None, event_id: str) -> Event:
