@@ -2,8 +2,9 @@
 
 Notify turns them into mail and inbox items. Matching learns a Meet & Match's
 participants from ``RegistrationConfirmed`` and ``RegistrationCancelled`` (``kind``
-``meet_and_match``) and its slots from
-``EventPublished``: matching pulls, the events service never calls matching.
+``meet_and_match``), the Meet & Match itself from ``EventPublished`` and its meeting slots
+from ``MeetAndMatchSlotsPlanned``: matching consumes, the events service never calls
+matching.
 """
 
 from ecbm_integration.events.base import EventsServiceEvent
@@ -11,6 +12,8 @@ from ecbm_integration.events.programme import (
     ContributionAccepted,
     EventKind,
     EventPublished,
+    MeetAndMatchSlotsPlanned,
+    MeetingSlot,
 )
 from ecbm_integration.events.registrations import (
     AttendanceRecorded,
@@ -34,6 +37,8 @@ __all__ = [
     "EventsServiceEvent",
     "Material",
     "MaterialsPublished",
+    "MeetAndMatchSlotsPlanned",
+    "MeetingSlot",
     "ParticipationMode",
     "PlaceOffered",
     "RegistrationCancelled",

@@ -25,6 +25,7 @@ from ecbm_events.application.dependencies import (
 from ecbm_events.application.programme.area import AREA as PROGRAMME
 from ecbm_events.application.registrations.area import AREA as REGISTRATIONS
 from ecbm_events.application.registrations.tickets import TicketSigner
+from ecbm_events.application.series.area import AREA as SERIES
 from ecbm_events.settings import EventsSettings
 from ecbm_runtime.db import database_answers, make_engine
 from ecbm_runtime.messagebus import MessageBus, sql_views
@@ -34,7 +35,7 @@ from ecbm_runtime.settings import ServiceSettings
 from ecbm_runtime.uow import SqlUnitOfWork
 from ecbm_runtime.wiring import Application, merged
 
-AREA = merged([PROGRAMME, REGISTRATIONS, CONTRIBUTIONS])
+AREA = merged([PROGRAMME, REGISTRATIONS, CONTRIBUTIONS, SERIES])
 Events: TypeAlias = Application[EventsDependencies]
 
 __all__ = ["AREA", "SERVICE", "EventsSettings", "bootstrap"]

@@ -373,3 +373,45 @@ def test_materials_are_published_by_editors_and_seen_only_by_registrants(
     with pytest.raises(grpc.RpcError) as stranger:
         stub.ListMaterials(pb.ListMaterialsRequest(parent=name), metadata=BEN)
     assert stranger.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_series_groups_its_events_and_only_editors_create_it(stub: EventsServiceStub) -> None:
+    fridays = pb.Series(
+        kind=pb.EVENT_KIND_WEBINAR, title="Evidence Fridays", description="What works."
+    )
+    with pytest.raises(grpc.RpcError) as member:
+        stub.CreateSeries(pb.CreateSeriesRequest(series=fridays), metadata=ANA)
+    assert member.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    series = stub.CreateSeries(pb.CreateSeriesRequest(series=fridays), metadata=EDITOR)
+    with pytest.raises(grpc.RpcError) as draft:
+        stub.GetSeries(pb.GetSeriesRequest(name=series.name), metadata=ANA)
+    assert draft.value.code() is grpc.StatusCode.NOT_FOUND  # a draft is the editors'
+    fridays.name, fridays.published = series.name, True
+    stub.UpdateSeries(pb.UpdateSeriesRequest(series=fridays), metadata=EDITOR)
+    with pytest.raises(grpc.RpcError) as wrong_kind:
+        an_event(stub, series_name=series.name)  # a seminar in a webinar series
+    assert "event.series_name" in violations(wrong_kind.value)
+
+    webinar = {"kind": pb.EVENT_KIND_WEBINAR, "on_site_places": 0, "online_places": 50}
+    first = an_event(stub, title="RCTs", series_name=series.name, **webinar)
+    an_event(stub, title="Meta-analyses", series_name=series.name, **webinar)
+    an_event(stub, title="Elsewhere", **webinar)
+
+    listed = stub.ListEvents(pb.ListEventsRequest(series_name=series.name), metadata=ANA)
+    assert sorted(e.title for e in listed.events) == ["Meta-analyses", "RCTs"]
+    shown = stub.GetEvent(pb.GetEventRequest(name=first))
+    assert (shown.series_name, shown.series) == (series.name, "Evidence Fridays")
+    page = stub.ListSeries(pb.ListSeriesRequest(kind=pb.EVENT_KIND_WEBINAR, page_size=1))
+    assert [(s.title, s.published) for s in page.series] == [("Evidence Fridays", True)]
+    assert not stub.ListSeries(pb.ListSeriesRequest(kind=pb.EVENT_KIND_SUMMIT)).series
+    moved = stub.SetEventSeries(pb.SetEventSeriesRequest(name=first), metadata=EDITOR)
+    assert (moved.series_name, moved.series) == ("", "")
+    with pytest.raises(grpc.RpcError) as not_editor:
+        stub.SetEventSeries(
+            pb.SetEventSeriesRequest(name=first, series_name=series.name), metadata=ANA
+        )
+    assert not_editor.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    back = stub.SetEventSeries(
+        pb.SetEventSeriesRequest(name=first, series_name=series.name), metadata=EDITOR
+    )
+    assert (back.series_name, back.series) == (series.name, "Evidence Fridays")

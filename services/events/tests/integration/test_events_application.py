@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ecbm_events.adapters.registrations.views import RegistrationViews
 from ecbm_events.application.programme.commands import (
+    AddSession,
     CreateEvent,
     PublishEvent,
     SendDueReminders,
@@ -125,6 +126,32 @@ def test_due_reminders_go_out_once_per_event_and_reminder(events_app: Events) ->
         )
         reminders = sorted(json.loads(body)["reminder"] for (body,) in rows)
     assert reminders == ["days_before", "hours_before"]
+
+
+def test_a_meet_and_match_hands_its_timetable_to_matching_as_slots(events_app: Events) -> None:
+    def session(minutes: int) -> dict[str, object]:
+        at = START + timedelta(minutes=minutes)
+        return {"title": "Meetings", "start_time": at, "end_time": at + timedelta(minutes=15)}
+
+    command = CreateEvent(
+        actor=EDITOR, kind="meet_and_match", title="Meet & Match Brussels",  # type: ignore[arg-type]
+        start_time=START, end_time=START + timedelta(hours=2), on_site_places=50,
+        sessions=(session(0),),  # type: ignore[arg-type]
+    )  # fmt: skip
+    event_id = events_app.bus.handle(command)
+    events_app.bus.handle(PublishEvent(actor=EDITOR, event_id=event_id))
+    events_app.bus.handle(AddSession(actor=EDITOR, event_id=event_id, session=session(20)))  # type: ignore[arg-type]
+    an_event(events_app)  # a seminar hands nothing over
+
+    with events_app.engine.connect() as connection:
+        rows = connection.execute(
+            select(outbox.c.body)
+            .where(outbox.c.routing_key == "MeetAndMatchSlotsPlanned")
+            .order_by(outbox.c.id)
+        )
+        planned = [json.loads(body) for (body,) in rows]
+    assert [len(p["slots"]) for p in planned] == [1, 2]  # the whole timetable each time
+    assert {p["event_id"] for p in planned} == {event_id}
 
 
 def test_answers_of_events_past_the_retention_are_erased(events_app: Events) -> None:

@@ -38,8 +38,12 @@ def test_the_demo_has_every_kind_and_every_registration_state_once(tmp_path: Pat
         )
         called = {c.state for c in listed.contributions}
         materials = stub.ListMaterials(pb.ListMaterialsRequest(parent=summit_name), metadata=admin)
+        series = list(stub.ListSeries(pb.ListSeriesRequest()).series)
 
     assert (events, states) == first
+    assert [s.title for s in series] == ["Mentoring Webinars"]  # once, however often seeded
+    webinars = [e for e in events if e.kind == pb.EVENT_KIND_WEBINAR]
+    assert {(e.series_name, e.series) for e in webinars} == {(series[0].name, series[0].title)}
     kinds = {e.kind for e in events}
     assert kinds == set(pb.EventKind.values()) - {pb.EVENT_KIND_UNSPECIFIED}
     assert len(events) == 7  # 3 webinars, a seminar, the short course, summit, Meet & Match

@@ -4,7 +4,7 @@ tables, meeting requests answered by their recipient, the schedule, lock, agenda
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import matching_feeds as feeds
 import pytest
@@ -173,3 +173,37 @@ def test_before_publishing_the_other_side_of_an_accepted_meeting_is_told(app: Ma
     ]
     for _, _, body in told:  # not on a published agenda: notify says it will not be scheduled
         assert '"scheduled": false' in body or '"scheduled":false' in body
+
+
+def test_the_events_timetable_gives_the_slots_until_the_organisers_set_their_own(
+    app: Matching,
+) -> None:
+    def planned(*minutes: int) -> events.MeetAndMatchSlotsPlanned:
+        slots = [
+            events.MeetingSlot(
+                starts_at=NOW + timedelta(minutes=m), ends_at=NOW + timedelta(minutes=m + 15)
+            )
+            for m in minutes
+        ]
+        return events.MeetAndMatchSlotsPlanned(
+            event_id=EVENT, title="Meet & Match Brussels", starts_at=NOW, slots=slots,
+            occurred_at=NOW,
+        )  # fmt: skip
+
+    def starts() -> list[int]:
+        found = app.bus.handle(c.GetMeetAndMatch(actor=ADMIN, event_id=EVENT))
+        at = [datetime.fromisoformat(s["starts_at"]) for s in found.slots]
+        return [int((a - NOW).total_seconds() // 60) for a in at]
+
+    deliver(app, planned(0, 20))  # overtaking EventPublished: it opens the Meet & Match
+    assert starts() == [0, 20]
+    deliver(app, planned(0, 20, 40))  # a session added: the whole timetable again
+    assert starts() == [0, 20, 40]
+    app.bus.handle(c.ConfigureMeetAndMatch(actor=ADMIN, event_id=EVENT, tables=("Table 1",)))
+    assert starts() == [0, 20, 40]  # tables only: the slots handed over stay
+    own = (c.SlotInput(starts_at=NOW, ends_at=NOW + timedelta(minutes=30)),)
+    app.bus.handle(
+        c.ConfigureMeetAndMatch(actor=ADMIN, event_id=EVENT, slots=own, tables=("Table 1",))
+    )
+    deliver(app, planned(0, 20, 40, 60))
+    assert starts() == [0]  # the organisers' own slots win

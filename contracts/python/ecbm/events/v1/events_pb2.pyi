@@ -187,7 +187,7 @@ class Session(_message.Message):
     def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., room: _Optional[str] = ..., online: _Optional[bool] = ..., speakers: _Optional[_Iterable[str]] = ..., abstract: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("name", "kind", "title", "description", "time_zone", "start_time", "end_time", "venue", "on_site_places", "online_places", "waiting_list", "moderated", "registration_close_time", "series", "stream_url", "state", "sessions", "on_site_taken", "online_taken", "waiting", "version", "create_time", "update_time", "ticket_types", "quotas")
+    __slots__ = ("name", "kind", "title", "description", "time_zone", "start_time", "end_time", "venue", "on_site_places", "online_places", "waiting_list", "moderated", "registration_close_time", "series", "stream_url", "state", "sessions", "on_site_taken", "online_taken", "waiting", "version", "create_time", "update_time", "ticket_types", "quotas", "series_name")
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -213,6 +213,7 @@ class Event(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     TICKET_TYPES_FIELD_NUMBER: _ClassVar[int]
     QUOTAS_FIELD_NUMBER: _ClassVar[int]
+    SERIES_NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: EventKind
     title: str
@@ -238,7 +239,8 @@ class Event(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     ticket_types: _containers.RepeatedScalarFieldContainer[str]
     quotas: _containers.RepeatedCompositeFieldContainer[Quota]
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., time_zone: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., venue: _Optional[str] = ..., on_site_places: _Optional[int] = ..., online_places: _Optional[int] = ..., waiting_list: _Optional[bool] = ..., moderated: _Optional[bool] = ..., registration_close_time: _Optional[str] = ..., series: _Optional[str] = ..., stream_url: _Optional[str] = ..., state: _Optional[_Union[EventState, str]] = ..., sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ..., on_site_taken: _Optional[int] = ..., online_taken: _Optional[int] = ..., waiting: _Optional[int] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ticket_types: _Optional[_Iterable[str]] = ..., quotas: _Optional[_Iterable[_Union[Quota, _Mapping]]] = ...) -> None: ...
+    series_name: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., time_zone: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., venue: _Optional[str] = ..., on_site_places: _Optional[int] = ..., online_places: _Optional[int] = ..., waiting_list: _Optional[bool] = ..., moderated: _Optional[bool] = ..., registration_close_time: _Optional[str] = ..., series: _Optional[str] = ..., stream_url: _Optional[str] = ..., state: _Optional[_Union[EventState, str]] = ..., sessions: _Optional[_Iterable[_Union[Session, _Mapping]]] = ..., on_site_taken: _Optional[int] = ..., online_taken: _Optional[int] = ..., waiting: _Optional[int] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ticket_types: _Optional[_Iterable[str]] = ..., quotas: _Optional[_Iterable[_Union[Quota, _Mapping]]] = ..., series_name: _Optional[str] = ...) -> None: ...
 
 class Quota(_message.Message):
     __slots__ = ("name", "places", "mode", "ticket_types", "countries", "roles", "taken")
@@ -384,18 +386,20 @@ class GetEventRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_time_zone: _Optional[str] = ...) -> None: ...
 
 class ListEventsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "kind", "series", "display_time_zone")
+    __slots__ = ("page_size", "page_token", "kind", "series", "display_time_zone", "series_name")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SERIES_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    SERIES_NAME_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     kind: EventKind
     series: str
     display_time_zone: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., series: _Optional[str] = ..., display_time_zone: _Optional[str] = ...) -> None: ...
+    series_name: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., series: _Optional[str] = ..., display_time_zone: _Optional[str] = ..., series_name: _Optional[str] = ...) -> None: ...
 
 class ListEventsResponse(_message.Message):
     __slots__ = ("events", "next_page_token", "total_size")
@@ -600,3 +604,71 @@ class GetEventCalendarRequest(_message.Message):
 class GetMyCalendarRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class Series(_message.Message):
+    __slots__ = ("name", "title", "description", "kind", "published", "version", "create_time", "update_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    title: str
+    description: str
+    kind: EventKind
+    published: bool
+    version: int
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ..., published: _Optional[bool] = ..., version: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateSeriesRequest(_message.Message):
+    __slots__ = ("series", "request_id")
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    series: Series
+    request_id: str
+    def __init__(self, series: _Optional[_Union[Series, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class UpdateSeriesRequest(_message.Message):
+    __slots__ = ("series",)
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    series: Series
+    def __init__(self, series: _Optional[_Union[Series, _Mapping]] = ...) -> None: ...
+
+class GetSeriesRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListSeriesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "kind")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    kind: EventKind
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., kind: _Optional[_Union[EventKind, str]] = ...) -> None: ...
+
+class ListSeriesResponse(_message.Message):
+    __slots__ = ("series", "next_page_token", "total_size")
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    series: _containers.RepeatedCompositeFieldContainer[Series]
+    next_page_token: str
+    total_size: int
+    def __init__(self, series: _Optional[_Iterable[_Union[Series, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class SetEventSeriesRequest(_message.Message):
+    __slots__ = ("name", "series_name")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIES_NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    series_name: str
+    def __init__(self, name: _Optional[str] = ..., series_name: _Optional[str] = ...) -> None: ...

@@ -175,6 +175,31 @@ class EventsServiceStub:
                 request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.SerializeToString,
                 response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.FromString,
                 _registered_method=True)
+        self.SetEventSeries = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/SetEventSeries',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.SetEventSeriesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+                _registered_method=True)
+        self.CreateSeries = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/CreateSeries',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.CreateSeriesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Series.FromString,
+                _registered_method=True)
+        self.UpdateSeries = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/UpdateSeries',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.UpdateSeriesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Series.FromString,
+                _registered_method=True)
+        self.GetSeries = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/GetSeries',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetSeriesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.Series.FromString,
+                _registered_method=True)
+        self.ListSeries = channel.unary_unary(
+                '/ecbm.events.v1.EventsService/ListSeries',
+                request_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListSeriesRequest.SerializeToString,
+                response_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListSeriesResponse.FromString,
+                _registered_method=True)
 
 
 class EventsServiceServicer:
@@ -414,6 +439,45 @@ class EventsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetEventSeries(self, request, context):
+        """Puts an event in a series, or takes it out of its series with an empty `series_name`
+        (editors). The series' title becomes the event's `series` label. INVALID_ARGUMENT on
+        `series_name` for an unknown series or one of another kind.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateSeries(self, request, context):
+        """Creates a series of events (editors), e.g. "Evidence Fridays": a draft unless
+        `series.published`. Idempotent on `request_id`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateSeries(self, request, context):
+        """Changes a series' title, description and whether it is published (editors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSeries(self, request, context):
+        """Returns one series. Anyone may read a published series; a draft is NOT_FOUND except
+        to editors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSeries(self, request, context):
+        """Lists series by title, page by page. Anyone sees published series; editors also drafts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EventsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -556,6 +620,31 @@ def add_EventsServiceServicer_to_server(servicer, server):
                     servicer.ListMaterials,
                     request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.FromString,
                     response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.SerializeToString,
+            ),
+            'SetEventSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetEventSeries,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.SetEventSeriesRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Event.SerializeToString,
+            ),
+            'CreateSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSeries,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.CreateSeriesRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Series.SerializeToString,
+            ),
+            'UpdateSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateSeries,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.UpdateSeriesRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Series.SerializeToString,
+            ),
+            'GetSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSeries,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.GetSeriesRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.Series.SerializeToString,
+            ),
+            'ListSeries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSeries,
+                    request_deserializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListSeriesRequest.FromString,
+                    response_serializer=ecbm_dot_events_dot_v1_dot_events__pb2.ListSeriesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1315,6 +1404,141 @@ class EventsService:
             '/ecbm.events.v1.EventsService/ListMaterials',
             ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsRequest.SerializeToString,
             ecbm_dot_events_dot_v1_dot_events__pb2.ListMaterialsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetEventSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/SetEventSeries',
+            ecbm_dot_events_dot_v1_dot_events__pb2.SetEventSeriesRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/CreateSeries',
+            ecbm_dot_events_dot_v1_dot_events__pb2.CreateSeriesRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Series.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/UpdateSeries',
+            ecbm_dot_events_dot_v1_dot_events__pb2.UpdateSeriesRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Series.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/GetSeries',
+            ecbm_dot_events_dot_v1_dot_events__pb2.GetSeriesRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.Series.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSeries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ecbm.events.v1.EventsService/ListSeries',
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListSeriesRequest.SerializeToString,
+            ecbm_dot_events_dot_v1_dot_events__pb2.ListSeriesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 from ecbm_events.adapters.contributions.views import ContributionViews
 from ecbm_events.adapters.programme.views import ProgrammeViews
 from ecbm_events.adapters.registrations.views import RegistrationViews
+from ecbm_events.adapters.series.views import SeriesViews
 
 
 class EventsViews:
@@ -14,3 +15,4 @@ class EventsViews:
         self.programme = ProgrammeViews(connection)
         self.registrations = RegistrationViews(connection)
         self.contributions = ContributionViews(connection)
+        self.series = SeriesViews(connection)

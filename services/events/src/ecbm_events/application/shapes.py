@@ -15,5 +15,7 @@ DisplayZone = Annotated[str, AfterValidator(lambda z: known_zone(z) if z else z)
 EntityId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 ]
+# An id that may be left empty ("": none).
+OptionalId = Annotated[str, StringConstraints(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")]
 RequestId = Annotated[str, Field(max_length=64)]
 PageSize = Annotated[int, Field(ge=1, le=500)]

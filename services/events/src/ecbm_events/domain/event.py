@@ -68,6 +68,8 @@ class EventDetails(BaseModel):
     moderated: bool = False
     registration_closes_at: datetime | None = None
     series: str = ""
+    # The series resource (``Series``) it belongs to; "" for none.
+    series_id: str = ""
     stream_url: str = ""
     ticket_types: tuple[str, ...] = ()
     quotas: tuple[Quota, ...] = ()
@@ -92,6 +94,14 @@ class PlacesChanged(DomainEvent):
     on_site_places: int
     online_places: int
     quota_places: dict[str, int] = {}
+
+
+class SeriesChosen(DomainEvent):
+    """The organisers put the event in a series (``series_id``, with its title as the
+    ``series`` label) or took it out of one (both "")."""
+
+    series_id: str
+    series: str
 
 
 Reminder = Literal["days_before", "hours_before", "after"]
@@ -167,6 +177,11 @@ class Event(Aggregate):
     def add_session(self, slot: Slot) -> None:
         check_slot(self.details, self.sessions, slot, "session")
         self.record(SessionAdded(session=slot))
+
+    def choose_series(self, series_id: str, label: str) -> None:
+        """Records a change only when the series changes."""
+        if series_id != self.details.series_id:
+            self.record(SeriesChosen(series_id=series_id, series=label))
 
     def places(self, mode: Mode) -> int:
         return _places(self.details, mode)
@@ -312,6 +327,12 @@ class Event(Aggregate):
     def _(self, event: PlacesChanged) -> None:
         self.details = _with_places(
             self.details, event.on_site_places, event.online_places, event.quota_places
+        )
+
+    @apply.register
+    def _(self, event: SeriesChosen) -> None:
+        self.details = self.details.model_copy(
+            update={"series_id": event.series_id, "series": event.series}
         )
 
     @apply.register

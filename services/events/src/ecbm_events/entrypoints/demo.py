@@ -94,12 +94,18 @@ class Demo:
 
     def webinars(self) -> None:
         topics = ["Matching mentors and mentees", "Measuring outcomes", "Mentoring newcomers"]
+        series = pb.Series(
+            kind=pb.EVENT_KIND_WEBINAR, title="Mentoring Webinars", published=True,
+            description="Monthly online talks on mentoring practice and its evidence.",
+        )  # fmt: skip
+        request = pb.CreateSeriesRequest(series=series, request_id="demo-webinar-series")
+        series_name = self.stub.CreateSeries(request, metadata=self.editor, timeout=10).name
         for month, topic in enumerate(topics):
             start = self.at(28 * month, 14)
             name = self.create(
                 f"webinar-{month}",
                 pb.Event(
-                    kind=pb.EVENT_KIND_WEBINAR, title=topic, series="Mentoring Webinars",
+                    kind=pb.EVENT_KIND_WEBINAR, title=topic, series_name=series_name,
                     start_time=start.isoformat(), end_time=(start + timedelta(hours=1)).isoformat(),
                     online_places=200, stream_url="https://stream.example.org/ecbm",
                 ),

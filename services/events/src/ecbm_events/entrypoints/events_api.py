@@ -12,6 +12,7 @@ from ecbm_events.application.programme.commands import (
     CreateEvent,
     PublishEvent,
     PublishMaterial,
+    SetEventSeries,
 )
 from ecbm_events.application.programme.handlers import CalendarFile
 from ecbm_events.application.programme.queries import (
@@ -39,8 +40,10 @@ from ecbm_events.entrypoints.messages import (
     material_proto,
     registration_name,
     registration_proto,
+    series_id,
     session_fields,
 )
+from ecbm_events.entrypoints.series_api import SeriesApi
 from ecbm_runtime.actor import current_actor
 from ecbm_runtime.grpc.convert import (
     clamp_page_size,
@@ -54,8 +57,9 @@ from ecbm_runtime.messagebus import MessageBus
 Context = grpc.ServicerContext
 
 
-class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
-    """Every RPC of EventsService; the call for contributions' in ``ContributionsApi``."""
+class EventsServicer(ContributionsApi, SeriesApi, events_pb2_grpc.EventsServiceServicer):
+    """Every RPC of EventsService; the call for contributions' in ``ContributionsApi``,
+    the series' in ``SeriesApi``."""
 
     def __init__(self, bus: MessageBus[Any]) -> None:
         self.bus = bus
@@ -83,6 +87,7 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
             "actor": current_actor(),
             "kind": enum_in(events_pb2.EventKind, "EVENT_KIND_", request.kind),
             "series": request.series,
+            "series_id": series_id(request.series_name, "series_name"),
             "page_size": clamp_page_size(request.page_size),
             "offset": decode_page_token(request.page_token).get("offset", 0),
         }
@@ -108,6 +113,16 @@ class EventsServicer(ContributionsApi, events_pb2_grpc.EventsServiceServicer):
             "session": session_fields(request.session),
         }
         return self._event(self.bus.handle(validated(AddSession, fields, {})))
+
+    def SetEventSeries(
+        self, request: events_pb2.SetEventSeriesRequest, context: Context
+    ) -> events_pb2.Event:
+        fields = {
+            "actor": current_actor(),
+            "event_id": event_id(request.name),
+            "series_id": series_id(request.series_name, "series_name"),
+        }
+        return self._event(self.bus.handle(validated(SetEventSeries, fields, {})))
 
     def ChangePlaces(
         self, request: events_pb2.ChangePlacesRequest, context: Context

@@ -80,6 +80,11 @@ def event_id(name: str, field: str = "name") -> str:
     return resource_id(name, "events", field)
 
 
+def series_id(name: str, field: str) -> str:
+    """The id of an optional ``series/{series}`` ("" when empty)."""
+    return resource_id(name, "series", field) if name else ""
+
+
 def session_fields(session: events_pb2.Session) -> dict[str, Any]:
     return {
         "title": session.title,
@@ -117,6 +122,7 @@ def event_fields(event: events_pb2.Event) -> dict[str, Any]:
         "moderated": event.moderated,
         "registration_close_time": event.registration_close_time or None,
         "series": event.series,
+        "series_id": series_id(event.series_name, "event.series_name"),
         "stream_url": event.stream_url,
         "sessions": [session_fields(s) for s in event.sessions],
         "ticket_types": tuple(event.ticket_types),
@@ -168,6 +174,7 @@ def event_proto(item: EventWithPlaces, display_zone: str = "") -> events_pb2.Eve
         moderated=d.moderated,
         registration_close_time=shown(closes, zone) if closes else "",
         series=d.series,
+        series_name=f"series/{d.series_id}" if d.series_id else "",
         state=enum_out(events_pb2.EventState, "EVENT_STATE_", view.state),
         sessions=[
             events_pb2.Session(

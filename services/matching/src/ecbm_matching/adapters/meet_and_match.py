@@ -27,6 +27,7 @@ from ecbm_matching.domain.meet_and_match import (
     SchedulePublished,
     ScheduleReplanned,
     SlotsConfigured,
+    SlotsPlanned,
 )
 from ecbm_runtime.eventstore import StoredEvent
 
@@ -61,6 +62,8 @@ def project_event_changed(connection: Connection, event: Any, record: StoredEven
             "buildings": list(event.buildings),
             "travel": [t.model_dump(mode="json") for t in event.travel],
         }
+    elif isinstance(event, SlotsPlanned):
+        values = {"slots": [s.model_dump(mode="json") for s in event.slots]}
     elif isinstance(event, ScheduleProposed | ScheduleReplanned):
         values = {"state": "scheduled", "placed": len(event.placements), "bound": event.bound}
         if isinstance(event, ScheduleReplanned):
@@ -87,7 +90,13 @@ def project_event_changed(connection: Connection, event: Any, record: StoredEven
     connection.execute(update(mm_events).where(c.id == record.entity_id).values(**values))
 
 
-EVENT_CHANGES = (SlotsConfigured, ScheduleProposed, SchedulePublished, ScheduleReplanned)
+EVENT_CHANGES = (
+    SlotsConfigured,
+    SlotsPlanned,
+    ScheduleProposed,
+    SchedulePublished,
+    ScheduleReplanned,
+)
 
 
 def project_meeting_requested(

@@ -127,6 +127,7 @@ AREA = Area(
         c.ListThreads: m.list_threads,
         c.BlockSender: m.block_sender,
         from_events.EventPublished: mm.on_event_published,
+        from_events.MeetAndMatchSlotsPlanned: mm.on_slots_planned,
         from_events.RegistrationConfirmed: mm.on_registration_confirmed,
         from_events.RegistrationCancelled: mm.on_registration_cancelled,
         c.ConfigureMeetAndMatch: mm.configure,

@@ -207,7 +207,8 @@ class ConfigureMeetAndMatch(_Message):
 
     actor: Actor
     event_id: EntityId
-    slots: tuple[SlotInput, ...] = Field(min_length=1, max_length=48)
+    # None given: the current ones (the events service's timetable), if any.
+    slots: tuple[SlotInput, ...] = Field(default=(), max_length=48)
     tables: tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], ...] = Field(
         min_length=1, max_length=500
     )

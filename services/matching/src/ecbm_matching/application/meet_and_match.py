@@ -45,6 +45,21 @@ def on_event_published(event: from_events.EventPublished, deps: MatchingDependen
         work.commit()
 
 
+def on_slots_planned(
+    event: from_events.MeetAndMatchSlotsPlanned, deps: MatchingDependencies
+) -> None:
+    """The events service's timetable becomes the slots unless the organisers set their own."""
+    slots = tuple(SlotTime(starts_at=s.starts_at, ends_at=s.ends_at) for s in event.slots)
+    with deps.uow() as work:
+        events = work.repository(MeetAndMatch)
+        found = events.find(event.event_id)
+        if found is None:  # the timetable may overtake the publication
+            found = MeetAndMatch.open(event.event_id, event.title, event.starts_at)
+            events.add(found)
+        found.plan_slots(slots)
+        work.commit()
+
+
 def on_registration_confirmed(
     event: from_events.RegistrationConfirmed, deps: MatchingDependencies
 ) -> None:
@@ -129,7 +144,13 @@ def configure(command: c.ConfigureMeetAndMatch, deps: MatchingDependencies) -> s
     )
     travel = tuple(Travel(here=t.here, there=t.there, minutes=t.minutes) for t in command.travel)
     with deps.uow() as work:
-        _found(work, command.event_id).configure(slots, command.tables, command.buildings, travel)
+        found = _found(work, command.event_id)
+        if not (slots or found.slots):
+            raise InvalidArgument(
+                FieldViolation("slots", "required: the events' timetable gave none")
+            )
+        # No slots given: keep the current ones (the events service's timetable).
+        found.configure(slots or found.slots, command.tables, command.buildings, travel)
         work.commit()
     return command.event_id
 

@@ -100,6 +100,13 @@ class NotPublished(RuleViolation):
     """Only a published schedule is re-planned (before that, schedule it again)."""
 
 
+class SlotsPlanned(DomainEvent):
+    """The events service handed over the event's timetable as meeting slots (used while
+    the organisers have configured none of their own)."""
+
+    slots: tuple[SlotTime, ...]
+
+
 class MeetAndMatch(Aggregate):
     """Invariant: a locked schedule changes only by re-planning, one version at a time."""
 
@@ -116,6 +123,9 @@ class MeetAndMatch(Aggregate):
     schedule_version: int
     withdrawn_slots: tuple[int, ...]
     withdrawn_tables: tuple[int, ...]
+    # Whether the slots are the events service's timetable (replaced by a later one) rather
+    # than the organisers' own (kept).
+    slots_planned: bool
 
     @classmethod
     def open(cls, id: str, title: str, starts_at: datetime) -> Self:
@@ -132,6 +142,13 @@ class MeetAndMatch(Aggregate):
     ) -> None:
         self._require_unlocked()
         self.record(SlotsConfigured(slots=slots, tables=tables, buildings=buildings, travel=travel))
+
+    def plan_slots(self, slots: tuple[SlotTime, ...]) -> None:
+        """The events service's timetable, taken only while the organisers have configured
+        no slots and the schedule is not locked; otherwise nothing changes."""
+        if self.locked or (self.slots and not self.slots_planned) or slots == self.slots:
+            return
+        self.record(SlotsPlanned(slots=slots))
 
     def propose_schedule(self, placements: tuple[Placed, ...], bound: float) -> None:
         self._require_unlocked()
@@ -179,10 +196,15 @@ class MeetAndMatch(Aggregate):
         self.slots, self.tables, self.placements, self.locked = (), (), (), False
         self.buildings, self.travel, self.schedule_version = (), (), 0
         self.withdrawn_slots, self.withdrawn_tables = (), ()
+        self.slots_planned = False
+
+    @apply.register
+    def _(self, event: SlotsPlanned) -> None:
+        self.slots, self.slots_planned = event.slots, True
 
     @apply.register
     def _(self, event: SlotsConfigured) -> None:
-        self.slots, self.tables = event.slots, event.tables
+        self.slots, self.tables, self.slots_planned = event.slots, event.tables, False
         self.buildings, self.travel = event.buildings, event.travel
 
     @apply.register

@@ -129,6 +129,10 @@ class MatchingWorker(ServiceWorker):
     def on_event_published(self, received: Received[events.EventPublished]) -> None:
         self._handle(received)
 
+    @event_handler("events", events.MeetAndMatchSlotsPlanned)
+    def on_slots_planned(self, received: Received[events.MeetAndMatchSlotsPlanned]) -> None:
+        self._handle(received)
+
     @event_handler("events", events.RegistrationConfirmed)
     def on_registration_confirmed(self, received: Received[events.RegistrationConfirmed]) -> None:
         self._handle(received)

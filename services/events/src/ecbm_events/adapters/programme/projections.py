@@ -15,6 +15,7 @@ from ecbm_events.domain.event import (
     EventScheduled,
     PlacesChanged,
     RemindersSent,
+    SeriesChosen,
     SessionAdded,
 )
 from ecbm_events.domain.materials import MaterialPublished
@@ -66,6 +67,10 @@ def project_places_changed_listing(
         online_places=event.online_places,
         quotas=quotas,
     )
+
+
+def project_series_chosen(connection: Connection, event: SeriesChosen, record: StoredEvent) -> None:
+    _touch(connection, record, series_id=event.series_id, series=event.series)
 
 
 def project_reminders_sent(

@@ -34,6 +34,7 @@ event_listings = Table(
     Column("moderated", Boolean, nullable=False),
     Column("registration_closes_at", DateTime(timezone=True), nullable=True),
     Column("series", String(200), nullable=False),
+    Column("series_id", String(64), nullable=False, server_default="", index=True),
     Column("stream_url", String(500), nullable=False),
     Column("ticket_types", JSON, nullable=False, server_default="[]"),
     Column("quotas", JSON, nullable=False, server_default="[]"),

@@ -90,7 +90,14 @@ class ProgrammeViews:
         return due
 
     def page(
-        self, *, drafts: bool, kind: EventKind | None, series: str, size: int, offset: int
+        self,
+        *,
+        drafts: bool,
+        kind: EventKind | None,
+        series: str,
+        size: int,
+        offset: int,
+        series_id: str = "",
     ) -> EventPage:
         query: Select[Any] = select(event_listings)
         if not drafts:
@@ -99,6 +106,8 @@ class ProgrammeViews:
             query = query.where(event_listings.c.kind == kind.value)
         if series:
             query = query.where(event_listings.c.series == series)
+        if series_id:
+            query = query.where(event_listings.c.series_id == series_id)
         total = self._connection.execute(
             select(func.count()).select_from(query.subquery())
         ).scalar_one()
@@ -154,6 +163,7 @@ def _view(row: Any, sessions: tuple[Slot, ...]) -> EventView:
         moderated=row["moderated"],
         registration_closes_at=aware(closes) if closes else None,
         series=row["series"],
+        series_id=row["series_id"],
         stream_url=row["stream_url"],
         ticket_types=tuple(row["ticket_types"]),
         quotas=tuple(Quota.model_validate(q) for q in row["quotas"]),

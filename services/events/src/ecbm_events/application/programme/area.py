@@ -8,6 +8,7 @@ from ecbm_events.adapters.programme.projections import (
     project_material_published,
     project_places_changed_listing,
     project_reminders_sent,
+    project_series_chosen,
     project_session_added,
 )
 from ecbm_events.adapters.programme.tables import (
@@ -23,6 +24,7 @@ from ecbm_events.application.programme.commands import (
     PublishEvent,
     PublishMaterial,
     SendDueReminders,
+    SetEventSeries,
 )
 from ecbm_events.application.programme.queries import (
     GetEvent,
@@ -35,6 +37,7 @@ from ecbm_events.domain.event import (
     EventScheduled,
     PlacesChanged,
     RemindersSent,
+    SeriesChosen,
     SessionAdded,
 )
 from ecbm_events.domain.materials import MaterialPublished
@@ -48,6 +51,7 @@ AREA = Area(
         RemindersSent,
         MaterialPublished,
         PlacesChanged,
+        SeriesChosen,
     ],
     projections={
         EventScheduled: [project_event_scheduled],
@@ -56,11 +60,13 @@ AREA = Area(
         RemindersSent: [project_reminders_sent],
         MaterialPublished: [project_material_published],
         PlacesChanged: [project_places_changed_listing],
+        SeriesChosen: [project_series_chosen],
     },
     handlers={
         CreateEvent: handlers.create_event,
         PublishEvent: handlers.publish_event,
         AddSession: handlers.add_session,
+        SetEventSeries: handlers.set_event_series,
         SendDueReminders: handlers.send_due_reminders,
         GetEvent: handlers.get_event,
         ListEvents: handlers.list_events,

@@ -6,7 +6,13 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from ecbm_events.application.shapes import EntityId, RequestId, TimeZoneName, Title
+from ecbm_events.application.shapes import (
+    EntityId,
+    OptionalId,
+    RequestId,
+    TimeZoneName,
+    Title,
+)
 from ecbm_events.domain.event import EventKind
 from ecbm_events.domain.materials import MaterialKind
 from ecbm_events.domain.places import Mode
@@ -62,6 +68,7 @@ class CreateEvent(BaseModel):
     moderated: bool = False
     registration_close_time: AwareDatetime | None = None
     series: str = Field(default="", max_length=200)
+    series_id: OptionalId = ""
     stream_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
     sessions: tuple[SessionInput, ...] = Field(default=(), max_length=200)
     ticket_types: tuple[Label, ...] = Field(default=(), max_length=20)
@@ -111,3 +118,13 @@ class PublishMaterial(BaseModel):
     event_id: EntityId
     material: MaterialInput
     request_id: RequestId = ""
+
+
+class SetEventSeries(BaseModel):
+    """Puts an event in a series, or takes it out of its series (``series_id`` "")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+    event_id: EntityId
+    series_id: OptionalId = ""

@@ -14,16 +14,21 @@ from ecbm_events.application.programme.commands import (
     PublishEvent,
     SendDueReminders,
     SessionInput,
+    SetEventSeries,
 )
 from ecbm_events.application.programme.queries import GetEvent, GetEventCalendar, ListEvents
 from ecbm_events.domain.event import Event, EventDetails, EventNotFound
 from ecbm_events.domain.places import Occupancy, Quota
+from ecbm_events.domain.series import Series
 from ecbm_events.domain.times import utc
 from ecbm_events.domain.timetable import Slot
 from ecbm_runtime.actor import Actor
+from ecbm_runtime.errors import FieldViolation, InvalidArgument
 from ecbm_runtime.ids import new_id
+from ecbm_runtime.uow import UnitOfWork
 
 if TYPE_CHECKING:
+    from ecbm_events.adapters.views import EventsViews
     from ecbm_events.application.dependencies import EventsDependencies
 
 
@@ -63,6 +68,7 @@ def create_event(command: CreateEvent, deps: EventsDependencies) -> str:
             utc(command.registration_close_time) if command.registration_close_time else None
         ),
         series=command.series,
+        series_id=command.series_id,
         stream_url=command.stream_url,
         ticket_types=command.ticket_types,
         quotas=tuple(Quota.model_validate(q.model_dump()) for q in command.quotas),
@@ -71,6 +77,8 @@ def create_event(command: CreateEvent, deps: EventsDependencies) -> str:
     with deps.uow() as work:
         events = work.repository(Event)
         if not events.exists(event_id):
+            if details.series_id:
+                details = in_series(work.repository(Series).find(details.series_id), details)
             events.add(Event.schedule(event_id, details, sessions))
             work.commit()
     return event_id
@@ -81,6 +89,7 @@ def publish_event(command: PublishEvent, deps: EventsDependencies) -> str:
         event = _event(work.repository(Event).find(command.event_id), command.event_id)
         event.publish()
         work.publish(integration.event_published(event, deps.clock()))
+        _hand_slots_over(work, event, deps)
         work.commit()
     return command.event_id
 
@@ -89,6 +98,21 @@ def add_session(command: AddSession, deps: EventsDependencies) -> str:
     with deps.uow() as work:
         event = _event(work.repository(Event).find(command.event_id), command.event_id)
         event.add_session(_slot(event.id, len(event.sessions) + 1, command.session))
+        _hand_slots_over(work, event, deps)
+        work.commit()
+    return command.event_id
+
+
+def set_event_series(command: SetEventSeries, deps: EventsDependencies) -> str:
+    """The series' title becomes the event's label; leaving a series clears both."""
+    with deps.uow() as work:
+        event = _event(work.repository(Event).find(command.event_id), command.event_id)
+        label = ""
+        if command.series_id:
+            moved = event.details.model_copy(update={"series_id": command.series_id, "series": ""})
+            found = work.repository(Series).find(command.series_id)
+            label = in_series(found, moved, "series_name").series
+        event.choose_series(command.series_id, label)
         work.commit()
     return command.event_id
 
@@ -129,6 +153,7 @@ def list_events(
             drafts=query.actor.is_editor,
             kind=query.kind,
             series=query.series,
+            series_id=query.series_id,
             size=query.page_size,
             offset=query.offset,
         )
@@ -148,6 +173,25 @@ def visible_event(event: EventView | None, event_id: str, actor: Actor) -> Event
     if event is None or not (event.published or actor.is_editor):
         raise EventNotFound(f"event {event_id!r} does not exist")
     return event
+
+
+def in_series(
+    series: Series | None, details: EventDetails, field: str = "event.series_name"
+) -> EventDetails:
+    """The details naming an existing series of the event's kind (its title the label when
+    none is given); ``series`` is what ``details.series_id`` names, None if nothing."""
+    if series is None:
+        raise InvalidArgument(FieldViolation(field, "no such series"))
+    if series.kind is not details.kind:
+        raise InvalidArgument(FieldViolation(field, f"the series is of {series.kind} events"))
+    return details.model_copy(update={"series": details.series or series.title})
+
+
+def _hand_slots_over(work: UnitOfWork[EventsViews], event: Event, deps: EventsDependencies) -> None:
+    """A published Meet & Match's whole timetable goes to matching as its meeting slots."""
+    planned = integration.slots_planned(event, deps.clock())
+    if planned is not None:
+        work.publish(planned)
 
 
 def _event(event: Event | None, event_id: str) -> Event:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ecbm_events.domain.event import Event, Reminder
+from ecbm_events.domain.event import Event, EventKind, Reminder
 from ecbm_events.domain.materials import Material
 from ecbm_integration import events as published
 
@@ -20,6 +20,24 @@ def event_published(event: Event, at: datetime) -> published.EventPublished:
         time_zone=d.time_zone,
         on_site_places=d.on_site_places,
         online_places=d.online_places,
+        occurred_at=at,
+    )
+
+
+def slots_planned(event: Event, at: datetime) -> published.MeetAndMatchSlotsPlanned | None:
+    """A published Meet & Match's timetable as meeting slots for matching (None for other
+    events, drafts, or an empty timetable)."""
+    if event.details.kind is not EventKind.MEET_AND_MATCH or not event.published:
+        return None
+    if not event.sessions:
+        return None
+    return published.MeetAndMatchSlotsPlanned(
+        event_id=event.id,
+        title=event.details.title,
+        starts_at=event.details.starts_at,
+        slots=[
+            published.MeetingSlot(starts_at=s.starts_at, ends_at=s.ends_at) for s in event.sessions
+        ],
         occurred_at=at,
     )
 

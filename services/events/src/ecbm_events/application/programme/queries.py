@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecbm_events.application.shapes import DisplayZone, EntityId, PageSize
+from ecbm_events.application.shapes import DisplayZone, EntityId, OptionalId, PageSize
 from ecbm_events.domain.event import EventKind
 from ecbm_runtime.actor import Actor
 
@@ -22,6 +22,7 @@ class ListEvents(BaseModel):
     actor: Actor
     kind: EventKind | None = None
     series: str = Field(default="", max_length=200)
+    series_id: OptionalId = ""
     page_size: PageSize = 50
     offset: int = Field(default=0, ge=0)
 

@@ -1,0 +1,1 @@
+"""Series of events: editors create and change them; everyone reads published ones."""
