@@ -213,7 +213,12 @@ def test_after_forgetting_no_database_queue_or_log_holds_the_persons_name_or_add
             relay.sweep(0)
             for name in CONSUMERS[1:]:
                 url, handler = databases[name], f"{name}.on_person_forgotten"
-                wait_until(partial(_inbox_has, url, handler), 30, message=handler)
+                try:
+                    wait_until(partial(_inbox_has, url, handler), 60, message=handler)
+                except AssertionError as missed:  # the worker's own account of it, to read
+                    lines = (tmp_path / f"{name}-worker.log").read_text(errors="replace")
+                    tail = "\n".join(lines.splitlines()[-40:])
+                    raise AssertionError(f"{missed}\n--- {name} worker log:\n{tail}") from None
             wait_until(lambda: not _recipient_known(databases["notify"], person), 20)
         finally:
             relay.close()
