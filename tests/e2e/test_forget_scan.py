@@ -211,14 +211,13 @@ def test_after_forgetting_no_database_queue_or_log_holds_the_persons_name_or_add
 
             registry.bus.handle(people.ForgetPerson(actor=member, person_id=person))
             relay.sweep(0)
-            for name in CONSUMERS[1:]:
-                url, handler = databases[name], f"{name}.on_person_forgotten"
+            for worker in workers[1:]:
+                url, handler = databases[worker.name], f"{worker.name}.on_person_forgotten"
                 try:
                     wait_until(partial(_inbox_has, url, handler), 60, message=handler)
                 except AssertionError as missed:  # the worker's own account of it, to read
-                    lines = (tmp_path / f"{name}-worker.log").read_text(errors="replace")
-                    tail = "\n".join(lines.splitlines()[-40:])
-                    raise AssertionError(f"{missed}\n--- {name} worker log:\n{tail}") from None
+                    log = worker.log_tail("worker", 40)
+                    raise AssertionError(f"{missed}\n--- its worker's log:\n{log}") from None
             wait_until(lambda: not _recipient_known(databases["notify"], person), 20)
         finally:
             relay.close()
