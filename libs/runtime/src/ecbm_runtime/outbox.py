@@ -505,8 +505,9 @@ class OutboxRelay:
         for row in rows:
             if row.stream is not None and row.stream in waiting:
                 continue
+            refused_before = len(outcome.refused)
             try:
-                self._publish_batch([row], outcome)
+                self._publish_batch([row], outcome)  # a nack is counted refused in there
             except BROKER_UNREACHABLE as error:
                 _log.warning("broker unreachable; outbox row %s and later left pending: %s",
                              row.id, error)  # fmt: skip
@@ -514,7 +515,7 @@ class OutboxRelay:
             except Exception as error:
                 _log.warning("broker refused outbox row %s: %r", row.id, error)
                 outcome.refused.append(Refusal(row, repr(error)))
-            if outcome.refused and outcome.refused[-1].row is row and row.stream is not None:
+            if len(outcome.refused) > refused_before and row.stream is not None:
                 waiting.add(row.stream)
 
     def _mark(self, connection: Connection, outcome: _Outcome) -> None:
