@@ -166,6 +166,9 @@ class FakeRegistrations:
     def registration(self, registration_id: str) -> RegistrationView | None:
         return next((r for r in self._all() if r.id == registration_id), None)
 
+    def registrations(self, ids: list[str]) -> dict[str, RegistrationView]:
+        return {r.id: r for r in self._all() if r.id in ids}
+
     def occupancy(self, event_id: str) -> Occupancy:
         taken: dict[Mode, int] = {}
         waiting: dict[Mode, int] = {}
@@ -179,8 +182,12 @@ class FakeRegistrations:
                 waiting[r.mode] = waiting.get(r.mode, 0) + 1
         return Occupancy(taken, waiting, by_quota)
 
-    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy, int | None]:
-        return self.open_registration_of(event_id, person_id), self.occupancy(event_id), None
+    def admission(
+        self, event_id: str, people: list[str]
+    ) -> tuple[dict[str, str], Occupancy, int | None]:
+        found = {person: self.open_registration_of(event_id, person) for person in people}
+        existing = {person: id for person, id in found.items() if id is not None}
+        return existing, self.occupancy(event_id), None
 
     def open_registration_of(self, event_id: str, person_id: str) -> str | None:
         return next(

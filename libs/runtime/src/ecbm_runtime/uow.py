@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -135,7 +136,8 @@ class UnitOfWork(ABC, Generic[V]):
         # published message of this unit still shares the one made up here.
         self._metadata = context.event_metadata()
         self._claim = claim
-        self._tracked: list[Aggregate] = []
+        # Each tracked aggregate with the metadata its new events are stored with.
+        self._tracked: list[tuple[Aggregate, dict[str, Any]]] = []
         self._entries: list[OutboxEntry] = []
         self._appended: list[str] = []
 
@@ -160,8 +162,21 @@ class UnitOfWork(ABC, Generic[V]):
         return Repository(self, aggregate_class)
 
     def track(self, aggregate: Aggregate) -> None:
-        if all(aggregate is not seen for seen in self._tracked):
-            self._tracked.append(aggregate)
+        if all(aggregate is not seen for seen, _ in self._tracked):
+            self._tracked.append((aggregate, self._metadata))
+
+    @contextmanager
+    def on_behalf_of(self, context: MessageContext) -> Iterator[None]:
+        """Aggregates tracked and messages published in the block carry ``context``'s ids.
+
+        For a unit of work that saves the commands of several calls (``group_commit``):
+        each call's events keep its own correlation id and actor.
+        """
+        outer, self._metadata = self._metadata, context.event_metadata()
+        try:
+            yield
+        finally:
+            self._metadata = outer
 
     def lock_appends(self, exclusive: bool = True) -> None:
         """Hold the store's append lock to the end of the transaction (see EventStore)."""
@@ -198,7 +213,7 @@ class UnitOfWork(ABC, Generic[V]):
         last: a projection that updates a contended row (a counter of places) then holds
         its lock only until the COMMIT that follows, not across the outbox insert too.
         """
-        pending = [(a, new) for a in self._tracked if (new := a.collect_new_events())]
+        pending = [(a, m, new) for a, m in self._tracked if (new := a.collect_new_events())]
         saved: Saved = []
         if pending:
             stored = self.store.append_streams(
@@ -206,14 +221,14 @@ class UnitOfWork(ABC, Generic[V]):
                     StreamAppend(
                         aggregate.stream_id,
                         aggregate.version - len(new),
-                        [self.codec.encode(event, self._metadata) for event in new],
+                        [self.codec.encode(event, metadata) for event in new],
                     )
-                    for aggregate, new in pending
+                    for aggregate, metadata, new in pending
                 ]
             )
             saved = [
                 list(zip(new, records, strict=True))
-                for (_, new), records in zip(pending, stored, strict=True)
+                for (_, _, new), records in zip(pending, stored, strict=True)
             ]
             self._appended += [record.type for records in stored for record in records]
             self._entries += self._translated(saved)

@@ -7,6 +7,7 @@ dependencies and the bus when a process starts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -24,10 +25,12 @@ from ecbm_events.application.dependencies import (
 )
 from ecbm_events.application.programme.area import AREA as PROGRAMME
 from ecbm_events.application.registrations.area import AREA as REGISTRATIONS
+from ecbm_events.application.registrations.handlers import register_alone, register_group
 from ecbm_events.application.registrations.tickets import TicketSigner
 from ecbm_events.application.series.area import AREA as SERIES
 from ecbm_events.settings import EventsSettings
 from ecbm_runtime.db import database_answers, make_engine
+from ecbm_runtime.group_commit import GroupCommit
 from ecbm_runtime.messagebus import MessageBus, sql_views
 from ecbm_runtime.projections import replayer
 from ecbm_runtime.service import ApiWiring, ServiceDefinition
@@ -46,8 +49,13 @@ def bootstrap(
     engine: Engine | None = None,
     after_commit: Callable[[list[int]], None] | None = None,
     clock: Callable[[], datetime] = utc_now,
+    group_registrations: bool = False,
 ) -> Events:
-    """The service's bus on its database; ``after_commit`` gets each commit's outbox rows."""
+    """The service's bus on its database; ``after_commit`` gets each commit's outbox rows.
+
+    ``group_registrations``: registrations that arrive together are saved as one group by a
+    thread of their own (the api, where many callers register at once).
+    """
     engine = engine or make_engine(settings.effective_database_url())
     wiring = AREA.event_wiring(settings.service_name)
     dependencies = EventsDependencies(
@@ -69,7 +77,16 @@ def bootstrap(
         ),
         clock=clock,
     )
-    return Application(MessageBus(AREA.handlers, dependencies), engine, wiring)
+    if not group_registrations:
+        return Application(MessageBus(AREA.handlers, dependencies), engine, wiring)
+    alone = dependencies
+    groups = GroupCommit(
+        "registrations",
+        partial(register_group, deps=alone),
+        lambda command, context: register_alone(command, alone.within(context)),
+    )
+    dependencies = replace(dependencies, registration_groups=groups)
+    return Application(MessageBus(AREA.handlers, dependencies), engine, wiring, [groups.close])
 
 
 def _own(settings: ServiceSettings) -> EventsSettings:
@@ -92,7 +109,9 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
         tls=settings.amqp_tls(),
     )  # fmt: skip
     publisher = BackgroundPublisher(relay)
-    app = bootstrap(_own(settings), engine, after_commit=publisher.after_commit)
+    app = bootstrap(
+        _own(settings), engine, after_commit=publisher.after_commit, group_registrations=True
+    )
     full_name = events_pb2.DESCRIPTOR.services_by_name["EventsService"].full_name
     add = events_pb2_grpc.add_EventsServiceServicer_to_server
 
@@ -106,9 +125,15 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
 
     return ApiWiring(
         registrations=[ServiceRegistration(add, EventsServicer(app.bus), full_name)],
-        readiness_check=partial(database_answers, engine),
+        readiness_check=partial(_ready, app),
         on_stop=stop,
     )
+
+
+def _ready(app: Events) -> bool:
+    """The database answers and the registrations' group desk is running."""
+    groups = app.dependencies.registration_groups
+    return database_answers(app.engine) and (groups is None or groups.alive)
 
 
 def worker_class() -> type:

@@ -11,6 +11,7 @@ from threading import Barrier
 import grpc
 import pytest
 from events_serving import serve
+from prometheus_client import REGISTRY
 
 from ecbm.events.v1 import events_pb2 as pb
 from ecbm.events.v1.events_pb2_grpc import EventsServiceStub
@@ -46,6 +47,7 @@ def test_concurrent_registrations_never_overbook(
         name = stub.CreateEvent(pb.CreateEventRequest(event=event), metadata=editor).name
         stub.PublishEvent(pb.PublishEventRequest(name=name), metadata=editor)
         start = Barrier(CONTENDERS)
+        groups_before = _group_commits()
 
         def race(person: int) -> str:
             ticket = "student" if quota else "standard"
@@ -62,6 +64,9 @@ def test_concurrent_registrations_never_overbook(
 
         with ThreadPoolExecutor(CONTENDERS) as pool:
             outcomes = Counter(pool.map(race, range(CONTENDERS)))
+        groups, grouped = (
+            after - before for after, before in zip(_group_commits(), groups_before, strict=True)
+        )
 
         shown = stub.GetEvent(pb.GetEventRequest(name=name))
         listed = stub.ListRegistrations(
@@ -72,6 +77,15 @@ def test_concurrent_registrations_never_overbook(
     assert outcomes == {"REGISTRATION_STATE_CONFIRMED": PLACES, others: CONTENDERS - PLACES}
     assert shown.on_site_taken == PLACES == listed.total_size
     assert shown.quotas[0].taken == (PLACES if quota else 0)
+    # The api's desk saved registrations that arrived together as groups (group commit).
+    assert grouped == CONTENDERS and groups < CONTENDERS
+
+
+def _group_commits() -> tuple[float, float]:
+    """Groups the registrations desk saved so far in this process, and their commands."""
+    labels = {"group": "registrations"}
+    count = REGISTRY.get_sample_value("ecbm_group_commit_size_count", labels) or 0.0
+    return count, REGISTRY.get_sample_value("ecbm_group_commit_size_sum", labels) or 0.0
 
 
 @pytest.mark.postgres

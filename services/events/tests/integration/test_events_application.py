@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from events_fakes import EDITOR, delivered, member
@@ -218,10 +220,10 @@ def test_a_registration_decided_waitlisted_on_counts_read_before_a_raise_is_deci
         reg.RegisterForEvent(actor=member("ana"), event_id=event_id, mode=Mode.ON_SITE)
     )
     events_app.bus.handle(reg.ChangePlaces(actor=EDITOR, event_id=event_id, on_site_places=2))
-    stale = iter([(None, Occupancy(taken={Mode.ON_SITE: 2}), None)])
+    stale: Iterator[object] = iter([({}, Occupancy(taken={Mode.ON_SITE: 2}), None)])
     fresh = RegistrationViews.admission
 
-    def admission(views: RegistrationViews, *args: str) -> object:
+    def admission(views: RegistrationViews, *args: Any) -> object:
         return next(stale, None) or fresh(views, *args)
 
     monkeypatch.setattr(RegistrationViews, "admission", admission)

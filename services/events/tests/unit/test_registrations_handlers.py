@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecbm_events.application.registrations import commands as reg
+from ecbm_events.application.registrations.handlers import register_group
 from ecbm_events.application.registrations.queries import GetRegistration, ListRegistrations
 from ecbm_events.domain.event import EventFull, RegistrationClosed
 from ecbm_events.domain.places import Mode
@@ -18,11 +19,14 @@ from ecbm_events.domain.registration import (
     HOLDS_PLACE,
     NoPlaceOffered,
     NotCancellable,
+    Registration,
     RegistrationNotFound,
     RegistrationState,
 )
 from ecbm_integration import registry
+from ecbm_runtime.context import MessageContext
 from ecbm_runtime.errors import InvalidArgument, PermissionDenied
+from ecbm_runtime.group_commit import Submitted
 from ecbm_runtime.inbox import DuplicateDelivery
 
 
@@ -253,3 +257,31 @@ def test_an_event_is_never_overbooked(places: int, steps: list[tuple[str, int]])
             app.handle(reg.LapseOffers())
         holding = [r for r in made.values() if state(app, r) in HOLDS_PLACE]
         assert len(holding) <= places
+
+
+def test_a_group_is_decided_in_arrival_order_and_a_refused_registration_fails_alone() -> None:
+    """What the api's group desk hands ``register_group``: each caller's own ids stay theirs."""
+    app = InMemoryEvents()
+    event_id = an_event(app, places=1, waiting_list=True, ticket_types=["standard"])
+
+    def sent(person: str, ticket_type: str = "standard") -> Submitted[reg.RegisterForEvent]:
+        command = reg.RegisterForEvent(
+            actor=member(person), event_id=event_id, mode=Mode.ON_SITE, ticket_type=ticket_type
+        )
+        return Submitted(command, MessageContext(correlation_id=f"call-{person}"))
+
+    group = [sent("ana"), sent("ben", "vip"), sent("cleo"), sent("ana")]
+    ana, ben, cleo, ana_again = register_group(group, app.bus.dependencies)
+
+    assert isinstance(ben, InvalidArgument)
+    assert not isinstance(ana, Exception) and not isinstance(cleo, Exception)
+    assert ana_again == ana  # the same person twice in a group: one registration
+    assert state(app, ana.registration_id) is RegistrationState.CONFIRMED
+    assert state(app, cleo.registration_id) is RegistrationState.WAITLISTED
+    assert ana.view is not None and ana.view.state is RegistrationState.CONFIRMED
+    (confirmed,) = app.records.published("RegistrationConfirmed")
+    (waitlisted,) = app.records.published("RegistrationWaitlisted")
+    assert confirmed.headers["correlation_id"] == "call-ana"
+    assert waitlisted.headers["correlation_id"] == "call-cleo"
+    stored = {e.stream_id: e.metadata["correlation_id"] for e in app.records.events}
+    assert stored[Registration.stream_id_for(cleo.registration_id)] == "call-cleo"

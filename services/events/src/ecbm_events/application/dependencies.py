@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ecbm_events.adapters.views import EventsViews
 from ecbm_events.application.registrations.tickets import TicketSigner
 from ecbm_events.domain.event import Event
 from ecbm_runtime.messagebus import Dependencies
+
+if TYPE_CHECKING:
+    from ecbm_events.application.registrations.commands import RegisterForEvent
+    from ecbm_events.application.registrations.handlers import RegistrationRef
+    from ecbm_runtime.group_commit import GroupCommit
 
 
 def utc_now() -> datetime:
@@ -67,3 +73,6 @@ class EventsDependencies(Dependencies[EventsViews]):
     answers_retention: timedelta = timedelta(days=90)
     clock: Callable[[], datetime] = field(default=utc_now)
     seen_events: SeenEvents = field(default_factory=SeenEvents)
+    # The api's desk that saves registrations arriving together as one group
+    # (ecbm_runtime.group_commit); None: each registers alone (workers, tests, scripts).
+    registration_groups: GroupCommit[RegisterForEvent, RegistrationRef] | None = None

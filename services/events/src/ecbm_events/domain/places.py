@@ -118,6 +118,11 @@ class Occupancy:
     def waiting_of(self, mode: Mode) -> int:
         return self.waiting.get(mode, 0)
 
+    def queued(self, mode: Mode, by: int) -> Occupancy:
+        """The occupancy after ``by`` people join (or leave) the waiting list of ``mode``."""
+        waiting = {**self.waiting, mode: self.waiting_of(mode) + by}
+        return Occupancy(self.taken, waiting, self.quota_taken)
+
 
 def check_quotas(
     quotas: tuple[Quota, ...], ticket_types: tuple[str, ...], places: Callable[[Mode], int]

@@ -34,6 +34,7 @@ from ecbm_events.domain.registration import (
     RegistrationState,
 )
 from ecbm_runtime.eventstore import StoredEvent
+from ecbm_runtime.uow import BatchProjection, Projected
 
 
 def project_event_places(
@@ -64,11 +65,24 @@ def project_places_changed(
     _raced_on(connection, _RESIZE, rows)
 
 
-def project_registration_requested(
-    connection: Connection, event: RegistrationRequested, record: StoredEvent
-) -> None:
+def _requested_many(connection: Connection, requested: Projected) -> None:
+    """New registrations' rows in one statement, then their moves of the counters: one
+    statement per pool however many registrations moved it (a group of registrations)."""
+    rows = [_requested_row(event, record) for event, record in requested]
+    _raced_on(connection, _INSERT, rows)  # the same person registering twice at once
+    # The counters last: their row locks are held from here to the commit.
+    _count(
+        connection,
+        [(e.event_id, e.mode, e.quotas, None, e.admission.value) for e, _ in requested],
+    )
+
+
+project_registration_requested = BatchProjection(_requested_many)
+
+
+def _requested_row(event: RegistrationRequested, record: StoredEvent) -> dict[str, Any]:
     waiting = event.admission is Admission.WAITLISTED
-    row = dict(
+    return dict(
         id=record.entity_id,
         event_id=event.event_id,
         person_id=event.person_id,
@@ -87,9 +101,6 @@ def project_registration_requested(
         create_time=record.recorded_at,
         update_time=record.recorded_at,
     )
-    _raced_on(connection, _INSERT, [row])  # the same person registering twice at once
-    # The counters last: their row locks are held from here to the commit.
-    _count(connection, event.event_id, event.mode, event.quotas, None, event.admission)
 
 
 def _approved(event: RegistrationApproved, record: StoredEvent) -> dict[str, Any]:
@@ -162,31 +173,42 @@ def _recount(connection: Connection, registration_id: str, new: RegistrationStat
     row = connection.execute(
         select(r.event_id, r.mode, r.quotas, r.state).where(r.id == registration_id)
     ).one()
-    _count(connection, row.event_id, Mode(row.mode), tuple(row.quotas), row.state, new)
+    _count(connection, [(row.event_id, Mode(row.mode), tuple(row.quotas), row.state, new)])
 
 
-def _count(
-    connection: Connection,
-    event_id: str,
-    mode: Mode,
-    quotas: tuple[str, ...],
-    old: str | None,
-    new: str,
-) -> None:
-    taken = _holds(new) - _holds(old)
-    waiting = _waits(new) - _waits(old)
-    if not taken and not waiting:
-        return
-    pools = [f"mode:{mode.value}", *(f"quota:{q}" for q in quotas)]
-    changes = [
-        {"event": event_id, "in_pool": pool, "taking": taken, "queueing": waiting} for pool in pools
-    ]
-    if taken or waiting < 0:
-        _raced_on(connection, _MOVE, changes)
-    elif not any([connection.execute(_QUEUE, change).scalar_one() for change in changes]):
-        # Decided waitlisted on counts read before a limit was raised or a place freed:
-        # nobody waits while their mode and each of their quotas have a place.
-        raise AdmissionRaced("a place was freed before this registration joined the list")
+# A registration's move between states: (event id, mode, quotas, old state, new state).
+Move = tuple[str, Mode, tuple[str, ...], str | None, str]
+
+
+def _count(connection: Connection, moves: list[Move]) -> None:
+    """Apply the moves to the counters, summed per pool, and check who joined a list.
+
+    Nobody waits while their mode and each of their quotas have a place: a registration
+    decided waitlisted on counts read before a limit was raised or a place freed must find
+    one of its pools full after the move, or the unit of work is decided again.
+    """
+    sums: dict[tuple[str, str], list[int]] = {}
+    joined: list[tuple[str, list[str]]] = []
+    for event_id, mode, quotas, old, new in moves:
+        taken, waiting = _holds(new) - _holds(old), _waits(new) - _waits(old)
+        pools = [f"mode:{mode.value}", *(f"quota:{q}" for q in quotas)]
+        for pool in pools if taken or waiting else ():
+            moved = sums.setdefault((event_id, pool), [0, 0])
+            moved[0] += taken
+            moved[1] += waiting
+        if waiting > 0 and not taken:
+            joined.append((event_id, pools))
+    full: dict[tuple[str, str], bool] = {}
+    for (event_id, pool), (taken, waiting) in sums.items():
+        change = {"event": event_id, "in_pool": pool, "taking": taken, "queueing": waiting}
+        try:
+            is_full = connection.execute(_MOVE, change).scalar()
+        except IntegrityError as error:
+            raise AdmissionRaced("another registration took the place first; try again") from error
+        full[(event_id, pool)] = is_full is None or bool(is_full)  # no such pool: no place
+    for event_id, pools in joined:
+        if not any(full[(event_id, pool)] for pool in pools):
+            raise AdmissionRaced("a place was freed before this registration joined the list")
 
 
 def _holds(state: str | None) -> int:
@@ -216,10 +238,10 @@ _MOVE = (
         taken=event_places.c.taken + bindparam("taking"),
         waiting=event_places.c.waiting + bindparam("queueing"),
     )
+    # Whether the pool is full after the move (who joins a waiting list must find it so).
+    .returning(event_places.c.taken >= event_places.c.places)
 )
 
-# Joining a waiting list: the counters' update tells whether the pool is full.
-_QUEUE = _MOVE.returning(event_places.c.taken >= event_places.c.places)
 _RESIZE = (
     update(event_places)
     .where(

@@ -53,7 +53,8 @@ registrations = Table(
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
-    Index("registrations_by_event", "event_id", "state", "mode"),
+    # Ends in the queue position: a place in line counts only those who joined after.
+    Index("registrations_by_event", "event_id", "state", "mode", "queue_position"),
     Index("registrations_by_person", "person_id"),
     Index("registrations_by_offer", "state", "offer_expires_at"),
     Index("registrations_by_certificate", "certificate_code", unique=True),

@@ -6,11 +6,22 @@ it commits fails on their check constraint and is taken again (see the projectio
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, and_, bindparam, cast, func, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+)
 
 from ecbm_events.adapters.programme.tables import event_listings
 from ecbm_events.adapters.programme.views import aware
@@ -73,6 +84,13 @@ class RegistrationViews:
         row = self._connection.execute(_REGISTRATION, {"id": registration_id}).mappings().first()
         return self._view(row) if row else None
 
+    def registrations(self, ids: list[str]) -> dict[str, RegistrationView]:
+        """The registrations of ``ids`` that exist, by id: one statement."""
+        if not ids:
+            return {}
+        rows = self._connection.execute(_REGISTRATIONS, {"ids": ids}).mappings()
+        return {row["id"]: self._view(row) for row in rows}
+
     def certificate(self, code: str) -> CertificateRecord | None:
         r = registrations.c
         query = select(
@@ -85,22 +103,30 @@ class RegistrationViews:
 
     def occupancy(self, event_id: str) -> Occupancy:
         """Places taken and people waiting per mode, places taken per quota: the counters."""
-        return self.admission(event_id, "")[1]
+        return self.admission(event_id, [])[1]
 
-    def admission(self, event_id: str, person_id: str) -> tuple[str | None, Occupancy, int | None]:
-        """The person's open registration for the event (if any), the event's occupancy,
+    def admission(
+        self, event_id: str, people: list[str]
+    ) -> tuple[dict[str, str], Occupancy, int | None]:
+        """What deciding registrations for the event needs, in one statement: the open
+        registration of each of ``people`` who has one (by person), the event's occupancy,
         and the version of the event the read model holds (None: no such event).
 
-        One prepared statement: registering runs it on every call (see ``_ADMISSION``).
+        Each person is one lookup of the (event, person) index, whatever the table's
+        statistics say (with the people in an ``IN`` list, the planner scanned the whole
+        event while the table was young).
         """
         taken: dict[Mode, int] = {}
         waiting: dict[Mode, int] = {}
         by_quota: dict[str, int] = {}
-        existing: str | None = None
+        existing: dict[str, str] = {}
         version: int | None = None
-        params = {"event": event_id, "person": person_id}
-        for pool, held, queued, mine, listed in self._connection.execute(_ADMISSION, params):
-            existing, version = existing or mine, listed
+        params = {"event": event_id} | {f"p{n}": person for n, person in enumerate(people)}
+        for pool, held, queued, listed, *found in self._connection.execute(
+            _admission(len(people)), params
+        ):
+            version = listed
+            existing = {p: id for p, id in zip(people, found, strict=True) if id is not None}
             kind, _, name = pool.partition(":")
             if kind == "mode":
                 taken[Mode(name)], waiting[Mode(name)] = held, queued
@@ -248,26 +274,43 @@ _OPEN_REGISTRATION = (
     .limit(1)
 )
 _LISTED_VERSION = select(event_listings.c.version).where(event_listings.c.id == bindparam("event"))
-_ADMISSION = select(
-    _p.pool,
-    _p.taken,
-    _p.waiting,
-    _OPEN_REGISTRATION.scalar_subquery(),
-    _LISTED_VERSION.scalar_subquery(),
-).where(_p.event_id == bindparam("event"))
-_w = registrations.alias("ahead_of").c
-_REGISTRATION = select(
-    registrations,
+
+
+@functools.cache
+def _admission(people: int) -> Select[Any]:
+    """``admission`` for this many people, built once per number (a group's size)."""
+    lookups = (
+        select(_r.id)
+        .where(_r.event_id == bindparam("event"), _r.person_id == bindparam(f"p{n}"), _IS_OPEN)
+        .limit(1)
+        .scalar_subquery()
+        for n in range(people)
+    )
+    return select(_p.pool, _p.taken, _p.waiting, _LISTED_VERSION.scalar_subquery(), *lookups).where(
+        _p.event_id == bindparam("event")
+    )
+
+
+_w = registrations.alias("behind").c
+# A place in line counted from the end: the mode's waiting counter less those who joined
+# after (few for a registration just made), not everyone before (the whole list).
+_PLACE_IN_LINE = (
+    select(_p.waiting)
+    .where(_p.event_id == _r.event_id, _p.pool == literal("mode:") + _r.mode)
+    .scalar_subquery()
+) - (
     select(func.count())
     .where(
         _w.event_id == _r.event_id,
-        _w.mode == _r.mode,
         _w.state == RegistrationState.WAITLISTED.value,
-        _w.queue_position <= _r.queue_position,
+        _w.mode == _r.mode,
+        _w.queue_position > _r.queue_position,
     )
     .scalar_subquery()
-    .label("ahead"),
-).where(_r.id == bindparam("id"))
+)
+_WITH_PLACE_IN_LINE = select(registrations, _PLACE_IN_LINE.label("ahead"))
+_REGISTRATION = _WITH_PLACE_IN_LINE.where(_r.id == bindparam("id"))
+_REGISTRATIONS = _WITH_PLACE_IN_LINE.where(_r.id.in_(bindparam("ids", expanding=True)))
 _AHEAD = select(func.count()).where(
     _r.event_id == bindparam("event"),
     _r.mode == bindparam("mode"),

@@ -11,7 +11,7 @@ place is offered once.
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -36,7 +36,7 @@ from ecbm_events.application.registrations.queries import (
     GetRegistration,
     ListRegistrations,
 )
-from ecbm_events.domain.event import Event, EventNotFound
+from ecbm_events.domain.event import Admission, Event, EventNotFound
 from ecbm_events.domain.places import Applicant, Mode, Occupancy
 from ecbm_events.domain.registration import (
     AdmissionRaced,
@@ -45,6 +45,8 @@ from ecbm_events.domain.registration import (
     RegistrationState,
 )
 from ecbm_runtime.actor import Actor
+from ecbm_runtime.errors import DomainError
+from ecbm_runtime.group_commit import Submitted
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.uow import UnitOfWork
 
@@ -67,45 +69,119 @@ class RegistrationRef:
 
 
 def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
+    """With a group desk (the api): saved with the registrations that arrive with it."""
+    if deps.registration_groups is not None:
+        return deps.registration_groups.submit(command, deps.context)
+    return register_alone(command, deps)
+
+
+def register_alone(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
     """Decided on the counts; again on fresh ones if another took the place first."""
-    for _ in range(ADMISSION_ATTEMPTS - 1):
-        with contextlib.suppress(AdmissionRaced):
-            return _register(command, deps)
-    return _register(command, deps)
+    for attempt in range(1, ADMISSION_ATTEMPTS + 1):
+        try:
+            (answer,) = register_group([Submitted(command, deps.context)], deps)
+        except AdmissionRaced:
+            if attempt == ADMISSION_ATTEMPTS:
+                raise
+            continue
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _register(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
-    person, now = command.actor.require_subject(), deps.clock()
+@dataclass
+class _Admissions:
+    """One event's counts and open registrations as a group reads them, kept up to date
+    while the group's registrations are decided in turn."""
+
+    occupancy: Occupancy
+    version: int | None
+    open_by_person: dict[str, str]
+
+
+def register_group(
+    group: Sequence[Submitted[RegisterForEvent]], deps: EventsDependencies
+) -> list[RegistrationRef | Exception]:
+    """Registrations decided in arrival order on counts read once, saved in one unit of work.
+
+    A registration the rules refuse (closed, no such event, a wrong ticket type) gets its
+    error and the others go on. A lost race fails the whole group at commit
+    (``AdmissionRaced``): the group desk then runs each registration alone.
+    """
+    now = deps.clock()
+    answers: list[RegistrationRef | Exception] = []
+    with deps.uow() as work:
+        admissions = _admissions(work, group)
+        for item in group:
+            try:
+                with work.on_behalf_of(item.context):
+                    answers.append(_admit(work, deps, admissions, item.command, now))
+            except AdmissionRaced:
+                raise
+            except DomainError as refused:
+                answers.append(refused)
+        work.commit()
+        # Read on the same connection, outside the counters' locks: no second checkout.
+        ids = [a.registration_id for a in answers if isinstance(a, RegistrationRef)]
+        views = work.views.registrations.registrations(ids)
+    return [
+        replace(a, view=views.get(a.registration_id)) if isinstance(a, RegistrationRef) else a
+        for a in answers
+    ]
+
+
+def _admissions(work: Work, group: Sequence[Submitted[RegisterForEvent]]) -> dict[str, _Admissions]:
+    people: dict[str, list[str]] = {}
+    for item in group:
+        people.setdefault(item.command.event_id, []).append(item.command.actor.subject)
+    found = {}
+    for event_id, persons in people.items():
+        existing, occupancy, version = work.views.registrations.admission(event_id, persons)
+        found[event_id] = _Admissions(occupancy, version, existing)
+    return found
+
+
+def _admit(
+    work: Work,
+    deps: EventsDependencies,
+    admissions: dict[str, _Admissions],
+    command: RegisterForEvent,
+    now: datetime,
+) -> RegistrationRef:
+    person = command.actor.require_subject()
+    counts = admissions[command.event_id]
+    event = seen_event(work, deps, command.event_id, counts.version, command.actor)
+    existing = counts.open_by_person.get(person)
+    if existing is not None:
+        return RegistrationRef(event.id, existing)
     applicant = Applicant(
         ticket_type=command.ticket_type, country=command.country, role=command.role
     )
-    with deps.uow() as work:
-        existing, occupancy, version = work.views.registrations.admission(command.event_id, person)
-        event = seen_event(work, deps, command.event_id, version, command.actor)
-        if existing is not None:
-            return RegistrationRef(event.id, existing)
-        quotas = event.quotas_of(command.mode, applicant)
-        admission = event.admit(command.mode, quotas, occupancy, now)
-        key = f"{event.id}:{person}:{command.request_id}" if command.request_id else ""
-        registration_id = new_id("registration", key)
-        if key and work.repository(Registration).exists(registration_id):
-            return RegistrationRef(event.id, registration_id)  # this request, cancelled since
-        registration = Registration.request(
-            registration_id,
-            event.id,
-            person,
-            command.mode,
-            dict(command.answers),
-            admission,
-            applicant,
-            quotas,
-        )
-        work.repository(Registration).add(registration)
-        announce(work, registration, event, now)
-        work.commit()
-        # Read on the same connection, outside the counters' locks: no second checkout.
-        view = work.views.registrations.registration(registration.id)
-    return RegistrationRef(event.id, registration.id, view)
+    quotas = event.quotas_of(command.mode, applicant)
+    admission = event.admit(command.mode, quotas, counts.occupancy, now)
+    key = f"{event.id}:{person}:{command.request_id}" if command.request_id else ""
+    registration_id = new_id("registration", key)
+    if key and work.repository(Registration).exists(registration_id):
+        return RegistrationRef(event.id, registration_id)  # this request, cancelled since
+    registration = Registration.request(
+        registration_id,
+        event.id,
+        person,
+        command.mode,
+        dict(command.answers),
+        admission,
+        applicant,
+        quotas,
+    )
+    work.repository(Registration).add(registration)
+    announce(work, registration, event, now)
+    counts.open_by_person[person] = registration.id
+    if admission is Admission.CONFIRMED:
+        counts.occupancy = counts.occupancy.moved(command.mode, quotas, +1)
+    elif admission is Admission.WAITLISTED:
+        counts.occupancy = counts.occupancy.queued(command.mode, +1)
+    return RegistrationRef(event.id, registration.id)
 
 
 def approve_registration(command: ApproveRegistration, deps: EventsDependencies) -> RegistrationRef:
