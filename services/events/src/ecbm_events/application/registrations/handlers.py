@@ -11,6 +11,7 @@ place is offered once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -77,17 +78,18 @@ def register_for_event(command: RegisterForEvent, deps: EventsDependencies) -> R
 
 def register_alone(command: RegisterForEvent, deps: EventsDependencies) -> RegistrationRef:
     """Decided on the counts; again on fresh ones if another took the place first."""
-    for attempt in range(1, ADMISSION_ATTEMPTS + 1):
-        try:
-            (answer,) = register_group([Submitted(command, deps.context)], deps)
-        except AdmissionRaced:
-            if attempt == ADMISSION_ATTEMPTS:
-                raise
-            continue
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-    raise AssertionError("unreachable")  # pragma: no cover
+    alone = [Submitted(command, deps.context)]
+    for _ in range(ADMISSION_ATTEMPTS - 1):
+        with contextlib.suppress(AdmissionRaced):
+            return _decided(register_group(alone, deps))
+    return _decided(register_group(alone, deps))
+
+
+def _decided(answers: list[RegistrationRef | Exception]) -> RegistrationRef:
+    (answer,) = answers
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
 
 
 @dataclass
