@@ -86,8 +86,13 @@ def is_postgresql(engine_or_connection: Engine | Connection) -> bool:
     return engine_or_connection.dialect.name == "postgresql"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine with the settings each dialect needs to be a safe event store."""
+def make_engine(url: str, *, pool_size: int = 20) -> Engine:
+    """An engine with the settings each dialect needs to be a safe event store.
+
+    ``pool_size`` connections are kept once opened: an api's 16 gRPC threads, its outbox
+    publisher and a group desk. With 10, a burst of 16 calls opened and closed overflow
+    connections on every call (a PostgreSQL backend started and stopped each time).
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
