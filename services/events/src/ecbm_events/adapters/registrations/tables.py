@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from ecbm_events.adapters.programme.tables import metadata
 
+WAITLISTED = text("state = 'waitlisted'")
 OPEN_OF_SOMEONE = text("state NOT IN ('cancelled', 'declined') AND person_id != ''")
 
 registrations = Table(
@@ -53,8 +54,16 @@ registrations = Table(
     Column("version", Integer, nullable=False),
     Column("create_time", DateTime(timezone=True), nullable=False),
     Column("update_time", DateTime(timezone=True), nullable=False),
-    # Ends in the queue position: a place in line counts only those who joined after.
-    Index("registrations_by_event", "event_id", "state", "mode", "queue_position"),
+    Index("registrations_by_event", "event_id", "state", "mode"),
+    # Each waiting line in order: a place in line counts only those who joined after.
+    Index(
+        "registrations_waiting_line",
+        "event_id",
+        "mode",
+        "queue_position",
+        sqlite_where=WAITLISTED,
+        postgresql_where=WAITLISTED,
+    ),
     Index("registrations_by_person", "person_id"),
     Index("registrations_by_offer", "state", "offer_expires_at"),
     Index("registrations_by_certificate", "certificate_code", unique=True),

@@ -20,12 +20,15 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    union_all,
 )
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from ecbm_events.adapters.programme.tables import event_listings
 from ecbm_events.adapters.programme.views import aware
 from ecbm_events.adapters.registrations.tables import (
     OPEN_OF_SOMEONE,
+    WAITLISTED,
     event_places,
     registrations,
 )
@@ -88,10 +91,12 @@ class RegistrationViews:
         return self._view(row) if row else None
 
     def registrations(self, ids: list[str]) -> dict[str, RegistrationView]:
-        """The registrations of ``ids`` that exist, by id: one statement."""
+        """The registrations of ``ids`` that exist, by id: one statement of one primary-key
+        lookup per id (an ``IN`` list made a young table's planner scan the table)."""
         if not ids:
             return {}
-        rows = self._connection.execute(_REGISTRATIONS, {"ids": ids}).mappings()
+        params = {f"id{n}": id for n, id in enumerate(ids)}
+        rows = self._connection.execute(_registrations(len(ids)), params).mappings()
         return {row["id"]: self._view(row) for row in rows}
 
     def certificate(self, code: str) -> CertificateRecord | None:
@@ -306,15 +311,24 @@ _PLACE_IN_LINE = (
     select(func.count())
     .where(
         _w.event_id == _r.event_id,
-        _w.state == RegistrationState.WAITLISTED.value,
         _w.mode == _r.mode,
         _w.queue_position > _r.queue_position,
+        WAITLISTED,  # the waiting-line index's predicate, word for word
     )
     .scalar_subquery()
 )
 _WITH_PLACE_IN_LINE = select(registrations, _PLACE_IN_LINE.label("ahead"))
 _REGISTRATION = _WITH_PLACE_IN_LINE.where(_r.id == bindparam("id"))
-_REGISTRATIONS = _WITH_PLACE_IN_LINE.where(_r.id.in_(bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _registrations(count: int) -> CompoundSelect[Any]:
+    """``registrations`` for this many ids, built once per number (a group's size)."""
+    return union_all(
+        *(_WITH_PLACE_IN_LINE.where(_r.id == bindparam(f"id{n}")) for n in range(count))
+    )
+
+
 _AHEAD = select(func.count()).where(
     _r.event_id == bindparam("event"),
     _r.mode == bindparam("mode"),
