@@ -131,6 +131,22 @@ _PG_LOCK = {
 }
 # A multi-row INSERT ... RETURNING for every outbox row of a commit.
 _INSERT_OUTBOX = insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True)
+# Many outbox rows on PostgreSQL: one parameter, one prepared statement whatever their
+# number (a multi-row VALUES is a new statement text for each number of rows, parsed and
+# planned every time). Ids come back with their event ids.
+_PG_OUTBOX_MANY = text(
+    """
+    INSERT INTO outbox (event_id, exchange, routing_key, body, headers, created_at, subject,
+                        stream)
+    SELECT new.event_id, new.exchange, new.routing_key, new.body, new.headers, :created_at,
+           new.subject, new.stream
+    FROM ROWS FROM (jsonb_to_recordset(:rows) AS (event_id text, exchange text,
+                    routing_key text, body text, headers json, subject text, stream text))
+         WITH ORDINALITY AS new(event_id, exchange, routing_key, body, headers, subject, stream, n)
+    ORDER BY new.n  -- ids in the entries' order: the relay publishes a stream in id order
+    RETURNING id, event_id
+    """
+).bindparams(bindparam("rows", type_=JSONB))
 
 
 class VersionConflict(Conflict):
@@ -427,6 +443,17 @@ class PostgresEventStore(SqlEventStore):
 
     def lock_appends(self, exclusive: bool = True) -> None:
         self.connection.execute(_PG_LOCK[exclusive], {"key": STORE_LOCK_KEY})
+
+    def add_to_outbox(self, entries: Sequence[OutboxEntry]) -> list[OutboxMessage]:
+        if len(entries) < 2:
+            return super().add_to_outbox(entries)
+        values = [entry.values() for entry in entries]
+        rows = [{k: v for k, v in row.items() if k != "created_at"} for row in values]
+        inserted = self.connection.execute(
+            _PG_OUTBOX_MANY, {"rows": rows, "created_at": values[0]["created_at"]}
+        )
+        ids = {event_id: id for id, event_id in inserted}
+        return [OutboxMessage.of(ids[row["event_id"]], row) for row in values]
 
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         if not self.guard_reads:

@@ -22,7 +22,8 @@ from ecbm_runtime.eventstore import (
     VersionConflict,
     store_for,
 )
-from ecbm_runtime.tables import events
+from ecbm_runtime.outbox import OutboxEntry
+from ecbm_runtime.tables import events, outbox
 from ecbm_runtime.testing import wait_until
 
 from conftest_store import migrated_engine, postgres_backend_waits_on_lock, run_threads
@@ -454,3 +455,23 @@ def test_one_conflicting_stream_leaves_nothing_of_the_others(engine: Engine, sta
         with pytest.raises(VersionConflict, match=r"^b changed"):
             store.append_streams(appends)
         assert store.load("a") == [] and [e.version for e in store.load("b")] == [1]
+
+
+def test_many_outbox_rows_get_ids_in_their_order_and_keep_their_fields(engine: Engine) -> None:
+    """PostgreSQL writes several rows as one JSON parameter: the ids must still follow the
+    entries (the relay publishes a stream in id order) and every field must arrive."""
+    entries = [
+        OutboxEntry(f"e{n}", "events.events", f"Kind{n}", f'{{"n": {n}}}', {"h": n}, "p1", "s1")
+        for n in range(5)
+    ]
+    with engine.begin() as connection:
+        messages = store_for(connection).add_to_outbox(entries)
+    with engine.connect() as connection:
+        rows = connection.execute(select(outbox).order_by(outbox.c.id)).mappings().all()
+    assert [m.routing_key for m in messages] == [f"Kind{n}" for n in range(5)]
+    assert [int(m) for m in messages] == sorted(int(m) for m in messages)
+    assert [(r["id"], r["event_id"], r["routing_key"], r["body"], r["headers"]) for r in rows] == [
+        (int(m), f"e{n}", f"Kind{n}", f'{{"n": {n}}}', {"h": n}) for n, m in enumerate(messages)
+    ]
+    assert {(r["subject"], r["stream"]) for r in rows} == {("p1", "s1")}
+    assert all(r["created_at"] is not None and r["published_at"] is None for r in rows)
