@@ -195,7 +195,7 @@ class InMemoryUnitOfWork(UnitOfWork[V]):
 
     def commit(self) -> None:
         self.flush()
-        self.context.check_deadline()
+        self.check_deadlines()
         self._memory.commit()
         self._count_appended()
         self.committed = True

@@ -136,6 +136,8 @@ class UnitOfWork(ABC, Generic[V]):
         # published message of this unit still shares the one made up here.
         self._metadata = context.event_metadata()
         self._claim = claim
+        # The calls whose commands this unit saves besides its own (``on_behalf_of``).
+        self._behalf: list[MessageContext] = []
         # Each tracked aggregate with the metadata its new events are stored with.
         self._tracked: list[tuple[Aggregate, dict[str, Any]]] = []
         self._entries: list[OutboxEntry] = []
@@ -154,7 +156,7 @@ class UnitOfWork(ABC, Generic[V]):
 
     def _begin(self) -> None:
         """Reset the tracked state and claim the delivery, first thing in the transaction."""
-        self._tracked, self._entries, self._appended = [], [], []
+        self._tracked, self._entries, self._appended, self._behalf = [], [], [], []
         if self._claim is not None:
             self.store.claim(self._claim)
 
@@ -170,8 +172,11 @@ class UnitOfWork(ABC, Generic[V]):
         """Aggregates tracked and messages published in the block carry ``context``'s ids.
 
         For a unit of work that saves the commands of several calls (``group_commit``):
-        each call's events keep its own correlation id and actor.
+        each call's events keep its own correlation id and actor, and the commit checks
+        each call's deadline as it checks its own (a caller that gave up finds nothing
+        committed behind its back).
         """
+        self._behalf.append(context)
         outer, self._metadata = self._metadata, context.event_metadata()
         try:
             yield
@@ -263,6 +268,12 @@ class UnitOfWork(ABC, Generic[V]):
     @abstractmethod
     def rollback(self) -> None: ...
 
+    def check_deadlines(self) -> None:
+        """Raise ``DeadlineExceeded`` if any caller this unit commits for has given up."""
+        self.context.check_deadline()
+        for context in self._behalf:
+            context.check_deadline()
+
     def _count_appended(self) -> None:
         for type_name in self._appended:
             metrics.events_appended.labels(self.wiring.service, type_name).inc()
@@ -353,7 +364,7 @@ class SqlUnitOfWork(UnitOfWork[V]):
 
     def commit(self) -> None:
         self.flush()
-        self.context.check_deadline()  # past the caller's deadline: roll back instead
+        self.check_deadlines()  # past a caller's deadline: roll back instead
         waiting = take_after_commit(self.connection)
         self._transaction.commit()
         self._read_after_commit()

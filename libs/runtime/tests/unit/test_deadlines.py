@@ -59,3 +59,24 @@ def test_calls_a_message_makes_get_at_most_the_time_left() -> None:
     assert MessageContext(deadline=time.monotonic() + 3600).timeout(5.0) == 5.0
     assert 0.0 < MessageContext(deadline=time.monotonic() + 1).timeout(5.0) <= 1.0
     assert MessageContext(deadline=time.monotonic() - 1).timeout(5.0) == 0.0
+
+
+def test_a_unit_of_work_commits_nothing_if_a_caller_it_acts_for_has_given_up() -> None:
+    """A group commit saves several calls' commands: each caller's deadline holds."""
+    records = InMemoryRecords()
+    units = in_memory_units_of_work(records, EventWiring(EventCodec()), None)
+    given_up = MessageContext(deadline=time.monotonic() - 0.001)
+    waiting = MessageContext(deadline=time.monotonic() + 60)
+
+    with units(MessageContext(), None) as uow, pytest.raises(DeadlineExceeded):
+        for context in (waiting, given_up):
+            with uow.on_behalf_of(context):
+                uow.publish(Noted(person_id="p-1"))
+        uow.commit()
+    assert records.outbox == []
+
+    with units(MessageContext(), None) as uow:
+        with uow.on_behalf_of(waiting):
+            uow.publish(Noted(person_id="p-1"))
+        uow.commit()
+    assert len(records.outbox) == 1
