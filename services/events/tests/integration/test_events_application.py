@@ -233,3 +233,43 @@ def test_a_registration_decided_waitlisted_on_counts_read_before_a_raise_is_deci
     )
 
     assert ref.view.state is RegistrationState.CONFIRMED
+
+
+def test_a_place_in_line_counts_those_ahead_as_people_leave_the_line(events_app: Events) -> None:
+    """The place is counted from the end of the line (the waiting counter less those
+    behind): it must stay right when someone in the middle leaves, or is offered a place."""
+    event_id = an_event(events_app, places=1)
+    made = {
+        person: events_app.bus.handle(
+            reg.RegisterForEvent(actor=member(person), event_id=event_id, mode=Mode.ON_SITE)
+        )
+        for person in ("ana", "ben", "cleo", "dana")
+    }
+
+    def place(person: str) -> tuple[RegistrationState, int]:
+        query = GetRegistration(
+            actor=member(person), event_id=event_id, registration_id=made[person].registration_id
+        )
+        view = events_app.bus.handle(query)
+        return view.state, view.waitlist_position
+
+    def cancel(person: str) -> None:
+        events_app.bus.handle(
+            reg.CancelRegistration(
+                actor=member(person),
+                event_id=event_id,
+                registration_id=made[person].registration_id,
+            )
+        )
+
+    assert [made[p].view.waitlist_position for p in ("ben", "cleo", "dana")] == [1, 2, 3]
+    cancel("cleo")
+    assert (place("ben"), place("dana")) == (
+        (RegistrationState.WAITLISTED, 1),
+        (RegistrationState.WAITLISTED, 2),
+    )
+    cancel("ana")  # her place is offered to ben
+    assert (place("ben"), place("dana")) == (
+        (RegistrationState.OFFERED, 0),
+        (RegistrationState.WAITLISTED, 1),
+    )
