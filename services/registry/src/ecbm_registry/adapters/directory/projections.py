@@ -18,7 +18,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     delete,
-    func,
     insert,
     literal,
     select,
@@ -29,9 +28,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ecbm_registry.adapters.directory.read_models import (
-    DIRECTORY_VERSION_SEQUENCE,
+    DIRECTORY_VERSION,
     directory_organisations,
-    directory_state,
     programme_directory,
     programme_directory_terms,
     programme_quality_labels,
@@ -45,7 +43,7 @@ from ecbm_registry.domain.programme import (
     ProgrammeWithdrawn,
 )
 from ecbm_runtime.aggregate import DomainEvent
-from ecbm_runtime.db import after_commit, is_postgresql
+from ecbm_runtime.db import is_postgresql
 from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.projections import RowProjection, Rows
 from ecbm_runtime.uow import BatchProjection, Projection
@@ -94,7 +92,7 @@ def on_organisation_updated(
             )
         )
         _refresh_feature(connection, row.programme_id)
-    _moved(connection)
+    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
 
 
 def register_programmes(
@@ -134,7 +132,7 @@ def register_programmes(
         for event, record in registered
         for term in _term_rows(record.entity_id, {f: getattr(event, f) for f in TERM_FIELDS})
     ]
-    _moved(connection)
+    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
     return {d: rows, programme_directory_terms: terms}
 
 
@@ -225,7 +223,7 @@ def on_programme_updated(
         )
         _insert_terms(connection, programme_id, changed_terms)
     _refresh_feature(connection, programme_id)
-    _moved(connection)
+    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
 
 
 def on_programme_withdrawn(
@@ -235,7 +233,7 @@ def on_programme_withdrawn(
     connection.execute(
         update(d).where(d.c.programme_id == record.entity_id).values(status="withdrawn")
     )
-    _moved(connection)
+    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
 
 
 def change_evidence_levels(
@@ -249,7 +247,7 @@ def change_evidence_levels(
         ],
     )
     _refresh_features(connection, [record.entity_id for _, record in changed])
-    _moved(connection)
+    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
 
 
 _SET_EVIDENCE = (
@@ -287,7 +285,7 @@ def record_quality_level(
         .values(quality_level=level, quality_rank=levels.quality_rank(level))
     )
     _refresh_feature(connection, programme_id)
-    _moved(connection)
+    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
     return True
 
 
@@ -330,38 +328,6 @@ def _refresh_features(connection: Connection, programme_ids: Sequence[str]) -> N
 _SET_FEATURE = (
     update(d).where(d.c.programme_id == bindparam("id")).values(feature=bindparam("feature"))
 )
-
-
-_MOVED = "ecbm_directory_moved"
-
-
-def _moved(connection: Connection) -> None:
-    """The directory changed: answers cached before are stale once this transaction commits.
-
-    On PostgreSQL the version is a sequence moved right after the commit: moved inside the
-    transaction, one counter row would hold every concurrent registration back from that
-    UPDATE to its COMMIT (under load, 40 % of RegisterProgramme's time was that wait). A
-    reader reads the version before the rows, so an answer kept under a version holds at
-    least what that version announced. SQLite has one writer at a time anyway: there the
-    row moves inside the transaction. Either way once per transaction (an import of
-    thousands moves it once).
-    """
-    if is_postgresql(connection):
-        after_commit(connection, _MOVED, _move_version_sequence)
-        return
-    transaction = connection.get_transaction()
-    if transaction is not None and connection.info.get(_MOVED) is transaction:
-        return
-    connection.execute(
-        update(directory_state)
-        .where(directory_state.c.id == 1)
-        .values(version=directory_state.c.version + 1)
-    )
-    connection.info[_MOVED] = transaction
-
-
-def _move_version_sequence(connection: Connection) -> None:
-    connection.execute(select(func.nextval(DIRECTORY_VERSION_SEQUENCE)))
 
 
 def _joined(values: Iterable[str]) -> str:

@@ -26,6 +26,8 @@ from sqlalchemy import (
     Text,
 )
 
+from ecbm_runtime.change_counter import ChangeCounter
+
 metadata = MetaData()
 
 FTS_TABLE = "programme_directory_fts"
@@ -100,9 +102,9 @@ directory_state = Table(
     Column("version", BigInteger, nullable=False),
 )
 
-# PostgreSQL: the version is this sequence, moved after each commit that changed the
-# directory (see projections._moved); directory_state keeps the epoch.
-DIRECTORY_VERSION_SEQUENCE = "directory_version"
+# Moved once per committed transaction that changed the directory: on PostgreSQL the
+# sequence (directory_state keeps the epoch), on SQLite directory_state.version.
+DIRECTORY_VERSION = ChangeCounter("directory_version", directory_state.c.version)
 
 # Rebuilt by `ecbm replay registry`, parents first; programme_quality_labels is not one.
 DIRECTORY_READ_MODEL_TABLES = (

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, Float, func, literal_column, s
 
 from ecbm_registry.adapters.directory.projections import record_quality_level
 from ecbm_registry.adapters.directory.read_models import (
-    DIRECTORY_VERSION_SEQUENCE,
+    DIRECTORY_VERSION,
     FTS_TABLE,
     directory_state,
     programme_directory,
@@ -69,9 +69,7 @@ class DirectoryViews:
 
     def state(self) -> tuple[str, int]:
         """(epoch, version) of the directory: any change of it moves the version."""
-        version: ColumnElement[int] = directory_state.c.version
-        if is_postgresql(self.connection):
-            version = literal_column(f"(SELECT last_value FROM {DIRECTORY_VERSION_SEQUENCE})")
+        version = DIRECTORY_VERSION.value(self.connection)
         row = self.connection.execute(
             select(directory_state.c.epoch, version).where(directory_state.c.id == 1)
         ).one()
