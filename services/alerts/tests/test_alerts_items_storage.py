@@ -3,6 +3,7 @@ history, alerts, reminders, partner searches, curation, owners, erasure."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from alerts_fixtures import (  # noqa: F401
 )
 from sqlalchemy import select
 
+from ecbm_alerts.adapters.views import AlertsViews
 from ecbm_alerts.application import commands as c
 from ecbm_alerts.bootstrap import Alerts
 from ecbm_alerts.domain.entry import ItemKind
@@ -270,3 +272,38 @@ def test_a_subscribers_kind_of_organisation_weighs_in_what_they_hear_of(
     with alerts_app.engine.connect() as connection:
         stored = [json.dumps(row.data) for row in connection.execute(select(store))]
     assert not [s for s in stored if "an@example.org" in s]  # ids and kinds only
+
+
+def test_the_saved_searches_counter_moves_with_all_their_index_is_built_from(
+    alerts_app: Alerts,
+) -> None:
+    """A cached index of the saved searches is reused while this counter reads the same: it
+    must move with every search saved, changed or deleted and every organisation's kind
+    learnt (counting searches and taking their latest change missed the last, a change
+    committed after a later-stamped one, and a delete plus an add)."""
+
+    def counter() -> int:
+        with alerts_app.engine.connect() as connection:
+            return AlertsViews(connection).candidates([], [], [], [])[1]
+
+    seen = [counter(), counter()]
+    ana = subscribe(alerts_app, "ana", query="mentoring")
+    seen.append(counter())
+    terms = c.Terms.model_validate({"name": "Mentoring", "rhythm": "daily", "query": "youth"})
+    alerts_app.bus.handle(
+        c.UpdateSubscription(actor=member("ana"), subscription_id=ana, terms=terms)
+    )
+    seen.append(counter())
+    alerts_app.bus.handle(c.DeleteSubscription(actor=member("ana"), subscription_id=ana))
+    seen.append(counter())
+    alerts_app.bus.handle(
+        registry.OrganisationRegistered(
+            organisation_id="uni-1", display_name="Uni", kind="RESEARCH_INSTITUTION",
+            country="BE", contact_name="An", contact_email="an@example.org",
+            occurred_at=datetime(2027, 1, 1, tzinfo=UTC),
+        )
+    )  # fmt: skip
+    seen.append(counter())
+
+    assert seen[0] == seen[1]  # nothing changed, nothing moved
+    assert all(later > earlier for earlier, later in itertools.pairwise(seen[1:]))

@@ -48,8 +48,11 @@ class ChangeCounter:
 
     def value(self, connection: Connection) -> ColumnElement[int]:
         """The counter as a scalar to select, alone or beside other columns."""
-        if is_postgresql(connection):
-            return literal_column(f"(SELECT last_value FROM {self.sequence})")
+        if is_postgresql(connection):  # a new sequence's first nextval returns last_value
+            return literal_column(
+                f"(SELECT last_value - CASE WHEN is_called THEN 0 ELSE 1 END"
+                f" FROM {self.sequence})"
+            )
         table = self.column.table
         return select(self.column).where(table.c.id == 1).scalar_subquery()
 

@@ -7,7 +7,14 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from ecbm_alerts.adapters.tables import item_changes, item_matches, items, sources, subscriptions
+from ecbm_alerts.adapters.tables import (
+    SEARCHES_VERSION,
+    item_changes,
+    item_matches,
+    items,
+    sources,
+    subscriptions,
+)
 from ecbm_alerts.domain import item as it
 from ecbm_alerts.domain import source as so
 from ecbm_alerts.domain import subscription as su
@@ -205,6 +212,7 @@ def project_subscription_saved(
             update_time=record.recorded_at,
         )
     )
+    SEARCHES_VERSION.move(connection)
 
 
 def project_subscription_changed(
@@ -220,6 +228,7 @@ def project_subscription_changed(
             update_time=record.recorded_at,
         )
     )
+    SEARCHES_VERSION.move(connection)
 
 
 def project_subscription_gone(connection: Connection, event: Any, record: StoredEvent) -> None:
@@ -227,6 +236,7 @@ def project_subscription_gone(connection: Connection, event: Any, record: Stored
     matches = item_matches.c.subscription_id == record.entity_id
     connection.execute(delete(item_matches).where(matches))
     connection.execute(delete(subscriptions).where(subscriptions.c.id == record.entity_id))
+    SEARCHES_VERSION.move(connection)
 
 
 PROJECTIONS: dict[type, list[Projection]] = {

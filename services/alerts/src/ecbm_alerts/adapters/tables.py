@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -16,6 +17,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from ecbm_runtime.change_counter import ChangeCounter
 
 metadata = MetaData()
 
@@ -118,5 +121,16 @@ organisations = Table(
     Column("id", String(64), primary_key=True),
     Column("kind", String(64), nullable=False),
 )
+
+# One row: what the saved searches' index is built from (searches, organisations' kinds)
+# moved this often; a cached index is current while it reads the same (migration
+# alerts_0003). On PostgreSQL the number is the sequence alert_searches_version.
+searches_state = Table(
+    "alert_searches_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+SEARCHES_VERSION = ChangeCounter("alert_searches_version", searches_state.c.version)
 
 READ_MODELS = [sources, items, item_changes, item_matches, subscriptions]

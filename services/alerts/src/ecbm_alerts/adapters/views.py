@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from ecbm_alerts.adapters.tables import (
+    SEARCHES_VERSION,
     item_changes,
     item_matches,
     items,
@@ -83,7 +84,8 @@ class ItemView:
 
 
 # The saved searches as they stand: how many, and when the latest was saved or changed.
-SearchesVersion = tuple[int, datetime | None]
+# The saved searches' change counter (``tables.SEARCHES_VERSION``).
+SearchesVersion = int
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ class AlertsViews:
         )
         if not updated.rowcount:
             self._c.execute(insert(organisations).values(id=organisation_id, kind=kind))
+        SEARCHES_VERSION.move(self._c)  # a kind counts in the saved searches' index
 
     # --- items
     def item(self, item_id: str) -> ItemView | None:
@@ -183,9 +186,9 @@ class AlertsViews:
     ) -> tuple[list[Known], SearchesVersion]:
         """What deduplication compares entries with: items stored under one of these keys or
         canonical URLs, or of one of ``kinds`` whose titles share one of ``blocks`` (see
-        ``title_block``); and the saved searches' version (how many, their latest
-        change), so a cached index is reused while they stay as they were. One statement,
-        one round trip; each condition on an index."""
+        ``title_block``); and the saved searches' change counter, so a cached index is
+        reused while what it is built from stays as it was. One statement, one round trip;
+        each condition on an index."""
         keys, urls, blocks = (sorted({v for v in vs if v}) for vs in (keys, urls, blocks))
         conditions = [
             _among(self._c, column, values)
@@ -199,18 +202,13 @@ class AlertsViews:
                     _among(self._c, items.c.title_block, blocks),
                 )
             )
-        version = (
-            select(func.count().label("n"), func.max(subscriptions.c.update_time).label("at"))
-            .select_from(subscriptions)
-            .subquery()
-        )
-        query = select(version.c.n, version.c.at, *_KNOWN_COLUMNS).select_from(
+        version = select(SEARCHES_VERSION.value(self._c).label("version")).subquery()
+        query = select(version.c.version, *_KNOWN_COLUMNS).select_from(
             version.outerjoin(items, or_(*conditions) if conditions else false())
         )
         rows = list(self._c.execute(query))
-        found = [Known(*row[2:]) for row in rows if row[2] is not None]
-        count, latest = rows[0][0], rows[0][1]
-        return found, (int(count), aware(latest) if latest else None)
+        found = [Known(*row[1:]) for row in rows if row[1] is not None]
+        return found, int(rows[0][0])
 
     def page(
         self,

@@ -84,8 +84,8 @@ class Deduplicator:
 
 class SearchCache:
     """The index of the saved searches, kept while they stay as they were: each ingest reads
-    their version (count, latest change) with its dedupe candidates, in the same statement,
-    and loads them again (5,000 searches, validated) only when it moved."""
+    their change counter with its dedupe candidates, in the same statement, and loads them
+    again (5,000 searches, validated) only when it moved."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
