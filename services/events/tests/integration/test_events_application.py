@@ -21,7 +21,7 @@ from ecbm_events.application.programme.commands import (
     SendDueReminders,
 )
 from ecbm_events.application.registrations import commands as reg
-from ecbm_events.application.registrations.queries import GetRegistration
+from ecbm_events.application.registrations.queries import GetRegistration, ListRegistrations
 from ecbm_events.bootstrap import AREA, SERVICE, Events
 from ecbm_events.domain.places import Mode, Occupancy
 from ecbm_events.domain.registration import RegistrationState
@@ -263,6 +263,10 @@ def test_a_place_in_line_counts_those_ahead_as_people_leave_the_line(events_app:
         )
 
     assert [made[p].view.waitlist_position for p in ("ben", "cleo", "dana")] == [1, 2, 3]
+    page = events_app.bus.handle(
+        ListRegistrations(actor=EDITOR, event_id=event_id, state=RegistrationState.WAITLISTED)
+    )
+    assert [r.waitlist_position for r in page.registrations] == [1, 2, 3]  # pages too
     cancel("cleo")
     assert (place("ben"), place("dana")) == (
         (RegistrationState.WAITLISTED, 1),

@@ -142,12 +142,6 @@ class RegistrationViews:
                 by_quota[name] = held
         return existing, Occupancy(taken, waiting, by_quota), version
 
-    def open_registration_of(self, event_id: str, person_id: str) -> str | None:
-        """The person's registration for the event that is not cancelled or declined."""
-        return self._connection.execute(
-            _OPEN_REGISTRATION, {"event": event_id, "person": person_id}
-        ).scalar()
-
     def holds_place(self, event_id: str, person_id: str) -> bool:
         """Whether the person holds (or held, attending) a place at the event."""
         r = registrations.c
@@ -208,7 +202,7 @@ class RegistrationViews:
         return list(self._connection.execute(query).scalars())
 
     def of_person(self, person_id: str, open_only: bool = False) -> list[RegistrationView]:
-        query = select(registrations).where(registrations.c.person_id == person_id)
+        query = _WITH_PLACE_IN_LINE.where(registrations.c.person_id == person_id)
         if open_only:
             query = query.where(registrations.c.state.in_(_OPEN))
         rows = self._connection.execute(query.order_by(registrations.c.create_time)).mappings()
@@ -223,17 +217,19 @@ class RegistrationViews:
         size: int,
         offset: int,
     ) -> RegistrationPage:
-        query: Select[Any] = select(registrations)
+        conditions = []
         if event_id is not None:
-            query = query.where(registrations.c.event_id == event_id)
+            conditions.append(registrations.c.event_id == event_id)
         if person_id is not None:
-            query = query.where(registrations.c.person_id == person_id)
+            conditions.append(registrations.c.person_id == person_id)
         if state is not None:
-            query = query.where(registrations.c.state == state.value)
+            conditions.append(registrations.c.state == state.value)
         total = self._connection.execute(
-            select(func.count()).select_from(query.subquery())
+            select(func.count()).select_from(registrations).where(*conditions)
         ).scalar_one()
-        ordered = query.order_by(registrations.c.create_time, registrations.c.id)
+        ordered = _WITH_PLACE_IN_LINE.where(*conditions).order_by(
+            registrations.c.create_time, registrations.c.id
+        )
         rows = list(self._connection.execute(ordered.offset(offset).limit(size + 1)).mappings())
         next_offset = offset + size if len(rows) > size else None
         return RegistrationPage([self._view(r) for r in rows[:size]], next_offset, int(total))
@@ -252,7 +248,7 @@ class RegistrationViews:
             country=row["country"],
             role=row["role"],
             quotas=tuple(row["quotas"]),
-            waitlist_position=self._position(row) if state is RegistrationState.WAITLISTED else 0,
+            waitlist_position=int(row["ahead"]) if state is RegistrationState.WAITLISTED else 0,
             offer_expires_at=aware(offer) if offer else None,
             reason=row["reason"],
             attended_sessions=tuple(row["attended_sessions"]),
@@ -260,14 +256,6 @@ class RegistrationViews:
             create_time=aware(row["create_time"]),
             update_time=aware(row["update_time"]),
         )
-
-    def _position(self, row: Any) -> int:
-        """Place on the waiting list: the column ``_REGISTRATION`` counts with the row, else
-        one more query."""
-        if "ahead" in row:
-            return int(row["ahead"])
-        params = {"event": row["event_id"], "mode": row["mode"], "at": row["queue_position"]}
-        return int(self._connection.execute(_AHEAD, params).scalar_one())
 
 
 # Statements of the registering path, built once: building and keying a statement per call
@@ -277,11 +265,6 @@ _r, _p = registrations.c, event_places.c
 # plan uses that index only if its WHERE states the predicate (with the states spelled out
 # otherwise, each lookup scanned every registration of the event).
 _IS_OPEN = OPEN_OF_SOMEONE
-_OPEN_REGISTRATION = (
-    select(_r.id)
-    .where(_r.event_id == bindparam("event"), _r.person_id == bindparam("person"), _IS_OPEN)
-    .limit(1)
-)
 _LISTED_VERSION = select(event_listings.c.version).where(event_listings.c.id == bindparam("event"))
 
 
@@ -327,11 +310,3 @@ def _registrations(count: int) -> CompoundSelect[Any]:
     return union_all(
         *(_WITH_PLACE_IN_LINE.where(_r.id == bindparam(f"id{n}")) for n in range(count))
     )
-
-
-_AHEAD = select(func.count()).where(
-    _r.event_id == bindparam("event"),
-    _r.mode == bindparam("mode"),
-    _r.state == RegistrationState.WAITLISTED.value,
-    _r.queue_position <= bindparam("at"),
-)
