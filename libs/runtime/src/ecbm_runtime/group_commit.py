@@ -161,9 +161,10 @@ class GroupCommit(Generic[C, R]):
     def _answer(self, group: list[_Waiting[C, R]]) -> None:
         live = []
         for waiting in group:
-            remaining = waiting.submitted.context.time_remaining()
-            if remaining is not None and remaining <= 0:
-                waiting.settle(DeadlineExceeded("the caller's deadline passed before its group"))
+            try:
+                waiting.submitted.context.check_deadline()  # the caller gave up: not run
+            except DeadlineExceeded as gone:
+                waiting.settle(gone)
             else:
                 live.append(waiting)
         if not live:
