@@ -3,6 +3,7 @@ appeals by people not involved; labels' validity, reminders, suspension and revo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -279,4 +280,10 @@ def test_a_verified_label_is_kept_seconds_unless_forgotten_and_expiry_is_never_s
     recent.forget(label.code)
     assert recent.get(label.code) is None
     assert as_of(label, NOW + timedelta(days=1)).standing is Standing.EXPIRED
-    RecentLabels(0).put(label)  # off: keeps nothing
+    off = RecentLabels(0)
+    off.put(label)
+    assert off.get(label.code) is None  # off: keeps nothing
+    others = [replace(label, code=f"Q-AAAA-BBB{n}") for n in range(3)]
+    for other in others:  # size 2: the least recently used goes first
+        recent.put(other)
+    assert [recent.get(o.code) for o in others] == [None, others[1], others[2]]

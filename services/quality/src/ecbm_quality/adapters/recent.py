@@ -12,34 +12,37 @@ kept (a miss costs a lookup, and guessing codes fills nothing).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+
+from cachetools import TTLCache
 
 from ecbm_quality.adapters.views import LabelView
 
 
 class RecentLabels:
+    """A TTL cache of label views by code (cachetools), shared by the api's call threads."""
+
     def __init__(
         self,
         seconds: float,
         size: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._seconds, self._size, self._clock = seconds, size, clock
-        self._kept: dict[str, tuple[float, LabelView]] = {}
+        self._on = seconds > 0
+        self._kept: TTLCache[str, LabelView] = TTLCache(size, max(seconds, 1e-9), timer=clock)
+        self._lock = threading.Lock()  # cachetools' caches are not thread-safe
 
     def get(self, code: str) -> LabelView | None:
-        found = self._kept.get(code)
-        if found is None or found[0] <= self._clock():
-            return None
-        return found[1]
+        with self._lock:
+            return self._kept.get(code)
 
     def put(self, label: LabelView) -> None:
-        if self._seconds <= 0:
-            return
-        if len(self._kept) >= self._size:
-            self._kept = {}  # rare: as many distinct codes within seconds as labels exist
-        self._kept[label.code] = (self._clock() + self._seconds, label)
+        if self._on:
+            with self._lock:
+                self._kept[label.code] = label
 
     def forget(self, code: str) -> None:
-        self._kept.pop(code, None)
+        with self._lock:
+            self._kept.pop(code, None)
