@@ -28,6 +28,7 @@ import psycopg
 
 from ecbm.events.v1 import events_pb2 as pb
 from ecbm.events.v1.events_pb2_grpc import EventsServiceStub
+from ecbm_cli.benchmarks import foundation
 from ecbm_runtime.auth import issue_token
 from ecbm_runtime.bench import Target, figures_table
 from ecbm_runtime.bench.environment import (
@@ -129,12 +130,16 @@ def run(scale: Scale) -> dict[str, Any]:
             "ECBM_EVENTS_METRICS_PORT": str(metrics_port),
             "ECBM_EVENTS_WORKER_METRICS_PORT": str(worker_metrics_port),
             "ECBM_EVENTS_HTTP_PORT": str(http_port),
+            "ECBM_EVENTS_API_PROCESSES": str(foundation.api_processes()),
         }
         processes = Processes(env)
         ok = False
         try:
             results = measure(processes, urls, f"127.0.0.1:{grpc_port}", scale)
-            results["environment"] = {"amqp_private_vhost": isolated}
+            results["environment"] = {
+                "amqp_private_vhost": isolated,
+                "api_processes": foundation.api_processes(),
+            }
             ok = True
             return results
         finally:

@@ -95,8 +95,9 @@ class RegistrationViews:
         lookup per id (an ``IN`` list made a young table's planner scan the table)."""
         if not ids:
             return {}
-        params = {f"id{n}": id for n, id in enumerate(ids)}
-        rows = self._connection.execute(_registrations(len(ids)), params).mappings()
+        size = _shape(len(ids))
+        params = {f"id{n}": ids[n] if n < len(ids) else None for n in range(size)}
+        rows = self._connection.execute(_registrations(size), params).mappings()
         return {row["id"]: self._view(row) for row in rows}
 
     def certificate(self, code: str) -> CertificateRecord | None:
@@ -129,12 +130,17 @@ class RegistrationViews:
         by_quota: dict[str, int] = {}
         existing: dict[str, str] = {}
         version: int | None = None
-        params = {"event": event_id} | {f"p{n}": person for n, person in enumerate(people)}
+        size = _shape(len(people)) if people else 0
+        params = {"event": event_id} | {
+            f"p{n}": people[n] if n < len(people) else None for n in range(size)
+        }
         for pool, held, queued, listed, *found in self._connection.execute(
-            _admission(len(people)), params
+            _admission(size), params
         ):
             version = listed
-            existing = {p: id for p, id in zip(people, found, strict=True) if id is not None}
+            existing = {
+                p: id for p, id in zip(people, found[: len(people)], strict=True) if id is not None
+            }
             kind, _, name = pool.partition(":")
             if kind == "mode":
                 taken[Mode(name)], waiting[Mode(name)] = held, queued
@@ -268,9 +274,19 @@ _IS_OPEN = OPEN_OF_SOMEONE
 _LISTED_VERSION = select(event_listings.c.version).where(event_listings.c.id == bindparam("event"))
 
 
+def _shape(count: int) -> int:
+    """The statement size for ``count`` items: the next power of two, the rest NULL.
+
+    A group's size varies from call to call. One statement per size would mean, for each
+    size, a compile in SQLAlchemy and five runs on each pooled connection before psycopg
+    prepares it; rounded up, a group of up to 64 uses one of seven statements.
+    """
+    return 1 << max(count - 1, 0).bit_length()
+
+
 @functools.cache
 def _admission(people: int) -> Select[Any]:
-    """``admission`` for this many people, built once per number (a group's size)."""
+    """``admission`` for this many people (``_shape``: the rest are NULL), built once."""
     lookups = (
         select(_r.id)
         .where(_r.event_id == bindparam("event"), _r.person_id == bindparam(f"p{n}"), _IS_OPEN)
@@ -306,7 +322,7 @@ _REGISTRATION = _WITH_PLACE_IN_LINE.where(_r.id == bindparam("id"))
 
 @functools.cache
 def _registrations(count: int) -> CompoundSelect[Any]:
-    """``registrations`` for this many ids, built once per number (a group's size)."""
+    """``registrations`` for this many ids (``_shape``: the rest are NULL), built once."""
     return union_all(
         *(_WITH_PLACE_IN_LINE.where(_r.id == bindparam(f"id{n}")) for n in range(count))
     )
