@@ -277,3 +277,27 @@ def test_a_place_in_line_counts_those_ahead_as_people_leave_the_line(events_app:
         (RegistrationState.OFFERED, 0),
         (RegistrationState.WAITLISTED, 1),
     )
+
+
+def test_a_groups_lookups_answer_for_each_of_any_number_of_people(events_app: Events) -> None:
+    """A group's statements come in power-of-two sizes, the rest NULL: three people (a size
+    of four) and five ids (eight) must each get their own answer, and the NULLs none."""
+    event_id = an_event(events_app, places=2)
+    made = {
+        person: events_app.bus.handle(
+            reg.RegisterForEvent(actor=member(person), event_id=event_id, mode=Mode.ON_SITE)
+        ).registration_id
+        for person in ("ana", "ben", "cleo")
+    }
+    with events_app.dependencies.read() as views:
+        open_of, occupancy, version = views.registrations.admission(
+            event_id, ["ben", "zoe", "cleo"]
+        )
+        found = views.registrations.registrations([*made.values(), "no-such-1", "no-such-2"])
+    assert open_of == {"ben": made["ben"], "cleo": made["cleo"]}
+    assert (occupancy.taken_of(Mode.ON_SITE), occupancy.waiting_of(Mode.ON_SITE)) == (2, 1)
+    assert version is not None
+    assert {id: view.person_id for id, view in found.items()} == {
+        id: person for person, id in made.items()
+    }
+    assert found[made["cleo"]].waitlist_position == 1
