@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import logging
 import select
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Engine,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    exc,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -84,6 +94,21 @@ def normalise_url(url: str) -> str:
 
 def is_postgresql(engine_or_connection: Engine | Connection) -> bool:
     return engine_or_connection.dialect.name == "postgresql"
+
+
+def among(
+    connection: Connection, column: ColumnElement[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """``column IN values``, as one statement whatever the number of values.
+
+    On PostgreSQL ``column = ANY(array)``: one parameter, so one statement text, compiled
+    once and prepared by psycopg after five runs on a connection. An ``IN`` list is a new
+    text for each length (never prepared when lengths vary, not even converted from cache
+    past 50 values). SQLite has no arrays; its ``IN`` list costs no server round trip.
+    """
+    if is_postgresql(connection):
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))
 
 
 def make_engine(url: str, *, pool_size: int = 20) -> Engine:

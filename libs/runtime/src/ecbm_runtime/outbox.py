@@ -26,6 +26,7 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    literal_column,
     select,
     update,
 )
@@ -580,13 +581,17 @@ _COUNT_REFUSAL = (
     .returning(outbox.c.attempts, outbox.c.parked_at)
 )
 # Rows that were refused at least once and are still owed (matches ix_outbox_troubled).
+# The 0 is written into the SQL, as in the index's predicate: as a bound parameter it
+# kept a prepared statement's generic plan off the index (24 ms against 0.17 ms for a
+# backlog of 50,000 rows).
+_ZERO = literal_column("0")
 _earlier = outbox.alias("earlier")
 _BEHIND_TROUBLE = (
     select(_earlier.c.id)
     .where(
         _earlier.c.stream == outbox.c.stream,
         _earlier.c.id < outbox.c.id,
-        _earlier.c.attempts > 0,
+        _earlier.c.attempts > _ZERO,
         _earlier.c.published_at.is_(None),
     )
     .exists()
@@ -594,7 +599,7 @@ _BEHIND_TROUBLE = (
 _HELD_STREAMS = (
     select(outbox.c.stream)
     .distinct()
-    .where(outbox.c.attempts > 0, outbox.c.published_at.is_(None), outbox.c.stream.is_not(None))
+    .where(outbox.c.attempts > _ZERO, outbox.c.published_at.is_(None), outbox.c.stream.is_not(None))
 )
 
 

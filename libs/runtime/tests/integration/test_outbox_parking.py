@@ -10,17 +10,25 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 from broker_helpers import Broker, Happened
 from kombu import Exchange, Queue
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select, text
+from sqlalchemy.dialects import postgresql
 
 from ecbm_runtime import metrics
 from ecbm_runtime.context import MessageContext
 from ecbm_runtime.db import make_engine
 from ecbm_runtime.eventstore import EventCodec
-from ecbm_runtime.outbox import OutboxEntry, OutboxMessage, OutboxRelay
+from ecbm_runtime.outbox import (
+    _BEHIND_TROUBLE,
+    _HELD_STREAMS,
+    OutboxEntry,
+    OutboxMessage,
+    OutboxRelay,
+)
 from ecbm_runtime.outbox_parking import parked_rows, retry_parked
 from ecbm_runtime.tables import outbox, store_metadata
 from ecbm_runtime.testing import wait_until
@@ -151,3 +159,37 @@ def test_rows_behind_a_parked_row_of_its_stream_wait_and_follow_it_in_order_afte
     assert received(broker, probe, 3) == ["s1", "s2", "s3"]
     assert parked_rows(engine) == []
     assert attempts(engine)[bad] == 0
+
+
+@pytest.mark.postgres
+def test_the_troubled_rows_lookups_use_their_partial_index_even_in_a_generic_plan(
+    postgres_url: str,
+) -> None:
+    """A prepared statement's generic plan uses a partial index only if the query states
+    its predicate (``attempts > 0``) with the same constant, not a parameter: else every
+    sweep reads the whole backlog of unpublished rows to find the few refused ones."""
+    engine = make_engine(postgres_url)
+    store_metadata.create_all(engine)
+    now = datetime.now(UTC)
+    rows = [
+        {"event_id": f"e{n}", "exchange": "x", "routing_key": "k", "body": "{}", "headers": {},
+         "stream": f"s{n % 50}", "attempts": 1 if n % 1000 == 0 else 0, "created_at": now}
+        for n in range(5000)
+    ]  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(insert(outbox), rows)
+        connection.execute(text("ANALYZE outbox"))
+    sweep = select(outbox.c.id).where(outbox.c.published_at.is_(None), ~_BEHIND_TROUBLE)
+    dollars = postgresql.dialect(paramstyle="numeric_dollar")  # $1: what PREPARE takes
+    with engine.connect() as connection:
+        connection.execute(text("SET plan_cache_mode = force_generic_plan"))
+        for n, statement in enumerate((_HELD_STREAMS, sweep)):
+            compiled = statement.compile(dialect=dollars)
+            values = [compiled.params[name] for name in compiled.positiontup or []]
+            connection.exec_driver_sql(f"PREPARE troubled_{n} AS {compiled}")
+            arguments = f"({', '.join(map(repr, values))})" if values else ""
+            plan = "\n".join(
+                connection.exec_driver_sql(f"EXPLAIN EXECUTE troubled_{n}{arguments}").scalars()
+            )
+            assert "ix_outbox_troubled" in plan, plan
+    engine.dispose()

@@ -20,7 +20,16 @@ class PersonJoined(pydantic.BaseModel):
     age: int
 
 
-@given(st.emails(), st.text(min_size=3).filter(lambda s: not s.strip().isdigit()))
+def _not_an_int(text: str) -> bool:
+    """pydantic's own test: it reads more than digits as an int ("0.0", " 7 ")."""
+    try:
+        pydantic.TypeAdapter(int).validate_python(text)
+    except pydantic.ValidationError:
+        return True
+    return False
+
+
+@given(st.emails(), st.text(min_size=3).filter(_not_an_int))
 def test_a_bad_event_body_is_described_without_its_values(email: str, age: str) -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
         PersonJoined.model_validate({"email": email + "@@", "age": age})

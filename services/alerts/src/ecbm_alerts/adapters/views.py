@@ -8,12 +8,8 @@ from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
-    ARRAY,
     Connection,
-    String,
     and_,
-    any_,
-    bindparam,
     false,
     func,
     insert,
@@ -35,6 +31,7 @@ from ecbm_alerts.adapters.tables import (
 from ecbm_alerts.domain.item import ItemFacts
 from ecbm_alerts.domain.relevance import BEST, NOISE
 from ecbm_alerts.domain.subscription import SavedSearch, SearchTerms
+from ecbm_runtime.db import among
 
 T = TypeVar("T")
 
@@ -191,15 +188,15 @@ class AlertsViews:
         each condition on an index."""
         keys, urls, blocks = (sorted({v for v in vs if v}) for vs in (keys, urls, blocks))
         conditions = [
-            _among(self._c, column, values)
+            among(self._c, column, values)
             for column, values in ((items.c.key, keys), (items.c.canonical_url, urls))
             if values
         ]
         if blocks and kinds:  # (kind, title_block) is the index
             conditions.append(
                 and_(
-                    _among(self._c, items.c.kind, sorted(set(kinds))),
-                    _among(self._c, items.c.title_block, blocks),
+                    among(self._c, items.c.kind, sorted(set(kinds))),
+                    among(self._c, items.c.title_block, blocks),
                 )
             )
         version = select(SEARCHES_VERSION.value(self._c).label("version")).subquery()
@@ -293,14 +290,6 @@ _KNOWN_COLUMNS = (
     items.c.title_block,
     items.c.normalised_title,
 )
-
-
-def _among(connection: Connection, column: Any, values: list[str]) -> Any:
-    """``column IN values``; on PostgreSQL ``= ANY(array)``, one parameter whatever the
-    number of values, so the statement's text (and its prepared plan) stays the same."""
-    if connection.dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(String)))
-    return column.in_(values)
 
 
 def _source(row: Any) -> SourceView:

@@ -16,6 +16,7 @@ from ecbm_notify.adapters.read_models import deliveries, delivery_history, prefe
 from ecbm_notify.domain.delivery import DUE, DeliveryStatus
 from ecbm_notify.domain.preferences import Channel, Frequency, Preferences, Topic
 from ecbm_notify.domain.subscriber import CONFIRMATION_TYPE
+from ecbm_runtime.db import among
 from ecbm_runtime.ids import new_id
 
 
@@ -194,7 +195,7 @@ class Deliveries:
             return []
         self.connection.execute(
             update(deliveries)
-            .where(deliveries.c.id.in_(ids))
+            .where(among(self.connection, deliveries.c.id, ids))
             .values(status=DeliveryStatus.SENDING, next_attempt_at=now + lease, update_time=now)
         )
         # A newsletter confirmation goes to the subscriber's address (not a recipient's).
@@ -208,7 +209,7 @@ class Deliveries:
                                               recipients.c.id == deliveries.c.recipient_id)
                          .outerjoin(newsletter_subscribers,
                                     subscriber.id == deliveries.c.recipient_id))
-            .where(deliveries.c.id.in_(ids))
+            .where(among(self.connection, deliveries.c.id, ids))
         ).all()  # fmt: skip
         order = {delivery_id: index for index, delivery_id in enumerate(ids)}
         return sorted(
@@ -291,7 +292,7 @@ class Deliveries:
         ids = list(item_ids)
         self.connection.execute(
             update(deliveries)
-            .where(deliveries.c.id.in_(ids))
+            .where(among(self.connection, deliveries.c.id, ids))
             .values(status=DeliveryStatus.DIGESTED, digest_id=digest_id, update_time=now)
         )
         for item_id in ids:
@@ -360,7 +361,7 @@ class Deliveries:
             return {}
         rows = self.connection.execute(
             select(delivery_history)
-            .where(delivery_history.c.delivery_id.in_(ids))
+            .where(among(self.connection, delivery_history.c.delivery_id, ids))
             .order_by(delivery_history.c.id)
         )
         found: dict[str, list[HistoryEntry]] = {}

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Connection, delete, func, or_, select
 from ecbm_notify.adapters.read_models import notifications, recipients
 from ecbm_notify.application.inbox.queries import ListNotifications
 from ecbm_notify.domain.recipients import normalised_email
+from ecbm_runtime.db import among
 from ecbm_runtime.eventstore import store_for
 
 
@@ -87,7 +88,7 @@ class InboxViews:
         return _notification(row) if row else None
 
     def notifications_by_id(self, ids: Iterable[str]) -> dict[str, NotificationView]:
-        query = select(notifications).where(notifications.c.id.in_(list(ids)))
+        query = select(notifications).where(among(self.connection, notifications.c.id, list(ids)))
         return {row["id"]: _notification(row) for row in self.connection.execute(query).mappings()}
 
     def unread_ids(self, recipient_id: str) -> list[str]:
@@ -103,7 +104,10 @@ class InboxViews:
         wanted = list(recipient_ids)
         query = (
             select(notifications.c.recipient_id, func.count())
-            .where(notifications.c.recipient_id.in_(wanted), notifications.c.read.is_(False))
+            .where(
+                among(self.connection, notifications.c.recipient_id, wanted),
+                notifications.c.read.is_(False),
+            )
             .group_by(notifications.c.recipient_id)
         )
         counts = {recipient: 0 for recipient in wanted}

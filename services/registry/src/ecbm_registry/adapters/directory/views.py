@@ -22,7 +22,7 @@ from ecbm_registry.adapters.directory.read_models import (
     programme_directory,
 )
 from ecbm_registry.application.directory.text import postgresql_tsquery, sqlite_match
-from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.db import among, is_postgresql
 
 d = programme_directory
 
@@ -106,7 +106,7 @@ class DirectoryViews:
         """The rows of one page, by position."""
         if not positions:
             return {}
-        query = select(*HIT_COLUMNS).where(d.c.position.in_(positions))
+        query = select(*HIT_COLUMNS).where(among(self.connection, d.c.position, positions))
         return {row.position: row for row in self.connection.execute(query)}
 
     def record_quality_level(self, programme_id: str, level: str, occurred_at: datetime) -> bool:
