@@ -584,7 +584,7 @@ _COUNT_REFUSAL = (
 # The 0 is written into the SQL, as in the index's predicate: as a bound parameter it
 # kept a prepared statement's generic plan off the index (24 ms against 0.17 ms for a
 # backlog of 50,000 rows).
-_ZERO = literal_column("0")
+_ZERO: ColumnElement[int] = literal_column("0")
 _earlier = outbox.alias("earlier")
 _BEHIND_TROUBLE = (
     select(_earlier.c.id)
