@@ -56,11 +56,6 @@ outbox_parked = Counter(
     "Outbox rows parked after the broker refused them outbox_max_attempts times.",
     ("service",),
 )
-outbox_left_to_sweep = Counter(
-    "ecbm_outbox_left_to_sweep",
-    "Outbox rows the api's fast path left to the sweep (written too long before their turn).",
-    ("service",),
-)
 outbox_parked_rows = Gauge(
     "ecbm_outbox_parked_rows", "Outbox rows parked now (ecbm outbox list).", ("service",)
 )

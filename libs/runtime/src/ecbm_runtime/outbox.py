@@ -149,7 +149,6 @@ class OutboxMessage(int):
     body: str
     headers: dict[str, Any]
     stream: str | None
-    created_at: datetime | None
 
     @classmethod
     def of(cls, id: int, row: dict[str, Any]) -> Self:
@@ -160,7 +159,6 @@ class OutboxMessage(int):
         message.body = row["body"]
         message.headers = row["headers"]
         message.stream = row.get("stream")
-        message.created_at = row.get("created_at")
         return message
 
 
@@ -335,11 +333,6 @@ class OutboxRelay:
         # Exported at zero from the start, so the first parked row is an increase to alert on.
         metrics.outbox_parked.labels(service)
         metrics.outbox_parked_rows.labels(service)
-        metrics.outbox_left_to_sweep.labels(service)
-
-    @property
-    def service(self) -> str:
-        return self._service
 
     def publish(self, ids: Sequence[int]) -> int:
         """Publish those of ``ids`` still unpublished; returns how many were confirmed."""
@@ -621,17 +614,10 @@ class BackgroundPublisher:
     blocks; a failed publish is logged and left to the worker's sweep. Ids that are
     ``OutboxMessage``s (what the unit of work hands over) are published as they are;
     bare ids are read from the outbox first.
-
-    A message written more than ``fresh_seconds`` ago when its turn comes (a queue behind
-    a bulk import of thousands of rows) is left to the sweep: the sweep takes rows older
-    than its grace period without asking, and both would publish it.
     """
 
-    def __init__(
-        self, relay: OutboxRelay, fresh_seconds: float = 1.0, max_queued: int = 10_000
-    ) -> None:
+    def __init__(self, relay: OutboxRelay, max_queued: int = 10_000) -> None:
         self._relay = relay
-        self._fresh = timedelta(seconds=fresh_seconds)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max_queued)
         self._thread = threading.Thread(target=self._run, name="outbox-publisher", daemon=True)
         self._thread.start()
@@ -664,12 +650,7 @@ class BackgroundPublisher:
                 self._publish(batch)
 
     def _publish(self, ids: list[int]) -> None:
-        oldest = datetime.now(UTC) - self._fresh
         carried = [i for i in ids if isinstance(i, OutboxMessage)]
-        fresh = [m for m in carried if m.created_at is None or m.created_at > oldest]
-        if len(fresh) < len(carried):
-            metrics.outbox_left_to_sweep.labels(self._relay.service).inc(len(carried) - len(fresh))
-            carried = fresh
         bare = [i for i in ids if not isinstance(i, OutboxMessage)]
         try:
             if carried:

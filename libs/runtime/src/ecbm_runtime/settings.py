@@ -139,10 +139,6 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field(default_factory=lambda: _shared("LOG_LEVEL", "INFO"))
     # Rows younger than this are left to the api's fast path by the worker's sweep.
     outbox_sweep_grace_seconds: float = 2.0
-    # The api's fast path publishes a row only this soon after it was written; an older one
-    # (a long queue behind a bulk import) is left to the sweep, which may already be taking
-    # it. Below the grace period, or both would publish the rows in between.
-    outbox_fast_path_seconds: float = Field(default=1.0, gt=0)
     outbox_sweep_interval_seconds: float = 1.0
     # Published outbox rows are deleted after this long (kept a while to debug deliveries).
     outbox_retention_hours: float = 24.0
@@ -187,11 +183,6 @@ class ServiceSettings(BaseSettings):
     def startup_problems(self) -> list[str]:
         """Why this process must not start; subclasses add their own secrets' checks."""
         problems = self.amqp_tls().problems(self.amqp_url)
-        if self.outbox_fast_path_seconds >= self.outbox_sweep_grace_seconds:
-            problems.append(
-                "ECBM_OUTBOX_FAST_PATH_SECONDS must be below _SWEEP_GRACE_SECONDS: the api and"
-                " the worker would both publish the rows in between"
-            )
         if bool(self.grpc_tls_cert_file) != bool(self.grpc_tls_key_file):
             problems.append("gRPC TLS needs both ECBM_GRPC_TLS_CERT_FILE and _KEY_FILE")
         if self.grpc_tls_client_ca_file and not self.grpc_tls_cert_file:

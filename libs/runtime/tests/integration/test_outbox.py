@@ -132,27 +132,6 @@ def test_background_publisher_publishes_after_commit_without_blocking(
     assert unpublished(engine) == []
 
 
-def test_the_fast_path_leaves_rows_written_too_long_ago_to_the_sweep_which_sends_each_once(
-    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
-) -> None:
-    """A fast path running behind (a long queue) must not publish what the sweep may be
-    taking: the rows stay pending for the sweep, and every one arrives exactly once."""
-    left = metrics.outbox_left_to_sweep.labels(source)
-    before = left._value.get()
-    ids = commit_events(engine, source, "late-1", "late-2")
-    publisher = BackgroundPublisher(relay, fresh_seconds=1e-6)  # written "long" ago by now
-    publisher.after_commit(ids)
-    publisher.close()
-
-    assert left._value.get() - before == 2
-    assert sorted(row_id for row_id, _ in unpublished(engine)) == sorted(ids)
-    assert broker.drain(received) == []  # the fast path sent nothing
-    assert relay.sweep(grace_seconds=0) == 2
-    assert bodies(broker, received, 2) == ["late-1", "late-2"]
-    assert unpublished(engine) == []
-    assert broker.drain(received) == []  # nothing twice
-
-
 def test_background_publisher_reads_the_rows_of_bare_ids(
     engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
 ) -> None:

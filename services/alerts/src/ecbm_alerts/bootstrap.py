@@ -82,7 +82,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     relay = OutboxRelay(
         engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts
     )
-    publisher = BackgroundPublisher(relay, settings.outbox_fast_path_seconds)
+    publisher = BackgroundPublisher(relay)
     app = bootstrap(_own(settings), engine, after_commit=publisher.after_commit)
     full_name = alerts_pb2.DESCRIPTOR.services_by_name["AlertsService"].full_name
     add = alerts_pb2_grpc.add_AlertsServiceServicer_to_server

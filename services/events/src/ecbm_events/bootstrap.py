@@ -108,7 +108,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
         engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts,
         tls=settings.amqp_tls(),
     )  # fmt: skip
-    publisher = BackgroundPublisher(relay, settings.outbox_fast_path_seconds)
+    publisher = BackgroundPublisher(relay)
     app = bootstrap(
         _own(settings), engine, after_commit=publisher.after_commit, group_registrations=True
     )

@@ -68,7 +68,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
     relay = OutboxRelay(
         engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts
     )
-    publisher = BackgroundPublisher(relay, settings.outbox_fast_path_seconds)
+    publisher = BackgroundPublisher(relay)
     app = bootstrap(settings, engine, after_commit=publisher.after_commit)
     full_name = matching_pb2.DESCRIPTOR.services_by_name["MatchingService"].full_name
     add = matching_pb2_grpc.add_MatchingServiceServicer_to_server

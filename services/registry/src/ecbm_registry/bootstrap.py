@@ -174,7 +174,7 @@ def build_api(settings: ServiceSettings) -> ApiWiring:
         engine, settings.amqp_url, settings.service_name, settings.outbox_max_attempts,
         tls=settings.amqp_tls(),
     )  # fmt: skip
-    publisher = BackgroundPublisher(relay, settings.outbox_fast_path_seconds)
+    publisher = BackgroundPublisher(relay)
     registry = bootstrap(registry_settings, engine=engine, after_commit=publisher.after_commit)
     return ApiWiring(
         registrations=[module.registration(registry.bus) for module in servicer_modules],
