@@ -40,8 +40,8 @@ def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 def raw(port: int, data: bytes, read_for: float = 5.0) -> tuple[bytes, float]:
     """Send ``data`` as is; what came back until the server closed (or ``read_for`` passed),
     and how long the answer took."""
+    started = time.perf_counter()  # before connecting: the server's clock starts at accept
     with socket.create_connection(("127.0.0.1", port), timeout=read_for) as connection:
-        started = time.perf_counter()
         connection.sendall(data)
         answer = b""
         try:
