@@ -95,9 +95,8 @@ class RegistrationViews:
         lookup per id (an ``IN`` list made a young table's planner scan the table)."""
         if not ids:
             return {}
-        size = _shape(len(ids))
-        params = {f"id{n}": ids[n] if n < len(ids) else None for n in range(size)}
-        rows = self._connection.execute(_registrations(size), params).mappings()
+        params = _padded("id", ids)
+        rows = self._connection.execute(_registrations(len(params)), params).mappings()
         return {row["id"]: self._view(row) for row in rows}
 
     def certificate(self, code: str) -> CertificateRecord | None:
@@ -130,12 +129,9 @@ class RegistrationViews:
         by_quota: dict[str, int] = {}
         existing: dict[str, str] = {}
         version: int | None = None
-        size = _shape(len(people)) if people else 0
-        params = {"event": event_id} | {
-            f"p{n}": people[n] if n < len(people) else None for n in range(size)
-        }
+        slots = _padded("p", people)
         for pool, held, queued, listed, *found in self._connection.execute(
-            _admission(size), params
+            _admission(len(slots)), {"event": event_id} | slots
         ):
             version = listed
             existing = {
@@ -274,19 +270,21 @@ _IS_OPEN = OPEN_OF_SOMEONE
 _LISTED_VERSION = select(event_listings.c.version).where(event_listings.c.id == bindparam("event"))
 
 
-def _shape(count: int) -> int:
-    """The statement size for ``count`` items: the next power of two, the rest NULL.
+def _padded(prefix: str, values: list[str]) -> dict[str, str | None]:
+    """Parameters ``<prefix>0``, ``<prefix>1``, ... for ``values``, padded with NULLs to the
+    next power of two (none for no values).
 
     A group's size varies from call to call. One statement per size would mean, for each
     size, a compile in SQLAlchemy and five runs on each pooled connection before psycopg
     prepares it; rounded up, a group of up to 64 uses one of seven statements.
     """
-    return 1 << max(count - 1, 0).bit_length()
+    size = 1 << (len(values) - 1).bit_length() if values else 0
+    return {f"{prefix}{n}": values[n] if n < len(values) else None for n in range(size)}
 
 
 @functools.cache
 def _admission(people: int) -> Select[Any]:
-    """``admission`` for this many people (``_shape``: the rest are NULL), built once."""
+    """``admission`` for this many people (``_padded``: the rest are NULL), built once."""
     lookups = (
         select(_r.id)
         .where(_r.event_id == bindparam("event"), _r.person_id == bindparam(f"p{n}"), _IS_OPEN)
@@ -322,7 +320,7 @@ _REGISTRATION = _WITH_PLACE_IN_LINE.where(_r.id == bindparam("id"))
 
 @functools.cache
 def _registrations(count: int) -> CompoundSelect[Any]:
-    """``registrations`` for this many ids (``_shape``: the rest are NULL), built once."""
+    """``registrations`` for this many ids (``_padded``: the rest are NULL), built once."""
     return union_all(
         *(_WITH_PLACE_IN_LINE.where(_r.id == bindparam(f"id{n}")) for n in range(count))
     )
