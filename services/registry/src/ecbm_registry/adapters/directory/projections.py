@@ -14,8 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    String,
-    any_,
     bindparam,
     delete,
     insert,
@@ -25,7 +23,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from ecbm_registry.adapters.directory.read_models import (
     DIRECTORY_VERSION,
@@ -43,7 +40,7 @@ from ecbm_registry.domain.programme import (
     ProgrammeWithdrawn,
 )
 from ecbm_runtime.aggregate import DomainEvent
-from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.db import among, is_postgresql
 from ecbm_runtime.eventstore import StoredEvent
 from ecbm_runtime.projections import RowProjection, Rows
 from ecbm_runtime.uow import BatchProjection, Projection
@@ -103,16 +100,14 @@ def register_programmes(
     organisations, labels = directory_organisations, programme_quality_labels
     organisation_ids = {event.organisation_id for event, _ in registered}
     programme_ids = [record.entity_id for _, record in registered]
-    if is_postgresql(connection):  # one array parameter: a replay asks for 5,000 at once
-        held = labels.c.programme_id == any_(bindparam("ids", programme_ids, ARRAY(String)))
-    else:
-        held = labels.c.programme_id.in_(programme_ids)
-    # The organisations' names and any labels held before registration, in one round trip.
+    # The organisations' names and any labels held before registration, in one round trip
+    # (one array parameter each on PostgreSQL: a replay asks for 5,000 at once).
     o = organisations.c
     known = union_all(
         select(literal("organisation"), o.organisation_id, o.display_name)
-        .where(o.organisation_id.in_(organisation_ids)),
-        select(literal("label"), labels.c.programme_id, labels.c.level).where(held),
+        .where(among(connection, o.organisation_id, sorted(organisation_ids))),
+        select(literal("label"), labels.c.programme_id, labels.c.level)
+        .where(among(connection, labels.c.programme_id, programme_ids)),
     )  # fmt: skip
     found: dict[str, dict[str, str]] = {"organisation": {}, "label": {}}
     for kind, key, value in connection.execute(known):
