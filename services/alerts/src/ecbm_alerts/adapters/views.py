@@ -80,7 +80,6 @@ class ItemView:
     update_time: datetime
 
 
-# The saved searches as they stand: how many, and when the latest was saved or changed.
 # The saved searches' change counter (``tables.SEARCHES_VERSION``).
 SearchesVersion = int
 
