@@ -517,9 +517,11 @@ def serve_sink(port: int, count_file: Path) -> None:
 
     controller = Controller(Counting(), hostname="127.0.0.1", port=port)
     controller.start()
+    written = count_file.with_suffix(".writing")
     try:
-        while True:
-            count_file.write_text(str(Counting.received))
+        while True:  # replaced whole, so a reader never sees the file empty between writes
+            written.write_text(str(Counting.received))
+            written.replace(count_file)
             time.sleep(0.1)
     finally:
         controller.stop()
