@@ -307,3 +307,31 @@ def test_the_saved_searches_counter_moves_with_all_their_index_is_built_from(
 
     assert seen[0] == seen[1]  # nothing changed, nothing moved
     assert all(later > earlier for earlier, later in itertools.pairwise(seen[1:]))
+
+
+def test_pages_come_pinned_first_then_most_relevant_and_a_topic_filters_them(
+    alerts_app: Alerts, feeds: FeedServer
+) -> None:
+    poll(alerts_app, feeds, "/policy.rss", fixture("policy.rss"), SourceKind.FEED)
+    poll(alerts_app, feeds, "/ft.json", fixture("funding.json"), SourceKind.FUNDING)
+    poll(alerts_app, feeds, "/oeil.json", fixture("oeil.json"), SourceKind.OEIL)
+    least = alerts_app.bus.handle(c.ListItems(actor=EDITOR)).rows[-1].id
+    alerts_app.bus.handle(
+        c.CurateItem(actor=EDITOR, item_id=least, pinned=True, hidden=False, note="")
+    )
+
+    paged, offset, sizes = [], 0, []
+    while offset is not None:  # two at a time, as a frontend pages
+        page = alerts_app.bus.handle(c.ListItems(actor=EDITOR, page_size=2, offset=offset))
+        paged += page.rows
+        offset, sizes = page.next_offset, [*sizes, page.total_size]
+
+    assert len(paged) >= 5 and len({i.id for i in paged}) == len(paged) == sizes[0]
+    assert set(sizes) == {len(paged)}
+    assert paged[0].id == least  # pinned goes first, however little relevant
+    assert paged == sorted(paged, key=lambda i: (not i.pinned, -i.relevance, i.id))
+    assert len({i.relevance for i in paged}) > 2  # the order was decided by relevance
+    topic = next(t for i in paged for t in i.topics)
+    tagged = alerts_app.bus.handle(c.ListItems(actor=EDITOR, topic=topic)).rows
+    assert [i.id for i in tagged] == [i.id for i in paged if topic in i.topics]
+    assert 0 < len(tagged) < len(paged)

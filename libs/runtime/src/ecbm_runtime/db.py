@@ -14,10 +14,14 @@ from sqlalchemy import (
     Engine,
     any_,
     bindparam,
+    cast,
     create_engine,
     event,
     exc,
+    exists,
+    func,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 _log = logging.getLogger(__name__)
 
@@ -109,6 +113,21 @@ def among(
     if is_postgresql(connection):
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(list(values))
+
+
+def listed_in(
+    connection: Connection, column: ColumnElement[Any], value: Any
+) -> ColumnElement[bool]:
+    """The JSON array in ``column`` holds ``value``: a filter the database applies, so
+    ordering and paging can follow it there instead of in Python.
+
+    PostgreSQL: ``column::jsonb @> jsonb_build_array(value)``; SQLite: an ``EXISTS`` over
+    ``json_each(column)``.
+    """
+    if is_postgresql(connection):
+        return cast(column, JSONB).op("@>")(func.jsonb_build_array(value))  # type: ignore[no-any-return]
+    elements = func.json_each(column).table_valued("value")
+    return exists().select_from(elements).where(elements.c.value == value)
 
 
 def make_engine(url: str, *, pool_size: int = 20) -> Engine:

@@ -74,6 +74,8 @@ items = Table(
     Index("alert_items_by_block", "kind", "title_block"),
     Index("alert_items_by_deadline", "next_deadline"),
 )
+# The order a page of items is read in (views.AlertsViews.page).
+Index("alert_items_by_rank", items.c.pinned.desc(), items.c.relevance.desc(), items.c.id)
 
 item_changes = Table(
     "alert_item_changes",

@@ -31,7 +31,7 @@ from ecbm_alerts.adapters.tables import (
 from ecbm_alerts.domain.item import ItemFacts
 from ecbm_alerts.domain.relevance import BEST, NOISE
 from ecbm_alerts.domain.subscription import SavedSearch, SearchTerms
-from ecbm_runtime.db import among
+from ecbm_runtime.db import among, listed_in
 
 T = TypeVar("T")
 
@@ -217,23 +217,29 @@ class AlertsViews:
         size: int,
         offset: int,
     ) -> Page[ItemView]:
-        chosen = select(items)
+        """One page in the order members read them: pinned first, then the most relevant,
+        the id breaking ties; filtered, ordered, counted and cut in the database."""
+        shown = []
         if not editor:  # editors see noise and hidden items too
             floor = BEST if best_only else NOISE
-            chosen = chosen.where(~items.c.hidden, or_(items.c.pinned, items.c.relevance >= floor))
+            shown += [~items.c.hidden, or_(items.c.pinned, items.c.relevance >= floor)]
         elif best_only:
-            chosen = chosen.where(or_(items.c.pinned, items.c.relevance >= BEST))
+            shown.append(or_(items.c.pinned, items.c.relevance >= BEST))
         if kinds:
-            chosen = chosen.where(items.c.kind.in_(kinds))
-        for word in query_words:
-            chosen = chosen.where(items.c.normalised_title.contains(word, autoescape=True))
-        rows = list(self._c.execute(chosen).mappings())
+            shown.append(among(self._c, items.c.kind, kinds))
         if topic:
-            rows = [r for r in rows if topic in r["topics"]]
-        rows.sort(key=lambda r: (not r["pinned"], -r["relevance"], r["id"]))
-        window = rows[offset : offset + size]
-        next_offset = offset + size if len(rows) > offset + size else None
-        return Page([_item(r, ()) for r in window], next_offset, len(rows))
+            shown.append(listed_in(self._c, items.c.topics, topic))
+        shown += [items.c.normalised_title.contains(w, autoescape=True) for w in query_words]
+        total = self._c.execute(select(func.count()).select_from(items).where(*shown)).scalar_one()
+        window = (
+            select(items)
+            .where(*shown)
+            .order_by(items.c.pinned.desc(), items.c.relevance.desc(), items.c.id)
+            .limit(size)
+            .offset(offset)
+        )
+        rows = [_item(r, ()) for r in self._c.execute(window).mappings()]
+        return Page(rows, offset + size if total > offset + size else None, int(total))
 
     def calls_due(self, on: date) -> list[str]:
         """Funding calls with a deadline on ``on``."""

@@ -1,15 +1,20 @@
-"""``among``: ``column IN values`` as one statement whatever the number of values."""
+"""The filters ``ecbm_runtime.db`` writes for both databases: ``among`` (``column IN values``
+as one statement whatever the number of values) and ``listed_in`` (a JSON array holds a value)."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert, select
 
-from ecbm_runtime.db import among, make_engine
+from ecbm_runtime.db import among, listed_in, make_engine
 
 _metadata = MetaData()
 _things = Table(
-    "things", _metadata, Column("id", String(40), primary_key=True), Column("rank", Integer)
+    "things",
+    _metadata,
+    Column("id", String(40), primary_key=True),
+    Column("rank", Integer),
+    Column("tags", JSON),
 )
 
 
@@ -53,4 +58,25 @@ def test_on_postgresql_every_number_of_values_shares_one_prepared_statement(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%FROM things%%'"
         ).scalar()
     assert prepared == 1
+    engine.dispose()
+
+
+def test_listed_in_finds_the_rows_whose_json_array_holds_the_value_and_no_others(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    _metadata.create_all(engine)
+    tags = {"a": ["education", "youth"], "b": ["youth"], "c": [], "d": ["education-policy"]}
+    with engine.begin() as connection:
+        connection.execute(insert(_things), [{"id": k, "tags": v} for k, v in tags.items()])
+    with engine.connect() as connection:
+
+        def holding(value: str) -> list[str]:
+            query = select(_things.c.id).where(listed_in(connection, _things.c.tags, value))
+            return sorted(connection.execute(query).scalars())
+
+        assert holding("youth") == ["a", "b"]
+        assert holding("education") == ["a"]  # a whole element, never a part of one
+        assert holding("educ") == []
+        assert holding('"youth"') == []  # the value is data, not JSON to splice in
     engine.dispose()
