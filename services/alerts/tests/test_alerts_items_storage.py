@@ -20,7 +20,7 @@ from alerts_fixtures import (  # noqa: F401
 )
 from sqlalchemy import select
 
-from ecbm_alerts.adapters.views import AlertsViews
+from ecbm_alerts.adapters.views import AlertsViews, ItemView
 from ecbm_alerts.application import commands as c
 from ecbm_alerts.bootstrap import Alerts
 from ecbm_alerts.domain.entry import ItemKind
@@ -320,11 +320,14 @@ def test_pages_come_pinned_first_then_most_relevant_and_a_topic_filters_them(
         c.CurateItem(actor=EDITOR, item_id=least, pinned=True, hidden=False, note="")
     )
 
-    paged, offset, sizes = [], 0, []
+    paged: list[ItemView] = []
+    sizes: list[int] = []
+    offset: int | None = 0
     while offset is not None:  # two at a time, as a frontend pages
         page = alerts_app.bus.handle(c.ListItems(actor=EDITOR, page_size=2, offset=offset))
         paged += page.rows
-        offset, sizes = page.next_offset, [*sizes, page.total_size]
+        offset = page.next_offset
+        sizes.append(page.total_size)
 
     assert len(paged) >= 5 and len({i.id for i in paged}) == len(paged) == sizes[0]
     assert set(sizes) == {len(paged)}
