@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeAlias
 
 import jwt
+from cachetools import TLRUCache
 from jwt import PyJWK, PyJWKClient, PyJWKClientConnectionError, PyJWKSet
 
 from ecbm_runtime import errors
@@ -244,23 +245,42 @@ def _principal(claims: Mapping[str, Any]) -> Principal:
     return Principal(subject=subject, roles=frozenset(roles), email=email)
 
 
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    principal: Principal
+    expires_at: float  # the token's ``exp``
+
+
+def _until_expiry(_token: str, verified: _Verified, _now: float) -> float:
+    """How long the cache keeps a verified token (cachetools' time-to-use): to its ``exp``."""
+    return verified.expires_at
+
+
 class TokenVerifier:
     """Tokens checked against the keys and rules, with a cache of tokens already verified.
 
     Decoding an HS256 token costs ~20 µs (RS256 more); a client sends the same token on
     every call, so a verified token is kept until it expires (revocation is not a feature
-    of ours).
+    of ours), the least recently used going first when ``cache_size`` are kept.
+    ``clock`` (``time.time``) is what the expiry is compared with.
     """
 
-    _MAX_CACHED = 4096
-
     def __init__(
-        self, keys: str | SigningKeys, algorithm: str, issuer: str, rules: TokenRules | None = None
+        self,
+        keys: str | SigningKeys,
+        algorithm: str,
+        issuer: str,
+        rules: TokenRules | None = None,
+        *,
+        cache_size: int = 4096,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._keys = SharedKey(keys) if isinstance(keys, str) else keys
         self._rules = rules or TokenRules(algorithm, issuer)
-        self._cache: dict[str, tuple[Principal, float]] = {}
-        self._lock = threading.Lock()
+        self._cache: TLRUCache[str, _Verified] = TLRUCache(
+            cache_size, ttu=_until_expiry, timer=clock
+        )
+        self._lock = threading.Lock()  # cachetools' caches are not thread-safe
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> TokenVerifier:
@@ -284,15 +304,14 @@ class TokenVerifier:
         return cls(keys, settings.jwt_algorithm, settings.jwt_issuer, rules)
 
     def verify(self, token: str) -> Principal:
-        cached = self._cache.get(token)
-        if cached is not None and cached[1] > time.time():
-            return cached[0]
+        with self._lock:
+            cached = self._cache.get(token)
+        if cached is not None:
+            return cached.principal
         claims = _decode(self._keys, self._rules, token)
         principal = _principal(claims)
         with self._lock:
-            if len(self._cache) >= self._MAX_CACHED:
-                self._cache.clear()
-            self._cache[token] = (principal, float(claims["exp"]))
+            self._cache[token] = _Verified(principal, float(claims["exp"]))
         return principal
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import jwt
 import pytest
 
@@ -51,6 +53,45 @@ def test_verifier_returns_the_same_principal_on_repeated_calls() -> None:
 def test_verifier_rejects_expired_tokens() -> None:
     with pytest.raises(errors.Unauthenticated, match="expired"):
         auth.TokenVerifier(SECRET, ALG, ISSUER).verify(token(ttl_seconds=-1))
+
+
+class CountingKey:
+    """The shared key, counting how often a token had to be decoded (a cache miss)."""
+
+    def __init__(self) -> None:
+        self.decoded: list[str] = []
+
+    def key_for(self, token: str) -> str:
+        self.decoded.append(token)
+        return SECRET
+
+
+def test_a_verified_token_is_decoded_again_only_once_its_expiry_has_passed() -> None:
+    keys, now = CountingKey(), [time.time()]
+    verifier = auth.TokenVerifier(keys, ALG, ISSUER, clock=lambda: now[0])
+    issued = token(ttl_seconds=60)
+    expires = jwt.decode(issued, options={"verify_signature": False})["exp"]
+
+    verifier.verify(issued)
+    now[0] = expires - 1
+    verifier.verify(issued)
+    assert keys.decoded == [issued]  # kept while the token lives
+
+    now[0] = expires + 1  # the cache's clock is past exp (the real one is not)
+    verifier.verify(issued)
+    assert keys.decoded == [issued, issued]
+
+
+def test_a_full_cache_drops_the_least_recently_used_token_only() -> None:
+    keys = CountingKey()
+    verifier = auth.TokenVerifier(keys, ALG, ISSUER, cache_size=2)
+    ana, ben, cem = (token(subject) for subject in ("ana", "ben", "cem"))
+    for issued in (ana, ben, ana, cem):  # ben is the least recently used when cem comes
+        verifier.verify(issued)
+    verifier.verify(ana)
+    assert keys.decoded == [ana, ben, cem]
+    verifier.verify(ben)
+    assert keys.decoded == [ana, ben, cem, ben]
 
 
 def test_allow_rejects_unknown_role_names() -> None:
