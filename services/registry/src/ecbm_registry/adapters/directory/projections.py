@@ -89,7 +89,7 @@ def on_organisation_updated(
             )
         )
         _refresh_feature(connection, row.programme_id)
-    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
+    _directory_changed(connection)
 
 
 def register_programmes(
@@ -127,7 +127,7 @@ def register_programmes(
         for event, record in registered
         for term in _term_rows(record.entity_id, {f: getattr(event, f) for f in TERM_FIELDS})
     ]
-    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
+    _directory_changed(connection)
     return {d: rows, programme_directory_terms: terms}
 
 
@@ -218,7 +218,7 @@ def on_programme_updated(
         )
         _insert_terms(connection, programme_id, changed_terms)
     _refresh_feature(connection, programme_id)
-    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
+    _directory_changed(connection)
 
 
 def on_programme_withdrawn(
@@ -228,7 +228,7 @@ def on_programme_withdrawn(
     connection.execute(
         update(d).where(d.c.programme_id == record.entity_id).values(status="withdrawn")
     )
-    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
+    _directory_changed(connection)
 
 
 def change_evidence_levels(
@@ -242,7 +242,7 @@ def change_evidence_levels(
         ],
     )
     _refresh_features(connection, [record.entity_id for _, record in changed])
-    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
+    _directory_changed(connection)
 
 
 _SET_EVIDENCE = (
@@ -280,8 +280,13 @@ def record_quality_level(
         .values(quality_level=level, quality_rank=levels.quality_rank(level))
     )
     _refresh_feature(connection, programme_id)
-    DIRECTORY_VERSION.move(connection)  # answers cached before are stale after the commit
+    _directory_changed(connection)
     return True
+
+
+def _directory_changed(connection: Connection) -> None:
+    """Directory answers cached before this transaction are stale once it commits."""
+    DIRECTORY_VERSION.move(connection)
 
 
 def _refresh_feature(connection: Connection, programme_id: str) -> None:
@@ -294,7 +299,7 @@ def _refresh_features(connection: Connection, programme_ids: Sequence[str]) -> N
         select(
             d.c.programme_id, d.c.display_name, d.c.organisation_name, d.c.countries, d.c.city,
             d.c.latitude, d.c.longitude, d.c.evidence_level, d.c.quality_level,
-        ).where(d.c.programme_id.in_(programme_ids))
+        ).where(among(connection, d.c.programme_id, programme_ids))
     ).all()  # fmt: skip
     if not rows:
         return
