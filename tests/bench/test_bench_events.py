@@ -21,6 +21,7 @@ def test_tiny_events_suite_registers_and_never_overbooks(tmp_path: Path) -> None
     assert (results["suite"], results["scale"]) == ("events", "tiny")
     assert results["registrations_per_second"] > 0 and results["insert_commit_per_second"] > 0
     assert results["register_ratio"] > 0
+    assert results["echo_per_second"] > 0 and 0 < results["register_vs_echo"] < 1
     assert results["overbooked"] == 0
     capacity = results["capacity"]
     assert capacity["confirmed"] == capacity["places"] and capacity["waitlisted"] > 0

@@ -10,6 +10,12 @@ is the same number of threads doing ``INSERT`` one row + ``COMMIT`` on their own
 connections. Baseline and api rounds alternate, so drift on a noisy machine hits both.
 ``overbooked`` = confirmed registrations beyond the event's places, counted in the database
 after the run: it must be 0.
+
+``register_vs_echo`` (no target) puts the same registrations against a bare grpcio server
+answering the same bytes with the same client, token minting included: what a gRPC call
+costs on this machine before the platform does anything, so the ratio reads the same
+on a machine whose disk commits faster or slower (INSERT+COMMIT is bound by the disk's
+flushes, a registration by the CPU).
 """
 
 from __future__ import annotations
@@ -38,10 +44,12 @@ from ecbm_runtime.bench.environment import (
     libpq_url,
     private_vhost,
     say,
+    wait_for,
     wait_grpc_serving,
 )
 from ecbm_runtime.bench.load import (
     CALL_TIMEOUT_SECONDS,
+    ECHO_METHOD,
     Call,
     CallerFactory,
     LoadResult,
@@ -89,6 +97,8 @@ def headline(measured: dict[str, Any]) -> dict[str, float]:
         "registrations_per_second": measured["register"]["RegisterForEvent"]["per_second"],
         "insert_commit_per_second": measured["register"]["insert_commit"]["per_second"],
         "overbooked": float(measured["capacity"]["overbooked"]),
+        "register_vs_echo": measured["register"]["vs_echo"],
+        "echo_per_second": measured["register"]["echo"]["per_second"],
         "confirmed": float(measured["capacity"]["confirmed"]),
     }
 
@@ -104,6 +114,12 @@ def table(results: dict[str, Any]) -> str:
             f"({register['RegisterForEvent']['threads']} threads each)",
         ),
         (
+            "register_vs_echo",
+            results["register_vs_echo"],
+            f"vs a bare grpcio echo server {register['echo']['per_second']:,.0f}/s "
+            "(same client and bytes; no target)",
+        ),
+        (
             "overbooked",
             results["overbooked"],
             f"{capacity['confirmed']} confirmed for {capacity['places']} places, "
@@ -117,7 +133,7 @@ def run(scale: Scale) -> dict[str, Any]:
     """Every phase, with everything started torn down whatever happens."""
     with databases() as dbs, private_vhost() as (amqp_url, isolated):
         urls = {name: dbs.create(name) for name in ("events", "baseline")}
-        grpc_port, metrics_port, worker_metrics_port, http_port = free_ports(4)
+        grpc_port, metrics_port, worker_metrics_port, http_port, echo_port = free_ports(5)
         env = {key: value for key, value in os.environ.items() if not key.startswith("ECBM_")}
         env |= {
             "ECBM_AMQP_URL": amqp_url,
@@ -135,7 +151,8 @@ def run(scale: Scale) -> dict[str, Any]:
         processes = Processes(env)
         ok = False
         try:
-            results = measure(processes, urls, f"127.0.0.1:{grpc_port}", scale)
+            targets = {"events": f"127.0.0.1:{grpc_port}", "echo": f"127.0.0.1:{echo_port}"}
+            results = measure(processes, urls, targets, scale)
             results["environment"] = {
                 "amqp_private_vhost": isolated,
                 "api_processes": foundation.api_processes(),
@@ -148,7 +165,7 @@ def run(scale: Scale) -> dict[str, Any]:
 
 
 def measure(
-    processes: Processes, urls: dict[str, str], target: str, scale: Scale
+    processes: Processes, urls: dict[str, str], targets: dict[str, str], scale: Scale
 ) -> dict[str, Any]:
     upgrade(load_service("events").migrations, urls["events"])
     baseline_conninfo = libpq_url(urls["baseline"])
@@ -157,37 +174,49 @@ def measure(
             f"CREATE TABLE {BASELINE_TABLE} (id bigserial PRIMARY KEY,"
             " payload text NOT NULL, created_at timestamptz NOT NULL)"
         )
-    say("starting the events api (PostgreSQL)")
+    say("starting the events api (PostgreSQL) and a bare echo server")
     processes.start("events.api", ["-m", "ecbm_runtime.api_main", "events"])
-    wait_grpc_serving(target, START_TIMEOUT_SECONDS, processes.check_alive)
-    event_id = popular_event(target, scale.places)
-    api = register_caller(target, event_id)
+    echo_port = targets["echo"].rsplit(":", 1)[1]
+    workers = str(foundation.grpc_pool_size())
+    processes.start("echo", ["-m", "ecbm_cli.benchmarks.echo_server", echo_port, workers])
+    wait_grpc_serving(targets["events"], START_TIMEOUT_SECONDS, processes.check_alive)
+    event_id = popular_event(targets["events"], scale.places)
+    api = register_caller(targets["events"], REGISTER, event_id)
+    echo = register_caller(targets["echo"], ECHO_METHOD, event_id)
+    with echo() as call:
+        wait_for(call, START_TIMEOUT_SECONDS, "echo server answering", alive=processes.check_alive)
     baseline = insert_caller(baseline_conninfo, BASELINE_TABLE, BASELINE_PAYLOAD)
     subjects: list[LoadResult] = []
     baselines: list[LoadResult] = []
+    echoes: list[LoadResult] = []
     for round_ in range(1, scale.rounds + 1):
         for label, factory, results in (
             ("insert_commit", baseline, baselines),
             ("RegisterForEvent", api, subjects),
+            ("echo", echo, echoes),
         ):
             say(f"round {round_}/{scale.rounds}: {label}, {scale.threads} threads")
             results.append(
                 drive(factory, scale.threads, scale.warmup_seconds, scale.measure_seconds)
             )
             say(f"  {results[-1].per_second:,.0f}/s")
-    subject, base = _merged(subjects), _merged(baselines)
+    subject, base, bare = _merged(subjects), _merged(baselines), _merged(echoes)
     return {
         "register": {
             "ratio": round(subject.per_second / base.per_second, 4),
+            "vs_echo": round(subject.per_second / bare.per_second, 4),
             "RegisterForEvent": subject.summary(),
             "insert_commit": base.summary(),
+            "echo": bare.summary(),
             "rounds": [
                 {
                     "ratio": round(s.per_second / b.per_second, 4),
+                    "vs_echo": round(s.per_second / e.per_second, 4),
                     "RegisterForEvent": round(s.per_second, 1),
                     "insert_commit": round(b.per_second, 1),
+                    "echo": round(e.per_second, 1),
                 }
-                for s, b in zip(subjects, baselines, strict=True)
+                for s, b, e in zip(subjects, baselines, echoes, strict=True)
             ],
         },
         "capacity": capacity(libpq_url(urls["events"]), event_id, scale.places),
@@ -217,8 +246,9 @@ _members = itertools.count(1)
 _members_lock = threading.Lock()
 
 
-def register_caller(target: str, event_id: str) -> CallerFactory:
-    """One channel per thread; each call registers a new member with a token of their own."""
+def register_caller(target: str, method: str, event_id: str) -> CallerFactory:
+    """One channel per thread; each call registers a new member with a token of their own
+    (``method``: RegisterForEvent, or the echo server's method for the same bytes)."""
     registration = pb.Registration(mode=pb.PARTICIPATION_MODE_ON_SITE)
     request = pb.RegisterForEventRequest(event=f"events/{event_id}", registration=registration)
     body = request.SerializeToString()
@@ -226,7 +256,7 @@ def register_caller(target: str, event_id: str) -> CallerFactory:
     @contextmanager
     def open_caller() -> Iterator[Call]:
         channel = grpc.insecure_channel(target, options=[("grpc.use_local_subchannel_pool", 1)])
-        rpc = channel.unary_unary(REGISTER, None, None)
+        rpc = channel.unary_unary(method, None, None)
 
         def call() -> object:
             with _members_lock:
