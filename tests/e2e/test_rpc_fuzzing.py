@@ -9,6 +9,7 @@ still answers afterwards.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from ecbm_runtime.testing import bearer
 ADMIN = bearer("admin", subject="fuzzer")
 EXAMPLES_PER_METHOD = 12
 RECEIVE_LIMIT = 1024 * 1024
+LONG_FIELD_BYTES = 64 * 1024
 BROKEN = (grpc.StatusCode.UNKNOWN, grpc.StatusCode.INTERNAL)
 
 T = FieldDescriptor
@@ -100,12 +102,18 @@ def _fill(draw: st.DrawFn, message: Message, field: FieldDescriptor, depth: int)
         return
     repeated = field.is_repeated
     count = draw(st.one_of(st.integers(0, 3), st.just(500))) if repeated else 1
-    values = []
-    for _ in range(count if repeated else 1):
+    drawn = []
+    for _ in range(min(count, 3)):
         if field.type == T.TYPE_MESSAGE:
-            values.append(draw(message_strategy(field.message_type, depth + 1)))
+            drawn.append(draw(message_strategy(field.message_type, depth + 1)))
         else:
-            values.append(draw(_scalar(field)))
+            drawn.append(draw(_scalar(field)))
+    # A long field repeats up to three drawn values: its length is what it tests (drawing
+    # 500 nested messages took hypothesis most of the test's time). It stays under
+    # LONG_FIELD_BYTES, so the request stays under the receive limit (tested on its own).
+    largest = max((_size(value) for value in drawn), default=1)
+    count = min(count, max(len(drawn), LONG_FIELD_BYTES // max(largest, 1)))
+    values = list(itertools.islice(itertools.cycle(drawn), count))
     if repeated:
         target = getattr(message, field.name)
         if field.type == T.TYPE_MESSAGE:
@@ -117,6 +125,15 @@ def _fill(draw: st.DrawFn, message: Message, field: FieldDescriptor, depth: int)
         getattr(message, field.name).CopyFrom(values[0])
     else:
         setattr(message, field.name, values[0])
+
+
+def _size(value: Any) -> int:
+    """About the bytes a field value takes in a request."""
+    if isinstance(value, Message):
+        return value.ByteSize()
+    if isinstance(value, str):
+        return len(value.encode())
+    return len(value) if isinstance(value, bytes) else 8
 
 
 def _code(
