@@ -18,6 +18,7 @@ from ecbm_events.domain.event import EventDetails, EventKind, Reminder
 from ecbm_events.domain.materials import Material
 from ecbm_events.domain.places import Quota
 from ecbm_events.domain.timetable import Slot
+from ecbm_runtime.db import among
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ class ProgrammeViews:
         """The events among ``event_ids`` that exist, by start time."""
         if not event_ids:
             return []
-        query = select(event_listings).where(event_listings.c.id.in_(event_ids))
+        query = select(event_listings).where(
+            among(self._connection, event_listings.c.id, event_ids)
+        )
         return self._views(list(self._connection.execute(query.order_by(*_ORDER)).mappings()))
 
     def materials(self, event_id: str) -> list[Material]:
@@ -125,7 +128,7 @@ class ProgrammeViews:
         if ids:
             query = (
                 select(event_sessions)
-                .where(event_sessions.c.event_id.in_(ids))
+                .where(among(self._connection, event_sessions.c.event_id, ids))
                 .order_by(event_sessions.c.starts_at, event_sessions.c.id)
             )
             for s in self._connection.execute(query).mappings():

@@ -38,6 +38,7 @@ from ecbm_notify.adapters.newsletter.tables import (
 from ecbm_notify.adapters.newsletter.views import newsletter_opt_out
 from ecbm_notify.adapters.read_models import recipients
 from ecbm_notify.domain.campaign import Audience
+from ecbm_runtime.db import among
 
 
 def _any_like(column: object, values: Sequence[str]) -> object:
@@ -125,13 +126,13 @@ _RECORD = (
 )
 
 
-def _batch_rows(campaign_id: str, ids: Sequence[str], status: str) -> Any:
+def _batch_rows(connection: Connection, campaign_id: str, ids: Sequence[str], status: str) -> Any:
     """The batch's rows in ``status``, found by key range first (see record_outcomes)."""
     return (
         newsletter_sends.c.campaign_id == campaign_id,
         newsletter_sends.c.status == status,
         newsletter_sends.c.recipient_id.between(min(ids), max(ids)),
-        newsletter_sends.c.recipient_id.in_(ids),
+        among(connection, newsletter_sends.c.recipient_id, ids),
     )
 
 
@@ -236,9 +237,9 @@ class NewsletterSends:
                     newsletter_sends.c.campaign_id == campaign_id,
                     newsletter_sends.c.status == "sending",
                     # The batch's key range keeps the index scan to the batch, whatever the
-                    # planner thinks of the IN list (else it filters every queued row).
+                    # planner thinks of the id list (else it filters every queued row).
                     newsletter_sends.c.recipient_id.between(min(sent), max(sent)),
-                    newsletter_sends.c.recipient_id.in_(sent),
+                    among(self.connection, newsletter_sends.c.recipient_id, sent),
                 )
                 .values(status="sent", update_time=at)
             ).rowcount
@@ -268,13 +269,13 @@ class NewsletterSends:
     def claim(self, campaign_id: str, ids: Sequence[str]) -> None:
         """Mark the batch ``sending`` before any of it goes out (committed first)."""
         if ids:
-            where = _batch_rows(campaign_id, ids, "queued")
+            where = _batch_rows(self.connection, campaign_id, ids, "queued")
             self.connection.execute(update(newsletter_sends).where(*where).values(status="sending"))
 
     def unclaim(self, campaign_id: str, ids: Sequence[str]) -> None:
         """The batch's rows never tried (SMTP was down): queued again, nothing lost."""
         if ids:
-            where = _batch_rows(campaign_id, ids, "sending")
+            where = _batch_rows(self.connection, campaign_id, ids, "sending")
             self.connection.execute(update(newsletter_sends).where(*where).values(status="queued"))
 
     def settle_interrupted(self, campaign_id: str, at: datetime) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import Connection, select, tuple_
 
 from ecbm_registry.adapters.programmes.read_models import organisations, programmes
+from ecbm_runtime.db import among
 
 
 def _storable(keys: Collection[str]) -> list[str]:
@@ -25,7 +26,7 @@ class ImportViews:
         if not external_ids:
             return {}
         query = select(programmes.c.external_id, programmes.c.id).where(
-            programmes.c.external_id.in_(_storable(external_ids))
+            among(self.connection, programmes.c.external_id, _storable(external_ids))
         )
         return {external_id: id for external_id, id in self.connection.execute(query)}
 
