@@ -114,6 +114,7 @@ def bootstrap(
         keys=unsubscribe_keys(settings),
         newsletter=newsletter,
         contact_seal=settings.contact_seal(),
+        committee_email=settings.committee_email,
         digests=DigestSchedule(settings.digest_hour, settings.weekly_digest_weekday),
         clock=clock,
     )

@@ -56,6 +56,10 @@ class NotifySettings(ServiceSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "European Center for Mentoring <notify@ecbm.local>"
+    # The quality committee's shared mailbox: what waits for the committee (a self-assessment
+    # to give a panel, an appeal) goes there and to the inbox recipients/committee, which
+    # editors read. Empty: the inbox only.
+    committee_email: str = ""
     # Signs unsubscribe and newsletter opt-in links (HMAC-SHA256): required in production,
     # never the JWT secret (a leaked link key must not mint tokens, nor the reverse).
     unsubscribe_secret: SecretStr = SecretStr("")

@@ -17,7 +17,7 @@ from ecbm_notify.adapters.templates import (
     TemplateRenderer,
     language_of,
 )
-from ecbm_notify.domain.catalogue import CATALOGUE, template_samples
+from ecbm_notify.domain.catalogue import CATALOGUE, FOR_COMMITTEE, template_samples
 from ecbm_notify.domain.verification import VERIFICATION_TYPE
 
 RENDERER = TemplateRenderer()
@@ -83,9 +83,8 @@ def test_a_missing_variable_or_template_fails_validation() -> None:
 
 def test_every_catalogue_entry_has_every_template_in_every_language() -> None:
     samples = template_samples()
-    assert {kind.name for kind in CATALOGUE.values()} | {"digest", VERIFICATION_TYPE} == set(
-        samples
-    )
+    kinds = [*CATALOGUE.values(), *FOR_COMMITTEE.values()]
+    assert {kind.name for kind in kinds} | {"digest", VERIFICATION_TYPE} == set(samples)
     RENDERER.validate(samples)  # raises TemplateProblem naming what is wrong
 
 

@@ -29,5 +29,7 @@ class NotifyDependencies(Dependencies[NotifyViews]):
     newsletter: Newsletter
     # Opens the name and e-mail the registry seals into PersonJoined and PersonUpdated.
     contact_seal: ContactSeal
+    # The quality committee's shared address ("": its web inbox only).
+    committee_email: str = ""
     digests: DigestSchedule = field(default_factory=DigestSchedule)
     clock: Clock = utc_now

@@ -18,7 +18,7 @@ from ecbm_integration import registry
 from ecbm_notify.domain.catalogue_alerts import ALERTS_CATALOGUE
 from ecbm_notify.domain.catalogue_events import EVENTS_CATALOGUE
 from ecbm_notify.domain.catalogue_matching import MATCHING_CATALOGUE
-from ecbm_notify.domain.catalogue_quality import QUALITY_CATALOGUE
+from ecbm_notify.domain.catalogue_quality import QUALITY_CATALOGUE, QUALITY_COMMITTEE_CATALOGUE
 from ecbm_notify.domain.notification_type import Audience, Message, NotificationType
 from ecbm_notify.domain.preferences import Topic
 from ecbm_notify.domain.verification import VERIFICATION_SAMPLE, VERIFICATION_TYPE
@@ -76,6 +76,8 @@ FOR_ORGANISATION_CONTACT = {
     if kind.audience is Audience.ORGANISATION_CONTACT
 }
 FOR_PERSON = {event: kind for event, kind in CATALOGUE.items() if kind.audience is Audience.PERSON}
+# Told to the committee as well as to the audience of the event's CATALOGUE entry.
+FOR_COMMITTEE: dict[type[BaseModel], NotificationType] = QUALITY_COMMITTEE_CATALOGUE
 
 # The digest e-mail merges pending messages; its template gets these variables.
 DIGEST_SAMPLE: dict[str, Any] = {
@@ -95,6 +97,7 @@ def template_samples() -> dict[str, Mapping[str, Any]]:
     """Every template folder with example variables: what startup validation renders."""
     return {
         **{kind.name: kind.sample_context() for kind in CATALOGUE.values()},
+        **{kind.name: kind.sample_context() for kind in FOR_COMMITTEE.values()},
         "digest": DIGEST_SAMPLE,
         VERIFICATION_TYPE: VERIFICATION_SAMPLE,
     }

@@ -5,7 +5,9 @@ decision can be appealed, and conditions have a deadline), its appeal and the ap
 outcome (critical: upheld, the application is decided again; dismissed, it is final), and
 what happens to its label afterwards: renewal due, the mid-term surveillance check,
 conditions due soon, suspension and revocation (critical: the badge on its website stops
-showing valid) and expiry. Each auditor hears of their assignment.
+showing valid) and expiry. Each auditor hears of their assignment. The committee hears of
+what waits for it: a submitted self-assessment needs its audit panel, a lodged appeal a
+panel of people not involved before (``QUALITY_COMMITTEE_CATALOGUE``).
 """
 
 from __future__ import annotations
@@ -146,6 +148,49 @@ def _conditions(event: quality.ConditionsDue) -> Message:
         link=f"labels/{event.label_code}",
     )
 
+
+def _panel_needed(event: quality.SelfAssessmentSubmitted) -> Message:
+    return Message(
+        title=f"An application for {event.step.value} awaits its audit panel",
+        body=f"The self-assessment of programme {event.programme_id} for {event.step.value} "
+        "was submitted. Propose its panel: a researcher and a practitioner without a "
+        "conflict of interest.",
+        link=_application_link(event),
+    )
+
+
+def _appeal_panel_needed(event: quality.AppealLodged) -> Message:
+    return Message(
+        title="An appeal awaits the committee",
+        body=f"The decision on application {event.application_id} (programme "
+        f"{event.programme_id}) was appealed. Form its panel of people who took no part "
+        "in the audit or the decision.",
+        link=f"appeals/{event.appeal_id}",
+    )
+
+
+# What the committee hears of, beside what the organisation's contact hears of the same event.
+QUALITY_COMMITTEE_CATALOGUE: dict[type[BaseModel], NotificationType] = {
+    quality.SelfAssessmentSubmitted: NotificationType(
+        name="committee_self_assessment_submitted",
+        topic=Topic.QUALITY,
+        audience=Audience.COMMITTEE,
+        message=_panel_needed,
+        context=lambda event: {"step": event.step.value, "programme_id": event.programme_id},
+        sample={"step": "accredited", "programme_id": "p-123"},
+    ),
+    quality.AppealLodged: NotificationType(
+        name="committee_appeal_lodged",
+        topic=Topic.QUALITY,
+        audience=Audience.COMMITTEE,
+        message=_appeal_panel_needed,
+        context=lambda event: {
+            "application_id": event.application_id,
+            "programme_id": event.programme_id,
+        },
+        sample={"application_id": "a-123", "programme_id": "p-123"},
+    ),
+}
 
 QUALITY_CATALOGUE: dict[type[BaseModel], NotificationType] = {
     quality.SelfAssessmentSubmitted: NotificationType(

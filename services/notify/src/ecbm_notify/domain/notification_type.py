@@ -28,6 +28,10 @@ class Audience(StrEnum):
     ORGANISATION_CONTACT = "organisation_contact"
     # The person the event is about (its ``person_id``).
     PERSON = "person"
+    # The quality committee (the Center's editors): the inbox ``recipients/committee``,
+    # which editors read, and the committee's shared address when one is set
+    # (``ECBM_NOTIFY_COMMITTEE_EMAIL``).
+    COMMITTEE = "committee"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from ecbm_runtime.errors import RuleViolation
 
+# The quality committee's recipient: one, with a known id, so editors can open its inbox.
+COMMITTEE_RECIPIENT = "committee"
+COMMITTEE_NAME = "Quality committee"
+
 
 def normalised_email(email: str) -> str:
     return email.strip().lower()

@@ -12,7 +12,7 @@ from ecbm_notify.adapters.read_models import (
     organisation_contacts,
     recipients,
 )
-from ecbm_notify.domain.recipients import normalised_email
+from ecbm_notify.domain.recipients import COMMITTEE_NAME, COMMITTEE_RECIPIENT, normalised_email
 from ecbm_runtime.ids import new_id
 
 
@@ -32,7 +32,9 @@ class Contacts:
         recipient_id = (
             self.connection.execute(
                 select(recipients.c.id).where(
-                    recipients.c.email == email, recipients.c.person_id.is_(None)
+                    recipients.c.email == email,
+                    recipients.c.person_id.is_(None),
+                    recipients.c.id != COMMITTEE_RECIPIENT,  # a contact of its own
                 )
             )
             .scalars()
@@ -50,6 +52,16 @@ class Contacts:
             insert(recipients).values(id=recipient_id, email=email, display_name=display_name)
         )
         return recipient_id
+
+    def remember_committee(self, email: str) -> str:
+        """The committee's recipient, with ``email`` as its address now ("": none)."""
+        values = {"email": normalised_email(email) or None, "display_name": COMMITTEE_NAME}
+        updated = self.connection.execute(
+            update(recipients).where(recipients.c.id == COMMITTEE_RECIPIENT).values(**values)
+        )
+        if not updated.rowcount:
+            self.connection.execute(insert(recipients).values(id=COMMITTEE_RECIPIENT, **values))
+        return COMMITTEE_RECIPIENT
 
     def remember_contact(self, organisation_id: str, recipient_id: str) -> None:
         self.connection.execute(

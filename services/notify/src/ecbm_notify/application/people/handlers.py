@@ -14,8 +14,9 @@ from ecbm_notify.application.dependencies import NotifyDependencies
 from ecbm_notify.application.email.routing import route
 from ecbm_notify.application.newsletter.privacy import erase_subscription_of
 from ecbm_notify.application.people.verification import queue_verification
-from ecbm_notify.domain.catalogue import CATALOGUE
+from ecbm_notify.domain.catalogue import CATALOGUE, FOR_COMMITTEE
 from ecbm_notify.domain.notification import ERASED, Notification, NotificationCreated
+from ecbm_notify.domain.notification_type import NotificationType
 from ecbm_notify.domain.recipients import Addresses, link_needed
 from ecbm_runtime.ids import new_id
 from ecbm_runtime.sealing import Contact
@@ -38,8 +39,13 @@ def on_organisation_registered(
 
 
 def on_organisation_event(event: Any, deps: NotifyDependencies) -> None:
-    """An event about one organisation: tell its contact, or wait until notify knows them."""
+    """An event about one organisation: tell its contact, or wait until notify knows them;
+    the committee at once, where it has a part in what follows (``FOR_COMMITTEE``)."""
     with deps.uow() as work:
+        committee = FOR_COMMITTEE.get(type(event))
+        if committee is not None:
+            address = deps.committee_email
+            _notify(work, deps, work.views.contacts.remember_committee(address), event, committee)
         recipient_id = work.views.contacts.contact_of(event.organisation_id)
         if recipient_id is None:
             work.views.contacts.park(event.organisation_id, event)
@@ -120,10 +126,15 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: NotifyDependencie
 
 
 def _notify(
-    work: UnitOfWork[NotifyViews], deps: NotifyDependencies, recipient_id: str, event: BaseModel
+    work: UnitOfWork[NotifyViews],
+    deps: NotifyDependencies,
+    recipient_id: str,
+    event: BaseModel,
+    kind: NotificationType | None = None,
 ) -> None:
-    """E-mail as the person's preferences say; the web inbox unless they turned it off."""
-    kind = CATALOGUE[type(event)]
+    """E-mail as the person's preferences say; the web inbox unless they turned it off.
+    ``kind``: the event's CATALOGUE entry unless given."""
+    kind = kind or CATALOGUE[type(event)]
     message = kind.message(event)
     if not route(work.views.deliveries, recipient_id, event, kind, message, deps.clock()):
         return
