@@ -34,7 +34,7 @@ from sqlalchemy import (
 from ecbm_runtime import metrics
 from ecbm_runtime.amqp import AmqpTls
 from ecbm_runtime.amqp import connection as amqp_connection
-from ecbm_runtime.db import is_postgresql
+from ecbm_runtime.db import among, is_postgresql
 from ecbm_runtime.tables import outbox
 
 _log = logging.getLogger(__name__)
@@ -341,22 +341,33 @@ class OutboxRelay:
         return self._relay(outbox.c.id.in_([int(i) for i in ids]), len(ids))
 
     def publish_committed(self, messages: Sequence[OutboxMessage]) -> int:
-        """Publish rows just committed, as handed over, then mark them in one statement.
+        """Publish rows just committed, as handed over (their bodies are not read back).
 
-        No read and no row lock: a sweep racing this (only for rows older than its grace
-        period) can publish one of them twice, which consumers' inboxes make harmless.
+        Only the rows still owed go, and each goes once: on PostgreSQL those not yet
+        published are locked (``FOR UPDATE SKIP LOCKED``) while they are sent and marked,
+        so a sweep that got to some of them first (an api lagging behind a bulk import
+        by more than the sweep's grace period) publishes those and this skips them, as
+        the sweep skips the ones locked here. SQLite, whose sweep takes no row locks,
+        leaves out those already marked: a duplicate there needs both to send at once.
         Rows of a stream held behind a refused row are left to the sweep, which keeps
         their order; which streams are held is read at most once a second.
         """
         if not messages:
             return 0
         with self._lock:
-            outcome = self._send(messages, self._held_streams())
-        with self._engine.connect() as connection:
-            if is_postgresql(self._engine):  # one statement: no BEGIN/COMMIT round trips
-                connection.execution_options(isolation_level="AUTOCOMMIT")
-            self._mark(connection, outcome)
-            connection.commit()
+            if is_postgresql(self._engine):
+                with self._engine.begin() as connection:
+                    owed = _still_owed(connection, messages, lock=True)
+                    outcome = self._send(owed, self._held_streams())
+                    self._mark(connection, outcome)
+                return len(outcome.sent)
+            with self._engine.connect() as connection:
+                connection.execution_options(ecbm_read_only=True)
+                with connection.begin():
+                    owed = _still_owed(connection, messages, lock=False)
+            outcome = self._send(owed, self._held_streams())
+            with self._engine.begin() as connection:
+                self._mark(connection, outcome)
         return len(outcome.sent)
 
     def sweep(self, grace_seconds: float, batch: int = 500) -> int:
@@ -551,6 +562,20 @@ class OutboxRelay:
             except Exception:  # the fast path goes on; the sweep keeps the order
                 _log.warning("could not read the held outbox streams", exc_info=True)
         return self._held
+
+
+def _still_owed(
+    connection: Connection, messages: Sequence[OutboxMessage], *, lock: bool
+) -> list[OutboxMessage]:
+    """Those of ``messages`` not published yet (``lock``: and not locked by a relay)."""
+    query = select(outbox.c.id).where(
+        among(connection, outbox.c.id, [int(m) for m in messages]),
+        outbox.c.published_at.is_(None),
+    )
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    owed = set(connection.execute(query).scalars())
+    return [message for message in messages if int(message) in owed]
 
 
 # Built once: the api marks rows after every commit.

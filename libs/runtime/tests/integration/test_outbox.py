@@ -174,6 +174,36 @@ def test_a_row_locked_by_another_relay_is_skipped_not_published_twice(
     assert sorted(bodies(broker, received, 2)) == ["free", "locked"]
 
 
+def test_rows_a_sweep_published_first_are_not_published_again_by_the_fast_path(
+    engine: Engine, relay: OutboxRelay, broker: Broker, received: Queue, source: str
+) -> None:
+    """An api lagging behind its own commits by more than the sweep's grace period."""
+    messages = commit_events(engine, source, "swept", "also swept")
+    assert relay.sweep(grace_seconds=0) == 2
+
+    assert relay.publish_committed(messages) == 0
+    assert bodies(broker, received, 2) == ["swept", "also swept"]
+    assert broker.drain(received) == []  # nothing twice
+
+
+@pytest.mark.postgres
+def test_the_fast_path_skips_rows_a_sweep_is_publishing_and_they_arrive_once(
+    broker: Broker, received: Queue, source: str, postgres_url: str, amqp_url: str
+) -> None:
+    engine = make_engine(postgres_url)
+    store_metadata.create_all(engine)
+    relay = OutboxRelay(engine, amqp_url, source)
+    messages = commit_events(engine, source, "being swept", "free")
+    with engine.begin() as sweeping:  # a sweep's transaction, mid-publish
+        sweeping.execute(select(outbox).where(outbox.c.id == messages[0]).with_for_update())
+        assert relay.publish_committed(messages) == 1
+    assert relay.sweep(grace_seconds=0) == 1
+    relay.close()
+    engine.dispose()
+    assert sorted(bodies(broker, received, 2)) == ["being swept", "free"]
+    assert broker.drain(received) == []  # nothing twice
+
+
 @pytest.mark.slow
 def test_rows_stay_pending_while_the_broker_is_down_and_arrive_once_after(
     engine: Engine, source: str, isolated_amqp_url: str
