@@ -3,9 +3,9 @@
 In a worker process (eventlet) one green thread holds a row lock across green I/O, as the
 outbox relay does while it publishes the rows it locked, and another deletes that row, as
 forgetting a person deletes their unpublished messages. psycopg's C wait would block the
-whole process in the DELETE, so the holder never ran again: a deadlock. The same scenario
-runs in a process started like a worker (``ecbm_runtime.worker_main``) and in one merely
-monkey-patched.
+whole process in the DELETE, so the holder never ran again: a deadlock that froze the
+events worker of the forget-scan test. The same scenario runs in a process started like
+a worker (``ecbm_runtime.worker_main``) and in one merely monkey-patched.
 """
 
 from __future__ import annotations
