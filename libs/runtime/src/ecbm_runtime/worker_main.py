@@ -6,14 +6,6 @@ import eventlet
 
 eventlet.monkey_patch()  # before anything else imports socket, threading or ssl
 
-import os
-
-# psycopg waits for the server in C, which blocks every green thread of the process. A
-# statement waiting for a row lock that another green thread holds across green I/O (the
-# outbox relay publishing the rows it locked, while a handler deletes a forgotten
-# person's rows) would wait forever: the holder never runs again. select() is green now.
-os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
-
 # ruff: noqa: E402
 """A service's worker process: ``python -m ecbm_runtime.worker_main <service>``.
 
