@@ -215,6 +215,9 @@ class FakeContacts:
     def __init__(self, tables: FakeTables) -> None:
         self.tables = tables
 
+    def lock(self, organisation_id: str) -> None:
+        """One thread, one transaction at a time: nothing to wait for."""
+
     def remember_recipient(self, email: str, display_name: str) -> str:
         email = normalised_email(email)
         contacts = self.tables.recipients.values()
@@ -247,6 +250,9 @@ class FakePeople:
     def __init__(self, tables: FakeTables) -> None:
         self.tables = tables
         self._parking = FakeContacts(tables)
+
+    def lock(self, person_id: str) -> None:
+        """One thread, one transaction at a time: nothing to wait for."""
 
     def is_forgotten(self, person_id: str) -> bool:
         return person_id in self.tables.forgotten

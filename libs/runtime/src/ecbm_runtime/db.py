@@ -20,6 +20,7 @@ from sqlalchemy import (
     exc,
     exists,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -113,6 +114,22 @@ def among(
     if is_postgresql(connection):
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(list(values))
+
+
+def lock_for(connection: Connection, namespace: str, key: str) -> None:
+    """Wait until no other transaction holds ``(namespace, key)``; hold it to the end of
+    this one. For a rule across rows that may not exist yet ("deliver if the person is
+    known, else park" against "know the person, then take what is parked").
+
+    PostgreSQL: ``pg_advisory_xact_lock`` on the two names' hashes (the two-key space,
+    apart from the event store's one-key lock). SQLite: nothing to do, a write
+    transaction already excludes every other (``BEGIN IMMEDIATE``).
+    """
+    if is_postgresql(connection):
+        connection.execute(_LOCK_FOR, {"namespace": namespace, "key": key})
+
+
+_LOCK_FOR = text("SELECT pg_advisory_xact_lock(hashtext(:namespace), hashtext(:key))")
 
 
 def listed_in(

@@ -13,6 +13,7 @@ from ecbm_notify.adapters.read_models import (
     recipients,
 )
 from ecbm_notify.domain.recipients import COMMITTEE_NAME, COMMITTEE_RECIPIENT, normalised_email
+from ecbm_runtime.db import lock_for
 from ecbm_runtime.ids import new_id
 
 
@@ -62,6 +63,10 @@ class Contacts:
         if not updated.rowcount:
             self.connection.execute(insert(recipients).values(id=COMMITTEE_RECIPIENT, **values))
         return COMMITTEE_RECIPIENT
+
+    def lock(self, organisation_id: str) -> None:
+        """Hold the organisation to the end of the transaction (see ``People.lock``)."""
+        lock_for(self.connection, "notify.organisation", organisation_id)
 
     def remember_contact(self, organisation_id: str, recipient_id: str) -> None:
         self.connection.execute(

@@ -16,6 +16,7 @@ from ecbm_notify.adapters.read_models import (
     recipients,
 )
 from ecbm_notify.domain.recipients import Addresses
+from ecbm_runtime.db import lock_for
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,12 @@ class People:
     def verified_address_of(self, person_id: str) -> str | None:
         query = select(recipients.c.email).where(recipients.c.person_id == person_id)
         return self.connection.execute(query).scalar_one_or_none()
+
+    def lock(self, person_id: str) -> None:
+        """Hold the person to the end of the transaction: delivering-or-parking an event
+        about them, knowing them (then taking what is parked) and forgetting them each
+        see the others' outcome, also from several workers at once."""
+        lock_for(self.connection, "notify.person", person_id)
 
     def recipient_of_person(self, person_id: str) -> str | None:
         query = select(recipients.c.id).where(recipients.c.person_id == person_id)

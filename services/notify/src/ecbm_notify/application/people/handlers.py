@@ -30,6 +30,7 @@ def on_organisation_registered(
 ) -> None:
     with deps.uow() as work:
         contacts = work.views.contacts
+        contacts.lock(event.organisation_id)
         recipient_id = contacts.remember_recipient(event.contact_email, event.contact_name)
         contacts.remember_contact(event.organisation_id, recipient_id)
         for event_type, body in contacts.take_parked(event.organisation_id):
@@ -46,6 +47,7 @@ def on_organisation_event(event: Any, deps: NotifyDependencies) -> None:
         if committee is not None:
             address = deps.committee_email
             _notify(work, deps, work.views.contacts.remember_committee(address), event, committee)
+        work.views.contacts.lock(event.organisation_id)
         recipient_id = work.views.contacts.contact_of(event.organisation_id)
         if recipient_id is None:
             work.views.contacts.park(event.organisation_id, event)
@@ -61,6 +63,7 @@ def on_person_changed(
     then deliver what waited for them."""
     with deps.uow() as work:
         people = work.views.people
+        people.lock(event.person_id)
         if not people.is_forgotten(event.person_id):
             known = people.recipient_of_person(event.person_id)
             before = people.addresses(known) if known else Addresses()
@@ -92,6 +95,7 @@ def on_person_event(event: Any, deps: NotifyDependencies) -> None:
     """An event about one person: tell them, or wait until notify knows them."""
     with deps.uow() as work:
         people = work.views.people
+        people.lock(event.person_id)
         recipient_id = people.recipient_of_person(event.person_id)
         if recipient_id is not None:
             _notify(work, deps, recipient_id, event)
@@ -109,6 +113,7 @@ def on_person_forgotten(event: registry.PersonForgotten, deps: NotifyDependencie
     """
     with deps.uow() as work:
         people = work.views.people
+        people.lock(event.person_id)
         known = people.recipient_of_person(event.person_id)
         verified = people.addresses(known).verified if known else None
         recipient_id = people.forget_person(event.person_id)
