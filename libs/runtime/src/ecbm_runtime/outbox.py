@@ -9,7 +9,7 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol, Self
@@ -355,20 +355,8 @@ class OutboxRelay:
         if not messages:
             return 0
         with self._lock:
-            if is_postgresql(self._engine):
-                with self._engine.begin() as connection:
-                    owed = _still_owed(connection, messages, lock=True)
-                    outcome = self._send(owed, self._held_streams())
-                    self._mark(connection, outcome)
-                return len(outcome.sent)
-            with self._engine.connect() as connection:
-                connection.execution_options(ecbm_read_only=True)
-                with connection.begin():
-                    owed = _still_owed(connection, messages, lock=False)
-            outcome = self._send(owed, self._held_streams())
-            with self._engine.begin() as connection:
-                self._mark(connection, outcome)
-        return len(outcome.sent)
+            held = self._held_streams()
+            return self._publish_owed(lambda connection: _still_owed(connection, messages), held)
 
     def sweep(self, grace_seconds: float, batch: int = 500) -> int:
         """Publish rows older than the grace period (younger ones are the fast path's)."""
@@ -425,31 +413,37 @@ class OutboxRelay:
             .order_by(outbox.c.id)
             .limit(limit)
         )
+        if is_postgresql(self._engine):
+            query = query.with_for_update(skip_locked=True)
         with self._lock:
-            if is_postgresql(self._engine):
-                return self._relay_locked(query.with_for_update(skip_locked=True))
-            return self._relay_unlocked(query)
+            return self._publish_owed(lambda connection: connection.execute(query).all())
 
-    def _relay_locked(self, query: Any) -> int:
-        """PostgreSQL: rows stay locked while publishing, so competing relays skip them."""
-        with self._engine.begin() as connection:
-            outcome = self._send(connection.execute(query).all())
-            self._mark(connection, outcome)
-        return len(outcome.sent)
+    def _publish_owed(
+        self, owed: Callable[[Connection], Sequence[OutboxRow]], held: Iterable[str] = ()
+    ) -> int:
+        """Publish the rows ``owed`` reads and mark them; how many the broker confirmed.
 
-    def _relay_unlocked(self, query: Any) -> int:
-        """SQLite: read, publish, then mark in a short write transaction.
-
-        Holding SQLite's single write lock across network I/O would stall every writer
-        of the service; a crash between publish and mark only causes a harmless duplicate.
+        PostgreSQL: ``owed`` locks its rows (``FOR UPDATE SKIP LOCKED``) and they stay
+        locked while publishing, so competing relays skip them. SQLite: read, publish, then
+        mark in a short write transaction; holding SQLite's single write lock across network
+        I/O would stall every writer of the service, and a crash between publish and mark
+        only causes a harmless duplicate.
         """
+        if is_postgresql(self._engine):
+            with self._engine.begin() as connection:
+                rows = owed(connection)
+                if not rows:
+                    return 0
+                outcome = self._send(rows, held)
+                self._mark(connection, outcome)
+            return len(outcome.sent)
         with self._engine.connect() as connection:
             connection.execution_options(ecbm_read_only=True)
             with connection.begin():
-                rows = connection.execute(query).all()
+                rows = owed(connection)
         if not rows:
             return 0
-        outcome = self._send(rows)
+        outcome = self._send(rows, held)
         with self._engine.begin() as connection:
             self._mark(connection, outcome)
         return len(outcome.sent)
@@ -564,15 +558,14 @@ class OutboxRelay:
         return self._held
 
 
-def _still_owed(
-    connection: Connection, messages: Sequence[OutboxMessage], *, lock: bool
-) -> list[OutboxMessage]:
-    """Those of ``messages`` not published yet (``lock``: and not locked by a relay)."""
+def _still_owed(connection: Connection, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+    """Those of ``messages`` not published yet; on PostgreSQL locked, skipping any a relay
+    holds (see ``OutboxRelay._publish_owed``)."""
     query = select(outbox.c.id).where(
         among(connection, outbox.c.id, [int(m) for m in messages]),
         outbox.c.published_at.is_(None),
     )
-    if lock:
+    if is_postgresql(connection):
         query = query.with_for_update(skip_locked=True)
     owed = set(connection.execute(query).scalars())
     return [message for message in messages if int(message) in owed]
