@@ -151,8 +151,7 @@ def run(scale: Scale) -> dict[str, Any]:
         processes = Processes(env)
         ok = False
         try:
-            targets = {"events": f"127.0.0.1:{grpc_port}", "echo": f"127.0.0.1:{echo_port}"}
-            results = measure(processes, urls, targets, scale)
+            results = measure(processes, urls, {"events": grpc_port, "echo": echo_port}, scale)
             results["environment"] = {
                 "amqp_private_vhost": isolated,
                 "api_processes": foundation.api_processes(),
@@ -165,7 +164,7 @@ def run(scale: Scale) -> dict[str, Any]:
 
 
 def measure(
-    processes: Processes, urls: dict[str, str], targets: dict[str, str], scale: Scale
+    processes: Processes, urls: dict[str, str], ports: dict[str, int], scale: Scale
 ) -> dict[str, Any]:
     upgrade(load_service("events").migrations, urls["events"])
     baseline_conninfo = libpq_url(urls["baseline"])
@@ -176,9 +175,9 @@ def measure(
         )
     say("starting the events api (PostgreSQL) and a bare echo server")
     processes.start("events.api", ["-m", "ecbm_runtime.api_main", "events"])
-    echo_port = targets["echo"].rsplit(":", 1)[1]
-    workers = str(foundation.grpc_pool_size())
-    processes.start("echo", ["-m", "ecbm_cli.benchmarks.echo_server", echo_port, workers])
+    echo_server = [str(ports["echo"]), str(foundation.grpc_pool_size())]
+    processes.start("echo", ["-m", "ecbm_cli.benchmarks.echo_server", *echo_server])
+    targets = {name: f"127.0.0.1:{port}" for name, port in ports.items()}
     wait_grpc_serving(targets["events"], START_TIMEOUT_SECONDS, processes.check_alive)
     event_id = popular_event(targets["events"], scale.places)
     api = register_caller(targets["events"], REGISTER, event_id)
