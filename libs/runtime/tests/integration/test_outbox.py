@@ -33,6 +33,15 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """The outbox on PostgreSQL, for what only its row locks do."""
+    engine = make_engine(postgres_url)
+    store_metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def source(unique_name: Callable[[str], str]) -> str:
     return unique_name("outbox")
 
@@ -159,10 +168,9 @@ def test_sweep_publishes_only_rows_older_than_the_grace_period_in_order(
 
 @pytest.mark.postgres
 def test_a_row_locked_by_another_relay_is_skipped_not_published_twice(
-    broker: Broker, received: Queue, source: str, postgres_url: str, amqp_url: str
+    broker: Broker, received: Queue, source: str, postgres_engine: Engine, amqp_url: str
 ) -> None:
-    engine = make_engine(postgres_url)
-    store_metadata.create_all(engine)
+    engine = postgres_engine
     competitor = OutboxRelay(engine, amqp_url, source)
     ids = commit_events(engine, source, "locked", "free")
     with engine.begin() as connection:
@@ -170,7 +178,6 @@ def test_a_row_locked_by_another_relay_is_skipped_not_published_twice(
         assert competitor.sweep(grace_seconds=0) == 1
     assert competitor.sweep(grace_seconds=0) == 1
     competitor.close()
-    engine.dispose()
     assert sorted(bodies(broker, received, 2)) == ["free", "locked"]
 
 
@@ -188,10 +195,9 @@ def test_rows_a_sweep_published_first_are_not_published_again_by_the_fast_path(
 
 @pytest.mark.postgres
 def test_the_fast_path_skips_rows_a_sweep_is_publishing_and_they_arrive_once(
-    broker: Broker, received: Queue, source: str, postgres_url: str, amqp_url: str
+    broker: Broker, received: Queue, source: str, postgres_engine: Engine, amqp_url: str
 ) -> None:
-    engine = make_engine(postgres_url)
-    store_metadata.create_all(engine)
+    engine = postgres_engine
     relay = OutboxRelay(engine, amqp_url, source)
     messages = commit_events(engine, source, "being swept", "free")
     with engine.begin() as sweeping:  # a sweep's transaction, mid-publish
@@ -199,7 +205,6 @@ def test_the_fast_path_skips_rows_a_sweep_is_publishing_and_they_arrive_once(
         assert relay.publish_committed(messages) == 1
     assert relay.sweep(grace_seconds=0) == 1
     relay.close()
-    engine.dispose()
     assert sorted(bodies(broker, received, 2)) == ["being swept", "free"]
     assert broker.drain(received) == []  # nothing twice
 
